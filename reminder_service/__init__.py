@@ -1,0 +1,1 @@
+"""reminder_service: email-driven check-ins that keep mentoring pairs meeting."""

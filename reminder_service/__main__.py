@@ -1,0 +1,3 @@
+from reminder_service.cli import main
+
+raise SystemExit(main())

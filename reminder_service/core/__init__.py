@@ -1,0 +1,1 @@
+"""The pure core: scheduling and reply understanding. No I/O, no clock, no asyncio."""

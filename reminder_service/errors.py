@@ -1,0 +1,52 @@
+"""The exceptions the shell raises, so callers never see a library's own exception types.
+
+    ReminderError
+    ├── ConfigError          settings, program YAML or templates are not usable (permanent)
+    ├── StoreError           the SQLite database cannot be opened or migrated (permanent)
+    └── SendError            an email could not be handed to the SMTP server
+        ├── TransientSendError   try again later: 4xx replies, refused or dropped connections
+        │                        before the message data, timeouts before DATA
+        ├── PermanentSendError   do not retry: 5xx replies, TLS or authentication failures
+        └── UnknownOutcomeError  the connection broke after the message data went out; the
+                                 server may or may not have accepted it, so never resend
+
+Adapters raise these with `raise ... from exc` so the library's exception stays attached for
+logs, while the daemon only needs to tell transient from permanent from unknown.
+"""
+
+from __future__ import annotations
+
+
+class ReminderError(Exception):
+    """Base of every error this service raises on purpose."""
+
+
+class ConfigError(ReminderError):
+    """Settings, the program YAML or the templates cannot be used as they are."""
+
+
+class StoreError(ReminderError):
+    """The database cannot be opened, locked or migrated."""
+
+
+class SendError(ReminderError):
+    """An email could not be handed over to the SMTP server.
+
+    `code` is the SMTP reply code when the server gave one, else None.
+    """
+
+    def __init__(self, message: str, *, code: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TransientSendError(SendError):
+    """Worth retrying later with backoff."""
+
+
+class PermanentSendError(SendError):
+    """Retrying will not help; record it and tell the coordinator."""
+
+
+class UnknownOutcomeError(SendError):
+    """The server may have accepted the message; resending could deliver it twice."""
