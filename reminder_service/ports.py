@@ -1,0 +1,35 @@
+"""The small interfaces the daemon depends on, so tests can pass fakes without inheritance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """The only way the shell learns the time."""
+
+    def now(self) -> datetime:
+        """The current instant, aware, in UTC."""
+        ...
+
+
+class Mailer(Protocol):
+    """Hands messages to a mail server; raises the SendError family on failure."""
+
+    async def send(self, *, sender: str, recipients: Sequence[str], message: bytes) -> object:
+        """Send one message; returns a receipt the caller may log."""
+        ...
+
+    async def close(self) -> None:
+        """Release any connection; never raises."""
+        ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        """The current instant, aware, in UTC."""
+        return datetime.now(UTC)

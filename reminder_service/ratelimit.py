@@ -1,0 +1,30 @@
+"""A sliding one-minute window that keeps sends under REMINDER_SMTP__MAX_PER_MINUTE."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime, timedelta
+
+WINDOW = timedelta(minutes=1)
+
+
+class SendRateLimit:
+    """Counts sends in the last minute; says how long to wait before the next one."""
+
+    def __init__(self, per_minute: int) -> None:
+        if per_minute < 1:
+            raise ValueError("per_minute must be at least 1")
+        self._per_minute = per_minute
+        self._sent: deque[datetime] = deque()
+
+    def wait_before_next(self, now: datetime) -> timedelta:
+        """Zero when a send may start now, else the time until the oldest send leaves the window."""
+        while self._sent and now - self._sent[0] >= WINDOW:
+            self._sent.popleft()
+        if len(self._sent) < self._per_minute:
+            return timedelta(0)
+        return self._sent[0] + WINDOW - now
+
+    def record(self, now: datetime) -> None:
+        """Count a send that started at `now`."""
+        self._sent.append(now)

@@ -1,0 +1,190 @@
+"""Deployment settings, read from the environment, a `.env` file and `/run/secrets`.
+
+Every name starts with `REMINDER_`; nested groups use `__` (`REMINDER_SMTP__HOST`). A secret
+can also be a file named after the variable in the secrets directory (Docker and Kubernetes
+secrets), e.g. `/run/secrets/REMINDER_SMTP__PASSWORD`. Passwords and keys are `SecretStr`:
+their repr and str are masked, so they never reach logs or error messages.
+
+Nothing reads settings at import time; `load_settings` is called by the composition root.
+"""
+
+from __future__ import annotations
+
+from email.headerregistry import Address
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any, Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    NestedSecretsSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from reminder_service.errors import ConfigError
+
+ENV_PREFIX = "REMINDER_"
+DEFAULT_SECRETS_DIR = Path("/run/secrets")
+DEFAULT_PORTS = {"tls": 465, "starttls": 587, "none": 25}
+MIN_SECRET_KEY_LENGTH = 16
+
+
+class SmtpSettings(BaseModel):
+    """How to reach the outgoing mail server."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = "localhost"
+    port: int | None = Field(default=None, ge=1, le=65535)
+    username: str | None = None
+    password: SecretStr | None = None
+    security: Literal["tls", "starttls", "none"] = "starttls"
+    timeout_s: float = Field(default=30.0, gt=0)
+    max_per_minute: int = Field(default=60, ge=1)
+    ca_file: Path | None = None
+
+    @property
+    def effective_port(self) -> int:
+        """The configured port, or the usual one for the chosen security."""
+        return self.port if self.port is not None else DEFAULT_PORTS[self.security]
+
+
+class Settings(BaseSettings):
+    """All deployment settings; the README's settings table lists the same names."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        secrets_dir=DEFAULT_SECRETS_DIR,
+        secrets_dir_missing="ok",
+        secrets_nested_delimiter="__",
+        case_sensitive=False,
+        extra="ignore",
+        frozen=True,
+    )
+
+    config: Path = Path("config/program.yaml")
+    database: Path = Path("data/reminders.sqlite3")
+    secret_key: SecretStr | None = None
+    sender: str | None = Field(
+        default=None, validation_alias=AliasChoices("REMINDER_FROM", "from", "sender")
+    )
+    reply_to: str | None = None
+    templates_dir: Path = Path("templates")
+    smtp: SmtpSettings = SmtpSettings()
+
+    @field_validator("sender")
+    @classmethod
+    def _sender_is_an_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        name, addr = parseaddr(value)
+        _require_email(addr, what=value)
+        if "\r" in value or "\n" in value:
+            raise ValueError("must be on one line")
+        return str(Address(display_name=name, addr_spec=addr)) if name else addr
+
+    @field_validator("reply_to")
+    @classmethod
+    def _reply_to_is_an_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        _require_email(value, what=value)
+        if "+" in value.partition("@")[0]:
+            raise ValueError(
+                "must be the plain mailbox address; the service adds '+token' to it itself"
+            )
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(
+                f"must be at least {MIN_SECRET_KEY_LENGTH} characters; "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
+    @property
+    def from_address(self) -> str | None:
+        """The addr-spec part of REMINDER_FROM."""
+        return parseaddr(self.sender)[1] if self.sender else None
+
+    @property
+    def reply_mailbox(self) -> str | None:
+        """Where replies go: REMINDER_REPLY_TO, else the From address."""
+        return self.reply_to or self.from_address
+
+    def missing_for_sending(self) -> list[str]:
+        """Coordinator-readable reasons why this deployment cannot send mail yet."""
+        missing = []
+        if self.secret_key is None:
+            missing.append(
+                "REMINDER_SECRET_KEY is not set: it signs the reply addresses. Generate one "
+                "with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        if self.sender is None:
+            missing.append(
+                "REMINDER_FROM is not set: the address check-ins come from, "
+                "e.g. 'Mentoring Program <mentoring@example.org>'"
+            )
+        return missing
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment first, then `.env`, then secret files (so nested secrets work)."""
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            NestedSecretsSettingsSource(file_secret_settings),
+        )
+
+
+def _require_email(addr: str, *, what: str) -> None:
+    try:
+        validate_email(addr, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"{what!r} is not an email address ({exc})") from None
+
+
+def load_settings(
+    *, env_file: Path | None = Path(".env"), secrets_dir: Path = DEFAULT_SECRETS_DIR
+) -> Settings:
+    """Read the settings, turning validation errors into one readable ConfigError."""
+    try:
+        return Settings(_env_file=env_file, _secrets_dir=secrets_dir)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise ConfigError(
+            "The settings are not valid:\n" + "\n".join(_describe(e) for e in exc.errors())
+        ) from None
+
+
+def _describe(error: Any) -> str:
+    loc = [str(part) for part in error["loc"]]
+    if loc and loc[0] in ("REMINDER_FROM", "from", "sender"):
+        loc[0] = "from"
+    name = ENV_PREFIX + "__".join(loc).upper()
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"  {name}: {message}"

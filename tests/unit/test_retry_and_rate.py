@@ -1,0 +1,69 @@
+"""Retry delays and the per-minute send limit."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reminder_service.core.retry import RETRY_BASE, RETRY_CAP, retry_delay
+from reminder_service.ratelimit import SendRateLimit
+
+T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("attempts", "jitter", "expected"),
+    [
+        (1, 0.0, timedelta(seconds=30)),
+        (1, 0.999999, timedelta(seconds=59.99997)),
+        (2, 0.0, timedelta(minutes=1)),
+        (3, 0.0, timedelta(minutes=2)),
+        (7, 0.0, timedelta(minutes=30)),
+        (8, 0.0, timedelta(minutes=30)),
+        (50, 0.0, timedelta(minutes=30)),
+    ],
+)
+def test_retry_delay_table(attempts: int, jitter: float, expected: timedelta) -> None:
+    """The delay doubles per attempt from half a minute and stops growing at the cap."""
+    assert retry_delay(attempts, jitter=jitter) == pytest.approx(expected, abs=timedelta(0.001))
+
+
+@given(st.integers(min_value=1, max_value=10_000), st.floats(min_value=0, max_value=0.9999))
+def test_retry_delay_is_bounded(attempts: int, jitter: float) -> None:
+    """Every delay lies between half the base and the cap."""
+    assert RETRY_BASE / 2 <= retry_delay(attempts, jitter=jitter) <= RETRY_CAP
+
+
+@pytest.mark.parametrize(("attempts", "jitter"), [(0, 0.5), (1, 1.0), (1, -0.1)])
+def test_retry_delay_rejects_nonsense(attempts: int, jitter: float) -> None:
+    """Attempts start at 1 and jitter lies in [0, 1)."""
+    with pytest.raises(ValueError, match=r"attempts|jitter"):
+        retry_delay(attempts, jitter=jitter)
+
+
+def test_rate_limit_allows_the_limit_then_waits_for_the_oldest() -> None:
+    """After N sends in a minute the next waits until the first leaves the window."""
+    limit = SendRateLimit(3)
+    for second in (0, 10, 20):
+        now = T0 + timedelta(seconds=second)
+        assert limit.wait_before_next(now) == timedelta(0)
+        limit.record(now)
+    assert limit.wait_before_next(T0 + timedelta(seconds=30)) == timedelta(seconds=30)
+    assert limit.wait_before_next(T0 + timedelta(seconds=60)) == timedelta(0)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=600), max_size=200), st.integers(1, 20))
+def test_rate_limit_never_exceeds_the_limit_in_any_minute(offsets: list[int], per: int) -> None:
+    """Sends that obey the limiter never exceed the limit in any sliding minute."""
+    limit = SendRateLimit(per)
+    sent: list[datetime] = []
+    for offset in sorted(offsets):
+        now = max([T0 + timedelta(seconds=offset), *sent[-1:]])
+        now += limit.wait_before_next(now)
+        assert limit.wait_before_next(now) == timedelta(0)
+        limit.record(now)
+        sent.append(now)
+    for start in sent:
+        in_window = [t for t in sent if start <= t < start + timedelta(minutes=1)]
+        assert len(in_window) <= per
