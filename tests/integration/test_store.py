@@ -1,0 +1,603 @@
+"""The SQLite store against real database files: migrations, outbox states, histories."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from reminder_service.core.model import Outgoing, PairHistory
+from reminder_service.errors import StoreError
+from reminder_service.store import OutboxRow, OutboxState, SqliteStore
+
+T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+
+
+def outgoing(
+    key: str,
+    *,
+    pair_id: str = "ana-ben",
+    kind: str = "checkin",
+    period: date = date(2026, 11, 25),
+    message_id: str | None = None,
+) -> Outgoing:
+    """A small queued email; the Message-ID follows the key unless given."""
+    return Outgoing(
+        key=key,
+        pair_id=pair_id,
+        kind=kind,
+        period=period,
+        message_id=message_id or f"<{key}@reminders.example.org>",
+        sender="reminders@example.org",
+        recipients=("ana@example.org", "ben@example.org"),
+        message=b"Subject: How is it going?\r\n\r\nHello\r\n",
+    )
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A database path whose parent folders do not exist yet."""
+    return tmp_path / "state" / "nested" / "reminders.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[SqliteStore]:
+    """A freshly migrated store, closed after the test."""
+    with SqliteStore.open(db_path) as opened:
+        yield opened
+
+
+def claimed(store: SqliteStore, key: str, *, now: datetime = T0) -> OutboxRow:
+    """Queue an email and claim it, returning the row now in `sending`."""
+    assert store.enqueue(outgoing(key), now=now)
+    row = store.claim_next(now=now)
+    assert row is not None
+    assert row.key == key
+    return row
+
+
+def raw_state(db_path: Path, row_id: int) -> tuple[str, int]:
+    """The row's state and attempts as a second, independent connection sees them."""
+    other = sqlite3.connect(db_path)
+    try:
+        found = other.execute("SELECT state, attempts FROM outbox WHERE id = ?", (row_id,))
+        state, attempts = found.fetchone()
+    finally:
+        other.close()
+    return str(state), int(attempts)
+
+
+# Opening and migrating
+
+
+def test_open_creates_folders_and_migrates_an_empty_file(db_path: Path) -> None:
+    """Opening a path in missing folders creates them and applies every migration."""
+    with SqliteStore.open(db_path) as store:
+        assert store.schema_version == 1
+        assert store.outbox() == []
+    assert db_path.is_file()
+
+
+def test_reopening_keeps_rows_and_schema_version(db_path: Path) -> None:
+    """A store reopened from the same file sees the rows and version written before."""
+    with SqliteStore.open(db_path) as store:
+        store.enqueue(outgoing("k1"), now=T0)
+    with SqliteStore.open(db_path) as store:
+        assert store.schema_version == 1
+        assert [row.key for row in store.outbox()] == ["k1"]
+
+
+def test_newer_schema_is_refused(db_path: Path) -> None:
+    """A database migrated by a newer release is refused, naming both schema versions."""
+    SqliteStore.open(db_path).close()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("PRAGMA user_version = 7")
+    raw.close()
+    with pytest.raises(StoreError, match=r"newer version .*\(schema 7, this version knows 1\)"):
+        SqliteStore.open(db_path)
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    """A non-SQLite file is refused with a message naming its path, and is not modified."""
+    path = tmp_path / "notes.txt"
+    content = b"These are my meeting notes, not a database.\n" * 100
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="not a usable SQLite database") as caught:
+        SqliteStore.open(path)
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == content
+
+
+def test_another_programs_sqlite_database_is_refused(tmp_path: Path) -> None:
+    """A SQLite file with someone else's tables is refused rather than migrated into."""
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    raw.close()
+    with pytest.raises(StoreError, match="belongs to another program"):
+        SqliteStore.open(path)
+    with sqlite3.connect(path) as raw:
+        tables = raw.execute("SELECT name FROM sqlite_master").fetchall()
+    raw.close()
+    assert tables == [("invoices",)]
+
+
+def test_a_directory_in_place_of_the_file_is_refused(tmp_path: Path) -> None:
+    """A path that names a folder is refused with a readable message naming it."""
+    with pytest.raises(StoreError, match="Cannot open the database") as caught:
+        SqliteStore.open(tmp_path)
+    assert str(tmp_path) in str(caught.value)
+
+
+def test_durability_pragmas_are_in_force(store: SqliteStore, db_path: Path) -> None:
+    """The connection runs WAL, synchronous=FULL, foreign keys and a 5 s busy timeout."""
+    connection = store._db
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert connection.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert db_path.with_name(db_path.name + "-wal").exists()
+
+
+# Enqueueing
+
+
+def test_enqueue_is_idempotent_on_the_key(store: SqliteStore) -> None:
+    """The same email queued twice makes one row; the second call reports False."""
+    assert store.enqueue(outgoing("k1"), now=T0) is True
+    assert store.enqueue(outgoing("k1"), now=T0 + MINUTE) is False
+    assert store.enqueue(outgoing("k1", message_id="<other@x>"), now=T0) is False
+    rows = store.outbox()
+    assert len(rows) == 1
+    assert rows[0].message_id == "<k1@reminders.example.org>"
+
+
+def test_enqueued_row_round_trips_every_field(store: SqliteStore) -> None:
+    """A queued row comes back pending, due at once, with its envelope and bytes intact."""
+    item = outgoing("k1", period=date(2026, 12, 1))
+    store.enqueue(item, now=T0)
+    (row,) = store.outbox()
+    assert (row.key, row.pair_id, row.kind, row.period) == ("k1", "ana-ben", "checkin", item.period)
+    assert (row.message_id, row.sender, row.recipients) == (
+        item.message_id,
+        item.sender,
+        item.recipients,
+    )
+    assert row.message == item.message
+    assert (row.state, row.attempts, row.last_error, row.sent_at) == (
+        OutboxState.PENDING,
+        0,
+        None,
+        None,
+    )
+    assert row.next_attempt_at == row.created_at == row.updated_at == T0
+
+
+def test_a_message_id_reused_under_another_key_is_an_error(store: SqliteStore) -> None:
+    """Two keys with one Message-ID is a bug, reported rather than silently dropped."""
+    store.enqueue(outgoing("k1", message_id="<same@x>"), now=T0)
+    with pytest.raises(StoreError):
+        store.enqueue(outgoing("k2", message_id="<same@x>"), now=T0)
+    assert [row.key for row in store.outbox()] == ["k1"]
+
+
+def test_times_in_other_zones_are_stored_and_returned_in_utc(store: SqliteStore) -> None:
+    """An aware time in any zone is returned as the same instant, in UTC."""
+    local = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    store.enqueue(outgoing("k1"), now=local)
+    (row,) = store.outbox()
+    assert row.created_at == T0
+    assert row.created_at.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s, naive: s.enqueue(outgoing("k1"), now=naive),
+        lambda s, naive: s.claim_next(now=naive),
+        lambda s, naive: s.recover_interrupted(now=naive),
+        lambda s, naive: s.add_meeting(
+            pair_id="p",
+            met_on=date(2026, 1, 1),
+            duration_minutes=None,
+            reported_by="ana@example.org",
+            source_message_id=None,
+            now=naive,
+        ),
+    ],
+    ids=["enqueue", "claim_next", "recover_interrupted", "add_meeting"],
+)
+def test_naive_datetimes_are_rejected(
+    store: SqliteStore, call: Callable[[SqliteStore, datetime], object]
+) -> None:
+    """A datetime without a time zone raises ValueError and writes nothing."""
+    with pytest.raises(ValueError, match="aware"):
+        call(store, datetime(2026, 11, 25, 9, 30))  # noqa: DTZ001
+    assert store.outbox() == []
+    assert store.pair_histories() == {}
+
+
+def test_naive_retry_time_is_rejected(store: SqliteStore) -> None:
+    """A naive retry time raises ValueError and leaves the row in sending."""
+    row = claimed(store, "k1")
+    naive = datetime(2026, 11, 25, 10, 0)  # noqa: DTZ001
+    with pytest.raises(ValueError, match="aware"):
+        store.mark_retry(row.id, now=T0, retry_at=naive, error="421 busy")
+    assert store.outbox()[0].state is OutboxState.SENDING
+
+
+# Claiming
+
+
+def test_claim_takes_due_rows_in_order_and_skips_future_ones(store: SqliteStore) -> None:
+    """Claims go to due pending rows, earliest due first; a row not yet due is left."""
+    store.enqueue(outgoing("later"), now=T0 + 10 * MINUTE)
+    store.enqueue(outgoing("second"), now=T0 + MINUTE)
+    store.enqueue(outgoing("first"), now=T0)
+    now = T0 + 5 * MINUTE
+    first = store.claim_next(now=now)
+    second = store.claim_next(now=now)
+    assert (first and first.key, second and second.key) == ("first", "second")
+    assert store.claim_next(now=now) is None
+    last = store.claim_next(now=T0 + 10 * MINUTE)
+    assert last is not None
+    assert last.key == "later"
+
+
+def test_claim_commits_sending_before_returning(store: SqliteStore, db_path: Path) -> None:
+    """Another connection already sees the claimed row as sending, attempt 1."""
+    row = claimed(store, "k1")
+    assert (row.state, row.attempts) == (OutboxState.SENDING, 1)
+    assert raw_state(db_path, row.id) == ("sending", 1)
+
+
+def test_a_retried_row_waits_for_its_retry_time(store: SqliteStore) -> None:
+    """After a retry the row is not claimed before retry_at, and is claimed from then on."""
+    row = claimed(store, "k1")
+    retry_at = T0 + 15 * MINUTE
+    store.mark_retry(row.id, now=T0 + MINUTE, retry_at=retry_at, error="451 try later")
+    assert store.next_attempt_at() == retry_at
+    assert store.claim_next(now=retry_at - MINUTE) is None
+    again = store.claim_next(now=retry_at)
+    assert again is not None
+    assert (again.id, again.attempts, again.last_error) == (row.id, 2, "451 try later")
+
+
+def test_next_attempt_at_looks_only_at_pending_rows(store: SqliteStore) -> None:
+    """The earliest due time ignores rows being sent, and is None with nothing pending."""
+    assert store.next_attempt_at() is None
+    claimed(store, "k1", now=T0)
+    assert store.next_attempt_at() is None
+    store.enqueue(outgoing("k2"), now=T0 + 3 * MINUTE)
+    store.enqueue(outgoing("k3"), now=T0 + 2 * MINUTE)
+    assert store.next_attempt_at() == T0 + 2 * MINUTE
+
+
+# Finishing a send
+
+
+def test_mark_sent_records_the_time(store: SqliteStore) -> None:
+    """A sent row records when it was accepted and is never claimed again."""
+    row = claimed(store, "k1")
+    store.mark_sent(row.id, now=T0 + MINUTE)
+    (done,) = store.outbox()
+    assert (done.state, done.sent_at, done.updated_at) == (
+        OutboxState.SENT,
+        T0 + MINUTE,
+        T0 + MINUTE,
+    )
+    assert store.claim_next(now=T0 + 1000 * MINUTE) is None
+
+
+@pytest.mark.parametrize(
+    ("finish", "state"),
+    [
+        (SqliteStore.mark_failed, OutboxState.FAILED),
+        (SqliteStore.mark_unknown, OutboxState.UNKNOWN),
+    ],
+)
+def test_final_failures_record_the_error_and_stop(
+    store: SqliteStore,
+    finish: Callable[..., None],
+    state: OutboxState,
+) -> None:
+    """Failed and unknown rows keep their error, have no sent time, and are never claimed."""
+    row = claimed(store, "k1")
+    finish(store, row.id, now=T0 + MINUTE, error="550 no such user")
+    (done,) = store.outbox()
+    assert (done.state, done.last_error, done.sent_at) == (state, "550 no such user", None)
+    assert store.claim_next(now=T0 + 1000 * MINUTE) is None
+
+
+FINISHERS: list[Callable[[SqliteStore, int], None]] = [
+    lambda s, row_id: s.mark_sent(row_id, now=T0),
+    lambda s, row_id: s.mark_retry(row_id, now=T0, retry_at=T0, error="e"),
+    lambda s, row_id: s.mark_failed(row_id, now=T0, error="e"),
+    lambda s, row_id: s.mark_unknown(row_id, now=T0, error="e"),
+]
+FINISHER_IDS = ["sent", "retry", "failed", "unknown"]
+
+
+@pytest.mark.parametrize("finish", FINISHERS, ids=FINISHER_IDS)
+def test_finishing_a_pending_row_is_refused(
+    store: SqliteStore, finish: Callable[[SqliteStore, int], None]
+) -> None:
+    """Only a row in sending can be finished; a pending one raises and stays pending."""
+    store.enqueue(outgoing("k1"), now=T0)
+    (row,) = store.outbox()
+    with pytest.raises(StoreError, match="is pending, not sending"):
+        finish(store, row.id)
+    assert store.outbox()[0].state is OutboxState.PENDING
+
+
+@pytest.mark.parametrize("finish", FINISHERS, ids=FINISHER_IDS)
+def test_finishing_twice_is_refused(
+    store: SqliteStore, finish: Callable[[SqliteStore, int], None]
+) -> None:
+    """A row already marked sent cannot be finished again, whatever the outcome."""
+    row = claimed(store, "k1")
+    store.mark_sent(row.id, now=T0)
+    with pytest.raises(StoreError, match="is sent, not sending"):
+        finish(store, row.id)
+    assert store.outbox()[0].state is OutboxState.SENT
+
+
+def test_finishing_a_missing_row_is_refused(store: SqliteStore) -> None:
+    """Finishing an id that was never queued raises."""
+    with pytest.raises(StoreError, match="does not exist"):
+        store.mark_sent(42, now=T0)
+
+
+# Start-up recovery
+
+
+def test_recover_turns_interrupted_sends_into_unknown(db_path: Path) -> None:
+    """Rows left in sending by a stopped run become unknown, explained, and never resent."""
+    with SqliteStore.open(db_path) as store:
+        interrupted = claimed(store, "k1")
+        store.enqueue(outgoing("k2"), now=T0)
+    with SqliteStore.open(db_path) as store:
+        recovered = store.recover_interrupted(now=T0 + MINUTE)
+        assert [row.id for row in recovered] == [interrupted.id]
+        assert recovered[0].state is OutboxState.UNKNOWN
+        assert recovered[0].updated_at == T0 + MINUTE
+        assert "may or may not have been delivered" in (recovered[0].last_error or "")
+        assert store.recover_interrupted(now=T0 + MINUTE) == []
+        other = store.claim_next(now=T0 + 1000 * MINUTE)
+        assert other is not None
+        assert other.key == "k2"
+        assert store.claim_next(now=T0 + 1000 * MINUTE) is None
+
+
+# Queries
+
+
+def test_outbox_filters_by_state_in_id_order(store: SqliteStore) -> None:
+    """The outbox lists only the requested states, oldest row first."""
+    for key in ("k1", "k2", "k3"):
+        store.enqueue(outgoing(key), now=T0)
+    first = store.claim_next(now=T0)
+    assert first is not None
+    store.mark_failed(first.id, now=T0, error="550")
+    pending = store.outbox(states=[OutboxState.PENDING])
+    assert [row.key for row in pending] == ["k2", "k3"]
+    both = store.outbox(states={OutboxState.FAILED, OutboxState.PENDING})
+    assert [row.key for row in both] == ["k1", "k2", "k3"]
+    assert store.outbox(states=[]) == []
+
+
+def test_counts_by_state_lists_every_state(store: SqliteStore) -> None:
+    """Counts cover all five states, zero where no row is in one."""
+    claimed(store, "k1")
+    store.enqueue(outgoing("k2"), now=T0)
+    assert store.counts_by_state() == {
+        OutboxState.PENDING: 1,
+        OutboxState.SENDING: 1,
+        OutboxState.SENT: 0,
+        OutboxState.FAILED: 0,
+        OutboxState.UNKNOWN: 0,
+    }
+
+
+@pytest.mark.parametrize("state", list(OutboxState))
+def test_checkins_in_any_state_count_for_history(store: SqliteStore, state: OutboxState) -> None:
+    """The latest check-in period counts whatever became of it, and other kinds do not."""
+    store.enqueue(outgoing("c1", period=date(2026, 3, 1)), now=T0)
+    store.enqueue(outgoing("n1", kind="nudge", period=date(2026, 4, 1)), now=T0)
+    store.enqueue(outgoing("c2", period=date(2026, 3, 15)), now=T0 + MINUTE)
+    first = store.claim_next(now=T0)
+    assert first is not None
+    store.mark_sent(first.id, now=T0)
+    latest = store.outbox()[-1]
+    if state is not OutboxState.PENDING:
+        assert store.claim_next(now=T0 + MINUTE) is not None  # the nudge, due first
+        assert store.claim_next(now=T0 + MINUTE) == replace(
+            latest, state=OutboxState.SENDING, attempts=1, updated_at=T0 + MINUTE
+        )
+    finishers: dict[OutboxState, Callable[[], None]] = {
+        OutboxState.SENT: lambda: store.mark_sent(latest.id, now=T0),
+        OutboxState.FAILED: lambda: store.mark_failed(latest.id, now=T0, error="550"),
+        OutboxState.UNKNOWN: lambda: store.mark_unknown(latest.id, now=T0, error="lost"),
+    }
+    finishers.get(state, lambda: None)()
+    assert store.outbox()[-1].state is state
+    assert store.pair_histories() == {"ana-ben": PairHistory(last_checkin=date(2026, 3, 15))}
+
+
+def test_meetings_feed_last_meeting_by_date_met(store: SqliteStore) -> None:
+    """The last meeting is the latest date met, not the latest logged, per pair."""
+    for pair_id, met_on in (
+        ("ana-ben", date(2026, 3, 10)),
+        ("ana-ben", date(2026, 3, 2)),
+        ("cy-dee", date(2026, 2, 1)),
+    ):
+        store.add_meeting(
+            pair_id=pair_id,
+            met_on=met_on,
+            duration_minutes=45,
+            reported_by="ana@example.org",
+            source_message_id=None,
+            now=T0,
+        )
+    store.enqueue(outgoing("c1", period=date(2026, 3, 1)), now=T0)
+    assert store.pair_histories() == {
+        "ana-ben": PairHistory(last_meeting=date(2026, 3, 10), last_checkin=date(2026, 3, 1)),
+        "cy-dee": PairHistory(last_meeting=date(2026, 2, 1)),
+    }
+
+
+def test_add_meeting_returns_new_ids_and_rejects_bad_durations(store: SqliteStore) -> None:
+    """Each meeting gets its own id; a zero-minute duration is refused."""
+    first = store.add_meeting(
+        pair_id="p",
+        met_on=date(2026, 3, 1),
+        duration_minutes=None,
+        reported_by="ana@example.org",
+        source_message_id="<r1@mail.example.org>",
+        now=T0,
+    )
+    second = store.add_meeting(
+        pair_id="p",
+        met_on=date(2026, 3, 2),
+        duration_minutes=30,
+        reported_by="ben@example.org",
+        source_message_id=None,
+        now=T0,
+    )
+    assert second > first
+    with pytest.raises(StoreError):
+        store.add_meeting(
+            pair_id="p",
+            met_on=date(2026, 3, 9),
+            duration_minutes=0,
+            reported_by="ben@example.org",
+            source_message_id=None,
+            now=T0,
+        )
+    assert store.pair_histories()["p"].last_meeting == date(2026, 3, 2)
+
+
+def test_last_message_id_is_the_newest_of_that_kind(store: SqliteStore) -> None:
+    """The Message-ID for References is the pair's newest queued email of that kind."""
+    assert store.last_message_id("ana-ben", kind="checkin") is None
+    store.enqueue(outgoing("c1", period=date(2026, 3, 1)), now=T0)
+    store.enqueue(outgoing("c2", period=date(2026, 4, 1)), now=T0)
+    store.enqueue(outgoing("n1", kind="nudge"), now=T0)
+    store.enqueue(outgoing("x1", pair_id="cy-dee"), now=T0)
+    assert store.last_message_id("ana-ben", kind="checkin") == "<c2@reminders.example.org>"
+    assert store.last_message_id("ana-ben", kind="nudge") == "<n1@reminders.example.org>"
+
+
+# Random sequences
+
+
+class OutboxMachine(RuleBasedStateMachine):
+    """Random enqueue/claim/finish/restart sequences checked against a simple model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = tempfile.TemporaryDirectory()
+        self.path = Path(self.folder.name) / "reminders.db"
+        self.store = SqliteStore.open(self.path)
+        self.now = T0
+        self.states: dict[int, OutboxState] = {}
+        self.due: dict[int, datetime] = {}
+        self.keys: dict[str, int] = {}
+        self.serial = 0
+
+    def teardown(self) -> None:
+        """Close the database and delete its folder."""
+        self.store.close()
+        self.folder.cleanup()
+
+    @rule(minutes=st.integers(min_value=0, max_value=90))
+    def advance(self, minutes: int) -> None:
+        """Time passes."""
+        self.now += minutes * MINUTE
+
+    @rule(key=st.sampled_from(["a", "b", "c", "d", "e", "f"]))
+    def enqueue(self, key: str) -> None:
+        """Queue an email under a key that may already be used, with a fresh Message-ID."""
+        self.serial += 1
+        item = outgoing(key, message_id=f"<{self.serial}@test>")
+        assert self.store.enqueue(item, now=self.now) is (key not in self.keys)
+        if key not in self.keys:
+            row_id = max(self.states, default=0) + 1
+            self.keys[key] = row_id
+            self.states[row_id] = OutboxState.PENDING
+            self.due[row_id] = self.now
+
+    @rule()
+    def claim(self) -> None:
+        """A claim takes the earliest due pending row, or nothing when none is due."""
+        due = [
+            (at, row_id)
+            for row_id, at in self.due.items()
+            if self.states[row_id] is OutboxState.PENDING and at <= self.now
+        ]
+        row = self.store.claim_next(now=self.now)
+        if not due:
+            assert row is None
+            return
+        assert row is not None
+        assert self.states[row.id] is OutboxState.PENDING
+        assert (row.next_attempt_at, row.id) == min(due)
+        self.states[row.id] = OutboxState.SENDING
+
+    @precondition(lambda self: bool(self.states))
+    @rule(
+        data=st.data(),
+        outcome=st.sampled_from(["sent", "retry", "failed", "unknown"]),
+        delay=st.integers(min_value=0, max_value=60),
+    )
+    def finish(self, data: st.DataObject, outcome: str, delay: int) -> None:
+        """Finishing works only on a row in sending; on any other row it raises."""
+        row_id = data.draw(st.sampled_from(sorted(self.states)))
+        if self.states[row_id] is not OutboxState.SENDING:
+            with pytest.raises(StoreError):
+                self.store.mark_sent(row_id, now=self.now)
+            return
+        retry_at = self.now + delay * MINUTE
+        if outcome == "sent":
+            self.store.mark_sent(row_id, now=self.now)
+        elif outcome == "retry":
+            self.store.mark_retry(row_id, now=self.now, retry_at=retry_at, error="451")
+            self.due[row_id] = retry_at
+        elif outcome == "failed":
+            self.store.mark_failed(row_id, now=self.now, error="550")
+        else:
+            self.store.mark_unknown(row_id, now=self.now, error="lost")
+        self.states[row_id] = OutboxState(outcome.replace("retry", "pending"))
+
+    @rule()
+    def restart(self) -> None:
+        """After a restart, exactly the rows that were sending are recovered as unknown."""
+        self.store.close()
+        self.store = SqliteStore.open(self.path)
+        recovered = self.store.recover_interrupted(now=self.now)
+        sending = [i for i, state in self.states.items() if state is OutboxState.SENDING]
+        assert [row.id for row in recovered] == sending
+        for row_id in sending:
+            self.states[row_id] = OutboxState.UNKNOWN
+
+    @invariant()
+    def store_matches_model(self) -> None:
+        """Every key has one row, in the state the model expects."""
+        rows = self.store.outbox()
+        assert len({row.key for row in rows}) == len(rows)
+        assert {row.key: row.id for row in rows} == self.keys
+        assert {row.id: row.state for row in rows} == self.states
+
+
+TestOutboxSequences = OutboxMachine.TestCase
+TestOutboxSequences.settings = settings(max_examples=100, stateful_step_count=25)
