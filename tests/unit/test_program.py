@@ -1,0 +1,698 @@
+"""The program loader: what it accepts, how it resolves defaults, and how it reports problems."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reminder_service.core.cadence import parse_cadence
+from reminder_service.core.model import Status
+from reminder_service.errors import ConfigError
+from reminder_service.program import Problem, ProgramError, load_program, parse_program
+
+EXAMPLE = Path(__file__).parents[2] / "config" / "program.yaml"
+
+# Nine lines, so the first pair's lines are: id 10, mentor 11, mentee 12, started 13, next 14.
+HEAD = """\
+program:
+  name: Northwind Mentoring
+  coordinator: {name: Dana Okafor, email: dana@northwind.example}
+  timezone: Europe/London
+  defaults:
+    cadence: monthly
+    send_at: "09:30"
+    weekdays_only: true
+pairs:
+"""
+PAIR = """\
+  - id: ana-ben
+    mentor: {name: Ana Lima, email: ana@northwind.example}
+    mentee: {name: Ben Ong, email: ben@northwind.example}
+    started: 2024-03-01
+"""
+
+
+def problems(text: str) -> list[str]:
+    """The problems parse_program reports for `text`, as coordinators see them."""
+    with pytest.raises(ProgramError) as info:
+        parse_program(text, file="p.yaml")
+    return [str(problem) for problem in info.value.problems]
+
+
+def with_pair(*lines: str, pair: str = PAIR) -> str:
+    """A valid program whose first pair gets `lines` appended (from line 14)."""
+    return HEAD + pair + "".join(f"    {line}\n" for line in lines)
+
+
+def test_a_valid_program_loads() -> None:
+    """A well-formed file gives a Program with its name, coordinator and pairs."""
+    program = parse_program(HEAD + PAIR, file="p.yaml")
+
+    assert program.name == "Northwind Mentoring"
+    assert program.coordinator.email == "dana@northwind.example"
+    assert program.timezone == ZoneInfo("Europe/London")
+    assert [pair.id for pair in program.pairs] == ["ana-ben"]
+    assert program.pairs[0].started == date(2024, 3, 1)
+    assert program.pairs[0].status is Status.ACTIVE
+
+
+def test_problem_text_names_file_line_and_field() -> None:
+    """A problem reads file:line: field: message, dropping the parts it does not have."""
+    assert str(Problem("p.yaml", 41, "pairs[3].mentee.email", "bad")) == (
+        "p.yaml:41: pairs[3].mentee.email: bad"
+    )
+    assert str(Problem("p.yaml", None, "", "the file is empty")) == "p.yaml: the file is empty"
+
+
+def test_program_error_is_a_config_error_listing_one_problem_per_line() -> None:
+    """ProgramError is a ConfigError whose text has one line per problem."""
+    text = with_pair("status: pasued", "send_at: '25:00'")
+
+    with pytest.raises(ConfigError) as info:
+        parse_program(text, file="p.yaml")
+
+    assert str(info.value).splitlines() == [
+        "p.yaml:14: pairs[0].status: 'pasued' is not a status; did you mean 'paused'?",
+        "p.yaml:15: pairs[0].send_at: '25:00' is not a time of day;"
+        " write HH:MM from 00:00 to 23:59",
+    ]
+
+
+def test_all_problems_are_reported_at_once_in_file_order() -> None:
+    """A file with three mistakes in different sections gives three problems, top to bottom."""
+    text = HEAD.replace("Europe/London", "Europe/Londn") + PAIR.replace(
+        "ben@northwind.example", "jo@"
+    )
+    text += "  - id: ana-ben\n    mentor: {name: C, email: c@x.example}\n"
+    text += "    mentee: {name: D, email: d@x.example}\n    started: 2025-01-01\n"
+
+    assert problems(text) == [
+        "p.yaml:4: program.timezone: 'Europe/Londn' is not a time zone;"
+        " did you mean 'Europe/London'?",
+        "p.yaml:12: pairs[0].mentee.email: 'jo@' is not an email address",
+        "p.yaml:14: pairs[1].id: duplicate pair id 'ana-ben' (first at line 10)",
+    ]
+
+
+def test_yaml_syntax_error_gives_its_line() -> None:
+    """Text that is not YAML is reported on the line where parsing failed."""
+    text = HEAD + PAIR + "    cadence: [weekly\n"
+
+    [problem] = problems(text)
+
+    assert problem.startswith("p.yaml:15: this is not valid YAML: ")
+
+
+def test_unquoted_colon_in_a_value_gets_a_hint() -> None:
+    """A value containing ': ' is reported with the advice to quote it."""
+    text = HEAD.replace("Northwind Mentoring", "Northwind: Mentoring") + PAIR
+
+    assert problems(text) == [
+        "p.yaml:2: this is not valid YAML: mapping values are not allowed here"
+        " (if a value contains ': ', put it in quotes)"
+    ]
+
+
+def test_tab_indentation_gets_a_hint() -> None:
+    """A tab used for indentation is reported with the advice to use spaces."""
+    assert problems("program:\n\tname: x\n") == [
+        "p.yaml:2: this is not valid YAML: found character '\\t' that cannot start any token"
+        " (use spaces, not tabs, to indent)"
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n"])
+def test_empty_file_is_rejected(text: str) -> None:
+    """A file with no content at all is one problem without a line."""
+    assert problems(text) == [
+        "p.yaml: the file is empty; it needs a 'program:' section and a 'pairs:' list"
+    ]
+
+
+@pytest.mark.parametrize("text", ["- ana\n- ben\n", "just some words\n"])
+def test_top_level_must_be_a_mapping(text: str) -> None:
+    """A file that is a list or a bare value says what the top level should hold."""
+    assert problems(text) == [
+        "p.yaml:1: the file must start with a 'program:' section and a 'pairs:' list"
+    ]
+
+
+def test_missing_sections_and_unknown_top_level_fields() -> None:
+    """Missing program/pairs point at the top mapping; an unknown section lists the allowed."""
+    assert problems("programme:\n  name: x\n") == [
+        "p.yaml:1: program: required field 'program' is missing",
+        "p.yaml:1: pairs: required field 'pairs' is missing",
+        "p.yaml:1: programme: unknown field 'programme': did you mean 'program'?",
+    ]
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    """A key given twice in one mapping is reported where it repeats, naming the first line."""
+    pair = PAIR.replace(
+        "    mentee: {name: Ben Ong, email: ben@northwind.example}\n",
+        "    mentee:\n      name: Ben Ong\n      email: ben@northwind.example\n"
+        "      email: benny@northwind.example\n",
+    )
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:15: pairs[0].mentee.email: duplicate key 'email' (first at line 14)"
+    ]
+
+
+def test_duplicate_top_level_key_is_reported() -> None:
+    """Repeating a whole section is a duplicate key too, not a silent replacement."""
+    text = HEAD + PAIR + "pairs: []\n"
+
+    assert problems(text) == ["p.yaml:14: pairs: duplicate key 'pairs' (first at line 9)"]
+
+
+def test_duplicate_pair_id_is_reported() -> None:
+    """Two pairs with one id are reported at the second, naming the line of the first."""
+    second = PAIR.replace("ana@", "cy@").replace("ben@", "di@")
+
+    assert problems(HEAD + PAIR + second) == [
+        "p.yaml:14: pairs[1].id: duplicate pair id 'ana-ben' (first at line 10)"
+    ]
+
+
+def test_mentor_and_mentee_must_be_different_people() -> None:
+    """A pair whose two addresses match (ignoring case) is rejected at the mentee's email."""
+    pair = PAIR.replace("ben@northwind.example", "ANA@northwind.example")
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:12: pairs[0].mentee.email: the mentee has the mentor's address"
+        " ('ANA@northwind.example'); a pair needs two different people"
+    ]
+
+
+def test_unknown_field_suggests_the_near_name() -> None:
+    """A misspelt field names the field that was probably meant."""
+    assert problems(with_pair("cadnce: weekly")) == [
+        "p.yaml:14: pairs[0].cadnce: unknown field 'cadnce': did you mean 'cadence'?"
+    ]
+
+
+def test_unknown_field_without_a_near_name_lists_the_allowed_ones() -> None:
+    """An unrelated field lists what the section allows."""
+    pair = PAIR.replace("ben@northwind.example}", "ben@northwind.example, phone: 555}")
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:12: pairs[0].mentee.phone: unknown field 'phone';"
+        " the fields allowed here are: name, email, timezone"
+    ]
+
+
+def test_missing_field_points_at_its_section() -> None:
+    """A required field that is absent is reported on the line of the mapping that lacks it."""
+    pair = PAIR.replace(", email: ben@northwind.example", "")
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:12: pairs[0].mentee.email: required field 'email' is missing"
+    ]
+
+
+@pytest.mark.parametrize("address", ["jo@", "jo", "jo@@example.org", "Jo <jo@example.org>"])
+def test_invalid_email_is_rejected(address: str) -> None:
+    """Something that is not a plain email address is rejected, quoting what was written."""
+    pair = PAIR.replace("ben@northwind.example", f'"{address}"')
+
+    assert problems(HEAD + pair) == [
+        f"p.yaml:12: pairs[0].mentee.email: {address!r} is not an email address"
+    ]
+
+
+def test_email_address_is_normalized() -> None:
+    """The domain of an address is kept in its normalized, lowercase form."""
+    pair = PAIR.replace("ben@northwind.example", "Ben@NorthWind.Example")
+
+    program = parse_program(HEAD + pair, file="p.yaml")
+
+    assert program.pairs[0].mentee.email == "Ben@northwind.example"
+
+
+@pytest.mark.parametrize(
+    ("escaped", "codepoint"),
+    [
+        ("\\r", "000D"),
+        ("\\n", "000A"),
+        ("\\t", "0009"),
+        ("\\x07", "0007"),
+        ("\\u200B", "200B"),
+        ("\\u2028", "2028"),
+    ],
+)
+def test_control_characters_in_names_are_rejected(escaped: str, codepoint: str) -> None:
+    """A line break or other control character in a name would reach a header: rejected."""
+    pair = PAIR.replace("name: Ana Lima", f'name: "Ana{escaped}Lima"')
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:11: pairs[0].mentor.name: must be one line of plain text; it contains a line"
+        f" break or another control character (U+{codepoint})"
+    ]
+
+
+def test_control_character_in_program_name_is_rejected() -> None:
+    """The program name goes into subjects, so it must be one line as well."""
+    text = HEAD.replace("Northwind Mentoring", '"Northwind\\r\\nBcc: x@example.org"') + PAIR
+
+    [problem] = problems(text)
+
+    assert problem.startswith("p.yaml:2: program.name: must be one line of plain text")
+
+
+def test_literal_block_name_is_rejected() -> None:
+    """A name written as a YAML block keeps its line break and is rejected."""
+    pair = PAIR.replace(
+        "    mentor: {name: Ana Lima, email: ana@northwind.example}\n",
+        "    mentor:\n      name: |\n        Ana\n        Lima\n"
+        "      email: ana@northwind.example\n",
+    )
+
+    [problem] = problems(HEAD + pair)
+
+    assert problem.startswith("p.yaml:12: pairs[0].mentor.name: must be one line")
+
+
+def test_overlong_name_is_rejected() -> None:
+    """A name over 200 characters is rejected with its length."""
+    pair = PAIR.replace("Ana Lima", "A" * 201)
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:11: pairs[0].mentor.name: is 201 characters long; the limit is 200"
+    ]
+
+
+def test_blank_name_is_rejected() -> None:
+    """A name of only spaces is empty."""
+    pair = PAIR.replace("Ana Lima", '"   "')
+
+    assert problems(HEAD + pair) == ["p.yaml:11: pairs[0].mentor.name: must not be empty"]
+
+
+@pytest.mark.parametrize(
+    "pair_id", ["Ana-Ben", "a", "-ana", "ana ben", "ana_ben", "a" * 33, "ana\\nben"]
+)
+def test_invalid_pair_id_is_rejected(pair_id: str) -> None:
+    """Ids are short lowercase slugs; anything else (including control characters) is refused."""
+    pair = PAIR.replace("id: ana-ben", f'id: "{pair_id}"')
+    shown = repr(pair_id.replace("\\n", "\n"))
+
+    assert problems(HEAD + pair) == [
+        f"p.yaml:10: pairs[0].id: {shown} cannot be used as an id; use 2 to 32 lowercase"
+        " letters (a-z), digits and '-', starting with a letter or digit"
+    ]
+
+
+def test_unknown_time_zone_suggests_the_near_one() -> None:
+    """A misspelt IANA zone names the zone that was probably meant."""
+    pair = PAIR.replace("ben@northwind.example}", "ben@northwind.example, timezone: Asia/Tokio}")
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:12: pairs[0].mentee.timezone: 'Asia/Tokio' is not a time zone;"
+        " did you mean 'Asia/Tokyo'?"
+    ]
+
+
+def test_unknown_time_zone_without_a_near_one() -> None:
+    """A zone nothing like an IANA name shows what one looks like."""
+    text = HEAD.replace("Europe/London", "GMT+25:00 Somewhere") + PAIR
+
+    assert problems(text) == [
+        "p.yaml:4: program.timezone: 'GMT+25:00 Somewhere' is not a time zone"
+        " (write it like 'Europe/London')"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("no", """'no' was read as true/false; put it in quotes: "no\""""),
+        ("on", """'on' was read as true/false; put it in quotes: "on\""""),
+        ("Yes", """'Yes' was read as true/false; put it in quotes: "Yes\""""),
+        ("off", """'off' was read as true/false; put it in quotes: "off\""""),
+        ("010", """'010' was read as a number; put it in quotes: "010\""""),
+        ("0x1F", """'0x1F' was read as a number; put it in quotes: "0x1F\""""),
+        ("1.5", """'1.5' was read as a number; put it in quotes: "1.5\""""),
+        ("2024-01-01", """'2024-01-01' was read as a date; put it in quotes: "2024-01-01\""""),
+        ("1:20", """1:20 must be written in quotes: "1:20\""""),
+    ],
+)
+def test_yaml_1_1_traps_in_text_fields_say_to_quote(written: str, message: str) -> None:
+    """Unquoted text that YAML reads as true/false, a number or a date gets quoting advice."""
+    pair = PAIR.replace("name: Ben Ong", f"name: {written}")
+
+    assert problems(HEAD + pair) == [f"p.yaml:12: pairs[0].mentee.name: {message}"]
+
+
+def test_unquoted_send_at_read_as_a_number_says_to_quote() -> None:
+    """`send_at: 10:30` is the number 630 to YAML 1.1, so the loader asks for quotes."""
+    assert problems(with_pair("send_at: 10:30")) == [
+        'p.yaml:14: pairs[0].send_at: 10:30 must be written in quotes: "10:30"'
+    ]
+
+
+def test_quoted_trap_words_are_plain_text() -> None:
+    """Once quoted, words such as no and numbers such as 010 are kept as written."""
+    pair = PAIR.replace("Ana Lima", '"no"').replace("Ben Ong", "'010'")
+
+    program = parse_program(HEAD + pair, file="p.yaml")
+
+    assert (program.pairs[0].mentor.name, program.pairs[0].mentee.name) == ("no", "010")
+
+
+def test_weekdays_only_must_be_true_or_false() -> None:
+    """A quoted "yes" is text, not a yes/no setting."""
+    assert problems(with_pair('weekdays_only: "yes"')) == [
+        "p.yaml:14: pairs[0].weekdays_only: expected true or false, found 'yes'"
+    ]
+
+
+def test_a_section_given_as_text_is_rejected() -> None:
+    """A person written as a bare name instead of name/email fields is explained."""
+    pair = PAIR.replace("{name: Ben Ong, email: ben@northwind.example}", "Ben Ong")
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:12: pairs[0].mentee: expected a group of 'field: value' lines, found 'Ben Ong'"
+    ]
+
+
+def test_pairs_must_be_a_list() -> None:
+    """`pairs:` left empty is reported as a missing list."""
+    assert problems(HEAD) == [
+        "p.yaml:9: pairs: expected a list (one item per '- ' line), found nothing"
+    ]
+
+
+def test_aliases_are_rejected() -> None:
+    """Anchors and aliases are refused, pointing to program.defaults instead."""
+    pair = PAIR.replace("{name: Ana Lima", "&ana {name: Ana Lima") + "  - id: cy-di\n"
+    pair += "    mentor: *ana\n    mentee: {name: Di, email: di@x.example}\n"
+    pair += "    started: 2024-03-01\n"
+
+    [problem] = problems(HEAD + pair)
+
+    assert problem.startswith("p.yaml:15: this is not valid YAML: anchors and aliases")
+
+
+def test_python_tags_are_refused() -> None:
+    """A YAML tag asking for a Python object is reported, never constructed."""
+    pair = PAIR.replace("name: Ben Ong", "name: !!python/object/apply:os.system [id]")
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:12: pairs[0].mentee.name: the YAML tag"
+        " 'tag:yaml.org,2002:python/object/apply:os.system' is not supported here"
+    ]
+
+
+def test_python_tag_on_a_scalar_is_refused() -> None:
+    """A Python tag on a single value is named, and the field is not reported twice."""
+    pair = PAIR.replace("name: Ben Ong", "name: !!python/name:os.system x")
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:12: pairs[0].mentee.name: the YAML tag"
+        " 'tag:yaml.org,2002:python/name:os.system' is not supported here"
+    ]
+
+
+@pytest.mark.parametrize("written", ["2024-03-01", '"2024-03-01"', "'2024-03-01'"])
+def test_dates_may_be_yaml_dates_or_iso_text(written: str) -> None:
+    """A start date is accepted unquoted (a YAML date) or quoted (ISO text)."""
+    pair = PAIR.replace("started: 2024-03-01", f"started: {written}")
+
+    program = parse_program(HEAD + pair, file="p.yaml")
+
+    assert program.pairs[0].started == date(2024, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("2024-02-30", "'2024-02-30' is not a real date"),
+        ('"2024-02-30"', "'2024-02-30' is not a real date"),
+        ('"2024-3-1"', "expected a date written year-month-day, like 2024-03-01"),
+        ("2024-03-01 10:00:00", "expected a date written year-month-day, like 2024-03-01"),
+        ("20240301", "expected a date written year-month-day, like 2024-03-01"),
+        ("soon", "expected a date written year-month-day, like 2024-03-01"),
+    ],
+)
+def test_bad_dates_are_rejected(written: str, message: str) -> None:
+    """Impossible dates, dates with times, numbers and words are not start dates."""
+    pair = PAIR.replace("started: 2024-03-01", f"started: {written}")
+
+    assert problems(HEAD + pair) == [f"p.yaml:13: pairs[0].started: {message}"]
+
+
+def test_paused_until_needs_status_paused() -> None:
+    """paused_until on an active pair is a mistake, not a silent no-op."""
+    assert problems(with_pair("paused_until: 2027-01-15")) == [
+        "p.yaml:14: pairs[0].paused_until: paused_until is only allowed when status is paused"
+        " (status is active)"
+    ]
+
+
+def test_ended_on_before_started_is_rejected() -> None:
+    """A pair cannot end before it started."""
+    assert problems(with_pair("status: ended", "ended_on: 2024-02-29")) == [
+        "p.yaml:15: pairs[0].ended_on: ended_on 2024-02-29 is before started 2024-03-01"
+    ]
+
+
+def test_paused_and_ended_pairs_keep_their_dates() -> None:
+    """Status, paused_until and ended_on are carried into the Pair."""
+    paused = parse_program(with_pair("status: paused", "paused_until: 2027-01-15"), file="p")
+    ended = parse_program(with_pair("status: ended", "ended_on: 2026-06-30"), file="p")
+
+    assert (paused.pairs[0].status, paused.pairs[0].paused_until) == (
+        Status.PAUSED,
+        date(2027, 1, 15),
+    )
+    assert (ended.pairs[0].status, ended.pairs[0].ended_on) == (Status.ENDED, date(2026, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [('"00:00"', time(0, 0)), ('"7:05"', time(7, 5)), ('"23:59"', time(23, 59))],
+)
+def test_send_at_accepts_times_of_day(written: str, expected: time) -> None:
+    """send_at is HH:MM on a 24-hour clock, from 00:00 to 23:59."""
+    program = parse_program(with_pair(f"send_at: {written}"), file="p.yaml")
+
+    assert program.pairs[0].schedule.send_at == expected
+
+
+@pytest.mark.parametrize("written", ['"24:00"', '"12:60"', '"9am"', '"09:30:00"'])
+def test_send_at_rejects_other_text(written: str) -> None:
+    """Anything but HH:MM within a day is rejected, quoting what was written."""
+    shown = repr(written.strip('"'))
+
+    assert problems(with_pair(f"send_at: {written}")) == [
+        f"p.yaml:14: pairs[0].send_at: {shown} is not a time of day;"
+        " write HH:MM from 00:00 to 23:59"
+    ]
+
+
+def test_bad_cadence_shows_the_cadence_parsers_message() -> None:
+    """The cadence parser's own explanation becomes the problem's message."""
+    with pytest.raises(ValueError, match=r".") as expected:
+        parse_cadence("fortnightly-ish")
+
+    assert problems(with_pair("cadence: fortnightly-ish")) == [
+        f"p.yaml:14: pairs[0].cadence: {expected.value}"
+    ]
+
+
+def test_status_typo_suggests_the_near_status() -> None:
+    """A misspelt status names the status that was probably meant."""
+    assert problems(with_pair("status: Ended")) == [
+        "p.yaml:14: pairs[0].status: 'Ended' is not a status; did you mean 'ended'?"
+    ]
+
+
+def test_unknown_status_lists_the_statuses() -> None:
+    """An unrelated status word lists the three statuses."""
+    assert problems(with_pair("status: finished")) == [
+        "p.yaml:14: pairs[0].status: 'finished' is not a status; use one of: active, paused, ended"
+    ]
+
+
+def test_program_defaults_apply_to_pairs_that_do_not_override() -> None:
+    """A pair without its own cadence, send_at or weekdays_only takes the program's."""
+    program = parse_program(HEAD + PAIR, file="p.yaml")
+
+    schedule = program.pairs[0].schedule
+    assert schedule.cadence == parse_cadence("monthly")
+    assert schedule.send_at == time(9, 30)
+    assert schedule.weekdays_only is True
+
+
+def test_pair_settings_override_the_defaults() -> None:
+    """A pair's own cadence, send_at and weekdays_only win over the program's."""
+    text = with_pair("cadence: every 2 weeks", 'send_at: "08:00"', "weekdays_only: false")
+
+    schedule = parse_program(text, file="p.yaml").pairs[0].schedule
+
+    assert schedule.cadence == parse_cadence("every 2 weeks")
+    assert schedule.send_at == time(8, 0)
+    assert schedule.weekdays_only is False
+
+
+def test_built_in_defaults_when_the_program_has_none() -> None:
+    """Without program defaults a pair sends at 09:00 and on any day."""
+    head = HEAD.replace(
+        '  defaults:\n    cadence: monthly\n    send_at: "09:30"\n    weekdays_only: true\n', ""
+    )
+
+    schedule = parse_program(head + PAIR + "    cadence: weekly\n", file="p").pairs[0].schedule
+
+    assert (schedule.send_at, schedule.weekdays_only) == (time(9, 0), False)
+
+
+def test_a_pair_needs_a_cadence_somewhere() -> None:
+    """With no cadence on the pair nor in the defaults, the pair says where to add one."""
+    head = HEAD.replace("    cadence: monthly\n", "")
+
+    assert problems(head + PAIR) == [
+        "p.yaml:9: pairs[0].cadence: no cadence given; set one here or in program.defaults.cadence"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mentor_zone", "mentee_zone", "expected"),
+    [
+        ("America/New_York", "Asia/Tokyo", "Asia/Tokyo"),
+        ("America/New_York", None, "America/New_York"),
+        (None, None, "Europe/London"),
+    ],
+)
+def test_pair_time_zone_is_the_mentees_else_mentors_else_programs(
+    mentor_zone: str | None, mentee_zone: str | None, expected: str
+) -> None:
+    """The pair is timed in the mentee's zone, else the mentor's, else the program's."""
+    pair = PAIR
+    if mentor_zone:
+        pair = pair.replace(
+            "ana@northwind.example}", f"ana@northwind.example, timezone: {mentor_zone}}}"
+        )
+    if mentee_zone:
+        pair = pair.replace(
+            "ben@northwind.example}", f"ben@northwind.example, timezone: {mentee_zone}}}"
+        )
+
+    program = parse_program(HEAD + pair, file="p.yaml")
+
+    assert program.pairs[0].timezone == ZoneInfo(expected)
+
+
+def test_messages_never_show_validation_library_jargon() -> None:
+    """Type errors everywhere are worded for coordinators, without library names or URLs."""
+    text = (
+        "program:\n  name: [a]\n  coordinator: 5\n  timezone: {a: 1}\n  defaults: []\n"
+        "pairs:\n  - id: [x]\n    mentor: []\n    mentee: 1\n    started: [1]\n"
+        "    weekdays_only: 1\n    status: {}\n    send_at: []\n    cadence: 3\n  - null\n"
+    )
+
+    found = problems(text)
+
+    assert len(found) == 13
+    assert "p.yaml:11: pairs[0].weekdays_only: expected true or false, found '1'" in found
+    for problem in found:
+        assert "pydantic" not in problem
+        assert "_type" not in problem
+        assert "Input should" not in problem
+
+
+def test_example_program_loads_without_problems() -> None:
+    """config/program.yaml is valid, with 8-12 pairs, exactly one paused and one ended."""
+    program = load_program(EXAMPLE)
+
+    statuses = [pair.status for pair in program.pairs]
+    assert 8 <= len(program.pairs) <= 12
+    assert statuses.count(Status.PAUSED) == 1
+    assert statuses.count(Status.ENDED) == 1
+    assert len({pair.timezone.key for pair in program.pairs}) >= 6
+
+
+def test_load_program_reports_a_missing_file(tmp_path: Path) -> None:
+    """A file that cannot be read is one problem naming the path."""
+    path = tmp_path / "nope.yaml"
+
+    with pytest.raises(ProgramError) as info:
+        load_program(path)
+
+    assert str(info.value) == f"{path}: cannot read the file: No such file or directory"
+
+
+def test_load_program_reports_text_that_is_not_utf8(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 are reported on their line."""
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes((HEAD + PAIR.replace("Ana Lima", "Ana Lím")).encode("latin-1"))
+
+    with pytest.raises(ProgramError) as info:
+        load_program(path)
+
+    assert str(info.value) == (
+        f"{path}:11: the file is not UTF-8 text; save it with the UTF-8 encoding"
+    )
+
+
+def test_raw_control_character_in_the_file_is_reported() -> None:
+    """A control character typed into the file itself is reported on its line."""
+    text = HEAD + PAIR.replace("Ben Ong", "Ben\x07Ong")
+
+    assert problems(text) == [
+        "p.yaml:12: the file contains a character that is not allowed: U+0007"
+    ]
+
+
+def _dumped(name: str) -> str:
+    """A one-pair program with `name` as the mentor's name, written by yaml.safe_dump."""
+    document: dict[str, Any] = {
+        "program": {
+            "name": "P",
+            "coordinator": {"name": "C", "email": "c@example.org"},
+            "timezone": "UTC",
+            "defaults": {"cadence": "monthly"},
+        },
+        "pairs": [
+            {
+                "id": "ab",
+                "mentor": {"name": name, "email": "a@example.org"},
+                "mentee": {"name": "B", "email": "b@example.org"},
+                "started": date(2024, 3, 1),
+            }
+        ],
+    }
+    return yaml.safe_dump(document)
+
+
+_SAFE_TEXT = st.text(
+    st.characters(exclude_categories=["Cc", "Cf", "Cs", "Zl", "Zp"]), min_size=1, max_size=200
+).filter(str.strip)
+
+
+@given(_SAFE_TEXT)
+def test_printable_names_round_trip(name: str) -> None:
+    """Any printable name without control characters comes back from YAML unchanged."""
+    program = parse_program(_dumped(name), file="p.yaml")
+
+    assert program.pairs[0].mentor.name == name
+
+
+@given(
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=50),
+    st.sampled_from(["\r", "\n", "\r\n"]),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=50),
+)
+def test_names_with_line_breaks_are_rejected(before: str, newline: str, after: str) -> None:
+    """Any name containing CR or LF is rejected at the name's field."""
+    with pytest.raises(ProgramError) as info:
+        parse_program(_dumped(before + newline + after), file="p.yaml")
+
+    assert "pairs[0].mentor.name" in {problem.field for problem in info.value.problems}
