@@ -14,12 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import IntEnum
 
-from dateutil.relativedelta import relativedelta
-
 from reminder_service.core.cadence import local_instant, next_weekday, occurrences_after
 from reminder_service.core.model import Checkin, Pair, PairHistory, Program, Status
-
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from reminder_service.core.wording import short_date_in_words, span_in_words
 
 
 class _Since(IntEnum):
@@ -212,29 +209,6 @@ def _already_asked(history: PairHistory, period: _Period) -> bool:
 def _reason(pair: Pair, anchor: _Anchor, period: date) -> str:
     """One sentence for the coordinator: the cadence, and how long since what."""
     return (
-        f"{pair.schedule.cadence.text}; {_elapsed(anchor.day, period)} since "
-        f"{_SINCE_PHRASES[anchor.since]} on {_day_text(anchor.day)}"
+        f"{pair.schedule.cadence.text}; {span_in_words(anchor.day, period)} since "
+        f"{_SINCE_PHRASES[anchor.since]} on {short_date_in_words(anchor.day)}"
     )
-
-
-def _elapsed(start: date, end: date) -> str:
-    """The time from `start` to `end` in whole months or weeks when it is one, else days."""
-    span = relativedelta(end, start)
-    months = span.years * 12 + span.months
-    for whole in (months, months + 1):
-        if whole and start + relativedelta(months=whole) == end:
-            return _counted(whole, "month")
-    days = (end - start).days
-    if days % 7 == 0:
-        return _counted(days // 7, "week")
-    return _counted(days, "day")
-
-
-def _counted(number: int, unit: str) -> str:
-    """'1 month', '3 weeks'."""
-    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
-
-
-def _day_text(day: date) -> str:
-    """'10 Nov 2026', the same in every locale."""
-    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"

@@ -32,8 +32,8 @@ _MONTHS = (
 def span_in_words(start: date, end: date) -> str:
     """How long from `start` to `end`, rounded down: "3 days", "5 weeks", "1 year and 3 months".
 
-    Days up to a week, then weeks until two whole calendar months, then months, then years
-    and months. A month from the 31st ends on the last day of a shorter month. The order of
+    Days up to a week, then weeks until two whole calendar months (but exactly one month is
+    "1 month"), then months, then years and months. A month from the 31st ends on the last day of a shorter month. The order of
     the two dates does not matter.
     """
     start, end = min(start, end), max(start, end)
@@ -43,7 +43,7 @@ def span_in_words(start: date, end: date) -> str:
         return "less than a day"
     if days < 7:
         return _count(days, "day")
-    if months < 2:
+    if months < 2 and not (months == 1 and _add_months(start, 1) == end):
         return _count(days // 7, "week")
     if months < 12:
         return _count(months, "month")
@@ -56,6 +56,11 @@ def span_in_words(start: date, end: date) -> str:
 def date_in_words(day: date) -> str:
     """The date as people write it: "Tuesday 3 March 2026"."""
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date_in_words(day: date) -> str:
+    """The date in short, the same in every locale: "3 Mar 2026"."""
+    return f"{day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
 
 
 def reply_examples(today: date) -> tuple[str, str, str]:

@@ -52,7 +52,7 @@ def _due_periods(pair: Pair, history: PairHistory, now: str) -> list[date]:
             "every 10 days",
             date(2026, 10, 25),
             "2026-11-04T08:00",
-            "every 10 days; 10 days since the pair started on 25 Oct 2026",
+            "every 10 days; 1 week since the pair started on 25 Oct 2026",
             id="every-10-days",
         ),
         pytest.param(
@@ -102,7 +102,7 @@ def test_weekend_period_moves_to_monday() -> None:
     history = PairHistory(last_meeting=date(2026, 11, 7))
     [checkin] = due_checkins(make_program(pair), {pair.id: history}, _utc("2026-11-23T08:00"))
     assert checkin.period == date(2026, 11, 23)
-    assert checkin.reason == "every 2 weeks; 16 days since the last meeting on 7 Nov 2026"
+    assert checkin.reason == "every 2 weeks; 2 weeks since the last meeting on 7 Nov 2026"
 
 
 def test_weekend_dates_share_one_monday_period() -> None:

@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminder_service.core.wording import date_in_words, reply_examples, span_in_words
+from reminder_service.core.wording import (
+    date_in_words,
+    reply_examples,
+    short_date_in_words,
+    span_in_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -16,6 +21,10 @@ from reminder_service.core.wording import date_in_words, reply_examples, span_in
     [
         (date(2026, 3, 3), date(2026, 3, 3), "less than a day"),
         (date(2026, 3, 3), date(2026, 3, 4), "1 day"),
+        (date(2026, 10, 1), date(2026, 11, 1), "1 month"),
+        (date(2026, 1, 31), date(2026, 2, 28), "1 month"),
+        (date(2026, 10, 1), date(2026, 10, 31), "4 weeks"),
+        (date(2026, 10, 1), date(2026, 11, 2), "4 weeks"),
         (date(2026, 3, 3), date(2026, 3, 6), "3 days"),
         (date(2026, 3, 3), date(2026, 3, 9), "6 days"),
         (date(2026, 3, 3), date(2026, 3, 10), "1 week"),
@@ -64,6 +73,15 @@ def test_span_ignores_order(first: date, second: date) -> None:
 def test_date_in_words(day: date, words: str) -> None:
     """Dates read as weekday, day, month name and year."""
     assert date_in_words(day) == words
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [(date(2026, 3, 3), "3 Mar 2026"), (date(2024, 2, 29), "29 Feb 2024")],
+)
+def test_short_date_in_words(day: date, words: str) -> None:
+    """Short dates read the same in every locale: day, month abbreviation, year."""
+    assert short_date_in_words(day) == words
 
 
 @pytest.mark.parametrize(
