@@ -1,0 +1,272 @@
+"""The daemon against real SQLite and a real SMTP server; only the clock is fake."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from reminder_service.compose import Composer, Identity
+from reminder_service.core.model import Program
+from reminder_service.core.retry import GIVE_UP_AFTER
+from reminder_service.daemon import Daemon
+from reminder_service.program import parse_program
+from reminder_service.smtp import SmtpConfig, SmtpMailer
+from reminder_service.store import OutboxState, SqliteStore
+from tests.support.smtp_server import SmtpTestServer
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+PROGRAM = """
+program:
+  name: Test Mentoring
+  coordinator: {name: Dana Okafor, email: dana@example.org}
+  timezone: Europe/London
+  defaults: {cadence: weekly, send_at: "09:00"}
+pairs:
+"""
+PAIR = """
+  - id: {id}
+    mentor: {{name: Ana {id}, email: ana.{id}@example.org}}
+    mentee: {{name: Ben {id}, email: ben.{id}@example.org}}
+    started: 2026-11-01
+"""
+
+
+def program_with(*pair_ids: str) -> Program:
+    text = PROGRAM + "".join(PAIR.format(id=pair_id) for pair_id in pair_ids)
+    return parse_program(text, file="test.yaml")
+
+
+@dataclass
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    current: datetime = NOW
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+@dataclass
+class Harness:
+    """A daemon wired to a store file and a test SMTP server, rebuildable as after a restart."""
+
+    server: SmtpTestServer
+    database: Path
+    clock: FakeClock = field(default_factory=FakeClock)
+    stores: list[SqliteStore] = field(default_factory=list)
+    mailers: list[SmtpMailer] = field(default_factory=list)
+
+    def daemon(
+        self, program: Program, *, max_per_minute: int = 60, grace: timedelta = timedelta(seconds=5)
+    ) -> Daemon:
+        store = SqliteStore.open(self.database)
+        self.stores.append(store)
+        mailer = SmtpMailer(
+            SmtpConfig(
+                host=self.server.host,
+                port=self.server.port,
+                security="none",
+                username=None,
+                password=None,
+                timeout_s=2.0,
+                ca_file=None,
+            )
+        )
+        self.mailers.append(mailer)
+        composer = Composer(
+            REPO / "templates",
+            identity=Identity(
+                from_header="Test Mentoring <mentoring@example.org>",
+                reply_mailbox="mentoring@example.org",
+                secret_key=b"test key of sufficient length",
+            ),
+        )
+        return Daemon(
+            program,
+            store=store,
+            composer=composer,
+            mailer=mailer,
+            clock=self.clock,
+            max_per_minute=max_per_minute,
+            shutdown_grace=grace,
+        )
+
+    @property
+    def store(self) -> SqliteStore:
+        return self.stores[-1]
+
+    def states(self) -> list[OutboxState]:
+        return [row.state for row in self.store.outbox()]
+
+
+@pytest.fixture
+async def harness(smtp_server: SmtpTestServer, tmp_path: Path) -> AsyncIterator[Harness]:
+    """A fresh database next to a plain SMTP test server."""
+    made = Harness(server=smtp_server, database=tmp_path / "reminders.sqlite3")
+    yield made
+    for mailer in made.mailers:
+        await mailer.close()
+    for store in made.stores:
+        store.close()
+
+
+async def test_due_checkin_is_sent_once_and_never_again_after_restart(harness: Harness) -> None:
+    """A due pair gets exactly one email; a second tick and a restarted daemon send nothing more."""
+    daemon = harness.daemon(program_with("ana-ben"))
+    assert daemon.plan_once() == 1
+    assert await daemon.send_one()
+    assert not await daemon.send_one()
+    assert daemon.plan_once() == 0
+
+    restarted = harness.daemon(program_with("ana-ben"))
+    restarted.recover()
+    assert restarted.plan_once() == 0
+    assert not await restarted.send_one()
+
+    [received] = harness.server.messages
+    message = message_from_bytes(received.data, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    assert message["X-Reminder-Pair"] == "ana-ben"
+    assert set(received.rcpt_tos) == {"ana.ana-ben@example.org", "ben.ana-ben@example.org"}
+    assert received.mail_from == "mentoring@example.org"
+    assert harness.states() == [OutboxState.SENT]
+
+
+async def test_threading_refers_to_the_previous_checkin(harness: Harness) -> None:
+    """The second check-in of a pair names the first one's Message-ID in References."""
+    daemon = harness.daemon(program_with("ana-ben"))
+    daemon.plan_once()
+    await daemon.send_one()
+    harness.clock.advance(timedelta(days=7))
+    assert daemon.plan_once() == 1
+    await daemon.send_one()
+    first, second = (
+        message_from_bytes(r.data, policy=policy.default) for r in harness.server.messages
+    )
+    assert first["Message-ID"] in second["References"]
+
+
+async def test_temporary_refusal_is_retried_after_a_backoff(harness: Harness) -> None:
+    """A 451 puts the email back in the queue; it goes out once the retry time has come."""
+    harness.server.reply_next("DATA", "451 4.3.0 Try again later")
+    daemon = harness.daemon(program_with("ana-ben"))
+    daemon.plan_once()
+    assert await daemon.send_one()
+    [row] = harness.store.outbox()
+    assert row.state is OutboxState.PENDING
+    assert row.last_error is not None
+    assert "451" in row.last_error
+    assert row.next_attempt_at > harness.clock.now()
+    assert not await daemon.send_one()
+
+    harness.clock.current = row.next_attempt_at
+    assert await daemon.send_one()
+    assert harness.states() == [OutboxState.SENT]
+    assert len(harness.server.messages) == 1
+
+
+async def test_temporary_refusals_give_up_after_days(harness: Harness) -> None:
+    """An email refused temporarily for longer than the give-up time is marked failed."""
+    harness.server.reply_next("DATA", "451 4.3.0 Try again later", times=2)
+    daemon = harness.daemon(program_with("ana-ben"))
+    daemon.plan_once()
+    await daemon.send_one()
+    harness.clock.advance(GIVE_UP_AFTER)
+    assert await daemon.send_one()
+    [row] = harness.store.outbox()
+    assert row.state is OutboxState.FAILED
+    assert row.last_error is not None
+    assert row.last_error.startswith("gave up after 2 attempts")
+
+
+async def test_permanent_refusal_is_recorded_with_the_servers_words(harness: Harness) -> None:
+    """A 550 marks the email failed with the server's reply, and the period is not retried."""
+    harness.server.reply_next("DATA", "550 5.7.1 Message rejected by policy")
+    daemon = harness.daemon(program_with("ana-ben"))
+    daemon.plan_once()
+    await daemon.send_one()
+    [row] = harness.store.outbox()
+    assert row.state is OutboxState.FAILED
+    assert row.last_error is not None
+    assert "5.7.1 Message rejected by policy" in row.last_error
+    assert daemon.plan_once() == 0
+    assert harness.server.messages == []
+
+
+async def test_connection_dropped_after_data_is_unknown_and_never_resent(
+    harness: Harness,
+) -> None:
+    """When the server hangs up after the message data, the email is 'unknown', not resent."""
+    harness.server.fault_next_data("drop")
+    daemon = harness.daemon(program_with("ana-ben"))
+    daemon.plan_once()
+    await daemon.send_one()
+    assert harness.states() == [OutboxState.UNKNOWN]
+    harness.clock.advance(timedelta(hours=1))
+    assert daemon.plan_once() == 0
+    assert not await daemon.send_one()
+    assert harness.server.messages == []
+
+
+async def test_send_interrupted_by_a_crash_is_reported_unknown_at_start(harness: Harness) -> None:
+    """A row left in 'sending' by a crash becomes 'unknown' at start-up and is never sent."""
+    crashed = harness.daemon(program_with("ana-ben"))
+    crashed.plan_once()
+    assert harness.store.claim_next(now=harness.clock.now()) is not None
+
+    restarted = harness.daemon(program_with("ana-ben"))
+    restarted.recover()
+    assert harness.states() == [OutboxState.UNKNOWN]
+    assert restarted.plan_once() == 0
+    assert not await restarted.send_one()
+    assert harness.server.messages == []
+
+
+async def test_rate_limit_holds_back_the_excess_until_the_minute_has_passed(
+    harness: Harness,
+) -> None:
+    """With a limit of two a minute, the third due email waits for the window to move on."""
+    daemon = harness.daemon(program_with("p-one", "p-two", "p-three"), max_per_minute=2)
+    assert daemon.plan_once() == 3
+    assert await daemon.send_one()
+    assert await daemon.send_one()
+    assert not await daemon.send_one()
+    harness.clock.advance(timedelta(minutes=1))
+    assert await daemon.send_one()
+    assert len(harness.server.messages) == 3
+
+
+async def test_run_sends_what_is_due_and_stops_on_request(harness: Harness) -> None:
+    """The running daemon sends every due email and returns promptly once stop is set."""
+    daemon = harness.daemon(program_with("p-one", "p-two"))
+    stop = asyncio.Event()
+    running = asyncio.create_task(daemon.run(stop))
+    await harness.server.messages_arrived(2)
+    stop.set()
+    async with asyncio.timeout(5):
+        await running
+    assert harness.states() == [OutboxState.SENT, OutboxState.SENT]
+
+
+async def test_stop_during_a_stalled_send_abandons_it_as_unknown(harness: Harness) -> None:
+    """Stopping while the server never answers the final dot marks that email 'unknown'."""
+    harness.server.fault_next_data("stall")
+    daemon = harness.daemon(program_with("ana-ben"), grace=timedelta(milliseconds=100))
+    stop = asyncio.Event()
+    running = asyncio.create_task(daemon.run(stop))
+    await harness.server.faults_reached(1)
+    stop.set()
+    async with asyncio.timeout(5):
+        await running
+    assert harness.states() == [OutboxState.UNKNOWN]
