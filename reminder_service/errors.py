@@ -9,6 +9,11 @@
         ├── PermanentSendError   do not retry: 5xx replies, TLS or authentication failures
         └── UnknownOutcomeError  the connection broke after the message data went out; the
                                  server may or may not have accepted it, so never resend
+    └── MailboxError         the reply mailbox (IMAP) could not be read
+        ├── TransientMailboxError  reconnect with backoff: dropped connections, timeouts,
+        │                          a server that is down or restarting
+        └── PermanentMailboxError  needs the operator: login refused, certificate not trusted,
+                                   the folder does not exist
 
 Adapters raise these with `raise ... from exc` so the library's exception stays attached for
 logs, while the daemon only needs to tell transient from permanent from unknown.
@@ -50,3 +55,15 @@ class PermanentSendError(SendError):
 
 class UnknownOutcomeError(SendError):
     """The server may have accepted the message; resending could deliver it twice."""
+
+
+class MailboxError(ReminderError):
+    """The reply mailbox could not be read or updated."""
+
+
+class TransientMailboxError(MailboxError):
+    """Drop the connection and try again after a backoff."""
+
+
+class PermanentMailboxError(MailboxError):
+    """Retrying will not help until the operator changes something."""

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Literal
 from zoneinfo import ZoneInfo
+
+DateOrder = Literal["DMY", "MDY"]
 
 
 class Status(StrEnum):
@@ -90,6 +93,7 @@ class Pair:
     status: Status = Status.ACTIVE
     paused_until: date | None = None
     ended_on: date | None = None
+    date_order: DateOrder | None = None
 
     @property
     def members(self) -> tuple[Person, Person]:
@@ -99,16 +103,26 @@ class Pair:
 
 @dataclass(frozen=True, slots=True)
 class Program:
-    """The whole mentoring program: who runs it and its pairs, validated and immutable."""
+    """The whole mentoring program: who runs it and its pairs, validated and immutable.
+
+    `date_order` says how replies write numeric dates ("3/4": 3 April in DMY, 4 March in
+    MDY); a pair can override it. `keep_notes` keeps the text of meeting replies.
+    """
 
     name: str
     coordinator: Person
     timezone: ZoneInfo
     pairs: tuple[Pair, ...]
+    date_order: DateOrder = "DMY"
+    keep_notes: bool = False
 
     def pair(self, pair_id: str) -> Pair | None:
         """The pair with this id, or None."""
         return next((p for p in self.pairs if p.id == pair_id), None)
+
+    def date_order_of(self, pair: Pair) -> DateOrder:
+        """How this pair writes numeric dates."""
+        return pair.date_order or self.date_order
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,105 @@
+"""What the reply parser decided about one inbound message.
+
+Every message gets a Verdict, whatever it is: a meeting report, a machine's auto-reply, a
+bounce, a stranger's mail or something unreadable. The parser never raises on bad mail; it
+says why in `reason`. `explain-reply` prints this as JSON (`verdict_json`), which is a
+public contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+Role = Literal["mentor", "mentee"]
+
+
+class Outcome(StrEnum):
+    """What the message means for the program."""
+
+    MEETING = "meeting"  # they met: log it
+    NOT_MET = "not_met"  # not yet
+    SKIP = "skip"  # skip this round
+    PAUSE = "pause"  # pause [until a date]
+    END = "end"  # end the mentoring relationship
+    DISPUTE = "dispute"  # "that's wrong", NO to a confirmation
+    UNCLEAR = "unclear"  # a human from the pair, but we could not tell what they mean
+    IGNORED = "ignored"  # machines: auto-replies, bounces, our own mail coming back
+    REJECTED = "rejected"  # ours, but not acceptable: bad/expired token, wrong sender, hostile
+    UNMATCHED = "unmatched"  # not a reply to anything of ours
+
+
+class Reason(StrEnum):
+    """Short codes for why a message was ignored, rejected or left unmatched."""
+
+    AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
+    LOOP = "loop"
+    BAD_TOKEN = "bad_token"  # noqa: S105 - a reason code, not a secret
+    EXPIRED_TOKEN = "expired_token"  # noqa: S105 - a reason code, not a secret
+    SENDER_NOT_IN_PAIR = "sender_not_in_pair"
+    NO_REFERENCE = "no_reference"
+    TOO_LARGE = "too_large"
+    TOO_COMPLEX = "too_complex"
+    UNREADABLE = "unreadable"
+    NO_TEXT = "no_text"
+    NOT_UNDERSTOOD = "not_understood"
+
+
+@dataclass(frozen=True, slots=True)
+class SentRef:
+    """What one of our own Message-IDs was: the email we sent to a pair, and its kind."""
+
+    pair_id: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedMeeting:
+    """A meeting as the reply reported it.
+
+    `date_stated` is False when the reply gave no date; the date is then the reply's own
+    date in the sender's time zone.
+    """
+
+    date: date
+    date_stated: bool
+    duration_minutes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The parser's decision about one message, with everything the shell needs to act on it."""
+
+    outcome: Outcome
+    pair_id: str | None = None
+    sender_role: Role | None = None
+    meeting: ReportedMeeting | None = None
+    pause_until: date | None = None
+    reason: Reason | None = None
+    text: str = ""
+    sender: str | None = None
+    message_id: str | None = None
+    failing_addresses: tuple[str, ...] = ()
+
+
+def verdict_json(verdict: Verdict) -> dict[str, object]:
+    """The `explain-reply` JSON object: the documented contract, nothing more."""
+    meeting = verdict.meeting
+    return {
+        "outcome": verdict.outcome.value,
+        "pair": verdict.pair_id,
+        "sender_role": verdict.sender_role,
+        "meeting": None
+        if meeting is None
+        else {
+            "date": meeting.date.isoformat(),
+            "date_stated": meeting.date_stated,
+            "duration_minutes": meeting.duration_minutes,
+        },
+        "pause_until": verdict.pause_until.isoformat() if verdict.pause_until else None,
+        "reason": verdict.reason.value if verdict.reason else None,
+        "text": verdict.text,
+    }
