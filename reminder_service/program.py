@@ -11,6 +11,8 @@ program:
     cadence: monthly             # see "Cadences" below (required here or on every pair)
     send_at: "09:30"             # local time in the pair's zone, HH:MM, 24h (default "09:00")
     weekdays_only: true          # move check-ins off Saturdays and Sundays (default false)
+  date_order: DMY                # how replies read "3/4": DMY 3 April, MDY 4 March (default DMY)
+  keep_notes: false              # keep the text of meeting replies too (default false)
 pairs:
   - id: ana-ben                  # stable, unique: 2-32 of a-z, 0-9 and '-', not starting with '-'
     mentor: {name: Ana Lima, email: ana@northwind.example, timezone: America/Sao_Paulo}
@@ -22,6 +24,7 @@ pairs:
     status: active               # active | paused | ended (default active)
     paused_until: 2027-01-15     # only with status paused; without it, paused until changed
     ended_on: 2026-06-30         # optional; when it ended, or a planned end for an active pair
+    date_order: MDY              # optional, overrides program.date_order
 ```
 
 Rules worth knowing:
@@ -62,7 +65,15 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, V
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from reminder_service.core.cadence import parse_cadence
-from reminder_service.core.model import Cadence, Pair, Person, Program, Schedule, Status
+from reminder_service.core.model import (
+    Cadence,
+    DateOrder,
+    Pair,
+    Person,
+    Program,
+    Schedule,
+    Status,
+)
 from reminder_service.errors import ConfigError
 
 __all__ = ["Problem", "ProgramError", "load_program", "parse_program"]
@@ -403,6 +414,8 @@ class _ProgramEntry(BaseModel):
     coordinator: _PersonEntry
     timezone: _Zone
     defaults: _DefaultsEntry = Field(default_factory=_DefaultsEntry)
+    date_order: DateOrder = "DMY"
+    keep_notes: StrictBool = False
 
 
 class _PairEntry(BaseModel):
@@ -417,6 +430,7 @@ class _PairEntry(BaseModel):
     status: _Status = Status.ACTIVE
     paused_until: _Date | None = None
     ended_on: _Date | None = None
+    date_order: DateOrder | None = None
 
 
 class _FileEntry(BaseModel):
@@ -455,6 +469,8 @@ def _build(data: dict[str, Any], report: _Report) -> Program | None:
         coordinator=_person(program.coordinator),
         timezone=program.timezone,
         pairs=tuple(pair for pair in pairs if pair is not None),
+        date_order=program.date_order,
+        keep_notes=program.keep_notes,
     )
 
 
@@ -598,6 +614,7 @@ def _pair(
         status=entry.status,
         paused_until=entry.paused_until,
         ended_on=entry.ended_on,
+        date_order=entry.date_order,
     )
 
 

@@ -696,3 +696,23 @@ def test_names_with_line_breaks_are_rejected(before: str, newline: str, after: s
         parse_program(_dumped(before + newline + after), file="p.yaml")
 
     assert "pairs[0].mentor.name" in {problem.field for problem in info.value.problems}
+
+
+def test_date_order_and_notes_default_and_override() -> None:
+    """Date order defaults to DMY, a pair may say MDY, and notes are off unless asked for."""
+    program = parse_program(with_pair("date_order: MDY"), file="p.yaml")
+    assert program.date_order == "DMY"
+    assert program.keep_notes is False
+    assert program.date_order_of(program.pairs[0]) == "MDY"
+
+    text = HEAD.replace("  defaults:", "  date_order: MDY\n  keep_notes: true\n  defaults:")
+    program = parse_program(text + PAIR, file="p.yaml")
+    assert program.keep_notes is True
+    assert program.date_order_of(program.pairs[0]) == "MDY"
+
+
+def test_unknown_date_order_is_rejected() -> None:
+    """A date order other than DMY or MDY names the two that are allowed."""
+    assert problems(with_pair("date_order: YMD")) == [
+        "p.yaml:14: pairs[0].date_order: Input should be 'DMY' or 'MDY'"
+    ]
