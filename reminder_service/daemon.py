@@ -24,7 +24,7 @@ from reminder_service.errors import (
     TransientSendError,
     UnknownOutcomeError,
 )
-from reminder_service.ports import Clock, Mailer
+from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import SendRateLimit
 from reminder_service.store import OutboxRow, SqliteStore
 
@@ -171,7 +171,7 @@ class Daemon:
             return
         self._record_outcome(row, sending)
 
-    def _record_outcome(self, row: OutboxRow, sending: asyncio.Task[object]) -> None:
+    def _record_outcome(self, row: OutboxRow, sending: asyncio.Task[Delivery]) -> None:
         now = self._clock.now()
         try:
             receipt = sending.result()
@@ -188,7 +188,9 @@ class Daemon:
             log.exception("%s: unexpected error while sending", row.key)
         else:
             self._store.mark_sent(row.id, now=now)
-            log.info("sent %s to %s (%s)", row.key, ", ".join(row.recipients), receipt)
+            log.info("sent %s to %s: %s", row.key, ", ".join(row.recipients), receipt.response)
+            for address, reply in receipt.refused.items():
+                log.warning("%s: the mail server refused %s: %s", row.key, address, reply)
 
     def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> None:
         if now - row.created_at >= GIVE_UP_AFTER:

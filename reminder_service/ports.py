@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -15,11 +16,19 @@ class Clock(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """The server accepted the message: its final reply, and any recipients it refused."""
+
+    response: str
+    refused: Mapping[str, str]
+
+
 class Mailer(Protocol):
     """Hands messages to a mail server; raises the SendError family on failure."""
 
-    async def send(self, *, sender: str, recipients: Sequence[str], message: bytes) -> object:
-        """Send one message; returns a receipt the caller may log."""
+    async def send(self, *, sender: str, recipients: Sequence[str], message: bytes) -> Delivery:
+        """Send one message; returns what the server said."""
         ...
 
     async def close(self) -> None:

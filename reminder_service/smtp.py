@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -34,6 +34,7 @@ from reminder_service.errors import (
     TransientSendError,
     UnknownOutcomeError,
 )
+from reminder_service.ports import Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -60,14 +61,6 @@ class SmtpConfig:
     timeout_s: float
     ca_file: Path | None
     local_hostname: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """The server accepted the message: its final reply, and any recipients it refused."""
-
-    response: str
-    refused: Mapping[str, str]
 
 
 class SmtpMailer:

@@ -1,6 +1,8 @@
-"""Test-wide settings: a hypothesis profile that suits shared, noisy CI machines."""
+"""Test-wide settings: the shared server fixtures and a hypothesis profile for noisy CI machines."""
 
 from hypothesis import HealthCheck, settings
+
+pytest_plugins = ["tests.support.smtp_fixtures"]
 
 settings.register_profile(
     "ci",

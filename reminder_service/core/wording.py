@@ -33,8 +33,8 @@ def span_in_words(start: date, end: date) -> str:
     """How long from `start` to `end`, rounded down: "3 days", "5 weeks", "1 year and 3 months".
 
     Days up to a week, then weeks until two whole calendar months (but exactly one month is
-    "1 month"), then months, then years and months. A month from the 31st ends on the last day of a shorter month. The order of
-    the two dates does not matter.
+    "1 month"), then months, then years and months. A month from the 31st ends on the last
+    day of a shorter month. The order of the two dates does not matter.
     """
     start, end = min(start, end), max(start, end)
     days = (end - start).days

@@ -1,4 +1,4 @@
-"""Fixtures for adapter tests: real aiosmtpd servers on 127.0.0.1, with trustme certificates."""
+"""SMTP fixtures for every test folder: real aiosmtpd servers on 127.0.0.1, trustme TLS."""
 
 from __future__ import annotations
 

@@ -1,0 +1,276 @@
+"""The `reminder-service` command: argument parsing and output for people, no business logic."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+from reminder_service import bootstrap
+from reminder_service.core.due import due_checkins, planned_checkins
+from reminder_service.core.model import Checkin, Pair, Program, Status
+from reminder_service.errors import ConfigError, ReminderError
+from reminder_service.program import ProgramError, load_program
+from reminder_service.settings import Settings, load_settings
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+QUIET_LOGGERS = ("mail.log", "aioimaplib", "aiosmtplib")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+    for chatty in QUIET_LOGGERS:
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    command: Callable[[argparse.Namespace], int] = args.command
+    try:
+        return command(args)
+    except ReminderError as exc:
+        print(f"reminder-service: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reminder-service",
+        description="Email check-ins that keep mentoring pairs meeting.",
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the service until stopped (SIGTERM or Ctrl-C)")
+    run.set_defaults(command=_run)
+
+    check = sub.add_parser(
+        "check", help="check the settings, the program file and the templates (no network)"
+    )
+    check.set_defaults(command=_check)
+
+    plan = sub.add_parser("plan", help="list the emails due in the next days; changes nothing")
+    plan.add_argument("--days", type=int, default=7, help="how many days ahead (default 7)")
+    plan.add_argument("--now", type=_instant, help="pretend it is this ISO-8601 time")
+    plan.set_defaults(command=_plan)
+
+    preview = sub.add_parser("preview", help="show the email a pair would get")
+    preview.add_argument("pair_id", metavar="PAIR_ID")
+    preview.add_argument("--kind", choices=["checkin"], default="checkin")
+    preview.add_argument("--eml", action="store_true", help="print the complete message")
+    preview.add_argument("--now", type=_instant, help="pretend it is this ISO-8601 time")
+    preview.set_defaults(command=_preview)
+
+    demo = sub.add_parser(
+        "demo", help="run on the example program with a local mail server (no account needed)"
+    )
+    demo.set_defaults(command=_demo)
+    return parser
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 time such as 2026-11-25T09:00+01:00"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _run(_args: argparse.Namespace) -> int:
+    service = bootstrap.build_service(load_settings())
+    try:
+        asyncio.run(serve_until_signalled(service.daemon.run))
+    finally:
+        service.store.close()
+    return EXIT_OK
+
+
+async def serve_until_signalled(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """Run a service until SIGTERM or SIGINT sets its stop event, then let it finish."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await run(stop)
+
+
+def _check(_args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(exc)
+        return EXIT_PROBLEMS
+    problems += settings.missing_for_sending()
+    program: Program | None = None
+    try:
+        program = load_program(settings.config)
+    except ProgramError as exc:
+        problems += [str(p) for p in exc.problems]
+    except ConfigError as exc:
+        problems.append(str(exc))
+    if program is not None:
+        try:
+            renderer = bootstrap.composer(settings, allow_placeholders=True)
+            problems += renderer.problems(program, now=datetime.now(UTC))
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if problems:
+        print(f"{len(problems)} problem(s) found:")
+        for problem in problems:
+            print(f"  {problem}")
+        return EXIT_PROBLEMS
+    assert program is not None
+    print(_summary(program, settings))
+    return EXIT_OK
+
+
+def _summary(program: Program, settings: Settings) -> str:
+    by_status = {s: sum(p.status is s for p in program.pairs) for s in Status}
+    smtp = settings.smtp
+    login = f" as {smtp.username}" if smtp.username else ""
+    lines = [
+        f"Program:     {program.name} ({program.timezone.key})",
+        f"Coordinator: {program.coordinator.name} <{program.coordinator.email}>",
+        f"Pairs:       {len(program.pairs)} ({by_status[Status.ACTIVE]} active, "
+        f"{by_status[Status.PAUSED]} paused, {by_status[Status.ENDED]} ended)",
+        "",
+    ]
+    width = max((len(p.id) for p in program.pairs), default=0)
+    lines += [f"  {_pair_line(pair, width)}" for pair in program.pairs]
+    lines += [
+        "",
+        f"Mail:        {settings.sender} via {smtp.host}:{smtp.effective_port} "
+        f"({smtp.security}{login}); replies to {settings.reply_mailbox}",
+        f"Database:    {settings.database}",
+        f"Templates:   {settings.templates_dir} (rendered for every pair without problems)",
+        "",
+        "Everything looks right.",
+    ]
+    return "\n".join(lines)
+
+
+def _pair_line(pair: Pair, width: int) -> str:
+    schedule = pair.schedule
+    when = f"{schedule.cadence.text} at {schedule.send_at:%H:%M} {pair.timezone.key}"
+    if schedule.weekdays_only:
+        when += ", weekdays"
+    status = pair.status.value
+    if pair.status is Status.PAUSED and pair.paused_until:
+        status += f" until {pair.paused_until:%d %b %Y}"
+    return (
+        f"{pair.id:<{width}}  {pair.mentor.name} & {pair.mentee.name}; since "
+        f"{pair.started:%d %b %Y}; {when}; {status}"
+    )
+
+
+def _plan(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    program = load_program(settings.config)
+    now = args.now or datetime.now(UTC)
+    histories = bootstrap.read_histories(settings.database)
+    planned = planned_checkins(program, histories, now=now, until=now + timedelta(days=args.days))
+    if not planned:
+        print(f"Nothing is due between {now:%Y-%m-%d %H:%M} UTC and {args.days} days later.")
+        return EXIT_OK
+    print(f"{len(planned)} email(s) in the next {args.days} days (from {now:%Y-%m-%d %H:%M} UTC):")
+    print()
+    print(_table([_plan_row(program, checkin, now=now) for checkin in planned], PLAN_HEADER))
+    return EXIT_OK
+
+
+PLAN_HEADER = ("When (UTC)", "Pair's local time", "Kind", "Pair", "Why")
+
+
+def _plan_row(program: Program, checkin: Checkin, *, now: datetime) -> tuple[str, ...]:
+    pair = program.pair(checkin.pair_id)
+    zone = pair.timezone if pair else UTC
+    local = checkin.due_at.astimezone(zone)
+    if checkin.due_at <= now:
+        return (
+            "due now",
+            f"due since {local:%a %d %b %H:%M} {zone}",
+            "check-in",
+            checkin.pair_id,
+            checkin.reason,
+        )
+    return (
+        f"{checkin.due_at:%a %d %b %H:%M}",
+        f"{local:%a %d %b %H:%M} {zone}",
+        "check-in",
+        checkin.pair_id,
+        checkin.reason,
+    )
+
+
+def _table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    """Rows as left-aligned columns two spaces apart, under a header."""
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (header, *rows)
+    )
+
+
+def _preview(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    program = load_program(settings.config)
+    pair = program.pair(args.pair_id)
+    if pair is None:
+        known = ", ".join(p.id for p in program.pairs)
+        print(f"There is no pair {args.pair_id!r} in {settings.config}. Pairs: {known}")
+        return EXIT_PROBLEMS
+    now = args.now or datetime.now(UTC)
+    checkin = _next_checkin(program, pair, settings, now=now)
+    renderer = bootstrap.composer(settings, allow_placeholders=True)
+    item = renderer.checkin(program, pair, checkin, now=now, previous_message_id=None)
+    if args.eml:
+        sys.stdout.buffer.write(item.message)
+        return EXIT_OK
+    print(_readable(message_from_bytes(item.message, policy=policy.default)))
+    return EXIT_OK
+
+
+def _next_checkin(program: Program, pair: Pair, settings: Settings, *, now: datetime) -> Checkin:
+    """The pair's due check-in, else its next planned one, else one as if sent now."""
+    histories = bootstrap.read_histories(settings.database)
+    single = Program(
+        name=program.name,
+        coordinator=program.coordinator,
+        timezone=program.timezone,
+        pairs=(pair,),
+    )
+    found = due_checkins(single, histories, now) or planned_checkins(
+        single, histories, now=now, until=now + timedelta(days=400)
+    )
+    if found:
+        return found[0]
+    return Checkin(
+        pair_id=pair.id,
+        period=now.astimezone(pair.timezone).date(),
+        due_at=now,
+        since=pair.started,
+        since_meeting=False,
+        reason="preview only: this pair has no check-in coming",
+    )
+
+
+def _readable(message: object) -> str:
+    assert isinstance(message, EmailMessage)
+    headers = [f"{name}: {message[name]}" for name in ("From", "To", "Reply-To", "Subject")]
+    body = message.get_body(preferencelist=("plain",))
+    text = body.get_content() if isinstance(body, EmailMessage) else ""
+    return "\n".join(headers) + "\n\n" + str(text)
+
+
+def _demo(_args: argparse.Namespace) -> int:
+    from reminder_service.demo import run_demo  # noqa: PLC0415 - only the demo needs aiosmtpd
+
+    return run_demo()

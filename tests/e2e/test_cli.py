@@ -1,0 +1,148 @@
+"""The `check`, `plan` and `preview` commands, as a coordinator runs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from reminder_service.cli import main
+from reminder_service.core.tokens import check_token, token_in_address
+from tests.e2e.test_run import PROGRAM
+from tests.support.process import REPO
+
+KEY = "cli-test-secret-key-123"
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A deployment folder with the test program, settings in the environment, no database."""
+    for name in list(os.environ):
+        if name.upper().startswith("REMINDER_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "program.yaml").write_text(PROGRAM)
+    monkeypatch.setenv("REMINDER_CONFIG", str(tmp_path / "program.yaml"))
+    monkeypatch.setenv("REMINDER_DATABASE", str(tmp_path / "data" / "reminders.sqlite3"))
+    monkeypatch.setenv("REMINDER_TEMPLATES_DIR", str(REPO / "templates"))
+    monkeypatch.setenv("REMINDER_SECRET_KEY", KEY)
+    monkeypatch.setenv("REMINDER_FROM", "Northwind Mentoring <mentoring@northwind.example>")
+    return tmp_path
+
+
+def test_check_prints_a_summary_and_exits_0(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A correct deployment gets a one-screen summary that ends with a clear all-right."""
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "Pairs:       2 (2 active, 0 paused, 0 ended)" in out
+    assert "ana-ben" in out
+    assert "Asia/Tokyo" in out
+    assert out.rstrip().endswith("Everything looks right.")
+    assert not (deployment / "data").exists()
+
+
+def test_check_lists_every_problem_and_exits_1(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Settings, program and template problems are all listed together."""
+    monkeypatch.delenv("REMINDER_SECRET_KEY")
+    broken = PROGRAM.replace("ben@northwind.example", "ben@").replace("Asia/Tokyo", "Asia/Tokio")
+    (deployment / "program.yaml").write_text(broken)
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "3 problem(s) found:" in out
+    assert "REMINDER_SECRET_KEY is not set" in out
+    assert "program.yaml:9: pairs[0].mentee.email: 'ben@' is not an email address" in out
+    assert "'Asia/Tokio' is not a time zone; did you mean 'Asia/Tokyo'?" in out
+
+
+def test_check_reports_a_template_that_does_not_render(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A coordinator's template mistake is named with its file, line and the pair."""
+    templates = deployment / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    body = templates / "checkin.txt.j2"
+    body.write_text(body.read_text().replace("pair.mentee.first_name", "pair.mentee.nickname"))
+    monkeypatch.setenv("REMINDER_TEMPLATES_DIR", str(templates))
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "checkin.txt.j2" in out
+    assert "nickname" in out
+    assert "ana-ben" in out
+
+
+def test_check_reports_bad_settings_by_name(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A setting with a bad value is reported under its variable name."""
+    monkeypatch.setenv("REMINDER_SMTP__SECURITY", "sometimes")
+    assert main(["check"]) == 1
+    assert "REMINDER_SMTP__SECURITY" in capsys.readouterr().out
+
+
+def test_plan_lists_due_and_coming_checkins_without_touching_anything(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`plan` shows what is due now and what comes, in UTC and local time; it creates nothing."""
+    assert main(["plan", "--days", "30", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if "ana-ben" in line]
+    assert len(lines) == 2
+    assert lines[0].startswith("due now")
+    assert "Tue 01 Dec 00:30" in lines[1]
+    assert "Tue 01 Dec 09:30 Asia/Tokyo" in lines[1]
+    assert "carla-dev" not in out
+    assert not (deployment / "data").exists()
+
+
+def test_plan_with_nothing_due_says_so(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty plan is a sentence, not an empty table."""
+    (deployment / "program.yaml").write_text(PROGRAM.replace("2024-03-01", "2099-03-01"))
+    assert main(["plan", "--days", "3", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    assert capsys.readouterr().out.startswith("Nothing is due between")
+
+
+def test_preview_eml_is_the_complete_message_with_a_valid_reply_token(
+    deployment: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """`preview --eml` prints the RFC 5322 message whose Reply-To token names the pair."""
+    assert main(["preview", "ana-ben", "--eml", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    raw = capsysbinary.readouterr().out
+    message = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    for header in ("Message-ID", "Date", "From", "To", "Subject", "List-Id", "References"):
+        assert message[header], header
+    assert message["Auto-Submitted"] == "auto-generated"
+    token = token_in_address(
+        message["Reply-To"].addresses[0].addr_spec, mailbox="mentoring@northwind.example"
+    )
+    assert token is not None
+    verdict = check_token(token, key=KEY.encode(), today=message["Date"].datetime.date())
+    assert (verdict.status, verdict.pair_id) == ("ok", "ana-ben")
+
+
+def test_preview_shows_the_readable_text(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --eml the preview is the headers people see and the plain text."""
+    assert main(["preview", "ana-ben", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    out = capsys.readouterr().out
+    assert "Subject: Check-in: Ana and Ben" in out
+    assert "Hi Ana and Ben," in out
+
+
+def test_preview_of_an_unknown_pair_lists_the_known_ones(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped pair id gets the list of ids and exit status 1."""
+    assert main(["preview", "ana-bne"]) == 1
+    assert "ana-ben, carla-dev" in capsys.readouterr().out

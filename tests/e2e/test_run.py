@@ -1,0 +1,113 @@
+"""`reminder-service run` and `demo` as real processes, against a real SMTP server."""
+
+from __future__ import annotations
+
+import mailbox
+import signal
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+from tests.support.process import REPO, ServiceProcess
+from tests.support.smtp_server import PASSWORD, USERNAME, SmtpTestServer
+
+PROGRAM = """\
+program:
+  name: Northwind Mentoring
+  coordinator: {name: Dana Okafor, email: dana@northwind.example}
+  timezone: Europe/London
+  defaults: {cadence: monthly, send_at: "09:30"}
+pairs:
+  - id: ana-ben
+    mentor: {name: Ana Lima, email: ana@northwind.example}
+    mentee: {name: Ben Ong, email: ben@northwind.example, timezone: Asia/Tokyo}
+    started: 2024-03-01
+  - id: carla-dev
+    mentor: {name: Carla Diaz, email: carla@northwind.example}
+    mentee: {name: Dev Patel, email: dev@northwind.example}
+    started: 2099-01-01
+"""
+
+
+def service_env(tmp_path: Path, *, config: str = PROGRAM) -> dict[str, str]:
+    """Settings for a deployment in `tmp_path` with its own program, key and database."""
+    program = tmp_path / "program.yaml"
+    program.write_text(config)
+    return {
+        "REMINDER_CONFIG": str(program),
+        "REMINDER_DATABASE": str(tmp_path / "data" / "reminders.sqlite3"),
+        "REMINDER_TEMPLATES_DIR": str(REPO / "templates"),
+        "REMINDER_SECRET_KEY": "end-to-end-test-secret-key",
+        "REMINDER_FROM": "Northwind Mentoring <mentoring@northwind.example>",
+    }
+
+
+def smtp_env(server: SmtpTestServer, ca_file: Path) -> dict[str, str]:
+    """Settings for the STARTTLS + AUTH test server, trusting its CA."""
+    return {
+        "REMINDER_SMTP__HOST": "localhost",
+        "REMINDER_SMTP__PORT": str(server.port),
+        "REMINDER_SMTP__SECURITY": "starttls",
+        "REMINDER_SMTP__USERNAME": USERNAME,
+        "REMINDER_SMTP__PASSWORD": PASSWORD,
+        "REMINDER_SMTP__CA_FILE": str(ca_file),
+    }
+
+
+def test_run_sends_once_stops_on_sigterm_and_sends_nothing_more_after_restart(
+    tmp_path: Path, smtp_tls_server: SmtpTestServer, smtp_ca_file: Path
+) -> None:
+    """One due pair gets one email; SIGTERM exits 0; a restarted daemon sends nothing again."""
+    env = {**service_env(tmp_path), **smtp_env(smtp_tls_server, smtp_ca_file)}
+    with ServiceProcess("run", env=env, cwd=tmp_path) as first:
+        first.wait_for_line("sent checkin:ana-ben:")
+        assert first.stop(signal.SIGTERM) == 0
+    assert "stopped cleanly" in first.output
+    [received] = smtp_tls_server.messages
+    message = message_from_bytes(received.data, policy=policy.default)
+    assert message["X-Reminder-Pair"] == "ana-ben"
+    assert PASSWORD not in first.output
+
+    with ServiceProcess("run", env=env, cwd=tmp_path) as second:
+        second.wait_for_line("started: 2 pairs in the program, 0 check-ins queued")
+        assert second.stop(signal.SIGTERM) == 0
+    assert len(smtp_tls_server.messages) == 1
+
+
+def test_run_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
+    """Without REMINDER_SECRET_KEY the daemon says what to set and exits 1."""
+    env = service_env(tmp_path)
+    del env["REMINDER_SECRET_KEY"]
+    with ServiceProcess("run", env=env, cwd=tmp_path) as service:
+        assert service.wait() == 1
+    assert "REMINDER_SECRET_KEY is not set" in service.output
+
+
+def test_run_with_a_broken_program_lists_the_problems_and_exits_1(tmp_path: Path) -> None:
+    """A program file with mistakes stops start-up with every problem and its line."""
+    broken = PROGRAM.replace("ben@northwind.example", "ben@").replace("cadence:", "cadnce:")
+    with ServiceProcess("run", env=service_env(tmp_path, config=broken), cwd=tmp_path) as service:
+        assert service.wait() == 1
+    assert "program.yaml:5: program.defaults.cadnce: unknown field 'cadnce'" in service.output
+    assert "program.yaml:9: pairs[0].mentee.email: 'ben@' is not an email address" in (
+        service.output
+    )
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_demo_prints_the_emails_it_receives_and_keeps_them(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    """The demo needs no account: it receives the due check-ins, prints and keeps them."""
+    env = {
+        "REMINDER_CONFIG": str(REPO / "config" / "program.yaml"),
+        "REMINDER_TEMPLATES_DIR": str(REPO / "templates"),
+    }
+    with ServiceProcess("demo", env=env, cwd=tmp_path) as demo:
+        demo.wait_for_line("--- email 1 ")
+        demo.wait_for_line("Subject: Check-in:")
+        assert demo.stop(signum) == 0
+    kept = mailbox.Maildir(tmp_path / "data" / "demo" / "maildir", create=False)
+    assert len(kept) >= 1
+    assert "Demo stopped" in demo.output
