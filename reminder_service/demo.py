@@ -26,6 +26,7 @@ from pydantic import SecretStr
 
 from reminder_service import bootstrap
 from reminder_service.cli import serve_until_signalled
+from reminder_service.core.wording import REPLY_MARKER
 from reminder_service.settings import Settings, SmtpSettings, load_settings
 
 DEMO_DIR = Path("data/demo")
@@ -58,7 +59,8 @@ def _describe(raw: bytes, *, number: int, where: str) -> str:
     assert isinstance(message, EmailMessage)
     body = message.get_body(preferencelist=("plain",))
     text = body.get_content() if isinstance(body, EmailMessage) else ""
-    first = [line for line in str(text).splitlines() if line.strip()][:PREVIEW_LINES]
+    lines = (line for line in str(text).splitlines() if line.strip())
+    first = [line for line in lines if REPLY_MARKER not in line][:PREVIEW_LINES]
     return "\n".join(
         [
             f"--- email {number} " + "-" * 50,
