@@ -27,6 +27,7 @@ from reminder_service.errors import (
 from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import SendRateLimit
 from reminder_service.store import OutboxRow, SqliteStore
+from reminder_service.waiting import wait_for_either, wait_for_stop
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class Daemon:
             len(self.program.pairs),
             queued,
         )
-        while not await _wait(stop, self._planner_interval):
+        while not await wait_for_stop(stop, self._planner_interval):
             self.plan_once()
 
     async def send_one(self, stop: asyncio.Event | None = None) -> bool:
@@ -143,7 +144,7 @@ class Daemon:
             if await self.send_one(stop):
                 continue
             await self._mailer.close()
-            await _wait_either(stop, self._wake, self._idle_timeout(self._clock.now()))
+            await wait_for_either(stop, self._wake, self._idle_timeout(self._clock.now()))
 
     def _idle_timeout(self, now: datetime) -> timedelta:
         """How long the sender may sleep: until the rate limit or the next retry allows a send."""
@@ -202,23 +203,3 @@ class Daemon:
         retry_at = now + retry_delay(row.attempts, jitter=self._rng.random())
         self._store.mark_retry(row.id, now=now, retry_at=retry_at, error=error)
         log.warning("%s: temporary failure, retrying at %s: %s", row.key, retry_at, error)
-
-
-async def _wait(stop: asyncio.Event, within: timedelta) -> bool:
-    """Wait up to `within` for `stop`; True when stop was set."""
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(within.total_seconds()):
-            await stop.wait()
-    return stop.is_set()
-
-
-async def _wait_either(stop: asyncio.Event, wake: asyncio.Event, within: timedelta) -> None:
-    """Wait up to `within` for either event."""
-    waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())]
-    try:
-        await asyncio.wait(
-            waiters, timeout=within.total_seconds(), return_when=asyncio.FIRST_COMPLETED
-        )
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
