@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from email.errors import HeaderParseError
@@ -34,8 +35,16 @@ from reminder_service.core.wording import (
 )
 from reminder_service.errors import ConfigError
 
-SUBJECT, TEXT, HTML = "checkin.subject.j2", "checkin.txt.j2", "checkin.html.j2"
-CHECKIN_TEMPLATES = (SUBJECT, TEXT, HTML)
+KINDS = ("checkin", "question")
+
+
+def templates_of(kind: str) -> tuple[str, str, str]:
+    """The subject, text and HTML template names of one kind of email."""
+    return (f"{kind}.subject.j2", f"{kind}.txt.j2", f"{kind}.html.j2")
+
+
+CHECKIN_TEMPLATES = templates_of("checkin")
+ALL_TEMPLATES = tuple(name for kind in KINDS for name in templates_of(kind))
 
 
 @dataclass(frozen=True)
@@ -130,22 +139,91 @@ class Composer:
             raise ValueError(f"check-in for {checkin.pair_id} given with pair {pair.id}")
         today = _local_today(now, pair)
         reply_to = self._reply_to(pair, today)
-        context = _context(program, pair, checkin, today=today, reply_to=reply_to)
-        subject, text, html = (self._render(name, context, pair) for name in CHECKIN_TEMPLATES)
+        return self._assemble(
+            "checkin",
+            program,
+            pair,
+            to=pair.members,
+            context=_checkin_context(program, pair, checkin, today=today, reply_to=reply_to),
+            now=now,
+            reply_to=reply_to,
+            references=(self._thread_root(program, pair), previous_message_id),
+            key=f"checkin:{pair.id}:{checkin.period.isoformat()}",
+            period=checkin.period,
+        )
+
+    def question(
+        self,
+        program: Program,
+        pair: Pair,
+        *,
+        to: Person,
+        in_reply_to: str | None,
+        now: datetime,
+    ) -> Outgoing:
+        """A short question back to someone whose reply we could not understand.
+
+        At most one a day per person (the idempotency key names the local date), so a reply
+        that keeps being unclear cannot start a loop.
+        """
+        today = _local_today(now, pair)
+        reply_to = self._reply_to(pair, today)
+        context = {
+            **_base_context(program, pair, today=today, reply_to=reply_to),
+            "recipient": _person(to, "recipient"),
+        }
+        return self._assemble(
+            "question",
+            program,
+            pair,
+            to=(to,),
+            context=context,
+            now=now,
+            reply_to=reply_to,
+            references=(self._thread_root(program, pair), in_reply_to),
+            key=f"question:{pair.id}:{to.email.lower()}:{today.isoformat()}",
+            period=today,
+        )
+
+    def _assemble(
+        self,
+        kind: str,
+        program: Program,
+        pair: Pair,
+        *,
+        to: Sequence[Person],
+        context: dict[str, object],
+        now: datetime,
+        reply_to: str,
+        references: tuple[str, str | None],
+        key: str,
+        period: date,
+    ) -> Outgoing:
+        subject, text, html = (self._render(name, context, pair) for name in templates_of(kind))
         message_id = make_msgid(domain=self._sender.domain)
-        message = self._headers(program, pair, subject=subject, now=now, message_id=message_id)
+        message = EmailMessage(policy=SMTP)
+        message["From"] = self._sender
+        message["To"] = tuple(_address(person, pair) for person in to)
+        message["Subject"] = subject
+        message["Date"] = format_datetime(now)
+        message["Message-ID"] = message_id
         message["Reply-To"] = Address(self._sender.display_name, addr_spec=reply_to)
-        _thread(message, root=self._thread_root(program, pair), previous=previous_message_id)
+        message["Auto-Submitted"] = "auto-generated"
+        message["X-Auto-Response-Suppress"] = "All"
+        message["List-Id"] = formataddr((program.name, f"{_slug(program)}.{self._sender.domain}"))
+        message["X-Reminder-Pair"] = pair.id
+        message["X-Reminder-Kind"] = kind
+        _thread(message, root=references[0], previous=references[1])
         message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
         message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
         return Outgoing(
-            key=f"checkin:{pair.id}:{checkin.period.isoformat()}",
+            key=key,
             pair_id=pair.id,
-            kind="checkin",
-            period=checkin.period,
+            kind=kind,
+            period=period,
             message_id=message_id,
             sender=self._sender.addr_spec,
-            recipients=(pair.mentor.email, pair.mentee.email),
+            recipients=tuple(person.email for person in to),
             message=message.as_bytes(),
         )
 
@@ -155,9 +233,24 @@ class Composer:
         for pair in program.pairs:
             today = _local_today(now, pair)
             reply_to = self._reply_to(pair, today)
-            for checkin in _sample_checkins(pair, now=now, today=today):
-                context = _context(program, pair, checkin, today=today, reply_to=reply_to)
-                for name in CHECKIN_TEMPLATES:
+            samples = [
+                (
+                    _checkin_context(program, pair, checkin, today=today, reply_to=reply_to),
+                    "checkin",
+                )
+                for checkin in _sample_checkins(pair, now=now, today=today)
+            ]
+            samples.append(
+                (
+                    {
+                        **_base_context(program, pair, today=today, reply_to=reply_to),
+                        "recipient": _person(pair.mentee, "recipient"),
+                    },
+                    "question",
+                )
+            )
+            for context, kind in samples:
+                for name in templates_of(kind):
                     try:
                         self._render(name, context, pair)
                     except ConfigError as exc:
@@ -171,7 +264,7 @@ class Composer:
         except Exception as exc:
             where = _where(exc, default=template.filename or name)
             raise ConfigError(f"{where}: {_describe(exc)} (rendering for pair {pair.id})") from exc
-        if name != SUBJECT:
+        if not name.endswith(".subject.j2"):
             return rendered
         subject = " ".join(rendered.split())
         if not subject:
@@ -179,22 +272,6 @@ class Composer:
                 f"{template.filename}: the subject is empty (rendering for pair {pair.id})"
             )
         return subject
-
-    def _headers(
-        self, program: Program, pair: Pair, *, subject: str, now: datetime, message_id: str
-    ) -> EmailMessage:
-        message = EmailMessage(policy=SMTP)
-        message["From"] = self._sender
-        message["To"] = (_address(pair.mentor, pair), _address(pair.mentee, pair))
-        message["Subject"] = subject
-        message["Date"] = format_datetime(now)
-        message["Message-ID"] = message_id
-        message["Auto-Submitted"] = "auto-generated"
-        message["X-Auto-Response-Suppress"] = "All"
-        message["List-Id"] = formataddr((program.name, f"{_slug(program)}.{self._sender.domain}"))
-        message["X-Reminder-Pair"] = pair.id
-        message["X-Reminder-Kind"] = "checkin"
-        return message
 
     def _reply_to(self, pair: Pair, today: date) -> str:
         token = make_token(pair.id, today, key=self._identity.secret_key)
@@ -229,7 +306,7 @@ def _load_templates(templates_dir: Path) -> dict[str, Template]:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    names = dict.fromkeys([*CHECKIN_TEMPLATES, *environment.list_templates(extensions=["j2"])])
+    names = dict.fromkeys([*ALL_TEMPLATES, *environment.list_templates(extensions=["j2"])])
     return {name: _compile(environment, name, templates_dir) for name in names}
 
 
@@ -260,9 +337,24 @@ def _describe(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _context(
+def _checkin_context(
     program: Program, pair: Pair, checkin: Checkin, *, today: date, reply_to: str
 ) -> dict[str, object]:
+    """What check-in templates see: the shared variables plus the check-in itself."""
+    return {
+        **_base_context(program, pair, today=today, reply_to=reply_to),
+        "checkin": CheckinView(
+            period=checkin.period,
+            since=checkin.since,
+            since_meeting=checkin.since_meeting,
+            reason=checkin.reason,
+        ),
+        "since_words": span_in_words(checkin.since, today),
+        "since_date_words": date_in_words(checkin.since),
+    }
+
+
+def _base_context(program: Program, pair: Pair, *, today: date, reply_to: str) -> dict[str, object]:
     """The variables every template sees; the templates document them for coordinators."""
     return {
         "program": ProgramView(
@@ -275,14 +367,6 @@ def _context(
             started=pair.started,
             cadence=pair.schedule.cadence.text,
         ),
-        "checkin": CheckinView(
-            period=checkin.period,
-            since=checkin.since,
-            since_meeting=checkin.since_meeting,
-            reason=checkin.reason,
-        ),
-        "since_words": span_in_words(checkin.since, today),
-        "since_date_words": date_in_words(checkin.since),
         "reply_examples": reply_examples(today),
         "reply_to": reply_to,
         "reply_marker": REPLY_MARKER,

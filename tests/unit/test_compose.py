@@ -390,3 +390,38 @@ def test_person_prints_as_name(tmp_path: Path) -> None:
     folder = _edited_templates(tmp_path, "checkin.subject.j2", "Check-in:", "{{ pair.mentor }}:")
     _, message = _compose(templates=folder)
     assert message["Subject"] == "Ana Silva: Ana and Ben (Northwind Mentoring)"
+
+
+def _question(pair: Pair, *, to: Person) -> tuple[Outgoing, EmailMessage]:
+    outgoing = Composer(TEMPLATES, identity=IDENTITY).question(
+        _program(pair), pair, to=to, in_reply_to="<their-reply@example.org>", now=NOW
+    )
+    parsed = BytesParser(policy=policy.default).parsebytes(outgoing.message)
+    assert isinstance(parsed, EmailMessage)
+    return outgoing, parsed
+
+
+def test_question_goes_only_to_the_person_who_replied() -> None:
+    """The question back is addressed to the sender alone, once a day, in their thread."""
+    pair = _pair()
+    outgoing, message = _question(pair, to=pair.mentee)
+    assert outgoing.recipients == (pair.mentee.email,)
+    assert outgoing.kind == "question"
+    assert outgoing.key == f"question:ana-ben:{pair.mentee.email}:2026-03-04"
+    assert message["In-Reply-To"] == "<their-reply@example.org>"
+    assert message["X-Reminder-Kind"] == "question"
+    assert message["Auto-Submitted"] == "auto-generated"
+    token = token_in_address(
+        message["Reply-To"].addresses[0].addr_spec, mailbox="mentoring@northwind.example"
+    )
+    assert token is not None
+
+
+def test_question_names_the_other_member() -> None:
+    """The question greets the sender and names the other person of the pair."""
+    pair = _pair()
+    _, message = _question(pair, to=pair.mentor)
+    text, html = _bodies(message)
+    assert "Hi Ana," in text
+    assert "you and Ben" in _lf(text).replace("\n", " ")
+    assert "you and Ben" in _without_tags(html)
