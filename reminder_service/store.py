@@ -1,10 +1,15 @@
-"""SQLite persistence: the outbox of emails to send and the meetings pairs reported.
+"""SQLite persistence: the outbox, the inbound log of replies, and the meetings pairs reported.
 
 The outbox follows the states in the design guide: `pending -> sending -> sent | failed |
 unknown`. A row is committed as `sending` before any of its data goes to the mail server, so
 after a crash the store can tell "maybe delivered" (`unknown`, never resent) from "not yet
 tried" (`pending`). Instants are stored as UTC ISO-8601 text and dates as ISO dates; every
 datetime crossing this boundary must be aware.
+
+Each inbound message is recorded once (unique on its Message-ID, else a hash of its bytes),
+with its verdict, any meeting and the mailbox's UID watermark, in one transaction; only then is
+it marked on the IMAP server, so after a crash `unmarked_uids` says what still needs marking.
+A meeting reported twice (mentor and mentee, a reply-all, a rescan) is merged into one.
 
 The database runs in WAL mode with `synchronous=FULL`: a commit that returned survives a power
 cut. `PRAGMA user_version` counts the migrations applied; each runs in its own transaction.
@@ -14,20 +19,39 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from hashlib import sha256
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 
 from reminder_service.core.model import Outgoing, PairHistory
+from reminder_service.core.replies.verdict import (
+    Outcome,
+    Reason,
+    ReportedMeeting,
+    Role,
+    SentRef,
+    Verdict,
+    verdict_json,
+)
 from reminder_service.errors import StoreError
 
 CHECKIN_KIND = "checkin"
 """The outbox `kind` of a scheduled check-in; its periods feed `PairHistory.last_checkin`."""
+
+REVIEW_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.UNMATCHED, Outcome.UNCLEAR})
+"""Outcomes a coordinator should look at; their text and raw bytes are kept for that."""
+
+MAX_KEPT_RAW_BYTES = 1024 * 1024
+"""Raw messages larger than this are not kept, even for review."""
+
+SAME_MEETING_WITHIN = timedelta(days=3)
+"""How far apart two reports of a pair may date a meeting, when one gave no date, to be one."""
 
 _BUSY_TIMEOUT = timedelta(seconds=5)
 _APPLICATION_ID = 0x52454D44  # "REMD": marks the file as ours in the SQLite header.
@@ -71,6 +95,48 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "CREATE INDEX meetings_pair_met_on ON meetings (pair_id, met_on)",
     ),
+    (
+        f"""
+        CREATE TABLE inbound (
+            id INTEGER PRIMARY KEY,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL CHECK (uidvalidity > 0),
+            uid INTEGER NOT NULL CHECK (uid > 0),
+            dedupe_key TEXT UNIQUE NOT NULL,
+            message_id TEXT,
+            received_at TEXT NOT NULL,
+            sender TEXT,
+            pair_id TEXT,
+            sender_role TEXT CHECK (sender_role IS NULL OR sender_role IN ('mentor', 'mentee')),
+            outcome TEXT NOT NULL,
+            reason TEXT,
+            text TEXT,
+            verdict_json TEXT NOT NULL,
+            failing_addresses TEXT NOT NULL DEFAULT '[]',
+            raw BLOB CHECK (raw IS NULL OR length(raw) <= {MAX_KEPT_RAW_BYTES}),
+            marked INTEGER NOT NULL DEFAULT 0 CHECK (marked IN (0, 1)),
+            reviewed_at TEXT,
+            meeting_id INTEGER REFERENCES meetings (id)
+        )
+        """,
+        "CREATE INDEX inbound_mailbox_uid ON inbound (folder, uidvalidity, uid)",
+        "CREATE INDEX inbound_outcome ON inbound (outcome)",
+        """
+        CREATE TABLE watermarks (
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            last_uid INTEGER NOT NULL CHECK (last_uid >= 0),
+            PRIMARY KEY (folder, uidvalidity)
+        )
+        """,
+        "ALTER TABLE meetings ADD COLUMN inbound_id INTEGER REFERENCES inbound (id)",
+        """
+        ALTER TABLE meetings ADD COLUMN date_stated INTEGER NOT NULL DEFAULT 1
+            CHECK (date_stated IN (0, 1))
+        """,
+        "ALTER TABLE meetings ADD COLUMN removed_at TEXT",
+        "CREATE INDEX outbox_message_id_nocase ON outbox (message_id COLLATE NOCASE)",
+    ),
 )
 
 _ENQUEUE = """
@@ -110,7 +176,7 @@ _EARLIEST_PENDING = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pend
 _ROWS_IN_STATES = "SELECT * FROM outbox WHERE state IN (?, ?, ?, ?, ?) ORDER BY id"
 _COUNTS = "SELECT state, COUNT(*) FROM outbox GROUP BY state"
 _HISTORIES = """
-SELECT pair_id, MAX(met_on), NULL FROM meetings GROUP BY pair_id
+SELECT pair_id, MAX(met_on), NULL FROM meetings WHERE removed_at IS NULL GROUP BY pair_id
 UNION ALL
 SELECT pair_id, NULL, MAX(period) FROM outbox WHERE kind = ? GROUP BY pair_id
 """
@@ -121,6 +187,62 @@ _ADD_MEETING = """
 INSERT INTO meetings (pair_id, met_on, duration_minutes, reported_by, source_message_id,
                       created_at)
 VALUES (?, ?, ?, ?, ?, ?)
+"""
+_INBOUND_BY_KEY = "SELECT id, meeting_id FROM inbound WHERE dedupe_key = ?"
+_INSERT_INBOUND = """
+INSERT INTO inbound (folder, uidvalidity, uid, dedupe_key, message_id, received_at, sender,
+                     pair_id, sender_role, outcome, reason, text, verdict_json,
+                     failing_addresses, raw)
+VALUES (:folder, :uidvalidity, :uid, :dedupe_key, :message_id, :received_at, :sender,
+        :pair_id, :sender_role, :outcome, :reason, :text, :verdict_json,
+        :failing_addresses, :raw)
+"""
+_LINK_MEETING = "UPDATE inbound SET meeting_id = ? WHERE id = ?"
+_ADVANCE_WATERMARK = """
+INSERT INTO watermarks (folder, uidvalidity, last_uid) VALUES (?, ?, ?)
+ON CONFLICT (folder, uidvalidity) DO UPDATE SET last_uid = MAX(last_uid, excluded.last_uid)
+"""
+_WATERMARK = "SELECT last_uid FROM watermarks WHERE folder = ? AND uidvalidity = ?"
+_MEETINGS_NEAR = """
+SELECT id, met_on, date_stated FROM meetings
+WHERE pair_id = ? AND removed_at IS NULL AND met_on BETWEEN ? AND ?
+"""
+_INSERT_MEETING = """
+INSERT INTO meetings (pair_id, met_on, duration_minutes, reported_by, source_message_id,
+                      created_at, inbound_id, date_stated)
+VALUES (:pair_id, :met_on, :duration_minutes, :reported_by, :source_message_id,
+        :created_at, :inbound_id, :date_stated)
+"""
+_MERGE_MEETING = """
+UPDATE meetings SET met_on = :met_on, date_stated = :date_stated,
+                    duration_minutes = COALESCE(duration_minutes, :duration_minutes)
+WHERE id = :id
+"""
+_UNMARKED_UIDS = """
+SELECT uid FROM inbound WHERE folder = ? AND uidvalidity = ? AND marked = 0 ORDER BY uid
+"""
+_SET_MARKED = "UPDATE inbound SET marked = 1 WHERE folder = ? AND uidvalidity = ? AND uid = ?"
+_SENT_REF = """
+SELECT pair_id, kind FROM outbox WHERE message_id = ? COLLATE NOCASE ORDER BY id LIMIT 1
+"""
+_REVIEW_QUEUE = """
+SELECT * FROM inbound WHERE outcome IN (?, ?, ?) AND reviewed_at IS NULL ORDER BY received_at, id
+"""
+_MARK_REVIEWED = "UPDATE inbound SET reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL"
+_INBOUND_EXISTS = "SELECT 1 FROM inbound WHERE id = ?"
+_MEETINGS = """
+SELECT id, pair_id, met_on, duration_minutes, date_stated, reported_by, source_message_id,
+       created_at
+FROM meetings
+WHERE removed_at IS NULL AND (:pair_id IS NULL OR pair_id = :pair_id)
+  AND (:since IS NULL OR met_on >= :since)
+ORDER BY met_on, id
+"""
+_FAILING_ADDRESSES = """
+SELECT lower(address.value), MAX(inbound.received_at)
+FROM inbound, json_each(inbound.failing_addresses) AS address
+GROUP BY lower(address.value)
+ORDER BY 2 DESC, 1
 """
 
 _INTERRUPTED = (
@@ -161,8 +283,90 @@ class OutboxRow:
     sent_at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class InboundItem:
+    """One fetched message, where it was found, and the parser's verdict on it.
+
+    `keep_text` says whether the program keeps the text of replies (its `keep_notes`).
+    """
+
+    folder: str
+    uidvalidity: int
+    uid: int
+    raw: bytes
+    verdict: Verdict
+    keep_text: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What recording one inbound message did.
+
+    `duplicate` is True when the message was already recorded; `meeting_id` is then the
+    meeting that first record logged or joined. `meeting_is_new` is True only when this
+    message created a meeting rather than merging into one reported before.
+    """
+
+    inbound_id: int
+    duplicate: bool
+    meeting_id: int | None
+    meeting_is_new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InboundRow:
+    """One recorded inbound message, as stored.
+
+    `folder`, `uidvalidity` and `uid` say where it was first seen; `meeting_id` is the meeting
+    it logged or joined. `text` and `raw` are None when they were not kept.
+    """
+
+    id: int
+    folder: str
+    uidvalidity: int
+    uid: int
+    dedupe_key: str
+    message_id: str | None
+    received_at: datetime
+    sender: str | None
+    pair_id: str | None
+    sender_role: Role | None
+    outcome: Outcome
+    reason: Reason | None
+    text: str | None
+    verdict_json: str
+    failing_addresses: tuple[str, ...]
+    raw: bytes | None
+    marked: bool
+    reviewed_at: datetime | None
+    meeting_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    """One logged meeting, as stored; `date_stated` is False when no report gave a date."""
+
+    id: int
+    pair_id: str
+    met_on: date
+    duration_minutes: int | None
+    date_stated: bool
+    reported_by: str
+    source_message_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Nearby:
+    """A logged meeting of the same pair that a new report might be about."""
+
+    id: int
+    met_on: date
+    date_stated: bool
+
+
 class SqliteStore:
-    """The outbox and meetings in one SQLite file; build it with `SqliteStore.open`.
+    """The outbox, inbound log and meetings in one SQLite file; open with `SqliteStore.open`.
 
     Calls are synchronous and short (one small transaction each). The connection belongs to
     the thread that opened the store.
@@ -335,6 +539,151 @@ class SqliteStore:
         assert row_id is not None
         return row_id
 
+    def record_inbound(
+        self,
+        *,
+        folder: str,
+        uidvalidity: int,
+        uid: int,
+        raw: bytes,
+        verdict: Verdict,
+        now: datetime,
+        keep_text: bool,
+    ) -> Recorded:
+        """Record one message with its verdict and any meeting; see `record_inbound_batch`."""
+        item = InboundItem(
+            folder=folder,
+            uidvalidity=uidvalidity,
+            uid=uid,
+            raw=raw,
+            verdict=verdict,
+            keep_text=keep_text,
+        )
+        (recorded,) = self.record_inbound_batch([item], now=now)
+        return recorded
+
+    def record_inbound_batch(
+        self, items: Sequence[InboundItem], *, now: datetime
+    ) -> list[Recorded]:
+        """Record messages in order, in one transaction that commits before this returns.
+
+        A message already recorded (by Message-ID, else by a hash of its bytes) only
+        advances the watermark. A new one is logged with its verdict; a meeting report joins
+        the pair's meeting it describes or logs a new one. The watermark of each item's
+        (folder, uidvalidity) rises to its UID. Any error rolls back the whole batch.
+        """
+        received_at = _instant_text(now)
+        with self._write():
+            return [self._record(item, received_at=received_at) for item in items]
+
+    def watermark(self, *, folder: str, uidvalidity: int) -> int:
+        """The highest UID recorded in this folder under this UIDVALIDITY; 0 when none."""
+        with _translated(self._path):
+            found = self._db.execute(_WATERMARK, (folder, uidvalidity)).fetchone()
+        return 0 if found is None else int(found[0])
+
+    def unmarked_uids(self, *, folder: str, uidvalidity: int) -> list[int]:
+        """UIDs of messages recorded here but not yet flagged or moved on the server."""
+        with _translated(self._path):
+            rows = self._db.execute(_UNMARKED_UIDS, (folder, uidvalidity)).fetchall()
+        return [uid for (uid,) in rows]
+
+    def set_marked(self, *, folder: str, uidvalidity: int, uids: Sequence[int]) -> None:
+        """Note that these messages are now flagged or moved on the server."""
+        with self._write():
+            self._db.executemany(_SET_MARKED, [(folder, uidvalidity, uid) for uid in uids])
+
+    def sent_ref(self, message_id: str) -> SentRef | None:
+        """Which pair and kind of email one of our Message-IDs was; None if not ours."""
+        with _translated(self._path):
+            found = self._db.execute(_SENT_REF, (message_id.strip(),)).fetchone()
+        return None if found is None else SentRef(pair_id=found[0], kind=found[1])
+
+    def review_queue(self) -> list[InboundRow]:
+        """Rejected, unmatched and unclear messages nobody has reviewed yet, oldest first."""
+        with _translated(self._path):
+            rows = self._db.execute(_REVIEW_QUEUE, sorted(REVIEW_OUTCOMES)).fetchall()
+        return [_inbound_row(row) for row in rows]
+
+    def mark_reviewed(self, inbound_id: int, *, now: datetime) -> None:
+        """A coordinator has looked at this message; it leaves the review queue."""
+        with self._write():
+            if self._db.execute(_MARK_REVIEWED, (_instant_text(now), inbound_id)).rowcount:
+                return
+            if self._db.execute(_INBOUND_EXISTS, (inbound_id,)).fetchone() is not None:
+                return
+        raise StoreError(f"There is no received message number {inbound_id} to mark reviewed.")
+
+    def meetings(
+        self, *, pair_id: str | None = None, since: date | None = None
+    ) -> list[MeetingRow]:
+        """Logged meetings that were not removed, by date met; optionally one pair's, or later."""
+        params = {"pair_id": pair_id, "since": None if since is None else since.isoformat()}
+        with _translated(self._path):
+            rows = self._db.execute(_MEETINGS, params).fetchall()
+        return [_meeting_row(row) for row in rows]
+
+    def failing_addresses(self) -> list[tuple[str, datetime]]:
+        """Addresses that bounces reported as failing, with when last seen, newest first."""
+        with _translated(self._path):
+            rows = self._db.execute(_FAILING_ADDRESSES).fetchall()
+        return [(address, _parse_instant(seen)) for address, seen in rows]
+
+    def _record(self, item: InboundItem, *, received_at: str) -> Recorded:
+        self._db.execute(_ADVANCE_WATERMARK, (item.folder, item.uidvalidity, item.uid))
+        key = inbound_dedupe_key(item.verdict.message_id, item.raw)
+        found = self._db.execute(_INBOUND_BY_KEY, (key,)).fetchone()
+        if found is not None:
+            return Recorded(
+                inbound_id=found[0], duplicate=True, meeting_id=found[1], meeting_is_new=False
+            )
+        params = _inbound_params(item, dedupe_key=key, received_at=received_at)
+        inbound_id = self._db.execute(_INSERT_INBOUND, params).lastrowid
+        assert inbound_id is not None
+        if item.verdict.outcome is not Outcome.MEETING:
+            return Recorded(
+                inbound_id=inbound_id, duplicate=False, meeting_id=None, meeting_is_new=False
+            )
+        meeting_id, is_new = self._log_meeting(
+            item.verdict, inbound_id=inbound_id, created_at=received_at
+        )
+        self._db.execute(_LINK_MEETING, (meeting_id, inbound_id))
+        return Recorded(
+            inbound_id=inbound_id, duplicate=False, meeting_id=meeting_id, meeting_is_new=is_new
+        )
+
+    def _log_meeting(
+        self, verdict: Verdict, *, inbound_id: int, created_at: str
+    ) -> tuple[int, bool]:
+        """Merge the reported meeting into the pair's same meeting, or log it; (id, is new)."""
+        pair_id, reported, reported_by = _meeting_report(verdict)
+        same = _same_meeting(self._nearby_meetings(pair_id, reported.date), reported)
+        if same is not None:
+            self._db.execute(_MERGE_MEETING, _merged(same, reported))
+            return same.id, False
+        params = {
+            "pair_id": pair_id,
+            "met_on": reported.date.isoformat(),
+            "duration_minutes": reported.duration_minutes,
+            "reported_by": reported_by,
+            "source_message_id": verdict.message_id,
+            "created_at": created_at,
+            "inbound_id": inbound_id,
+            "date_stated": reported.date_stated,
+        }
+        meeting_id = self._db.execute(_INSERT_MEETING, params).lastrowid
+        assert meeting_id is not None
+        return meeting_id, True
+
+    def _nearby_meetings(self, pair_id: str, met_on: date) -> list[_Nearby]:
+        earliest = (met_on - SAME_MEETING_WITHIN).isoformat()
+        latest = (met_on + SAME_MEETING_WITHIN).isoformat()
+        rows = self._db.execute(_MEETINGS_NEAR, (pair_id, earliest, latest)).fetchall()
+        return [
+            _Nearby(id=row_id, met_on=date.fromisoformat(text), date_stated=bool(stated))
+            for row_id, text, stated in rows
+        ]
+
     def _configure(self) -> None:
         (mode,) = self._db.execute("PRAGMA journal_mode = WAL").fetchone()
         if mode != "wal":
@@ -442,6 +791,75 @@ def _explain(exc: sqlite3.Error, path: Path) -> str:
     return f"The database {path} reported an error: {exc}."
 
 
+def inbound_dedupe_key(message_id: str | None, raw: bytes) -> str:
+    """What makes two fetched messages the same: the Message-ID, else the bytes' hash."""
+    normalized = (message_id or "").strip().lower()
+    return normalized or "sha256:" + sha256(raw).hexdigest()
+
+
+def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> dict[str, object]:
+    verdict = item.verdict
+    for_review = verdict.outcome in REVIEW_OUTCOMES
+    keep_raw = for_review and len(item.raw) <= MAX_KEPT_RAW_BYTES
+    return {
+        "folder": item.folder,
+        "uidvalidity": item.uidvalidity,
+        "uid": item.uid,
+        "dedupe_key": dedupe_key,
+        "message_id": verdict.message_id,
+        "received_at": received_at,
+        "sender": verdict.sender,
+        "pair_id": verdict.pair_id,
+        "sender_role": verdict.sender_role,
+        "outcome": verdict.outcome.value,
+        "reason": None if verdict.reason is None else verdict.reason.value,
+        "text": verdict.text if item.keep_text or for_review else None,
+        "verdict_json": json.dumps(verdict_json(verdict), ensure_ascii=False),
+        "failing_addresses": json.dumps(list(verdict.failing_addresses)),
+        "raw": item.raw if keep_raw else None,
+    }
+
+
+def _meeting_report(verdict: Verdict) -> tuple[str, ReportedMeeting, str]:
+    """The pair, meeting and reporter of a meeting verdict, which must name all three."""
+    if verdict.pair_id is None or verdict.meeting is None or verdict.sender is None:
+        raise ValueError(f"a meeting verdict must name its pair, meeting and sender: {verdict}")
+    return verdict.pair_id, verdict.meeting, verdict.sender
+
+
+def _same_meeting(nearby: Iterable[_Nearby], reported: ReportedMeeting) -> _Nearby | None:
+    """The logged meeting that `reported` describes, or None when it is a new one.
+
+    That is a meeting on the same date, else one within `SAME_MEETING_WITHIN` when either
+    date was only assumed from when the reply was written; the closest wins.
+    """
+    candidates = [
+        meeting
+        for meeting in nearby
+        if meeting.met_on == reported.date
+        or (
+            not (meeting.date_stated and reported.date_stated)
+            and abs(meeting.met_on - reported.date) <= SAME_MEETING_WITHIN
+        )
+    ]
+    return min(
+        candidates,
+        key=lambda meeting: (abs(meeting.met_on - reported.date), meeting.id),
+        default=None,
+    )
+
+
+def _merged(logged: _Nearby, reported: ReportedMeeting) -> dict[str, object]:
+    """The merged meeting: a stated date wins over an assumed one, the first stated one stays."""
+    met_on = reported.date if reported.date_stated and not logged.date_stated else logged.met_on
+    return {
+        "id": logged.id,
+        "met_on": met_on.isoformat(),
+        "date_stated": logged.date_stated or reported.date_stated,
+        "duration_minutes": reported.duration_minutes,
+    }
+
+
 def _instant_text(moment: datetime) -> str:
     """UTC ISO-8601 text; these sort as text in time order because the offset is fixed."""
     if moment.utcoffset() is None:
@@ -476,4 +894,44 @@ def _outbox_row(row: sqlite3.Row) -> OutboxRow:
         created_at=_parse_instant(row["created_at"]),
         updated_at=_parse_instant(row["updated_at"]),
         sent_at=None if sent_at is None else _parse_instant(sent_at),
+    )
+
+
+def _inbound_row(row: sqlite3.Row) -> InboundRow:
+    reason = row["reason"]
+    raw = row["raw"]
+    reviewed_at = row["reviewed_at"]
+    return InboundRow(
+        id=row["id"],
+        folder=row["folder"],
+        uidvalidity=row["uidvalidity"],
+        uid=row["uid"],
+        dedupe_key=row["dedupe_key"],
+        message_id=row["message_id"],
+        received_at=_parse_instant(row["received_at"]),
+        sender=row["sender"],
+        pair_id=row["pair_id"],
+        sender_role=cast("Role | None", row["sender_role"]),
+        outcome=Outcome(row["outcome"]),
+        reason=None if reason is None else Reason(reason),
+        text=row["text"],
+        verdict_json=row["verdict_json"],
+        failing_addresses=tuple(json.loads(row["failing_addresses"])),
+        raw=None if raw is None else bytes(raw),
+        marked=bool(row["marked"]),
+        reviewed_at=None if reviewed_at is None else _parse_instant(reviewed_at),
+        meeting_id=row["meeting_id"],
+    )
+
+
+def _meeting_row(row: sqlite3.Row) -> MeetingRow:
+    return MeetingRow(
+        id=row["id"],
+        pair_id=row["pair_id"],
+        met_on=date.fromisoformat(row["met_on"]),
+        duration_minutes=row["duration_minutes"],
+        date_stated=bool(row["date_stated"]),
+        reported_by=row["reported_by"],
+        source_message_id=row["source_message_id"],
+        created_at=_parse_instant(row["created_at"]),
     )
