@@ -1,0 +1,416 @@
+"""Raw message bytes to the few things the reply parser needs, whatever state the mail is in.
+
+Real mail is messy: 8-bit headers, charsets that are missing, misspelt or wrong, broken
+base64, boundaries that never appear, HTML-only bodies, forwarded messages and Outlook's
+`winmail.dat` attached. `read_mail` reads what it can and never raises; a message too big
+or too deeply built to read safely comes back as a `Reason` instead.
+
+The message is parsed with the fast `compat32` policy and switched to `policy.default`
+afterwards, so callers get `EmailMessage`'s lazily decoded header objects while reading
+costs a tenth of the time (the default policy parses every header it touches, and the
+parser itself touches Content-Type many times). For the same reason, and because those
+header objects raise on some malformed values, the fields here are decoded by hand: RFC
+2047 words and raw 8-bit bytes. Addresses are parsed from the still-encoded header text,
+so a display name that decodes to "Lima, Ana" cannot split one address into two.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import contextlib
+import email.policy
+import email.utils
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.header import decode_header
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from types import MappingProxyType
+
+from reminder_service.core.replies.html_text import html_to_text
+from reminder_service.core.replies.verdict import Reason
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much of a message we are willing to read; beyond these it is refused unread."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    max_parts: int = 100
+    max_depth: int = 10
+    max_header_chars: int = 16_384
+    max_text_chars: int = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMail:
+    """One inbound message, read: the headers of interest and the text the sender wrote in.
+
+    `body` is the first text/plain part that is not an attachment, else the first HTML
+    part converted to text with its quoted containers already removed; '' if neither.
+    """
+
+    message: EmailMessage
+    from_addr: str | None
+    from_name: str
+    message_id: str | None
+    date: datetime | None
+    subject: str
+    recipient_addrs: tuple[str, ...]
+    references: tuple[str, ...]
+    headers: Mapping[str, tuple[str, ...]]
+    body: str
+    body_was_html: bool
+
+
+class _TooComplex(Exception):  # noqa: N818 - a signal, not an error
+    """Raised while walking a message that has too many parts or is nested too deeply."""
+
+
+_DEFAULT_LIMITS = Limits()
+_HTML_FACTOR = 5  # HTML is mostly markup: convert at most this many times max_text_chars of it
+_CONTENT_TYPE_LINE = re.compile(rb"(?:^|\r)content-type[ \t]*:", re.IGNORECASE | re.MULTILINE)
+_HEADER_END = re.compile(rb"\r?\n\r?\n|\r\r")
+_MAX_HEADER_LINES = 5_000
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_NEWLINES = re.compile(r"\r\n?")
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
+_BASE64_PADDING = re.compile(r"=+")
+_MSG_ID = re.compile(r"<[^<>\s]+>")
+_ADDR_SPEC = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\]+")
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})", re.I)
+_RECIPIENT_HEADERS = ("to", "cc", "delivered-to", "x-original-to")
+_SINGLE_BYTE_WESTERN = frozenset({"ascii", "iso8859_1", "iso8859_15", "cp1252"})
+_SUPERSETS: Mapping[str, tuple[str, ...]] = {
+    "ascii": ("cp1252",),
+    "iso8859_1": ("cp1252",),
+    "iso2022_jp": ("iso2022_jp_2", "iso2022_jp_ext", "iso2022_jp_2004"),
+    "shift_jis": ("cp932",),
+    "euc_jp": ("cp932",),
+    "gb2312": ("gb18030",),
+    "gbk": ("gb18030",),
+    "euc_kr": ("cp949",),
+    "big5": ("big5hkscs",),
+}
+
+
+def read_mail(raw: bytes, *, limits: Limits = _DEFAULT_LIMITS) -> ParsedMail | Reason:
+    """Read `raw`; a Reason (too_large, too_complex, unreadable) when it cannot be read safely.
+
+    Never raises.
+    """
+    if len(raw) > limits.max_bytes:
+        return Reason.TOO_LARGE
+    if _too_complex_to_parse(raw, limits=limits):
+        return Reason.TOO_COMPLEX
+    try:
+        message = BytesParser(_class=EmailMessage, policy=email.policy.compat32).parsebytes(raw)
+        return _read(message, limits=limits)
+    except (_TooComplex, RecursionError):
+        return Reason.TOO_COMPLEX
+    except Exception:  # the parser must never raise on bad mail
+        return Reason.UNREADABLE
+
+
+def _too_complex_to_parse(raw: bytes, *, limits: Limits) -> bool:
+    """A cheap look before parsing, which is recursive in nesting and slow on huge headers.
+
+    Every multipart or message/* level needs a Content-Type line, so more of those than
+    max_parts bounds the nesting the parser would recurse into.
+    """
+    if len(_CONTENT_TYPE_LINE.findall(raw)) > limits.max_parts:
+        return True
+    end = _HEADER_END.search(raw)
+    head = raw[: end.start()] if end else raw
+    return max(head.count(b"\n"), head.count(b"\r")) > _MAX_HEADER_LINES
+
+
+def decode_text(data: bytes, charset: str | None) -> str:
+    """`data` as text: its declared charset if that fits, else UTF-8, Windows-1252, Latin-1.
+
+    A declared single-byte Western charset loses to UTF-8 when the bytes are valid UTF-8
+    with non-ASCII in them: real Latin-1 text almost never is, mislabelled UTF-8 always.
+    7-bit text that its declared charset rejects is in an escape-based charset such as
+    ISO-2022-JP with vendor extensions; it is decoded in that charset with the unknown
+    characters replaced, since UTF-8 would show the escape sequences.
+    """
+    codec = _codec_name(charset)
+    for candidate in _declared_candidates(codec, data):
+        with contextlib.suppress(UnicodeError, LookupError, ValueError):
+            return data.decode(candidate)
+    if codec is not None and data.isascii():
+        with contextlib.suppress(UnicodeError, LookupError, ValueError):
+            return data.decode(codec, "replace")
+    for candidate in ("utf-8", "cp1252"):
+        with contextlib.suppress(UnicodeError):
+            return data.decode(candidate)
+    return data.decode("latin-1")
+
+
+def _declared_candidates(codec: str | None, data: bytes) -> list[str]:
+    if codec is None:
+        return []
+    if codec in _SINGLE_BYTE_WESTERN and not data.isascii():
+        return ["utf-8", codec, *_SUPERSETS.get(codec, ())]
+    return [codec, *_SUPERSETS.get(codec, ())]
+
+
+def _codec_name(charset: str | None) -> str | None:
+    if not charset:
+        return None
+    try:
+        return codecs.lookup(charset.strip().strip("\"'")).name.replace("-", "_")
+    except (LookupError, ValueError):
+        return None
+
+
+def _read(message: Message, *, limits: Limits) -> ParsedMail | Reason:
+    if not isinstance(message, EmailMessage):
+        return Reason.UNREADABLE
+    raw_headers = list(message.raw_items())
+    if not raw_headers:
+        return Reason.UNREADABLE
+    if any(len(_unfold(value)) > limits.max_header_chars for _, value in raw_headers):
+        return Reason.TOO_COMPLEX
+    texts = _header_texts(raw_headers)
+    headers = {
+        name: tuple(_decode_words(value) for value in values) for name, values in texts.items()
+    }
+    parts = _parts(message, limits=limits)
+    body, was_html = _body([part for part, readable in parts if readable], limits=limits)
+    for part, _ in parts:
+        part.policy = email.policy.default
+    from_name, from_addr = _sender(texts.get("from", ()))
+    return ParsedMail(
+        message=message,
+        from_addr=from_addr,
+        from_name=from_name,
+        message_id=_message_id(texts.get("message-id", ())),
+        date=_date(texts.get("date", ())),
+        subject=(headers.get("subject") or ("",))[0].strip(),
+        recipient_addrs=_recipients(texts),
+        references=_references(texts),
+        headers=MappingProxyType(headers),
+        body=body[: limits.max_text_chars],
+        body_was_html=was_html,
+    )
+
+
+def _header_texts(raw_headers: list[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Header values by lowercased name: unfolded, raw 8-bit decoded, RFC 2047 words intact."""
+    texts: dict[str, list[str]] = {}
+    for name, value in raw_headers:
+        texts.setdefault(name.strip().lower(), []).append(_eight_bit_decoded(_unfold(value)))
+    return {name: tuple(values) for name, values in texts.items()}
+
+
+def _unfold(value: str) -> str:
+    return _FOLD.sub("", value).strip()
+
+
+def _eight_bit_decoded(value: str) -> str:
+    """The parser keeps raw 8-bit header bytes as surrogates; decode them as text."""
+    if value.isascii():
+        return value
+    return decode_text(value.encode("utf-8", "surrogateescape"), None)
+
+
+def _decode_words(value: str) -> str:
+    """`value` with RFC 2047 encoded words decoded; unchanged if they cannot be."""
+    if "=?" not in value:
+        return value
+    try:
+        pieces = decode_header(value)
+    except Exception:  # junk in, text out
+        return value
+    return "".join(_decoded_piece(piece, charset) for piece, charset in pieces)
+
+
+def _decoded_piece(piece: bytes | str, charset: str | None) -> str:
+    if isinstance(piece, str):
+        return piece
+    if charset is None:
+        with contextlib.suppress(UnicodeError):
+            return piece.decode("raw-unicode-escape")
+    return decode_text(piece, charset)
+
+
+def _addresses(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(display name, lowercased addr-spec) pairs; garbled entries dropped."""
+    try:
+        pairs = email.utils.getaddresses(list(values))
+    except Exception:  # junk in, nothing out
+        return []
+    return [(name, addr.lower()) for name, addr in pairs if _ADDR_SPEC.fullmatch(addr)]
+
+
+def _sender(values: tuple[str, ...]) -> tuple[str, str | None]:
+    """The From display name and addr-spec; no address unless exactly one is given."""
+    addresses = _addresses(values)
+    if len(addresses) != 1:
+        return "", None
+    name, addr = addresses[0]
+    return _decode_words(name).strip(), addr
+
+
+def _recipients(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    found = (addr for header in _RECIPIENT_HEADERS for _, addr in _addresses(texts.get(header, ())))
+    return tuple(dict.fromkeys(found))
+
+
+def _message_id(values: tuple[str, ...]) -> str | None:
+    if not values:
+        return None
+    value = values[0].strip()
+    found = _MSG_ID.search(value)
+    if found:
+        return found.group()
+    return value if value and not any(char.isspace() for char in value) else None
+
+
+def _references(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    values = (*texts.get("in-reply-to", ()), *texts.get("references", ()))
+    return tuple(dict.fromkeys(ref for value in values for ref in _MSG_ID.findall(value)))
+
+
+def _date(values: tuple[str, ...]) -> datetime | None:
+    if not values:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(values[0])
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _body(leaves: list[Message], *, limits: Limits) -> tuple[str, bool]:
+    """The chosen body text and whether it came from HTML."""
+    html = ""
+    for part in leaves:
+        content_type = _content_type(part)
+        if content_type == "text/plain":
+            text = _plain_text(part)
+            if text.strip():
+                return text, False
+        elif content_type == "text/html" and not html.strip():
+            html = _html_source(part)[: limits.max_text_chars * _HTML_FACTOR]
+    return (html_to_text(html), True) if html.strip() else ("", False)
+
+
+def _parts(message: Message, *, limits: Limits) -> list[tuple[Message, bool]]:
+    """Every part in document order, and whether it is a leaf that could be the sender's text.
+
+    Walks the tree without recursion, counting parts and depth. Parts of attached or
+    forwarded messages (message/*) and attachments are never readable.
+    """
+    stack: list[tuple[Message, int, bool]] = [(message, 0, False)]
+    parts: list[tuple[Message, bool]] = []
+    while stack:
+        part, depth, attached = stack.pop()
+        if len(parts) >= limits.max_parts or depth > limits.max_depth:
+            raise _TooComplex
+        payload = part.get_payload()
+        container = isinstance(payload, list)
+        parts.append((part, not container and not attached and not _is_attachment(part)))
+        if isinstance(payload, list):
+            inner = attached or _content_type(part).startswith("message/")
+            stack.extend(
+                (child, depth + 1, inner)
+                for child in reversed(payload)
+                if isinstance(child, Message)
+            )
+    return parts
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:  # a garbled Content-Type reads as unknown
+        return "application/octet-stream"
+
+
+def _is_attachment(part: Message) -> bool:
+    try:
+        return part.get_content_disposition() == "attachment" or part.get_filename() is not None
+    except Exception:  # a garbled disposition reads as an attachment
+        return True
+
+
+def _payload_bytes(part: Message) -> bytes:
+    """The part's decoded content; base64 by hand, since the library gives up on damage."""
+    try:
+        encoding = str(part.get("content-transfer-encoding", "")).strip().lower()
+        payload = part.get_payload()
+        if encoding == "base64" and isinstance(payload, str):
+            return _base64_bytes(payload)
+        data = part.get_payload(decode=True)
+    except Exception:  # undecodable transfer encoding reads as nothing
+        return b""
+    return data if isinstance(data, bytes) else b""
+
+
+def _base64_bytes(text: str) -> bytes:
+    """Tolerant base64: junk characters skipped, padding anywhere ends a chunk, a dangling
+    character dropped, missing padding supplied."""
+    decoded: list[bytes] = []
+    for chunk in _BASE64_PADDING.split(_NOT_BASE64.sub("", text)):
+        usable = chunk[: len(chunk) - len(chunk) % 4] if len(chunk) % 4 == 1 else chunk
+        decoded.append(base64.b64decode(usable + "=" * (-len(usable) % 4)))
+    return b"".join(decoded)
+
+
+def _param(part: Message, name: str) -> str | None:
+    try:
+        value = part.get_param(name)
+    except Exception:  # a garbled parameter reads as missing
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _plain_text(part: Message) -> str:
+    text = _NEWLINES.sub("\n", decode_text(_payload_bytes(part), _param(part, "charset")))
+    if (_param(part, "format") or "").lower() == "flowed":
+        return _unflowed(text, delsp=(_param(part, "delsp") or "").lower() == "yes")
+    return text
+
+
+def _html_source(part: Message) -> str:
+    data = _payload_bytes(part)
+    charset = _param(part, "charset")
+    if charset is None and (meta := _META_CHARSET.search(data[:4096])):
+        charset = meta.group(1).decode("ascii")
+    return decode_text(data, charset)
+
+
+def _unflowed(text: str, *, delsp: bool) -> str:
+    """`format=flowed` text (RFC 3676) with its soft line breaks joined again.
+
+    Quote depth is kept and written as `> ` prefixes; the signature separator `-- ` is
+    never joined.
+    """
+    lines: list[str] = []
+    held: tuple[int, str] | None = None
+    for line in text.split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        content = line[depth:]
+        content = content.removeprefix(" ")
+        flowed = content.endswith(" ") and content != "-- "
+        if flowed and delsp:
+            content = content[:-1]
+        if held is not None and held[0] == depth:
+            content = held[1] + content
+        elif held is not None:
+            lines.append(_quoted(*held))
+        held = (depth, content) if flowed else None
+        if not flowed:
+            lines.append(_quoted(depth, content))
+    if held is not None:
+        lines.append(_quoted(*held))
+    return "\n".join(lines)
+
+
+def _quoted(depth: int, content: str) -> str:
+    return f"{'>' * depth} {content}" if depth else content

@@ -1,0 +1,296 @@
+"""The sender's own words in a reply: quotes, attributions, forwarded originals and signatures cut.
+
+A check-in reply is usually one line above a quoted copy of our message, but people and
+their mail clients write in many shapes (GUIDE.md section 5): top-posted over an Outlook
+header block, bottom-posted or answering between quoted lines, with localized attribution
+lines, mobile signatures and disclaimers. The rules, applied line by line from the top:
+
+- a quoted line (`>` at any depth) is dropped, and the text continues after it, so inline
+  and bottom-posted answers are kept;
+- at a boundary everything below is the original, not the answer: our own "Please reply
+  above this line" marker, "-----Original Message-----" and its translations, forwarded
+  message lines, an Outlook header block (From + Sent/Date + To/Subject on consecutive
+  lines, in several languages) and a "-- " signature separator;
+- an attribution ("On ... wrote:", "Am ... schrieb ...:", "Le ... a écrit :", also wrapped
+  over up to three lines) is dropped when a quote follows it, and is a boundary otherwise;
+- mobile signatures ("Sent from my iPhone", "Get Outlook for iOS"), external-sender
+  banners and a trailing confidentiality disclaimer are dropped.
+
+Lines that merely look like these ("Date: 2026-03-04" alone, "From my side it went well",
+"---", "Sent: the slides") stay: a header block needs three kinds of label together, a
+separator needs its words, a signature needs its exact form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from reminder_service.core.wording import REPLY_MARKER
+
+_QUOTED = re.compile(r"\s*>")
+_MARKER: Final = REPLY_MARKER.casefold()
+_MARKER_DECORATION = " \t-\u2014\u2013_*=#~<>[]()|"
+_SIGNATURE_SEPARATOR = "--"
+_ORIGINAL_SEPARATOR = re.compile(
+    r"[-_=*]{2,}\s*(?:original\s+message|ursprüngliche\s+nachricht|originalnachricht"
+    r"|message\s+d['\u2019]origine|mensaje\s+original|messaggio\s+originale|mensagem\s+original"
+    r"|oorspronkelijk\s+bericht|forwarded\s+message|weitergeleitete\s+nachricht"
+    r"|message\s+transf[ée]r[ée]|mensaje\s+reenviado|messaggio\s+inoltrato"
+    r"|mensagem\s+encaminhada|doorgestuurd\s+bericht)\s*[-_=*]{2,}"
+    r"|(?:begin\s+forwarded\s+message|anfang\s+der\s+weitergeleiteten\s+nachricht"
+    r"|début\s+du\s+message\s+réexpédié|inicio\s+del\s+mensaje\s+reenviado)\s*:",
+    re.IGNORECASE,
+)
+_HEADER_LABEL = re.compile(r"\s*\*{0,2}(\w+)\*{0,2}[ \t\u00a0\u202f]*:")
+_FROM_LABELS = frozenset({"from", "von", "de", "da", "van", "fra", "från"})
+_DATE_LABELS = frozenset(
+    {
+        "sent",
+        "date",
+        "gesendet",
+        "datum",
+        "envoyé",
+        "enviado",
+        "enviada",
+        "fecha",
+        "data",
+        "inviato",
+        "verzonden",
+        "sendt",
+        "skickat",
+    }
+)
+_TO_LABELS = frozenset(
+    {
+        "to",
+        "an",
+        "à",
+        "a",
+        "para",
+        "aan",
+        "til",
+        "till",
+        "cc",
+        "subject",
+        "betreff",
+        "objet",
+        "asunto",
+        "oggetto",
+        "onderwerp",
+        "assunto",
+        "emne",
+        "ämne",
+    }
+)
+_HEADER_RUN = 10
+_ATTRIBUTION_VERB = re.compile(
+    r"\b(?:wrote|schrieb|a\s+écrit|escribió|escreveu|ha\s+scritto|schreef|skrev|kirjoitti"
+    r"|napisał)\b|写道|寫道",
+    re.IGNORECASE,
+)
+_ADDRESS_AT_END = re.compile(r"<[^<>\s]+@[^<>\s]+>\s*[:\uff1a]$")
+_ATTRIBUTION_OPENER = re.compile(r"\s*(?:on|am|le|el|op|il|em|den|dnia)\b", re.IGNORECASE)
+_DATE_HINT = re.compile(r"\d{1,2}[:.h]\d{2}|\b(?:19|20)\d{2}\b")
+_ATTRIBUTION_LINES = 3
+_MOBILE_SIGNATURE = re.compile(
+    r"(?:sent\s+(?:from|with|using|via)|envoyé\s+(?:de|depuis|à\s+partir\s+de|avec)"
+    r"|enviado\s+(?:desde|de|do|con|com)|inviato\s+da|verstuurd\s+(?:vanaf|met)"
+    r"|gesendet\s+(?:von|mit)|von\s+meinem|(?:get|download|obtenir|obtener|télécharger"
+    r"|scarica)\s+outlook|outlook\s+für)\b[^,;:!?<>]{0,70}(?:<[^<>\s]*>)?",
+    re.IGNORECASE,
+)
+_DEVICE = re.compile(
+    r"iphone|ipad|android|galaxy|samsung|blackberry|mobile|phone|smartphone|handy|móvil"
+    r"|cellulare|tablet|outlook|mail|proton|huawei|pixel|xperia|appareil|device"
+    r"|dispositivo|gerät|teléfono|telefono|téléphone|portable",
+    re.IGNORECASE,
+)
+_DISCLAIMER_START = re.compile(
+    r"\s*(?:confidential|disclaimer|privileged|important\s*:|notice\s*:"
+    r"|this\s+(?:e-?mail|message|communication|transmission)\b"
+    r"|the\s+(?:information|contents?)\s+(?:contained\s+)?in\s+this\b"
+    r"|diese\s+(?:e-?mail|nachricht)\b|ce\s+(?:message|courriel|mail|e-mail)\b"
+    r"|este\s+(?:mensaje|correo)\b|vertraulich)",
+    re.IGNORECASE,
+)
+_DISCLAIMER_WORD = re.compile(
+    r"confidential|privileged|intended|recipient|vertraulich|empfänger|adressat|confidentiel"
+    r"|destinataire|confidencial|destinatario|unauthori[sz]ed|prohibited",
+    re.IGNORECASE,
+)
+_BANNER_START = re.compile(
+    r"\W*(?:caution|warning|attention|achtung|vorsicht|external|extern|externe|externo)\b",
+    re.IGNORECASE,
+)
+_BANNER_WORDS = (
+    re.compile(r"outside|external|extern|außerhalb|extérieur|fuera", re.IGNORECASE),
+    re.compile(
+        r"organi[sz]ation|sender|absender|expéditeur|remitente|links?\b|attachments?|anhänge",
+        re.IGNORECASE,
+    ),
+)
+_BANNER_CHARS = 400
+_RULE = re.compile(r"[-_=*~]{5,}")
+
+
+def reply_text(body: str) -> str:
+    """The sender's own words in `body`: '' if there are none. Never raises."""
+    lines = [line.rstrip() for line in body.splitlines()]
+    return _normalized(_without_notices(_own_lines(lines)))
+
+
+def _own_lines(lines: Sequence[str]) -> list[str]:
+    """Unquoted lines above the first boundary, without attributions and mobile signatures."""
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _QUOTED.match(line):
+            index += 1
+            continue
+        if _is_boundary(lines, index):
+            break
+        span = _attribution_span(lines, index)
+        if span:
+            after = _next_nonblank(lines, index + span)
+            if after is not None and _QUOTED.match(lines[after]):
+                index += span
+                continue
+            if _plausible_attribution(lines[index : index + span]):
+                break
+        if not _is_mobile_signature(line):
+            kept.append(line)
+        index += 1
+    return kept
+
+
+def _is_boundary(lines: Sequence[str], index: int) -> bool:
+    """Whether the original message (ours or a forwarded one) starts at this line."""
+    line = lines[index].strip()
+    return (
+        line == _SIGNATURE_SEPARATOR
+        or line.strip(_MARKER_DECORATION).casefold() == _MARKER
+        or _ORIGINAL_SEPARATOR.fullmatch(line) is not None
+        or _starts_header_block(lines, index)
+    )
+
+
+def _header_label(line: str) -> str | None:
+    found = _HEADER_LABEL.match(line)
+    return found.group(1).casefold() if found else None
+
+
+def _starts_header_block(lines: Sequence[str], index: int) -> bool:
+    """An Outlook-style block: From, Sent or Date, and To or Subject on consecutive lines."""
+    if _header_label(lines[index]) is None:
+        return False
+    labels: set[str] = set()
+    for line in lines[index : index + _HEADER_RUN]:
+        if not line.strip():
+            break
+        label = _header_label(line)
+        if label is not None:
+            labels.add(label)
+    return bool(labels & _FROM_LABELS and labels & _DATE_LABELS and labels & _TO_LABELS)
+
+
+def _attribution_span(lines: Sequence[str], index: int) -> int:
+    """How many lines (1-3) an attribution starting here takes; 0 if there is none.
+
+    A wrapped attribution (more than one line) must also be plausible, so an answer line
+    followed by a short "Dana wrote:" is not swallowed.
+    """
+    joined = ""
+    for span, line in enumerate(lines[index : index + _ATTRIBUTION_LINES], start=1):
+        if not line.strip() or _QUOTED.match(line):
+            return 0
+        joined = f"{joined} {line.strip()}"
+        if _is_attribution(joined):
+            plausible = _plausible_attribution(lines[index : index + span])
+            return span if span == 1 or plausible else 0
+    return 0
+
+
+def _is_attribution(text: str) -> bool:
+    """Ends in a colon after a "wrote" verb, or (Japanese Gmail) after a date and address."""
+    if not text.endswith((":", "\uff1a")):
+        return False
+    if _ATTRIBUTION_VERB.search(text):
+        return True
+    return bool(_ADDRESS_AT_END.search(text) and _DATE_HINT.search(text))
+
+
+def _plausible_attribution(lines: Sequence[str]) -> bool:
+    """An attribution names an address, or opens like "On ..." and gives a date or time."""
+    joined = " ".join(lines)
+    if "@" in joined:
+        return True
+    return bool(_ATTRIBUTION_OPENER.match(joined) and _DATE_HINT.search(joined))
+
+
+def _next_nonblank(lines: Sequence[str], start: int) -> int | None:
+    for index in range(start, len(lines)):
+        if lines[index].strip():
+            return index
+    return None
+
+
+def _is_mobile_signature(line: str) -> bool:
+    stripped = line.strip()
+    return bool(_MOBILE_SIGNATURE.fullmatch(stripped) and _DEVICE.search(stripped))
+
+
+def _without_notices(lines: list[str]) -> list[str]:
+    """`lines` without external-sender banners, and cut at a confidentiality disclaimer.
+
+    A disclaimer before anything else is dropped alone, since an answer may follow it.
+    """
+    kept: list[str] = []
+    start = 0
+    while start < len(lines):
+        end = _next_blank(lines, start)
+        paragraph = lines[start : end + 1]
+        if _is_disclaimer(paragraph):
+            if any(line.strip() for line in kept):
+                break
+        elif not _is_banner(paragraph):
+            kept += paragraph
+        start = end + 1
+    return kept
+
+
+def _next_blank(lines: Sequence[str], start: int) -> int:
+    for index in range(start, len(lines)):
+        if not lines[index].strip():
+            return index
+    return len(lines)
+
+
+def _is_disclaimer(paragraph: Sequence[str]) -> bool:
+    """A paragraph, perhaps under a rule, opening like a disclaimer and using its words."""
+    opening = next((line for line in paragraph if not _RULE.fullmatch(line.strip())), "")
+    if not _DISCLAIMER_START.match(opening):
+        return False
+    words = {word.casefold() for word in _DISCLAIMER_WORD.findall(" ".join(paragraph))}
+    return len(words) >= 2
+
+
+def _is_banner(paragraph: Sequence[str]) -> bool:
+    """A mail server's "this email came from outside the organisation" warning."""
+    if not paragraph or not _BANNER_START.match(paragraph[0]):
+        return False
+    text = " ".join(paragraph)
+    return len(text) <= _BANNER_CHARS and all(word.search(text) for word in _BANNER_WORDS)
+
+
+def _normalized(lines: list[str]) -> str:
+    """Blank runs collapsed to one; blank lines at either end and rules at the end removed."""
+    out: list[str] = []
+    for line in lines:
+        if line.strip() or (out and out[-1]):
+            out.append(line if line.strip() else "")
+    while out and (not out[-1] or _RULE.fullmatch(out[-1].strip())):
+        out.pop()
+    return "\n".join(out)
