@@ -2,7 +2,7 @@
 
 from hypothesis import HealthCheck, settings
 
-pytest_plugins = ["tests.support.smtp_fixtures"]
+pytest_plugins = ["tests.support.smtp_fixtures", "tests.support.imap_fixtures"]
 
 settings.register_profile(
     "ci",
