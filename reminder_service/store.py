@@ -192,10 +192,10 @@ _INBOUND_BY_KEY = "SELECT id, meeting_id FROM inbound WHERE dedupe_key = ?"
 _INSERT_INBOUND = """
 INSERT INTO inbound (folder, uidvalidity, uid, dedupe_key, message_id, received_at, sender,
                      pair_id, sender_role, outcome, reason, text, verdict_json,
-                     failing_addresses, raw)
+                     failing_addresses, raw, marked)
 VALUES (:folder, :uidvalidity, :uid, :dedupe_key, :message_id, :received_at, :sender,
         :pair_id, :sender_role, :outcome, :reason, :text, :verdict_json,
-        :failing_addresses, :raw)
+        :failing_addresses, :raw, :marked)
 """
 _LINK_MEETING = "UPDATE inbound SET meeting_id = ? WHERE id = ?"
 _ADVANCE_WATERMARK = """
@@ -287,7 +287,8 @@ class OutboxRow:
 class InboundItem:
     """One fetched message, where it was found, and the parser's verdict on it.
 
-    `keep_text` says whether the program keeps the text of replies (its `keep_notes`).
+    `keep_text` says whether the program keeps the text of replies (its `keep_notes`);
+    `needs_mark` is False for mail that is not ours, which is left on the server as it was.
     """
 
     folder: str
@@ -296,6 +297,7 @@ class InboundItem:
     raw: bytes
     verdict: Verdict
     keep_text: bool
+    needs_mark: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +398,35 @@ class SqliteStore:
         except BaseException:
             connection.close()
             raise
+        return store
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> SqliteStore:
+        """Open an existing, up-to-date database for reading only (commands that change nothing)."""
+        if not path.is_file():
+            raise StoreError(f"There is no database at {path}.")
+        with _translated(path):
+            connection = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                timeout=_BUSY_TIMEOUT.total_seconds(),
+            )
+        connection.row_factory = sqlite3.Row
+        store = cls(connection, path=path)
+        try:
+            with _translated(path):
+                version = store._checked_version()
+        except BaseException:
+            connection.close()
+            raise
+        if version < len(_MIGRATIONS):
+            connection.close()
+            message = (
+                f"{path} uses an older schema ({version}); start the service once "
+                f"(reminder-service run) to upgrade it to schema {len(_MIGRATIONS)}."
+            )
+            raise StoreError(message)
         return store
 
     def close(self) -> None:
@@ -817,6 +848,7 @@ def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> 
         "verdict_json": json.dumps(verdict_json(verdict), ensure_ascii=False),
         "failing_addresses": json.dumps(list(verdict.failing_addresses)),
         "raw": item.raw if keep_raw else None,
+        "marked": 0 if item.needs_mark else 1,
     }
 
 

@@ -601,3 +601,31 @@ class OutboxMachine(RuleBasedStateMachine):
 
 TestOutboxSequences = OutboxMachine.TestCase
 TestOutboxSequences.settings = settings(max_examples=100, stateful_step_count=25)
+
+
+def test_read_only_open_reads_and_refuses_writes(tmp_path: Path) -> None:
+    """A read-only store sees the data, cannot change it, and a missing file is not created."""
+    path = tmp_path / "r.sqlite3"
+    with SqliteStore.open(path) as store:
+        store.add_meeting(
+            pair_id="ana-ben",
+            met_on=date(2026, 11, 3),
+            duration_minutes=45,
+            reported_by="mentor",
+            source_message_id=None,
+            now=datetime(2026, 11, 4, tzinfo=UTC),
+        )
+    with SqliteStore.open_read_only(path) as reader:
+        assert reader.pair_histories()["ana-ben"].last_meeting == date(2026, 11, 3)
+        with pytest.raises(StoreError):
+            reader.add_meeting(
+                pair_id="ana-ben",
+                met_on=date(2026, 11, 5),
+                duration_minutes=None,
+                reported_by="mentee",
+                source_message_id=None,
+                now=datetime(2026, 11, 6, tzinfo=UTC),
+            )
+    with pytest.raises(StoreError, match="There is no database"):
+        SqliteStore.open_read_only(tmp_path / "missing.sqlite3")
+    assert not (tmp_path / "missing.sqlite3").exists()

@@ -659,3 +659,31 @@ def test_any_sequence_records_each_message_once_and_each_meeting_once(
         for batch in batches:
             assert all(r.duplicate for r in store.record_inbound_batch(batch, now=T0 + DAY))
         assert store_state(store) == before
+
+
+def test_mail_that_is_not_ours_is_never_listed_for_marking(tmp_path: Path) -> None:
+    """An item recorded with needs_mark False never shows up among the UIDs left to mark."""
+    with SqliteStore.open(tmp_path / "s.sqlite3") as store:
+        store.record_inbound_batch(
+            [
+                InboundItem(
+                    folder="INBOX",
+                    uidvalidity=7,
+                    uid=1,
+                    raw=b"Subject: not ours\r\n\r\nhello\r\n",
+                    verdict=Verdict(outcome=Outcome.UNMATCHED, reason=Reason.NO_REFERENCE),
+                    keep_text=False,
+                    needs_mark=False,
+                ),
+                InboundItem(
+                    folder="INBOX",
+                    uidvalidity=7,
+                    uid=2,
+                    raw=b"Subject: ours\r\n\r\nyes\r\n",
+                    verdict=Verdict(outcome=Outcome.NOT_MET, pair_id="ana-ben"),
+                    keep_text=False,
+                ),
+            ],
+            now=datetime(2026, 11, 25, tzinfo=UTC),
+        )
+        assert store.unmarked_uids(folder="INBOX", uidvalidity=7) == [2]
