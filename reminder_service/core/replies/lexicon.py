@@ -1,0 +1,371 @@
+"""Word tables for reading replies written in English, German, French or Spanish.
+
+Every entry is written the way `meaning` folds reply text: lower case, accents removed
+("marz", "miercoles"), typographic apostrophes made plain, "n't" spelled " not" ("have not",
+"did not"), and a hyphen between two letters turned into a space ("avant hier", "forty five",
+"check ins"). The phrase tables are
+regular-expression sources; `meaning` joins each table and compiles it once, with word
+boundaries around it, and runs it on one clause at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def _numbered(rows: tuple[str, ...], *, start: int = 1) -> dict[str, int]:
+    """Rows of `|`-separated synonyms, numbered from `start`, as one word -> number table."""
+    return {word: number for number, row in enumerate(rows, start=start) for word in row.split("|")}
+
+
+MONTHS: Final = _numbered(
+    (
+        "january|jan|januar|janner|janvier|janv|enero|ene",
+        "february|feb|februar|fevrier|fevr|fev|febrero",
+        "march|mar|marz|maerz|mars|marzo",
+        "april|apr|avril|avr|abril|abr",
+        "may|mai|mayo",
+        "june|jun|juni|juin|junio",
+        "july|jul|juli|juillet|juil|julio",
+        "august|aug|aout|agosto",
+        "september|sep|sept|septembre|septiembre|setiembre",
+        "october|oct|oktober|okt|octobre|octubre",
+        "november|nov|noviembre|novembre",
+        "december|dec|dezember|dez|decembre|diciembre|dic",
+    )
+)
+WEEKDAYS: Final = _numbered(
+    (
+        "monday|montag|lundi|lunes",
+        "tuesday|tues|dienstag|mardi|martes",
+        "wednesday|weds|mittwoch|mercredi|miercoles",
+        "thursday|thurs|donnerstag|jeudi|jueves",
+        "friday|freitag|vendredi|viernes",
+        "saturday|samstag|sonnabend|samedi|sabado",
+        "sunday|sonntag|dimanche|domingo",
+    ),
+    start=0,
+)
+COUNTS: Final = _numbered(
+    (
+        "a|an|one|ein|eine|einen|einem|einer|un|une|una|uno",
+        "two|zwei|deux|dos|couple|a couple|a couple of",
+        "three|drei|trois|tres",
+        "four|vier|quatre|cuatro",
+        "five|funf|cinq|cinco",
+        "six|sechs|seis",
+        "seven|sieben|sept|siete",
+        "eight|acht|huit|ocho",
+        "nine|neun|neuf|nueve",
+        "ten|zehn|dix|diez",
+        "eleven|elf|onze|once",
+        "twelve|zwolf|douze|doce",
+    )
+)
+"""Small numbers as words, for "an hour", "zwei Stunden", "for two months", "il y a 3 jours"."""
+
+MINUTES_IN_WORDS: Final = {
+    word: minutes
+    for minutes, row in (
+        (5, "five|funf|cinq|cinco"),
+        (10, "ten|zehn|dix|diez"),
+        (15, "fifteen|funfzehn|quinze|quince"),
+        (20, "twenty|zwanzig|vingt|veinte"),
+        (25, "twenty five|funfundzwanzig|vingt cinq|veinticinco"),
+        (30, "thirty|dreissig|trente|treinta"),
+        (40, "forty|vierzig|quarante|cuarenta"),
+        (45, "forty five|funfundvierzig|quarante cinq|cuarenta y cinco"),
+        (50, "fifty|funfzig|cinquante|cincuenta"),
+        (60, "sixty|sechzig|soixante|sesenta"),
+        (75, "seventy five|funfundsiebzig|soixante quinze|setenta y cinco"),
+        (90, "ninety|neunzig|quatre vingt dix|noventa"),
+    )
+    for word in row.split("|")
+}
+"""Numbers of minutes as words, for "forty five minutes", "zwanzig Minuten", "treinta minutos"."""
+
+FIXED_DURATIONS: Final = {
+    phrase: minutes
+    for minutes, row in (
+        (15, "quarter of an hour|a quarter hour|viertelstunde|viertel stunde|quart d'heure"),
+        (15, "cuarto de hora"),
+        (30, "half an hour|half hour|a half hour|halbe stunde|demi heure|media hora"),
+        (30, "1/2 hour|1/2 stunde|1/2 heure|1/2 hora"),
+        (45, "three quarters of an hour|dreiviertelstunde|dreiviertel stunde"),
+        (45, "drei viertel stunde|trois quarts d'heure|tres cuartos de hora"),
+        (90, "anderthalb stunden|eineinhalb stunden|einhalb stunden|hora y media"),
+        (90, "heure et demie|heure et demi|an hour and half"),
+        (150, "zweieinhalb stunden"),
+    )
+    for phrase in row.split("|")
+}
+"""Durations said in a fixed phrase, in minutes."""
+
+HOURS_WORDS: Final = "hour|hours|stunde|stunden|heure|heures|hora|horas"
+HOURS_UNITS: Final = f"{HOURS_WORDS}|h|hr|hrs|std"
+MINUTES_UNITS: Final = "minute|minutes|minuten|minuto|minutos|mins|min|mn|m"
+AND_A_HALF: Final = "and a half|und eine halbe|und halb|et demie|et demi|y media"
+
+DAYS_BEFORE: Final = {
+    phrase: days
+    for days, row in (
+        (0, "today|earlier today|this morning|this afternoon|this evening|tonight|heute"),
+        (0, "aujourd'hui|ce matin|cet apres midi|ce soir|hoy|esta manana|esta tarde"),
+        (0, "esta noche"),
+        (1, "yesterday|yesterdy|yesteday|yday|last night|gestern|ayer|anoche"),
+        (1, "hier"),
+        (2, "the day before yesterday|day before yesterday|vorgestern|avant hier"),
+        (2, "anteayer|antes de ayer|antier"),
+    )
+    for phrase in row.split("|")
+}
+"""Relative day words: how many days before the reply's own date."""
+
+AMBIGUOUS_YESTERDAY: Final = "hier"
+"""French for "yesterday", German for "here": read as a date only when the text is not German."""
+
+GERMAN_HINTS: Final = r"wir|uns|und|ich|haben|hatten|nicht|noch|ist|sehr|getroffen|gesprochen"
+FRENCH_HINTS: Final = r"on|nous|vous|je|et|pas|le|la|les|une|est|avons|s'est|vus"
+
+WEEKDAY_BEFORE: Final = (
+    r"last|this past|past|letzten|letzte|letztes|vergangenen|vergangene|el pasado|el ultimo"
+)
+WEEKDAY_BEFORE_AFTER: Final = r"dernier|passe|pasado"
+WEEKDAY_PREVIOUS_WEEK: Final = (
+    r"last week|letzte woche|vergangene woche|la semaine derniere|de la semana pasada"
+    r"|la semana pasada"
+)
+WEEKDAY_NEXT: Final = (
+    r"next|this coming|coming|nachsten|nachste|kommenden|el proximo|el siguiente|proximo"
+)
+WEEKDAY_NEXT_AFTER: Final = (
+    r"prochain|qui vient|que viene|proximo|next week|nachste woche|la semaine prochaine"
+    r"|de la semana que viene"
+)
+FILLER: Final = (
+    r"on|the|for|about|around|approx|approximately|roughly|ca|circa|etwa|ungefahr|environ"
+    r"|unos|unas|aprox|am|le|el|la|and|und|et|y|at|um|a|de|of|met|only|just|nur|seulement"
+    r"|date|datum|fecha|when|wann|quand|cuando|duration|dauer|duree|duracion|length|time"
+)
+"""Words that may stand around a bare date and duration ("about an hour, on the 3rd")."""
+
+DAYS_UNITS: Final = r"days?|tagen?|jours?|dias?"
+WEEKS_UNITS: Final = r"weeks?|wochen?|semaines?|semanas?"
+MONTHS_UNITS: Final = r"months?|monate?n?|mois|mes|meses"
+
+UNTIL: Final = r"until|till|til|untill|through|thru|bis|jusqu'au|jusqu'a|jusqu'en|jusque|hasta"
+PAUSE_FOR: Final = r"for|fur|pendant|pour|durante|por"
+MONTH_START: Final = (
+    r"early|beginning of|start of|anfang|debut|le debut de|principios de|comienzos de|inicios de"
+)
+MONTH_MIDDLE: Final = r"mid|middle of|mitte|mi|mediados de"
+MONTH_END: Final = r"end of|the end of|late|ende|fin|la fin de|fin de|finales de|a finales de"
+NEXT_WEEK: Final = (
+    r"next week|nachste woche|nachsten woche|la semaine prochaine|semaine prochaine"
+    r"|la proxima semana|la semana que viene|proxima semana"
+)
+NEXT_MONTH: Final = (
+    r"next month|nachsten monat|nachster monat|le mois prochain|mois prochain"
+    r"|el proximo mes|el mes que viene|proximo mes"
+)
+NEXT_YEAR: Final = (
+    r"next year|the new year|nachstes jahr|nachsten jahr|neujahr|l'annee prochaine"
+    r"|annee prochaine|le nouvel an|el proximo ano|el ano que viene|proximo ano|ano nuevo"
+)
+
+# What a clause says, as regex sources over one folded clause. `^` anchors at the clause start.
+
+YES: Final = (
+    r"^(?:(?:oh|ah|well|so|and|und|alors|bueno|pues) )?"
+    r"(?:yes+|yep|yeah|yup|yea|yess|ja+|jep|jo|jawohl|oui|ouais|ouaip|claro|si claro)"
+)
+"""An answer that starts with yes."""
+
+YES_ALONE: Final = (
+    r"^(?:si|sure|done|correct|correcto|exact|exactement|exacto|genau|richtig|indeed"
+    r"|absolutely|definitely|affirmative|erledigt|fait|hecho|of course|bien sur"
+    r"|por supuesto|naturlich|klar|we did|we have|we did indeed|we have indeed|yes we did"
+    r"|yes we have|did so|sure did|wir haben|c'est fait|ya lo hicimos|that's right"
+    r"|that is right|right|stimmt|das stimmt|c'est ca|c'est exact|c'est juste|es correcto"
+    r"|asi es|eso es)$"
+)
+"""Words that mean yes only as a whole clause ("Sí!" but not "si podemos")."""
+
+NO: Final = (
+    r"yes and no|ja und nein|oui et non|si y no"
+    r"|^(?:no+|nope|nah|nay|nein|nee|noe|non|nop|negative|negativ)"
+    r"(?! (?:problem|problems|prob|worries|worry|need|doubt|matter|idea|clue|rush|hay problema"
+    r"|pasa nada|te preocupes|se|sorgen|stress|souci|soucis|probleme|t'inquiete|idee))"
+)
+"""An answer that starts with no (but not "no problem"); "yes and no" says both."""
+
+MET: Final = (
+    r"met+|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
+    r"|(?:had|held|did|have had|'ve had|hatten|hatte) (?:\w+ ){0,3}"
+    r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"
+    r"|video call|zoom|sync|1:1|one on one|walk|meetup|treffen|gesprach|telefonat|kaffee"
+    r"|austausch|termin|videocall|mittagessen)s?"
+    r"|getroffen|trafen|uns (?:\w+ ){0,2}gesehen|gesprochen|telefoniert|unterhalten"
+    r"|ausgetauscht|stattgefunden"
+    r"|(?:s'est|s'etait|sommes|se sont) (?:\w+ ){0,2}(?:vus?|vues?|rencontres?|rencontrees?"
+    r"|parles?|retrouves?|retrouvees?|reunis?|appeles?|croises?)"
+    r"|(?:avons|avions|on a|j'ai) (?:eu|fait) (?:\w+ ){0,2}(?:reunion|rencontre|seance|session"
+    r"|appel|rendez vous|rdv|cafe|dejeuner|echange|point|visio|entretien|discussion)"
+    r"|(?:avons|on a) (?:\w+ )?(?:discute|parle|echange)"
+    r"|nos (?:\w+ )?(?:reunimos|vimos|juntamos|encontramos|conectamos|hablamos|llamamos)"
+    r"|nos hemos (?:\w+ )?(?:reunido|visto|juntado|encontrado|hablado)"
+    r"|hablamos|conversamos|platicamos|charlamos"
+    r"|(?:tuvimos|hemos tenido|hicimos) (?:\w+ ){0,2}(?:reunion|llamada|sesion|charla|cafe"
+    r"|conversacion|videollamada|encuentro|almuerzo)"
+)
+"""A meeting reported in the past tense; a negation before it turns it into "not met"."""
+
+NEGATION: Final = (
+    r"not|never|no|nicht|nie|kein|keine|keinen|pas|jamais|ne|nunca|jamas|sin|ohne|without"
+    r"|sans|yet to|n'\w+|cancel\w*|postpon\w*|reschedul\w*|missed|skipped|abgesagt"
+    r"|verschoben|annule\w*|reporte\w*|cancel\w*|pospu\w*|aplaz\w*"
+)
+"""Words that negate a reported meeting when they come just before it (or inside it),
+including calling it off ("we had to cancel our meeting")."""
+
+NOT_MET: Final = (
+    r"^(?:\w+ ){0,2}not (?:yet|this time|this round|this month|this week|so far|really)"
+    r"|not yet$|nope|nah"
+    r"|^(?:sadly|unfortunately|alas|sorry|leider|malheureusement|lamentablemente"
+    r"|desafortunadamente) (?:no|nope|nein|non)$"
+    r"|(?:not|unable|failed|yet) (?:\w+ ){0,4}(?:meet|met|catch up|get together"
+    r"|find (?:a |the |any )?time)"
+    r"|(?:not|never) (?:happen|take place)"
+    r"|not (?:had|have|get|got|found) (?:a |the |any )?(?:chance|time|opportunity)"
+    r"|no (?:meeting|luck|chance) (?:yet|so far)"
+    r"|^(?:\w+ ){0,2}noch nicht|noch nicht$|noch (?:kein|keine|keinen|nie)|leider nicht"
+    r"|diesmal nicht|^nicht wirklich"
+    r"|(?:nicht|nie) (?:\w+ ){0,4}(?:getroffen|treffen|gesehen|gesprochen|geschafft|geklappt)"
+    r"|kein(?:e|en)? (?:\w+ )?(?:treffen|gesprach|termin)"
+    r"|pas encore|toujours pas|pas (?:cette fois|ce mois|ce tour|pour l'instant|pour le moment)"
+    r"|pas (?:pu|eu|reussi|trouve)|malheureusement non"
+    r"|todavia no|aun no|no todavia|todavia nada|esta vez no|lamentablemente no"
+    r"|no (?:\w+ ){0,3}(?:pudimos|hemos podido|logramos|hemos logrado|fue posible"
+    r"|ha sido posible)"
+)
+"""Not met yet, said outright."""
+
+PLANNED: Final = (
+    r"(?:we're|we are|we will|we'll|we plan to|we're planning to|we are planning to|going to"
+    r"|scheduled to|planning to) (?:\w+ ){0,2}(?:meet|meeting|catch up)"
+    r"|meeting (?:is )?(?:scheduled|planned|booked)"
+    r"|(?:treffen|sehen) uns|werden uns (?:\w+ ){0,3}treffen|treffen ist (?:\w+ )?geplant"
+    r"|(?:allons|va|vont) nous (?:voir|rencontrer|reunir)|on va se (?:voir|parler|rencontrer)"
+    r"|nous nous verrons|on se verra|rendez vous (?:est )?prevu"
+    r"|vamos a (?:reunirnos|vernos|juntarnos)|nos (?:reuniremos|veremos|juntaremos)"
+    r"|cancel(?:l?ed)?|postponed|rescheduled|pushed back|fell through"
+    r"|abgesagt|verschoben|annule|annulee|reporte|reportee|cancelad[oa]|cancelamos"
+    r"|pospuest[oa]|aplazad[oa]|reprogramad[oa]"
+)
+"""A meeting still to come, or called off: "not met yet" when nothing else is reported."""
+
+SKIP: Final = (
+    r"skip|skipping|pass on (?:this|the) (?:one|round|time|month|check in)|sit this one out"
+    r"|aussetzen|setzen (?:\w+ ){0,3}aus|uberspringen|auslassen|lassen (?:\w+ ){0,3}aus"
+    r"|saute|sauter|sautons|sautez|pass(?:er|ons|e) (?:\w+ ){0,2}tour"
+    r"|saltar|saltamos|saltemos|saltarnos|saltemonos|omitir|omitimos"
+    r"|pas(?:ar|amos|emos) (?:\w+ ){0,2}(?:vez|ronda|turno)"
+)
+"""Skip this round."""
+
+PAUSE: Final = (
+    r"pause|pausing|on hold|hold off|suspend"
+    r"|(?:take|taking|have|need|make) (?:a |some )?(?:short |little |small )?break"
+    r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
+    r"|pausa|pausar|en pausa|suspender"
+)
+"""Pause the check-ins, perhaps until a date."""
+
+NOT_PAUSE: Final = (
+    r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para )?(?:el )?(?:cafe|comer|almorzar)"
+)
+"""Breaks that are part of a meeting, not of the mentoring."""
+
+END: Final = (
+    r"(?:end|stop|finish|close|conclude|terminate|wrap up|cancel|discontinue|quit) (?:\w+ ){0,2}"
+    r"(?:mentorship|mentoring|pairing|program|programme|partnership|relationship|check ins"
+    r"|checkins|reminders|emails|e mails|mails|participation)"
+    r"|to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
+    r"|unsubscribe|opt out|no longer (?:participat\w*|in the program|part of)"
+    r"|(?:mentorship|mentoring|program|programme|pairing|partnership) (?:is|has|will be|has been)"
+    r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
+    r"|no (?:more|further) (?:check ins|checkins|emails|e mails|reminders|messages)"
+    r"|remove (?:us|me) from|we(?:'re| are) (?:all )?(?:done|finished)$"
+    r"|(?:mentoring|programm|tandem|partnerschaft|zusammenarbeit|e mails|mails|erinnerungen)"
+    r" (?:\w+ ){0,2}(?:beenden|einstellen|abbestellen)"
+    r"|(?:beenden|einstellen) (?:\w+ ){0,2}(?:mentoring|programm|tandem|partnerschaft)"
+    r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten) mehr|abmelden"
+    r"|(?:mentoring|programm|tandem) ist (?:\w+ )?(?:beendet|vorbei|zu ende|abgeschlossen)"
+    r"|(?:terminer|arreter|finir|cloturer) (?:\w+ ){0,2}(?:mentorat|parrainage|programme"
+    r"|binome|accompagnement|relation|emails|e mails|mails|messages|rappels)"
+    r"|mettre (?:fin|un terme)|ne plus recevoir|desinscri\w*|desabonn\w*"
+    r"|mentorat est (?:\w+ )?(?:termine|fini|acheve)"
+    r"|(?:terminar|finalizar|acabar|cerrar|concluir) (?:\w+ ){0,2}(?:mentoria|programa|relacion"
+    r"|acompanamiento|correos|emails|mensajes|recordatorios)"
+    r"|dar por (?:terminad|finalizad|concluid)\w*|poner fin|dejar de recibir"
+    r"|dar(?:nos|me) de baja|ya no (?:queremos|necesitamos|quiero|participaremos)"
+    r"|mentoria (?:ha )?(?:terminado|finalizado|concluido|acabado)"
+)
+"""End the mentoring relationship (or stop the emails), said unmistakably."""
+
+END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
+"""A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
+
+DISPUTE: Final = (
+    r"(?:that|this|it)(?:'s| is| was) (?:all |completely |totally |actually |simply |just )?"
+    r"(?:wrong|incorrect|not right|not correct|not true|not accurate|a mistake|an error"
+    r"|mistaken)"
+    r"|wrong (?:date|day|time)|not correct|^incorrect|^wrong"
+    r"|stimmt (?:so |leider |aber |doch )?nicht|^falsch|nicht korrekt|falsches datum"
+    r"|(?:das|dies|es) (?:ist|war) (?:so |leider )?(?:falsch|nicht richtig|nicht korrekt"
+    r"|ein fehler|ein irrtum)"
+    r"|c'est (?:\w+ )?(?:faux|inexact|une erreur)|(?:ce n'est|c'est|ce nest) pas"
+    r" (?:correct|exact|vrai|juste|le cas)|^faux|pas correct|inexact|mauvaise date"
+    r"|no es (?:correcto|cierto|verdad|exacto|asi)"
+    r"|(?:es|eso es|esta) (?:\w+ )?(?:incorrect[oa]|equivocad[oa]|fals[oa]|un error)"
+    r"|eso esta mal"
+    r"|^falso|fecha equivocada"
+)
+"""The sender says what we have (or said) is wrong."""
+
+CONTRAST: Final = r"but|aber|doch|jedoch|mais|pero|sino|though|however"
+"""Words after which a clause's report replaces what came before it in the sentence."""
+
+REQUEST: Final = (
+    r"^(?:please |bitte |svp |por favor )?(?:can|could|may|might|would|shall|is it ok"
+    r"|is it okay|would it be ok|konnen|konnten|durfen|wurde|pouvons|pourrions|pourrait"
+    r"|pouvez|pourriez|peut on|est ce qu'on peut|est ce que vous pouvez|podemos|podriamos"
+    r"|puede|pueden|podria|podrian|se puede|seria posible)"
+)
+"""Questions that are requests ("Can we pause until March?"): their commands still count."""
+
+FUTURE: Final = (
+    r"next|will|'ll|going to|gonna|plan|planning|planned|schedule|scheduled|upcoming"
+    r"|tomorrow|nachste\w*|kommend\w*|werden|wollen|(?<!heute )(?<!gestern )morgen|geplant"
+    r"|prochain\w*|demain|allons|vais|proxim\w*|(?<!esta )manana|vamos a|planeamos|pensamos"
+)
+"""Words that put a sentence in the future: its dates are not the meeting's."""
+
+GREETING: Final = (
+    r"hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|greetings|hallo|liebe"
+    r"|lieber|liebes|guten morgen|guten tag|guten abend|servus|moin|gruss gott|bonjour|bonsoir"
+    r"|salut|coucou|cher|chere|hola|buenos dias|buenas tardes|buenas noches|buenas|estimado"
+    r"|estimada|estimados|querido|querida|queridos"
+)
+CLOSING: Final = (
+    r"thanks|thank you|thx|many thanks|cheers|best|best regards|kind regards|regards"
+    r"|warm regards|all the best|br|talk soon|danke|vielen dank|viele grusse|liebe grusse"
+    r"|beste grusse|herzliche grusse|mit freundlichen grussen|grusse|gruss|lg|vg|merci"
+    r"|merci beaucoup|cordialement|bien a vous|bonne journee|a bientot|amities|bises|gracias"
+    r"|muchas gracias|saludos|un saludo|un abrazo|abrazos|atentamente"
+)
+COURTESY: Final = (
+    r"no (?:problem|problems|prob|worries|worry)|kein problem|keine sorge|pas de (?:probleme"
+    r"|souci|soucis)|no hay problema|sin problema|de nada"
+)
+"""Set phrases whose "no" negates nothing; they are cut out before reading a clause."""

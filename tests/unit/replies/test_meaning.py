@@ -1,0 +1,582 @@
+"""What a reply means: outcome, meeting date and duration, and the end of a pause.
+
+Unless a test says otherwise, replies are sent on Wednesday 11 March 2026 at 18:30 in
+Berlin (17:30 UTC) by a pair that writes dates day first.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reminder_service.core.replies.meaning import Meaning, meaning_of
+from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
+
+BERLIN = ZoneInfo("Europe/Berlin")
+SENT = datetime(2026, 3, 11, 17, 30, tzinfo=UTC)
+TODAY = date(2026, 3, 11)
+
+
+def read(
+    text: str,
+    *,
+    sent: datetime = SENT,
+    zone: ZoneInfo = BERLIN,
+    order: Literal["DMY", "MDY"] = "DMY",
+    replying_to: str = "checkin",
+) -> Meaning:
+    """The meaning of `text` as a reply sent at `sent` from `zone`."""
+    return meaning_of(text, sent=sent, zone=zone, date_order=order, replying_to=replying_to)
+
+
+def met(day: date | None = None, minutes: int | None = None) -> Meaning:
+    """A MEETING on `day` (None: no date stated, so the reply's date) lasting `minutes`."""
+    meeting = ReportedMeeting(
+        date=day or TODAY, date_stated=day is not None, duration_minutes=minutes
+    )
+    return Meaning(Outcome.MEETING, meeting=meeting)
+
+
+def paused(until: date | None = None) -> Meaning:
+    """A PAUSE until `until` (None: until further notice)."""
+    return Meaning(Outcome.PAUSE, pause_until=until)
+
+
+MEETINGS = [
+    # English
+    ("yes", met()),
+    ("Yes!", met()),
+    ("Yep", met()),
+    ("yes, we met Tuesday for 45 minutes", met(date(2026, 3, 10), 45)),
+    ("Yes, we met on Tuesday for 45 minutes", met(date(2026, 3, 10), 45)),
+    ("we met yesterday", met(date(2026, 3, 10))),
+    ("Met on the 3rd, about an hour", met(date(2026, 3, 3), 60)),
+    ("Yes! Coffee last Thursday, 1h30", met(date(2026, 3, 5), 90)),
+    ("Yep - 3/4, 90'", met(date(2025, 4, 3), 90)),
+    ("We met on 3 March", met(date(2026, 3, 3))),
+    ("Met March 3rd", met(date(2026, 3, 3))),
+    ("We met on Mar 3, 2026.", met(date(2026, 3, 3))),
+    ("We met 2026-03-03", met(date(2026, 3, 3))),
+    ("met 10/3, 45 min", met(date(2026, 3, 10), 45)),
+    ("Met on the 20th", met(date(2026, 2, 20))),
+    ("today", met(date(2026, 3, 11))),
+    ("Met this morning for half an hour", met(date(2026, 3, 11), 30)),
+    ("the day before yesterday we met", met(date(2026, 3, 9))),
+    ("We caught up over coffee on Monday.", met(date(2026, 3, 9))),
+    ("last Wednesday we met", met(date(2026, 3, 4))),
+    ("on Wednesday we met", met(date(2026, 3, 11))),
+    ("We met Tuesday last week", met(date(2026, 3, 3))),
+    ("We met 3 days ago", met(date(2026, 3, 8))),
+    ("We met a week ago, 2 hrs", met(date(2026, 3, 4), 120)),
+    ("Yes, met for 1:30", met(None, 90)),
+    ("met for 1.5 hours", met(None, 90)),
+    ("yes, half an hour", met(None, 30)),
+    ("yes 90 mins", met(None, 90)),
+    ("yes, an hour and a half", met(None, 90)),
+    ("Yes, one and a half hours", met(None, 90)),
+    ("Yes we met 1 1/2 hours", met(None, 90)),
+    ("Yes we met 1\u00bd hours", met(None, 90)),
+    ("Yes, forty-five minutes", met(None, 45)),
+    ("Yes, we met from 3 to 4pm", met(None, 60)),
+    ("We met Tuesday the 3rd, for 45-60 min", met(date(2026, 3, 3), 52)),
+    ("Yes we did! Last Friday, about 40 minutes over Zoom.", met(date(2026, 3, 6), 40)),
+    ("Had a great call last Friday - 50 mins", met(date(2026, 3, 6), 50)),
+    ("Thanks for the reminder! Yes, we did.", met()),
+    ("We have!", met()),
+    ("We met at 10:30 yesterday for an hour", met(date(2026, 3, 10), 60)),
+    ("yes, at 3pm", met()),
+    ("Yes, 13 hours", met()),
+    ("yes 0 min", met()),
+    ("an hour and a half, yesterday", met(date(2026, 3, 10), 90)),
+    ("Tuesday, 45 min", met(date(2026, 3, 10), 45)),
+    ("Date: 2026-03-04\nDuration: 45 min\nTopics: her promotion case", met(date(2026, 3, 4), 45)),
+    ("No worries, we met yesterday", met(date(2026, 3, 10))),
+    ("We didn't meet last week, but we met yesterday", met(date(2026, 3, 10))),
+    ("No, but we had a call on Monday", met(date(2026, 3, 9))),
+    ("We met yesterday. Next meeting on Friday the 13th.", met(date(2026, 3, 10))),
+    ("Next meeting is on Friday. We met yesterday.", met(date(2026, 3, 10))),
+    ("Yes, we met on Tuesday 3 March", met(date(2026, 3, 3))),
+    ("Yes, we met on 1 April", met(date(2025, 4, 1))),
+    ("We met on 2026-04-01", met()),
+    ("We met on 3 March 2024", met()),
+    ("We met on the 31st", met()),
+    (
+        "Hi Dana,\n\nYes, we met last Tuesday for 45 min.\n\nThanks,\nAna",
+        met(date(2026, 3, 10), 45),
+    ),
+    ("*Yes*, we met yesterday (45 minutes)", met(date(2026, 3, 10), 45)),
+    ("a 1 hour call yesterday, yes", met(date(2026, 3, 10), 60)),
+    ("We had our meeting yesterday, 1h", met(date(2026, 3, 10), 60)),
+    ("Yesterdy, 30 min", met(date(2026, 3, 10), 30)),
+    ("We mett this past Wednesday", met(date(2026, 3, 4))),
+    # German
+    ("ja, wir haben uns gestern getroffen (45 Minuten)", met(date(2026, 3, 10), 45)),
+    ("Ja", met()),
+    ("Wir haben uns am 3.3. getroffen", met(date(2026, 3, 3))),
+    ("Wir haben uns vorgestern getroffen", met(date(2026, 3, 9))),
+    ("Wir haben uns letzten Dienstag getroffen, eine Stunde", met(date(2026, 3, 10), 60)),
+    ("Wir haben uns am Dienstag getroffen", met(date(2026, 3, 10))),
+    ("ja, anderthalb Stunden", met(None, 90)),
+    ("ja, eineinhalb Stunden am Montag", met(date(2026, 3, 9), 90)),
+    ("Ja, eine halbe Stunde", met(None, 30)),
+    ("1,5 Stunden, gestern", met(date(2026, 3, 10), 90)),
+    ("met 5.3.2026, 1 Std.", met(date(2026, 3, 5), 60)),
+    ("Ja, am 5. M\u00e4rz, ca. 1 Std", met(date(2026, 3, 5), 60)),
+    ("Ja, am Dienstag um 9.30. 45 Minuten", met(date(2026, 3, 10), 45)),
+    ("ja, um 15 Uhr", met()),
+    ("Wir hatten am Montag ein Telefonat, 30 min", met(date(2026, 3, 9), 30)),
+    ("Wir haben uns hier im B\u00fcro getroffen", met()),
+    (
+        "Hallo Dana,\nja, wir haben uns vor 2 Tagen gesehen.\nViele Gr\u00fc\u00dfe\nBen",
+        met(date(2026, 3, 9)),
+    ),
+    # French
+    ("oui, on s'est vus mardi dernier pendant une heure", met(date(2026, 3, 10), 60)),
+    ("Oui", met()),
+    ("on s'est vus hier", met(date(2026, 3, 10))),
+    ("on s\u2019est vus avant-hier", met(date(2026, 3, 9))),
+    ("oui, une demi-heure", met(None, 30)),
+    ("oui, une heure et demie", met(None, 90)),
+    ("oui, on s'est vus de 14h \u00e0 15h30", met(None, 90)),
+    ("oui, on s'est vus mardi \u00e0 9h30 pendant 45 minutes", met(date(2026, 3, 10), 45)),
+    ("Oui, le 5 mars, 1h", met(date(2026, 3, 5), 60)),
+    ("Oui, le 5, 1h", met(date(2026, 3, 5), 60)),
+    ("On s'est retrouv\u00e9s jeudi, trois quarts d'heure", met(date(2026, 3, 5), 45)),
+    ("Bonjour Dana,\nOui, nous nous sommes vus lundi.\nCordialement,\nLuc", met(date(2026, 3, 9))),
+    # Spanish
+    ("s\u00ed, nos reunimos ayer 30 minutos", met(date(2026, 3, 10), 30)),
+    ("S\u00ed", met()),
+    ("nos vimos anteayer", met(date(2026, 3, 9))),
+    ("nos vimos el martes pasado", met(date(2026, 3, 10))),
+    ("s\u00ed, media hora", met(None, 30)),
+    ("s\u00ed, una hora", met(None, 60)),
+    ("S\u00ed, el 5 de marzo, una hora", met(date(2026, 3, 5), 60)),
+    ("S\u00ed, el martes, 45 min", met(date(2026, 3, 10), 45)),
+    ("S\u00ed, nos vimos el lunes pasado durante hora y media", met(date(2026, 3, 9), 90)),
+    ("Hemos tenido una reuni\u00f3n ayer de 2 horas", met(date(2026, 3, 10), 120)),
+    ("S\u00ed, nos reunimos ayer. \u00a1Nos vemos!", met(date(2026, 3, 10))),
+    ("Nos vimos ayer, tuvimos que terminar temprano", met(date(2026, 3, 10))),
+    ("Hola Dana, s\u00ed, nos vimos hace una semana.\nSaludos,\nAna", met(date(2026, 3, 4))),
+]
+
+
+@pytest.mark.parametrize(("text", "meaning"), MEETINGS)
+def test_meetings(text: str, meaning: Meaning) -> None:
+    """A reported meeting is read with its date (stated or the reply's own) and duration."""
+    assert read(text) == meaning
+
+
+OUTCOMES = [
+    # not met yet
+    ("not yet", Outcome.NOT_MET),
+    ("no", Outcome.NOT_MET),
+    ("No.", Outcome.NOT_MET),
+    ("nope", Outcome.NOT_MET),
+    ("not this time", Outcome.NOT_MET),
+    ("we haven't met", Outcome.NOT_MET),
+    ("We have not met", Outcome.NOT_MET),
+    ("We didn't manage to meet", Outcome.NOT_MET),
+    ("we haven\u2019t had a chance to meet yet", Outcome.NOT_MET),
+    ("no, not yet", Outcome.NOT_MET),
+    ("Sadly no.", Outcome.NOT_MET),
+    ("Not yet, sorry! Things have been crazy.", Outcome.NOT_MET),
+    ("Unfortunately we haven't been able to meet this month.", Outcome.NOT_MET),
+    ("Nope, not yet. Will try next week.", Outcome.NOT_MET),
+    ("We talked about meeting but haven't yet", Outcome.NOT_MET),
+    ("Not yet, but we're meeting on Friday", Outcome.NOT_MET),
+    ("Hi Dana, we're meeting next Tuesday!", Outcome.NOT_MET),
+    ("We had to cancel our meeting.", Outcome.NOT_MET),
+    ("We rescheduled to next week.", Outcome.NOT_MET),
+    ("we didn't meet", Outcome.NOT_MET),
+    ("noch nicht", Outcome.NOT_MET),
+    ("nein", Outcome.NOT_MET),
+    ("Wir haben uns noch nicht getroffen.", Outcome.NOT_MET),
+    ("Leider nicht, wir sind beide krank.", Outcome.NOT_MET),
+    ("Wir haben es diesen Monat nicht geschafft.", Outcome.NOT_MET),
+    ("Das Treffen wurde verschoben.", Outcome.NOT_MET),
+    ("pas encore", Outcome.NOT_MET),
+    ("non", Outcome.NOT_MET),
+    ("Nous n'avons pas encore pu nous voir.", Outcome.NOT_MET),
+    ("On ne s'est pas vus ce mois-ci.", Outcome.NOT_MET),
+    ("todav\u00eda no", Outcome.NOT_MET),
+    ("a\u00fan no", Outcome.NOT_MET),
+    ("no todav\u00eda", Outcome.NOT_MET),
+    ("No hemos podido reunirnos todav\u00eda.", Outcome.NOT_MET),
+    ("No nos hemos reunido a\u00fan.", Outcome.NOT_MET),
+    # skip this round
+    ("skip this round", Outcome.SKIP),
+    ("skip", Outcome.SKIP),
+    ("let's skip this one", Outcome.SKIP),
+    ("Not yet - can we skip this round?", Outcome.SKIP),
+    ("Could we skip this month? I'm travelling.", Outcome.SKIP),
+    ("diesmal aussetzen", Outcome.SKIP),
+    ("K\u00f6nnen wir diesmal aussetzen?", Outcome.SKIP),
+    ("on saute ce tour", Outcome.SKIP),
+    ("Pouvons-nous sauter ce tour ?", Outcome.SKIP),
+    ("saltar esta vez", Outcome.SKIP),
+    ("\u00bfPodemos saltar esta vez?", Outcome.SKIP),
+    # end
+    ("we'd like to end", Outcome.END),
+    ("please end our mentorship", Outcome.END),
+    ("stop these emails", Outcome.END),
+    ("we're done", Outcome.END),
+    ("We would like to end our mentoring relationship.", Outcome.END),
+    ("My mentee found a new job, we'd like to stop the program.", Outcome.END),
+    ("We met yesterday and we'd like to end the mentorship now", Outcome.END),
+    ("Unsubscribe", Outcome.END),
+    ("beenden", Outcome.END),
+    ("Wir m\u00f6chten das Mentoring beenden.", Outcome.END),
+    ("terminer", Outcome.END),
+    ("Nous souhaitons mettre fin au mentorat.", Outcome.END),
+    ("terminar", Outcome.END),
+    ("Queremos terminar la mentor\u00eda.", Outcome.END),
+    # dispute
+    ("that's wrong", Outcome.DISPUTE),
+    ("that's not right", Outcome.DISPUTE),
+    ("That's not correct, we met on Wednesday not Tuesday.", Outcome.DISPUTE),
+    ("This is wrong - we haven't met since January.", Outcome.DISPUTE),
+    ("stimmt nicht", Outcome.DISPUTE),
+    ("Das stimmt nicht, wir haben uns nicht getroffen.", Outcome.DISPUTE),
+    ("c'est faux", Outcome.DISPUTE),
+    ("Ce n'est pas correct.", Outcome.DISPUTE),
+    ("no es correcto", Outcome.DISPUTE),
+    ("Eso no es correcto, no nos vimos.", Outcome.DISPUTE),
+    # unclear
+    ("", Outcome.UNCLEAR),
+    ("   \n\n ", Outcome.UNCLEAR),
+    ("When is our next check-in?", Outcome.UNCLEAR),
+    ("Did we meet? I forgot.", Outcome.UNCLEAR),
+    ("Should we skip?", Outcome.UNCLEAR),
+    ("see you next week", Outcome.UNCLEAR),
+    ("maybe", Outcome.UNCLEAR),
+    ("yes\nnot yet", Outcome.UNCLEAR),
+    ("Yes and no", Outcome.UNCLEAR),
+    ("No\nWe met yesterday", Outcome.UNCLEAR),
+    ("the meeting ended early", Outcome.UNCLEAR),
+    ("Thanks!", Outcome.UNCLEAR),
+    ("Who is this?", Outcome.UNCLEAR),
+    ("Not sure, I'll check with Ben", Outcome.UNCLEAR),
+    ("Vielleicht", Outcome.UNCLEAR),
+    ("Peut-\u00eatre", Outcome.UNCLEAR),
+    ("Quiz\u00e1s", Outcome.UNCLEAR),
+    ("\u3069\u3046\u3082\u3042\u308a\u304c\u3068\u3046", Outcome.UNCLEAR),
+]
+
+
+@pytest.mark.parametrize(("text", "outcome"), OUTCOMES)
+def test_outcomes(text: str, outcome: Outcome) -> None:
+    """Each reply gets the outcome a careful reader would give it, and nothing else."""
+    meaning = read(text)
+    assert meaning.outcome is outcome
+    assert meaning.meeting is None
+    assert meaning.pause_until is None
+
+
+PAUSES = [
+    ("pause", None),
+    ("Please pause our check-ins until after the holidays.", None),
+    ("pause until further notice", None),
+    ("pause until March", date(2027, 3, 1)),
+    ("pause until April", date(2026, 4, 1)),
+    ("pause until 15 March", date(2026, 3, 15)),
+    ("pause until 1 March", date(2027, 3, 1)),
+    ("Please pause until 2027-01-15", date(2027, 1, 15)),
+    ("pause until 2026-03-01", None),
+    ("pause until the end of April", date(2026, 4, 30)),
+    ("Can we put this on hold until mid-April?", date(2026, 4, 15)),
+    ("pause until next month", date(2026, 4, 1)),
+    ("Pause till next week", date(2026, 3, 16)),
+    ("We're taking a break until next year", date(2027, 1, 1)),
+    ("pause until Monday", date(2026, 3, 16)),
+    ("pause until Wednesday", date(2026, 3, 18)),
+    ("pause until the 20th", date(2026, 3, 20)),
+    ("pause until the 5th", date(2026, 4, 5)),
+    ("pause for two months", date(2026, 5, 11)),
+    ("pause for 3 weeks", date(2026, 4, 1)),
+    ("Please pause us for a month", date(2026, 4, 11)),
+    ("Yes we met. We'd like to pause until January though.", date(2027, 1, 1)),
+    ("Not yet - please pause until May", date(2026, 5, 1)),
+    ("Pause bis M\u00e4rz", date(2027, 3, 1)),
+    ("bis Ende M\u00e4rz pausieren", date(2026, 3, 31)),
+    ("Bitte pausieren bis zum 15.1.", date(2027, 1, 15)),
+    ("Pause f\u00fcr 2 Monate bitte", date(2026, 5, 11)),
+    ("pause jusqu'en mars", date(2027, 3, 1)),
+    ("Mettez-nous en pause jusqu\u2019au 15 janvier svp", date(2027, 1, 15)),
+    ("jusqu'\u00e0 la fin mars, pause svp", date(2026, 3, 31)),
+    ("Pouvez-vous mettre en pause jusqu'au 4 janvier\u00a0?", date(2027, 1, 4)),
+    ("pausa hasta marzo", date(2027, 3, 1)),
+    ("Pausa hasta el 15 de enero, por favor", date(2027, 1, 15)),
+    ("pausa hasta el 15 de abril", date(2026, 4, 15)),
+]
+
+
+@pytest.mark.parametrize(("text", "until"), PAUSES)
+def test_pauses(text: str, until: date | None) -> None:
+    """A pause ends on the first such date after the reply's date, or is open-ended."""
+    assert read(text) == paused(until)
+
+
+@pytest.mark.parametrize(
+    ("text", "dmy", "mdy"),
+    [
+        ("met 3/4", date(2025, 4, 3), date(2026, 3, 4)),
+        ("met 03/04", date(2025, 4, 3), date(2026, 3, 4)),
+        ("met 10/3", date(2026, 3, 10), date(2025, 10, 3)),
+        ("met 2/3/26", date(2026, 3, 2), date(2026, 2, 3)),
+        ("met 2/3/2026", date(2026, 3, 2), date(2026, 2, 3)),
+        ("met 11-03-2026", date(2026, 3, 11), None),
+        ("met 3/13", None, date(2025, 3, 13)),
+        ("met 13/3", date(2025, 3, 13), None),
+        ("met 5.3.", date(2026, 3, 5), date(2026, 3, 5)),
+        ("met 2026-03-02", date(2026, 3, 2), date(2026, 3, 2)),
+    ],
+)
+def test_numeric_dates_follow_the_pairs_order(
+    text: str, dmy: date | None, mdy: date | None
+) -> None:
+    """Slashed dates are read day first or month first as the pair writes them; dotted
+    and ISO dates are the same either way; impossible ones are ignored."""
+    assert read(text, order="DMY") == met(dmy)
+    assert read(text, order="MDY") == met(mdy)
+
+
+@pytest.mark.parametrize(
+    ("sent", "zone", "yesterday"),
+    [
+        (datetime(2026, 3, 10, 20, 0, tzinfo=UTC), ZoneInfo("Pacific/Auckland"), date(2026, 3, 10)),
+        (
+            datetime(2026, 3, 11, 3, 0, tzinfo=UTC),
+            ZoneInfo("America/Los_Angeles"),
+            date(2026, 3, 9),
+        ),
+        (datetime(2026, 3, 11, 3, 0, tzinfo=UTC), ZoneInfo("UTC"), date(2026, 3, 10)),
+        (datetime(2026, 3, 11, 23, 30, tzinfo=UTC), ZoneInfo("Asia/Kolkata"), date(2026, 3, 11)),
+    ],
+)
+def test_dates_are_local_to_the_sender(sent: datetime, zone: ZoneInfo, yesterday: date) -> None:
+    """ "Yesterday" and "today" are counted in the sender's zone, not in UTC."""
+    today = yesterday + timedelta(days=1)
+    assert read("we met yesterday", sent=sent, zone=zone).meeting == ReportedMeeting(
+        yesterday, date_stated=True, duration_minutes=None
+    )
+    assert read("yes", sent=sent, zone=zone).meeting == ReportedMeeting(
+        today, date_stated=False, duration_minutes=None
+    )
+
+
+def test_yesterday_on_the_first_of_march_of_a_leap_year_is_the_29th() -> None:
+    """A reply on 1 March 2028 saying "yesterday" means 29 February 2028."""
+    sent = datetime(2028, 3, 1, 12, tzinfo=UTC)
+    assert read("we met yesterday", sent=sent).meeting == ReportedMeeting(
+        date(2028, 2, 29), date_stated=True, duration_minutes=None
+    )
+
+
+def test_a_day_of_the_month_after_today_is_in_the_previous_month_across_a_year() -> None:
+    """ "On the 30th" sent on 2 January means 30 December of the year before."""
+    sent = datetime(2027, 1, 2, 12, tzinfo=UTC)
+    assert read("met on the 30th", sent=sent).meeting == ReportedMeeting(
+        date(2026, 12, 30), date_stated=True, duration_minutes=None
+    )
+
+
+def test_a_month_day_in_the_future_moves_back_a_year() -> None:
+    """ "20 December" said on 2 January is the December just gone."""
+    sent = datetime(2027, 1, 2, 12, tzinfo=UTC)
+    assert read("we met on 20 December", sent=sent).meeting == ReportedMeeting(
+        date(2026, 12, 20), date_stated=True, duration_minutes=None
+    )
+
+
+def test_last_weekday_said_on_that_weekday_is_a_week_back() -> None:
+    """ "Last Wednesday" on a Wednesday is a week ago; "on Wednesday" is that very day."""
+    assert read("we met last Wednesday") == met(date(2026, 3, 4))
+    assert read("we met on Wednesday") == met(date(2026, 3, 11))
+    assert read("nos vimos el mi\u00e9rcoles pasado") == met(date(2026, 3, 4))
+
+
+def test_next_weekdays_and_plans_are_not_the_meeting_date() -> None:
+    """A weekday said with "next" or in a sentence about plans does not date the meeting."""
+    assert read("Yes! See you next Friday") == met()
+    assert read("Yes. We plan to meet again on Monday") == met()
+    assert read("Yes, 45 min. Shall we meet Monday?") == met(None, 45)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("no", Outcome.DISPUTE),
+        ("NO", Outcome.DISPUTE),
+        ("nein", Outcome.DISPUTE),
+        ("non", Outcome.DISPUTE),
+        ("we didn't meet", Outcome.DISPUTE),
+        ("Not yet", Outcome.DISPUTE),
+        ("No, it was Wednesday", Outcome.DISPUTE),
+        ("that's wrong", Outcome.DISPUTE),
+        ("yes", Outcome.MEETING),
+        ("That's right", Outcome.MEETING),
+        ("Stimmt", Outcome.MEETING),
+        ("no worries", Outcome.UNCLEAR),
+    ],
+)
+def test_replies_to_a_confirmation(text: str, outcome: Outcome) -> None:
+    """Replying to a confirmation, "no" and "not met" dispute it; "yes" confirms it."""
+    assert read(text, replying_to="confirmation").outcome is outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes, at 3pm",
+        "Ja, um 15 Uhr",
+        "oui, \u00e0 15h",
+        "oui, vers 9h30",
+        "s\u00ed, a las 3",
+        "yes, at 15:30",
+        "yes, on 3.3.",
+        "yes, 3 March",
+        "yes, 10 people came",
+    ],
+)
+def test_times_of_day_and_dates_are_not_durations(text: str) -> None:
+    """Clock times and dates never become a meeting's duration."""
+    meaning = read(text)
+    assert meaning.meeting is not None
+    assert meaning.meeting.duration_minutes is None
+
+
+def test_only_the_first_lines_count() -> None:
+    """Words far below the answer (an unstripped quote, say) do not change it."""
+    filler = "\n".join(f"Line {n} about the project." for n in range(20))
+    assert read(f"Yes, we met yesterday.\n{filler}\nNot yet").outcome is Outcome.MEETING
+
+
+def test_a_long_reply_is_read_quickly_and_safely() -> None:
+    """A very long reply without line breaks is cut, not choked on."""
+    assert read("x" * 200_000).outcome is Outcome.UNCLEAR
+    assert read("we met yesterday " * 10_000) == met(date(2026, 3, 10))
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        datetime.min.replace(tzinfo=UTC),
+        datetime.max.replace(tzinfo=UTC),
+        datetime(2026, 3, 11),  # noqa: DTZ001 - a naive date on purpose
+    ],
+)
+def test_extreme_or_naive_reply_dates_do_not_raise(sent: datetime) -> None:
+    """Reply dates at the ends of the calendar, or without a zone, still give an answer."""
+    for text in ("we met yesterday for 1h", "pause until next year", "pause for 12 months"):
+        assert read(text, sent=sent, zone=ZoneInfo("Pacific/Auckland")).outcome in set(Outcome)
+
+
+FRAGMENTS = (
+    "yes",
+    "no",
+    "not yet",
+    "we met",
+    "we haven't met",
+    "pause",
+    "skip",
+    "until",
+    "for",
+    "on the",
+    "yesterday",
+    "today",
+    "last Tuesday",
+    "mardi dernier",
+    "el martes",
+    "vorgestern",
+    "3/4",
+    "13/13",
+    "29 Feb",
+    "31st",
+    "2024-02-29",
+    "1.3.",
+    "March",
+    "next month",
+    "two months",
+    "45 min",
+    "1h30",
+    "0 min",
+    "13 hours",
+    "90'",
+    "an hour and a half",
+    "1:30",
+    "at 3pm",
+    "?",
+    ",",
+    ".",
+    "\n",
+)
+replies = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=12).map(
+    " ".join
+)
+zones = st.sampled_from(
+    ["UTC", "Europe/Berlin", "America/New_York", "Pacific/Auckland", "Pacific/Kiritimati"]
+).map(ZoneInfo)
+sent_times = st.datetimes(
+    min_value=datetime(1900, 1, 1),  # noqa: DTZ001 - hypothesis takes naive bounds
+    max_value=datetime(2200, 1, 1),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
+orders = st.sampled_from(["DMY", "MDY"])
+
+
+def local_date(sent: datetime, zone: ZoneInfo) -> date:
+    return sent.astimezone(zone).date()
+
+
+@given(st.text(), sent_times, zones, orders, st.sampled_from(["checkin", "confirmation"]))
+def test_never_raises_on_any_text(
+    text: str,
+    sent: datetime,
+    zone: ZoneInfo,
+    order: Literal["DMY", "MDY"],
+    replying_to: str,
+) -> None:
+    """Any text at all gets one of the reply outcomes."""
+    meaning = read(text, sent=sent, zone=zone, order=order, replying_to=replying_to)
+    assert meaning.outcome in {
+        Outcome.MEETING,
+        Outcome.NOT_MET,
+        Outcome.SKIP,
+        Outcome.PAUSE,
+        Outcome.END,
+        Outcome.DISPUTE,
+        Outcome.UNCLEAR,
+    }
+
+
+@given(replies, sent_times, zones, orders)
+def test_a_meeting_is_in_the_past_year_and_lasts_at_most_12_hours(
+    text: str, sent: datetime, zone: ZoneInfo, order: Literal["DMY", "MDY"]
+) -> None:
+    """A meeting's date is never after the reply's local date nor over a year before it,
+    and its duration is None or 1 to 720 minutes."""
+    meaning = read(text, sent=sent, zone=zone, order=order)
+    today = local_date(sent, zone)
+    if meaning.meeting is not None:
+        assert meaning.outcome is Outcome.MEETING
+        assert timedelta(0) <= today - meaning.meeting.date <= timedelta(days=366)
+        minutes = meaning.meeting.duration_minutes
+        assert minutes is None or 1 <= minutes <= 720
+    else:
+        assert meaning.outcome is not Outcome.MEETING
+
+
+@given(replies, sent_times, zones, orders)
+def test_a_pause_ends_after_the_reply_date(
+    text: str, sent: datetime, zone: ZoneInfo, order: Literal["DMY", "MDY"]
+) -> None:
+    """A pause's end is None or after the reply's local date; only PAUSE has one."""
+    meaning = read(f"pause {text}", sent=sent, zone=zone, order=order)
+    if meaning.pause_until is not None:
+        assert meaning.outcome is Outcome.PAUSE
+        assert meaning.pause_until > local_date(sent, zone)
