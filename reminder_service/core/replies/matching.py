@@ -1,0 +1,120 @@
+"""Which pair a reply belongs to, and whether its sender may speak for that pair.
+
+The signed token in the address the reply was sent to is the strongest evidence: quoting and
+threading cannot damage it and nobody without the key can forge one. Without a token, the
+reply's In-Reply-To/References are looked up among the Message-IDs we sent. Either way the
+sender must be the pair's mentor or mentee, so a stranger who got hold of a reply address
+cannot log meetings.
+
+Decisions worth knowing:
+- A token that is forged or damaged rejects the message even when its References would match:
+  tampering is not something to guess around. Expired tokens are rejected too.
+- A valid token for a pair that is no longer in the program is not evidence of anything
+  current, so matching goes on as if it were absent (References, else unmatched): the
+  coordinator sees the message among the unmatched ones rather than as a forgery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC
+from email.utils import getaddresses
+from typing import TYPE_CHECKING
+
+from reminder_service.core.model import Pair
+from reminder_service.core.replies.machines import returned_originals
+from reminder_service.core.replies.mime import ParsedMail
+from reminder_service.core.replies.verdict import Reason, Role, SentRef
+from reminder_service.core.tokens import TokenCheck, check_token, token_in_address
+
+if TYPE_CHECKING:
+    from reminder_service.core.replies.understand import ReplyContext
+
+Match = tuple[str, SentRef | None]
+"""The pair a reply belongs to, and what we sent that it answers (None if unknown)."""
+
+
+def match_pair(mail: ParsedMail, *, context: ReplyContext) -> Match | Reason:
+    """The pair `mail` answers, or why it cannot be matched.
+
+    BAD_TOKEN: the only tokens are forged or damaged. EXPIRED_TOKEN: the only acceptable
+    tokens are too old. NO_REFERENCE: no token, and no reference to anything we sent.
+    """
+    checks = _token_checks(mail.recipient_addrs, context=context)
+    current = _dedupe(c.pair_id for c in checks if c.status == "ok" and _known(c, context))
+    if current:
+        return _choose(current, mail=mail, context=context)
+    if not any(check.status == "ok" for check in checks):
+        if any(check.status == "expired" for check in checks):
+            return Reason.EXPIRED_TOKEN
+        if checks:
+            return Reason.BAD_TOKEN
+    referenced = _referenced(mail.references, context=context)
+    return next(referenced, Reason.NO_REFERENCE)
+
+
+def expired_pair(mail: ParsedMail, *, context: ReplyContext) -> str | None:
+    """The program pair an expired token in `mail` names, so the rejection can name it."""
+    checks = _token_checks(mail.recipient_addrs, context=context)
+    return next((c.pair_id for c in checks if c.status == "expired" and _known(c, context)), None)
+
+
+def bounced_pair(mail: ParsedMail, *, context: ReplyContext) -> str | None:
+    """The pair whose check-in a delivery report returns, when the report lets us tell.
+
+    Trusted evidence only: the returned message's Message-ID or its signed reply address,
+    else the report's own references to something we sent.
+    """
+    for original in returned_originals(mail):
+        message_id = str(original.get("Message-ID", "")).strip()
+        ref = context.sent(message_id) if message_id else None
+        if ref is not None and context.program.pair(ref.pair_id) is not None:
+            return ref.pair_id
+        reply_to = getaddresses([str(original.get("Reply-To", ""))])
+        for check in _token_checks((address for _, address in reply_to), context=context):
+            if check.status == "ok" and _known(check, context):
+                return check.pair_id
+    return next((pair_id for pair_id, _ in _referenced(mail.references, context=context)), None)
+
+
+def sender_role(mail: ParsedMail, pair: Pair) -> Role | Reason:
+    """The sender's role in `pair` by From address (ignoring case), else SENDER_NOT_IN_PAIR."""
+    sender = mail.from_addr
+    if sender is not None and sender == pair.mentor.email.lower():
+        return "mentor"
+    if sender is not None and sender == pair.mentee.email.lower():
+        return "mentee"
+    return Reason.SENDER_NOT_IN_PAIR
+
+
+def _token_checks(addresses: Iterable[str], *, context: ReplyContext) -> list[TokenCheck]:
+    today = context.now.astimezone(UTC).date()
+    tokens = _dedupe(token_in_address(a, mailbox=context.mailbox) for a in addresses)
+    return [
+        check_token(token, key=context.key, today=today, max_age=context.token_max_age)
+        for token in tokens
+    ]
+
+
+def _choose(pair_ids: list[str], *, mail: ParsedMail, context: ReplyContext) -> Match:
+    """Of several valid pairs, the one the references also point to, else the first."""
+    for pair_id, ref in _referenced(mail.references, context=context):
+        if pair_id in pair_ids:
+            return (pair_id, ref)
+    return (pair_ids[0], None)
+
+
+def _referenced(references: Iterable[str], *, context: ReplyContext) -> Iterator[Match]:
+    """Program pairs that the references point to, in reference order."""
+    for message_id in references:
+        ref = context.sent(message_id)
+        if ref is not None and context.program.pair(ref.pair_id) is not None:
+            yield (ref.pair_id, ref)
+
+
+def _known(check: TokenCheck, context: ReplyContext) -> bool:
+    return check.pair_id is not None and context.program.pair(check.pair_id) is not None
+
+
+def _dedupe(items: Iterable[str | None]) -> list[str]:
+    return [item for item in dict.fromkeys(items) if item is not None]

@@ -1,0 +1,160 @@
+"""One inbound message in, one Verdict out: the pipeline `explain-reply` and the daemon share.
+
+The steps run in the order that keeps people safe from machines and strangers:
+read the message within limits, set machines aside (our own mail, bounces, auto-replies),
+find the pair, check that the sender belongs to it, and only then read what they wrote.
+Everything the shell needs (the context) comes in as arguments: no clock, no database.
+Whatever the bytes, `understand` returns a Verdict and never raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from reminder_service.core.model import Pair, Program
+from reminder_service.core.replies.machines import machine_reason
+from reminder_service.core.replies.matching import (
+    Match,
+    bounced_pair,
+    expired_pair,
+    match_pair,
+    sender_role,
+)
+from reminder_service.core.replies.meaning import Meaning, meaning_of
+from reminder_service.core.replies.mime import Limits, ParsedMail, read_mail
+from reminder_service.core.replies.strip import reply_text
+from reminder_service.core.replies.verdict import Outcome, Reason, Role, SentRef, Verdict
+
+_FUTURE_SLACK = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyContext:
+    """What the pipeline needs to know beyond the message, supplied by the shell.
+
+    `sent` looks up one of our Message-IDs (what we sent, or None). `our_addresses` are our
+    From and mailbox addresses, lowercased, to recognise our own mail coming back. `now` is
+    when the message is processed; token expiry and undated replies use it.
+    """
+
+    program: Program
+    key: bytes = field(repr=False)
+    mailbox: str
+    our_addresses: frozenset[str]
+    now: datetime
+    sent: Callable[[str], SentRef | None]
+    limits: Limits = field(default_factory=Limits)
+    token_max_age: timedelta = timedelta(days=400)
+
+
+def understand(raw: bytes, *, context: ReplyContext) -> Verdict:
+    """The verdict on the raw message `raw`; any failure inside is REJECTED/UNREADABLE."""
+    try:
+        return _understand(raw, context=context)
+    except Exception:  # the parser must never raise on mail, however hostile
+        return Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE)
+
+
+def _understand(raw: bytes, *, context: ReplyContext) -> Verdict:
+    mail = read_mail(raw, limits=context.limits)
+    if isinstance(mail, Reason):
+        return Verdict(outcome=Outcome.REJECTED, reason=mail)
+    heard = _Heard(mail=mail, text=reply_text(mail.body), program=context.program)
+    machine = machine_reason(mail, our_addresses=context.our_addresses, sent=context.sent)
+    if machine is not None:
+        reason, failing = machine
+        pair_id = _machine_pair(mail, reason=reason, context=context)
+        return heard.verdict(Outcome.IGNORED, reason=reason, pair_id=pair_id, failing=failing)
+    matched = match_pair(mail, context=context)
+    if matched is Reason.NO_REFERENCE:
+        return heard.verdict(Outcome.UNMATCHED, reason=matched)
+    if isinstance(matched, Reason):
+        pair_id = expired_pair(mail, context=context) if matched is Reason.EXPIRED_TOKEN else None
+        return heard.verdict(Outcome.REJECTED, reason=matched, pair_id=pair_id)
+    return _member_verdict(heard, matched=matched, context=context)
+
+
+def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> Verdict:
+    """The verdict on a reply matched to a pair: the sender's standing, then their words."""
+    pair_id, ref = matched
+    pair = context.program.pair(pair_id)
+    role = sender_role(heard.mail, pair) if pair is not None else Reason.SENDER_NOT_IN_PAIR
+    if pair is None or isinstance(role, Reason):
+        return heard.verdict(Outcome.REJECTED, reason=Reason.SENDER_NOT_IN_PAIR, pair_id=pair_id)
+    if not heard.text:
+        return heard.verdict(Outcome.UNCLEAR, reason=Reason.NO_TEXT, pair_id=pair_id)
+    meaning = meaning_of(
+        heard.text,
+        sent=_reply_time(heard.mail.date, now=context.now),
+        zone=_sender_zone(pair, role),
+        date_order=context.program.date_order_of(pair),
+        replying_to=ref.kind if ref is not None else "checkin",
+    )
+    return heard.verdict(
+        meaning.outcome,
+        reason=Reason.NOT_UNDERSTOOD if meaning.outcome is Outcome.UNCLEAR else None,
+        pair_id=pair_id,
+        meaning=meaning,
+    )
+
+
+def _machine_pair(mail: ParsedMail, *, reason: Reason, context: ReplyContext) -> str | None:
+    """The pair a machine's message concerns, when it can be told; for the review only."""
+    if reason is Reason.BOUNCE:
+        return bounced_pair(mail, context=context)
+    matched = match_pair(mail, context=context)
+    return None if isinstance(matched, Reason) else matched[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Heard:
+    """A readable message and its stripped text, which every verdict about it reports."""
+
+    mail: ParsedMail
+    text: str
+    program: Program
+
+    def role(self, pair_id: str | None) -> Role | None:
+        """The sender's role in that pair, if it is a program pair and they belong to it."""
+        pair = self.program.pair(pair_id) if pair_id is not None else None
+        role = sender_role(self.mail, pair) if pair is not None else None
+        return None if isinstance(role, Reason) else role
+
+    def verdict(
+        self,
+        outcome: Outcome,
+        *,
+        reason: Reason | None,
+        pair_id: str | None = None,
+        failing: tuple[str, ...] = (),
+        meaning: Meaning | None = None,
+    ) -> Verdict:
+        """A verdict about this message, always naming its sender, Message-ID and text."""
+        return Verdict(
+            outcome=outcome,
+            pair_id=pair_id,
+            sender_role=self.role(pair_id),
+            meeting=meaning.meeting if meaning is not None else None,
+            pause_until=meaning.pause_until if meaning is not None else None,
+            reason=reason,
+            text=self.text,
+            sender=self.mail.from_addr,
+            message_id=self.mail.message_id,
+            failing_addresses=failing,
+        )
+
+
+def _reply_time(date: datetime | None, *, now: datetime) -> datetime:
+    """The reply's own Date, unless it is missing or implausibly far in the future."""
+    if date is None or date > now + _FUTURE_SLACK:
+        return now
+    return date
+
+
+def _sender_zone(pair: Pair, role: Role) -> ZoneInfo:
+    """The zone the sender's own words are read in: their own, else the pair's."""
+    person = pair.mentor if role == "mentor" else pair.mentee
+    return person.timezone or pair.timezone
