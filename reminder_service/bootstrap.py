@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from reminder_service.compose import Composer, Identity
 from reminder_service.core.model import PairHistory, Program
+from reminder_service.core.replies.mime import Limits
+from reminder_service.core.replies.understand import ReplyContext
+from reminder_service.core.replies.verdict import SentRef
 from reminder_service.daemon import Daemon
 from reminder_service.errors import ConfigError
+from reminder_service.imap import ImapConfig, ImapMailbox
+from reminder_service.intake import Intake
 from reminder_service.ports import Clock, SystemClock
 from reminder_service.program import load_program
 from reminder_service.settings import Settings
@@ -60,11 +67,34 @@ def composer(settings: Settings, *, allow_placeholders: bool = False) -> Compose
 
 
 def read_histories(database: Path) -> dict[str, PairHistory]:
-    """Pair histories from the database, or none when it does not exist yet (creates nothing)."""
+    """Pair histories from the database, or none when it does not exist yet (changes nothing)."""
     if not database.exists():
         return {}
-    with SqliteStore.open(database) as store:
+    with SqliteStore.open_read_only(database) as store:
         return store.pair_histories()
+
+
+def read_sent_refs(database: Path) -> Callable[[str], SentRef | None]:
+    """A lookup of our own Message-IDs in a copy read now (changes nothing)."""
+    if not database.exists():
+        return lambda _message_id: None
+    with SqliteStore.open_read_only(database) as store:
+        known = {row.message_id.lower(): SentRef(row.pair_id, row.kind) for row in store.outbox()}
+    return lambda message_id: known.get(message_id.strip().lower())
+
+
+def reply_context(settings: Settings, program: Program, *, now: datetime) -> ReplyContext:
+    """What understanding a reply needs, as `run` would have it, without changing anything."""
+    key, address, ours, limits = reply_context_parts(settings)
+    return ReplyContext(
+        program=program,
+        key=key,
+        mailbox=address,
+        our_addresses=ours,
+        now=now,
+        sent=read_sent_refs(settings.database),
+        limits=limits,
+    )
 
 
 @dataclass
@@ -76,17 +106,69 @@ class Service:
     program: Program
 
 
+def imap_config(settings: Settings) -> ImapConfig:
+    """The IMAP adapter's configuration from REMINDER_IMAP__*; ConfigError when incomplete."""
+    imap = settings.imap
+    missing = settings.missing_for_reading()
+    if imap.host is None or imap.username is None or imap.password is None:
+        raise ConfigError("\n".join(missing) or "REMINDER_IMAP__HOST is not set")
+    return ImapConfig(
+        host=imap.host,
+        port=imap.effective_port,
+        security=imap.security,
+        username=imap.username,
+        password=imap.password.get_secret_value(),
+        ca_file=imap.ca_file,
+        folder=imap.folder,
+        processed_folder=imap.processed_folder,
+        poll_s=imap.poll_s,
+        max_message_bytes=imap.max_message_bytes,
+        command_timeout_s=imap.timeout_s,
+    )
+
+
+def reply_context_parts(settings: Settings) -> tuple[bytes, str, frozenset[str], Limits]:
+    """Key, mailbox, our own addresses and limits: what reading a reply needs from settings."""
+    who = identity(settings)
+    ours = frozenset(
+        address.lower() for address in (settings.from_address, who.reply_mailbox) if address
+    )
+    return (
+        who.secret_key,
+        who.reply_mailbox,
+        ours,
+        Limits(max_bytes=settings.imap.max_message_bytes),
+    )
+
+
 def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
     """Load the program, open the database and build the daemon; raises ConfigError."""
     program = load_program(settings.config)
     mail_composer = composer(settings)
+    reading = settings.imap.host is not None
+    mailbox = imap_config(settings) if reading else None
     store = SqliteStore.open(settings.database)
+    the_clock = clock or SystemClock()
     daemon = Daemon(
         program,
         store=store,
         composer=mail_composer,
         mailer=SmtpMailer(smtp_config(settings)),
-        clock=clock or SystemClock(),
+        clock=the_clock,
         max_per_minute=settings.smtp.max_per_minute,
     )
+    if mailbox is not None:
+        key, address, ours, limits = reply_context_parts(settings)
+        daemon.intake = Intake(
+            lambda: daemon.program,
+            store=store,
+            connect=lambda: ImapMailbox(mailbox),
+            clock=the_clock,
+            folder=mailbox.folder,
+            secret_key=key,
+            mailbox_address=address,
+            our_addresses=ours,
+            limits=limits,
+            respond=daemon.respond_to,
+        )
     return Service(daemon=daemon, store=store, program=program)

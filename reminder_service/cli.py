@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import json
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
+from typing import TypeVar
 
 from reminder_service import bootstrap
 from reminder_service.core.due import due_checkins, planned_checkins
 from reminder_service.core.model import Checkin, Pair, Program, Status
+from reminder_service.core.replies.understand import understand
+from reminder_service.core.replies.verdict import verdict_json
 from reminder_service.errors import ConfigError, ReminderError
 from reminder_service.program import ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
+from reminder_service.store import SqliteStore
+
+_T = TypeVar("_T")
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -66,6 +75,25 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--now", type=_instant, help="pretend it is this ISO-8601 time")
     preview.set_defaults(command=_preview)
 
+    explain = sub.add_parser(
+        "explain-reply",
+        help="print, as JSON, what the service would decide about a reply; changes nothing",
+    )
+    explain.add_argument("file", metavar="FILE", help="the message (.eml), or - for standard input")
+    explain.add_argument("--now", type=_instant, help="pretend it is this ISO-8601 time")
+    explain.set_defaults(command=_explain_reply)
+
+    meetings = sub.add_parser("meetings", help="list the meetings logged")
+    meetings.add_argument("--pair", metavar="ID", help="only this pair")
+    meetings.add_argument("--since", type=_day, metavar="DATE", help="only from this date on")
+    meetings.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    meetings.set_defaults(command=_meetings)
+
+    review = sub.add_parser(
+        "review", help="list the replies that were rejected, unmatched or unclear, with reasons"
+    )
+    review.set_defaults(command=_review)
+
     demo = sub.add_parser(
         "demo", help="run on the example program with a local mail server (no account needed)"
     )
@@ -81,6 +109,13 @@ def _instant(text: str) -> datetime:
             f"{text!r} is not an ISO-8601 time such as 2026-11-25T09:00+01:00"
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-03-01") from None
 
 
 def _run(_args: argparse.Namespace) -> int:
@@ -268,6 +303,123 @@ def _readable(message: object) -> str:
     body = message.get_body(preferencelist=("plain",))
     text = body.get_content() if isinstance(body, EmailMessage) else ""
     return "\n".join(headers) + "\n\n" + str(text)
+
+
+def _explain_reply(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    missing = settings.missing_for_sending()
+    if settings.secret_key is None:
+        raise ConfigError(missing[0])
+    program = load_program(settings.config)
+    raw = sys.stdin.buffer.read() if args.file == "-" else _read_message(Path(args.file))
+    context = bootstrap.reply_context(settings, program, now=args.now or datetime.now(UTC))
+    verdict = understand(raw, context=context)
+    print(json.dumps(verdict_json(verdict), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _read_message(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _meetings(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    rows = _stored(settings.database, lambda s: s.meetings(pair_id=args.pair, since=args.since))
+    records = [
+        {
+            "pair": row.pair_id,
+            "date": row.met_on.isoformat(),
+            "date_stated": row.date_stated,
+            "duration_minutes": row.duration_minutes,
+            "reported_by": row.reported_by,
+            "message_id": row.source_message_id,
+            "logged_at": row.created_at.isoformat(timespec="seconds"),
+        }
+        for row in rows
+    ]
+    if args.format == "json":
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        _print_csv(records, fields=MEETING_FIELDS)
+    elif not records:
+        print("No meetings logged yet.")
+    else:
+        print(_table([_meeting_row(r) for r in records], MEETING_HEADER))
+    return EXIT_OK
+
+
+MEETING_FIELDS = (
+    "pair",
+    "date",
+    "date_stated",
+    "duration_minutes",
+    "reported_by",
+    "message_id",
+    "logged_at",
+)
+MEETING_HEADER = ("Date", "Pair", "Duration", "Reported by", "Logged at")
+
+
+def _meeting_row(record: Mapping[str, object]) -> tuple[str, ...]:
+    minutes = record["duration_minutes"]
+    duration = f"{minutes} min" if minutes is not None else "-"
+    when = str(record["date"]) + ("" if record["date_stated"] else " (date of the reply)")
+    return (
+        when,
+        str(record["pair"]),
+        duration,
+        str(record["reported_by"]),
+        str(record["logged_at"]),
+    )
+
+
+def _print_csv(records: Sequence[Mapping[str, object]], *, fields: Sequence[str]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+
+
+def _review(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    rows = _stored(settings.database, lambda s: s.review_queue())
+    if not rows:
+        print("Nothing to review.")
+        return EXIT_OK
+    print(f"{len(rows)} message(s) to review:")
+    for row in rows:
+        print()
+        reason = REVIEW_REASONS.get(row.reason or "", row.reason or "")
+        sender = row.sender or "unknown sender"
+        print(f"#{row.id}  {row.received_at:%Y-%m-%d %H:%M} UTC  from {sender}")
+        print(f"    {row.outcome}: {reason}" + (f" (pair {row.pair_id})" if row.pair_id else ""))
+        for line in (row.text or "").splitlines()[:REVIEW_TEXT_LINES]:
+            print(f"    > {line}")
+    return EXIT_OK
+
+
+REVIEW_TEXT_LINES = 6
+REVIEW_REASONS = {
+    "bad_token": "the reply address was not one of ours (changed or forged)",
+    "expired_token": "the reply address is too old; they may have answered an old check-in",
+    "sender_not_in_pair": "the sender is not the mentor or mentee of that pair",
+    "no_reference": "not a reply to any of our emails",
+    "too_large": "the message was too large to read",
+    "too_complex": "the message had too many parts or was nested too deep",
+    "unreadable": "the message could not be read",
+    "no_text": "the reply had no text of its own",
+    "not_understood": "the reply could not be understood; the sender was asked to clarify",
+}
+
+
+def _stored(database: Path, read: Callable[[SqliteStore], list[_T]]) -> list[_T]:
+    """What `read` returns from the database, or an empty list when there is none yet."""
+    if not database.exists():
+        return []
+    with SqliteStore.open_read_only(database) as store:
+        return read(store)
 
 
 def _demo(_args: argparse.Namespace) -> int:

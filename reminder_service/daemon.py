@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from reminder_service.compose import Composer
 from reminder_service.core.due import due_checkins
 from reminder_service.core.model import Program
+from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER, retry_delay
 from reminder_service.errors import (
     ConfigError,
@@ -24,6 +25,7 @@ from reminder_service.errors import (
     TransientSendError,
     UnknownOutcomeError,
 )
+from reminder_service.intake import Intake
 from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import SendRateLimit
 from reminder_service.store import OutboxRow, SqliteStore
@@ -65,6 +67,8 @@ class Daemon:
         self._shutdown_grace = shutdown_grace
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._wake = asyncio.Event()
+        self.intake: Intake | None = None
+        """The reply loop, set by the composition root when a reply mailbox is configured."""
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then finish (or abandon) the send in flight and return."""
@@ -73,6 +77,8 @@ class Daemon:
             async with asyncio.TaskGroup() as tasks:
                 tasks.create_task(self._plan_loop(stop), name="planner")
                 tasks.create_task(self._send_loop(stop), name="sender")
+                if self.intake is not None:
+                    tasks.create_task(self.intake.run(stop), name="inbox")
         finally:
             await self._mailer.close()
         log.info("stopped cleanly")
@@ -111,6 +117,27 @@ class Daemon:
         if queued:
             self._wake.set()
         return queued
+
+    def respond_to(self, verdict: Verdict) -> None:
+        """Queue the short question back to someone whose reply could not be understood."""
+        if verdict.outcome is not Outcome.UNCLEAR or verdict.pair_id is None:
+            return
+        program = self.program
+        pair = program.pair(verdict.pair_id)
+        if pair is None or verdict.sender_role is None:
+            return
+        person = pair.mentor if verdict.sender_role == "mentor" else pair.mentee
+        now = self._clock.now()
+        try:
+            item = self._composer.question(
+                program, pair, to=person, in_reply_to=verdict.message_id, now=now
+            )
+        except ConfigError as exc:
+            log.error("could not write the question for pair %s: %s", pair.id, exc)
+            return
+        if self._store.enqueue(item, now=now):
+            log.info("queued %s: the reply could not be understood", item.key)
+            self._wake.set()
 
     async def _plan_loop(self, stop: asyncio.Event) -> None:
         queued = self.plan_once()

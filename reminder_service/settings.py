@@ -60,6 +60,31 @@ class SmtpSettings(BaseModel):
         return self.port if self.port is not None else DEFAULT_PORTS[self.security]
 
 
+class ImapSettings(BaseModel):
+    """How to read the reply mailbox. Without a host the service only sends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    username: str | None = None
+    password: SecretStr | None = None
+    security: Literal["tls", "none"] = "tls"
+    ca_file: Path | None = None
+    folder: str = "INBOX"
+    processed_folder: str | None = None
+    poll_s: float = Field(default=60.0, gt=0)
+    max_message_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    timeout_s: float = Field(default=30.0, gt=0)
+
+    @property
+    def effective_port(self) -> int:
+        """The configured port, or 993 for TLS and 143 for plain."""
+        if self.port is not None:
+            return self.port
+        return 993 if self.security == "tls" else 143
+
+
 class Settings(BaseSettings):
     """All deployment settings; the README's settings table lists the same names."""
 
@@ -85,6 +110,7 @@ class Settings(BaseSettings):
     reply_to: str | None = None
     templates_dir: Path = Path("templates")
     smtp: SmtpSettings = SmtpSettings()
+    imap: ImapSettings = ImapSettings()
 
     @field_validator("sender")
     @classmethod
@@ -143,6 +169,17 @@ class Settings(BaseSettings):
                 "e.g. 'Mentoring Program <mentoring@example.org>'"
             )
         return missing
+
+    def missing_for_reading(self) -> list[str]:
+        """Reasons why the reply mailbox cannot be read as configured (empty when unused)."""
+        imap = self.imap
+        if imap.host is None:
+            return []
+        return [
+            f"REMINDER_IMAP__{name} is not set: it is needed to read replies from {imap.host}"
+            for name, value in (("USERNAME", imap.username), ("PASSWORD", imap.password))
+            if value is None
+        ]
 
     @classmethod
     def settings_customise_sources(

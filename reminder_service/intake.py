@@ -1,0 +1,201 @@
+"""The reply side of the daemon: read the mailbox, understand each message, record, then mark.
+
+Order matters for the guarantees in GUIDE section 3: a batch of messages, their verdicts,
+any meetings and the UID watermark are committed in one transaction *before* anything is
+flagged or moved on the server. A crash after the commit leaves the messages recorded but
+unmarked, and they are marked on the next connection; a crash before it leaves the watermark
+where it was, so the same messages are read again and deduplicated by Message-ID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Protocol
+
+from reminder_service.core.model import Program
+from reminder_service.core.replies.mime import Limits
+from reminder_service.core.replies.understand import ReplyContext, understand
+from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
+from reminder_service.core.retry import retry_delay
+from reminder_service.errors import MailboxError, PermanentMailboxError
+from reminder_service.imap import Fetched, MailboxState
+from reminder_service.ports import Clock
+from reminder_service.store import InboundItem, SqliteStore
+from reminder_service.waiting import wait_for_stop
+
+log = logging.getLogger(__name__)
+
+BATCH = 100
+RECONNECT_BASE = timedelta(seconds=1)
+RECONNECT_CAP = timedelta(minutes=5)
+PERMANENT_CAP = timedelta(hours=1)
+
+
+class Mailbox(Protocol):
+    """The reply mailbox as the intake loop uses it (implemented by imap.ImapMailbox)."""
+
+    async def open(self) -> MailboxState: ...
+    async def new_uids(self, *, after: int) -> list[int]: ...
+    async def fetch(self, uids: Sequence[int]) -> list[Fetched]: ...
+    async def mark_processed(self, uids: Sequence[int]) -> None: ...
+    async def wait_for_news(self, *, stop: asyncio.Event) -> None: ...
+    async def close(self) -> None: ...
+
+
+class Intake:
+    """Turns messages in the reply mailbox into recorded verdicts and meetings."""
+
+    def __init__(
+        self,
+        program: Callable[[], Program],
+        *,
+        store: SqliteStore,
+        connect: Callable[[], Mailbox],
+        clock: Clock,
+        folder: str,
+        secret_key: bytes,
+        mailbox_address: str,
+        our_addresses: frozenset[str],
+        limits: Limits,
+        respond: Callable[[Verdict], None] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._program = program
+        self._store = store
+        self._connect = connect
+        self._clock = clock
+        self._folder = folder
+        self._key = secret_key
+        self._mailbox_address = mailbox_address
+        self._our_addresses = our_addresses
+        self._limits = limits
+        self._respond = respond
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Keep reading until `stop`; reconnect after any mailbox error with a growing delay."""
+        failures = 0
+        while not stop.is_set():
+            mailbox = self._connect()
+            try:
+                state = await self.start_session(mailbox)
+                failures = 0
+                while not stop.is_set():
+                    await self.poll_once(mailbox, state)
+                    await mailbox.wait_for_news(stop=stop)
+            except MailboxError as exc:
+                failures += 1
+                delay = self._reconnect_delay(
+                    failures, permanent=isinstance(exc, PermanentMailboxError)
+                )
+                log.warning("reply mailbox: %s; trying again in %.0f s", exc, delay.total_seconds())
+                await wait_for_stop(stop, delay)
+            finally:
+                await mailbox.close()
+
+    def _reconnect_delay(self, failures: int, *, permanent: bool) -> timedelta:
+        return retry_delay(
+            failures,
+            jitter=self._rng.random(),
+            base=RECONNECT_BASE,
+            cap=PERMANENT_CAP if permanent else RECONNECT_CAP,
+        )
+
+    async def start_session(self, mailbox: Mailbox) -> MailboxState:
+        """Connect, then mark what a previous run recorded but could not mark before it stopped."""
+        state = await mailbox.open()
+        log.info("reading replies from %s (UIDVALIDITY %d)", self._folder, state.uidvalidity)
+        uids = self._store.unmarked_uids(folder=self._folder, uidvalidity=state.uidvalidity)
+        if uids:
+            await mailbox.mark_processed(uids)
+            self._store.set_marked(folder=self._folder, uidvalidity=state.uidvalidity, uids=uids)
+        return state
+
+    async def poll_once(self, mailbox: Mailbox, state: MailboxState) -> int:
+        """Read, understand and record every message past the watermark; returns how many."""
+        after = self._store.watermark(folder=self._folder, uidvalidity=state.uidvalidity)
+        uids = await mailbox.new_uids(after=after)
+        for start in range(0, len(uids), BATCH):
+            await self._take(mailbox, state, uids[start : start + BATCH])
+        return len(uids)
+
+    async def _take(self, mailbox: Mailbox, state: MailboxState, uids: Sequence[int]) -> None:
+        fetched = await mailbox.fetch(uids)
+        context = self._context()
+        items = [self._item(message, state=state, context=context) for message in fetched]
+        recorded = self._store.record_inbound_batch(items, now=self._clock.now())
+        for item, result in zip(items, recorded, strict=True):
+            _log_verdict(item, duplicate=result.duplicate)
+        ours = [item.uid for item in items if _is_ours(item.verdict)]
+        if ours:
+            await mailbox.mark_processed(ours)
+        self._store.set_marked(
+            folder=self._folder, uidvalidity=state.uidvalidity, uids=[i.uid for i in items]
+        )
+        if self._respond is not None:
+            for item, result in zip(items, recorded, strict=True):
+                if not result.duplicate:
+                    self._respond(item.verdict)
+
+    def _context(self) -> ReplyContext:
+        return ReplyContext(
+            program=self._program(),
+            key=self._key,
+            mailbox=self._mailbox_address,
+            our_addresses=self._our_addresses,
+            now=self._clock.now(),
+            sent=self._store.sent_ref,
+            limits=self._limits,
+        )
+
+    def _item(self, message: Fetched, *, state: MailboxState, context: ReplyContext) -> InboundItem:
+        if message.raw is None:
+            raw = f"not fetched: {message.size} bytes, UID {message.uid}".encode()
+            verdict = Verdict(outcome=Outcome.REJECTED, reason=Reason.TOO_LARGE)
+        else:
+            raw = message.raw
+            verdict = understand(raw, context=context)
+        return InboundItem(
+            folder=self._folder,
+            uidvalidity=state.uidvalidity,
+            uid=message.uid,
+            raw=raw,
+            verdict=verdict,
+            keep_text=context.program.keep_notes,
+            needs_mark=_is_ours(verdict),
+        )
+
+
+def _is_ours(verdict: Verdict) -> bool:
+    """Mail about our pairs, or our own mail coming back, is marked; the rest is left alone."""
+    return verdict.pair_id is not None or verdict.reason in (Reason.BOUNCE, Reason.LOOP)
+
+
+def _log_verdict(item: InboundItem, *, duplicate: bool) -> None:
+    verdict = item.verdict
+    if duplicate:
+        log.info("UID %d was already recorded (%s); nothing to do", item.uid, verdict.message_id)
+        return
+    log.info("UID %d from %s: %s", item.uid, verdict.sender or "unknown sender", describe(verdict))
+    if verdict.failing_addresses:
+        log.warning("delivery failed for %s", ", ".join(verdict.failing_addresses))
+
+
+def describe(verdict: Verdict) -> str:
+    """One line for people: what the reply meant, for which pair."""
+    meeting = verdict.meeting
+    if meeting is not None:
+        what = f"meeting on {meeting.date.isoformat()}"
+        what += "" if meeting.date_stated else " (the reply's date)"
+        what += f", {meeting.duration_minutes} min" if meeting.duration_minutes else ""
+    elif verdict.outcome is Outcome.PAUSE and verdict.pause_until:
+        what = f"pause until {verdict.pause_until.isoformat()}"
+    else:
+        what = verdict.outcome.value.replace("_", " ")
+    if verdict.reason is not None:
+        what += f" ({verdict.reason.value.replace('_', ' ')})"
+    return what + (f", pair {verdict.pair_id}" if verdict.pair_id else "")

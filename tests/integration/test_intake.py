@@ -1,0 +1,255 @@
+"""The reply loop against a real Dovecot and real SQLite: record first, then mark; never twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+import pytest
+
+from reminder_service.core.model import Program
+from reminder_service.core.replies.mime import Limits
+from reminder_service.core.replies.verdict import Outcome, Verdict
+from reminder_service.core.tokens import make_token, reply_address
+from reminder_service.imap import PROCESSED_KEYWORD, ImapConfig, ImapMailbox
+from reminder_service.intake import Intake
+from reminder_service.program import parse_program
+from reminder_service.store import SqliteStore
+from tests.support.dovecot import Dovecot
+
+KEY = b"intake-test-key-0123456789"
+MAILBOX = "mentoring@northwind.example"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+PROGRAM = """\
+program:
+  name: Northwind Mentoring
+  coordinator: {name: Dana Okafor, email: dana@northwind.example}
+  timezone: Europe/London
+  defaults: {cadence: monthly}
+pairs:
+  - id: ana-ben
+    mentor: {name: Ana Lima, email: ana@northwind.example}
+    mentee: {name: Ben Ong, email: ben@northwind.example}
+    started: 2024-03-01
+"""
+
+
+class FixedClock:
+    """The intake only reads the clock to judge token expiry and relative dates."""
+
+    def now(self) -> datetime:
+        return NOW
+
+
+def reply(text: str, *, sender: str = "ben@northwind.example") -> bytes:
+    """A reply from a pair member to the pair's signed reply address."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = reply_address(MAILBOX, make_token("ana-ben", date(2026, 11, 20), key=KEY))
+    message["Subject"] = "Re: Check-in: Ana and Ben"
+    message["Date"] = format_datetime(datetime(2026, 11, 25, 10, 0, tzinfo=UTC))
+    message["Message-ID"] = make_msgid(domain="northwind.example")
+    message.set_content(text)
+    return message.as_bytes()
+
+
+def stranger() -> bytes:
+    """Mail that has nothing to do with the program."""
+    message = EmailMessage()
+    message["From"] = "newsletter@shop.example"
+    message["To"] = MAILBOX
+    message["Subject"] = "Our autumn sale"
+    message["Message-ID"] = make_msgid(domain="shop.example")
+    message.set_content("Twenty percent off everything.")
+    return message.as_bytes()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    """A fresh database."""
+    with SqliteStore.open(tmp_path / "reminders.sqlite3") as opened:
+        yield opened
+
+
+class Verdicts:
+    """Collects the verdicts the loop hands on, and wakes a waiting test when they arrive."""
+
+    def __init__(self) -> None:
+        self.seen: list[Verdict] = []
+        self._arrived = asyncio.Condition()
+
+    def __call__(self, verdict: Verdict) -> None:
+        self.seen.append(verdict)
+        asyncio.get_running_loop().create_task(self._notify())
+
+    async def _notify(self) -> None:
+        async with self._arrived:
+            self._arrived.notify_all()
+
+    async def wait_for(self, count: int, *, timeout_s: float = 15.0) -> None:
+        async with asyncio.timeout(timeout_s), self._arrived:
+            await self._arrived.wait_for(lambda: len(self.seen) >= count)
+
+
+def intake_for(
+    store: SqliteStore, config: ImapConfig, *, responses: Verdicts | None = None
+) -> Intake:
+    program: Program = parse_program(PROGRAM, file="test.yaml")
+    return Intake(
+        lambda: program,
+        store=store,
+        connect=lambda: ImapMailbox(config),
+        clock=FixedClock(),
+        folder=config.folder,
+        secret_key=KEY,
+        mailbox_address=MAILBOX,
+        our_addresses=frozenset({MAILBOX}),
+        limits=Limits(),
+        respond=responses,
+    )
+
+
+async def test_a_reply_is_recorded_then_marked_and_its_meeting_logged(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """A meeting reply becomes one meeting, advances the watermark and is flagged on the server."""
+    clean_dovecot.deliver(reply("Yes, we met yesterday for 45 minutes."))
+    intake = intake_for(store, imap_config)
+    mailbox = ImapMailbox(imap_config)
+    try:
+        state = await intake.start_session(mailbox)
+        assert await intake.poll_once(mailbox, state) == 1
+    finally:
+        await mailbox.close()
+    [meeting] = store.meetings()
+    assert (meeting.pair_id, meeting.met_on, meeting.duration_minutes) == (
+        "ana-ben",
+        date(2026, 11, 24),
+        45,
+    )
+    [uid] = clean_dovecot.uids()
+    assert store.watermark(folder="INBOX", uidvalidity=state.uidvalidity) == uid
+    assert PROCESSED_KEYWORD in clean_dovecot.flags(uid)
+    assert store.unmarked_uids(folder="INBOX", uidvalidity=state.uidvalidity) == []
+
+
+async def test_the_same_message_twice_is_one_meeting_and_mail_not_ours_is_left_alone(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """A message delivered twice logs one meeting; a stranger's mail is recorded, not flagged."""
+    raw = reply("We met on Monday, about an hour.")
+    for message in (raw, raw, stranger()):
+        clean_dovecot.deliver(message)
+    intake = intake_for(store, imap_config)
+    mailbox = ImapMailbox(imap_config)
+    try:
+        state = await intake.start_session(mailbox)
+        assert await intake.poll_once(mailbox, state) == 3
+    finally:
+        await mailbox.close()
+    assert len(store.meetings()) == 1
+    first, second, foreign = clean_dovecot.uids()
+    assert PROCESSED_KEYWORD in clean_dovecot.flags(first)
+    assert PROCESSED_KEYWORD in clean_dovecot.flags(second)
+    assert PROCESSED_KEYWORD not in clean_dovecot.flags(foreign)
+    [unmatched] = store.review_queue()
+    assert unmatched.outcome == "unmatched"
+
+
+async def test_a_uidvalidity_change_rescans_without_logging_anything_twice(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """After UIDVALIDITY changes, every message is read again and recognised as known."""
+    clean_dovecot.deliver(reply("Yes, we met yesterday for 45 minutes."))
+    intake = intake_for(store, imap_config)
+    mailbox = ImapMailbox(imap_config)
+    try:
+        state = await intake.start_session(mailbox)
+        await intake.poll_once(mailbox, state)
+    finally:
+        await mailbox.close()
+    clean_dovecot.change_uidvalidity()
+    mailbox = ImapMailbox(imap_config)
+    try:
+        new_state = await intake.start_session(mailbox)
+        assert new_state.uidvalidity != state.uidvalidity
+        assert await intake.poll_once(mailbox, new_state) == 1
+    finally:
+        await mailbox.close()
+    assert len(store.meetings()) == 1
+
+
+async def test_recorded_but_unmarked_mail_is_marked_on_the_next_connection(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """A crash between the commit and the mark is repaired when the loop connects again."""
+    clean_dovecot.deliver(reply("Not yet."))
+    intake = intake_for(store, imap_config)
+    mailbox = ImapMailbox(imap_config)
+    try:
+        state = await mailbox.open()
+        [fetched] = await mailbox.fetch(await mailbox.new_uids(after=0))
+        assert fetched.raw is not None
+        verdict = Verdict(outcome=Outcome.NOT_MET, pair_id="ana-ben", message_id="<crash@x>")
+        store.record_inbound(
+            folder="INBOX",
+            uidvalidity=state.uidvalidity,
+            uid=fetched.uid,
+            raw=fetched.raw,
+            verdict=verdict,
+            now=NOW,
+            keep_text=False,
+        )
+    finally:
+        await mailbox.close()
+    assert PROCESSED_KEYWORD not in clean_dovecot.flags(fetched.uid)
+
+    mailbox = ImapMailbox(imap_config)
+    try:
+        await intake.start_session(mailbox)
+    finally:
+        await mailbox.close()
+    assert PROCESSED_KEYWORD in clean_dovecot.flags(fetched.uid)
+    assert store.unmarked_uids(folder="INBOX", uidvalidity=state.uidvalidity) == []
+
+
+async def test_processed_mail_moves_to_the_processed_folder_when_one_is_set(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """With a processed folder, our replies leave the INBOX and mail not ours stays in it."""
+    config = replace(imap_config, processed_folder="Processed")
+    clean_dovecot.deliver(reply("Not yet, next week."))
+    clean_dovecot.deliver(stranger())
+    intake = intake_for(store, config)
+    mailbox = ImapMailbox(config)
+    try:
+        state = await intake.start_session(mailbox)
+        await intake.poll_once(mailbox, state)
+    finally:
+        await mailbox.close()
+    assert clean_dovecot.folder_count("Processed") == 1
+    assert len(clean_dovecot.uids()) == 1
+
+
+async def test_the_running_loop_survives_the_server_dropping_it(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """When the server kicks the connection, the loop reconnects and still reads new replies."""
+    responses = Verdicts()
+    intake = intake_for(store, imap_config, responses=responses)
+    stop = asyncio.Event()
+    running = asyncio.create_task(intake.run(stop))
+    clean_dovecot.deliver(reply("Yes, we met yesterday."))
+    await responses.wait_for(1)
+    clean_dovecot.kick()
+    clean_dovecot.deliver(reply("Not yet.", sender="ana@northwind.example"))
+    await responses.wait_for(2)
+    stop.set()
+    async with asyncio.timeout(10):
+        await running
+    assert [v.outcome for v in responses.seen] == [Outcome.MEETING, Outcome.NOT_MET]
