@@ -1,25 +1,33 @@
-"""`reminder-service demo`: the real daemon on the example program, with a mail server of its own.
+"""`reminder-service demo`: the real daemon on the example program, with mail servers of its own.
 
 A local SMTP server (aiosmtpd) on 127.0.0.1 receives what the daemon sends, keeps every
 message in a Maildir under `data/demo/` (open it with any mail client that reads Maildir, or
-`mutt -f data/demo/maildir`) and prints each one as it arrives. No account, no external
-server. The demo database is started afresh each time so there is always something to see.
+`mutt -f data/demo/maildir`) and prints each one as it arrives. With the `demo` extra
+installed, a local IMAP server (pymap, in memory) is the reply mailbox, and simulated pairs
+answer the first check-ins the way real people write (demo_replies.py), so the whole loop
+shows: check-ins out, replies in, meetings logged. No account, no external server. The demo
+database is started afresh each time so there is always something to see.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import mailbox
 import secrets
 import socket
+import subprocess
 import sys
 import threading
+import time
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TextIO
 
+import aioimaplib
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from pydantic import SecretStr
@@ -27,39 +35,138 @@ from pydantic import SecretStr
 from reminder_service import bootstrap
 from reminder_service.cli import serve_until_signalled
 from reminder_service.core.wording import REPLY_MARKER
-from reminder_service.settings import Settings, SmtpSettings, load_settings
+from reminder_service.demo_replies import SCRIPT, Reply
+from reminder_service.errors import ConfigError
+from reminder_service.settings import ImapSettings, Settings, SmtpSettings, load_settings
 
 DEMO_DIR = Path("data/demo")
 DEMO_FROM = "Mentoring Program (demo) <mentoring@demo.example>"
+DEMO_USER = "mentoring@demo.example"
+PROCESSED_FOLDER = "Processed"
 PREVIEW_LINES = 4
+REPLY_DELAY_S = 1.5
+PYMAP_START_S = 15.0
+PYMAP = "import sys; from pymap.main import main; sys.exit(main())"
+
+
+class ReplyMailbox:
+    """A pymap IMAP server in memory on 127.0.0.1, holding one demo user's mailbox."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.password = secrets.token_urlsafe(12)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start pymap and return once it accepts connections."""
+        self._process = subprocess.Popen(  # noqa: S603 - fixed arguments, our own interpreter
+            [
+                sys.executable,
+                "-c",
+                PYMAP,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-tls",
+                "dict",
+                "--demo-user",
+                DEMO_USER,
+                "--demo-password",
+                self.password,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={"FQDN": "localhost", "PATH": ""},
+        )
+        deadline = time.monotonic() + PYMAP_START_S
+        while time.monotonic() < deadline and self._process.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
+                time.sleep(0.05)
+            else:
+                return
+        self.stop()
+        raise ConfigError("the demo's IMAP server (pymap) did not start")
+
+    def stop(self) -> None:
+        """Stop pymap."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=5)
+
+    async def append(self, raw: bytes) -> None:
+        """Put a message into the demo user's INBOX, as a mail server delivering it would."""
+        client = aioimaplib.IMAP4(host="127.0.0.1", port=self.port, timeout=10)
+        await client.wait_hello_from_server()
+        await client.login(DEMO_USER, self.password)
+        await client.append(raw, mailbox="INBOX")
+        await client.logout()
 
 
 class DemoInbox:
-    """An aiosmtpd handler that keeps messages in a Maildir and prints a short view of each."""
+    """An aiosmtpd handler: keeps each message, prints it, and lets the script answer it."""
 
-    def __init__(self, maildir: mailbox.Maildir, *, out: TextIO) -> None:
+    def __init__(
+        self, maildir: mailbox.Maildir, *, out: TextIO, replies: ReplyMailbox | None
+    ) -> None:
         self._maildir = maildir
         self._out = out
+        self._replies = replies
+        self._script = list(SCRIPT)
         self._lock = threading.Lock()
+        self._answering: set[asyncio.Task[None]] = set()
         self.received = 0
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
-        """Store the message and print who it is for, its subject and its first lines."""
+        """Store the message, print a short view, and schedule the script's answer if any."""
         raw = envelope.original_content or b""
+        message = message_from_bytes(raw, policy=policy.default)
+        assert isinstance(message, EmailMessage)
         with self._lock:
             key = self._maildir.add(raw)
             self.received += 1
-            self._out.write(_describe(raw, number=self.received, where=key) + "\n")
-            self._out.flush()
+            self._say(_describe(message, number=self.received, where=key))
+            answer = self._script.pop(0) if self._script and _is_checkin(message) else None
+        if answer is not None and self._replies is not None:
+            task = asyncio.get_running_loop().create_task(self._answer(answer, message))
+            self._answering.add(task)
+            task.add_done_callback(self._answering.discard)
         return "250 Message accepted for delivery"
 
+    async def _answer(self, answer: Reply, checkin: EmailMessage) -> None:
+        assert self._replies is not None
+        await asyncio.sleep(REPLY_DELAY_S)
+        raw = answer(checkin, datetime.now(UTC))
+        reply = message_from_bytes(raw, policy=policy.default)
+        await self._replies.append(raw)
+        with self._lock:
+            self._say(
+                f"<-- reply from {reply['From']}: {reply['Subject']}\n    {_first_line(reply)}"
+            )
 
-def _describe(raw: bytes, *, number: int, where: str) -> str:
-    message = message_from_bytes(raw, policy=policy.default)
+    def _say(self, text: str) -> None:
+        self._out.write(text + "\n")
+        self._out.flush()
+
+
+def _is_checkin(message: EmailMessage) -> bool:
+    return str(message["X-Reminder-Kind"]) == "checkin"
+
+
+def _text(message: object) -> str:
     assert isinstance(message, EmailMessage)
     body = message.get_body(preferencelist=("plain",))
-    text = body.get_content() if isinstance(body, EmailMessage) else ""
-    lines = (line for line in str(text).splitlines() if line.strip())
+    return str(body.get_content()) if isinstance(body, EmailMessage) else ""
+
+
+def _first_line(message: object) -> str:
+    return next((line for line in _text(message).splitlines() if line.strip()), "")
+
+
+def _describe(message: EmailMessage, *, number: int, where: str) -> str:
+    lines = (line for line in _text(message).splitlines() if line.strip())
     first = [line for line in lines if REPLY_MARKER not in line][:PREVIEW_LINES]
     return "\n".join(
         [
@@ -79,8 +186,21 @@ def _free_port() -> int:
         return port
 
 
-def demo_settings(settings: Settings, *, data_dir: Path, smtp_port: int) -> Settings:
-    """The deployment's settings with the mail server, database and keys made local."""
+def demo_settings(
+    settings: Settings, *, data_dir: Path, smtp_port: int, replies: ReplyMailbox | None
+) -> Settings:
+    """The deployment's settings with the mail servers, database and keys made local."""
+    imap = ImapSettings()
+    if replies is not None:
+        imap = ImapSettings(
+            host="127.0.0.1",
+            port=replies.port,
+            security="none",
+            username=DEMO_USER,
+            password=SecretStr(replies.password),
+            processed_folder=PROCESSED_FOLDER,
+            poll_s=5.0,
+        )
     return settings.model_copy(
         update={
             "database": data_dir / "reminders.sqlite3",
@@ -88,6 +208,7 @@ def demo_settings(settings: Settings, *, data_dir: Path, smtp_port: int) -> Sett
             "sender": DEMO_FROM,
             "reply_to": None,
             "smtp": SmtpSettings(host="127.0.0.1", port=smtp_port, security="none"),
+            "imap": imap,
         }
     )
 
@@ -97,26 +218,53 @@ def _fresh_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+def _quiet_logs() -> None:
+    """Show the demo's own lines and the reply log; keep the rest for warnings."""
+    logging.getLogger("reminder_service").setLevel(logging.WARNING)
+    logging.getLogger("reminder_service.intake").setLevel(logging.INFO)
+
+
 def run_demo(*, data_dir: Path = DEMO_DIR, out: TextIO = sys.stdout) -> int:
     """Run the demo until Ctrl-C; returns the exit status."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    logging.getLogger("reminder_service").setLevel(logging.WARNING)
+    _quiet_logs()
+    replies = ReplyMailbox() if importlib.util.find_spec("pymap") else None
     port = _free_port()
-    settings = demo_settings(load_settings(), data_dir=data_dir, smtp_port=port)
+    settings = demo_settings(load_settings(), data_dir=data_dir, smtp_port=port, replies=replies)
     _fresh_database(settings.database)
-    inbox = DemoInbox(mailbox.Maildir(data_dir / "maildir", create=True), out=out)
+    inbox = DemoInbox(mailbox.Maildir(data_dir / "maildir", create=True), out=out, replies=replies)
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    out.write(
-        f"Demo: a local mail server is listening on 127.0.0.1:{port}; the service is running\n"
-        f"on {settings.config}. Check-ins that are due appear below. Press Ctrl-C to stop.\n\n"
-    )
-    out.flush()
-    service = bootstrap.build_service(settings)
     try:
-        asyncio.run(serve_until_signalled(service.daemon.run))
+        if replies is not None:
+            replies.start()
+        out.write(_banner(settings, port=port, replies=replies))
+        out.flush()
+        service = bootstrap.build_service(settings)
+        try:
+            asyncio.run(serve_until_signalled(service.daemon.run))
+        finally:
+            service.store.close()
     finally:
-        service.store.close()
         controller.stop()
+        if replies is not None:
+            replies.stop()
     out.write(f"\nDemo stopped: {inbox.received} email(s) kept in {data_dir / 'maildir'}.\n")
     return 0
+
+
+def _banner(settings: Settings, *, port: int, replies: ReplyMailbox | None) -> str:
+    lines = [
+        f"Demo: a local mail server on 127.0.0.1:{port} receives what the service sends",
+        f"for the program in {settings.config}. Press Ctrl-C to stop.",
+    ]
+    if replies is not None:
+        lines.append(
+            f"Replies go to a local IMAP mailbox on 127.0.0.1:{replies.port}; the first "
+            "check-ins are answered by simulated pairs."
+        )
+    else:
+        lines.append(
+            "Install the demo extra (pip install -e '.[demo]') to see replies come in too."
+        )
+    return "\n".join(lines) + "\n\n"
