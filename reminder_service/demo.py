@@ -78,6 +78,7 @@ class ReplyMailbox:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={"FQDN": "localhost", "PATH": ""},
+            start_new_session=True,  # Ctrl-C is for the daemon; pymap is stopped after it
         )
         deadline = time.monotonic() + PYMAP_START_S
         while time.monotonic() < deadline and self._process.poll() is None:

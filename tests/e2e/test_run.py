@@ -99,7 +99,7 @@ def test_run_with_a_broken_program_lists_the_problems_and_exits_1(tmp_path: Path
 def test_demo_prints_the_emails_it_receives_and_keeps_them(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
-    """The demo needs no account: it receives the due check-ins, prints and keeps them."""
+    """With no account needed, check-ins go out, replies come in and a meeting is logged."""
     env = {
         "REMINDER_CONFIG": str(REPO / "config" / "program.yaml"),
         "REMINDER_TEMPLATES_DIR": str(REPO / "templates"),
@@ -107,7 +107,11 @@ def test_demo_prints_the_emails_it_receives_and_keeps_them(
     with ServiceProcess("demo", env=env, cwd=tmp_path) as demo:
         demo.wait_for_line("--- email 1 ")
         demo.wait_for_line("Subject: Check-in:")
+        demo.wait_for_line("<-- reply from")
+        demo.wait_for_line("meeting on")
+        demo.wait_for_line("ignored (auto reply)")
         assert demo.stop(signum) == 0
+    assert "WARNING" not in demo.output
     kept = mailbox.Maildir(tmp_path / "data" / "demo" / "maildir", create=False)
     assert len(kept) >= 1
     assert "Demo stopped" in demo.output
