@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -14,6 +14,7 @@ import pytest
 
 from reminder_service.compose import Composer, Identity
 from reminder_service.core.model import Program
+from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
 from reminder_service.daemon import Daemon
 from reminder_service.program import parse_program
@@ -270,3 +271,26 @@ async def test_stop_during_a_stalled_send_abandons_it_as_unknown(harness: Harnes
     async with asyncio.timeout(5):
         await running
     assert harness.states() == [OutboxState.UNKNOWN]
+
+
+async def test_an_unclear_reply_gets_one_question_back_a_day(harness: Harness) -> None:
+    """An unclear reply is answered once, to its sender alone; a second one that day is not."""
+    daemon = harness.daemon(program_with("ana-ben"))
+    unclear = Verdict(
+        outcome=Outcome.UNCLEAR,
+        pair_id="ana-ben",
+        sender_role="mentee",
+        reason=Reason.NOT_UNDERSTOOD,
+        sender="ben.ana-ben@example.org",
+        message_id="<their-reply@example.org>",
+    )
+    daemon.respond_to(unclear)
+    daemon.respond_to(replace(unclear, message_id="<another@example.org>"))
+    daemon.respond_to(replace(unclear, outcome=Outcome.NOT_MET, reason=None))
+    assert await daemon.send_one()
+    assert not await daemon.send_one()
+    [received] = harness.server.messages
+    assert received.rcpt_tos == ("ben.ana-ben@example.org",)
+    message = message_from_bytes(received.data, policy=policy.default)
+    assert message["X-Reminder-Kind"] == "question"
+    assert message["In-Reply-To"] == "<their-reply@example.org>"

@@ -1,0 +1,162 @@
+"""The reply-side commands: explain-reply, meetings and review, as a coordinator runs them."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from reminder_service.cli import main
+from reminder_service.core.replies.verdict import Outcome, Reason, ReportedMeeting, Verdict
+from reminder_service.store import InboundItem, SqliteStore
+
+CORPUS = Path(__file__).parents[1] / "corpus" / "replies"
+CONTEXT = json.loads((CORPUS / "context.json").read_text())
+MEETING_REPLY = CORPUS / "001-gmail-met-yesterday-45min.eml"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The corpus program and key as a deployment, with an empty database folder."""
+    for name in list(os.environ):
+        if name.upper().startswith("REMINDER_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("REMINDER_CONFIG", str(CORPUS / "program.yaml"))
+    monkeypatch.setenv("REMINDER_DATABASE", str(tmp_path / "reminders.sqlite3"))
+    monkeypatch.setenv("REMINDER_SECRET_KEY", CONTEXT["key"])
+    monkeypatch.setenv("REMINDER_FROM", f"Northwind Mentoring <{CONTEXT['mailbox']}>")
+    return tmp_path
+
+
+def test_explain_reply_prints_the_documented_json(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """explain-reply prints exactly the contract's keys and the verdict, creating nothing."""
+    assert main(["explain-reply", str(MEETING_REPLY), "--now", CONTEXT["now"]]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert set(verdict) == {
+        "outcome",
+        "pair",
+        "sender_role",
+        "meeting",
+        "pause_until",
+        "reason",
+        "text",
+    }
+    expected = json.loads(MEETING_REPLY.with_suffix(".expected.json").read_text())
+    for key in ("outcome", "pair", "sender_role", "meeting", "reason"):
+        assert verdict[key] == expected[key], key
+    assert "met yesterday for 45 minutes" in verdict["text"]
+    assert not (deployment / "reminders.sqlite3").exists()
+
+
+def test_explain_reply_reads_standard_input(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With '-' the message comes from standard input; garbage is a verdict, not a crash."""
+    stdin = io.TextIOWrapper(io.BytesIO(b"\x00\xff not an email at all"))
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["explain-reply", "-"]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["outcome"] in {"rejected", "unmatched"}
+    assert verdict["reason"] is not None
+
+
+def test_explain_reply_needs_the_secret_key(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the key, tokens cannot be checked: the command says what to set."""
+    monkeypatch.delenv("REMINDER_SECRET_KEY")
+    assert main(["explain-reply", str(MEETING_REPLY)]) == 1
+    assert "REMINDER_SECRET_KEY is not set" in capsys.readouterr().err
+
+
+def _record(database: Path, *verdicts: Verdict) -> None:
+    with SqliteStore.open(database) as store:
+        store.record_inbound_batch(
+            [
+                InboundItem(
+                    folder="INBOX",
+                    uidvalidity=1,
+                    uid=uid,
+                    raw=f"message {uid}".encode(),
+                    verdict=verdict,
+                    keep_text=False,
+                )
+                for uid, verdict in enumerate(verdicts, start=1)
+            ],
+            now=NOW,
+        )
+
+
+MET = Verdict(
+    outcome=Outcome.MEETING,
+    pair_id="grace-sam",
+    sender_role="mentor",
+    meeting=ReportedMeeting(date=date(2026, 11, 23), date_stated=True, duration_minutes=45),
+    sender="grace@northwind.example",
+    message_id="<met@northwind.example>",
+)
+UNCLEAR = Verdict(
+    outcome=Outcome.UNCLEAR,
+    pair_id="grace-sam",
+    sender_role="mentee",
+    reason=Reason.NOT_UNDERSTOOD,
+    text="Let me check with my manager first.",
+    sender="sam@northwind.example",
+    message_id="<unclear@northwind.example>",
+)
+STRANGER = Verdict(
+    outcome=Outcome.REJECTED,
+    pair_id="grace-sam",
+    reason=Reason.SENDER_NOT_IN_PAIR,
+    text="I am Grace's assistant.",
+    sender="assistant@northwind.example",
+    message_id="<stranger@northwind.example>",
+)
+
+
+def test_meetings_as_table_csv_and_json(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The meeting log prints as a table, as CSV with a header, and as JSON."""
+    _record(deployment / "reminders.sqlite3", MET)
+    assert main(["meetings"]) == 0
+    table = capsys.readouterr().out
+    assert "2026-11-23" in table
+    assert "45 min" in table
+    assert main(["meetings", "--format", "csv", "--pair", "grace-sam"]) == 0
+    header, row = capsys.readouterr().out.strip().splitlines()
+    assert header.startswith("pair,date,date_stated,duration_minutes")
+    assert row.startswith("grace-sam,2026-11-23,True,45")
+    assert main(["meetings", "--format", "json", "--since", "2026-11-24"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_meetings_without_a_database_says_so(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before the service has run, the log is empty and no database is created."""
+    assert main(["meetings"]) == 0
+    assert capsys.readouterr().out.strip() == "No meetings logged yet."
+    assert not (deployment / "reminders.sqlite3").exists()
+
+
+def test_review_lists_unclear_and_rejected_replies_with_reasons(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review shows what needs a person, with the reason in words and the text; not meetings."""
+    _record(deployment / "reminders.sqlite3", MET, UNCLEAR, STRANGER)
+    assert main(["review"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2 message(s) to review:")
+    assert "the reply could not be understood" in out
+    assert "> Let me check with my manager first." in out
+    assert "the sender is not the mentor or mentee of that pair" in out
+    assert "grace@northwind.example" not in out
