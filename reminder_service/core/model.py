@@ -8,7 +8,7 @@ Dates are calendar dates in the pair's own time zone; instants are aware datetim
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -102,11 +102,43 @@ class Pair:
 
 
 @dataclass(frozen=True, slots=True)
+class LadderStep:
+    """One rung of the escalation ladder for pairs that have not met.
+
+    `after_periods` counts the cadence periods a pair is overdue (1: one whole period has
+    passed since the check-in that went unanswered). `send` is `reminder` (a firmer
+    check-in) or `pause_or_end` (asking whether to pause or end).
+    """
+
+    after_periods: int
+    send: Literal["reminder", "pause_or_end"]
+    cc_coordinator: bool = False
+
+
+DEFAULT_LADDER = (
+    LadderStep(after_periods=1, send="reminder"),
+    LadderStep(after_periods=2, send="reminder", cc_coordinator=True),
+    LadderStep(after_periods=3, send="pause_or_end"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSchedule:
+    """When the coordinator's digest goes out: a weekday (0 = Monday) at a local time."""
+
+    weekday: int = 0
+    at: time = time(8, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class Program:
     """The whole mentoring program: who runs it and its pairs, validated and immutable.
 
     `date_order` says how replies write numeric dates ("3/4": 3 April in DMY, 4 March in
     MDY); a pair can override it. `keep_notes` keeps the text of meeting replies.
+    `follow_up_after` is how long after a "not yet" the gentle follow-up goes out;
+    `escalation` the ladder for overdue pairs; `default_meeting_minutes` what a meeting
+    without a reported duration counts for in totals; `digest` None turns the digest off.
     """
 
     name: str
@@ -115,6 +147,12 @@ class Program:
     pairs: tuple[Pair, ...]
     date_order: DateOrder = "DMY"
     keep_notes: bool = False
+    follow_up_after: timedelta = timedelta(days=7)
+    escalation: tuple[LadderStep, ...] = DEFAULT_LADDER
+    thank_you_cc_mentee: bool = True
+    default_meeting_minutes: int = 60
+    digest: DigestSchedule | None = DigestSchedule()
+    anniversaries: bool = True
 
     def pair(self, pair_id: str) -> Pair | None:
         """The pair with this id, or None."""
@@ -126,15 +164,29 @@ class Program:
 
 
 @dataclass(frozen=True, slots=True)
+class ReplyStatus:
+    """A pause or an end that a member of the pair asked for by reply, and when."""
+
+    status: Literal[Status.PAUSED, Status.ENDED]
+    until: date | None
+    set_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PairHistory:
     """What the store knows about a pair that matters for scheduling.
 
     `last_meeting` is the date the latest meeting happened (not when it was logged);
-    `last_checkin` is the period (local date) of the latest check-in queued for the pair.
+    `last_checkin` is the period (local date) of the latest check-in queued for the pair
+    (any level of the ladder); `last_skip` the date of the latest "skip this round" reply,
+    which restarts the count like a meeting does; `reply_status` a pause or end asked for by
+    reply (the YAML's own non-active status wins over it).
     """
 
     last_meeting: date | None = None
     last_checkin: date | None = None
+    last_skip: date | None = None
+    reply_status: ReplyStatus | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +196,8 @@ class Checkin:
     `period` is the local date of the cadence occurrence; it names the check-in for the
     outbox's idempotency key, so one period never produces two emails. `since` is the date
     the pair is counted from (its last meeting, or its start when `since_meeting` is False).
+    `level` counts the periods since the anchor before this one (0: the regular check-in;
+    1 and up: the pair is that many periods overdue, which picks the escalation step).
     """
 
     pair_id: str
@@ -152,6 +206,7 @@ class Checkin:
     since: date
     since_meeting: bool
     reason: str
+    level: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +221,81 @@ class Outgoing:
     sender: str
     recipients: tuple[str, ...]
     message: bytes
+
+
+class Kind(StrEnum):
+    """Every kind of email the service sends; templates are named after these values."""
+
+    CHECKIN = "checkin"
+    REMINDER = "reminder"
+    PAUSE_OR_END = "pause_or_end"
+    QUESTION = "question"
+    THANKS = "thanks"
+    CONFIRMATION = "confirmation"
+    FOLLOW_UP = "follow_up"
+    WELCOME_BACK = "welcome_back"
+    FAREWELL = "farewell"
+    ANNIVERSARY = "anniversary"
+    DIGEST = "digest"
+    DISPUTE_NOTICE = "dispute_notice"
+    ENDED_NOTICE = "ended_notice"
+
+
+PERIOD_KINDS = frozenset({Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END})
+"""The kinds that answer a cadence period; their outbox key is `checkin:PAIR:PERIOD`."""
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    """A logged meeting as the store keeps it; `removed_at` is set when it was disputed."""
+
+    id: int
+    pair_id: str
+    met_on: date
+    duration_minutes: int | None
+    reported_by: str
+    logged_at: datetime
+    removed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PairActivity:
+    """What happened recently in a pair, for the emails that answer events.
+
+    `recent_meetings` are the meetings logged in the last two weeks, removed ones included;
+    `last_not_met` is when the latest "not yet" reply was recorded.
+    """
+
+    recent_meetings: tuple[MeetingRecord, ...] = ()
+    last_not_met: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An email (other than a period's check-in) the core decided on: kind, key, when, why.
+
+    `key` is the outbox idempotency key, so the same decision made again queues nothing new.
+    `pair_id` is None for program-wide mail (the digest); `meeting_id` names the meeting a
+    thank-you, confirmation or dispute notice is about.
+    """
+
+    kind: Kind
+    pair_id: str | None
+    key: str
+    due_at: datetime
+    reason: str
+    meeting_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """A relationship's running totals for thank-you, anniversary and farewell emails.
+
+    `minutes` counts meetings without a reported duration at the program's default length;
+    `approximate` says so, and the email then says "about".
+    """
+
+    together: str
+    meetings: int
+    minutes: int
+    approximate: bool
