@@ -299,3 +299,65 @@ class Totals:
     meetings: int
     minutes: int
     approximate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OverduePair:
+    """A pair that has not met by its first check-in date since its anchor.
+
+    `periods` is the escalation level (whole cadence periods overdue), `since` the date it is
+    counted from (last meeting, start, end of a pause or a skipped round), and `days` how many
+    days have passed since the first check-in date after it.
+    """
+
+    pair_id: str
+    periods: int
+    since: date
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownSend:
+    """An email whose delivery is unknown: the coordinator should check with the recipients."""
+
+    key: str
+    recipients: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A received message that needs a person: rejected, unmatched or unclear."""
+
+    inbound_id: int
+    outcome: str
+    reason: str | None
+    sender: str | None
+    pair_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusDifference:
+    """A pair whose status set by reply differs from the YAML, for the coordinator to copy."""
+
+    pair_id: str
+    in_yaml: str
+    by_reply: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigestFacts:
+    """Everything the coordinator's digest may say; the digest is sent only when any is set.
+
+    `period_start` is the previous digest (or a week before `now` for the first one).
+    """
+
+    period_start: datetime
+    meetings: tuple[MeetingRecord, ...] = ()
+    disputed: tuple[MeetingRecord, ...] = ()
+    overdue: tuple[OverduePair, ...] = ()
+    failing_addresses: tuple[tuple[str, datetime], ...] = ()
+    unknown_sends: tuple[UnknownSend, ...] = ()
+    review: tuple[ReviewItem, ...] = ()
+    reload_errors: tuple[str, ...] = ()
+    status_differences: tuple[StatusDifference, ...] = ()
