@@ -98,6 +98,7 @@ def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> 
         reason=Reason.NOT_UNDERSTOOD if meaning.outcome is Outcome.UNCLEAR else None,
         pair_id=pair_id,
         meaning=meaning,
+        answers=ref,
     )
 
 
@@ -131,6 +132,7 @@ class _Heard:
         pair_id: str | None = None,
         failing: tuple[str, ...] = (),
         meaning: Meaning | None = None,
+        answers: SentRef | None = None,
     ) -> Verdict:
         """A verdict about this message, always naming its sender, Message-ID and text."""
         return Verdict(
@@ -144,6 +146,7 @@ class _Heard:
             sender=self.mail.from_addr,
             message_id=self.mail.message_id,
             failing_addresses=failing,
+            answers_key=(answers.key or None) if answers is not None else None,
         )
 
 

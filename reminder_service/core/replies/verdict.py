@@ -3,7 +3,8 @@
 Every message gets a Verdict, whatever it is: a meeting report, a machine's auto-reply, a
 bounce, a stranger's mail or something unreadable. The parser never raises on bad mail; it
 says why in `reason`. `explain-reply` prints this as JSON (`verdict_json`), which is a
-public contract.
+public contract. `Verdict.answers_key` is the outbox key of our email the reply answers, when
+its References name one (a reply to a confirmation disputes that very meeting).
 """
 
 from __future__ import annotations
@@ -50,10 +51,15 @@ class Reason(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SentRef:
-    """What one of our own Message-IDs was: the email we sent to a pair, and its kind."""
+    """What one of our own Message-IDs was: the email we sent to a pair, its kind and key.
+
+    `key` is the outbox idempotency key (e.g. `confirmation:42` names meeting 42), so a
+    reply can say which of our emails it answers.
+    """
 
     pair_id: str
     kind: str
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,7 @@ class Verdict:
     sender: str | None = None
     message_id: str | None = None
     failing_addresses: tuple[str, ...] = ()
+    answers_key: str | None = None
 
 
 def verdict_json(verdict: Verdict) -> dict[str, object]:

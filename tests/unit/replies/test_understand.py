@@ -34,7 +34,7 @@ CHECKIN_ID = "<checkin-1@northwind.example>"
 CONFIRMATION_ID = "<confirm-1@northwind.example>"
 SENT = {
     CHECKIN_ID: SentRef(pair_id="ada-bo", kind="checkin"),
-    CONFIRMATION_ID: SentRef(pair_id="ada-bo", kind="confirmation"),
+    CONFIRMATION_ID: SentRef(pair_id="ada-bo", kind="confirmation", key="confirmation:42"),
 }
 PAIR = replace(
     make_pair("ada-bo", zone="Europe/Berlin"),
@@ -150,7 +150,9 @@ def test_empty_reply_is_unclear_without_text() -> None:
 def test_no_to_a_confirmation_is_a_dispute() -> None:
     """'No' answering one of our confirmations disputes it."""
     raw = _reply("No", in_reply_to=CONFIRMATION_ID)
-    assert _verdict(raw).outcome is Outcome.DISPUTE
+    verdict = _verdict(raw)
+    assert verdict.outcome is Outcome.DISPUTE
+    assert verdict.answers_key == "confirmation:42"
 
 
 def test_stranger_is_rejected_with_the_pair_named() -> None:
