@@ -1,11 +1,11 @@
 """Word tables for reading replies written in English, German, French or Spanish.
 
-Every entry is written the way `meaning` folds reply text: lower case, accents removed
+Every entry is written the way `head` folds reply text: lower case, accents removed
 ("marz", "miercoles"), typographic apostrophes made plain, "n't" spelled " not" ("have not",
 "did not"), and a hyphen between two letters turned into a space ("avant hier", "forty five",
-"check ins"). The phrase tables are
-regular-expression sources; `meaning` joins each table and compiles it once, with word
-boundaries around it, and runs it on one clause at a time.
+"check ins"). The phrase tables are regular-expression sources; the reading modules (`head`,
+`dates`, `pause_end`, `durations`) join each table and compile it once, with word
+boundaries around it; `head` runs the clause tables on one clause at a time.
 """
 
 from __future__ import annotations

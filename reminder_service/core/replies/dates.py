@@ -1,0 +1,280 @@
+"""Date expressions in a reply ("yesterday", "last Tuesday", "3/4", "15. März") and the
+days they mean.
+
+A reported meeting lies in the past: never after the reply's own date, never more than a
+year before it. The end of a pause lies in the future. Numeric dates are read in the pair's
+date order (day first or month first).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from reminder_service.core.model import DateOrder
+from reminder_service.core.replies import lexicon as lx
+from reminder_service.core.replies.head import Head, in_plan
+from reminder_service.core.replies.readers import (
+    COUNTS,
+    DIGIT,
+    Reader,
+    alternation,
+    count_of,
+    digits,
+    read,
+    whole_words,
+)
+
+_MAX_AGE = timedelta(days=366)
+
+
+@dataclass(frozen=True, slots=True)
+class _Day:
+    """A calendar day as written; the year, or the year and month, may be left out."""
+
+    day: int
+    month: int | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Weekday:
+    """A weekday: "last" (a week back when said on that day), "next", or "of last week"."""
+
+    index: int
+    before: bool = False
+    ahead: bool = False
+    previous_week: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _DaysBefore:
+    """So many days before the reply's date: "yesterday", "vor 3 Tagen"."""
+
+    days: int
+
+
+When = _Day | Weekday | _DaysBefore
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A date expression in the head: where, how specific (`rank`), and what it says."""
+
+    start: int
+    end: int
+    rank: int
+    when: When
+
+
+def _year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+MONTH_NAMES = alternation(lx.MONTHS)
+_WEEKDAY_NAMES = alternation(lx.WEEKDAYS)
+_NOT_A_UNIT = rf"(?! ?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
+_ORDINAL = r"(?:st|nd|rd|th|er|eme|e|o)"
+_YEAR = r"(?P<y>\d{4}|\d{2})(?!\d)"
+_ISO = re.compile(digits("y", most=4) + r"-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
+_DASHED = re.compile(digits("a", not_after=r"\d-") + r"-(?P<b>\d{1,2})-(?P<y>\d{4})(?!\d)")
+_SLASHED = re.compile(
+    digits("a", not_after=r"\d/.") + rf"/(?P<b>\d{{1,2}})(?:/{_YEAR})?(?![\d/]){_NOT_A_UNIT}"
+)
+_DOTTED = re.compile(digits("d", not_after=r"\d.:") + rf"\. ?(?P<m>\d{{1,2}})\.(?: ?{_YEAR})?")
+_DAY_MONTH = re.compile(
+    digits("d", not_after=r"\d.,:/")
+    + rf"{_ORDINAL}?\.? ?(?:of |de )?(?P<mon>{MONTH_NAMES})\b\.?"
+    + r"(?:,? (?:de )?(?P<y>\d{4})(?!\d))?"
+)
+_MONTH_DAY = re.compile(
+    rf"\b(?P<mon>{MONTH_NAMES})\.? (?:the )?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?![.:/]\d)"
+    rf"{_NOT_A_UNIT}(?:,? (?P<y>\d{{4}})(?!\d))?"
+)
+_DAY_ONLY = re.compile(
+    r"\b(?:on (?:the )?|the )(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?! (?:time|meeting|session|call"
+    r"|one|week|month|year|day|attempt|try|of (?:the|this|my|our|us|them|it))\b)"
+    r"|\b(?:am|den|vom) (?P<de>\d{1,2})\.(?! ?\d)"
+    rf"|\ble (?P<fr>\d{{1,2}})(?:er|e|eme)?\b(?! ?(?:fois|ans|personnes|%|[:/,.]\d)){_NOT_A_UNIT}"
+    rf"|\bel (?:dia )?(?P<es>\d{{1,2}})\b(?! ?(?:veces|anos|personas|%|[:/,.]\d)){_NOT_A_UNIT}"
+)
+_AGO = re.compile(
+    rf"\b(?:(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<d>{lx.DAYS_UNITS})|{lx.WEEKS_UNITS}) ago"
+    rf"|(?:vor|il y a|hace) (?P<n2>\d{{1,2}}|{COUNTS}) (?:(?P<d2>{lx.DAYS_UNITS})"
+    rf"|{lx.WEEKS_UNITS}))\b"
+)
+WEEKDAY = re.compile(
+    rf"\b(?:(?P<prev>{lx.WEEKDAY_PREVIOUS_WEEK}) (?:on |am |el |le )?"
+    rf"|(?P<last>{lx.WEEKDAY_BEFORE}) |(?P<next>{lx.WEEKDAY_NEXT}) "
+    r"|(?:on|this|am|le|el|ce|diesen) )?"
+    rf"(?P<wd>{_WEEKDAY_NAMES})\b(?: (?:(?P<prev2>{lx.WEEKDAY_PREVIOUS_WEEK})"
+    rf"|(?P<last2>{lx.WEEKDAY_BEFORE_AFTER})|(?P<next2>{lx.WEEKDAY_NEXT_AFTER}))\b)?"
+)
+_RELATIVE = re.compile(rf"\b(?P<rel>{alternation(lx.DAYS_BEFORE)})\b")
+_AGO_HINT = re.compile(r"ago\b|\b(?:vor|il y a|hace) ")
+_WEEKDAY_HINT = re.compile(rf"\b(?:{_WEEKDAY_NAMES})\b")
+_GERMAN = whole_words(lx.GERMAN_HINTS)
+_FRENCH = whole_words(lx.FRENCH_HINTS)
+
+
+def _numeric(match: re.Match[str], order: DateOrder) -> _Day:
+    first, second = int(match["a"]), int(match["b"])
+    day, month = (first, second) if order == "DMY" else (second, first)
+    return _Day(day, month, _year(match["y"]))
+
+
+def _day_only(match: re.Match[str]) -> _Day:
+    return _Day(int(match["d"] or match["de"] or match["fr"] or match["es"]))
+
+
+def _ago(match: re.Match[str]) -> _DaysBefore:
+    count = count_of(match["n"] or match["n2"])
+    return _DaysBefore(count if match["d"] or match["d2"] else 7 * count)
+
+
+def _weekday(match: re.Match[str]) -> Weekday:
+    return Weekday(
+        lx.WEEKDAYS[match["wd"]],
+        before=bool(match["last"] or match["last2"]),
+        ahead=bool(match["next"] or match["next2"]),
+        previous_week=bool(match["prev"] or match["prev2"]),
+    )
+
+
+def _named_day(match: re.Match[str]) -> _Day:
+    return _Day(int(match["d"]), lx.MONTHS[match["mon"]], _year(match["y"]))
+
+
+def _date_readers(order: DateOrder) -> tuple[Reader[When], ...]:
+    """The date patterns, most specific (highest rank) first, for one numeric date order."""
+    return (
+        Reader(_ISO, lambda m: _Day(int(m["d"]), int(m["m"]), int(m["y"])), DIGIT, 5),
+        Reader(_DASHED, lambda m: _numeric(m, order), DIGIT, 5),
+        Reader(_SLASHED, lambda m: _numeric(m, order), DIGIT, 4),
+        Reader(_DOTTED, lambda m: _Day(int(m["d"]), int(m["m"]), _year(m["y"])), DIGIT, 4),
+        Reader(_DAY_MONTH, _named_day, DIGIT, 4),
+        Reader(_MONTH_DAY, _named_day, DIGIT, 4),
+        Reader(_DAY_ONLY, _day_only, DIGIT, 3),
+        Reader(_RELATIVE, lambda m: _DaysBefore(lx.DAYS_BEFORE[m["rel"]]), None, 2),
+        Reader(_AGO, _ago, _AGO_HINT, 2),
+        Reader(WEEKDAY, _weekday, _WEEKDAY_HINT, 1),
+    )
+
+
+_DATE_READERS: dict[DateOrder, tuple[Reader[When], ...]] = {
+    "DMY": _date_readers("DMY"),
+    "MDY": _date_readers("MDY"),
+}
+
+
+def dates_in(text: str, order: DateOrder) -> list[Found]:
+    """Every date expression in `text`, in order; a vaguer one next to a more specific
+    one ("Tuesday, 3 March") is left out, and so is German "hier" (here)."""
+    found = [
+        Found(m.start(), m.end(), reader.rank, when)
+        for reader, m, when in read(_DATE_READERS[order], text)
+    ]
+    if any(text[f.start : f.end] == lx.AMBIGUOUS_YESTERDAY for f in found) and _is_german(text):
+        found = [f for f in found if text[f.start : f.end] != lx.AMBIGUOUS_YESTERDAY]
+    kept = [f for f in found if not any(_shadows(other, f) for other in found)]
+    return sorted(kept, key=lambda f: (f.start, -f.end))
+
+
+def _is_german(text: str) -> bool:
+    return len(_GERMAN.findall(text)) > len(_FRENCH.findall(text))
+
+
+def _shadows(specific: Found, vague: Found) -> bool:
+    """Whether `specific` overlaps or touches `vague` and says more."""
+    near = specific.start <= vague.end + 3 and vague.start <= specific.end + 3
+    return near and specific.rank > vague.rank
+
+
+def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | None:
+    """The first past date the reply states, outside questions and plans."""
+    for found in dates_in(head.text, date_order):
+        if in_plan(head, found.start):
+            continue
+        day = _past(found.when, today)
+        if day is not None:
+            return day
+    return None
+
+
+def safe_date(year: int, month: int, day: int) -> date | None:
+    """That date, or None if there is no such day ("31/2") or it is beyond the calendar."""
+    try:
+        return date(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+
+
+def shift_days(day: date, days: int) -> date | None:
+    """The date `days` later (earlier if negative), or None beyond the calendar."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def add_months(day: date, months: int, *, day_of_month: int | None = None) -> date | None:
+    """The date `months` later (earlier if negative), on `day_of_month` or the same day,
+    clamped to the month's end."""
+    years, index = divmod(day.month - 1 + months, 12)
+    wanted = day_of_month or day.day
+    for candidate in (wanted, 30, 29, 28):
+        if candidate <= wanted:
+            result = safe_date(day.year + years, index + 1, candidate)
+            if result is not None:
+                return result
+    return None
+
+
+def _past(when: When, today: date) -> date | None:
+    """The date meant, looking back from `today`; None if it is in the future or too old."""
+    match when:
+        case _DaysBefore(days=days):
+            day = shift_days(today, -days)
+        case Weekday(ahead=True):
+            day = None
+        case Weekday(index=index, previous_week=True):
+            day = shift_days(today, -(today.weekday() + 7 - index))
+        case Weekday(index=index, before=before):
+            back = (today.weekday() - index) % 7
+            day = shift_days(today, -(back or (7 if before else 0)))
+        case _Day():
+            day = _past_day(when, today)
+    if day is None or day > today or today - day > _MAX_AGE:
+        return None
+    return day
+
+
+def _past_day(when: _Day, today: date) -> date | None:
+    if when.month is None:
+        firsts = (add_months(today, -back, day_of_month=1) for back in (0, 1))
+        candidates = [safe_date(m.year, m.month, when.day) for m in firsts if m]
+    elif when.year is None:
+        candidates = [safe_date(y, when.month, when.day) for y in (today.year, today.year - 1)]
+    else:
+        candidates = [safe_date(when.year, when.month, when.day)]
+    return next((d for d in candidates if d is not None and d <= today), None)
+
+
+def future(when: When, today: date) -> date | None:
+    """The first such date after `today` (None for days counted back)."""
+    match when:
+        case Weekday(index=index):
+            return shift_days(today, (index - today.weekday()) % 7 or 7)
+        case _Day(month=None):
+            firsts = (add_months(today, ahead, day_of_month=1) for ahead in (0, 1))
+            candidates = [safe_date(m.year, m.month, when.day) for m in firsts if m]
+        case _Day(month=int(month), year=None):
+            candidates = [safe_date(y, month, when.day) for y in (today.year, today.year + 1)]
+        case _Day(month=int(month), year=int(year)):
+            candidates = [safe_date(year, month, when.day)]
+        case _:
+            return None
+    return next((d for d in candidates if d is not None and d > today), None)

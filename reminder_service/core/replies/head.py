@@ -1,0 +1,257 @@
+"""The head of a reply: its first lines, folded, cut into sentences and clauses, and what
+each sentence says.
+
+Folding makes text comparable with the word tables in `lexicon`: lower case, accents
+removed, plain apostrophes, "n't" as " not". Only the first lines count (people put their
+answer there), without greeting and sign-off. Each clause is matched against the tables;
+a negation before "met" makes it "not met", a clause after "but" replaces the report
+before it, and questions report nothing (requests keep their commands).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from enum import Enum, auto
+from itertools import accumulate
+
+from reminder_service.core.replies import lexicon as lx
+from reminder_service.core.replies.readers import whole_words
+
+_MAX_INPUT_CHARS = 4_000
+_HEAD_LINES = 8
+_HEAD_CHARS = 1_200
+
+_PRE_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00bd": " 1/2",
+    }
+)
+_COMBINING = re.compile("[\u0300-\u036f]")
+_NOISE = re.compile('[*_"\u201c\u201d\u201e\u00ab\u00bb()\\[\\]{}<>|~#=+]')
+_INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_SPACES = re.compile(r"\s+")
+_HAS_WORD = re.compile(r"[^\W_]")
+_NAME = r"(?!(?:yes|yep|yeah|no|not|nope|ja|nein|oui|non|si|we|wir|on|nos)\b)[^\W\d_][\w'.]*"
+_CLOSING_LINE = re.compile(rf"(?:{lx.CLOSING})(?:[ ,!.:-]+{_NAME}){{0,2}}[ ,!.:-]*")
+_GREETING = re.compile(rf"(?:{lx.GREETING})\b(?: {_NAME}){{0,3}}(?: ?[,!.:;-]+ ?|$)")
+_COURTESY = re.compile(rf"\b(?:{lx.COURTESY})\b")
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+|[.!?;]+(?!\d)")
+_CLAUSE_BREAK = re.compile(rf"(?<!\d),|,(?!\d)| - |\b({lx.CONTRAST})\b")
+_EDGES = re.compile(r"^\W+|\W+$")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, plain apostrophes, "n't" as " not", "avant-hier" as
+    "avant hier", and no emphasis or brackets."""
+    folded = unicodedata.normalize("NFKD", text.translate(_PRE_FOLD).casefold())
+    folded = _NOISE.sub(" ", _COMBINING.sub("", folded)).replace("n't", " not")
+    return _INNER_HYPHEN.sub(" ", folded)
+
+
+def _head_lines(text: str) -> list[str]:
+    """The first lines of the reply's own words, folded, without greeting and sign-off."""
+    lines: list[str] = []
+    room = _HEAD_CHARS
+    for raw in _fold(text[:_MAX_INPUT_CHARS]).splitlines():
+        line = _SPACES.sub(" ", raw).strip()
+        if not _HAS_WORD.search(line):
+            continue
+        if _CLOSING_LINE.fullmatch(line):
+            if lines:
+                break
+            continue
+        greeting = _GREETING.match(line)
+        line = _COURTESY.sub(",", line[greeting.end() :] if greeting else line).strip()[:room]
+        if line:
+            lines.append(line)
+            room -= len(line)
+        if len(lines) >= _HEAD_LINES or room <= 0:
+            break
+    return lines
+
+
+class Signal(Enum):
+    """What one clause says."""
+
+    YES = auto()
+    MET = auto()
+    NO = auto()
+    NOT_MET = auto()
+    PLANNED = auto()
+    SKIP = auto()
+    PAUSE = auto()
+    END = auto()
+    END_WEAK = auto()
+    DISPUTE = auto()
+
+
+POSITIVE = frozenset({Signal.YES, Signal.MET})
+NEGATIVE = frozenset({Signal.NO, Signal.NOT_MET})
+REPORTS = POSITIVE | NEGATIVE
+_COMMANDS = frozenset({Signal.SKIP, Signal.PAUSE, Signal.END, Signal.END_WEAK})
+
+_SIGNALS = (
+    (Signal.YES, whole_words(lx.YES)),
+    (Signal.YES, whole_words(lx.YES_ALONE)),
+    (Signal.NO, whole_words(lx.NO)),
+    (Signal.NOT_MET, whole_words(lx.NOT_MET)),
+    (Signal.PLANNED, whole_words(lx.PLANNED)),
+    (Signal.SKIP, whole_words(lx.SKIP)),
+    (Signal.PAUSE, whole_words(lx.PAUSE)),
+    (Signal.END, whole_words(lx.END)),
+    (Signal.END_WEAK, whole_words(lx.END_WEAK)),
+    (Signal.DISPUTE, whole_words(lx.DISPUTE)),
+)
+_MET = whole_words(lx.MET)
+_NEGATION = whole_words(lx.NEGATION)
+_NOT_PAUSE = whole_words(lx.NOT_PAUSE)
+_REQUEST = whole_words(lx.REQUEST)
+_FUTURE = whole_words(lx.FUTURE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    """A clause of a sentence; `contrast` if it follows "but", `asks` if it ends a question."""
+
+    text: str
+    sentence: int
+    contrast: bool
+    asks: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the head: where it is, what its clauses say, and whether it is a
+    question or speaks of the future."""
+
+    start: int
+    end: int
+    line: int
+    question: bool
+    future: bool = False
+    signals: frozenset[Signal] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The first lines of a reply, folded, as one text and as sentences."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+
+    @classmethod
+    def of(cls, reply: str) -> Head:
+        """Fold and cut the reply, and read what each sentence of its first lines says."""
+        lines = _head_lines(reply)
+        text = "\n".join(lines)
+        bare = list(_sentences(lines))
+        clauses = [c for index, s in enumerate(bare) for c in _clauses(text, s, index)]
+        said = _signals(clauses)
+        future = [m.start() for m in _FUTURE.finditer(text)]
+        sentences = tuple(
+            replace(
+                sentence,
+                future=any(sentence.start <= at < sentence.end for at in future),
+                signals=_sentence_signals(
+                    [(c, s) for c, s in zip(clauses, said, strict=True) if c.sentence == index]
+                ),
+            )
+            for index, sentence in enumerate(bare)
+        )
+        return cls(text, sentences)
+
+    def sentence_at(self, position: int) -> Sentence | None:
+        """The sentence that holds `position`."""
+        return next((s for s in self.sentences if s.start <= position < s.end), None)
+
+
+def _sentences(lines: list[str]) -> Iterator[Sentence]:
+    """The sentences of the head's lines, with their places in the joined text."""
+    offset = 0
+    for number, line in enumerate(lines):
+        start = 0
+        for stop in _SENTENCE_END.finditer(line + "."):
+            if _HAS_WORD.search(line, start, stop.start()):
+                question = "?" in stop.group()
+                yield Sentence(offset + start, offset + stop.start(), number, question)
+            start = stop.end()
+        offset += len(line) + 1
+
+
+def _clauses(text: str, sentence: Sentence, index: int) -> list[_Clause]:
+    """A sentence's clauses, split at commas, dashes and "but" (in four languages)."""
+    body = text[sentence.start : sentence.end]
+    parts: list[tuple[str, bool]] = []
+    start, contrast = 0, False
+    for brk in _CLAUSE_BREAK.finditer(body):
+        parts.append((body[start : brk.start()], contrast))
+        start, contrast = brk.end(), brk.group(1) is not None
+    parts.append((body[start:], contrast))
+    kept = [(_EDGES.sub("", part), after) for part, after in parts]
+    kept = [(part, after) for part, after in kept if part]
+    last = len(kept) - 1
+    return [
+        _Clause(part, index, after, asks=sentence.question and number == last)
+        for number, (part, after) in enumerate(kept)
+    ]
+
+
+def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
+    """What each clause says; the last clause of a question only asks (for a command).
+
+    The clauses are read as one text, a clause a line, so that each table is run once.
+    """
+    joined = "\n".join(c.text for c in clauses)
+    starts = list(accumulate((len(c.text) + 1 for c in clauses[:-1]), initial=0))
+    said: list[set[Signal]] = [set() for _ in clauses]
+
+    def clause_at(position: int) -> int:
+        return bisect_right(starts, position) - 1
+
+    for signal, pattern in _SIGNALS:
+        for found in pattern.finditer(joined):
+            said[clause_at(found.start())].add(signal)
+    for found in _NOT_PAUSE.finditer(joined):
+        said[clause_at(found.start())].discard(Signal.PAUSE)
+    for found in _MET.finditer(joined):
+        index = clause_at(found.start())
+        before = " ".join(joined[starts[index] : found.start()].split()[-5:])
+        negated = _NEGATION.search(f"{before} {found.group()}")
+        said[index].add(Signal.NOT_MET if negated else Signal.MET)
+    for index, clause in enumerate(clauses):
+        if clause.asks:
+            said[index] &= _COMMANDS if _REQUEST.search(clause.text) else set()
+    return said
+
+
+def _sentence_signals(clauses: list[tuple[_Clause, set[Signal]]]) -> frozenset[Signal]:
+    """What a sentence says: a report after "but" replaces the reports before it."""
+    signals: set[Signal] = set()
+    for clause, said in clauses:
+        if clause.contrast and said & REPORTS:
+            signals -= REPORTS
+        signals |= said
+    return frozenset(signals)
+
+
+def _is_plan(sentence: Sentence) -> bool:
+    return sentence.future and Signal.MET not in sentence.signals
+
+
+def in_plan(head: Head, position: int) -> bool:
+    """Whether `position` lies in a question or a plan (a sentence about the future that
+    reports no meeting): dates and durations there are not the meeting's."""
+    sentence = head.sentence_at(position)
+    return sentence is not None and (sentence.question or _is_plan(sentence))
