@@ -1,0 +1,48 @@
+"""SQLite persistence: the outbox, the inbound log of replies, and the meetings pairs reported.
+
+`SqliteStore` is one class over one SQLite file, assembled from a part per concern:
+
+- `connection`: the shared connection, write transactions, error translation, instant text;
+- `schema`: opening the file, its settings and migrations, and refusing files not ours;
+- `outbox`: emails to send and their states `pending -> sending -> sent | failed | unknown`;
+- `inbox`: every fetched message once, with its verdict, the watermarks and review queue;
+- `meetings`: the meetings pairs reported, merged when reported twice, and pair histories.
+
+Import the public names from here; the modules are the store's own layout.
+"""
+
+from reminder_service.store.inbox import (
+    MAX_KEPT_RAW_BYTES,
+    REVIEW_OUTCOMES,
+    InboundItem,
+    InboundRow,
+    InboxMixin,
+    Recorded,
+    inbound_dedupe_key,
+)
+from reminder_service.store.meetings import SAME_MEETING_WITHIN, MeetingRow, MeetingsMixin
+from reminder_service.store.outbox import CHECKIN_KIND, OutboxMixin, OutboxRow, OutboxState
+from reminder_service.store.schema import SchemaMixin
+
+__all__ = [
+    "CHECKIN_KIND",
+    "MAX_KEPT_RAW_BYTES",
+    "REVIEW_OUTCOMES",
+    "SAME_MEETING_WITHIN",
+    "InboundItem",
+    "InboundRow",
+    "MeetingRow",
+    "OutboxRow",
+    "OutboxState",
+    "Recorded",
+    "SqliteStore",
+    "inbound_dedupe_key",
+]
+
+
+class SqliteStore(SchemaMixin, OutboxMixin, InboxMixin, MeetingsMixin):
+    """The outbox, inbound log and meetings in one SQLite file; open with `SqliteStore.open`.
+
+    Calls are synchronous and short (one small transaction each). The connection belongs to
+    the thread that opened the store.
+    """

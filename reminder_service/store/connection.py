@@ -1,0 +1,99 @@
+"""The connection every part of the store shares, and the conventions they all follow.
+
+Writes run in `BEGIN IMMEDIATE` transactions that roll back on any error, and sqlite3 errors
+become `StoreError` with a message a coordinator can act on. Instants are stored as UTC
+ISO-8601 text and dates as ISO dates; every datetime crossing this boundary must be aware.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from reminder_service.errors import StoreError
+
+BUSY_TIMEOUT = timedelta(seconds=5)
+"""How long a statement waits for another connection's lock before failing."""
+
+
+class StoreConnection:
+    """One open SQLite file, the base that each part of the store adds its operations to."""
+
+    def __init__(self, connection: sqlite3.Connection, *, path: Path) -> None:
+        self._db = connection
+        self._path = path
+
+    def close(self) -> None:
+        """Close the connection; committed work is already durable."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction: taken at once (`BEGIN IMMEDIATE`), rolled back on error."""
+        with translated(self._path):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+
+@contextmanager
+def translated(path: Path) -> Iterator[None]:
+    """Turn sqlite3 errors into StoreError with a message a coordinator can act on."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(_explain(exc, path)) from exc
+
+
+def _explain(exc: sqlite3.Error, path: Path) -> str:
+    code = exc.sqlite_errorcode & 0xFF
+    if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        return f"{path} is not a usable SQLite database ({exc}). Check the database path."
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        seconds = int(BUSY_TIMEOUT.total_seconds())
+        return (
+            f"The database {path} stayed locked by another program for over {seconds} seconds. "
+            "Is a second copy of reminder-service using it?"
+        )
+    if code == sqlite3.SQLITE_FULL:
+        return f"The disk holding the database {path} is full; free some space and restart."
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY):
+        return (
+            f"Cannot open the database {path} for writing ({exc}). Check that the path is a "
+            "file the service may read and write."
+        )
+    if code == sqlite3.SQLITE_IOERR:
+        return f"Reading or writing the database {path} failed ({exc}). Check the disk."
+    return f"The database {path} reported an error: {exc}."
+
+
+def instant_text(moment: datetime) -> str:
+    """UTC ISO-8601 text; these sort as text in time order because the offset is fixed."""
+    if moment.utcoffset() is None:
+        raise ValueError(f"expected an aware datetime, got naive {moment.isoformat()}")
+    return moment.astimezone(UTC).isoformat()
+
+
+def parse_instant(text: str) -> datetime:
+    """The aware UTC instant that `instant_text` wrote."""
+    return datetime.fromisoformat(text).astimezone(UTC)

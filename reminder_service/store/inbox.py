@@ -1,0 +1,283 @@
+"""The inbound log: every fetched message once, with its verdict, and the UID watermarks.
+
+Each inbound message is recorded once (unique on its Message-ID, else a hash of its bytes),
+with its verdict, any meeting and the mailbox's UID watermark, in one transaction; only then is
+it marked on the IMAP server, so after a crash `unmarked_uids` says what still needs marking.
+Rejected, unmatched and unclear messages wait in a review queue for a coordinator.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from hashlib import sha256
+from typing import cast
+
+from reminder_service.core.replies.verdict import Outcome, Reason, Role, Verdict, verdict_json
+from reminder_service.errors import StoreError
+from reminder_service.store.connection import instant_text, parse_instant, translated
+from reminder_service.store.meetings import MeetingsMixin
+
+REVIEW_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.UNMATCHED, Outcome.UNCLEAR})
+"""Outcomes a coordinator should look at; their text and raw bytes are kept for that."""
+
+MAX_KEPT_RAW_BYTES = 1024 * 1024
+"""Raw messages larger than this are not kept, even for review."""
+
+_INBOUND_BY_KEY = "SELECT id, meeting_id FROM inbound WHERE dedupe_key = ?"
+_INSERT_INBOUND = """
+INSERT INTO inbound (folder, uidvalidity, uid, dedupe_key, message_id, received_at, sender,
+                     pair_id, sender_role, outcome, reason, text, verdict_json,
+                     failing_addresses, raw, marked)
+VALUES (:folder, :uidvalidity, :uid, :dedupe_key, :message_id, :received_at, :sender,
+        :pair_id, :sender_role, :outcome, :reason, :text, :verdict_json,
+        :failing_addresses, :raw, :marked)
+"""
+_LINK_MEETING = "UPDATE inbound SET meeting_id = ? WHERE id = ?"
+_ADVANCE_WATERMARK = """
+INSERT INTO watermarks (folder, uidvalidity, last_uid) VALUES (?, ?, ?)
+ON CONFLICT (folder, uidvalidity) DO UPDATE SET last_uid = MAX(last_uid, excluded.last_uid)
+"""
+_WATERMARK = "SELECT last_uid FROM watermarks WHERE folder = ? AND uidvalidity = ?"
+_UNMARKED_UIDS = """
+SELECT uid FROM inbound WHERE folder = ? AND uidvalidity = ? AND marked = 0 ORDER BY uid
+"""
+_SET_MARKED = "UPDATE inbound SET marked = 1 WHERE folder = ? AND uidvalidity = ? AND uid = ?"
+_REVIEW_QUEUE = """
+SELECT * FROM inbound WHERE outcome IN (?, ?, ?) AND reviewed_at IS NULL ORDER BY received_at, id
+"""
+_MARK_REVIEWED = "UPDATE inbound SET reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL"
+_INBOUND_EXISTS = "SELECT 1 FROM inbound WHERE id = ?"
+_FAILING_ADDRESSES = """
+SELECT lower(address.value), MAX(inbound.received_at)
+FROM inbound, json_each(inbound.failing_addresses) AS address
+GROUP BY lower(address.value)
+ORDER BY 2 DESC, 1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class InboundItem:
+    """One fetched message, where it was found, and the parser's verdict on it.
+
+    `keep_text` says whether the program keeps the text of replies (its `keep_notes`);
+    `needs_mark` is False for mail that is not ours, which is left on the server as it was.
+    """
+
+    folder: str
+    uidvalidity: int
+    uid: int
+    raw: bytes
+    verdict: Verdict
+    keep_text: bool
+    needs_mark: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What recording one inbound message did.
+
+    `duplicate` is True when the message was already recorded; `meeting_id` is then the
+    meeting that first record logged or joined. `meeting_is_new` is True only when this
+    message created a meeting rather than merging into one reported before.
+    """
+
+    inbound_id: int
+    duplicate: bool
+    meeting_id: int | None
+    meeting_is_new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InboundRow:
+    """One recorded inbound message, as stored.
+
+    `folder`, `uidvalidity` and `uid` say where it was first seen; `meeting_id` is the meeting
+    it logged or joined. `text` and `raw` are None when they were not kept.
+    """
+
+    id: int
+    folder: str
+    uidvalidity: int
+    uid: int
+    dedupe_key: str
+    message_id: str | None
+    received_at: datetime
+    sender: str | None
+    pair_id: str | None
+    sender_role: Role | None
+    outcome: Outcome
+    reason: Reason | None
+    text: str | None
+    verdict_json: str
+    failing_addresses: tuple[str, ...]
+    raw: bytes | None
+    marked: bool
+    reviewed_at: datetime | None
+    meeting_id: int | None
+
+
+class InboxMixin(MeetingsMixin):
+    """Recording fetched messages and watermarks, and the coordinator's review queue.
+
+    It builds on the meetings part because recording a meeting report logs the meeting, or
+    merges it into one reported before, in the same transaction.
+    """
+
+    def record_inbound(
+        self,
+        *,
+        folder: str,
+        uidvalidity: int,
+        uid: int,
+        raw: bytes,
+        verdict: Verdict,
+        now: datetime,
+        keep_text: bool,
+    ) -> Recorded:
+        """Record one message with its verdict and any meeting; see `record_inbound_batch`."""
+        item = InboundItem(
+            folder=folder,
+            uidvalidity=uidvalidity,
+            uid=uid,
+            raw=raw,
+            verdict=verdict,
+            keep_text=keep_text,
+        )
+        (recorded,) = self.record_inbound_batch([item], now=now)
+        return recorded
+
+    def record_inbound_batch(
+        self, items: Sequence[InboundItem], *, now: datetime
+    ) -> list[Recorded]:
+        """Record messages in order, in one transaction that commits before this returns.
+
+        A message already recorded (by Message-ID, else by a hash of its bytes) only
+        advances the watermark. A new one is logged with its verdict; a meeting report joins
+        the pair's meeting it describes or logs a new one. The watermark of each item's
+        (folder, uidvalidity) rises to its UID. Any error rolls back the whole batch.
+        """
+        received_at = instant_text(now)
+        with self._write():
+            return [self._record(item, received_at=received_at) for item in items]
+
+    def watermark(self, *, folder: str, uidvalidity: int) -> int:
+        """The highest UID recorded in this folder under this UIDVALIDITY; 0 when none."""
+        with translated(self._path):
+            found = self._db.execute(_WATERMARK, (folder, uidvalidity)).fetchone()
+        return 0 if found is None else int(found[0])
+
+    def unmarked_uids(self, *, folder: str, uidvalidity: int) -> list[int]:
+        """UIDs of messages recorded here but not yet flagged or moved on the server."""
+        with translated(self._path):
+            rows = self._db.execute(_UNMARKED_UIDS, (folder, uidvalidity)).fetchall()
+        return [uid for (uid,) in rows]
+
+    def set_marked(self, *, folder: str, uidvalidity: int, uids: Sequence[int]) -> None:
+        """Note that these messages are now flagged or moved on the server."""
+        with self._write():
+            self._db.executemany(_SET_MARKED, [(folder, uidvalidity, uid) for uid in uids])
+
+    def review_queue(self) -> list[InboundRow]:
+        """Rejected, unmatched and unclear messages nobody has reviewed yet, oldest first."""
+        with translated(self._path):
+            rows = self._db.execute(_REVIEW_QUEUE, sorted(REVIEW_OUTCOMES)).fetchall()
+        return [_inbound_row(row) for row in rows]
+
+    def mark_reviewed(self, inbound_id: int, *, now: datetime) -> None:
+        """A coordinator has looked at this message; it leaves the review queue."""
+        with self._write():
+            if self._db.execute(_MARK_REVIEWED, (instant_text(now), inbound_id)).rowcount:
+                return
+            if self._db.execute(_INBOUND_EXISTS, (inbound_id,)).fetchone() is not None:
+                return
+        raise StoreError(f"There is no received message number {inbound_id} to mark reviewed.")
+
+    def failing_addresses(self) -> list[tuple[str, datetime]]:
+        """Addresses that bounces reported as failing, with when last seen, newest first."""
+        with translated(self._path):
+            rows = self._db.execute(_FAILING_ADDRESSES).fetchall()
+        return [(address, parse_instant(seen)) for address, seen in rows]
+
+    def _record(self, item: InboundItem, *, received_at: str) -> Recorded:
+        self._db.execute(_ADVANCE_WATERMARK, (item.folder, item.uidvalidity, item.uid))
+        key = inbound_dedupe_key(item.verdict.message_id, item.raw)
+        found = self._db.execute(_INBOUND_BY_KEY, (key,)).fetchone()
+        if found is not None:
+            return Recorded(
+                inbound_id=found[0], duplicate=True, meeting_id=found[1], meeting_is_new=False
+            )
+        params = _inbound_params(item, dedupe_key=key, received_at=received_at)
+        inbound_id = self._db.execute(_INSERT_INBOUND, params).lastrowid
+        assert inbound_id is not None
+        if item.verdict.outcome is not Outcome.MEETING:
+            return Recorded(
+                inbound_id=inbound_id, duplicate=False, meeting_id=None, meeting_is_new=False
+            )
+        meeting_id, is_new = self._log_meeting(
+            item.verdict, inbound_id=inbound_id, created_at=received_at
+        )
+        self._db.execute(_LINK_MEETING, (meeting_id, inbound_id))
+        return Recorded(
+            inbound_id=inbound_id, duplicate=False, meeting_id=meeting_id, meeting_is_new=is_new
+        )
+
+
+def inbound_dedupe_key(message_id: str | None, raw: bytes) -> str:
+    """What makes two fetched messages the same: the Message-ID, else the bytes' hash."""
+    normalized = (message_id or "").strip().lower()
+    return normalized or "sha256:" + sha256(raw).hexdigest()
+
+
+def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> dict[str, object]:
+    verdict = item.verdict
+    for_review = verdict.outcome in REVIEW_OUTCOMES
+    keep_raw = for_review and len(item.raw) <= MAX_KEPT_RAW_BYTES
+    return {
+        "folder": item.folder,
+        "uidvalidity": item.uidvalidity,
+        "uid": item.uid,
+        "dedupe_key": dedupe_key,
+        "message_id": verdict.message_id,
+        "received_at": received_at,
+        "sender": verdict.sender,
+        "pair_id": verdict.pair_id,
+        "sender_role": verdict.sender_role,
+        "outcome": verdict.outcome.value,
+        "reason": None if verdict.reason is None else verdict.reason.value,
+        "text": verdict.text if item.keep_text or for_review else None,
+        "verdict_json": json.dumps(verdict_json(verdict), ensure_ascii=False),
+        "failing_addresses": json.dumps(list(verdict.failing_addresses)),
+        "raw": item.raw if keep_raw else None,
+        "marked": 0 if item.needs_mark else 1,
+    }
+
+
+def _inbound_row(row: sqlite3.Row) -> InboundRow:
+    reason = row["reason"]
+    raw = row["raw"]
+    reviewed_at = row["reviewed_at"]
+    return InboundRow(
+        id=row["id"],
+        folder=row["folder"],
+        uidvalidity=row["uidvalidity"],
+        uid=row["uid"],
+        dedupe_key=row["dedupe_key"],
+        message_id=row["message_id"],
+        received_at=parse_instant(row["received_at"]),
+        sender=row["sender"],
+        pair_id=row["pair_id"],
+        sender_role=cast("Role | None", row["sender_role"]),
+        outcome=Outcome(row["outcome"]),
+        reason=None if reason is None else Reason(reason),
+        text=row["text"],
+        verdict_json=row["verdict_json"],
+        failing_addresses=tuple(json.loads(row["failing_addresses"])),
+        raw=None if raw is None else bytes(raw),
+        marked=bool(row["marked"]),
+        reviewed_at=None if reviewed_at is None else parse_instant(reviewed_at),
+        meeting_id=row["meeting_id"],
+    )

@@ -1,0 +1,221 @@
+"""The meetings pairs reported, and each pair's history that the planner works from.
+
+A meeting reported twice (mentor and mentee, a reply-all, a rescan) is merged into one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from reminder_service.core.model import PairHistory
+from reminder_service.core.replies.verdict import ReportedMeeting, Verdict
+from reminder_service.store.connection import (
+    StoreConnection,
+    instant_text,
+    parse_instant,
+    translated,
+)
+from reminder_service.store.outbox import CHECKIN_KIND
+
+SAME_MEETING_WITHIN = timedelta(days=3)
+"""How far apart two reports of a pair may date a meeting, when one gave no date, to be one."""
+
+_HISTORIES = """
+SELECT pair_id, MAX(met_on), NULL FROM meetings WHERE removed_at IS NULL GROUP BY pair_id
+UNION ALL
+SELECT pair_id, NULL, MAX(period) FROM outbox WHERE kind = ? GROUP BY pair_id
+"""
+_ADD_MEETING = """
+INSERT INTO meetings (pair_id, met_on, duration_minutes, reported_by, source_message_id,
+                      created_at)
+VALUES (?, ?, ?, ?, ?, ?)
+"""
+_MEETINGS_NEAR = """
+SELECT id, met_on, date_stated FROM meetings
+WHERE pair_id = ? AND removed_at IS NULL AND met_on BETWEEN ? AND ?
+"""
+_INSERT_MEETING = """
+INSERT INTO meetings (pair_id, met_on, duration_minutes, reported_by, source_message_id,
+                      created_at, inbound_id, date_stated)
+VALUES (:pair_id, :met_on, :duration_minutes, :reported_by, :source_message_id,
+        :created_at, :inbound_id, :date_stated)
+"""
+_MERGE_MEETING = """
+UPDATE meetings SET met_on = :met_on, date_stated = :date_stated,
+                    duration_minutes = COALESCE(duration_minutes, :duration_minutes)
+WHERE id = :id
+"""
+_MEETINGS = """
+SELECT id, pair_id, met_on, duration_minutes, date_stated, reported_by, source_message_id,
+       created_at
+FROM meetings
+WHERE removed_at IS NULL AND (:pair_id IS NULL OR pair_id = :pair_id)
+  AND (:since IS NULL OR met_on >= :since)
+ORDER BY met_on, id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    """One logged meeting, as stored; `date_stated` is False when no report gave a date."""
+
+    id: int
+    pair_id: str
+    met_on: date
+    duration_minutes: int | None
+    date_stated: bool
+    reported_by: str
+    source_message_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Nearby:
+    """A logged meeting of the same pair that a new report might be about."""
+
+    id: int
+    met_on: date
+    date_stated: bool
+
+
+class MeetingsMixin(StoreConnection):
+    """Logging meetings, merging repeated reports of one, and reading them back."""
+
+    def pair_histories(self) -> dict[str, PairHistory]:
+        """Per pair: the latest meeting date and the latest check-in period, in any state."""
+        meetings: dict[str, date] = {}
+        checkins: dict[str, date] = {}
+        with translated(self._path):
+            rows = self._db.execute(_HISTORIES, (CHECKIN_KIND,)).fetchall()
+        for pair_id, met_on, period in rows:
+            if met_on is not None:
+                meetings[pair_id] = date.fromisoformat(met_on)
+            if period is not None:
+                checkins[pair_id] = date.fromisoformat(period)
+        return {
+            pair_id: PairHistory(
+                last_meeting=meetings.get(pair_id), last_checkin=checkins.get(pair_id)
+            )
+            for pair_id in meetings.keys() | checkins.keys()
+        }
+
+    def add_meeting(
+        self,
+        *,
+        pair_id: str,
+        met_on: date,
+        duration_minutes: int | None,
+        reported_by: str,
+        source_message_id: str | None,
+        now: datetime,
+    ) -> int:
+        """Record that a pair met on `met_on`; returns the new meeting's id."""
+        params = (
+            pair_id,
+            met_on.isoformat(),
+            duration_minutes,
+            reported_by,
+            source_message_id,
+            instant_text(now),
+        )
+        with self._write():
+            row_id = self._db.execute(_ADD_MEETING, params).lastrowid
+        assert row_id is not None
+        return row_id
+
+    def meetings(
+        self, *, pair_id: str | None = None, since: date | None = None
+    ) -> list[MeetingRow]:
+        """Logged meetings that were not removed, by date met; optionally one pair's, or later."""
+        params = {"pair_id": pair_id, "since": None if since is None else since.isoformat()}
+        with translated(self._path):
+            rows = self._db.execute(_MEETINGS, params).fetchall()
+        return [_meeting_row(row) for row in rows]
+
+    def _log_meeting(
+        self, verdict: Verdict, *, inbound_id: int, created_at: str
+    ) -> tuple[int, bool]:
+        """Merge the reported meeting into the pair's same meeting, or log it; (id, is new)."""
+        pair_id, reported, reported_by = _meeting_report(verdict)
+        same = _same_meeting(self._nearby_meetings(pair_id, reported.date), reported)
+        if same is not None:
+            self._db.execute(_MERGE_MEETING, _merged(same, reported))
+            return same.id, False
+        params = {
+            "pair_id": pair_id,
+            "met_on": reported.date.isoformat(),
+            "duration_minutes": reported.duration_minutes,
+            "reported_by": reported_by,
+            "source_message_id": verdict.message_id,
+            "created_at": created_at,
+            "inbound_id": inbound_id,
+            "date_stated": reported.date_stated,
+        }
+        meeting_id = self._db.execute(_INSERT_MEETING, params).lastrowid
+        assert meeting_id is not None
+        return meeting_id, True
+
+    def _nearby_meetings(self, pair_id: str, met_on: date) -> list[_Nearby]:
+        earliest = (met_on - SAME_MEETING_WITHIN).isoformat()
+        latest = (met_on + SAME_MEETING_WITHIN).isoformat()
+        rows = self._db.execute(_MEETINGS_NEAR, (pair_id, earliest, latest)).fetchall()
+        return [
+            _Nearby(id=row_id, met_on=date.fromisoformat(text), date_stated=bool(stated))
+            for row_id, text, stated in rows
+        ]
+
+
+def _meeting_report(verdict: Verdict) -> tuple[str, ReportedMeeting, str]:
+    """The pair, meeting and reporter of a meeting verdict, which must name all three."""
+    if verdict.pair_id is None or verdict.meeting is None or verdict.sender is None:
+        raise ValueError(f"a meeting verdict must name its pair, meeting and sender: {verdict}")
+    return verdict.pair_id, verdict.meeting, verdict.sender
+
+
+def _same_meeting(nearby: Iterable[_Nearby], reported: ReportedMeeting) -> _Nearby | None:
+    """The logged meeting that `reported` describes, or None when it is a new one.
+
+    That is a meeting on the same date, else one within `SAME_MEETING_WITHIN` when either
+    date was only assumed from when the reply was written; the closest wins.
+    """
+    candidates = [
+        meeting
+        for meeting in nearby
+        if meeting.met_on == reported.date
+        or (
+            not (meeting.date_stated and reported.date_stated)
+            and abs(meeting.met_on - reported.date) <= SAME_MEETING_WITHIN
+        )
+    ]
+    return min(
+        candidates,
+        key=lambda meeting: (abs(meeting.met_on - reported.date), meeting.id),
+        default=None,
+    )
+
+
+def _merged(logged: _Nearby, reported: ReportedMeeting) -> dict[str, object]:
+    """The merged meeting: a stated date wins over an assumed one, the first stated one stays."""
+    met_on = reported.date if reported.date_stated and not logged.date_stated else logged.met_on
+    return {
+        "id": logged.id,
+        "met_on": met_on.isoformat(),
+        "date_stated": logged.date_stated or reported.date_stated,
+        "duration_minutes": reported.duration_minutes,
+    }
+
+
+def _meeting_row(row: sqlite3.Row) -> MeetingRow:
+    return MeetingRow(
+        id=row["id"],
+        pair_id=row["pair_id"],
+        met_on=date.fromisoformat(row["met_on"]),
+        duration_minutes=row["duration_minutes"],
+        date_stated=bool(row["date_stated"]),
+        reported_by=row["reported_by"],
+        source_message_id=row["source_message_id"],
+        created_at=parse_instant(row["created_at"]),
+    )

@@ -1,0 +1,234 @@
+"""The outbox: every email the service sends, as a row that moves through its states.
+
+The states follow the design guide: `pending -> sending -> sent | failed | unknown`. A row is
+committed as `sending` before any of its data goes to the mail server, so after a crash the
+store can tell "maybe delivered" (`unknown`, never resent) from "not yet tried" (`pending`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from reminder_service.core.model import Outgoing
+from reminder_service.core.replies.verdict import SentRef
+from reminder_service.errors import StoreError
+from reminder_service.store.connection import (
+    StoreConnection,
+    instant_text,
+    parse_instant,
+    translated,
+)
+
+CHECKIN_KIND = "checkin"
+"""The outbox `kind` of a scheduled check-in; its periods feed `PairHistory.last_checkin`."""
+
+_ENQUEUE = """
+INSERT INTO outbox (key, pair_id, kind, period, message_id, sender, recipients, message,
+                    state, attempts, next_attempt_at, created_at, updated_at)
+VALUES (:key, :pair_id, :kind, :period, :message_id, :sender, :recipients, :message,
+        'pending', 0, :now, :now, :now)
+ON CONFLICT (key) DO NOTHING
+"""
+_NEXT_DUE_ID = """
+SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
+ORDER BY next_attempt_at, id LIMIT 1
+"""
+_CLAIM = """
+UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?
+"""
+_ROW_BY_ID = "SELECT * FROM outbox WHERE id = ?"
+_SENDING_IDS = "SELECT id FROM outbox WHERE state = 'sending' ORDER BY id"
+_RECOVER = """
+UPDATE outbox SET state = 'unknown', last_error = ?, updated_at = ? WHERE state = 'sending'
+"""
+_MARK_SENT = """
+UPDATE outbox SET state = 'sent', sent_at = :now, updated_at = :now
+WHERE id = :id AND state = 'sending'
+"""
+_MARK_RETRY = """
+UPDATE outbox SET state = 'pending', next_attempt_at = :retry_at, last_error = :error,
+                  updated_at = :now
+WHERE id = :id AND state = 'sending'
+"""
+_MARK_FINAL = """
+UPDATE outbox SET state = :state, last_error = :error, updated_at = :now
+WHERE id = :id AND state = 'sending'
+"""
+_STATE_BY_ID = "SELECT state FROM outbox WHERE id = ?"
+_EARLIEST_PENDING = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
+_ROWS_IN_STATES = "SELECT * FROM outbox WHERE state IN (?, ?, ?, ?, ?) ORDER BY id"
+_COUNTS = "SELECT state, COUNT(*) FROM outbox GROUP BY state"
+_LAST_MESSAGE_ID = """
+SELECT message_id FROM outbox WHERE pair_id = ? AND kind = ? ORDER BY id DESC LIMIT 1
+"""
+_SENT_REF = """
+SELECT pair_id, kind FROM outbox WHERE message_id = ? COLLATE NOCASE ORDER BY id LIMIT 1
+"""
+
+_INTERRUPTED = (
+    "The service stopped while handing this email to the mail server, so it may or may not "
+    "have been delivered. It will not be sent again automatically."
+)
+
+
+class OutboxState(StrEnum):
+    """Where an outbox row is in its life; see the module docstring."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One email in the outbox, as stored."""
+
+    id: int
+    key: str
+    pair_id: str
+    kind: str
+    period: date
+    message_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    message: bytes
+    state: OutboxState
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+
+
+class OutboxMixin(StoreConnection):
+    """Queueing emails, claiming them for sending, and recording how each attempt ended."""
+
+    def enqueue(self, item: Outgoing, *, now: datetime) -> bool:
+        """Queue `item` as pending, due at `now`; False when its key was already queued."""
+        params = {
+            "key": item.key,
+            "pair_id": item.pair_id,
+            "kind": item.kind,
+            "period": item.period.isoformat(),
+            "message_id": item.message_id,
+            "sender": item.sender,
+            "recipients": json.dumps(list(item.recipients)),
+            "message": item.message,
+            "now": instant_text(now),
+        }
+        with self._write():
+            return self._db.execute(_ENQUEUE, params).rowcount == 1
+
+    def recover_interrupted(self, *, now: datetime) -> list[OutboxRow]:
+        """Turn every row left in `sending` by a previous run into `unknown`; return them."""
+        with self._write():
+            ids = [row_id for (row_id,) in self._db.execute(_SENDING_IDS)]
+            self._db.execute(_RECOVER, (_INTERRUPTED, instant_text(now)))
+            return [self._row(row_id) for row_id in ids]
+
+    def claim_next(self, *, now: datetime) -> OutboxRow | None:
+        """Mark the longest-waiting due pending row `sending` and return it, or None.
+
+        The change is committed before this returns, so before any data goes out.
+        """
+        with self._write():
+            found = self._db.execute(_NEXT_DUE_ID, (instant_text(now),)).fetchone()
+            if found is None:
+                return None
+            self._db.execute(_CLAIM, (instant_text(now), found[0]))
+            return self._row(found[0])
+
+    def mark_sent(self, row_id: int, *, now: datetime) -> None:
+        """The mail server accepted the row's message."""
+        self._finish(_MARK_SENT, row_id, {"now": instant_text(now)})
+
+    def mark_retry(self, row_id: int, *, now: datetime, retry_at: datetime, error: str) -> None:
+        """A temporary failure: the row goes back to pending, due again at `retry_at`."""
+        params = {"now": instant_text(now), "retry_at": instant_text(retry_at), "error": error}
+        self._finish(_MARK_RETRY, row_id, params)
+
+    def mark_failed(self, row_id: int, *, now: datetime, error: str) -> None:
+        """A permanent failure: the row is never tried again."""
+        self._finish(_MARK_FINAL, row_id, _final(OutboxState.FAILED, now=now, error=error))
+
+    def mark_unknown(self, row_id: int, *, now: datetime, error: str) -> None:
+        """The server may have accepted the message: the row is never tried again."""
+        self._finish(_MARK_FINAL, row_id, _final(OutboxState.UNKNOWN, now=now, error=error))
+
+    def next_attempt_at(self) -> datetime | None:
+        """When the earliest pending row is due, or None when nothing is pending."""
+        with translated(self._path):
+            (text,) = self._db.execute(_EARLIEST_PENDING).fetchone()
+        return None if text is None else parse_instant(text)
+
+    def outbox(self, *, states: Iterable[OutboxState] | None = None) -> list[OutboxRow]:
+        """The outbox rows (only those in `states`, when given), oldest first."""
+        wanted = set(OutboxState if states is None else states)
+        # Absent states are padded with NULL, which IN never matches.
+        params = [state.value if state in wanted else None for state in OutboxState]
+        with translated(self._path):
+            rows = self._db.execute(_ROWS_IN_STATES, params).fetchall()
+        return [_outbox_row(row) for row in rows]
+
+    def counts_by_state(self) -> dict[OutboxState, int]:
+        """How many outbox rows are in each state, with every state present."""
+        with translated(self._path):
+            found = dict(self._db.execute(_COUNTS).fetchall())
+        return {state: found.get(state.value, 0) for state in OutboxState}
+
+    def last_message_id(self, pair_id: str, *, kind: str) -> str | None:
+        """The Message-ID of the pair's newest queued email of `kind`, for `References`."""
+        with translated(self._path):
+            found = self._db.execute(_LAST_MESSAGE_ID, (pair_id, kind)).fetchone()
+        return None if found is None else str(found[0])
+
+    def sent_ref(self, message_id: str) -> SentRef | None:
+        """Which pair and kind of email one of our Message-IDs was; None if not ours."""
+        with translated(self._path):
+            found = self._db.execute(_SENT_REF, (message_id.strip(),)).fetchone()
+        return None if found is None else SentRef(pair_id=found[0], kind=found[1])
+
+    def _row(self, row_id: int) -> OutboxRow:
+        return _outbox_row(self._db.execute(_ROW_BY_ID, (row_id,)).fetchone())
+
+    def _finish(self, statement: str, row_id: int, params: Mapping[str, object]) -> None:
+        with self._write():
+            if self._db.execute(statement, {**params, "id": row_id}).rowcount == 1:
+                return
+            found = self._db.execute(_STATE_BY_ID, (row_id,)).fetchone()
+        state = "does not exist" if found is None else f"is {found[0]}"
+        raise StoreError(f"Outbox row {row_id} {state}, not sending; it cannot be finished.")
+
+
+def _final(state: OutboxState, *, now: datetime, error: str) -> dict[str, object]:
+    return {"state": state.value, "now": instant_text(now), "error": error}
+
+
+def _outbox_row(row: sqlite3.Row) -> OutboxRow:
+    sent_at = row["sent_at"]
+    return OutboxRow(
+        id=row["id"],
+        key=row["key"],
+        pair_id=row["pair_id"],
+        kind=row["kind"],
+        period=date.fromisoformat(row["period"]),
+        message_id=row["message_id"],
+        sender=row["sender"],
+        recipients=tuple(json.loads(row["recipients"])),
+        message=bytes(row["message"]),
+        state=OutboxState(row["state"]),
+        attempts=row["attempts"],
+        next_attempt_at=parse_instant(row["next_attempt_at"]),
+        last_error=row["last_error"],
+        created_at=parse_instant(row["created_at"]),
+        updated_at=parse_instant(row["updated_at"]),
+        sent_at=None if sent_at is None else parse_instant(sent_at),
+    )

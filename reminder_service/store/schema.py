@@ -1,0 +1,213 @@
+"""Opening the database file: connection settings, schema migrations, and the checks that
+the file is ours and at a schema this version knows.
+
+The database runs in WAL mode with `synchronous=FULL`: a commit that returned survives a power
+cut. `PRAGMA user_version` counts the migrations applied; each runs in its own transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Self
+
+from reminder_service.errors import StoreError
+from reminder_service.store.connection import BUSY_TIMEOUT, StoreConnection, translated
+from reminder_service.store.inbox import MAX_KEPT_RAW_BYTES
+
+_APPLICATION_ID = 0x52454D44  # "REMD": marks the file as ours in the SQLite header.
+
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        f"PRAGMA application_id = {_APPLICATION_ID}",
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT UNIQUE NOT NULL,
+            pair_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            period TEXT NOT NULL,
+            message_id TEXT UNIQUE NOT NULL,
+            sender TEXT NOT NULL,
+            recipients TEXT NOT NULL,
+            message BLOB NOT NULL,
+            state TEXT NOT NULL
+                CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            sent_at TEXT
+        )
+        """,
+        "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+        "CREATE INDEX outbox_pair_period ON outbox (pair_id, kind, period)",
+        """
+        CREATE TABLE meetings (
+            id INTEGER PRIMARY KEY,
+            pair_id TEXT NOT NULL,
+            met_on TEXT NOT NULL,
+            duration_minutes INTEGER CHECK (duration_minutes IS NULL OR duration_minutes > 0),
+            reported_by TEXT NOT NULL,
+            source_message_id TEXT,
+            created_at TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX meetings_pair_met_on ON meetings (pair_id, met_on)",
+    ),
+    (
+        f"""
+        CREATE TABLE inbound (
+            id INTEGER PRIMARY KEY,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL CHECK (uidvalidity > 0),
+            uid INTEGER NOT NULL CHECK (uid > 0),
+            dedupe_key TEXT UNIQUE NOT NULL,
+            message_id TEXT,
+            received_at TEXT NOT NULL,
+            sender TEXT,
+            pair_id TEXT,
+            sender_role TEXT CHECK (sender_role IS NULL OR sender_role IN ('mentor', 'mentee')),
+            outcome TEXT NOT NULL,
+            reason TEXT,
+            text TEXT,
+            verdict_json TEXT NOT NULL,
+            failing_addresses TEXT NOT NULL DEFAULT '[]',
+            raw BLOB CHECK (raw IS NULL OR length(raw) <= {MAX_KEPT_RAW_BYTES}),
+            marked INTEGER NOT NULL DEFAULT 0 CHECK (marked IN (0, 1)),
+            reviewed_at TEXT,
+            meeting_id INTEGER REFERENCES meetings (id)
+        )
+        """,
+        "CREATE INDEX inbound_mailbox_uid ON inbound (folder, uidvalidity, uid)",
+        "CREATE INDEX inbound_outcome ON inbound (outcome)",
+        """
+        CREATE TABLE watermarks (
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            last_uid INTEGER NOT NULL CHECK (last_uid >= 0),
+            PRIMARY KEY (folder, uidvalidity)
+        )
+        """,
+        "ALTER TABLE meetings ADD COLUMN inbound_id INTEGER REFERENCES inbound (id)",
+        """
+        ALTER TABLE meetings ADD COLUMN date_stated INTEGER NOT NULL DEFAULT 1
+            CHECK (date_stated IN (0, 1))
+        """,
+        "ALTER TABLE meetings ADD COLUMN removed_at TEXT",
+        "CREATE INDEX outbox_message_id_nocase ON outbox (message_id COLLATE NOCASE)",
+    ),
+)
+
+
+class SchemaMixin(StoreConnection):
+    """Opening a store, bringing its schema up to date, and refusing files that are not ours."""
+
+    @classmethod
+    def open(cls, path: Path) -> Self:
+        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            message = f"Cannot create the folder {path.parent} for the database: {exc.strerror}."
+            raise StoreError(message) from exc
+        with translated(path):
+            connection = sqlite3.connect(
+                path, isolation_level=None, timeout=BUSY_TIMEOUT.total_seconds()
+            )
+        store = cls(connection, path=path)
+        try:
+            with translated(path):
+                store._configure()
+                store._migrate()
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> Self:
+        """Open an existing, up-to-date database for reading only (commands that change nothing)."""
+        if not path.is_file():
+            raise StoreError(f"There is no database at {path}.")
+        with translated(path):
+            connection = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT.total_seconds(),
+            )
+        connection.row_factory = sqlite3.Row
+        store = cls(connection, path=path)
+        try:
+            with translated(path):
+                version = store._checked_version()
+        except BaseException:
+            connection.close()
+            raise
+        if version < len(_MIGRATIONS):
+            connection.close()
+            message = (
+                f"{path} uses an older schema ({version}); start the service once "
+                f"(reminder-service run) to upgrade it to schema {len(_MIGRATIONS)}."
+            )
+            raise StoreError(message)
+        return store
+
+    @property
+    def schema_version(self) -> int:
+        """How many migrations this database has applied."""
+        return self._pragma_int("user_version")
+
+    def _configure(self) -> None:
+        (mode,) = self._db.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode != "wal":
+            message = (
+                f"The database {self._path} cannot use write-ahead logging (SQLite chose "
+                f"'{mode}'). Put it on a local disk, not a network share."
+            )
+            raise StoreError(message)
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.row_factory = sqlite3.Row
+
+    def _migrate(self) -> None:
+        while True:
+            with self._write():
+                version = self._checked_version()
+                if version == len(_MIGRATIONS):
+                    return
+                for statement in _MIGRATIONS[version]:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _checked_version(self) -> int:
+        """The applied migration count, after refusing files that are not ours to migrate."""
+        version = self._pragma_int("user_version")
+        if not self._is_ours(version):
+            message = (
+                f"{self._path} is a SQLite database that belongs to another program; "
+                "reminder-service will not change it. Choose another database path."
+            )
+            raise StoreError(message)
+        if version > len(_MIGRATIONS):
+            message = (
+                f"{self._path}: this database was written by a newer version of "
+                f"reminder-service (schema {version}, this version knows {len(_MIGRATIONS)})."
+            )
+            raise StoreError(message)
+        return version
+
+    def _is_ours(self, version: int) -> bool:
+        """Migration 1 stamps our application id, so only an empty file may lack it."""
+        application_id = self._pragma_int("application_id")
+        if version > 0:
+            return application_id == _APPLICATION_ID
+        empty = self._db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None
+        return empty and application_id in (0, _APPLICATION_ID)
+
+    def _pragma_int(self, name: str) -> int:
+        with translated(self._path):
+            (value,) = self._db.execute(f"PRAGMA {name}").fetchone()
+        return int(value)
