@@ -28,13 +28,13 @@ from typing import Literal
 import aiosmtplib
 
 from reminder_service.errors import (
-    ConfigError,
     PermanentSendError,
     SendError,
     TransientSendError,
     UnknownOutcomeError,
 )
 from reminder_service.ports import Delivery
+from reminder_service.tls import client_context
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,11 @@ class SmtpMailer:
 
     def __init__(self, config: SmtpConfig) -> None:
         self._config = config
-        self._tls_context = _tls_context(config)
+        self._tls_context = (
+            None
+            if config.security == "none"
+            else client_context(config.ca_file, server="The mail server")
+        )
         self._client: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
 
@@ -172,21 +176,6 @@ def _hang_up(client: aiosmtplib.SMTP, transport: asyncio.BaseTransport | None) -
     if isinstance(transport, asyncio.WriteTransport):
         transport.abort()
     client.close()
-
-
-def _tls_context(config: SmtpConfig) -> ssl.SSLContext | None:
-    """Verify the server's certificate and host name against the system CAs and `ca_file`."""
-    if config.security == "none":
-        return None
-    context = ssl.create_default_context()
-    if config.ca_file is not None:
-        try:
-            context.load_verify_locations(cafile=config.ca_file)
-        except OSError as exc:
-            raise ConfigError(
-                f"The mail server's CA certificate file {config.ca_file} cannot be used: {exc}"
-            ) from exc
-    return context
 
 
 async def _greet(client: aiosmtplib.SMTP) -> None:
