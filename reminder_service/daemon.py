@@ -1,4 +1,4 @@
-"""The running service: a planner that queues due check-ins and a sender that drains the outbox.
+"""The running service: the planner's loop queues what is due, the sender drains the outbox.
 
 Both loops run in one `asyncio.TaskGroup`. They meet only through the SQLite outbox, so a
 crash between them loses nothing: whatever was queued is sent after a restart, and a row
@@ -15,17 +15,16 @@ import random
 from datetime import datetime, timedelta
 
 from reminder_service.compose import Composer
-from reminder_service.core.due import due_checkins
 from reminder_service.core.model import Program
-from reminder_service.core.replies.verdict import Outcome, Verdict
+from reminder_service.core.replies.verdict import Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER, retry_delay
 from reminder_service.errors import (
-    ConfigError,
     PermanentSendError,
     TransientSendError,
     UnknownOutcomeError,
 )
 from reminder_service.intake import Intake
+from reminder_service.planner import Planner
 from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import SendRateLimit
 from reminder_service.store import OutboxRow, SqliteStore
@@ -67,6 +66,7 @@ class Daemon:
         self._shutdown_grace = shutdown_grace
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._wake = asyncio.Event()
+        self.planner = Planner(lambda: self.program, store=store, composer=composer, clock=clock)
         self.intake: Intake | None = None
         """The reply loop, set by the composition root when a reply mailbox is configured."""
 
@@ -95,48 +95,15 @@ class Daemon:
             )
 
     def plan_once(self) -> int:
-        """Queue every check-in that is due now; returns how many new emails were queued."""
-        now = self._clock.now()
-        program = self.program
-        queued = 0
-        for checkin in due_checkins(program, self._store.pair_histories(), now):
-            pair = program.pair(checkin.pair_id)
-            if pair is None:
-                continue
-            previous = self._store.last_message_id(pair.id, kind="checkin")
-            try:
-                item = self._composer.checkin(
-                    program, pair, checkin, now=now, previous_message_id=previous
-                )
-            except ConfigError as exc:
-                log.error("could not write the check-in for pair %s: %s", pair.id, exc)
-                continue
-            if self._store.enqueue(item, now=now):
-                queued += 1
-                log.info("queued %s: %s", item.key, checkin.reason)
+        """Queue every email due now and wake the sender; returns how many were queued."""
+        queued = self.planner.plan_once()
         if queued:
             self._wake.set()
         return queued
 
     def respond_to(self, verdict: Verdict) -> None:
-        """Queue the short question back to someone whose reply could not be understood."""
-        if verdict.outcome is not Outcome.UNCLEAR or verdict.pair_id is None:
-            return
-        program = self.program
-        pair = program.pair(verdict.pair_id)
-        if pair is None or verdict.sender_role is None:
-            return
-        person = pair.mentor if verdict.sender_role == "mentor" else pair.mentee
-        now = self._clock.now()
-        try:
-            item = self._composer.question(
-                program, pair, to=person, in_reply_to=verdict.message_id, now=now
-            )
-        except ConfigError as exc:
-            log.error("could not write the question for pair %s: %s", pair.id, exc)
-            return
-        if self._store.enqueue(item, now=now):
-            log.info("queued %s: the reply could not be understood", item.key)
+        """Answer a newly recorded reply when it calls for it (an unclear one gets a question)."""
+        if self.planner.respond_to(verdict):
             self._wake.set()
 
     async def _plan_loop(self, stop: asyncio.Event) -> None:
