@@ -1,0 +1,150 @@
+"""The field types of the program file: each checks one value and explains a bad one.
+
+They are pydantic types with a plain validator, so each check's `ValueError` message is what
+the coordinator reads. A value that is not text where text belongs raises the
+`text_expected` error instead: the program loader describes it from the YAML as written,
+which knows more than the value does (an unquoted `10:30` is the number 630).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from datetime import date, datetime, time
+from typing import Annotated
+from zoneinfo import ZoneInfo, available_timezones
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import PlainValidator
+from pydantic_core import PydanticCustomError
+
+from reminder_service.core.cadence import parse_cadence
+from reminder_service.core.model import Cadence, Status
+
+__all__ = [
+    "NAME_LIMIT",
+    "CadenceField",
+    "ClockField",
+    "DateField",
+    "EmailField",
+    "IdField",
+    "NameField",
+    "StatusField",
+    "ZoneField",
+]
+
+NAME_LIMIT = 200
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HEADER_UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _text(value: object) -> str:
+    """`value` if it is text; other kinds are described later from the YAML node."""
+    if not isinstance(value, str):
+        raise PydanticCustomError("text_expected", "expected text")
+    return value
+
+
+def _to_name(value: object) -> str:
+    """A person's or the program's name: one line of text that is safe in a header."""
+    name = _text(value)
+    if not name.strip():
+        raise ValueError("must not be empty")
+    if len(name) > NAME_LIMIT:
+        raise ValueError(f"is {len(name)} characters long; the limit is {NAME_LIMIT}")
+    unsafe = next((c for c in name if unicodedata.category(c) in _HEADER_UNSAFE), None)
+    if unsafe is not None:
+        raise ValueError(
+            f"must be one line of plain text; it contains a line break or another"
+            f" control character (U+{ord(unsafe):04X})"
+        )
+    return name
+
+
+def _to_id(value: object) -> str:
+    """A pair id: a short slug that stays stable because stored history refers to it."""
+    slug = _text(value)
+    if not _ID.fullmatch(slug):
+        raise ValueError(
+            f"{slug!r} cannot be used as an id; use 2 to 32 lowercase letters (a-z),"
+            " digits and '-', starting with a letter or digit"
+        )
+    return slug
+
+
+def _to_email(value: object) -> str:
+    """A normalized email address (addr-spec only, no display name)."""
+    address = _text(value)
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValueError(f"{address!r} is not an email address") from exc
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    """The IANA time zone names this machine knows (read from disk once)."""
+    return frozenset(available_timezones())
+
+
+def _to_zone(value: object) -> ZoneInfo:
+    """An IANA time zone, suggesting the nearest name for a typo."""
+    name = _text(value)
+    if name not in _zone_names():
+        near = difflib.get_close_matches(name, sorted(_zone_names()), n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else " (write it like 'Europe/London')"
+        raise ValueError(f"{name!r} is not a time zone{hint}")
+    return ZoneInfo(name)
+
+
+def _to_cadence(value: object) -> Cadence:
+    """A cadence expression; parse_cadence's own message explains what is wrong."""
+    return parse_cadence(_text(value))
+
+
+def _to_clock(value: object) -> time:
+    """A local time of day written HH:MM (24h)."""
+    text = _text(value)
+    match = _CLOCK.fullmatch(text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"{text!r} is not a time of day; write HH:MM from 00:00 to 23:59")
+    return time(int(match[1]), int(match[2]))
+
+
+def _to_date(value: object) -> date:
+    """A calendar date, from a YAML date or an ISO year-month-day string."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    text = value if isinstance(value, str) else ""
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError("expected a date written year-month-day, like 2024-03-01")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date") from exc
+
+
+def _to_status(value: object) -> Status:
+    """A pair status, suggesting the nearest one for a typo."""
+    text = _text(value)
+    try:
+        return Status(text)
+    except ValueError as exc:
+        allowed = [status.value for status in Status]
+        near = difflib.get_close_matches(text, allowed, n=1)
+        hint = f"did you mean {near[0]!r}?" if near else f"use one of: {', '.join(allowed)}"
+        raise ValueError(f"{text!r} is not a status; {hint}") from exc
+
+
+NameField = Annotated[str, PlainValidator(_to_name)]
+IdField = Annotated[str, PlainValidator(_to_id)]
+EmailField = Annotated[str, PlainValidator(_to_email)]
+ZoneField = Annotated[ZoneInfo, PlainValidator(_to_zone)]
+CadenceField = Annotated[Cadence, PlainValidator(_to_cadence)]
+ClockField = Annotated[time, PlainValidator(_to_clock)]
+DateField = Annotated[date, PlainValidator(_to_date)]
+StatusField = Annotated[Status, PlainValidator(_to_status)]

@@ -1,0 +1,177 @@
+"""Reading the program YAML safely, remembering where each field was written.
+
+This is PyYAML's safe loader with more refusals: a repeated key, an anchor or alias, and a
+tag the safe loader cannot build (such as a Python one) are all problems. Reading records
+each field's line and YAML node, so that later checks can place a problem on the line the
+coordinator wrote and describe the value as it was written. It also spots the YAML 1.1
+traps: unquoted text that YAML reads as true/false, a number or a date.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeAlias
+
+import yaml
+
+__all__ = ["FieldPath", "Findings", "describe", "kind_trap", "read_source"]
+
+FieldPath: TypeAlias = tuple[str | int, ...]
+
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_YAML_HINTS = {
+    "found character '\\t' that cannot start any token": "use spaces, not tabs, to indent",
+    "mapping values are not allowed here": "if a value contains ': ', put it in quotes",
+    "but found another document": "a program file holds one document; remove the extra '---'",
+}
+_READ_AS = {
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+class Findings(Protocol):
+    """Where reading records each field's line and node, and the problems it finds."""
+
+    lines: dict[FieldPath, int]
+    nodes: dict[FieldPath, yaml.Node]
+    unreadable: set[FieldPath]
+
+    def add(self, path: FieldPath, message: str, *, line: int | None = None) -> None:
+        """Record a problem for `path`, on `line` or else the line where `path` is written."""
+        ...
+
+    def error(self) -> Exception:
+        """All problems recorded so far, as the error to raise."""
+        ...
+
+
+def read_source(text: str, *, findings: Findings) -> Any:
+    """The plain data of the YAML `text`, with each field's line and node in `findings`.
+
+    A syntax error or an empty file is fatal: it raises `findings.error()`. Other problems
+    are recorded and reading goes on, so that everything wrong is reported at once.
+    """
+    return _Source(findings).read(_compose(text, findings=findings))
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases.
+
+    An alias makes one node appear under several fields, so a problem could not be placed
+    on one line, and nested aliases can expand a small file into an enormous document.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        """Compose as usual, except that an alias is a syntax error."""
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "anchors and aliases ('&name', '*name') are not supported;"
+                " use program.defaults for settings that pairs share",
+                self.current_event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def _compose(text: str, *, findings: Findings) -> yaml.Node:
+    """Parse the YAML text into a node tree; syntax errors and an empty file are fatal."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = None if mark is None else mark.line + 1
+        findings.add((), _syntax_message(exc), line=line)
+        raise findings.error() from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        message = f"the file contains a character that is not allowed: U+{exc.character:04X}"
+        findings.add((), message, line=line)
+        raise findings.error() from exc
+    if node is None:
+        findings.add((), "the file is empty; it needs a 'program:' section and a 'pairs:' list")
+        raise findings.error()
+    return node
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's description of a syntax error, with a hint for the common ones."""
+    problem = exc.problem or exc.context or "unreadable"
+    hint = _YAML_HINTS.get(problem)
+    return f"this is not valid YAML: {problem}" + (f" ({hint})" if hint else "")
+
+
+class _Source:
+    """Turns the node tree into plain data, recording each field's line and node on the way.
+
+    Keys are taken as written (an unquoted `on:` is the key 'on', not true); a repeated key
+    is a problem, and the first value is kept.
+    """
+
+    def __init__(self, findings: Findings) -> None:
+        self._findings = findings
+        self._loader = _Loader("")
+
+    def read(self, node: yaml.Node, path: FieldPath = (), line: int | None = None) -> Any:
+        """The plain value of `node`, found at `path` (on `line`, if not the node's own)."""
+        self._findings.lines[path] = node.start_mark.line + 1 if line is None else line
+        self._findings.nodes[path] = node
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+            self._unsupported(node, path)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.read(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
+        """A mapping's entries, reporting repeated and unusable keys."""
+        entries: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._findings.add(path, "a field name must be a single word", line=line)
+            elif key_node.value in entries:
+                first = self._findings.lines[(*path, key_node.value)]
+                message = f"duplicate key {key_node.value!r} (first at line {first})"
+                self._findings.add((*path, key_node.value), message, line=line)
+            else:
+                entries[key_node.value] = self.read(value_node, (*path, key_node.value), line)
+        return entries
+
+    def _scalar(self, node: yaml.Node, path: FieldPath) -> Any:
+        """A scalar as PyYAML's safe loader reads it; if it cannot, the text as written."""
+        try:
+            return self._loader.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            self._unsupported(node, path)
+        except ValueError:
+            pass  # e.g. an unquoted 2024-02-30: the field's own check describes it
+        return node.value
+
+    def _unsupported(self, node: yaml.Node, path: FieldPath) -> None:
+        """Report a tag the safe loader refuses (such as a Python one); its field says no more."""
+        self._findings.add(path, f"the YAML tag {node.tag!r} is not supported here")
+        self._findings.unreadable.add(path)
+
+
+def kind_trap(node: yaml.Node | None) -> str | None:
+    """Advice for unquoted text that YAML 1.1 reads as true/false, a number or a date."""
+    if not isinstance(node, yaml.ScalarNode) or node.style or node.tag not in _READ_AS:
+        return None
+    if ":" in node.value and _READ_AS[node.tag] == "a number":
+        return f'{node.value} must be written in quotes: "{node.value}"'
+    return f'{node.value!r} was read as {_READ_AS[node.tag]}; put it in quotes: "{node.value}"'
+
+
+def describe(node: yaml.Node | None) -> str:
+    """What the coordinator wrote, in a few words."""
+    if isinstance(node, yaml.MappingNode):
+        return "a group of fields"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node is None or node.tag == "tag:yaml.org,2002:null":
+        return "nothing"
+    return repr(node.value)
