@@ -186,7 +186,13 @@ def _parse_rrule(words: str) -> RRule:
         msg = f"'{words}' is not a rule I can use: {exc}"
         raise ValueError(msg) from exc
     probe_end = _RRULE_PROBE_START + relativedelta(years=_RRULE_PROBE_YEARS)
-    if next(iter(rule.replace(until=probe_end)), None) is None:
+    try:
+        first = next(iter(rule.replace(until=probe_end)), None)
+    except (IndexError, ValueError, OverflowError) as exc:
+        # dateutil accepts some impossible parts (BYDAY=18TU) and only fails when iterating.
+        msg = f"'{words}' is not a rule I can use: check its BY... parts"
+        raise ValueError(msg) from exc
+    if first is None:
         msg = f"'{words}': this rule never happens; check its BY... parts"
         raise ValueError(msg)
     return RRule(text=body)

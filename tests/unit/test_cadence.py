@@ -111,6 +111,7 @@ def test_parse_cadence(text: str, phases: tuple[Phase, ...]) -> None:
         pytest.param("FREQ=MONTHLY;BYDAY=1XX", "not a rule I can use", id="bad-byday"),
         pytest.param("FREQ=MONTHLY;COLOUR=RED", "not a rule I can use", id="unknown-part"),
         pytest.param("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "never happens", id="no-occurrence"),
+        pytest.param("FREQ=MONTHLY;BYDAY=18TU", "not a rule I can use", id="impossible-nth-day"),
     ],
 )
 def test_parse_cadence_rejects(text: str, message: str) -> None:
