@@ -54,9 +54,9 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
@@ -74,6 +74,7 @@ from reminder_service.program_fields import (
     StatusField,
     ZoneField,
 )
+from reminder_service.program_loop import DigestEntry, LadderEntry, SpanField, digest, ladder
 from reminder_service.yaml_source import FieldPath, describe, kind_trap, read_source
 
 __all__ = ["Problem", "ProgramError", "load_program", "parse_program"]
@@ -203,6 +204,12 @@ class _ProgramEntry(BaseModel):
     defaults: _DefaultsEntry = Field(default_factory=_DefaultsEntry)
     date_order: DateOrder = "DMY"
     keep_notes: StrictBool = False
+    follow_up_after: SpanField = timedelta(days=7)
+    default_meeting_minutes: int = Field(default=60, ge=1, le=720, strict=True)
+    thank_you_cc_mentee: StrictBool = True
+    anniversaries: StrictBool = True
+    escalation: list[LadderEntry] | None = None
+    digest: DigestEntry | Literal[False] | None = None
 
 
 class _PairEntry(BaseModel):
@@ -251,6 +258,10 @@ def _build(data: dict[str, Any], report: _Report) -> Program | None:
         for index, entry in entries
         if entry is not None
     ]
+    steps = ladder(program.escalation)
+    if isinstance(steps, str):
+        report.add(("program", "escalation"), steps)
+        return None
     return Program(
         name=program.name,
         coordinator=_person(program.coordinator),
@@ -258,6 +269,12 @@ def _build(data: dict[str, Any], report: _Report) -> Program | None:
         pairs=tuple(pair for pair in pairs if pair is not None),
         date_order=program.date_order,
         keep_notes=program.keep_notes,
+        follow_up_after=program.follow_up_after,
+        escalation=steps,
+        thank_you_cc_mentee=program.thank_you_cc_mentee,
+        default_meeting_minutes=program.default_meeting_minutes,
+        digest=digest(program.digest),
+        anniversaries=program.anniversaries,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reminder_service.core.cadence import parse_cadence
-from reminder_service.core.model import Status
+from reminder_service.core.model import DEFAULT_LADDER, DigestSchedule, LadderStep, Status
 from reminder_service.errors import ConfigError
 from reminder_service.program import Problem, ProgramError, load_program, parse_program
 
@@ -716,3 +716,61 @@ def test_unknown_date_order_is_rejected() -> None:
     assert problems(with_pair("date_order: YMD")) == [
         "p.yaml:14: pairs[0].date_order: Input should be 'DMY' or 'MDY'"
     ]
+
+
+LOOP_SETTINGS = """\
+  follow_up_after: 2 weeks
+  default_meeting_minutes: 45
+  thank_you_cc_mentee: false
+  anniversaries: false
+  escalation:
+    - {after: 2, send: reminder, cc_coordinator: true}
+    - {after: 4, send: pause_or_end}
+  digest: {day: Friday, at: "16:30"}
+"""
+
+
+def test_relationship_loop_settings_are_read() -> None:
+    """Follow-up delay, ladder, digest and the rest reach the Program as written."""
+    program = parse_program(
+        HEAD.replace("  defaults:", LOOP_SETTINGS + "  defaults:") + PAIR, file="p.yaml"
+    )
+    assert program.follow_up_after == timedelta(days=14)
+    assert program.default_meeting_minutes == 45
+    assert program.thank_you_cc_mentee is False
+    assert program.anniversaries is False
+    assert program.escalation == (
+        LadderStep(after_periods=2, send="reminder", cc_coordinator=True),
+        LadderStep(after_periods=4, send="pause_or_end"),
+    )
+    assert program.digest == DigestSchedule(weekday=4, at=time(16, 30))
+
+
+def test_relationship_loop_settings_have_defaults_and_digest_can_be_turned_off() -> None:
+    """Without the settings the defaults apply; `digest: off` means no digest."""
+    program = parse_program(HEAD + PAIR, file="p.yaml")
+    assert program.escalation == DEFAULT_LADDER
+    assert program.digest == DigestSchedule()
+    assert program.follow_up_after == timedelta(days=7)
+    off = parse_program(
+        HEAD.replace("  defaults:", "  digest: off\n  defaults:") + PAIR, file="p.yaml"
+    )
+    assert off.digest is None
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("follow_up_after: soon", "'soon' is not a length of time; write for example '10 days'"),
+        ("digest: {day: funday}", "'funday' is not a day of the week"),
+        (
+            "escalation: [{after: 3, send: reminder}, {after: 2, send: pause_or_end}]",
+            "each step's 'after' must be larger than the one before",
+        ),
+        ("escalation: [{after: 1, send: shout}]", "'reminder' or 'pause_or_end'"),
+    ],
+)
+def test_bad_relationship_loop_settings_are_explained(setting: str, message: str) -> None:
+    """Each loop setting that cannot be used is reported with what was expected."""
+    found = problems(HEAD.replace("  defaults:", f"  {setting}\n  defaults:") + PAIR)
+    assert any(message in problem and "p.yaml:5: program." in problem for problem in found), found
