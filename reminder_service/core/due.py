@@ -1,10 +1,14 @@
 """Which check-ins should go out now, and which are coming: (program, history, now) -> decisions.
 
-A pair's cadence is counted from its anchor: the latest of its start, its last meeting and
-the end of a pause. Occurrence k of the cadence after the anchor closes period k, which
-covers the local dates after occurrence k-1 up to and including occurrence k; its check-in
-is due at the pair's sending time on that date. Each period gets at most one check-in, and a
-service that was down sends only the latest period's check-in when it comes back.
+A pair's cadence is counted from its anchor: the latest of its start, its last meeting, a
+skipped round and the end of a pause. Occurrence k of the cadence after the anchor closes
+period k, which covers the local dates after occurrence k-1 up to and including occurrence
+k; its check-in is due at the pair's sending time on that date. Each period gets at most one
+check-in, and a service that was down sends only the latest period's check-in when it comes
+back. A check-in's level is the number of check-ins sent since the anchor that went
+unanswered (at most k-1 for period k): level 0 is the regular check-in, higher levels climb
+the program's escalation ladder. A pause or end asked for by reply is applied first
+(see `core.status.effective_pair`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,16 @@ from datetime import date, datetime
 from enum import IntEnum
 
 from reminder_service.core.cadence import local_instant, next_weekday, occurrences_after
-from reminder_service.core.model import Checkin, Pair, PairHistory, Program, Status
+from reminder_service.core.model import (
+    Checkin,
+    Kind,
+    LadderStep,
+    OverduePair,
+    Pair,
+    PairHistory,
+    Program,
+)
+from reminder_service.core.status import effective_pair, is_silent
 from reminder_service.core.wording import short_date_in_words, span_in_words
 
 
@@ -24,13 +37,22 @@ class _Since(IntEnum):
 
     START = 0
     RESUME = 1
-    MEETING = 2
+    SKIP = 2
+    MEETING = 3
 
 
 _SINCE_PHRASES = {
     _Since.START: "the pair started",
     _Since.RESUME: "the pause ended",
+    _Since.SKIP: "they skipped a round",
     _Since.MEETING: "the last meeting",
+}
+_STEP_PHRASES = {
+    (Kind.CHECKIN, False): "another check-in",
+    (Kind.REMINDER, False): "a reminder",
+    (Kind.REMINDER, True): "a reminder with the coordinator in copy",
+    (Kind.PAUSE_OR_END, False): "asking whether to pause or end",
+    (Kind.PAUSE_OR_END, True): "asking whether to pause or end, the coordinator in copy",
 }
 
 
@@ -49,6 +71,7 @@ class _Period:
     opens_after: date
     closes: date
     due_at: datetime
+    level: int
 
 
 def due_checkins(
@@ -61,7 +84,7 @@ def due_checkins(
     """
     _require_aware(now, name="now")
     found = (
-        _due_for_pair(pair, history.get(pair.id, PairHistory()), now) for pair in program.pairs
+        _due_for_pair(program, pair, _history_of(pair, history), now) for pair in program.pairs
     )
     return _in_order(checkin for checkin in found if checkin is not None)
 
@@ -72,9 +95,10 @@ def planned_checkins(
     """What will go out from `now` to `until` (inclusive) if no pair reports a meeting.
 
     Starts with each pair's check-in that is due now (its due_at may be earlier than now),
-    then every later period in the window, each counting the one before as sent. Pauses
-    that end and `ended_on` dates that arrive inside the window are honoured. Sorted by
-    (due_at, pair_id). Raises ValueError when `now` or `until` is naive, or `until` < `now`.
+    then every later period in the window, each counting the one before as sent, its level
+    climbing as periods pass without a meeting. Pauses that end and `ended_on` dates that
+    arrive inside the window are honoured. Sorted by (due_at, pair_id). Raises ValueError
+    when `now` or `until` is naive, or `until` < `now`.
     """
     _require_aware(now, name="now")
     _require_aware(until, name="until")
@@ -84,8 +108,52 @@ def planned_checkins(
     return _in_order(
         checkin
         for pair in program.pairs
-        for checkin in _planned_for_pair(pair, _history_of(pair, history), now=now, until=until)
+        for checkin in _planned_for_pair(
+            program, pair, _history_of(pair, history), now=now, until=until
+        )
     )
+
+
+def period_kind(program: Program, level: int) -> tuple[Kind, LadderStep | None]:
+    """Which email answers a period at `level`, and the ladder step that chose it.
+
+    Level 0 is the regular check-in. From level 1 the step with the largest `after_periods`
+    not above the level applies (a reminder or the question whether to pause or end);
+    levels below the ladder's first step stay check-ins.
+    """
+    step = _ladder_step(program.escalation, level)
+    if step is None:
+        return Kind.CHECKIN, None
+    return Kind(step.send), step
+
+
+def overdue_pairs(
+    program: Program, history: Mapping[str, PairHistory], now: datetime
+) -> list[OverduePair]:
+    """Pairs that have not met by the first check-in date after their anchor, most overdue first.
+
+    A pair counts from the day after that date; paused and ended pairs are never overdue.
+    Ties are sorted by pair id. Raises ValueError when `now` is naive.
+    """
+    _require_aware(now, name="now")
+    found = (_overdue(pair, _history_of(pair, history), now) for pair in program.pairs)
+    return sorted(
+        (overdue for overdue in found if overdue is not None),
+        key=lambda overdue: (-overdue.days, overdue.pair_id),
+    )
+
+
+def latest_due_at(pair: Pair, history: PairHistory, now: datetime) -> datetime | None:
+    """When the pair's latest period due by `now` fell due, counted from its current anchor.
+
+    None when no period has fallen due since the anchor, or the pair is paused or ended.
+    """
+    found = _scheduled(pair, history, now)
+    if found is None:
+        return None
+    pair, anchor = found
+    latest = _latest_period(pair, anchor.day, now)
+    return None if latest is None else latest.due_at
 
 
 def _require_aware(moment: datetime, *, name: str) -> None:
@@ -105,39 +173,107 @@ def _in_order(checkins: Iterable[Checkin]) -> list[Checkin]:
     return sorted(checkins, key=lambda checkin: (checkin.due_at, checkin.pair_id))
 
 
-def _due_for_pair(pair: Pair, history: PairHistory, now: datetime) -> Checkin | None:
-    """The pair's check-in for the latest period due by `now`, unless it already had one."""
-    today = now.astimezone(pair.timezone).date()
-    if _is_silent(pair, today):
+def _local_date(pair: Pair, moment: datetime) -> date:
+    """The date on the pair's wall clocks at `moment`."""
+    return moment.astimezone(pair.timezone).date()
+
+
+def _ladder_step(ladder: Iterable[LadderStep], level: int) -> LadderStep | None:
+    """The ladder's step for `level`: the one with the largest `after_periods` up to it."""
+    if level < 1:
         return None
-    anchor = _anchor(pair, history, today)
-    latest: _Period | None = None
-    for period in _periods(pair, anchor.day):
-        if period.due_at > now:
-            break
-        latest = period
+    reached = [step for step in ladder if step.after_periods <= level]
+    return max(reached, key=lambda step: step.after_periods, default=None)
+
+
+def _due_for_pair(
+    program: Program, pair: Pair, history: PairHistory, now: datetime
+) -> Checkin | None:
+    """The pair's check-in for the latest period due by `now`, unless it already had one."""
+    found = _scheduled(pair, history, now)
+    if found is None:
+        return None
+    pair, anchor = found
+    latest = _latest_period(pair, anchor.day, now)
     if latest is None or _already_asked(history, latest):
         return None
+    latest = _unanswered(history, anchor.day, latest)
+    since, since_meeting = _counted_from(pair, history)
     return Checkin(
         pair_id=pair.id,
         period=latest.closes,
         due_at=latest.due_at,
-        since=anchor.day,
-        since_meeting=anchor.since is _Since.MEETING,
-        reason=_reason(pair, anchor, latest.closes),
+        since=since,
+        since_meeting=since_meeting,
+        reason=_reason(program, pair, anchor, latest),
+        level=latest.level,
     )
 
 
+def _unanswered(history: PairHistory, anchor: date, period: _Period) -> _Period:
+    """`period` with its level lowered to the number of check-ins sent since `anchor` before it."""
+    sent = sum(1 for asked in history.asked if anchor < asked < period.closes)
+    return replace(period, level=min(period.level, sent))
+
+
+def _overdue(pair: Pair, history: PairHistory, now: datetime) -> OverduePair | None:
+    """The pair as overdue when its first check-in date after the anchor is before today."""
+    found = _scheduled(pair, history, now)
+    if found is None:
+        return None
+    pair, anchor = found
+    latest = _latest_period(pair, anchor.day, now)
+    if latest is None:
+        return None
+    first = next(_periods(pair, anchor.day))
+    days = (_local_date(pair, now) - first.closes).days
+    if days < 1:
+        return None
+    return OverduePair(pair_id=pair.id, periods=latest.level, since=anchor.day, days=days)
+
+
+def _scheduled(pair: Pair, history: PairHistory, now: datetime) -> tuple[Pair, _Anchor] | None:
+    """The effective pair at `now` and its anchor, or None when it is paused or ended."""
+    today = _local_date(pair, now)
+    pair = effective_pair(pair, history, today=today)
+    if is_silent(pair, today):
+        return None
+    return pair, _anchor(pair, history, today)
+
+
+def _latest_period(pair: Pair, anchor: date, now: datetime) -> _Period | None:
+    """The last of the pair's periods after `anchor` whose check-in is due by `now`."""
+    latest: _Period | None = None
+    for period in _periods(pair, anchor):
+        if period.due_at > now:
+            break
+        latest = period
+    return latest
+
+
+def _counted_from(pair: Pair, history: PairHistory) -> tuple[date, bool]:
+    """What a check-in counts "since": the last meeting (True), else the start (False).
+
+    A pause or a skipped round moves the cadence, but people still count from when they
+    last met.
+    """
+    if history.last_meeting is not None and history.last_meeting >= pair.started:
+        return history.last_meeting, True
+    return pair.started, False
+
+
 def _planned_for_pair(
-    pair: Pair, history: PairHistory, *, now: datetime, until: datetime
+    program: Program, pair: Pair, history: PairHistory, *, now: datetime, until: datetime
 ) -> list[Checkin]:
     """Replay `_due_for_pair` at `now` and at every instant in the window a period falls due."""
     planned: list[Checkin] = []
     for moment in [now, *_due_instants(pair, history, now=now, until=until)]:
-        checkin = _due_for_pair(pair, history, moment)
+        checkin = _due_for_pair(program, pair, history, moment)
         if checkin is not None:
             planned.append(checkin)
-            history = replace(history, last_checkin=checkin.period)
+            history = replace(
+                history, last_checkin=checkin.period, asked=(*history.asked, checkin.period)
+            )
     return planned
 
 
@@ -146,12 +282,12 @@ def _due_instants(
 ) -> list[datetime]:
     """Every instant in (now, until] at which one of the pair's periods falls due.
 
-    Only a pause ending can move the anchor without a meeting, so the anchors in force at
-    `now` and at `until` cover the whole window.
+    Only a pause ending can move the anchor without a meeting or a skip, so the anchors in
+    force at `now` and at `until` cover the whole window.
     """
     anchors = {
-        _anchor(pair, history, moment.astimezone(pair.timezone).date()).day
-        for moment in (now, until)
+        _anchor(effective_pair(pair, history, today=day), history, day).day
+        for day in (_local_date(pair, now), _local_date(pair, until))
     }
     instants: set[datetime] = set()
     for anchor in anchors:
@@ -163,18 +299,13 @@ def _due_instants(
     return sorted(instants)
 
 
-def _is_silent(pair: Pair, today: date) -> bool:
-    """True when the pair gets no mail on its local date `today`: ended, or still paused."""
-    if pair.status is Status.ENDED or (pair.ended_on is not None and today >= pair.ended_on):
-        return True
-    return pair.status is Status.PAUSED and (pair.paused_until is None or today < pair.paused_until)
-
-
 def _anchor(pair: Pair, history: PairHistory, today: date) -> _Anchor:
-    """The latest of the pair's start, its last meeting and a pause that ended by `today`."""
+    """The latest of the pair's start, last meeting, skipped round and a pause ended by `today`."""
     candidates = [_Anchor(pair.started, _Since.START)]
     if history.last_meeting is not None:
         candidates.append(_Anchor(history.last_meeting, _Since.MEETING))
+    if history.last_skip is not None:
+        candidates.append(_Anchor(history.last_skip, _Since.SKIP))
     if pair.paused_until is not None and pair.paused_until <= today:
         candidates.append(_Anchor(pair.paused_until, _Since.RESUME))
     return max(candidates, key=lambda anchor: (anchor.day, anchor.since))
@@ -186,8 +317,9 @@ def _periods(pair: Pair, anchor: date) -> Iterator[_Period]:
     if pair.schedule.weekdays_only:
         closes = _on_weekdays(closes, after=anchor)
     opens_after = anchor
-    for day in closes:
-        yield _Period(opens_after, day, local_instant(day, pair.schedule.send_at, pair.timezone))
+    for level, day in enumerate(closes):
+        due_at = local_instant(day, pair.schedule.send_at, pair.timezone)
+        yield _Period(opens_after, day, due_at, level)
         opens_after = day
 
 
@@ -206,9 +338,15 @@ def _already_asked(history: PairHistory, period: _Period) -> bool:
     return history.last_checkin is not None and history.last_checkin > period.opens_after
 
 
-def _reason(pair: Pair, anchor: _Anchor, period: date) -> str:
-    """One sentence for the coordinator: the cadence, and how long since what."""
-    return (
-        f"{pair.schedule.cadence.text}; {span_in_words(anchor.day, period)} since "
+def _reason(program: Program, pair: Pair, anchor: _Anchor, period: _Period) -> str:
+    """One sentence for the coordinator: the cadence, how long since what, and any escalation."""
+    reason = (
+        f"{pair.schedule.cadence.text}; {span_in_words(anchor.day, period.closes)} since "
         f"{_SINCE_PHRASES[anchor.since]} on {short_date_in_words(anchor.day)}"
     )
+    if period.level == 0:
+        return reason
+    kind, step = period_kind(program, period.level)
+    overdue = "1 period" if period.level == 1 else f"{period.level} periods"
+    phrase = _STEP_PHRASES[kind, step is not None and step.cc_coordinator]
+    return f"{reason}; {overdue} overdue, so {phrase}"

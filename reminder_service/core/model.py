@@ -180,13 +180,16 @@ class PairHistory:
     `last_checkin` is the period (local date) of the latest check-in queued for the pair
     (any level of the ladder); `last_skip` the date of the latest "skip this round" reply,
     which restarts the count like a meeting does; `reply_status` a pause or end asked for by
-    reply (the YAML's own non-active status wins over it).
+    reply (the YAML's own non-active status wins over it). `asked` holds the periods of the
+    period emails queued since the last meeting (the most recent ones): the escalation level
+    counts how many of them went unanswered, not how much time passed.
     """
 
     last_meeting: date | None = None
     last_checkin: date | None = None
     last_skip: date | None = None
     reply_status: ReplyStatus | None = None
+    asked: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +199,9 @@ class Checkin:
     `period` is the local date of the cadence occurrence; it names the check-in for the
     outbox's idempotency key, so one period never produces two emails. `since` is the date
     the pair is counted from (its last meeting, or its start when `since_meeting` is False).
-    `level` counts the periods since the anchor before this one (0: the regular check-in;
-    1 and up: the pair is that many periods overdue, which picks the escalation step).
+    `level` counts the check-ins sent since the anchor that went unanswered (0: the regular
+    check-in; 1 and up picks the escalation step). A pair seen for the first time, or back
+    after the service was down, starts at the level its sent emails justify, never higher.
     """
 
     pair_id: str

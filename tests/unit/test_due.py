@@ -7,20 +7,40 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from reminder_service.core.cadence import local_instant, next_weekday, occurrences_after
-from reminder_service.core.due import due_checkins, planned_checkins
-from reminder_service.core.model import Checkin, Pair, PairHistory, Status
+from reminder_service.core.due import due_checkins, overdue_pairs, period_kind, planned_checkins
+from reminder_service.core.model import (
+    DEFAULT_LADDER,
+    Checkin,
+    Kind,
+    LadderStep,
+    OverduePair,
+    Pair,
+    PairHistory,
+    Program,
+    ReplyStatus,
+    Status,
+)
 
-from .strategies import active_pairs, make_pair, make_program
+from .strategies import active_pairs, make_pair, make_program, reply_end, reply_pause
 
 NO_HISTORY: dict[str, PairHistory] = {}
 
 
 def _utc(iso: str) -> datetime:
     return datetime.fromisoformat(iso).replace(tzinfo=UTC)
+
+
+def _sent_until(pair: Pair, now: datetime) -> dict[str, PairHistory]:
+    """The history of a daemon that ran from the pair's start until the day before `now`."""
+    program = make_program(pair)
+    start = datetime.combine(pair.started, time(0), tzinfo=UTC)
+    sent = planned_checkins(program, NO_HISTORY, now=start, until=now - timedelta(days=1))
+    asked = tuple(checkin.period for checkin in sent)
+    return {pair.id: PairHistory(last_checkin=asked[-1] if asked else None, asked=asked)}
 
 
 def _periods(checkins: list[Checkin]) -> list[date]:
@@ -478,3 +498,369 @@ def test_plan_for_an_instant_is_what_is_due(
     assert planned_checkins(program, history, now=now, until=now) == due_checkins(
         program, history, now
     )
+
+
+LADDER_WITH_GAP = (
+    LadderStep(after_periods=4, send="pause_or_end", cc_coordinator=True),
+    LadderStep(after_periods=2, send="reminder"),
+)
+
+
+@pytest.mark.parametrize(
+    ("ladder", "level", "expected"),
+    [
+        pytest.param(DEFAULT_LADDER, 0, (Kind.CHECKIN, None), id="level-0-is-the-check-in"),
+        pytest.param(DEFAULT_LADDER, 1, (Kind.REMINDER, DEFAULT_LADDER[0]), id="one-overdue"),
+        pytest.param(DEFAULT_LADDER, 2, (Kind.REMINDER, DEFAULT_LADDER[1]), id="two-cc"),
+        pytest.param(DEFAULT_LADDER, 3, (Kind.PAUSE_OR_END, DEFAULT_LADDER[2]), id="three"),
+        pytest.param(DEFAULT_LADDER, 9, (Kind.PAUSE_OR_END, DEFAULT_LADDER[2]), id="top-stays"),
+        pytest.param(LADDER_WITH_GAP, 1, (Kind.CHECKIN, None), id="below-first-step"),
+        pytest.param(LADDER_WITH_GAP, 3, (Kind.REMINDER, LADDER_WITH_GAP[1]), id="unsorted"),
+        pytest.param(LADDER_WITH_GAP, 4, (Kind.PAUSE_OR_END, LADDER_WITH_GAP[0]), id="top"),
+        pytest.param((), 5, (Kind.CHECKIN, None), id="no-ladder"),
+    ],
+)
+def test_period_kind(
+    ladder: tuple[LadderStep, ...], level: int, expected: tuple[Kind, LadderStep | None]
+) -> None:
+    """The ladder step with the largest after_periods up to the level picks the email."""
+    assert period_kind(make_program(escalation=ladder), level) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "level", "reason"),
+    [
+        pytest.param(
+            "2026-11-09T12:00", 0, "weekly; 1 week since the pair started on 2 Nov 2026", id="0"
+        ),
+        pytest.param(
+            "2026-11-16T12:00",
+            1,
+            "weekly; 2 weeks since the pair started on 2 Nov 2026; 1 period overdue, so a reminder",
+            id="1",
+        ),
+        pytest.param(
+            "2026-11-23T12:00",
+            2,
+            "weekly; 3 weeks since the pair started on 2 Nov 2026; 2 periods overdue, "
+            "so a reminder with the coordinator in copy",
+            id="2",
+        ),
+        pytest.param(
+            "2026-11-30T12:00",
+            3,
+            "weekly; 4 weeks since the pair started on 2 Nov 2026; 3 periods overdue, "
+            "so asking whether to pause or end",
+            id="3",
+        ),
+        pytest.param(
+            "2026-12-07T12:00",
+            4,
+            "weekly; 5 weeks since the pair started on 2 Nov 2026; 4 periods overdue, "
+            "so asking whether to pause or end",
+            id="4",
+        ),
+    ],
+)
+def test_levels_climb_while_the_pair_does_not_meet(now: str, level: int, reason: str) -> None:
+    """Each check-in that goes unanswered raises the next one's level by one, and says so."""
+    pair = make_pair()
+    [checkin] = due_checkins(make_program(pair), _sent_until(pair, _utc(now)), _utc(now))
+    assert (checkin.level, checkin.reason) == (level, reason)
+    assert (checkin.since, checkin.since_meeting) == (pair.started, False)
+
+
+def test_reason_names_another_check_in_below_the_ladder() -> None:
+    """A level below the ladder's first step is a plain check-in, and the reason says so."""
+    pair = make_pair()
+    program = make_program(pair, escalation=LADDER_WITH_GAP)
+    now = _utc("2026-11-16T12:00")
+    [checkin] = due_checkins(program, _sent_until(pair, now), now)
+    assert checkin.reason.endswith("; 1 period overdue, so another check-in")
+
+
+def test_catch_up_climbs_one_rung_not_the_missed_ones() -> None:
+    """After downtime only the latest period goes out, one level above what was sent before."""
+    pair = make_pair()
+    history = PairHistory(last_checkin=date(2026, 11, 9), asked=(date(2026, 11, 9),))
+    [checkin] = due_checkins(make_program(pair), {pair.id: history}, _utc("2026-12-01T12:00"))
+    assert (checkin.period, checkin.level) == (date(2026, 11, 30), 1)
+
+
+def test_a_pair_seen_for_the_first_time_gets_a_plain_check_in() -> None:
+    """A pair that started long ago but was never asked starts at level 0, not at the top."""
+    pair = make_pair(started=date(2024, 1, 8))
+    [checkin] = due_checkins(make_program(pair), NO_HISTORY, _utc("2026-12-01T12:00"))
+    assert checkin.level == 0
+
+
+@pytest.mark.parametrize(
+    ("history", "now", "expected"),
+    [
+        pytest.param(
+            PairHistory(last_skip=date(2026, 11, 18), last_checkin=date(2026, 11, 16)),
+            "2026-11-24T12:00",
+            [],
+            id="skip-restarts-the-count",
+        ),
+        pytest.param(
+            PairHistory(last_skip=date(2026, 11, 18), last_checkin=date(2026, 11, 16)),
+            "2026-11-25T12:00",
+            [(date(2026, 11, 25), 0)],
+            id="one-cadence-after-the-skip-at-level-0",
+        ),
+        pytest.param(
+            PairHistory(
+                last_skip=date(2026, 11, 18),
+                last_checkin=date(2026, 11, 25),
+                asked=(date(2026, 11, 16), date(2026, 11, 25)),
+            ),
+            "2026-12-02T12:00",
+            [(date(2026, 12, 2), 1)],
+            id="ladder-climbs-again-after-a-skip",
+        ),
+        pytest.param(
+            PairHistory(
+                last_skip=date(2026, 11, 10),
+                last_meeting=date(2026, 11, 12),
+                last_checkin=date(2026, 11, 9),
+            ),
+            "2026-11-19T12:00",
+            [(date(2026, 11, 19), 0)],
+            id="later-meeting-wins-over-skip",
+        ),
+    ],
+)
+def test_skip_is_an_anchor(
+    history: PairHistory, now: str, expected: list[tuple[date, int]]
+) -> None:
+    """Skipping a round restarts the cadence and the ladder, like a meeting does."""
+    pair = make_pair()
+    checkins = due_checkins(make_program(pair), {pair.id: history}, _utc(now))
+    assert [(checkin.period, checkin.level) for checkin in checkins] == expected
+
+
+def test_skip_keeps_counting_since_the_last_meeting() -> None:
+    """After a skip the check-in counts from the last meeting; the reason names the skip."""
+    pair = make_pair()
+    history = PairHistory(last_meeting=date(2026, 11, 4), last_skip=date(2026, 11, 18))
+    [checkin] = due_checkins(make_program(pair), {pair.id: history}, _utc("2026-11-25T12:00"))
+    assert (checkin.since, checkin.since_meeting) == (date(2026, 11, 4), True)
+    assert checkin.reason == "weekly; 1 week since they skipped a round on 18 Nov 2026"
+
+
+def test_resumed_pair_counts_from_its_start() -> None:
+    """A pair that never met counts from its start after a pause, not from the pause's end."""
+    pair = make_pair(status=Status.PAUSED, paused_until=date(2026, 11, 12))
+    [checkin] = due_checkins(make_program(pair), NO_HISTORY, _utc("2026-11-20T12:00"))
+    assert (checkin.since, checkin.since_meeting) == (pair.started, False)
+
+
+REPLIED_AT = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("pair", "reply", "expected"),
+    [
+        pytest.param(make_pair(), reply_pause(None, set_at=REPLIED_AT), [], id="reply-pause"),
+        pytest.param(
+            make_pair(), reply_pause(date(2026, 11, 21), set_at=REPLIED_AT), [], id="paused-yet"
+        ),
+        pytest.param(
+            make_pair(),
+            reply_pause(date(2026, 11, 12), set_at=REPLIED_AT),
+            [date(2026, 11, 19)],
+            id="reply-pause-over-counts-from-its-end",
+        ),
+        pytest.param(make_pair(), reply_end(set_at=REPLIED_AT), [], id="reply-end"),
+        pytest.param(
+            make_pair(status=Status.PAUSED, paused_until=date(2026, 11, 12)),
+            reply_pause(date(2026, 12, 24), set_at=REPLIED_AT),
+            [date(2026, 11, 19)],
+            id="yaml-pause-in-force-at-reply-wins",
+        ),
+    ],
+)
+def test_reply_status_applies(pair: Pair, reply: ReplyStatus, expected: list[date]) -> None:
+    """A pause or end asked for by reply silences the pair like the same status in the YAML."""
+    assert _due_periods(pair, PairHistory(reply_status=reply), "2026-11-20T12:00") == expected
+
+
+def test_planned_levels_climb() -> None:
+    """The plan shows each coming period with its level, reset after a pause asked by reply."""
+    pair = make_pair()
+    history = PairHistory(reply_status=reply_pause(date(2026, 11, 25), set_at=REPLIED_AT))
+    planned = planned_checkins(
+        make_program(pair),
+        {pair.id: PairHistory(last_checkin=date(2026, 11, 9), asked=(date(2026, 11, 9),))},
+        now=_utc("2026-11-10T12:00"),
+        until=_utc("2026-11-30T12:00"),
+    )
+    assert [(c.period, c.level) for c in planned] == [
+        (date(2026, 11, 16), 1),
+        (date(2026, 11, 23), 2),
+        (date(2026, 11, 30), 3),
+    ]
+    paused = planned_checkins(
+        make_program(pair),
+        {pair.id: history},
+        now=_utc("2026-11-10T12:00"),
+        until=_utc("2026-12-16T12:00"),
+    )
+    assert [(c.period, c.level) for c in paused] == [
+        (date(2026, 12, 2), 0),
+        (date(2026, 12, 9), 1),
+        (date(2026, 12, 16), 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pair", "history", "now", "expected"),
+    [
+        pytest.param(make_pair(), PairHistory(), "2026-11-09T12:00", None, id="on-the-day"),
+        pytest.param(
+            make_pair(),
+            PairHistory(),
+            "2026-11-10T12:00",
+            OverduePair("ada-bo", periods=0, since=date(2026, 11, 2), days=1),
+            id="day-after-first-check-in",
+        ),
+        pytest.param(
+            make_pair(),
+            PairHistory(last_meeting=date(2026, 11, 10)),
+            "2026-12-01T07:00",
+            OverduePair("ada-bo", periods=1, since=date(2026, 11, 10), days=14),
+            id="since-last-meeting-before-sending-time",
+        ),
+        pytest.param(
+            make_pair(),
+            PairHistory(last_skip=date(2026, 11, 18)),
+            "2026-11-26T12:00",
+            OverduePair("ada-bo", periods=0, since=date(2026, 11, 18), days=1),
+            id="since-skip",
+        ),
+        pytest.param(
+            make_pair(status=Status.PAUSED, paused_until=date(2026, 11, 30)),
+            PairHistory(),
+            "2026-11-20T12:00",
+            None,
+            id="paused",
+        ),
+        pytest.param(
+            make_pair(),
+            PairHistory(reply_status=reply_end(set_at=REPLIED_AT)),
+            "2026-11-20T12:00",
+            None,
+            id="ended-by-reply",
+        ),
+    ],
+)
+def test_overdue_pairs(
+    pair: Pair, history: PairHistory, now: str, expected: OverduePair | None
+) -> None:
+    """A pair is overdue from the day after its first check-in since its anchor."""
+    found = overdue_pairs(make_program(pair), {pair.id: history}, _utc(now))
+    assert found == ([] if expected is None else [expected])
+
+
+def test_overdue_pairs_most_overdue_first() -> None:
+    """Overdue pairs come most overdue first, then by pair id; a naive now is refused."""
+    program = make_program(
+        make_pair("bob", started=date(2026, 10, 5)),
+        make_pair("amy", started=date(2026, 10, 5)),
+        make_pair("cat", started=date(2026, 9, 7)),
+    )
+    found = overdue_pairs(program, NO_HISTORY, _utc("2026-11-20T12:00"))
+    assert [(o.pair_id, o.days, o.periods) for o in found] == [
+        ("cat", 67, 9),
+        ("amy", 39, 5),
+        ("bob", 39, 5),
+    ]
+    with pytest.raises(ValueError, match="aware"):
+        overdue_pairs(program, NO_HISTORY, datetime(2026, 11, 20))  # noqa: DTZ001
+
+
+@settings(max_examples=15)
+@given(pair=active_pairs(), skips=st.lists(st.integers(20, 365), max_size=3))
+def test_ladder_climbs_once_per_period(pair: Pair, skips: list[int]) -> None:
+    """Polling a year without meetings, each period is asked once, one level up, until a skip."""
+    program = make_program(pair)
+    skip_days = sorted(pair.started + timedelta(days=offset) for offset in skips)
+    history = PairHistory()
+    queued: list[Checkin] = []
+    restarted = True
+    now = _instant(pair.started, 0)
+    for _ in range(365 * 2):
+        skipped = max((day for day in skip_days if _instant(day, 0) <= now), default=None)
+        restarted = restarted or skipped != history.last_skip
+        history = replace(history, last_skip=skipped)
+        for checkin in due_checkins(program, {pair.id: history}, now):
+            assert not queued or checkin.period > queued[-1].period
+            assert checkin.level == (0 if restarted else queued[-1].level + 1)
+            assert _RUNG_WORDS[period_kind(program, checkin.level)[0]] in checkin.reason
+            queued.append(checkin)
+            history = replace(
+                history, last_checkin=checkin.period, asked=(*history.asked, checkin.period)
+            )
+            restarted = False
+        now += timedelta(hours=12)
+
+
+_RUNG_WORDS = {
+    Kind.CHECKIN: " since ",
+    Kind.REMINDER: "reminder",
+    Kind.PAUSE_OR_END: "pause or end",
+}
+
+
+def _first_due_after(pair: Pair, anchor: date) -> datetime:
+    first = next(occurrences_after(pair.schedule.cadence, started=pair.started, anchor=anchor))
+    if pair.schedule.weekdays_only:
+        first = next_weekday(first)
+    return local_instant(first, pair.schedule.send_at, pair.timezone)
+
+
+def _poll(
+    program: Program, history: PairHistory, now: datetime, queued: list[tuple[datetime, Checkin]]
+) -> PairHistory:
+    """One planner tick: queue what is due and return the history with it recorded."""
+    for checkin in due_checkins(program, {program.pairs[0].id: history}, now):
+        queued.append((now, checkin))
+        history = replace(history, last_checkin=checkin.period)
+    return history
+
+
+@settings(max_examples=25)
+@given(
+    pair=active_pairs(),
+    earlier=st.none() | st.integers(0, 30),
+    met=st.integers(0, 150),
+    lag_hours=st.integers(0, 72),
+    dispute_share=st.floats(0, 1),
+)
+def test_dispute_restores_the_previous_schedule(
+    pair: Pair, earlier: int | None, met: int, lag_hours: int, dispute_share: float
+) -> None:
+    """A meeting logged and then disputed leaves the check-ins as if it had never been logged."""
+    program = make_program(pair)
+    before = None if earlier is None else pair.started + timedelta(days=earlier)
+    disputed_day = pair.started + timedelta(days=(earlier or 0) + met + 1)
+    logged = _instant(disputed_day, 24 * 60 + lag_hours * 60)
+    next_after_meeting = _first_due_after(pair, disputed_day)
+    assume(logged < next_after_meeting)
+    removed = logged + (next_after_meeting - logged) * dispute_share
+    without = with_dispute = PairHistory(last_meeting=before)
+    queued_without: list[tuple[datetime, Checkin]] = []
+    queued_with: list[tuple[datetime, Checkin]] = []
+    now = _instant(pair.started, 0)
+    for _ in range(200 * 2):
+        meeting = disputed_day if logged <= now < removed else before
+        without = _poll(program, without, now, queued_without)
+        with_dispute = _poll(program, replace(with_dispute, last_meeting=meeting), now, queued_with)
+        now += timedelta(hours=12)
+    assert [c for at, c in queued_with if logged <= at < removed] == []
+    after_without = [c for at, c in queued_without if at >= removed]
+    after_with = [c for at, c in queued_with if at >= removed]
+    caught_up = after_with[: len(after_with) - len(after_without)]
+    assert after_with[len(caught_up) :] == after_without
+    assert caught_up in ([], [c for at, c in queued_without if at < removed][-1:])

@@ -1,0 +1,113 @@
+"""Where a pair effectively stands: the YAML's status, or a pause or end asked for by reply.
+
+The YAML is the coordinator's source of truth. A pause or end that a member asked for by
+reply applies only while the YAML says the pair is active (and its `ended_on` has not
+come); any other status in the YAML wins. One refinement: a YAML pause that had already
+ended when the reply came counts as active, so a pair paused once by the coordinator can
+still pause or end by reply later. Applying the reply is a substitution on the pair, so
+the scheduler treats a reply pause exactly like a pause written in the YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from reminder_service.core.model import (
+    Pair,
+    PairHistory,
+    Program,
+    ReplyStatus,
+    Status,
+    StatusDifference,
+)
+
+
+def is_ended_in_yaml(pair: Pair, today: date) -> bool:
+    """True when the YAML ends the pair by its local date `today`: status ended, or `ended_on`."""
+    return pair.status is Status.ENDED or (pair.ended_on is not None and today >= pair.ended_on)
+
+
+def is_silent(pair: Pair, today: date) -> bool:
+    """True when the pair gets no scheduled mail on its local date `today`: ended, or paused."""
+    if is_ended_in_yaml(pair, today):
+        return True
+    return pair.status is Status.PAUSED and (pair.paused_until is None or today < pair.paused_until)
+
+
+def effective_pair(pair: Pair, history: PairHistory, *, today: date) -> Pair:
+    """The pair as the scheduler should see it on its local date `today`.
+
+    A reply pause becomes status paused with the reply's end date as `paused_until`; a
+    reply end becomes status ended. The pair is returned unchanged when there is no reply
+    status, or when the YAML's own status is in force: ended (or `ended_on` has come), or
+    paused, unless that pause had ended by the date the reply was received.
+    """
+    reply = history.reply_status
+    if reply is None or not _yaml_yields_to(pair, reply, today):
+        return pair
+    if reply.status is Status.ENDED:
+        return replace(pair, status=Status.ENDED)
+    return replace(pair, status=Status.PAUSED, paused_until=reply.until)
+
+
+def status_differences(
+    program: Program, history: Mapping[str, PairHistory], *, today: date
+) -> list[StatusDifference]:
+    """Pairs whose status asked for by reply, still in force on `today`, is not in the YAML.
+
+    Both sides are written as YAML fields ("status: paused, paused_until: 2027-01-15") so
+    the coordinator can copy the reply's side into the file. A pause that is over, or a
+    pair the YAML has ended, is not a difference. Sorted by pair id.
+    """
+    found: list[StatusDifference] = []
+    for pair in sorted(program.pairs, key=lambda pair: pair.id):
+        reply = history.get(pair.id, PairHistory()).reply_status
+        if reply is None or not _in_force(reply, today) or is_ended_in_yaml(pair, today):
+            continue
+        if (pair.status, pair.paused_until) != (reply.status, reply.until):
+            found.append(
+                StatusDifference(
+                    pair_id=pair.id,
+                    in_yaml=_yaml_fields(pair),
+                    by_reply=_reply_fields(reply, pair.timezone),
+                )
+            )
+    return found
+
+
+def _yaml_yields_to(pair: Pair, reply: ReplyStatus, today: date) -> bool:
+    """True when the YAML leaves the pair's status to `reply` on `today`."""
+    if is_ended_in_yaml(pair, today):
+        return False
+    if pair.status is Status.ACTIVE:
+        return True
+    replied_on = reply.set_at.astimezone(pair.timezone).date()
+    return pair.paused_until is not None and pair.paused_until <= min(today, replied_on)
+
+
+def _in_force(reply: ReplyStatus, today: date) -> bool:
+    """True for an end, and for a pause that has not ended by `today`."""
+    return reply.status is Status.ENDED or reply.until is None or reply.until > today
+
+
+def _yaml_fields(pair: Pair) -> str:
+    """The pair's status fields as they stand in the YAML."""
+    fields = [f"status: {pair.status.value}"]
+    if pair.paused_until is not None:
+        fields.append(f"paused_until: {pair.paused_until.isoformat()}")
+    if pair.ended_on is not None:
+        fields.append(f"ended_on: {pair.ended_on.isoformat()}")
+    return ", ".join(fields)
+
+
+def _reply_fields(reply: ReplyStatus, zone: ZoneInfo) -> str:
+    """The YAML fields that would say what the reply asked for."""
+    if reply.status is Status.ENDED:
+        ended_on = reply.set_at.astimezone(zone).date()
+        return f"status: ended, ended_on: {ended_on.isoformat()}"
+    if reply.until is None:
+        return "status: paused"
+    return f"status: paused, paused_until: {reply.until.isoformat()}"

@@ -1,0 +1,177 @@
+"""Effective status: a reply's pause or end applies while the YAML leaves it to them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reminder_service.core.due import due_checkins
+from reminder_service.core.model import Pair, PairHistory, ReplyStatus, Status, StatusDifference
+from reminder_service.core.status import effective_pair, status_differences
+
+from .strategies import (
+    active_pairs,
+    make_pair,
+    make_program,
+    reply_end,
+    reply_pause,
+    reply_statuses,
+    yaml_non_active,
+)
+
+TODAY = date(2026, 11, 20)
+SET_AT = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("yaml", "reply", "expected"),
+    [
+        pytest.param({}, None, {}, id="no-reply-status"),
+        pytest.param(
+            {},
+            reply_pause(date(2027, 1, 15), set_at=SET_AT),
+            {"status": Status.PAUSED, "paused_until": date(2027, 1, 15)},
+            id="reply-pause-until",
+        ),
+        pytest.param(
+            {},
+            reply_pause(None, set_at=SET_AT),
+            {"status": Status.PAUSED, "paused_until": None},
+            id="reply-pause-open",
+        ),
+        pytest.param(
+            {},
+            reply_pause(date(2026, 11, 15), set_at=SET_AT),
+            {"status": Status.PAUSED, "paused_until": date(2026, 11, 15)},
+            id="reply-pause-over-keeps-its-resume-date",
+        ),
+        pytest.param({}, reply_end(set_at=SET_AT), {"status": Status.ENDED}, id="reply-end"),
+        pytest.param(
+            {"ended_on": date(2027, 6, 30)},
+            reply_end(set_at=SET_AT),
+            {"status": Status.ENDED, "ended_on": date(2027, 6, 30)},
+            id="planned-end-not-come-yet",
+        ),
+        pytest.param(
+            {"ended_on": TODAY}, reply_pause(None, set_at=SET_AT), {}, id="yaml-ended-on-today"
+        ),
+        pytest.param(
+            {"status": Status.ENDED}, reply_pause(None, set_at=SET_AT), {}, id="yaml-ended"
+        ),
+        pytest.param(
+            {"status": Status.PAUSED}, reply_end(set_at=SET_AT), {}, id="yaml-paused-open"
+        ),
+        pytest.param(
+            {"status": Status.PAUSED, "paused_until": date(2026, 12, 1)},
+            reply_end(set_at=SET_AT),
+            {},
+            id="yaml-paused-in-force",
+        ),
+        pytest.param(
+            {"status": Status.PAUSED, "paused_until": date(2026, 11, 10)},
+            reply_end(set_at=SET_AT),
+            {"status": Status.ENDED},
+            id="yaml-pause-over-before-the-reply",
+        ),
+        pytest.param(
+            {"status": Status.PAUSED, "paused_until": date(2026, 11, 12)},
+            reply_end(set_at=SET_AT),
+            {},
+            id="yaml-pause-over-after-the-reply",
+        ),
+    ],
+)
+def test_effective_pair(
+    yaml: dict[str, Any], reply: ReplyStatus | None, expected: dict[str, Any]
+) -> None:
+    """A reply's status replaces an active YAML status; a YAML status in force wins."""
+    pair = replace(make_pair(), **yaml)
+    result = effective_pair(pair, PairHistory(reply_status=reply), today=TODAY)
+    assert result == replace(pair, **expected)
+
+
+@pytest.mark.parametrize(
+    ("yaml", "reply", "expected"),
+    [
+        pytest.param({}, None, None, id="no-reply-status"),
+        pytest.param(
+            {},
+            reply_pause(date(2027, 1, 15), set_at=SET_AT),
+            ("status: active", "status: paused, paused_until: 2027-01-15"),
+            id="active-vs-reply-pause",
+        ),
+        pytest.param(
+            {},
+            reply_pause(None, set_at=SET_AT),
+            ("status: active", "status: paused"),
+            id="active-vs-open-reply-pause",
+        ),
+        pytest.param(
+            {"ended_on": date(2027, 6, 30)},
+            reply_end(set_at=datetime(2026, 11, 10, 23, 30, tzinfo=UTC)),
+            ("status: active, ended_on: 2027-06-30", "status: ended, ended_on: 2026-11-11"),
+            id="reply-end-dated-in-the-pairs-zone",
+        ),
+        pytest.param({}, reply_pause(TODAY, set_at=SET_AT), None, id="reply-pause-over"),
+        pytest.param(
+            {"status": Status.PAUSED, "paused_until": date(2027, 1, 15)},
+            reply_pause(date(2027, 1, 15), set_at=SET_AT),
+            None,
+            id="already-copied",
+        ),
+        pytest.param(
+            {"status": Status.PAUSED},
+            reply_end(set_at=SET_AT),
+            ("status: paused", "status: ended, ended_on: 2026-11-10"),
+            id="yaml-wins-but-difference-shown",
+        ),
+        pytest.param({"status": Status.ENDED}, reply_end(set_at=SET_AT), None, id="yaml-ended"),
+        pytest.param(
+            {"ended_on": TODAY}, reply_pause(None, set_at=SET_AT), None, id="yaml-ended-on"
+        ),
+    ],
+)
+def test_status_differences(
+    yaml: dict[str, Any], reply: ReplyStatus | None, expected: tuple[str, str] | None
+) -> None:
+    """A reply status in force that the YAML does not say is listed as YAML fields to copy."""
+    pair = replace(make_pair(), **yaml)
+    found = status_differences(
+        make_program(pair), {pair.id: PairHistory(reply_status=reply)}, today=TODAY
+    )
+    assert found == ([] if expected is None else [StatusDifference(pair.id, *expected)])
+
+
+def test_status_differences_sorted_by_pair() -> None:
+    """Differences come sorted by pair id, and pairs without history are skipped."""
+    program = make_program(make_pair("zed"), make_pair("amy"), make_pair("bob"))
+    history = {
+        pair_id: PairHistory(reply_status=reply_end(set_at=SET_AT)) for pair_id in ("zed", "amy")
+    }
+    found = status_differences(program, history, today=TODAY)
+    assert [difference.pair_id for difference in found] == ["amy", "zed"]
+
+
+@given(pair=active_pairs(), offset=st.integers(-400, 4000))
+def test_effective_pair_is_identity_without_reply(pair: Pair, offset: int) -> None:
+    """Without a reply status the effective pair is the YAML's pair, on any day."""
+    today = date.fromordinal(pair.started.toordinal() + offset)
+    assert effective_pair(pair, PairHistory(), today=today) is pair
+
+
+@given(data=st.data(), pair=active_pairs(), offset=st.integers(0, 4000))
+def test_yaml_non_active_status_wins(data: st.DataObject, pair: Pair, offset: int) -> None:
+    """A YAML end, or a YAML pause still in force, is never replaced by a reply status."""
+    yaml_pair = data.draw(yaml_non_active(pair))
+    today = date.fromordinal(pair.started.toordinal() + offset)
+    reply = data.draw(reply_statuses(around=today))
+    assert effective_pair(yaml_pair, PairHistory(reply_status=reply), today=today) is yaml_pair
+    now = datetime.combine(today, time(12), yaml_pair.timezone)
+    program = make_program(yaml_pair)
+    with_reply = due_checkins(program, {pair.id: PairHistory(reply_status=reply)}, now)
+    assert with_reply == due_checkins(program, {}, now)
