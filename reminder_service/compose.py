@@ -1,10 +1,16 @@
-"""Check-in emails: Jinja2 templates rendered into RFC 5322 messages ready for the outbox.
+"""Every email the service sends: Jinja2 templates rendered into RFC 5322 messages.
 
 Coordinators may edit the templates, so they run in a sandbox with StrictUndefined, and every
 failure is reported with the file and line a coordinator can open. Names and addresses from
 the program reach headers only through `email.headerregistry.Address` (which refuses CR and
 LF) and reach HTML only autoescaped. A Composer loads its templates once and keeps them, so
 a template edited on disk takes effect only when a new Composer is built and checked.
+
+Each kind of email (`Kind`) has three templates: `KIND.subject.j2`, `KIND.txt.j2` and
+`KIND.html.j2`. Emails to a pair carry the signed Reply-To token and are threaded under the
+pair's own root; the coordinator's emails (the digest and the notices) carry neither, because
+replies to them are not read. What the templates see is built in `compose_views` (and in
+`compose_digest` for the digest); this module turns it into messages.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import re
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -25,17 +31,38 @@ from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateNotFound
 from jinja2 import TemplateSyntaxError as JinjaSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
-from reminder_service.core.model import Checkin, Outgoing, Pair, Person, Program
-from reminder_service.core.tokens import make_token, reply_address
-from reminder_service.core.wording import (
-    REPLY_MARKER,
-    date_in_words,
-    reply_examples,
-    span_in_words,
+from reminder_service.compose_digest import digest_context, digest_samples
+from reminder_service.compose_views import (
+    COORDINATOR_KINDS,
+    MEETING_KINDS,
+    RELATIONSHIP_KINDS,
+    TOTALS_KINDS,
+    Envelope,
+    local_date,
+    pair_samples,
+    period_context,
+    question_context,
+    relationship_context,
+    relationship_recipients,
 )
+from reminder_service.core.due import period_kind
+from reminder_service.core.model import (
+    Checkin,
+    DigestFacts,
+    Kind,
+    MeetingRecord,
+    Outgoing,
+    Pair,
+    Person,
+    Planned,
+    Program,
+    Totals,
+)
+from reminder_service.core.tokens import make_token, reply_address
 from reminder_service.errors import ConfigError
 
-KINDS = ("checkin", "question")
+KINDS = tuple(kind.value for kind in Kind)
+_LAYOUTS = ("layout.txt.j2", "layout.html.j2", "notice_layout.txt.j2", "notice_layout.html.j2")
 
 
 def templates_of(kind: str) -> tuple[str, str, str]:
@@ -44,7 +71,7 @@ def templates_of(kind: str) -> tuple[str, str, str]:
 
 
 CHECKIN_TEMPLATES = templates_of("checkin")
-ALL_TEMPLATES = tuple(name for kind in KINDS for name in templates_of(kind))
+ALL_TEMPLATES = (*(name for kind in KINDS for name in templates_of(kind)), *_LAYOUTS)
 
 
 @dataclass(frozen=True)
@@ -55,52 +82,6 @@ class Identity:
     reply_mailbox: str
     secret_key: bytes = field(repr=False)
     token_max_age: timedelta = timedelta(days=400)
-
-
-@dataclass(frozen=True, slots=True)
-class PersonView:
-    """A person as templates see them; `_path` names them in error messages."""
-
-    name: str
-    first_name: str
-    email: str
-    _path: str
-
-    def __str__(self) -> str:
-        """The name, so `{{ pair.mentor }}` prints what a coordinator expects."""
-        return self.name
-
-
-@dataclass(frozen=True, slots=True)
-class ProgramView:
-    """The program as templates see it."""
-
-    name: str
-    coordinator: PersonView
-    _path: str = "program"
-
-
-@dataclass(frozen=True, slots=True)
-class PairView:
-    """A pair as templates see it; `cadence` is the coordinator's own words ("monthly")."""
-
-    id: str
-    mentor: PersonView
-    mentee: PersonView
-    started: date
-    cadence: str
-    _path: str = "pair"
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinView:
-    """The check-in being sent, as templates see it."""
-
-    period: date
-    since: date
-    since_meeting: bool
-    reason: str
-    _path: str = "checkin"
 
 
 class _Undefined(StrictUndefined):
@@ -117,7 +98,7 @@ class _Undefined(StrictUndefined):
 
 
 class Composer:
-    """Renders check-ins from a templates folder into messages for the outbox."""
+    """Renders every kind of email from a templates folder into messages for the outbox."""
 
     def __init__(self, templates_dir: Path, *, identity: Identity) -> None:
         """Load and compile every template now; raises ConfigError naming file and line."""
@@ -134,20 +115,34 @@ class Composer:
         now: datetime,
         previous_message_id: str | None,
     ) -> Outgoing:
-        """The check-in email for `pair`, queued at `now`; ConfigError if a template fails."""
+        """The email for a cadence period: a check-in, a reminder or the pause-or-end question.
+
+        The escalation ladder picks the kind from `checkin.level`; a reminder step may copy
+        the coordinator. Every level keeps the period's key, so a period sends one email.
+        ConfigError if a template fails.
+        """
         if checkin.pair_id != pair.id:
             raise ValueError(f"check-in for {checkin.pair_id} given with pair {pair.id}")
-        today = _local_today(now, pair)
+        kind, step = period_kind(program, checkin.level)
+        cc = (program.coordinator,) if step is not None and step.cc_coordinator else ()
+        today = local_date(now, pair.timezone)
         reply_to = self._reply_to(pair, today)
+        context = period_context(
+            program, pair, checkin, today=today, reply_to=reply_to, coordinator_in_copy=bool(cc)
+        )
+        envelope = Envelope(
+            to=pair.members,
+            cc=cc,
+            reply_to=reply_to,
+            thread=(self._thread_root(program, pair), previous_message_id),
+        )
         return self._assemble(
-            "checkin",
+            kind,
             program,
             pair,
-            to=pair.members,
-            context=_checkin_context(program, pair, checkin, today=today, reply_to=reply_to),
+            envelope=envelope,
+            context=context,
             now=now,
-            reply_to=reply_to,
-            references=(self._thread_root(program, pair), previous_message_id),
             key=f"checkin:{pair.id}:{checkin.period.isoformat()}",
             period=checkin.period,
         )
@@ -166,111 +161,169 @@ class Composer:
         At most one a day per person (the idempotency key names the local date), so a reply
         that keeps being unclear cannot start a loop.
         """
-        today = _local_today(now, pair)
+        today = local_date(now, pair.timezone)
         reply_to = self._reply_to(pair, today)
-        context = {
-            **_base_context(program, pair, today=today, reply_to=reply_to),
-            "recipient": _person(to, "recipient"),
-        }
+        context = question_context(program, pair, to=to, today=today, reply_to=reply_to)
+        envelope = Envelope(
+            to=(to,), reply_to=reply_to, thread=(self._thread_root(program, pair), in_reply_to)
+        )
         return self._assemble(
-            "question",
+            Kind.QUESTION,
             program,
             pair,
-            to=(to,),
+            envelope=envelope,
             context=context,
             now=now,
-            reply_to=reply_to,
-            references=(self._thread_root(program, pair), in_reply_to),
             key=f"question:{pair.id}:{to.email.lower()}:{today.isoformat()}",
             period=today,
         )
 
-    def _assemble(
+    def relationship(
         self,
-        kind: str,
         program: Program,
         pair: Pair,
+        planned: Planned,
         *,
-        to: Sequence[Person],
+        now: datetime,
+        totals: Totals | None,
+        meeting: MeetingRecord | None,
+        previous_message_id: str | None,
+    ) -> Outgoing:
+        """An email that answers an event in a pair, as the core planned it.
+
+        Thank-yous, anniversaries and farewells need `totals`; thank-yous, confirmations and
+        dispute notices need the `meeting` they are about. The key and kind are the plan's;
+        the period is the local date the email was due. ConfigError if a template fails.
+        """
+        _check_planned(pair, planned, totals=totals, meeting=meeting)
+        today = local_date(now, pair.timezone)
+        to, cc = relationship_recipients(program, pair, planned.kind, meeting)
+        if planned.kind in COORDINATOR_KINDS:
+            envelope = Envelope(to=to, cc=cc)
+        else:
+            envelope = Envelope(
+                to=to,
+                cc=cc,
+                reply_to=self._reply_to(pair, today),
+                thread=(self._thread_root(program, pair), previous_message_id),
+            )
+        context = relationship_context(
+            program,
+            pair,
+            planned,
+            envelope=envelope,
+            totals=totals,
+            meeting=meeting,
+            today=today,
+        )
+        return self._assemble(
+            planned.kind,
+            program,
+            pair,
+            envelope=envelope,
+            context=context,
+            now=now,
+            key=planned.key,
+            period=local_date(planned.due_at, pair.timezone),
+        )
+
+    def digest(self, program: Program, facts: DigestFacts, *, now: datetime) -> Outgoing:
+        """The coordinator's digest of `facts`; one a day at most (the key names the date).
+
+        Whether there is anything worth sending is the caller's question (core.digest).
+        """
+        today = local_date(now, program.timezone)
+        return self._assemble(
+            Kind.DIGEST,
+            program,
+            None,
+            envelope=Envelope(to=(program.coordinator,)),
+            context=digest_context(program, facts, now=now),
+            now=now,
+            key=f"digest:{today.isoformat()}",
+            period=today,
+        )
+
+    def problems(self, program: Program, *, now: datetime) -> list[str]:
+        """Every template failure for every pair and kind, in words a coordinator can act on."""
+        found: dict[str, None] = {}
+        for pair in program.pairs:
+            reply_to = self._reply_to(pair, local_date(now, pair.timezone))
+            for kind, context in pair_samples(program, pair, now=now, reply_to=reply_to):
+                self._collect(found, kind, context, for_whom=_for_whom(pair))
+        for context in digest_samples(program, now=now):
+            self._collect(found, Kind.DIGEST, context, for_whom=_for_whom(None))
+        return list(found)
+
+    def _collect(
+        self, found: dict[str, None], kind: Kind, context: dict[str, object], *, for_whom: str
+    ) -> None:
+        for name in templates_of(kind):
+            try:
+                self._render(name, context, for_whom=for_whom)
+            except ConfigError as exc:
+                found[str(exc)] = None
+
+    def _assemble(
+        self,
+        kind: Kind,
+        program: Program,
+        pair: Pair | None,
+        *,
+        envelope: Envelope,
         context: dict[str, object],
         now: datetime,
-        reply_to: str,
-        references: tuple[str, str | None],
         key: str,
         period: date,
     ) -> Outgoing:
-        subject, text, html = (self._render(name, context, pair) for name in templates_of(kind))
+        for_whom = _for_whom(pair)
+        subject, text, html = (
+            self._render(name, context, for_whom=for_whom) for name in templates_of(kind)
+        )
         message_id = make_msgid(domain=self._sender.domain)
         message = EmailMessage(policy=SMTP)
         message["From"] = self._sender
-        message["To"] = tuple(_address(person, pair) for person in to)
+        message["To"] = _addresses(envelope.to, pair)
+        if envelope.cc:
+            message["Cc"] = _addresses(envelope.cc, pair)
         message["Subject"] = subject
         message["Date"] = format_datetime(now)
         message["Message-ID"] = message_id
-        message["Reply-To"] = Address(self._sender.display_name, addr_spec=reply_to)
+        if envelope.reply_to is not None:
+            message["Reply-To"] = Address(self._sender.display_name, addr_spec=envelope.reply_to)
         message["Auto-Submitted"] = "auto-generated"
         message["X-Auto-Response-Suppress"] = "All"
         message["List-Id"] = formataddr((program.name, f"{_slug(program)}.{self._sender.domain}"))
-        message["X-Reminder-Pair"] = pair.id
-        message["X-Reminder-Kind"] = kind
-        _thread(message, root=references[0], previous=references[1])
+        if pair is not None:
+            message["X-Reminder-Pair"] = pair.id
+        message["X-Reminder-Kind"] = kind.value
+        if envelope.thread is not None:
+            _thread(message, root=envelope.thread[0], previous=envelope.thread[1])
         message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
         message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
         return Outgoing(
             key=key,
-            pair_id=pair.id,
-            kind=kind,
+            pair_id=pair.id if pair is not None else "",
+            kind=kind.value,
             period=period,
             message_id=message_id,
             sender=self._sender.addr_spec,
-            recipients=tuple(person.email for person in to),
+            recipients=_envelope_recipients(envelope),
             message=message.as_bytes(),
         )
 
-    def problems(self, program: Program, *, now: datetime) -> list[str]:
-        """Every template failure for every pair, in words a coordinator can act on."""
-        found: dict[str, None] = {}
-        for pair in program.pairs:
-            today = _local_today(now, pair)
-            reply_to = self._reply_to(pair, today)
-            samples = [
-                (
-                    _checkin_context(program, pair, checkin, today=today, reply_to=reply_to),
-                    "checkin",
-                )
-                for checkin in _sample_checkins(pair, now=now, today=today)
-            ]
-            samples.append(
-                (
-                    {
-                        **_base_context(program, pair, today=today, reply_to=reply_to),
-                        "recipient": _person(pair.mentee, "recipient"),
-                    },
-                    "question",
-                )
-            )
-            for context, kind in samples:
-                for name in templates_of(kind):
-                    try:
-                        self._render(name, context, pair)
-                    except ConfigError as exc:
-                        found[str(exc)] = None
-        return list(found)
-
-    def _render(self, name: str, context: dict[str, object], pair: Pair) -> str:
+    def _render(self, name: str, context: dict[str, object], *, for_whom: str) -> str:
         template = self._templates[name]
         try:
             rendered = template.render(context)
         except Exception as exc:
             where = _where(exc, default=template.filename or name)
-            raise ConfigError(f"{where}: {_describe(exc)} (rendering for pair {pair.id})") from exc
+            raise ConfigError(f"{where}: {_describe(exc)} (rendering {for_whom})") from exc
         if not name.endswith(".subject.j2"):
             return rendered
         subject = " ".join(rendered.split())
         if not subject:
-            raise ConfigError(
-                f"{template.filename}: the subject is empty (rendering for pair {pair.id})"
-            )
+            raise ConfigError(f"{template.filename}: the subject is empty (rendering {for_whom})")
         return subject
 
     def _reply_to(self, pair: Pair, today: date) -> str:
@@ -337,83 +390,48 @@ def _describe(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _checkin_context(
-    program: Program, pair: Pair, checkin: Checkin, *, today: date, reply_to: str
-) -> dict[str, object]:
-    """What check-in templates see: the shared variables plus the check-in itself."""
-    return {
-        **_base_context(program, pair, today=today, reply_to=reply_to),
-        "checkin": CheckinView(
-            period=checkin.period,
-            since=checkin.since,
-            since_meeting=checkin.since_meeting,
-            reason=checkin.reason,
-        ),
-        "since_words": span_in_words(checkin.since, today),
-        "since_date_words": date_in_words(checkin.since),
-    }
+def _for_whom(pair: Pair | None) -> str:
+    return f"for pair {pair.id}" if pair is not None else "the digest"
 
 
-def _base_context(program: Program, pair: Pair, *, today: date, reply_to: str) -> dict[str, object]:
-    """The variables every template sees; the templates document them for coordinators."""
-    return {
-        "program": ProgramView(
-            name=program.name, coordinator=_person(program.coordinator, "program.coordinator")
-        ),
-        "pair": PairView(
-            id=pair.id,
-            mentor=_person(pair.mentor, "pair.mentor"),
-            mentee=_person(pair.mentee, "pair.mentee"),
-            started=pair.started,
-            cadence=pair.schedule.cadence.text,
-        ),
-        "reply_examples": reply_examples(today),
-        "reply_to": reply_to,
-        "reply_marker": REPLY_MARKER,
-    }
+def _check_planned(
+    pair: Pair, planned: Planned, *, totals: Totals | None, meeting: MeetingRecord | None
+) -> None:
+    """Refuse a plan this method cannot write: a programming error, never the world's data."""
+    if planned.kind not in RELATIONSHIP_KINDS:
+        raise ValueError(f"{planned.kind} emails are not written by relationship()")
+    if planned.pair_id != pair.id:
+        raise ValueError(f"{planned.key} is for pair {planned.pair_id}, given pair {pair.id}")
+    if planned.kind in MEETING_KINDS and (meeting is None or meeting.pair_id != pair.id):
+        raise ValueError(f"{planned.key} needs a meeting of pair {pair.id}")
+    if planned.kind in TOTALS_KINDS and totals is None:
+        raise ValueError(f"{planned.key} needs the pair's totals")
 
 
-def _person(person: Person, path: str) -> PersonView:
-    words = person.name.split()
-    return PersonView(
-        name=person.name,
-        first_name=words[0] if words else person.name,
-        email=person.email,
-        _path=path,
-    )
+def _envelope_recipients(envelope: Envelope) -> tuple[str, ...]:
+    """Every To and Cc address once, in order, whatever their case."""
+    found: dict[str, str] = {}
+    for person in (*envelope.to, *envelope.cc):
+        found.setdefault(person.email.lower(), person.email)
+    return tuple(found.values())
 
 
-def _sample_checkins(pair: Pair, *, now: datetime, today: date) -> tuple[Checkin, Checkin]:
-    """A check-in before any meeting and one a month after a meeting, so both branches run."""
-    not_met = Checkin(
-        pair_id=pair.id,
-        period=today,
-        due_at=now,
-        since=pair.started,
-        since_meeting=False,
-        reason="template check",
-    )
-    met = replace(not_met, since=max(pair.started, today - timedelta(days=30)), since_meeting=True)
-    return not_met, met
+def _addresses(people: Sequence[Person], pair: Pair | None) -> tuple[Address, ...]:
+    return tuple(_address(person, pair) for person in people)
 
 
-def _local_today(now: datetime, pair: Pair) -> date:
-    if now.tzinfo is None:
-        raise ValueError("now must be an aware datetime")
-    return now.astimezone(pair.timezone).date()
-
-
-def _address(person: Person, pair: Pair) -> Address:
+def _address(person: Person, pair: Pair | None) -> Address:
     try:
         return Address(person.name, addr_spec=person.email)
     except (ValueError, HeaderParseError) as exc:
+        where = f"pair {pair.id}" if pair is not None else "the program"
         raise ConfigError(
-            f"pair {pair.id}: {person.name} <{person.email}> cannot be used as an email address"
+            f"{where}: {person.name} <{person.email}> cannot be used as an email address"
         ) from exc
 
 
 def _thread(message: EmailMessage, *, root: str, previous: str | None) -> None:
-    """Thread every check-in of a pair under one root, after the previous check-in if known."""
+    """Thread every email of a pair under one root, after the previous one if known."""
     message["References"] = f"{root} {previous}" if previous else root
     message["In-Reply-To"] = previous or root
 

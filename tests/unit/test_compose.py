@@ -1,9 +1,12 @@
-"""Check-in composition: headers, both bodies, threading, escaping and template errors."""
+"""Composing every kind of email: headers, both bodies, threading, escaping, template errors."""
 
 from __future__ import annotations
 
+import functools
+import html as html_text
 import re
 import shutil
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from email import policy
 from email.message import EmailMessage
@@ -14,17 +17,30 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reminder_service.compose import Composer, Identity
+from reminder_service.compose_views import RELATIONSHIP_KINDS
 from reminder_service.core.model import (
     Cadence,
     Checkin,
+    DigestFacts,
+    Kind,
+    LadderStep,
+    MeetingRecord,
     Outgoing,
+    OverduePair,
     Pair,
     Person,
     Phase,
+    Planned,
     Program,
+    ReviewItem,
     Schedule,
+    StatusDifference,
     Step,
+    Totals,
+    UnknownSend,
 )
+from reminder_service.core.replies.meaning import meaning_of
+from reminder_service.core.replies.verdict import Outcome
 from reminder_service.core.tokens import check_token, token_in_address
 from reminder_service.errors import ConfigError
 
@@ -40,6 +56,12 @@ NOW = datetime(2026, 3, 3, 23, 30, tzinfo=UTC)  # already 4 March in Tokyo
 MONTHLY = Schedule(
     cadence=Cadence(phases=(Phase(every=Step(months=1)),), text="monthly"), send_at=time(9)
 )
+
+
+@functools.cache
+def _composer(templates: Path) -> Composer:
+    """One Composer per folder: building one compiles every template, which takes a while."""
+    return Composer(templates, identity=IDENTITY)
 
 
 def _pair(
@@ -83,7 +105,7 @@ def _compose(
     templates: Path = TEMPLATES,
 ) -> tuple[Outgoing, EmailMessage]:
     pair = pair or _pair()
-    outgoing = Composer(templates, identity=IDENTITY).checkin(
+    outgoing = _composer(templates).checkin(
         _program(pair),
         pair,
         _checkin(pair, since_meeting=since_meeting),
@@ -258,7 +280,7 @@ def test_message_ids_are_unique() -> None:
 def test_default_templates_have_no_problems() -> None:
     """The shipped templates render for every pair of a small program."""
     program = _program(_pair("ana-ben"), _pair("zoe-wang", mentor="Zoë", mentee="王芳"))
-    assert Composer(TEMPLATES, identity=IDENTITY).problems(program, now=NOW) == []
+    assert _composer(TEMPLATES).problems(program, now=NOW) == []
 
 
 def test_undefined_variable_is_reported_with_file_line_and_pair(tmp_path: Path) -> None:
@@ -376,7 +398,7 @@ def test_naive_now_is_refused() -> None:
     """Composing with a naive datetime is a programming error."""
     pair = _pair()
     with pytest.raises(ValueError, match="aware"):
-        Composer(TEMPLATES, identity=IDENTITY).checkin(
+        _composer(TEMPLATES).checkin(
             _program(pair),
             pair,
             _checkin(pair),
@@ -393,7 +415,7 @@ def test_person_prints_as_name(tmp_path: Path) -> None:
 
 
 def _question(pair: Pair, *, to: Person) -> tuple[Outgoing, EmailMessage]:
-    outgoing = Composer(TEMPLATES, identity=IDENTITY).question(
+    outgoing = _composer(TEMPLATES).question(
         _program(pair), pair, to=to, in_reply_to="<their-reply@example.org>", now=NOW
     )
     parsed = BytesParser(policy=policy.default).parsebytes(outgoing.message)
@@ -425,3 +447,592 @@ def test_question_names_the_other_member() -> None:
     assert "Hi Ana," in text
     assert "you and Ben" in _lf(text).replace("\n", " ")
     assert "you and Ben" in _without_tags(html)
+
+
+# Cadence periods: the escalation ladder picks check-in, reminder or pause-or-end.
+
+
+def _period(
+    level: int, *, program: Program | None = None, since_meeting: bool = True
+) -> tuple[Outgoing, EmailMessage]:
+    pair = _pair()
+    program = program or _program(pair)
+    checkin = replace(_checkin(pair, since_meeting=since_meeting), level=level)
+    outgoing = _composer(TEMPLATES).checkin(
+        program, pair, checkin, now=NOW, previous_message_id="<previous@northwind.example>"
+    )
+    return outgoing, _parsed(outgoing)
+
+
+def _parsed(outgoing: Outgoing) -> EmailMessage:
+    parsed = BytesParser(policy=policy.default).parsebytes(outgoing.message)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def _flat(body: str) -> str:
+    """The words of a body as read: tags removed, entities decoded, whitespace runs single."""
+    return " ".join(html_text.unescape(_without_tags(body)).split())
+
+
+def _cc(message: EmailMessage) -> list[str]:
+    header = message["Cc"]
+    return [] if header is None else [a.addr_spec for a in header.addresses]
+
+
+@pytest.mark.parametrize(
+    ("level", "kind", "cc"),
+    [
+        (0, "checkin", []),
+        (1, "reminder", []),
+        (2, "reminder", ["carla@northwind.example"]),
+        (3, "pause_or_end", []),
+        (7, "pause_or_end", []),
+    ],
+)
+def test_default_ladder_picks_kind_and_copy(level: int, kind: str, cc: list[str]) -> None:
+    """With the default ladder, the level picks the kind; only the second step copies Carla."""
+    outgoing, message = _period(level)
+    assert (outgoing.kind, message["X-Reminder-Kind"]) == (kind, kind)
+    assert outgoing.key == "checkin:ana-ben:2026-03-04"
+    assert _cc(message) == cc
+    assert outgoing.recipients == (
+        "ana-ben-mentor@example.org",
+        "ana-ben-mentee@example.org",
+        *cc,
+    )
+    assert message["In-Reply-To"] == "<previous@northwind.example>"
+    assert token_in_address(message["Reply-To"].addresses[0].addr_spec, mailbox=MAILBOX)
+
+
+@pytest.mark.parametrize(
+    ("level", "kind", "copied"),
+    [(0, "checkin", False), (1, "checkin", False), (2, "pause_or_end", True)],
+)
+def test_program_ladder_is_followed(level: int, kind: str, copied: bool) -> None:
+    """Levels below a program's first step stay check-ins; its step decides kind and copy."""
+    ladder = (LadderStep(after_periods=2, send="pause_or_end", cc_coordinator=True),)
+    program = replace(_program(), escalation=ladder)
+    outgoing, message = _period(level, program=program)
+    assert outgoing.kind == kind
+    assert ("carla@northwind.example" in _cc(message)) is copied
+
+
+def test_reminder_is_a_firmer_check_in_in_the_same_conversation() -> None:
+    """A reminder keeps the check-in's subject after Re:, says how long, and shows the replies."""
+    _, message = _period(1)
+    assert message["Subject"] == "Re: Check-in: Ana and Ben (Northwind Mentoring)"
+    for body in map(_flat, _bodies(message)):
+        assert "Hi Ana and Ben," in body
+        assert "quick nudge" in body
+        assert "5 weeks since you last met, on Wednesday 28 January 2026" in body
+        assert "Yes, we met on Tuesday for 45 minutes" in body
+        assert "is in copy" not in body
+
+
+def test_reminder_with_coordinator_in_copy_says_so() -> None:
+    """When the ladder copies the coordinator, the reminder tells the pair who is in copy."""
+    _, message = _period(2)
+    for body in map(_flat, _bodies(message)):
+        assert "Carla Diaz, who coordinates the program, is in copy" in body
+
+
+def test_reminder_before_any_meeting_counts_from_the_start() -> None:
+    """A pair that never met is reminded how long since they started."""
+    _, message = _period(1, since_meeting=False)
+    for body in map(_flat, _bodies(message)):
+        assert "8 weeks since you started, on Monday 5 January 2026" in body
+
+
+def test_pause_or_end_shows_the_exact_replies() -> None:
+    """The pause-or-end question shows a pause, an end and a meeting reply, word for word."""
+    _, message = _period(3)
+    assert message["Subject"] == "Pause or keep going? Ana and Ben (Northwind Mentoring)"
+    text, html = _bodies(message)
+    for reply in ("Pause until May", "End the mentoring", "Yes, we met on Tuesday for 45 minutes"):
+        assert f"\n    {reply}\n" in text
+        assert f"<strong>{reply}</strong>" in html
+    assert "let Carla know" in _flat(text)
+
+
+@pytest.mark.parametrize(
+    ("reply", "outcome"),
+    [
+        ("Pause until May", Outcome.PAUSE),
+        ("End the mentoring", Outcome.END),
+        ("Yes, we met on Tuesday for 45 minutes", Outcome.MEETING),
+    ],
+)
+def test_pause_or_end_replies_mean_what_the_email_says(reply: str, outcome: Outcome) -> None:
+    """Each reply the pause-or-end email suggests is read by the reply reader as promised."""
+    _, message = _period(3)
+    assert reply in _bodies(message)[0]
+    meaning = meaning_of(reply, sent=NOW, zone=TOKYO, date_order="DMY")
+    assert meaning.outcome is outcome
+
+
+# Relationship emails: thank-yous, confirmations, follow-ups, notices.
+
+MEETING = MeetingRecord(
+    id=41,
+    pair_id="ana-ben",
+    met_on=date(2026, 3, 3),
+    duration_minutes=45,
+    reported_by="ana-ben-mentor@example.org",
+    logged_at=NOW,
+)
+TOTALS = Totals(together="1 year and 2 months", meetings=14, minutes=930, approximate=False)
+ROOT = "<checkin.ana-ben.northwind-mentoring@northwind.example>"
+MAILBOX = "mentoring@northwind.example"
+
+
+def _relationship(
+    kind: Kind,
+    *,
+    pair: Pair | None = None,
+    program: Program | None = None,
+    meeting: MeetingRecord | None = MEETING,
+    totals: Totals | None = TOTALS,
+    due_at: datetime = NOW,
+    templates: Path = TEMPLATES,
+) -> tuple[Outgoing, EmailMessage]:
+    pair = pair or _pair()
+    planned = Planned(kind=kind, pair_id=pair.id, key=f"{kind}:x", due_at=due_at, reason="r")
+    outgoing = _composer(templates).relationship(
+        program or _program(pair),
+        pair,
+        planned,
+        now=NOW,
+        totals=totals,
+        meeting=meeting,
+        previous_message_id="<previous@northwind.example>",
+    )
+    return outgoing, _parsed(outgoing)
+
+
+def _to(message: EmailMessage) -> list[str]:
+    return [a.addr_spec for a in message["To"].addresses]
+
+
+MENTOR, MENTEE = "ana-ben-mentor@example.org", "ana-ben-mentee@example.org"
+COORDINATOR = "carla@northwind.example"
+
+
+@pytest.mark.parametrize(
+    ("kind", "to", "cc"),
+    [
+        (Kind.THANKS, [MENTOR], [MENTEE]),
+        (Kind.CONFIRMATION, [MENTEE], []),
+        (Kind.FOLLOW_UP, [MENTOR, MENTEE], []),
+        (Kind.WELCOME_BACK, [MENTOR, MENTEE], []),
+        (Kind.FAREWELL, [MENTOR, MENTEE], []),
+        (Kind.ANNIVERSARY, [MENTOR, MENTEE], []),
+    ],
+)
+def test_pair_emails_headers(kind: Kind, to: list[str], cc: list[str]) -> None:
+    """Pair emails go to the right members, carry the pair's token and join its thread."""
+    outgoing, message = _relationship(kind)
+    assert (_to(message), _cc(message)) == (to, cc)
+    assert outgoing.recipients == (*to, *cc)
+    assert (outgoing.key, outgoing.kind, outgoing.pair_id) == (f"{kind}:x", kind.value, "ana-ben")
+    assert message["X-Reminder-Kind"] == kind.value
+    assert message["X-Reminder-Pair"] == "ana-ben"
+    token = token_in_address(message["Reply-To"].addresses[0].addr_spec, mailbox=MAILBOX)
+    assert token is not None
+    assert check_token(token, key=KEY, today=date(2026, 3, 4)).pair_id == "ana-ben"
+    assert message["References"].split() == [ROOT, "<previous@northwind.example>"]
+    assert message["In-Reply-To"] == "<previous@northwind.example>"
+
+
+@pytest.mark.parametrize("kind", [Kind.DISPUTE_NOTICE, Kind.ENDED_NOTICE])
+def test_coordinator_notices_headers(kind: Kind) -> None:
+    """Notices go to the coordinator alone, with no reply token and outside the pair's thread."""
+    outgoing, message = _relationship(kind)
+    assert _to(message) == [COORDINATOR]
+    assert outgoing.recipients == (COORDINATOR,)
+    assert (outgoing.kind, message["X-Reminder-Kind"]) == (kind.value, kind.value)
+    assert message["X-Reminder-Pair"] == "ana-ben"
+    for header in ("Reply-To", "Cc", "References", "In-Reply-To"):
+        assert message[header] is None
+    text, _ = _bodies(message)
+    assert "Please reply above this line" not in text
+
+
+def test_relationship_period_is_the_local_due_date() -> None:
+    """The outbox period of an event email is the date it was due where the pair lives."""
+    outgoing, _ = _relationship(Kind.WELCOME_BACK, due_at=datetime(2026, 3, 9, 0, 30, tzinfo=UTC))
+    assert outgoing.period == date(2026, 3, 9)
+
+
+def test_thanks_names_the_meeting_and_the_totals() -> None:
+    """The thank-you names the meeting, its length and the totals, and thanks the mentee in copy."""
+    _, message = _relationship(Kind.THANKS)
+    assert message["Subject"] == "Thank you, Ana: your meeting with Ben on Tuesday 3 March"
+    for body in map(_flat, _bodies(message)):
+        assert "Hi Ana," in body
+        assert "Thank you for meeting Ben on Tuesday 3 March (45 minutes)" in body
+        assert "1 year and 2 months" in body
+        assert "14" in body
+        assert "15 hours 30 minutes" in body
+        assert "about" not in body
+        assert "Ben, you are in copy" in body
+
+
+def test_thanks_says_about_when_totals_are_approximate() -> None:
+    """Totals that count meetings without a length say "about" and why."""
+    approximate = replace(TOTALS, approximate=True)
+    _, message = _relationship(Kind.THANKS, totals=approximate)
+    for body in map(_flat, _bodies(message)):
+        assert "about 16 hours" in body
+        assert "not every meeting came with a length" in body
+
+
+def test_thanks_without_copy_to_the_mentee() -> None:
+    """A program that turns the copy off thanks the mentor alone."""
+    program = replace(_program(), thank_you_cc_mentee=False)
+    outgoing, message = _relationship(Kind.THANKS, program=program)
+    assert (_to(message), _cc(message), outgoing.recipients) == ([MENTOR], [], (MENTOR,))
+    assert "you are in copy" not in _flat(_bodies(message)[0])
+
+
+def test_thanks_for_a_meeting_in_another_year_gives_the_year() -> None:
+    """A meeting dated in an earlier year is named with its year."""
+    meeting = replace(MEETING, met_on=date(2025, 12, 30))
+    _, message = _relationship(Kind.THANKS, meeting=meeting)
+    assert "on Tuesday 30 December 2025" in _flat(_bodies(message)[0])
+
+
+@pytest.mark.parametrize(
+    ("reported_by", "to", "reporter"),
+    [(MENTOR, [MENTEE], "Ana"), (MENTEE.upper(), [MENTOR], "Ben"), ("mentee", [MENTOR], "Ben")],
+)
+def test_confirmation_goes_to_the_member_who_did_not_log_it(
+    reported_by: str, to: list[str], reporter: str
+) -> None:
+    """The confirmation names who logged the meeting and asks the other member to reply NO."""
+    meeting = replace(MEETING, reported_by=reported_by)
+    outgoing, message = _relationship(Kind.CONFIRMATION, meeting=meeting)
+    assert (_to(message), outgoing.recipients) == (to, tuple(to))
+    for body in map(_flat, _bodies(message)):
+        assert (
+            f"{reporter} logged your meeting on Tuesday 3 March (45 minutes). "
+            "Reply NO if that's not right." in body
+        )
+
+
+def test_confirmation_of_a_meeting_logged_from_an_unknown_address_goes_to_both() -> None:
+    """When the address that logged it is no longer a member's, both are asked, without a name."""
+    meeting = replace(MEETING, reported_by="old-address@example.org", duration_minutes=None)
+    _, message = _relationship(Kind.CONFIRMATION, meeting=meeting)
+    assert _to(message) == [MENTOR, MENTEE]
+    for body in map(_flat, _bodies(message)):
+        assert "Hi Ana and Ben," in body
+        assert "Your meeting was logged on Tuesday 3 March. Reply NO" in body
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject", "words"),
+    [
+        (
+            Kind.FOLLOW_UP,
+            "Re: Check-in: Ana and Ben (Northwind Mentoring)",
+            ["Hi Ana and Ben,", "gentle follow-up", "Yes, we met on Tuesday for 45 minutes"],
+        ),
+        (
+            Kind.WELCOME_BACK,
+            "Welcome back, Ana and Ben (Northwind Mentoring)",
+            ["Hi Ana and Ben,", "Your pause is over", "Pause until May"],
+        ),
+        (
+            Kind.FAREWELL,
+            "Thank you, Ana and Ben (Northwind Mentoring)",
+            [
+                "your mentoring has ended",
+                "Over 1 year and 2 months you had 14 meetings, 15 hours 30 minutes in all.",
+                "write to Carla Diaz at carla@northwind.example",
+            ],
+        ),
+    ],
+)
+def test_pair_email_words(kind: Kind, subject: str, words: list[str]) -> None:
+    """Each email to the pair has its subject and essential words in both parts."""
+    _, message = _relationship(kind)
+    assert message["Subject"] == subject
+    for body in map(_flat, _bodies(message)):
+        for expected in words:
+            assert expected in body
+
+
+def test_anniversary_counts_the_years_and_the_totals() -> None:
+    """The anniversary email says how many years since the start, and the totals."""
+    pair = replace(_pair(), started=date(2024, 3, 4))
+    totals = Totals(together="2 years", meetings=20, minutes=1500, approximate=True)
+    _, message = _relationship(Kind.ANNIVERSARY, pair=pair, totals=totals)
+    assert message["Subject"] == "2 years of mentoring: happy anniversary, Ana and Ben!"
+    for body in map(_flat, _bodies(message)):
+        assert "It is 2 years since you started mentoring together, on Monday 4 March 2024" in body
+        assert "20 meetings, about 25 hours in all" in body
+
+
+def test_farewell_without_meetings_leaves_the_totals_out() -> None:
+    """A pair that never met is thanked without a sentence about zero meetings."""
+    totals = Totals(together="3 months", meetings=0, minutes=0, approximate=False)
+    _, message = _relationship(Kind.FAREWELL, totals=totals)
+    for body in map(_flat, _bodies(message)):
+        assert "Thank you both." in body
+        assert "0 meetings" not in body
+
+
+def test_dispute_notice_is_factual() -> None:
+    """The dispute notice names the pair, the removed meeting and who logged it."""
+    _, message = _relationship(Kind.DISPUTE_NOTICE)
+    assert message["Subject"] == "Meeting removed after a NO: ana-ben, Tuesday 3 March"
+    for body in map(_flat, _bodies(message)):
+        assert "Hello Carla," in body
+        assert "pair ana-ben (Ana Silva and Ben Okafor) was removed" in body
+        assert "Tuesday 3 March, 45 minutes" in body
+        assert "Ana Silva" in body
+        assert "as if it had never been logged" in body
+
+
+def test_ended_notice_shows_the_lines_for_the_program_file() -> None:
+    """The ended notice says when the pair ended and what to write in the program file."""
+    _, message = _relationship(Kind.ENDED_NOTICE, totals=None)
+    assert message["Subject"] == "Pair ended by reply: ana-ben (Ana Silva and Ben Okafor)"
+    text, html = _bodies(message)
+    assert "\n    status: ended\n    ended_on: 2026-03-04\n" in text
+    assert "status: ended\nended_on: 2026-03-04</pre>" in html
+    for body in map(_flat, (text, html)):
+        assert "asked by reply to end their mentoring, on Wednesday 4 March 2026" in body
+        assert " they had " not in body
+
+
+def test_ended_notice_gives_totals_when_known() -> None:
+    """With totals, the ended notice says what the pair achieved."""
+    _, message = _relationship(Kind.ENDED_NOTICE)
+    for body in map(_flat, _bodies(message)):
+        assert "Over 1 year and 2 months they had 14 meetings, 15 hours 30 minutes in all." in body
+
+
+@pytest.mark.parametrize("kind", sorted(RELATIONSHIP_KINDS))
+def test_script_in_name_is_escaped_in_every_relationship_email(kind: Kind) -> None:
+    """Markup in a member's name is text, never a tag, in every kind's HTML."""
+    pair = _pair(mentor="<script>alert(1)</script> Ana", mentee="<script>x</script> Ben")
+    meeting = replace(MEETING, reported_by=pair.mentee.email)
+    _, message = _relationship(kind, pair=pair, meeting=meeting)
+    _, html = _bodies(message)
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "meeting", "totals", "pair_id"),
+    [
+        (Kind.THANKS, None, TOTALS, "ana-ben"),
+        (Kind.THANKS, MEETING, None, "ana-ben"),
+        (Kind.CONFIRMATION, replace(MEETING, pair_id="cy-di"), None, "ana-ben"),
+        (Kind.FAREWELL, None, None, "ana-ben"),
+        (Kind.FOLLOW_UP, None, None, "cy-di"),
+        (Kind.REMINDER, None, None, "ana-ben"),
+        (Kind.DIGEST, None, None, "ana-ben"),
+    ],
+)
+def test_relationship_refuses_a_plan_it_cannot_write(
+    kind: Kind, meeting: MeetingRecord | None, totals: Totals | None, pair_id: str
+) -> None:
+    """A missing meeting or totals, another pair's plan, or a non-event kind is a ValueError."""
+    pair = _pair()
+    planned = Planned(kind=kind, pair_id=pair_id, key="k", due_at=NOW, reason="r")
+    with pytest.raises(ValueError, match=r"\w"):
+        _composer(TEMPLATES).relationship(
+            _program(pair),
+            pair,
+            planned,
+            now=NOW,
+            totals=totals,
+            meeting=meeting,
+            previous_message_id=None,
+        )
+
+
+# The coordinator's digest.
+
+FULL_FACTS = DigestFacts(
+    period_start=datetime(2026, 2, 24, 23, 30, tzinfo=UTC),
+    meetings=(MEETING, replace(MEETING, id=42, pair_id="gone", duration_minutes=None)),
+    disputed=(replace(MEETING, id=43, met_on=date(2026, 2, 27)),),
+    overdue=(OverduePair(pair_id="ana-ben", periods=2, since=date(2026, 1, 5), days=40),),
+    failing_addresses=((MENTEE, datetime(2026, 3, 2, 5, 5, tzinfo=UTC)),),
+    unknown_sends=(
+        UnknownSend(
+            key="checkin:ana-ben:2026-03-04",
+            recipients=(MENTOR, "stranger@example.org"),
+            at=datetime(2026, 3, 1, 0, 0, tzinfo=UTC),
+        ),
+    ),
+    review=(
+        ReviewItem(inbound_id=12, outcome="unclear", reason=None, sender=MENTOR, pair_id="ana-ben"),
+        ReviewItem(13, "rejected", "sender_not_in_pair", "x@example.org", None),
+    ),
+    reload_errors=("config/program.yaml:12: 'fortnightly' is not a cadence",),
+    status_differences=(
+        StatusDifference(
+            pair_id="ana-ben",
+            in_yaml="status: active",
+            by_reply="status: paused, paused_until: 2026-05-01",
+        ),
+    ),
+)
+
+SECTIONS = {
+    "meetings": "Meetings logged",
+    "disputed": "Meetings removed after a NO",
+    "overdue": "Pairs that have not met on schedule",
+    "failing_addresses": "Addresses that are failing",
+    "unknown_sends": "Emails that may not have arrived",
+    "review": "Replies waiting for you",
+    "reload_errors": "The program file has problems",
+    "status_differences": "Pauses and ends asked for by reply",
+}
+
+
+def _digest(facts: DigestFacts, *, program: Program | None = None) -> tuple[Outgoing, EmailMessage]:
+    outgoing = _composer(TEMPLATES).digest(program or _program(), facts, now=NOW)
+    return outgoing, _parsed(outgoing)
+
+
+def test_digest_headers() -> None:
+    """The digest goes to the coordinator, keyed by the program's local date, with no token."""
+    outgoing, message = _digest(FULL_FACTS)
+    assert outgoing.key == "digest:2026-03-04"
+    assert (outgoing.kind, outgoing.pair_id, outgoing.period) == ("digest", "", date(2026, 3, 4))
+    assert outgoing.recipients == (COORDINATOR,)
+    assert _to(message) == [COORDINATOR]
+    assert message["Subject"] == "Northwind Mentoring: digest 25 Feb 2026 to 4 Mar 2026"
+    assert message["X-Reminder-Kind"] == "digest"
+    for header in ("Reply-To", "Cc", "X-Reminder-Pair", "References", "In-Reply-To"):
+        assert message[header] is None
+
+
+@pytest.mark.parametrize("section", sorted(SECTIONS))
+def test_digest_has_only_the_sections_with_something_to_say(section: str) -> None:
+    """A digest with one kind of news has that section's heading and no other."""
+    facts = DigestFacts(
+        period_start=FULL_FACTS.period_start, **{section: getattr(FULL_FACTS, section)}
+    )
+    _, message = _digest(facts)
+    for body in map(_flat, _bodies(message)):
+        for other, heading in SECTIONS.items():
+            assert (heading in body) is (other == section)
+
+
+def test_digest_says_who_and_how_long() -> None:
+    """Every section names pairs and people so the coordinator can act without looking up ids."""
+    _, message = _digest(FULL_FACTS)
+    text, html = _bodies(message)
+    for body in map(_flat, (text, html)):
+        assert "Meetings logged (2)" in body
+        assert (
+            "ana-ben (Ana Silva and Ben Okafor): Tuesday 3 March 2026, 45 minutes; "
+            "logged by Ana Silva" in body
+        )
+        assert "gone: Tuesday 3 March 2026, length not given" in body
+        assert "Friday 27 February 2026" in body
+        assert "40 days overdue, counting from Monday 5 January 2026" in body
+        assert f"{MENTEE} (Ben Okafor, mentee in ana-ben), last failed 2 Mar 2026, 14:05" in body
+        assert "will not be sent again" in body
+        assert "1 Mar 2026, 09:00" in body
+        assert "Replies waiting for you (2)" in body
+        assert "reminder-service review" in body
+        assert "#12 unclear, from ana-ben-mentor@example.org, pair ana-ben" in body
+        assert "#13 rejected (sender not in pair), from x@example.org" in body
+        assert "config/program.yaml:12: 'fortnightly' is not a cadence" in body
+        assert 'the file says "status: active"' in body
+    assert f"Ana Silva <{MENTOR}>, stranger@example.org" in text
+    assert f"Ana Silva &lt;{MENTOR}&gt;, stranger@example.org" in html
+    assert "\n        status: paused\n        paused_until: 2026-05-01\n" in text
+    assert "status: paused\npaused_until: 2026-05-01</pre>" in html
+
+
+def test_script_in_name_is_escaped_in_the_digest() -> None:
+    """Names and reload errors with markup are text in the digest's HTML."""
+    pair = _pair(mentor="<script>alert(1)</script> Ana")
+    facts = replace(FULL_FACTS, reload_errors=("<script>bad</script>",))
+    _, message = _digest(facts, program=_program(pair))
+    _, html = _bodies(message)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ana" in html
+
+
+# Template checks for every kind.
+
+
+def test_default_templates_have_no_problems_for_any_setting() -> None:
+    """The shipped templates render without a copy to the mentee, and with no pairs at all."""
+    composer = _composer(TEMPLATES)
+    assert composer.problems(replace(_program(), thank_you_cc_mentee=False), now=NOW) == []
+    assert composer.problems(replace(_program(), pairs=()), now=NOW) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "also_digest"),
+    [
+        ("thanks.txt.j2", "{{ totals.together }}", False),
+        ("thanks.html.j2", '("about", because', False),
+        ("confirmation.html.j2", "Your meeting was logged", False),
+        ("reminder.txt.j2", "{{ program.coordinator.name }}", False),
+        ("pause_or_end.subject.j2", "{{ program.name }}", False),
+        ("ended_notice.txt.j2", "{{ totals.together }}", False),
+        ("anniversary.html.j2", "{{ years_words }}", False),
+        ("notice_layout.txt.j2", "{{ program.name }}", True),
+    ],
+)
+def test_broken_template_of_any_kind_is_found(
+    tmp_path: Path, name: str, old: str, also_digest: bool
+) -> None:
+    """A mistake in any kind's template, even in a branch, is reported with file, line and pair."""
+    folder = _edited_templates(tmp_path, name, old, f"{{{{ no_such_thing }}}}{old}")
+    line = _line_of(folder / name, "no_such_thing")
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    where = f"{folder}/{name}:{line}: 'no_such_thing' is undefined"
+    assert problems == [
+        f"{where} (rendering for pair ana-ben)",
+        *([f"{where} (rendering the digest)"] if also_digest else []),
+    ]
+
+
+def test_broken_digest_template_is_found(tmp_path: Path) -> None:
+    """A mistake in a digest section is reported with its file and line, once."""
+    folder = _edited_templates(
+        tmp_path, "digest.txt.j2", "{{ failing.address }}", "{{ failing.adress }}"
+    )
+    line = _line_of(folder / "digest.txt.j2", "failing.adress")
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    assert problems == [
+        f"{folder}/digest.txt.j2:{line}: 'failing.adress' is undefined (rendering the digest)"
+    ]
+
+
+def test_digest_raises_config_error_when_a_template_fails(tmp_path: Path) -> None:
+    """Composing the digest with a broken template raises ConfigError naming the file."""
+    folder = _edited_templates(tmp_path, "digest.subject.j2", "{{ digest.since }}", "{{ 1 / 0 }}")
+    with pytest.raises(ConfigError, match=r"digest\.subject\.j2:\d+: .*\(rendering the digest\)"):
+        Composer(folder, identity=IDENTITY).digest(_program(), FULL_FACTS, now=NOW)
+
+
+@pytest.mark.parametrize("kind", [k.value for k in Kind])
+def test_every_kind_needs_its_templates(tmp_path: Path, kind: str) -> None:
+    """A templates folder missing any kind's text part is refused when the Composer is built."""
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    (folder / f"{kind}.txt.j2").unlink()
+    with pytest.raises(ConfigError, match=rf"{kind}\.txt\.j2: this template is missing$"):
+        Composer(folder, identity=IDENTITY)
+
+
+def test_every_template_documents_its_variables() -> None:
+    """Each shipped template opens with a comment for coordinators that names its variables."""
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        source = path.read_text(encoding="utf-8")
+        assert source.startswith("{#"), path.name
+        assert "Variables" in source.split("#}", 1)[0], path.name
