@@ -1,0 +1,83 @@
+"""`check`: settings, the program file and the templates, without touching the network."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from reminder_service import bootstrap
+from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
+from reminder_service.core.model import Pair, Program, Status
+from reminder_service.errors import ConfigError
+from reminder_service.program import ProgramError, load_program
+from reminder_service.settings import Settings, load_settings
+
+
+def check(_args: argparse.Namespace) -> int:
+    problems: list[str] = []
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(exc)
+        return EXIT_PROBLEMS
+    problems += settings.missing_for_sending()
+    program: Program | None = None
+    try:
+        program = load_program(settings.config)
+    except ProgramError as exc:
+        problems += [str(p) for p in exc.problems]
+    except ConfigError as exc:
+        problems.append(str(exc))
+    if program is not None:
+        try:
+            renderer = bootstrap.composer(settings, allow_placeholders=True)
+            problems += renderer.problems(program, now=datetime.now(UTC))
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if problems:
+        print(f"{len(problems)} problem(s) found:")
+        for problem in problems:
+            print(f"  {problem}")
+        return EXIT_PROBLEMS
+    assert program is not None
+    print(_summary(program, settings))
+    return EXIT_OK
+
+
+def _summary(program: Program, settings: Settings) -> str:
+    by_status = {s: sum(p.status is s for p in program.pairs) for s in Status}
+    smtp = settings.smtp
+    login = f" as {smtp.username}" if smtp.username else ""
+    lines = [
+        f"Program:     {program.name} ({program.timezone.key})",
+        f"Coordinator: {program.coordinator.name} <{program.coordinator.email}>",
+        f"Pairs:       {len(program.pairs)} ({by_status[Status.ACTIVE]} active, "
+        f"{by_status[Status.PAUSED]} paused, {by_status[Status.ENDED]} ended)",
+        "",
+    ]
+    width = max((len(p.id) for p in program.pairs), default=0)
+    lines += [f"  {_pair_line(pair, width)}" for pair in program.pairs]
+    lines += [
+        "",
+        f"Mail:        {settings.sender} via {smtp.host}:{smtp.effective_port} "
+        f"({smtp.security}{login}); replies to {settings.reply_mailbox}",
+        f"Database:    {settings.database}",
+        f"Templates:   {settings.templates_dir} (rendered for every pair without problems)",
+        "",
+        "Everything looks right.",
+    ]
+    return "\n".join(lines)
+
+
+def _pair_line(pair: Pair, width: int) -> str:
+    schedule = pair.schedule
+    when = f"{schedule.cadence.text} at {schedule.send_at:%H:%M} {pair.timezone.key}"
+    if schedule.weekdays_only:
+        when += ", weekdays"
+    status = pair.status.value
+    if pair.status is Status.PAUSED and pair.paused_until:
+        status += f" until {pair.paused_until:%d %b %Y}"
+    return (
+        f"{pair.id:<{width}}  {pair.mentor.name} & {pair.mentee.name}; since "
+        f"{pair.started:%d %b %Y}; {when}; {status}"
+    )

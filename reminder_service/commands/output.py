@@ -1,0 +1,48 @@
+"""How commands print: aligned tables, CSV, an email for people, and reading the database."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from email.message import EmailMessage
+from pathlib import Path
+from typing import TypeVar
+
+from reminder_service.store import SqliteStore
+
+_T = TypeVar("_T")
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+
+
+def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    """Rows as left-aligned columns two spaces apart, under a header."""
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (header, *rows)
+    )
+
+
+def print_csv(records: Sequence[Mapping[str, object]], *, fields: Sequence[str]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+
+
+def readable(message: object) -> str:
+    assert isinstance(message, EmailMessage)
+    headers = [f"{name}: {message[name]}" for name in ("From", "To", "Reply-To", "Subject")]
+    body = message.get_body(preferencelist=("plain",))
+    text = body.get_content() if isinstance(body, EmailMessage) else ""
+    return "\n".join(headers) + "\n\n" + str(text)
+
+
+def stored(database: Path, read: Callable[[SqliteStore], list[_T]]) -> list[_T]:
+    """What `read` returns from the database, or an empty list when there is none yet."""
+    if not database.exists():
+        return []
+    with SqliteStore.open_read_only(database) as store:
+        return read(store)

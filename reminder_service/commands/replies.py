@@ -1,0 +1,119 @@
+"""`explain-reply`, `meetings` and `review`: the reply side, read without changing anything."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reminder_service import bootstrap
+from reminder_service.commands.output import EXIT_OK, print_csv, stored, table
+from reminder_service.core.replies.understand import understand
+from reminder_service.core.replies.verdict import verdict_json
+from reminder_service.errors import ConfigError
+from reminder_service.program import load_program
+from reminder_service.settings import load_settings
+
+MEETING_FIELDS = (
+    "pair",
+    "date",
+    "date_stated",
+    "duration_minutes",
+    "reported_by",
+    "message_id",
+    "logged_at",
+)
+MEETING_HEADER = ("Date", "Pair", "Duration", "Reported by", "Logged at")
+
+REVIEW_TEXT_LINES = 6
+REVIEW_REASONS = {
+    "bad_token": "the reply address was not one of ours (changed or forged)",
+    "expired_token": "the reply address is too old; they may have answered an old check-in",
+    "sender_not_in_pair": "the sender is not the mentor or mentee of that pair",
+    "no_reference": "not a reply to any of our emails",
+    "too_large": "the message was too large to read",
+    "too_complex": "the message had too many parts or was nested too deep",
+    "unreadable": "the message could not be read",
+    "no_text": "the reply had no text of its own",
+    "not_understood": "the reply could not be understood; the sender was asked to clarify",
+}
+
+
+def explain_reply(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    missing = settings.missing_for_sending()
+    if settings.secret_key is None:
+        raise ConfigError(missing[0])
+    program = load_program(settings.config)
+    raw = sys.stdin.buffer.read() if args.file == "-" else _read_message(Path(args.file))
+    context = bootstrap.reply_context(settings, program, now=args.now or datetime.now(UTC))
+    verdict = understand(raw, context=context)
+    print(json.dumps(verdict_json(verdict), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _read_message(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def meetings(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    rows = stored(settings.database, lambda s: s.meetings(pair_id=args.pair, since=args.since))
+    records = [
+        {
+            "pair": row.pair_id,
+            "date": row.met_on.isoformat(),
+            "date_stated": row.date_stated,
+            "duration_minutes": row.duration_minutes,
+            "reported_by": row.reported_by,
+            "message_id": row.source_message_id,
+            "logged_at": row.created_at.isoformat(timespec="seconds"),
+        }
+        for row in rows
+    ]
+    if args.format == "json":
+        print(json.dumps(records, indent=2, ensure_ascii=False))
+    elif args.format == "csv":
+        print_csv(records, fields=MEETING_FIELDS)
+    elif not records:
+        print("No meetings logged yet.")
+    else:
+        print(table([_meeting_row(r) for r in records], MEETING_HEADER))
+    return EXIT_OK
+
+
+def _meeting_row(record: Mapping[str, object]) -> tuple[str, ...]:
+    minutes = record["duration_minutes"]
+    duration = f"{minutes} min" if minutes is not None else "-"
+    when = str(record["date"]) + ("" if record["date_stated"] else " (date of the reply)")
+    return (
+        when,
+        str(record["pair"]),
+        duration,
+        str(record["reported_by"]),
+        str(record["logged_at"]),
+    )
+
+
+def review(_args: argparse.Namespace) -> int:
+    settings = load_settings()
+    rows = stored(settings.database, lambda s: s.review_queue())
+    if not rows:
+        print("Nothing to review.")
+        return EXIT_OK
+    print(f"{len(rows)} message(s) to review:")
+    for row in rows:
+        print()
+        reason = REVIEW_REASONS.get(row.reason or "", row.reason or "")
+        sender = row.sender or "unknown sender"
+        print(f"#{row.id}  {row.received_at:%Y-%m-%d %H:%M} UTC  from {sender}")
+        print(f"    {row.outcome}: {reason}" + (f" (pair {row.pair_id})" if row.pair_id else ""))
+        for line in (row.text or "").splitlines()[:REVIEW_TEXT_LINES]:
+            print(f"    > {line}")
+    return EXIT_OK
