@@ -1,4 +1,4 @@
-"""SQLite persistence: the outbox, the inbound log of replies, and the meetings pairs reported.
+"""SQLite persistence: the outbox, the inbound log of replies, meetings and reply events.
 
 `SqliteStore` is one class over one SQLite file, assembled from a part per concern:
 
@@ -6,11 +6,14 @@
 - `schema`: opening the file, its settings and migrations, and refusing files not ours;
 - `outbox`: emails to send and their states `pending -> sending -> sent | failed | unknown`;
 - `inbox`: every fetched message once, with its verdict, the watermarks and review queue;
-- `meetings`: the meetings pairs reported, merged when reported twice, and pair histories.
+- `events`: what members asked for by reply (not yet, skip, pause, end, dispute);
+- `meetings`: the meetings pairs reported, merged when reported twice, removed when disputed;
+- `histories`: each pair's scheduling history and recent activity, read across the tables.
 
 Import the public names from here; the modules are the store's own layout.
 """
 
+from reminder_service.store.histories import HistoriesMixin
 from reminder_service.store.inbox import (
     MAX_KEPT_RAW_BYTES,
     REVIEW_OUTCOMES,
@@ -20,7 +23,7 @@ from reminder_service.store.inbox import (
     Recorded,
     inbound_dedupe_key,
 )
-from reminder_service.store.meetings import SAME_MEETING_WITHIN, MeetingRow, MeetingsMixin
+from reminder_service.store.meetings import SAME_MEETING_WITHIN, MeetingRow
 from reminder_service.store.outbox import CHECKIN_KIND, OutboxMixin, OutboxRow, OutboxState
 from reminder_service.store.schema import SchemaMixin
 
@@ -40,8 +43,9 @@ __all__ = [
 ]
 
 
-class SqliteStore(SchemaMixin, OutboxMixin, InboxMixin, MeetingsMixin):
-    """The outbox, inbound log and meetings in one SQLite file; open with `SqliteStore.open`.
+class SqliteStore(SchemaMixin, OutboxMixin, InboxMixin, HistoriesMixin):
+    """The outbox, inbound log, meetings and reply events in one SQLite file; open with
+    `SqliteStore.open`.
 
     Calls are synchronous and short (one small transaction each). The connection belongs to
     the thread that opened the store.

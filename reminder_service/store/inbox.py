@@ -3,7 +3,8 @@
 Each inbound message is recorded once (unique on its Message-ID, else a hash of its bytes),
 with its verdict, any meeting and the mailbox's UID watermark, in one transaction; only then is
 it marked on the IMAP server, so after a crash `unmarked_uids` says what still needs marking.
-Rejected, unmatched and unclear messages wait in a review queue for a coordinator.
+A member's "not yet", skip, pause, end or dispute is recorded as a reply event in that same
+transaction. Rejected, unmatched and unclear messages wait in a review queue for a coordinator.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from datetime import datetime
 from hashlib import sha256
 from typing import cast
 
+from reminder_service.core.model import ReviewItem
 from reminder_service.core.replies.verdict import Outcome, Reason, Role, Verdict, verdict_json
 from reminder_service.errors import StoreError
 from reminder_service.store.connection import instant_text, parse_instant, translated
-from reminder_service.store.meetings import MeetingsMixin
+from reminder_service.store.events import EventsMixin
 
 REVIEW_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.UNMATCHED, Outcome.UNCLEAR})
 """Outcomes a coordinator should look at; their text and raw bytes are kept for that."""
@@ -48,6 +50,10 @@ SELECT uid FROM inbound WHERE folder = ? AND uidvalidity = ? AND marked = 0 ORDE
 _SET_MARKED = "UPDATE inbound SET marked = 1 WHERE folder = ? AND uidvalidity = ? AND uid = ?"
 _REVIEW_QUEUE = """
 SELECT * FROM inbound WHERE outcome IN (?, ?, ?) AND reviewed_at IS NULL ORDER BY received_at, id
+"""
+_REVIEW_ITEMS = """
+SELECT id, outcome, reason, sender, pair_id FROM inbound
+WHERE outcome IN (?, ?, ?) AND reviewed_at IS NULL ORDER BY received_at, id
 """
 _MARK_REVIEWED = "UPDATE inbound SET reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL"
 _INBOUND_EXISTS = "SELECT 1 FROM inbound WHERE id = ?"
@@ -120,11 +126,11 @@ class InboundRow:
     meeting_id: int | None
 
 
-class InboxMixin(MeetingsMixin):
+class InboxMixin(EventsMixin):
     """Recording fetched messages and watermarks, and the coordinator's review queue.
 
-    It builds on the meetings part because recording a meeting report logs the meeting, or
-    merges it into one reported before, in the same transaction.
+    It builds on the events and meetings parts because recording a reply logs its meeting (or
+    merges it into one reported before) or its event, in the same transaction.
     """
 
     def record_inbound(
@@ -157,12 +163,13 @@ class InboxMixin(MeetingsMixin):
 
         A message already recorded (by Message-ID, else by a hash of its bytes) only
         advances the watermark. A new one is logged with its verdict; a meeting report joins
-        the pair's meeting it describes or logs a new one. The watermark of each item's
-        (folder, uidvalidity) rises to its UID. Any error rolls back the whole batch.
+        the pair's meeting it describes or logs a new one; a member's "not yet", skip, pause,
+        end or dispute becomes a reply event (a dispute also removes its meeting). The
+        watermark of each item's (folder, uidvalidity) rises to its UID. Any error rolls back
+        the whole batch.
         """
-        received_at = instant_text(now)
         with self._write():
-            return [self._record(item, received_at=received_at) for item in items]
+            return [self._record(item, now=now) for item in items]
 
     def watermark(self, *, folder: str, uidvalidity: int) -> int:
         """The highest UID recorded in this folder under this UIDVALIDITY; 0 when none."""
@@ -187,6 +194,17 @@ class InboxMixin(MeetingsMixin):
             rows = self._db.execute(_REVIEW_QUEUE, sorted(REVIEW_OUTCOMES)).fetchall()
         return [_inbound_row(row) for row in rows]
 
+    def review_items(self) -> list[ReviewItem]:
+        """The review queue's messages, oldest first, without their text or bytes (digest)."""
+        with translated(self._path):
+            rows = self._db.execute(_REVIEW_ITEMS, sorted(REVIEW_OUTCOMES)).fetchall()
+        return [
+            ReviewItem(
+                inbound_id=row_id, outcome=outcome, reason=reason, sender=sender, pair_id=pair_id
+            )
+            for row_id, outcome, reason, sender, pair_id in rows
+        ]
+
     def mark_reviewed(self, inbound_id: int, *, now: datetime) -> None:
         """A coordinator has looked at this message; it leaves the review queue."""
         with self._write():
@@ -202,7 +220,8 @@ class InboxMixin(MeetingsMixin):
             rows = self._db.execute(_FAILING_ADDRESSES).fetchall()
         return [(address, parse_instant(seen)) for address, seen in rows]
 
-    def _record(self, item: InboundItem, *, received_at: str) -> Recorded:
+    def _record(self, item: InboundItem, *, now: datetime) -> Recorded:
+        received_at = instant_text(now)
         self._db.execute(_ADVANCE_WATERMARK, (item.folder, item.uidvalidity, item.uid))
         key = inbound_dedupe_key(item.verdict.message_id, item.raw)
         found = self._db.execute(_INBOUND_BY_KEY, (key,)).fetchone()
@@ -214,6 +233,7 @@ class InboxMixin(MeetingsMixin):
         inbound_id = self._db.execute(_INSERT_INBOUND, params).lastrowid
         assert inbound_id is not None
         if item.verdict.outcome is not Outcome.MEETING:
+            self._record_event(item.verdict, inbound_id=inbound_id, now=now)
             return Recorded(
                 inbound_id=inbound_id, duplicate=False, meeting_id=None, meeting_is_new=False
             )

@@ -1,6 +1,8 @@
-"""The meetings pairs reported, and each pair's history that the planner works from.
+"""The meetings pairs reported, merged when reported twice, and removed when disputed.
 
-A meeting reported twice (mentor and mentee, a reply-all, a rescan) is merged into one.
+A meeting reported twice (mentor and mentee, a reply-all, a rescan) is merged into one. A
+disputed meeting is kept with `removed_at` set: it no longer counts anywhere, but the
+coordinator's notice about it can still name it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from reminder_service.core.model import PairHistory
+from reminder_service.core.model import MeetingRecord
 from reminder_service.core.replies.verdict import ReportedMeeting, Verdict
 from reminder_service.store.connection import (
     StoreConnection,
@@ -18,16 +20,10 @@ from reminder_service.store.connection import (
     parse_instant,
     translated,
 )
-from reminder_service.store.outbox import CHECKIN_KIND
 
 SAME_MEETING_WITHIN = timedelta(days=3)
 """How far apart two reports of a pair may date a meeting, when one gave no date, to be one."""
 
-_HISTORIES = """
-SELECT pair_id, MAX(met_on), NULL FROM meetings WHERE removed_at IS NULL GROUP BY pair_id
-UNION ALL
-SELECT pair_id, NULL, MAX(period) FROM outbox WHERE kind = ? GROUP BY pair_id
-"""
 _ADD_MEETING = """
 INSERT INTO meetings (pair_id, met_on, duration_minutes, reported_by, source_message_id,
                       created_at)
@@ -56,6 +52,24 @@ WHERE removed_at IS NULL AND (:pair_id IS NULL OR pair_id = :pair_id)
   AND (:since IS NULL OR met_on >= :since)
 ORDER BY met_on, id
 """
+_RECORD_COLUMNS = """
+SELECT id, pair_id, met_on, duration_minutes, reported_by, created_at, removed_at FROM meetings
+"""
+_KEPT_RECORDS = _RECORD_COLUMNS + "WHERE removed_at IS NULL ORDER BY met_on, id"
+_KEPT_RECORDS_OF_PAIR = (
+    _RECORD_COLUMNS + "WHERE removed_at IS NULL AND pair_id = ? ORDER BY met_on, id"
+)
+_RECORD_BY_ID = _RECORD_COLUMNS + "WHERE id = ?"
+_LOGGED_SINCE = (
+    _RECORD_COLUMNS + "WHERE created_at >= ? AND removed_at IS NULL ORDER BY created_at, id"
+)
+_DISPUTED_SINCE = (
+    _RECORD_COLUMNS
+    + "WHERE removed_at >= ? AND removed_reason = 'disputed' ORDER BY removed_at, id"
+)
+_REMOVE = """
+UPDATE meetings SET removed_at = ?, removed_reason = ? WHERE id = ? AND removed_at IS NULL
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,24 +97,6 @@ class _Nearby:
 
 class MeetingsMixin(StoreConnection):
     """Logging meetings, merging repeated reports of one, and reading them back."""
-
-    def pair_histories(self) -> dict[str, PairHistory]:
-        """Per pair: the latest meeting date and the latest check-in period, in any state."""
-        meetings: dict[str, date] = {}
-        checkins: dict[str, date] = {}
-        with translated(self._path):
-            rows = self._db.execute(_HISTORIES, (CHECKIN_KIND,)).fetchall()
-        for pair_id, met_on, period in rows:
-            if met_on is not None:
-                meetings[pair_id] = date.fromisoformat(met_on)
-            if period is not None:
-                checkins[pair_id] = date.fromisoformat(period)
-        return {
-            pair_id: PairHistory(
-                last_meeting=meetings.get(pair_id), last_checkin=checkins.get(pair_id)
-            )
-            for pair_id in meetings.keys() | checkins.keys()
-        }
 
     def add_meeting(
         self,
@@ -134,6 +130,37 @@ class MeetingsMixin(StoreConnection):
         with translated(self._path):
             rows = self._db.execute(_MEETINGS, params).fetchall()
         return [_meeting_row(row) for row in rows]
+
+    def meeting_records(self, *, pair_id: str | None = None) -> list[MeetingRecord]:
+        """Meetings that count (not removed), by date met; only one pair's when given."""
+        with translated(self._path):
+            if pair_id is None:
+                rows = self._db.execute(_KEPT_RECORDS).fetchall()
+            else:
+                rows = self._db.execute(_KEPT_RECORDS_OF_PAIR, (pair_id,)).fetchall()
+        return [meeting_record_from(row) for row in rows]
+
+    def meeting_record(self, meeting_id: int) -> MeetingRecord | None:
+        """One meeting by id, removed or not; None when there is no such meeting."""
+        with translated(self._path):
+            row = self._db.execute(_RECORD_BY_ID, (meeting_id,)).fetchone()
+        return None if row is None else meeting_record_from(row)
+
+    def meetings_logged_since(self, since: datetime) -> list[MeetingRecord]:
+        """Meetings logged at or after `since` that still count, in the order they were logged."""
+        with translated(self._path):
+            rows = self._db.execute(_LOGGED_SINCE, (instant_text(since),)).fetchall()
+        return [meeting_record_from(row) for row in rows]
+
+    def disputed_since(self, since: datetime) -> list[MeetingRecord]:
+        """Meetings a dispute removed at or after `since`, in the order they were removed."""
+        with translated(self._path):
+            rows = self._db.execute(_DISPUTED_SINCE, (instant_text(since),)).fetchall()
+        return [meeting_record_from(row) for row in rows]
+
+    def _remove_meeting(self, meeting_id: int, *, reason: str, at: str) -> None:
+        """Stop counting a meeting, noting when and why (inside a write transaction)."""
+        self._db.execute(_REMOVE, (at, reason, meeting_id))
 
     def _log_meeting(
         self, verdict: Verdict, *, inbound_id: int, created_at: str
@@ -206,6 +233,20 @@ def _merged(logged: _Nearby, reported: ReportedMeeting) -> dict[str, object]:
         "date_stated": logged.date_stated or reported.date_stated,
         "duration_minutes": reported.duration_minutes,
     }
+
+
+def meeting_record_from(row: sqlite3.Row) -> MeetingRecord:
+    """A meeting as the core sees it, from a row of `id, pair_id, met_on, ... removed_at`."""
+    removed_at = row["removed_at"]
+    return MeetingRecord(
+        id=row["id"],
+        pair_id=row["pair_id"],
+        met_on=date.fromisoformat(row["met_on"]),
+        duration_minutes=row["duration_minutes"],
+        reported_by=row["reported_by"],
+        logged_at=parse_instant(row["created_at"]),
+        removed_at=None if removed_at is None else parse_instant(removed_at),
+    )
 
 
 def _meeting_row(row: sqlite3.Row) -> MeetingRow:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from reminder_service.core.model import Outgoing
+from reminder_service.core.model import Outgoing, UnknownSend
 from reminder_service.core.replies.verdict import SentRef
 from reminder_service.errors import StoreError
 from reminder_service.store.connection import (
@@ -25,7 +25,10 @@ from reminder_service.store.connection import (
 )
 
 CHECKIN_KIND = "checkin"
-"""The outbox `kind` of a scheduled check-in; its periods feed `PairHistory.last_checkin`."""
+"""The outbox `kind` of a regular check-in (reminders and "pause or end?" answer periods too)."""
+
+KEYS_PER_QUERY = 500
+"""How many keys one `keys_present` query asks about, well under SQLite's variable limit."""
 
 _ENQUEUE = """
 INSERT INTO outbox (key, pair_id, kind, period, message_id, sender, recipients, message,
@@ -66,8 +69,20 @@ _COUNTS = "SELECT state, COUNT(*) FROM outbox GROUP BY state"
 _LAST_MESSAGE_ID = """
 SELECT message_id FROM outbox WHERE pair_id = ? AND kind = ? ORDER BY id DESC LIMIT 1
 """
+_LAST_PERIOD_MESSAGE_ID = """
+SELECT message_id FROM outbox
+WHERE pair_id = ? AND kind IN ('checkin', 'pause_or_end', 'reminder') ORDER BY id DESC LIMIT 1
+"""
 _SENT_REF = """
-SELECT pair_id, kind FROM outbox WHERE message_id = ? COLLATE NOCASE ORDER BY id LIMIT 1
+SELECT pair_id, kind, key FROM outbox WHERE message_id = ? COLLATE NOCASE ORDER BY id LIMIT 1
+"""
+_UNKNOWN_SENDS = """
+SELECT key, recipients, updated_at FROM outbox
+WHERE state = 'unknown' AND (:since IS NULL OR updated_at >= :since)
+ORDER BY updated_at, id
+"""
+_LAST_KEY_IN_RANGE = """
+SELECT key FROM outbox WHERE key >= ? AND key < ? ORDER BY id DESC LIMIT 1
 """
 
 _INTERRUPTED = (
@@ -190,11 +205,43 @@ class OutboxMixin(StoreConnection):
             found = self._db.execute(_LAST_MESSAGE_ID, (pair_id, kind)).fetchone()
         return None if found is None else str(found[0])
 
+    def last_period_message_id(self, pair_id: str) -> str | None:
+        """The Message-ID of the pair's newest check-in, reminder or "pause or end?" email."""
+        with translated(self._path):
+            found = self._db.execute(_LAST_PERIOD_MESSAGE_ID, (pair_id,)).fetchone()
+        return None if found is None else str(found[0])
+
     def sent_ref(self, message_id: str) -> SentRef | None:
-        """Which pair and kind of email one of our Message-IDs was; None if not ours."""
+        """Which pair, kind and key of email one of our Message-IDs was; None if not ours."""
         with translated(self._path):
             found = self._db.execute(_SENT_REF, (message_id.strip(),)).fetchone()
-        return None if found is None else SentRef(pair_id=found[0], kind=found[1])
+        return None if found is None else SentRef(pair_id=found[0], kind=found[1], key=found[2])
+
+    def unknown_sends(self, *, since: datetime | None = None) -> list[UnknownSend]:
+        """Emails that may or may not have been delivered (updated since `since`), oldest first."""
+        params = {"since": None if since is None else instant_text(since)}
+        with translated(self._path):
+            rows = self._db.execute(_UNKNOWN_SENDS, params).fetchall()
+        return [
+            UnknownSend(key=key, recipients=tuple(json.loads(recipients)), at=parse_instant(at))
+            for key, recipients, at in rows
+        ]
+
+    def keys_present(self, keys: Iterable[str]) -> set[str]:
+        """Which of these idempotency keys are in the outbox already, in any state."""
+        present: set[str] = set()
+        with translated(self._path):
+            for chunk in _chunks(sorted(set(keys)), size=KEYS_PER_QUERY):
+                marks = ", ".join("?" * len(chunk))
+                query = f"SELECT key FROM outbox WHERE key IN ({marks})"  # noqa: S608 - only marks
+                present.update(key for (key,) in self._db.execute(query, chunk))
+        return present
+
+    def last_key_like(self, prefix: str) -> str | None:
+        """The newest queued key that starts with `prefix` (e.g. `digest:`), or None."""
+        with translated(self._path):
+            found = self._db.execute(_LAST_KEY_IN_RANGE, _prefix_range(prefix)).fetchone()
+        return None if found is None else str(found[0])
 
     def _row(self, row_id: int) -> OutboxRow:
         return _outbox_row(self._db.execute(_ROW_BY_ID, (row_id,)).fetchone())
@@ -206,6 +253,22 @@ class OutboxMixin(StoreConnection):
             found = self._db.execute(_STATE_BY_ID, (row_id,)).fetchone()
         state = "does not exist" if found is None else f"is {found[0]}"
         raise StoreError(f"Outbox row {row_id} {state}, not sending; it cannot be finished.")
+
+
+def _chunks(items: list[str], *, size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _prefix_range(prefix: str) -> tuple[str, str]:
+    """Bounds [low, high) holding exactly the keys that start with a non-empty `prefix`.
+
+    Keys compare as UTF-8 bytes, which order like code points, so the high bound is the
+    prefix with its last character raised by one; the range then uses the key's index.
+    """
+    if not prefix:
+        raise ValueError("a key prefix must not be empty")
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def _final(state: OutboxState, *, now: datetime, error: str) -> dict[str, object]:

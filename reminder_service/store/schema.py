@@ -98,6 +98,34 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE meetings ADD COLUMN removed_at TEXT",
         "CREATE INDEX outbox_message_id_nocase ON outbox (message_id COLLATE NOCASE)",
     ),
+    (
+        """
+        CREATE TABLE reply_events (
+            id INTEGER PRIMARY KEY,
+            pair_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('not_met', 'skip', 'pause', 'end', 'dispute')),
+            at TEXT NOT NULL,
+            until TEXT CHECK (until IS NULL OR kind = 'pause'),
+            inbound_id INTEGER REFERENCES inbound (id),
+            meeting_id INTEGER REFERENCES meetings (id)
+        )
+        """,
+        "CREATE INDEX reply_events_pair_kind_at ON reply_events (pair_id, kind, at)",
+        "ALTER TABLE meetings ADD COLUMN removed_reason TEXT",
+        # Partial indexes for pair histories, covering even the column of their WHERE (which
+        # SQLite needs), so that each pair's latest kept meeting and period email are read
+        # without touching the tables; the digest reads meetings by time.
+        """
+        CREATE INDEX meetings_kept_by_pair ON meetings (pair_id, met_on, created_at, removed_at)
+            WHERE removed_at IS NULL
+        """,
+        "CREATE INDEX meetings_created_at ON meetings (created_at)",
+        "CREATE INDEX meetings_removed_at ON meetings (removed_at) WHERE removed_at IS NOT NULL",
+        """
+        CREATE INDEX outbox_period_emails ON outbox (pair_id, period, kind)
+            WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
+        """,
+    ),
 )
 
 

@@ -83,7 +83,7 @@ def raw_state(db_path: Path, row_id: int) -> tuple[str, int]:
 def test_open_creates_folders_and_migrates_an_empty_file(db_path: Path) -> None:
     """Opening a path in missing folders creates them and applies every migration."""
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert store.outbox() == []
     assert db_path.is_file()
 
@@ -93,7 +93,7 @@ def test_reopening_keeps_rows_and_schema_version(db_path: Path) -> None:
     with SqliteStore.open(db_path) as store:
         store.enqueue(outgoing("k1"), now=T0)
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert [row.key for row in store.outbox()] == ["k1"]
 
 
@@ -103,7 +103,7 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
     with sqlite3.connect(db_path) as raw:
         raw.execute("PRAGMA user_version = 7")
     raw.close()
-    with pytest.raises(StoreError, match=r"newer version .*\(schema 7, this version knows 2\)"):
+    with pytest.raises(StoreError, match=r"newer version .*\(schema 7, this version knows 3\)"):
         SqliteStore.open(db_path)
 
 
@@ -431,7 +431,11 @@ def test_checkins_in_any_state_count_for_history(store: SqliteStore, state: Outb
     }
     finishers.get(state, lambda: None)()
     assert store.outbox()[-1].state is state
-    assert store.pair_histories() == {"ana-ben": PairHistory(last_checkin=date(2026, 3, 15))}
+    assert store.pair_histories() == {
+        "ana-ben": PairHistory(
+            last_checkin=date(2026, 3, 15), asked=(date(2026, 3, 1), date(2026, 3, 15))
+        )
+    }
 
 
 def test_meetings_feed_last_meeting_by_date_met(store: SqliteStore) -> None:

@@ -198,7 +198,7 @@ def only_inbound(store: SqliteStore, *, outcome: Outcome) -> InboundRow:
 
 
 def test_a_v1_database_with_data_is_migrated_and_keeps_its_rows(db_path: Path) -> None:
-    """A release-1 file with an email and a meeting opens at schema 2 with both intact."""
+    """A release-1 file with an email and a meeting opens at schema 3 with both intact."""
     with sqlite3.connect(db_path) as raw:
         for statement in V1_SCHEMA:
             raw.execute(statement)
@@ -216,7 +216,7 @@ def test_a_v1_database_with_data_is_migrated_and_keeps_its_rows(db_path: Path) -
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert [row.key for row in store.outbox()] == ["k1"]
         (meeting,) = store.meetings()
         assert (meeting.met_on, meeting.duration_minutes, meeting.date_stated) == (
@@ -227,7 +227,7 @@ def test_a_v1_database_with_data_is_migrated_and_keeps_its_rows(db_path: Path) -
         assert store.pair_histories() == {
             PAIR: PairHistory(last_meeting=date(2026, 3, 5), last_checkin=date(2026, 3, 1))
         }
-        assert store.sent_ref("<c1@reminders.example.org>") == SentRef(PAIR, "checkin")
+        assert store.sent_ref("<c1@reminders.example.org>") == SentRef(PAIR, "checkin", "k1")
         merged = record(store, met(date(2026, 3, 5), minutes=45), uid=1)
         assert (merged.meeting_id, merged.meeting_is_new) == (meeting.id, False)
 
@@ -532,7 +532,7 @@ def test_a_naive_time_is_refused_before_writing(store: SqliteStore, db_path: Pat
 
 
 def test_sent_ref_finds_our_message_ids_in_any_case(store: SqliteStore) -> None:
-    """Our own Message-ID, in any letter case, names the pair and the kind of email."""
+    """Our own Message-ID, in any letter case, names the pair, kind and key of the email."""
     store.enqueue(
         Outgoing(
             key="k1",
@@ -546,7 +546,7 @@ def test_sent_ref_finds_our_message_ids_in_any_case(store: SqliteStore) -> None:
         ),
         now=T0,
     )
-    expected = SentRef(pair_id=PAIR, kind="checkin")
+    expected = SentRef(pair_id=PAIR, kind="checkin", key="k1")
     assert store.sent_ref("<abc.123@reminders.example.org>") == expected
     assert store.sent_ref(" <ABC.123@REMINDERS.EXAMPLE.ORG>") == expected
     assert store.sent_ref("<abc.124@reminders.example.org>") is None
