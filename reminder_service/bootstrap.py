@@ -79,7 +79,10 @@ def read_sent_refs(database: Path) -> Callable[[str], SentRef | None]:
     if not database.exists():
         return lambda _message_id: None
     with SqliteStore.open_read_only(database) as store:
-        known = {row.message_id.lower(): SentRef(row.pair_id, row.kind) for row in store.outbox()}
+        known = {
+            row.message_id.lower(): SentRef(row.pair_id, row.kind, row.key)
+            for row in store.outbox()
+        }
     return lambda message_id: known.get(message_id.strip().lower())
 
 

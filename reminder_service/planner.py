@@ -7,18 +7,35 @@ yet, and enqueues it under its idempotency key. It never sends; the daemon's sen
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from reminder_service.compose import Composer
-from reminder_service.core.due import due_checkins
-from reminder_service.core.model import Outgoing, Program
+from reminder_service.compose_views import TOTALS_KINDS
+from reminder_service.core.digest import digest_due, has_news
+from reminder_service.core.due import due_checkins, overdue_pairs
+from reminder_service.core.model import (
+    DigestFacts,
+    Outgoing,
+    Pair,
+    PairHistory,
+    Program,
+    Totals,
+)
+from reminder_service.core.relationship import relationship_emails
 from reminder_service.core.replies.verdict import Outcome, Verdict
+from reminder_service.core.status import status_differences
+from reminder_service.core.totals import relationship_totals
 from reminder_service.errors import ConfigError
 from reminder_service.ports import Clock
 from reminder_service.store import SqliteStore
 
 log = logging.getLogger(__name__)
+
+DIGEST_PREFIX = "digest:"
+DIGEST_LATE_LIMIT = timedelta(days=2)
+DIGEST_FIRST_WINDOW = timedelta(days=7)
 
 
 class Planner:
@@ -31,22 +48,35 @@ class Planner:
         store: SqliteStore,
         composer: Composer,
         clock: Clock,
+        reload_errors: Callable[[], Sequence[str]] = tuple,
     ) -> None:
         self._program = program
         self._store = store
         self._composer = composer
         self._clock = clock
+        self._reload_errors = reload_errors
 
     def plan_once(self) -> int:
         """Queue every email due now; returns how many were newly queued."""
         now = self._clock.now()
         program = self._program()
+        histories = self._store.pair_histories()
+        return (
+            self._plan_periods(program, histories, now)
+            + self._plan_relationship(program, histories, now)
+            + self._plan_digest(program, histories, now)
+        )
+
+    def _plan_periods(
+        self, program: Program, histories: Mapping[str, PairHistory], now: datetime
+    ) -> int:
+        """Each pair's email for its current cadence period: a check-in or a ladder step."""
         queued = 0
-        for checkin in due_checkins(program, self._store.pair_histories(), now):
+        for checkin in due_checkins(program, histories, now):
             pair = program.pair(checkin.pair_id)
             if pair is None:
                 continue
-            previous = self._store.last_message_id(pair.id, kind="checkin")
+            previous = self._store.last_period_message_id(pair.id)
             queued += self._queue(
                 partial(
                     self._composer.checkin,
@@ -60,6 +90,98 @@ class Planner:
                 pair_id=pair.id,
             )
         return queued
+
+    def _plan_relationship(
+        self, program: Program, histories: Mapping[str, PairHistory], now: datetime
+    ) -> int:
+        """Thank-yous, confirmations, follow-ups and the other emails that answer events."""
+        planned = relationship_emails(program, histories, self._store.activity(now=now), now)
+        present = self._store.keys_present(item.key for item in planned)
+        queued = 0
+        for item in planned:
+            pair = program.pair(item.pair_id) if item.pair_id else None
+            if item.key in present or pair is None:
+                continue
+            meeting = self._store.meeting_record(item.meeting_id) if item.meeting_id else None
+            totals = self._totals(program, pair, now) if item.kind in TOTALS_KINDS else None
+            queued += self._queue(
+                partial(
+                    self._composer.relationship,
+                    program,
+                    pair,
+                    item,
+                    now=now,
+                    totals=totals,
+                    meeting=meeting,
+                    previous_message_id=None,
+                ),
+                why=item.reason,
+                pair_id=pair.id,
+            )
+        return queued
+
+    def _totals(self, program: Program, pair: Pair, now: datetime) -> Totals:
+        return relationship_totals(
+            pair,
+            self._store.meeting_records(pair_id=pair.id),
+            today=now.astimezone(pair.timezone).date(),
+            default_minutes=program.default_meeting_minutes,
+        )
+
+    def _plan_digest(
+        self, program: Program, histories: Mapping[str, PairHistory], now: datetime
+    ) -> int:
+        """The coordinator's digest on its day, when there is something to say.
+
+        A digest with nothing to say is not sent; neither is one more than two days late
+        (after downtime): the next week's digest then covers everything since the last one.
+        """
+        last_key = self._store.last_key_like(DIGEST_PREFIX)
+        last_day = date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
+        planned = digest_due(program, now=now, last_digest=last_day)
+        if planned is None or now - planned.due_at > DIGEST_LATE_LIMIT:
+            return 0
+        if planned.key in self._store.keys_present([planned.key]):
+            return 0
+        since = self._digest_start(program, last_day, now=now)
+        facts = self._digest_facts(program, histories, now=now, since=since)
+        if not has_news(facts):
+            return 0
+        return self._queue(
+            partial(self._composer.digest, program, facts, now=planned.due_at),
+            why=planned.reason,
+            pair_id=None,
+        )
+
+    def _digest_start(self, program: Program, last_day: date | None, *, now: datetime) -> datetime:
+        if last_day is None or program.digest is None:
+            return now - DIGEST_FIRST_WINDOW
+        return datetime.combine(last_day, program.digest.at, tzinfo=program.timezone)
+
+    def _digest_facts(
+        self,
+        program: Program,
+        histories: Mapping[str, PairHistory],
+        *,
+        now: datetime,
+        since: datetime,
+    ) -> DigestFacts:
+        today = now.astimezone(program.timezone).date()
+        return DigestFacts(
+            period_start=since,
+            meetings=tuple(self._store.meetings_logged_since(since)),
+            disputed=tuple(self._store.disputed_since(since)),
+            overdue=tuple(overdue_pairs(program, histories, now)),
+            failing_addresses=tuple(
+                (address, seen)
+                for address, seen in self._store.failing_addresses()
+                if seen >= since
+            ),
+            unknown_sends=tuple(self._store.unknown_sends(since=since)),
+            review=tuple(self._store.review_items()),
+            reload_errors=tuple(self._reload_errors()),
+            status_differences=tuple(status_differences(program, histories, today=today)),
+        )
 
     def respond_to(self, verdict: Verdict) -> int:
         """Queue the short question back to someone whose reply could not be understood."""
