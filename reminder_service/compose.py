@@ -97,14 +97,28 @@ class _Undefined(StrictUndefined):
         return super()._undefined_message
 
 
+BUILT_IN_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+"""The templates shipped with the project (present in a source checkout and the image)."""
+
+
 class Composer:
     """Renders every kind of email from a templates folder into messages for the outbox."""
 
-    def __init__(self, templates_dir: Path, *, identity: Identity) -> None:
-        """Load and compile every template now; raises ConfigError naming file and line."""
+    def __init__(
+        self,
+        templates_dir: Path,
+        *,
+        identity: Identity,
+        fallback: Path | None = BUILT_IN_TEMPLATES,
+    ) -> None:
+        """Load and compile every template now; raises ConfigError naming file and line.
+
+        A template missing from `templates_dir` comes from `fallback` (the built-in set), so
+        a coordinator's folder with a few edited files keeps working when new kinds arrive.
+        """
         self._identity = identity
         self._sender = _sender(identity)
-        self._templates = _load_templates(templates_dir)
+        self._templates = _load_templates(templates_dir, fallback=fallback)
 
     def checkin(
         self,
@@ -348,11 +362,15 @@ def _sender(identity: Identity) -> Address:
         raise ConfigError(f"the From address {identity.from_header!r} is not usable") from exc
 
 
-def _load_templates(templates_dir: Path) -> dict[str, Template]:
+def _load_templates(templates_dir: Path, *, fallback: Path | None) -> dict[str, Template]:
+    """Every template, from `templates_dir` first and the built-in set for any it lacks."""
     if not templates_dir.is_dir():
         raise ConfigError(f"{templates_dir}: the templates folder does not exist")
+    folders = [templates_dir]
+    if fallback is not None and fallback.is_dir() and fallback.resolve() != templates_dir.resolve():
+        folders.append(fallback)
     environment = SandboxedEnvironment(
-        loader=FileSystemLoader(templates_dir),
+        loader=FileSystemLoader(folders),
         undefined=_Undefined,
         autoescape=lambda name: name is not None and name.endswith(".html.j2"),
         trim_blocks=True,

@@ -371,7 +371,21 @@ def test_missing_template_raises_config_error(tmp_path: Path) -> None:
     with pytest.raises(
         ConfigError, match=rf"^{folder}/checkin\.html\.j2: this template is missing$"
     ):
-        Composer(folder, identity=IDENTITY)
+        Composer(folder, identity=IDENTITY, fallback=None)
+
+
+def test_a_folder_with_only_edited_templates_falls_back_to_the_built_in_ones(
+    tmp_path: Path,
+) -> None:
+    """A coordinator's folder holding one edited template uses it and the built-in rest."""
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    edited = (TEMPLATES / "checkin.txt.j2").read_text().replace("Hi ", "Dear ", 1)
+    (folder / "checkin.txt.j2").write_text(edited)
+    _, message = _compose(templates=folder)
+    text, html = _bodies(message)
+    assert "Dear Ana and Ben," in text
+    assert "Hi Ana and Ben," in _without_tags(html)
 
 
 def test_missing_folder_raises_config_error(tmp_path: Path) -> None:
@@ -1027,7 +1041,7 @@ def test_every_kind_needs_its_templates(tmp_path: Path, kind: str) -> None:
     shutil.copytree(TEMPLATES, folder)
     (folder / f"{kind}.txt.j2").unlink()
     with pytest.raises(ConfigError, match=rf"{kind}\.txt\.j2: this template is missing$"):
-        Composer(folder, identity=IDENTITY)
+        Composer(folder, identity=IDENTITY, fallback=None)
 
 
 def test_every_template_documents_its_variables() -> None:
