@@ -13,7 +13,9 @@ from datetime import UTC, date, datetime
 from reminder_service import bootstrap
 from reminder_service.commands import check as checking
 from reminder_service.commands import replies, schedule
+from reminder_service.commands import report as report_command
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
+from reminder_service.core.model import Kind
 from reminder_service.errors import ReminderError
 from reminder_service.settings import load_settings
 
@@ -56,8 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     plan.set_defaults(command=schedule.plan)
 
     preview = sub.add_parser("preview", help="show the email a pair would get")
-    preview.add_argument("pair_id", metavar="PAIR_ID")
-    preview.add_argument("--kind", choices=["checkin"], default="checkin")
+    preview.add_argument(
+        "pair_id", metavar="PAIR_ID", nargs="?", help="the pair (not needed for the digest)"
+    )
+    preview.add_argument(
+        "--kind", choices=[kind.value for kind in Kind], default=Kind.CHECKIN.value
+    )
     preview.add_argument("--eml", action="store_true", help="print the complete message")
     preview.add_argument("--now", type=_instant, help="pretend it is this ISO-8601 time")
     preview.set_defaults(command=schedule.preview)
@@ -80,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
         "review", help="list the replies that were rejected, unmatched or unclear, with reasons"
     )
     review.set_defaults(command=replies.review)
+
+    reporting = sub.add_parser(
+        "report", help="per pair: meetings, hours, last meeting, status, days overdue"
+    )
+    reporting.add_argument("--format", choices=["csv", "html"], default="csv")
+    reporting.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
+    reporting.add_argument("--now", type=_instant, help="pretend it is this ISO-8601 time")
+    reporting.set_defaults(command=report_command.report)
 
     demo = sub.add_parser(
         "demo", help="run on the example program with a local mail server (no account needed)"

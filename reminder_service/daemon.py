@@ -28,7 +28,7 @@ from reminder_service.planner import Planner
 from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import SendRateLimit
 from reminder_service.store import OutboxRow, SqliteStore
-from reminder_service.waiting import wait_for_either, wait_for_stop
+from reminder_service.waiting import wait_for_either
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class Daemon:
         self._shutdown_grace = shutdown_grace
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._wake = asyncio.Event()
+        self._replan = asyncio.Event()
         self.planner = Planner(lambda: self.program, store=store, composer=composer, clock=clock)
         self.intake: Intake | None = None
         """The reply loop, set by the composition root when a reply mailbox is configured."""
@@ -102,9 +103,14 @@ class Daemon:
         return queued
 
     def respond_to(self, verdict: Verdict) -> None:
-        """Answer a newly recorded reply when it calls for it (an unclear one gets a question)."""
+        """Answer a newly recorded reply: a question if unclear, and plan again right away.
+
+        A reported meeting calls for a thank-you and a confirmation, a pause or an end for
+        theirs; waking the planner sends them within seconds instead of at its next tick.
+        """
         if self.planner.respond_to(verdict):
             self._wake.set()
+        self._replan.set()
 
     async def _plan_loop(self, stop: asyncio.Event) -> None:
         queued = self.plan_once()
@@ -113,8 +119,11 @@ class Daemon:
             len(self.program.pairs),
             queued,
         )
-        while not await wait_for_stop(stop, self._planner_interval):
-            self.plan_once()
+        while not stop.is_set():
+            await wait_for_either(stop, self._replan, self._planner_interval)
+            self._replan.clear()
+            if not stop.is_set():
+                self.plan_once()
 
     async def send_one(self, stop: asyncio.Event | None = None) -> bool:
         """Send the next email that is due, if the rate limit allows one now.

@@ -34,7 +34,6 @@ from reminder_service.store import SqliteStore
 log = logging.getLogger(__name__)
 
 DIGEST_PREFIX = "digest:"
-DIGEST_LATE_LIMIT = timedelta(days=2)
 DIGEST_FIRST_WINDOW = timedelta(days=7)
 
 
@@ -133,18 +132,25 @@ class Planner:
     ) -> int:
         """The coordinator's digest on its day, when there is something to say.
 
-        A digest with nothing to say is not sent; neither is one more than two days late
-        (after downtime): the next week's digest then covers everything since the last one.
+        A digest with nothing to say is not sent: the next week's covers everything since
+        the last one that was.
         """
         last_key = self._store.last_key_like(DIGEST_PREFIX)
         last_day = date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
         planned = digest_due(program, now=now, last_digest=last_day)
-        if planned is None or now - planned.due_at > DIGEST_LATE_LIMIT:
+        if planned is None:
             return 0
         if planned.key in self._store.keys_present([planned.key]):
             return 0
         since = self._digest_start(program, last_day, now=now)
-        facts = self._digest_facts(program, histories, now=now, since=since)
+        facts = digest_facts(
+            self._store,
+            program,
+            histories,
+            now=now,
+            since=since,
+            reload_errors=self._reload_errors(),
+        )
         if not has_news(facts):
             return 0
         return self._queue(
@@ -157,31 +163,6 @@ class Planner:
         if last_day is None or program.digest is None:
             return now - DIGEST_FIRST_WINDOW
         return datetime.combine(last_day, program.digest.at, tzinfo=program.timezone)
-
-    def _digest_facts(
-        self,
-        program: Program,
-        histories: Mapping[str, PairHistory],
-        *,
-        now: datetime,
-        since: datetime,
-    ) -> DigestFacts:
-        today = now.astimezone(program.timezone).date()
-        return DigestFacts(
-            period_start=since,
-            meetings=tuple(self._store.meetings_logged_since(since)),
-            disputed=tuple(self._store.disputed_since(since)),
-            overdue=tuple(overdue_pairs(program, histories, now)),
-            failing_addresses=tuple(
-                (address, seen)
-                for address, seen in self._store.failing_addresses()
-                if seen >= since
-            ),
-            unknown_sends=tuple(self._store.unknown_sends(since=since)),
-            review=tuple(self._store.review_items()),
-            reload_errors=tuple(self._reload_errors()),
-            status_differences=tuple(status_differences(program, histories, today=today)),
-        )
 
     def respond_to(self, verdict: Verdict) -> int:
         """Queue the short question back to someone whose reply could not be understood."""
@@ -212,3 +193,29 @@ class Planner:
             return 0
         log.info("queued %s: %s", item.key, why)
         return 1
+
+
+def digest_facts(
+    store: SqliteStore,
+    program: Program,
+    histories: Mapping[str, PairHistory],
+    *,
+    now: datetime,
+    since: datetime,
+    reload_errors: Sequence[str] = (),
+) -> DigestFacts:
+    """Everything the coordinator's digest could say about the time since `since`."""
+    today = now.astimezone(program.timezone).date()
+    return DigestFacts(
+        period_start=since,
+        meetings=tuple(store.meetings_logged_since(since)),
+        disputed=tuple(store.disputed_since(since)),
+        overdue=tuple(overdue_pairs(program, histories, now)),
+        failing_addresses=tuple(
+            (address, seen) for address, seen in store.failing_addresses() if seen >= since
+        ),
+        unknown_sends=tuple(store.unknown_sends(since=since)),
+        review=tuple(store.review_items()),
+        reload_errors=tuple(reload_errors),
+        status_differences=tuple(status_differences(program, histories, today=today)),
+    )

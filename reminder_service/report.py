@@ -498,7 +498,8 @@ footer { margin-top: 24px; color: #52606d; font-size: 13px; }
 <div id="total-hours"><dt>Hours together</dt><dd class="figure">{{ totals.hours }}</dd>
 <dd class="detail">since each pair started</dd></div>
 <div id="total-year"><dt>This year ({{ totals.year }})</dt>
-<dd class="figure">{{ totals.year_meetings }} meetings</dd>
+<dd class="figure">{{ totals.year_meetings }}
+{{ "meeting" if totals.year_meetings == 1 else "meetings" }}</dd>
 <dd class="detail">{{ totals.year_hours }} hours</dd></div>
 <div id="total-overdue"><dt>Overdue</dt><dd class="figure">{{ totals.overdue }}</dd>
 <dd class="detail">pairs past their check-in date</dd></div>

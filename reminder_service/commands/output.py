@@ -34,7 +34,8 @@ def print_csv(records: Sequence[Mapping[str, object]], *, fields: Sequence[str])
 
 def readable(message: object) -> str:
     assert isinstance(message, EmailMessage)
-    headers = [f"{name}: {message[name]}" for name in ("From", "To", "Reply-To", "Subject")]
+    names = ("From", "To", "Cc", "Reply-To", "Subject")
+    headers = [f"{name}: {message[name]}" for name in names if message[name] is not None]
     body = message.get_body(preferencelist=("plain",))
     text = body.get_content() if isinstance(body, EmailMessage) else ""
     return "\n".join(headers) + "\n\n" + str(text)

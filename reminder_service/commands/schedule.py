@@ -4,67 +4,143 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 
 from reminder_service import bootstrap
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS, readable, table
-from reminder_service.core.due import due_checkins, planned_checkins
-from reminder_service.core.model import Checkin, Pair, Program
+from reminder_service.compose import Composer
+from reminder_service.compose_views import MEETING_KINDS, TOTALS_KINDS
+from reminder_service.core.digest import digest_due, planned_digests
+from reminder_service.core.due import due_checkins, period_kind, planned_checkins
+from reminder_service.core.model import (
+    Checkin,
+    DigestFacts,
+    Kind,
+    MeetingRecord,
+    Outgoing,
+    Pair,
+    PairActivity,
+    PairHistory,
+    Planned,
+    Program,
+)
+from reminder_service.core.relationship import planned_relationship_emails, relationship_emails
+from reminder_service.core.totals import relationship_totals
+from reminder_service.planner import DIGEST_FIRST_WINDOW, digest_facts
 from reminder_service.program import load_program
-from reminder_service.settings import Settings, load_settings
+from reminder_service.settings import load_settings
+from reminder_service.store import SqliteStore
 
-PLAN_HEADER = ("When (UTC)", "Pair's local time", "Kind", "Pair", "Why")
+PLAN_HEADER = ("When (UTC)", "Local time", "Kind", "Pair", "Why")
+PREVIEW_DAYS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class _Coming:
+    """One line of the plan."""
+
+    due_at: datetime
+    kind: Kind
+    pair_id: str | None
+    reason: str
+
+
+@contextmanager
+def _read_only(database: Path) -> Iterator[SqliteStore | None]:
+    """The database opened for reading, or None before the service has created it."""
+    if not database.exists():
+        yield None
+        return
+    with SqliteStore.open_read_only(database) as store:
+        yield store
 
 
 def plan(args: argparse.Namespace) -> int:
+    """Print every email due in the next days, in UTC and local time, with the reason."""
     settings = load_settings()
     program = load_program(settings.config)
     now = args.now or datetime.now(UTC)
-    histories = bootstrap.read_histories(settings.database)
-    planned = planned_checkins(program, histories, now=now, until=now + timedelta(days=args.days))
-    if not planned:
+    until = now + timedelta(days=args.days)
+    with _read_only(settings.database) as store:
+        histories = store.pair_histories() if store else {}
+        activity = store.activity(now=now) if store else {}
+        coming = [
+            *_period_emails(program, histories, now=now, until=until),
+            *_event_emails(program, histories, activity, store, now=now, until=until),
+        ]
+    if not coming:
         print(f"Nothing is due between {now:%Y-%m-%d %H:%M} UTC and {args.days} days later.")
         return EXIT_OK
-    print(f"{len(planned)} email(s) in the next {args.days} days (from {now:%Y-%m-%d %H:%M} UTC):")
+    coming.sort(key=lambda item: (item.due_at, item.pair_id or ""))
+    print(f"{len(coming)} email(s) in the next {args.days} days (from {now:%Y-%m-%d %H:%M} UTC):")
     print()
-    print(table([_plan_row(program, checkin, now=now) for checkin in planned], PLAN_HEADER))
+    print(table([_plan_row(program, item, now=now) for item in coming], PLAN_HEADER))
     return EXIT_OK
 
 
-def _plan_row(program: Program, checkin: Checkin, *, now: datetime) -> tuple[str, ...]:
-    pair = program.pair(checkin.pair_id)
-    zone = pair.timezone if pair else UTC
-    local = checkin.due_at.astimezone(zone)
-    if checkin.due_at <= now:
-        return (
-            "due now",
-            f"due since {local:%a %d %b %H:%M} {zone}",
-            "check-in",
-            checkin.pair_id,
-            checkin.reason,
-        )
-    return (
-        f"{checkin.due_at:%a %d %b %H:%M}",
-        f"{local:%a %d %b %H:%M} {zone}",
-        "check-in",
-        checkin.pair_id,
-        checkin.reason,
-    )
+def _period_emails(
+    program: Program, histories: Mapping[str, PairHistory], *, now: datetime, until: datetime
+) -> Iterator[_Coming]:
+    for checkin in planned_checkins(program, histories, now=now, until=until):
+        kind, _ = period_kind(program, checkin.level)
+        yield _Coming(checkin.due_at, kind, checkin.pair_id, checkin.reason)
+
+
+def _event_emails(
+    program: Program,
+    histories: Mapping[str, PairHistory],
+    activity: Mapping[str, PairActivity],
+    store: SqliteStore | None,
+    *,
+    now: datetime,
+    until: datetime,
+) -> Iterator[_Coming]:
+    last_key = store.last_key_like("digest:") if store else None
+    last_digest = date.fromisoformat(last_key.removeprefix("digest:")) if last_key else None
+    due_digest = digest_due(program, now=now, last_digest=last_digest)
+    planned = [
+        *relationship_emails(program, histories, activity, now),
+        *planned_relationship_emails(program, histories, activity, now=now, until=until),
+        *([due_digest] if due_digest else []),
+        *planned_digests(program, now=now, until=until),
+    ]
+    unique = {item.key: item for item in planned}
+    sent = store.keys_present(unique) if store else set()
+    for key, item in unique.items():
+        if key not in sent:
+            yield _Coming(item.due_at, item.kind, item.pair_id, item.reason)
+
+
+def _plan_row(program: Program, item: _Coming, *, now: datetime) -> tuple[str, ...]:
+    pair = program.pair(item.pair_id) if item.pair_id else None
+    zone = pair.timezone if pair else program.timezone
+    local = f"{item.due_at.astimezone(zone):%a %d %b %H:%M} {zone}"
+    when = "due now" if item.due_at <= now else f"{item.due_at:%a %d %b %H:%M}"
+    if item.due_at <= now:
+        local = f"due since {local}"
+    kind = item.kind.value.replace("_", " ")
+    return (when, local, kind, item.pair_id or "(coordinator)", item.reason)
 
 
 def preview(args: argparse.Namespace) -> int:
+    """Print the email of one kind a pair (or the coordinator, for the digest) would get."""
     settings = load_settings()
     program = load_program(settings.config)
-    pair = program.pair(args.pair_id)
-    if pair is None:
+    kind = Kind(args.kind)
+    pair = program.pair(args.pair_id) if args.pair_id else None
+    if pair is None and kind is not Kind.DIGEST:
         known = ", ".join(p.id for p in program.pairs)
         print(f"There is no pair {args.pair_id!r} in {settings.config}. Pairs: {known}")
         return EXIT_PROBLEMS
     now = args.now or datetime.now(UTC)
-    checkin = _next_checkin(program, pair, settings, now=now)
     renderer = bootstrap.composer(settings, allow_placeholders=True)
-    item = renderer.checkin(program, pair, checkin, now=now, previous_message_id=None)
+    with _read_only(settings.database) as store:
+        item = _preview_item(renderer, program, pair, kind, store=store, now=now)
     if args.eml:
         sys.stdout.buffer.write(item.message)
         return EXIT_OK
@@ -72,17 +148,92 @@ def preview(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _next_checkin(program: Program, pair: Pair, settings: Settings, *, now: datetime) -> Checkin:
-    """The pair's due check-in, else its next planned one, else one as if sent now."""
-    histories = bootstrap.read_histories(settings.database)
-    single = Program(
-        name=program.name,
-        coordinator=program.coordinator,
-        timezone=program.timezone,
-        pairs=(pair,),
+def _preview_item(
+    renderer: Composer,
+    program: Program,
+    pair: Pair | None,
+    kind: Kind,
+    *,
+    store: SqliteStore | None,
+    now: datetime,
+) -> Outgoing:
+    histories = store.pair_histories() if store else {}
+    if pair is None:
+        since = now - DIGEST_FIRST_WINDOW
+        facts = digest_facts(store, program, histories, now=now, since=since) if store else None
+        return renderer.digest(program, facts or _empty_facts(since), now=now)
+    if kind is Kind.QUESTION:
+        return renderer.question(program, pair, to=pair.mentee, in_reply_to=None, now=now)
+    if kind in (Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END):
+        checkin = replace(
+            _next_checkin(program, pair, histories, now=now), level=_level(program, kind)
+        )
+        return renderer.checkin(program, pair, checkin, now=now, previous_message_id=None)
+    meetings = store.meeting_records(pair_id=pair.id) if store else []
+    meeting = meetings[-1] if meetings else _sample_meeting(pair, now=now)
+    planned = Planned(
+        kind=kind,
+        pair_id=pair.id,
+        key=f"preview:{kind.value}:{pair.id}",
+        due_at=now,
+        reason="preview",
+        meeting_id=meeting.id if kind in MEETING_KINDS else None,
     )
+    totals = relationship_totals(
+        pair,
+        meetings or [meeting],
+        today=now.astimezone(pair.timezone).date(),
+        default_minutes=program.default_meeting_minutes,
+    )
+    return renderer.relationship(
+        program,
+        pair,
+        planned,
+        now=now,
+        totals=totals if kind in TOTALS_KINDS else None,
+        meeting=meeting if kind in MEETING_KINDS else None,
+        previous_message_id=None,
+    )
+
+
+def _level(program: Program, kind: Kind) -> int:
+    """The lowest level at which the program's ladder sends `kind` (0 for a check-in)."""
+    if kind is Kind.CHECKIN:
+        return 0
+    return next(
+        (
+            step.after_periods
+            for step in program.escalation
+            if period_kind(program, step.after_periods)[0] is kind
+        ),
+        0,
+    )
+
+
+def _sample_meeting(pair: Pair, *, now: datetime) -> MeetingRecord:
+    """A meeting two days ago reported by the mentor, for previews of a pair with none yet."""
+    today = now.astimezone(pair.timezone).date()
+    return MeetingRecord(
+        id=0,
+        pair_id=pair.id,
+        met_on=today - timedelta(days=2),
+        duration_minutes=45,
+        reported_by=pair.mentor.email,
+        logged_at=now,
+    )
+
+
+def _empty_facts(since: datetime) -> DigestFacts:
+    return DigestFacts(period_start=since)
+
+
+def _next_checkin(
+    program: Program, pair: Pair, histories: Mapping[str, PairHistory], *, now: datetime
+) -> Checkin:
+    """The pair's due check-in, else its next planned one, else one as if sent now."""
+    single = replace(program, pairs=(pair,))
     found = due_checkins(single, histories, now) or planned_checkins(
-        single, histories, now=now, until=now + timedelta(days=400)
+        single, histories, now=now, until=now + timedelta(days=PREVIEW_DAYS)
     )
     if found:
         return found[0]

@@ -15,6 +15,7 @@ from reminder_service.core.cadence import local_instant
 from reminder_service.core.model import DigestFacts, DigestSchedule, Kind, Planned, Program
 
 _WEEK = timedelta(days=7)
+DIGEST_LATE_LIMIT = timedelta(days=2)
 _WEEKDAY_NAMES = (
     "Mondays",
     "Tuesdays",
@@ -30,8 +31,9 @@ def digest_due(program: Program, *, now: datetime, last_digest: date | None) -> 
     """This week's digest when its moment has passed and none was sent for it, else None.
 
     `last_digest` is the scheduled local date of the latest digest sent (None: never). A
-    program without a digest schedule never has one due. The caller sends it only when
-    `has_news` says the facts are worth a message.
+    program without a digest schedule never has one due, and a digest more than
+    `DIGEST_LATE_LIMIT` late (the service was down) is dropped: next week's covers the time
+    since the last one sent. The caller sends it only when `has_news` says it is worth it.
     """
     schedule = program.digest
     if schedule is None:
@@ -39,7 +41,8 @@ def digest_due(program: Program, *, now: datetime, last_digest: date | None) -> 
     day = _latest_digest_day(schedule, program.timezone, now)
     if last_digest is not None and last_digest >= day:
         return None
-    return _planned_digest(program, schedule, day)
+    planned = _planned_digest(program, schedule, day)
+    return None if now - planned.due_at > DIGEST_LATE_LIMIT else planned
 
 
 def planned_digests(program: Program, *, now: datetime, until: datetime) -> list[Planned]:

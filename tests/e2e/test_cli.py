@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reminder_service.cli import main
+from reminder_service.core.model import Kind
 from reminder_service.core.tokens import check_token, token_in_address
 from tests.e2e.test_run import PROGRAM
 from tests.support.process import REPO
@@ -146,3 +147,34 @@ def test_preview_of_an_unknown_pair_lists_the_known_ones(
     """A mistyped pair id gets the list of ids and exit status 1."""
     assert main(["preview", "ana-bne"]) == 1
     assert "ana-ben, carla-dev" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", [kind.value for kind in Kind])
+def test_preview_renders_every_kind(
+    deployment: Path, kind: str, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """Every kind of email can be previewed; the digest needs no pair."""
+    args = ["preview", "--kind", kind, "--eml", "--now", "2026-11-25T12:00:00+00:00"]
+    if kind != "digest":
+        args.insert(1, "ana-ben")
+    assert main(args) == 0
+    message = message_from_bytes(capsysbinary.readouterr().out, policy=policy.default)
+    assert message["X-Reminder-Kind"] == kind
+    assert message["Subject"]
+
+
+def test_report_as_csv_and_as_an_html_file(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report prints CSV, or writes one HTML page to --out, without a database yet."""
+    assert main(["report", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    header, *rows = capsys.readouterr().out.strip().splitlines()
+    assert header.startswith("Pair,Mentor,Mentee,Started,Meetings,Hours")
+    assert [row.split(",")[0] for row in rows] == ["ana-ben", "carla-dev"]
+    page = deployment / "report.html"
+    assert main(["report", "--format", "html", "--out", str(page)]) == 0
+    assert "Report on 2 pairs written to" in capsys.readouterr().out
+    html = page.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Northwind Mentoring" in html
+    assert not (deployment / "data").exists()

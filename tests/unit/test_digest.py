@@ -38,15 +38,19 @@ def _utc(iso: str) -> datetime:
         pytest.param("2026-11-30T06:59", date(2026, 11, 23), None, id="minute-before"),
         pytest.param("2026-11-30T07:00", date(2026, 11, 23), "digest:2026-11-30", id="on-time"),
         pytest.param("2026-11-30T07:00", date(2026, 11, 30), None, id="already-sent"),
-        pytest.param("2026-12-03T15:00", date(2026, 11, 23), "digest:2026-11-30", id="late"),
-        pytest.param("2026-12-06T22:59", None, "digest:2026-11-30", id="first-ever"),
+        pytest.param(
+            "2026-12-02T07:00", date(2026, 11, 23), "digest:2026-11-30", id="two-days-late"
+        ),
+        pytest.param("2026-12-02T07:01", date(2026, 11, 23), None, id="too-late-waits-a-week"),
+        pytest.param("2026-11-30T08:00", None, "digest:2026-11-30", id="first-ever"),
+        pytest.param("2026-12-06T22:59", None, None, id="first-ever-too-late"),
         pytest.param("2026-12-06T23:00", date(2026, 11, 30), None, id="local-monday-before-8"),
         pytest.param("2026-12-07T07:00", date(2026, 11, 30), "digest:2026-12-07", id="next-week"),
-        pytest.param("2026-11-30T06:59", None, "digest:2026-11-23", id="first-ever-last-week"),
+        pytest.param("2026-11-24T06:59", None, "digest:2026-11-23", id="first-ever-last-week"),
     ],
 )
 def test_digest_due(now: str, last_digest: date | None, expected_key: str | None) -> None:
-    """The digest is due once this week's local moment has passed and none was sent for it."""
+    """Due once this week's moment has passed, if none was sent and it is at most 2 days late."""
     found = digest_due(PROGRAM, now=_utc(now), last_digest=last_digest)
     assert (found and found.key) == expected_key
 
@@ -68,7 +72,7 @@ def test_digest_off_and_other_days() -> None:
     assert digest_due(off, now=AT, last_digest=None) is None
     assert planned_digests(off, now=AT, until=AT + timedelta(days=30)) == []
     friday = replace(PROGRAM, digest=DigestSchedule(weekday=4, at=time(17, 30)))
-    found = digest_due(friday, now=AT, last_digest=None)
+    found = digest_due(friday, now=_utc("2026-11-28T09:00"), last_digest=None)
     assert found is not None
     assert (found.key, found.due_at) == ("digest:2026-11-27", _utc("2026-11-27T16:30"))
 

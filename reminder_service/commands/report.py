@@ -1,0 +1,51 @@
+"""`report`: per pair, started, meetings, hours, last meeting, status and days overdue."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reminder_service.commands.output import EXIT_OK
+from reminder_service.core.model import MeetingRecord
+from reminder_service.errors import ConfigError
+from reminder_service.program import load_program
+from reminder_service.report import pair_reports, report_csv, report_html
+from reminder_service.settings import load_settings
+from reminder_service.store import SqliteStore
+
+
+def report(args: argparse.Namespace) -> int:
+    """Write the report as CSV or one self-contained HTML page, to a file or standard output."""
+    settings = load_settings()
+    program = load_program(settings.config)
+    now = args.now or datetime.now(UTC)
+    histories, meetings = {}, {}
+    if settings.database.exists():
+        with SqliteStore.open_read_only(settings.database) as store:
+            histories = store.pair_histories()
+            meetings = _by_pair(store.meeting_records())
+    rows = pair_reports(program, histories, meetings, now=now)
+    if args.format == "html":
+        text = report_html(program, rows, meetings, now=now)
+    else:
+        text = report_csv(rows)
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report to {args.out}: {exc.strerror}") from exc
+    print(f"Report on {len(rows)} pairs written to {args.out}.")
+    return EXIT_OK
+
+
+def _by_pair(meetings: Sequence[MeetingRecord]) -> dict[str, list[MeetingRecord]]:
+    grouped: dict[str, list[MeetingRecord]] = defaultdict(list)
+    for meeting in meetings:
+        grouped[meeting.pair_id].append(meeting)
+    return dict(grouped)
