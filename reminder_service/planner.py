@@ -132,8 +132,9 @@ class Planner:
     ) -> int:
         """The coordinator's digest on its day, when there is something to say.
 
-        A digest with nothing to say is not sent: the next week's covers everything since
-        the last one that was.
+        The decision is made once, at the first planning after its moment: a digest with
+        nothing to say is recorded as skipped (news later that week waits for the next one,
+        which covers everything since the last digest sent).
         """
         last_key = self._store.last_key_like(DIGEST_PREFIX)
         last_day = date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
@@ -152,6 +153,8 @@ class Planner:
             reload_errors=self._reload_errors(),
         )
         if not has_news(facts):
+            self._store.skip(planned.key, now=now, why="nothing to report")
+            log.info("%s: nothing to report this week, so no digest", planned.key)
             return 0
         return self._queue(
             partial(self._composer.digest, program, facts, now=planned.due_at),

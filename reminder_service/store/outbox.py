@@ -228,14 +228,21 @@ class OutboxMixin(StoreConnection):
         ]
 
     def keys_present(self, keys: Iterable[str]) -> set[str]:
-        """Which of these idempotency keys are in the outbox already, in any state."""
+        """Which of these idempotency keys were decided already: queued (any state) or skipped."""
         present: set[str] = set()
         with translated(self._path):
             for chunk in _chunks(sorted(set(keys)), size=KEYS_PER_QUERY):
-                marks = ", ".join("?" * len(chunk))
-                query = f"SELECT key FROM outbox WHERE key IN ({marks})"  # noqa: S608 - only marks
-                present.update(key for (key,) in self._db.execute(query, chunk))
+                query = _DECIDED_KEYS.replace("(?)", "(" + ", ".join("?" * len(chunk)) + ")")
+                present.update(key for (key,) in self._db.execute(query, [*chunk, *chunk]))
         return present
+
+    def skip(self, key: str, *, now: datetime, why: str) -> None:
+        """Record that the email with this key is decided against, so it is never sent later."""
+        with self._write():
+            self._db.execute(
+                "INSERT OR IGNORE INTO skipped (key, at, why) VALUES (?, ?, ?)",
+                (key, instant_text(now), why),
+            )
 
     def last_key_like(self, prefix: str) -> str | None:
         """The newest queued key that starts with `prefix` (e.g. `digest:`), or None."""
@@ -253,6 +260,12 @@ class OutboxMixin(StoreConnection):
             found = self._db.execute(_STATE_BY_ID, (row_id,)).fetchone()
         state = "does not exist" if found is None else f"is {found[0]}"
         raise StoreError(f"Outbox row {row_id} {state}, not sending; it cannot be finished.")
+
+
+_DECIDED_KEYS = (
+    "SELECT key FROM outbox WHERE key IN (?) UNION SELECT key FROM skipped WHERE key IN (?)"
+)
+"""Keys queued or skipped; each `(?)` is widened to one placeholder per key of a chunk."""
 
 
 def _chunks(items: list[str], *, size: int) -> Iterator[list[str]]:

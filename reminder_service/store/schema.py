@@ -126,6 +126,17 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
         """,
     ),
+    (
+        # Emails the planner decided not to send (a digest with nothing to say), so the
+        # decision is made once: keyed like the outbox, never sent later by accident.
+        """
+        CREATE TABLE skipped (
+            key TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            why TEXT NOT NULL
+        )
+        """,
+    ),
 )
 
 

@@ -191,7 +191,7 @@ def test_a_schema_2_database_with_data_is_migrated_to_3(db_path: Path) -> None:
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         assert store.pair_histories() == {
             PAIR: PairHistory(last_meeting=date(2026, 3, 5), last_checkin=date(2026, 3, 1))
         }
@@ -594,3 +594,15 @@ def test_review_items_are_the_review_queue(inbox: Inbox) -> None:
         for row in queue_rows
     ]
     assert [item.outcome for item in inbox.store.review_items()] == ["rejected", "unclear"]
+
+
+def test_a_skipped_key_counts_as_decided_and_is_recorded_once(tmp_path: Path) -> None:
+    """A key recorded as skipped is reported by keys_present, and skipping it again is harmless."""
+    with SqliteStore.open(tmp_path / "s.sqlite3") as store:
+        now = datetime(2026, 11, 30, 8, tzinfo=UTC)
+        store.skip("digest:2026-11-30", now=now, why="nothing to report")
+        store.skip("digest:2026-11-30", now=now, why="nothing to report")
+        assert store.keys_present(["digest:2026-11-30", "digest:2026-12-07"]) == {
+            "digest:2026-11-30"
+        }
+        assert store.last_key_like("digest:") is None
