@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
-from reminder_service.compose import Composer, Identity
 from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
-from reminder_service.daemon import Daemon
 from reminder_service.program import parse_program
-from reminder_service.smtp import SmtpConfig, SmtpMailer
-from reminder_service.store import OutboxState, SqliteStore
+from reminder_service.store import OutboxState
+from tests.support.loop import Harness, open_harness
 from tests.support.smtp_server import SmtpTestServer
 
-REPO = Path(__file__).resolve().parents[2]
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 PROGRAM = """
 program:
   name: Test Mentoring
@@ -45,81 +41,11 @@ def program_with(*pair_ids: str) -> Program:
     return parse_program(text, file="test.yaml")
 
 
-@dataclass
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    current: datetime = NOW
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, delta: timedelta) -> None:
-        self.current += delta
-
-
-@dataclass
-class Harness:
-    """A daemon wired to a store file and a test SMTP server, rebuildable as after a restart."""
-
-    server: SmtpTestServer
-    database: Path
-    clock: FakeClock = field(default_factory=FakeClock)
-    stores: list[SqliteStore] = field(default_factory=list)
-    mailers: list[SmtpMailer] = field(default_factory=list)
-
-    def daemon(
-        self, program: Program, *, max_per_minute: int = 60, grace: timedelta = timedelta(seconds=5)
-    ) -> Daemon:
-        store = SqliteStore.open(self.database)
-        self.stores.append(store)
-        mailer = SmtpMailer(
-            SmtpConfig(
-                host=self.server.host,
-                port=self.server.port,
-                security="none",
-                username=None,
-                password=None,
-                timeout_s=2.0,
-                ca_file=None,
-            )
-        )
-        self.mailers.append(mailer)
-        composer = Composer(
-            REPO / "templates",
-            identity=Identity(
-                from_header="Test Mentoring <mentoring@example.org>",
-                reply_mailbox="mentoring@example.org",
-                secret_key=b"test key of sufficient length",
-            ),
-        )
-        return Daemon(
-            program,
-            store=store,
-            composer=composer,
-            mailer=mailer,
-            clock=self.clock,
-            max_per_minute=max_per_minute,
-            shutdown_grace=grace,
-        )
-
-    @property
-    def store(self) -> SqliteStore:
-        return self.stores[-1]
-
-    def states(self) -> list[OutboxState]:
-        return [row.state for row in self.store.outbox()]
-
-
 @pytest.fixture
 async def harness(smtp_server: SmtpTestServer, tmp_path: Path) -> AsyncIterator[Harness]:
     """A fresh database next to a plain SMTP test server."""
-    made = Harness(server=smtp_server, database=tmp_path / "reminders.sqlite3")
-    yield made
-    for mailer in made.mailers:
-        await mailer.close()
-    for store in made.stores:
-        store.close()
+    async with open_harness(smtp_server, tmp_path / "reminders.sqlite3") as made:
+        yield made
 
 
 async def test_due_checkin_is_sent_once_and_never_again_after_restart(harness: Harness) -> None:
