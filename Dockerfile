@@ -1,24 +1,47 @@
 # syntax=docker/dockerfile:1
+# reminder-service: the daemon in a slim image, running as an unprivileged user.
+#   docker build -t reminder-service .
+# Volumes: /app/config (the program YAML), /app/custom-templates (edited templates; any
+# template missing there comes from the built-in set in /app/templates), /app/data (SQLite).
+
 FROM python:3.11-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY reminder_service ./reminder_service
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
-FROM python:3.11-slim
-RUN useradd --system --uid 10001 --home-dir /app reminder
+FROM python:3.11-slim AS runtime
+LABEL org.opencontainers.image.title="reminder-service" \
+      org.opencontainers.image.description="Email check-ins that keep mentoring pairs meeting" \
+      org.opencontainers.image.licenses="GPL-3.0-or-later"
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN groupadd --system --gid 10001 reminder \
+    && useradd --system --uid 10001 --gid reminder --home-dir /app --no-create-home \
+       --shell /usr/sbin/nologin reminder
+RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
+    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/reminder_service-*.whl
 WORKDIR /app
-COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 COPY templates ./templates
 COPY config ./config
-RUN mkdir -p /app/data && chown reminder /app/data
-USER reminder
+# The package looks for its built-in templates beside itself (site-packages/templates).
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN ln -s /app/templates \
+       "$(python -c 'from reminder_service.compose import BUILT_IN_TEMPLATES; print(BUILT_IN_TEMPLATES)')" \
+    && mkdir -p /app/custom-templates /app/data \
+    && chown reminder:reminder /app/data
 ENV REMINDER_CONFIG=/app/config/program.yaml \
-    REMINDER_TEMPLATES_DIR=/app/templates \
+    REMINDER_TEMPLATES_DIR=/app/custom-templates \
     REMINDER_DATABASE=/app/data/reminders.sqlite3 \
-    PYTHONUNBUFFERED=1
-VOLUME ["/app/config", "/app/data"]
+    REMINDER_HTTP__HOST=0.0.0.0 \
+    REMINDER_HTTP__PORT=8080
+VOLUME ["/app/config", "/app/custom-templates", "/app/data"]
+EXPOSE 8080
+USER 10001:10001
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('REMINDER_HTTP__PORT', '8080'), timeout=4)"]
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["reminder-service"]
 CMD ["run"]

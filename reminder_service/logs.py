@@ -1,0 +1,186 @@
+"""Logging for operators: one line per event, readable text or JSON lines, secrets redacted.
+
+`configure` installs a single handler on the root logger. Its filter rewrites every record
+before any formatter sees it: the deployment's passwords and secret key, reply tokens and
+the `+token@` part of plus-addresses become `[redacted]`, in the message, its arguments and
+any traceback. Text lines escape line breaks, so a hostile subject or a traceback cannot
+start a line that looks like another event. The mail libraries log whole protocol
+exchanges (logins included) at DEBUG, so their loggers are held at WARNING whatever the
+service's own level is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Literal, TextIO
+
+from reminder_service.errors import ConfigError
+from reminder_service.settings import Settings, load_settings
+
+LogFormat = Literal["text", "json"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+QUIET_LOGGERS = ("mail.log", "mail.debug", "aioimaplib", "aiosmtplib")
+REDACTED = "[redacted]"
+
+_PLUS_ADDRESS = re.compile(r"\+[^\s@<>\"'(),;:\[\]]+@")
+_TOKEN = re.compile(r"\b[a-z0-9-]{2,32}\.[0-9a-z]{1,4}\.[a-z2-7]{16}\b", re.IGNORECASE)
+_LINE_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n"})
+
+
+class Redactor(logging.Filter):
+    """Replace known secret values and reply tokens in a record's text with `[redacted]`.
+
+    The message is rendered (`msg % args`) and redacted once, so secrets inside arguments of
+    any type are caught; a traceback is rendered here too, so it is redacted the same way.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+        self._tracebacks = logging.Formatter()
+
+    def redact(self, text: str) -> str:
+        """`text` without the secret values, reply tokens and plus-address tags."""
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        text = _PLUS_ADDRESS.sub(f"+{REDACTED}@", text)
+        return _TOKEN.sub(REDACTED, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite `record` in place; never drops it."""
+        record.msg = self.redact(_message(record))
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._tracebacks.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+class TextFormatter(logging.Formatter):
+    """`2026-11-25T09:00:00.123Z INFO reminder_service.daemon: message`, on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one readable line; a traceback follows with escaped line breaks."""
+        line = f"{_timestamp(record)} {record.levelname} {record.name}: {record.getMessage()}"
+        detail = _detail(self, record)
+        if detail:
+            line = f"{line}\n{detail}"
+        return line.translate(_LINE_BREAKS)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and `error` with a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as a JSON line (non-ASCII kept readable; json escapes line breaks)."""
+        event = {
+            "time": _timestamp(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        detail = _detail(self, record)
+        if detail:
+            event["error"] = detail
+        return json.dumps(event, ensure_ascii=False)
+
+
+def configure(
+    *,
+    log_format: LogFormat = "text",
+    level: LogLevel = "INFO",
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+) -> logging.Handler:
+    """Send every log record to `stream` (standard error) in `log_format`, redacted.
+
+    Calling it again replaces the handler it installed before, leaving others alone.
+    """
+    handler = _ServiceHandler(stream)
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    handler.addFilter(Redactor(secrets))
+    root = logging.getLogger()
+    for previous in [h for h in root.handlers if isinstance(h, _ServiceHandler)]:
+        root.removeHandler(previous)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for chatty in QUIET_LOGGERS:
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    return handler
+
+
+def configure_from_settings(*, stream: TextIO | None = None) -> logging.Handler:
+    """`configure` as the deployment settings ask, redacting their passwords and key.
+
+    Settings that do not load fall back to readable INFO logs; the command that needs the
+    settings then reports what is wrong with them.
+    """
+    try:
+        settings = load_settings()
+    except ConfigError:
+        return configure(stream=stream)
+    return configure(
+        log_format=settings.log_format,
+        level=settings.log_level,
+        secrets=secret_values(settings),
+        stream=stream,
+    )
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """The secret key and the SMTP and IMAP passwords that are set."""
+    secrets = (settings.secret_key, settings.smtp.password, settings.imap.password)
+    return [secret.get_secret_value() for secret in secrets if secret is not None]
+
+
+class _ServiceHandler(logging.StreamHandler[TextIO]):
+    """The handler `configure` installs, told apart from handlers others add (e.g. pytest).
+
+    Without a stream of its own it writes to whatever `sys.stderr` is when a record comes,
+    so it keeps working when a test runner or the demo swaps standard error.
+    """
+
+    def __init__(self, stream: TextIO | None) -> None:
+        logging.Handler.__init__(self)
+        self._own_stream = stream
+
+    @property
+    def stream(self) -> TextIO:
+        """The stream given to `configure`, else the current standard error."""
+        return self._own_stream if self._own_stream is not None else sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        self._own_stream = value
+
+
+def _message(record: logging.LogRecord) -> str:
+    try:
+        return record.getMessage()
+    except Exception:  # a mistaken format string must not turn a log call into a crash
+        return f"{record.msg!s} (arguments that do not fit: {record.args!r})"
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    moment = datetime.fromtimestamp(record.created, tz=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _detail(formatter: logging.Formatter, record: logging.LogRecord) -> str:
+    parts = []
+    if record.exc_info and not record.exc_text:
+        record.exc_text = formatter.formatException(record.exc_info)
+    if record.exc_text:
+        parts.append(record.exc_text)
+    if record.stack_info:
+        parts.append(formatter.formatStack(record.stack_info))
+    return "\n".join(parts)

@@ -1,0 +1,169 @@
+"""Logging: one line per event, text or JSON lines, secrets and reply tokens redacted."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import logging
+import os
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import aiosmtplib
+import pytest
+
+from reminder_service import logs
+from reminder_service.settings import load_settings
+from tests.support.smtp_server import SmtpTestServer
+
+PASSWORD = "correct-horse-battery"
+TOKEN_ADDRESS = "mentoring+ana-ben.fss.k2d4mq7xw3jz5abc@northwind.example"
+log = logging.getLogger("reminder_service.test")
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """Each test leaves the root logger and the quiet loggers as it found them."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    quiet = {name: logging.getLogger(name).level for name in logs.QUIET_LOGGERS}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, old in quiet.items():
+        logging.getLogger(name).setLevel(old)
+
+
+@pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No REMINDER_ variables, no .env file and no secrets directory reach the settings."""
+    for name in list(os.environ):
+        if name.upper().startswith("REMINDER_"):
+            monkeypatch.delenv(name)
+    isolated = functools.partial(load_settings, env_file=None, secrets_dir=tmp_path / "none")
+    monkeypatch.setattr(logs, "load_settings", isolated)
+
+
+def lines(stream: io.StringIO) -> list[str]:
+    return stream.getvalue().splitlines()
+
+
+def test_json_lines_carry_time_level_logger_and_message() -> None:
+    """In JSON format each event is one parseable object with an aware UTC time."""
+    stream = io.StringIO()
+    logs.configure(log_format="json", stream=stream)
+    log.info("queued %s", "ana-ben/checkin/2026-11")
+    log.warning("second event")
+    first, second = (json.loads(line) for line in lines(stream))
+    assert first["level"] == "INFO"
+    assert first["logger"] == "reminder_service.test"
+    assert first["message"] == "queued ana-ben/checkin/2026-11"
+    assert datetime.fromisoformat(first["time"]).utcoffset() == timedelta(0)
+    assert second["level"] == "WARNING"
+
+
+def test_text_lines_are_readable() -> None:
+    """The default format is time, level, logger and message on one line."""
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    log.info("stopped cleanly")
+    (line,) = lines(stream)
+    moment, level, logger, message = line.split(" ", 3)
+    assert datetime.fromisoformat(moment).utcoffset() == timedelta(0)
+    assert (level, logger, message) == ("INFO", "reminder_service.test:", "stopped cleanly")
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_password_and_token_are_redacted(log_format: logs.LogFormat) -> None:
+    """A known secret and a reply token never reach the log, in arguments or the message."""
+    stream = io.StringIO()
+    logs.configure(log_format=log_format, secrets=[PASSWORD], stream=stream)
+    log.warning("login as %s with %s failed", "mentoring", PASSWORD)
+    log.info(f"reply from <{TOKEN_ADDRESS}> token ana-ben.fss.k2d4mq7xw3jz5abc")
+    output = stream.getvalue()
+    assert PASSWORD not in output
+    assert "k2d4mq7xw3jz5abc" not in output
+    assert "mentoring+[redacted]@northwind.example" in output
+    assert len(lines(stream)) == 2
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_tracebacks_are_redacted_and_stay_on_one_line(log_format: logs.LogFormat) -> None:
+    """An exception that quotes a secret is logged on one line, without the secret."""
+    stream = io.StringIO()
+    logs.configure(log_format=log_format, secrets=[PASSWORD], stream=stream)
+    try:
+        raise ValueError(f"server said: bad password {PASSWORD}\nsee logs")
+    except ValueError:
+        log.exception("could not log in")
+    (line,) = lines(stream)
+    assert PASSWORD not in line
+    assert "ValueError: server said: bad password [redacted]" in line
+
+
+def test_a_line_break_in_a_message_cannot_forge_another_event() -> None:
+    """A subject with a newline and a fake log line stays inside its own text line."""
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    log.info("reply subject %s", "Re: hi\n2026-01-01T00:00:00.000Z ERROR forged: event")
+    (line,) = lines(stream)
+    assert line.endswith("Re: hi\\n2026-01-01T00:00:00.000Z ERROR forged: event")
+
+
+def test_a_mistaken_format_string_does_not_crash_the_caller() -> None:
+    """A log call whose arguments do not fit its message is still logged, not raised."""
+    logging.getLogger().handlers.clear()  # pytest's own capture handler fails on purpose here
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    log.info("sent %d emails", "three")
+    assert "sent %d emails" in stream.getvalue()
+
+
+def test_configuring_twice_replaces_the_handler() -> None:
+    """Configuring again does not print each event twice."""
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    logs.configure(log_format="json", stream=stream)
+    log.info("once")
+    (line,) = lines(stream)
+    assert json.loads(line)["message"] == "once"
+
+
+async def test_mail_library_loggers_stay_quiet(smtp_server: SmtpTestServer) -> None:
+    """Even at DEBUG, an SMTP session with aiosmtpd and aiosmtplib logs nothing of theirs."""
+    stream = io.StringIO()
+    logs.configure(level="DEBUG", stream=stream)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.test", "b@example.test", "Hi"
+    message.set_content("a private message body")
+    await aiosmtplib.send(message, hostname=smtp_server.host, port=smtp_server.port)
+    logging.getLogger("aioimaplib.aioimaplib").info("LOGIN user secret")
+    log.debug("our own debug line")
+    assert lines(stream) == [line for line in lines(stream) if "reminder_service.test" in line]
+    assert "our own debug line" in stream.getvalue()
+
+
+@pytest.mark.usefixtures("clean_environment")
+def test_settings_choose_json_and_name_the_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REMINDER_LOG_FORMAT=json gives JSON lines, and the IMAP password is redacted."""
+    monkeypatch.setenv("REMINDER_LOG_FORMAT", "json")
+    monkeypatch.setenv("REMINDER_IMAP__PASSWORD", PASSWORD)
+    stream = io.StringIO()
+    logs.configure_from_settings(stream=stream)
+    log.info("password is %s", PASSWORD)
+    assert json.loads(stream.getvalue())["message"] == "password is [redacted]"
+
+
+@pytest.mark.usefixtures("clean_environment")
+def test_invalid_settings_fall_back_to_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings that do not load still give readable INFO logs (the command reports why)."""
+    monkeypatch.setenv("REMINDER_LOG_FORMAT", "xml")
+    stream = io.StringIO()
+    logs.configure_from_settings(stream=stream)
+    log.debug("hidden")
+    log.info("shown")
+    (line,) = lines(stream)
+    assert line.endswith("INFO reminder_service.test: shown")
