@@ -1,0 +1,144 @@
+"""The single-instance lock: one daemon per database, released however the holder ends."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from reminder_service import bootstrap
+from reminder_service.errors import StoreError
+from reminder_service.instance_lock import InstanceLock, lock_path
+from reminder_service.settings import Settings, load_settings
+from tests.e2e.test_run import service_env
+
+STARTED = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+HOLD_IN_A_CHILD = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from reminder_service.instance_lock import InstanceLock
+lock = InstanceLock.acquire(Path(sys.argv[1]), now=datetime.now(UTC))
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_the_lock_file_names_this_process_and_sits_beside_the_database(tmp_path: Path) -> None:
+    """Taking the lock creates the database's folder and writes our pid, host and start time."""
+    database = tmp_path / "data" / "reminders.sqlite3"
+    with InstanceLock.acquire(database, now=STARTED) as lock:
+        assert lock.path == tmp_path / "data" / "reminders.sqlite3.lock"
+        holder = json.loads(lock.path.read_text())
+    assert holder == {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": "2026-03-04T09:30:00+00:00",
+    }
+
+
+def test_a_second_holder_is_refused_with_the_first_ones_pid_host_and_start(
+    tmp_path: Path,
+) -> None:
+    """While one lock is held, taking it again fails and names the holder and the database."""
+    database = tmp_path / "reminders.sqlite3"
+    with InstanceLock.acquire(database, now=STARTED), pytest.raises(StoreError) as refused:
+        InstanceLock.acquire(database, now=STARTED)
+    message = str(refused.value)
+    assert message.startswith(
+        f"another reminder-service (pid {os.getpid()} on host {socket.gethostname()}, "
+        f"started 2026-03-04T09:30:00+00:00) is using {database}."
+    )
+    assert "REMINDER_DATABASE" in message
+
+
+def test_a_released_lock_can_be_taken_again_and_its_file_is_kept(tmp_path: Path) -> None:
+    """After release another daemon may start; the file stays, emptied, so no two inodes race."""
+    database = tmp_path / "reminders.sqlite3"
+    first = InstanceLock.acquire(database, now=STARTED)
+    first.release()
+    first.release()
+    assert lock_path(database).read_text() == ""
+    with InstanceLock.acquire(database, now=STARTED):
+        assert lock_path(database).exists()
+
+
+def test_an_unreadable_lock_file_still_refuses_without_crashing(tmp_path: Path) -> None:
+    """A holder whose file says nothing readable is still refused, with a plain message."""
+    database = tmp_path / "reminders.sqlite3"
+    with InstanceLock.acquire(database, now=STARTED) as lock:
+        lock.path.write_text("{not json")
+        with pytest.raises(StoreError, match=r"another reminder-service \(its details could not"):
+            InstanceLock.acquire(database, now=STARTED)
+
+
+def test_a_killed_holder_frees_the_lock_at_once(tmp_path: Path) -> None:
+    """The kernel drops the lock of a SIGKILLed process: a crash never leaves a stale lock."""
+    database = tmp_path / "reminders.sqlite3"
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_IN_A_CHILD, str(database)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as child:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "locked\n"
+        with pytest.raises(StoreError, match=f"pid {child.pid} "):
+            InstanceLock.acquire(database, now=STARTED)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+    with InstanceLock.acquire(database, now=STARTED):
+        assert json.loads(lock_path(database).read_text())["pid"] == os.getpid()
+
+
+def test_a_folder_that_cannot_hold_the_lock_is_explained(tmp_path: Path) -> None:
+    """When the lock file cannot be created the error names it and what to check."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(StoreError, match=r"Cannot create the lock file .*not-a-folder"):
+        InstanceLock.acquire(blocker / "reminders.sqlite3", now=STARTED)
+
+
+def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings for a deployment in `tmp_path`, read from the environment as `run` does."""
+    for name in list(os.environ):
+        if name.upper().startswith("REMINDER_"):
+            monkeypatch.delenv(name)
+    for name, value in service_env(tmp_path).items():
+        monkeypatch.setenv(name, value)
+    return load_settings(env_file=None, secrets_dir=tmp_path / "secrets")
+
+
+def test_build_service_holds_the_lock_until_the_service_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second service on the same database is refused until the first one is closed."""
+    settings = deployment(tmp_path, monkeypatch)
+    first = bootstrap.build_service(settings)
+    try:
+        with pytest.raises(StoreError, match=f"pid {os.getpid()} .* is using {settings.database}"):
+            bootstrap.build_service(settings)
+    finally:
+        first.close()
+    second = bootstrap.build_service(settings)
+    second.close()
+
+
+def test_build_service_lets_go_of_the_lock_when_the_database_cannot_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database that fails to open does not leave this process holding its lock."""
+    settings = deployment(tmp_path, monkeypatch)
+    settings.database.parent.mkdir(parents=True)
+    settings.database.write_bytes(b"this is not an SQLite database, only a file of that name")
+    with pytest.raises(StoreError, match="not a usable SQLite database"):
+        bootstrap.build_service(settings)
+    with InstanceLock.acquire(settings.database, now=STARTED):
+        pass
