@@ -33,6 +33,7 @@ REVIEW_REASONS = {
     "bad_token": "the reply address was not one of ours (changed or forged)",
     "expired_token": "the reply address is too old; they may have answered an old check-in",
     "sender_not_in_pair": "the sender is not the mentor or mentee of that pair",
+    "auth_failed": "our mail server found the sender's address forged (DMARC/SPF/DKIM failed)",
     "no_reference": "not a reply to any of our emails",
     "too_large": "the message was too large to read",
     "too_complex": "the message had too many parts or was nested too deep",
@@ -115,5 +116,10 @@ def review(_args: argparse.Namespace) -> int:
         print(f"#{row.id}  {row.received_at:%Y-%m-%d %H:%M} UTC  from {sender}")
         print(f"    {row.outcome}: {reason}" + (f" (pair {row.pair_id})" if row.pair_id else ""))
         for line in (row.text or "").splitlines()[:REVIEW_TEXT_LINES]:
-            print(f"    > {line}")
+            print(f"    > {_printable(line)}")
     return EXIT_OK
+
+
+def _printable(text: str) -> str:
+    """The text without control characters, so a hostile reply cannot drive the terminal."""
+    return "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)

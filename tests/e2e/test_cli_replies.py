@@ -160,3 +160,24 @@ def test_review_lists_unclear_and_rejected_replies_with_reasons(
     assert "> Let me check with my manager first." in out
     assert "the sender is not the mentor or mentee of that pair" in out
     assert "grace@northwind.example" not in out
+
+
+def test_review_never_prints_control_characters(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reply carrying terminal escape codes is shown without them."""
+    hostile = Verdict(
+        outcome=Outcome.UNCLEAR,
+        pair_id="grace-sam",
+        sender_role="mentee",
+        reason=Reason.NOT_UNDERSTOOD,
+        text="hello \x1b]0;owned\x07 there",
+        sender="sam@northwind.example",
+        message_id="<hostile@northwind.example>",
+    )
+    _record(deployment / "reminders.sqlite3", hostile)
+    assert main(["review"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "hello" in out

@@ -12,11 +12,17 @@ Decisions worth knowing:
 - A valid token for a pair that is no longer in the program is not evidence of anything
   current, so matching goes on as if it were absent (References, else unmatched): the
   coordinator sees the message among the unmatched ones rather than as a forgery.
+- Anyone can write an `Authentication-Results` header, so only those stamped with the
+  authserv-id of our own receiving server (REMINDER_AUTHSERV_ID) count; RFC 8601 has that
+  server remove copies of its id that arrive with the message. A failure there outweighs any
+  pass, so a forged "pass" cannot hide a real "fail".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
@@ -32,6 +38,19 @@ if TYPE_CHECKING:
 
 Match = tuple[str, SentRef | None]
 """The pair a reply belongs to, and what we sent that it answers (None if unknown)."""
+
+_AUTH_CLAUSE = re.compile(r'(?:[^;"]|"[^"]*")+')
+_AUTH_RESULT = re.compile(r"\s*([a-z][a-z0-9_.-]*)(?:\s*/\s*\d+)?\s*=\s*([a-z]+)", re.I)
+_AUTH_PROPERTY = re.compile(r'\b([a-z]+\.[a-z0-9_-]+)\s*=\s*("[^"]*"|[^\s;"]+)', re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class _AuthResult:
+    """One method's result in an Authentication-Results header, and the domain it is about."""
+
+    method: str
+    result: str
+    domain: str | None
 
 
 def match_pair(mail: ParsedMail, *, context: ReplyContext) -> Match | Reason:
@@ -85,6 +104,82 @@ def sender_role(mail: ParsedMail, pair: Pair) -> Role | Reason:
     if sender is not None and sender == pair.mentee.email.lower():
         return "mentee"
     return Reason.SENDER_NOT_IN_PAIR
+
+
+def auth_failed(mail: ParsedMail, *, authserv_id: str | None) -> bool:
+    """Whether our own receiving server found the From domain of `mail` forged.
+
+    Only results stamped with `authserv_id` count; without one configured nothing does.
+    DMARC decides when our server gave a result for the From domain: `fail` is forged.
+    Without one, an SPF or DKIM `fail` for the From domain is, unless one of them passed.
+    """
+    if authserv_id is None or mail.from_addr is None:
+        return False
+    domain = mail.from_addr.rpartition("@")[2]
+    results = [
+        result
+        for value in mail.headers.get("authentication-results", ())
+        for result in _trusted_results(value, authserv_id=authserv_id)
+    ]
+    dmarc = [r for r in results if r.method == "dmarc" and r.domain in (None, domain)]
+    if dmarc:
+        return any(r.result == "fail" for r in dmarc)
+    aligned = [r for r in results if r.method in ("spf", "dkim") and r.domain == domain]
+    return any(r.result == "fail" for r in aligned) and all(r.result != "pass" for r in aligned)
+
+
+def _trusted_results(value: str, *, authserv_id: str) -> list[_AuthResult]:
+    """The results in one Authentication-Results value, if `authserv_id` stamped it."""
+    clauses = _AUTH_CLAUSE.findall(_uncommented(value))
+    stamp = clauses[0].split() if clauses else []
+    if not stamp or stamp[0].strip('"').lower() != authserv_id.strip().lower():
+        return []
+    results: list[_AuthResult] = []
+    for clause in clauses[1:]:
+        found = _AUTH_RESULT.match(clause)
+        if found is not None:
+            method, result = found[1].lower(), found[2].lower()
+            properties = {
+                name.lower(): text.strip('"').lower()
+                for name, text in _AUTH_PROPERTY.findall(clause, found.end())
+            }
+            results.append(_AuthResult(method, result, _result_domain(method, properties)))
+    return results
+
+
+def _result_domain(method: str, properties: Mapping[str, str]) -> str | None:
+    """The domain a result speaks for: DMARC's From, SPF's MAIL FROM, DKIM's signer."""
+    if method == "dmarc":
+        address = properties.get("header.from")
+    elif method == "spf":
+        address = properties.get("smtp.mailfrom")
+    else:
+        address = properties.get("header.d") or properties.get("header.i")
+    return address.rpartition("@")[2] if address else None
+
+
+def _uncommented(value: str) -> str:
+    """`value` without its comments, which may nest; quoted strings are kept whole."""
+    kept: list[str] = []
+    depth, quoted, escaped = 0, False, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == "(":
+            depth += 1
+            continue
+        elif char == ")" and depth:
+            depth -= 1
+            continue
+        elif char == '"' and not depth:
+            quoted = True
+        if not depth:
+            kept.append(char)
+    return "".join(kept)
 
 
 def _token_checks(addresses: Iterable[str], *, context: ReplyContext) -> list[TokenCheck]:

@@ -173,13 +173,11 @@ def _read(message: Message, *, limits: Limits) -> ParsedMail | Reason:
     raw_headers = list(message.raw_items())
     if not raw_headers:
         return Reason.UNREADABLE
-    if any(len(_unfold(value)) > limits.max_header_chars for _, value in raw_headers):
-        return Reason.TOO_COMPLEX
+    parts = _parts(message, limits=limits)
     texts = _header_texts(raw_headers)
     headers = {
         name: tuple(_decode_words(value) for value in values) for name, values in texts.items()
     }
-    parts = _parts(message, limits=limits)
     body, was_html = _body([part for part, readable in parts if readable], limits=limits)
     for part, _ in parts:
         part.policy = email.policy.default
@@ -303,14 +301,17 @@ def _body(leaves: list[Message], *, limits: Limits) -> tuple[str, bool]:
 def _parts(message: Message, *, limits: Limits) -> list[tuple[Message, bool]]:
     """Every part in document order, and whether it is a leaf that could be the sender's text.
 
-    Walks the tree without recursion, counting parts and depth. Parts of attached or
-    forwarded messages (message/*) and attachments are never readable.
+    Walks the tree without recursion, counting parts and depth, and refusing any part with a
+    header longer than max_header_chars (reading its parameters would be slow). Parts of
+    attached or forwarded messages (message/*) and attachments are never readable.
     """
     stack: list[tuple[Message, int, bool]] = [(message, 0, False)]
     parts: list[tuple[Message, bool]] = []
     while stack:
         part, depth, attached = stack.pop()
         if len(parts) >= limits.max_parts or depth > limits.max_depth:
+            raise _TooComplex
+        if any(len(_unfold(value)) > limits.max_header_chars for _, value in part.raw_items()):
             raise _TooComplex
         payload = part.get_payload()
         container = isinstance(payload, list)

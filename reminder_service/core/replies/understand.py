@@ -2,7 +2,8 @@
 
 The steps run in the order that keeps people safe from machines and strangers:
 read the message within limits, set machines aside (our own mail, bounces, auto-replies),
-find the pair, check that the sender belongs to it, and only then read what they wrote.
+find the pair, check that the sender belongs to it (and that our mail server did not
+find the From forged), and only then read what they wrote.
 Everything the shell needs (the context) comes in as arguments: no clock, no database.
 Whatever the bytes, `understand` returns a Verdict and never raises.
 """
@@ -18,6 +19,7 @@ from reminder_service.core.model import Pair, Program
 from reminder_service.core.replies.machines import machine_reason
 from reminder_service.core.replies.matching import (
     Match,
+    auth_failed,
     bounced_pair,
     expired_pair,
     match_pair,
@@ -38,6 +40,8 @@ class ReplyContext:
     `sent` looks up one of our Message-IDs (what we sent, or None). `our_addresses` are our
     From and mailbox addresses, lowercased, to recognise our own mail coming back. `now` is
     when the message is processed; token expiry and undated replies use it.
+    `trusted_authserv_id` names our own receiving server in Authentication-Results headers;
+    only its results are believed (None: the headers are ignored).
     """
 
     program: Program
@@ -48,6 +52,7 @@ class ReplyContext:
     sent: Callable[[str], SentRef | None]
     limits: Limits = field(default_factory=Limits)
     token_max_age: timedelta = timedelta(days=400)
+    trusted_authserv_id: str | None = None
 
 
 def understand(raw: bytes, *, context: ReplyContext) -> Verdict:
@@ -84,6 +89,8 @@ def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> 
     role = sender_role(heard.mail, pair) if pair is not None else Reason.SENDER_NOT_IN_PAIR
     if pair is None or isinstance(role, Reason):
         return heard.verdict(Outcome.REJECTED, reason=Reason.SENDER_NOT_IN_PAIR, pair_id=pair_id)
+    if auth_failed(heard.mail, authserv_id=context.trusted_authserv_id):
+        return heard.verdict(Outcome.REJECTED, reason=Reason.AUTH_FAILED, pair_id=pair_id)
     if not heard.text:
         return heard.verdict(Outcome.UNCLEAR, reason=Reason.NO_TEXT, pair_id=pair_id)
     meaning = meaning_of(

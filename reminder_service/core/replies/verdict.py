@@ -41,6 +41,7 @@ class Reason(StrEnum):
     BAD_TOKEN = "bad_token"  # noqa: S105 - a reason code, not a secret
     EXPIRED_TOKEN = "expired_token"  # noqa: S105 - a reason code, not a secret
     SENDER_NOT_IN_PAIR = "sender_not_in_pair"
+    AUTH_FAILED = "auth_failed"  # our mail server found the From domain forged
     NO_REFERENCE = "no_reference"
     TOO_LARGE = "too_large"
     TOO_COMPLEX = "too_complex"

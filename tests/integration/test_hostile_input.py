@@ -1,0 +1,303 @@
+"""Hostile mail through the real intake, a real Dovecot and real SQLite.
+
+Each hostile message is recorded, as rejected or as what it says, in the same poll as an
+ordinary reply after it, so the loop keeps serving; and nothing of it reaches an outgoing
+email unescaped: the questions and the coordinator's digest rendered from what was recorded
+are checked for the markup the messages carried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from reminder_service.compose import Composer, Identity
+from reminder_service.core.model import Program
+from reminder_service.core.replies.mime import Limits
+from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
+from reminder_service.core.tokens import make_token, reply_address
+from reminder_service.imap import ImapConfig, ImapMailbox
+from reminder_service.intake import Intake
+from reminder_service.planner import Planner, digest_facts
+from reminder_service.program import parse_program
+from reminder_service.store import SqliteStore
+from tests.support.dovecot import Dovecot, ImapRelay
+
+KEY = b"hostile-test-key-0123456789"
+MAILBOX = "mentoring@northwind.example"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+REPO = Path(__file__).resolve().parents[2]
+PROGRAM = """\
+program:
+  name: Northwind Mentoring
+  coordinator: {name: Dana Okafor, email: dana@northwind.example}
+  timezone: Europe/London
+  defaults: {cadence: monthly}
+pairs:
+  - id: ana-ben
+    mentor: {name: Ana Lima, email: ana@northwind.example}
+    mentee: {name: Ben Ong, email: ben@northwind.example}
+    started: 2024-03-01
+"""
+BEN = "ben@northwind.example"
+SCRIPT = "<script>alert(1)</script>"
+HOSTILE_ADDRESS = "x'&y@evil.example"
+MEETING = b"Yes, we met yesterday for 45 minutes.\r\n"
+FIFTY_MB = 50 * 1024 * 1024
+LEAKED = (SCRIPT, "<script", HOSTILE_ADDRESS)
+
+
+class FixedClock:
+    """The intake and planner read the clock for token expiry, dates and keys."""
+
+    def now(self) -> datetime:
+        return NOW
+
+
+def _head(*, sender: str = BEN, extra: bytes = b"") -> bytes:
+    """Headers of a reply to the pair's signed address, CRLF-ended, up to the body's own."""
+    to = reply_address(MAILBOX, make_token("ana-ben", date(2026, 11, 20), key=KEY))
+    return (
+        f"From: {sender}\r\nTo: {to}\r\nSubject: Re: Check-in\r\n"
+        f"Date: {format_datetime(NOW - timedelta(hours=2))}\r\nMIME-Version: 1.0\r\n"
+    ).encode() + extra
+
+
+def _plain(body: bytes, *, content_type: bytes = b"text/plain", sender: str = BEN) -> bytes:
+    return _head(sender=sender) + b"Content-Type: " + content_type + b"\r\n\r\n" + body
+
+
+def fifty_megabytes() -> bytes:
+    """A 50 MB reply: a meeting report with a huge attachment."""
+    filler = b"A" * 76 + b"\r\n"
+    attachment = filler * (FIFTY_MB // len(filler) + 1)
+    return (
+        _head()
+        + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        + b"Content-Type: text/plain\r\n\r\n"
+        + MEETING
+        + b'--b\r\nContent-Type: application/octet-stream; name="big.bin"\r\n'
+        + b"Content-Transfer-Encoding: base64\r\n\r\n"
+        + attachment
+        + b"--b--\r\n"
+    )
+
+
+def ten_thousand_parts() -> bytes:
+    """10,000 MIME parts, each reporting a meeting."""
+    parts = b"".join(b"--b\r\nContent-Type: text/plain\r\n\r\n" + MEETING for _ in range(10_000))
+    return _head() + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n' + parts + b"--b--\r\n"
+
+
+def nested_a_thousand_deep() -> bytes:
+    """Multiparts nested 1,000 deep around a meeting report."""
+    body = b"Content-Type: text/plain\r\n\r\n" + MEETING
+    for level in range(1_000):
+        boundary = b"n%d" % level
+        body = (
+            b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n--'
+            + boundary + b"\r\n" + body + b"\r\n--" + boundary + b"--\r\n"
+        )  # fmt: skip
+    return _head() + body
+
+
+def long_header() -> bytes:
+    """A 100,000-character header."""
+    return _plain(MEETING).replace(b"Subject:", b"X-Long: " + b"x" * 100_000 + b"\r\nSubject:", 1)
+
+
+def broken_base64() -> bytes:
+    """A meeting report in base64 with junk characters, a stray '=' and no final padding."""
+    return (
+        _head()
+        + b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + b"WWVzLCB3ZSBtZXQgeWVzdGVy!!ZGF5IGZvciA0NSBtaW51dGVz*\r\n=\r\nLiBBdCB0aGUgY2Fmw6k"
+    )
+
+
+def undeclared_charset() -> bytes:
+    """Latin-1 text with no charset declared."""
+    return _plain("Yes, we met yesterday at the café, 45 minutes.\r\n".encode("latin-1"))
+
+
+def bogus_charset() -> bytes:
+    """UTF-8 text labelled with a charset that does not exist."""
+    text = "Yes, we met yesterday at the café — 45 minutes.\r\n".encode()
+    return _plain(text, content_type=b"text/plain; charset=x-klingon")
+
+
+def script_from_a_stranger() -> bytes:
+    """Markup in the display name and an address made of HTML's special characters."""
+    return _plain(MEETING, sender=f'"{SCRIPT}" <{HOSTILE_ADDRESS}>')
+
+
+def script_from_a_member() -> bytes:
+    """Markup in a member's display name and in a reply that cannot be understood."""
+    body = f"{SCRIPT} <b>what</b> &amp; is this?\r\n".encode()
+    return _plain(body, sender=f'"{SCRIPT}" <{BEN}>')
+
+
+def ordinary() -> bytes:
+    """A plain reply from the mentor, to show the loop still serves after the hostile ones."""
+    return _plain(b"Not yet, next week.\r\n", sender="ana@northwind.example")
+
+
+def _ids(raws: list[bytes]) -> list[bytes]:
+    """Each message with a Message-ID of its own, so none is taken for another."""
+    return [b"Message-ID: <hostile-%d@example.org>\r\n" % n + raw for n, raw in enumerate(raws)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    """A fresh database."""
+    with SqliteStore.open(tmp_path / "reminders.sqlite3") as opened:
+        yield opened
+
+
+def _program() -> Program:
+    return parse_program(PROGRAM, file="test.yaml")
+
+
+def _composer() -> Composer:
+    return Composer(
+        REPO / "templates",
+        identity=Identity(
+            from_header=f"Northwind Mentoring <{MAILBOX}>", reply_mailbox=MAILBOX, secret_key=KEY
+        ),
+    )
+
+
+async def _poll(
+    store: SqliteStore, config: ImapConfig, *, planner: Planner | None = None
+) -> list[Verdict]:
+    """One session of the real intake: every new message read, recorded and answered."""
+    program = _program()
+    seen: list[Verdict] = []
+
+    def respond(verdict: Verdict) -> None:
+        seen.append(verdict)
+        if planner is not None:
+            planner.respond_to(verdict)
+
+    intake = Intake(
+        lambda: program,
+        store=store,
+        connect=lambda: ImapMailbox(config),
+        clock=FixedClock(),
+        folder=config.folder,
+        secret_key=KEY,
+        mailbox_address=MAILBOX,
+        our_addresses=frozenset({MAILBOX}),
+        limits=Limits(max_bytes=config.max_message_bytes),
+        respond=respond,
+    )
+    mailbox = ImapMailbox(config)
+    try:
+        state = await intake.start_session(mailbox)
+        await intake.poll_once(mailbox, state)
+    finally:
+        await mailbox.close()
+    return seen
+
+
+def _texts(raw: bytes) -> list[str]:
+    """The decoded text of every text part of an email we would send."""
+    message = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    parts = [part for part in message.walk() if part.get_content_maintype() == "text"]
+    return [str(part.get_content()) for part in parts]
+
+
+async def test_a_50_mb_message_is_rejected_unread_and_the_loop_keeps_serving(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, imap_relay: ImapRelay, store: SqliteStore
+) -> None:
+    """A message over the size limit is recorded as too_large without being downloaded."""
+    clean_dovecot.append_many(_ids([fifty_megabytes(), ordinary()]))
+    config = replace(imap_config, port=imap_relay.port)
+
+    verdicts = await _poll(store, config)
+
+    assert [(v.outcome, v.reason) for v in verdicts] == [
+        (Outcome.REJECTED, Reason.TOO_LARGE),
+        (Outcome.NOT_MET, None),
+    ]
+    assert imap_relay.server_bytes < 1024 * 1024
+    [rejected] = store.review_queue()
+    assert rejected.reason is Reason.TOO_LARGE
+    assert rejected.raw is not None
+    assert int(rejected.raw.split()[2]) > FIFTY_MB
+    assert store.meetings() == []
+
+
+async def test_hostile_structures_and_encodings_are_recorded_and_the_loop_keeps_serving(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """Too many parts, too deep, too long a header are rejected; damaged encodings are read."""
+    hostile = [
+        ten_thousand_parts(),
+        nested_a_thousand_deep(),
+        long_header(),
+        broken_base64(),
+        undeclared_charset(),
+        bogus_charset(),
+    ]
+    clean_dovecot.append_many(_ids([*hostile, ordinary()]))
+
+    verdicts = await _poll(store, imap_config)
+
+    assert [(v.outcome, v.reason) for v in verdicts] == [
+        (Outcome.REJECTED, Reason.TOO_COMPLEX),
+        (Outcome.REJECTED, Reason.TOO_COMPLEX),
+        (Outcome.REJECTED, Reason.TOO_COMPLEX),
+        (Outcome.MEETING, None),
+        (Outcome.MEETING, None),
+        (Outcome.MEETING, None),
+        (Outcome.NOT_MET, None),
+    ]
+    assert all(v.meeting and v.meeting.duration_minutes == 45 for v in verdicts[3:6])
+    assert "café" in verdicts[4].text
+    assert "café" in verdicts[5].text
+    assert [m.met_on for m in store.meetings()] == [date(2026, 11, 24)]
+    assert [row.reason for row in store.review_queue()] == [Reason.TOO_COMPLEX] * 3
+
+
+async def test_markup_in_names_and_text_never_reaches_an_email_unescaped(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """A <script> display name is dropped, review keeps the text, emails escape the address."""
+    composer = _composer()
+    planner = Planner(_program, store=store, composer=composer, clock=FixedClock())
+    clean_dovecot.append_many(_ids([script_from_a_stranger(), script_from_a_member(), ordinary()]))
+
+    verdicts = await _poll(store, imap_config, planner=planner)
+
+    assert [(v.outcome, v.reason, v.sender) for v in verdicts] == [
+        (Outcome.REJECTED, Reason.SENDER_NOT_IN_PAIR, HOSTILE_ADDRESS),
+        (Outcome.UNCLEAR, Reason.NOT_UNDERSTOOD, BEN),
+        (Outcome.NOT_MET, None, "ana@northwind.example"),
+    ]
+    stranger, member = store.review_queue()
+    assert stranger.sender == HOSTILE_ADDRESS
+    assert member.text is not None
+    assert SCRIPT in member.text
+    [question] = store.outbox()
+    assert question.kind == "question"
+    assert not any(leak in text for text in _texts(question.message) for leak in LEAKED)
+
+    program = _program()
+    facts = digest_facts(
+        store, program, store.pair_histories(), now=NOW, since=NOW - timedelta(days=7)
+    )
+    digest = composer.digest(program, facts, now=NOW)
+    plain, html = _texts(digest.message)
+    assert HOSTILE_ADDRESS in plain
+    assert "x&#39;&amp;y@evil.example" in html
+    assert not any(leak in html for leak in LEAKED)
+    assert SCRIPT not in plain
