@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from reminder_service.compose import Composer, Identity
@@ -14,14 +14,20 @@ from reminder_service.core.replies.understand import ReplyContext
 from reminder_service.core.replies.verdict import SentRef
 from reminder_service.daemon import Daemon
 from reminder_service.errors import ConfigError
+from reminder_service.health import HealthServer
 from reminder_service.imap import ImapConfig, ImapMailbox
+from reminder_service.instance_lock import InstanceLock
 from reminder_service.intake import Intake
+from reminder_service.metrics import Monitor
 from reminder_service.ports import Clock, SystemClock
 from reminder_service.program import load_program
+from reminder_service.reload import Reloader, fingerprint
 from reminder_service.settings import Settings
 from reminder_service.smtp import SmtpConfig, SmtpMailer
 from reminder_service.store import SqliteStore
 
+LOOP_STALE_AFTER = timedelta(minutes=5)
+LOOP_SLACK = timedelta(minutes=5)
 PLACEHOLDER_KEY = b"placeholder key used only to check templates"
 PLACEHOLDER_FROM = "Mentoring Program <mentoring@example.org>"
 
@@ -97,6 +103,7 @@ def reply_context(settings: Settings, program: Program, *, now: datetime) -> Rep
         now=now,
         sent=read_sent_refs(settings.database),
         limits=limits,
+        trusted_authserv_id=settings.authserv_id,
     )
 
 
@@ -107,6 +114,13 @@ class Service:
     daemon: Daemon
     store: SqliteStore
     program: Program
+    lock: InstanceLock
+    """Held until `close`: a second daemon on the same database refuses to start."""
+
+    def close(self) -> None:
+        """Close the database, then let another daemon have it."""
+        self.store.close()
+        self.lock.release()
 
 
 def imap_config(settings: Settings) -> ImapConfig:
@@ -144,14 +158,38 @@ def reply_context_parts(settings: Settings) -> tuple[bytes, str, frozenset[str],
     )
 
 
+def reloader(settings: Settings, daemon: Daemon, *, clock: Clock, baseline: str) -> Reloader:
+    """The watcher that swaps the daemon's program and templates when they are edited.
+
+    `baseline` is the fingerprint of the files the daemon's program was loaded from.
+    """
+    return Reloader(
+        settings.config,
+        templates_dir=settings.templates_dir,
+        identity=identity(settings),
+        apply=lambda new_program, new_composer: daemon.use(new_program, composer=new_composer),
+        clock=clock,
+        baseline=baseline,
+    )
+
+
 def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
-    """Load the program, open the database and build the daemon; raises ConfigError."""
+    """Load the program, lock and open the database, build the daemon; raises ReminderError.
+
+    A StoreError names the daemon already using the database, if there is one.
+    """
+    loaded_from = fingerprint(settings.config, templates_dir=settings.templates_dir)
     program = load_program(settings.config)
     mail_composer = composer(settings)
     reading = settings.imap.host is not None
     mailbox = imap_config(settings) if reading else None
-    store = SqliteStore.open(settings.database)
     the_clock = clock or SystemClock()
+    lock = InstanceLock.acquire(settings.database, now=the_clock.now())
+    try:
+        store = SqliteStore.open(settings.database)
+    except BaseException:
+        lock.release()
+        raise
     daemon = Daemon(
         program,
         store=store,
@@ -160,6 +198,7 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
         clock=the_clock,
         max_per_minute=settings.smtp.max_per_minute,
     )
+    daemon.reloader = reloader(settings, daemon, clock=the_clock, baseline=loaded_from)
     if mailbox is not None:
         key, address, ours, limits = reply_context_parts(settings)
         daemon.intake = Intake(
@@ -172,6 +211,36 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
             mailbox_address=address,
             our_addresses=ours,
             limits=limits,
+            trusted_authserv_id=settings.authserv_id,
             respond=daemon.respond_to,
         )
-    return Service(daemon=daemon, store=store, program=program)
+    watch(daemon, settings, store=store, clock=the_clock, mailbox=mailbox)
+    return Service(daemon=daemon, store=store, program=program, lock=lock)
+
+
+def watch(
+    daemon: Daemon,
+    settings: Settings,
+    *,
+    store: SqliteStore,
+    clock: Clock,
+    mailbox: ImapConfig | None,
+) -> None:
+    """Give the daemon its monitor and the /healthz, /readyz and /metrics server.
+
+    The inbox loop may wait a whole IDLE (or poll interval) between turns, so its liveness
+    allows that long plus some slack.
+    """
+    loops = {"planner": LOOP_STALE_AFTER, "sender": LOOP_STALE_AFTER}
+    if mailbox is not None:
+        longest_wait = max(mailbox.poll_s, mailbox.idle_renew_s)
+        loops["inbox"] = timedelta(seconds=longest_wait) + LOOP_SLACK
+    monitor = Monitor(clock=clock, reading=mailbox is not None, loops=loops)
+    monitor.reloaded(True, at=clock.now())
+    monitor.set_outbox_source(store.counts_by_kind_and_state)
+    daemon.monitor = monitor
+    if daemon.intake is not None:
+        daemon.intake.monitor = monitor
+    daemon.health = HealthServer(
+        monitor, host=settings.http.host, port=settings.http.port, database=settings.database
+    )

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 
-from reminder_service import bootstrap
+from reminder_service import bootstrap, logs
 from reminder_service.commands import check as checking
 from reminder_service.commands import replies, schedule
 from reminder_service.commands import report as report_command
@@ -19,16 +18,11 @@ from reminder_service.core.model import Kind
 from reminder_service.errors import ReminderError
 from reminder_service.settings import load_settings
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-QUIET_LOGGERS = ("mail.log", "aioimaplib", "aiosmtplib")
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
-    for chatty in QUIET_LOGGERS:
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    logs.configure_from_settings()
     command: Callable[[argparse.Namespace], int] = args.command
     try:
         return command(args)
@@ -122,18 +116,28 @@ def _day(text: str) -> date:
 def _run(_args: argparse.Namespace) -> int:
     service = bootstrap.build_service(load_settings())
     try:
-        asyncio.run(serve_until_signalled(service.daemon.run))
+        asyncio.run(serve_until_signalled(service.daemon.run, reload=service.daemon.request_reload))
     finally:
-        service.store.close()
+        service.close()
     return EXIT_OK
 
 
-async def serve_until_signalled(run: Callable[[asyncio.Event], Awaitable[None]]) -> None:
-    """Run a service until SIGTERM or SIGINT sets its stop event, then let it finish."""
+async def serve_until_signalled(
+    run: Callable[[asyncio.Event], Awaitable[None]],
+    *,
+    reload: Callable[[], None] | None = None,
+) -> None:
+    """Run a service until SIGTERM or SIGINT sets its stop event, then let it finish.
+
+    With `reload`, SIGHUP calls it (reload the program file and templates) instead of
+    ending the process.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    if reload is not None:
+        loop.add_signal_handler(signal.SIGHUP, reload)
     await run(stop)
 
 

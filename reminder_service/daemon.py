@@ -1,6 +1,7 @@
 """The running service: the planner's loop queues what is due, the sender drains the outbox.
 
-Both loops run in one `asyncio.TaskGroup`. They meet only through the SQLite outbox, so a
+Both loops run in one `asyncio.TaskGroup`, with the reply loop and the program file's watcher
+when they are set. The planner and the sender meet only through the SQLite outbox, so a
 crash between them loses nothing: whatever was queued is sent after a restart, and a row
 that was being handed to the mail server when the process died is marked `unknown` and
 never sent twice (GUIDE section 3).
@@ -20,13 +21,17 @@ from reminder_service.core.replies.verdict import Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER, retry_delay
 from reminder_service.errors import (
     PermanentSendError,
+    SendError,
     TransientSendError,
     UnknownOutcomeError,
 )
+from reminder_service.health import HealthServer
 from reminder_service.intake import Intake
+from reminder_service.metrics import Monitor
 from reminder_service.planner import Planner
 from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import SendRateLimit
+from reminder_service.reload import Reloader, ReloadStatus
 from reminder_service.store import OutboxRow, SqliteStore
 from reminder_service.waiting import wait_for_either
 
@@ -58,7 +63,6 @@ class Daemon:
     ) -> None:
         self.program = program
         self._store = store
-        self._composer = composer
         self._mailer = mailer
         self._clock = clock
         self._limit = SendRateLimit(max_per_minute)
@@ -67,9 +71,55 @@ class Daemon:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
         self._wake = asyncio.Event()
         self._replan = asyncio.Event()
-        self.planner = Planner(lambda: self.program, store=store, composer=composer, clock=clock)
+        self._started = ReloadStatus.loaded_at(clock.now())
+        self.planner = self._planner(composer)
         self.intake: Intake | None = None
         """The reply loop, set by the composition root when a reply mailbox is configured."""
+        self.reloader: Reloader | None = None
+        """The program file's watcher, set by the composition root (hot reload)."""
+        self.monitor: Monitor | None = None
+        """Liveness, readiness and metrics, set by the composition root."""
+        self.health: HealthServer | None = None
+        """The /healthz, /readyz and /metrics server, set by the composition root."""
+
+    @property
+    def reload_status(self) -> ReloadStatus:
+        """How the last load of the program and templates went (start-up counts as one)."""
+        return self.reloader.status if self.reloader is not None else self._started
+
+    def use(self, program: Program, *, composer: Composer) -> None:
+        """Switch to a checked program and its templates; planning uses them from now on.
+
+        A pair that is no longer in the program gets no more email; its history stays.
+        """
+        removed = sorted({p.id for p in self.program.pairs} - {p.id for p in program.pairs})
+        added = sorted({p.id for p in program.pairs} - {p.id for p in self.program.pairs})
+        self.program = program
+        self.planner = self._planner(composer)
+        if added:
+            log.info("pairs added to the program: %s", ", ".join(added))
+        if removed:
+            log.info(
+                "pairs removed from the program (no more email; history kept): %s",
+                ", ".join(removed),
+            )
+        self._replan.set()
+
+    def request_reload(self) -> None:
+        """Reload the program and templates now (SIGHUP), when a watcher is set."""
+        if self.reloader is None:
+            log.warning("reloading was asked for, but this service does not reload its program")
+            return
+        self.reloader.request()
+
+    def _planner(self, composer: Composer) -> Planner:
+        return Planner(
+            lambda: self.program,
+            store=self._store,
+            composer=composer,
+            clock=self._clock,
+            reload_errors=lambda: self.reload_status.problems,
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set, then finish (or abandon) the send in flight and return."""
@@ -80,6 +130,10 @@ class Daemon:
                 tasks.create_task(self._send_loop(stop), name="sender")
                 if self.intake is not None:
                     tasks.create_task(self.intake.run(stop), name="inbox")
+                if self.reloader is not None:
+                    tasks.create_task(self.reloader.run(stop), name="reloader")
+                if self.health is not None:
+                    tasks.create_task(self.health.serve(stop), name="health")
         finally:
             await self._mailer.close()
         log.info("stopped cleanly")
@@ -119,11 +173,21 @@ class Daemon:
             len(self.program.pairs),
             queued,
         )
+        self._report_planner()
         while not stop.is_set():
             await wait_for_either(stop, self._replan, self._planner_interval)
             self._replan.clear()
             if not stop.is_set():
                 self.plan_once()
+                self._report_planner()
+
+    def _report_planner(self) -> None:
+        """Tell the monitor the planner turned, and how the last reload went."""
+        if self.monitor is None:
+            return
+        self.monitor.beat("planner")
+        status = self.reload_status
+        self.monitor.reloaded(status.successful, at=status.last_success_at)
 
     async def send_one(self, stop: asyncio.Event | None = None) -> bool:
         """Send the next email that is due, if the rate limit allows one now.
@@ -143,6 +207,8 @@ class Daemon:
 
     async def _send_loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            if self.monitor is not None:
+                self.monitor.beat("sender")
             self._wake.clear()
             if await self.send_one(stop):
                 continue
@@ -180,21 +246,42 @@ class Daemon:
         try:
             receipt = sending.result()
         except TransientSendError as exc:
+            self._observe(row, exc)
             self._retry_or_give_up(row, now=now, error=str(exc))
         except PermanentSendError as exc:
+            self._observe(row, exc)
             self._store.mark_failed(row.id, now=now, error=str(exc))
             log.error("%s could not be sent and will not be retried: %s", row.key, exc)
         except UnknownOutcomeError as exc:
+            self._observe(row, exc)
             self._store.mark_unknown(row.id, now=now, error=str(exc))
             log.warning("%s may or may not have been delivered: %s", row.key, exc)
         except Exception as exc:
+            self._observe(row, exc)
             self._store.mark_unknown(row.id, now=now, error=f"unexpected error: {exc!r}")
             log.exception("%s: unexpected error while sending", row.key)
         else:
+            self._observe(row, None)
             self._store.mark_sent(row.id, now=now)
             log.info("sent %s to %s: %s", row.key, ", ".join(row.recipients), receipt.response)
             for address, reply in receipt.refused.items():
                 log.warning("%s: the mail server refused %s: %s", row.key, address, reply)
+
+    def _observe(self, row: OutboxRow, failure: Exception | None) -> None:
+        """Count the send's outcome; a failure without a server reply means SMTP is unreachable."""
+        monitor = self.monitor
+        if monitor is None:
+            return
+        if failure is None:
+            monitor.sent(row.kind)
+        elif isinstance(failure, TransientSendError):
+            monitor.retried(row.kind)
+        elif isinstance(failure, PermanentSendError):
+            monitor.send_failed(row.kind)
+        else:
+            monitor.unknown(row.kind)
+        if isinstance(failure, SendError) and failure.code is None:
+            monitor.smtp_failed(reason=str(failure))
 
     def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> None:
         if now - row.created_at >= GIVE_UP_AFTER:

@@ -37,7 +37,13 @@ from reminder_service.cli import serve_until_signalled
 from reminder_service.core.wording import REPLY_MARKER
 from reminder_service.demo_replies import SCRIPT, Reply
 from reminder_service.errors import ConfigError
-from reminder_service.settings import ImapSettings, Settings, SmtpSettings, load_settings
+from reminder_service.settings import (
+    HttpSettings,
+    ImapSettings,
+    Settings,
+    SmtpSettings,
+    load_settings,
+)
 
 DEMO_DIR = Path("data/demo")
 DEMO_FROM = "Mentoring Program (demo) <mentoring@demo.example>"
@@ -210,6 +216,7 @@ def demo_settings(
             "reply_to": None,
             "smtp": SmtpSettings(host="127.0.0.1", port=smtp_port, security="none"),
             "imap": imap,
+            "http": HttpSettings(host="127.0.0.1", port=_free_port()),
         }
     )
 
@@ -245,7 +252,7 @@ def run_demo(*, data_dir: Path = DEMO_DIR, out: TextIO = sys.stdout) -> int:
         try:
             asyncio.run(serve_until_signalled(service.daemon.run))
         finally:
-            service.store.close()
+            service.close()
     finally:
         controller.stop()
         if replies is not None:

@@ -23,6 +23,7 @@ from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import retry_delay
 from reminder_service.errors import MailboxError, PermanentMailboxError
 from reminder_service.imap import Fetched, MailboxState
+from reminder_service.metrics import Monitor
 from reminder_service.ports import Clock
 from reminder_service.store import InboundItem, SqliteStore
 from reminder_service.waiting import wait_for_stop
@@ -61,6 +62,7 @@ class Intake:
         mailbox_address: str,
         our_addresses: frozenset[str],
         limits: Limits,
+        trusted_authserv_id: str | None = None,
         respond: Callable[[Verdict], None] | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -73,7 +75,10 @@ class Intake:
         self._mailbox_address = mailbox_address
         self._our_addresses = our_addresses
         self._limits = limits
+        self._trusted_authserv_id = trusted_authserv_id
         self._respond = respond
+        self.monitor: Monitor | None = None
+        """Liveness and metrics, set by the composition root."""
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -84,18 +89,32 @@ class Intake:
             try:
                 state = await self.start_session(mailbox)
                 failures = 0
+                self._report(connected=True)
                 while not stop.is_set():
                     await self.poll_once(mailbox, state)
+                    self._report(connected=True, polled=True)
                     await mailbox.wait_for_news(stop=stop)
             except MailboxError as exc:
                 failures += 1
                 delay = self._reconnect_delay(
                     failures, permanent=isinstance(exc, PermanentMailboxError)
                 )
+                self._report(connected=False, next_within=delay)
                 log.warning("reply mailbox: %s; trying again in %.0f s", exc, delay.total_seconds())
                 await wait_for_stop(stop, delay)
             finally:
                 await mailbox.close()
+
+    def _report(
+        self, *, connected: bool, polled: bool = False, next_within: timedelta | None = None
+    ) -> None:
+        """Tell the monitor the loop turned, whether it is connected, and a successful poll."""
+        if self.monitor is None:
+            return
+        self.monitor.beat("inbox", next_within=next_within)
+        self.monitor.imap_connected(connected)
+        if polled:
+            self.monitor.polled()
 
     def _reconnect_delay(self, failures: int, *, permanent: bool) -> timedelta:
         return retry_delay(
@@ -136,6 +155,12 @@ class Intake:
         self._store.set_marked(
             folder=self._folder, uidvalidity=state.uidvalidity, uids=[i.uid for i in items]
         )
+        if self.monitor is not None:
+            for item, result in zip(items, recorded, strict=True):
+                if not result.duplicate:
+                    self.monitor.reply(item.verdict.outcome.value)
+                if result.meeting_is_new:
+                    self.monitor.meeting_logged()
         if self._respond is not None:
             for item, result in zip(items, recorded, strict=True):
                 if not result.duplicate:
@@ -150,6 +175,7 @@ class Intake:
             now=self._clock.now(),
             sent=self._store.sent_ref,
             limits=self._limits,
+            trusted_authserv_id=self._trusted_authserv_id,
         )
 
     def _item(self, message: Fetched, *, state: MailboxState, context: ReplyContext) -> InboundItem:

@@ -85,6 +85,15 @@ class ImapSettings(BaseModel):
         return 993 if self.security == "tls" else 143
 
 
+class HttpSettings(BaseModel):
+    """Where the health checks and metrics are served (`/healthz`, `/readyz`, `/metrics`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+
 class Settings(BaseSettings):
     """All deployment settings; the README's settings table lists the same names."""
 
@@ -111,6 +120,7 @@ class Settings(BaseSettings):
     templates_dir: Path = Path("templates")
     smtp: SmtpSettings = SmtpSettings()
     imap: ImapSettings = ImapSettings()
+    http: HttpSettings = HttpSettings()
 
     @field_validator("sender")
     @classmethod
@@ -197,6 +207,10 @@ class Settings(BaseSettings):
             dotenv_settings,
             NestedSecretsSettingsSource(file_secret_settings),
         )
+
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    authserv_id: str | None = None
 
 
 def _require_email(addr: str, *, what: str) -> None:

@@ -199,6 +199,14 @@ class OutboxMixin(StoreConnection):
             found = dict(self._db.execute(_COUNTS).fetchall())
         return {state: found.get(state.value, 0) for state in OutboxState}
 
+    def counts_by_kind_and_state(self) -> dict[tuple[str, str], int]:
+        """How many outbox rows there are of each (kind, state), for the metrics."""
+        with translated(self._path):
+            rows = self._db.execute(
+                "SELECT kind, state, count(*) FROM outbox GROUP BY kind, state"
+            ).fetchall()
+        return {(kind, state): count for kind, state, count in rows}
+
     def last_message_id(self, pair_id: str, *, kind: str) -> str | None:
         """The Message-ID of the pair's newest queued email of `kind`, for `References`."""
         with translated(self._path):

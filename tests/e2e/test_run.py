@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import mailbox
 import signal
+import urllib.error
+import urllib.request
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 
 from tests.support.process import REPO, ServiceProcess
-from tests.support.smtp_server import PASSWORD, USERNAME, SmtpTestServer
+from tests.support.smtp_server import PASSWORD, USERNAME, SmtpTestServer, free_port
 
 PROGRAM = """\
 program:
@@ -115,3 +118,37 @@ def test_demo_prints_the_emails_it_receives_and_keeps_them(
     kept = mailbox.Maildir(tmp_path / "data" / "demo" / "maildir", create=False)
     assert len(kept) >= 1
     assert "Demo stopped" in demo.output
+
+
+def test_the_running_service_reports_health_readiness_and_metrics(
+    tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    """After sending, /healthz and /readyz answer 200 and /metrics counts the email sent."""
+    port = free_port()
+    env = {
+        **service_env(tmp_path),
+        "REMINDER_SMTP__HOST": smtp_server.host,
+        "REMINDER_SMTP__PORT": str(smtp_server.port),
+        "REMINDER_SMTP__SECURITY": "none",
+        "REMINDER_HTTP__PORT": str(port),
+    }
+    with ServiceProcess("run", env=env, cwd=tmp_path) as service:
+        service.wait_for_line("sent checkin:ana-ben:")
+        health = _get(port, "/healthz")
+        ready = _get(port, "/readyz")
+        metrics = _get(port, "/metrics")
+        assert service.stop(signal.SIGTERM) == 0
+    assert health[0] == 200
+    assert ready[0] == 200, ready[1]
+    assert json.loads(ready[1])["status"] == "ok"
+    assert 'reminder_emails_sent_total{kind="checkin"} 1.0' in metrics[1]
+    assert 'reminder_emails{kind="checkin",state="sent"} 1.0' in metrics[1]
+    assert "reminder_config_last_reload_successful 1.0" in metrics[1]
+
+
+def _get(port: int, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()

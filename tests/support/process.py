@@ -12,17 +12,22 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
+from tests.support.smtp_server import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 
 
 class ServiceProcess:
-    """`python -m reminder_service ARGS` with its output lines readable as they come."""
+    """`python -m reminder_service ARGS` with its output lines readable as they come.
+
+    Each process gets its own free port for /healthz and friends unless `env` names one.
+    """
 
     def __init__(self, *args: str, env: dict[str, str], cwd: Path = REPO) -> None:
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "reminder_service", *args],
             cwd=cwd,
-            env={**_base_environment(), **env},
+            env={**_base_environment(), "REMINDER_HTTP__PORT": str(free_port()), **env},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -1,0 +1,235 @@
+"""Hot reload: a coordinator's edit to the program file or the templates, taken in safely.
+
+The watcher polls a fingerprint of the content of the program file and of every template,
+rather than waiting for file-system events: editors save by replacing the file, Kubernetes
+swaps a `..data` symlink to a new folder, and a network or bind mount may deliver no events
+at all. Reading the paths afresh on each poll sees all of these. A change is taken in only
+once the fingerprint has stayed the same for `settle` (an editor writing in several steps is
+seen once), and only after the whole program and every template have been checked; a bad
+edit leaves the last good program running, and its problems, each with file:line, are logged
+and kept in `status` for the digest, health and metrics. SIGHUP asks for a reload at once.
+
+A single file bind-mounted into a container goes stale when the host replaces it: the
+container keeps seeing the old copy, whose link count drops to 0. The watcher says so once,
+because no reload can see past it (mount the folder instead).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.core.model import Program
+from reminder_service.errors import ConfigError
+from reminder_service.ports import Clock
+from reminder_service.program import ProgramError, load_program
+from reminder_service.waiting import wait_for_either
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL = timedelta(seconds=2)
+SETTLE = timedelta(seconds=0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadStatus:
+    """The outcome of the last attempt to load the program, for the digest, health and metrics.
+
+    The program loaded at start-up counts as the first successful attempt.
+    """
+
+    last_attempt_at: datetime
+    last_success_at: datetime
+    successful: bool
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def loaded_at(cls, moment: datetime) -> ReloadStatus:
+        """A successful load at `moment`, with no problems."""
+        return cls(last_attempt_at=moment, last_success_at=moment, successful=True)
+
+
+class Check(enum.Enum):
+    """What one look at the files found and did."""
+
+    UNCHANGED = "unchanged"
+    SETTLING = "settling"
+    RELOADED = "reloaded"
+    REFUSED = "refused"
+
+
+class Reloader:
+    """Watches the program file and the templates; swaps in a new program once it is valid."""
+
+    def __init__(
+        self,
+        config: Path,
+        *,
+        templates_dir: Path,
+        identity: Identity,
+        apply: Callable[[Program, Composer], None],
+        clock: Clock,
+        poll_interval: timedelta = POLL_INTERVAL,
+        settle: timedelta = SETTLE,
+        fallback: Path | None = BUILT_IN_TEMPLATES,
+        baseline: str | None = None,
+    ) -> None:
+        """Watch the files the running program came from; `apply` swaps in a new one.
+
+        `baseline` is the `fingerprint` taken before that program was loaded (without it,
+        the files as they are now), so an edit made while the service starts is not missed.
+        """
+        self._config = config
+        self._templates_dir = templates_dir
+        self._identity = identity
+        self._fallback = fallback
+        self._apply = apply
+        self._clock = clock
+        self._poll_interval = poll_interval
+        self._settle = settle
+        self._requested = asyncio.Event()
+        self._seen = baseline or fingerprint(config, templates_dir=templates_dir)
+        self._pending: tuple[str, datetime] | None = None
+        self._warned_stale = False
+        self.status = ReloadStatus.loaded_at(clock.now())
+
+    def request(self) -> None:
+        """Ask the running watcher to reload now, whether or not the files changed (SIGHUP)."""
+        self._requested.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll the files until `stop` is set, reloading on a settled change or a request."""
+        while not stop.is_set():
+            await wait_for_either(stop, self._requested, self._next_wait())
+            if stop.is_set():
+                return
+            if self._requested.is_set():
+                self._requested.clear()
+                log.info("reloading the program and templates, as asked (SIGHUP)")
+                self.reload()
+            else:
+                self.check_once()
+
+    def check_once(self) -> Check:
+        """Look at the files once; reload when a change has settled."""
+        self._warn_if_stale()
+        current = fingerprint(self._config, templates_dir=self._templates_dir)
+        now = self._clock.now()
+        if current == self._seen:
+            self._pending = None
+            return Check.UNCHANGED
+        if self._pending is None or self._pending[0] != current:
+            self._pending = (current, now)
+        if now - self._pending[1] < self._settle:
+            return Check.SETTLING
+        return Check.RELOADED if self.reload() else Check.REFUSED
+
+    def reload(self) -> bool:
+        """Load and check the program and templates now; swap them in only when all is well."""
+        self._seen = fingerprint(self._config, templates_dir=self._templates_dir)
+        self._pending = None
+        now = self._clock.now()
+        try:
+            loaded = self._load(now)
+        except Exception as exc:
+            log.exception("checking the edited program or templates failed unexpectedly")
+            loaded = [f"{self._config}: the edit could not be checked ({exc!r})"]
+        if isinstance(loaded, list):
+            self._refuse(loaded, now=now)
+            return False
+        program, composer = loaded
+        self._apply(program, composer)
+        self.status = ReloadStatus.loaded_at(now)
+        log.info("reloaded %s: %d pairs in the program", self._config, len(program.pairs))
+        return True
+
+    def _refuse(self, problems: list[str], *, now: datetime) -> None:
+        self.status = ReloadStatus(
+            last_attempt_at=now,
+            last_success_at=self.status.last_success_at,
+            successful=False,
+            problems=tuple(problems),
+        )
+        log.error(
+            "the edited program or templates have %d problem(s); the last good program keeps "
+            "running until they are fixed",
+            len(problems),
+        )
+        for problem in problems:
+            log.error("reload refused: %s", problem)
+
+    def _load(self, now: datetime) -> tuple[Program, Composer] | list[str]:
+        """The new program and composer, or every problem found in either."""
+        program: Program | ConfigError
+        composer: Composer | ConfigError
+        try:
+            program = load_program(self._config)
+        except ConfigError as exc:
+            program = exc
+        try:
+            composer = Composer(
+                self._templates_dir, identity=self._identity, fallback=self._fallback
+            )
+        except ConfigError as exc:
+            composer = exc
+        if isinstance(program, Program) and isinstance(composer, Composer):
+            return composer.problems(program, now=now) or (program, composer)
+        return [*_problems(program), *_problems(composer)]
+
+    def _next_wait(self) -> timedelta:
+        return (
+            self._poll_interval if self._pending is None else min(self._settle, self._poll_interval)
+        )
+
+    def _warn_if_stale(self) -> None:
+        if self._warned_stale or not is_stale(self._config):
+            return
+        self._warned_stale = True
+        log.warning(
+            "%s was replaced outside this container, but the container still sees the old "
+            "copy (a single file was mounted): mount the folder holding it instead, then "
+            "restart",
+            self._config,
+        )
+
+
+def fingerprint(config: Path, *, templates_dir: Path) -> str:
+    """A digest of the program file's and every template's content, read afresh."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in (config, *_templates(templates_dir)):
+        digest.update(os.fsencode(path) + b"\0")
+        digest.update(_content(path) + b"\0")
+    return digest.hexdigest()
+
+
+def is_stale(path: Path) -> bool:
+    """True when `path` is a file deleted everywhere else: a single bind-mounted file replaced."""
+    try:
+        return path.stat().st_nlink == 0
+    except OSError:
+        return False
+
+
+def _templates(templates_dir: Path) -> Iterable[Path]:
+    return sorted(templates_dir.rglob("*.j2"))
+
+
+def _content(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return f"unreadable: {exc.errno}".encode()
+
+
+def _problems(outcome: object) -> list[str]:
+    if isinstance(outcome, ProgramError):
+        return [str(problem) for problem in outcome.problems]
+    return [str(outcome)] if isinstance(outcome, ConfigError) else []

@@ -1,0 +1,323 @@
+"""Hot reload against real files, real SQLite and a real SMTP server; the clock is moved by hand.
+
+Each test edits the files the way coordinators, editors and Kubernetes do, then drives
+`Reloader.check_once()` directly: no waiting on the poll loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from reminder_service.compose import Composer, Identity
+from reminder_service.core.model import Program
+from reminder_service.daemon import Daemon
+from reminder_service.program import load_program
+from reminder_service.reload import Check, Reloader, is_stale
+from tests.support.loop import MAILBOX, SECRET_KEY, Harness, open_harness
+from tests.support.smtp_server import SmtpTestServer
+
+SETTLE = timedelta(seconds=0.5)
+HEAD = """\
+program:
+  name: Test Mentoring
+  coordinator: {name: Dana Okafor, email: dana@example.org}
+  timezone: Europe/London
+  defaults: {cadence: weekly, send_at: "09:00"}
+pairs:
+"""
+PAIR = """\
+  - id: {id}
+    mentor: {{name: Ana {id}, email: ana.{id}@example.org}}
+    mentee: {{name: Ben {id}, email: ben.{id}@example.org}}
+    started: 2026-11-01
+"""
+IDENTITY = Identity(
+    from_header=f"Test Mentoring <{MAILBOX}>", reply_mailbox=MAILBOX, secret_key=SECRET_KEY
+)
+
+
+def program_text(*pair_ids: str) -> str:
+    return HEAD + "".join(PAIR.format(id=pair_id) for pair_id in pair_ids)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Save the way editors do: write a new file beside it, then rename it over the old one."""
+    fresh = path.with_name(f".{path.name}.swp")
+    fresh.write_text(text)
+    os.replace(fresh, path)
+
+
+@dataclass
+class Setup:
+    """A daemon started on a program file and a templates folder, with its watcher."""
+
+    harness: Harness
+    config: Path
+    templates: Path
+    daemon: Daemon
+    reloader: Reloader
+
+    def settled_check(self) -> Check:
+        """Look once, let the change settle, and look again: what the second look did."""
+        first = self.reloader.check_once()
+        assert first is Check.SETTLING
+        self.harness.clock.advance(SETTLE)
+        return self.reloader.check_once()
+
+
+def start(harness: Harness, config: Path, templates: Path) -> Setup:
+    """Load the program as start-up does and watch its files."""
+    daemon = harness.daemon(load_program(config))
+    reloader = Reloader(
+        config,
+        templates_dir=templates,
+        identity=IDENTITY,
+        apply=lambda program, composer: daemon.use(program, composer=composer),
+        clock=harness.clock,
+        settle=SETTLE,
+    )
+    daemon.reloader = reloader
+    return Setup(harness, config, templates, daemon, reloader)
+
+
+@pytest.fixture
+async def harness(smtp_server: SmtpTestServer, tmp_path: Path) -> AsyncIterator[Harness]:
+    """A fresh database next to a plain SMTP test server."""
+    async with open_harness(smtp_server, tmp_path / "reminders.sqlite3") as made:
+        yield made
+
+
+@pytest.fixture
+def setup(harness: Harness, tmp_path: Path) -> Setup:
+    """A program with one pair in `conf/`, and a templates folder that starts empty."""
+    config = tmp_path / "conf" / "program.yaml"
+    config.parent.mkdir()
+    config.write_text(program_text("ana-ben"))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    return start(harness, config, templates)
+
+
+def pair_ids(program: Program) -> list[str]:
+    return [pair.id for pair in program.pairs]
+
+
+def test_nothing_changed_means_nothing_reloaded(setup: Setup) -> None:
+    """Untouched files, even rewritten with the same text, are not reloaded."""
+    assert setup.reloader.check_once() is Check.UNCHANGED
+    replace_file(setup.config, setup.config.read_text())
+    assert setup.reloader.check_once() is Check.UNCHANGED
+    assert setup.daemon.reload_status.successful
+
+
+def test_a_file_replaced_by_an_editor_is_reloaded_once_settled(setup: Setup) -> None:
+    """A program file saved by rename is taken in after settling, and recorded as successful."""
+    before = setup.daemon.reload_status
+    replace_file(setup.config, program_text("ana-ben", "carla-dev"))
+    assert setup.settled_check() is Check.RELOADED
+    assert pair_ids(setup.daemon.program) == ["ana-ben", "carla-dev"]
+    status = setup.daemon.reload_status
+    assert status.successful
+    assert status.problems == ()
+    assert status.last_success_at == status.last_attempt_at > before.last_attempt_at
+    assert setup.reloader.check_once() is Check.UNCHANGED
+
+
+def test_a_file_still_being_written_waits_until_it_settles(setup: Setup) -> None:
+    """Each new change restarts the wait, so a file written in steps is read once, complete."""
+    replace_file(setup.config, program_text("ana-ben", "carla-dev"))
+    assert setup.reloader.check_once() is Check.SETTLING
+    setup.harness.clock.advance(SETTLE * 0.8)
+    replace_file(setup.config, program_text("ana-ben", "carla-dev", "eve-finn"))
+    assert setup.reloader.check_once() is Check.SETTLING
+    setup.harness.clock.advance(SETTLE * 0.8)
+    assert setup.reloader.check_once() is Check.SETTLING
+    assert pair_ids(setup.daemon.program) == ["ana-ben"]
+    setup.harness.clock.advance(SETTLE * 0.2)
+    assert setup.reloader.check_once() is Check.RELOADED
+    assert pair_ids(setup.daemon.program) == ["ana-ben", "carla-dev", "eve-finn"]
+
+
+def test_a_kubernetes_style_symlink_swap_is_reloaded(harness: Harness, tmp_path: Path) -> None:
+    """A ConfigMap update (the `..data` symlink switched to a new folder) is taken in."""
+    mount = tmp_path / "conf"
+    (mount / "..2026_11_25_a").mkdir(parents=True)
+    (mount / "..2026_11_25_a" / "program.yaml").write_text(program_text("ana-ben"))
+    (mount / "..data").symlink_to("..2026_11_25_a")
+    (mount / "program.yaml").symlink_to("..data/program.yaml")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    setup = start(harness, mount / "program.yaml", templates)
+
+    (mount / "..2026_11_25_b").mkdir()
+    (mount / "..2026_11_25_b" / "program.yaml").write_text(program_text("carla-dev"))
+    (mount / "..data_tmp").symlink_to("..2026_11_25_b")
+    os.replace(mount / "..data_tmp", mount / "..data")
+    (mount / "..2026_11_25_a" / "program.yaml").unlink()
+    (mount / "..2026_11_25_a").rmdir()
+
+    assert setup.settled_check() is Check.RELOADED
+    assert pair_ids(setup.daemon.program) == ["carla-dev"]
+
+
+def test_a_broken_edit_keeps_the_last_good_program_until_it_is_fixed(
+    setup: Setup, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A mistake is logged with file:line and kept for the digest; the fix is then taken in."""
+    first = setup.daemon.reload_status
+    broken = program_text("ana-ben", "carla-dev").replace("ben.carla-dev@example.org", "ben@")
+    replace_file(setup.config, broken)
+    with caplog.at_level(logging.ERROR, logger="reminder_service.reload"):
+        assert setup.settled_check() is Check.REFUSED
+
+    assert pair_ids(setup.daemon.program) == ["ana-ben"]
+    status = setup.daemon.reload_status
+    assert not status.successful
+    assert status.last_success_at == first.last_success_at
+    assert status.last_attempt_at > first.last_attempt_at
+    problem = f"{setup.config}:13: pairs[1].mentee.email: 'ben@' is not an email address"
+    assert status.problems == (problem,)
+    assert f"reload refused: {problem}" in caplog.messages
+    assert setup.reloader.check_once() is Check.UNCHANGED
+
+    replace_file(setup.config, program_text("ana-ben", "carla-dev"))
+    assert setup.settled_check() is Check.RELOADED
+    assert pair_ids(setup.daemon.program) == ["ana-ben", "carla-dev"]
+    assert setup.daemon.reload_status.successful
+    assert setup.daemon.reload_status.problems == ()
+
+
+async def test_the_coordinators_digest_lists_the_problems_of_a_refused_edit(
+    setup: Setup,
+) -> None:
+    """While an edit is refused, the weekly digest tells the coordinator what to fix."""
+    replace_file(setup.config, program_text("ana-ben").replace("weekly", "weakly"))
+    assert setup.settled_check() is Check.REFUSED
+    [problem] = setup.daemon.reload_status.problems
+    await setup.harness.tick(setup.daemon)
+    setup.harness.clock.current = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    [digest] = [mail for mail in await setup.harness.tick(setup.daemon) if mail.kind == "digest"]
+    assert problem in " ".join(digest.text.split())
+
+
+def test_a_deleted_program_file_keeps_the_last_good_program(setup: Setup) -> None:
+    """A program file that disappears is refused with a reason, not treated as no pairs."""
+    setup.config.unlink()
+    assert setup.settled_check() is Check.REFUSED
+    assert pair_ids(setup.daemon.program) == ["ana-ben"]
+    [problem] = setup.daemon.reload_status.problems
+    assert problem.startswith(f"{setup.config}: cannot read the file")
+
+
+@pytest.mark.parametrize(
+    ("template", "where"),
+    [
+        ("{% if %}Check-in{% endif %}", "checkin.subject.j2:1"),
+        ("Check-in with {{ pair.mentr.name }}", "checkin.subject.j2:1"),
+    ],
+    ids=["syntax error", "unknown name"],
+)
+async def test_a_broken_template_is_refused_and_the_old_templates_keep_working(
+    setup: Setup, template: str, where: str
+) -> None:
+    """A template that fails to compile or render is refused, named by file and line."""
+    (setup.templates / "checkin.subject.j2").write_text(template)
+    assert setup.settled_check() is Check.REFUSED
+    status = setup.daemon.reload_status
+    assert not status.successful
+    assert any(where in problem for problem in status.problems), status.problems
+
+    [mail] = await setup.harness.tick(setup.daemon)
+    assert mail.subject.startswith("Check-in: Ana and Ben")
+
+
+async def test_an_edited_template_is_used_for_the_next_email(setup: Setup) -> None:
+    """A template saved in the templates folder shapes the emails planned after the reload."""
+    (setup.templates / "checkin.subject.j2").write_text("Time to meet, {{ pair.mentee.name }}?")
+    assert setup.settled_check() is Check.RELOADED
+    [mail] = await setup.harness.tick(setup.daemon)
+    assert mail.subject == "Time to meet, Ben ana-ben?"
+
+
+async def test_a_removed_pair_gets_no_more_checkins_and_keeps_its_history(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """After a pair is taken out of the program it gets no mail, and its history stays."""
+    config = tmp_path / "program.yaml"
+    config.write_text(program_text("ana-ben", "carla-dev"))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    setup = start(harness, config, templates)
+    first = await harness.tick(setup.daemon)
+    assert sorted(mail.message["X-Reminder-Pair"] for mail in first) == ["ana-ben", "carla-dev"]
+
+    replace_file(config, program_text("ana-ben"))
+    assert setup.settled_check() is Check.RELOADED
+    harness.clock.advance(timedelta(days=7))
+    later = await harness.tick(setup.daemon)
+    assert [mail.message["X-Reminder-Pair"] for mail in later] == ["ana-ben"]
+    assert "carla-dev" in harness.store.pair_histories()
+
+
+def watcher(setup: Setup, applied: asyncio.Event, *, poll_interval: timedelta) -> Reloader:
+    """A watcher on `setup`'s files that sets `applied` each time it swaps a program in."""
+
+    def apply(program: Program, composer: Composer) -> None:
+        setup.daemon.use(program, composer=composer)
+        applied.set()
+
+    return Reloader(
+        setup.config,
+        templates_dir=setup.templates,
+        identity=IDENTITY,
+        apply=apply,
+        clock=setup.harness.clock,
+        poll_interval=poll_interval,
+        settle=timedelta(0),
+    )
+
+
+async def watch_until_applied(reloader: Reloader, applied: asyncio.Event) -> None:
+    """Run the watcher's loop until it has swapped a program in, then stop it."""
+    stop = asyncio.Event()
+    watching = asyncio.create_task(reloader.run(stop))
+    await asyncio.wait_for(applied.wait(), timeout=5)
+    stop.set()
+    await asyncio.wait_for(watching, timeout=5)
+
+
+async def test_the_running_watcher_polls_and_reloads_an_edit(setup: Setup) -> None:
+    """The watcher's loop notices an edited file by itself and swaps the program in."""
+    applied = asyncio.Event()
+    reloader = watcher(setup, applied, poll_interval=timedelta(milliseconds=10))
+    replace_file(setup.config, program_text("ana-ben", "carla-dev"))
+    await watch_until_applied(reloader, applied)
+    assert pair_ids(setup.daemon.program) == ["ana-ben", "carla-dev"]
+
+
+async def test_a_reload_asked_for_is_done_by_the_running_watcher(setup: Setup) -> None:
+    """`request()` (what SIGHUP calls) reloads at once, without waiting for a poll."""
+    applied = asyncio.Event()
+    reloader = watcher(setup, applied, poll_interval=timedelta(hours=1))
+    setup.config.write_text(program_text("ana-ben", "carla-dev"))
+    reloader.request()
+    await watch_until_applied(reloader, applied)
+    assert pair_ids(setup.daemon.program) == ["ana-ben", "carla-dev"]
+
+
+def test_a_replaced_single_file_mount_is_recognised_as_stale(tmp_path: Path) -> None:
+    """A file whose last name is gone (what a replaced single-file mount shows) is stale."""
+    kept = tmp_path / "program.yaml"
+    kept.write_text(program_text("ana-ben"))
+    assert not is_stale(kept)
+    with kept.open() as handle:
+        kept.unlink()
+        assert is_stale(Path(f"/proc/self/fd/{handle.fileno()}"))
