@@ -16,6 +16,7 @@ replies to them are not read. What the templates see is built in `compose_views`
 from __future__ import annotations
 
 import re
+import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -97,8 +98,15 @@ class _Undefined(StrictUndefined):
         return super()._undefined_message
 
 
-BUILT_IN_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-"""The templates shipped with the project (present in a source checkout and the image)."""
+def _built_in_templates() -> Path:
+    """The project's own templates: the checkout's folder, else the copy a wheel installs."""
+    checkout = Path(__file__).resolve().parents[1] / "templates"
+    installed = Path(sys.prefix) / "share" / "reminder-service" / "templates"
+    return checkout if checkout.is_dir() else installed
+
+
+BUILT_IN_TEMPLATES = _built_in_templates()
+"""The templates shipped with the project, used for any a deployment's folder lacks."""
 
 
 class Composer:

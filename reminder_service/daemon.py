@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 PLANNER_INTERVAL = timedelta(seconds=30)
 SHUTDOWN_GRACE = timedelta(seconds=5)
+REMOVED_PAIR = "the pair was removed from the program before this email went out"
 STOPPED_MID_SEND = (
     "The service was stopped while this email was being handed to the mail server; "
     "it may or may not have been delivered, so it will not be sent again automatically."
@@ -201,6 +202,10 @@ class Daemon:
         row = self._store.claim_next(now=now)
         if row is None:
             return False
+        if row.pair_id and self.program.pair(row.pair_id) is None:
+            self._store.mark_failed(row.id, now=now, error=REMOVED_PAIR)
+            log.info("%s: not sent: %s", row.key, REMOVED_PAIR)
+            return True
         self._limit.record(now)
         await self._deliver(row, stop or asyncio.Event())
         return True

@@ -15,6 +15,7 @@ import pytest
 from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
+from reminder_service.daemon import REMOVED_PAIR
 from reminder_service.program import parse_program
 from reminder_service.store import OutboxState
 from tests.support.loop import Harness, open_harness
@@ -220,3 +221,19 @@ async def test_an_unclear_reply_gets_one_question_back_a_day(harness: Harness) -
     message = message_from_bytes(received.data, policy=policy.default)
     assert message["X-Reminder-Kind"] == "question"
     assert message["In-Reply-To"] == "<their-reply@example.org>"
+
+
+async def test_email_queued_for_a_pair_removed_from_the_program_is_not_sent(
+    harness: Harness,
+) -> None:
+    """After a reload drops a pair, what was already queued for it is failed, not sent."""
+    daemon = harness.daemon(program_with("ana-ben", "cy-dee"))
+    assert daemon.plan_once() == 2
+    daemon.use(program_with("cy-dee"), composer=harness.composer())
+    assert await daemon.send_one()
+    assert await daemon.send_one()
+    [received] = harness.server.messages
+    assert "cy-dee" in received.data.decode()
+    rows = {row.pair_id: row for row in harness.store.outbox()}
+    assert rows["ana-ben"].state is OutboxState.FAILED
+    assert rows["ana-ben"].last_error == REMOVED_PAIR

@@ -159,22 +159,25 @@ class Harness:
             )
         )
         self.mailers.append(mailer)
-        composer = Composer(
+        return Daemon(
+            program,
+            store=store,
+            composer=self.composer(),
+            mailer=mailer,
+            clock=self.clock,
+            max_per_minute=max_per_minute,
+            shutdown_grace=grace,
+        )
+
+    def composer(self) -> Composer:
+        """A composer on the project's templates, signing with the harness's key."""
+        return Composer(
             REPO / "templates",
             identity=Identity(
                 from_header=f"Test Mentoring <{MAILBOX}>",
                 reply_mailbox=MAILBOX,
                 secret_key=SECRET_KEY,
             ),
-        )
-        return Daemon(
-            program,
-            store=store,
-            composer=composer,
-            mailer=mailer,
-            clock=self.clock,
-            max_per_minute=max_per_minute,
-            shutdown_grace=grace,
         )
 
     @property
