@@ -2,13 +2,14 @@
 # reminder-service: the daemon in a slim image, running as an unprivileged user.
 #   docker build -t reminder-service .
 # Volumes: /app/config (the program YAML), /app/custom-templates (edited templates; any
-# template missing there comes from the built-in set in /app/templates), /app/data (SQLite).
+# template missing there comes from the built-in set installed with the wheel), /app/data.
 
 FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY reminder_service ./reminder_service
+COPY templates ./templates
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim AS runtime
@@ -24,13 +25,9 @@ RUN groupadd --system --gid 10001 reminder \
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --no-cache-dir --no-index --find-links=/wheels /wheels/reminder_service-*.whl
 WORKDIR /app
-COPY templates ./templates
 COPY config ./config
-# The package looks for its built-in templates beside itself (site-packages/templates).
-SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-RUN ln -s /app/templates \
-       "$(python -c 'from reminder_service.compose import BUILT_IN_TEMPLATES; print(BUILT_IN_TEMPLATES)')" \
-    && mkdir -p /app/custom-templates /app/data \
+# The built-in templates come with the wheel (share/reminder-service/templates).
+RUN mkdir -p /app/custom-templates /app/data \
     && chown reminder:reminder /app/data
 ENV REMINDER_CONFIG=/app/config/program.yaml \
     REMINDER_TEMPLATES_DIR=/app/custom-templates \
