@@ -1,0 +1,364 @@
+"""Benchmark: due check-ins through the daemon's whole send path, against raw aiosmtplib.
+
+Each round runs three ways of getting the same N check-ins to an aiosmtpd sink that runs in
+its own process and requires STARTTLS and AUTH:
+
+* daemon: the real Planner plans and renders N due check-ins into a fresh SQLite outbox
+  (WAL, synchronous=FULL, as deployed), then `Daemon.send_one()` claims, sends through the
+  real SmtpMailer (one reused connection) and commits each one, logging as in production;
+* raw: aiosmtplib on one connection sends the same pre-rendered messages (no store);
+* new connection: `aiosmtplib.send()` per message (connect, STARTTLS, AUTH each time).
+
+It prints messages per second for every round, the medians, and the ratios of the medians
+(targets: daemon/raw >= 0.8, daemon/new connection >= 4). The clock the daemon sees is fixed,
+so every run plans the same emails. `--profile` adds a cProfile of one daemon run.
+
+Run from the repository root: `.venv/bin/python bench/send_pipeline.py [--quick]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import shlex
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiosmtplib
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from reminder_service import logs  # noqa: E402
+from reminder_service.compose import Composer, Identity  # noqa: E402
+from reminder_service.core.model import (  # noqa: E402
+    Cadence,
+    Pair,
+    Person,
+    Phase,
+    Program,
+    Schedule,
+    Step,
+)
+from reminder_service.daemon import Daemon  # noqa: E402
+from reminder_service.smtp import SmtpConfig, SmtpMailer  # noqa: E402
+from reminder_service.store import OutboxState, SqliteStore  # noqa: E402
+from tests.support.smtp_server import HOST, PASSWORD, USERNAME  # noqa: E402
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+STARTED = date(2026, 11, 1)
+MAILBOX = "mentoring@example.org"
+SECRET_KEY = b"benchmark key of sufficient length"
+FULL_COUNT = 2_000
+FULL_ROUNDS = 3
+QUICK_COUNT = 100
+QUICK_ROUNDS = 2
+SERVER_START_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Sink:
+    """The SMTP server process: where it listens and the CA certificate it was issued by."""
+
+    port: int
+    ca_file: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """One pre-rendered message as the outbox holds it."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    message: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class DaemonRun:
+    """One daemon run: seconds for the whole path and for the send loop alone."""
+
+    total_s: float
+    send_s: float
+    envelopes: tuple[Envelope, ...]
+
+
+class FixedClock:
+    """The instant every run plans and sends at, so each run queues the same emails."""
+
+    def now(self) -> datetime:
+        """Always NOW."""
+        return NOW
+
+
+def program_of(count: int) -> Program:
+    """`count` weekly pairs started on STARTED, so each has a check-in due at NOW."""
+    weekly = Schedule(
+        cadence=Cadence(phases=(Phase(every=Step(days=7)),), text="weekly"),
+        send_at=clock_time(9, 0),
+    )
+    london = ZoneInfo("Europe/London")
+    pairs = tuple(
+        Pair(
+            id=f"pair-{n:06d}",
+            mentor=Person(f"Ana Mentor {n}", f"ana.{n}@example.org"),
+            mentee=Person(f"Ben Mentee {n}", f"ben.{n}@example.org"),
+            started=STARTED,
+            schedule=weekly,
+            timezone=london,
+        )
+        for n in range(count)
+    )
+    return Program(
+        name="Benchmark Mentoring",
+        coordinator=Person("Dana Okafor", "dana@example.org"),
+        timezone=london,
+        pairs=pairs,
+        digest=None,
+        anniversaries=False,
+    )
+
+
+@contextmanager
+def sink_process(workdir: Path) -> Iterator[Sink]:
+    """`python -m tests.support.smtp_server --ca-file ...` in its own process, until exit."""
+    ca_file = workdir / "ca.pem"
+    server_log = workdir / "smtp-server.log"
+    command = [sys.executable, "-m", "tests.support.smtp_server", "--ca-file", str(ca_file)]
+    with server_log.open("w") as log_file:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            command, cwd=REPO, stdout=subprocess.PIPE, stderr=log_file, text=True
+        )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        if not line.isdigit():
+            raise RuntimeError(f"the SMTP sink did not start: {server_log.read_text()}")
+        yield Sink(port=int(line), ca_file=ca_file)
+    finally:
+        process.terminate()
+        process.wait(timeout=SERVER_START_TIMEOUT_S)
+
+
+@dataclass(frozen=True, slots=True)
+class Wired:
+    """A daemon and the store and mailer it was built with."""
+
+    daemon: Daemon
+    store: SqliteStore
+    mailer: SmtpMailer
+
+
+def daemon_for(program: Program, *, sink: Sink, database: Path) -> Wired:
+    """A daemon on a new database, sending through the real SmtpMailer with STARTTLS+AUTH."""
+    store = SqliteStore.open(database)
+    composer = Composer(
+        REPO / "templates",
+        identity=Identity(
+            from_header=f"Benchmark Mentoring <{MAILBOX}>",
+            reply_mailbox=MAILBOX,
+            secret_key=SECRET_KEY,
+        ),
+    )
+    mailer = SmtpMailer(
+        SmtpConfig(
+            host=HOST,
+            port=sink.port,
+            security="starttls",
+            username=USERNAME,
+            password=PASSWORD,
+            timeout_s=30.0,
+            ca_file=sink.ca_file,
+        )
+    )
+    daemon = Daemon(
+        program,
+        store=store,
+        composer=composer,
+        mailer=mailer,
+        clock=FixedClock(),
+        max_per_minute=10 * len(program.pairs) + 10,
+    )
+    return Wired(daemon, store, mailer)
+
+
+async def run_daemon(program: Program, *, sink: Sink, database: Path) -> DaemonRun:
+    """Plan, render, queue, send and commit every due check-in; time the whole path."""
+    wired = daemon_for(program, sink=sink, database=database)
+    daemon, store = wired.daemon, wired.store
+    try:
+        started = time.perf_counter()
+        queued = daemon.plan_once()
+        planned = time.perf_counter()
+        sent = 0
+        while await daemon.send_one():
+            sent += 1
+        await wired.mailer.close()
+        finished = time.perf_counter()
+        if queued != len(program.pairs) or sent != queued:
+            raise RuntimeError(f"expected {len(program.pairs)}; queued {queued}, sent {sent}")
+        states = store.counts_by_state()
+        envelopes = tuple(
+            Envelope(row.sender, tuple(row.recipients), row.message) for row in store.outbox()
+        )
+    finally:
+        store.close()
+    if states[OutboxState.SENT] != sum(states.values()):
+        raise RuntimeError(f"not everything was sent: {states}")
+    return DaemonRun(finished - started, finished - planned, envelopes)
+
+
+def client_tls(sink: Sink) -> ssl.SSLContext:
+    """Trust the sink's CA, and check its certificate, as the daemon does."""
+    return ssl.create_default_context(cafile=str(sink.ca_file))
+
+
+async def run_raw(envelopes: Sequence[Envelope], *, sink: Sink) -> float:
+    """Seconds for aiosmtplib alone to send every message over one connection."""
+    started = time.perf_counter()
+    client = aiosmtplib.SMTP(
+        hostname=HOST, port=sink.port, start_tls=True, tls_context=client_tls(sink)
+    )
+    await client.connect()
+    await client.login(USERNAME, PASSWORD)
+    for envelope in envelopes:
+        await client.sendmail(envelope.sender, envelope.recipients, envelope.message)
+    await client.quit()
+    return time.perf_counter() - started
+
+
+async def run_new_connections(envelopes: Sequence[Envelope], *, sink: Sink) -> float:
+    """Seconds for `aiosmtplib.send()` to send every message, each on a new connection."""
+    context = client_tls(sink)
+    started = time.perf_counter()
+    for envelope in envelopes:
+        await aiosmtplib.send(
+            envelope.message,
+            sender=envelope.sender,
+            recipients=envelope.recipients,
+            hostname=HOST,
+            port=sink.port,
+            start_tls=True,
+            tls_context=context,
+            username=USERNAME,
+            password=PASSWORD,
+        )
+    return time.perf_counter() - started
+
+
+@dataclass
+class Results:
+    """Messages per second of each way, one entry per round."""
+
+    daemon: list[float]
+    daemon_send_only: list[float]
+    raw: list[float]
+    new_connection: list[float]
+
+
+async def measure(count: int, rounds: int, *, sink: Sink, workdir: Path) -> Results:
+    """Interleave the three ways round by round, so noise on the machine hits them alike."""
+    program = program_of(count)
+    results = Results([], [], [], [])
+    for number in range(rounds):
+        run = await run_daemon(program, sink=sink, database=workdir / f"daemon-{number}.sqlite3")
+        raw_s = await run_raw(run.envelopes, sink=sink)
+        new_s = await run_new_connections(run.envelopes, sink=sink)
+        results.daemon.append(count / run.total_s)
+        results.daemon_send_only.append(count / run.send_s)
+        results.raw.append(count / raw_s)
+        results.new_connection.append(count / new_s)
+    return results
+
+
+def print_table(results: Results, *, count: int) -> None:
+    """Per-round rates, medians, and the ratios of the medians against their targets."""
+    rows = [
+        ("daemon: plan+render+outbox+SMTP+commit", results.daemon),
+        ("  of which the send loop alone", results.daemon_send_only),
+        ("raw aiosmtplib, one connection", results.raw),
+        ("aiosmtplib.send(), new connection each", results.new_connection),
+    ]
+    rounds = len(results.daemon)
+    head = " | ".join(f"run {n + 1:>2}" for n in range(rounds))
+    print(f"\n{count} check-ins, STARTTLS+AUTH, sink in its own process (msgs/s)\n")
+    print(f"| {'way':<40} | {head} | median |")
+    print(f"|{'-' * 42}|{'|'.join('-' * 8 for _ in range(rounds))}|--------|")
+    for name, rates in rows:
+        cells = " | ".join(f"{rate:>6.0f}" for rate in rates)
+        print(f"| {name:<40} | {cells} | {statistics.median(rates):>6.0f} |")
+    daemon = statistics.median(results.daemon)
+    raw = statistics.median(results.raw)
+    new = statistics.median(results.new_connection)
+    print()
+    print(f"daemon / raw            = {daemon / raw:5.2f}  (target >= 0.80)")
+    print(f"daemon / new connection = {daemon / new:5.2f}  (target >= 4.00)")
+
+
+async def profile_daemon(count: int, *, sink: Sink, workdir: Path) -> None:
+    """Print where one daemon run spends its time (cumulative, then own time)."""
+    program = program_of(count)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await run_daemon(program, sink=sink, database=workdir / "profiled.sqlite3")
+    profiler.disable()
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(25)
+        print(f"\n--- cProfile of one daemon run, by {order} ---")
+        print(out.getvalue())
+
+
+def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line: --quick, --count, --rounds, --profile."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small smoke run")
+    parser.add_argument("--count", type=int, help=f"check-ins per run (default {FULL_COUNT})")
+    parser.add_argument("--rounds", type=int, help=f"runs of each way (default {FULL_ROUNDS})")
+    parser.add_argument("--profile", action="store_true", help="also profile one daemon run")
+    return parser.parse_args(argv)
+
+
+def reproduce_command(argv: Sequence[str]) -> str:
+    """The exact command line that reproduces this run, from the repository root."""
+    return shlex.join([".venv/bin/python", "bench/send_pipeline.py", *argv])
+
+
+async def main_async(options: argparse.Namespace, *, workdir: Path) -> None:
+    """Start the sink, measure, print; profile when asked."""
+    count = options.count or (QUICK_COUNT if options.quick else FULL_COUNT)
+    rounds = options.rounds or (QUICK_ROUNDS if options.quick else FULL_ROUNDS)
+    with sink_process(workdir) as sink:
+        results = await measure(count, rounds, sink=sink, workdir=workdir)
+        print_table(results, count=count)
+        if options.profile:
+            await profile_daemon(count, sink=sink, workdir=workdir)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark and say how to reproduce it."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    options = arguments(given)
+    with open(os.devnull, "w") as devnull:
+        logs.configure(stream=devnull)
+        with tempfile.TemporaryDirectory(prefix="bench-send-") as workdir:
+            asyncio.run(main_async(options, workdir=Path(workdir)))
+    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {reproduce_command(given)}")
+
+
+if __name__ == "__main__":
+    main()
