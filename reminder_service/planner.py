@@ -98,8 +98,10 @@ class Planner:
         present = self._store.keys_present(item.key for item in planned)
         queued = 0
         for item in planned:
+            if item.key in present:
+                continue
             pair = program.pair(item.pair_id) if item.pair_id else None
-            if item.key in present or pair is None:
+            if pair is None:
                 continue
             meeting = self._store.meeting_record(item.meeting_id) if item.meeting_id else None
             totals = self._totals(program, pair, now) if item.kind in TOTALS_KINDS else None

@@ -7,7 +7,7 @@ Dates are calendar dates in the pair's own time zone; instants are aware datetim
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -154,9 +154,15 @@ class Program:
     digest: DigestSchedule | None = DigestSchedule()
     anniversaries: bool = True
 
+    _by_id: dict[str, Pair] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The index is derived from `pairs`; a frozen dataclass sets it once, here.
+        object.__setattr__(self, "_by_id", {p.id: p for p in self.pairs})
+
     def pair(self, pair_id: str) -> Pair | None:
-        """The pair with this id, or None."""
-        return next((p for p in self.pairs if p.id == pair_id), None)
+        """The pair with this id, or None (a dictionary lookup: planning calls it per email)."""
+        return self._by_id.get(pair_id)
 
     def date_order_of(self, pair: Pair) -> DateOrder:
         """How this pair writes numeric dates."""

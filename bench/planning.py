@@ -1,0 +1,325 @@
+"""Planning at scale: one planning tick over 1k, 10k and 100k pairs with a year of history.
+
+Each size gets a SQLite store built directly with bulk inserts (a year of monthly period
+emails, the meetings that answered them, a few "not yet", skip and pause replies, and every
+event email already sent), so a tick finds nearly nothing due: the cost measured is reading
+the histories and deciding, which every tick pays. 1 pair in 100 has its current check-in
+not yet queued; the first tick renders and queues those and is reported on its own.
+
+The baseline, measured in the same process, is the pure core alone (`due_checkins` and
+`relationship_emails` over histories already in memory). Each size is built in one
+subprocess and measured in a fresh one, so peak RSS (`ru_maxrss`) is that size's own.
+
+Run: .venv/bin/python bench/planning.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time as clock
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice, pairwise
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.core.cadence import local_instant, occurrences_after, parse_cadence
+from reminder_service.core.digest import digest_due
+from reminder_service.core.due import due_checkins
+from reminder_service.core.model import Pair, Person, Program, Schedule
+from reminder_service.core.relationship import relationship_emails
+from reminder_service.planner import Planner
+from reminder_service.store import SqliteStore
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+ZONES = tuple(ZoneInfo(name) for name in ("Europe/London", "America/New_York", "Asia/Tokyo"))
+CADENCE = parse_cadence("monthly")
+SEND_AT = time(9, 0)
+MESSAGE = b"Subject: check-in\r\n\r\nA stand-in body: planning never reads it.\r\n"
+FULL_SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (500, 1_000)
+DUE_EVERY = 100
+TIMEOUT_S = 900.0
+
+
+def command_line(quick: bool) -> str:
+    """The command that reproduces this run."""
+    return ".venv/bin/python bench/planning.py" + (" --quick" if quick else "")
+
+
+def build_program(size: int) -> Program:
+    """A program of `size` monthly pairs started 365-392 days before NOW, in three zones."""
+    return Program(
+        name="Bench Mentoring",
+        coordinator=Person("Dana Okafor", "dana@bench.example"),
+        timezone=ZONES[0],
+        pairs=tuple(_pair(index) for index in range(size)),
+    )
+
+
+def _pair(index: int) -> Pair:
+    zone = ZONES[index % len(ZONES)]
+    return Pair(
+        id=f"p{index:06d}",
+        mentor=Person(f"Mentor {index}", f"mentor{index}@bench.example"),
+        mentee=Person(f"Mentee {index}", f"mentee{index}@bench.example", zone),
+        started=NOW.date() - timedelta(days=365 + index % 28),
+        schedule=Schedule(cadence=CADENCE, send_at=SEND_AT),
+        timezone=zone,
+    )
+
+
+@dataclass
+class Rows:
+    """The rows of a store with a year of history, ready for `executemany`."""
+
+    outbox: list[tuple[str, str, str, date]]
+    meetings: list[tuple[str, str, int, str, str]]
+    events: list[tuple[str, str, str, str | None]]
+
+
+def history_rows(program: Program) -> Rows:
+    """Every pair's year: each period's email, a meeting 3 days later (quiet pairs stop
+    meeting after 200 days and climb the ladder), and a few replies."""
+    rows = Rows([], [], [])
+    for index, pair in enumerate(program.pairs):
+        _pair_year(index, pair, rows)
+    return rows
+
+
+def _pair_year(index: int, pair: Pair, rows: Rows) -> None:
+    quiet = index % 10 == 0
+    today = NOW.astimezone(pair.timezone).date()
+    anchor, level, periods = pair.started, 0, []
+    while (period := _nth_period(pair, anchor, level)) is not None:
+        periods.append(period)
+        kind = "checkin" if level == 0 else "reminder" if level < 3 else "pause_or_end"
+        rows.outbox.append((f"checkin:{pair.id}:{period}", pair.id, kind, period))
+        met_on = period + timedelta(days=3)
+        if met_on < today and not (quiet and period > pair.started + timedelta(days=200)):
+            logged = local_instant(met_on + timedelta(days=1), time(8), pair.timezone)
+            meeting = (pair.id, met_on.isoformat(), 45, pair.mentee.email, logged.isoformat())
+            rows.meetings.append(meeting)
+            anchor, level = met_on, 0
+        else:
+            level += 1
+    if index % DUE_EVERY == DUE_EVERY // 2:
+        rows.outbox.pop()
+    _replies(index, pair, periods, rows)
+
+
+def _nth_period(pair: Pair, anchor: date, level: int) -> date | None:
+    """The `level`-th period after `anchor` when it is due by NOW, else None."""
+    closes = occurrences_after(pair.schedule.cadence, started=pair.started, anchor=anchor)
+    period = next(islice(closes, level, None))
+    due = local_instant(period, pair.schedule.send_at, pair.timezone) <= NOW
+    return period if due else None
+
+
+def _replies(index: int, pair: Pair, periods: list[date], rows: Rows) -> None:
+    """A "not yet" from quiet pairs, a skip from 1 in 50, an ended pause from 1 in 100."""
+    if index % 10 == 0:
+        rows.events.append((pair.id, "not_met", _after(periods[-1], pair), None))
+    if index % 50 == 1:
+        rows.events.append((pair.id, "skip", _after(periods[0], pair), None))
+    if index % 100 == 2:
+        until = periods[2] + timedelta(days=20)
+        rows.events.append((pair.id, "pause", _after(periods[2], pair), until.isoformat()))
+
+
+def _after(period: date, pair: Pair) -> str:
+    return local_instant(period + timedelta(days=1), time(10), pair.timezone).isoformat()
+
+
+def _sent_row(key: str, pair_id: str, kind: str, period: date) -> tuple[object, ...]:
+    """An outbox row for an email sent at NOW, with a stand-in message."""
+    at = NOW.isoformat()
+    message_id = f"<{key}@bench.example>"
+    return (key, pair_id, kind, period.isoformat(), message_id, MESSAGE, at, at, at, at)
+
+
+_INSERT_OUTBOX = """
+INSERT INTO outbox (key, pair_id, kind, period, message_id, sender, recipients, message, state,
+                    attempts, next_attempt_at, created_at, updated_at, sent_at)
+VALUES (?, ?, ?, ?, ?, 'bench@bench.example', '["a@bench.example"]', ?, 'sent', 1, ?, ?, ?, ?)
+"""
+
+
+def build_store(size: int, path: Path) -> None:
+    """Write the store for `size` pairs, then mark every event email due by NOW as sent."""
+    program = build_program(size)
+    rows = history_rows(program)
+    with SqliteStore.open(path) as store:
+        del store
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("BEGIN")
+    db.executemany(_INSERT_OUTBOX, (_sent_row(*row) for row in rows.outbox))
+    db.executemany(
+        "INSERT INTO meetings (pair_id, met_on, duration_minutes, reported_by, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        rows.meetings,
+    )
+    db.executemany(
+        "INSERT INTO reply_events (pair_id, kind, at, until) VALUES (?, ?, ?, ?)", rows.events
+    )
+    db.execute("COMMIT")
+    db.close()
+    _mark_event_emails_sent(program, path)
+
+
+def _mark_event_emails_sent(program: Program, path: Path) -> None:
+    """Thank-yous, anniversaries, follow-ups and this week's digest went out when due."""
+    with SqliteStore.open(path) as store:
+        histories = store.pair_histories()
+        planned = relationship_emails(program, histories, store.activity(now=NOW), NOW)
+    digest = digest_due(program, now=NOW, last_digest=None)
+    items = [*planned, *([digest] if digest else [])]
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN")
+    db.executemany(
+        _INSERT_OUTBOX,
+        (_sent_row(item.key, item.pair_id or "", item.kind, item.due_at.date()) for item in items),
+    )
+    db.execute("COMMIT")
+    db.close()
+
+
+class FixedClock:
+    """NOW, always: every tick sees the same state."""
+
+    def now(self) -> datetime:
+        """NOW."""
+        return NOW
+
+
+def _timed(action: Callable[[], object]) -> float:
+    started = clock.perf_counter()
+    action()
+    return clock.perf_counter() - started
+
+
+@dataclass(frozen=True)
+class Result:
+    """One size's figures: seconds per tick and per core pass (medians), and peak RSS."""
+
+    size: int
+    first_s: float
+    queued: int
+    tick_s: float
+    core_s: float
+    peak_mb: float
+
+
+def measure(size: int, path: Path, *, ticks: int) -> Result:
+    """The first tick, `ticks` steady ticks and as many core-only passes, and peak RSS."""
+    program = build_program(size)
+    composer = Composer(
+        BUILT_IN_TEMPLATES,
+        identity=Identity(
+            from_header="Bench Mentoring <bench@bench.example>",
+            reply_mailbox="replies@bench.example",
+            secret_key=b"bench-secret-key-bench-secret-key",
+        ),
+    )
+    with SqliteStore.open(path) as store:
+        planner = Planner(lambda: program, store=store, composer=composer, clock=FixedClock())
+        first_started = clock.perf_counter()
+        queued = planner.plan_once()
+        first_s = clock.perf_counter() - first_started
+        steady = [_timed(planner.plan_once) for _ in range(ticks)]
+        histories = store.pair_histories()
+        activity = store.activity(now=NOW)
+
+    def core_pass() -> None:
+        due_checkins(program, histories, NOW)
+        relationship_emails(program, histories, activity, NOW)
+
+    return Result(
+        size=size,
+        first_s=first_s,
+        queued=queued,
+        tick_s=statistics.median(steady),
+        core_s=statistics.median(_timed(core_pass) for _ in range(ticks)),
+        peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
+
+
+def _child(args: list[str], *, timeout_s: float) -> str | None:
+    """Run this script in a fresh interpreter; its stdout, or None when it timed out."""
+    command = [sys.executable, __file__, *args]
+    try:
+        done = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+            command, capture_output=True, text=True, check=True, timeout=timeout_s
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    return done.stdout
+
+
+def run(sizes: tuple[int, ...], *, ticks: int, quick: bool) -> None:
+    """Build and measure each size in its own processes; print the table and the growth."""
+    results: list[Result | int] = []
+    with tempfile.TemporaryDirectory(prefix="bench-planning-") as folder:
+        for size in sizes:
+            path = Path(folder) / f"{size}.sqlite3"
+            _child(["--build", str(size), str(path)], timeout_s=TIMEOUT_S)
+            measure_args = ["--measure", str(size), str(path), "--ticks", str(ticks)]
+            out = _child(measure_args, timeout_s=TIMEOUT_S)
+            results.append(Result(**json.loads(out)) if out else size)
+    print(f"# {command_line(quick)}  ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
+    for line in table(results, ticks=ticks):
+        print(line)
+
+
+def table(results: list[Result | int], *, ticks: int) -> Iterator[str]:
+    """The results as a Markdown table (a bare size timed out), then the growth per step."""
+    yield f"planning tick, median of {ticks}; baseline: the core alone (due + relationship)"
+    yield "| pairs | tick s | core s | tick/core | first tick s (queued) | peak RSS MB |"
+    yield "|---:|---:|---:|---:|---:|---:|"
+    for r in results:
+        if isinstance(r, int):
+            yield f"| {r:,} | timed out after {TIMEOUT_S:.0f} s | | | | |"
+            continue
+        yield (
+            f"| {r.size:,} | {r.tick_s:.3f} | {r.core_s:.3f} | {r.tick_s / r.core_s:.1f}x | "
+            f"{r.first_s:.3f} ({r.queued}) | {r.peak_mb:.0f} |"
+        )
+    measured = [r for r in results if isinstance(r, Result)]
+    for small, large in pairwise(measured):
+        yield (
+            f"growth {small.size:,} -> {large.size:,} pairs (x{large.size / small.size:.0f}): "
+            f"tick x{large.tick_s / small.tick_s:.1f}, core x{large.core_s / small.core_s:.1f}"
+        )
+
+
+def main() -> None:
+    """Parse the command line; the hidden --build and --measure run in child processes."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
+    parser.add_argument("--sizes", type=int, nargs="+", help="pair counts to measure")
+    parser.add_argument("--ticks", type=int, default=5, help="steady ticks per size (median)")
+    parser.add_argument("--build", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--measure", nargs=2, metavar=("SIZE", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build:
+        build_store(int(args.build[0]), Path(args.build[1]))
+    elif args.measure:
+        size, path = int(args.measure[0]), Path(args.measure[1])
+        print(json.dumps(asdict(measure(size, path, ticks=args.ticks))))
+    else:
+        sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
+        run(sizes, ticks=3 if args.quick else args.ticks, quick=args.quick)
+
+
+if __name__ == "__main__":
+    main()
