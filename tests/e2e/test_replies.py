@@ -63,7 +63,7 @@ def test_a_reply_is_logged_as_a_meeting_within_two_seconds(
 
         delivered = time.monotonic()
         clean_dovecot.deliver(answer(checkin, "Yes, we met yesterday for 45 minutes."))
-        line = service.wait_for_line("meeting on", timeout_s=10)
+        line = service.wait_for_line(": meeting on ", timeout_s=10)
         latency = time.monotonic() - delivered
         assert service.stop(signal.SIGTERM) == 0
     print(f"reply delivered to meeting logged: {latency * 1000:.0f} ms")
