@@ -60,23 +60,28 @@ class Planner:
         now = self._clock.now()
         program = self._program()
         histories = self._store.pair_histories()
-        return (
-            self._plan_periods(program, histories, now)
-            + self._plan_relationship(program, histories, now)
-            + self._plan_digest(program, histories, now)
-        )
+        batch: list[tuple[Outgoing, str]] = []
+        self._plan_periods(program, histories, now, batch=batch)
+        self._plan_relationship(program, histories, now, batch=batch)
+        self._plan_digest(program, histories, now, batch=batch)
+        return self._enqueue(batch)
 
     def _plan_periods(
-        self, program: Program, histories: Mapping[str, PairHistory], now: datetime
-    ) -> int:
+        self,
+        program: Program,
+        histories: Mapping[str, PairHistory],
+        now: datetime,
+        *,
+        batch: list[tuple[Outgoing, str]],
+    ) -> None:
         """Each pair's email for its current cadence period: a check-in or a ladder step."""
-        queued = 0
         for checkin in due_checkins(program, histories, now):
             pair = program.pair(checkin.pair_id)
             if pair is None:
                 continue
             previous = self._store.last_period_message_id(pair.id)
-            queued += self._queue(
+            self._render(
+                batch,
                 partial(
                     self._composer.checkin,
                     program,
@@ -88,15 +93,18 @@ class Planner:
                 why=checkin.reason,
                 pair_id=pair.id,
             )
-        return queued
 
     def _plan_relationship(
-        self, program: Program, histories: Mapping[str, PairHistory], now: datetime
-    ) -> int:
+        self,
+        program: Program,
+        histories: Mapping[str, PairHistory],
+        now: datetime,
+        *,
+        batch: list[tuple[Outgoing, str]],
+    ) -> None:
         """Thank-yous, confirmations, follow-ups and the other emails that answer events."""
         planned = relationship_emails(program, histories, self._store.activity(now=now), now)
         present = self._store.keys_present(item.key for item in planned)
-        queued = 0
         for item in planned:
             if item.key in present:
                 continue
@@ -105,7 +113,8 @@ class Planner:
                 continue
             meeting = self._store.meeting_record(item.meeting_id) if item.meeting_id else None
             totals = self._totals(program, pair, now) if item.kind in TOTALS_KINDS else None
-            queued += self._queue(
+            self._render(
+                batch,
                 partial(
                     self._composer.relationship,
                     program,
@@ -119,7 +128,6 @@ class Planner:
                 why=item.reason,
                 pair_id=pair.id,
             )
-        return queued
 
     def _totals(self, program: Program, pair: Pair, now: datetime) -> Totals:
         return relationship_totals(
@@ -130,8 +138,13 @@ class Planner:
         )
 
     def _plan_digest(
-        self, program: Program, histories: Mapping[str, PairHistory], now: datetime
-    ) -> int:
+        self,
+        program: Program,
+        histories: Mapping[str, PairHistory],
+        now: datetime,
+        *,
+        batch: list[tuple[Outgoing, str]],
+    ) -> None:
         """The coordinator's digest on its day, when there is something to say.
 
         The decision is made once, at the first planning after its moment: a digest with
@@ -142,9 +155,9 @@ class Planner:
         last_day = date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
         planned = digest_due(program, now=now, last_digest=last_day)
         if planned is None:
-            return 0
+            return
         if planned.key in self._store.keys_present([planned.key]):
-            return 0
+            return
         since = self._digest_start(program, last_day, now=now)
         facts = digest_facts(
             self._store,
@@ -157,8 +170,9 @@ class Planner:
         if not has_news(facts):
             self._store.skip(planned.key, now=now, why="nothing to report")
             log.info("%s: nothing to report this week, so no digest", planned.key)
-            return 0
-        return self._queue(
+            return
+        self._render(
+            batch,
             partial(self._composer.digest, program, facts, now=planned.due_at),
             why=planned.reason,
             pair_id=None,
@@ -179,25 +193,40 @@ class Planner:
             return 0
         person = pair.mentor if verdict.sender_role == "mentor" else pair.mentee
         now = self._clock.now()
-        return self._queue(
+        batch: list[tuple[Outgoing, str]] = []
+        self._render(
+            batch,
             lambda: self._composer.question(
                 program, pair, to=person, in_reply_to=verdict.message_id, now=now
             ),
             why="the reply could not be understood",
             pair_id=pair.id,
         )
+        return self._enqueue(batch)
 
-    def _queue(self, render: Callable[[], Outgoing], *, why: str, pair_id: str | None) -> int:
-        """Render and enqueue one email; 1 when it was new, 0 when queued before or unrenderable."""
+    def _render(
+        self,
+        batch: list[tuple[Outgoing, str]],
+        render: Callable[[], Outgoing],
+        *,
+        why: str,
+        pair_id: str | None,
+    ) -> None:
+        """Render one email into `batch`; a template failure is logged and the email skipped."""
         try:
-            item = render()
+            batch.append((render(), why))
         except ConfigError as exc:
             log.error("could not write an email for %s: %s", pair_id or "the program", exc)
+
+    def _enqueue(self, batch: list[tuple[Outgoing, str]]) -> int:
+        """Queue a batch in one transaction (one disk sync); returns how many were new."""
+        if not batch:
             return 0
-        if not self._store.enqueue(item, now=self._clock.now()):
-            return 0
-        log.info("queued %s: %s", item.key, why)
-        return 1
+        new = self._store.enqueue_many([item for item, _ in batch], now=self._clock.now())
+        for (item, why), queued in zip(batch, new, strict=True):
+            if queued:
+                log.info("queued %s: %s", item.key, why)
+        return sum(new)
 
 
 def digest_facts(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -128,19 +128,20 @@ class OutboxMixin(StoreConnection):
 
     def enqueue(self, item: Outgoing, *, now: datetime) -> bool:
         """Queue `item` as pending, due at `now`; False when its key was already queued."""
-        params = {
-            "key": item.key,
-            "pair_id": item.pair_id,
-            "kind": item.kind,
-            "period": item.period.isoformat(),
-            "message_id": item.message_id,
-            "sender": item.sender,
-            "recipients": json.dumps(list(item.recipients)),
-            "message": item.message,
-            "now": instant_text(now),
-        }
+        return self.enqueue_many([item], now=now)[0]
+
+    def enqueue_many(self, items: Sequence[Outgoing], *, now: datetime) -> list[bool]:
+        """Queue several emails in ONE transaction; for each, whether it was new.
+
+        One commit (one disk sync) for a whole planning pass; each email keeps its own
+        idempotency key, so a repeat of any of them is still refused.
+        """
+        at = instant_text(now)
         with self._write():
-            return self._db.execute(_ENQUEUE, params).rowcount == 1
+            return [
+                self._db.execute(_ENQUEUE, _enqueue_params(item, at=at)).rowcount == 1
+                for item in items
+            ]
 
     def recover_interrupted(self, *, now: datetime) -> list[OutboxRow]:
         """Turn every row left in `sending` by a previous run into `unknown`; return them."""
@@ -268,6 +269,20 @@ class OutboxMixin(StoreConnection):
             found = self._db.execute(_STATE_BY_ID, (row_id,)).fetchone()
         state = "does not exist" if found is None else f"is {found[0]}"
         raise StoreError(f"Outbox row {row_id} {state}, not sending; it cannot be finished.")
+
+
+def _enqueue_params(item: Outgoing, *, at: str) -> dict[str, object]:
+    return {
+        "key": item.key,
+        "pair_id": item.pair_id,
+        "kind": item.kind,
+        "period": item.period.isoformat(),
+        "message_id": item.message_id,
+        "sender": item.sender,
+        "recipients": json.dumps(list(item.recipients)),
+        "message": item.message,
+        "now": at,
+    }
 
 
 _DECIDED_KEYS = (

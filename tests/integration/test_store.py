@@ -633,3 +633,15 @@ def test_read_only_open_reads_and_refuses_writes(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="There is no database"):
         SqliteStore.open_read_only(tmp_path / "missing.sqlite3")
     assert not (tmp_path / "missing.sqlite3").exists()
+
+
+def test_enqueue_many_queues_a_batch_in_one_go_and_keeps_every_key_unique(
+    store: SqliteStore,
+) -> None:
+    """A batch is queued together; a key already queued, or repeated in the batch, is refused."""
+    store.enqueue(outgoing("checkin:a:1"), now=T0)
+    new = store.enqueue_many(
+        [outgoing("checkin:a:1"), outgoing("checkin:b:1"), outgoing("checkin:b:1")], now=T0
+    )
+    assert new == [False, True, False]
+    assert sorted(row.key for row in store.outbox()) == ["checkin:a:1", "checkin:b:1"]
