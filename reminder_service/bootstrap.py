@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from reminder_service.compose import Composer, Identity
-from reminder_service.core.model import PairHistory, Program
+from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
 from reminder_service.core.replies.understand import ReplyContext
 from reminder_service.core.replies.verdict import SentRef
@@ -24,7 +24,7 @@ from reminder_service.program import load_program
 from reminder_service.reload import Reloader, fingerprint
 from reminder_service.settings import Settings
 from reminder_service.smtp import SmtpConfig, SmtpMailer
-from reminder_service.store import SqliteStore
+from reminder_service.store import SqliteStore, read_only_if_present
 
 LOOP_STALE_AFTER = timedelta(minutes=5)
 LOOP_SLACK = timedelta(minutes=5)
@@ -72,23 +72,11 @@ def composer(settings: Settings, *, allow_placeholders: bool = False) -> Compose
     )
 
 
-def read_histories(database: Path) -> dict[str, PairHistory]:
-    """Pair histories from the database, or none when it does not exist yet (changes nothing)."""
-    if not database.exists():
-        return {}
-    with SqliteStore.open_read_only(database) as store:
-        return store.pair_histories()
-
-
 def read_sent_refs(database: Path) -> Callable[[str], SentRef | None]:
     """A lookup of our own Message-IDs in a copy read now (changes nothing)."""
-    if not database.exists():
-        return lambda _message_id: None
-    with SqliteStore.open_read_only(database) as store:
-        known = {
-            row.message_id.lower(): SentRef(row.pair_id, row.kind, row.key)
-            for row in store.outbox()
-        }
+    with read_only_if_present(database) as store:
+        rows = store.outbox() if store else []
+    known = {row.message_id.lower(): SentRef(row.pair_id, row.kind, row.key) for row in rows}
     return lambda message_id: known.get(message_id.strip().lower())
 
 

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TypeVar
 
-from reminder_service.store import SqliteStore
+from reminder_service.store import SqliteStore, read_only_if_present
 
 _T = TypeVar("_T")
 
@@ -43,7 +43,5 @@ def readable(message: object) -> str:
 
 def stored(database: Path, read: Callable[[SqliteStore], list[_T]]) -> list[_T]:
     """What `read` returns from the database, or an empty list when there is none yet."""
-    if not database.exists():
-        return []
-    with SqliteStore.open_read_only(database) as store:
-        return read(store)
+    with read_only_if_present(database) as store:
+        return read(store) if store else []

@@ -15,7 +15,7 @@ from reminder_service.errors import ConfigError
 from reminder_service.program import load_program
 from reminder_service.report import pair_reports, report_csv, report_html
 from reminder_service.settings import load_settings
-from reminder_service.store import SqliteStore
+from reminder_service.store import read_only_if_present
 
 
 def report(args: argparse.Namespace) -> int:
@@ -23,11 +23,9 @@ def report(args: argparse.Namespace) -> int:
     settings = load_settings()
     program = load_program(settings.config)
     now = args.now or datetime.now(UTC)
-    histories, meetings = {}, {}
-    if settings.database.exists():
-        with SqliteStore.open_read_only(settings.database) as store:
-            histories = store.pair_histories()
-            meetings = _by_pair(store.meeting_records())
+    with read_only_if_present(settings.database) as store:
+        histories = store.pair_histories() if store else {}
+        meetings = _by_pair(store.meeting_records()) if store else {}
     rows = pair_reports(program, histories, meetings, now=now)
     if args.format == "html":
         text = report_html(program, rows, meetings, now=now)

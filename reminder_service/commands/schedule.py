@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
-from pathlib import Path
 
 from reminder_service import bootstrap
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS, readable, table
@@ -34,7 +32,7 @@ from reminder_service.core.totals import relationship_totals
 from reminder_service.planner import DIGEST_FIRST_WINDOW, digest_facts
 from reminder_service.program import load_program
 from reminder_service.settings import load_settings
-from reminder_service.store import SqliteStore
+from reminder_service.store import SqliteStore, read_only_if_present
 
 PLAN_HEADER = ("When (UTC)", "Local time", "Kind", "Pair", "Why")
 PREVIEW_DAYS = 400
@@ -50,23 +48,13 @@ class _Coming:
     reason: str
 
 
-@contextmanager
-def _read_only(database: Path) -> Iterator[SqliteStore | None]:
-    """The database opened for reading, or None before the service has created it."""
-    if not database.exists():
-        yield None
-        return
-    with SqliteStore.open_read_only(database) as store:
-        yield store
-
-
 def plan(args: argparse.Namespace) -> int:
     """Print every email due in the next days, in UTC and local time, with the reason."""
     settings = load_settings()
     program = load_program(settings.config)
     now = args.now or datetime.now(UTC)
     until = now + timedelta(days=args.days)
-    with _read_only(settings.database) as store:
+    with read_only_if_present(settings.database) as store:
         histories = store.pair_histories() if store else {}
         activity = store.activity(now=now) if store else {}
         coming = [
@@ -139,7 +127,7 @@ def preview(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     now = args.now or datetime.now(UTC)
     renderer = bootstrap.composer(settings, allow_placeholders=True)
-    with _read_only(settings.database) as store:
+    with read_only_if_present(settings.database) as store:
         item = _preview_item(renderer, program, pair, kind, store=store, now=now)
     if args.eml:
         sys.stdout.buffer.write(item.message)

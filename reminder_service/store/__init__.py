@@ -13,6 +13,10 @@
 Import the public names from here; the modules are the store's own layout.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from reminder_service.store.histories import HistoriesMixin
 from reminder_service.store.inbox import (
     MAX_KEPT_RAW_BYTES,
@@ -40,6 +44,7 @@ __all__ = [
     "Recorded",
     "SqliteStore",
     "inbound_dedupe_key",
+    "read_only_if_present",
 ]
 
 
@@ -50,3 +55,17 @@ class SqliteStore(SchemaMixin, OutboxMixin, InboxMixin, HistoriesMixin):
     Calls are synchronous and short (one small transaction each). The connection belongs to
     the thread that opened the store.
     """
+
+
+@contextmanager
+def read_only_if_present(database: Path) -> Iterator[SqliteStore | None]:
+    """The database opened read-only, or None before the service has created it.
+
+    For the commands that change nothing (plan, preview, explain-reply, meetings, review,
+    report): they never create or migrate the file.
+    """
+    if not database.exists():
+        yield None
+        return
+    with SqliteStore.open_read_only(database) as store:
+        yield store
