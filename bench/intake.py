@@ -24,7 +24,6 @@ import cProfile
 import io
 import os
 import pstats
-import shlex
 import statistics
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import trustme
+from runs import reproduce_command, runs_table
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -204,14 +204,8 @@ def print_table(results: Results, *, count: int) -> None:
         ("intake: fetch+understand+commit+mark", results.intake),
         ("raw: ImapMailbox UID FETCH in 100s", results.raw),
     ]
-    rounds = len(results.intake)
-    head = " | ".join(f"run {n + 1:>2}" for n in range(rounds))
     print(f"\n{count} replies waiting in Dovecot (plain IMAP on loopback), replies/s\n")
-    print(f"| {'way':<38} | {head} | median |")
-    print(f"|{'-' * 40}|{'|'.join('-' * 8 for _ in range(rounds))}|--------|")
-    for name, rates in rows:
-        cells = " | ".join(f"{rate:>6.0f}" for rate in rates)
-        print(f"| {name:<38} | {cells} | {statistics.median(rates):>6.0f} |")
+    print("\n".join(runs_table(rows)))
     intake = statistics.median(results.intake)
     raw = statistics.median(results.raw)
     verdict = "met" if intake >= TARGET_PER_S else "NOT met"
@@ -256,11 +250,6 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def reproduce_command(argv: Sequence[str]) -> str:
-    """The exact command line that reproduces this run, from the repository root."""
-    return shlex.join([".venv/bin/python", "bench/intake.py", *argv])
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark and say how to reproduce it."""
     reason = unavailable_reason()
@@ -272,7 +261,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         logs.configure(stream=devnull)
         with tempfile.TemporaryDirectory(prefix="bench-intake-") as workdir:
             asyncio.run(main_async(options, workdir=Path(workdir)))
-    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {reproduce_command(given)}")
+    command = reproduce_command("intake.py", given)
+    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {command}")
 
 
 if __name__ == "__main__":

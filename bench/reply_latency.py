@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shlex
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from typing import Any
 
 import aioimaplib
 import trustme
+from runs import reproduce_command, runs_table
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -221,19 +221,15 @@ def measure(replies: int, rounds: int, *, workdir: Path) -> list[Round]:
 
 def print_table(results: Sequence[Round], *, replies: int) -> None:
     """p50 and p95 per round in milliseconds, their medians, and the ratios and target."""
-    rounds = len(results)
-    head = " | ".join(f"run {n + 1:>2}" for n in range(rounds))
     print(f"\n{replies} replies per run, one at a time over LMTP, IDLE (milliseconds)\n")
-    print(f"| {'delivered -> ...':<36} | {head} | median |")
-    print(f"|{'-' * 38}|{'|'.join('-' * 8 for _ in range(rounds))}|--------|")
+    rows: list[tuple[str, list[float]]] = []
     medians: dict[str, float] = {}
     for way, label in (("daemon", "meeting committed"), ("baseline", "Dovecot EXISTS push")):
         for name, fraction in (("p50", 0.5), ("p95", 0.95)):
             values = [percentile(getattr(result, way), fraction) for result in results]
             medians[f"{way} {name}"] = statistics.median(values)
-            cells = " | ".join(f"{value * 1000:>6.0f}" for value in values)
-            row = f"{label} {name}"
-            print(f"| {row:<36} | {cells} | {medians[f'{way} {name}'] * 1000:>6.0f} |")
+            rows.append((f"delivered -> {label} {name}", values))
+    print("\n".join(runs_table(rows, scale=1000)))
     p50 = medians["daemon p50"]
     verdict = "met" if p50 <= TARGET_P50_S else "NOT met"
     print()
@@ -251,11 +247,6 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def reproduce_command(argv: Sequence[str]) -> str:
-    """The exact command line that reproduces this run, from the repository root."""
-    return shlex.join([".venv/bin/python", "bench/reply_latency.py", *argv])
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the benchmark and say how to reproduce it."""
     reason = unavailable_reason()
@@ -268,7 +259,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as workdir:
         results = measure(replies, rounds, workdir=Path(workdir))
     print_table(results, replies=replies)
-    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {reproduce_command(given)}")
+    command = reproduce_command("reply_latency.py", given)
+    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {command}")
 
 
 if __name__ == "__main__":

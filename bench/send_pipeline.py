@@ -24,7 +24,6 @@ import cProfile
 import io
 import os
 import pstats
-import shlex
 import ssl
 import statistics
 import subprocess
@@ -40,6 +39,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import aiosmtplib
+from runs import reproduce_command, runs_table
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -293,14 +293,8 @@ def print_table(results: Results, *, count: int) -> None:
         ("raw aiosmtplib, one connection", results.raw),
         ("aiosmtplib.send(), new connection each", results.new_connection),
     ]
-    rounds = len(results.daemon)
-    head = " | ".join(f"run {n + 1:>2}" for n in range(rounds))
     print(f"\n{count} check-ins, STARTTLS+AUTH, sink in its own process (msgs/s)\n")
-    print(f"| {'way':<40} | {head} | median |")
-    print(f"|{'-' * 42}|{'|'.join('-' * 8 for _ in range(rounds))}|--------|")
-    for name, rates in rows:
-        cells = " | ".join(f"{rate:>6.0f}" for rate in rates)
-        print(f"| {name:<40} | {cells} | {statistics.median(rates):>6.0f} |")
+    print("\n".join(runs_table(rows)))
     daemon = statistics.median(results.daemon)
     raw = statistics.median(results.raw)
     new = statistics.median(results.new_connection)
@@ -333,11 +327,6 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def reproduce_command(argv: Sequence[str]) -> str:
-    """The exact command line that reproduces this run, from the repository root."""
-    return shlex.join([".venv/bin/python", "bench/send_pipeline.py", *argv])
-
-
 async def main_async(options: argparse.Namespace, *, workdir: Path) -> None:
     """Start the sink, measure, print; profile when asked."""
     count = options.count or (QUICK_COUNT if options.quick else FULL_COUNT)
@@ -357,7 +346,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         logs.configure(stream=devnull)
         with tempfile.TemporaryDirectory(prefix="bench-send-") as workdir:
             asyncio.run(main_async(options, workdir=Path(workdir)))
-    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {reproduce_command(given)}")
+    command = reproduce_command("send_pipeline.py", given)
+    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {command}")
 
 
 if __name__ == "__main__":
