@@ -23,9 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.errors import HeaderParseError
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateNotFound
@@ -61,6 +59,14 @@ from reminder_service.core.model import (
 )
 from reminder_service.core.tokens import make_token, reply_address
 from reminder_service.errors import ConfigError
+from reminder_service.mime import (
+    address_field,
+    alternative,
+    list_id_field,
+    mailbox,
+    text_field,
+    token_field,
+)
 
 KINDS = tuple(kind.value for kind in Kind)
 _LAYOUTS = ("layout.txt.j2", "layout.html.j2", "notice_layout.txt.j2", "notice_layout.html.j2")
@@ -126,6 +132,7 @@ class Composer:
         """
         self._identity = identity
         self._sender = _sender(identity)
+        self._from_field = _from_field(identity, self._sender)
         self._templates = _load_templates(templates_dir, fallback=fallback)
 
     def checkin(
@@ -303,26 +310,27 @@ class Composer:
             self._render(name, context, for_whom=for_whom) for name in templates_of(kind)
         )
         message_id = make_msgid(domain=self._sender.domain)
-        message = EmailMessage(policy=SMTP)
-        message["From"] = self._sender
-        message["To"] = _addresses(envelope.to, pair)
-        if envelope.cc:
-            message["Cc"] = _addresses(envelope.cc, pair)
-        message["Subject"] = subject
-        message["Date"] = format_datetime(now)
-        message["Message-ID"] = message_id
+        fields = [
+            self._from_field,
+            address_field("To", _addresses(envelope.to, pair)),
+            *([address_field("Cc", _addresses(envelope.cc, pair))] if envelope.cc else []),
+            text_field("Subject", subject),
+            token_field("Date", format_datetime(now)),
+            token_field("Message-ID", message_id),
+        ]
         if envelope.reply_to is not None:
-            message["Reply-To"] = Address(self._sender.display_name, addr_spec=envelope.reply_to)
-        message["Auto-Submitted"] = "auto-generated"
-        message["X-Auto-Response-Suppress"] = "All"
-        message["List-Id"] = formataddr((program.name, f"{_slug(program)}.{self._sender.domain}"))
+            reply_to = mailbox(self._sender.display_name, envelope.reply_to)
+            fields.append(address_field("Reply-To", [reply_to]))
+        fields += [
+            "Auto-Submitted: auto-generated",
+            "X-Auto-Response-Suppress: All",
+            list_id_field(program.name, f"{_slug(program)}.{self._sender.domain}"),
+        ]
         if pair is not None:
-            message["X-Reminder-Pair"] = pair.id
-        message["X-Reminder-Kind"] = kind.value
+            fields.append(token_field("X-Reminder-Pair", pair.id))
+        fields.append(token_field("X-Reminder-Kind", kind.value))
         if envelope.thread is not None:
-            _thread(message, root=envelope.thread[0], previous=envelope.thread[1])
-        message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-        message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+            fields += _thread(root=envelope.thread[0], previous=envelope.thread[1])
         return Outgoing(
             key=key,
             pair_id=pair.id if pair is not None else "",
@@ -331,7 +339,7 @@ class Composer:
             message_id=message_id,
             sender=self._sender.addr_spec,
             recipients=_envelope_recipients(envelope),
-            message=message.as_bytes(),
+            message=alternative(fields, text=text, html=html),
         )
 
     def _render(self, name: str, context: dict[str, object], *, for_whom: str) -> str:
@@ -367,6 +375,13 @@ def _sender(identity: Identity) -> Address:
     try:
         return Address(name, addr_spec=addr_spec)
     except (ValueError, HeaderParseError) as exc:
+        raise ConfigError(f"the From address {identity.from_header!r} is not usable") from exc
+
+
+def _from_field(identity: Identity, sender: Address) -> str:
+    try:
+        return address_field("From", [mailbox(sender.display_name, sender.addr_spec)])
+    except ValueError as exc:
         raise ConfigError(f"the From address {identity.from_header!r} is not usable") from exc
 
 
@@ -442,24 +457,26 @@ def _envelope_recipients(envelope: Envelope) -> tuple[str, ...]:
     return tuple(found.values())
 
 
-def _addresses(people: Sequence[Person], pair: Pair | None) -> tuple[Address, ...]:
-    return tuple(_address(person, pair) for person in people)
+def _addresses(people: Sequence[Person], pair: Pair | None) -> list[str]:
+    return [_mailbox(person, pair) for person in people]
 
 
-def _address(person: Person, pair: Pair | None) -> Address:
+def _mailbox(person: Person, pair: Pair | None) -> str:
     try:
-        return Address(person.name, addr_spec=person.email)
-    except (ValueError, HeaderParseError) as exc:
+        return mailbox(person.name, person.email)
+    except ValueError as exc:
         where = f"pair {pair.id}" if pair is not None else "the program"
         raise ConfigError(
             f"{where}: {person.name} <{person.email}> cannot be used as an email address"
         ) from exc
 
 
-def _thread(message: EmailMessage, *, root: str, previous: str | None) -> None:
+def _thread(*, root: str, previous: str | None) -> list[str]:
     """Thread every email of a pair under one root, after the previous one if known."""
-    message["References"] = f"{root} {previous}" if previous else root
-    message["In-Reply-To"] = previous or root
+    return [
+        token_field("References", f"{root} {previous}" if previous else root),
+        token_field("In-Reply-To", previous or root),
+    ]
 
 
 def _slug(program: Program) -> str:
