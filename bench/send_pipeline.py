@@ -1,13 +1,16 @@
 """Benchmark: due check-ins through the daemon's whole send path, against raw aiosmtplib.
 
-Each round runs three ways of getting the same N check-ins to an aiosmtpd sink that runs in
-its own process and requires STARTTLS and AUTH:
+For each number of SMTP connections C (`--connections`, default 1 and 4), each round runs
+three ways of getting the same N check-ins to an aiosmtpd sink that runs in its own process
+and requires STARTTLS and AUTH:
 
-* daemon: the real Planner plans and renders N due check-ins into a fresh SQLite outbox
-  (WAL, synchronous=FULL, as deployed), then `Daemon.send_one()` claims, sends through the
-  real SmtpMailer (one reused connection) and commits each one, logging as in production;
-* raw: aiosmtplib on one connection sends the same pre-rendered messages (no store);
-* new connection: `aiosmtplib.send()` per message (connect, STARTTLS, AUTH each time).
+* daemon: `Daemon.run()` as deployed, on a fresh SQLite outbox (WAL, synchronous=FULL): its
+  planner plans and renders N due check-ins and queues them, its sender claims, sends through
+  a pool of C real SmtpMailer connections and commits, logging as in production; the time
+  runs until `run()` has returned with every row recorded as sent;
+* raw: aiosmtplib on C connections sends the same pre-rendered messages (no store);
+* new connection: `aiosmtplib.send()` per message, one after another (connect, STARTTLS,
+  AUTH each time): the way a script without a connection pool sends.
 
 It prints messages per second for every round, the medians, and the ratios of the medians
 (targets: daemon/raw >= 0.8, daemon/new connection >= 4). The clock the daemon sees is fixed,
@@ -30,11 +33,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -56,6 +60,9 @@ from reminder_service.core.model import (  # noqa: E402
     Step,
 )
 from reminder_service.daemon import Daemon  # noqa: E402
+from reminder_service.mailer_pool import MailerPool  # noqa: E402
+from reminder_service.planner import Planner  # noqa: E402
+from reminder_service.ports import Delivery, Mailer  # noqa: E402
 from reminder_service.smtp import SmtpConfig, SmtpMailer  # noqa: E402
 from reminder_service.store import OutboxState, SqliteStore  # noqa: E402
 from tests.support.smtp_server import HOST, PASSWORD, USERNAME  # noqa: E402
@@ -68,6 +75,7 @@ FULL_COUNT = 2_000
 FULL_ROUNDS = 3
 QUICK_COUNT = 100
 QUICK_ROUNDS = 2
+CONNECTIONS = (1, 4)
 SERVER_START_TIMEOUT_S = 10.0
 
 
@@ -86,15 +94,6 @@ class Envelope:
     sender: str
     recipients: tuple[str, ...]
     message: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class DaemonRun:
-    """One daemon run: seconds for the whole path and for the send loop alone."""
-
-    total_s: float
-    send_s: float
-    envelopes: tuple[Envelope, ...]
 
 
 class FixedClock:
@@ -160,13 +159,29 @@ class Wired:
 
     daemon: Daemon
     store: SqliteStore
-    mailer: SmtpMailer
+    mailer: CountingMailer
 
 
-def daemon_for(program: Program, *, sink: Sink, database: Path) -> Wired:
-    """A daemon on a new database, sending through the real SmtpMailer with STARTTLS+AUTH."""
-    store = SqliteStore.open(database)
-    composer = Composer(
+class CountingMailer(MailerPool):
+    """The daemon's pool of connections, which also says when every expected email went out."""
+
+    def __init__(self, make: Callable[[], Mailer], *, size: int, expected: int) -> None:
+        super().__init__(make, size=size)
+        self.all_sent = asyncio.Event()
+        self._left = expected
+
+    async def send(self, *, sender: str, recipients: Sequence[str], message: bytes) -> Delivery:
+        """Send through the pool; set `all_sent` after the last expected email."""
+        delivery = await super().send(sender=sender, recipients=recipients, message=message)
+        self._left -= 1
+        if self._left == 0:
+            self.all_sent.set()
+        return delivery
+
+
+def bench_composer() -> Composer:
+    """The project's templates, signing reply addresses with the benchmark's key."""
+    return Composer(
         REPO / "templates",
         identity=Identity(
             from_header=f"Benchmark Mentoring <{MAILBOX}>",
@@ -174,52 +189,68 @@ def daemon_for(program: Program, *, sink: Sink, database: Path) -> Wired:
             secret_key=SECRET_KEY,
         ),
     )
-    mailer = SmtpMailer(
-        SmtpConfig(
-            host=HOST,
-            port=sink.port,
-            security="starttls",
-            username=USERNAME,
-            password=PASSWORD,
-            timeout_s=30.0,
-            ca_file=sink.ca_file,
-        )
+
+
+def daemon_for(program: Program, *, sink: Sink, database: Path, connections: int) -> Wired:
+    """A daemon on a new database, sending through real SmtpMailers with STARTTLS+AUTH."""
+    store = SqliteStore.open(database)
+    composer = bench_composer()
+    config = SmtpConfig(
+        host=HOST,
+        port=sink.port,
+        security="starttls",
+        username=USERNAME,
+        password=PASSWORD,
+        timeout_s=30.0,
+        ca_file=sink.ca_file,
+    )
+    counting = CountingMailer(
+        partial(SmtpMailer, config), size=connections, expected=len(program.pairs)
     )
     daemon = Daemon(
         program,
         store=store,
         composer=composer,
-        mailer=mailer,
+        mailer=counting,
         clock=FixedClock(),
         max_per_minute=10 * len(program.pairs) + 10,
+        connections=connections,
     )
-    return Wired(daemon, store, mailer)
+    return Wired(daemon, store, counting)
 
 
-async def run_daemon(program: Program, *, sink: Sink, database: Path) -> DaemonRun:
-    """Plan, render, queue, send and commit every due check-in; time the whole path."""
-    wired = daemon_for(program, sink=sink, database=database)
-    daemon, store = wired.daemon, wired.store
+async def run_daemon(program: Program, *, sink: Sink, database: Path, connections: int) -> float:
+    """Seconds for `Daemon.run()` to plan, render, queue, send and record every check-in."""
+    wired = daemon_for(program, sink=sink, database=database, connections=connections)
+    stop = asyncio.Event()
     try:
         started = time.perf_counter()
-        queued = daemon.plan_once()
-        planned = time.perf_counter()
-        sent = 0
-        while await daemon.send_one():
-            sent += 1
-        await wired.mailer.close()
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(wired.daemon.run(stop))
+            await wired.mailer.all_sent.wait()
+            stop.set()
         finished = time.perf_counter()
-        if queued != len(program.pairs) or sent != queued:
-            raise RuntimeError(f"expected {len(program.pairs)}; queued {queued}, sent {sent}")
-        states = store.counts_by_state()
-        envelopes = tuple(
+        states = wired.store.counts_by_state()
+    finally:
+        wired.store.close()
+    if states.get(OutboxState.SENT) != len(program.pairs) or sum(states.values()) != len(
+        program.pairs
+    ):
+        raise RuntimeError(f"expected {len(program.pairs)} sent; the outbox holds {states}")
+    return finished - started
+
+
+def rendered(program: Program, *, database: Path) -> tuple[Envelope, ...]:
+    """The messages the daemon queues for `program`, for the baselines to send."""
+    store = SqliteStore.open(database)
+    try:
+        composer = bench_composer()
+        Planner(lambda: program, store=store, composer=composer, clock=FixedClock()).plan_once()
+        return tuple(
             Envelope(row.sender, tuple(row.recipients), row.message) for row in store.outbox()
         )
     finally:
         store.close()
-    if states[OutboxState.SENT] != sum(states.values()):
-        raise RuntimeError(f"not everything was sent: {states}")
-    return DaemonRun(finished - started, finished - planned, envelopes)
 
 
 def client_tls(sink: Sink) -> ssl.SSLContext:
@@ -227,17 +258,23 @@ def client_tls(sink: Sink) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(sink.ca_file))
 
 
-async def run_raw(envelopes: Sequence[Envelope], *, sink: Sink) -> float:
-    """Seconds for aiosmtplib alone to send every message over one connection."""
+async def run_raw(envelopes: Sequence[Envelope], *, sink: Sink, connections: int) -> float:
+    """Seconds for aiosmtplib alone to send every message over `connections` connections."""
+
+    async def one_connection(share: Sequence[Envelope]) -> None:
+        client = aiosmtplib.SMTP(
+            hostname=HOST, port=sink.port, start_tls=True, tls_context=client_tls(sink)
+        )
+        await client.connect()
+        await client.login(USERNAME, PASSWORD)
+        for envelope in share:
+            await client.sendmail(envelope.sender, envelope.recipients, envelope.message)
+        await client.quit()
+
     started = time.perf_counter()
-    client = aiosmtplib.SMTP(
-        hostname=HOST, port=sink.port, start_tls=True, tls_context=client_tls(sink)
-    )
-    await client.connect()
-    await client.login(USERNAME, PASSWORD)
-    for envelope in envelopes:
-        await client.sendmail(envelope.sender, envelope.recipients, envelope.message)
-    await client.quit()
+    async with asyncio.TaskGroup() as tasks:
+        for first in range(connections):
+            tasks.create_task(one_connection(envelopes[first::connections]))
     return time.perf_counter() - started
 
 
@@ -262,24 +299,27 @@ async def run_new_connections(envelopes: Sequence[Envelope], *, sink: Sink) -> f
 
 @dataclass
 class Results:
-    """Messages per second of each way, one entry per round."""
+    """Messages per second of each way at one number of connections, one entry per round."""
 
+    connections: int
     daemon: list[float]
-    daemon_send_only: list[float]
     raw: list[float]
     new_connection: list[float]
 
 
-async def measure(count: int, rounds: int, *, sink: Sink, workdir: Path) -> Results:
+async def measure(
+    count: int, rounds: int, *, connections: int, sink: Sink, workdir: Path
+) -> Results:
     """Interleave the three ways round by round, so noise on the machine hits them alike."""
     program = program_of(count)
-    results = Results([], [], [], [])
+    envelopes = rendered(program, database=workdir / f"rendered-{connections}.sqlite3")
+    results = Results(connections, [], [], [])
     for number in range(rounds):
-        run = await run_daemon(program, sink=sink, database=workdir / f"daemon-{number}.sqlite3")
-        raw_s = await run_raw(run.envelopes, sink=sink)
-        new_s = await run_new_connections(run.envelopes, sink=sink)
-        results.daemon.append(count / run.total_s)
-        results.daemon_send_only.append(count / run.send_s)
+        database = workdir / f"daemon-{connections}-{number}.sqlite3"
+        daemon_s = await run_daemon(program, sink=sink, database=database, connections=connections)
+        raw_s = await run_raw(envelopes, sink=sink, connections=connections)
+        new_s = await run_new_connections(envelopes, sink=sink)
+        results.daemon.append(count / daemon_s)
         results.raw.append(count / raw_s)
         results.new_connection.append(count / new_s)
     return results
@@ -287,13 +327,16 @@ async def measure(count: int, rounds: int, *, sink: Sink, workdir: Path) -> Resu
 
 def print_table(results: Results, *, count: int) -> None:
     """Per-round rates, medians, and the ratios of the medians against their targets."""
+    plural = "s" if results.connections > 1 else ""
     rows = [
         ("daemon: plan+render+outbox+SMTP+commit", results.daemon),
-        ("  of which the send loop alone", results.daemon_send_only),
-        ("raw aiosmtplib, one connection", results.raw),
+        (f"raw aiosmtplib, {results.connections} connection{plural}", results.raw),
         ("aiosmtplib.send(), new connection each", results.new_connection),
     ]
-    print(f"\n{count} check-ins, STARTTLS+AUTH, sink in its own process (msgs/s)\n")
+    print(
+        f"\n{count} check-ins over {results.connections} connection{plural}, STARTTLS+AUTH,"
+        " sink in its own process (msgs/s)\n"
+    )
     print("\n".join(runs_table(rows)))
     daemon = statistics.median(results.daemon)
     raw = statistics.median(results.raw)
@@ -303,12 +346,13 @@ def print_table(results: Results, *, count: int) -> None:
     print(f"daemon / new connection = {daemon / new:5.2f}  (target >= 4.00)")
 
 
-async def profile_daemon(count: int, *, sink: Sink, workdir: Path) -> None:
+async def profile_daemon(count: int, *, connections: int, sink: Sink, workdir: Path) -> None:
     """Print where one daemon run spends its time (cumulative, then own time)."""
     program = program_of(count)
     profiler = cProfile.Profile()
     profiler.enable()
-    await run_daemon(program, sink=sink, database=workdir / "profiled.sqlite3")
+    database = workdir / "profiled.sqlite3"
+    await run_daemon(program, sink=sink, database=database, connections=connections)
     profiler.disable()
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
@@ -318,11 +362,18 @@ async def profile_daemon(count: int, *, sink: Sink, workdir: Path) -> None:
 
 
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command line: --quick, --count, --rounds, --profile."""
+    """The command line: --quick, --count, --rounds, --connections, --profile."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--count", type=int, help=f"check-ins per run (default {FULL_COUNT})")
     parser.add_argument("--rounds", type=int, help=f"runs of each way (default {FULL_ROUNDS})")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        nargs="+",
+        default=list(CONNECTIONS),
+        help="SMTP connections to compare at (default 1 4)",
+    )
     parser.add_argument("--profile", action="store_true", help="also profile one daemon run")
     return parser.parse_args(argv)
 
@@ -332,10 +383,14 @@ async def main_async(options: argparse.Namespace, *, workdir: Path) -> None:
     count = options.count or (QUICK_COUNT if options.quick else FULL_COUNT)
     rounds = options.rounds or (QUICK_ROUNDS if options.quick else FULL_ROUNDS)
     with sink_process(workdir) as sink:
-        results = await measure(count, rounds, sink=sink, workdir=workdir)
-        print_table(results, count=count)
+        for connections in options.connections:
+            results = await measure(
+                count, rounds, connections=connections, sink=sink, workdir=workdir
+            )
+            print_table(results, count=count)
         if options.profile:
-            await profile_daemon(count, sink=sink, workdir=workdir)
+            most = max(options.connections)
+            await profile_daemon(count, connections=most, sink=sink, workdir=workdir)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from reminder_service.compose import Composer, Identity
@@ -18,6 +19,7 @@ from reminder_service.health import HealthServer
 from reminder_service.imap import ImapConfig, ImapMailbox
 from reminder_service.instance_lock import InstanceLock
 from reminder_service.intake import Intake
+from reminder_service.mailer_pool import MailerPool
 from reminder_service.metrics import Monitor
 from reminder_service.ports import Clock, SystemClock
 from reminder_service.program import load_program
@@ -182,9 +184,12 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
         program,
         store=store,
         composer=mail_composer,
-        mailer=SmtpMailer(smtp_config(settings)),
+        mailer=MailerPool(
+            partial(SmtpMailer, smtp_config(settings)), size=settings.smtp.connections
+        ),
         clock=the_clock,
         max_per_minute=settings.smtp.max_per_minute,
+        connections=settings.smtp.connections,
     )
     daemon.reloader = reloader(settings, daemon, clock=the_clock, baseline=loaded_from)
     if mailbox is not None:

@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from reminder_service.compose import Composer
@@ -32,7 +34,7 @@ from reminder_service.planner import Planner
 from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import SendRateLimit
 from reminder_service.reload import Reloader, ReloadStatus
-from reminder_service.store import OutboxRow, SqliteStore
+from reminder_service.store import OutboxRow, Settlement, SqliteStore
 from reminder_service.waiting import wait_for_either
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class Daemon:
         mailer: Mailer,
         clock: Clock,
         max_per_minute: int,
+        connections: int = 1,
         planner_interval: timedelta = PLANNER_INTERVAL,
         shutdown_grace: timedelta = SHUTDOWN_GRACE,
         rng: random.Random | None = None,
@@ -67,6 +70,7 @@ class Daemon:
         self._mailer = mailer
         self._clock = clock
         self._limit = SendRateLimit(max_per_minute)
+        self._connections = connections
         self._planner_interval = planner_interval
         self._shutdown_grace = shutdown_grace
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
@@ -195,30 +199,107 @@ class Daemon:
 
         Returns False when there is nothing to send at this moment. When `stop` is set during
         the send, the send gets a short grace period and is then abandoned as `unknown`.
+        The send loop does the same for several emails at once; this is its single step.
         """
         now = self._clock.now()
-        if self._limit.wait_before_next(now) > timedelta(0):
+        claimed = self._record((), now=now, claim=min(1, self._limit.allowance(now)))
+        if not claimed:
             return False
-        row = self._store.claim_next(now=now)
-        if row is None:
-            return False
-        if row.pair_id and self.program.pair(row.pair_id) is None:
-            self._store.mark_failed(row.id, now=now, error=REMOVED_PAIR)
-            log.info("%s: not sent: %s", row.key, REMOVED_PAIR)
+        (row,) = claimed
+        removed = self._removed(row)
+        if removed is not None:
+            self._record([removed], now=now)
             return True
-        self._limit.record(now)
-        await self._deliver(row, stop or asyncio.Event())
+        sending = {self._launch(row, now=now): row}
+        await _first_of(sending, stop or asyncio.Event())
+        self._record(await self._end_all(sending), now=self._clock.now())
         return True
 
     async def _send_loop(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
+        """Keep up to `connections` sends in flight; record each round in one transaction.
+
+        Each round records the sends that ended since the last one and claims as many due
+        rows as there are free connections (and the rate limit allows), in one commit.
+        """
+        sending: dict[asyncio.Task[Delivery], OutboxRow] = {}
+        ended: list[_Ended] = []
+        while True:
             if self.monitor is not None:
                 self.monitor.beat("sender")
             self._wake.clear()
-            if await self.send_one(stop):
+            now = self._clock.now()
+            room = 0 if stop.is_set() else self._room(now, busy=len(sending))
+            claimed = self._record(ended, now=now, claim=room)
+            ended = [gone for row in claimed if (gone := self._removed(row)) is not None]
+            sending |= {
+                self._launch(row, now=now): row for row in claimed if not _is_in(row, ended)
+            }
+            if ended:
                 continue
-            await self._mailer.close()
-            await wait_for_either(stop, self._wake, self._idle_timeout(self._clock.now()))
+            if stop.is_set() and sending:
+                ended = await self._end_all(sending)
+                sending.clear()
+            elif stop.is_set():
+                return
+            elif sending:
+                wake = self._wake if len(sending) < self._connections else None
+                finished = await _first_of(sending, stop, wake)
+                ended = [self._outcome(sending.pop(task), task) for task in finished]
+            else:
+                await self._mailer.close()
+                await wait_for_either(stop, self._wake, self._idle_timeout(now))
+
+    def _record(self, ended: Sequence[_Ended], *, now: datetime, claim: int = 0) -> list[OutboxRow]:
+        """Commit how sends ended and claim up to `claim` rows; then log, so a log line never
+        claims more than the database holds."""
+        claimed = self._store.settle_and_claim(
+            [item.settlement for item in ended], now=now, claim=claim
+        )
+        for item in ended:
+            log.log(item.level, item.message, exc_info=item.failure)
+            for warning in item.warnings:
+                log.warning(warning)
+        return claimed
+
+    def _room(self, now: datetime, *, busy: int) -> int:
+        """How many more sends may start now: free connections, within the rate limit."""
+        return min(self._connections - busy, self._limit.allowance(now))
+
+    def _removed(self, row: OutboxRow) -> _Ended | None:
+        """A failure for a row whose pair left the program after it was queued, else None."""
+        if not row.pair_id or self.program.pair(row.pair_id) is not None:
+            return None
+        return _Ended(
+            Settlement.failed(row.id, REMOVED_PAIR), f"{row.key}: not sent: {REMOVED_PAIR}"
+        )
+
+    def _launch(self, row: OutboxRow, *, now: datetime) -> asyncio.Task[Delivery]:
+        self._limit.record(now)
+        return asyncio.create_task(
+            self._mailer.send(sender=row.sender, recipients=row.recipients, message=row.message),
+            name=f"send {row.key}",
+        )
+
+    async def _end_all(self, sending: dict[asyncio.Task[Delivery], OutboxRow]) -> list[_Ended]:
+        """Outcomes of every send, those still running after the grace period abandoned."""
+        if sending:
+            await asyncio.wait(sending, timeout=self._shutdown_grace.total_seconds())
+        ended = []
+        for task, row in sending.items():
+            if task.done():
+                ended.append(self._outcome(row, task))
+                continue
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            ended.append(
+                _Ended(
+                    Settlement.unknown(row.id, STOPPED_MID_SEND),
+                    f"{row.key}: {STOPPED_MID_SEND}",
+                    logging.WARNING,
+                )
+            )
+        return ended
 
     def _idle_timeout(self, now: datetime) -> timedelta:
         """How long the sender may sleep: until the rate limit or the next retry allows a send."""
@@ -228,49 +309,45 @@ class Daemon:
             waits.append(next_attempt - now)
         return min(wait for wait in waits if wait > timedelta(0))
 
-    async def _deliver(self, row: OutboxRow, stop: asyncio.Event) -> None:
-        sending = asyncio.create_task(
-            self._mailer.send(sender=row.sender, recipients=row.recipients, message=row.message)
-        )
-        stopping = asyncio.create_task(stop.wait())
-        await asyncio.wait({sending, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        stopping.cancel()
-        if not sending.done():
-            await asyncio.wait({sending}, timeout=self._shutdown_grace.total_seconds())
-        if not sending.done():
-            sending.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sending
-            self._store.mark_unknown(row.id, now=self._clock.now(), error=STOPPED_MID_SEND)
-            log.warning("%s: %s", row.key, STOPPED_MID_SEND)
-            return
-        self._record_outcome(row, sending)
-
-    def _record_outcome(self, row: OutboxRow, sending: asyncio.Task[Delivery]) -> None:
+    def _outcome(self, row: OutboxRow, sending: asyncio.Task[Delivery]) -> _Ended:
+        """What a finished send means for its row, counted now and logged once recorded."""
         now = self._clock.now()
         try:
             receipt = sending.result()
         except TransientSendError as exc:
             self._observe(row, exc)
-            self._retry_or_give_up(row, now=now, error=str(exc))
+            return self._retry_or_give_up(row, now=now, error=str(exc))
         except PermanentSendError as exc:
             self._observe(row, exc)
-            self._store.mark_failed(row.id, now=now, error=str(exc))
-            log.error("%s could not be sent and will not be retried: %s", row.key, exc)
+            return _Ended(
+                Settlement.failed(row.id, str(exc)),
+                f"{row.key} could not be sent and will not be retried: {exc}",
+                logging.ERROR,
+            )
         except UnknownOutcomeError as exc:
             self._observe(row, exc)
-            self._store.mark_unknown(row.id, now=now, error=str(exc))
-            log.warning("%s may or may not have been delivered: %s", row.key, exc)
+            return _Ended(
+                Settlement.unknown(row.id, str(exc)),
+                f"{row.key} may or may not have been delivered: {exc}",
+                logging.WARNING,
+            )
         except Exception as exc:
             self._observe(row, exc)
-            self._store.mark_unknown(row.id, now=now, error=f"unexpected error: {exc!r}")
-            log.exception("%s: unexpected error while sending", row.key)
-        else:
-            self._observe(row, None)
-            self._store.mark_sent(row.id, now=now)
-            log.info("sent %s to %s: %s", row.key, ", ".join(row.recipients), receipt.response)
-            for address, reply in receipt.refused.items():
-                log.warning("%s: the mail server refused %s: %s", row.key, address, reply)
+            return _Ended(
+                Settlement.unknown(row.id, f"unexpected error: {exc!r}"),
+                f"{row.key}: unexpected error while sending",
+                logging.ERROR,
+                failure=exc,
+            )
+        self._observe(row, None)
+        return _Ended(
+            Settlement.sent(row.id),
+            f"sent {row.key} to {', '.join(row.recipients)}: {receipt.response}",
+            warnings=tuple(
+                f"{row.key}: the mail server refused {address}: {reply}"
+                for address, reply in receipt.refused.items()
+            ),
+        )
 
     def _observe(self, row: OutboxRow, failure: Exception | None) -> None:
         """Count the send's outcome; a failure without a server reply means SMTP is unreachable."""
@@ -288,13 +365,46 @@ class Daemon:
         if isinstance(failure, SendError) and failure.code is None:
             monitor.smtp_failed(reason=str(failure))
 
-    def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> None:
+    def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:
         if now - row.created_at >= GIVE_UP_AFTER:
-            self._store.mark_failed(
-                row.id, now=now, error=f"gave up after {row.attempts} attempts: {error}"
+            return _Ended(
+                Settlement.failed(row.id, f"gave up after {row.attempts} attempts: {error}"),
+                f"{row.key}: gave up after {row.attempts} attempts: {error}",
+                logging.ERROR,
             )
-            log.error("%s: gave up after %d attempts: %s", row.key, row.attempts, error)
-            return
         retry_at = now + retry_delay(row.attempts, jitter=self._rng.random())
-        self._store.mark_retry(row.id, now=now, retry_at=retry_at, error=error)
-        log.warning("%s: temporary failure, retrying at %s: %s", row.key, retry_at, error)
+        return _Ended(
+            Settlement.retry(row.id, retry_at, error),
+            f"{row.key}: temporary failure, retrying at {retry_at}: {error}",
+            logging.WARNING,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Ended:
+    """A send that ended (or was never started): what to record, and what to log after."""
+
+    settlement: Settlement
+    message: str
+    level: int = logging.INFO
+    failure: BaseException | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def _is_in(row: OutboxRow, ended: Sequence[_Ended]) -> bool:
+    return any(item.settlement.row_id == row.id for item in ended)
+
+
+async def _first_of(
+    sending: dict[asyncio.Task[Delivery], OutboxRow],
+    stop: asyncio.Event,
+    wake: asyncio.Event | None = None,
+) -> set[asyncio.Task[Delivery]]:
+    """Wait until a send ends, `stop` is set, or (when given) `wake` is; the finished sends."""
+    waiters = [asyncio.create_task(event.wait()) for event in (stop, wake) if event is not None]
+    try:
+        await asyncio.wait([*sending, *waiters], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+    return {task for task in sending if task.done()}

@@ -24,6 +24,7 @@ LINE_LENGTH = 78
 """RFC 5322's recommended line length, which folding keeps to where it can."""
 _PHRASE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?: [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 """A display name that needs no quoting: atoms separated by single spaces (RFC 5322)."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def mailbox(display_name: str, addr_spec: str) -> str:
@@ -132,6 +133,6 @@ def _part(boundary: str, subtype: str, body: str) -> str:
 
 def _checked(value: str) -> str:
     """`value`, if it has no control characters (CR and LF above all)."""
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+    if _CONTROL.search(value):
         raise ValueError(f"{value!r} contains control characters, which no header may hold")
     return value

@@ -17,10 +17,14 @@ class SendRateLimit:
         self._per_minute = per_minute
         self._sent: deque[datetime] = deque()
 
+    def allowance(self, now: datetime) -> int:
+        """How many sends may start now."""
+        self._forget_before(now)
+        return self._per_minute - len(self._sent)
+
     def wait_before_next(self, now: datetime) -> timedelta:
         """Zero when a send may start now, else the time until the oldest send leaves the window."""
-        while self._sent and now - self._sent[0] >= WINDOW:
-            self._sent.popleft()
+        self._forget_before(now)
         if len(self._sent) < self._per_minute:
             return timedelta(0)
         return self._sent[0] + WINDOW - now
@@ -28,3 +32,8 @@ class SendRateLimit:
     def record(self, now: datetime) -> None:
         """Count a send that started at `now`."""
         self._sent.append(now)
+
+    def _forget_before(self, now: datetime) -> None:
+        """Drop the sends that have left the one-minute window ending at `now`."""
+        while self._sent and now - self._sent[0] >= WINDOW:
+            self._sent.popleft()

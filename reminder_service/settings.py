@@ -52,6 +52,7 @@ class SmtpSettings(BaseModel):
     security: Literal["tls", "starttls", "none"] = "starttls"
     timeout_s: float = Field(default=30.0, gt=0)
     max_per_minute: int = Field(default=60, ge=1)
+    connections: int = Field(default=4, ge=1, le=32)
     ca_file: Path | None = None
 
     @property

@@ -28,7 +28,13 @@ from reminder_service.store.inbox import (
     inbound_dedupe_key,
 )
 from reminder_service.store.meetings import SAME_MEETING_WITHIN, MeetingRow
-from reminder_service.store.outbox import CHECKIN_KIND, OutboxMixin, OutboxRow, OutboxState
+from reminder_service.store.outbox import (
+    CHECKIN_KIND,
+    OutboxMixin,
+    OutboxRow,
+    OutboxState,
+    Settlement,
+)
 from reminder_service.store.schema import SchemaMixin
 
 __all__ = [
@@ -42,6 +48,7 @@ __all__ = [
     "OutboxRow",
     "OutboxState",
     "Recorded",
+    "Settlement",
     "SqliteStore",
     "inbound_dedupe_key",
     "read_only_if_present",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -37,9 +37,9 @@ VALUES (:key, :pair_id, :kind, :period, :message_id, :sender, :recipients, :mess
         'pending', 0, :now, :now, :now)
 ON CONFLICT (key) DO NOTHING
 """
-_NEXT_DUE_ID = """
+_NEXT_DUE_IDS = """
 SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
-ORDER BY next_attempt_at, id LIMIT 1
+ORDER BY next_attempt_at, id LIMIT ?
 """
 _CLAIM = """
 UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?
@@ -155,29 +155,53 @@ class OutboxMixin(StoreConnection):
 
         The change is committed before this returns, so before any data goes out.
         """
-        with self._write():
-            found = self._db.execute(_NEXT_DUE_ID, (instant_text(now),)).fetchone()
-            if found is None:
-                return None
-            self._db.execute(_CLAIM, (instant_text(now), found[0]))
-            return self._row(found[0])
+        claimed = self.settle_and_claim((), now=now, claim=1)
+        return claimed[0] if claimed else None
 
     def mark_sent(self, row_id: int, *, now: datetime) -> None:
         """The mail server accepted the row's message."""
-        self._finish(_MARK_SENT, row_id, {"now": instant_text(now)})
+        self.settle_and_claim([Settlement.sent(row_id)], now=now, claim=0)
 
     def mark_retry(self, row_id: int, *, now: datetime, retry_at: datetime, error: str) -> None:
         """A temporary failure: the row goes back to pending, due again at `retry_at`."""
-        params = {"now": instant_text(now), "retry_at": instant_text(retry_at), "error": error}
-        self._finish(_MARK_RETRY, row_id, params)
+        self.settle_and_claim([Settlement.retry(row_id, retry_at, error)], now=now, claim=0)
 
     def mark_failed(self, row_id: int, *, now: datetime, error: str) -> None:
         """A permanent failure: the row is never tried again."""
-        self._finish(_MARK_FINAL, row_id, _final(OutboxState.FAILED, now=now, error=error))
+        self.settle_and_claim([Settlement.failed(row_id, error)], now=now, claim=0)
 
     def mark_unknown(self, row_id: int, *, now: datetime, error: str) -> None:
         """The server may have accepted the message: the row is never tried again."""
-        self._finish(_MARK_FINAL, row_id, _final(OutboxState.UNKNOWN, now=now, error=error))
+        self.settle_and_claim([Settlement.unknown(row_id, error)], now=now, claim=0)
+
+    def settle_and_claim(
+        self, settlements: Sequence[Settlement], *, now: datetime, claim: int
+    ) -> list[OutboxRow]:
+        """Record how sends ended, then claim up to `claim` due rows, in ONE transaction.
+
+        The sender records what finished while it claims what to send next, so a busy outbox
+        costs one disk sync per round instead of two per email; each claim is still committed
+        before any of its data goes out. Every settled row must be `sending`: if one is not,
+        the others are recorded, nothing is claimed, and StoreError says which.
+        """
+        at = instant_text(now)
+        with self._write():
+            refused = [s.row_id for s in settlements if not self._settle(s, at=at)]
+            if refused:
+                states = [
+                    self._db.execute(_STATE_BY_ID, (row_id,)).fetchone() for row_id in refused
+                ]
+                claimed: list[OutboxRow] = []
+            else:
+                claimed = self._claim(claim, at=at)
+        if refused:
+            raise StoreError(
+                "; ".join(
+                    f"Outbox row {row_id} {_described(state)}, not sending; it cannot be finished."
+                    for row_id, state in zip(refused, states, strict=True)
+                )
+            )
+        return claimed
 
     def next_attempt_at(self) -> datetime | None:
         """When the earliest pending row is due, or None when nothing is pending."""
@@ -262,13 +286,62 @@ class OutboxMixin(StoreConnection):
     def _row(self, row_id: int) -> OutboxRow:
         return _outbox_row(self._db.execute(_ROW_BY_ID, (row_id,)).fetchone())
 
-    def _finish(self, statement: str, row_id: int, params: Mapping[str, object]) -> None:
-        with self._write():
-            if self._db.execute(statement, {**params, "id": row_id}).rowcount == 1:
-                return
-            found = self._db.execute(_STATE_BY_ID, (row_id,)).fetchone()
-        state = "does not exist" if found is None else f"is {found[0]}"
-        raise StoreError(f"Outbox row {row_id} {state}, not sending; it cannot be finished.")
+    def _settle(self, settlement: Settlement, *, at: str) -> bool:
+        """Apply `settlement` in the caller's transaction; False if its row was not sending."""
+        params: dict[str, object] = {"now": at, "id": settlement.row_id, "error": settlement.error}
+        if settlement.state is OutboxState.SENT:
+            statement = _MARK_SENT
+        elif settlement.state is OutboxState.PENDING:
+            if settlement.retry_at is None:
+                raise ValueError("a retry needs the time to retry at")
+            statement = _MARK_RETRY
+            params["retry_at"] = instant_text(settlement.retry_at)
+        else:
+            statement = _MARK_FINAL
+            params["state"] = settlement.state.value
+        return bool(self._db.execute(statement, params).rowcount == 1)
+
+    def _claim(self, count: int, *, at: str) -> list[OutboxRow]:
+        if count <= 0:
+            return []
+        ids = [row_id for (row_id,) in self._db.execute(_NEXT_DUE_IDS, (at, count))]
+        for row_id in ids:
+            self._db.execute(_CLAIM, (at, row_id))
+        return [self._row(row_id) for row_id in ids]
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """How one send ended, for `settle_and_claim` to record: the row's next state and why."""
+
+    row_id: int
+    state: OutboxState
+    error: str | None = None
+    retry_at: datetime | None = None
+
+    @classmethod
+    def sent(cls, row_id: int) -> Settlement:
+        """The mail server accepted the message."""
+        return cls(row_id, OutboxState.SENT)
+
+    @classmethod
+    def retry(cls, row_id: int, retry_at: datetime, error: str) -> Settlement:
+        """A temporary failure: pending again, due at `retry_at`."""
+        return cls(row_id, OutboxState.PENDING, error, retry_at)
+
+    @classmethod
+    def failed(cls, row_id: int, error: str) -> Settlement:
+        """A permanent failure: never tried again."""
+        return cls(row_id, OutboxState.FAILED, error)
+
+    @classmethod
+    def unknown(cls, row_id: int, error: str) -> Settlement:
+        """Perhaps delivered: never tried again."""
+        return cls(row_id, OutboxState.UNKNOWN, error)
+
+
+def _described(state: tuple[str] | None) -> str:
+    return "does not exist" if state is None else f"is {state[0]}"
 
 
 def _enqueue_params(item: Outgoing, *, at: str) -> dict[str, object]:
@@ -305,10 +378,6 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
     if not prefix:
         raise ValueError("a key prefix must not be empty")
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def _final(state: OutboxState, *, now: datetime, error: str) -> dict[str, object]:
-    return {"state": state.value, "now": instant_text(now), "error": error}
 
 
 def _outbox_row(row: sqlite3.Row) -> OutboxRow:

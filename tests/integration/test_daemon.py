@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -15,7 +16,7 @@ import pytest
 from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
-from reminder_service.daemon import REMOVED_PAIR
+from reminder_service.daemon import REMOVED_PAIR, Daemon
 from reminder_service.program import parse_program
 from reminder_service.store import OutboxState
 from tests.support.loop import Harness, open_harness
@@ -40,6 +41,19 @@ PAIR = """
 def program_with(*pair_ids: str) -> Program:
     text = PROGRAM + "".join(PAIR.format(id=pair_id) for pair_id in pair_ids)
     return parse_program(text, file="test.yaml")
+
+
+@asynccontextmanager
+async def running(daemon: Daemon) -> AsyncIterator[None]:
+    """Run `daemon` while the block runs; then stop it and wait (5 s at most) for it to return."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        async with asyncio.timeout(5):
+            await task
 
 
 @pytest.fixture
@@ -178,12 +192,8 @@ async def test_rate_limit_holds_back_the_excess_until_the_minute_has_passed(
 async def test_run_sends_what_is_due_and_stops_on_request(harness: Harness) -> None:
     """The running daemon sends every due email and returns promptly once stop is set."""
     daemon = harness.daemon(program_with("p-one", "p-two"))
-    stop = asyncio.Event()
-    running = asyncio.create_task(daemon.run(stop))
-    await harness.server.messages_arrived(2)
-    stop.set()
-    async with asyncio.timeout(5):
-        await running
+    async with running(daemon):
+        await harness.server.messages_arrived(2)
     assert harness.states() == [OutboxState.SENT, OutboxState.SENT]
 
 
@@ -191,13 +201,49 @@ async def test_stop_during_a_stalled_send_abandons_it_as_unknown(harness: Harnes
     """Stopping while the server never answers the final dot marks that email 'unknown'."""
     harness.server.fault_next_data("stall")
     daemon = harness.daemon(program_with("ana-ben"), grace=timedelta(milliseconds=100))
-    stop = asyncio.Event()
-    running = asyncio.create_task(daemon.run(stop))
-    await harness.server.faults_reached(1)
-    stop.set()
-    async with asyncio.timeout(5):
-        await running
+    async with running(daemon):
+        await harness.server.faults_reached(1)
     assert harness.states() == [OutboxState.UNKNOWN]
+
+
+async def test_several_connections_send_every_email_once(harness: Harness) -> None:
+    """With three connections, seven due emails each go out once, over exactly three sessions."""
+    pairs = [f"pair-{n}" for n in range(7)]
+    daemon = harness.daemon(program_with(*pairs), connections=3)
+    async with running(daemon):
+        received = await harness.server.messages_arrived(7)
+    assert harness.states() == [OutboxState.SENT] * 7
+    assert (
+        sorted(pair for item in received for pair in pairs if f"{pair}@" in item.rcpt_tos[0])
+        == pairs
+    )
+    assert harness.server.connections == 3
+
+
+async def test_a_stalled_connection_does_not_hold_back_the_others(harness: Harness) -> None:
+    """While one send waits on a server that never answers, the other connection sends the rest;
+    stopping then abandons only the stalled one, as unknown."""
+    harness.server.fault_next_data("stall")
+    daemon = harness.daemon(
+        program_with("p-one", "p-two", "p-three"), connections=2, grace=timedelta(milliseconds=100)
+    )
+    async with running(daemon):
+        await harness.server.messages_arrived(2)
+    assert sorted(harness.states()) == sorted(
+        [OutboxState.UNKNOWN, OutboxState.SENT, OutboxState.SENT]
+    )
+
+
+async def test_stop_abandons_every_stalled_send_as_unknown(harness: Harness) -> None:
+    """Stopping with several sends stalled after the final dot marks each of them 'unknown'."""
+    harness.server.fault_next_data("stall", times=2)
+    daemon = harness.daemon(
+        program_with("p-one", "p-two"), connections=2, grace=timedelta(milliseconds=100)
+    )
+    async with running(daemon):
+        await harness.server.faults_reached(2)
+    assert harness.states() == [OutboxState.UNKNOWN, OutboxState.UNKNOWN]
+    assert harness.server.messages == []
 
 
 async def test_an_unclear_reply_gets_one_question_back_a_day(harness: Harness) -> None:

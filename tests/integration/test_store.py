@@ -17,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from reminder_service.core.model import Outgoing, PairHistory
 from reminder_service.errors import StoreError
-from reminder_service.store import OutboxRow, OutboxState, SqliteStore
+from reminder_service.store import OutboxRow, OutboxState, Settlement, SqliteStore
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -259,6 +259,39 @@ def test_claim_commits_sending_before_returning(store: SqliteStore, db_path: Pat
     row = claimed(store, "k1")
     assert (row.state, row.attempts) == (OutboxState.SENDING, 1)
     assert raw_state(db_path, row.id) == ("sending", 1)
+
+
+def test_settle_and_claim_records_outcomes_and_claims_in_one_go(
+    store: SqliteStore, db_path: Path
+) -> None:
+    """Finished sends are recorded and the next due rows claimed, all visible to others at once."""
+    sent, failed = claimed(store, "sent"), claimed(store, "failed")
+    for key in ("next-1", "next-2", "next-3"):
+        store.enqueue(outgoing(key), now=T0)
+    rows = store.settle_and_claim(
+        [Settlement.sent(sent.id), Settlement.failed(failed.id, "550 no such user")],
+        now=T0 + MINUTE,
+        claim=2,
+    )
+    assert [row.key for row in rows] == ["next-1", "next-2"]
+    assert raw_state(db_path, sent.id) == ("sent", 1)
+    assert raw_state(db_path, failed.id) == ("failed", 1)
+    assert [raw_state(db_path, row.id) for row in rows] == [("sending", 1)] * 2
+    assert store.counts_by_state()[OutboxState.PENDING] == 1
+
+
+def test_settling_a_row_that_is_not_sending_records_the_rest_and_claims_nothing(
+    store: SqliteStore,
+) -> None:
+    """A settlement for a row not in `sending` raises, naming it; the valid ones still count."""
+    row = claimed(store, "k1")
+    store.enqueue(outgoing("k2"), now=T0)
+    with pytest.raises(StoreError, match=r"Outbox row 999 does not exist"):
+        store.settle_and_claim(
+            [Settlement.sent(row.id), Settlement.sent(999)], now=T0 + MINUTE, claim=1
+        )
+    states = {item.key: item.state for item in store.outbox()}
+    assert states == {"k1": OutboxState.SENT, "k2": OutboxState.PENDING}
 
 
 def test_a_retried_row_waits_for_its_retry_time(store: SqliteStore) -> None:

@@ -19,6 +19,7 @@ from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import partial
 from pathlib import Path
 
 from reminder_service.compose import Composer, Identity
@@ -26,6 +27,7 @@ from reminder_service.core.model import Program
 from reminder_service.core.replies.understand import ReplyContext, understand
 from reminder_service.core.replies.verdict import Verdict
 from reminder_service.daemon import Daemon
+from reminder_service.mailer_pool import MailerPool
 from reminder_service.smtp import SmtpConfig, SmtpMailer
 from reminder_service.store import InboundItem, OutboxState, SqliteStore
 from tests.support.smtp_server import Received, SmtpTestServer
@@ -137,27 +139,31 @@ class Harness:
     database: Path
     clock: FakeClock = field(default_factory=FakeClock)
     stores: list[SqliteStore] = field(default_factory=list)
-    mailers: list[SmtpMailer] = field(default_factory=list)
+    mailers: list[MailerPool] = field(default_factory=list)
     _uids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _seen: int = 0
 
     def daemon(
-        self, program: Program, *, max_per_minute: int = 60, grace: timedelta = timedelta(seconds=5)
+        self,
+        program: Program,
+        *,
+        max_per_minute: int = 60,
+        grace: timedelta = timedelta(seconds=5),
+        connections: int = 1,
     ) -> Daemon:
         """A new daemon on the harness's database file: the first start, or a restart."""
         store = SqliteStore.open(self.database)
         self.stores.append(store)
-        mailer = SmtpMailer(
-            SmtpConfig(
-                host=self.server.host,
-                port=self.server.port,
-                security="none",
-                username=None,
-                password=None,
-                timeout_s=2.0,
-                ca_file=None,
-            )
+        config = SmtpConfig(
+            host=self.server.host,
+            port=self.server.port,
+            security="none",
+            username=None,
+            password=None,
+            timeout_s=2.0,
+            ca_file=None,
         )
+        mailer = MailerPool(partial(SmtpMailer, config), size=connections)
         self.mailers.append(mailer)
         return Daemon(
             program,
@@ -166,6 +172,7 @@ class Harness:
             mailer=mailer,
             clock=self.clock,
             max_per_minute=max_per_minute,
+            connections=connections,
             shutdown_grace=grace,
         )
 

@@ -24,7 +24,9 @@ from reminder_service.mime import (
 NAME_CHARACTERS = st.characters(exclude_categories=["Cc", "Cf", "Cs", "Zl", "Zp"])
 names = st.text(NAME_CHARACTERS, min_size=1, max_size=80).map(lambda name: " ".join(name.split()))
 """Names as people write them: the parser itself folds runs of white space into one space."""
-subjects = st.text(NAME_CHARACTERS, min_size=1, max_size=200).map(" ".join).filter(str.strip)
+subjects = st.text(NAME_CHARACTERS, min_size=1, max_size=200).map(lambda s: " ".join(s.split()))
+subjects = subjects.filter(bool)
+"""Subjects as the composer writes them: runs of white space already folded into one space."""
 bodies = st.text(st.characters(exclude_categories=["Cs"]), max_size=2_000)
 
 

@@ -53,6 +53,17 @@ def test_rate_limit_allows_the_limit_then_waits_for_the_oldest() -> None:
     assert limit.wait_before_next(T0 + timedelta(seconds=60)) == timedelta(0)
 
 
+def test_rate_limit_allowance_counts_what_is_left_in_the_minute() -> None:
+    """The allowance is the limit less the sends of the last minute, and grows back as they age."""
+    limit = SendRateLimit(3)
+    assert limit.allowance(T0) == 3
+    limit.record(T0)
+    limit.record(T0 + timedelta(seconds=20))
+    assert limit.allowance(T0 + timedelta(seconds=30)) == 1
+    assert limit.allowance(T0 + timedelta(seconds=60)) == 2
+    assert limit.allowance(T0 + timedelta(seconds=80)) == 3
+
+
 @given(st.lists(st.integers(min_value=0, max_value=600), max_size=200), st.integers(1, 20))
 def test_rate_limit_never_exceeds_the_limit_in_any_minute(offsets: list[int], per: int) -> None:
     """Sends that obey the limiter never exceed the limit in any sliding minute."""
