@@ -2,15 +2,16 @@
 # reminder-service: the daemon in a slim image, running as an unprivileged user.
 #   docker build -t reminder-service .
 # Volumes: /app/config (the program YAML), /app/custom-templates (edited templates; any
-# template missing there comes from the built-in set installed with the wheel), /app/data.
+# template missing there comes from the built-in set installed with the package), /app/data.
 
 FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/reminder-service
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY reminder_service ./reminder_service
 COPY templates ./templates
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+RUN /opt/reminder-service/bin/pip install --no-cache-dir .
 
 FROM python:3.11-slim AS runtime
 LABEL org.opencontainers.image.title="reminder-service" \
@@ -18,15 +19,17 @@ LABEL org.opencontainers.image.title="reminder-service" \
       org.opencontainers.image.licenses="GPL-3.0-or-later"
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PATH=/opt/reminder-service/bin:$PATH
 RUN groupadd --system --gid 10001 reminder \
     && useradd --system --uid 10001 --gid reminder --home-dir /app --no-create-home \
        --shell /usr/sbin/nologin reminder
-RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
-    pip install --no-cache-dir --no-index --find-links=/wheels /wheels/reminder_service-*.whl
+# A virtual environment copied whole: COPY is keyed on content by every builder, so a code
+# change always reaches the image (a RUN --mount from the build stage is not, under buildah).
+COPY --from=build /opt/reminder-service /opt/reminder-service
 WORKDIR /app
 COPY config ./config
-# The built-in templates come with the wheel (share/reminder-service/templates).
+# The built-in templates come with the package (share/reminder-service/templates).
 RUN mkdir -p /app/custom-templates /app/data \
     && chown reminder:reminder /app/data
 ENV REMINDER_CONFIG=/app/config/program.yaml \
