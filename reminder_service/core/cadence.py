@@ -9,6 +9,7 @@ Everything here is pure: dates and zones come in as arguments.
 from __future__ import annotations
 
 import re
+from calendar import isleap
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import count
@@ -78,6 +79,7 @@ _RRULE_UNSUPPORTED = {
 }
 _RRULE_PROBE_START = datetime(2000, 1, 1)  # noqa: DTZ001 - dateutil rules here are naive dates
 _RRULE_PROBE_YEARS = 12
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def parse_cadence(text: str) -> Cadence:
@@ -268,8 +270,20 @@ def _step_dates(step: Step, *, base: date) -> Iterator[date]:
 
 def _shifted(day: date, *, months: int, days: int) -> date:
     """`day` moved by whole months (clamped to the end of a shorter month), then by days."""
-    moved = day + relativedelta(months=months) if months else day
-    return moved + timedelta(days=days)
+    moved = add_months(day, months) if months else day
+    return moved + timedelta(days=days) if days else moved
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months, clamped to the last day of a shorter month.
+
+    What dateutil's `day + relativedelta(months=months)` gives, at a fraction of its cost:
+    planning steps every pair's cadence on every tick.
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = _DAYS_IN_MONTH[month] + (month == 1 and isleap(year))
+    return date(year, month + 1, min(day.day, last))
 
 
 def _rrule_dates(rule: RRule, *, base: date) -> Iterator[date]:

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import IntEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from reminder_service.core.cadence import local_instant, next_weekday, occurrences_after
 from reminder_service.core.model import (
@@ -27,9 +29,13 @@ from reminder_service.core.model import (
     Pair,
     PairHistory,
     Program,
+    Schedule,
 )
 from reminder_service.core.status import effective_pair, is_silent
 from reminder_service.core.wording import short_date_in_words, span_in_words
+
+CALENDAR_CACHE_SIZE = 16_384
+"""How many (schedule, start, zone, anchor) calendar answers are remembered across pairs."""
 
 
 class _Since(IntEnum):
@@ -225,7 +231,9 @@ def _overdue(pair: Pair, history: PairHistory, now: datetime) -> OverduePair | N
     latest = _latest_period(pair, anchor.day, now)
     if latest is None:
         return None
-    first = next(_periods(pair, anchor.day))
+    first = _first_on_calendar(
+        pair.schedule, started=pair.started, zone=pair.timezone, anchor=anchor.day
+    )
     days = (_local_date(pair, now) - first.closes).days
     if days < 1:
         return None
@@ -243,12 +251,34 @@ def _scheduled(pair: Pair, history: PairHistory, now: datetime) -> tuple[Pair, _
 
 def _latest_period(pair: Pair, anchor: date, now: datetime) -> _Period | None:
     """The last of the pair's periods after `anchor` whose check-in is due by `now`."""
+    return _latest_on_calendar(
+        pair.schedule, started=pair.started, zone=pair.timezone, anchor=anchor, now=now
+    )
+
+
+@lru_cache(maxsize=CALENDAR_CACHE_SIZE)
+def _latest_on_calendar(
+    schedule: Schedule, *, started: date, zone: ZoneInfo, anchor: date, now: datetime
+) -> _Period | None:
+    """`_latest_period` for every pair with this schedule, start, zone and anchor.
+
+    Remembered because a tick asks it of every pair with the same `now`, and pairs that
+    share all of these are common: one walk of the calendar serves them all.
+    """
     latest: _Period | None = None
-    for period in _periods(pair, anchor):
+    for period in _calendar_periods(schedule, started=started, zone=zone, anchor=anchor):
         if period.due_at > now:
             break
         latest = period
     return latest
+
+
+@lru_cache(maxsize=CALENDAR_CACHE_SIZE)
+def _first_on_calendar(
+    schedule: Schedule, *, started: date, zone: ZoneInfo, anchor: date
+) -> _Period:
+    """The first period after `anchor`, remembered like `_latest_on_calendar`."""
+    return next(_calendar_periods(schedule, started=started, zone=zone, anchor=anchor))
 
 
 def _counted_from(pair: Pair, history: PairHistory) -> tuple[date, bool]:
@@ -313,12 +343,19 @@ def _anchor(pair: Pair, history: PairHistory, today: date) -> _Anchor:
 
 def _periods(pair: Pair, anchor: date) -> Iterator[_Period]:
     """The pair's periods after `anchor`, with the instant each one's check-in is due."""
-    closes = occurrences_after(pair.schedule.cadence, started=pair.started, anchor=anchor)
-    if pair.schedule.weekdays_only:
+    return _calendar_periods(pair.schedule, started=pair.started, zone=pair.timezone, anchor=anchor)
+
+
+def _calendar_periods(
+    schedule: Schedule, *, started: date, zone: ZoneInfo, anchor: date
+) -> Iterator[_Period]:
+    """The periods after `anchor` of a schedule started on `started`, timed in `zone`."""
+    closes = occurrences_after(schedule.cadence, started=started, anchor=anchor)
+    if schedule.weekdays_only:
         closes = _on_weekdays(closes, after=anchor)
     opens_after = anchor
     for level, day in enumerate(closes):
-        due_at = local_instant(day, pair.schedule.send_at, pair.timezone)
+        due_at = local_instant(day, schedule.send_at, zone)
         yield _Period(opens_after, day, due_at, level)
         opens_after = day
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from reminder_service.core.cadence import local_instant, occurrences_after
 from reminder_service.core.digest import planned_digests
-from reminder_service.core.due import latest_due_at
+from reminder_service.core.due import CALENDAR_CACHE_SIZE, latest_due_at
 from reminder_service.core.model import (
     Cadence,
     Kind,
@@ -111,9 +112,9 @@ def reporting_member(pair: Pair, meeting: MeetingRecord) -> Person | None:
     return next((p for p in pair.members if p.email.casefold() == reporter), None)
 
 
-def confirming_member(pair: Pair, meeting: MeetingRecord) -> Person | None:
-    """The member who did not log the meeting and is asked to confirm it; None if unclear."""
-    reporter = reporting_member(pair, meeting)
+def confirming_member(pair: Pair, reporter: Person | None) -> Person | None:
+    """The member who did not log a meeting `reporter` (from `reporting_member`) logged, and
+    is asked to confirm it; None if unclear."""
     if reporter is None:
         return None
     return pair.mentee if reporter is pair.mentor else pair.mentor
@@ -197,7 +198,7 @@ def _thanks_and_confirmation(pair: Pair, meeting: MeetingRecord) -> Iterator[Pla
         reason=f"thank-you for {logged}",
         meeting=meeting,
     )
-    other = confirming_member(pair, meeting)
+    other = confirming_member(pair, reporter)
     if other is not None:
         yield _planned(
             Kind.CONFIRMATION,
@@ -297,7 +298,7 @@ def _anniversary(program: Program, pair: Pair, today: date) -> list[Planned]:
     """The latest anniversary of the start, on its day or at most `LATE_LIMIT` later."""
     if not program.anniversaries:
         return []
-    found = _latest_anniversary(pair, today)
+    found = _latest_anniversary(pair.started, today)
     if found is None:
         return []
     years, day = found
@@ -315,14 +316,15 @@ def _anniversary(program: Program, pair: Pair, today: date) -> list[Planned]:
     ]
 
 
-def _latest_anniversary(pair: Pair, today: date) -> tuple[int, date] | None:
-    """(years, date) of the latest anniversary of the start on or before `today`.
+@lru_cache(maxsize=CALENDAR_CACHE_SIZE)
+def _latest_anniversary(started: date, today: date) -> tuple[int, date] | None:
+    """(years, date) of the latest anniversary of `started` on or before `today`.
 
     Counted as whole years from the start, so 29 February falls on 28 February in other
-    years and on 29 February again in leap years.
+    years and on 29 February again in leap years. Remembered: many pairs share a start.
     """
     latest: tuple[int, date] | None = None
-    days = occurrences_after(_YEARLY, started=pair.started, anchor=pair.started)
+    days = occurrences_after(_YEARLY, started=started, anchor=started)
     for years, day in enumerate(days, start=1):
         if day > today:
             break

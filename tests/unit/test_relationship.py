@@ -142,7 +142,7 @@ def test_who_confirms(reported_by: str, reporter: object, confirmer: object) -> 
     pair = make_pair()
     meeting = make_meeting(reported_by=reported_by)
     assert reporting_member(pair, meeting) == reporter
-    assert confirming_member(pair, meeting) == confirmer
+    assert confirming_member(pair, reporting_member(pair, meeting)) == confirmer
 
 
 MONTHLY = make_pair(cadence="monthly", started=date(2026, 10, 1))
