@@ -58,8 +58,7 @@ from reminder_service.core.model import (
     Totals,
 )
 from reminder_service.core.tokens import make_token, reply_address
-from reminder_service.errors import ConfigError
-from reminder_service.mime import (
+from reminder_service.email_bytes import (
     address_field,
     alternative,
     list_id_field,
@@ -67,6 +66,7 @@ from reminder_service.mime import (
     text_field,
     token_field,
 )
+from reminder_service.errors import ConfigError
 
 KINDS = tuple(kind.value for kind in Kind)
 _LAYOUTS = ("layout.txt.j2", "layout.html.j2", "notice_layout.txt.j2", "notice_layout.html.j2")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminder_service.mime import (
+from reminder_service.email_bytes import (
     address_field,
     alternative,
     list_id_field,
