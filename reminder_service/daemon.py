@@ -222,6 +222,18 @@ class Daemon:
         rows as there are free connections (and the rate limit allows), in one commit.
         """
         sending: dict[asyncio.Task[Delivery], OutboxRow] = {}
+        try:
+            await self._send_rounds(stop, sending)
+        finally:
+            # Only after a failure (the database, say): the rows stay `sending` and are
+            # reported `unknown` at the next start, as after a crash.
+            for task in sending:
+                task.cancel()
+            await asyncio.gather(*sending, return_exceptions=True)
+
+    async def _send_rounds(
+        self, stop: asyncio.Event, sending: dict[asyncio.Task[Delivery], OutboxRow]
+    ) -> None:
         ended: list[_Ended] = []
         while True:
             if self.monitor is not None:
