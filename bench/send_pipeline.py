@@ -133,11 +133,12 @@ def program_of(count: int) -> Program:
 
 
 @contextmanager
-def sink_process(workdir: Path) -> Iterator[Sink]:
+def sink_process(workdir: Path, *, reply_delay_ms: float = 0.0) -> Iterator[Sink]:
     """`python -m tests.support.smtp_server --ca-file ...` in its own process, until exit."""
     ca_file = workdir / "ca.pem"
     server_log = workdir / "smtp-server.log"
     command = [sys.executable, "-m", "tests.support.smtp_server", "--ca-file", str(ca_file)]
+    command += ["--reply-delay-ms", str(reply_delay_ms)]
     with server_log.open("w") as log_file:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             command, cwd=REPO, stdout=subprocess.PIPE, stderr=log_file, text=True
@@ -362,7 +363,7 @@ async def profile_daemon(count: int, *, connections: int, sink: Sink, workdir: P
 
 
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command line: --quick, --count, --rounds, --connections, --profile."""
+    """The command line: --quick, --count, --rounds, --connections, --reply-delay-ms, --profile."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--count", type=int, help=f"check-ins per run (default {FULL_COUNT})")
@@ -374,6 +375,12 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=list(CONNECTIONS),
         help="SMTP connections to compare at (default 1 4)",
     )
+    parser.add_argument(
+        "--reply-delay-ms",
+        type=float,
+        default=0.0,
+        help="the sink takes this long over each MAIL, RCPT and DATA reply (default 0)",
+    )
     parser.add_argument("--profile", action="store_true", help="also profile one daemon run")
     return parser.parse_args(argv)
 
@@ -382,7 +389,11 @@ async def main_async(options: argparse.Namespace, *, workdir: Path) -> None:
     """Start the sink, measure, print; profile when asked."""
     count = options.count or (QUICK_COUNT if options.quick else FULL_COUNT)
     rounds = options.rounds or (QUICK_ROUNDS if options.quick else FULL_ROUNDS)
-    with sink_process(workdir) as sink:
+    if options.reply_delay_ms:
+        print(
+            f"\nThe sink takes {options.reply_delay_ms:g} ms over each MAIL, RCPT and DATA reply."
+        )
+    with sink_process(workdir, reply_delay_ms=options.reply_delay_ms) as sink:
         for connections in options.connections:
             results = await measure(
                 count, rounds, connections=connections, sink=sink, workdir=workdir

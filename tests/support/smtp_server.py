@@ -62,6 +62,8 @@ class Recorder:
         self._refused: dict[str, str] = {}
         self._data_faults: deque[DataFault] = deque()
         self._faults_hit = 0
+        self.reply_delay_s = 0.0
+        """Seconds each MAIL, RCPT and DATA reply takes, like a server doing real work."""
 
     @property
     def messages(self) -> list[Received]:
@@ -122,6 +124,7 @@ class Recorder:
         mail_options: list[str],
     ) -> str:
         """Accept the sender unless a reply was scripted."""
+        await self._work()
         scripted = self._scripted("MAIL")
         if scripted is not None:
             return scripted
@@ -138,6 +141,7 @@ class Recorder:
         rcpt_options: list[str],
     ) -> str:
         """Accept the recipient unless it is refused or a reply was scripted."""
+        await self._work()
         with self._changed:
             refused = self._refused.get(address)
         scripted = refused or self._scripted("RCPT")
@@ -151,6 +155,7 @@ class Recorder:
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
         """Record the message and answer 250, unless a fault or a reply was scripted."""
+        await self._work()
         with self._changed:
             fault = self._data_faults.popleft() if self._data_faults else None
             if fault is not None:
@@ -176,6 +181,11 @@ class Recorder:
             number = len(self._messages)
             self._changed.notify_all()
         return f"250 2.0.0 OK queued as {number}"
+
+    async def _work(self) -> None:
+        """Take `reply_delay_s` over a reply, as a relay checking and queueing mail would."""
+        if self.reply_delay_s:
+            await asyncio.sleep(self.reply_delay_s)
 
     def _scripted(self, command: Command) -> str | None:
         with self._changed:
@@ -351,6 +361,12 @@ def main() -> None:
         type=Path,
         help="require STARTTLS and AUTH, and write the trusted CA certificate here",
     )
+    parser.add_argument(
+        "--reply-delay-ms",
+        type=float,
+        default=0.0,
+        help="take this long over each MAIL, RCPT and DATA reply, like a relay doing real work",
+    )
     arguments = parser.parse_args()
     ca = trustme.CA() if arguments.ca_file else None
     if ca is not None:
@@ -363,6 +379,7 @@ def main() -> None:
         ca=ca,
         credentials=(USERNAME, PASSWORD) if ca else None,
     ) as server:
+        server.reply_delay_s = arguments.reply_delay_ms / 1000
         print(server.port, flush=True)
         stopped.wait()
 
