@@ -66,7 +66,7 @@ def address_field(name: str, mailboxes: Sequence[str]) -> str:
 
 def text_field(name: str, value: str) -> str:
     """An unstructured header such as Subject, folded, RFC 2047-encoded if not ASCII."""
-    charset = "us-ascii" if _checked(value).isascii() else "utf-8"
+    charset = "us-ascii" if _plain(_checked(value)) else "utf-8"
     return f"{name}: {Header(value, charset, header_name=name).encode(linesep=CRLF)}"
 
 
@@ -106,12 +106,12 @@ def _named(display_name: str, address: str) -> str:
     name = _checked(display_name)
     if not name:
         return address
+    if not _plain(name):
+        return f"{Header(name, 'utf-8').encode(linesep=CRLF)} <{address}>"
     if _PHRASE.fullmatch(name):
         return f"{name} <{address}>"
-    if name.isascii():
-        quoted = name.replace("\\", "\\\\").replace('"', '\\"')
-        return f'"{quoted}" <{address}>'
-    return f"{Header(name, 'utf-8').encode(linesep=CRLF)} <{address}>"
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" <{address}>'
 
 
 def _part(boundary: str, subtype: str, body: str) -> str:
@@ -129,6 +129,15 @@ def _part(boundary: str, subtype: str, body: str) -> str:
             encoded.decode("ascii"),
         ]
     )
+
+
+def _plain(value: str) -> bool:
+    """Whether `value` can be written as it is: ASCII, and nothing a reader would decode.
+
+    Text that merely looks like an RFC 2047 word (`=?utf-8?q?...?=`) is encoded too, so a
+    name cannot make a header show something else.
+    """
+    return value.isascii() and "=?" not in value
 
 
 def _checked(value: str) -> str:

@@ -144,6 +144,16 @@ def test_header_injection_and_malformed_fields_are_refused(field: object) -> Non
         field()
 
 
+def test_text_that_looks_encoded_reads_back_as_written() -> None:
+    """A name or subject holding `=?...?=` is encoded itself, so readers show it literally."""
+    lookalike = "=?utf-8?q?Dana_Okafor?="
+    message = build(to=[(lookalike, "ana@example.org")], subject=f"Hi {lookalike}")
+    raw = email.message_from_bytes(message)
+    written_name, _ = parseaddr(raw["To"])
+    assert str(make_header(decode_header(written_name))) == lookalike
+    assert parsed(message)["Subject"] == f"Hi {lookalike}"
+
+
 def test_the_list_id_names_the_program() -> None:
     """List-Id carries the program's name, encoded when not ASCII, and the identifier."""
     field = list_id_field("Programme für Mentoring", "programme.example.org")
