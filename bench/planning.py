@@ -1,10 +1,14 @@
-"""Planning at scale: one planning tick over 1k, 10k and 100k pairs with a year of history.
+"""Planning at scale: planning ticks over 1k, 10k and 100k pairs with a year of history.
 
 Each size gets a SQLite store built directly with bulk inserts (a year of monthly period
 emails, the meetings that answered them, a few "not yet", skip and pause replies, and every
-event email already sent), so a tick finds nearly nothing due: the cost measured is reading
-the histories and deciding, which every tick pays. 1 pair in 100 has its current check-in
-not yet queued; the first tick renders and queues those and is reported on its own.
+event email already sent), so a tick finds nearly nothing due. 1 pair in 100 has its current
+check-in not yet queued; the first tick (a full pass) renders and queues those and is
+reported on its own. Steady ticks then follow the daemon's rhythm: the clock moves on by
+the planner's interval, and before each tick `MEETINGS_PER_TICK` pairs report a meeting
+(about ten times the reply rate of 100,000 monthly pairs), so a tick plans the pairs that
+changed. The full pass that the planner makes every `FULL_PASS_EVERY` is timed on its own,
+and so is the busy tick at `BUSY_AT`, when a group of pairs' check-ins fall due together.
 
 The baseline, measured in the same process, is the pure core alone (`due_checkins` and
 `relationship_emails` over histories already in memory). Each size is built in one
@@ -37,7 +41,7 @@ from reminder_service.core.digest import digest_due
 from reminder_service.core.due import due_checkins
 from reminder_service.core.model import Pair, Person, Program, Schedule
 from reminder_service.core.relationship import relationship_emails
-from reminder_service.planner import Planner
+from reminder_service.planner import FULL_PASS_EVERY, Planner
 from reminder_service.store import SqliteStore
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -48,6 +52,11 @@ MESSAGE = b"Subject: check-in\r\n\r\nA stand-in body: planning never reads it.\r
 FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (500, 1_000)
 DUE_EVERY = 100
+MEETINGS_PER_TICK = 10
+BUSY_AT = datetime(2026, 11, 25, 14, 0, 30, tzinfo=UTC)
+"""Just after 9:00 in New York: the New York pairs whose period closes today fall due."""
+PLANNER_INTERVAL = timedelta(seconds=30)
+"""The daemon's planner interval (not imported: the daemon's imports would add to peak RSS)."""
 TIMEOUT_S = 900.0
 
 
@@ -194,12 +203,15 @@ def _mark_event_emails_sent(program: Program, path: Path) -> None:
     db.close()
 
 
-class FixedClock:
-    """NOW, always: every tick sees the same state."""
+class BenchClock:
+    """Starts at NOW; the bench moves it on between ticks."""
+
+    def __init__(self) -> None:
+        self.current = NOW
 
     def now(self) -> datetime:
-        """NOW."""
-        return NOW
+        """The bench's current instant."""
+        return self.current
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -210,18 +222,71 @@ def _timed(action: Callable[[], object]) -> float:
 
 @dataclass(frozen=True)
 class Result:
-    """One size's figures: seconds per tick and per core pass (medians), and peak RSS."""
+    """One size's figures: seconds per steady tick and per core pass (medians), a full
+    pass's and the first tick's seconds, and peak RSS."""
 
     size: int
     first_s: float
     queued: int
     tick_s: float
+    full_s: float
+    busy_s: float
+    busy_queued: int
     core_s: float
+    planner_mb: float
     peak_mb: float
 
 
+def _report_meetings(store: SqliteStore, program: Program, *, tick: int) -> None:
+    """`MEETINGS_PER_TICK` pairs, spread over the program, report a meeting today."""
+    clock_now = NOW + tick * PLANNER_INTERVAL
+    for n in range(MEETINGS_PER_TICK):
+        pair = program.pairs[(tick * MEETINGS_PER_TICK + n) * 7919 % len(program.pairs)]
+        store.add_meeting(
+            pair_id=pair.id,
+            met_on=clock_now.date(),
+            duration_minutes=30,
+            reported_by=pair.mentee.email,
+            source_message_id=None,
+            now=clock_now,
+        )
+
+
+@dataclass(frozen=True)
+class Busy:
+    """The incremental tick at `BUSY_AT`: its seconds and how many check-ins it queued."""
+
+    seconds: float
+    queued: int
+
+
+def _planner_ticks(
+    program: Program, store: SqliteStore, composer: Composer, *, ticks: int
+) -> tuple[float, int, list[float], float, Busy]:
+    """The first tick's seconds and queued count, each steady tick's seconds, a full pass's
+    seconds and the busy tick; the planner (and what it remembers) is gone when this returns."""
+    bench_clock = BenchClock()
+    planner = Planner(lambda: program, store=store, composer=composer, clock=bench_clock)
+    first_started = clock.perf_counter()
+    queued = planner.plan_once()
+    first_s = clock.perf_counter() - first_started
+    steady = []
+    for tick in range(1, ticks + 1):
+        _report_meetings(store, program, tick=tick)
+        bench_clock.current = NOW + tick * PLANNER_INTERVAL
+        steady.append(_timed(planner.plan_once))
+    bench_clock.current = BUSY_AT - FULL_PASS_EVERY / 3
+    full_s = _timed(planner.plan_once)
+    bench_clock.current = BUSY_AT
+    busy_started = clock.perf_counter()
+    busy_queued = planner.plan_once()
+    busy = Busy(clock.perf_counter() - busy_started, busy_queued)
+    return first_s, queued, steady, full_s, busy
+
+
 def measure(size: int, path: Path, *, ticks: int) -> Result:
-    """The first tick, `ticks` steady ticks and as many core-only passes, and peak RSS."""
+    """The first tick, `ticks` steady ticks, a full pass, as many core-only passes, and peak
+    RSS."""
     program = build_program(size)
     composer = Composer(
         BUILT_IN_TEMPLATES,
@@ -232,11 +297,10 @@ def measure(size: int, path: Path, *, ticks: int) -> Result:
         ),
     )
     with SqliteStore.open(path) as store:
-        planner = Planner(lambda: program, store=store, composer=composer, clock=FixedClock())
-        first_started = clock.perf_counter()
-        queued = planner.plan_once()
-        first_s = clock.perf_counter() - first_started
-        steady = [_timed(planner.plan_once) for _ in range(ticks)]
+        first_s, queued, steady, full_s, busy = _planner_ticks(
+            program, store, composer, ticks=ticks
+        )
+        planner_mb = _peak_mb()
         histories = store.pair_histories()
         activity = store.activity(now=NOW)
 
@@ -249,9 +313,18 @@ def measure(size: int, path: Path, *, ticks: int) -> Result:
         first_s=first_s,
         queued=queued,
         tick_s=statistics.median(steady),
+        full_s=full_s,
+        busy_s=busy.seconds,
+        busy_queued=busy.queued,
         core_s=statistics.median(_timed(core_pass) for _ in range(ticks)),
-        peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        planner_mb=planner_mb,
+        peak_mb=_peak_mb(),
     )
+
+
+def _peak_mb() -> float:
+    """This process's peak resident set size so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _child(args: list[str], *, timeout_s: float) -> str | None:
@@ -283,22 +356,33 @@ def run(sizes: tuple[int, ...], *, ticks: int, quick: bool) -> None:
 
 def table(results: list[Result | int], *, ticks: int) -> Iterator[str]:
     """The results as a Markdown table (a bare size timed out), then the growth per step."""
-    yield f"planning tick, median of {ticks}; baseline: the core alone (due + relationship)"
-    yield "| pairs | tick s | core s | tick/core | first tick s (queued) | peak RSS MB |"
-    yield "|---:|---:|---:|---:|---:|---:|"
+    every = f"{FULL_PASS_EVERY.total_seconds() / 60:.0f} min"
+    yield (
+        f"steady planning tick (every {PLANNER_INTERVAL.total_seconds():.0f} s, "
+        f"{MEETINGS_PER_TICK} new meetings each), median of {ticks}; full pass every {every}; "
+        "baseline: the core alone over every pair (due + relationship)"
+    )
+    yield (
+        "| pairs | tick s | core s | tick/core | full pass s | first tick s (queued) "
+        "| busy tick s (queued) | peak RSS MB: planner (with core baseline) |"
+    )
+    yield "|---:|---:|---:|---:|---:|---:|---:|---:|"
     for r in results:
         if isinstance(r, int):
-            yield f"| {r:,} | timed out after {TIMEOUT_S:.0f} s | | | | |"
+            yield f"| {r:,} | timed out after {TIMEOUT_S:.0f} s | | | | | | |"
             continue
         yield (
-            f"| {r.size:,} | {r.tick_s:.3f} | {r.core_s:.3f} | {r.tick_s / r.core_s:.1f}x | "
-            f"{r.first_s:.3f} ({r.queued}) | {r.peak_mb:.0f} |"
+            f"| {r.size:,} | {r.tick_s:.3f} | {r.core_s:.3f} | {r.tick_s / r.core_s:.2f}x | "
+            f"{r.full_s:.3f} | {r.first_s:.3f} ({r.queued}) | {r.busy_s:.3f} ({r.busy_queued}) "
+            f"| {r.planner_mb:.0f} "
+            f"({r.peak_mb:.0f}) |"
         )
     measured = [r for r in results if isinstance(r, Result)]
     for small, large in pairwise(measured):
         yield (
             f"growth {small.size:,} -> {large.size:,} pairs (x{large.size / small.size:.0f}): "
-            f"tick x{large.tick_s / small.tick_s:.1f}, core x{large.core_s / small.core_s:.1f}"
+            f"tick x{large.tick_s / small.tick_s:.1f}, "
+            f"full pass x{large.full_s / small.full_s:.1f}, core x{large.core_s / small.core_s:.1f}"
         )
 
 

@@ -2,12 +2,22 @@
 
 The planner reads the store, asks the pure core what is due, renders only what is not queued
 yet, and enqueues it under its idempotency key. It never sends; the daemon's sender does.
+
+It plans incrementally. A full pass reads and plans every pair; it runs on the first tick,
+when the program changes (a reload), after the clock went back, after a tick that failed,
+and at least every `FULL_PASS_EVERY`. Between full passes a tick re-reads and re-plans only
+the pairs that the store says changed since the last read (the change numbers that schema
+5's triggers keep, whichever process wrote), the pairs whose next decision instant has come
+(`core.relationship.next_decision_at`), and the pairs whose email failed to render last
+time. Any other pair has, by construction, nothing new due; should that reasoning ever be
+wrong, the next full pass sends what was missed, at most `FULL_PASS_EVERY` late.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 
@@ -19,11 +29,13 @@ from reminder_service.core.model import (
     DigestFacts,
     Outgoing,
     Pair,
+    PairActivity,
     PairHistory,
+    Planned,
     Program,
     Totals,
 )
-from reminder_service.core.relationship import relationship_emails
+from reminder_service.core.relationship import next_decision_at, relationship_emails
 from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.status import status_differences
 from reminder_service.core.totals import relationship_totals
@@ -35,10 +47,46 @@ log = logging.getLogger(__name__)
 
 DIGEST_PREFIX = "digest:"
 DIGEST_FIRST_WINDOW = timedelta(days=7)
+FULL_PASS_EVERY = timedelta(minutes=15)
+"""The longest time between two passes over every pair: the bound on any staleness."""
+PAIRS_PER_CHUNK = 10_000
+"""How many pairs' event emails are worked out at once (it bounds a full pass's memory)."""
+
+
+@dataclass
+class _Memory:
+    """What the planner keeps between ticks; `program` None forces the next full pass.
+
+    `histories` holds every pair's history as of change number `seq` (the digest reads
+    them all); `look_again` the instant each pair may next have something due; `retry`
+    the pairs whose email failed to render.
+    """
+
+    program: Program | None = None
+    seq: int = 0
+    full_at: datetime | None = None
+    last_now: datetime | None = None
+    histories: dict[str, PairHistory] = field(default_factory=dict)
+    look_again: dict[str, datetime] = field(default_factory=dict)
+    retry: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The pairs a tick plans (`only` None: all), their state, and the change number read at."""
+
+    only: frozenset[str] | None
+    seq: int
+    histories: dict[str, PairHistory]
+    activity: dict[str, PairActivity]
 
 
 class Planner:
-    """Queues the emails the program's state calls for; each call is safe to repeat."""
+    """Queues the emails the program's state calls for; each call is safe to repeat.
+
+    `full_pass_every` bounds the time between passes over every pair (tests lengthen it to
+    check the incremental ticks alone).
+    """
 
     def __init__(
         self,
@@ -48,23 +96,106 @@ class Planner:
         composer: Composer,
         clock: Clock,
         reload_errors: Callable[[], Sequence[str]] = tuple,
+        full_pass_every: timedelta = FULL_PASS_EVERY,
     ) -> None:
         self._program = program
+        self._full_pass_every = full_pass_every
         self._store = store
         self._composer = composer
         self._clock = clock
         self._reload_errors = reload_errors
+        self._memory = _Memory()
+        self._failed: set[str] = set()
 
     def plan_once(self) -> int:
         """Queue every email due now; returns how many were newly queued."""
         now = self._clock.now()
         program = self._program()
-        histories = self._store.pair_histories()
+        full = self._full_pass_due(program, now)
+        self._memory.program = None  # Set again once this tick has queued all it found.
+        read = self._read_all(now) if full else self._read_changed(program, now)
+        self._failed = set()
+        planned = program if read.only is None else _only(program, read.only)
         batch: list[tuple[Outgoing, str]] = []
-        self._plan_periods(program, histories, now, batch=batch)
-        self._plan_relationship(program, histories, now, batch=batch)
+        self._plan_periods(planned, read.histories, now, batch=batch)
+        self._plan_relationship(planned, read.histories, read.activity, now, batch=batch)
+        histories = self._remember_histories(read)
         self._plan_digest(program, histories, now, batch=batch)
-        return self._enqueue(batch)
+        queued = self._enqueue(batch)
+        self._remember(program, planned, read, now=now)
+        return queued
+
+    def _read_changed(self, program: Program, now: datetime) -> _Read:
+        """The program's pairs that changed, whose time came, or that failed, and their state."""
+        memory = self._memory
+        changed, seq = self._store.pair_changes_since(memory.seq)
+        due = {pair_id for pair_id, at in memory.look_again.items() if at <= now}
+        wanted = {
+            pair_id for pair_id in changed | due | memory.retry if program.pair(pair_id) is not None
+        }
+        return _Read(
+            only=frozenset(wanted),
+            seq=seq,
+            histories=self._store.pair_histories(only=wanted),
+            activity=self._store.activity(now=now, only=wanted),
+        )
+
+    def _full_pass_due(self, program: Program, now: datetime) -> bool:
+        """True on the first tick, after a failed one, a reload or the clock going back, and
+        once `full_pass_every` has passed since the last full pass."""
+        memory = self._memory
+        return (
+            memory.program is not program
+            or memory.full_at is None
+            or memory.last_now is None
+            or now < memory.last_now
+            or now - memory.full_at >= self._full_pass_every
+        )
+
+    def _read_all(self, now: datetime) -> _Read:
+        """Every pair's state, read after the change number so no write falls between."""
+        self._memory.histories = {}
+        self._memory.look_again = {}
+        seq = self._store.pair_change_seq()
+        return _Read(
+            only=None,
+            seq=seq,
+            histories=self._store.pair_histories(),
+            activity=self._store.activity(now=now),
+        )
+
+    def _remember_histories(self, read: _Read) -> Mapping[str, PairHistory]:
+        """Every pair's history: the remembered ones with those just read put in."""
+        if read.only is None:
+            self._memory.histories = read.histories
+        else:
+            for pair_id in read.only:
+                self._memory.histories.pop(pair_id, None)
+            self._memory.histories.update(read.histories)
+        return self._memory.histories
+
+    def _remember(self, program: Program, planned: Program, read: _Read, *, now: datetime) -> None:
+        """After a tick that queued everything: when to look at each planned pair again."""
+        memory = self._memory
+        look_again = memory.look_again
+        for pair in planned.pairs:
+            at = next_decision_at(
+                program,
+                pair,
+                read.histories.get(pair.id, PairHistory()),
+                read.activity.get(pair.id, PairActivity()),
+                now,
+            )
+            if at is None:
+                look_again.pop(pair.id, None)
+            else:
+                look_again[pair.id] = at
+        memory.retry = self._failed
+        memory.seq = read.seq
+        memory.last_now = now
+        if read.only is None:
+            memory.full_at = now
+        memory.program = program
 
     def _plan_periods(
         self,
@@ -98,16 +229,13 @@ class Planner:
         self,
         program: Program,
         histories: Mapping[str, PairHistory],
+        activity: Mapping[str, PairActivity],
         now: datetime,
         *,
         batch: list[tuple[Outgoing, str]],
     ) -> None:
         """Thank-yous, confirmations, follow-ups and the other emails that answer events."""
-        planned = relationship_emails(program, histories, self._store.activity(now=now), now)
-        present = self._store.keys_present(item.key for item in planned)
-        for item in planned:
-            if item.key in present:
-                continue
+        for item in self._unqueued_relationship_emails(program, histories, activity, now):
             pair = program.pair(item.pair_id) if item.pair_id else None
             if pair is None:
                 continue
@@ -128,6 +256,27 @@ class Planner:
                 why=item.reason,
                 pair_id=pair.id,
             )
+
+    def _unqueued_relationship_emails(
+        self,
+        program: Program,
+        histories: Mapping[str, PairHistory],
+        activity: Mapping[str, PairActivity],
+        now: datetime,
+    ) -> list[Planned]:
+        """The event emails due now whose keys are not decided yet, sorted like the core's.
+
+        Asked of the core `PAIRS_PER_CHUNK` pairs at a time: nearly all of a full pass's
+        plans (thank-yous for recent meetings) are queued already, and holding them all at
+        once would set the planner's peak memory.
+        """
+        unqueued: list[Planned] = []
+        for start in range(0, len(program.pairs), PAIRS_PER_CHUNK):
+            chunk = replace(program, pairs=program.pairs[start : start + PAIRS_PER_CHUNK])
+            planned = relationship_emails(chunk, histories, activity, now)
+            present = self._store.keys_present(item.key for item in planned)
+            unqueued += (item for item in planned if item.key not in present)
+        return sorted(unqueued, key=lambda item: (item.due_at, item.key))
 
     def _totals(self, program: Program, pair: Pair, now: datetime) -> Totals:
         return relationship_totals(
@@ -212,11 +361,14 @@ class Planner:
         why: str,
         pair_id: str | None,
     ) -> None:
-        """Render one email into `batch`; a template failure is logged and the email skipped."""
+        """Render one email into `batch`; a template failure is logged, the email skipped, and
+        the pair planned again at the next tick."""
         try:
             batch.append((render(), why))
         except ConfigError as exc:
             log.error("could not write an email for %s: %s", pair_id or "the program", exc)
+            if pair_id is not None:
+                self._failed.add(pair_id)
 
     def _enqueue(self, batch: list[tuple[Outgoing, str]]) -> int:
         """Queue a batch in one transaction (one disk sync); returns how many were new."""
@@ -227,6 +379,11 @@ class Planner:
             if queued:
                 log.info("queued %s: %s", item.key, why)
         return sum(new)
+
+
+def _only(program: Program, pair_ids: Collection[str]) -> Program:
+    """The program with only the pairs in `pair_ids`, in the program's order."""
+    return replace(program, pairs=tuple(pair for pair in program.pairs if pair.id in pair_ids))
 
 
 def digest_facts(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import IntEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -162,6 +162,43 @@ def latest_due_at(pair: Pair, history: PairHistory, now: datetime) -> datetime |
     return None if latest is None else latest.due_at
 
 
+def next_checkin_at(pair: Pair, history: PairHistory, now: datetime) -> datetime | None:
+    """The earliest instant after `now` at which the pair's check-in could change, if nothing
+    is recorded for it meanwhile; None when nothing would ever change.
+
+    That is the next period falling due from the current anchor, or the local midnight
+    starting a date on which a pause ends or the pair ends (the status and the anchor
+    change only then). It may be early, never late: planning again at an instant where
+    nothing changed costs time, missing one would lose an email.
+    """
+    candidates = [_midnight(pair, day) for day in _turning_dates(pair, history)]
+    found = _scheduled(pair, history, now)
+    if found is not None:
+        effective, anchor = found
+        upcoming = _calendar_around(
+            effective.schedule,
+            started=effective.started,
+            zone=effective.timezone,
+            anchor=anchor.day,
+            now=now,
+        )[1]
+        if upcoming is not None:
+            candidates.append(upcoming.due_at)
+    return min((at for at in candidates if at > now), default=None)
+
+
+def _turning_dates(pair: Pair, history: PairHistory) -> list[date]:
+    """The dates on which the pair's status or anchor may change with the date alone."""
+    reply = history.reply_status
+    days = [pair.paused_until, pair.ended_on, None if reply is None else reply.until]
+    return [day for day in days if day is not None]
+
+
+def _midnight(pair: Pair, day: date) -> datetime:
+    """The first instant of the pair's local date `day`."""
+    return local_instant(day, time(0), pair.timezone)
+
+
 def _require_aware(moment: datetime, *, name: str) -> None:
     """Refuse a naive datetime: instants must say which clock they were read from."""
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -256,11 +293,18 @@ def _latest_period(pair: Pair, anchor: date, now: datetime) -> _Period | None:
     )
 
 
-@lru_cache(maxsize=CALENDAR_CACHE_SIZE)
 def _latest_on_calendar(
     schedule: Schedule, *, started: date, zone: ZoneInfo, anchor: date, now: datetime
 ) -> _Period | None:
-    """`_latest_period` for every pair with this schedule, start, zone and anchor.
+    """`_latest_period` for every pair with this schedule, start, zone and anchor."""
+    return _calendar_around(schedule, started=started, zone=zone, anchor=anchor, now=now)[0]
+
+
+@lru_cache(maxsize=CALENDAR_CACHE_SIZE)
+def _calendar_around(
+    schedule: Schedule, *, started: date, zone: ZoneInfo, anchor: date, now: datetime
+) -> tuple[_Period | None, _Period | None]:
+    """The last period after `anchor` due by `now`, and the first one due after it.
 
     Remembered because a tick asks it of every pair with the same `now`, and pairs that
     share all of these are common: one walk of the calendar serves them all.
@@ -268,9 +312,9 @@ def _latest_on_calendar(
     latest: _Period | None = None
     for period in _calendar_periods(schedule, started=started, zone=zone, anchor=anchor):
         if period.due_at > now:
-            break
+            return latest, period
         latest = period
-    return latest
+    return latest, None
 
 
 @lru_cache(maxsize=CALENDAR_CACHE_SIZE)

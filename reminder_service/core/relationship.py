@@ -4,7 +4,8 @@ Thank-yous, confirmations, dispute notices, follow-ups, welcome-backs, farewells
 anniversaries are worked out afresh from the pair's history and recent activity at every
 tick, each with an outbox key that names what it answers. The daemon queues the ones whose
 key is not in the outbox yet, so a crash between deciding and queueing never loses one and
-a restart never repeats one.
+a restart never repeats one. `next_decision_at` says when a pair may next have one due
+(or a check-in) with no new data, so the planner can leave it alone until then.
 
 No pair email goes to a pair the YAML has ended. A pair that ended by reply gets only its
 farewell (and the coordinator a notice). A paused pair gets only thank-yous and
@@ -14,12 +15,13 @@ confirmations for meetings it reports, and a welcome-back when the pause ends.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from reminder_service.core.cadence import local_instant, occurrences_after
 from reminder_service.core.digest import planned_digests
-from reminder_service.core.due import CALENDAR_CACHE_SIZE, latest_due_at
+from reminder_service.core.due import CALENDAR_CACHE_SIZE, latest_due_at, next_checkin_at
 from reminder_service.core.model import (
     Cadence,
     Kind,
@@ -104,6 +106,31 @@ def planned_relationship_emails(
         )
     ]
     return _in_order([*found, *planned_digests(program, now=now, until=until)])
+
+
+def next_decision_at(
+    program: Program,
+    pair: Pair,
+    history: PairHistory,
+    activity: PairActivity,
+    now: datetime,
+) -> datetime | None:
+    """The earliest instant after `now` at which the pair may have a new email due (a
+    check-in or an event email), if nothing is recorded for it meanwhile; None: never.
+
+    Between `now` and that instant, planning the pair again finds nothing that was not due
+    at `now`, so an incremental planner may leave it alone until then. The instant may be
+    early (planning again finds nothing), never late. A pair the YAML has ended has none.
+    Raises ValueError when `now` is naive.
+    """
+    _require_aware(now, name="now")
+    if is_ended_in_yaml(pair, _local_date(pair, now)):
+        return None
+    candidates = _event_instants_from(program, pair, history, activity, now)
+    checkin_at = next_checkin_at(pair, history, now)
+    if checkin_at is not None:
+        candidates.append(checkin_at)
+    return min((at for at in candidates if at > now), default=None)
 
 
 def reporting_member(pair: Pair, meeting: MeetingRecord) -> Person | None:
@@ -355,6 +382,46 @@ def _event_instants(
             break
         candidates.append(at)
     return sorted(at for at in candidates if now < at <= until)
+
+
+def _event_instants_from(
+    program: Program, pair: Pair, history: PairHistory, activity: PairActivity, now: datetime
+) -> list[datetime]:
+    """Every instant at which an event email of the pair may fall due, past ones included.
+
+    The instants a meeting was logged or removed and a reply was recorded, a follow-up's due
+    instant, the sending instant on each date a pause ends, and the anniversaries around
+    today.
+    """
+    found = [meeting.logged_at for meeting in activity.recent_meetings]
+    found += [meeting.removed_at for meeting in activity.recent_meetings if meeting.removed_at]
+    if activity.last_not_met is not None:
+        found.append(activity.last_not_met + program.follow_up_after)
+    reply = history.reply_status
+    resumes = [pair.paused_until]
+    if reply is not None:
+        found.append(reply.set_at)
+        resumes.append(reply.until)
+    found += [_sending_instant(pair, day) for day in resumes if day is not None]
+    if program.anniversaries:
+        found += _anniversaries_around(
+            pair.started, _local_date(pair, now), at=pair.schedule.send_at, zone=pair.timezone
+        )
+    return found
+
+
+@lru_cache(maxsize=CALENDAR_CACHE_SIZE)
+def _anniversaries_around(
+    started: date, today: date, *, at: time, zone: ZoneInfo
+) -> tuple[datetime, ...]:
+    """The sending instants of the latest anniversary of `started` on or before `today` (if
+    any) and of the next one; remembered, as many pairs share a start, time and zone."""
+    latest: tuple[datetime, ...] = ()
+    for day in occurrences_after(_YEARLY, started=started, anchor=started):
+        if day > today:
+            return (*latest, local_instant(day, at, zone))
+        latest = (local_instant(day, at, zone),)
+    return latest
 
 
 def _local_date(pair: Pair, moment: datetime) -> date:

@@ -8,7 +8,8 @@
 - `inbox`: every fetched message once, with its verdict, the watermarks and review queue;
 - `events`: what members asked for by reply (not yet, skip, pause, end, dispute);
 - `meetings`: the meetings pairs reported, merged when reported twice, removed when disputed;
-- `histories`: each pair's scheduling history and recent activity, read across the tables.
+- `histories`: each pair's scheduling history and recent activity, read across the tables,
+  for every pair or some, and which pairs changed since a change number (schema 5).
 
 Import the public names from here; the modules are the store's own layout.
 """

@@ -1,15 +1,18 @@
 """What the core schedules from: each pair's history, and what happened in it recently.
 
 These reads join the meetings, the outbox's period emails and the reply events. Each is a
-few set-based queries over covering indexes (schema 3), never a query per pair, because the
-planner reads every pair's history on each pass and programs may have 100,000 pairs.
+few set-based queries over covering indexes (schema 3), never a query per pair, because a
+full planning pass reads every pair's history and programs may have 100,000 pairs. Between
+full passes the planner reads only the pairs that changed (`pair_changes_since`, from the
+change numbers that schema 5's triggers keep) or whose time has come (`only=`).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -31,13 +34,39 @@ from reminder_service.store.meetings import meeting_record_from
 RECENT = timedelta(days=14)
 """How far back `activity` looks for logged meetings, by default."""
 
+_ONLY = " AND pair_id IN (SELECT value FROM json_each(:only))"
+"""Narrows a query to the pairs in a JSON list: one parameter however many pairs, and each
+pair found through the pair_id-led indexes."""
+
+
+class _Filtered:
+    """A query over every pair, and the same query over the pairs in `:only`."""
+
+    __slots__ = ("every", "some")
+
+    def __init__(self, template: str) -> None:
+        self.every = template.format(only="")
+        self.some = template.format(only=_ONLY)
+
+    def pick(self, only: Collection[str] | None) -> str:
+        """The query for every pair (None) or for those in `only`."""
+        return self.every if only is None else self.some
+
+
+def _only_params(only: Collection[str] | None) -> dict[str, object]:
+    """The `:only` parameter: the pair ids as a JSON list."""
+    return {} if only is None else {"only": json.dumps(sorted(only))}
+
+
+_LATEST_CHANGE = "SELECT COALESCE(MAX(seq), 0) FROM pair_versions"
+_CHANGES_SINCE = "SELECT pair_id, seq FROM pair_versions WHERE seq > ?"
 # The same terms as the partial indexes' WHERE clauses, so that SQLite can use them.
-_LAST_MEETINGS = """
-SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL GROUP BY pair_id
-"""
+_LAST_MEETINGS = _Filtered("""
+SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL{only} GROUP BY pair_id
+""")
 # Per pair with period emails: the latest period, and every period after its last meeting
 # (one index range per pair, found from that pair's latest meeting).
-_PERIOD_EMAILS = """
+_PERIOD_EMAILS = _Filtered("""
 SELECT pair_id, last_period, (
     SELECT group_concat(period) FROM outbox
     WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
@@ -47,17 +76,17 @@ SELECT pair_id, last_period, (
         SELECT MAX(met_on) FROM meetings
         WHERE removed_at IS NULL AND meetings.pair_id = outbox.pair_id
     ), '') AS met_on
-    FROM outbox WHERE kind IN ('checkin', 'pause_or_end', 'reminder') GROUP BY pair_id
+    FROM outbox WHERE kind IN ('checkin', 'pause_or_end', 'reminder'){only} GROUP BY pair_id
 ) AS latest
-"""
-_LAST_SKIPS = """
-SELECT pair_id, date(MAX(at)) FROM reply_events WHERE kind = 'skip' GROUP BY pair_id
-"""
-_REPLY_STATUSES = """
+""")
+_LAST_SKIPS = _Filtered("""
+SELECT pair_id, date(MAX(at)) FROM reply_events WHERE kind = 'skip'{only} GROUP BY pair_id
+""")
+_REPLY_STATUSES = _Filtered("""
 WITH ranked AS (
     SELECT pair_id, kind, until, at,
            ROW_NUMBER() OVER (PARTITION BY pair_id ORDER BY at DESC, id DESC) AS newest
-    FROM reply_events WHERE kind IN ('pause', 'end')
+    FROM reply_events WHERE kind IN ('pause', 'end'){only}
 )
 SELECT pair_id, kind, until, at FROM ranked
 WHERE newest = 1 AND NOT EXISTS (
@@ -65,14 +94,14 @@ WHERE newest = 1 AND NOT EXISTS (
     WHERE meetings.pair_id = ranked.pair_id AND meetings.removed_at IS NULL
       AND meetings.created_at > ranked.at
 )
-"""
-_RECENT_MEETINGS = """
+""")
+_RECENT_MEETINGS = _Filtered("""
 SELECT id, pair_id, met_on, duration_minutes, reported_by, created_at, removed_at
-FROM meetings WHERE created_at >= ? ORDER BY created_at, id
-"""
-_LAST_NOT_MET = """
-SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'not_met' GROUP BY pair_id
-"""
+FROM meetings WHERE created_at >= :since{only} ORDER BY created_at, id
+""")
+_LAST_NOT_MET = _Filtered("""
+SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'not_met'{only} GROUP BY pair_id
+""")
 
 _REPLY_STATUS_KINDS: dict[str, Literal[Status.PAUSED, Status.ENDED]] = {
     "pause": Status.PAUSED,
@@ -81,10 +110,32 @@ _REPLY_STATUS_KINDS: dict[str, Literal[Status.PAUSED, Status.ENDED]] = {
 
 
 class HistoriesMixin(StoreConnection):
-    """Reading each pair's scheduling history and recent activity."""
+    """Reading each pair's scheduling history and recent activity, and which pairs changed."""
 
-    def pair_histories(self) -> dict[str, PairHistory]:
-        """Per pair that has any: its history as the scheduler needs it.
+    def pair_change_seq(self) -> int:
+        """The latest change number: `pair_changes_since` it finds only later writes."""
+        with translated(self._path):
+            (seq,) = self._db.execute(_LATEST_CHANGE).fetchone()
+        return int(seq)
+
+    def pair_changes_since(self, seq: int) -> tuple[set[str], int]:
+        """The pairs whose meetings, period or event emails or reply events changed after
+        change number `seq`, and the change number they bring the reader up to.
+
+        Triggers (schema 5) keep the numbers, so writes by any process count. Read this
+        before reading the pairs themselves: a write in between is then seen twice, never
+        missed.
+        """
+        changed: set[str] = set()
+        latest = seq
+        with translated(self._path):
+            for pair_id, changed_at in self._tuples(_CHANGES_SINCE, (seq,)):
+                changed.add(pair_id)
+                latest = max(latest, changed_at)
+        return changed, latest
+
+    def pair_histories(self, *, only: Collection[str] | None = None) -> dict[str, PairHistory]:
+        """Per pair that has any (of the pairs in `only`, when given): its scheduling history.
 
         `last_meeting` is the latest date met of a meeting that counts; `last_checkin` the
         latest period of any period email (check-in, reminder, "pause or end?") in any state,
@@ -92,13 +143,22 @@ class HistoriesMixin(StoreConnection):
         the UTC date of the latest "skip this round"; `reply_status` the latest pause or end
         asked for by reply, unless a meeting was logged after it (they are back).
         """
+        if only is not None and not only:
+            return {}
         day = _Dates()
+        params = _only_params(only)
         with translated(self._path):
-            meetings = {pair_id: day(text) for pair_id, text in self._tuples(_LAST_MEETINGS)}
-            checkins, asked = self._period_emails(day)
-            skips = {pair_id: day(text) for pair_id, text in self._tuples(_LAST_SKIPS)}
+            meetings = {
+                pair_id: day(text)
+                for pair_id, text in self._tuples(_LAST_MEETINGS.pick(only), params)
+            }
+            checkins, asked = self._period_emails(day, only=only)
+            skips = {
+                pair_id: day(text) for pair_id, text in self._tuples(_LAST_SKIPS.pick(only), params)
+            }
             statuses = {
-                row["pair_id"]: _reply_status(row) for row in self._db.execute(_REPLY_STATUSES)
+                row["pair_id"]: _reply_status(row)
+                for row in self._db.execute(_REPLY_STATUSES.pick(only), params)
             }
         return {
             pair_id: PairHistory(
@@ -111,16 +171,30 @@ class HistoriesMixin(StoreConnection):
             for pair_id in meetings.keys() | checkins.keys() | skips.keys() | statuses.keys()
         }
 
-    def activity(self, *, now: datetime, window: timedelta = RECENT) -> dict[str, PairActivity]:
-        """Per pair with any: meetings logged within `window` before `now` (removed ones
-        included, in the order logged) and when its latest "not yet" reply was recorded.
+    def activity(
+        self,
+        *,
+        now: datetime,
+        window: timedelta = RECENT,
+        only: Collection[str] | None = None,
+    ) -> dict[str, PairActivity]:
+        """Per pair with any (of the pairs in `only`, when given): meetings logged within
+        `window` before `now` (removed ones included, in the order logged) and when its
+        latest "not yet" reply was recorded.
         """
+        if only is not None and not only:
+            return {}
         meetings: defaultdict[str, list[MeetingRecord]] = defaultdict(list)
+        params = _only_params(only)
         with translated(self._path):
-            for row in self._db.execute(_RECENT_MEETINGS, (instant_text(now - window),)):
+            recent = self._db.execute(
+                _RECENT_MEETINGS.pick(only), {**params, "since": instant_text(now - window)}
+            )
+            for row in recent:
                 meetings[row["pair_id"]].append(meeting_record_from(row))
             not_met = {
-                pair_id: parse_instant(at) for pair_id, at in self._db.execute(_LAST_NOT_MET)
+                pair_id: parse_instant(at)
+                for pair_id, at in self._tuples(_LAST_NOT_MET.pick(only), params)
             }
         return {
             pair_id: PairActivity(
@@ -131,21 +205,24 @@ class HistoriesMixin(StoreConnection):
         }
 
     def _period_emails(
-        self, day: Callable[[str], date]
+        self, day: Callable[[str], date], *, only: Collection[str] | None
     ) -> tuple[dict[str, date], dict[str, tuple[date, ...]]]:
         """Per pair: the latest period emailed, and the periods emailed after its last meeting."""
         latest: dict[str, date] = {}
         asked: dict[str, tuple[date, ...]] = {}
-        for pair_id, last_period, periods in self._tuples(_PERIOD_EMAILS):
+        rows = self._tuples(_PERIOD_EMAILS.pick(only), _only_params(only))
+        for pair_id, last_period, periods in rows:
             latest[pair_id] = day(last_period)
             asked[pair_id] = () if periods is None else _periods(periods, day)
         return latest, asked
 
-    def _tuples(self, query: str) -> sqlite3.Cursor:
+    def _tuples(
+        self, query: str, params: Sequence[object] | Mapping[str, object] = ()
+    ) -> sqlite3.Cursor:
         """The rows of `query` as plain tuples: cheaper than `sqlite3.Row` for 100,000 rows."""
         cursor = self._db.cursor()
         cursor.row_factory = None
-        return cursor.execute(query)
+        return cursor.execute(query, params)
 
 
 class _Dates:

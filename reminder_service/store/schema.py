@@ -17,6 +17,30 @@ from reminder_service.store.inbox import MAX_KEPT_RAW_BYTES
 
 _APPLICATION_ID = 0x52454D44  # "REMD": marks the file as ours in the SQLite header.
 
+_BUMP = """
+    INSERT INTO pair_versions (pair_id, seq)
+    VALUES ({row}.pair_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM pair_versions))
+    ON CONFLICT (pair_id) DO UPDATE SET seq = excluded.seq;
+"""
+
+
+def _change_triggers(table: str, *, update_of: str | None = None) -> tuple[str, ...]:
+    """Triggers that mark a row's pair as changed on insert, delete and update.
+
+    An update marks both the old and the new pair; `update_of` limits updates to the
+    columns planning reads (an outbox row changing state changes no plan).
+    """
+    columns = "" if update_of is None else f" OF {update_of}"
+    return (
+        f"CREATE TRIGGER {table}_insert_version AFTER INSERT ON {table} BEGIN"
+        f"{_BUMP.format(row='NEW')}END",
+        f"CREATE TRIGGER {table}_delete_version AFTER DELETE ON {table} BEGIN"
+        f"{_BUMP.format(row='OLD')}END",
+        f"CREATE TRIGGER {table}_update_version AFTER UPDATE{columns} ON {table} BEGIN"
+        f"{_BUMP.format(row='OLD')}{_BUMP.format(row='NEW')}END",
+    )
+
+
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         f"PRAGMA application_id = {_APPLICATION_ID}",
@@ -136,6 +160,21 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             why TEXT NOT NULL
         )
         """,
+    ),
+    (
+        # Change tracking for incremental planning: every write to a table that pair
+        # histories or activity are read from moves that pair's `seq` to a new maximum, so
+        # the planner asks "which pairs changed since seq N" whichever process wrote.
+        """
+        CREATE TABLE pair_versions (
+            pair_id TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX pair_versions_seq ON pair_versions (seq)",
+        *_change_triggers("outbox", update_of="key, pair_id, kind, period"),
+        *_change_triggers("meetings"),
+        *_change_triggers("reply_events"),
     ),
 )
 

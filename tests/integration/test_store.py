@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -50,13 +50,6 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "state" / "nested" / "reminders.db"
 
 
-@pytest.fixture
-def store(db_path: Path) -> Iterator[SqliteStore]:
-    """A freshly migrated store, closed after the test."""
-    with SqliteStore.open(db_path) as opened:
-        yield opened
-
-
 def claimed(store: SqliteStore, key: str, *, now: datetime = T0) -> OutboxRow:
     """Queue an email and claim it, returning the row now in `sending`."""
     assert store.enqueue(outgoing(key), now=now)
@@ -83,7 +76,7 @@ def raw_state(db_path: Path, row_id: int) -> tuple[str, int]:
 def test_open_creates_folders_and_migrates_an_empty_file(db_path: Path) -> None:
     """Opening a path in missing folders creates them and applies every migration."""
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         assert store.outbox() == []
     assert db_path.is_file()
 
@@ -93,7 +86,7 @@ def test_reopening_keeps_rows_and_schema_version(db_path: Path) -> None:
     with SqliteStore.open(db_path) as store:
         store.enqueue(outgoing("k1"), now=T0)
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         assert [row.key for row in store.outbox()] == ["k1"]
 
 
@@ -103,7 +96,7 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
     with sqlite3.connect(db_path) as raw:
         raw.execute("PRAGMA user_version = 7")
     raw.close()
-    with pytest.raises(StoreError, match=r"newer version .*\(schema 7, this version knows 4\)"):
+    with pytest.raises(StoreError, match=r"newer version .*\(schema 7, this version knows 5\)"):
         SqliteStore.open(db_path)
 
 

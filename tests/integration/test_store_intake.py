@@ -6,7 +6,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -82,19 +82,6 @@ V1_SCHEMA = (
     "CREATE INDEX meetings_pair_met_on ON meetings (pair_id, met_on)",
     "PRAGMA user_version = 1",
 )
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A database path in a fresh folder."""
-    return tmp_path / "reminders.db"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[SqliteStore]:
-    """A freshly migrated store, closed after the test."""
-    with SqliteStore.open(db_path) as opened:
-        yield opened
 
 
 def met(
@@ -216,7 +203,7 @@ def test_a_v1_database_with_data_is_migrated_and_keeps_its_rows(db_path: Path) -
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         assert [row.key for row in store.outbox()] == ["k1"]
         (meeting,) = store.meetings()
         assert (meeting.met_on, meeting.duration_minutes, meeting.date_stated) == (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
@@ -47,19 +46,6 @@ PAIR = "ana-ben"
 OTHER_PAIR = "cy-dee"
 MENTOR = "ana@example.org"
 MENTEE = "ben@example.org"
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A database path in a fresh folder."""
-    return tmp_path / "reminders.db"
-
-
-@pytest.fixture
-def store(db_path: Path) -> Iterator[SqliteStore]:
-    """A freshly migrated store, closed after the test."""
-    with SqliteStore.open(db_path) as opened:
-        yield opened
 
 
 class Inbox:
@@ -191,7 +177,7 @@ def test_a_schema_2_database_with_data_is_migrated_to_3(db_path: Path) -> None:
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         assert store.pair_histories() == {
             PAIR: PairHistory(last_meeting=date(2026, 3, 5), last_checkin=date(2026, 3, 1))
         }

@@ -1,0 +1,387 @@
+"""The incremental planner against real SQLite: it queues exactly what a full pass would.
+
+Two stores receive the same writes (meetings, replies, disputes, sends settled, program
+reloads, templates that fail for a pair). Store A is planned by one long-lived planner whose
+full passes are switched off after its first, so every later tick is incremental; store B
+by a fresh planner at every tick, which is always a full pass. After each tick both hold the
+same decided keys.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    rule,
+    run_state_machine_as_test,
+)
+
+from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.core.model import Outgoing, Pair, PairHistory, Person, Program, Status
+from reminder_service.errors import ConfigError, StoreError
+from reminder_service.planner import FULL_PASS_EVERY, Planner
+from reminder_service.store import SqliteStore
+from tests.unit.strategies import make_pair, make_program
+
+T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+NEVER = timedelta(days=100_000)
+IDENTITY = Identity(
+    from_header="Mentoring <mentoring@example.org>",
+    reply_mailbox="mentoring@example.org",
+    secret_key=b"test key of sufficient length",
+)
+STEPS = tuple(
+    timedelta(**step)
+    for step in (
+        {"minutes": 1},
+        {"minutes": 20},
+        {"hours": 3},
+        {"hours": 11},
+        {"days": 1},
+        {"days": 2},
+        {"days": 6},
+        {"days": 15},
+    )
+)
+
+
+def people(index: int, pair: Pair) -> Pair:
+    """`pair` with its own mentor and mentee addresses."""
+    return replace(
+        pair,
+        mentor=Person(f"Mentor {index}", f"mentor{index}@example.org"),
+        mentee=Person(f"Mentee {index}", f"mentee{index}@example.org"),
+    )
+
+
+POOL = tuple(
+    people(index, pair)
+    for index, pair in enumerate(
+        (
+            make_pair("p0", cadence="weekly", started=date(2025, 11, 30), zone="UTC"),
+            make_pair(
+                "p1",
+                cadence="every 10 days",
+                started=date(2025, 12, 2),
+                zone="America/New_York",
+                send_at=time(23, 30),
+            ),
+            make_pair(
+                "p2",
+                cadence="monthly",
+                started=date(2025, 11, 28),
+                zone="Pacific/Chatham",
+                send_at=time(0, 0),
+            ),
+            make_pair(
+                "p3",
+                cadence="FREQ=WEEKLY;BYDAY=SA,SU",
+                started=date(2026, 10, 1),
+                zone="Asia/Kolkata",
+                weekdays_only=True,
+            ),
+            make_pair("p4", cadence="every 2 weeks", started=date(2025, 12, 10), zone="UTC"),
+        )
+    )
+)
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.current = T0
+
+    def now(self) -> datetime:
+        return self.current
+
+
+class FlakyComposer(Composer):
+    """The built-in templates, except that any email to a pair in `broken` fails to render."""
+
+    def __init__(self, broken: set[str]) -> None:
+        super().__init__(BUILT_IN_TEMPLATES, identity=IDENTITY)
+        self.broken = broken
+
+    def checkin(self, program: Program, pair: Pair, *args: Any, **kwargs: Any) -> Outgoing:
+        self._check(pair)
+        return super().checkin(program, pair, *args, **kwargs)
+
+    def relationship(self, program: Program, pair: Pair, *args: Any, **kwargs: Any) -> Outgoing:
+        self._check(pair)
+        return super().relationship(program, pair, *args, **kwargs)
+
+    def _check(self, pair: Pair) -> None:
+        if pair.id in self.broken:
+            raise ConfigError(f"the template cannot be rendered for {pair.id}")
+
+
+@dataclass
+class Twin:
+    """One of the two stores, with a raw second connection standing for another process."""
+
+    store: SqliteStore
+    raw: sqlite3.Connection
+
+    def decided(self) -> set[str]:
+        """Every key queued or skipped."""
+        return {
+            key
+            for (key,) in self.raw.execute("SELECT key FROM outbox UNION SELECT key FROM skipped")
+        }
+
+
+def open_twin(path: Path) -> Twin:
+    """A migrated store at `path` and an autocommitting raw connection to the same file."""
+    store = SqliteStore.open(path)
+    return Twin(store=store, raw=sqlite3.connect(path, isolation_level=None))
+
+
+class IncrementalMatchesFull(RuleBasedStateMachine):
+    """Random writes and ticks; after each tick, A (incremental) and B (full) agree."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folder = tempfile.TemporaryDirectory()
+        self.a = open_twin(Path(self.folder.name) / "a.db")
+        self.b = open_twin(Path(self.folder.name) / "b.db")
+        self.clock = FakeClock()
+        self.broken: set[str] = set()
+        self.program = make_program(*POOL[:4])
+        self.composer = FlakyComposer(self.broken)
+        self.planner = self._planner(self.a.store, full_pass_every=NEVER)
+
+    def _planner(self, store: SqliteStore, *, full_pass_every: timedelta) -> Planner:
+        return Planner(
+            lambda: self.program,
+            store=store,
+            composer=self.composer,
+            clock=self.clock,
+            full_pass_every=full_pass_every,
+        )
+
+    def twins(self) -> Iterator[Twin]:
+        yield self.a
+        yield self.b
+
+    @initialize()
+    def first_tick(self) -> None:
+        self.tick_and_compare()
+
+    def tick_and_compare(self) -> None:
+        self.planner.plan_once()
+        self._planner(self.b.store, full_pass_every=FULL_PASS_EVERY).plan_once()
+        assert self.a.decided() == self.b.decided()
+
+    @rule(step=st.sampled_from(STEPS))
+    def tick(self, step: timedelta) -> None:
+        self.clock.current += step
+        self.tick_and_compare()
+
+    @rule()
+    def settle_sends(self) -> None:
+        for twin in self.twins():
+            while (row := twin.store.claim_next(now=self.clock.now())) is not None:
+                twin.store.mark_sent(row.id, now=self.clock.now())
+
+    @rule(pair=st.sampled_from(POOL), days_ago=st.integers(0, 12), by_mentor=st.booleans())
+    def meeting(self, pair: Pair, days_ago: int, by_mentor: bool) -> None:
+        met_on = self.clock.now().date() - timedelta(days=days_ago)
+        reporter = pair.mentor if by_mentor else pair.mentee
+        for twin in self.twins():
+            twin.store.add_meeting(
+                pair_id=pair.id,
+                met_on=met_on,
+                duration_minutes=45,
+                reported_by=reporter.email,
+                source_message_id=None,
+                now=self.clock.now(),
+            )
+
+    @rule(
+        pair=st.sampled_from(POOL),
+        kind=st.sampled_from(["not_met", "skip", "pause", "end"]),
+        until_days=st.none() | st.integers(1, 40),
+    )
+    def reply(self, pair: Pair, kind: str, until_days: int | None) -> None:
+        until = None
+        if kind == "pause" and until_days is not None:
+            until = (self.clock.now().date() + timedelta(days=until_days)).isoformat()
+        for twin in self.twins():
+            twin.raw.execute(
+                "INSERT INTO reply_events (pair_id, kind, at, until) VALUES (?, ?, ?, ?)",
+                (pair.id, kind, self.clock.now().isoformat(), until),
+            )
+
+    @rule(pair=st.sampled_from(POOL))
+    def dispute_latest_meeting(self, pair: Pair) -> None:
+        at = self.clock.now().isoformat()
+        for twin in self.twins():
+            twin.raw.execute(
+                "UPDATE meetings SET removed_at = ?, removed_reason = 'disputed' WHERE id = "
+                "(SELECT MAX(id) FROM meetings WHERE pair_id = ? AND removed_at IS NULL)",
+                (at, pair.id),
+            )
+            twin.raw.execute(
+                "INSERT INTO reply_events (pair_id, kind, at) VALUES (?, 'dispute', ?)",
+                (pair.id, at),
+            )
+
+    @rule(
+        chosen=st.sets(st.sampled_from(POOL), min_size=1),
+        change=st.sampled_from(["none", "paused_until", "paused", "ended_on", "ended"]),
+        days=st.integers(0, 30),
+    )
+    def reload_program(self, chosen: set[Pair], change: str, days: int) -> None:
+        pairs = sorted(chosen, key=lambda pair: pair.id)
+        first, today = pairs[0], self.clock.now().date()
+        changed = {
+            "none": first,
+            "paused_until": replace(
+                first, status=Status.PAUSED, paused_until=today + timedelta(days=days)
+            ),
+            "paused": replace(first, status=Status.PAUSED),
+            "ended_on": replace(first, ended_on=today + timedelta(days=days)),
+            "ended": replace(first, status=Status.ENDED),
+        }[change]
+        self.program = make_program(changed, *pairs[1:])
+
+    @rule()
+    def restart_planner(self) -> None:
+        self.planner = self._planner(self.a.store, full_pass_every=NEVER)
+
+    @rule(pairs=st.sets(st.sampled_from(POOL), min_size=1))
+    def break_templates_for(self, pairs: set[Pair]) -> None:
+        self.broken.update(pair.id for pair in pairs)
+
+    @rule()
+    def mend_templates(self) -> None:
+        self.broken.clear()
+
+    def teardown(self) -> None:
+        for twin in self.twins():
+            twin.raw.close()
+            twin.store.close()
+        self.folder.cleanup()
+
+
+def test_incremental_ticks_queue_exactly_what_full_passes_queue() -> None:
+    """Whatever is written between ticks, an incremental tick decides the same keys as a full
+    pass over the same store at the same time."""
+    run_state_machine_as_test(
+        IncrementalMatchesFull, settings=settings(max_examples=30, stateful_step_count=40)
+    )
+
+
+class RecordingStore(SqliteStore):
+    """The real store, noting which pairs each history read asked for (None: all); queueing
+    fails while `full_disk` is set."""
+
+    reads: list[frozenset[str] | None]
+    full_disk = False
+
+    def pair_histories(self, *, only: Collection[str] | None = None) -> dict[str, PairHistory]:
+        self.reads.append(None if only is None else frozenset(only))
+        return super().pair_histories(only=only)
+
+    def enqueue_many(self, items: Sequence[Outgoing], *, now: datetime) -> list[bool]:
+        if self.full_disk:
+            raise StoreError("The disk holding the database is full.")
+        return super().enqueue_many(items, now=now)
+
+
+@pytest.fixture
+def recording(tmp_path: Path) -> Iterator[RecordingStore]:
+    """A migrated store that records its history reads."""
+    with RecordingStore.open(tmp_path / "reminders.db") as store:
+        store.reads = []
+        yield store
+
+
+def planner_on(store: SqliteStore, clock: FakeClock, program: Program, **kwargs: Any) -> Planner:
+    """A planner over `program` with the test's templates."""
+    composer = kwargs.pop("composer", None) or FlakyComposer(set())
+    return Planner(lambda: program, store=store, composer=composer, clock=clock, **kwargs)
+
+
+def test_a_tick_reads_only_the_pairs_written_to_since_the_last(recording: RecordingStore) -> None:
+    """After the first full read, a tick reads the pairs it queued for, then none when nothing
+    changed, then only the pair that reported a meeting."""
+    clock = FakeClock()
+    planner = planner_on(recording, clock, make_program(*POOL))
+    for _ in range(3):
+        planner.plan_once()
+        clock.current += timedelta(seconds=30)
+    recording.add_meeting(
+        pair_id="p2",
+        met_on=clock.now().date(),
+        duration_minutes=None,
+        reported_by=POOL[2].mentee.email,
+        source_message_id=None,
+        now=clock.now(),
+    )
+    planner.plan_once()
+    queued_for = frozenset(row.pair_id for row in recording.outbox())
+    assert recording.reads == [None, queued_for, frozenset(), frozenset({"p2"})]
+
+
+def test_full_passes_come_after_full_pass_every_a_reload_and_a_clock_going_back(
+    recording: RecordingStore,
+) -> None:
+    """The planner reads every pair again once FULL_PASS_EVERY has passed, when the program
+    is a new one, and when the clock went back."""
+    clock = FakeClock()
+    program = make_program(*POOL)
+    planner = Planner(lambda: program, store=recording, composer=FlakyComposer(set()), clock=clock)
+    planner.plan_once()
+    clock.current += FULL_PASS_EVERY - timedelta(seconds=1)
+    planner.plan_once()
+    clock.current += timedelta(seconds=1)
+    planner.plan_once()
+    program = make_program(*POOL)
+    planner.plan_once()
+    clock.current -= timedelta(seconds=1)
+    planner.plan_once()
+    assert [read is None for read in recording.reads] == [True, False, True, True, True]
+
+
+def test_a_pair_whose_email_failed_to_render_is_planned_again_at_the_next_tick(
+    recording: RecordingStore,
+) -> None:
+    """An email that failed to render is queued at the next tick once rendering works, though
+    nothing was written for its pair."""
+    clock = FakeClock()
+    broken = {"p0"}
+    planner = planner_on(recording, clock, make_program(POOL[0]), composer=FlakyComposer(broken))
+    planner.plan_once()
+    assert not [row for row in recording.outbox() if row.pair_id == "p0"]
+    broken.clear()
+    clock.current += timedelta(seconds=30)
+    planner.plan_once()
+    assert recording.reads[-1] == frozenset({"p0"})
+    assert [row.kind for row in recording.outbox() if row.pair_id == "p0"] == ["checkin"]
+
+
+def test_after_a_tick_that_failed_the_next_is_a_full_pass(recording: RecordingStore) -> None:
+    """When queueing fails, the next tick plans every pair again and queues what was due."""
+    clock = FakeClock()
+    planner = planner_on(recording, clock, make_program(*POOL))
+    recording.full_disk = True
+    with pytest.raises(StoreError):
+        planner.plan_once()
+    recording.full_disk = False
+    clock.current += timedelta(seconds=30)
+    planner.plan_once()
+    assert recording.reads == [None, None]
+    assert {row.pair_id for row in recording.outbox()} == {pair.id for pair in POOL}
