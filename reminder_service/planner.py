@@ -5,12 +5,15 @@ yet, and enqueues it under its idempotency key. It never sends; the daemon's sen
 
 It plans incrementally. A full pass reads and plans every pair; it runs on the first tick,
 when the program changes (a reload), after the clock went back, after a tick that failed,
-and at least every `FULL_PASS_EVERY`. Between full passes a tick re-reads and re-plans only
-the pairs that the store says changed since the last read (the change numbers that schema
-5's triggers keep, whichever process wrote), the pairs whose next decision instant has come
-(`core.relationship.next_decision_at`), and the pairs whose email failed to render last
-time. Any other pair has, by construction, nothing new due; should that reasoning ever be
-wrong, the next full pass sends what was missed, at most `FULL_PASS_EVERY` late.
+and after a pause between ticks of `FULL_PASS_EVERY` or more. Any other tick re-reads and
+re-plans only the pairs that the store says changed since the last read (the change numbers
+that schema 5's triggers keep, whichever process wrote), the pairs whose next decision
+instant has come (`core.relationship.next_decision_at`), the pairs whose email failed to
+render last time, and a slice of the rest: slices sized by the time since the previous tick,
+so that every pair is planned again from scratch at least once every `FULL_PASS_EVERY`. Any
+other pair has, by construction, nothing new due; should that reasoning ever be wrong, its
+slice sends what was missed, at most `FULL_PASS_EVERY` late, and no tick but a full pass has
+to read every pair.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ log = logging.getLogger(__name__)
 DIGEST_PREFIX = "digest:"
 DIGEST_FIRST_WINDOW = timedelta(days=7)
 FULL_PASS_EVERY = timedelta(minutes=15)
-"""The longest time between two passes over every pair: the bound on any staleness."""
+"""Every pair is planned again from scratch within this long, a slice at each tick: the
+bound on any staleness."""
 PAIRS_PER_CHUNK = 10_000
 """How many pairs' event emails are worked out at once (it bounds a full pass's memory)."""
 
@@ -59,13 +63,15 @@ class _Memory:
 
     `histories` holds every pair's history as of change number `seq` (the digest reads
     them all); `look_again` the instant each pair may next have something due; `retry`
-    the pairs whose email failed to render.
+    the pairs whose email failed to render; `sweep_at` where the next slice starts in the
+    program's pairs, and `sweep_credit` how many pairs the time since then has earned.
     """
 
     program: Program | None = None
     seq: int = 0
-    full_at: datetime | None = None
     last_now: datetime | None = None
+    sweep_at: int = 0
+    sweep_credit: float = 0.0
     histories: dict[str, PairHistory] = field(default_factory=dict)
     look_again: dict[str, datetime] = field(default_factory=dict)
     retry: set[str] = field(default_factory=set)
@@ -133,6 +139,7 @@ class Planner:
         wanted = {
             pair_id for pair_id in changed | due | memory.retry if program.pair(pair_id) is not None
         }
+        wanted |= self._next_slice(program, now)
         return _Read(
             only=frozenset(wanted),
             seq=seq,
@@ -140,16 +147,30 @@ class Planner:
             activity=self._store.activity(now=now, only=wanted),
         )
 
+    def _next_slice(self, program: Program, now: datetime) -> set[str]:
+        """The next pairs in program order to plan from scratch, as many as the time since
+        the previous tick earns, so every pair comes round within `full_pass_every`."""
+        memory = self._memory
+        pairs = program.pairs
+        if memory.last_now is None or not pairs:
+            return set()
+        earned = len(pairs) * ((now - memory.last_now) / self._full_pass_every)
+        memory.sweep_credit = min(memory.sweep_credit + earned, float(len(pairs)))
+        count = int(memory.sweep_credit)
+        memory.sweep_credit -= count
+        start = memory.sweep_at % len(pairs)
+        memory.sweep_at = (start + count) % len(pairs)
+        return {pairs[(start + step) % len(pairs)].id for step in range(count)}
+
     def _full_pass_due(self, program: Program, now: datetime) -> bool:
         """True on the first tick, after a failed one, a reload or the clock going back, and
-        once `full_pass_every` has passed since the last full pass."""
+        after a gap of `full_pass_every` (whose slice would be every pair anyway)."""
         memory = self._memory
         return (
             memory.program is not program
-            or memory.full_at is None
             or memory.last_now is None
             or now < memory.last_now
-            or now - memory.full_at >= self._full_pass_every
+            or now - memory.last_now >= self._full_pass_every
         )
 
     def _read_all(self, now: datetime) -> _Read:
@@ -193,8 +214,6 @@ class Planner:
         memory.retry = self._failed
         memory.seq = read.seq
         memory.last_now = now
-        if read.only is None:
-            memory.full_at = now
         memory.program = program
 
     def _plan_periods(

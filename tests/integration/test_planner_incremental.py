@@ -336,24 +336,45 @@ def test_a_tick_reads_only_the_pairs_written_to_since_the_last(recording: Record
     assert recording.reads == [None, queued_for, frozenset(), frozenset({"p2"})]
 
 
-def test_full_passes_come_after_full_pass_every_a_reload_and_a_clock_going_back(
+def test_full_passes_come_after_a_long_pause_a_reload_and_a_clock_going_back(
     recording: RecordingStore,
 ) -> None:
-    """The planner reads every pair again once FULL_PASS_EVERY has passed, when the program
-    is a new one, and when the clock went back."""
+    """The planner reads every pair on its first tick, after FULL_PASS_EVERY without a tick,
+    when the program is a new one, and when the clock went back; not on an ordinary tick."""
     clock = FakeClock()
     program = make_program(*POOL)
     planner = Planner(lambda: program, store=recording, composer=FlakyComposer(set()), clock=clock)
     planner.plan_once()
-    clock.current += FULL_PASS_EVERY - timedelta(seconds=1)
+    clock.current += timedelta(seconds=30)
     planner.plan_once()
-    clock.current += timedelta(seconds=1)
+    clock.current += FULL_PASS_EVERY
     planner.plan_once()
     program = make_program(*POOL)
     planner.plan_once()
     clock.current -= timedelta(seconds=1)
     planner.plan_once()
     assert [read is None for read in recording.reads] == [True, False, True, True, True]
+
+
+def test_every_pair_is_planned_again_within_full_pass_every_a_slice_a_tick(
+    recording: RecordingStore,
+) -> None:
+    """With ticks every 30 s, each tick re-reads a small slice of the pairs, and every pair
+    has been read again once FULL_PASS_EVERY has passed."""
+    clock = FakeClock()
+    planner = planner_on(recording, clock, make_program(*POOL))
+    planner.plan_once()
+    clock.current += timedelta(seconds=30)
+    planner.plan_once()
+    settled = len(recording.reads)
+    ticks = int(FULL_PASS_EVERY / timedelta(seconds=30))
+    for _ in range(ticks):
+        clock.current += timedelta(seconds=30)
+        planner.plan_once()
+    slices = [read for read in recording.reads[settled:] if read is not None]
+    assert len(slices) == ticks
+    assert max(len(read) for read in slices) == 1
+    assert frozenset().union(*slices) == {pair.id for pair in POOL}
 
 
 def test_a_pair_whose_email_failed_to_render_is_planned_again_at_the_next_tick(
