@@ -100,7 +100,7 @@ class Daemon:
         removed = sorted({p.id for p in self.program.pairs} - {p.id for p in program.pairs})
         added = sorted({p.id for p in program.pairs} - {p.id for p in self.program.pairs})
         self.program = program
-        self.planner = self._planner(composer)
+        self.planner.use(composer)
         if added:
             log.info("pairs added to the program: %s", ", ".join(added))
         if removed:

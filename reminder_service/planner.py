@@ -4,16 +4,17 @@ The planner reads the store, asks the pure core what is due, renders only what i
 yet, and enqueues it under its idempotency key. It never sends; the daemon's sender does.
 
 It plans incrementally. A full pass reads and plans every pair; it runs on the first tick,
-when the program changes (a reload), after the clock went back, after a tick that failed,
-and after a pause between ticks of `FULL_PASS_EVERY` or more. Any other tick re-reads and
-re-plans only the pairs that the store says changed since the last read (the change numbers
-that schema 5's triggers keep, whichever process wrote), the pairs whose next decision
-instant has come (`core.relationship.next_decision_at`), the pairs whose email failed to
-render last time, and a slice of the rest: slices sized by the time since the previous tick,
-so that every pair is planned again from scratch at least once every `FULL_PASS_EVERY`. Any
-other pair has, by construction, nothing new due; should that reasoning ever be wrong, its
-slice sends what was missed, at most `FULL_PASS_EVERY` late, and no tick but a full pass has
-to read every pair.
+after a reload that changed a program-wide setting, after the clock went back, after a tick
+that failed, and after a pause between ticks of `FULL_PASS_EVERY` or more. Any other tick
+re-reads and re-plans only the pairs that the store says changed since the last read (the
+change numbers that schema 5's triggers keep, whichever process wrote), the pairs a reload
+added or redefined, the pairs whose next decision instant has come
+(`core.relationship.next_decision_at`), the pairs whose email failed to render last time,
+and a slice of the rest: slices sized by the time since the previous tick, so that every
+pair is planned again from scratch at least once every `FULL_PASS_EVERY`. Any other pair
+has, by construction, nothing new due; should that reasoning ever be wrong, its slice sends
+what was missed, at most `FULL_PASS_EVERY` late, and no tick but a full pass has to read
+every pair.
 """
 
 from __future__ import annotations
@@ -113,13 +114,21 @@ class Planner:
         self._memory = _Memory()
         self._failed: set[str] = set()
 
+    def use(self, composer: Composer) -> None:
+        """Render with reloaded templates from now on; what the planner knows is kept."""
+        self._composer = composer
+
     def plan_once(self) -> int:
         """Queue every email due now; returns how many were newly queued."""
         now = self._clock.now()
         program = self._program()
-        full = self._full_pass_due(program, now)
+        previous = self._memory.program
+        full = self._full_pass_due(previous, program, now)
         self._memory.program = None  # Set again once this tick has queued all it found.
-        read = self._read_all(now) if full else self._read_changed(program, now)
+        if full or previous is None:
+            read = self._read_all(now)
+        else:
+            read = self._read_changed(program, now, redefined=_redefined(previous, program))
         self._failed = set()
         planned = program if read.only is None else _only(program, read.only)
         batch: list[tuple[Outgoing, str]] = []
@@ -131,13 +140,16 @@ class Planner:
         self._remember(program, planned, read, now=now)
         return queued
 
-    def _read_changed(self, program: Program, now: datetime) -> _Read:
-        """The program's pairs that changed, whose time came, or that failed, and their state."""
+    def _read_changed(self, program: Program, now: datetime, *, redefined: set[str]) -> _Read:
+        """The program's pairs that changed (in the store, or `redefined` by a reload), whose
+        time came, or that failed, and their state."""
         memory = self._memory
         changed, seq = self._store.pair_changes_since(memory.seq)
         due = {pair_id for pair_id, at in memory.look_again.items() if at <= now}
         wanted = {
-            pair_id for pair_id in changed | due | memory.retry if program.pair(pair_id) is not None
+            pair_id
+            for pair_id in changed | due | memory.retry | redefined
+            if program.pair(pair_id) is not None
         }
         wanted |= self._next_slice(program, now)
         return _Read(
@@ -162,15 +174,17 @@ class Planner:
         memory.sweep_at = (start + count) % len(pairs)
         return {pairs[(start + step) % len(pairs)].id for step in range(count)}
 
-    def _full_pass_due(self, program: Program, now: datetime) -> bool:
-        """True on the first tick, after a failed one, a reload or the clock going back, and
-        after a gap of `full_pass_every` (whose slice would be every pair anyway)."""
-        memory = self._memory
+    def _full_pass_due(self, previous: Program | None, program: Program, now: datetime) -> bool:
+        """True on the first tick, after a failed one, a reload that changed a program-wide
+        setting, the clock going back, and a gap of `full_pass_every` (whose slice would be
+        every pair anyway). A reload that changed only pairs re-plans just those."""
+        last_now = self._memory.last_now
         return (
-            memory.program is not program
-            or memory.last_now is None
-            or now < memory.last_now
-            or now - memory.last_now >= self._full_pass_every
+            previous is None
+            or not _same_settings(previous, program)
+            or last_now is None
+            or now < last_now
+            or now - last_now >= self._full_pass_every
         )
 
     def _read_all(self, now: datetime) -> _Read:
@@ -398,6 +412,18 @@ class Planner:
             if queued:
                 log.info("queued %s: %s", item.key, why)
         return sum(new)
+
+
+def _same_settings(old: Program, new: Program) -> bool:
+    """Whether two programs agree on everything but their pairs."""
+    return old is new or replace(old, pairs=()) == replace(new, pairs=())
+
+
+def _redefined(old: Program, new: Program) -> set[str]:
+    """The pairs of `new` that `old` lacks or defines differently (a reload's changes)."""
+    if old is new:
+        return set()
+    return {pair.id for pair in new.pairs if old.pair(pair.id) != pair}
 
 
 def _only(program: Program, pair_ids: Collection[str]) -> Program:

@@ -336,11 +336,12 @@ def test_a_tick_reads_only_the_pairs_written_to_since_the_last(recording: Record
     assert recording.reads == [None, queued_for, frozenset(), frozenset({"p2"})]
 
 
-def test_full_passes_come_after_a_long_pause_a_reload_and_a_clock_going_back(
+def test_full_passes_come_after_a_long_pause_a_new_setting_and_a_clock_going_back(
     recording: RecordingStore,
 ) -> None:
     """The planner reads every pair on its first tick, after FULL_PASS_EVERY without a tick,
-    when the program is a new one, and when the clock went back; not on an ordinary tick."""
+    after a reload that changed a program-wide setting, and when the clock went back; not on
+    an ordinary tick."""
     clock = FakeClock()
     program = make_program(*POOL)
     planner = Planner(lambda: program, store=recording, composer=FlakyComposer(set()), clock=clock)
@@ -349,11 +350,27 @@ def test_full_passes_come_after_a_long_pause_a_reload_and_a_clock_going_back(
     planner.plan_once()
     clock.current += FULL_PASS_EVERY
     planner.plan_once()
-    program = make_program(*POOL)
+    program = replace(make_program(*POOL), anniversaries=not program.anniversaries)
     planner.plan_once()
     clock.current -= timedelta(seconds=1)
     planner.plan_once()
     assert [read is None for read in recording.reads] == [True, False, True, True, True]
+
+
+def test_a_reload_that_changes_pairs_re_plans_only_those(recording: RecordingStore) -> None:
+    """After a reload that redefines one pair and adds another, the next tick reads just
+    those two."""
+    clock = FakeClock()
+    program = make_program(*POOL[:3])
+    planner = Planner(lambda: program, store=recording, composer=FlakyComposer(set()), clock=clock)
+    planner.plan_once()
+    clock.current += timedelta(seconds=30)
+    planner.plan_once()
+    redefined = replace(POOL[1], started=POOL[1].started - timedelta(days=1))
+    program = make_program(POOL[0], redefined, POOL[2], POOL[3])
+    clock.current += timedelta(seconds=30)
+    planner.plan_once()
+    assert recording.reads[-1] == frozenset({POOL[1].id, POOL[3].id})
 
 
 def test_every_pair_is_planned_again_within_full_pass_every_a_slice_a_tick(
