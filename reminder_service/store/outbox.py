@@ -150,30 +150,6 @@ class OutboxMixin(StoreConnection):
             self._db.execute(_RECOVER, (_INTERRUPTED, instant_text(now)))
             return [self._row(row_id) for row_id in ids]
 
-    def claim_next(self, *, now: datetime) -> OutboxRow | None:
-        """Mark the longest-waiting due pending row `sending` and return it, or None.
-
-        The change is committed before this returns, so before any data goes out.
-        """
-        claimed = self.settle_and_claim((), now=now, claim=1)
-        return claimed[0] if claimed else None
-
-    def mark_sent(self, row_id: int, *, now: datetime) -> None:
-        """The mail server accepted the row's message."""
-        self.settle_and_claim([Settlement.sent(row_id)], now=now, claim=0)
-
-    def mark_retry(self, row_id: int, *, now: datetime, retry_at: datetime, error: str) -> None:
-        """A temporary failure: the row goes back to pending, due again at `retry_at`."""
-        self.settle_and_claim([Settlement.retry(row_id, retry_at, error)], now=now, claim=0)
-
-    def mark_failed(self, row_id: int, *, now: datetime, error: str) -> None:
-        """A permanent failure: the row is never tried again."""
-        self.settle_and_claim([Settlement.failed(row_id, error)], now=now, claim=0)
-
-    def mark_unknown(self, row_id: int, *, now: datetime, error: str) -> None:
-        """The server may have accepted the message: the row is never tried again."""
-        self.settle_and_claim([Settlement.unknown(row_id, error)], now=now, claim=0)
-
     def settle_and_claim(
         self, settlements: Sequence[Settlement], *, now: datetime, claim: int
     ) -> list[OutboxRow]:

@@ -20,6 +20,7 @@ from reminder_service.daemon import REMOVED_PAIR, Daemon
 from reminder_service.program import parse_program
 from reminder_service.store import OutboxState
 from tests.support.loop import Harness, open_harness
+from tests.support.outbox_steps import claim_next
 from tests.support.smtp_server import SmtpTestServer
 
 PROGRAM = """
@@ -165,7 +166,7 @@ async def test_send_interrupted_by_a_crash_is_reported_unknown_at_start(harness:
     """A row left in 'sending' by a crash becomes 'unknown' at start-up and is never sent."""
     crashed = harness.daemon(program_with("ana-ben"))
     crashed.plan_once()
-    assert harness.store.claim_next(now=harness.clock.now()) is not None
+    assert claim_next(harness.store, now=harness.clock.now()) is not None
 
     restarted = harness.daemon(program_with("ana-ben"))
     restarted.recover()

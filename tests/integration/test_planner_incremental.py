@@ -32,6 +32,7 @@ from reminder_service.core.model import Outgoing, Pair, PairHistory, Person, Pro
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.planner import FULL_PASS_EVERY, Planner
 from reminder_service.store import SqliteStore
+from tests.support.outbox_steps import claim_next, mark_sent
 from tests.unit.strategies import make_pair, make_program
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -192,8 +193,8 @@ class IncrementalMatchesFull(RuleBasedStateMachine):
     @rule()
     def settle_sends(self) -> None:
         for twin in self.twins():
-            while (row := twin.store.claim_next(now=self.clock.now())) is not None:
-                twin.store.mark_sent(row.id, now=self.clock.now())
+            while (row := claim_next(twin.store, now=self.clock.now())) is not None:
+                mark_sent(twin.store, row.id, now=self.clock.now())
 
     @rule(pair=st.sampled_from(POOL), days_ago=st.integers(0, 12), by_mentor=st.booleans())
     def meeting(self, pair: Pair, days_ago: int, by_mentor: bool) -> None:

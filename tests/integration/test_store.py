@@ -18,6 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from reminder_service.core.model import Outgoing, PairHistory
 from reminder_service.errors import StoreError
 from reminder_service.store import OutboxRow, OutboxState, Settlement, SqliteStore
+from tests.support.outbox_steps import claim_next, mark_failed, mark_retry, mark_sent, mark_unknown
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -53,7 +54,7 @@ def db_path(tmp_path: Path) -> Path:
 def claimed(store: SqliteStore, key: str, *, now: datetime = T0) -> OutboxRow:
     """Queue an email and claim it, returning the row now in `sending`."""
     assert store.enqueue(outgoing(key), now=now)
-    row = store.claim_next(now=now)
+    row = claim_next(store, now=now)
     assert row is not None
     assert row.key == key
     return row
@@ -197,7 +198,7 @@ def test_times_in_other_zones_are_stored_and_returned_in_utc(store: SqliteStore)
     "call",
     [
         lambda s, naive: s.enqueue(outgoing("k1"), now=naive),
-        lambda s, naive: s.claim_next(now=naive),
+        lambda s, naive: claim_next(s, now=naive),
         lambda s, naive: s.recover_interrupted(now=naive),
         lambda s, naive: s.add_meeting(
             pair_id="p",
@@ -225,7 +226,7 @@ def test_naive_retry_time_is_rejected(store: SqliteStore) -> None:
     row = claimed(store, "k1")
     naive = datetime(2026, 11, 25, 10, 0)  # noqa: DTZ001
     with pytest.raises(ValueError, match="aware"):
-        store.mark_retry(row.id, now=T0, retry_at=naive, error="421 busy")
+        mark_retry(store, row.id, now=T0, retry_at=naive, error="421 busy")
     assert store.outbox()[0].state is OutboxState.SENDING
 
 
@@ -238,11 +239,11 @@ def test_claim_takes_due_rows_in_order_and_skips_future_ones(store: SqliteStore)
     store.enqueue(outgoing("second"), now=T0 + MINUTE)
     store.enqueue(outgoing("first"), now=T0)
     now = T0 + 5 * MINUTE
-    first = store.claim_next(now=now)
-    second = store.claim_next(now=now)
+    first = claim_next(store, now=now)
+    second = claim_next(store, now=now)
     assert (first and first.key, second and second.key) == ("first", "second")
-    assert store.claim_next(now=now) is None
-    last = store.claim_next(now=T0 + 10 * MINUTE)
+    assert claim_next(store, now=now) is None
+    last = claim_next(store, now=T0 + 10 * MINUTE)
     assert last is not None
     assert last.key == "later"
 
@@ -291,10 +292,10 @@ def test_a_retried_row_waits_for_its_retry_time(store: SqliteStore) -> None:
     """After a retry the row is not claimed before retry_at, and is claimed from then on."""
     row = claimed(store, "k1")
     retry_at = T0 + 15 * MINUTE
-    store.mark_retry(row.id, now=T0 + MINUTE, retry_at=retry_at, error="451 try later")
+    mark_retry(store, row.id, now=T0 + MINUTE, retry_at=retry_at, error="451 try later")
     assert store.next_attempt_at() == retry_at
-    assert store.claim_next(now=retry_at - MINUTE) is None
-    again = store.claim_next(now=retry_at)
+    assert claim_next(store, now=retry_at - MINUTE) is None
+    again = claim_next(store, now=retry_at)
     assert again is not None
     assert (again.id, again.attempts, again.last_error) == (row.id, 2, "451 try later")
 
@@ -315,21 +316,21 @@ def test_next_attempt_at_looks_only_at_pending_rows(store: SqliteStore) -> None:
 def test_mark_sent_records_the_time(store: SqliteStore) -> None:
     """A sent row records when it was accepted and is never claimed again."""
     row = claimed(store, "k1")
-    store.mark_sent(row.id, now=T0 + MINUTE)
+    mark_sent(store, row.id, now=T0 + MINUTE)
     (done,) = store.outbox()
     assert (done.state, done.sent_at, done.updated_at) == (
         OutboxState.SENT,
         T0 + MINUTE,
         T0 + MINUTE,
     )
-    assert store.claim_next(now=T0 + 1000 * MINUTE) is None
+    assert claim_next(store, now=T0 + 1000 * MINUTE) is None
 
 
 @pytest.mark.parametrize(
     ("finish", "state"),
     [
-        (SqliteStore.mark_failed, OutboxState.FAILED),
-        (SqliteStore.mark_unknown, OutboxState.UNKNOWN),
+        (mark_failed, OutboxState.FAILED),
+        (mark_unknown, OutboxState.UNKNOWN),
     ],
 )
 def test_final_failures_record_the_error_and_stop(
@@ -342,14 +343,14 @@ def test_final_failures_record_the_error_and_stop(
     finish(store, row.id, now=T0 + MINUTE, error="550 no such user")
     (done,) = store.outbox()
     assert (done.state, done.last_error, done.sent_at) == (state, "550 no such user", None)
-    assert store.claim_next(now=T0 + 1000 * MINUTE) is None
+    assert claim_next(store, now=T0 + 1000 * MINUTE) is None
 
 
 FINISHERS: list[Callable[[SqliteStore, int], None]] = [
-    lambda s, row_id: s.mark_sent(row_id, now=T0),
-    lambda s, row_id: s.mark_retry(row_id, now=T0, retry_at=T0, error="e"),
-    lambda s, row_id: s.mark_failed(row_id, now=T0, error="e"),
-    lambda s, row_id: s.mark_unknown(row_id, now=T0, error="e"),
+    lambda s, row_id: mark_sent(s, row_id, now=T0),
+    lambda s, row_id: mark_retry(s, row_id, now=T0, retry_at=T0, error="e"),
+    lambda s, row_id: mark_failed(s, row_id, now=T0, error="e"),
+    lambda s, row_id: mark_unknown(s, row_id, now=T0, error="e"),
 ]
 FINISHER_IDS = ["sent", "retry", "failed", "unknown"]
 
@@ -372,7 +373,7 @@ def test_finishing_twice_is_refused(
 ) -> None:
     """A row already marked sent cannot be finished again, whatever the outcome."""
     row = claimed(store, "k1")
-    store.mark_sent(row.id, now=T0)
+    mark_sent(store, row.id, now=T0)
     with pytest.raises(StoreError, match="is sent, not sending"):
         finish(store, row.id)
     assert store.outbox()[0].state is OutboxState.SENT
@@ -381,7 +382,7 @@ def test_finishing_twice_is_refused(
 def test_finishing_a_missing_row_is_refused(store: SqliteStore) -> None:
     """Finishing an id that was never queued raises."""
     with pytest.raises(StoreError, match="does not exist"):
-        store.mark_sent(42, now=T0)
+        mark_sent(store, 42, now=T0)
 
 
 # Start-up recovery
@@ -399,10 +400,10 @@ def test_recover_turns_interrupted_sends_into_unknown(db_path: Path) -> None:
         assert recovered[0].updated_at == T0 + MINUTE
         assert "may or may not have been delivered" in (recovered[0].last_error or "")
         assert store.recover_interrupted(now=T0 + MINUTE) == []
-        other = store.claim_next(now=T0 + 1000 * MINUTE)
+        other = claim_next(store, now=T0 + 1000 * MINUTE)
         assert other is not None
         assert other.key == "k2"
-        assert store.claim_next(now=T0 + 1000 * MINUTE) is None
+        assert claim_next(store, now=T0 + 1000 * MINUTE) is None
 
 
 # Queries
@@ -412,9 +413,9 @@ def test_outbox_filters_by_state_in_id_order(store: SqliteStore) -> None:
     """The outbox lists only the requested states, oldest row first."""
     for key in ("k1", "k2", "k3"):
         store.enqueue(outgoing(key), now=T0)
-    first = store.claim_next(now=T0)
+    first = claim_next(store, now=T0)
     assert first is not None
-    store.mark_failed(first.id, now=T0, error="550")
+    mark_failed(store, first.id, now=T0, error="550")
     pending = store.outbox(states=[OutboxState.PENDING])
     assert [row.key for row in pending] == ["k2", "k3"]
     both = store.outbox(states={OutboxState.FAILED, OutboxState.PENDING})
@@ -441,19 +442,19 @@ def test_checkins_in_any_state_count_for_history(store: SqliteStore, state: Outb
     store.enqueue(outgoing("c1", period=date(2026, 3, 1)), now=T0)
     store.enqueue(outgoing("n1", kind="nudge", period=date(2026, 4, 1)), now=T0)
     store.enqueue(outgoing("c2", period=date(2026, 3, 15)), now=T0 + MINUTE)
-    first = store.claim_next(now=T0)
+    first = claim_next(store, now=T0)
     assert first is not None
-    store.mark_sent(first.id, now=T0)
+    mark_sent(store, first.id, now=T0)
     latest = store.outbox()[-1]
     if state is not OutboxState.PENDING:
-        assert store.claim_next(now=T0 + MINUTE) is not None  # the nudge, due first
-        assert store.claim_next(now=T0 + MINUTE) == replace(
+        assert claim_next(store, now=T0 + MINUTE) is not None  # the nudge, due first
+        assert claim_next(store, now=T0 + MINUTE) == replace(
             latest, state=OutboxState.SENDING, attempts=1, updated_at=T0 + MINUTE
         )
     finishers: dict[OutboxState, Callable[[], None]] = {
-        OutboxState.SENT: lambda: store.mark_sent(latest.id, now=T0),
-        OutboxState.FAILED: lambda: store.mark_failed(latest.id, now=T0, error="550"),
-        OutboxState.UNKNOWN: lambda: store.mark_unknown(latest.id, now=T0, error="lost"),
+        OutboxState.SENT: lambda: mark_sent(store, latest.id, now=T0),
+        OutboxState.FAILED: lambda: mark_failed(store, latest.id, now=T0, error="550"),
+        OutboxState.UNKNOWN: lambda: mark_unknown(store, latest.id, now=T0, error="lost"),
     }
     finishers.get(state, lambda: None)()
     assert store.outbox()[-1].state is state
@@ -575,7 +576,7 @@ class OutboxMachine(RuleBasedStateMachine):
             for row_id, at in self.due.items()
             if self.states[row_id] is OutboxState.PENDING and at <= self.now
         ]
-        row = self.store.claim_next(now=self.now)
+        row = claim_next(self.store, now=self.now)
         if not due:
             assert row is None
             return
@@ -595,18 +596,18 @@ class OutboxMachine(RuleBasedStateMachine):
         row_id = data.draw(st.sampled_from(sorted(self.states)))
         if self.states[row_id] is not OutboxState.SENDING:
             with pytest.raises(StoreError):
-                self.store.mark_sent(row_id, now=self.now)
+                mark_sent(self.store, row_id, now=self.now)
             return
         retry_at = self.now + delay * MINUTE
         if outcome == "sent":
-            self.store.mark_sent(row_id, now=self.now)
+            mark_sent(self.store, row_id, now=self.now)
         elif outcome == "retry":
-            self.store.mark_retry(row_id, now=self.now, retry_at=retry_at, error="451")
+            mark_retry(self.store, row_id, now=self.now, retry_at=retry_at, error="451")
             self.due[row_id] = retry_at
         elif outcome == "failed":
-            self.store.mark_failed(row_id, now=self.now, error="550")
+            mark_failed(self.store, row_id, now=self.now, error="550")
         else:
-            self.store.mark_unknown(row_id, now=self.now, error="lost")
+            mark_unknown(self.store, row_id, now=self.now, error="lost")
         self.states[row_id] = OutboxState(outcome.replace("retry", "pending"))
 
     @rule()

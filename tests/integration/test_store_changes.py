@@ -13,6 +13,7 @@ from reminder_service.core.model import Outgoing
 from reminder_service.store import SqliteStore
 from reminder_service.store import histories as queries
 from reminder_service.store.schema import _MIGRATIONS
+from tests.support.outbox_steps import claim_next, mark_retry, mark_sent
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
@@ -107,12 +108,12 @@ def test_sending_an_email_changes_no_plan(store: SqliteStore) -> None:
     """Claiming, sending and retrying a queued email leave the change numbers alone."""
     store.enqueue(outgoing("checkin:a:1", pair_id="a"), now=T0)
     seq = store.pair_change_seq()
-    row = store.claim_next(now=T0)
+    row = claim_next(store, now=T0)
     assert row is not None
-    store.mark_retry(row.id, now=T0, retry_at=T0, error="421 busy")
-    row = store.claim_next(now=T0)
+    mark_retry(store, row.id, now=T0, retry_at=T0, error="421 busy")
+    row = claim_next(store, now=T0)
     assert row is not None
-    store.mark_sent(row.id, now=T0)
+    mark_sent(store, row.id, now=T0)
     assert store.pair_changes_since(seq) == (set(), seq)
 
 

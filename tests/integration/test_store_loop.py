@@ -39,6 +39,7 @@ from reminder_service.core.replies.verdict import (
 )
 from reminder_service.store import Recorded, SqliteStore
 from reminder_service.store.schema import _MIGRATIONS
+from tests.support.outbox_steps import claim_next, mark_failed, mark_unknown
 
 T0 = datetime(2026, 3, 12, 8, 15, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -547,13 +548,13 @@ def test_unknown_sends_are_those_whose_delivery_is_unknown(store: SqliteStore) -
     """Only sends left unknown are listed, from `since` on, with their recipients."""
     for offset, key in enumerate(("a", "b", "c")):
         queue(store, key, now=T0 - DAY)
-        row = store.claim_next(now=T0)
+        row = claim_next(store, now=T0)
         assert row is not None
-        store.mark_unknown(row.id, now=T0 + offset * DAY, error="lost")
+        mark_unknown(store, row.id, now=T0 + offset * DAY, error="lost")
     queue(store, "d", now=T0)
-    row = store.claim_next(now=T0)
+    row = claim_next(store, now=T0)
     assert row is not None
-    store.mark_failed(row.id, now=T0 + 5 * DAY, error="550")
+    mark_failed(store, row.id, now=T0 + 5 * DAY, error="550")
     assert [s.key for s in store.unknown_sends()] == ["a", "b", "c"]
     assert store.unknown_sends(since=T0 + DAY) == [
         UnknownSend("b", (MENTOR, MENTEE), T0 + DAY),
