@@ -35,7 +35,7 @@ from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import SendRateLimit
 from reminder_service.reload import Reloader, ReloadStatus
 from reminder_service.store import OutboxRow, Settlement, SqliteStore
-from reminder_service.waiting import wait_for_either
+from reminder_service.waiting import wait_for_any, wait_for_either
 
 log = logging.getLogger(__name__)
 
@@ -242,10 +242,13 @@ class Daemon:
             now = self._clock.now()
             room = 0 if stop.is_set() else self._room(now, busy=len(sending))
             claimed = self._record(ended, now=now, claim=room)
-            ended = [gone for row in claimed if (gone := self._removed(row)) is not None]
-            sending |= {
-                self._launch(row, now=now): row for row in claimed if not _is_in(row, ended)
-            }
+            ended = []
+            for row in claimed:
+                gone = self._removed(row)
+                if gone is None:
+                    sending[self._launch(row, now=now)] = row
+                else:
+                    ended.append(gone)
             if ended:
                 continue
             if stop.is_set() and sending:
@@ -403,20 +406,11 @@ class _Ended:
     warnings: tuple[str, ...] = ()
 
 
-def _is_in(row: OutboxRow, ended: Sequence[_Ended]) -> bool:
-    return any(item.settlement.row_id == row.id for item in ended)
-
-
 async def _first_of(
     sending: dict[asyncio.Task[Delivery], OutboxRow],
     stop: asyncio.Event,
     wake: asyncio.Event | None = None,
 ) -> set[asyncio.Task[Delivery]]:
     """Wait until a send ends, `stop` is set, or (when given) `wake` is; the finished sends."""
-    waiters = [asyncio.create_task(event.wait()) for event in (stop, wake) if event is not None]
-    try:
-        await asyncio.wait([*sending, *waiters], return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
+    await wait_for_any(sending, stop, wake)
     return {task for task in sending if task.done()}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Collection
 from datetime import timedelta
+from typing import Any
 
 
 async def wait_for_stop(stop: asyncio.Event, within: timedelta) -> bool:
@@ -17,10 +19,22 @@ async def wait_for_stop(stop: asyncio.Event, within: timedelta) -> bool:
 
 async def wait_for_either(stop: asyncio.Event, wake: asyncio.Event, within: timedelta) -> None:
     """Wait up to `within` for either event."""
-    waiters = [asyncio.create_task(stop.wait()), asyncio.create_task(wake.wait())]
+    await wait_for_any((), stop, wake, within=within)
+
+
+async def wait_for_any(
+    tasks: Collection[asyncio.Future[Any]],
+    *events: asyncio.Event | None,
+    within: timedelta | None = None,
+) -> None:
+    """Wait until one of `tasks` is done or one of `events` (None ones ignored) is set, or
+    `within` has passed."""
+    waiters = [asyncio.create_task(event.wait()) for event in events if event is not None]
     try:
         await asyncio.wait(
-            waiters, timeout=within.total_seconds(), return_when=asyncio.FIRST_COMPLETED
+            [*tasks, *waiters],
+            timeout=None if within is None else within.total_seconds(),
+            return_when=asyncio.FIRST_COMPLETED,
         )
     finally:
         for waiter in waiters:
