@@ -2,7 +2,11 @@
 
 from hypothesis import HealthCheck, settings
 
-pytest_plugins = ["tests.support.smtp_fixtures", "tests.support.imap_fixtures"]
+pytest_plugins = [
+    "tests.support.smtp_fixtures",
+    "tests.support.imap_fixtures",
+    "tests.support.store_fixtures",
+]
 
 settings.register_profile(
     "ci",

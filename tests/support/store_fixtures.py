@@ -1,4 +1,4 @@
-"""Fixtures shared by the integration tests of the SQLite store."""
+"""Store fixtures shared by every test that needs a fresh SQLite database."""
 
 from __future__ import annotations
 
