@@ -6,6 +6,7 @@ pytest_plugins = [
     "tests.support.smtp_fixtures",
     "tests.support.imap_fixtures",
     "tests.support.store_fixtures",
+    "tests.support.harness_fixtures",
 ]
 
 settings.register_profile(

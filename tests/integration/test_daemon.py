@@ -9,9 +9,6 @@ from dataclasses import replace
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from pathlib import Path
-
-import pytest
 
 from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
@@ -19,29 +16,12 @@ from reminder_service.core.retry import GIVE_UP_AFTER
 from reminder_service.daemon import REMOVED_PAIR, Daemon
 from reminder_service.program import parse_program
 from reminder_service.store import OutboxState
-from tests.support.loop import Harness, open_harness
+from tests.support.loop import Harness, program_text
 from tests.support.outbox_steps import claim_next
-from tests.support.smtp_server import SmtpTestServer
-
-PROGRAM = """
-program:
-  name: Test Mentoring
-  coordinator: {name: Dana Okafor, email: dana@example.org}
-  timezone: Europe/London
-  defaults: {cadence: weekly, send_at: "09:00"}
-pairs:
-"""
-PAIR = """
-  - id: {id}
-    mentor: {{name: Ana {id}, email: ana.{id}@example.org}}
-    mentee: {{name: Ben {id}, email: ben.{id}@example.org}}
-    started: 2026-11-01
-"""
 
 
 def program_with(*pair_ids: str) -> Program:
-    text = PROGRAM + "".join(PAIR.format(id=pair_id) for pair_id in pair_ids)
-    return parse_program(text, file="test.yaml")
+    return parse_program(program_text(*pair_ids), file="test.yaml")
 
 
 @asynccontextmanager
@@ -55,13 +35,6 @@ async def running(daemon: Daemon) -> AsyncIterator[None]:
         stop.set()
         async with asyncio.timeout(5):
             await task
-
-
-@pytest.fixture
-async def harness(smtp_server: SmtpTestServer, tmp_path: Path) -> AsyncIterator[Harness]:
-    """A fresh database next to a plain SMTP test server."""
-    async with open_harness(smtp_server, tmp_path / "reminders.sqlite3") as made:
-        yield made
 
 
 async def test_due_checkin_is_sent_once_and_never_again_after_restart(harness: Harness) -> None:

@@ -9,22 +9,17 @@ is fake, and it moves in big steps. The program is in Europe/London, so times ar
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from email.headerregistry import Address
-from pathlib import Path
 from textwrap import indent
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from reminder_service.core.due import planned_checkins
 from reminder_service.core.model import Program, Status
 from reminder_service.core.replies.verdict import Outcome
 from reminder_service.daemon import Daemon
 from reminder_service.program import parse_program
-from tests.support.loop import Harness, Mail, every, open_harness
-from tests.support.smtp_server import SmtpTestServer
+from tests.support.loop import Harness, Mail, every
 
 LONDON = ZoneInfo("Europe/London")
 ANA = Address("Ana Lima", addr_spec="ana@example.org")
@@ -91,13 +86,6 @@ def line_with(text: str, label: str) -> str:
     found = re.search(rf"^\s*{re.escape(label)}\s*(.+)$", text, re.MULTILINE)
     assert found is not None, f"no {label!r} line in:\n{text}"
     return found[1].strip()
-
-
-@pytest.fixture
-async def harness(smtp_server: SmtpTestServer, tmp_path: Path) -> AsyncIterator[Harness]:
-    """A fresh database next to a plain SMTP test server."""
-    async with open_harness(smtp_server, tmp_path / "reminders.sqlite3") as made:
-        yield made
 
 
 async def first_checkin(harness: Harness, loaded: Program) -> tuple[Daemon, Mail]:

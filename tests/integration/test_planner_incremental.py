@@ -32,6 +32,7 @@ from reminder_service.core.model import Outgoing, Pair, PairHistory, Person, Pro
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.planner import FULL_PASS_EVERY, Planner
 from reminder_service.store import SqliteStore
+from tests.support.loop import FakeClock
 from tests.support.outbox_steps import claim_next, mark_sent
 from tests.unit.strategies import make_pair, make_program
 
@@ -98,16 +99,6 @@ POOL = tuple(
 )
 
 
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.current = T0
-
-    def now(self) -> datetime:
-        return self.current
-
-
 class FlakyComposer(Composer):
     """The built-in templates, except that any email to a pair in `broken` fails to render."""
 
@@ -157,7 +148,7 @@ class IncrementalMatchesFull(RuleBasedStateMachine):
         self.folder = tempfile.TemporaryDirectory()
         self.a = open_twin(Path(self.folder.name) / "a.db")
         self.b = open_twin(Path(self.folder.name) / "b.db")
-        self.clock = FakeClock()
+        self.clock = FakeClock(T0)
         self.broken: set[str] = set()
         self.program = make_program(*POOL[:4])
         self.composer = FlakyComposer(self.broken)
@@ -319,7 +310,7 @@ def planner_on(store: SqliteStore, clock: FakeClock, program: Program, **kwargs:
 def test_a_tick_reads_only_the_pairs_written_to_since_the_last(recording: RecordingStore) -> None:
     """After the first full read, a tick reads the pairs it queued for, then none when nothing
     changed, then only the pair that reported a meeting."""
-    clock = FakeClock()
+    clock = FakeClock(T0)
     planner = planner_on(recording, clock, make_program(*POOL))
     for _ in range(3):
         planner.plan_once()
@@ -343,7 +334,7 @@ def test_full_passes_come_after_a_long_pause_a_new_setting_and_a_clock_going_bac
     """The planner reads every pair on its first tick, after FULL_PASS_EVERY without a tick,
     after a reload that changed a program-wide setting, and when the clock went back; not on
     an ordinary tick."""
-    clock = FakeClock()
+    clock = FakeClock(T0)
     program = make_program(*POOL)
     planner = Planner(lambda: program, store=recording, composer=FlakyComposer(set()), clock=clock)
     planner.plan_once()
@@ -361,7 +352,7 @@ def test_full_passes_come_after_a_long_pause_a_new_setting_and_a_clock_going_bac
 def test_a_reload_that_changes_pairs_re_plans_only_those(recording: RecordingStore) -> None:
     """After a reload that redefines one pair and adds another, the next tick reads just
     those two."""
-    clock = FakeClock()
+    clock = FakeClock(T0)
     program = make_program(*POOL[:3])
     planner = Planner(lambda: program, store=recording, composer=FlakyComposer(set()), clock=clock)
     planner.plan_once()
@@ -379,7 +370,7 @@ def test_every_pair_is_planned_again_within_full_pass_every_a_slice_a_tick(
 ) -> None:
     """With ticks every 30 s, each tick re-reads a small slice of the pairs, and every pair
     has been read again once FULL_PASS_EVERY has passed."""
-    clock = FakeClock()
+    clock = FakeClock(T0)
     planner = planner_on(recording, clock, make_program(*POOL))
     planner.plan_once()
     clock.current += timedelta(seconds=30)
@@ -400,7 +391,7 @@ def test_a_pair_whose_email_failed_to_render_is_planned_again_at_the_next_tick(
 ) -> None:
     """An email that failed to render is queued at the next tick once rendering works, though
     nothing was written for its pair."""
-    clock = FakeClock()
+    clock = FakeClock(T0)
     broken = {"p0"}
     planner = planner_on(recording, clock, make_program(POOL[0]), composer=FlakyComposer(broken))
     planner.plan_once()
@@ -414,7 +405,7 @@ def test_a_pair_whose_email_failed_to_render_is_planned_again_at_the_next_tick(
 
 def test_after_a_tick_that_failed_the_next_is_a_full_pass(recording: RecordingStore) -> None:
     """When queueing fails, the next tick plans every pair again and queues what was due."""
-    clock = FakeClock()
+    clock = FakeClock(T0)
     planner = planner_on(recording, clock, make_program(*POOL))
     recording.full_disk = True
     with pytest.raises(StoreError):

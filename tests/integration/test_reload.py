@@ -9,43 +9,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from reminder_service.compose import Composer, Identity
+from reminder_service.compose import Composer
 from reminder_service.core.model import Program
 from reminder_service.daemon import Daemon
 from reminder_service.program import load_program
 from reminder_service.reload import Check, Reloader, is_stale
-from tests.support.loop import MAILBOX, SECRET_KEY, Harness, open_harness
-from tests.support.smtp_server import SmtpTestServer
+from tests.support.loop import IDENTITY, Harness, program_text
 
 SETTLE = timedelta(seconds=0.5)
-HEAD = """\
-program:
-  name: Test Mentoring
-  coordinator: {name: Dana Okafor, email: dana@example.org}
-  timezone: Europe/London
-  defaults: {cadence: weekly, send_at: "09:00"}
-pairs:
-"""
-PAIR = """\
-  - id: {id}
-    mentor: {{name: Ana {id}, email: ana.{id}@example.org}}
-    mentee: {{name: Ben {id}, email: ben.{id}@example.org}}
-    started: 2026-11-01
-"""
-IDENTITY = Identity(
-    from_header=f"Test Mentoring <{MAILBOX}>", reply_mailbox=MAILBOX, secret_key=SECRET_KEY
-)
-
-
-def program_text(*pair_ids: str) -> str:
-    return HEAD + "".join(PAIR.format(id=pair_id) for pair_id in pair_ids)
 
 
 def replace_file(path: Path, text: str) -> None:
@@ -86,13 +63,6 @@ def start(harness: Harness, config: Path, templates: Path) -> Setup:
     )
     daemon.reloader = reloader
     return Setup(harness, config, templates, daemon, reloader)
-
-
-@pytest.fixture
-async def harness(smtp_server: SmtpTestServer, tmp_path: Path) -> AsyncIterator[Harness]:
-    """A fresh database next to a plain SMTP test server."""
-    async with open_harness(smtp_server, tmp_path / "reminders.sqlite3") as made:
-        yield made
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ until the outbox has nothing due, returning the mail that arrived.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Iterable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -36,8 +35,33 @@ REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 MAILBOX = "mentoring@example.org"
 SECRET_KEY = b"test key of sufficient length"
+IDENTITY = Identity(
+    from_header=f"Test Mentoring <{MAILBOX}>", reply_mailbox=MAILBOX, secret_key=SECRET_KEY
+)
+"""Who the harness's emails come from, and the key their reply addresses are signed with."""
 FOLDER = "INBOX"
 UIDVALIDITY = 1
+
+
+PROGRAM_HEAD = """\
+program:
+  name: Test Mentoring
+  coordinator: {name: Dana Okafor, email: dana@example.org}
+  timezone: Europe/London
+  defaults: {cadence: weekly, send_at: "09:00"}
+pairs:
+"""
+PAIR_ENTRY = """\
+  - id: {id}
+    mentor: {{name: Ana {id}, email: ana.{id}@example.org}}
+    mentee: {{name: Ben {id}, email: ben.{id}@example.org}}
+    started: 2026-11-01
+"""
+
+
+def program_text(*pair_ids: str) -> str:
+    """A weekly program's YAML with one pair per id, all started on 2026-11-01."""
+    return PROGRAM_HEAD + "".join(PAIR_ENTRY.format(id=pair_id) for pair_id in pair_ids)
 
 
 @dataclass
@@ -178,14 +202,7 @@ class Harness:
 
     def composer(self) -> Composer:
         """A composer on the project's templates, signing with the harness's key."""
-        return Composer(
-            REPO / "templates",
-            identity=Identity(
-                from_header=f"Test Mentoring <{MAILBOX}>",
-                reply_mailbox=MAILBOX,
-                secret_key=SECRET_KEY,
-            ),
-        )
+        return Composer(REPO / "templates", identity=IDENTITY)
 
     @property
     def store(self) -> SqliteStore:
@@ -257,16 +274,3 @@ def every(step: timedelta, *, start: datetime, until: datetime) -> list[datetime
         moments.append(moment)
         moment += step
     return moments
-
-
-@asynccontextmanager
-async def open_harness(server: SmtpTestServer, database: Path) -> AsyncIterator[Harness]:
-    """A harness on `database`; closes every store and mailer it made on the way out."""
-    made = Harness(server=server, database=database)
-    try:
-        yield made
-    finally:
-        for mailer in made.mailers:
-            await mailer.close()
-        for store in made.stores:
-            store.close()
