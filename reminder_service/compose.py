@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.utils import format_datetime, make_msgid, parseaddr
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateNotFound
@@ -132,6 +133,9 @@ class Composer:
         """
         self._identity = identity
         self._sender = _sender(identity)
+        domain = self._sender.domain
+        self._domain = domain if domain.isascii() else domain.encode("idna").decode("ascii")
+        """The From domain in ASCII (IDNA) form, as Message-IDs and List-Id need it."""
         self._from_field = _from_field(identity, self._sender)
         self._templates = _load_templates(templates_dir, fallback=fallback)
 
@@ -309,7 +313,7 @@ class Composer:
         subject, text, html = (
             self._render(name, context, for_whom=for_whom) for name in templates_of(kind)
         )
-        message_id = make_msgid(domain=self._sender.domain)
+        message_id = make_msgid(domain=self._domain)
         fields = [
             self._from_field,
             address_field("To", _addresses(envelope.to, pair)),
@@ -324,7 +328,7 @@ class Composer:
         fields += [
             "Auto-Submitted: auto-generated",
             "X-Auto-Response-Suppress: All",
-            list_id_field(program.name, f"{_slug(program)}.{self._sender.domain}"),
+            _list_id(program.name, self._domain),
         ]
         if pair is not None:
             fields.append(token_field("X-Reminder-Pair", pair.id))
@@ -361,7 +365,7 @@ class Composer:
         return reply_address(self._identity.reply_mailbox, token)
 
     def _thread_root(self, program: Program, pair: Pair) -> str:
-        return f"<checkin.{pair.id}.{_slug(program)}@{self._sender.domain}>"
+        return f"<checkin.{pair.id}.{_slug(program.name)}@{self._domain}>"
 
 
 def _sender(identity: Identity) -> Address:
@@ -479,5 +483,12 @@ def _thread(*, root: str, previous: str | None) -> list[str]:
     ]
 
 
-def _slug(program: Program) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", program.name.lower()).strip("-") or "mentoring"
+@lru_cache(maxsize=8)
+def _list_id(program_name: str, domain: str) -> str:
+    """The List-Id header, the same for every email of a program: written once."""
+    return list_id_field(program_name, f"{_slug(program_name)}.{domain}")
+
+
+@lru_cache(maxsize=8)
+def _slug(program_name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", program_name.lower()).strip("-") or "mentoring"

@@ -20,7 +20,6 @@ class MailerPool:
     def __init__(self, make: Callable[[], Mailer], *, size: int) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one connection")
-        self.size = size
         self._make = make
         self._idle: list[Mailer] = []
         self._slots = asyncio.Semaphore(size)

@@ -62,10 +62,10 @@ PAIRS_PER_CHUNK = 10_000
 class _Memory:
     """What the planner keeps between ticks; `program` None forces the next full pass.
 
-    `histories` holds every pair's history as of change number `seq` (the digest reads
-    them all); `look_again` the instant each pair may next have something due; `retry`
-    the pairs whose email failed to render; `sweep_at` where the next slice starts in the
-    program's pairs, and `sweep_credit` how many pairs the time since then has earned.
+    `seq` is the change number the planner has read up to; `look_again` the instant each
+    pair may next have something due; `retry` the pairs whose email failed to render;
+    `sweep_at` where the next slice starts in the program's pairs, and `sweep_credit` how
+    many pairs the time since then has earned.
     """
 
     program: Program | None = None
@@ -73,7 +73,6 @@ class _Memory:
     last_now: datetime | None = None
     sweep_at: int = 0
     sweep_credit: float = 0.0
-    histories: dict[str, PairHistory] = field(default_factory=dict)
     look_again: dict[str, datetime] = field(default_factory=dict)
     retry: set[str] = field(default_factory=set)
 
@@ -134,8 +133,7 @@ class Planner:
         batch: list[tuple[Outgoing, str]] = []
         self._plan_periods(planned, read.histories, now, batch=batch)
         self._plan_relationship(planned, read.histories, read.activity, now, batch=batch)
-        histories = self._remember_histories(read)
-        self._plan_digest(program, histories, now, batch=batch)
+        self._plan_digest(program, read, now, batch=batch)
         queued = self._enqueue(batch)
         self._remember(program, planned, read, now=now)
         return queued
@@ -189,7 +187,6 @@ class Planner:
 
     def _read_all(self, now: datetime) -> _Read:
         """Every pair's state, read after the change number so no write falls between."""
-        self._memory.histories = {}
         self._memory.look_again = {}
         seq = self._store.pair_change_seq()
         return _Read(
@@ -198,16 +195,6 @@ class Planner:
             histories=self._store.pair_histories(),
             activity=self._store.activity(now=now),
         )
-
-    def _remember_histories(self, read: _Read) -> Mapping[str, PairHistory]:
-        """Every pair's history: the remembered ones with those just read put in."""
-        if read.only is None:
-            self._memory.histories = read.histories
-        else:
-            for pair_id in read.only:
-                self._memory.histories.pop(pair_id, None)
-            self._memory.histories.update(read.histories)
-        return self._memory.histories
 
     def _remember(self, program: Program, planned: Program, read: _Read, *, now: datetime) -> None:
         """After a tick that queued everything: when to look at each planned pair again."""
@@ -225,7 +212,7 @@ class Planner:
                 look_again.pop(pair.id, None)
             else:
                 look_again[pair.id] = at
-        memory.retry = self._failed
+        memory.retry = set(self._failed)
         memory.seq = read.seq
         memory.last_now = now
         memory.program = program
@@ -322,7 +309,7 @@ class Planner:
     def _plan_digest(
         self,
         program: Program,
-        histories: Mapping[str, PairHistory],
+        read: _Read,
         now: datetime,
         *,
         batch: list[tuple[Outgoing, str]],
@@ -331,8 +318,11 @@ class Planner:
 
         The decision is made once, at the first planning after its moment: a digest with
         nothing to say is recorded as skipped (news later that week waits for the next one,
-        which covers everything since the last digest sent).
+        which covers everything since the last digest sent). It needs every pair's history,
+        which an incremental tick did not read, so it reads them then: once a week.
         """
+        if program.digest is None:
+            return
         last_key = self._store.last_key_like(DIGEST_PREFIX)
         last_day = date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
         planned = digest_due(program, now=now, last_digest=last_day)
@@ -344,7 +334,7 @@ class Planner:
         facts = digest_facts(
             self._store,
             program,
-            histories,
+            read.histories if read.only is None else self._store.pair_histories(),
             now=now,
             since=since,
             reload_errors=self._reload_errors(),

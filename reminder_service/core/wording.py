@@ -6,8 +6,9 @@ does not change with the process's locale.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
+
+from reminder_service.core.cadence import add_months
 
 REPLY_MARKER = "Please reply above this line"
 """The words our check-ins put above the message, for the reply parser to cut at."""
@@ -43,7 +44,7 @@ def span_in_words(start: date, end: date) -> str:
         return "less than a day"
     if days < 7:
         return _count(days, "day")
-    if months < 2 and not (months == 1 and _add_months(start, 1) == end):
+    if months < 2 and not (months == 1 and add_months(start, 1) == end):
         return _count(days // 7, "week")
     if months < 12:
         return _count(months, "month")
@@ -80,11 +81,4 @@ def _count(number: int, unit: str) -> str:
 
 def _whole_months(start: date, end: date) -> int:
     months = (end.year - start.year) * 12 + end.month - start.month
-    return months - 1 if _add_months(start, months) > end else months
-
-
-def _add_months(day: date, months: int) -> date:
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year = day.year + years
-    last_day = calendar.monthrange(year, month_index + 1)[1]
-    return date(year, month_index + 1, min(day.day, last_day))
+    return months - 1 if add_months(start, months) > end else months

@@ -191,6 +191,24 @@ def test_message_is_crlf_and_seven_bit() -> None:
     assert outgoing.message.count(b"\n") == outgoing.message.count(b"\r\n")
 
 
+def test_an_international_from_domain_goes_out_in_idna_form() -> None:
+    """With a From address at a non-ASCII domain every header stays ASCII: the From,
+    Reply-To, Message-ID, List-Id and thread references use the IDNA form."""
+    identity = Identity(
+        from_header="Bücher Mentoring <mentoring@bücher.example>",
+        reply_mailbox="mentoring@bücher.example",
+        secret_key=KEY,
+    )
+    pair = _pair()
+    outgoing = Composer(TEMPLATES, identity=identity).checkin(
+        _program(pair), pair, _checkin(pair), now=NOW, previous_message_id=None
+    )
+    head = outgoing.message.split(b"\r\n\r\n")[0].decode("ascii")
+    for name in ("From", "Reply-To", "Message-ID", "List-Id", "References"):
+        (line,) = [line for line in head.split("\r\n") if line.startswith(f"{name}:")]
+        assert "xn--bcher-kva.example" in line, line
+
+
 def test_reply_to_token_names_the_pair() -> None:
     """Reply-To is the plus-address whose token verifies for this pair, issued on the local date."""
     _, message = _compose()
