@@ -202,15 +202,13 @@ class Daemon:
         The send loop does the same for several emails at once; this is its single step.
         """
         now = self._clock.now()
-        claimed = self._record((), now=now, claim=min(1, self._limit.allowance(now)))
-        if not claimed:
-            return False
-        (row,) = claimed
-        removed = self._removed(row)
-        if removed is not None:
-            self._record([removed], now=now)
+        sending: dict[asyncio.Task[Delivery], OutboxRow] = {}
+        removed = self._start_round((), sending, now=now, room=min(1, self._limit.allowance(now)))
+        if removed:
+            self._record(removed, now=now)
             return True
-        sending = {self._launch(row, now=now): row}
+        if not sending:
+            return False
         await _first_of(sending, stop or asyncio.Event())
         self._record(await self._end_all(sending), now=self._clock.now())
         return True
@@ -241,14 +239,7 @@ class Daemon:
             self._wake.clear()
             now = self._clock.now()
             room = 0 if stop.is_set() else self._room(now, busy=len(sending))
-            claimed = self._record(ended, now=now, claim=room)
-            ended = []
-            for row in claimed:
-                gone = self._removed(row)
-                if gone is None:
-                    sending[self._launch(row, now=now)] = row
-                else:
-                    ended.append(gone)
+            ended = self._start_round(ended, sending, now=now, room=room)
             if ended:
                 continue
             if stop.is_set() and sending:
@@ -263,6 +254,25 @@ class Daemon:
             else:
                 await self._mailer.close()
                 await wait_for_either(stop, self._wake, self._idle_timeout(now))
+
+    def _start_round(
+        self,
+        ended: Sequence[_Ended],
+        sending: dict[asyncio.Task[Delivery], OutboxRow],
+        *,
+        now: datetime,
+        room: int,
+    ) -> list[_Ended]:
+        """Record `ended`, claim up to `room` rows and start sending each into `sending`;
+        returns the claimed rows whose pair has left the program, failed but not recorded."""
+        removed = []
+        for row in self._record(ended, now=now, claim=room):
+            gone = self._removed(row)
+            if gone is None:
+                sending[self._launch(row, now=now)] = row
+            else:
+                removed.append(gone)
+        return removed
 
     def _record(self, ended: Sequence[_Ended], *, now: datetime, claim: int = 0) -> list[OutboxRow]:
         """Commit how sends ended and claim up to `claim` rows; then log, so a log line never

@@ -288,16 +288,9 @@ def _scheduled(pair: Pair, history: PairHistory, now: datetime) -> tuple[Pair, _
 
 def _latest_period(pair: Pair, anchor: date, now: datetime) -> _Period | None:
     """The last of the pair's periods after `anchor` whose check-in is due by `now`."""
-    return _latest_on_calendar(
+    return _calendar_around(
         pair.schedule, started=pair.started, zone=pair.timezone, anchor=anchor, now=now
-    )
-
-
-def _latest_on_calendar(
-    schedule: Schedule, *, started: date, zone: ZoneInfo, anchor: date, now: datetime
-) -> _Period | None:
-    """`_latest_period` for every pair with this schedule, start, zone and anchor."""
-    return _calendar_around(schedule, started=started, zone=zone, anchor=anchor, now=now)[0]
+    )[0]
 
 
 @lru_cache(maxsize=CALENDAR_CACHE_SIZE)
@@ -321,7 +314,7 @@ def _calendar_around(
 def _first_on_calendar(
     schedule: Schedule, *, started: date, zone: ZoneInfo, anchor: date
 ) -> _Period:
-    """The first period after `anchor`, remembered like `_latest_on_calendar`."""
+    """The first period after `anchor`, remembered like `_calendar_around`."""
     return next(_calendar_periods(schedule, started=started, zone=zone, anchor=anchor))
 
 
