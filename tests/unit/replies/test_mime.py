@@ -124,11 +124,22 @@ def test_eight_bit_and_broken_headers_decode(header: bytes, expected: str) -> No
         b"From: Just A Name",
         b"From: alice@example.org)<bob@example.org>",
         b"X-Other: 1",
+        b"From: \x1bc@evil.example",
+        b"From: Eve <eve\x07@evil.example>",
     ],
-    ids=["two addresses", "empty", "no address", "parser confusion", "missing"],
+    ids=[
+        "two addresses",
+        "empty",
+        "no address",
+        "parser confusion",
+        "missing",
+        "escape code",
+        "bell",
+    ],
 )
 def test_sender_address_is_none_unless_exactly_one(from_header: bytes) -> None:
-    """A missing, empty, garbled or multiple From gives no sender address."""
+    """A missing, empty, garbled or multiple From, or one with control characters that
+    would reach a terminal or a log, gives no sender address."""
     raw = from_header + b"\r\nSubject: x\r\n\r\nhi\r\n"
     assert _read(raw).from_addr is None
 
