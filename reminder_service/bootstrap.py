@@ -20,7 +20,7 @@ from reminder_service.imap import ImapConfig, ImapMailbox
 from reminder_service.instance_lock import InstanceLock
 from reminder_service.intake import Intake
 from reminder_service.mailer_pool import MailerPool
-from reminder_service.metrics import Monitor
+from reminder_service.metrics import DEFAULT_LOOPS, Monitor
 from reminder_service.ports import Clock, SystemClock
 from reminder_service.program import load_program
 from reminder_service.reload import Reloader, fingerprint
@@ -28,7 +28,6 @@ from reminder_service.settings import Settings
 from reminder_service.smtp import SmtpConfig, SmtpMailer
 from reminder_service.store import SqliteStore, read_only_if_present
 
-LOOP_STALE_AFTER = timedelta(minutes=5)
 LOOP_SLACK = timedelta(minutes=5)
 PLACEHOLDER_KEY = b"placeholder key used only to check templates"
 PLACEHOLDER_FROM = "Mentoring Program <mentoring@example.org>"
@@ -224,7 +223,7 @@ def watch(
     The inbox loop may wait a whole IDLE (or poll interval) between turns, so its liveness
     allows that long plus some slack.
     """
-    loops = {"planner": LOOP_STALE_AFTER, "sender": LOOP_STALE_AFTER}
+    loops = dict(DEFAULT_LOOPS)
     if mailbox is not None:
         longest_wait = max(mailbox.poll_s, mailbox.idle_renew_s)
         loops["inbox"] = timedelta(seconds=longest_wait) + LOOP_SLACK

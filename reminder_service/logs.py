@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Literal, TextIO
 
+from reminder_service.core.tokens import TOKEN_PATTERN
 from reminder_service.errors import ConfigError
 from reminder_service.settings import Settings, load_settings
 
@@ -29,7 +30,7 @@ QUIET_LOGGERS = ("mail.log", "mail.debug", "aioimaplib", "aiosmtplib")
 REDACTED = "[redacted]"
 
 _PLUS_ADDRESS = re.compile(r"\+[^\s@<>\"'(),;:\[\]]+@")
-_TOKEN = re.compile(r"\b[a-z0-9-]{2,32}\.[0-9a-z]{1,4}\.[a-z2-7]{16}\b", re.IGNORECASE)
+_TOKEN = re.compile(rf"\b{TOKEN_PATTERN}\b", re.IGNORECASE)
 _LINE_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n"})
 
 

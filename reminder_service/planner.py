@@ -323,8 +323,7 @@ class Planner:
         """
         if program.digest is None:
             return
-        last_key = self._store.last_key_like(DIGEST_PREFIX)
-        last_day = date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
+        last_day = last_digest_day(self._store)
         planned = digest_due(program, now=now, last_digest=last_day)
         if planned is None:
             return
@@ -419,6 +418,12 @@ def _redefined(old: Program, new: Program) -> set[str]:
 def _only(program: Program, pair_ids: Collection[str]) -> Program:
     """The program with only the pairs in `pair_ids`, in the program's order."""
     return replace(program, pairs=tuple(pair for pair in program.pairs if pair.id in pair_ids))
+
+
+def last_digest_day(store: SqliteStore) -> date | None:
+    """The day of the latest digest queued, or None before the first."""
+    last_key = store.last_key_like(DIGEST_PREFIX)
+    return date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
 
 
 def digest_facts(

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 from reminder_service import bootstrap
@@ -29,7 +29,7 @@ from reminder_service.core.model import (
 )
 from reminder_service.core.relationship import planned_relationship_emails, relationship_emails
 from reminder_service.core.totals import relationship_totals
-from reminder_service.planner import DIGEST_FIRST_WINDOW, digest_facts
+from reminder_service.planner import DIGEST_FIRST_WINDOW, digest_facts, last_digest_day
 from reminder_service.program import load_program
 from reminder_service.settings import load_settings
 from reminder_service.store import SqliteStore, read_only_if_present
@@ -88,8 +88,7 @@ def _event_emails(
     now: datetime,
     until: datetime,
 ) -> Iterator[_Coming]:
-    last_key = store.last_key_like("digest:") if store else None
-    last_digest = date.fromisoformat(last_key.removeprefix("digest:")) if last_key else None
+    last_digest = last_digest_day(store) if store else None
     due_digest = digest_due(program, now=now, last_digest=last_digest)
     planned = [
         *relationship_emails(program, histories, activity, now),
