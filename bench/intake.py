@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import io
 import os
-import pstats
 import statistics
 import sys
 import tempfile
@@ -37,7 +35,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import trustme
-from runs import reproduce_command, runs_table
+from runs import print_profile, print_reproduce, runs_table
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -221,11 +219,7 @@ async def profile_intake(*, server: Dovecot, workdir: Path) -> None:
     profiler.enable()
     await run_intake(program, config=imap_config(server), database=workdir / "profiled.sqlite3")
     profiler.disable()
-    for order in ("cumulative", "tottime"):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(25)
-        print(f"\n--- cProfile of one intake run, by {order} ---")
-        print(out.getvalue())
+    print_profile(profiler, "intake run")
 
 
 async def main_async(options: argparse.Namespace, *, workdir: Path) -> None:
@@ -261,8 +255,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         logs.configure(stream=devnull)
         with tempfile.TemporaryDirectory(prefix="bench-intake-") as workdir:
             asyncio.run(main_async(options, workdir=Path(workdir)))
-    command = reproduce_command("intake.py", given)
-    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {command}")
+    print_reproduce("intake.py", given)
 
 
 if __name__ == "__main__":

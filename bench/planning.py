@@ -37,6 +37,8 @@ from itertools import islice, pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from runs import reproduce_command
+
 from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
 from reminder_service.core.cadence import local_instant, occurrences_after, parse_cadence
 from reminder_service.core.digest import digest_due
@@ -60,11 +62,6 @@ BUSY_AT = datetime(2026, 11, 25, 14, 0, 30, tzinfo=UTC)
 PLANNER_INTERVAL = timedelta(seconds=30)
 """The daemon's planner interval (not imported: the daemon's imports would add to peak RSS)."""
 TIMEOUT_S = 900.0
-
-
-def command_line(quick: bool) -> str:
-    """The command that reproduces this run."""
-    return ".venv/bin/python bench/planning.py" + (" --quick" if quick else "")
 
 
 def build_program(size: int) -> Program:
@@ -341,7 +338,7 @@ def _child(args: list[str], *, timeout_s: float) -> str | None:
     return done.stdout
 
 
-def run(sizes: tuple[int, ...], *, ticks: int, quick: bool) -> None:
+def run(sizes: tuple[int, ...], *, ticks: int, command: str) -> None:
     """Build and measure each size in its own processes; print the table and the growth."""
     results: list[Result | int] = []
     with tempfile.TemporaryDirectory(prefix="bench-planning-") as folder:
@@ -351,7 +348,7 @@ def run(sizes: tuple[int, ...], *, ticks: int, quick: bool) -> None:
             measure_args = ["--measure", str(size), str(path), "--ticks", str(ticks)]
             out = _child(measure_args, timeout_s=TIMEOUT_S)
             results.append(Result(**json.loads(out)) if out else size)
-    print(f"# {command_line(quick)}  ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
+    print(f"# {command}  ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
     for line in table(results, ticks=ticks):
         print(line)
 
@@ -405,7 +402,8 @@ def main() -> None:
         print(json.dumps(asdict(measure(size, path, ticks=args.ticks))))
     else:
         sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
-        run(sizes, ticks=3 if args.quick else args.ticks, quick=args.quick)
+        command = reproduce_command("planning.py", sys.argv[1:])
+        run(sizes, ticks=3 if args.quick else args.ticks, command=command)
 
 
 if __name__ == "__main__":

@@ -22,12 +22,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -37,14 +36,19 @@ from typing import Any
 
 import aioimaplib
 import trustme
-from runs import reproduce_command, runs_table
+from runs import print_reproduce, runs_table, sink_process
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from reminder_service.core.tokens import make_token, reply_address  # noqa: E402
-from tests.support.dovecot import Dovecot, unavailable_reason  # noqa: E402
-from tests.support.process import ServiceProcess  # noqa: E402
+from tests.support.dovecot import Dovecot, config_for, unavailable_reason  # noqa: E402
+from tests.support.process import (  # noqa: E402
+    ServiceProcess,
+    imap_env,
+    plain_smtp_env,
+    service_env,
+)
 
 SECRET_KEY = "reply-latency-benchmark-secret-key"  # noqa: S105 - a throwaway deployment
 MAILBOX = "mentoring@northwind.example"
@@ -101,45 +105,12 @@ def reply(n: int) -> bytes:
     return message.as_bytes()
 
 
-@contextmanager
-def sink_process(workdir: Path) -> Iterator[int]:
-    """`python -m tests.support.smtp_server` (plain SMTP) in its own process; its port."""
-    log_path = workdir / "smtp-server.log"
-    command = [sys.executable, "-m", "tests.support.smtp_server"]
-    with log_path.open("w") as log_file:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            command, cwd=REPO, stdout=subprocess.PIPE, stderr=log_file, text=True
-        )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().strip()
-        if not line.isdigit():
-            raise RuntimeError(f"the SMTP sink did not start: {log_path.read_text()}")
-        yield int(line)
-    finally:
-        process.terminate()
-        process.wait(timeout=START_TIMEOUT_S)
-
-
-def service_env(workdir: Path, *, smtp_port: int, server: Dovecot) -> dict[str, str]:
+def deployment_env(workdir: Path, *, smtp_port: int, server: Dovecot) -> dict[str, str]:
     """A deployment in `workdir`: plain SMTP to the sink, replies from Dovecot by IDLE."""
-    program = workdir / "program.yaml"
-    program.write_text(PROGRAM)
     return {
-        "REMINDER_CONFIG": str(program),
-        "REMINDER_DATABASE": str(workdir / "data" / "reminders.sqlite3"),
-        "REMINDER_TEMPLATES_DIR": str(REPO / "templates"),
-        "REMINDER_SECRET_KEY": SECRET_KEY,
-        "REMINDER_FROM": f"Northwind Mentoring <{MAILBOX}>",
-        "REMINDER_SMTP__HOST": "127.0.0.1",
-        "REMINDER_SMTP__PORT": str(smtp_port),
-        "REMINDER_SMTP__SECURITY": "none",
-        "REMINDER_IMAP__HOST": server.host,
-        "REMINDER_IMAP__PORT": str(server.imap_port),
-        "REMINDER_IMAP__SECURITY": "none",
-        "REMINDER_IMAP__USERNAME": server.user,
-        "REMINDER_IMAP__PASSWORD": server.password,
-        "REMINDER_IMAP__POLL_S": "60",
+        **service_env(workdir, config=PROGRAM, secret_key=SECRET_KEY),
+        **plain_smtp_env("127.0.0.1", smtp_port),
+        **imap_env(config_for(server)),
     }
 
 
@@ -207,7 +178,7 @@ def measure(replies: int, rounds: int, *, workdir: Path) -> list[Round]:
         sink_process(workdir) as smtp_port,
         Dovecot(ca=trustme.CA()) as server,
         ServiceProcess(
-            "run", env=service_env(workdir, smtp_port=smtp_port, server=server), cwd=workdir
+            "run", env=deployment_env(workdir, smtp_port=smtp_port, server=server), cwd=workdir
         ) as service,
     ):
         service.wait_for_line("reading replies from INBOX", timeout_s=START_TIMEOUT_S)
@@ -259,8 +230,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as workdir:
         results = measure(replies, rounds, workdir=Path(workdir))
     print_table(results, replies=replies)
-    command = reproduce_command("reply_latency.py", given)
-    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {command}")
+    print_reproduce("reply_latency.py", given)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import io
 import os
-import pstats
 import ssl
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +40,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import aiosmtplib
-from runs import reproduce_command, runs_table
+from runs import print_profile, print_reproduce, runs_table, sink_process
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -76,7 +73,6 @@ FULL_ROUNDS = 3
 QUICK_COUNT = 100
 QUICK_ROUNDS = 2
 CONNECTIONS = (1, 4)
-SERVER_START_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,25 +129,12 @@ def program_of(count: int) -> Program:
 
 
 @contextmanager
-def sink_process(workdir: Path, *, reply_delay_ms: float = 0.0) -> Iterator[Sink]:
-    """`python -m tests.support.smtp_server --ca-file ...` in its own process, until exit."""
+def tls_sink(workdir: Path, *, reply_delay_ms: float = 0.0) -> Iterator[Sink]:
+    """The SMTP sink in its own process, requiring STARTTLS with a certificate from a new CA."""
     ca_file = workdir / "ca.pem"
-    server_log = workdir / "smtp-server.log"
-    command = [sys.executable, "-m", "tests.support.smtp_server", "--ca-file", str(ca_file)]
-    command += ["--reply-delay-ms", str(reply_delay_ms)]
-    with server_log.open("w") as log_file:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            command, cwd=REPO, stdout=subprocess.PIPE, stderr=log_file, text=True
-        )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().strip()
-        if not line.isdigit():
-            raise RuntimeError(f"the SMTP sink did not start: {server_log.read_text()}")
-        yield Sink(port=int(line), ca_file=ca_file)
-    finally:
-        process.terminate()
-        process.wait(timeout=SERVER_START_TIMEOUT_S)
+    args = ("--ca-file", str(ca_file), "--reply-delay-ms", str(reply_delay_ms))
+    with sink_process(workdir, *args) as port:
+        yield Sink(port=port, ca_file=ca_file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,11 +338,7 @@ async def profile_daemon(count: int, *, connections: int, sink: Sink, workdir: P
     database = workdir / "profiled.sqlite3"
     await run_daemon(program, sink=sink, database=database, connections=connections)
     profiler.disable()
-    for order in ("cumulative", "tottime"):
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(25)
-        print(f"\n--- cProfile of one daemon run, by {order} ---")
-        print(out.getvalue())
+    print_profile(profiler, "daemon run")
 
 
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -393,7 +372,7 @@ async def main_async(options: argparse.Namespace, *, workdir: Path) -> None:
         print(
             f"\nThe sink takes {options.reply_delay_ms:g} ms over each MAIL, RCPT and DATA reply."
         )
-    with sink_process(workdir, reply_delay_ms=options.reply_delay_ms) as sink:
+    with tls_sink(workdir, reply_delay_ms=options.reply_delay_ms) as sink:
         for connections in options.connections:
             results = await measure(
                 count, rounds, connections=connections, sink=sink, workdir=workdir
@@ -412,8 +391,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         logs.configure(stream=devnull)
         with tempfile.TemporaryDirectory(prefix="bench-send-") as workdir:
             asyncio.run(main_async(options, workdir=Path(workdir)))
-    command = reproduce_command("send_pipeline.py", given)
-    print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; reproduce with: {command}")
+    print_reproduce("send_pipeline.py", given)
 
 
 if __name__ == "__main__":

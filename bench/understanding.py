@@ -14,22 +14,20 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time as clock
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 
+from runs import reproduce_command
+
 from reminder_service.core.replies.understand import ReplyContext, understand
 from reminder_service.core.replies.verdict import SentRef
 from reminder_service.program import load_program
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "replies"
-
-
-def command_line(quick: bool) -> str:
-    """The command that reproduces this run."""
-    return ".venv/bin/python bench/understanding.py" + (" --quick" if quick else "")
 
 
 def corpus_context() -> ReplyContext:
@@ -72,7 +70,7 @@ def medians(passes: list[dict[str, float]]) -> tuple[float, dict[str, float]]:
     return total, each
 
 
-def run(*, passes: int, quick: bool) -> None:
+def run(*, passes: int, command: str) -> None:
     """Time `passes` alternating passes of both readers; print the table and the ratio."""
     context = corpus_context()
     messages = {path.name: path.read_bytes() for path in sorted(CORPUS.glob("*.eml"))}
@@ -90,7 +88,7 @@ def run(*, passes: int, quick: bool) -> None:
     parse_s, _ = medians(parse)
     count = len(messages)
     slowest = max(full_each, key=full_each.__getitem__)
-    print(f"# {command_line(quick)}  ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
+    print(f"# {command}  ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)")
     print(f"understanding {count} corpus replies, median of {passes} passes")
     print("| reader | s per pass | replies/s | ms per reply | x parse alone |")
     print("|---|---:|---:|---:|---:|")
@@ -108,7 +106,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="two passes, a smoke run")
     parser.add_argument("--passes", type=int, default=7, help="passes over the corpus (median)")
     args = parser.parse_args()
-    run(passes=2 if args.quick else args.passes, quick=args.quick)
+    command = reproduce_command("understanding.py", sys.argv[1:])
+    run(passes=2 if args.quick else args.passes, command=command)
 
 
 if __name__ == "__main__":

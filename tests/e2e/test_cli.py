@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -13,8 +12,7 @@ import pytest
 from reminder_service.cli import main
 from reminder_service.core.model import Kind
 from reminder_service.core.tokens import check_token, token_in_address
-from tests.e2e.test_run import PROGRAM
-from tests.support.process import REPO
+from tests.support.process import PROGRAM, REPO, clear_reminder_env, service_env
 
 KEY = "cli-test-secret-key-123"
 
@@ -22,16 +20,10 @@ KEY = "cli-test-secret-key-123"
 @pytest.fixture
 def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A deployment folder with the test program, settings in the environment, no database."""
-    for name in list(os.environ):
-        if name.upper().startswith("REMINDER_"):
-            monkeypatch.delenv(name)
+    clear_reminder_env(monkeypatch)
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "program.yaml").write_text(PROGRAM)
-    monkeypatch.setenv("REMINDER_CONFIG", str(tmp_path / "program.yaml"))
-    monkeypatch.setenv("REMINDER_DATABASE", str(tmp_path / "data" / "reminders.sqlite3"))
-    monkeypatch.setenv("REMINDER_TEMPLATES_DIR", str(REPO / "templates"))
-    monkeypatch.setenv("REMINDER_SECRET_KEY", KEY)
-    monkeypatch.setenv("REMINDER_FROM", "Northwind Mentoring <mentoring@northwind.example>")
+    for name, value in service_env(tmp_path, secret_key=KEY).items():
+        monkeypatch.setenv(name, value)
     return tmp_path
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import pytest
 from reminder_service.cli import main
 from reminder_service.core.replies.verdict import Outcome, Reason, ReportedMeeting, Verdict
 from reminder_service.store import InboundItem, SqliteStore
+from tests.support.process import clear_reminder_env
 
 CORPUS = Path(__file__).parents[1] / "corpus" / "replies"
 CONTEXT = json.loads((CORPUS / "context.json").read_text())
@@ -23,9 +24,7 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The corpus program and key as a deployment, with an empty database folder."""
-    for name in list(os.environ):
-        if name.upper().startswith("REMINDER_"):
-            monkeypatch.delenv(name)
+    clear_reminder_env(monkeypatch)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REMINDER_CONFIG", str(CORPUS / "program.yaml"))
     monkeypatch.setenv("REMINDER_DATABASE", str(tmp_path / "reminders.sqlite3"))
@@ -166,14 +165,8 @@ def test_review_never_prints_control_characters(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A reply carrying terminal escape codes is shown without them."""
-    hostile = Verdict(
-        outcome=Outcome.UNCLEAR,
-        pair_id="grace-sam",
-        sender_role="mentee",
-        reason=Reason.NOT_UNDERSTOOD,
-        text="hello \x1b]0;owned\x07 there",
-        sender="sam@northwind.example",
-        message_id="<hostile@northwind.example>",
+    hostile = replace(
+        UNCLEAR, text="hello \x1b]0;owned\x07 there", message_id="<hostile@northwind.example>"
     )
     _record(deployment / "reminders.sqlite3", hostile)
     assert main(["review"]) == 0

@@ -27,9 +27,8 @@ from reminder_service.imap import PROCESSED_KEYWORD, ImapConfig
 from reminder_service.instance_lock import lock_path
 from reminder_service.store import OutboxRow, OutboxState, SqliteStore
 from tests.e2e.test_replies import answer, mail_env
-from tests.e2e.test_run import service_env
 from tests.support.dovecot import Dovecot, ImapRelay
-from tests.support.process import ServiceProcess
+from tests.support.process import ServiceProcess, plain_smtp_env, service_env
 from tests.support.smtp_server import SmtpTestServer
 
 CHECKIN_SENT = "sent checkin:ana-ben:"
@@ -37,16 +36,6 @@ STARTED_IDLE = "started: 2 pairs in the program, 0 check-ins queued"
 REPORTED_UNKNOWN = "was being sent when the service last stopped; it is marked 'unknown'"
 MEETING = "Yes, we met yesterday for 45 minutes."
 BIG_QUOTE = "> " + "earlier notes from our last session, kept by the mail program. " * 3000
-
-
-def plain_smtp_env(server: SmtpTestServer, **extra: str) -> dict[str, str]:
-    """Plain SMTP to the test server (no TLS, no login)."""
-    return {
-        "REMINDER_SMTP__HOST": server.host,
-        "REMINDER_SMTP__PORT": str(server.port),
-        "REMINDER_SMTP__SECURITY": "none",
-        **extra,
-    }
 
 
 def outbox(tmp_path: Path) -> list[OutboxRow]:
@@ -85,7 +74,7 @@ def test_sigkill_while_the_server_holds_the_message_reports_it_unknown_and_never
     tmp_path: Path, smtp_server: SmtpTestServer
 ) -> None:
     """Killed after the final dot and before the reply: after a restart it is unknown, not sent."""
-    env = {**service_env(tmp_path), **plain_smtp_env(smtp_server)}
+    env = {**service_env(tmp_path), **plain_smtp_env(smtp_server.host, smtp_server.port)}
     smtp_server.fault_next_data("stall")
     with ServiceProcess("run", env=env, cwd=tmp_path) as first:
         smtp_server.wait_for_faults(1)
@@ -106,7 +95,7 @@ def test_sigkill_right_after_a_send_never_sends_it_again(
     tmp_path: Path, smtp_server: SmtpTestServer
 ) -> None:
     """Killed once the send is recorded: a restart sends nothing and reports nothing unknown."""
-    env = {**service_env(tmp_path), **plain_smtp_env(smtp_server)}
+    env = {**service_env(tmp_path), **plain_smtp_env(smtp_server.host, smtp_server.port)}
     with ServiceProcess("run", env=env, cwd=tmp_path) as first:
         first.wait_for_line(CHECKIN_SENT)
         first.stop(signal.SIGKILL)
@@ -165,7 +154,7 @@ def test_a_misbehaving_smtp_server_is_handled_as_documented(
     fault.script(smtp_server)
     env = {
         **service_env(tmp_path),
-        **plain_smtp_env(smtp_server, REMINDER_SMTP__TIMEOUT_S="1"),
+        **plain_smtp_env(smtp_server.host, smtp_server.port, REMINDER_SMTP__TIMEOUT_S="1"),
     }
     with ServiceProcess("run", env=env, cwd=tmp_path) as service:
         service.wait_for_line(fault.logged)
@@ -178,7 +167,7 @@ def test_sigterm_in_the_middle_of_a_send_exits_0_within_10_seconds(
     tmp_path: Path, smtp_server: SmtpTestServer
 ) -> None:
     """A send the server never answers is abandoned as unknown and the daemon exits cleanly."""
-    env = {**service_env(tmp_path), **plain_smtp_env(smtp_server)}
+    env = {**service_env(tmp_path), **plain_smtp_env(smtp_server.host, smtp_server.port)}
     smtp_server.fault_next_data("stall")
     with ServiceProcess("run", env=env, cwd=tmp_path) as service:
         smtp_server.wait_for_faults(1)
@@ -192,7 +181,7 @@ def test_a_second_daemon_on_the_same_database_refuses_naming_the_first(
     tmp_path: Path, smtp_server: SmtpTestServer
 ) -> None:
     """The second daemon exits 1 naming the first one's pid and host; the first runs on."""
-    env = {**service_env(tmp_path), **plain_smtp_env(smtp_server)}
+    env = {**service_env(tmp_path), **plain_smtp_env(smtp_server.host, smtp_server.port)}
     with ServiceProcess("run", env=env, cwd=tmp_path) as first:
         first.wait_for_line(CHECKIN_SENT)
         holder = json.loads(lock_path(tmp_path / "data" / "reminders.sqlite3").read_text())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from tests.support.process import REPO, ServiceProcess
+from tests.support.process import ServiceProcess, plain_smtp_env, service_env
 from tests.support.smtp_server import SmtpTestServer
 
 PROGRAM = """\
@@ -30,24 +30,10 @@ SECOND_PAIR = """\
 
 def environment(tmp_path: Path, server: SmtpTestServer) -> dict[str, str]:
     """A deployment in `tmp_path` whose program file sits in its own folder."""
-    config = tmp_path / "conf" / "program.yaml"
-    config.parent.mkdir()
-    config.write_text(PROGRAM)
     return {
-        "REMINDER_CONFIG": str(config),
-        "REMINDER_DATABASE": str(tmp_path / "data" / "reminders.sqlite3"),
-        "REMINDER_TEMPLATES_DIR": str(REPO / "templates"),
-        "REMINDER_SECRET_KEY": "end-to-end-test-secret-key",
-        "REMINDER_FROM": "Northwind Mentoring <mentoring@northwind.example>",
-        "REMINDER_SMTP__HOST": server.host,
-        "REMINDER_SMTP__PORT": str(server.port),
-        "REMINDER_SMTP__SECURITY": "none",
+        **service_env(tmp_path, config=PROGRAM, program_file="conf/program.yaml"),
+        **plain_smtp_env(server.host, server.port),
     }
-
-
-def hang_up(service: ServiceProcess) -> None:
-    """Send SIGHUP, as `kill -HUP` or `docker kill --signal=HUP` would."""
-    service._proc.send_signal(signal.SIGHUP)
 
 
 def test_sighup_reloads_an_edit_and_a_broken_edit_keeps_the_program_running(
@@ -59,12 +45,12 @@ def test_sighup_reloads_an_edit_and_a_broken_edit_keeps_the_program_running(
     with ServiceProcess("run", env=env, cwd=tmp_path) as service:
         service.wait_for_line("started: 1 pairs in the program")
         config.write_text(PROGRAM + SECOND_PAIR)
-        hang_up(service)
+        service.send_signal(signal.SIGHUP)
         service.wait_for_line("pairs added to the program: carla-dev")
         service.wait_for_line(f"reloaded {config}: 2 pairs in the program")
 
         config.write_text(PROGRAM.replace("timezone: Europe/London", "timezone: Europe/Londn"))
-        hang_up(service)
+        service.send_signal(signal.SIGHUP)
         refused = service.wait_for_line("reload refused:")
         assert f"{config}:4: program.timezone: 'Europe/Londn' is not a time zone" in refused
 

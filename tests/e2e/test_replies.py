@@ -12,9 +12,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from reminder_service.imap import ImapConfig
-from tests.e2e.test_run import service_env
 from tests.support.dovecot import Dovecot
-from tests.support.process import ServiceProcess
+from tests.support.process import ServiceProcess, imap_env, plain_smtp_env, service_env
 from tests.support.smtp_server import SmtpTestServer
 
 IDLE_DEADLINE_S = 2.0
@@ -22,17 +21,7 @@ IDLE_DEADLINE_S = 2.0
 
 def mail_env(smtp: SmtpTestServer, imap: ImapConfig) -> dict[str, str]:
     """Plain SMTP to the test server; the reply mailbox in Dovecot, polled only once a minute."""
-    return {
-        "REMINDER_SMTP__HOST": smtp.host,
-        "REMINDER_SMTP__PORT": str(smtp.port),
-        "REMINDER_SMTP__SECURITY": "none",
-        "REMINDER_IMAP__HOST": imap.host,
-        "REMINDER_IMAP__PORT": str(imap.port),
-        "REMINDER_IMAP__SECURITY": "none",
-        "REMINDER_IMAP__USERNAME": imap.username,
-        "REMINDER_IMAP__PASSWORD": imap.password,
-        "REMINDER_IMAP__POLL_S": "60",
-    }
+    return {**plain_smtp_env(smtp.host, smtp.port), **imap_env(imap)}
 
 
 def answer(checkin: EmailMessage, text: str) -> bytes:

@@ -12,38 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.process import REPO, ServiceProcess
+from tests.support.process import PROGRAM, REPO, ServiceProcess, plain_smtp_env, service_env
 from tests.support.smtp_server import PASSWORD, USERNAME, SmtpTestServer, free_port
-
-PROGRAM = """\
-program:
-  name: Northwind Mentoring
-  coordinator: {name: Dana Okafor, email: dana@northwind.example}
-  timezone: Europe/London
-  defaults: {cadence: monthly, send_at: "09:30"}
-pairs:
-  - id: ana-ben
-    mentor: {name: Ana Lima, email: ana@northwind.example}
-    mentee: {name: Ben Ong, email: ben@northwind.example, timezone: Asia/Tokyo}
-    started: 2024-03-01
-  - id: carla-dev
-    mentor: {name: Carla Diaz, email: carla@northwind.example}
-    mentee: {name: Dev Patel, email: dev@northwind.example}
-    started: 2099-01-01
-"""
-
-
-def service_env(tmp_path: Path, *, config: str = PROGRAM) -> dict[str, str]:
-    """Settings for a deployment in `tmp_path` with its own program, key and database."""
-    program = tmp_path / "program.yaml"
-    program.write_text(config)
-    return {
-        "REMINDER_CONFIG": str(program),
-        "REMINDER_DATABASE": str(tmp_path / "data" / "reminders.sqlite3"),
-        "REMINDER_TEMPLATES_DIR": str(REPO / "templates"),
-        "REMINDER_SECRET_KEY": "end-to-end-test-secret-key",
-        "REMINDER_FROM": "Northwind Mentoring <mentoring@northwind.example>",
-    }
 
 
 def smtp_env(server: SmtpTestServer, ca_file: Path) -> dict[str, str]:
@@ -127,10 +97,7 @@ def test_the_running_service_reports_health_readiness_and_metrics(
     port = free_port()
     env = {
         **service_env(tmp_path),
-        "REMINDER_SMTP__HOST": smtp_server.host,
-        "REMINDER_SMTP__PORT": str(smtp_server.port),
-        "REMINDER_SMTP__SECURITY": "none",
-        "REMINDER_HTTP__PORT": str(port),
+        **plain_smtp_env(smtp_server.host, smtp_server.port, REMINDER_HTTP__PORT=str(port)),
     }
     with ServiceProcess("run", env=env, cwd=tmp_path) as service:
         service.wait_for_line("sent checkin:ana-ben:")

@@ -8,57 +8,39 @@ are checked for the markup the messages carried.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime
-from pathlib import Path
-
-import pytest
 
 from reminder_service.compose import Composer, Identity
 from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.tokens import make_token, reply_address
-from reminder_service.imap import ImapConfig, ImapMailbox
-from reminder_service.intake import Intake
+from reminder_service.imap import ImapConfig
 from reminder_service.planner import Planner, digest_facts
 from reminder_service.program import parse_program
 from reminder_service.store import SqliteStore
+from tests.integration.test_intake import (
+    KEY,
+    MAILBOX,
+    NOW,
+    PROGRAM,
+    FixedClock,
+    intake_for,
+    poll_session,
+)
 from tests.support.dovecot import Dovecot, ImapRelay
+from tests.support.process import REPO
 
-KEY = b"hostile-test-key-0123456789"
-MAILBOX = "mentoring@northwind.example"
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-REPO = Path(__file__).resolve().parents[2]
-PROGRAM = """\
-program:
-  name: Northwind Mentoring
-  coordinator: {name: Dana Okafor, email: dana@northwind.example}
-  timezone: Europe/London
-  defaults: {cadence: monthly}
-pairs:
-  - id: ana-ben
-    mentor: {name: Ana Lima, email: ana@northwind.example}
-    mentee: {name: Ben Ong, email: ben@northwind.example}
-    started: 2024-03-01
-"""
 BEN = "ben@northwind.example"
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE_ADDRESS = "x'&y@evil.example"
 MEETING = b"Yes, we met yesterday for 45 minutes.\r\n"
 FIFTY_MB = 50 * 1024 * 1024
 LEAKED = (SCRIPT, "<script", HOSTILE_ADDRESS)
-
-
-class FixedClock:
-    """The intake and planner read the clock for token expiry, dates and keys."""
-
-    def now(self) -> datetime:
-        return NOW
 
 
 def _head(*, sender: str = BEN, extra: bytes = b"") -> bytes:
@@ -154,13 +136,6 @@ def _ids(raws: list[bytes]) -> list[bytes]:
     return [b"Message-ID: <hostile-%d@example.org>\r\n" % n + raw for n, raw in enumerate(raws)]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    """A fresh database."""
-    with SqliteStore.open(tmp_path / "reminders.sqlite3") as opened:
-        yield opened
-
-
 def _program() -> Program:
     return parse_program(PROGRAM, file="test.yaml")
 
@@ -178,7 +153,6 @@ async def _poll(
     store: SqliteStore, config: ImapConfig, *, planner: Planner | None = None
 ) -> list[Verdict]:
     """One session of the real intake: every new message read, recorded and answered."""
-    program = _program()
     seen: list[Verdict] = []
 
     def respond(verdict: Verdict) -> None:
@@ -186,24 +160,8 @@ async def _poll(
         if planner is not None:
             planner.respond_to(verdict)
 
-    intake = Intake(
-        lambda: program,
-        store=store,
-        connect=lambda: ImapMailbox(config),
-        clock=FixedClock(),
-        folder=config.folder,
-        secret_key=KEY,
-        mailbox_address=MAILBOX,
-        our_addresses=frozenset({MAILBOX}),
-        limits=Limits(max_bytes=config.max_message_bytes),
-        respond=respond,
-    )
-    mailbox = ImapMailbox(config)
-    try:
-        state = await intake.start_session(mailbox)
-        await intake.poll_once(mailbox, state)
-    finally:
-        await mailbox.close()
+    limits = Limits(max_bytes=config.max_message_bytes)
+    await poll_session(intake_for(store, config, limits=limits, respond=respond), config)
     return seen
 
 

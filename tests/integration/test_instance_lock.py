@@ -17,7 +17,7 @@ from reminder_service import bootstrap
 from reminder_service.errors import StoreError
 from reminder_service.instance_lock import InstanceLock, lock_path
 from reminder_service.settings import Settings, load_settings
-from tests.e2e.test_run import service_env
+from tests.support.process import clear_reminder_env, service_env
 
 STARTED = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
 HOLD_IN_A_CHILD = """
@@ -108,9 +108,7 @@ def test_a_folder_that_cannot_hold_the_lock_is_explained(tmp_path: Path) -> None
 
 def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings for a deployment in `tmp_path`, read from the environment as `run` does."""
-    for name in list(os.environ):
-        if name.upper().startswith("REMINDER_"):
-            monkeypatch.delenv(name)
+    clear_reminder_env(monkeypatch)
     for name, value in service_env(tmp_path).items():
         monkeypatch.setenv(name, value)
     return load_settings(env_file=None, secrets_dir=tmp_path / "secrets")

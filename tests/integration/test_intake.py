@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from pathlib import Path
-
-import pytest
 
 from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
@@ -69,13 +66,6 @@ def stranger() -> bytes:
     return message.as_bytes()
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    """A fresh database."""
-    with SqliteStore.open(tmp_path / "reminders.sqlite3") as opened:
-        yield opened
-
-
 class Verdicts:
     """Collects the verdicts the loop hands on, and wakes a waiting test when they arrive."""
 
@@ -97,8 +87,13 @@ class Verdicts:
 
 
 def intake_for(
-    store: SqliteStore, config: ImapConfig, *, responses: Verdicts | None = None
+    store: SqliteStore,
+    config: ImapConfig,
+    *,
+    limits: Limits | None = None,
+    respond: Callable[[Verdict], None] | None = None,
 ) -> Intake:
+    """The production Intake on the test program, wired as the daemon wires it."""
     program: Program = parse_program(PROGRAM, file="test.yaml")
     return Intake(
         lambda: program,
@@ -109,9 +104,19 @@ def intake_for(
         secret_key=KEY,
         mailbox_address=MAILBOX,
         our_addresses=frozenset({MAILBOX}),
-        limits=Limits(),
-        respond=responses,
+        limits=Limits() if limits is None else limits,
+        respond=respond,
     )
+
+
+async def poll_session(intake: Intake, config: ImapConfig) -> int:
+    """One session on a new connection: start it, poll once, close; how many were taken."""
+    mailbox = ImapMailbox(config)
+    try:
+        state = await intake.start_session(mailbox)
+        return await intake.poll_once(mailbox, state)
+    finally:
+        await mailbox.close()
 
 
 async def test_a_reply_is_recorded_then_marked_and_its_meeting_logged(
@@ -119,13 +124,8 @@ async def test_a_reply_is_recorded_then_marked_and_its_meeting_logged(
 ) -> None:
     """A meeting reply becomes one meeting, advances the watermark and is flagged on the server."""
     clean_dovecot.deliver(reply("Yes, we met yesterday for 45 minutes."))
-    intake = intake_for(store, imap_config)
-    mailbox = ImapMailbox(imap_config)
-    try:
-        state = await intake.start_session(mailbox)
-        assert await intake.poll_once(mailbox, state) == 1
-    finally:
-        await mailbox.close()
+    assert await poll_session(intake_for(store, imap_config), imap_config) == 1
+    uidvalidity = clean_dovecot.uidvalidity()
     [meeting] = store.meetings()
     assert (meeting.pair_id, meeting.met_on, meeting.duration_minutes) == (
         "ana-ben",
@@ -133,9 +133,9 @@ async def test_a_reply_is_recorded_then_marked_and_its_meeting_logged(
         45,
     )
     [uid] = clean_dovecot.uids()
-    assert store.watermark(folder="INBOX", uidvalidity=state.uidvalidity) == uid
+    assert store.watermark(folder="INBOX", uidvalidity=uidvalidity) == uid
     assert PROCESSED_KEYWORD in clean_dovecot.flags(uid)
-    assert store.unmarked_uids(folder="INBOX", uidvalidity=state.uidvalidity) == []
+    assert store.unmarked_uids(folder="INBOX", uidvalidity=uidvalidity) == []
 
 
 async def test_the_same_message_twice_is_one_meeting_and_mail_not_ours_is_left_alone(
@@ -145,13 +145,7 @@ async def test_the_same_message_twice_is_one_meeting_and_mail_not_ours_is_left_a
     raw = reply("We met on Monday, about an hour.")
     for message in (raw, raw, stranger()):
         clean_dovecot.deliver(message)
-    intake = intake_for(store, imap_config)
-    mailbox = ImapMailbox(imap_config)
-    try:
-        state = await intake.start_session(mailbox)
-        assert await intake.poll_once(mailbox, state) == 3
-    finally:
-        await mailbox.close()
+    assert await poll_session(intake_for(store, imap_config), imap_config) == 3
     assert len(store.meetings()) == 1
     first, second, foreign = clean_dovecot.uids()
     assert PROCESSED_KEYWORD in clean_dovecot.flags(first)
@@ -167,17 +161,13 @@ async def test_a_uidvalidity_change_rescans_without_logging_anything_twice(
     """After UIDVALIDITY changes, every message is read again and recognised as known."""
     clean_dovecot.deliver(reply("Yes, we met yesterday for 45 minutes."))
     intake = intake_for(store, imap_config)
-    mailbox = ImapMailbox(imap_config)
-    try:
-        state = await intake.start_session(mailbox)
-        await intake.poll_once(mailbox, state)
-    finally:
-        await mailbox.close()
+    await poll_session(intake, imap_config)
+    first_uidvalidity = clean_dovecot.uidvalidity()
     clean_dovecot.change_uidvalidity()
     mailbox = ImapMailbox(imap_config)
     try:
         new_state = await intake.start_session(mailbox)
-        assert new_state.uidvalidity != state.uidvalidity
+        assert new_state.uidvalidity != first_uidvalidity
         assert await intake.poll_once(mailbox, new_state) == 1
     finally:
         await mailbox.close()
@@ -225,13 +215,7 @@ async def test_processed_mail_moves_to_the_processed_folder_when_one_is_set(
     config = replace(imap_config, processed_folder="Processed")
     clean_dovecot.deliver(reply("Not yet, next week."))
     clean_dovecot.deliver(stranger())
-    intake = intake_for(store, config)
-    mailbox = ImapMailbox(config)
-    try:
-        state = await intake.start_session(mailbox)
-        await intake.poll_once(mailbox, state)
-    finally:
-        await mailbox.close()
+    await poll_session(intake_for(store, config), config)
     assert clean_dovecot.folder_count("Processed") == 1
     assert len(clean_dovecot.uids()) == 1
 
@@ -241,7 +225,7 @@ async def test_the_running_loop_survives_the_server_dropping_it(
 ) -> None:
     """When the server kicks the connection, the loop reconnects and still reads new replies."""
     responses = Verdicts()
-    intake = intake_for(store, imap_config, responses=responses)
+    intake = intake_for(store, imap_config, respond=responses)
     stop = asyncio.Event()
     running = asyncio.create_task(intake.run(stop))
     clean_dovecot.deliver(reply("Yes, we met yesterday."))

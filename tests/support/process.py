@@ -1,4 +1,5 @@
-"""Run the `reminder-service` command as a real process and follow what it logs."""
+"""Run the `reminder-service` command as a real process and follow what it logs, and write
+the deployment settings such a process reads from its environment."""
 
 from __future__ import annotations
 
@@ -12,9 +13,83 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
+import pytest
+
+from reminder_service.imap import ImapConfig
 from tests.support.smtp_server import free_port
 
 REPO = Path(__file__).resolve().parents[2]
+SECRET_KEY = "end-to-end-test-secret-key"
+PROGRAM = """\
+program:
+  name: Northwind Mentoring
+  coordinator: {name: Dana Okafor, email: dana@northwind.example}
+  timezone: Europe/London
+  defaults: {cadence: monthly, send_at: "09:30"}
+pairs:
+  - id: ana-ben
+    mentor: {name: Ana Lima, email: ana@northwind.example}
+    mentee: {name: Ben Ong, email: ben@northwind.example, timezone: Asia/Tokyo}
+    started: 2024-03-01
+  - id: carla-dev
+    mentor: {name: Carla Diaz, email: carla@northwind.example}
+    mentee: {name: Dev Patel, email: dev@northwind.example}
+    started: 2099-01-01
+"""
+"""One pair with a check-in due long ago, one starting in 2099."""
+
+
+def service_env(
+    folder: Path,
+    *,
+    config: str = PROGRAM,
+    program_file: str = "program.yaml",
+    secret_key: str = SECRET_KEY,
+) -> dict[str, str]:
+    """Settings for a deployment in `folder` with its own program, key and database.
+
+    The program is written to `program_file` under `folder`, creating its folder.
+    """
+    program = folder / program_file
+    program.parent.mkdir(parents=True, exist_ok=True)
+    program.write_text(config)
+    return {
+        "REMINDER_CONFIG": str(program),
+        "REMINDER_DATABASE": str(folder / "data" / "reminders.sqlite3"),
+        "REMINDER_TEMPLATES_DIR": str(REPO / "templates"),
+        "REMINDER_SECRET_KEY": secret_key,
+        "REMINDER_FROM": "Northwind Mentoring <mentoring@northwind.example>",
+    }
+
+
+def plain_smtp_env(host: str, port: int, **extra: str) -> dict[str, str]:
+    """Plain SMTP to `host`:`port` (no TLS, no login), plus any `extra` settings."""
+    return {
+        "REMINDER_SMTP__HOST": host,
+        "REMINDER_SMTP__PORT": str(port),
+        "REMINDER_SMTP__SECURITY": "none",
+        **extra,
+    }
+
+
+def imap_env(config: ImapConfig) -> dict[str, str]:
+    """Plain IMAP to the reply mailbox `config` names, polled only once a minute (IDLE wakes
+    the daemon sooner)."""
+    return {
+        "REMINDER_IMAP__HOST": config.host,
+        "REMINDER_IMAP__PORT": str(config.port),
+        "REMINDER_IMAP__SECURITY": "none",
+        "REMINDER_IMAP__USERNAME": config.username,
+        "REMINDER_IMAP__PASSWORD": config.password,
+        "REMINDER_IMAP__POLL_S": "60",
+    }
+
+
+def clear_reminder_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remove every REMINDER_ variable for the test, so only the settings it sets apply."""
+    for name in list(os.environ):
+        if _is_reminder_setting(name):
+            monkeypatch.delenv(name)
 
 
 class ServiceProcess:
@@ -55,9 +130,13 @@ class ServiceProcess:
             if fragment in line:
                 return line
 
+    def send_signal(self, signum: int) -> None:
+        """Send `signum`, as `kill` or `docker kill --signal` would."""
+        self._proc.send_signal(signum)
+
     def stop(self, signum: int = signal.SIGTERM, *, timeout_s: float = 10.0) -> int:
         """Send `signum` and wait for the exit status."""
-        self._proc.send_signal(signum)
+        self.send_signal(signum)
         return self.wait(timeout_s=timeout_s)
 
     def wait(self, *, timeout_s: float = 10.0) -> int:
@@ -93,4 +172,8 @@ class ServiceProcess:
 
 def _base_environment() -> dict[str, str]:
     """The test's environment without REMINDER_ variables, so only what a test sets applies."""
-    return {k: v for k, v in os.environ.items() if not k.upper().startswith("REMINDER_")}
+    return {k: v for k, v in os.environ.items() if not _is_reminder_setting(k)}
+
+
+def _is_reminder_setting(name: str) -> bool:
+    return name.upper().startswith("REMINDER_")

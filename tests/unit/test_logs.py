@@ -6,7 +6,6 @@ import functools
 import io
 import json
 import logging
-import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -17,6 +16,7 @@ import pytest
 
 from reminder_service import logs
 from reminder_service.settings import load_settings
+from tests.support.process import clear_reminder_env
 from tests.support.smtp_server import SmtpTestServer
 
 PASSWORD = "correct-horse-battery"
@@ -40,9 +40,7 @@ def restore_logging() -> Iterator[None]:
 @pytest.fixture
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No REMINDER_ variables, no .env file and no secrets directory reach the settings."""
-    for name in list(os.environ):
-        if name.upper().startswith("REMINDER_"):
-            monkeypatch.delenv(name)
+    clear_reminder_env(monkeypatch)
     isolated = functools.partial(load_settings, env_file=None, secrets_dir=tmp_path / "none")
     monkeypatch.setattr(logs, "load_settings", isolated)
 

@@ -1,20 +1,18 @@
 """Deployment settings from the environment, a .env file and secret files."""
 
-import os
 from pathlib import Path
 
 import pytest
 
 from reminder_service.errors import ConfigError
 from reminder_service.settings import Settings, load_settings
+from tests.support.process import clear_reminder_env
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts from an environment without REMINDER_ variables."""
-    for name in list(os.environ):
-        if name.upper().startswith("REMINDER_"):
-            monkeypatch.delenv(name)
+    clear_reminder_env(monkeypatch)
 
 
 def load(tmp_path: Path, *, env_file: Path | None = None) -> Settings:

@@ -12,7 +12,6 @@ show that the send fails closed and says why.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -29,6 +28,7 @@ from reminder_service.core.replies.understand import ReplyContext, understand
 from reminder_service.core.replies.verdict import Outcome, Reason, SentRef, Verdict
 from reminder_service.core.tokens import make_token, reply_address
 from reminder_service.store import InboundItem, SqliteStore
+from tests.support.process import clear_reminder_env
 from tests.unit.strategies import make_pair, make_program
 
 KEY = b"a deployment secret of reasonable length"
@@ -226,9 +226,7 @@ def test_explain_reply_reads_the_authserv_id_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """REMINDER_AUTHSERV_ID reaches the reply pipeline `explain-reply` and `run` share."""
-    for name in list(os.environ):
-        if name.upper().startswith("REMINDER_"):
-            monkeypatch.delenv(name)
+    clear_reminder_env(monkeypatch)
     monkeypatch.chdir(tmp_path)
     program = tmp_path / "program.yaml"
     program.write_text(
