@@ -257,21 +257,11 @@ def database_check(path: Path, *, timeout: timedelta) -> Check:
     creating it and takes the write lock (`BEGIN IMMEDIATE`), then gives it back at once.
     """
     try:
-        with translated(path):
+        with translated(path, busy_timeout=timeout):
             _take_write_lock(path, timeout=timeout)
     except StoreError as exc:
-        return Check("database", ok=False, detail=_probe_failure(exc, path, timeout=timeout))
+        return Check("database", ok=False, detail=str(exc))
     return Check("database", ok=True, detail="writable")
-
-
-def _probe_failure(exc: StoreError, path: Path, *, timeout: timedelta) -> str:
-    cause = exc.__cause__
-    if isinstance(cause, sqlite3.Error) and cause.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
-        return (
-            f"The database {path} stayed locked for over {timeout.total_seconds():g} seconds. "
-            "Is a second copy of reminder-service using it?"
-        )
-    return str(exc)
 
 
 def _take_write_lock(path: Path, *, timeout: timedelta) -> None:

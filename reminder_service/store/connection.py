@@ -57,20 +57,23 @@ class StoreConnection:
 
 
 @contextmanager
-def translated(path: Path) -> Iterator[None]:
-    """Turn sqlite3 errors into StoreError with a message a coordinator can act on."""
+def translated(path: Path, *, busy_timeout: timedelta = BUSY_TIMEOUT) -> Iterator[None]:
+    """Turn sqlite3 errors into StoreError with a message a coordinator can act on.
+
+    `busy_timeout` is how long the connection waited for a lock, for the message.
+    """
     try:
         yield
     except sqlite3.Error as exc:
-        raise StoreError(_explain(exc, path)) from exc
+        raise StoreError(_explain(exc, path, busy_timeout=busy_timeout)) from exc
 
 
-def _explain(exc: sqlite3.Error, path: Path) -> str:
+def _explain(exc: sqlite3.Error, path: Path, *, busy_timeout: timedelta) -> str:
     code = exc.sqlite_errorcode & 0xFF
     if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
         return f"{path} is not a usable SQLite database ({exc}). Check the database path."
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        seconds = int(BUSY_TIMEOUT.total_seconds())
+        seconds = f"{busy_timeout.total_seconds():g}"
         return (
             f"The database {path} stayed locked by another program for over {seconds} seconds. "
             "Is a second copy of reminder-service using it?"
