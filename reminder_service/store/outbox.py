@@ -126,10 +126,6 @@ class OutboxRow:
 class OutboxMixin(StoreConnection):
     """Queueing emails, claiming them for sending, and recording how each attempt ended."""
 
-    def enqueue(self, item: Outgoing, *, now: datetime) -> bool:
-        """Queue `item` as pending, due at `now`; False when its key was already queued."""
-        return self.enqueue_many([item], now=now)[0]
-
     def enqueue_many(self, items: Sequence[Outgoing], *, now: datetime) -> list[bool]:
         """Queue several emails in ONE transaction; for each, whether it was new.
 

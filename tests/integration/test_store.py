@@ -18,7 +18,14 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from reminder_service.core.model import Outgoing, PairHistory
 from reminder_service.errors import StoreError
 from reminder_service.store import OutboxRow, OutboxState, Settlement, SqliteStore
-from tests.support.outbox_steps import claim_next, mark_failed, mark_retry, mark_sent, mark_unknown
+from tests.support.outbox_steps import (
+    claim_next,
+    enqueue,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    mark_unknown,
+)
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -53,7 +60,7 @@ def db_path(tmp_path: Path) -> Path:
 
 def claimed(store: SqliteStore, key: str, *, now: datetime = T0) -> OutboxRow:
     """Queue an email and claim it, returning the row now in `sending`."""
-    assert store.enqueue(outgoing(key), now=now)
+    assert enqueue(store, outgoing(key), now=now)
     row = claim_next(store, now=now)
     assert row is not None
     assert row.key == key
@@ -85,7 +92,7 @@ def test_open_creates_folders_and_migrates_an_empty_file(db_path: Path) -> None:
 def test_reopening_keeps_rows_and_schema_version(db_path: Path) -> None:
     """A store reopened from the same file sees the rows and version written before."""
     with SqliteStore.open(db_path) as store:
-        store.enqueue(outgoing("k1"), now=T0)
+        enqueue(store, outgoing("k1"), now=T0)
     with SqliteStore.open(db_path) as store:
         assert store.schema_version == 5
         assert [row.key for row in store.outbox()] == ["k1"]
@@ -148,9 +155,9 @@ def test_durability_pragmas_are_in_force(store: SqliteStore, db_path: Path) -> N
 
 def test_enqueue_is_idempotent_on_the_key(store: SqliteStore) -> None:
     """The same email queued twice makes one row; the second call reports False."""
-    assert store.enqueue(outgoing("k1"), now=T0) is True
-    assert store.enqueue(outgoing("k1"), now=T0 + MINUTE) is False
-    assert store.enqueue(outgoing("k1", message_id="<other@x>"), now=T0) is False
+    assert enqueue(store, outgoing("k1"), now=T0) is True
+    assert enqueue(store, outgoing("k1"), now=T0 + MINUTE) is False
+    assert enqueue(store, outgoing("k1", message_id="<other@x>"), now=T0) is False
     rows = store.outbox()
     assert len(rows) == 1
     assert rows[0].message_id == "<k1@reminders.example.org>"
@@ -159,7 +166,7 @@ def test_enqueue_is_idempotent_on_the_key(store: SqliteStore) -> None:
 def test_enqueued_row_round_trips_every_field(store: SqliteStore) -> None:
     """A queued row comes back pending, due at once, with its envelope and bytes intact."""
     item = outgoing("k1", period=date(2026, 12, 1))
-    store.enqueue(item, now=T0)
+    enqueue(store, item, now=T0)
     (row,) = store.outbox()
     assert (row.key, row.pair_id, row.kind, row.period) == ("k1", "ana-ben", "checkin", item.period)
     assert (row.message_id, row.sender, row.recipients) == (
@@ -179,16 +186,16 @@ def test_enqueued_row_round_trips_every_field(store: SqliteStore) -> None:
 
 def test_a_message_id_reused_under_another_key_is_an_error(store: SqliteStore) -> None:
     """Two keys with one Message-ID is a bug, reported rather than silently dropped."""
-    store.enqueue(outgoing("k1", message_id="<same@x>"), now=T0)
+    enqueue(store, outgoing("k1", message_id="<same@x>"), now=T0)
     with pytest.raises(StoreError):
-        store.enqueue(outgoing("k2", message_id="<same@x>"), now=T0)
+        enqueue(store, outgoing("k2", message_id="<same@x>"), now=T0)
     assert [row.key for row in store.outbox()] == ["k1"]
 
 
 def test_times_in_other_zones_are_stored_and_returned_in_utc(store: SqliteStore) -> None:
     """An aware time in any zone is returned as the same instant, in UTC."""
     local = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("Europe/Berlin"))
-    store.enqueue(outgoing("k1"), now=local)
+    enqueue(store, outgoing("k1"), now=local)
     (row,) = store.outbox()
     assert row.created_at == T0
     assert row.created_at.utcoffset() == timedelta(0)
@@ -197,7 +204,7 @@ def test_times_in_other_zones_are_stored_and_returned_in_utc(store: SqliteStore)
 @pytest.mark.parametrize(
     "call",
     [
-        lambda s, naive: s.enqueue(outgoing("k1"), now=naive),
+        lambda s, naive: enqueue(s, outgoing("k1"), now=naive),
         lambda s, naive: claim_next(s, now=naive),
         lambda s, naive: s.recover_interrupted(now=naive),
         lambda s, naive: s.add_meeting(
@@ -235,9 +242,9 @@ def test_naive_retry_time_is_rejected(store: SqliteStore) -> None:
 
 def test_claim_takes_due_rows_in_order_and_skips_future_ones(store: SqliteStore) -> None:
     """Claims go to due pending rows, earliest due first; a row not yet due is left."""
-    store.enqueue(outgoing("later"), now=T0 + 10 * MINUTE)
-    store.enqueue(outgoing("second"), now=T0 + MINUTE)
-    store.enqueue(outgoing("first"), now=T0)
+    enqueue(store, outgoing("later"), now=T0 + 10 * MINUTE)
+    enqueue(store, outgoing("second"), now=T0 + MINUTE)
+    enqueue(store, outgoing("first"), now=T0)
     now = T0 + 5 * MINUTE
     first = claim_next(store, now=now)
     second = claim_next(store, now=now)
@@ -261,7 +268,7 @@ def test_settle_and_claim_records_outcomes_and_claims_in_one_go(
     """Finished sends are recorded and the next due rows claimed, all visible to others at once."""
     sent, failed = claimed(store, "sent"), claimed(store, "failed")
     for key in ("next-1", "next-2", "next-3"):
-        store.enqueue(outgoing(key), now=T0)
+        enqueue(store, outgoing(key), now=T0)
     rows = store.settle_and_claim(
         [Settlement.sent(sent.id), Settlement.failed(failed.id, "550 no such user")],
         now=T0 + MINUTE,
@@ -279,7 +286,7 @@ def test_settling_a_row_that_is_not_sending_records_the_rest_and_claims_nothing(
 ) -> None:
     """A settlement for a row not in `sending` raises, naming it; the valid ones still count."""
     row = claimed(store, "k1")
-    store.enqueue(outgoing("k2"), now=T0)
+    enqueue(store, outgoing("k2"), now=T0)
     with pytest.raises(StoreError, match=r"Outbox row 999 does not exist"):
         store.settle_and_claim(
             [Settlement.sent(row.id), Settlement.sent(999)], now=T0 + MINUTE, claim=1
@@ -305,8 +312,8 @@ def test_next_attempt_at_looks_only_at_pending_rows(store: SqliteStore) -> None:
     assert store.next_attempt_at() is None
     claimed(store, "k1", now=T0)
     assert store.next_attempt_at() is None
-    store.enqueue(outgoing("k2"), now=T0 + 3 * MINUTE)
-    store.enqueue(outgoing("k3"), now=T0 + 2 * MINUTE)
+    enqueue(store, outgoing("k2"), now=T0 + 3 * MINUTE)
+    enqueue(store, outgoing("k3"), now=T0 + 2 * MINUTE)
     assert store.next_attempt_at() == T0 + 2 * MINUTE
 
 
@@ -360,7 +367,7 @@ def test_finishing_a_pending_row_is_refused(
     store: SqliteStore, finish: Callable[[SqliteStore, int], None]
 ) -> None:
     """Only a row in sending can be finished; a pending one raises and stays pending."""
-    store.enqueue(outgoing("k1"), now=T0)
+    enqueue(store, outgoing("k1"), now=T0)
     (row,) = store.outbox()
     with pytest.raises(StoreError, match="is pending, not sending"):
         finish(store, row.id)
@@ -392,7 +399,7 @@ def test_recover_turns_interrupted_sends_into_unknown(db_path: Path) -> None:
     """Rows left in sending by a stopped run become unknown, explained, and never resent."""
     with SqliteStore.open(db_path) as store:
         interrupted = claimed(store, "k1")
-        store.enqueue(outgoing("k2"), now=T0)
+        enqueue(store, outgoing("k2"), now=T0)
     with SqliteStore.open(db_path) as store:
         recovered = store.recover_interrupted(now=T0 + MINUTE)
         assert [row.id for row in recovered] == [interrupted.id]
@@ -412,7 +419,7 @@ def test_recover_turns_interrupted_sends_into_unknown(db_path: Path) -> None:
 def test_outbox_filters_by_state_in_id_order(store: SqliteStore) -> None:
     """The outbox lists only the requested states, oldest row first."""
     for key in ("k1", "k2", "k3"):
-        store.enqueue(outgoing(key), now=T0)
+        enqueue(store, outgoing(key), now=T0)
     first = claim_next(store, now=T0)
     assert first is not None
     mark_failed(store, first.id, now=T0, error="550")
@@ -426,7 +433,7 @@ def test_outbox_filters_by_state_in_id_order(store: SqliteStore) -> None:
 def test_counts_by_state_lists_every_state(store: SqliteStore) -> None:
     """Counts cover all five states, zero where no row is in one."""
     claimed(store, "k1")
-    store.enqueue(outgoing("k2"), now=T0)
+    enqueue(store, outgoing("k2"), now=T0)
     assert store.counts_by_state() == {
         OutboxState.PENDING: 1,
         OutboxState.SENDING: 1,
@@ -439,9 +446,9 @@ def test_counts_by_state_lists_every_state(store: SqliteStore) -> None:
 @pytest.mark.parametrize("state", list(OutboxState))
 def test_checkins_in_any_state_count_for_history(store: SqliteStore, state: OutboxState) -> None:
     """The latest check-in period counts whatever became of it, and other kinds do not."""
-    store.enqueue(outgoing("c1", period=date(2026, 3, 1)), now=T0)
-    store.enqueue(outgoing("n1", kind="nudge", period=date(2026, 4, 1)), now=T0)
-    store.enqueue(outgoing("c2", period=date(2026, 3, 15)), now=T0 + MINUTE)
+    enqueue(store, outgoing("c1", period=date(2026, 3, 1)), now=T0)
+    enqueue(store, outgoing("n1", kind="nudge", period=date(2026, 4, 1)), now=T0)
+    enqueue(store, outgoing("c2", period=date(2026, 3, 15)), now=T0 + MINUTE)
     first = claim_next(store, now=T0)
     assert first is not None
     mark_sent(store, first.id, now=T0)
@@ -480,7 +487,7 @@ def test_meetings_feed_last_meeting_by_date_met(store: SqliteStore) -> None:
             source_message_id=None,
             now=T0,
         )
-    store.enqueue(outgoing("c1", period=date(2026, 3, 1)), now=T0)
+    enqueue(store, outgoing("c1", period=date(2026, 3, 1)), now=T0)
     assert store.pair_histories() == {
         "ana-ben": PairHistory(last_meeting=date(2026, 3, 10), last_checkin=date(2026, 3, 1)),
         "cy-dee": PairHistory(last_meeting=date(2026, 2, 1)),
@@ -521,10 +528,10 @@ def test_add_meeting_returns_new_ids_and_rejects_bad_durations(store: SqliteStor
 def test_last_message_id_is_the_newest_of_that_kind(store: SqliteStore) -> None:
     """The Message-ID for References is the pair's newest queued email of that kind."""
     assert store.last_message_id("ana-ben", kind="checkin") is None
-    store.enqueue(outgoing("c1", period=date(2026, 3, 1)), now=T0)
-    store.enqueue(outgoing("c2", period=date(2026, 4, 1)), now=T0)
-    store.enqueue(outgoing("n1", kind="nudge"), now=T0)
-    store.enqueue(outgoing("x1", pair_id="cy-dee"), now=T0)
+    enqueue(store, outgoing("c1", period=date(2026, 3, 1)), now=T0)
+    enqueue(store, outgoing("c2", period=date(2026, 4, 1)), now=T0)
+    enqueue(store, outgoing("n1", kind="nudge"), now=T0)
+    enqueue(store, outgoing("x1", pair_id="cy-dee"), now=T0)
     assert store.last_message_id("ana-ben", kind="checkin") == "<c2@reminders.example.org>"
     assert store.last_message_id("ana-ben", kind="nudge") == "<n1@reminders.example.org>"
 
@@ -561,7 +568,7 @@ class OutboxMachine(RuleBasedStateMachine):
         """Queue an email under a key that may already be used, with a fresh Message-ID."""
         self.serial += 1
         item = outgoing(key, message_id=f"<{self.serial}@test>")
-        assert self.store.enqueue(item, now=self.now) is (key not in self.keys)
+        assert enqueue(self.store, item, now=self.now) is (key not in self.keys)
         if key not in self.keys:
             row_id = max(self.states, default=0) + 1
             self.keys[key] = row_id
@@ -666,7 +673,7 @@ def test_enqueue_many_queues_a_batch_in_one_go_and_keeps_every_key_unique(
     store: SqliteStore,
 ) -> None:
     """A batch is queued together; a key already queued, or repeated in the batch, is refused."""
-    store.enqueue(outgoing("checkin:a:1"), now=T0)
+    enqueue(store, outgoing("checkin:a:1"), now=T0)
     new = store.enqueue_many(
         [outgoing("checkin:a:1"), outgoing("checkin:b:1"), outgoing("checkin:b:1")], now=T0
     )

@@ -13,7 +13,7 @@ from reminder_service.core.model import Outgoing
 from reminder_service.store import SqliteStore
 from reminder_service.store import histories as queries
 from reminder_service.store.schema import _MIGRATIONS
-from tests.support.outbox_steps import claim_next, mark_retry, mark_sent
+from tests.support.outbox_steps import claim_next, enqueue, mark_retry, mark_sent
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
@@ -69,7 +69,7 @@ def test_each_write_marks_its_pair_with_a_later_change_number(
     """Queueing an email, logging a meeting and recording a reply event (by this connection or
     another) each mark exactly their pair, and a reader catches up to the latest number."""
     steps: list[tuple[str, Callable[[], object]]] = [
-        ("a", lambda: store.enqueue(outgoing("checkin:a:1", pair_id="a"), now=T0)),
+        ("a", lambda: enqueue(store, outgoing("checkin:a:1", pair_id="a"), now=T0)),
         ("b", lambda: meet(store, "b")),
         (
             "c",
@@ -106,7 +106,7 @@ def test_updates_and_deletes_mark_the_pairs_they_touch(
 
 def test_sending_an_email_changes_no_plan(store: SqliteStore) -> None:
     """Claiming, sending and retrying a queued email leave the change numbers alone."""
-    store.enqueue(outgoing("checkin:a:1", pair_id="a"), now=T0)
+    enqueue(store, outgoing("checkin:a:1", pair_id="a"), now=T0)
     seq = store.pair_change_seq()
     row = claim_next(store, now=T0)
     assert row is not None
@@ -123,7 +123,7 @@ def test_reads_narrowed_to_some_pairs_match_the_full_reads(
     """Histories and activity read for some pairs are exactly those pairs' part of the full
     reads; an empty set reads nothing."""
     for index, pair_id in enumerate(["a", "b", "c"]):
-        store.enqueue(outgoing(f"checkin:{pair_id}:1", pair_id=pair_id), now=T0)
+        enqueue(store, outgoing(f"checkin:{pair_id}:1", pair_id=pair_id), now=T0)
         meet(store, pair_id, met_on=date(2026, 11, 10 + index))
     for kind in ("not_met", "skip", "pause"):
         other.execute(

@@ -34,6 +34,7 @@ from reminder_service.store import (
     SqliteStore,
     inbound_dedupe_key,
 )
+from tests.support.outbox_steps import enqueue
 
 T0 = datetime(2026, 3, 12, 8, 15, tzinfo=UTC)
 MET = date(2026, 3, 10)
@@ -520,7 +521,8 @@ def test_a_naive_time_is_refused_before_writing(store: SqliteStore, db_path: Pat
 
 def test_sent_ref_finds_our_message_ids_in_any_case(store: SqliteStore) -> None:
     """Our own Message-ID, in any letter case, names the pair, kind and key of the email."""
-    store.enqueue(
+    enqueue(
+        store,
         Outgoing(
             key="k1",
             pair_id=PAIR,

@@ -39,7 +39,7 @@ from reminder_service.core.replies.verdict import (
 )
 from reminder_service.store import Recorded, SqliteStore
 from reminder_service.store.schema import _MIGRATIONS
-from tests.support.outbox_steps import claim_next, mark_failed, mark_unknown
+from tests.support.outbox_steps import claim_next, enqueue, mark_failed, mark_unknown
 
 T0 = datetime(2026, 3, 12, 8, 15, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -136,7 +136,7 @@ def queue(
         recipients=(MENTOR, MENTEE),
         message=b"Subject: Hello\r\n\r\nHello\r\n",
     )
-    assert store.enqueue(outgoing, now=now)
+    assert enqueue(store, outgoing, now=now)
 
 
 def events(db_path: Path) -> list[tuple[object, ...]]:

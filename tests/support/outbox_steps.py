@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from reminder_service.core.model import Outgoing
 from reminder_service.store import OutboxRow, Settlement, SqliteStore
+
+
+def enqueue(store: SqliteStore, item: Outgoing, *, now: datetime) -> bool:
+    """Queue `item` as pending, due at `now`; False when its key was already queued."""
+    return store.enqueue_many([item], now=now)[0]
 
 
 def claim_next(store: SqliteStore, *, now: datetime) -> OutboxRow | None:
