@@ -378,12 +378,10 @@ def _sample_checkins(pair: Pair, *, now: datetime, today: date) -> tuple[Checkin
     return not_met, met
 
 
-def _sample_meetings_and_totals(
-    pair: Pair, *, now: datetime, today: date
-) -> tuple[tuple[MeetingRecord, Totals | None], ...]:
-    """A timed meeting a member logged, with exact totals; an untimed one logged from an
-    address no longer in the pair, with approximate totals; and one without totals."""
-    timed = MeetingRecord(
+def sample_meeting(pair: Pair, *, now: datetime, today: date) -> MeetingRecord:
+    """A 45-minute meeting two days before `today` that the mentor logged: for previews and
+    template checks of a pair with no meeting yet."""
+    return MeetingRecord(
         id=1,
         pair_id=pair.id,
         met_on=today - timedelta(days=2),
@@ -391,6 +389,14 @@ def _sample_meetings_and_totals(
         reported_by=pair.mentor.email,
         logged_at=now,
     )
+
+
+def _sample_meetings_and_totals(
+    pair: Pair, *, now: datetime, today: date
+) -> tuple[tuple[MeetingRecord, Totals | None], ...]:
+    """A timed meeting a member logged, with exact totals; an untimed one logged from an
+    address no longer in the pair, with approximate totals; and one without totals."""
+    timed = sample_meeting(pair, now=now, today=today)
     untimed = replace(timed, duration_minutes=None, reported_by="former-address@example.org")
     exact = Totals(together="1 year and 2 months", meetings=14, minutes=945, approximate=False)
     approximate = Totals(together="3 months", meetings=1, minutes=60, approximate=True)

@@ -17,14 +17,11 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Literal, TextIO
+from typing import TextIO
 
 from reminder_service.core.tokens import TOKEN_PATTERN
 from reminder_service.errors import ConfigError
-from reminder_service.settings import Settings, load_settings
-
-LogFormat = Literal["text", "json"]
-LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+from reminder_service.settings import LogFormat, LogLevel, Settings, load_settings
 
 QUIET_LOGGERS = ("mail.log", "mail.debug", "aioimaplib", "aiosmtplib")
 REDACTED = "[redacted]"

@@ -40,6 +40,12 @@ DEFAULT_PORTS = {"tls": 465, "starttls": 587, "none": 25}
 MIN_SECRET_KEY_LENGTH = 16
 
 
+LogFormat = Literal["text", "json"]
+"""How log lines are written: readable text or JSON lines."""
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+"""The least severe log level written."""
+
+
 class SmtpSettings(BaseModel):
     """How to reach the outgoing mail server."""
 
@@ -209,8 +215,8 @@ class Settings(BaseSettings):
             NestedSecretsSettingsSource(file_secret_settings),
         )
 
-    log_format: Literal["text", "json"] = "text"
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: LogFormat = "text"
+    log_level: LogLevel = "INFO"
     authserv_id: str | None = None
 
 

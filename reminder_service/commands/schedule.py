@@ -12,14 +12,13 @@ from email import message_from_bytes, policy
 from reminder_service import bootstrap
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS, readable, table
 from reminder_service.compose import Composer
-from reminder_service.compose_views import MEETING_KINDS, TOTALS_KINDS
+from reminder_service.compose_views import MEETING_KINDS, TOTALS_KINDS, sample_meeting
 from reminder_service.core.digest import digest_due, planned_digests
 from reminder_service.core.due import due_checkins, period_kind, planned_checkins
 from reminder_service.core.model import (
     Checkin,
     DigestFacts,
     Kind,
-    MeetingRecord,
     Outgoing,
     Pair,
     PairActivity,
@@ -157,7 +156,11 @@ def _preview_item(
         )
         return renderer.checkin(program, pair, checkin, now=now, previous_message_id=None)
     meetings = store.meeting_records(pair_id=pair.id) if store else []
-    meeting = meetings[-1] if meetings else _sample_meeting(pair, now=now)
+    meeting = (
+        meetings[-1]
+        if meetings
+        else sample_meeting(pair, now=now, today=now.astimezone(pair.timezone).date())
+    )
     planned = Planned(
         kind=kind,
         pair_id=pair.id,
@@ -194,19 +197,6 @@ def _level(program: Program, kind: Kind) -> int:
             if period_kind(program, step.after_periods)[0] is kind
         ),
         0,
-    )
-
-
-def _sample_meeting(pair: Pair, *, now: datetime) -> MeetingRecord:
-    """A meeting two days ago reported by the mentor, for previews of a pair with none yet."""
-    today = now.astimezone(pair.timezone).date()
-    return MeetingRecord(
-        id=0,
-        pair_id=pair.id,
-        met_on=today - timedelta(days=2),
-        duration_minutes=45,
-        reported_by=pair.mentor.email,
-        logged_at=now,
     )
 
 

@@ -15,7 +15,7 @@ import aiosmtplib
 import pytest
 
 from reminder_service import logs
-from reminder_service.settings import load_settings
+from reminder_service.settings import LogFormat, load_settings
 from tests.support.process import clear_reminder_env
 from tests.support.smtp_server import SmtpTestServer
 
@@ -75,7 +75,7 @@ def test_text_lines_are_readable() -> None:
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
-def test_password_and_token_are_redacted(log_format: logs.LogFormat) -> None:
+def test_password_and_token_are_redacted(log_format: LogFormat) -> None:
     """A known secret and a reply token never reach the log, in arguments or the message."""
     stream = io.StringIO()
     logs.configure(log_format=log_format, secrets=[PASSWORD], stream=stream)
@@ -89,7 +89,7 @@ def test_password_and_token_are_redacted(log_format: logs.LogFormat) -> None:
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
-def test_tracebacks_are_redacted_and_stay_on_one_line(log_format: logs.LogFormat) -> None:
+def test_tracebacks_are_redacted_and_stay_on_one_line(log_format: LogFormat) -> None:
     """An exception that quotes a secret is logged on one line, without the secret."""
     stream = io.StringIO()
     logs.configure(log_format=log_format, secrets=[PASSWORD], stream=stream)
