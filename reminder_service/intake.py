@@ -25,7 +25,7 @@ from reminder_service.errors import MailboxError, PermanentMailboxError
 from reminder_service.imap import Fetched, MailboxState
 from reminder_service.metrics import Monitor
 from reminder_service.ports import Clock
-from reminder_service.store import InboundItem, SqliteStore
+from reminder_service.store import InboundItem, Recorded, SqliteStore
 from reminder_service.waiting import wait_for_stop
 
 log = logging.getLogger(__name__)
@@ -155,16 +155,18 @@ class Intake:
         self._store.set_marked(
             folder=self._folder, uidvalidity=state.uidvalidity, uids=[i.uid for i in items]
         )
+        for item, result in zip(items, recorded, strict=True):
+            self._after_recording(item.verdict, result)
+
+    def _after_recording(self, verdict: Verdict, result: Recorded) -> None:
+        """Count a reply recorded and committed, and answer it (once: never a duplicate)."""
         if self.monitor is not None:
-            for item, result in zip(items, recorded, strict=True):
-                if not result.duplicate:
-                    self.monitor.reply(item.verdict.outcome.value)
-                if result.meeting_is_new:
-                    self.monitor.meeting_logged()
-        if self._respond is not None:
-            for item, result in zip(items, recorded, strict=True):
-                if not result.duplicate:
-                    self._respond(item.verdict)
+            if not result.duplicate:
+                self.monitor.reply(verdict.outcome.value)
+            if result.meeting_is_new:
+                self.monitor.meeting_logged()
+        if self._respond is not None and not result.duplicate:
+            self._respond(verdict)
 
     def _context(self) -> ReplyContext:
         return ReplyContext(
