@@ -30,7 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -154,9 +154,18 @@ class CountingMailer(MailerPool):
         self.all_sent = asyncio.Event()
         self._left = expected
 
-    async def send(self, *, sender: str, recipients: Sequence[str], message: bytes) -> Delivery:
+    async def send(
+        self,
+        *,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> Delivery:
         """Send through the pool; set `all_sent` after the last expected email."""
-        delivery = await super().send(sender=sender, recipients=recipients, message=message)
+        delivery = await super().send(
+            sender=sender, recipients=recipients, message=message, before_data=before_data
+        )
         self._left -= 1
         if self._left == 0:
             self.all_sent.set()

@@ -10,42 +10,27 @@ never sent twice (GUIDE section 3).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from reminder_service.compose import Composer
 from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Verdict
-from reminder_service.core.retry import GIVE_UP_AFTER, retry_delay
-from reminder_service.errors import (
-    PermanentSendError,
-    SendError,
-    TransientSendError,
-    UnknownOutcomeError,
-)
 from reminder_service.health import HealthServer
 from reminder_service.intake import Intake
 from reminder_service.metrics import Monitor
 from reminder_service.planner import Planner
-from reminder_service.ports import Clock, Delivery, Mailer
-from reminder_service.ratelimit import SendRateLimit
+from reminder_service.ports import Clock, Mailer
 from reminder_service.reload import Reloader, ReloadStatus
-from reminder_service.store import OutboxRow, Settlement, SqliteStore
-from reminder_service.waiting import wait_for_any, wait_for_either
+from reminder_service.sender import Sender, SenderSettings
+from reminder_service.store import SqliteStore
+from reminder_service.waiting import wait_for_either
 
 log = logging.getLogger(__name__)
 
 PLANNER_INTERVAL = timedelta(seconds=30)
 SHUTDOWN_GRACE = timedelta(seconds=5)
-REMOVED_PAIR = "the pair was removed from the program before this email went out"
-STOPPED_MID_SEND = (
-    "The service was stopped while this email was being handed to the mail server; "
-    "it may or may not have been delivered, so it will not be sent again automatically."
-)
 
 
 class Daemon:
@@ -69,12 +54,7 @@ class Daemon:
         self._store = store
         self._mailer = mailer
         self._clock = clock
-        self._limit = SendRateLimit(max_per_minute)
-        self._connections = connections
         self._planner_interval = planner_interval
-        self._shutdown_grace = shutdown_grace
-        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
-        self._wake = asyncio.Event()
         self._replan = asyncio.Event()
         self._started = ReloadStatus.loaded_at(clock.now())
         self.planner = self._planner(composer)
@@ -86,6 +66,20 @@ class Daemon:
         """Liveness, readiness and metrics, set by the composition root."""
         self.health: HealthServer | None = None
         """The /healthz, /readyz and /metrics server, set by the composition root."""
+        self.sender = Sender(
+            SenderSettings(
+                max_per_minute=max_per_minute,
+                connections=connections,
+                idle_at_most=planner_interval,
+                shutdown_grace=shutdown_grace,
+            ),
+            store=store,
+            mailer=mailer,
+            clock=clock,
+            program=lambda: self.program,
+            monitor=lambda: self.monitor,
+            rng=rng or random.Random(),  # noqa: S311 - jitter, not cryptography
+        )
 
     @property
     def reload_status(self) -> ReloadStatus:
@@ -132,7 +126,7 @@ class Daemon:
         try:
             async with asyncio.TaskGroup() as tasks:
                 tasks.create_task(self._plan_loop(stop), name="planner")
-                tasks.create_task(self._send_loop(stop), name="sender")
+                tasks.create_task(self.sender.run(stop), name="sender")
                 if self.intake is not None:
                     tasks.create_task(self.intake.run(stop), name="inbox")
                 if self.reloader is not None:
@@ -158,7 +152,7 @@ class Daemon:
         """Queue every email due now and wake the sender; returns how many were queued."""
         queued = self.planner.plan_once()
         if queued:
-            self._wake.set()
+            self.sender.wake.set()
         return queued
 
     def respond_to(self, verdict: Verdict) -> None:
@@ -168,7 +162,7 @@ class Daemon:
         theirs; waking the planner sends them within seconds instead of at its next tick.
         """
         if self.planner.respond_to(verdict):
-            self._wake.set()
+            self.sender.wake.set()
         self._replan.set()
 
     async def _plan_loop(self, stop: asyncio.Event) -> None:
@@ -195,232 +189,9 @@ class Daemon:
         self.monitor.reloaded(status.successful, at=status.last_success_at)
 
     async def send_one(self, stop: asyncio.Event | None = None) -> bool:
-        """Send the next email that is due, if the rate limit allows one now.
+        """Send the next email that is due, if the rate limit allows one now (a test's step).
 
         Returns False when there is nothing to send at this moment. When `stop` is set during
         the send, the send gets a short grace period and is then abandoned as `unknown`.
-        The send loop does the same for several emails at once; this is its single step.
         """
-        now = self._clock.now()
-        sending: dict[asyncio.Task[Delivery], OutboxRow] = {}
-        removed = self._start_round((), sending, now=now, room=min(1, self._limit.allowance(now)))
-        if removed:
-            self._record(removed, now=now)
-            return True
-        if not sending:
-            return False
-        await _first_of(sending, stop or asyncio.Event())
-        self._record(await self._end_all(sending), now=self._clock.now())
-        return True
-
-    async def _send_loop(self, stop: asyncio.Event) -> None:
-        """Keep up to `connections` sends in flight; record each round in one transaction.
-
-        Each round records the sends that ended since the last one and claims as many due
-        rows as there are free connections (and the rate limit allows), in one commit.
-        """
-        sending: dict[asyncio.Task[Delivery], OutboxRow] = {}
-        try:
-            await self._send_rounds(stop, sending)
-        finally:
-            # Only after a failure (the database, say): the rows stay `sending` and are
-            # reported `unknown` at the next start, as after a crash.
-            for task in sending:
-                task.cancel()
-            await asyncio.gather(*sending, return_exceptions=True)
-
-    async def _send_rounds(
-        self, stop: asyncio.Event, sending: dict[asyncio.Task[Delivery], OutboxRow]
-    ) -> None:
-        ended: list[_Ended] = []
-        while True:
-            if self.monitor is not None:
-                self.monitor.beat("sender")
-            self._wake.clear()
-            now = self._clock.now()
-            room = 0 if stop.is_set() else self._room(now, busy=len(sending))
-            ended = self._start_round(ended, sending, now=now, room=room)
-            if ended:
-                continue
-            if stop.is_set() and sending:
-                ended = await self._end_all(sending)
-                sending.clear()
-            elif stop.is_set():
-                return
-            elif sending:
-                wake = self._wake if len(sending) < self._connections else None
-                finished = await _first_of(sending, stop, wake)
-                ended = [self._outcome(sending.pop(task), task) for task in finished]
-            else:
-                await self._mailer.close()
-                await wait_for_either(stop, self._wake, self._idle_timeout(now))
-
-    def _start_round(
-        self,
-        ended: Sequence[_Ended],
-        sending: dict[asyncio.Task[Delivery], OutboxRow],
-        *,
-        now: datetime,
-        room: int,
-    ) -> list[_Ended]:
-        """Record `ended`, claim up to `room` rows and start sending each into `sending`;
-        returns the claimed rows whose pair has left the program, failed but not recorded."""
-        removed = []
-        for row in self._record(ended, now=now, claim=room):
-            gone = self._removed(row)
-            if gone is None:
-                sending[self._launch(row, now=now)] = row
-            else:
-                removed.append(gone)
-        return removed
-
-    def _record(self, ended: Sequence[_Ended], *, now: datetime, claim: int = 0) -> list[OutboxRow]:
-        """Commit how sends ended and claim up to `claim` rows; then log, so a log line never
-        claims more than the database holds."""
-        claimed = self._store.settle_and_claim(
-            [item.settlement for item in ended], now=now, claim=claim
-        )
-        for item in ended:
-            log.log(item.level, item.message, exc_info=item.failure)
-            for warning in item.warnings:
-                log.warning(warning)
-        return claimed
-
-    def _room(self, now: datetime, *, busy: int) -> int:
-        """How many more sends may start now: free connections, within the rate limit."""
-        return min(self._connections - busy, self._limit.allowance(now))
-
-    def _removed(self, row: OutboxRow) -> _Ended | None:
-        """A failure for a row whose pair left the program after it was queued, else None."""
-        if not row.pair_id or self.program.pair(row.pair_id) is not None:
-            return None
-        return _Ended(
-            Settlement.failed(row.id, REMOVED_PAIR), f"{row.key}: not sent: {REMOVED_PAIR}"
-        )
-
-    def _launch(self, row: OutboxRow, *, now: datetime) -> asyncio.Task[Delivery]:
-        self._limit.record(now)
-        return asyncio.create_task(
-            self._mailer.send(sender=row.sender, recipients=row.recipients, message=row.message),
-            name=f"send {row.key}",
-        )
-
-    async def _end_all(self, sending: dict[asyncio.Task[Delivery], OutboxRow]) -> list[_Ended]:
-        """Outcomes of every send, those still running after the grace period abandoned."""
-        if sending:
-            await asyncio.wait(sending, timeout=self._shutdown_grace.total_seconds())
-        ended = []
-        for task, row in sending.items():
-            if task.done():
-                ended.append(self._outcome(row, task))
-                continue
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            ended.append(
-                _Ended(
-                    Settlement.unknown(row.id, STOPPED_MID_SEND),
-                    f"{row.key}: {STOPPED_MID_SEND}",
-                    logging.WARNING,
-                )
-            )
-        return ended
-
-    def _idle_timeout(self, now: datetime) -> timedelta:
-        """How long the sender may sleep: until the rate limit or the next retry allows a send."""
-        waits = [self._planner_interval, self._limit.wait_before_next(now)]
-        next_attempt = self._store.next_attempt_at()
-        if next_attempt is not None:
-            waits.append(next_attempt - now)
-        return min(wait for wait in waits if wait > timedelta(0))
-
-    def _outcome(self, row: OutboxRow, sending: asyncio.Task[Delivery]) -> _Ended:
-        """What a finished send means for its row, counted now and logged once recorded."""
-        now = self._clock.now()
-        try:
-            receipt = sending.result()
-        except TransientSendError as exc:
-            self._observe(row, exc)
-            return self._retry_or_give_up(row, now=now, error=str(exc))
-        except PermanentSendError as exc:
-            self._observe(row, exc)
-            return _Ended(
-                Settlement.failed(row.id, str(exc)),
-                f"{row.key} could not be sent and will not be retried: {exc}",
-                logging.ERROR,
-            )
-        except UnknownOutcomeError as exc:
-            self._observe(row, exc)
-            return _Ended(
-                Settlement.unknown(row.id, str(exc)),
-                f"{row.key} may or may not have been delivered: {exc}",
-                logging.WARNING,
-            )
-        except Exception as exc:
-            self._observe(row, exc)
-            return _Ended(
-                Settlement.unknown(row.id, f"unexpected error: {exc!r}"),
-                f"{row.key}: unexpected error while sending",
-                logging.ERROR,
-                failure=exc,
-            )
-        self._observe(row, None)
-        return _Ended(
-            Settlement.sent(row.id),
-            f"sent {row.key} to {', '.join(row.recipients)}: {receipt.response}",
-            warnings=tuple(
-                f"{row.key}: the mail server refused {address}: {reply}"
-                for address, reply in receipt.refused.items()
-            ),
-        )
-
-    def _observe(self, row: OutboxRow, failure: Exception | None) -> None:
-        """Count the send's outcome; a failure without a server reply means SMTP is unreachable."""
-        monitor = self.monitor
-        if monitor is None:
-            return
-        if failure is None:
-            monitor.sent(row.kind)
-        elif isinstance(failure, TransientSendError):
-            monitor.retried(row.kind)
-        elif isinstance(failure, PermanentSendError):
-            monitor.send_failed(row.kind)
-        else:
-            monitor.unknown(row.kind)
-        if isinstance(failure, SendError) and failure.code is None:
-            monitor.smtp_failed(reason=str(failure))
-
-    def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:
-        if now - row.created_at >= GIVE_UP_AFTER:
-            return _Ended(
-                Settlement.failed(row.id, f"gave up after {row.attempts} attempts: {error}"),
-                f"{row.key}: gave up after {row.attempts} attempts: {error}",
-                logging.ERROR,
-            )
-        retry_at = now + retry_delay(row.attempts, jitter=self._rng.random())
-        return _Ended(
-            Settlement.retry(row.id, retry_at, error),
-            f"{row.key}: temporary failure, retrying at {retry_at}: {error}",
-            logging.WARNING,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Ended:
-    """A send that ended (or was never started): what to record, and what to log after."""
-
-    settlement: Settlement
-    message: str
-    level: int = logging.INFO
-    failure: BaseException | None = None
-    warnings: tuple[str, ...] = ()
-
-
-async def _first_of(
-    sending: dict[asyncio.Task[Delivery], OutboxRow],
-    stop: asyncio.Event,
-    wake: asyncio.Event | None = None,
-) -> set[asyncio.Task[Delivery]]:
-    """Wait until a send ends, `stop` is set, or (when given) `wake` is; the finished sends."""
-    await wait_for_any(sending, stop, wake)
-    return {task for task in sending if task.done()}
+        return await self.sender.send_one(stop)

@@ -9,7 +9,7 @@ email at a time keeps a single connection.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from reminder_service.ports import Delivery, Mailer
 
@@ -24,12 +24,21 @@ class MailerPool:
         self._idle: list[Mailer] = []
         self._slots = asyncio.Semaphore(size)
 
-    async def send(self, *, sender: str, recipients: Sequence[str], message: bytes) -> Delivery:
+    async def send(
+        self,
+        *,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> Delivery:
         """Send on an idle connection, opening one if all are busy and the pool has room."""
         async with self._slots:
             mailer = self._idle.pop() if self._idle else self._make()
             try:
-                return await mailer.send(sender=sender, recipients=recipients, message=message)
+                return await mailer.send(
+                    sender=sender, recipients=recipients, message=message, before_data=before_data
+                )
             finally:
                 self._idle.append(mailer)
 

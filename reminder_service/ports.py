@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -27,8 +27,19 @@ class Delivery:
 class Mailer(Protocol):
     """Hands messages to a mail server; raises the SendError family on failure."""
 
-    async def send(self, *, sender: str, recipients: Sequence[str], message: bytes) -> Delivery:
-        """Send one message; returns what the server said."""
+    async def send(
+        self,
+        *,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> Delivery:
+        """Send one message; returns what the server said.
+
+        `before_data`, when given, is awaited after the envelope (MAIL and RCPT) and before
+        any of the message data goes out; if it raises, nothing of the message is sent.
+        """
         ...
 
     async def close(self) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -76,17 +76,24 @@ class SmtpMailer:
         self._client: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
 
-    async def send(self, *, sender: str, recipients: Sequence[str], message: bytes) -> Delivery:
+    async def send(
+        self,
+        *,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> Delivery:
         """Hand one message to the server; raise a SendError subclass if it was not accepted.
 
-        After any failure (or cancellation) the connection is discarded, so the next send
-        starts afresh.
+        `before_data` is awaited between the envelope and the message data. After any
+        failure (or cancellation) the connection is discarded, so the next send starts afresh.
         """
         if not recipients:
             raise ValueError("a message needs at least one recipient")
         async with self._lock:
             try:
-                return await self._transact(sender, recipients, message)
+                return await self._transact(sender, recipients, message, before_data)
             except BaseException:
                 self._discard()
                 raise
@@ -109,10 +116,18 @@ class SmtpMailer:
             finally:
                 _hang_up(client, transport)
 
-    async def _transact(self, sender: str, recipients: Sequence[str], message: bytes) -> Delivery:
+    async def _transact(
+        self,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        before_data: Callable[[], Awaitable[None]] | None,
+    ) -> Delivery:
         utf8 = not all(address.isascii() for address in (sender, *recipients))
         client = await self._begin(sender, utf8=utf8, message=message)
         refused = await _add_recipients(client, recipients, utf8=utf8, config=self._config)
+        if before_data is not None:
+            await before_data()
         reply = await _send_data(client, message, config=self._config)
         return Delivery(response=_reply_text(reply.code, reply.message), refused=refused)
 

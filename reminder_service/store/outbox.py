@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -37,12 +37,13 @@ VALUES (:key, :pair_id, :kind, :period, :message_id, :sender, :recipients, :mess
         'pending', 0, :now, :now, :now)
 ON CONFLICT (key) DO NOTHING
 """
-_NEXT_DUE_IDS = """
-SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
+_DUE_ROWS = """
+SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
 ORDER BY next_attempt_at, id LIMIT ?
 """
 _CLAIM = """
-UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?
+UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?
+WHERE id = ? AND state = 'pending'
 """
 _ROW_BY_ID = "SELECT * FROM outbox WHERE id = ?"
 _SENDING_IDS = "SELECT id FROM outbox WHERE state = 'sending' ORDER BY id"
@@ -146,34 +147,43 @@ class OutboxMixin(StoreConnection):
             self._db.execute(_RECOVER, (_INTERRUPTED, instant_text(now)))
             return [self._row(row_id) for row_id in ids]
 
-    def settle_and_claim(
-        self, settlements: Sequence[Settlement], *, now: datetime, claim: int
-    ) -> list[OutboxRow]:
-        """Record how sends ended, then claim up to `claim` due rows, in ONE transaction.
+    def due_rows(self, *, now: datetime, limit: int, skip: Collection[int] = ()) -> list[OutboxRow]:
+        """Up to `limit` pending rows due at `now`, longest-waiting first, leaving out `skip`
+        (rows the sender has started on but not claimed yet). Reading claims nothing."""
+        if limit <= 0:
+            return []
+        with translated(self._path):
+            rows = self._db.execute(_DUE_ROWS, (instant_text(now), limit + len(skip))).fetchall()
+        return [_outbox_row(row) for row in rows if row["id"] not in skip][:limit]
 
-        The sender records what finished while it claims what to send next, so a busy outbox
-        costs one disk sync per round instead of two per email; each claim is still committed
-        before any of its data goes out. Every settled row must be `sending`: if one is not,
-        the others are recorded, nothing is claimed, and StoreError says which.
+    def claim_and_settle(
+        self, claims: Sequence[int], settlements: Sequence[Settlement], *, now: datetime
+    ) -> None:
+        """Claim rows (`pending` to `sending`, one more attempt), then record how sends ended,
+        in ONE transaction.
+
+        The sender claims the rows whose messages are about to go out together with what
+        finished meanwhile, so a busy outbox costs one disk sync for several emails; a claim
+        is still committed before its message data goes out. Every claimed row must be
+        pending and every settled row sending (or claimed here): if one is not, the rest
+        is recorded and StoreError says which.
         """
         at = instant_text(now)
         with self._write():
-            refused = [s.row_id for s in settlements if not self._settle(s, at=at)]
-            if refused:
-                states = [
-                    self._db.execute(_STATE_BY_ID, (row_id,)).fetchone() for row_id in refused
-                ]
-                claimed: list[OutboxRow] = []
-            else:
-                claimed = self._claim(claim, at=at)
-        if refused:
-            raise StoreError(
-                "; ".join(
-                    f"Outbox row {row_id} {_described(state)}, not sending; it cannot be finished."
-                    for row_id, state in zip(refused, states, strict=True)
-                )
-            )
-        return claimed
+            refused = [
+                (row_id, "pending", "claimed")
+                for row_id in claims
+                if not self._claim_one(row_id, at=at)
+            ]
+            refused += [
+                (s.row_id, "sending", "finished") for s in settlements if not self._settle(s, at=at)
+            ]
+            problems = [
+                f"Outbox row {row_id} {self._described(row_id, expected)}; it cannot be {done}."
+                for row_id, expected, done in refused
+            ]
+        if problems:
+            raise StoreError(" ".join(problems))
 
     def next_attempt_at(self) -> datetime | None:
         """When the earliest pending row is due, or None when nothing is pending."""
@@ -273,18 +283,19 @@ class OutboxMixin(StoreConnection):
             params["state"] = settlement.state.value
         return bool(self._db.execute(statement, params).rowcount == 1)
 
-    def _claim(self, count: int, *, at: str) -> list[OutboxRow]:
-        if count <= 0:
-            return []
-        ids = [row_id for (row_id,) in self._db.execute(_NEXT_DUE_IDS, (at, count))]
-        for row_id in ids:
-            self._db.execute(_CLAIM, (at, row_id))
-        return [self._row(row_id) for row_id in ids]
+    def _described(self, row_id: int, expected: str) -> str:
+        """How a row differs from the state an operation `expected` of it."""
+        state = self._db.execute(_STATE_BY_ID, (row_id,)).fetchone()
+        return "does not exist" if state is None else f"is {state[0]}, not {expected}"
+
+    def _claim_one(self, row_id: int, *, at: str) -> bool:
+        """Mark a pending row `sending` in the caller's transaction; False if it was not pending."""
+        return bool(self._db.execute(_CLAIM, (at, row_id)).rowcount == 1)
 
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
-    """How one send ended, for `settle_and_claim` to record: the row's next state and why."""
+    """How one send ended, for `claim_and_settle` to record: the row's next state and why."""
 
     row_id: int
     state: OutboxState
@@ -310,10 +321,6 @@ class Settlement:
     def unknown(cls, row_id: int, error: str) -> Settlement:
         """Perhaps delivered: never tried again."""
         return cls(row_id, OutboxState.UNKNOWN, error)
-
-
-def _described(state: tuple[str] | None) -> str:
-    return "does not exist" if state is None else f"is {state[0]}"
 
 
 def _enqueue_params(item: Outgoing, *, at: str) -> dict[str, object]:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
-from reminder_service.daemon import REMOVED_PAIR, Daemon
+from reminder_service.daemon import Daemon
 from reminder_service.program import parse_program
+from reminder_service.sender import REMOVED_PAIR
 from reminder_service.store import OutboxState
 from tests.support.loop import Harness, program_text
 from tests.support.outbox_steps import claim_next
@@ -35,6 +38,14 @@ async def running(daemon: Daemon) -> AsyncIterator[None]:
         stop.set()
         async with asyncio.timeout(5):
             await task
+
+
+def raw_states(database: Path) -> list[tuple[str, int]]:
+    """Each outbox row's state and attempts, read through a connection of its own."""
+    with sqlite3.connect(database) as reader:
+        rows = reader.execute("SELECT state, attempts FROM outbox ORDER BY id").fetchall()
+    reader.close()
+    return [(state, attempts) for state, attempts in rows]
 
 
 async def test_due_checkin_is_sent_once_and_never_again_after_restart(harness: Harness) -> None:
@@ -218,6 +229,34 @@ async def test_stop_abandons_every_stalled_send_as_unknown(harness: Harness) -> 
         await harness.server.faults_reached(2)
     assert harness.states() == [OutboxState.UNKNOWN, OutboxState.UNKNOWN]
     assert harness.server.messages == []
+
+
+async def test_the_claim_is_committed_before_the_message_data_arrives(harness: Harness) -> None:
+    """When the server holds the message data, another reader already sees the row `sending`."""
+    seen: list[tuple[str, int]] = []
+    harness.server.on_data = lambda: seen.extend(raw_states(harness.database))
+    daemon = harness.daemon(program_with("ana-ben"))
+    async with running(daemon):
+        await harness.server.messages_arrived(1)
+    assert seen == [("sending", 1)]
+    assert harness.states() == [OutboxState.SENT]
+
+
+async def test_stop_before_the_message_data_leaves_the_email_to_send_after_restart(
+    harness: Harness,
+) -> None:
+    """A send stopped during its envelope sent nothing: its row stays pending, not unknown, and
+    the restarted daemon sends it once."""
+    harness.server.stall_next_rcpt()
+    daemon = harness.daemon(program_with("ana-ben"), grace=timedelta(milliseconds=100))
+    async with running(daemon):
+        await harness.server.faults_reached(1)
+    assert raw_states(harness.database) == [("pending", 0)]
+    restarted = harness.daemon(program_with("ana-ben"))
+    restarted.recover()
+    assert await restarted.send_one()
+    assert harness.states() == [OutboxState.SENT]
+    assert len(harness.server.messages) == 1
 
 
 async def test_an_unclear_reply_gets_one_question_back_a_day(harness: Harness) -> None:

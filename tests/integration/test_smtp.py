@@ -313,6 +313,40 @@ async def test_a_cancelled_send_leaves_the_mailer_usable(
     assert smtp_server.connections == 2
 
 
+async def test_the_before_data_step_runs_after_the_envelope_and_before_the_data(
+    smtp_server: SmtpTestServer, make_mailer: MakeMailer
+) -> None:
+    """The step runs once every recipient is accepted and before the server holds any data."""
+    seen: list[int] = []
+
+    async def before_data() -> None:
+        seen.append(len(smtp_server.messages))
+
+    mailer = make_mailer(smtp_server)
+    await mailer.send(
+        sender=SENDER, recipients=[MENTOR, MENTEE], message=checkin(), before_data=before_data
+    )
+    assert seen == [0]
+    assert len(smtp_server.messages) == 1
+
+
+async def test_a_failing_before_data_step_sends_no_data_and_leaves_the_mailer_usable(
+    smtp_server: SmtpTestServer, make_mailer: MakeMailer
+) -> None:
+    """If the step raises, the message never reaches the server; the next send still works."""
+
+    async def refuse() -> None:
+        raise RuntimeError("the claim could not be recorded")
+
+    mailer = make_mailer(smtp_server)
+    with pytest.raises(RuntimeError, match="could not be recorded"):
+        await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin(), before_data=refuse)
+    await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin())
+
+    assert len(smtp_server.messages) == 1
+    assert smtp_server.connections == 2
+
+
 async def test_nothing_listening_is_transient(closed_port: int, make_mailer: MakeMailer) -> None:
     """A refused TCP connection is a transient failure."""
     mailer = make_mailer(closed_port)

@@ -262,37 +262,68 @@ def test_claim_commits_sending_before_returning(store: SqliteStore, db_path: Pat
     assert raw_state(db_path, row.id) == ("sending", 1)
 
 
-def test_settle_and_claim_records_outcomes_and_claims_in_one_go(
+def test_claim_and_settle_records_claims_and_outcomes_in_one_go(
     store: SqliteStore, db_path: Path
 ) -> None:
-    """Finished sends are recorded and the next due rows claimed, all visible to others at once."""
+    """New claims and finished sends are recorded together, all visible to others at once."""
     sent, failed = claimed(store, "sent"), claimed(store, "failed")
     for key in ("next-1", "next-2", "next-3"):
         enqueue(store, outgoing(key), now=T0)
-    rows = store.settle_and_claim(
+    due = store.due_rows(now=T0 + MINUTE, limit=2)
+    assert [row.key for row in due] == ["next-1", "next-2"]
+    store.claim_and_settle(
+        [row.id for row in due],
         [Settlement.sent(sent.id), Settlement.failed(failed.id, "550 no such user")],
         now=T0 + MINUTE,
-        claim=2,
     )
-    assert [row.key for row in rows] == ["next-1", "next-2"]
     assert raw_state(db_path, sent.id) == ("sent", 1)
     assert raw_state(db_path, failed.id) == ("failed", 1)
-    assert [raw_state(db_path, row.id) for row in rows] == [("sending", 1)] * 2
+    assert [raw_state(db_path, row.id) for row in due] == [("sending", 1)] * 2
     assert store.counts_by_state()[OutboxState.PENDING] == 1
 
 
-def test_settling_a_row_that_is_not_sending_records_the_rest_and_claims_nothing(
+def test_due_rows_claim_nothing_and_leave_out_the_rows_asked_to_skip(store: SqliteStore) -> None:
+    """Reading due rows changes no state; skipped ids make room for the next ones."""
+    for key in ("k1", "k2", "k3"):
+        enqueue(store, outgoing(key), now=T0)
+    first = store.due_rows(now=T0, limit=2)
+    assert [row.state for row in first] == [OutboxState.PENDING] * 2
+    later = store.due_rows(now=T0, limit=2, skip={row.id for row in first})
+    assert [row.key for row in later] == ["k3"]
+    assert store.due_rows(now=T0 - MINUTE, limit=5) == []
+
+
+def test_a_claim_and_an_outcome_of_the_same_row_apply_in_that_order(
+    store: SqliteStore, db_path: Path
+) -> None:
+    """A send that failed before its claim was committed records both its attempt and its end."""
+    enqueue(store, outgoing("k1"), now=T0)
+    (row,) = store.due_rows(now=T0, limit=1)
+    retry_at = T0 + 15 * MINUTE
+    store.claim_and_settle([row.id], [Settlement.retry(row.id, retry_at, "451 later")], now=T0)
+    assert raw_state(db_path, row.id) == ("pending", 1)
+    assert store.next_attempt_at() == retry_at
+
+
+def test_settling_a_row_that_is_not_sending_records_the_rest_and_says_which(
     store: SqliteStore,
 ) -> None:
     """A settlement for a row not in `sending` raises, naming it; the valid ones still count."""
     row = claimed(store, "k1")
     enqueue(store, outgoing("k2"), now=T0)
     with pytest.raises(StoreError, match=r"Outbox row 999 does not exist"):
-        store.settle_and_claim(
-            [Settlement.sent(row.id), Settlement.sent(999)], now=T0 + MINUTE, claim=1
-        )
+        store.claim_and_settle((), [Settlement.sent(row.id), Settlement.sent(999)], now=T0 + MINUTE)
     states = {item.key: item.state for item in store.outbox()}
     assert states == {"k1": OutboxState.SENT, "k2": OutboxState.PENDING}
+
+
+def test_claiming_a_row_that_is_not_pending_raises_and_names_it(store: SqliteStore) -> None:
+    """A second claim of the same row is refused: a row is never handed out twice."""
+    row = claimed(store, "k1")
+    with pytest.raises(
+        StoreError, match=rf"Outbox row {row.id} is sending, not pending; it cannot be claimed"
+    ):
+        store.claim_and_settle([row.id], (), now=T0 + MINUTE)
 
 
 def test_a_retried_row_waits_for_its_retry_time(store: SqliteStore) -> None:

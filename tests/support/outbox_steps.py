@@ -1,14 +1,15 @@
 """One step of the outbox at a time, for tests: the daemon does these in rounds.
 
-Each is one `settle_and_claim` transaction, the store's only way to claim and finish rows.
+Each is one `claim_and_settle` transaction, the store's only way to claim and finish rows.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from reminder_service.core.model import Outgoing
-from reminder_service.store import OutboxRow, Settlement, SqliteStore
+from reminder_service.store import OutboxRow, OutboxState, Settlement, SqliteStore
 
 
 def enqueue(store: SqliteStore, item: Outgoing, *, now: datetime) -> bool:
@@ -18,27 +19,30 @@ def enqueue(store: SqliteStore, item: Outgoing, *, now: datetime) -> bool:
 
 def claim_next(store: SqliteStore, *, now: datetime) -> OutboxRow | None:
     """Mark the longest-waiting due pending row `sending` and return it, or None."""
-    claimed = store.settle_and_claim((), now=now, claim=1)
-    return claimed[0] if claimed else None
+    due = store.due_rows(now=now, limit=1)
+    if not due:
+        return None
+    store.claim_and_settle([due[0].id], (), now=now)
+    return replace(due[0], state=OutboxState.SENDING, attempts=due[0].attempts + 1)
 
 
 def mark_sent(store: SqliteStore, row_id: int, *, now: datetime) -> None:
     """The mail server accepted the row's message."""
-    store.settle_and_claim([Settlement.sent(row_id)], now=now, claim=0)
+    store.claim_and_settle((), [Settlement.sent(row_id)], now=now)
 
 
 def mark_retry(
     store: SqliteStore, row_id: int, *, now: datetime, retry_at: datetime, error: str
 ) -> None:
     """A temporary failure: the row goes back to pending, due again at `retry_at`."""
-    store.settle_and_claim([Settlement.retry(row_id, retry_at, error)], now=now, claim=0)
+    store.claim_and_settle((), [Settlement.retry(row_id, retry_at, error)], now=now)
 
 
 def mark_failed(store: SqliteStore, row_id: int, *, now: datetime, error: str) -> None:
     """A permanent failure: the row is never tried again."""
-    store.settle_and_claim([Settlement.failed(row_id, error)], now=now, claim=0)
+    store.claim_and_settle((), [Settlement.failed(row_id, error)], now=now)
 
 
 def mark_unknown(store: SqliteStore, row_id: int, *, now: datetime, error: str) -> None:
     """The server may have accepted the message: the row is never tried again."""
-    store.settle_and_claim([Settlement.unknown(row_id, error)], now=now, claim=0)
+    store.claim_and_settle((), [Settlement.unknown(row_id, error)], now=now)

@@ -2,9 +2,9 @@
 
 It wraps aiosmtpd's threaded Controller: the server runs its own event loop in its own
 thread, records every message it accepts, counts connections, and can be told to answer
-MAIL, RCPT or DATA with a given reply, to drop the connection after the message data, or to
-stall after the final dot. TLS (STARTTLS or implicit) uses a certificate for "localhost" and
-"127.0.0.1" issued by a trustme CA that the client is given.
+MAIL, RCPT or DATA with a given reply, to drop the connection after the message data, to
+stall after the final dot, or to stall an RCPT. TLS (STARTTLS or implicit) uses a
+certificate for "localhost" and "127.0.0.1" issued by a trustme CA that the client is given.
 
 Use it directly (`start_smtp_server(...)`, then `.stop()`) or as a context manager; the
 pytest fixtures live in tests/integration/conftest.py. `python -m tests.support.smtp_server`
@@ -20,6 +20,7 @@ import socket
 import ssl
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -61,7 +62,10 @@ class Recorder:
         self._replies: dict[Command, deque[str]] = {c: deque() for c in ("MAIL", "RCPT", "DATA")}
         self._refused: dict[str, str] = {}
         self._data_faults: deque[DataFault] = deque()
+        self._rcpt_stalls = 0
         self._faults_hit = 0
+        self.on_data: Callable[[], None] | None = None
+        """Called in the server thread when a message's data has arrived, before the reply."""
         self.reply_delay_s = 0.0
         """Seconds each MAIL, RCPT and DATA reply takes, like a server doing real work."""
 
@@ -91,6 +95,11 @@ class Recorder:
         """After the next `times` messages' final dot, drop the connection or never answer."""
         with self._changed:
             self._data_faults.extend([fault] * times)
+
+    def stall_next_rcpt(self, *, times: int = 1) -> None:
+        """Never answer the next `times` RCPT commands: the envelope is never finished."""
+        with self._changed:
+            self._rcpt_stalls += times
 
     def wait_for_messages(self, count: int, *, timeout_s: float = 5.0) -> list[Received]:
         """Block until at least `count` messages were accepted; TimeoutError otherwise."""
@@ -140,10 +149,18 @@ class Recorder:
         address: str,
         rcpt_options: list[str],
     ) -> str:
-        """Accept the recipient unless it is refused or a reply was scripted."""
+        """Accept the recipient unless it is refused, stalled or a reply was scripted."""
         await self._work()
         with self._changed:
             refused = self._refused.get(address)
+            stall = self._rcpt_stalls > 0
+            if stall:
+                self._rcpt_stalls -= 1
+                self._faults_hit += 1
+                self._changed.notify_all()
+        if stall:
+            # Cancelled when the connection closes, or when the server stops.
+            await asyncio.get_running_loop().create_future()
         scripted = refused or self._scripted("RCPT")
         if scripted is not None:
             return scripted
@@ -156,6 +173,8 @@ class Recorder:
     ) -> str:
         """Record the message and answer 250, unless a fault or a reply was scripted."""
         await self._work()
+        if self.on_data is not None:
+            self.on_data()
         with self._changed:
             fault = self._data_faults.popleft() if self._data_faults else None
             if fault is not None:

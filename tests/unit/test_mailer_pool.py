@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import pytest
 
@@ -21,8 +21,17 @@ class GatedMailer:
         self._entered = entered
         log.append(f"open {self.name}")
 
-    async def send(self, *, sender: str, recipients: Sequence[str], message: bytes) -> Delivery:
+    async def send(
+        self,
+        *,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> Delivery:
         """Record the send on this connection and wait for the gate."""
+        if before_data is not None:
+            await before_data()
         self._log.append(f"send {message.decode()} on {self.name}")
         self._entered.put_nowait(message.decode())
         await self._gate.wait()
@@ -83,3 +92,17 @@ def test_a_pool_needs_at_least_one_connection() -> None:
     """Size zero is refused."""
     with pytest.raises(ValueError, match="at least one"):
         MailerPool(lambda: GatedMailer(asyncio.Event(), [], asyncio.Queue()), size=0)
+
+
+async def test_the_pool_hands_the_before_data_step_to_the_connection() -> None:
+    """What must happen before the message data is awaited by the connection that sends it."""
+    pool, gate, log, _ = pool_of(1)
+    gate.set()
+
+    async def before_data() -> None:
+        log.append("claim committed")
+
+    await pool.send(
+        sender="a@example.org", recipients=["b@example.org"], message=b"m1", before_data=before_data
+    )
+    assert log == ["open connection-1", "claim committed", "send m1 on connection-1"]

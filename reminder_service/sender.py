@@ -1,0 +1,332 @@
+"""The sender: drains the outbox through the mail server, recording every send's outcome.
+
+It keeps up to `connections` sends in flight. A send starts on a due row at once (MAIL and
+RCPT), but its message data waits at a gate until the row's claim (`pending -> sending`) is
+committed: the design guide's rule, "commit `sending` before the message data goes out".
+Claims wait for the first send to reach its gate, so the claims of several connections, and
+the outcomes of the sends that ended meanwhile, share one transaction and one disk sync.
+
+Outcomes otherwise wait for the next commit, which comes at the next gate, or at once when
+no send is before its gate. A row whose claim was never committed is still `pending`, so a
+crash or a stop before the gate leaves nothing to recover and nothing half-sent; a row past
+its gate is `sending` until its outcome is committed, and becomes `unknown` after a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import partial
+
+from reminder_service.core.model import Program
+from reminder_service.core.retry import GIVE_UP_AFTER, retry_delay
+from reminder_service.errors import (
+    PermanentSendError,
+    SendError,
+    TransientSendError,
+    UnknownOutcomeError,
+)
+from reminder_service.metrics import Monitor
+from reminder_service.ports import Clock, Delivery, Mailer
+from reminder_service.ratelimit import SendRateLimit
+from reminder_service.store import OutboxRow, OutboxState, Settlement, SqliteStore
+from reminder_service.waiting import wait_for_any, wait_for_either
+
+log = logging.getLogger(__name__)
+
+REMOVED_PAIR = "the pair was removed from the program before this email went out"
+STOPPED_MID_SEND = (
+    "The service was stopped while this email was being handed to the mail server; "
+    "it may or may not have been delivered, so it will not be sent again automatically."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SenderSettings:
+    """How fast and how widely the sender may send, and how long it may sleep or linger."""
+
+    max_per_minute: int
+    connections: int
+    idle_at_most: timedelta
+    shutdown_grace: timedelta
+
+
+class Sender:
+    """Sends due outbox rows over up to `connections` connections; see the module docstring."""
+
+    def __init__(
+        self,
+        settings: SenderSettings,
+        *,
+        store: SqliteStore,
+        mailer: Mailer,
+        clock: Clock,
+        program: Callable[[], Program],
+        monitor: Callable[[], Monitor | None],
+        rng: random.Random,
+    ) -> None:
+        self._settings = settings
+        self._store = store
+        self._mailer = mailer
+        self._clock = clock
+        self._program = program
+        self._monitor = monitor
+        self._rng = rng
+        self._limit = SendRateLimit(settings.max_per_minute)
+        self.wake = asyncio.Event()
+        """Set when rows were queued, so an idle sender looks at the outbox at once."""
+        self._at_gate = asyncio.Event()
+        self._sending: dict[asyncio.Task[Delivery], OutboxRow] = {}
+        self._gates: dict[int, asyncio.Future[None]] = {}
+        self._waiting: set[asyncio.Future[None]] = set()
+        self._claims: list[int] = []
+        self._ended: list[_Ended] = []
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until `stop` is set, then finish (or abandon) what is past its gate."""
+        try:
+            while not stop.is_set():
+                self._turn(room=self._room)
+                if self._sending:
+                    free = len(self._sending) < self._settings.connections
+                    await wait_for_any(
+                        self._sending, stop, self._at_gate, self.wake if free else None
+                    )
+                else:
+                    await self._mailer.close()
+                    await wait_for_either(stop, self.wake, self._idle_timeout(self._clock.now()))
+            await self._stop()
+        finally:
+            # Only after a failure (the database, say): rows past their gate stay `sending`
+            # and are reported `unknown` at the next start, as after a crash.
+            await self._cancel(self._sending)
+
+    async def send_one(self, stop: asyncio.Event | None = None) -> bool:
+        """Send the next email that is due, if the rate limit allows one now, and record it.
+
+        Returns False when there was nothing to send at this moment. When `stop` is set
+        during the send, the send gets the shutdown grace and is then abandoned.
+        """
+        stop = stop or asyncio.Event()
+        if not self._turn(room=lambda now: min(1, self._limit.allowance(now))):
+            return False
+        while self._sending and not stop.is_set():
+            await wait_for_any(self._sending, stop, self._at_gate)
+            self._turn(room=lambda _: 0)
+        await self._stop()
+        return True
+
+    def _turn(self, *, room: Callable[[datetime], int]) -> int:
+        """Record the sends that ended, start as many as `room` allows, and commit when a
+        send waits at its gate (or no gate will come); returns how many rows were started."""
+        self.wake.clear()
+        self._at_gate.clear()
+        monitor = self._monitor()
+        if monitor is not None:
+            monitor.beat("sender")
+        now = self._clock.now()
+        self._collect(now)
+        started = self._start(now, room=room(now))
+        if self._commit_due():
+            self._commit(now)
+        return started
+
+    def _room(self, now: datetime) -> int:
+        """How many more sends may start now: free connections, within the rate limit."""
+        free = self._settings.connections - len(self._sending)
+        return min(free, self._limit.allowance(now))
+
+    def _start(self, now: datetime, *, room: int) -> int:
+        """Start sends on up to `room` due rows; a row whose pair has left the program is
+        claimed and failed instead. Returns how many rows were taken."""
+        rows = self._store.due_rows(now=now, limit=room, skip={*self._gates, *self._claims})
+        for row in rows:
+            self._claims.append(row.id)
+            claimed = replace(row, state=OutboxState.SENDING, attempts=row.attempts + 1)
+            if row.pair_id and self._program().pair(row.pair_id) is None:
+                self._ended.append(
+                    _Ended(
+                        Settlement.failed(row.id, REMOVED_PAIR),
+                        f"{row.key}: not sent: {REMOVED_PAIR}",
+                    )
+                )
+                continue
+            gate = asyncio.get_running_loop().create_future()
+            self._gates[row.id] = gate
+            self._limit.record(now)
+            send = self._mailer.send(
+                sender=row.sender,
+                recipients=row.recipients,
+                message=row.message,
+                before_data=partial(self._pass_gate, gate),
+            )
+            self._sending[asyncio.create_task(send, name=f"send {row.key}")] = claimed
+        return len(rows)
+
+    async def _pass_gate(self, gate: asyncio.Future[None]) -> None:
+        """Hold a send's message data until its claim is committed."""
+        self._waiting.add(gate)
+        self._at_gate.set()
+        try:
+            await gate
+        finally:
+            self._waiting.discard(gate)
+
+    def _commit_due(self) -> bool:
+        """Whether to commit now: a send waits at its gate, or there are claims or outcomes
+        to record and no send is before its gate (so no gate would come to carry them)."""
+        if self._waiting:
+            return True
+        before_gate = any(not gate.done() for gate in self._gates.values())
+        return bool(self._claims or self._ended) and not before_gate
+
+    def _commit(self, now: datetime) -> None:
+        """Record the claims and outcomes in one transaction, open the gates, then log, so a
+        log line never says more than the database holds."""
+        if not self._claims and not self._ended:
+            return
+        ended, self._ended = self._ended, []
+        claims, self._claims = self._claims, []
+        self._store.claim_and_settle(claims, [item.settlement for item in ended], now=now)
+        for row_id in claims:
+            gate = self._gates.get(row_id)
+            if gate is not None and not gate.done():
+                gate.set_result(None)
+        for item in ended:
+            log.log(item.level, item.message, exc_info=item.failure)
+            for warning in item.warnings:
+                log.warning(warning)
+
+    def _collect(self, now: datetime) -> None:
+        """Move the sends that finished to the outcomes waiting for the next commit."""
+        for task in [task for task in self._sending if task.done()]:
+            row = self._sending.pop(task)
+            self._gates.pop(row.id, None)
+            self._ended.append(self._outcome(row, task, now=now))
+
+    async def _stop(self) -> None:
+        """Abandon the sends still before their gate (nothing of them went out, their rows
+        stay pending), give the others the grace period, and record how they all ended."""
+        before_gate = {
+            task: row for task, row in self._sending.items() if not self._gates[row.id].done()
+        }
+        await self._cancel(before_gate)
+        for task, row in before_gate.items():
+            del self._sending[task]
+            del self._gates[row.id]
+            self._claims.remove(row.id)
+        if self._sending:
+            await asyncio.wait(self._sending, timeout=self._settings.shutdown_grace.total_seconds())
+        now = self._clock.now()
+        self._collect(now)
+        for row in self._sending.values():
+            self._ended.append(
+                _Ended(
+                    Settlement.unknown(row.id, STOPPED_MID_SEND),
+                    f"{row.key}: {STOPPED_MID_SEND}",
+                    logging.WARNING,
+                )
+            )
+        await self._cancel(self._sending)
+        self._sending.clear()
+        self._gates.clear()
+        self._commit(now)
+
+    async def _cancel(self, sends: dict[asyncio.Task[Delivery], OutboxRow]) -> None:
+        for task in sends:
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*sends, return_exceptions=True)
+
+    def _idle_timeout(self, now: datetime) -> timedelta:
+        """How long the sender may sleep: until the rate limit or the next retry allows a send."""
+        waits = [self._settings.idle_at_most, self._limit.wait_before_next(now)]
+        next_attempt = self._store.next_attempt_at()
+        if next_attempt is not None:
+            waits.append(next_attempt - now)
+        return min(wait for wait in waits if wait > timedelta(0))
+
+    def _outcome(self, row: OutboxRow, sending: asyncio.Task[Delivery], *, now: datetime) -> _Ended:
+        """What a finished send means for its row, counted now and logged once recorded."""
+        try:
+            receipt = sending.result()
+        except TransientSendError as exc:
+            self._observe(row, exc)
+            return self._retry_or_give_up(row, now=now, error=str(exc))
+        except PermanentSendError as exc:
+            self._observe(row, exc)
+            return _Ended(
+                Settlement.failed(row.id, str(exc)),
+                f"{row.key} could not be sent and will not be retried: {exc}",
+                logging.ERROR,
+            )
+        except UnknownOutcomeError as exc:
+            self._observe(row, exc)
+            return _Ended(
+                Settlement.unknown(row.id, str(exc)),
+                f"{row.key} may or may not have been delivered: {exc}",
+                logging.WARNING,
+            )
+        except Exception as exc:
+            self._observe(row, exc)
+            return _Ended(
+                Settlement.unknown(row.id, f"unexpected error: {exc!r}"),
+                f"{row.key}: unexpected error while sending",
+                logging.ERROR,
+                failure=exc,
+            )
+        self._observe(row, None)
+        return _Ended(
+            Settlement.sent(row.id),
+            f"sent {row.key} to {', '.join(row.recipients)}: {receipt.response}",
+            warnings=tuple(
+                f"{row.key}: the mail server refused {address}: {reply}"
+                for address, reply in receipt.refused.items()
+            ),
+        )
+
+    def _observe(self, row: OutboxRow, failure: Exception | None) -> None:
+        """Count the send's outcome; a failure without a server reply means SMTP is unreachable."""
+        monitor = self._monitor()
+        if monitor is None:
+            return
+        if failure is None:
+            monitor.sent(row.kind)
+        elif isinstance(failure, TransientSendError):
+            monitor.retried(row.kind)
+        elif isinstance(failure, PermanentSendError):
+            monitor.send_failed(row.kind)
+        else:
+            monitor.unknown(row.kind)
+        if isinstance(failure, SendError) and failure.code is None:
+            monitor.smtp_failed(reason=str(failure))
+
+    def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:
+        if now - row.created_at >= GIVE_UP_AFTER:
+            return _Ended(
+                Settlement.failed(row.id, f"gave up after {row.attempts} attempts: {error}"),
+                f"{row.key}: gave up after {row.attempts} attempts: {error}",
+                logging.ERROR,
+            )
+        retry_at = now + retry_delay(row.attempts, jitter=self._rng.random())
+        return _Ended(
+            Settlement.retry(row.id, retry_at, error),
+            f"{row.key}: temporary failure, retrying at {retry_at}: {error}",
+            logging.WARNING,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Ended:
+    """A send that ended (or was never started): what to record, and what to log after."""
+
+    settlement: Settlement
+    message: str
+    level: int = logging.INFO
+    failure: BaseException | None = None
+    warnings: tuple[str, ...] = ()
