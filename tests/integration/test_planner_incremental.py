@@ -98,6 +98,8 @@ POOL = tuple(
     )
 )
 
+EVERY_PAIR = frozenset(pair.id for pair in POOL)
+
 
 class FlakyComposer(Composer):
     """The built-in templates, except that any email to a pair in `broken` fails to render."""
@@ -277,15 +279,21 @@ def test_incremental_ticks_queue_exactly_what_full_passes_queue() -> None:
 
 
 class RecordingStore(SqliteStore):
-    """The real store, noting which pairs each history read asked for (None: all); queueing
-    fails while `full_disk` is set."""
+    """The real store, noting which pairs each history read asked for (None: all) and how
+    many full passes started (each reads the change number afresh); queueing fails while
+    `full_disk` is set."""
 
     reads: list[frozenset[str] | None]
+    full_passes = 0
     full_disk = False
 
     def pair_histories(self, *, only: Collection[str] | None = None) -> dict[str, PairHistory]:
         self.reads.append(None if only is None else frozenset(only))
         return super().pair_histories(only=only)
+
+    def pair_change_seq(self) -> int:
+        self.full_passes += 1
+        return super().pair_change_seq()
 
     def enqueue_many(self, items: Sequence[Outgoing], *, now: datetime) -> list[bool]:
         if self.full_disk:
@@ -325,7 +333,7 @@ def test_a_tick_reads_only_the_pairs_written_to_since_the_last(recording: Record
     )
     planner.plan_once()
     queued_for = frozenset(row.pair_id for row in recording.outbox())
-    assert recording.reads == [None, queued_for, frozenset(), frozenset({"p2"})]
+    assert recording.reads == [EVERY_PAIR, queued_for, frozenset(), frozenset({"p2"})]
 
 
 def test_full_passes_come_after_a_long_pause_a_new_setting_and_a_clock_going_back(
@@ -337,16 +345,28 @@ def test_full_passes_come_after_a_long_pause_a_new_setting_and_a_clock_going_bac
     clock = FakeClock(T0)
     program = make_program(*POOL)
     planner = Planner(lambda: program, store=recording, composer=FlakyComposer(set()), clock=clock)
-    planner.plan_once()
-    clock.current += timedelta(seconds=30)
-    planner.plan_once()
-    clock.current += FULL_PASS_EVERY
-    planner.plan_once()
+
+    def starts_a_full_pass() -> bool:
+        before = recording.full_passes
+        planner.plan_once()
+        return recording.full_passes > before and recording.reads[-1] == EVERY_PAIR
+
+    first = starts_a_full_pass()
+    clock.advance(timedelta(seconds=30))
+    ordinary = starts_a_full_pass()
+    clock.advance(FULL_PASS_EVERY)
+    after_a_pause = starts_a_full_pass()
     program = replace(make_program(*POOL), anniversaries=not program.anniversaries)
-    planner.plan_once()
-    clock.current -= timedelta(seconds=1)
-    planner.plan_once()
-    assert [read is None for read in recording.reads] == [True, False, True, True, True]
+    after_a_new_setting = starts_a_full_pass()
+    clock.advance(-timedelta(seconds=1))
+    after_the_clock_went_back = starts_a_full_pass()
+    assert [first, ordinary, after_a_pause, after_a_new_setting, after_the_clock_went_back] == [
+        True,
+        False,
+        True,
+        True,
+        True,
+    ]
 
 
 def test_a_reload_that_changes_pairs_re_plans_only_those(recording: RecordingStore) -> None:
@@ -413,5 +433,6 @@ def test_after_a_tick_that_failed_the_next_is_a_full_pass(recording: RecordingSt
     recording.full_disk = False
     clock.current += timedelta(seconds=30)
     planner.plan_once()
-    assert recording.reads == [None, None]
-    assert {row.pair_id for row in recording.outbox()} == {pair.id for pair in POOL}
+    assert recording.reads == [EVERY_PAIR, EVERY_PAIR]
+    assert recording.full_passes == 2
+    assert {row.pair_id for row in recording.outbox()} == EVERY_PAIR
