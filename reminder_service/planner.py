@@ -158,7 +158,7 @@ class Planner:
         program = self._program()
         previous = self._memory.program
         self._memory.program = None  # Set again once this tick has queued all it found.
-        if previous is None or self._full_pass_due(previous, program, now):
+        if self._full_pass_due(previous, program, now) or previous is None:
             changed, seq = self._start_backlog(program)
         else:
             changed, seq = self._store.pair_changes_since(self._memory.seq)
@@ -237,9 +237,10 @@ class Planner:
         return [pairs[(start + step) % len(pairs)].id for step in range(count)]
 
     def _full_pass_due(self, previous: Program | None, program: Program, now: datetime) -> bool:
-        """True on the first tick, after a failed one, a reload that changed a program-wide
-        setting, the clock going back, and a gap of `full_pass_every` (whose slice would be
-        every pair anyway). A reload that changed only pairs re-plans just those."""
+        """True on the first tick, after a failed one (no `previous`), after a reload that
+        changed a program-wide setting, the clock going back, and a gap of `full_pass_every`
+        (whose slice would be every pair anyway). A reload that changed only pairs adds just
+        those to the backlog."""
         last_now = self._memory.last_now
         return (
             previous is None
