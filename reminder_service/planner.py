@@ -30,9 +30,10 @@ next one starts the backlog again. A full pass reads the change number before an
 write to a pair already planned shows up as a change at a later tick, and a pair planned
 later reads what was written meanwhile. The look-again instants are kept when a full pass
 starts (a pair whose instant comes is planned at once, not when its chunk comes) and each is
-recomputed when its pair is planned. The digest reads every pair's history itself, so it
-does not depend on how far the backlog has got. A tick reads the histories and activity of
-its own pairs only, which bounds both its time and its memory.
+recomputed when its pair is planned. The digest reads every pair's history itself, a chunk
+a tick (counted in `backlog` too), so it does not depend on how far the backlog has got; it
+starts over when the program changes or a tick fails. A tick reads the histories and
+activity of its own pairs only, which bounds both its time and its memory.
 """
 
 from __future__ import annotations
@@ -51,11 +52,13 @@ from reminder_service.core.due import due_checkins, overdue_pairs
 from reminder_service.core.model import (
     DigestFacts,
     Outgoing,
+    OverduePair,
     Pair,
     PairActivity,
     PairHistory,
     Planned,
     Program,
+    StatusDifference,
     Totals,
 )
 from reminder_service.core.relationship import next_decision_at, relationship_emails
@@ -88,6 +91,7 @@ class _Memory:
     `seq` is the change number the planner has read up to; `look_again` the instant each
     pair may next have something due; `retry` the pairs whose email failed to render;
     `backlog` the pairs still to plan from scratch, in order (a dict as an ordered set);
+    `digest` the digest being put together, a chunk of pairs a tick;
     `sweep_at` where the next slice starts in the program's pairs, and `sweep_credit` how
     many pairs the time since then has earned.
     """
@@ -100,6 +104,42 @@ class _Memory:
     look_again: dict[str, datetime] = field(default_factory=dict)
     retry: set[str] = field(default_factory=set)
     backlog: dict[str, None] = field(default_factory=dict)
+    digest: _DigestSurvey | None = None
+
+
+@dataclass
+class _DigestSurvey:
+    """A digest being put together a chunk of pairs a tick: what the pairs read so far
+    contribute to it, and the pairs still to read (in order; a dict as an ordered set)."""
+
+    planned: Planned
+    since: datetime
+    unread: dict[str, None]
+    overdue: list[OverduePair] = field(default_factory=list)
+    differences: list[StatusDifference] = field(default_factory=list)
+
+    def read(self, program: Program, store: SqliteStore, *, now: datetime, count: int) -> None:
+        """Read the next `count` pairs' histories and note what they contribute."""
+        chunk = list(islice(self.unread, count))
+        part = _only(program, frozenset(chunk))
+        histories = store.pair_histories(only=chunk)
+        self.overdue += overdue_pairs(part, histories, now)
+        today = now.astimezone(program.timezone).date()
+        self.differences += status_differences(part, histories, today=today)
+        for pair_id in chunk:
+            del self.unread[pair_id]
+
+    def facts(
+        self, store: SqliteStore, *, now: datetime, reload_errors: Sequence[str]
+    ) -> DigestFacts:
+        """The digest's facts, once every pair was read: the pairs' in the core's order."""
+        return _digest_facts(
+            store,
+            since=self.since,
+            reload_errors=reload_errors,
+            overdue=sorted(self.overdue, key=lambda overdue: (-overdue.days, overdue.pair_id)),
+            differences=sorted(self.differences, key=lambda difference: difference.pair_id),
+        )
 
 
 @dataclass(frozen=True)
@@ -148,8 +188,9 @@ class Planner:
     @property
     def backlog(self) -> int:
         """How many pairs are still to plan from scratch (of a full pass, a reload or a
-        slice); while not 0, the next tick is due at once."""
-        return len(self._memory.backlog)
+        slice) or to read for the digest; while not 0, the next tick is due at once."""
+        digest = self._memory.digest
+        return len(self._memory.backlog) + (len(digest.unread) if digest else 0)
 
     def plan_once(self) -> int:
         """One tick: queue what is due for the pairs known to need planning and for the next
@@ -158,6 +199,8 @@ class Planner:
         program = self._program()
         previous = self._memory.program
         self._memory.program = None  # Set again once this tick has queued all it found.
+        if previous is not program:
+            self._memory.digest = None
         if self._full_pass_due(previous, program, now) or previous is None:
             changed, seq = self._start_backlog(program)
         else:
@@ -371,28 +414,21 @@ class Planner:
     ) -> None:
         """The coordinator's digest on its day, when there is something to say.
 
-        The decision is made once, at the first planning after its moment: a digest with
-        nothing to say is recorded as skipped (news later that week waits for the next one,
-        which covers everything since the last digest sent). It needs every pair's history,
-        which a tick does not read, so it reads them then: once a week.
+        The decision is made once, at the first planning after its moment that has read
+        every pair's history: the digest reads them itself, `pairs_per_tick` at a tick,
+        starting over when the program changes or a tick fails. A digest with nothing to
+        say is recorded as skipped (news later that week waits for the next one, which
+        covers everything since the last digest sent).
         """
-        if program.digest is None:
+        survey = self._memory.digest or self._digest_survey(program, now)
+        if survey is None:
             return
-        last_day = last_digest_day(self._store)
-        planned = digest_due(program, now=now, last_digest=last_day)
-        if planned is None:
+        survey.read(program, self._store, now=now, count=self._pairs_per_tick)
+        self._memory.digest = survey if survey.unread else None
+        if survey.unread:
             return
-        if planned.key in self._store.keys_present([planned.key]):
-            return
-        since = self._digest_start(program, last_day, now=now)
-        facts = digest_facts(
-            self._store,
-            program,
-            self._store.pair_histories(),
-            now=now,
-            since=since,
-            reload_errors=self._reload_errors(),
-        )
+        planned = survey.planned
+        facts = survey.facts(self._store, now=now, reload_errors=self._reload_errors())
         if not has_news(facts):
             self._store.skip(planned.key, now=now, why="nothing to report")
             log.info("%s: nothing to report this week, so no digest", planned.key)
@@ -402,6 +438,20 @@ class Planner:
             partial(self._composer.digest, program, facts, now=planned.due_at),
             why=planned.reason,
             pair_id=None,
+        )
+
+    def _digest_survey(self, program: Program, now: datetime) -> _DigestSurvey | None:
+        """A new survey when this week's digest is due and not decided yet, else None."""
+        if program.digest is None:
+            return None
+        last_day = last_digest_day(self._store)
+        planned = digest_due(program, now=now, last_digest=last_day)
+        if planned is None or planned.key in self._store.keys_present([planned.key]):
+            return None
+        return _DigestSurvey(
+            planned=planned,
+            since=self._digest_start(program, last_day, now=now),
+            unread=dict.fromkeys(pair.id for pair in program.pairs),
         )
 
     def _digest_start(self, program: Program, last_day: date | None, *, now: datetime) -> datetime:
@@ -491,16 +541,34 @@ def digest_facts(
 ) -> DigestFacts:
     """Everything the coordinator's digest could say about the time since `since`."""
     today = now.astimezone(program.timezone).date()
+    return _digest_facts(
+        store,
+        since=since,
+        reload_errors=reload_errors,
+        overdue=overdue_pairs(program, histories, now),
+        differences=status_differences(program, histories, today=today),
+    )
+
+
+def _digest_facts(
+    store: SqliteStore,
+    *,
+    since: datetime,
+    reload_errors: Sequence[str],
+    overdue: Sequence[OverduePair],
+    differences: Sequence[StatusDifference],
+) -> DigestFacts:
+    """The digest's facts: the pairs' (`overdue`, `differences`) and the store's."""
     return DigestFacts(
         period_start=since,
         meetings=tuple(store.meetings_logged_since(since)),
         disputed=tuple(store.disputed_since(since)),
-        overdue=tuple(overdue_pairs(program, histories, now)),
+        overdue=tuple(overdue),
         failing_addresses=tuple(
             (address, seen) for address, seen in store.failing_addresses() if seen >= since
         ),
         unknown_sends=tuple(store.unknown_sends(since=since)),
         review=tuple(store.review_items()),
         reload_errors=tuple(reload_errors),
-        status_differences=tuple(status_differences(program, histories, today=today)),
+        status_differences=tuple(differences),
     )

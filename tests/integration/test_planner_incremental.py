@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from hypothesis.stateful import (
 )
 
 from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.core.digest import planned_digests
 from reminder_service.core.model import Outgoing, Pair, PairHistory, Person, Program, Status
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.planner import FULL_PASS_EVERY, PAIRS_PER_TICK, Planner
@@ -632,3 +635,34 @@ def test_a_reload_during_a_backlog_keeps_it_and_adds_the_redefined_pairs(
         frozenset({"p4"}),
     ]
     assert backlogs == [1, 0]
+
+
+def digest_text(store: SqliteStore) -> str:
+    """The plain text of the one digest in `store`'s outbox."""
+    [row] = [row for row in store.outbox() if row.kind == "digest"]
+    message = message_from_bytes(row.message, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body(preferencelist=("plain",))
+    assert isinstance(body, EmailMessage)
+    return str(body.get_content())
+
+
+def test_a_digest_read_two_pairs_a_tick_says_what_one_read_says(tmp_path: Path) -> None:
+    """Reading two pairs a tick, the digest is decided at the tick that read the last pair,
+    and says word for word what a digest from one tick that read every pair says."""
+    program = make_program(*POOL)
+    [digest] = planned_digests(program, now=T0, until=T0 + timedelta(days=7))
+    clock = FakeClock(digest.due_at)
+    with (
+        SqliteStore.open(tmp_path / "chunked.db") as chunked,
+        SqliteStore.open(tmp_path / "whole.db") as whole,
+    ):
+        planner = planner_on(chunked, clock, program, pairs_per_tick=2)
+        decided_at: list[bool] = []
+        while not decided_at or planner.backlog:
+            planner.plan_once()
+            decided_at.append(any(row.kind == "digest" for row in chunked.outbox()))
+        planner_on(whole, clock, program).plan_once()
+        assert decided_at == [False, False, True]
+        assert digest_text(chunked) == digest_text(whole)
+        assert "p4" in digest_text(whole)
