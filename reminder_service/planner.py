@@ -28,9 +28,11 @@ Why this is as good as one full pass. A pair leaves the backlog only when the ti
 planned it has queued its emails (`_remember`); a tick that fails remembers nothing and the
 next one starts the backlog again. A full pass reads the change number before any pair, so a
 write to a pair already planned shows up as a change at a later tick, and a pair planned
-later reads what was written meanwhile. The look-again instants are kept when a full pass
-starts (a pair whose instant comes is planned at once, not when its chunk comes) and each is
-recomputed when its pair is planned. The digest reads every pair's history itself, a chunk
+later reads what was written meanwhile. A full pass starts with no look-again instants and
+no pairs to retry, since every pair is in the backlog (after a long pause, the instants that
+came could be far more than a tick should plan); each instant is set again when its pair is
+planned, so a pair whose instant comes during the backlog is planned at once, as is a pair
+that changed. The digest reads every pair's history itself, a chunk
 a tick (counted in `backlog` too), so it does not depend on how far the backlog has got; it
 starts over when the program changes or a tick fails. A tick reads the histories and
 activity of its own pairs only, which bounds both its time and its memory.
@@ -226,13 +228,14 @@ class Planner:
         return queued
 
     def _start_backlog(self, program: Program) -> tuple[set[str], int]:
-        """Put every pair in the backlog; no changes to read, and the change number now,
-        read before any pair so no write falls between."""
+        """Put every pair in the backlog, and forget the pairs known to need planning (each
+        is in the backlog, and after a long pause they could be far more than a tick should
+        plan); no changes to read, and the change number now, read before any pair so no
+        write falls between."""
         memory = self._memory
         memory.backlog = dict.fromkeys(pair.id for pair in program.pairs)
-        memory.look_again = {
-            pair_id: at for pair_id, at in memory.look_again.items() if pair_id in memory.backlog
-        }
+        memory.look_again = {}
+        memory.retry = set()
         memory.sweep_credit = 0.0
         return set(), self._store.pair_change_seq()
 
