@@ -131,9 +131,7 @@ class _DigestSurvey:
         for pair_id in chunk:
             del self.unread[pair_id]
 
-    def facts(
-        self, store: SqliteStore, *, now: datetime, reload_errors: Sequence[str]
-    ) -> DigestFacts:
+    def facts(self, store: SqliteStore, *, reload_errors: Sequence[str]) -> DigestFacts:
         """The digest's facts, once every pair was read: the pairs' in the core's order."""
         return _digest_facts(
             store,
@@ -431,7 +429,7 @@ class Planner:
         if survey.unread:
             return
         planned = survey.planned
-        facts = survey.facts(self._store, now=now, reload_errors=self._reload_errors())
+        facts = survey.facts(self._store, reload_errors=self._reload_errors())
         if not has_news(facts):
             self._store.skip(planned.key, now=now, why="nothing to report")
             log.info("%s: nothing to report this week, so no digest", planned.key)
