@@ -238,7 +238,7 @@ def rendered(program: Program, *, database: Path) -> tuple[Envelope, ...]:
     store = SqliteStore.open(database)
     try:
         composer = bench_composer()
-        Planner(lambda: program, store=store, composer=composer, clock=FixedClock()).plan_once()
+        Planner(lambda: program, store=store, composer=composer, clock=FixedClock()).catch_up()
         return tuple(
             Envelope(row.sender, tuple(row.recipients), row.message) for row in store.outbox()
         )

@@ -149,7 +149,8 @@ class Daemon:
             )
 
     def plan_once(self) -> int:
-        """Queue every email due now and wake the sender; returns how many were queued."""
+        """One planning tick (see `Planner.plan_once`): queue what is due and wake the sender;
+        returns how many were queued."""
         queued = self.planner.plan_once()
         if queued:
             self.sender.wake.set()
@@ -166,7 +167,13 @@ class Daemon:
         self._replan.set()
 
     async def _plan_loop(self, stop: asyncio.Event) -> None:
+        """Plan every planner interval, or sooner when woken; while a tick leaves a backlog
+        (a full pass is planned a chunk a tick), tick again as soon as the sender, the inbox
+        and health checks have had their turn."""
         queued = self.plan_once()
+        while self.planner.backlog and not stop.is_set():
+            await asyncio.sleep(0)
+            queued += self.plan_once()
         log.info(
             "started: %d pairs in the program, %d check-ins queued",
             len(self.program.pairs),
@@ -174,8 +181,11 @@ class Daemon:
         )
         self._report_planner()
         while not stop.is_set():
-            await wait_for_either(stop, self._replan, self._planner_interval)
-            self._replan.clear()
+            if self.planner.backlog:
+                await asyncio.sleep(0)
+            else:
+                await wait_for_either(stop, self._replan, self._planner_interval)
+                self._replan.clear()
             if not stop.is_set():
                 self.plan_once()
                 self._report_planner()

@@ -4,7 +4,8 @@ Two stores receive the same writes (meetings, replies, disputes, sends settled, 
 reloads, templates that fail for a pair). Store A is planned by one long-lived planner whose
 full passes are switched off after its first, so every later tick is incremental; store B
 by a fresh planner at every tick, which is always a full pass. After each tick both hold the
-same decided keys.
+same decided keys. A second machine splits A's full passes into a backlog planned two pairs a
+tick, with meetings and replies arriving between those ticks.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import tempfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +31,10 @@ from hypothesis.stateful import (
 )
 
 from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.core.digest import planned_digests
 from reminder_service.core.model import Outgoing, Pair, PairHistory, Person, Program, Status
 from reminder_service.errors import ConfigError, StoreError
-from reminder_service.planner import FULL_PASS_EVERY, Planner
+from reminder_service.planner import FULL_PASS_EVERY, PAIRS_PER_TICK, Planner
 from reminder_service.store import SqliteStore
 from tests.support.loop import FakeClock
 from tests.support.outbox_steps import claim_next, mark_sent
@@ -98,6 +102,8 @@ POOL = tuple(
     )
 )
 
+EVERY_PAIR = frozenset(pair.id for pair in POOL)
+
 
 class FlakyComposer(Composer):
     """The built-in templates, except that any email to a pair in `broken` fails to render."""
@@ -134,9 +140,9 @@ class Twin:
         }
 
 
-def open_twin(path: Path) -> Twin:
+def open_twin(path: Path, *, kind: type[SqliteStore] = SqliteStore) -> Twin:
     """A migrated store at `path` and an autocommitting raw connection to the same file."""
-    store = SqliteStore.open(path)
+    store = kind.open(path)
     return Twin(store=store, raw=sqlite3.connect(path, isolation_level=None))
 
 
@@ -146,22 +152,37 @@ class IncrementalMatchesFull(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = tempfile.TemporaryDirectory()
-        self.a = open_twin(Path(self.folder.name) / "a.db")
+        self.a = self.open_a(Path(self.folder.name) / "a.db")
         self.b = open_twin(Path(self.folder.name) / "b.db")
         self.clock = FakeClock(T0)
         self.broken: set[str] = set()
         self.program = make_program(*POOL[:4])
         self.composer = FlakyComposer(self.broken)
-        self.planner = self._planner(self.a.store, full_pass_every=NEVER)
+        self.planner = self.planner_a()
 
-    def _planner(self, store: SqliteStore, *, full_pass_every: timedelta) -> Planner:
+    def planner_a(self) -> Planner:
+        """A's planner: a full pass on its first tick only."""
+        return self._planner(self.a.store, full_pass_every=NEVER)
+
+    def _planner(
+        self,
+        store: SqliteStore,
+        *,
+        full_pass_every: timedelta,
+        pairs_per_tick: int = PAIRS_PER_TICK,
+    ) -> Planner:
         return Planner(
             lambda: self.program,
             store=store,
             composer=self.composer,
             clock=self.clock,
             full_pass_every=full_pass_every,
+            pairs_per_tick=pairs_per_tick,
         )
+
+    def open_a(self, path: Path) -> Twin:
+        """The twin A's planner plans."""
+        return open_twin(path)
 
     def twins(self) -> Iterator[Twin]:
         yield self.a
@@ -251,7 +272,7 @@ class IncrementalMatchesFull(RuleBasedStateMachine):
 
     @rule()
     def restart_planner(self) -> None:
-        self.planner = self._planner(self.a.store, full_pass_every=NEVER)
+        self.planner = self.planner_a()
 
     @rule(pairs=st.sets(st.sampled_from(POOL), min_size=1))
     def break_templates_for(self, pairs: set[Pair]) -> None:
@@ -276,16 +297,95 @@ def test_incremental_ticks_queue_exactly_what_full_passes_queue() -> None:
     )
 
 
+TINY_CHUNK = 2
+
+
+class ChunkedMatchesFull(IncrementalMatchesFull):
+    """As above, but A plans each backlog (a full pass: at its first tick, after a restart,
+    after a pause of FULL_PASS_EVERY) TINY_CHUNK pairs a tick, while meetings and replies
+    arrive for the pairs it has planned already; B has a full pass at each of A's ticks.
+    Once A has caught up both hold the same keys, and A never counted an email twice."""
+
+    def __init__(self) -> None:
+        self.queued = 0
+        super().__init__()
+
+    def open_a(self, path: Path) -> Twin:
+        twin = open_twin(path, kind=RecordingStore)
+        assert isinstance(twin.store, RecordingStore)
+        twin.store.reads = []
+        return twin
+
+    def planner_a(self) -> Planner:
+        """A's planner: full passes as in the daemon, split into tiny chunks."""
+        return self._planner(
+            self.a.store, full_pass_every=FULL_PASS_EVERY, pairs_per_tick=TINY_CHUNK
+        )
+
+    def tick_and_compare(self) -> None:
+        self.catch_up(arrivals=None)
+
+    @rule(step=st.sampled_from(STEPS), data=st.data())
+    def tick_while_replies_arrive(self, step: timedelta, data: st.DataObject) -> None:
+        self.clock.current += step
+        self.catch_up(arrivals=data)
+
+    def catch_up(self, *, arrivals: st.DataObject | None) -> None:
+        """A and B tick together until A has no backlog; between ticks, a meeting or a reply
+        may arrive for a pair A planned at this instant. Then compare."""
+        assert isinstance(self.a.store, RecordingStore)
+        reads = self.a.store.reads
+        planned: set[str] = set()
+        for _ in range(len(POOL)):
+            start = len(reads)
+            self.queued += self.planner.plan_once()
+            self._planner(self.b.store, full_pass_every=FULL_PASS_EVERY).plan_once()
+            planned.update(*(read for read in reads[start:] if read is not None))
+            if not self.planner.backlog:
+                break
+            if arrivals is not None:
+                self.arrive(arrivals, planned)
+        assert not self.planner.backlog, "a backlog of five pairs took more than five ticks"
+        assert self.a.decided() == self.b.decided()
+        assert self.queued == len(self.a.store.outbox())
+
+    def arrive(self, data: st.DataObject, planned: set[str]) -> None:
+        """Maybe a meeting or a reply for one of the `planned` pairs."""
+        what = data.draw(st.sampled_from(["nothing", "meeting", "reply"]))
+        if what == "nothing":
+            return
+        pair = data.draw(st.sampled_from([pair for pair in POOL if pair.id in planned]))
+        if what == "meeting":
+            self.meeting(pair, days_ago=data.draw(st.integers(0, 12)), by_mentor=False)
+        else:
+            kind = data.draw(st.sampled_from(["not_met", "skip", "pause", "end"]))
+            self.reply(pair, kind=kind, until_days=data.draw(st.none() | st.integers(1, 40)))
+
+
+def test_chunked_backlogs_queue_exactly_what_full_passes_queue() -> None:
+    """However a full pass is split into ticks and whatever arrives between them, once the
+    backlog is worked off the store holds what one full pass at each tick decides."""
+    run_state_machine_as_test(
+        ChunkedMatchesFull, settings=settings(max_examples=30, stateful_step_count=40)
+    )
+
+
 class RecordingStore(SqliteStore):
-    """The real store, noting which pairs each history read asked for (None: all); queueing
-    fails while `full_disk` is set."""
+    """The real store, noting which pairs each history read asked for (None: all) and how
+    many full passes started (each reads the change number afresh); queueing fails while
+    `full_disk` is set."""
 
     reads: list[frozenset[str] | None]
+    full_passes = 0
     full_disk = False
 
     def pair_histories(self, *, only: Collection[str] | None = None) -> dict[str, PairHistory]:
         self.reads.append(None if only is None else frozenset(only))
         return super().pair_histories(only=only)
+
+    def pair_change_seq(self) -> int:
+        self.full_passes += 1
+        return super().pair_change_seq()
 
     def enqueue_many(self, items: Sequence[Outgoing], *, now: datetime) -> list[bool]:
         if self.full_disk:
@@ -325,7 +425,7 @@ def test_a_tick_reads_only_the_pairs_written_to_since_the_last(recording: Record
     )
     planner.plan_once()
     queued_for = frozenset(row.pair_id for row in recording.outbox())
-    assert recording.reads == [None, queued_for, frozenset(), frozenset({"p2"})]
+    assert recording.reads == [EVERY_PAIR, queued_for, frozenset(), frozenset({"p2"})]
 
 
 def test_full_passes_come_after_a_long_pause_a_new_setting_and_a_clock_going_back(
@@ -337,16 +437,28 @@ def test_full_passes_come_after_a_long_pause_a_new_setting_and_a_clock_going_bac
     clock = FakeClock(T0)
     program = make_program(*POOL)
     planner = Planner(lambda: program, store=recording, composer=FlakyComposer(set()), clock=clock)
-    planner.plan_once()
-    clock.current += timedelta(seconds=30)
-    planner.plan_once()
-    clock.current += FULL_PASS_EVERY
-    planner.plan_once()
+
+    def starts_a_full_pass() -> bool:
+        before = recording.full_passes
+        planner.plan_once()
+        return recording.full_passes > before and recording.reads[-1] == EVERY_PAIR
+
+    first = starts_a_full_pass()
+    clock.advance(timedelta(seconds=30))
+    ordinary = starts_a_full_pass()
+    clock.advance(FULL_PASS_EVERY)
+    after_a_pause = starts_a_full_pass()
     program = replace(make_program(*POOL), anniversaries=not program.anniversaries)
-    planner.plan_once()
-    clock.current -= timedelta(seconds=1)
-    planner.plan_once()
-    assert [read is None for read in recording.reads] == [True, False, True, True, True]
+    after_a_new_setting = starts_a_full_pass()
+    clock.advance(-timedelta(seconds=1))
+    after_the_clock_went_back = starts_a_full_pass()
+    assert [first, ordinary, after_a_pause, after_a_new_setting, after_the_clock_went_back] == [
+        True,
+        False,
+        True,
+        True,
+        True,
+    ]
 
 
 def test_a_reload_that_changes_pairs_re_plans_only_those(recording: RecordingStore) -> None:
@@ -413,5 +525,144 @@ def test_after_a_tick_that_failed_the_next_is_a_full_pass(recording: RecordingSt
     recording.full_disk = False
     clock.current += timedelta(seconds=30)
     planner.plan_once()
-    assert recording.reads == [None, None]
-    assert {row.pair_id for row in recording.outbox()} == {pair.id for pair in POOL}
+    assert recording.reads == [EVERY_PAIR, EVERY_PAIR]
+    assert recording.full_passes == 2
+    assert {row.pair_id for row in recording.outbox()} == EVERY_PAIR
+
+
+def test_the_first_tick_plans_one_chunk_and_reports_the_backlog(
+    recording: RecordingStore,
+) -> None:
+    """With two pairs a tick, the first tick reads and queues for the first two pairs only
+    and reports the other three as its backlog."""
+    planner = planner_on(recording, FakeClock(T0), make_program(*POOL), pairs_per_tick=2)
+    queued = planner.plan_once()
+    assert recording.reads == [frozenset({"p0", "p1"})]
+    assert planner.backlog == 3
+    assert queued == len(recording.outbox())
+    assert {row.pair_id for row in recording.outbox()} == {"p0", "p1"}
+
+
+def test_ticks_until_caught_up_plan_every_pair_once_in_program_order(
+    recording: RecordingStore,
+) -> None:
+    """A restarted planner, two pairs a tick, works its full pass off in three ticks that
+    read each pair once, then plans only what changed."""
+    clock = FakeClock(T0)
+    planner_on(recording, clock, make_program(*POOL)).catch_up()
+    recording.reads = []
+    clock.advance(timedelta(minutes=1))
+    planner = planner_on(recording, clock, make_program(*POOL), pairs_per_tick=2)
+    backlogs = []
+    for _ in range(4):
+        planner.plan_once()
+        backlogs.append(planner.backlog)
+    assert backlogs == [3, 1, 0, 0]
+    assert recording.reads == [
+        frozenset({"p0", "p1"}),
+        frozenset({"p2", "p3"}),
+        frozenset({"p4"}),
+        frozenset(),
+    ]
+
+
+def test_a_pair_with_news_is_planned_at_once_not_when_its_chunk_comes(
+    recording: RecordingStore,
+) -> None:
+    """A meeting reported during a full pass is thanked for at the next tick, next to the
+    pair queued for at the first and the backlog's next pair, though its pair is last."""
+    clock = FakeClock(T0)
+    planner = planner_on(recording, clock, make_program(*POOL), pairs_per_tick=1)
+    planner.plan_once()
+    recording.add_meeting(
+        pair_id="p4",
+        met_on=clock.now().date(),
+        duration_minutes=30,
+        reported_by=POOL[4].mentee.email,
+        source_message_id=None,
+        now=clock.now(),
+    )
+    planner.plan_once()
+    assert recording.reads[-1] == frozenset({"p0", "p1", "p4"})
+    assert planner.backlog == 2
+    assert "thanks" in {row.kind for row in recording.outbox() if row.pair_id == "p4"}
+
+
+def test_a_tick_that_failed_starts_the_backlog_again(recording: RecordingStore) -> None:
+    """When queueing fails halfway through a full pass, the next tick starts a new one from
+    the first pair, and catching up then queues for every pair."""
+    clock = FakeClock(T0)
+    planner = planner_on(recording, clock, make_program(*POOL), pairs_per_tick=2)
+    planner.plan_once()
+    recording.full_disk = True
+    with pytest.raises(StoreError):
+        planner.plan_once()
+    recording.full_disk = False
+    planner.plan_once()
+    assert recording.full_passes == 2
+    assert planner.backlog == 3
+    planner.catch_up()
+    assert {row.pair_id for row in recording.outbox()} == EVERY_PAIR
+
+
+def test_a_reload_during_a_backlog_keeps_it_and_adds_the_redefined_pairs(
+    recording: RecordingStore,
+) -> None:
+    """A reload halfway through a full pass drops the removed pair from the backlog and adds
+    the renamed and the new pair after what remained."""
+    clock = FakeClock(T0)
+    planner_on(recording, clock, make_program(*POOL[:4])).catch_up()
+    recording.reads = []
+    clock.advance(timedelta(minutes=1))
+    program = make_program(*POOL[:4])
+    planner = Planner(
+        lambda: program,
+        store=recording,
+        composer=FlakyComposer(set()),
+        clock=clock,
+        pairs_per_tick=2,
+    )
+    planner.plan_once()
+    renamed = replace(POOL[1], mentor=replace(POOL[1].mentor, name="Mentor Renamed"))
+    program = make_program(POOL[0], renamed, POOL[2], POOL[4])
+    backlogs = []
+    for _ in range(2):
+        planner.plan_once()
+        backlogs.append(planner.backlog)
+    assert recording.reads == [
+        frozenset({"p0", "p1"}),
+        frozenset({"p2", "p1"}),
+        frozenset({"p4"}),
+    ]
+    assert backlogs == [1, 0]
+
+
+def digest_text(store: SqliteStore) -> str:
+    """The plain text of the one digest in `store`'s outbox."""
+    [row] = [row for row in store.outbox() if row.kind == "digest"]
+    message = message_from_bytes(row.message, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    body = message.get_body(preferencelist=("plain",))
+    assert isinstance(body, EmailMessage)
+    return str(body.get_content())
+
+
+def test_a_digest_read_two_pairs_a_tick_says_what_one_read_says(tmp_path: Path) -> None:
+    """Reading two pairs a tick, the digest is decided at the tick that read the last pair,
+    and says word for word what a digest from one tick that read every pair says."""
+    program = make_program(*POOL)
+    [digest] = planned_digests(program, now=T0, until=T0 + timedelta(days=7))
+    clock = FakeClock(digest.due_at)
+    with (
+        SqliteStore.open(tmp_path / "chunked.db") as chunked,
+        SqliteStore.open(tmp_path / "whole.db") as whole,
+    ):
+        planner = planner_on(chunked, clock, program, pairs_per_tick=2)
+        decided_at: list[bool] = []
+        while not decided_at or planner.backlog:
+            planner.plan_once()
+            decided_at.append(any(row.kind == "digest" for row in chunked.outbox()))
+        planner_on(whole, clock, program).plan_once()
+        assert decided_at == [False, False, True]
+        assert digest_text(chunked) == digest_text(whole)
+        assert "p4" in digest_text(whole)
