@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import cProfile
 import os
+import shutil
 import ssl
 import statistics
 import sys
@@ -61,7 +62,12 @@ from reminder_service.mailer_pool import MailerPool  # noqa: E402
 from reminder_service.planner import Planner  # noqa: E402
 from reminder_service.ports import Delivery, Mailer  # noqa: E402
 from reminder_service.smtp import SmtpConfig, SmtpMailer  # noqa: E402
-from reminder_service.store import OutboxState, SqliteStore  # noqa: E402
+from reminder_service.store import (  # noqa: E402
+    OutboxRow,
+    OutboxState,
+    Settlement,
+    SqliteStore,
+)
 from tests.support.smtp_server import HOST, PASSWORD, USERNAME  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -142,8 +148,21 @@ class Wired:
     """A daemon and the store and mailer it was built with."""
 
     daemon: Daemon
-    store: SqliteStore
+    store: CountingStore
     mailer: CountingMailer
+
+
+class CountingStore(SqliteStore):
+    """The daemon's store, which also counts the sender's commits."""
+
+    commits = 0
+
+    def claim_and_settle(
+        self, claims: Sequence[int], settlements: Sequence[Settlement], *, now: datetime
+    ) -> None:
+        """Claim and settle as the store does; count the commit."""
+        super().claim_and_settle(claims, settlements, now=now)
+        self.commits += 1
 
 
 class CountingMailer(MailerPool):
@@ -186,7 +205,7 @@ def bench_composer() -> Composer:
 
 def daemon_for(program: Program, *, sink: Sink, database: Path, connections: int) -> Wired:
     """A daemon on a new database, sending through real SmtpMailers with STARTTLS+AUTH."""
-    store = SqliteStore.open(database)
+    store = CountingStore.open(database)
     composer = bench_composer()
     config = SmtpConfig(
         host=HOST,
@@ -212,8 +231,11 @@ def daemon_for(program: Program, *, sink: Sink, database: Path, connections: int
     return Wired(daemon, store, counting)
 
 
-async def run_daemon(program: Program, *, sink: Sink, database: Path, connections: int) -> float:
-    """Seconds for `Daemon.run()` to plan, render, queue, send and record every check-in."""
+async def run_daemon(
+    program: Program, *, sink: Sink, database: Path, connections: int
+) -> tuple[float, int]:
+    """Seconds for `Daemon.run()` to plan, render, queue, send and record every check-in,
+    and how many commits its sender made."""
     wired = daemon_for(program, sink=sink, database=database, connections=connections)
     stop = asyncio.Event()
     try:
@@ -230,7 +252,7 @@ async def run_daemon(program: Program, *, sink: Sink, database: Path, connection
         program.pairs
     ):
         raise RuntimeError(f"expected {len(program.pairs)} sent; the outbox holds {states}")
-    return finished - started
+    return finished - started, wired.store.commits
 
 
 def rendered(program: Program, *, database: Path) -> tuple[Envelope, ...]:
@@ -271,6 +293,82 @@ async def run_raw(envelopes: Sequence[Envelope], *, sink: Sink, connections: int
     return time.perf_counter() - started
 
 
+class SharedClaims:
+    """The outbox's claims as the daemon commits them: each message's claim is durable before
+    its data goes out, and one commit carries every claim made meanwhile and every send that
+    ended."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self._claims: list[int] = []
+        self._ended: list[Settlement] = []
+        self._gates: list[asyncio.Future[None]] = []
+        self.commits = 0
+
+    def take(self) -> OutboxRow | None:
+        """The next due row not taken yet, its claim to be committed at the next gate."""
+        rows = self._store.due_rows(now=NOW, limit=1, skip=set(self._claims))
+        if not rows:
+            return None
+        self._claims.append(rows[0].id)
+        return rows[0]
+
+    async def gate(self) -> None:
+        """Wait for this send's claim to be committed, committing it now with the others."""
+        if self._claims:
+            self._store.claim_and_settle(self._claims, self._ended, now=NOW)
+            self.commits += 1
+            self._claims, self._ended = [], []
+
+    def ended(self, row: OutboxRow) -> None:
+        """Record, at the next commit, that the server accepted `row`."""
+        self._ended.append(Settlement.sent(row.id))
+
+    def finish(self) -> None:
+        """Commit what is left."""
+        if self._ended:
+            self._store.claim_and_settle((), self._ended, now=NOW)
+            self.commits += 1
+
+
+async def run_raw_durable(
+    database: Path, *, sink: Sink, connections: int, count: int
+) -> tuple[float, int]:
+    """Seconds for aiosmtplib plus nothing but the outbox's durable claims (the guarantee's
+    own cost), over `connections` connections from an outbox already queued; and commits."""
+    store = SqliteStore.open(database)
+    claims = SharedClaims(store)
+
+    async def one_connection() -> None:
+        client = aiosmtplib.SMTP(
+            hostname=HOST, port=sink.port, start_tls=True, tls_context=client_tls(sink)
+        )
+        await client.connect()
+        await client.login(USERNAME, PASSWORD)
+        while (row := claims.take()) is not None:
+            await client.mail(row.sender)
+            for recipient in row.recipients:
+                await client.rcpt(recipient)
+            await claims.gate()
+            await client.data(row.message)
+            claims.ended(row)
+        await client.quit()
+
+    try:
+        started = time.perf_counter()
+        async with asyncio.TaskGroup() as tasks:
+            for _ in range(connections):
+                tasks.create_task(one_connection())
+        claims.finish()
+        elapsed = time.perf_counter() - started
+        sent = store.counts_by_state()[OutboxState.SENT]
+    finally:
+        store.close()
+    if sent != count:
+        raise RuntimeError(f"the durable baseline sent {sent} of {count} emails")
+    return elapsed, claims.commits
+
+
 async def run_new_connections(envelopes: Sequence[Envelope], *, sink: Sink) -> float:
     """Seconds for `aiosmtplib.send()` to send every message, each on a new connection."""
     context = client_tls(sink)
@@ -297,24 +395,38 @@ class Results:
     connections: int
     daemon: list[float]
     raw: list[float]
+    durable: list[float]
     new_connection: list[float]
+    daemon_commits: list[int]
+    durable_commits: list[int]
 
 
 async def measure(
     count: int, rounds: int, *, connections: int, sink: Sink, workdir: Path
 ) -> Results:
-    """Interleave the three ways round by round, so noise on the machine hits them alike."""
+    """Interleave the four ways round by round, so noise on the machine hits them alike."""
     program = program_of(count)
-    envelopes = rendered(program, database=workdir / f"rendered-{connections}.sqlite3")
-    results = Results(connections, [], [], [])
+    queued = workdir / f"rendered-{connections}.sqlite3"
+    envelopes = rendered(program, database=queued)
+    results = Results(connections, [], [], [], [], [], [])
     for number in range(rounds):
         database = workdir / f"daemon-{connections}-{number}.sqlite3"
-        daemon_s = await run_daemon(program, sink=sink, database=database, connections=connections)
+        daemon_s, daemon_commits = await run_daemon(
+            program, sink=sink, database=database, connections=connections
+        )
         raw_s = await run_raw(envelopes, sink=sink, connections=connections)
+        durable_copy = workdir / f"durable-{connections}-{number}.sqlite3"
+        shutil.copyfile(queued, durable_copy)
+        durable_s, durable_commits = await run_raw_durable(
+            durable_copy, sink=sink, connections=connections, count=count
+        )
         new_s = await run_new_connections(envelopes, sink=sink)
         results.daemon.append(count / daemon_s)
         results.raw.append(count / raw_s)
+        results.durable.append(count / durable_s)
         results.new_connection.append(count / new_s)
+        results.daemon_commits.append(daemon_commits)
+        results.durable_commits.append(durable_commits)
     return results
 
 
@@ -324,6 +436,7 @@ def print_table(results: Results, *, count: int) -> None:
     rows = [
         ("daemon: plan+render+outbox+SMTP+commit", results.daemon),
         (f"raw aiosmtplib, {results.connections} connection{plural}", results.raw),
+        ("raw + durable claims (shared commits)", results.durable),
         ("aiosmtplib.send(), new connection each", results.new_connection),
     ]
     print(
@@ -333,10 +446,17 @@ def print_table(results: Results, *, count: int) -> None:
     print("\n".join(runs_table(rows)))
     daemon = statistics.median(results.daemon)
     raw = statistics.median(results.raw)
+    durable = statistics.median(results.durable)
     new = statistics.median(results.new_connection)
     print()
     print(f"daemon / raw            = {daemon / raw:5.2f}  (target >= 0.80)")
     print(f"daemon / new connection = {daemon / new:5.2f}  (target >= 4.00)")
+    print(f"raw + durable / raw     = {durable / raw:5.2f}  (the outbox guarantee's own cost)")
+    print(f"daemon / raw + durable  = {daemon / durable:5.2f}")
+    print(
+        f"commits per run: daemon {statistics.median(results.daemon_commits):g},"
+        f" raw + durable {statistics.median(results.durable_commits):g}"
+    )
 
 
 async def profile_daemon(count: int, *, connections: int, sink: Sink, workdir: Path) -> None:

@@ -153,7 +153,7 @@ class Daemon:
         returns how many were queued."""
         queued = self.planner.plan_once()
         if queued:
-            self.sender.wake.set()
+            self.sender.wake()
         return queued
 
     def respond_to(self, verdict: Verdict) -> None:
@@ -163,7 +163,7 @@ class Daemon:
         theirs; waking the planner sends them within seconds instead of at its next tick.
         """
         if self.planner.respond_to(verdict):
-            self.sender.wake.set()
+            self.sender.wake()
         self._replan.set()
 
     async def _plan_loop(self, stop: asyncio.Event) -> None:

@@ -3,13 +3,16 @@
 It keeps up to `connections` sends in flight. A send starts on a due row at once (MAIL and
 RCPT), but its message data waits at a gate until the row's claim (`pending -> sending`) is
 committed: the design guide's rule, "commit `sending` before the message data goes out".
-Claims wait for the first send to reach its gate, so the claims of several connections, and
-the outcomes of the sends that ended meanwhile, share one transaction and one disk sync.
+The first send to reach its gate commits, right there, the claims of every send started
+meanwhile and the outcomes of the sends that ended, in one transaction and one disk sync;
+the sends it claimed pass their gates without waiting.
 
 Outcomes otherwise wait for the next commit, which comes at the next gate, or at once when
 no send is before its gate. A row whose claim was never committed is still `pending`, so a
 crash or a stop before the gate leaves nothing to recover and nothing half-sent; a row past
 its gate is `sending` until its outcome is committed, and becomes `unknown` after a crash.
+Due rows are read `READ_AHEAD` at a time (reading claims nothing); the planner's wake-up
+makes the sender read again, so new emails are not held behind the ones read.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -35,10 +39,13 @@ from reminder_service.metrics import Monitor
 from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import SendRateLimit
 from reminder_service.store import OutboxRow, OutboxState, Settlement, SqliteStore
-from reminder_service.waiting import wait_for_any, wait_for_either
+from reminder_service.waiting import wait_for_any
 
 log = logging.getLogger(__name__)
 
+READ_AHEAD = 50
+"""How many due rows the sender reads at once; it reads again when they are used up or when
+the planner has queued more."""
 REMOVED_PAIR = "the pair was removed from the program before this email went out"
 STOPPED_MID_SEND = (
     "The service was stopped while this email was being handed to the mail server; "
@@ -78,30 +85,35 @@ class Sender:
         self._monitor = monitor
         self._rng = rng
         self._limit = SendRateLimit(settings.max_per_minute)
-        self.wake = asyncio.Event()
-        """Set when rows were queued, so an idle sender looks at the outbox at once."""
-        self._at_gate = asyncio.Event()
+        self._changed = asyncio.Event()
+        self._queued = True
+        self._due: deque[OutboxRow] = deque()
         self._sending: dict[asyncio.Task[Delivery], OutboxRow] = {}
         self._gates: dict[int, asyncio.Future[None]] = {}
-        self._waiting: set[asyncio.Future[None]] = set()
+        self._failure: Exception | None = None
         self._claims: list[int] = []
         self._ended: list[_Ended] = []
 
+    def wake(self) -> None:
+        """Rows were queued: read the outbox again, and at once if idle."""
+        self._queued = True
+        self._changed.set()
+
     async def run(self, stop: asyncio.Event) -> None:
         """Send until `stop` is set, then finish (or abandon) what is past its gate."""
+        relay = asyncio.create_task(_set_when_set(stop, self._changed))
         try:
             while not stop.is_set():
                 self._turn(room=self._room)
                 if self._sending:
-                    free = len(self._sending) < self._settings.connections
-                    await wait_for_any(
-                        self._sending, stop, self._at_gate, self.wake if free else None
-                    )
+                    await self._changed.wait()
                 else:
                     await self._mailer.close()
-                    await wait_for_either(stop, self.wake, self._idle_timeout(self._clock.now()))
+                    self._queued = True
+                    await self._wait_at_most(self._idle_timeout(self._clock.now()))
             await self._stop()
         finally:
+            relay.cancel()
             # Only after a failure (the database, say): rows past their gate stay `sending`
             # and are reported `unknown` at the next start, as after a crash.
             await self._cancel(self._sending)
@@ -113,10 +125,11 @@ class Sender:
         during the send, the send gets the shutdown grace and is then abandoned.
         """
         stop = stop or asyncio.Event()
+        self._queued = True
         if not self._turn(room=lambda now: min(1, self._limit.allowance(now))):
             return False
         while self._sending and not stop.is_set():
-            await wait_for_any(self._sending, stop, self._at_gate)
+            await wait_for_any(self._sending, stop, self._changed)
             self._turn(room=lambda _: 0)
         await self._stop()
         return True
@@ -124,8 +137,9 @@ class Sender:
     def _turn(self, *, room: Callable[[datetime], int]) -> int:
         """Record the sends that ended, start as many as `room` allows, and commit when a
         send waits at its gate (or no gate will come); returns how many rows were started."""
-        self.wake.clear()
-        self._at_gate.clear()
+        self._changed.clear()
+        if self._failure is not None:
+            raise self._failure
         monitor = self._monitor()
         if monitor is not None:
             monitor.beat("sender")
@@ -136,6 +150,12 @@ class Sender:
             self._commit(now)
         return started
 
+    async def _wait_at_most(self, within: timedelta) -> None:
+        """Sleep until something changes or `within` has passed."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within.total_seconds()):
+                await self._changed.wait()
+
     def _room(self, now: datetime) -> int:
         """How many more sends may start now: free connections, within the rate limit."""
         free = self._settings.connections - len(self._sending)
@@ -144,7 +164,13 @@ class Sender:
     def _start(self, now: datetime, *, room: int) -> int:
         """Start sends on up to `room` due rows; a row whose pair has left the program is
         claimed and failed instead. Returns how many rows were taken."""
-        rows = self._store.due_rows(now=now, limit=room, skip={*self._gates, *self._claims})
+        if room <= 0:
+            return 0
+        if self._queued or not self._due:
+            taken = {*self._gates, *self._claims}
+            self._due = deque(self._store.due_rows(now=now, limit=READ_AHEAD, skip=taken))
+            self._queued = False
+        rows = [self._due.popleft() for _ in range(min(room, len(self._due)))]
         for row in rows:
             self._claims.append(row.id)
             claimed = replace(row, state=OutboxState.SENDING, attempts=row.attempts + 1)
@@ -165,23 +191,29 @@ class Sender:
                 message=row.message,
                 before_data=partial(self._pass_gate, gate),
             )
-            self._sending[asyncio.create_task(send, name=f"send {row.key}")] = claimed
+            task = asyncio.create_task(send, name=f"send {row.key}")
+            task.add_done_callback(self._send_ended)
+            self._sending[task] = claimed
         return len(rows)
 
+    def _send_ended(self, _: asyncio.Task[Delivery]) -> None:
+        self._changed.set()
+
     async def _pass_gate(self, gate: asyncio.Future[None]) -> None:
-        """Hold a send's message data until its claim is committed."""
-        self._waiting.add(gate)
-        self._at_gate.set()
+        """Commit this send's claim, with every claim and outcome waiting, unless an earlier
+        commit carried it; done right here, so the message data follows without delay."""
+        if gate.done():
+            return
         try:
-            await gate
-        finally:
-            self._waiting.discard(gate)
+            self._commit(self._clock.now())
+        except Exception as exc:
+            self._failure = exc
+            self._changed.set()
+            raise
 
     def _commit_due(self) -> bool:
-        """Whether to commit now: a send waits at its gate, or there are claims or outcomes
-        to record and no send is before its gate (so no gate would come to carry them)."""
-        if self._waiting:
-            return True
+        """Whether to commit now: there are claims or outcomes to record and no send is before
+        its gate (whose commit would carry them)."""
         before_gate = any(not gate.done() for gate in self._gates.values())
         return bool(self._claims or self._ended) and not before_gate
 
@@ -319,6 +351,12 @@ class Sender:
             f"{row.key}: temporary failure, retrying at {retry_at}: {error}",
             logging.WARNING,
         )
+
+
+async def _set_when_set(source: asyncio.Event, target: asyncio.Event) -> None:
+    """Set `target` once `source` is set (the sender waits on one event for everything)."""
+    await source.wait()
+    target.set()
 
 
 @dataclass(frozen=True, slots=True)
