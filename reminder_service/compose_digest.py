@@ -30,6 +30,11 @@ from reminder_service.core.model import (
 from reminder_service.core.wording import date_in_words, short_date_in_words
 
 REVIEW_COMMAND = "reminder-service review"
+MEETINGS_COMMAND = "reminder-service meetings"
+REPORT_COMMAND = "reminder-service report"
+LISTED_AT_MOST = 50
+"""How many meetings and overdue pairs the built-in digest lists; it counts the rest, so a
+program of thousands of pairs gets a digest a person can read (and renders it quickly)."""
 
 _People = dict[str, tuple[str, str]]
 """Address (lower case) -> (name, role): ("Ben Okafor", "mentee in ana-ben")."""
@@ -116,6 +121,9 @@ class DigestView:
     reload_errors: tuple[str, ...]
     status_differences: tuple[StatusView, ...]
     review_command: str = REVIEW_COMMAND
+    listed_at_most: int = LISTED_AT_MOST
+    meetings_command: str = MEETINGS_COMMAND
+    report_command: str = REPORT_COMMAND
     _path: str = "digest"
 
 

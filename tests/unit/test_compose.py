@@ -986,6 +986,24 @@ def test_digest_says_who_and_how_long() -> None:
     assert "status: paused\npaused_until: 2026-05-01</pre>" in html
 
 
+def test_a_long_digest_lists_fifty_and_counts_the_rest() -> None:
+    """Past 50 meetings or overdue pairs, the digest lists 50 of each and says how many more
+    there are and which command lists them all, in both bodies."""
+    many = DigestFacts(
+        period_start=FULL_FACTS.period_start,
+        meetings=tuple(replace(MEETING, id=n) for n in range(1, 63)),
+        overdue=FULL_FACTS.overdue * 51,
+    )
+    _, message = _digest(many)
+    for body in map(_flat, _bodies(message)):
+        assert "Meetings logged (62)" in body
+        assert body.count("logged by") == 50
+        assert "and 12 more: run reminder-service meetings to see them all" in body.replace('"', "")
+        assert "Pairs that have not met on schedule (51)" in body
+        assert body.count("40 days overdue") == 50
+        assert "and 1 more: run reminder-service report to see every pair" in body.replace('"', "")
+
+
 def test_script_in_name_is_escaped_in_the_digest() -> None:
     """Names and reload errors with markup are text in the digest's HTML."""
     pair = _pair(mentor="<script>alert(1)</script> Ana")
