@@ -130,11 +130,13 @@ class DigestView:
 def digest_context(program: Program, facts: DigestFacts, *, now: datetime) -> dict[str, object]:
     """What the digest templates see: the program and the digest's sections."""
     zone = program.timezone
-    labels = {pair.id: _pair_label(pair) for pair in program.pairs}
-    people = _people(program)
+    people = _people(program, _addresses_in(facts))
 
     def label(pair_id: str | None) -> str:
-        return "" if pair_id is None else labels.get(pair_id, pair_id)
+        if pair_id is None:
+            return ""
+        pair = program.pair(pair_id)
+        return pair_id if pair is None else _pair_label(pair)
 
     def meeting(record: MeetingRecord) -> DigestMeetingView:
         return _meeting_view(record, label(record.pair_id), people)
@@ -246,11 +248,26 @@ def _pair_label(pair: Pair) -> str:
     return f"{pair.id} ({pair.mentor.name} and {pair.mentee.name})"
 
 
-def _people(program: Program) -> _People:
-    found = {program.coordinator.email.lower(): (program.coordinator.name, "coordinator")}
+def _addresses_in(facts: DigestFacts) -> set[str]:
+    """Every address the digest may name a person for, lower-cased."""
+    return {
+        *(record.reported_by.lower() for record in (*facts.meetings, *facts.disputed)),
+        *(address.lower() for address, _ in facts.failing_addresses),
+        *(address.lower() for send in facts.unknown_sends for address in send.recipients),
+    }
+
+
+def _people(program: Program, wanted: set[str]) -> _People:
+    """The name and role of each `wanted` address the program knows (the last pair that
+    has it wins); only those, so a large program's digest does not map every member."""
+    found: _People = {}
+    coordinator = program.coordinator
+    if coordinator.email.lower() in wanted:
+        found[coordinator.email.lower()] = (coordinator.name, "coordinator")
     for pair in program.pairs:
-        found[pair.mentor.email.lower()] = (pair.mentor.name, f"mentor in {pair.id}")
-        found[pair.mentee.email.lower()] = (pair.mentee.name, f"mentee in {pair.id}")
+        for person, role in ((pair.mentor, "mentor"), (pair.mentee, "mentee")):
+            if person.email.lower() in wanted:
+                found[person.email.lower()] = (person.name, f"{role} in {pair.id}")
     return found
 
 
