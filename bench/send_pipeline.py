@@ -1,19 +1,25 @@
 """Benchmark: due check-ins through the daemon's whole send path, against raw aiosmtplib.
 
 For each number of SMTP connections C (`--connections`, default 1 and 4), each round runs
-three ways of getting the same N check-ins to an aiosmtpd sink that runs in its own process
+five ways of getting the same N check-ins to an aiosmtpd sink that runs in its own process
 and requires STARTTLS and AUTH:
 
 * daemon: `Daemon.run()` as deployed, on a fresh SQLite outbox (WAL, synchronous=FULL): its
   planner plans and renders N due check-ins and queues them, its sender claims, sends through
   a pool of C real SmtpMailer connections and commits, logging as in production; the time
   runs until `run()` has returned with every row recorded as sent;
+* daemon, every email already queued: the same, on a copy of an outbox where the N emails
+  were queued beforehand, so its planner renders nothing: the send path alone;
 * raw: aiosmtplib on C connections sends the same pre-rendered messages (no store);
+* raw + durable claims: raw, plus nothing but the outbox's guarantee, from the same queued
+  outbox: each message's claim committed before its data, commits shared across
+  connections as the daemon shares them. What keeping the guarantee costs on its own;
 * new connection: `aiosmtplib.send()` per message, one after another (connect, STARTTLS,
   AUTH each time): the way a script without a connection pool sends.
 
-It prints messages per second for every round, the medians, and the ratios of the medians
-(targets: daemon/raw >= 0.8, daemon/new connection >= 4). The clock the daemon sees is fixed,
+It prints messages per second for every round, the medians, the ratios of the medians
+(targets: daemon/raw >= 0.8, daemon/new connection >= 4) and how many commits the daemon and
+the durable baseline made. The clock the daemon sees is fixed,
 so every run plans the same emails. `--profile` adds a cProfile of one daemon run.
 
 Run from the repository root: `.venv/bin/python bench/send_pipeline.py [--quick]`.
@@ -394,6 +400,7 @@ class Results:
 
     connections: int
     daemon: list[float]
+    daemon_queued: list[float]
     raw: list[float]
     durable: list[float]
     new_connection: list[float]
@@ -408,11 +415,16 @@ async def measure(
     program = program_of(count)
     queued = workdir / f"rendered-{connections}.sqlite3"
     envelopes = rendered(program, database=queued)
-    results = Results(connections, [], [], [], [], [], [])
+    results = Results(connections, [], [], [], [], [], [], [])
     for number in range(rounds):
         database = workdir / f"daemon-{connections}-{number}.sqlite3"
         daemon_s, daemon_commits = await run_daemon(
             program, sink=sink, database=database, connections=connections
+        )
+        queued_copy = workdir / f"queued-{connections}-{number}.sqlite3"
+        shutil.copyfile(queued, queued_copy)
+        queued_s, _ = await run_daemon(
+            program, sink=sink, database=queued_copy, connections=connections
         )
         raw_s = await run_raw(envelopes, sink=sink, connections=connections)
         durable_copy = workdir / f"durable-{connections}-{number}.sqlite3"
@@ -422,6 +434,7 @@ async def measure(
         )
         new_s = await run_new_connections(envelopes, sink=sink)
         results.daemon.append(count / daemon_s)
+        results.daemon_queued.append(count / queued_s)
         results.raw.append(count / raw_s)
         results.durable.append(count / durable_s)
         results.new_connection.append(count / new_s)
@@ -435,6 +448,7 @@ def print_table(results: Results, *, count: int) -> None:
     plural = "s" if results.connections > 1 else ""
     rows = [
         ("daemon: plan+render+outbox+SMTP+commit", results.daemon),
+        ("daemon, every email already queued", results.daemon_queued),
         (f"raw aiosmtplib, {results.connections} connection{plural}", results.raw),
         ("raw + durable claims (shared commits)", results.durable),
         ("aiosmtplib.send(), new connection each", results.new_connection),
@@ -453,6 +467,8 @@ def print_table(results: Results, *, count: int) -> None:
     print(f"daemon / new connection = {daemon / new:5.2f}  (target >= 4.00)")
     print(f"raw + durable / raw     = {durable / raw:5.2f}  (the outbox guarantee's own cost)")
     print(f"daemon / raw + durable  = {daemon / durable:5.2f}")
+    queued = statistics.median(results.daemon_queued)
+    print(f"daemon, queued / raw    = {queued / raw:5.2f}  (sending alone: nothing to render)")
     print(
         f"commits per run: daemon {statistics.median(results.daemon_commits):g},"
         f" raw + durable {statistics.median(results.durable_commits):g}"
