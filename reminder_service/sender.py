@@ -5,12 +5,15 @@ RCPT), but its message data waits at a gate until the row's claim (`pending -> s
 committed: the design guide's rule, "commit `sending` before the message data goes out".
 The first send to reach its gate commits, right there, the claims of every send started
 meanwhile and the outcomes of the sends that ended, in one transaction and one disk sync;
-the sends it claimed pass their gates without waiting.
+the sends it claimed pass their own gates without a commit.
 
-Outcomes otherwise wait for the next commit, which comes at the next gate, or at once when
-no send is before its gate. A row whose claim was never committed is still `pending`, so a
-crash or a stop before the gate leaves nothing to recover and nothing half-sent; a row past
-its gate is `sending` until its outcome is committed, and becomes `unknown` after a crash.
+Outcomes otherwise wait for the next commit: the next gate's, or at once when no send in
+flight still has its claim to commit. After a crash, a row not claimed yet is still
+`pending`, and a claimed row, whether or not its data went out, becomes `unknown` and is
+never resent. A stop is gentler: sends that have not reached their gate are dropped and
+their rows stay (or go back to) `pending`; the others get the grace period. After a failed
+commit no send passes its gate, and the sender stops with the database's error.
+
 Due rows are read `READ_AHEAD` at a time (reading claims nothing); the planner's wake-up
 makes the sender read again, so new emails are not held behind the ones read.
 """
@@ -47,6 +50,7 @@ READ_AHEAD = 50
 """How many due rows the sender reads at once; it reads again when they are used up or when
 the planner has queued more."""
 REMOVED_PAIR = "the pair was removed from the program before this email went out"
+STOPPED_BEFORE_DATA = "the service stopped before this email's message went out; it stays queued"
 STOPPED_MID_SEND = (
     "The service was stopped while this email was being handed to the mail server; "
     "it may or may not have been delivered, so it will not be sent again automatically."
@@ -89,10 +93,12 @@ class Sender:
         self._queued = True
         self._due: deque[OutboxRow] = deque()
         self._sending: dict[asyncio.Task[Delivery], OutboxRow] = {}
-        self._gates: dict[int, asyncio.Future[None]] = {}
-        self._failure: Exception | None = None
-        self._claims: list[int] = []
+        self._claims: dict[int, None] = {}
+        """Rows taken whose claim is not committed yet (an ordered set)."""
+        self._passed: set[int] = set()
+        """Rows whose send has passed its gate: their message data may have gone out."""
         self._ended: list[_Ended] = []
+        self._failure: Exception | None = None
 
     def wake(self) -> None:
         """Rows were queued: read the outbox again, and at once if idle."""
@@ -104,10 +110,10 @@ class Sender:
         relay = asyncio.create_task(_set_when_set(stop, self._changed))
         try:
             while not stop.is_set():
-                self._turn(room=self._room)
+                started = self._turn(room=self._room)
                 if self._sending:
-                    await self._changed.wait()
-                else:
+                    await self._wait_for_change()
+                elif not started:
                     await self._mailer.close()
                     self._queued = True
                     await self._wait_at_most(self._idle_timeout(self._clock.now()))
@@ -150,6 +156,16 @@ class Sender:
             self._commit(now)
         return started
 
+    async def _wait_for_change(self) -> None:
+        """Wait for a send to end or reach its gate, or rows to be queued; and when only the
+        rate limit keeps a free connection idle, no longer than it does."""
+        now = self._clock.now()
+        free = len(self._sending) < self._settings.connections
+        if free and self._limit.allowance(now) == 0:
+            await self._wait_at_most(self._limit.wait_before_next(now))
+        else:
+            await self._changed.wait()
+
     async def _wait_at_most(self, within: timedelta) -> None:
         """Sleep until something changes or `within` has passed."""
         with contextlib.suppress(TimeoutError):
@@ -167,12 +183,12 @@ class Sender:
         if room <= 0:
             return 0
         if self._queued or not self._due:
-            taken = {*self._gates, *self._claims}
+            taken = {*self._claims, *(row.id for row in self._sending.values())}
             self._due = deque(self._store.due_rows(now=now, limit=READ_AHEAD, skip=taken))
             self._queued = False
         rows = [self._due.popleft() for _ in range(min(room, len(self._due)))]
         for row in rows:
-            self._claims.append(row.id)
+            self._claims[row.id] = None
             claimed = replace(row, state=OutboxState.SENDING, attempts=row.attempts + 1)
             if row.pair_id and self._program().pair(row.pair_id) is None:
                 self._ended.append(
@@ -182,14 +198,12 @@ class Sender:
                     )
                 )
                 continue
-            gate = asyncio.get_running_loop().create_future()
-            self._gates[row.id] = gate
             self._limit.record(now)
             send = self._mailer.send(
                 sender=row.sender,
                 recipients=row.recipients,
                 message=row.message,
-                before_data=partial(self._pass_gate, gate),
+                before_data=partial(self._pass_gate, row.id),
             )
             task = asyncio.create_task(send, name=f"send {row.key}")
             task.add_done_callback(self._send_ended)
@@ -199,36 +213,37 @@ class Sender:
     def _send_ended(self, _: asyncio.Task[Delivery]) -> None:
         self._changed.set()
 
-    async def _pass_gate(self, gate: asyncio.Future[None]) -> None:
+    async def _pass_gate(self, row_id: int) -> None:
         """Commit this send's claim, with every claim and outcome waiting, unless an earlier
-        commit carried it; done right here, so the message data follows without delay."""
-        if gate.done():
-            return
-        try:
-            self._commit(self._clock.now())
-        except Exception as exc:
-            self._failure = exc
-            self._changed.set()
-            raise
+        commit carried it; done right here, so the message data follows without delay. After
+        a failed commit no send passes its gate."""
+        if self._failure is not None:
+            raise self._failure
+        if row_id in self._claims:
+            try:
+                self._commit(self._clock.now())
+            except Exception as exc:
+                self._failure = exc
+                self._changed.set()
+                raise
+        self._passed.add(row_id)
 
     def _commit_due(self) -> bool:
-        """Whether to commit now: there are claims or outcomes to record and no send is before
-        its gate (whose commit would carry them)."""
-        before_gate = any(not gate.done() for gate in self._gates.values())
-        return bool(self._claims or self._ended) and not before_gate
+        """Whether to commit now: there are claims or outcomes to record and no send in flight
+        has its claim still to commit (its gate would carry them)."""
+        if not self._claims and not self._ended:
+            return False
+        return not any(row.id in self._claims for row in self._sending.values())
 
     def _commit(self, now: datetime) -> None:
-        """Record the claims and outcomes in one transaction, open the gates, then log, so a
-        log line never says more than the database holds."""
+        """Record the claims and outcomes in one transaction, then log, so a log line never
+        says more than the database holds."""
         if not self._claims and not self._ended:
             return
+        settlements = [item.settlement for item in self._ended]
+        self._store.claim_and_settle(list(self._claims), settlements, now=now)
         ended, self._ended = self._ended, []
-        claims, self._claims = self._claims, []
-        self._store.claim_and_settle(claims, [item.settlement for item in ended], now=now)
-        for row_id in claims:
-            gate = self._gates.get(row_id)
-            if gate is not None and not gate.done():
-                gate.set_result(None)
+        self._claims = {}
         for item in ended:
             log.log(item.level, item.message, exc_info=item.failure)
             for warning in item.warnings:
@@ -238,20 +253,30 @@ class Sender:
         """Move the sends that finished to the outcomes waiting for the next commit."""
         for task in [task for task in self._sending if task.done()]:
             row = self._sending.pop(task)
-            self._gates.pop(row.id, None)
+            self._passed.discard(row.id)
             self._ended.append(self._outcome(row, task, now=now))
 
     async def _stop(self) -> None:
-        """Abandon the sends still before their gate (nothing of them went out, their rows
-        stay pending), give the others the grace period, and record how they all ended."""
-        before_gate = {
-            task: row for task, row in self._sending.items() if not self._gates[row.id].done()
-        }
-        await self._cancel(before_gate)
-        for task, row in before_gate.items():
+        """Drop the sends that have not reached their gate (none of their data went out; a
+        row already claimed goes back to pending), give the others the grace period, and
+        record how they all ended."""
+        if self._failure is not None:
+            raise self._failure
+        now = self._clock.now()
+        self._collect(now)
+        not_sent = {task: row for task, row in self._sending.items() if row.id not in self._passed}
+        await self._cancel(not_sent)
+        for task, row in not_sent.items():
             del self._sending[task]
-            del self._gates[row.id]
-            self._claims.remove(row.id)
+            if row.id in self._claims:
+                del self._claims[row.id]
+            else:
+                self._ended.append(
+                    _Ended(
+                        Settlement.retry(row.id, now, STOPPED_BEFORE_DATA),
+                        f"{row.key}: {STOPPED_BEFORE_DATA}",
+                    )
+                )
         if self._sending:
             await asyncio.wait(self._sending, timeout=self._settings.shutdown_grace.total_seconds())
         now = self._clock.now()
@@ -266,14 +291,13 @@ class Sender:
             )
         await self._cancel(self._sending)
         self._sending.clear()
-        self._gates.clear()
+        self._passed.clear()
         self._commit(now)
 
     async def _cancel(self, sends: dict[asyncio.Task[Delivery], OutboxRow]) -> None:
         for task in sends:
             task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*sends, return_exceptions=True)
+        await asyncio.gather(*sends, return_exceptions=True)
 
     def _idle_timeout(self, now: datetime) -> timedelta:
         """How long the sender may sleep: until the rate limit or the next retry allows a send."""

@@ -12,10 +12,13 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
+
 from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
 from reminder_service.daemon import Daemon
+from reminder_service.errors import StoreError
 from reminder_service.program import parse_program
 from reminder_service.sender import REMOVED_PAIR
 from reminder_service.store import OutboxState
@@ -234,7 +237,12 @@ async def test_stop_abandons_every_stalled_send_as_unknown(harness: Harness) -> 
 async def test_the_claim_is_committed_before_the_message_data_arrives(harness: Harness) -> None:
     """When the server holds the message data, another reader already sees the row `sending`."""
     seen: list[tuple[str, int]] = []
-    harness.server.on_data = lambda: seen.extend(raw_states(harness.database))
+
+    def look(command: str) -> None:
+        if command == "DATA":
+            seen.extend(raw_states(harness.database))
+
+    harness.server.before_reply = look
     daemon = harness.daemon(program_with("ana-ben"))
     async with running(daemon):
         await harness.server.messages_arrived(1)
@@ -257,6 +265,57 @@ async def test_stop_before_the_message_data_leaves_the_email_to_send_after_resta
     assert await restarted.send_one()
     assert harness.states() == [OutboxState.SENT]
     assert len(harness.server.messages) == 1
+
+
+async def test_stop_returns_a_claimed_email_whose_data_never_went_out_to_the_queue(
+    harness: Harness,
+) -> None:
+    """Claimed together with another send's gate, an email still waiting on its recipients
+    when the service stops goes back to pending, not unknown, and goes out after a restart."""
+    harness.server.stall_next_rcpt()
+    daemon = harness.daemon(
+        program_with("p-one", "p-two"), connections=2, grace=timedelta(milliseconds=100)
+    )
+    async with running(daemon):
+        await harness.server.messages_arrived(1)
+    assert sorted(raw_states(harness.database)) == [("pending", 1), ("sent", 1)]
+    restarted = harness.daemon(program_with("p-one", "p-two"))
+    restarted.recover()
+    assert await restarted.send_one()
+    assert harness.states() == [OutboxState.SENT, OutboxState.SENT]
+    assert len(harness.server.messages) == 2
+
+
+async def test_a_database_failure_at_the_gate_sends_no_data_and_stops_the_sender(
+    harness: Harness,
+) -> None:
+    """When the claim cannot be committed, the message data never goes out and the daemon
+    stops with the database's error instead of sending unrecorded mail."""
+
+    def break_the_outbox(command: str) -> None:
+        if command == "RCPT":
+            with sqlite3.connect(harness.database) as other:
+                other.execute("ALTER TABLE outbox RENAME TO outbox_gone")
+            other.close()
+            harness.server.before_reply = None
+
+    harness.server.before_reply = break_the_outbox
+    daemon = harness.daemon(program_with("ana-ben"))
+    with pytest.raises(ExceptionGroup) as failure:
+        await daemon.run(asyncio.Event())
+    assert failure.group_contains(StoreError, match="outbox")
+    assert harness.server.messages == []
+
+
+async def test_emails_of_removed_pairs_do_not_hold_back_the_next_one(harness: Harness) -> None:
+    """A turn that only fails emails of pairs no longer in the program goes straight on to
+    the next due email instead of sleeping."""
+    everyone = program_with("a-1", "a-2", "a-3", "a-4", "z-kept")
+    assert harness.daemon(everyone).plan_once() == 5
+    daemon = harness.daemon(program_with("z-kept"), connections=4)
+    async with running(daemon):
+        await harness.server.messages_arrived(1)
+    assert sorted(harness.states()) == sorted([OutboxState.FAILED] * 4 + [OutboxState.SENT])
 
 
 async def test_an_unclear_reply_gets_one_question_back_a_day(harness: Harness) -> None:

@@ -64,8 +64,9 @@ class Recorder:
         self._data_faults: deque[DataFault] = deque()
         self._rcpt_stalls = 0
         self._faults_hit = 0
-        self.on_data: Callable[[], None] | None = None
-        """Called in the server thread when a message's data has arrived, before the reply."""
+        self.before_reply: Callable[[Command], None] | None = None
+        """Called in the server thread with each MAIL, RCPT and DATA (once the message data has
+        arrived), before the server replies."""
         self.reply_delay_s = 0.0
         """Seconds each MAIL, RCPT and DATA reply takes, like a server doing real work."""
 
@@ -134,6 +135,7 @@ class Recorder:
     ) -> str:
         """Accept the sender unless a reply was scripted."""
         await self._work()
+        self._before_reply("MAIL")
         scripted = self._scripted("MAIL")
         if scripted is not None:
             return scripted
@@ -151,6 +153,7 @@ class Recorder:
     ) -> str:
         """Accept the recipient unless it is refused, stalled or a reply was scripted."""
         await self._work()
+        self._before_reply("RCPT")
         with self._changed:
             refused = self._refused.get(address)
             stall = self._rcpt_stalls > 0
@@ -173,8 +176,7 @@ class Recorder:
     ) -> str:
         """Record the message and answer 250, unless a fault or a reply was scripted."""
         await self._work()
-        if self.on_data is not None:
-            self.on_data()
+        self._before_reply("DATA")
         with self._changed:
             fault = self._data_faults.popleft() if self._data_faults else None
             if fault is not None:
@@ -205,6 +207,10 @@ class Recorder:
         """Take `reply_delay_s` over a reply, as a relay checking and queueing mail would."""
         if self.reply_delay_s:
             await asyncio.sleep(self.reply_delay_s)
+
+    def _before_reply(self, command: Command) -> None:
+        if self.before_reply is not None:
+            self.before_reply(command)
 
     def _scripted(self, command: Command) -> str | None:
         with self._changed:
