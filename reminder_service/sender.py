@@ -141,8 +141,9 @@ class Sender:
         return True
 
     def _turn(self, *, room: Callable[[datetime], int]) -> int:
-        """Record the sends that ended, start as many as `room` allows, and commit when a
-        send waits at its gate (or no gate will come); returns how many rows were started."""
+        """Record the sends that ended, start as many as `room` allows, and commit when no
+        send in flight has a claim still to commit (no gate would carry the rest); returns
+        how many rows were taken."""
         self._changed.clear()
         if self._failure is not None:
             raise self._failure
@@ -157,8 +158,8 @@ class Sender:
         return started
 
     async def _wait_for_change(self) -> None:
-        """Wait for a send to end or reach its gate, or rows to be queued; and when only the
-        rate limit keeps a free connection idle, no longer than it does."""
+        """Wait for a send to end, rows to be queued or a commit at a gate to fail; and when
+        only the rate limit keeps a free connection idle, no longer than it does."""
         now = self._clock.now()
         free = len(self._sending) < self._settings.connections
         if free and self._limit.allowance(now) == 0:
