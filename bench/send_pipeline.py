@@ -37,7 +37,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -66,7 +66,7 @@ from reminder_service.core.model import (  # noqa: E402
 from reminder_service.daemon import Daemon  # noqa: E402
 from reminder_service.mailer_pool import MailerPool  # noqa: E402
 from reminder_service.planner import Planner  # noqa: E402
-from reminder_service.ports import Delivery, Mailer  # noqa: E402
+from reminder_service.ports import BeforeData, Delivery, Mailer  # noqa: E402
 from reminder_service.smtp import SmtpConfig, SmtpMailer  # noqa: E402
 from reminder_service.store import (  # noqa: E402
     OutboxRow,
@@ -185,7 +185,7 @@ class CountingMailer(MailerPool):
         sender: str,
         recipients: Sequence[str],
         message: bytes,
-        before_data: Callable[[], Awaitable[None]] | None = None,
+        before_data: BeforeData | None = None,
     ) -> Delivery:
         """Send through the pool; set `all_sent` after the last expected email."""
         delivery = await super().send(

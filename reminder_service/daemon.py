@@ -167,28 +167,30 @@ class Daemon:
         self._replan.set()
 
     async def _plan_loop(self, stop: asyncio.Event) -> None:
-        """Plan every planner interval, or sooner when woken; while a tick leaves a backlog
-        (a full pass is planned a chunk a tick), tick again as soon as the sender, the inbox
-        and health checks have had their turn."""
-        queued = self.plan_once()
-        while self.planner.backlog and not stop.is_set():
-            await asyncio.sleep(0)
-            queued += self.plan_once()
+        """Plan every planner interval, or sooner when woken."""
+        queued = await self._catch_up(stop)
         log.info(
             "started: %d pairs in the program, %d check-ins queued",
             len(self.program.pairs),
             queued,
         )
-        self._report_planner()
         while not stop.is_set():
-            if self.planner.backlog:
-                await asyncio.sleep(0)
-            else:
-                await wait_for_either(stop, self._replan, self._planner_interval)
-                self._replan.clear()
+            await wait_for_either(stop, self._replan, self._planner_interval)
+            self._replan.clear()
             if not stop.is_set():
-                self.plan_once()
-                self._report_planner()
+                await self._catch_up(stop)
+
+    async def _catch_up(self, stop: asyncio.Event) -> int:
+        """Tick, and while a tick leaves a backlog (a full pass is planned a chunk a tick)
+        tick again as soon as the sender, the inbox and health checks have had their turn;
+        returns how many emails were queued."""
+        queued = self.plan_once()
+        self._report_planner()
+        while self.planner.backlog and not stop.is_set():
+            await asyncio.sleep(0)
+            queued += self.plan_once()
+            self._report_planner()
+        return queued
 
     def _report_planner(self) -> None:
         """Tell the monitor the planner turned, and how the last reload went."""

@@ -9,9 +9,9 @@ email at a time keeps a single connection.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 
-from reminder_service.ports import Delivery, Mailer
+from reminder_service.ports import BeforeData, Delivery, Mailer
 
 
 class MailerPool:
@@ -30,7 +30,7 @@ class MailerPool:
         sender: str,
         recipients: Sequence[str],
         message: bytes,
-        before_data: Callable[[], Awaitable[None]] | None = None,
+        before_data: BeforeData | None = None,
     ) -> Delivery:
         """Send on an idle connection, opening one if all are busy and the pool has room."""
         async with self._slots:

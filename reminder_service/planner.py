@@ -3,8 +3,9 @@
 The planner reads the store, asks the pure core what is due, renders only what is not queued
 yet, and enqueues it under its idempotency key. It never sends; the daemon's sender does.
 
-It plans incrementally, and no tick plans more than about `PAIRS_PER_TICK` pairs. Planning a
-pair always starts from scratch (its whole history); what varies is which pairs a tick plans:
+It plans incrementally, and no tick takes more than `PAIRS_PER_TICK` pairs from its
+backlog. Planning a pair always starts from scratch (its whole history); what varies is
+which pairs a tick plans:
 
 - the pairs the store says changed since the last read (the change numbers that schema 5's
   triggers keep, whichever process wrote), the pairs whose next decision instant has come
@@ -50,7 +51,7 @@ from itertools import islice
 from reminder_service.compose import Composer
 from reminder_service.compose_views import TOTALS_KINDS
 from reminder_service.core.digest import digest_due, has_news
-from reminder_service.core.due import due_checkins, overdue_pairs
+from reminder_service.core.due import due_checkins, overdue_order, overdue_pairs
 from reminder_service.core.model import (
     DigestFacts,
     Outgoing,
@@ -112,24 +113,29 @@ class _Memory:
 @dataclass
 class _DigestSurvey:
     """A digest being put together a chunk of pairs a tick: what the pairs read so far
-    contribute to it, and the pairs still to read (in order; a dict as an ordered set)."""
+    contribute to it, and where the next chunk starts in the program's pairs (the survey is
+    dropped when the program changes)."""
 
     planned: Planned
     since: datetime
-    unread: dict[str, None]
+    pairs: tuple[Pair, ...]
+    at: int = 0
     overdue: list[OverduePair] = field(default_factory=list)
     differences: list[StatusDifference] = field(default_factory=list)
 
+    @property
+    def unread(self) -> int:
+        """How many pairs are still to read."""
+        return len(self.pairs) - self.at
+
     def read(self, program: Program, store: SqliteStore, *, now: datetime, count: int) -> None:
         """Read the next `count` pairs' histories and note what they contribute."""
-        chunk = list(islice(self.unread, count))
-        part = _only(program, frozenset(chunk))
-        histories = store.pair_histories(only=chunk)
+        part = replace(program, pairs=self.pairs[self.at : self.at + count])
+        self.at += len(part.pairs)
+        histories = store.pair_histories(only=[pair.id for pair in part.pairs])
         self.overdue += overdue_pairs(part, histories, now)
         today = now.astimezone(program.timezone).date()
         self.differences += status_differences(part, histories, today=today)
-        for pair_id in chunk:
-            del self.unread[pair_id]
 
     def facts(self, store: SqliteStore, *, reload_errors: Sequence[str]) -> DigestFacts:
         """The digest's facts, once every pair was read: the pairs' in the core's order."""
@@ -137,7 +143,7 @@ class _DigestSurvey:
             store,
             since=self.since,
             reload_errors=reload_errors,
-            overdue=sorted(self.overdue, key=lambda overdue: (-overdue.days, overdue.pair_id)),
+            overdue=sorted(self.overdue, key=overdue_order),
             differences=sorted(self.differences, key=lambda difference: difference.pair_id),
         )
 
@@ -190,7 +196,7 @@ class Planner:
         """How many pairs are still to plan from scratch (of a full pass, a reload or a
         slice) or to read for the digest; while not 0, the next tick is due at once."""
         digest = self._memory.digest
-        return len(self._memory.backlog) + (len(digest.unread) if digest else 0)
+        return len(self._memory.backlog) + (digest.unread if digest else 0)
 
     def plan_once(self) -> int:
         """One tick: queue what is due for the pairs known to need planning and for the next
@@ -202,7 +208,8 @@ class Planner:
         if previous is not program:
             self._memory.digest = None
         if self._full_pass_due(previous, program, now) or previous is None:
-            changed, seq = self._start_backlog(program)
+            changed: set[str] = set()
+            seq = self._start_backlog(program)
         else:
             changed, seq = self._store.pair_changes_since(self._memory.seq)
             self._extend_backlog(previous, program, now)
@@ -225,17 +232,17 @@ class Planner:
             queued += self.plan_once()
         return queued
 
-    def _start_backlog(self, program: Program) -> tuple[set[str], int]:
+    def _start_backlog(self, program: Program) -> int:
         """Put every pair in the backlog, and forget the pairs known to need planning (each
         is in the backlog, and after a long pause they could be far more than a tick should
-        plan); no changes to read, and the change number now, read before any pair so no
-        write falls between."""
+        plan); returns the change number now, read before any pair so no write falls
+        between."""
         memory = self._memory
         memory.backlog = dict.fromkeys(pair.id for pair in program.pairs)
         memory.look_again = {}
         memory.retry = set()
         memory.sweep_credit = 0.0
-        return set(), self._store.pair_change_seq()
+        return self._store.pair_change_seq()
 
     def _extend_backlog(self, previous: Program, program: Program, now: datetime) -> None:
         """Add the next slice when the backlog is empty, and the pairs a reload added or
@@ -452,7 +459,7 @@ class Planner:
         return _DigestSurvey(
             planned=planned,
             since=self._digest_start(program, last_day, now=now),
-            unread=dict.fromkeys(pair.id for pair in program.pairs),
+            pairs=program.pairs,
         )
 
     def _digest_start(self, program: Program, last_day: date | None, *, now: datetime) -> datetime:

@@ -24,6 +24,10 @@ class Delivery:
     refused: Mapping[str, str]
 
 
+BeforeData = Callable[[], Awaitable[None]]
+"""What a mailer awaits between a message's envelope and its data (the outbox's claim)."""
+
+
 class Mailer(Protocol):
     """Hands messages to a mail server; raises the SendError family on failure."""
 
@@ -33,7 +37,7 @@ class Mailer(Protocol):
         sender: str,
         recipients: Sequence[str],
         message: bytes,
-        before_data: Callable[[], Awaitable[None]] | None = None,
+        before_data: BeforeData | None = None,
     ) -> Delivery:
         """Send one message; returns what the server said.
 

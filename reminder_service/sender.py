@@ -190,7 +190,6 @@ class Sender:
         rows = [self._due.popleft() for _ in range(min(room, len(self._due)))]
         for row in rows:
             self._claims[row.id] = None
-            claimed = replace(row, state=OutboxState.SENDING, attempts=row.attempts + 1)
             if row.pair_id and self._program().pair(row.pair_id) is None:
                 self._ended.append(
                     _Ended(
@@ -208,7 +207,7 @@ class Sender:
             )
             task = asyncio.create_task(send, name=f"send {row.key}")
             task.add_done_callback(self._send_ended)
-            self._sending[task] = claimed
+            self._sending[task] = replace(row, state=OutboxState.SENDING, attempts=row.attempts + 1)
         return len(rows)
 
     def _send_ended(self, _: asyncio.Task[Delivery]) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -33,7 +33,7 @@ from reminder_service.errors import (
     TransientSendError,
     UnknownOutcomeError,
 )
-from reminder_service.ports import Delivery
+from reminder_service.ports import BeforeData, Delivery
 from reminder_service.tls import client_context
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class SmtpMailer:
         sender: str,
         recipients: Sequence[str],
         message: bytes,
-        before_data: Callable[[], Awaitable[None]] | None = None,
+        before_data: BeforeData | None = None,
     ) -> Delivery:
         """Hand one message to the server; raise a SendError subclass if it was not accepted.
 
@@ -121,7 +121,7 @@ class SmtpMailer:
         sender: str,
         recipients: Sequence[str],
         message: bytes,
-        before_data: Callable[[], Awaitable[None]] | None,
+        before_data: BeforeData | None,
     ) -> Delivery:
         utf8 = not all(address.isascii() for address in (sender, *recipients))
         client = await self._begin(sender, utf8=utf8, message=message)

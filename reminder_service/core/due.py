@@ -143,10 +143,12 @@ def overdue_pairs(
     """
     _require_aware(now, name="now")
     found = (_overdue(pair, _history_of(pair, history), now) for pair in program.pairs)
-    return sorted(
-        (overdue for overdue in found if overdue is not None),
-        key=lambda overdue: (-overdue.days, overdue.pair_id),
-    )
+    return sorted((overdue for overdue in found if overdue is not None), key=overdue_order)
+
+
+def overdue_order(overdue: OverduePair) -> tuple[int, str]:
+    """The order overdue pairs are listed in: most days overdue first, ties by pair id."""
+    return (-overdue.days, overdue.pair_id)
 
 
 def latest_due_at(pair: Pair, history: PairHistory, now: datetime) -> datetime | None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 import pytest
 
 from reminder_service.mailer_pool import MailerPool
-from reminder_service.ports import Delivery
+from reminder_service.ports import BeforeData, Delivery
 
 
 class GatedMailer:
@@ -27,7 +27,7 @@ class GatedMailer:
         sender: str,
         recipients: Sequence[str],
         message: bytes,
-        before_data: Callable[[], Awaitable[None]] | None = None,
+        before_data: BeforeData | None = None,
     ) -> Delivery:
         """Record the send on this connection and wait for the gate."""
         if before_data is not None:
