@@ -42,7 +42,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
-from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -67,7 +66,7 @@ from reminder_service.daemon import Daemon  # noqa: E402
 from reminder_service.mailer_pool import MailerPool  # noqa: E402
 from reminder_service.planner import Planner  # noqa: E402
 from reminder_service.ports import BeforeData, Delivery, Mailer  # noqa: E402
-from reminder_service.smtp import SmtpConfig, SmtpMailer  # noqa: E402
+from reminder_service.smtp import SmtpConfig, mailers  # noqa: E402
 from reminder_service.store import (  # noqa: E402
     OutboxRow,
     OutboxState,
@@ -222,9 +221,7 @@ def daemon_for(program: Program, *, sink: Sink, database: Path, connections: int
         timeout_s=30.0,
         ca_file=sink.ca_file,
     )
-    counting = CountingMailer(
-        partial(SmtpMailer, config), size=connections, expected=len(program.pairs)
-    )
+    counting = CountingMailer(mailers(config), size=connections, expected=len(program.pairs))
     daemon = Daemon(
         program,
         store=store,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from pathlib import Path
 
 from reminder_service.compose import Composer, Identity
@@ -25,7 +24,7 @@ from reminder_service.ports import Clock, SystemClock
 from reminder_service.program import load_program
 from reminder_service.reload import Reloader, fingerprint
 from reminder_service.settings import Settings
-from reminder_service.smtp import SmtpConfig, SmtpMailer
+from reminder_service.smtp import SmtpConfig, mailers
 from reminder_service.store import SqliteStore, read_only_if_present
 
 LOOP_SLACK = timedelta(minutes=5)
@@ -183,9 +182,7 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
         program,
         store=store,
         composer=mail_composer,
-        mailer=MailerPool(
-            partial(SmtpMailer, smtp_config(settings)), size=settings.smtp.connections
-        ),
+        mailer=MailerPool(mailers(smtp_config(settings)), size=settings.smtp.connections),
         clock=the_clock,
         max_per_minute=settings.smtp.max_per_minute,
         connections=settings.smtp.connections,

@@ -21,7 +21,7 @@ from reminder_service.errors import (
     TransientSendError,
     UnknownOutcomeError,
 )
-from reminder_service.smtp import STARTTLS_MISSING, Security, SmtpConfig, SmtpMailer
+from reminder_service.smtp import STARTTLS_MISSING, Security, SmtpConfig, SmtpMailer, mailers
 from tests.support.smtp_server import (
     HOST,
     PASSWORD,
@@ -461,3 +461,49 @@ async def test_an_unreadable_ca_file_is_a_config_error(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match=r"missing\.pem"):
         SmtpMailer(config)
+
+
+async def test_mailers_of_one_pool_read_the_ca_file_once(
+    smtp_ca: trustme.CA, smtp_tls_server: SmtpTestServer, tmp_path: Path
+) -> None:
+    """Mailers made by one `mailers` share the TLS context it built, so a connection opened
+    after the CA file is gone still trusts the server."""
+    ca_file = tmp_path / "ca.pem"
+    smtp_ca.cert_pem.write_to_path(str(ca_file))
+    config = SmtpConfig(
+        host=HOST,
+        port=smtp_tls_server.port,
+        security="starttls",
+        username=USERNAME,
+        password=PASSWORD,
+        timeout_s=5.0,
+        ca_file=ca_file,
+    )
+    make = mailers(config)
+    ca_file.unlink()
+    first, second = make(), make()
+    try:
+        for mailer in (first, second):
+            await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin())
+    finally:
+        await first.close()
+        await second.close()
+
+    assert len(smtp_tls_server.messages) == 2
+
+
+def test_mailers_report_an_unreadable_ca_file_before_any_connection(tmp_path: Path) -> None:
+    """`mailers` reads the CA file at once, so a missing one is a configuration problem at
+    start, not at the first send."""
+    config = SmtpConfig(
+        host=HOST,
+        port=587,
+        security="starttls",
+        username=None,
+        password=None,
+        timeout_s=1.0,
+        ca_file=tmp_path / "missing.pem",
+    )
+
+    with pytest.raises(ConfigError, match=r"missing\.pem"):
+        mailers(config)

@@ -18,7 +18,6 @@ from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from functools import partial
 from pathlib import Path
 
 from reminder_service.compose import Composer, Identity
@@ -27,7 +26,7 @@ from reminder_service.core.replies.understand import ReplyContext, understand
 from reminder_service.core.replies.verdict import Verdict
 from reminder_service.daemon import Daemon
 from reminder_service.mailer_pool import MailerPool
-from reminder_service.smtp import SmtpConfig, SmtpMailer
+from reminder_service.smtp import SmtpConfig, mailers
 from reminder_service.store import InboundItem, OutboxState, SqliteStore
 from tests.support.smtp_server import Received, SmtpTestServer
 
@@ -187,7 +186,7 @@ class Harness:
             timeout_s=2.0,
             ca_file=None,
         )
-        mailer = MailerPool(partial(SmtpMailer, config), size=connections)
+        mailer = MailerPool(mailers(config), size=connections)
         self.mailers.append(mailer)
         return Daemon(
             program,
