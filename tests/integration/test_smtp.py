@@ -447,8 +447,12 @@ async def test_close_never_raises_when_the_server_is_gone(make_mailer: MakeMaile
     await mailer.close()
 
 
-async def test_an_unreadable_ca_file_is_a_config_error(tmp_path: Path) -> None:
-    """A missing CA file is reported as a configuration problem when the mailer is built."""
+@pytest.mark.parametrize("build", [SmtpMailer, mailers], ids=["mailer", "pool maker"])
+def test_an_unreadable_ca_file_is_a_config_error(
+    build: Callable[[SmtpConfig], object], tmp_path: Path
+) -> None:
+    """A missing CA file is reported as a configuration problem when a mailer, or a pool's
+    maker of mailers, is built: at start, not at the first send."""
     config = SmtpConfig(
         host=HOST,
         port=587,
@@ -460,7 +464,7 @@ async def test_an_unreadable_ca_file_is_a_config_error(tmp_path: Path) -> None:
     )
 
     with pytest.raises(ConfigError, match=r"missing\.pem"):
-        SmtpMailer(config)
+        build(config)
 
 
 async def test_mailers_of_one_pool_read_the_ca_file_once(
@@ -490,20 +494,3 @@ async def test_mailers_of_one_pool_read_the_ca_file_once(
         await second.close()
 
     assert len(smtp_tls_server.messages) == 2
-
-
-def test_mailers_report_an_unreadable_ca_file_before_any_connection(tmp_path: Path) -> None:
-    """`mailers` reads the CA file at once, so a missing one is a configuration problem at
-    start, not at the first send."""
-    config = SmtpConfig(
-        host=HOST,
-        port=587,
-        security="starttls",
-        username=None,
-        password=None,
-        timeout_s=1.0,
-        ca_file=tmp_path / "missing.pem",
-    )
-
-    with pytest.raises(ConfigError, match=r"missing\.pem"):
-        mailers(config)
