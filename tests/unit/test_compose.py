@@ -6,6 +6,7 @@ import functools
 import html as html_text
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from email import policy
@@ -15,8 +16,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from jinja2.sandbox import SandboxedEnvironment
 
-from reminder_service.compose import Composer, Identity
+from reminder_service.compose import Composer, Identity, _Sandbox
 from reminder_service.compose_views import RELATIONSHIP_KINDS
 from reminder_service.core.model import (
     Cadence,
@@ -341,6 +343,34 @@ def test_sandbox_blocks_internals(tmp_path: Path) -> None:
     problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
     assert len(problems) == 1
     assert "unsafe" in problems[0]
+
+
+class _LooksLikeAGenerator:
+    """An object with an attribute named like a generator's frame, which is harmless here."""
+
+    gi_frame = "just text"
+
+
+def _generator() -> Iterator[int]:
+    yield 1
+
+
+@pytest.mark.parametrize("first_asked", ["generator", "look-alike"])
+def test_the_sandbox_remembers_its_answers_per_type(first_asked: str) -> None:
+    """The sandbox remembers whether an attribute is safe for each type, not each name: a
+    generator's frame stays unsafe however often the same name was allowed elsewhere."""
+    sandbox = _Sandbox()
+    generator, look_alike = _generator(), _LooksLikeAGenerator()
+    asked: list[object] = (
+        [generator, look_alike] if first_asked == "generator" else [look_alike, generator]
+    )
+
+    answers = {
+        type(obj).__name__: sandbox.is_safe_attribute(obj, "gi_frame", None) for obj in asked * 2
+    }
+
+    assert answers == {"generator": False, "_LooksLikeAGenerator": True}
+    assert SandboxedEnvironment().is_safe_attribute(generator, "gi_frame", None) is False
 
 
 def test_empty_subject_is_a_problem(tmp_path: Path) -> None:
