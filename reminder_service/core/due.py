@@ -218,9 +218,14 @@ def _in_order(checkins: Iterable[Checkin]) -> list[Checkin]:
     return sorted(checkins, key=lambda checkin: (checkin.due_at, checkin.pair_id))
 
 
-def _local_date(pair: Pair, moment: datetime) -> date:
+def local_date(pair: Pair, moment: datetime) -> date:
     """The date on the pair's wall clocks at `moment`."""
     return moment.astimezone(pair.timezone).date()
+
+
+def skipped_on(pair: Pair, history: PairHistory) -> date | None:
+    """The date on the pair's wall clocks when its latest "skip this round" reply came."""
+    return None if history.last_skip_at is None else local_date(pair, history.last_skip_at)
 
 
 def _ladder_step(ladder: Iterable[LadderStep], level: int) -> LadderStep | None:
@@ -273,7 +278,7 @@ def _overdue(pair: Pair, history: PairHistory, now: datetime) -> OverduePair | N
     first = _first_on_calendar(
         pair.schedule, started=pair.started, zone=pair.timezone, anchor=anchor.day
     )
-    days = (_local_date(pair, now) - first.closes).days
+    days = (local_date(pair, now) - first.closes).days
     if days < 1:
         return None
     return OverduePair(pair_id=pair.id, periods=latest.level, since=anchor.day, days=days)
@@ -281,7 +286,7 @@ def _overdue(pair: Pair, history: PairHistory, now: datetime) -> OverduePair | N
 
 def _scheduled(pair: Pair, history: PairHistory, now: datetime) -> tuple[Pair, _Anchor] | None:
     """The effective pair at `now` and its anchor, or None when it is paused or ended."""
-    today = _local_date(pair, now)
+    today = local_date(pair, now)
     pair = effective_pair(pair, history, today=today)
     if is_silent(pair, today):
         return None
@@ -356,7 +361,7 @@ def _due_instants(
     """
     anchors = {
         _anchor(effective_pair(pair, history, today=day), history, day).day
-        for day in (_local_date(pair, now), _local_date(pair, until))
+        for day in (local_date(pair, now), local_date(pair, until))
     }
     instants: set[datetime] = set()
     for anchor in anchors:
@@ -373,8 +378,9 @@ def _anchor(pair: Pair, history: PairHistory, today: date) -> _Anchor:
     candidates = [_Anchor(pair.started, _Since.START)]
     if history.last_meeting is not None:
         candidates.append(_Anchor(history.last_meeting, _Since.MEETING))
-    if history.last_skip is not None:
-        candidates.append(_Anchor(history.last_skip, _Since.SKIP))
+    skipped = skipped_on(pair, history)
+    if skipped is not None:
+        candidates.append(_Anchor(skipped, _Since.SKIP))
     if pair.paused_until is not None and pair.paused_until <= today:
         candidates.append(_Anchor(pair.paused_until, _Since.RESUME))
     return max(candidates, key=lambda anchor: (anchor.day, anchor.since))

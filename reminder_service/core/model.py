@@ -184,16 +184,17 @@ class PairHistory:
 
     `last_meeting` is the date the latest meeting happened (not when it was logged);
     `last_checkin` is the period (local date) of the latest check-in queued for the pair
-    (any level of the ladder); `last_skip` the date of the latest "skip this round" reply,
-    which restarts the count like a meeting does; `reply_status` a pause or end asked for by
-    reply (the YAML's own non-active status wins over it). `asked` holds the periods of the
-    period emails queued since the last meeting (the most recent ones): the escalation level
-    counts how many of them went unanswered, not how much time passed.
+    (any level of the ladder); `last_skip_at` when the latest "skip this round" reply was
+    recorded: the date on the pair's clocks then restarts the count like a meeting does;
+    `reply_status` a pause or end asked for by reply (the YAML's own non-active status wins
+    over it). `asked` holds the periods of the period emails queued since the last meeting
+    (the most recent ones): the escalation level counts how many of them went unanswered,
+    not how much time passed.
     """
 
     last_meeting: date | None = None
     last_checkin: date | None = None
-    last_skip: date | None = None
+    last_skip_at: datetime | None = None
     reply_status: ReplyStatus | None = None
     asked: tuple[date, ...] = ()
 

@@ -21,7 +21,13 @@ from zoneinfo import ZoneInfo
 
 from reminder_service.core.cadence import local_instant, occurrences_after
 from reminder_service.core.digest import planned_digests
-from reminder_service.core.due import CALENDAR_CACHE_SIZE, latest_due_at, next_checkin_at
+from reminder_service.core.due import (
+    CALENDAR_CACHE_SIZE,
+    latest_due_at,
+    local_date,
+    next_checkin_at,
+    skipped_on,
+)
 from reminder_service.core.model import (
     Cadence,
     Kind,
@@ -124,7 +130,7 @@ def next_decision_at(
     Raises ValueError when `now` is naive.
     """
     _require_aware(now, name="now")
-    if is_ended_in_yaml(pair, _local_date(pair, now)):
+    if is_ended_in_yaml(pair, local_date(pair, now)):
         return None
     candidates = _event_instants_from(program, pair, history, activity, now)
     checkin_at = next_checkin_at(pair, history, now)
@@ -252,7 +258,7 @@ def _dispute_notice(pair: Pair, meeting: MeetingRecord, *, removed_at: datetime)
 
 def _farewell(pair: Pair, reply: ReplyStatus) -> list[Planned]:
     """The farewell to a pair that ended by reply, and the coordinator's notice."""
-    asked = f"the pair asked by reply on {short_date_in_words(_local_date(pair, reply.set_at))}"
+    asked = f"the pair asked by reply on {short_date_in_words(local_date(pair, reply.set_at))}"
     return [
         _planned(
             Kind.FAREWELL,
@@ -300,10 +306,10 @@ def _follow_up(
     replied_at = activity.last_not_met
     if replied_at is None:
         return []
-    replied_on = _local_date(pair, replied_at)
+    replied_on = local_date(pair, replied_at)
     due_at = replied_at + program.follow_up_after
-    resumed = effective_pair(pair, history, today=_local_date(pair, now)).paused_until
-    moved_on = (history.last_meeting, history.last_skip, resumed)
+    resumed = effective_pair(pair, history, today=local_date(pair, now)).paused_until
+    moved_on = (history.last_meeting, skipped_on(pair, history), resumed)
     if any(day is not None and day >= replied_on for day in moved_on):
         return []
     checkin_at = latest_due_at(pair, history, now)
@@ -315,7 +321,7 @@ def _follow_up(
             pair=pair,
             key=f"follow_up:{pair.id}:{replied_on.isoformat()}",
             due_at=due_at,
-            reason=f"gentle follow-up {span_in_words(replied_on, _local_date(pair, due_at))} "
+            reason=f"gentle follow-up {span_in_words(replied_on, local_date(pair, due_at))} "
             f"after they answered 'not yet' on {short_date_in_words(replied_on)}",
         )
     ]
@@ -370,8 +376,8 @@ def _event_instants(
 ) -> list[datetime]:
     """Instants in (now, until] at which a welcome-back, anniversary or follow-up may fall due."""
     candidates: list[datetime] = []
-    resumed = effective_pair(pair, history, today=_local_date(pair, now)).paused_until
-    if resumed is not None and resumed <= _local_date(pair, until):
+    resumed = effective_pair(pair, history, today=local_date(pair, now)).paused_until
+    if resumed is not None and resumed <= local_date(pair, until):
         candidates.append(_sending_instant(pair, resumed))
     if activity.last_not_met is not None:
         candidates.append(activity.last_not_met + program.follow_up_after)
@@ -405,7 +411,7 @@ def _event_instants_from(
     found += [_sending_instant(pair, day) for day in resumes if day is not None]
     if program.anniversaries:
         found += _anniversaries_around(
-            pair.started, _local_date(pair, now), at=pair.schedule.send_at, zone=pair.timezone
+            pair.started, local_date(pair, now), at=pair.schedule.send_at, zone=pair.timezone
         )
     return found
 
@@ -422,11 +428,6 @@ def _anniversaries_around(
             return (*latest, local_instant(day, at, zone))
         latest = (local_instant(day, at, zone),)
     return latest
-
-
-def _local_date(pair: Pair, moment: datetime) -> date:
-    """The date on the pair's wall clocks at `moment`."""
-    return moment.astimezone(pair.timezone).date()
 
 
 def _sending_instant(pair: Pair, day: date) -> datetime:

@@ -80,7 +80,7 @@ SELECT pair_id, last_period, (
 ) AS latest
 """)
 _LAST_SKIPS = _Filtered("""
-SELECT pair_id, date(MAX(at)) FROM reply_events WHERE kind = 'skip'{only} GROUP BY pair_id
+SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'skip'{only} GROUP BY pair_id
 """)
 _REPLY_STATUSES = _Filtered("""
 WITH ranked AS (
@@ -139,8 +139,8 @@ class HistoriesMixin(StoreConnection):
 
         `last_meeting` is the latest date met of a meeting that counts; `last_checkin` the
         latest period of any period email (check-in, reminder, "pause or end?") in any state,
-        and `asked` the periods of those queued after the last meeting, in order; `last_skip`
-        the UTC date of the latest "skip this round"; `reply_status` the latest pause or end
+        and `asked` the periods of those queued after the last meeting, in order; `last_skip_at`
+        when the latest "skip this round" was recorded; `reply_status` the latest pause or end
         asked for by reply, unless a meeting was logged after it (they are back).
         """
         if only is not None and not only:
@@ -154,7 +154,8 @@ class HistoriesMixin(StoreConnection):
             }
             checkins, asked = self._period_emails(day, only=only)
             skips = {
-                pair_id: day(text) for pair_id, text in self._tuples(_LAST_SKIPS.pick(only), params)
+                pair_id: parse_instant(text)
+                for pair_id, text in self._tuples(_LAST_SKIPS.pick(only), params)
             }
             statuses = {
                 row["pair_id"]: _reply_status(row)

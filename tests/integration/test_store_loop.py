@@ -358,14 +358,17 @@ def test_asked_lists_the_period_emails_after_the_last_meeting(inbox: Inbox) -> N
     assert store.pair_histories()[PAIR].asked == ()
 
 
-def test_the_latest_skip_gives_its_utc_date(inbox: Inbox) -> None:
-    """A skip late in the UTC evening counts on that UTC date, and the latest skip wins."""
+def test_the_latest_skip_gives_its_instant(inbox: Inbox) -> None:
+    """The history holds when the latest skip was recorded, to the second, whatever zone it
+    was sent from: the core dates it by the pair's clocks."""
     inbox.reply(Outcome.SKIP, now=T0 - 10 * DAY)
     inbox.reply(
         Outcome.SKIP, now=datetime(2026, 3, 12, 20, 30, tzinfo=ZoneInfo("America/New_York"))
     )
     inbox.reply(Outcome.NOT_MET, now=T0 + 5 * DAY)
-    assert inbox.store.pair_histories() == {PAIR: PairHistory(last_skip=date(2026, 3, 13))}
+    assert inbox.store.pair_histories() == {
+        PAIR: PairHistory(last_skip_at=datetime(2026, 3, 13, 0, 30, tzinfo=UTC))
+    }
 
 
 @pytest.mark.parametrize(

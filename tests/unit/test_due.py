@@ -598,20 +598,20 @@ def test_a_pair_seen_for_the_first_time_gets_a_plain_check_in() -> None:
     ("history", "now", "expected"),
     [
         pytest.param(
-            PairHistory(last_skip=date(2026, 11, 18), last_checkin=date(2026, 11, 16)),
+            PairHistory(last_skip_at=_utc("2026-11-18T12:00"), last_checkin=date(2026, 11, 16)),
             "2026-11-24T12:00",
             [],
             id="skip-restarts-the-count",
         ),
         pytest.param(
-            PairHistory(last_skip=date(2026, 11, 18), last_checkin=date(2026, 11, 16)),
+            PairHistory(last_skip_at=_utc("2026-11-18T12:00"), last_checkin=date(2026, 11, 16)),
             "2026-11-25T12:00",
             [(date(2026, 11, 25), 0)],
             id="one-cadence-after-the-skip-at-level-0",
         ),
         pytest.param(
             PairHistory(
-                last_skip=date(2026, 11, 18),
+                last_skip_at=_utc("2026-11-18T12:00"),
                 last_checkin=date(2026, 11, 25),
                 asked=(date(2026, 11, 16), date(2026, 11, 25)),
             ),
@@ -621,7 +621,7 @@ def test_a_pair_seen_for_the_first_time_gets_a_plain_check_in() -> None:
         ),
         pytest.param(
             PairHistory(
-                last_skip=date(2026, 11, 10),
+                last_skip_at=_utc("2026-11-10T12:00"),
                 last_meeting=date(2026, 11, 12),
                 last_checkin=date(2026, 11, 9),
             ),
@@ -640,10 +640,29 @@ def test_skip_is_an_anchor(
     assert [(checkin.period, checkin.level) for checkin in checkins] == expected
 
 
+@pytest.mark.parametrize(
+    ("zone", "skipped_at"),
+    [
+        pytest.param("Pacific/Auckland", "2026-11-17T19:00", id="east-of-utc-already-the-next-day"),
+        pytest.param(
+            "America/Los_Angeles", "2026-11-19T04:00", id="west-of-utc-still-the-day-before"
+        ),
+    ],
+)
+def test_a_skip_counts_on_the_day_the_pairs_clocks_showed(zone: str, skipped_at: str) -> None:
+    """A skip sent early in the morning or late in the evening restarts the count from the
+    pair's own date (18 Nov here), not the UTC one."""
+    pair = make_pair(zone=zone)
+    history = PairHistory(last_meeting=date(2026, 11, 4), last_skip_at=_utc(skipped_at))
+    [checkin] = due_checkins(make_program(pair), {pair.id: history}, _utc("2026-11-26T12:00"))
+    assert checkin.period == date(2026, 11, 25)
+    assert checkin.reason == "weekly; 1 week since they skipped a round on 18 Nov 2026"
+
+
 def test_skip_keeps_counting_since_the_last_meeting() -> None:
     """After a skip the check-in counts from the last meeting; the reason names the skip."""
     pair = make_pair()
-    history = PairHistory(last_meeting=date(2026, 11, 4), last_skip=date(2026, 11, 18))
+    history = PairHistory(last_meeting=date(2026, 11, 4), last_skip_at=_utc("2026-11-18T12:00"))
     [checkin] = due_checkins(make_program(pair), {pair.id: history}, _utc("2026-11-25T12:00"))
     assert (checkin.since, checkin.since_meeting) == (date(2026, 11, 4), True)
     assert checkin.reason == "weekly; 1 week since they skipped a round on 18 Nov 2026"
@@ -734,7 +753,7 @@ def test_planned_levels_climb() -> None:
         ),
         pytest.param(
             make_pair(),
-            PairHistory(last_skip=date(2026, 11, 18)),
+            PairHistory(last_skip_at=_utc("2026-11-18T12:00")),
             "2026-11-26T12:00",
             OverduePair("ada-bo", periods=0, since=date(2026, 11, 18), days=1),
             id="since-skip",
@@ -789,11 +808,13 @@ def test_ladder_climbs_once_per_period(pair: Pair, skips: list[int]) -> None:
     history = PairHistory()
     queued: list[Checkin] = []
     restarted = True
+    last_skipped: date | None = None
     now = _instant(pair.started, 0)
     for _ in range(365 * 2):
         skipped = max((day for day in skip_days if _instant(day, 0) <= now), default=None)
-        restarted = restarted or skipped != history.last_skip
-        history = replace(history, last_skip=skipped)
+        restarted = restarted or skipped != last_skipped
+        last_skipped = skipped
+        history = replace(history, last_skip_at=None if skipped is None else _instant(skipped, 0))
         for checkin in due_checkins(program, {pair.id: history}, now):
             assert not queued or checkin.period > queued[-1].period
             assert checkin.level == (0 if restarted else queued[-1].level + 1)

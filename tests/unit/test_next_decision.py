@@ -62,7 +62,7 @@ def situations(draw: st.DrawFn) -> tuple[Program, PairHistory, PairActivity, dat
     history = PairHistory(
         last_meeting=last_meeting,
         last_checkin=asked[-1] if asked else None,
-        last_skip=draw(st.none() | near(60)),
+        last_skip_at=draw(st.none() | _instants(near(60))),
         reply_status=draw(st.none() | reply_statuses(around=today)),
         asked=asked,
     )
@@ -166,3 +166,13 @@ def test_a_naive_now_is_refused() -> None:
         next_decision_at(
             program, program.pairs[0], PairHistory(), PairActivity(), NOW.replace(tzinfo=None)
         )
+
+
+def _instants(days: st.SearchStrategy[date]) -> st.SearchStrategy[datetime]:
+    """Any instant of the days `days` draws, by UTC: near midnight, the date on a pair's
+    clocks differs from the UTC one."""
+    return st.builds(
+        lambda day, minutes: datetime.combine(day, time(), UTC) + timedelta(minutes=minutes),
+        days,
+        st.integers(0, 24 * 60 - 1),
+    )

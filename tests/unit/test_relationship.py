@@ -164,7 +164,10 @@ NOT_YET = _utc("2026-11-02T10:00")
             PairHistory(last_meeting=date(2026, 11, 2)), "2026-11-09T10:00", [], id="met-since"
         ),
         pytest.param(
-            PairHistory(last_skip=date(2026, 11, 4)), "2026-11-09T10:00", [], id="skipped-since"
+            PairHistory(last_skip_at=datetime(2026, 11, 4, 12, tzinfo=UTC)),
+            "2026-11-09T10:00",
+            [],
+            id="skipped-since",
         ),
         pytest.param(NO_HISTORY, "2026-12-02T12:00", [], id="next-check-in-came-first"),
         pytest.param(
@@ -407,7 +410,13 @@ def activities(draw: st.DrawFn, *, around: datetime) -> PairActivity:
 def histories(draw: st.DrawFn, *, around: date) -> PairHistory:
     """Any mix of last meeting, check-in and skip within months of `around`."""
     days = st.none() | st.integers(-200, 200).map(lambda d: around + timedelta(days=d))
-    return PairHistory(last_meeting=draw(days), last_checkin=draw(days), last_skip=draw(days))
+    minutes = st.integers(-200 * 24 * 60, 200 * 24 * 60)
+    instants = st.none() | minutes.map(
+        lambda m: datetime.combine(around, datetime.min.time(), UTC) + timedelta(minutes=m)
+    )
+    return PairHistory(
+        last_meeting=draw(days), last_checkin=draw(days), last_skip_at=draw(instants)
+    )
 
 
 def _scene(data: st.DataObject, pair: Pair) -> tuple[datetime, PairHistory, PairActivity]:
