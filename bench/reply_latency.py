@@ -175,10 +175,10 @@ async def run_round(replies: int, *, first: int, server: Dovecot, service: Servi
 def measure(replies: int, rounds: int, *, workdir: Path) -> list[Round]:
     """Start the sink, Dovecot and the daemon once, then run the rounds."""
     with (
-        sink_process(workdir) as smtp_port,
+        sink_process(workdir) as sink,
         Dovecot(ca=trustme.CA()) as server,
         ServiceProcess(
-            "run", env=deployment_env(workdir, smtp_port=smtp_port, server=server), cwd=workdir
+            "run", env=deployment_env(workdir, smtp_port=sink.port, server=server), cwd=workdir
         ) as service,
     ):
         service.wait_for_line("reading replies from INBOX", timeout_s=START_TIMEOUT_S)

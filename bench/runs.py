@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import cProfile
 import io
+import os
 import pstats
 import shlex
 import statistics
@@ -13,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,9 +54,31 @@ def print_profile(profiler: cProfile.Profile, what: str) -> None:
         print(out.getvalue())
 
 
+@dataclass(frozen=True, slots=True)
+class SinkProcess:
+    """The SMTP sink's process: the port it listens on and its process id."""
+
+    port: int
+    pid: int
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) that process `pid` has used so far, read from /proc
+    (Linux), to ten milliseconds."""
+    after_name = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    user_ticks, system_ticks = int(after_name[11]), int(after_name[12])
+    return (user_ticks + system_ticks) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_s() -> float:
+    """CPU seconds (user and system) this process has used so far."""
+    spent = os.times()
+    return spent.user + spent.system
+
+
 @contextmanager
-def sink_process(workdir: Path, *args: str) -> Iterator[int]:
-    """`python -m tests.support.smtp_server ARGS` in its own process, until exit; its port.
+def sink_process(workdir: Path, *args: str) -> Iterator[SinkProcess]:
+    """`python -m tests.support.smtp_server ARGS` in its own process, until exit.
 
     The sink's own log goes to `workdir`/smtp-server.log.
     """
@@ -69,7 +93,7 @@ def sink_process(workdir: Path, *args: str) -> Iterator[int]:
         line = process.stdout.readline().strip()
         if not line.isdigit():
             raise RuntimeError(f"the SMTP sink did not start: {log_path.read_text()}")
-        yield int(line)
+        yield SinkProcess(port=int(line), pid=process.pid)
     finally:
         process.terminate()
         process.wait(timeout=SINK_STOP_TIMEOUT_S)

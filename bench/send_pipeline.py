@@ -17,10 +17,13 @@ and requires STARTTLS and AUTH:
 * new connection: `aiosmtplib.send()` per message, one after another (connect, STARTTLS,
   AUTH each time): the way a script without a connection pool sends.
 
-It prints messages per second for every round, the medians, the ratios of the medians
-(targets: daemon/raw >= 0.8, daemon/new connection >= 4) and how many commits the daemon and
-the durable baseline made. The clock the daemon sees is fixed,
-so every run plans the same emails. `--profile` adds a cProfile of one daemon run.
+It prints messages per second for every round, the medians, the CPU each way spent per
+message on this side (this process) and in the sink (read from /proc, so Linux only), the
+ratios of the medians (targets: daemon/raw >= 0.8, daemon/new connection >= 4) and how many
+commits the daemon and the durable baseline made. On a machine where the sink and this
+process share two cores, the CPU figures say which side bounds each way. The clock the
+daemon sees is fixed, so every run plans the same emails. `--profile` adds a cProfile of
+one daemon run.
 
 Run from the repository root: `.venv/bin/python bench/send_pipeline.py [--quick]`.
 """
@@ -37,16 +40,24 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import aiosmtplib
-from runs import print_profile, print_reproduce, runs_table, sink_process
+from runs import (
+    own_cpu_s,
+    print_profile,
+    print_reproduce,
+    process_cpu_s,
+    runs_table,
+    sink_process,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -81,6 +92,7 @@ MAILBOX = "mentoring@example.org"
 SECRET_KEY = b"benchmark key of sufficient length"
 FULL_COUNT = 2_000
 FULL_ROUNDS = 3
+_Ran = TypeVar("_Ran", float, tuple[float, int])
 QUICK_COUNT = 100
 QUICK_ROUNDS = 2
 CONNECTIONS = (1, 4)
@@ -88,9 +100,11 @@ CONNECTIONS = (1, 4)
 
 @dataclass(frozen=True, slots=True)
 class Sink:
-    """The SMTP server process: where it listens and the CA certificate it was issued by."""
+    """The SMTP server process: where it listens, its process id and the CA certificate it
+    was issued by."""
 
     port: int
+    pid: int
     ca_file: Path
 
 
@@ -144,8 +158,8 @@ def tls_sink(workdir: Path, *, reply_delay_ms: float = 0.0) -> Iterator[Sink]:
     """The SMTP sink in its own process, requiring STARTTLS with a certificate from a new CA."""
     ca_file = workdir / "ca.pem"
     args = ("--ca-file", str(ca_file), "--reply-delay-ms", str(reply_delay_ms))
-    with sink_process(workdir, *args) as port:
-        yield Sink(port=port, ca_file=ca_file)
+    with sink_process(workdir, *args) as process:
+        yield Sink(port=process.port, pid=process.pid, ca_file=ca_file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,49 +406,73 @@ async def run_new_connections(envelopes: Sequence[Envelope], *, sink: Sink) -> f
 
 
 @dataclass
+class Way:
+    """One way's rounds: messages per second, and the CPU milliseconds per message that this
+    process (the sender's side) and the sink spent."""
+
+    rates: list[float] = field(default_factory=list)
+    own_cpu_ms: list[float] = field(default_factory=list)
+    sink_cpu_ms: list[float] = field(default_factory=list)
+
+
+@dataclass
 class Results:
-    """Messages per second of each way at one number of connections, one entry per round."""
+    """Each way at one number of connections, and the commits of the daemon and the durable
+    baseline, one entry per round."""
 
     connections: int
-    daemon: list[float]
-    daemon_queued: list[float]
-    raw: list[float]
-    durable: list[float]
-    new_connection: list[float]
-    daemon_commits: list[int]
-    durable_commits: list[int]
+    daemon: Way = field(default_factory=Way)
+    daemon_queued: Way = field(default_factory=Way)
+    raw: Way = field(default_factory=Way)
+    durable: Way = field(default_factory=Way)
+    new_connection: Way = field(default_factory=Way)
+    daemon_commits: list[int] = field(default_factory=list)
+    durable_commits: list[int] = field(default_factory=list)
+
+
+async def timed(way: Way, run: Awaitable[_Ran], *, count: int, sink: Sink) -> _Ran:
+    """Await `run` (whose result starts with its seconds), noting its rate and CPU in `way`."""
+    own, sink_cpu = own_cpu_s(), process_cpu_s(sink.pid)
+    ran = await run
+    seconds = ran if isinstance(ran, float) else ran[0]
+    way.rates.append(count / seconds)
+    way.own_cpu_ms.append((own_cpu_s() - own) * 1000 / count)
+    way.sink_cpu_ms.append((process_cpu_s(sink.pid) - sink_cpu) * 1000 / count)
+    return ran
 
 
 async def measure(
     count: int, rounds: int, *, connections: int, sink: Sink, workdir: Path
 ) -> Results:
-    """Interleave the four ways round by round, so noise on the machine hits them alike."""
+    """Interleave the five ways round by round, so noise on the machine hits them alike."""
     program = program_of(count)
     queued = workdir / f"rendered-{connections}.sqlite3"
     envelopes = rendered(program, database=queued)
-    results = Results(connections, [], [], [], [], [], [], [])
+    results = Results(connections)
+
+    async def at(way: Way, run: Awaitable[_Ran]) -> _Ran:
+        return await timed(way, run, count=count, sink=sink)
+
     for number in range(rounds):
         database = workdir / f"daemon-{connections}-{number}.sqlite3"
-        daemon_s, daemon_commits = await run_daemon(
-            program, sink=sink, database=database, connections=connections
+        _, daemon_commits = await at(
+            results.daemon,
+            run_daemon(program, sink=sink, database=database, connections=connections),
         )
         queued_copy = workdir / f"queued-{connections}-{number}.sqlite3"
         shutil.copyfile(queued, queued_copy)
-        queued_s, _ = await run_daemon(
-            program, sink=sink, database=queued_copy, connections=connections
+        await at(
+            results.daemon_queued,
+            run_daemon(program, sink=sink, database=queued_copy, connections=connections),
         )
-        raw_s = await run_raw(envelopes, sink=sink, connections=connections)
+        await at(results.raw, run_raw(envelopes, sink=sink, connections=connections))
         durable_copy = workdir / f"durable-{connections}-{number}.sqlite3"
         shutil.copyfile(queued, durable_copy)
-        durable_s, durable_commits = await run_raw_durable(
-            durable_copy, sink=sink, connections=connections, count=count
+        _, durable_commits = await at(
+            results.durable,
+            run_raw_durable(durable_copy, sink=sink, connections=connections, count=count),
         )
-        new_s = await run_new_connections(envelopes, sink=sink)
-        results.daemon.append(count / daemon_s)
-        results.daemon_queued.append(count / queued_s)
-        results.raw.append(count / raw_s)
-        results.durable.append(count / durable_s)
-        results.new_connection.append(count / new_s)
+        await at(results.new_connection, run_new_connections(envelopes, sink=sink))
         results.daemon_commits.append(daemon_commits)
         results.durable_commits.append(durable_commits)
     return results
@@ -443,7 +481,7 @@ async def measure(
 def print_table(results: Results, *, count: int) -> None:
     """Per-round rates, medians, and the ratios of the medians against their targets."""
     plural = "s" if results.connections > 1 else ""
-    rows = [
+    ways = [
         ("daemon: plan+render+outbox+SMTP+commit", results.daemon),
         ("daemon, every email already queued", results.daemon_queued),
         (f"raw aiosmtplib, {results.connections} connection{plural}", results.raw),
@@ -454,17 +492,21 @@ def print_table(results: Results, *, count: int) -> None:
         f"\n{count} check-ins over {results.connections} connection{plural}, STARTTLS+AUTH,"
         " sink in its own process (msgs/s)\n"
     )
-    print("\n".join(runs_table(rows)))
-    daemon = statistics.median(results.daemon)
-    raw = statistics.median(results.raw)
-    durable = statistics.median(results.durable)
-    new = statistics.median(results.new_connection)
+    print("\n".join(runs_table([(name, way.rates) for name, way in ways])))
+    print("\nCPU per message, medians (ms): this process, the sink\n")
+    for name, way in ways:
+        own, sink = statistics.median(way.own_cpu_ms), statistics.median(way.sink_cpu_ms)
+        print(f"  {name:<40} {own:5.2f}  {sink:5.2f}")
+    daemon = statistics.median(results.daemon.rates)
+    raw = statistics.median(results.raw.rates)
+    durable = statistics.median(results.durable.rates)
+    new = statistics.median(results.new_connection.rates)
     print()
     print(f"daemon / raw            = {daemon / raw:5.2f}  (target >= 0.80)")
     print(f"daemon / new connection = {daemon / new:5.2f}  (target >= 4.00)")
     print(f"raw + durable / raw     = {durable / raw:5.2f}  (the outbox guarantee's own cost)")
     print(f"daemon / raw + durable  = {daemon / durable:5.2f}")
-    queued = statistics.median(results.daemon_queued)
+    queued = statistics.median(results.daemon_queued.rates)
     print(f"daemon, queued / raw    = {queued / raw:5.2f}  (sending alone: nothing to render)")
     print(
         f"commits per run: daemon {statistics.median(results.daemon_commits):g},"
