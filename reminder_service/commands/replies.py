@@ -40,6 +40,10 @@ REVIEW_REASONS = {
     "unreadable": "the message could not be read",
     "no_text": "the reply had no text of its own",
     "not_understood": "the reply could not be understood; the sender was asked to clarify",
+    "no_meeting_found": (
+        "they said a meeting did not happen, but no meeting of theirs logged in the last "
+        "30 days was found to remove"
+    ),
 }
 
 

@@ -3,7 +3,10 @@
 "Not yet", "skip this round", "pause [until]", "end" and "that's wrong" each leave one row in
 `reply_events`, written in the same transaction as the inbound message, so a message fetched
 twice never counts twice. Pair histories and the relationship emails are read from these rows.
-A dispute also removes the meeting it is about, when one can be found.
+A dispute also removes the meeting it is about, when one can be found. A dispute that
+matches no meeting of the pair at all (none logged in the last 30 days, or a confirmation of
+a meeting that is not theirs) joins the review queue with its text, so the coordinator hears
+of it; a second "no" to a meeting already removed does not.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from reminder_service.core.model import Kind
-from reminder_service.core.replies.verdict import Outcome, Verdict
+from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.store.connection import instant_text
 from reminder_service.store.meetings import MeetingsMixin
 
@@ -37,6 +40,9 @@ _LATEST_RECENT_MEETING = """
 SELECT id FROM meetings WHERE pair_id = ? AND removed_at IS NULL AND created_at >= ?
 ORDER BY created_at DESC, id DESC LIMIT 1
 """
+_MEETING_OF_PAIR = "SELECT 1 FROM meetings WHERE id = ? AND pair_id = ?"
+_RECENT_MEETING_OF_PAIR = "SELECT 1 FROM meetings WHERE pair_id = ? AND created_at >= ? LIMIT 1"
+_FOR_REVIEW = "UPDATE inbound SET reason = ?, text = ? WHERE id = ?"
 
 
 class EventsMixin(MeetingsMixin):
@@ -53,6 +59,9 @@ class EventsMixin(MeetingsMixin):
         removed = None
         if verdict.outcome is Outcome.DISPUTE:
             removed = self._remove_disputed(verdict, pair_id=verdict.pair_id, now=now)
+            if removed is None and not self._any_meeting_disputed(verdict, now=now):
+                review = (Reason.NO_MEETING_FOUND.value, verdict.text, inbound_id)
+                self._db.execute(_FOR_REVIEW, review)
         params = {
             "pair_id": verdict.pair_id,
             "kind": verdict.outcome.value,
@@ -84,6 +93,17 @@ class EventsMixin(MeetingsMixin):
             since = instant_text(now - DISPUTE_LOOKBACK)
             found = self._db.execute(_LATEST_RECENT_MEETING, (pair_id, since)).fetchone()
         return None if found is None else int(found[0])
+
+    def _any_meeting_disputed(self, verdict: Verdict, *, now: datetime) -> bool:
+        """Whether the dispute is about a meeting of the pair, kept or already removed: the
+        one its confirmation names, or, naming none, any logged in the last 30 days."""
+        named = _confirmed_meeting_id(verdict.answers_key)
+        if named is not None:
+            found = self._db.execute(_MEETING_OF_PAIR, (named, verdict.pair_id)).fetchone()
+        else:
+            since = instant_text(now - DISPUTE_LOOKBACK)
+            found = self._db.execute(_RECENT_MEETING_OF_PAIR, (verdict.pair_id, since)).fetchone()
+        return found is not None
 
 
 def _confirmed_meeting_id(answers_key: str | None) -> int | None:

@@ -4,7 +4,8 @@ Each inbound message is recorded once (unique on its Message-ID, else a hash of 
 with its verdict, any meeting and the mailbox's UID watermark, in one transaction; only then is
 it marked on the IMAP server, so after a crash `unmarked_uids` says what still needs marking.
 A member's "not yet", skip, pause, end or dispute is recorded as a reply event in that same
-transaction. Rejected, unmatched and unclear messages wait in a review queue for a coordinator.
+transaction. Rejected, unmatched and unclear messages, and disputes that matched no meeting,
+wait in a review queue for a coordinator.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from reminder_service.store.connection import instant_text, parse_instant, trans
 from reminder_service.store.events import EventsMixin
 
 REVIEW_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.UNMATCHED, Outcome.UNCLEAR})
+_REVIEW_PARAMS = (*sorted(REVIEW_OUTCOMES), Reason.NO_MEETING_FOUND.value)
+"""The review queue: messages with these outcomes, and disputes with this reason."""
 """Outcomes a coordinator should look at; their text and raw bytes are kept for that."""
 
 MAX_KEPT_RAW_BYTES = 1024 * 1024
@@ -49,11 +52,12 @@ SELECT uid FROM inbound WHERE folder = ? AND uidvalidity = ? AND marked = 0 ORDE
 """
 _SET_MARKED = "UPDATE inbound SET marked = 1 WHERE folder = ? AND uidvalidity = ? AND uid = ?"
 _REVIEW_QUEUE = """
-SELECT * FROM inbound WHERE outcome IN (?, ?, ?) AND reviewed_at IS NULL ORDER BY received_at, id
+SELECT * FROM inbound WHERE (outcome IN (?, ?, ?) OR reason = ?) AND reviewed_at IS NULL
+ORDER BY received_at, id
 """
 _REVIEW_ITEMS = """
 SELECT id, outcome, reason, sender, pair_id FROM inbound
-WHERE outcome IN (?, ?, ?) AND reviewed_at IS NULL ORDER BY received_at, id
+WHERE (outcome IN (?, ?, ?) OR reason = ?) AND reviewed_at IS NULL ORDER BY received_at, id
 """
 _MARK_REVIEWED = "UPDATE inbound SET reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL"
 _INBOUND_EXISTS = "SELECT 1 FROM inbound WHERE id = ?"
@@ -189,15 +193,16 @@ class InboxMixin(EventsMixin):
             self._db.executemany(_SET_MARKED, [(folder, uidvalidity, uid) for uid in uids])
 
     def review_queue(self) -> list[InboundRow]:
-        """Rejected, unmatched and unclear messages nobody has reviewed yet, oldest first."""
+        """Rejected, unmatched and unclear messages, and disputes that matched no meeting,
+        that nobody has reviewed yet, oldest first."""
         with translated(self._path):
-            rows = self._db.execute(_REVIEW_QUEUE, sorted(REVIEW_OUTCOMES)).fetchall()
+            rows = self._db.execute(_REVIEW_QUEUE, _REVIEW_PARAMS).fetchall()
         return [_inbound_row(row) for row in rows]
 
     def review_items(self) -> list[ReviewItem]:
         """The review queue's messages, oldest first, without their text or bytes (digest)."""
         with translated(self._path):
-            rows = self._db.execute(_REVIEW_ITEMS, sorted(REVIEW_OUTCOMES)).fetchall()
+            rows = self._db.execute(_REVIEW_ITEMS, _REVIEW_PARAMS).fetchall()
         return [
             ReviewItem(
                 inbound_id=row_id, outcome=outcome, reason=reason, sender=sender, pair_id=pair_id

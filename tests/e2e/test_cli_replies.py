@@ -161,6 +161,27 @@ def test_review_lists_unclear_and_rejected_replies_with_reasons(
     assert "grace@northwind.example" not in out
 
 
+def test_review_lists_a_dispute_that_matched_no_meeting(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A "that's wrong" about no meeting the pair logged is shown with what it means."""
+    dispute = Verdict(
+        outcome=Outcome.DISPUTE,
+        pair_id="grace-sam",
+        sender_role="mentee",
+        text="We never met on the 3rd, that's wrong.",
+        sender="sam@northwind.example",
+        message_id="<dispute@northwind.example>",
+    )
+    _record(deployment / "reminders.sqlite3", dispute)
+    assert main(["review"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 message(s) to review:")
+    assert "dispute: they said a meeting did not happen, but no meeting of theirs" in out
+    assert "(pair grace-sam)" in out
+    assert "> We never met on the 3rd, that's wrong." in out
+
+
 def test_review_never_prints_control_characters(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -296,6 +296,60 @@ def test_a_second_no_to_the_same_confirmation_removes_nothing_more(inbox: Inbox)
     assert [m.id for m in inbox.store.meeting_records()] == [kept]
 
 
+def _dispute_text(inbox: Inbox, answers_key: str | None, *, now: datetime) -> int:
+    """Record the mentee's "that's wrong" answering `answers_key`; returns its inbound id."""
+    verdict = Verdict(
+        outcome=Outcome.DISPUTE,
+        pair_id=PAIR,
+        sender_role="mentee",
+        sender=MENTEE,
+        message_id=f"<d{next(inbox.numbers)}@mail.example.org>",
+        answers_key=answers_key,
+        text="That's wrong, we never met.",
+    )
+    return inbox.record(verdict, now=now).inbound_id
+
+
+def test_a_dispute_that_matches_no_meeting_waits_for_review_with_its_text(
+    inbox: Inbox,
+) -> None:
+    """A "that's wrong" with no meeting logged in the last 30 days removes nothing, so the
+    coordinator must hear of it: it joins the review queue, its words kept, until reviewed."""
+    inbox.met(date(2026, 3, 10))
+    inbound_id = _dispute_text(inbox, None, now=T0 + 31 * DAY)
+
+    [row] = inbox.store.review_queue()
+    assert (row.id, row.outcome, row.reason) == (
+        inbound_id,
+        Outcome.DISPUTE,
+        Reason.NO_MEETING_FOUND,
+    )
+    assert row.text == "That's wrong, we never met."
+    assert [(item.outcome, item.reason) for item in inbox.store.review_items()] == [
+        ("dispute", "no_meeting_found")
+    ]
+    inbox.store.mark_reviewed(inbound_id, now=T0 + 32 * DAY)
+    assert inbox.store.review_queue() == []
+
+
+@pytest.mark.parametrize(
+    "scene",
+    ["removes-a-meeting", "meeting-already-removed", "confirmation-of-another-pairs-meeting"],
+)
+def test_only_a_dispute_about_no_meeting_of_the_pair_needs_review(inbox: Inbox, scene: str) -> None:
+    """A dispute that removed a meeting, or names one already removed, is handled (the
+    coordinator gets a notice); one naming a meeting that is not the pair's needs a person."""
+    theirs = inbox.met(date(2026, 3, 10), pair_id=OTHER_PAIR)
+    ours = inbox.met(date(2026, 3, 10))
+    if scene == "meeting-already-removed":
+        _dispute_text(inbox, f"confirmation:{ours}", now=T0)
+    named = theirs if scene == "confirmation-of-another-pairs-meeting" else ours
+    inbound_id = _dispute_text(inbox, f"confirmation:{named}", now=T0 + DAY)
+
+    waiting = [row.id for row in inbox.store.review_queue()]
+    assert waiting == ([inbound_id] if scene == "confirmation-of-another-pairs-meeting" else [])
+
+
 def test_a_disputed_meeting_no_longer_counts_for_scheduling(inbox: Inbox) -> None:
     """After a dispute the pair's last meeting is what it was before that meeting was logged."""
     inbox.met(date(2026, 2, 1), now=T0 - 30 * DAY)

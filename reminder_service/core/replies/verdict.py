@@ -48,6 +48,7 @@ class Reason(StrEnum):
     UNREADABLE = "unreadable"
     NO_TEXT = "no_text"
     NOT_UNDERSTOOD = "not_understood"
+    NO_MEETING_FOUND = "no_meeting_found"  # set when recorded: a dispute matched no meeting
 
 
 @dataclass(frozen=True, slots=True)
