@@ -44,38 +44,33 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from itertools import islice
 
 from reminder_service.compose import Composer
 from reminder_service.compose_views import TOTALS_KINDS
-from reminder_service.core.digest import digest_due, has_news
-from reminder_service.core.due import due_checkins, overdue_order, overdue_pairs
+from reminder_service.core.digest import has_news
+from reminder_service.core.due import due_checkins
 from reminder_service.core.model import (
-    DigestFacts,
     Outgoing,
-    OverduePair,
     Pair,
     PairActivity,
     PairHistory,
     Planned,
     Program,
-    StatusDifference,
     Totals,
 )
 from reminder_service.core.relationship import next_decision_at, relationship_emails
 from reminder_service.core.replies.verdict import Outcome, Verdict
-from reminder_service.core.status import status_differences
 from reminder_service.core.totals import relationship_totals
+from reminder_service.digest_survey import DigestSurvey, new_survey
 from reminder_service.errors import ConfigError
 from reminder_service.ports import Clock
 from reminder_service.store import SqliteStore
 
 log = logging.getLogger(__name__)
 
-DIGEST_PREFIX = "digest:"
-DIGEST_FIRST_WINDOW = timedelta(days=7)
 FULL_PASS_EVERY = timedelta(minutes=15)
 """Every pair is planned again from scratch within this long, a slice at each tick: the
 bound on any staleness."""
@@ -107,45 +102,7 @@ class _Memory:
     look_again: dict[str, datetime] = field(default_factory=dict)
     retry: set[str] = field(default_factory=set)
     backlog: dict[str, None] = field(default_factory=dict)
-    digest: _DigestSurvey | None = None
-
-
-@dataclass
-class _DigestSurvey:
-    """A digest being put together a chunk of pairs a tick: what the pairs read so far
-    contribute to it, and where the next chunk starts in the program's pairs (the survey is
-    dropped when the program changes)."""
-
-    planned: Planned
-    since: datetime
-    pairs: tuple[Pair, ...]
-    at: int = 0
-    overdue: list[OverduePair] = field(default_factory=list)
-    differences: list[StatusDifference] = field(default_factory=list)
-
-    @property
-    def unread(self) -> int:
-        """How many pairs are still to read."""
-        return len(self.pairs) - self.at
-
-    def read(self, program: Program, store: SqliteStore, *, now: datetime, count: int) -> None:
-        """Read the next `count` pairs' histories and note what they contribute."""
-        part = replace(program, pairs=self.pairs[self.at : self.at + count])
-        self.at += len(part.pairs)
-        histories = store.pair_histories(only=[pair.id for pair in part.pairs])
-        self.overdue += overdue_pairs(part, histories, now)
-        today = now.astimezone(program.timezone).date()
-        self.differences += status_differences(part, histories, today=today)
-
-    def facts(self, store: SqliteStore, *, reload_errors: Sequence[str]) -> DigestFacts:
-        """The digest's facts, once every pair was read: the pairs' in the core's order."""
-        return _digest_facts(
-            store,
-            since=self.since,
-            reload_errors=reload_errors,
-            overdue=sorted(self.overdue, key=overdue_order),
-            differences=sorted(self.differences, key=lambda difference: difference.pair_id),
-        )
+    digest: DigestSurvey | None = None
 
 
 @dataclass(frozen=True)
@@ -428,7 +385,7 @@ class Planner:
         say is recorded as skipped (news later that week waits for the next one, which
         covers everything since the last digest sent).
         """
-        survey = self._memory.digest or self._digest_survey(program, now)
+        survey = self._memory.digest or new_survey(program, self._store, now=now)
         if survey is None:
             return
         survey.read(program, self._store, now=now, count=self._pairs_per_tick)
@@ -447,25 +404,6 @@ class Planner:
             why=planned.reason,
             pair_id=None,
         )
-
-    def _digest_survey(self, program: Program, now: datetime) -> _DigestSurvey | None:
-        """A new survey when this week's digest is due and not decided yet, else None."""
-        if program.digest is None:
-            return None
-        last_day = last_digest_day(self._store)
-        planned = digest_due(program, now=now, last_digest=last_day)
-        if planned is None or planned.key in self._store.keys_present([planned.key]):
-            return None
-        return _DigestSurvey(
-            planned=planned,
-            since=self._digest_start(program, last_day, now=now),
-            pairs=program.pairs,
-        )
-
-    def _digest_start(self, program: Program, last_day: date | None, *, now: datetime) -> datetime:
-        if last_day is None or program.digest is None:
-            return now - DIGEST_FIRST_WINDOW
-        return datetime.combine(last_day, program.digest.at, tzinfo=program.timezone)
 
     def respond_to(self, verdict: Verdict) -> int:
         """Queue the short question back to someone whose reply could not be understood."""
@@ -530,53 +468,3 @@ def _redefined(old: Program, new: Program) -> list[str]:
 def _only(program: Program, pair_ids: Collection[str]) -> Program:
     """The program with only the pairs in `pair_ids`, in the program's order."""
     return replace(program, pairs=tuple(pair for pair in program.pairs if pair.id in pair_ids))
-
-
-def last_digest_day(store: SqliteStore) -> date | None:
-    """The day of the latest digest queued, or None before the first."""
-    last_key = store.last_key_like(DIGEST_PREFIX)
-    return date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
-
-
-def digest_facts(
-    store: SqliteStore,
-    program: Program,
-    histories: Mapping[str, PairHistory],
-    *,
-    now: datetime,
-    since: datetime,
-    reload_errors: Sequence[str] = (),
-) -> DigestFacts:
-    """Everything the coordinator's digest could say about the time since `since`."""
-    today = now.astimezone(program.timezone).date()
-    return _digest_facts(
-        store,
-        since=since,
-        reload_errors=reload_errors,
-        overdue=overdue_pairs(program, histories, now),
-        differences=status_differences(program, histories, today=today),
-    )
-
-
-def _digest_facts(
-    store: SqliteStore,
-    *,
-    since: datetime,
-    reload_errors: Sequence[str],
-    overdue: Sequence[OverduePair],
-    differences: Sequence[StatusDifference],
-) -> DigestFacts:
-    """The digest's facts: the pairs' (`overdue`, `differences`) and the store's."""
-    return DigestFacts(
-        period_start=since,
-        meetings=tuple(store.meetings_logged_since(since)),
-        disputed=tuple(store.disputed_since(since)),
-        overdue=tuple(overdue),
-        failing_addresses=tuple(
-            (address, seen) for address, seen in store.failing_addresses() if seen >= since
-        ),
-        unknown_sends=tuple(store.unknown_sends(since=since)),
-        review=tuple(store.review_items()),
-        reload_errors=tuple(reload_errors),
-        status_differences=tuple(differences),
-    )

@@ -28,7 +28,7 @@ from reminder_service.core.model import (
 )
 from reminder_service.core.relationship import planned_relationship_emails, relationship_emails
 from reminder_service.core.totals import relationship_totals
-from reminder_service.planner import DIGEST_FIRST_WINDOW, digest_facts, last_digest_day
+from reminder_service.digest_survey import DIGEST_FIRST_WINDOW, digest_facts, last_digest_day
 from reminder_service.program import load_program
 from reminder_service.settings import load_settings
 from reminder_service.store import SqliteStore, read_only_if_present

@@ -19,8 +19,9 @@ from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.tokens import make_token, reply_address
+from reminder_service.digest_survey import digest_facts
 from reminder_service.imap import ImapConfig
-from reminder_service.planner import Planner, digest_facts
+from reminder_service.planner import Planner
 from reminder_service.program import parse_program
 from reminder_service.store import SqliteStore
 from tests.integration.test_intake import (

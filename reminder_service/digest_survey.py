@@ -1,0 +1,140 @@
+"""The coordinator's digest as the planner gathers it, and its facts for the commands.
+
+The digest reads every pair's history, which at 100,000 pairs is more than one planning
+tick should do: `DigestSurvey` reads them a chunk at a time and keeps what the pairs read so
+far contribute; the store's part (meetings, disputes, bounces, the review queue) is read
+once every pair has been. `digest_facts` gathers everything at once, for the commands that
+show a digest now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from reminder_service.core.digest import digest_due
+from reminder_service.core.due import overdue_order, overdue_pairs
+from reminder_service.core.model import (
+    DigestFacts,
+    OverduePair,
+    Pair,
+    PairHistory,
+    Planned,
+    Program,
+    StatusDifference,
+)
+from reminder_service.core.status import status_differences
+from reminder_service.store import SqliteStore
+
+DIGEST_PREFIX = "digest:"
+DIGEST_FIRST_WINDOW = timedelta(days=7)
+"""What the first digest covers, when no digest was sent before."""
+
+
+@dataclass
+class DigestSurvey:
+    """A digest being put together a chunk of pairs a tick: what the pairs read so far
+    contribute to it, and where the next chunk starts in the program's pairs (the survey is
+    dropped when the program changes)."""
+
+    planned: Planned
+    since: datetime
+    pairs: tuple[Pair, ...]
+    at: int = 0
+    overdue: list[OverduePair] = field(default_factory=list)
+    differences: list[StatusDifference] = field(default_factory=list)
+
+    @property
+    def unread(self) -> int:
+        """How many pairs are still to read."""
+        return len(self.pairs) - self.at
+
+    def read(self, program: Program, store: SqliteStore, *, now: datetime, count: int) -> None:
+        """Read the next `count` pairs' histories and note what they contribute."""
+        part = replace(program, pairs=self.pairs[self.at : self.at + count])
+        self.at += len(part.pairs)
+        histories = store.pair_histories(only=[pair.id for pair in part.pairs])
+        self.overdue += overdue_pairs(part, histories, now)
+        today = now.astimezone(program.timezone).date()
+        self.differences += status_differences(part, histories, today=today)
+
+    def facts(self, store: SqliteStore, *, reload_errors: Sequence[str]) -> DigestFacts:
+        """The digest's facts, once every pair was read: the pairs' in the core's order."""
+        return _digest_facts(
+            store,
+            since=self.since,
+            reload_errors=reload_errors,
+            overdue=sorted(self.overdue, key=overdue_order),
+            differences=sorted(self.differences, key=lambda difference: difference.pair_id),
+        )
+
+
+def new_survey(program: Program, store: SqliteStore, *, now: datetime) -> DigestSurvey | None:
+    """A new survey when this week's digest is due and not decided yet, else None."""
+    if program.digest is None:
+        return None
+    last_day = last_digest_day(store)
+    planned = digest_due(program, now=now, last_digest=last_day)
+    if planned is None or planned.key in store.keys_present([planned.key]):
+        return None
+    return DigestSurvey(
+        planned=planned, since=_digest_start(program, last_day, now=now), pairs=program.pairs
+    )
+
+
+def _digest_start(program: Program, last_day: date | None, *, now: datetime) -> datetime:
+    """Where the digest's period starts: at the last digest's moment, or a week ago."""
+    if last_day is None or program.digest is None:
+        return now - DIGEST_FIRST_WINDOW
+    return datetime.combine(last_day, program.digest.at, tzinfo=program.timezone)
+
+
+def last_digest_day(store: SqliteStore) -> date | None:
+    """The day of the latest digest queued, or None before the first."""
+    last_key = store.last_key_like(DIGEST_PREFIX)
+    return date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
+
+
+def digest_facts(
+    store: SqliteStore,
+    program: Program,
+    histories: Mapping[str, PairHistory],
+    *,
+    now: datetime,
+    since: datetime,
+    reload_errors: Sequence[str] = (),
+) -> DigestFacts:
+    """Everything the coordinator's digest could say about the time since `since`."""
+    today = now.astimezone(program.timezone).date()
+    return _digest_facts(
+        store,
+        since=since,
+        reload_errors=reload_errors,
+        overdue=overdue_pairs(program, histories, now),
+        differences=status_differences(program, histories, today=today),
+    )
+
+
+def _digest_facts(
+    store: SqliteStore,
+    *,
+    since: datetime,
+    reload_errors: Sequence[str],
+    overdue: Sequence[OverduePair],
+    differences: Sequence[StatusDifference],
+) -> DigestFacts:
+    """The digest's facts: the pairs' (`overdue`, `differences`) and the store's."""
+    return DigestFacts(
+        period_start=since,
+        meetings=tuple(store.meetings_logged_since(since)),
+        disputed=tuple(store.disputed_since(since)),
+        overdue=tuple(overdue),
+        failing_addresses=tuple(
+            (address, seen) for address, seen in store.failing_addresses() if seen >= since
+        ),
+        unknown_sends=tuple(store.unknown_sends(since=since)),
+        review=tuple(store.review_items()),
+        reload_errors=tuple(reload_errors),
+        status_differences=tuple(differences),
+    )
