@@ -169,6 +169,7 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
     loaded_from = fingerprint(settings.config, templates_dir=settings.templates_dir)
     program = load_program(settings.config)
     mail_composer = composer(settings)
+    smtp_connections = mailers(smtp_config(settings))
     reading = settings.imap.host is not None
     mailbox = imap_config(settings) if reading else None
     the_clock = clock or SystemClock()
@@ -182,7 +183,7 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
         program,
         store=store,
         composer=mail_composer,
-        mailer=MailerPool(mailers(smtp_config(settings)), size=settings.smtp.connections),
+        mailer=MailerPool(smtp_connections, size=settings.smtp.connections),
         clock=the_clock,
         max_per_minute=settings.smtp.max_per_minute,
         connections=settings.smtp.connections,

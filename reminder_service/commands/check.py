@@ -1,4 +1,5 @@
-"""`check`: settings, the program file and the templates, without touching the network."""
+"""`check`: settings (the CA files included), the program file and the templates, without
+touching the network."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from reminder_service.core.model import Pair, Program, Status
 from reminder_service.errors import ConfigError
 from reminder_service.program import ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
+from reminder_service.tls import client_context
 
 
 def check(_args: argparse.Namespace) -> int:
@@ -21,6 +23,7 @@ def check(_args: argparse.Namespace) -> int:
         print(exc)
         return EXIT_PROBLEMS
     problems += settings.missing_for_sending()
+    problems += _ca_file_problems(settings)
     program: Program | None = None
     try:
         program = load_program(settings.config)
@@ -42,6 +45,24 @@ def check(_args: argparse.Namespace) -> int:
     assert program is not None
     print(_summary(program, settings))
     return EXIT_OK
+
+
+def _ca_file_problems(settings: Settings) -> list[str]:
+    """The extra CA certificate files set for the mail server and the reply mailbox that
+    cannot be used; the service would refuse to start with them."""
+    problems = []
+    servers = (
+        (settings.smtp.ca_file, "The mail server"),
+        (settings.imap.ca_file, "The reply mailbox"),
+    )
+    for ca_file, server in servers:
+        if ca_file is None:
+            continue
+        try:
+            client_context(ca_file, server=server)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def _summary(program: Program, settings: Settings) -> str:

@@ -80,6 +80,19 @@ def test_check_reports_bad_settings_by_name(
     assert "REMINDER_SMTP__SECURITY" in capsys.readouterr().out
 
 
+def test_check_reports_an_unusable_ca_file(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An extra CA certificate file that cannot be read is a problem `check` names, as it
+    would stop the service at start."""
+    monkeypatch.setenv("REMINDER_IMAP__CA_FILE", str(deployment / "no-such-ca.pem"))
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "1 problem(s) found:" in out
+    assert "The reply mailbox's CA certificate file" in out
+    assert "no-such-ca.pem" in out
+
+
 def test_plan_lists_due_and_coming_checkins_without_touching_anything(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

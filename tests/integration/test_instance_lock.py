@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reminder_service import bootstrap
-from reminder_service.errors import StoreError
+from reminder_service.errors import ConfigError, StoreError
 from reminder_service.instance_lock import InstanceLock, lock_path
 from reminder_service.settings import Settings, load_settings
 from tests.support.process import clear_reminder_env, service_env
@@ -137,6 +137,21 @@ def test_build_service_lets_go_of_the_lock_when_the_database_cannot_open(
     settings.database.parent.mkdir(parents=True)
     settings.database.write_bytes(b"this is not an SQLite database, only a file of that name")
     with pytest.raises(StoreError, match="not a usable SQLite database"):
+        bootstrap.build_service(settings)
+    with InstanceLock.acquire(settings.database, now=STARTED):
+        pass
+
+
+def test_an_unreadable_smtp_ca_file_stops_the_start_before_the_lock_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A missing CA file is reported at start, and this process holds no lock afterwards."""
+    deployment(tmp_path, monkeypatch)
+    monkeypatch.setenv("REMINDER_SMTP__HOST", "127.0.0.1")
+    monkeypatch.setenv("REMINDER_SMTP__SECURITY", "starttls")
+    monkeypatch.setenv("REMINDER_SMTP__CA_FILE", str(tmp_path / "missing.pem"))
+    settings = load_settings(env_file=None, secrets_dir=tmp_path / "secrets")
+    with pytest.raises(ConfigError, match=r"missing\.pem"):
         bootstrap.build_service(settings)
     with InstanceLock.acquire(settings.database, now=STARTED):
         pass
