@@ -413,9 +413,11 @@ class _Sandbox(SandboxedEnvironment):
     """Jinja's sandbox, remembering its answer to whether a template may read an attribute.
 
     The sandbox asks for every attribute a template reads, and asking was about a sixth of
-    the time spent rendering a check-in. Its answer depends only on the object's type and
+    the time spent rendering a check-in. Its answer depends only on the object's class and
     the attribute's name (`is_safe_attribute` and `is_internal_attribute` in
-    `jinja2.sandbox`), so it is worked out once for each of those pairs.
+    `jinja2.sandbox`), so it is worked out once for each of those pairs. An object whose
+    `__class__` is not its type (a proxy) is always asked afresh, as `isinstance` sees the
+    former.
     """
 
     def __init__(self, **options: Any) -> None:
@@ -424,7 +426,10 @@ class _Sandbox(SandboxedEnvironment):
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
         """The sandbox's answer for `obj`'s type and `attr`, worked out on first asking."""
-        key = (type(obj), attr)
+        kind = type(obj)
+        if kind is not obj.__class__:
+            return super().is_safe_attribute(obj, attr, value)
+        key = (kind, attr)
         safe = self._safe.get(key)
         if safe is None:
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)

@@ -6,6 +6,7 @@ import functools
 import html as html_text
 import re
 import shutil
+import weakref
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
@@ -345,32 +346,68 @@ def test_sandbox_blocks_internals(tmp_path: Path) -> None:
     assert "unsafe" in problems[0]
 
 
-class _LooksLikeAGenerator:
-    """An object with an attribute named like a generator's frame, which is harmless here."""
+class _Member:
+    """An object with attributes named like internals of other types, harmless here."""
 
     gi_frame = "just text"
+    mro = "just text"
+
+    def method(self) -> None:
+        """A method, whose own internals the sandbox guards."""
+
+
+def _function() -> None:
+    """A function, whose internals the sandbox guards."""
 
 
 def _generator() -> Iterator[int]:
     yield 1
 
 
-@pytest.mark.parametrize("first_asked", ["generator", "look-alike"])
-def test_the_sandbox_remembers_its_answers_per_type(first_asked: str) -> None:
-    """The sandbox remembers whether an attribute is safe for each type, not each name: a
-    generator's frame stays unsafe however often the same name was allowed elsewhere."""
-    sandbox = _Sandbox()
-    generator, look_alike = _generator(), _LooksLikeAGenerator()
-    asked: list[object] = (
-        [generator, look_alike] if first_asked == "generator" else [look_alike, generator]
-    )
+def _objects() -> list[object]:
+    """Objects of every kind the sandbox treats apart, and weak proxies that pass for them."""
+    generator, member = _generator(), _Member()
+    try:
+        raise ValueError
+    except ValueError as exc:
+        traceback = exc.__traceback__
+    return [
+        _function,
+        _Member.method,
+        member.method,
+        _Member,
+        int,
+        generator,
+        traceback,
+        _function.__code__,
+        member,
+        "text",
+        weakref.proxy(member),
+        weakref.proxy(generator),
+    ]
 
-    answers = {
-        type(obj).__name__: sandbox.is_safe_attribute(obj, "gi_frame", None) for obj in asked * 2
-    }
 
-    assert answers == {"generator": False, "_LooksLikeAGenerator": True}
-    assert SandboxedEnvironment().is_safe_attribute(generator, "gi_frame", None) is False
+_ATTRIBUTES = ["mro", "gi_frame", "gi_code", "tb_frame", "co_code", "__class__", "_x", "upper"]
+
+
+@pytest.mark.parametrize("order", ["as listed", "reversed"])
+def test_the_sandbox_remembers_exactly_jinjas_answers(order: str) -> None:
+    """Remembering answers per class and name changes none of them, whatever was asked
+    before: a generator's frame stays unsafe after the same name was allowed on another
+    object, a weak proxy of a generator included."""
+    objects = _objects() if order == "as listed" else _objects()[::-1]
+    stock, remembering = SandboxedEnvironment(), _Sandbox()
+    asked = [(obj, attr) for obj in objects for attr in _ATTRIBUTES] * 2
+
+    differ = [
+        (type(obj).__name__, attr)
+        for obj, attr in asked
+        if remembering.is_safe_attribute(obj, attr, None)
+        != stock.is_safe_attribute(obj, attr, None)
+    ]
+
+    assert differ == []
+    assert not remembering.is_safe_attribute(_objects()[-1], "gi_frame", None)
 
 
 def test_empty_subject_is_a_problem(tmp_path: Path) -> None:
