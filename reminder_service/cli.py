@@ -77,7 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     meetings.set_defaults(command=replies.meetings)
 
     review = sub.add_parser(
-        "review", help="list the replies that were rejected, unmatched or unclear, with reasons"
+        "review",
+        help=(
+            "list the replies that were rejected, unmatched or unclear, and disputes that "
+            "found no meeting, with reasons"
+        ),
     )
     review.set_defaults(command=replies.review)
 

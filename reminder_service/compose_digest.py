@@ -183,6 +183,7 @@ def digest_samples(program: Program, *, now: datetime) -> tuple[dict[str, object
         review=(
             ReviewItem(1, "unclear", None, address, pair_id),
             ReviewItem(2, "rejected", "sender_not_in_pair", None, None),
+            ReviewItem(3, "dispute", "no_meeting_found", address, pair_id),
         ),
         reload_errors=("program.yaml:3: example problem",),
         status_differences=(

@@ -41,8 +41,8 @@ REVIEW_REASONS = {
     "no_text": "the reply had no text of its own",
     "not_understood": "the reply could not be understood; the sender was asked to clarify",
     "no_meeting_found": (
-        "they said a meeting did not happen, but no meeting of theirs logged in the last "
-        "30 days was found to remove"
+        "they said a meeting did not happen, but none of theirs matched (none logged in the "
+        "last 30 days, or the email they answered was about another pair's meeting)"
     ),
 }
 

@@ -338,7 +338,8 @@ class UnknownSend:
 
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
-    """A received message that needs a person: rejected, unmatched or unclear."""
+    """A received message that needs a person: rejected, unmatched or unclear, or a dispute
+    that found no meeting to remove."""
 
     inbound_id: int
     outcome: str

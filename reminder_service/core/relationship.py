@@ -26,7 +26,6 @@ from reminder_service.core.due import (
     latest_due_at,
     local_date,
     next_checkin_at,
-    skipped_on,
 )
 from reminder_service.core.model import (
     Cadence,
@@ -300,8 +299,8 @@ def _follow_up(
 ) -> list[Planned]:
     """A gentle follow-up to a "not yet", unless anything has moved on since that reply.
 
-    Moving on means a meeting or a skipped round dated on or after the reply's date, a
-    pause ending after it, or a period's check-in falling due after the reply.
+    Moving on means a meeting dated on or after the reply's date, a round skipped after the
+    reply, a pause ending after it, or a period's check-in falling due after the reply.
     """
     replied_at = activity.last_not_met
     if replied_at is None:
@@ -309,8 +308,10 @@ def _follow_up(
     replied_on = local_date(pair, replied_at)
     due_at = replied_at + program.follow_up_after
     resumed = effective_pair(pair, history, today=local_date(pair, now)).paused_until
-    moved_on = (history.last_meeting, skipped_on(pair, history), resumed)
+    moved_on = (history.last_meeting, resumed)
     if any(day is not None and day >= replied_on for day in moved_on):
+        return []
+    if history.last_skip_at is not None and history.last_skip_at > replied_at:
         return []
     checkin_at = latest_due_at(pair, history, now)
     if checkin_at is not None and checkin_at > replied_at:

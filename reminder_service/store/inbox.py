@@ -25,9 +25,9 @@ from reminder_service.store.connection import instant_text, parse_instant, trans
 from reminder_service.store.events import EventsMixin
 
 REVIEW_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.UNMATCHED, Outcome.UNCLEAR})
+"""Outcomes a coordinator should look at; their text and raw bytes are kept for that. A
+dispute that matched no meeting joins them later, when recorded (its text only)."""
 _REVIEW_PARAMS = (*sorted(REVIEW_OUTCOMES), Reason.NO_MEETING_FOUND.value)
-"""The review queue: messages with these outcomes, and disputes with this reason."""
-"""Outcomes a coordinator should look at; their text and raw bytes are kept for that."""
 
 MAX_KEPT_RAW_BYTES = 1024 * 1024
 """Raw messages larger than this are not kept, even for review."""
@@ -52,12 +52,14 @@ SELECT uid FROM inbound WHERE folder = ? AND uidvalidity = ? AND marked = 0 ORDE
 """
 _SET_MARKED = "UPDATE inbound SET marked = 1 WHERE folder = ? AND uidvalidity = ? AND uid = ?"
 _REVIEW_QUEUE = """
-SELECT * FROM inbound WHERE (outcome IN (?, ?, ?) OR reason = ?) AND reviewed_at IS NULL
+SELECT * FROM inbound
+WHERE (outcome IN (?, ?, ?) OR (outcome = 'dispute' AND reason = ?)) AND reviewed_at IS NULL
 ORDER BY received_at, id
 """
 _REVIEW_ITEMS = """
 SELECT id, outcome, reason, sender, pair_id FROM inbound
-WHERE (outcome IN (?, ?, ?) OR reason = ?) AND reviewed_at IS NULL ORDER BY received_at, id
+WHERE (outcome IN (?, ?, ?) OR (outcome = 'dispute' AND reason = ?)) AND reviewed_at IS NULL
+ORDER BY received_at, id
 """
 _MARK_REVIEWED = "UPDATE inbound SET reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL"
 _INBOUND_EXISTS = "SELECT 1 FROM inbound WHERE id = ?"

@@ -177,7 +177,7 @@ def test_review_lists_a_dispute_that_matched_no_meeting(
     assert main(["review"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("1 message(s) to review:")
-    assert "dispute: they said a meeting did not happen, but no meeting of theirs" in out
+    assert "dispute: they said a meeting did not happen, but none of theirs matched" in out
     assert "(pair grace-sam)" in out
     assert "> We never met on the 3rd, that's wrong." in out
 

@@ -169,6 +169,18 @@ NOT_YET = _utc("2026-11-02T10:00")
             [],
             id="skipped-since",
         ),
+        pytest.param(
+            PairHistory(last_skip_at=_utc("2026-11-02T10:30")),
+            "2026-11-09T10:00",
+            [],
+            id="skipped-later-the-same-day",
+        ),
+        pytest.param(
+            PairHistory(last_skip_at=_utc("2026-11-02T08:00")),
+            "2026-11-09T10:00",
+            ["follow_up:ada-bo:2026-11-02"],
+            id="skipped-earlier-the-same-day",
+        ),
         pytest.param(NO_HISTORY, "2026-12-02T12:00", [], id="next-check-in-came-first"),
         pytest.param(
             PairHistory(reply_status=reply_pause(None, set_at=NOT_YET)),

@@ -33,7 +33,11 @@ class Outcome(StrEnum):
 
 
 class Reason(StrEnum):
-    """Short codes for why a message was ignored, rejected or left unmatched."""
+    """Short codes for why a message was ignored, rejected or left unmatched.
+
+    Understanding never gives `NO_MEETING_FOUND`: the store sets it on a recorded dispute
+    that matched no meeting of the pair, to put it in the review queue.
+    """
 
     AUTO_REPLY = "auto_reply"
     BOUNCE = "bounce"
@@ -48,7 +52,7 @@ class Reason(StrEnum):
     UNREADABLE = "unreadable"
     NO_TEXT = "no_text"
     NOT_UNDERSTOOD = "not_understood"
-    NO_MEETING_FOUND = "no_meeting_found"  # set when recorded: a dispute matched no meeting
+    NO_MEETING_FOUND = "no_meeting_found"
 
 
 @dataclass(frozen=True, slots=True)
