@@ -40,13 +40,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import aiosmtplib
@@ -92,7 +91,6 @@ MAILBOX = "mentoring@example.org"
 SECRET_KEY = b"benchmark key of sufficient length"
 FULL_COUNT = 2_000
 FULL_ROUNDS = 3
-_Ran = TypeVar("_Ran", float, tuple[float, int])
 QUICK_COUNT = 100
 QUICK_ROUNDS = 2
 CONNECTIONS = (1, 4)
@@ -106,6 +104,35 @@ class Sink:
     port: int
     pid: int
     ca_file: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Spent:
+    """What one run took, from its start to its end: wall seconds, and the CPU seconds of
+    this process (the sending side) and of the sink."""
+
+    seconds: float
+    own_cpu_s: float
+    sink_cpu_s: float
+
+
+class Stopwatch:
+    """Wall time and both sides' CPU, from creation to `stop()`: created where a run's
+    timing starts, so setting up (a daemon's templates, say) is left out of all three."""
+
+    def __init__(self, sink: Sink) -> None:
+        self._sink_pid = sink.pid
+        self._own = own_cpu_s()
+        self._sink = process_cpu_s(sink.pid)
+        self._wall = time.perf_counter()
+
+    def stop(self) -> Spent:
+        """What was spent since creation."""
+        return Spent(
+            seconds=time.perf_counter() - self._wall,
+            own_cpu_s=own_cpu_s() - self._own,
+            sink_cpu_s=process_cpu_s(self._sink_pid) - self._sink,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,18 +277,18 @@ def daemon_for(program: Program, *, sink: Sink, database: Path, connections: int
 
 async def run_daemon(
     program: Program, *, sink: Sink, database: Path, connections: int
-) -> tuple[float, int]:
-    """Seconds for `Daemon.run()` to plan, render, queue, send and record every check-in,
+) -> tuple[Spent, int]:
+    """What `Daemon.run()` spends to plan, render, queue, send and record every check-in,
     and how many commits its sender made."""
     wired = daemon_for(program, sink=sink, database=database, connections=connections)
     stop = asyncio.Event()
     try:
-        started = time.perf_counter()
+        watch = Stopwatch(sink)
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(wired.daemon.run(stop))
             await wired.mailer.all_sent.wait()
             stop.set()
-        finished = time.perf_counter()
+        spent = watch.stop()
         states = wired.store.counts_by_state()
     finally:
         wired.store.close()
@@ -269,7 +296,7 @@ async def run_daemon(
         program.pairs
     ):
         raise RuntimeError(f"expected {len(program.pairs)} sent; the outbox holds {states}")
-    return finished - started, wired.store.commits
+    return spent, wired.store.commits
 
 
 def rendered(program: Program, *, database: Path) -> tuple[Envelope, ...]:
@@ -290,8 +317,8 @@ def client_tls(sink: Sink) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(sink.ca_file))
 
 
-async def run_raw(envelopes: Sequence[Envelope], *, sink: Sink, connections: int) -> float:
-    """Seconds for aiosmtplib alone to send every message over `connections` connections."""
+async def run_raw(envelopes: Sequence[Envelope], *, sink: Sink, connections: int) -> Spent:
+    """What aiosmtplib alone spends to send every message over `connections` connections."""
 
     async def one_connection(share: Sequence[Envelope]) -> None:
         client = aiosmtplib.SMTP(
@@ -303,11 +330,11 @@ async def run_raw(envelopes: Sequence[Envelope], *, sink: Sink, connections: int
             await client.sendmail(envelope.sender, envelope.recipients, envelope.message)
         await client.quit()
 
-    started = time.perf_counter()
+    watch = Stopwatch(sink)
     async with asyncio.TaskGroup() as tasks:
         for first in range(connections):
             tasks.create_task(one_connection(envelopes[first::connections]))
-    return time.perf_counter() - started
+    return watch.stop()
 
 
 class SharedClaims:
@@ -350,9 +377,9 @@ class SharedClaims:
 
 async def run_raw_durable(
     database: Path, *, sink: Sink, connections: int, count: int
-) -> tuple[float, int]:
-    """Seconds for aiosmtplib plus nothing but the outbox's durable claims (the guarantee's
-    own cost), over `connections` connections from an outbox already queued; and commits."""
+) -> tuple[Spent, int]:
+    """What aiosmtplib plus nothing but the outbox's durable claims (the guarantee's own
+    cost) spends over `connections` connections from an outbox already queued; and commits."""
     store = SqliteStore.open(database)
     claims = SharedClaims(store)
 
@@ -372,24 +399,24 @@ async def run_raw_durable(
         await client.quit()
 
     try:
-        started = time.perf_counter()
+        watch = Stopwatch(sink)
         async with asyncio.TaskGroup() as tasks:
             for _ in range(connections):
                 tasks.create_task(one_connection())
         claims.finish()
-        elapsed = time.perf_counter() - started
+        spent = watch.stop()
         sent = store.counts_by_state()[OutboxState.SENT]
     finally:
         store.close()
     if sent != count:
         raise RuntimeError(f"the durable baseline sent {sent} of {count} emails")
-    return elapsed, claims.commits
+    return spent, claims.commits
 
 
-async def run_new_connections(envelopes: Sequence[Envelope], *, sink: Sink) -> float:
-    """Seconds for `aiosmtplib.send()` to send every message, each on a new connection."""
+async def run_new_connections(envelopes: Sequence[Envelope], *, sink: Sink) -> Spent:
+    """What `aiosmtplib.send()` spends to send every message, each on a new connection."""
     context = client_tls(sink)
-    started = time.perf_counter()
+    watch = Stopwatch(sink)
     for envelope in envelopes:
         await aiosmtplib.send(
             envelope.message,
@@ -402,7 +429,7 @@ async def run_new_connections(envelopes: Sequence[Envelope], *, sink: Sink) -> f
             username=USERNAME,
             password=PASSWORD,
         )
-    return time.perf_counter() - started
+    return watch.stop()
 
 
 @dataclass
@@ -413,6 +440,12 @@ class Way:
     rates: list[float] = field(default_factory=list)
     own_cpu_ms: list[float] = field(default_factory=list)
     sink_cpu_ms: list[float] = field(default_factory=list)
+
+    def add(self, spent: Spent, *, count: int) -> None:
+        """Note one run of `count` messages."""
+        self.rates.append(count / spent.seconds)
+        self.own_cpu_ms.append(spent.own_cpu_s * 1000 / count)
+        self.sink_cpu_ms.append(spent.sink_cpu_s * 1000 / count)
 
 
 @dataclass
@@ -430,17 +463,6 @@ class Results:
     durable_commits: list[int] = field(default_factory=list)
 
 
-async def timed(way: Way, run: Awaitable[_Ran], *, count: int, sink: Sink) -> _Ran:
-    """Await `run` (whose result starts with its seconds), noting its rate and CPU in `way`."""
-    own, sink_cpu = own_cpu_s(), process_cpu_s(sink.pid)
-    ran = await run
-    seconds = ran if isinstance(ran, float) else ran[0]
-    way.rates.append(count / seconds)
-    way.own_cpu_ms.append((own_cpu_s() - own) * 1000 / count)
-    way.sink_cpu_ms.append((process_cpu_s(sink.pid) - sink_cpu) * 1000 / count)
-    return ran
-
-
 async def measure(
     count: int, rounds: int, *, connections: int, sink: Sink, workdir: Path
 ) -> Results:
@@ -449,30 +471,28 @@ async def measure(
     queued = workdir / f"rendered-{connections}.sqlite3"
     envelopes = rendered(program, database=queued)
     results = Results(connections)
-
-    async def at(way: Way, run: Awaitable[_Ran]) -> _Ran:
-        return await timed(way, run, count=count, sink=sink)
-
     for number in range(rounds):
         database = workdir / f"daemon-{connections}-{number}.sqlite3"
-        _, daemon_commits = await at(
-            results.daemon,
-            run_daemon(program, sink=sink, database=database, connections=connections),
+        spent, daemon_commits = await run_daemon(
+            program, sink=sink, database=database, connections=connections
         )
+        results.daemon.add(spent, count=count)
         queued_copy = workdir / f"queued-{connections}-{number}.sqlite3"
         shutil.copyfile(queued, queued_copy)
-        await at(
-            results.daemon_queued,
-            run_daemon(program, sink=sink, database=queued_copy, connections=connections),
+        spent, _ = await run_daemon(
+            program, sink=sink, database=queued_copy, connections=connections
         )
-        await at(results.raw, run_raw(envelopes, sink=sink, connections=connections))
+        results.daemon_queued.add(spent, count=count)
+        spent = await run_raw(envelopes, sink=sink, connections=connections)
+        results.raw.add(spent, count=count)
         durable_copy = workdir / f"durable-{connections}-{number}.sqlite3"
         shutil.copyfile(queued, durable_copy)
-        _, durable_commits = await at(
-            results.durable,
-            run_raw_durable(durable_copy, sink=sink, connections=connections, count=count),
+        spent, durable_commits = await run_raw_durable(
+            durable_copy, sink=sink, connections=connections, count=count
         )
-        await at(results.new_connection, run_new_connections(envelopes, sink=sink))
+        results.durable.add(spent, count=count)
+        spent = await run_new_connections(envelopes, sink=sink)
+        results.new_connection.add(spent, count=count)
         results.daemon_commits.append(daemon_commits)
         results.durable_commits.append(durable_commits)
     return results
