@@ -65,8 +65,15 @@ def address_field(name: str, mailboxes: Sequence[str]) -> str:
 
 
 def text_field(name: str, value: str) -> str:
-    """An unstructured header such as Subject, folded, RFC 2047-encoded if not ASCII."""
-    charset = "us-ascii" if _plain(_checked(value)) else "utf-8"
+    """An unstructured header such as Subject, folded, RFC 2047-encoded if not ASCII.
+
+    A plain value that fits on one line is written as it is, which is what `Header` writes
+    for it too, only without its work (a tenth of the time spent writing a check-in).
+    """
+    plain = _plain(_checked(value))
+    if plain and len(name) + 2 + len(value) <= LINE_LENGTH:
+        return f"{name}: {value}"
+    charset = "us-ascii" if plain else "utf-8"
     return f"{name}: {Header(value, charset, header_name=name).encode(linesep=CRLF)}"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import email
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.message import EmailMessage
 from email.policy import default
 from email.utils import parseaddr
@@ -95,6 +95,21 @@ def test_every_line_is_ascii_crlf_and_short(name: str, subject: str, text: str) 
     assert b"\n" not in b"".join(lines)
     assert b"\r" not in b"".join(lines)
     assert max(len(line) for line in lines) <= 998
+
+
+ASCII_WORDS = st.lists(
+    st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=12),
+    max_size=15,
+).map(" ".join)
+"""Plain subjects, short and long enough to fold."""
+
+
+@given(subject=ASCII_WORDS | subjects)
+def test_a_subject_is_written_as_the_standard_library_writes_it(subject: str) -> None:
+    """Short plain subjects skip `Header`, and come out exactly as it would write them."""
+    charset = "us-ascii" if subject.isascii() and "=?" not in subject else "utf-8"
+    expected = Header(subject, charset, header_name="Subject").encode(linesep="\r\n")
+    assert text_field("Subject", subject) == f"Subject: {expected}"
 
 
 def test_many_recipients_are_folded_between_addresses() -> None:
