@@ -7,12 +7,14 @@ The first send to reach its gate commits, right there, the claims of every send 
 meanwhile and the outcomes of the sends that ended, in one transaction and one disk sync;
 the sends it claimed pass their own gates without a commit.
 
-Outcomes otherwise wait for the next commit: the next gate's, or at once when no send in
-flight still has its claim to commit. After a crash, a row not claimed yet is still
-`pending`, and a claimed row, whether or not its data went out, becomes `unknown` and is
-never resent. A stop is gentler: sends that have not reached their gate are dropped and
-their rows stay (or go back to) `pending`; the others get the grace period. After a failed
-commit no send passes its gate, and the sender stops with the database's error.
+Outcomes otherwise wait for the next commit: the next gate's, at once when no send in
+flight still has its claim to commit, and in any case within `OUTCOMES_WAIT_AT_MOST` (a send
+slow to reach its gate must not hold the record of the sends that ended). After a crash, a
+row not claimed yet is still `pending`, and a claimed row, whether or not its data went
+out, becomes `unknown` and is never resent. A stop is gentler: sends that have not reached
+their gate are dropped and their rows stay (or go back to) `pending`; the others get the
+grace period. After a failed commit no send passes its gate, and the sender stops with the
+database's error.
 
 Due rows are read `READ_AHEAD` at a time (reading claims nothing); the planner's wake-up
 makes the sender read again, so new emails are not held behind the ones read.
@@ -49,6 +51,11 @@ log = logging.getLogger(__name__)
 READ_AHEAD = 50
 """How many due rows the sender reads at once; it reads again when they are used up or when
 the planner has queued more."""
+OUTCOMES_WAIT_AT_MOST = timedelta(seconds=1)
+"""How long the outcome of a send that ended may wait for another send's gate to share its
+commit. Past this it is committed on its own, with any claims waiting: otherwise a send
+that is slow to reach its gate (reconnecting to a slow server, say) would hold back the
+record of emails already delivered, and a crash meanwhile would report them `unknown`."""
 REMOVED_PAIR = "the pair was removed from the program before this email went out"
 STOPPED_BEFORE_DATA = "the service stopped before this email's message went out; it stays queued"
 STOPPED_MID_SEND = (
@@ -98,6 +105,8 @@ class Sender:
         self._passed: set[int] = set()
         """Rows whose send has passed its gate: their message data may have gone out."""
         self._ended: list[_Ended] = []
+        self._ended_since: float | None = None
+        """When (event loop time) the oldest outcome in `_ended` started waiting."""
         self._failure: Exception | None = None
 
     def wake(self) -> None:
@@ -153,19 +162,33 @@ class Sender:
         now = self._clock.now()
         self._collect(now)
         started = self._start(now, room=room(now))
+        if self._ended and self._ended_since is None:
+            self._ended_since = asyncio.get_running_loop().time()
         if self._commit_due():
             self._commit(now)
         return started
 
     async def _wait_for_change(self) -> None:
-        """Wait for a send to end, rows to be queued or a commit at a gate to fail; and when
-        only the rate limit keeps a free connection idle, no longer than it does."""
+        """Wait for a send to end, rows to be queued or a commit at a gate to fail; no longer
+        than the rate limit keeps a free connection idle, nor than outcomes may wait."""
         now = self._clock.now()
+        waits = []
         free = len(self._sending) < self._settings.connections
         if free and self._limit.allowance(now) == 0:
-            await self._wait_at_most(self._limit.wait_before_next(now))
+            waits.append(self._limit.wait_before_next(now))
+        if self._ended_since is not None:
+            waits.append(self._outcomes_wait_left())
+        if waits:
+            await self._wait_at_most(min(waits))
         else:
             await self._changed.wait()
+
+    def _outcomes_wait_left(self) -> timedelta:
+        """How much longer the oldest outcome may wait for a gate's commit (0 when none)."""
+        if self._ended_since is None:
+            return timedelta(0)
+        waited = asyncio.get_running_loop().time() - self._ended_since
+        return max(OUTCOMES_WAIT_AT_MOST - timedelta(seconds=waited), timedelta(0))
 
     async def _wait_at_most(self, within: timedelta) -> None:
         """Sleep until something changes or `within` has passed."""
@@ -229,10 +252,13 @@ class Sender:
         self._passed.add(row_id)
 
     def _commit_due(self) -> bool:
-        """Whether to commit now: there are claims or outcomes to record and no send in flight
-        has its claim still to commit (its gate would carry them)."""
+        """Whether to commit now: there are claims or outcomes to record, and either no send
+        in flight has its claim still to commit (its gate would carry them) or outcomes have
+        waited `OUTCOMES_WAIT_AT_MOST`."""
         if not self._claims and not self._ended:
             return False
+        if self._ended_since is not None and self._outcomes_wait_left() <= timedelta(0):
+            return True
         return not any(row.id in self._claims for row in self._sending.values())
 
     def _commit(self, now: datetime) -> None:
@@ -243,6 +269,7 @@ class Sender:
         settlements = [item.settlement for item in self._ended]
         self._store.claim_and_settle(list(self._claims), settlements, now=now)
         ended, self._ended = self._ended, []
+        self._ended_since = None
         self._claims = {}
         for item in ended:
             log.log(item.level, item.message, exc_info=item.failure)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from reminder_service import sender
 from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
@@ -284,6 +287,50 @@ async def test_stop_returns_a_claimed_email_whose_data_never_went_out_to_the_que
     assert await restarted.send_one()
     assert harness.states() == [OutboxState.SENT, OutboxState.SENT]
     assert len(harness.server.messages) == 2
+
+
+class _Recorded(logging.Handler):
+    """Sets `event` when the sender logs an email as sent, which it does once recorded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.event = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("sent "):
+            self.event.set()
+
+
+async def test_a_delivered_email_is_recorded_while_the_next_one_is_stuck_before_its_data(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The outcome of a send that ended waits for the next send's gate at most
+    OUTCOMES_WAIT_AT_MOST: with that send stuck on its recipients, the delivered email is
+    recorded `sent` anyway, so a crash now could not report it `unknown`."""
+    monkeypatch.setattr(sender, "OUTCOMES_WAIT_AT_MOST", timedelta(milliseconds=50))
+    caplog.set_level(logging.INFO, logger=sender.__name__)
+    data_seen = []
+
+    def stall_the_second_envelope(command: str) -> None:
+        if command == "DATA":
+            data_seen.append(command)
+        elif command == "RCPT" and data_seen:
+            harness.server.before_reply = None
+            harness.server.stall_next_rcpt()
+
+    harness.server.before_reply = stall_the_second_envelope
+    recorded = _Recorded()
+    logging.getLogger(sender.__name__).addHandler(recorded)
+    try:
+        daemon = harness.daemon(program_with("p-one", "p-two"), grace=timedelta(milliseconds=100))
+        async with running(daemon):
+            await harness.server.faults_reached(1)
+            assert await asyncio.to_thread(recorded.event.wait, 5.0)
+            assert sorted(raw_states(harness.database)) == [("sending", 1), ("sent", 1)]
+    finally:
+        logging.getLogger(sender.__name__).removeHandler(recorded)
+    assert sorted(raw_states(harness.database)) == [("pending", 1), ("sent", 1)]
+    assert len(harness.server.messages) == 1
 
 
 async def test_a_database_failure_at_the_gate_sends_no_data_and_stops_the_sender(
