@@ -53,9 +53,11 @@ READ_AHEAD = 50
 the planner has queued more."""
 OUTCOMES_WAIT_AT_MOST = timedelta(seconds=1)
 """How long the outcome of a send that ended may wait for another send's gate to share its
-commit. Past this it is committed on its own, with any claims waiting: otherwise a send
-that is slow to reach its gate (reconnecting to a slow server, say) would hold back the
-record of emails already delivered, and a crash meanwhile would report them `unknown`."""
+commit. Past this it is committed on its own, and the claims of sends still before their
+gate are left to those gates: otherwise a send that is slow to reach its gate (reconnecting
+to a slow server, say) would hold back the record of emails already delivered, and a crash
+meanwhile would report them `unknown`; committing the slow send's claim early would instead
+make a crash report it `unknown` though none of its data went out."""
 REMOVED_PAIR = "the pair was removed from the program before this email went out"
 STOPPED_BEFORE_DATA = "the service stopped before this email's message went out; it stays queued"
 STOPPED_MID_SEND = (
@@ -151,8 +153,9 @@ class Sender:
 
     def _turn(self, *, room: Callable[[datetime], int]) -> int:
         """Record the sends that ended, start as many as `room` allows, and commit when no
-        send in flight has a claim still to commit (no gate would carry the rest); returns
-        how many rows were taken."""
+        send in flight has a claim still to commit (no gate would carry the rest), or only
+        the outcomes once they have waited `OUTCOMES_WAIT_AT_MOST`; returns how many rows
+        were taken."""
         self._changed.clear()
         if self._failure is not None:
             raise self._failure
@@ -166,6 +169,8 @@ class Sender:
             self._ended_since = asyncio.get_running_loop().time()
         if self._commit_due():
             self._commit(now)
+        elif self._ended_since is not None and self._outcomes_wait_left() <= timedelta(0):
+            self._commit(now, leave_in_flight=True)
         return started
 
     async def _wait_for_change(self) -> None:
@@ -252,25 +257,25 @@ class Sender:
         self._passed.add(row_id)
 
     def _commit_due(self) -> bool:
-        """Whether to commit now: there are claims or outcomes to record, and either no send
-        in flight has its claim still to commit (its gate would carry them) or outcomes have
-        waited `OUTCOMES_WAIT_AT_MOST`."""
+        """Whether to commit now: there are claims or outcomes to record and no send in flight
+        has its claim still to commit (its gate would carry them)."""
         if not self._claims and not self._ended:
             return False
-        if self._ended_since is not None and self._outcomes_wait_left() <= timedelta(0):
-            return True
         return not any(row.id in self._claims for row in self._sending.values())
 
-    def _commit(self, now: datetime) -> None:
+    def _commit(self, now: datetime, *, leave_in_flight: bool = False) -> None:
         """Record the claims and outcomes in one transaction, then log, so a log line never
-        says more than the database holds."""
+        says more than the database holds. `leave_in_flight` keeps the claims of sends in
+        flight for their own gates."""
         if not self._claims and not self._ended:
             return
+        in_flight = {row.id for row in self._sending.values()} if leave_in_flight else set()
+        claims = [row_id for row_id in self._claims if row_id not in in_flight]
         settlements = [item.settlement for item in self._ended]
-        self._store.claim_and_settle(list(self._claims), settlements, now=now)
+        self._store.claim_and_settle(claims, settlements, now=now)
         ended, self._ended = self._ended, []
         self._ended_since = None
-        self._claims = {}
+        self._claims = {row_id: None for row_id in self._claims if row_id in in_flight}
         for item in ended:
             log.log(item.level, item.message, exc_info=item.failure)
             for warning in item.warnings:
