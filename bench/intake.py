@@ -44,7 +44,7 @@ from reminder_service import logs  # noqa: E402
 from reminder_service.core.model import Program  # noqa: E402
 from reminder_service.core.replies.mime import Limits  # noqa: E402
 from reminder_service.core.tokens import make_token, reply_address  # noqa: E402
-from reminder_service.imap import ImapConfig, ImapMailbox  # noqa: E402
+from reminder_service.imap import ImapConfig, ImapMailbox, mailboxes  # noqa: E402
 from reminder_service.intake import BATCH, Intake  # noqa: E402
 from reminder_service.program import parse_program  # noqa: E402
 from reminder_service.store import SqliteStore  # noqa: E402
@@ -126,7 +126,7 @@ def intake_for(program: Program, *, store: SqliteStore, config: ImapConfig) -> I
     return Intake(
         lambda: program,
         store=store,
-        connect=lambda: ImapMailbox(config),
+        connect=mailboxes(config),
         clock=FixedClock(),
         folder=config.folder,
         secret_key=KEY,

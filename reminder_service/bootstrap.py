@@ -15,7 +15,7 @@ from reminder_service.core.replies.verdict import SentRef
 from reminder_service.daemon import Daemon
 from reminder_service.errors import ConfigError
 from reminder_service.health import HealthServer
-from reminder_service.imap import ImapConfig, ImapMailbox
+from reminder_service.imap import ImapConfig, mailboxes
 from reminder_service.instance_lock import InstanceLock
 from reminder_service.intake import Intake
 from reminder_service.mailer_pool import MailerPool
@@ -172,6 +172,7 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
     smtp_connections = mailers(smtp_config(settings))
     reading = settings.imap.host is not None
     mailbox = imap_config(settings) if reading else None
+    connect = mailboxes(mailbox) if mailbox is not None else None
     the_clock = clock or SystemClock()
     lock = InstanceLock.acquire(settings.database, now=the_clock.now())
     try:
@@ -189,12 +190,12 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
         connections=settings.smtp.connections,
     )
     daemon.reloader = reloader(settings, daemon, clock=the_clock, baseline=loaded_from)
-    if mailbox is not None:
+    if mailbox is not None and connect is not None:
         key, address, ours, limits = reply_context_parts(settings)
         daemon.intake = Intake(
             lambda: daemon.program,
             store=store,
-            connect=lambda: ImapMailbox(mailbox),
+            connect=connect,
             clock=the_clock,
             folder=mailbox.folder,
             secret_key=key,

@@ -31,8 +31,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Iterator, Sequence
+import ssl
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
 from reminder_service.errors import (
@@ -104,24 +106,26 @@ class Fetched:
     raw: bytes | None = field(repr=False)
 
 
+def mailboxes(config: ImapConfig) -> Callable[[], ImapMailbox]:
+    """A maker of connections to the reply folder that share one TLS context, for the
+    daemon's reconnects: the settings (folders, CA file) are checked here, at start, and
+    the system's certificate authorities are read once."""
+    _check_folders(config)
+    return partial(ImapMailbox, config, tls=_tls_context(config))
+
+
 class ImapMailbox:
     """One connection to the reply folder; see the module docstring for how to drive it.
 
     Not for concurrent use: one task calls its methods, one at a time.
     """
 
-    def __init__(self, config: ImapConfig) -> None:
-        if config.processed_folder == config.folder:
-            raise ConfigError(
-                "REMINDER_IMAP__PROCESSED_FOLDER must name a different folder than "
-                "REMINDER_IMAP__FOLDER, or be left empty."
-            )
+    def __init__(self, config: ImapConfig, *, tls: ssl.SSLContext | None = None) -> None:
+        """`tls`: the TLS context to use (see `mailboxes`); by default the mailbox builds
+        its own."""
+        _check_folders(config)
         self._config = config
-        self._tls_context = (
-            None
-            if config.security == "none"
-            else client_context(config.ca_file, server="The reply mailbox")
-        )
+        self._tls_context = tls or _tls_context(config)
         self._link: Link | None = None
 
     async def open(self) -> MailboxState:
@@ -391,3 +395,19 @@ class ImapMailbox:
         link, self._link = self._link, None
         if link is not None:
             link.abort()
+
+
+def _check_folders(config: ImapConfig) -> None:
+    """ConfigError unless replies are moved, if at all, to a folder of their own."""
+    if config.processed_folder == config.folder:
+        raise ConfigError(
+            "REMINDER_IMAP__PROCESSED_FOLDER must name a different folder than "
+            "REMINDER_IMAP__FOLDER, or be left empty."
+        )
+
+
+def _tls_context(config: ImapConfig) -> ssl.SSLContext | None:
+    """The context that checks the server's certificate, or None without TLS."""
+    if config.security == "none":
+        return None
+    return client_context(config.ca_file, server="The reply mailbox")

@@ -48,13 +48,15 @@ def check(_args: argparse.Namespace) -> int:
 
 
 def _ca_file_problems(settings: Settings) -> list[str]:
-    """The extra CA certificate files set for the mail server and the reply mailbox that
-    cannot be used; the service would refuse to start with them."""
+    """The extra CA certificate files that the service would use, for the mail server and
+    the reply mailbox, and cannot; it would refuse to start with them."""
+    smtp, imap = settings.smtp, settings.imap
+    servers = []
+    if smtp.security != "none":
+        servers.append((smtp.ca_file, "The mail server"))
+    if imap.host is not None and imap.security != "none":
+        servers.append((imap.ca_file, "The reply mailbox"))
     problems = []
-    servers = (
-        (settings.smtp.ca_file, "The mail server"),
-        (settings.imap.ca_file, "The reply mailbox"),
-    )
     for ca_file, server in servers:
         if ca_file is None:
             continue

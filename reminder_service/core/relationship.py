@@ -300,7 +300,8 @@ def _follow_up(
     """A gentle follow-up to a "not yet", unless anything has moved on since that reply.
 
     Moving on means a meeting dated on or after the reply's date, a round skipped after the
-    reply, a pause ending after it, or a period's check-in falling due after the reply.
+    reply or with it (replies fetched together are recorded at one instant), a pause ending
+    after it, or a period's check-in falling due after the reply.
     """
     replied_at = activity.last_not_met
     if replied_at is None:
@@ -311,7 +312,7 @@ def _follow_up(
     moved_on = (history.last_meeting, resumed)
     if any(day is not None and day >= replied_on for day in moved_on):
         return []
-    if history.last_skip_at is not None and history.last_skip_at > replied_at:
+    if history.last_skip_at is not None and history.last_skip_at >= replied_at:
         return []
     checkin_at = latest_due_at(pair, history, now)
     if checkin_at is not None and checkin_at > replied_at:

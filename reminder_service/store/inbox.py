@@ -27,7 +27,7 @@ from reminder_service.store.events import EventsMixin
 REVIEW_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.UNMATCHED, Outcome.UNCLEAR})
 """Outcomes a coordinator should look at; their text and raw bytes are kept for that. A
 dispute that matched no meeting joins them later, when recorded (its text only)."""
-_REVIEW_PARAMS = (*sorted(REVIEW_OUTCOMES), Reason.NO_MEETING_FOUND.value)
+_REVIEW_PARAMS = (*sorted(REVIEW_OUTCOMES), Outcome.DISPUTE.value, Reason.NO_MEETING_FOUND.value)
 
 MAX_KEPT_RAW_BYTES = 1024 * 1024
 """Raw messages larger than this are not kept, even for review."""
@@ -53,12 +53,12 @@ SELECT uid FROM inbound WHERE folder = ? AND uidvalidity = ? AND marked = 0 ORDE
 _SET_MARKED = "UPDATE inbound SET marked = 1 WHERE folder = ? AND uidvalidity = ? AND uid = ?"
 _REVIEW_QUEUE = """
 SELECT * FROM inbound
-WHERE (outcome IN (?, ?, ?) OR (outcome = 'dispute' AND reason = ?)) AND reviewed_at IS NULL
+WHERE (outcome IN (?, ?, ?) OR (outcome = ? AND reason = ?)) AND reviewed_at IS NULL
 ORDER BY received_at, id
 """
 _REVIEW_ITEMS = """
 SELECT id, outcome, reason, sender, pair_id FROM inbound
-WHERE (outcome IN (?, ?, ?) OR (outcome = 'dispute' AND reason = ?)) AND reviewed_at IS NULL
+WHERE (outcome IN (?, ?, ?) OR (outcome = ? AND reason = ?)) AND reviewed_at IS NULL
 ORDER BY received_at, id
 """
 _MARK_REVIEWED = "UPDATE inbound SET reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL"

@@ -85,12 +85,24 @@ def test_check_reports_an_unusable_ca_file(
 ) -> None:
     """An extra CA certificate file that cannot be read is a problem `check` names, as it
     would stop the service at start."""
-    monkeypatch.setenv("REMINDER_IMAP__CA_FILE", str(deployment / "no-such-ca.pem"))
+    monkeypatch.setenv("REMINDER_SMTP__CA_FILE", str(deployment / "no-such-ca.pem"))
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "1 problem(s) found:" in out
-    assert "The reply mailbox's CA certificate file" in out
+    assert "The mail server's CA certificate file" in out
     assert "no-such-ca.pem" in out
+
+
+def test_check_ignores_the_ca_file_of_a_server_not_in_use(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a reply mailbox, or with TLS off, a CA file the service would not read is no
+    problem, as `run` would not read it either."""
+    monkeypatch.setenv("REMINDER_IMAP__CA_FILE", str(deployment / "no-such-ca.pem"))
+    monkeypatch.setenv("REMINDER_SMTP__SECURITY", "none")
+    monkeypatch.setenv("REMINDER_SMTP__CA_FILE", str(deployment / "no-such-ca.pem"))
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("Everything looks right.")
 
 
 def test_plan_lists_due_and_coming_checkins_without_touching_anything(

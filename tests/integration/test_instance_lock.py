@@ -142,14 +142,28 @@ def test_build_service_lets_go_of_the_lock_when_the_database_cannot_open(
         pass
 
 
-def test_an_unreadable_smtp_ca_file_stops_the_start_before_the_lock_is_taken(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "server",
+    [
+        {"REMINDER_SMTP__HOST": "127.0.0.1", "REMINDER_SMTP__SECURITY": "starttls"},
+        {
+            "REMINDER_IMAP__HOST": "127.0.0.1",
+            "REMINDER_IMAP__USERNAME": "mentoring",
+            "REMINDER_IMAP__PASSWORD": "imap-password",
+        },
+    ],
+    ids=["smtp", "imap"],
+)
+def test_an_unreadable_ca_file_stops_the_start_before_the_lock_is_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: dict[str, str]
 ) -> None:
-    """A missing CA file is reported at start, and this process holds no lock afterwards."""
+    """A missing CA file, for the mail server or the reply mailbox, is reported at start,
+    and this process holds no lock afterwards."""
     deployment(tmp_path, monkeypatch)
-    monkeypatch.setenv("REMINDER_SMTP__HOST", "127.0.0.1")
-    monkeypatch.setenv("REMINDER_SMTP__SECURITY", "starttls")
-    monkeypatch.setenv("REMINDER_SMTP__CA_FILE", str(tmp_path / "missing.pem"))
+    for name, value in server.items():
+        monkeypatch.setenv(name, value)
+    prefix = next(iter(server)).rsplit("__", 1)[0]
+    monkeypatch.setenv(f"{prefix}__CA_FILE", str(tmp_path / "missing.pem"))
     settings = load_settings(env_file=None, secrets_dir=tmp_path / "secrets")
     with pytest.raises(ConfigError, match=r"missing\.pem"):
         bootstrap.build_service(settings)

@@ -13,7 +13,7 @@ from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
 from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.tokens import make_token, reply_address
-from reminder_service.imap import PROCESSED_KEYWORD, ImapConfig, ImapMailbox
+from reminder_service.imap import PROCESSED_KEYWORD, ImapConfig, ImapMailbox, mailboxes
 from reminder_service.intake import Intake
 from reminder_service.program import parse_program
 from reminder_service.store import SqliteStore
@@ -98,7 +98,7 @@ def intake_for(
     return Intake(
         lambda: program,
         store=store,
-        connect=lambda: ImapMailbox(config),
+        connect=mailboxes(config),
         clock=FixedClock(),
         folder=config.folder,
         secret_key=KEY,

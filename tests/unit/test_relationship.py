@@ -176,6 +176,12 @@ NOT_YET = _utc("2026-11-02T10:00")
             id="skipped-later-the-same-day",
         ),
         pytest.param(
+            PairHistory(last_skip_at=NOT_YET),
+            "2026-11-09T10:00",
+            [],
+            id="skipped-in-the-same-fetch",
+        ),
+        pytest.param(
             PairHistory(last_skip_at=_utc("2026-11-02T08:00")),
             "2026-11-09T10:00",
             ["follow_up:ada-bo:2026-11-02"],
