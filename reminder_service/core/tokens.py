@@ -51,8 +51,9 @@ _BAD = TokenCheck(status="bad", pair_id=None, issued=None)
 def make_token(pair_id: str, issued: date, *, key: bytes) -> str:
     """The reply token for `pair_id`, issued on `issued`, signed with `key`.
 
-    Raises ValueError for a pair id that is not a slug or a date outside 1970-6568; both
-    are programming errors, since the program loader validates pair ids.
+    Raises ValueError for a pair id that is not a slug or a date outside 1970-01-01 to
+    6568-08-18 (four base-36 digits of days); both are programming errors, since the
+    program loader validates pair ids.
     """
     if not _PAIR_ID.fullmatch(pair_id):
         raise ValueError(f"pair id {pair_id!r} is not 2-32 characters of a-z, 0-9 and -")

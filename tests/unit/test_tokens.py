@@ -19,7 +19,9 @@ from reminder_service.core.tokens import (
 KEY = b"a deployment secret of reasonable length"
 ISSUED = date(2026, 3, 3)
 pair_ids = st.from_regex(r"[a-z0-9-]{2,32}", fullmatch=True)
-issue_dates = st.dates(min_value=date(1970, 1, 1), max_value=date(6568, 12, 31))
+LAST_DAY = date(6568, 8, 18)
+"""The last day four base-36 digits of days since 1970 can name (36**4 - 1 days on)."""
+issue_dates = st.dates(min_value=date(1970, 1, 1), max_value=LAST_DAY)
 
 
 def _check(token: str, *, today: date = ISSUED, key: bytes = KEY) -> TokenCheck:
@@ -122,11 +124,16 @@ def test_make_token_rejects_non_slugs(pair_id: str) -> None:
         make_token(pair_id, ISSUED, key=KEY)
 
 
-@pytest.mark.parametrize("issued", [date(1969, 12, 31), date(6569, 1, 1)])
+@pytest.mark.parametrize("issued", [date(1969, 12, 31), LAST_DAY + timedelta(days=1)])
 def test_make_token_rejects_dates_out_of_range(issued: date) -> None:
     """Dates that do not fit in four base-36 digits after 1970 are refused."""
     with pytest.raises(ValueError, match="dated"):
         make_token("ana-ben", issued, key=KEY)
+
+
+def test_the_last_day_that_fits_still_makes_a_token() -> None:
+    """The range ends exactly where four base-36 digits do."""
+    assert make_token("ana-ben", LAST_DAY, key=KEY).split(".")[1] == "zzzz"
 
 
 def test_reply_address() -> None:
