@@ -60,7 +60,7 @@ from reminder_service.imap_responses import (
     quoted,
     sequence_set,
 )
-from reminder_service.tls import client_context
+from reminder_service.tls import server_context
 
 __all__ = [
     "NOT_CONNECTED",
@@ -407,7 +407,4 @@ def _check_folders(config: ImapConfig) -> None:
 
 
 def _tls_context(config: ImapConfig) -> ssl.SSLContext | None:
-    """The context that checks the server's certificate, or None without TLS."""
-    if config.security == "none":
-        return None
-    return client_context(config.ca_file, server="The reply mailbox")
+    return server_context(config.security, config.ca_file, server="The reply mailbox")

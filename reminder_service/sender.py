@@ -167,9 +167,10 @@ class Sender:
         started = self._start(now, room=room(now))
         if self._ended and self._ended_since is None:
             self._ended_since = asyncio.get_running_loop().time()
+        left = self._outcomes_wait_left()
         if self._commit_due():
             self._commit(now)
-        elif self._ended_since is not None and self._outcomes_wait_left() <= timedelta(0):
+        elif left is not None and left <= timedelta(0):
             self._commit(now, leave_in_flight=True)
         return started
 
@@ -181,17 +182,19 @@ class Sender:
         free = len(self._sending) < self._settings.connections
         if free and self._limit.allowance(now) == 0:
             waits.append(self._limit.wait_before_next(now))
-        if self._ended_since is not None:
-            waits.append(self._outcomes_wait_left())
+        left = self._outcomes_wait_left()
+        if left is not None:
+            waits.append(left)
         if waits:
             await self._wait_at_most(min(waits))
         else:
             await self._changed.wait()
 
-    def _outcomes_wait_left(self) -> timedelta:
-        """How much longer the oldest outcome may wait for a gate's commit (0 when none)."""
+    def _outcomes_wait_left(self) -> timedelta | None:
+        """How much longer the oldest outcome may wait for a gate's commit; None when no
+        outcome is waiting."""
         if self._ended_since is None:
-            return timedelta(0)
+            return None
         waited = asyncio.get_running_loop().time() - self._ended_since
         return max(OUTCOMES_WAIT_AT_MOST - timedelta(seconds=waited), timedelta(0))
 
@@ -212,8 +215,8 @@ class Sender:
         if room <= 0:
             return 0
         if self._queued or not self._due:
-            taken = {*self._claims, *(row.id for row in self._sending.values())}
-            self._due = deque(self._store.due_rows(now=now, limit=READ_AHEAD, skip=taken))
+            # Rows whose claim is committed are no longer pending, so only these can be due.
+            self._due = deque(self._store.due_rows(now=now, limit=READ_AHEAD, skip=self._claims))
             self._queued = False
         rows = [self._due.popleft() for _ in range(min(room, len(self._due)))]
         for row in rows:

@@ -35,7 +35,7 @@ from reminder_service.errors import (
     UnknownOutcomeError,
 )
 from reminder_service.ports import BeforeData, Delivery
-from reminder_service.tls import client_context
+from reminder_service.tls import server_context
 
 logger = logging.getLogger(__name__)
 
@@ -191,10 +191,7 @@ class SmtpMailer:
 
 
 def _tls_context(config: SmtpConfig) -> ssl.SSLContext | None:
-    """The context that checks the server's certificate, or None when sending in the clear."""
-    if config.security == "none":
-        return None
-    return client_context(config.ca_file, server="The mail server")
+    return server_context(config.security, config.ca_file, server="The mail server")
 
 
 def _hang_up(client: aiosmtplib.SMTP, transport: asyncio.BaseTransport | None) -> None:

@@ -24,3 +24,11 @@ def client_context(ca_file: Path | None, *, server: str) -> ssl.SSLContext:
                 f"{server}'s CA certificate file {ca_file} cannot be used: {exc}"
             ) from exc
     return context
+
+
+def server_context(security: str, ca_file: Path | None, *, server: str) -> ssl.SSLContext | None:
+    """`client_context` for a server reached with TLS; None when `security` is "none"
+    (sending in the clear, where no certificate, and no CA file, is read)."""
+    if security == "none":
+        return None
+    return client_context(ca_file, server=server)

@@ -12,7 +12,7 @@ from reminder_service.core.model import Pair, Program, Status
 from reminder_service.errors import ConfigError
 from reminder_service.program import ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
-from reminder_service.tls import client_context
+from reminder_service.tls import server_context
 
 
 def check(_args: argparse.Namespace) -> int:
@@ -51,17 +51,15 @@ def _ca_file_problems(settings: Settings) -> list[str]:
     """The extra CA certificate files that the service would use, for the mail server and
     the reply mailbox, and cannot; it would refuse to start with them."""
     smtp, imap = settings.smtp, settings.imap
-    servers = []
-    if smtp.security != "none":
-        servers.append((smtp.ca_file, "The mail server"))
-    if imap.host is not None and imap.security != "none":
-        servers.append((imap.ca_file, "The reply mailbox"))
+    servers = [(smtp.security, smtp.ca_file, "The mail server")]
+    if imap.host is not None:
+        servers.append((imap.security, imap.ca_file, "The reply mailbox"))
     problems = []
-    for ca_file, server in servers:
+    for security, ca_file, server in servers:
         if ca_file is None:
             continue
         try:
-            client_context(ca_file, server=server)
+            server_context(security, ca_file, server=server)
         except ConfigError as exc:
             problems.append(str(exc))
     return problems
