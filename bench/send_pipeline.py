@@ -528,6 +528,12 @@ def print_table(results: Results, *, count: int) -> None:
     print(f"daemon / raw + durable  = {daemon / durable:5.2f}")
     queued = statistics.median(results.daemon_queued.rates)
     print(f"daemon, queued / raw    = {queued / raw:5.2f}  (sending alone: nothing to render)")
+    own_ceiling = 1000 / statistics.median(results.daemon.own_cpu_ms)
+    sink_ceiling = 1000 / statistics.median(results.raw.sink_cpu_ms)
+    print(
+        f"ceilings: the daemon's own CPU allows at most {own_ceiling:,.0f} msgs/s"
+        f" ({own_ceiling / raw:.2f}x raw), the sink's at most {sink_ceiling:,.0f}"
+    )
     print(
         f"commits per run: daemon {statistics.median(results.daemon_commits):g},"
         f" raw + durable {statistics.median(results.durable_commits):g}"
