@@ -93,6 +93,19 @@ def test_check_reports_an_unusable_ca_file(
     assert "no-such-ca.pem" in out
 
 
+def test_check_reports_a_reply_mailbox_without_a_login(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reply mailbox named without its username and password is a problem `check` names,
+    as `run` refuses to start with it."""
+    monkeypatch.setenv("REMINDER_IMAP__HOST", "imap.northwind.example")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "2 problem(s) found:" in out
+    assert "REMINDER_IMAP__USERNAME is not set" in out
+    assert "REMINDER_IMAP__PASSWORD is not set" in out
+
+
 def test_check_ignores_the_ca_file_of_a_server_not_in_use(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
