@@ -18,6 +18,7 @@ import pytest
 from reminder_service.compose import Composer
 from reminder_service.core.model import Program
 from reminder_service.daemon import Daemon
+from reminder_service.metrics import Monitor
 from reminder_service.program import load_program
 from reminder_service.reload import Check, Reloader, is_stale
 from tests.support.loop import IDENTITY, Harness, program_text
@@ -176,6 +177,20 @@ async def test_the_coordinators_digest_lists_the_problems_of_a_refused_edit(
     setup.harness.clock.current = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
     [digest] = [mail for mail in await setup.harness.tick(setup.daemon) if mail.kind == "digest"]
     assert problem in " ".join(digest.text.split())
+
+
+async def test_a_refused_edit_shows_in_the_readiness_checks(setup: Setup) -> None:
+    """After a refused edit the planner tells the monitor, so /readyz names the problem."""
+    monitor = Monitor(clock=setup.harness.clock, reading=False)
+    monitor.reloaded(True, at=setup.harness.clock.now())
+    setup.daemon.monitor = monitor
+    replace_file(setup.config, program_text("ana-ben").replace("weekly", "weakly"))
+    assert setup.settled_check() is Check.REFUSED
+    [problem] = setup.daemon.reload_status.problems
+    await setup.daemon._catch_up(asyncio.Event())
+    [program_check] = [check for check in monitor.readiness() if check.name == "program"]
+    assert program_check.ok
+    assert program_check.detail.endswith(f"refused and the last good program is running: {problem}")
 
 
 def test_a_deleted_program_file_keeps_the_last_good_program(setup: Setup) -> None:
