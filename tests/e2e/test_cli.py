@@ -133,6 +133,17 @@ def test_plan_lists_due_and_coming_checkins_without_touching_anything(
     assert not (deployment / "data").exists()
 
 
+@pytest.mark.parametrize("days", ["-5", "0", "seven", "100000"])
+def test_plan_refuses_a_number_of_days_it_cannot_use(
+    deployment: Path, days: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A negative, zero, non-numeric or huge --days is refused with a clear message."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["plan", "--days", days])
+    assert exit_info.value.code == 2
+    assert f"{days!r} is not a number of days from 1 to 3660" in capsys.readouterr().err
+
+
 def test_plan_with_nothing_due_says_so(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
