@@ -158,6 +158,7 @@ def reloader(settings: Settings, daemon: Daemon, *, clock: Clock, baseline: str)
         apply=lambda new_program, new_composer: daemon.use(new_program, composer=new_composer),
         clock=clock,
         baseline=baseline,
+        program=daemon.program,
     )
 
 

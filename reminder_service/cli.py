@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(command=checking.check)
 
     plan = sub.add_parser("plan", help="list the emails due in the next days; changes nothing")
-    plan.add_argument("--days", type=int, default=7, help="how many days ahead (default 7)")
+    plan.add_argument(
+        "--days", type=_days_ahead, default=7, help="how many days ahead, 1 to 3660 (default 7)"
+    )
     plan.add_argument("--now", type=_instant, help="pretend it is this ISO-8601 time")
     plan.set_defaults(command=schedule.plan)
 
@@ -108,6 +110,22 @@ def _instant(text: str) -> datetime:
             f"{text!r} is not an ISO-8601 time such as 2026-11-25T09:00+01:00"
         ) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+PLAN_DAYS_AT_MOST = 3660
+"""Ten years: further ahead than any program plans, and within the calendar's range."""
+
+
+def _days_ahead(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= PLAN_DAYS_AT_MOST:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of days from 1 to {PLAN_DAYS_AT_MOST}, such as 7 or 30"
+        )
+    return days
 
 
 def _day(text: str) -> date:

@@ -278,10 +278,13 @@ class Composer:
             period=today,
         )
 
-    def problems(self, program: Program, *, now: datetime) -> list[str]:
-        """Every template failure for every pair and kind, in words a coordinator can act on."""
+    def problems(
+        self, program: Program, *, now: datetime, pairs: Sequence[Pair] | None = None
+    ) -> list[str]:
+        """Every template failure for each of `pairs` (default: every pair of the program)
+        and kind, and for the digest, in words a coordinator can act on."""
         found: dict[str, None] = {}
-        for pair in program.pairs:
+        for pair in program.pairs if pairs is None else pairs:
             reply_to = self._reply_to(pair, local_date(now, pair.timezone))
             for kind, context in pair_samples(program, pair, now=now, reply_to=reply_to):
                 self._collect(found, kind, context, for_whom=_for_whom(pair))

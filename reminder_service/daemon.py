@@ -198,7 +198,9 @@ class Daemon:
             return
         self.monitor.beat("planner")
         status = self.reload_status
-        self.monitor.reloaded(status.successful, at=status.last_success_at)
+        self.monitor.reloaded(
+            status.successful, at=status.last_success_at, problems=status.problems
+        )
 
     async def send_one(self, stop: asyncio.Event | None = None) -> bool:
         """Send the next email that is due, if the rate limit allows one now (a test's step).

@@ -114,6 +114,7 @@ class Monitor:
         self._poll_stale_after = poll_stale_after
         self.liveness = Liveness(loops, clock=clock)
         self._program_loaded = False
+        self._refused: tuple[str, ...] | None = None
         self._smtp = _Contact()
         self._imap_connected = False
         self._last_poll: datetime | None = None
@@ -169,9 +170,11 @@ class Monitor:
         """A reply logged a meeting."""
         self._metrics.meetings.inc()
 
-    def reloaded(self, ok: bool, *, at: datetime) -> None:
-        """The program file was loaded (`ok`) or rejected; the first load counts too."""
+    def reloaded(self, ok: bool, *, at: datetime, problems: tuple[str, ...] = ()) -> None:
+        """The program file was loaded (`ok`) or rejected for `problems`; the first load
+        counts too. A rejection is shown in `/readyz` until a good edit is loaded."""
         self._metrics.reload_ok.set(1 if ok else 0)
+        self._refused = None if ok else problems
         if ok:
             self._program_loaded = True
             self._metrics.reload_at.set(at.timestamp())
@@ -208,9 +211,11 @@ class Monitor:
         return self._imap_connected, self._clock.now() - since
 
     def _program_check(self) -> Check:
-        if self._program_loaded:
+        if not self._program_loaded:
+            return Check("program", ok=False, detail="no valid program file has been loaded yet")
+        if self._refused is None:
             return Check("program", ok=True, detail="loaded")
-        return Check("program", ok=False, detail="no valid program file has been loaded yet")
+        return Check("program", ok=True, detail=_refusal(self._refused))
 
     def _smtp_check(self) -> Check:
         contact = self._smtp
@@ -312,3 +317,13 @@ def _emails(counts: OutboxCounts) -> GaugeMetricFamily:
 def _moment(moment: datetime) -> str:
     """An instant as operators read it in logs: ISO-8601 to the second."""
     return moment.isoformat(timespec="seconds")
+
+
+def _refusal(problems: tuple[str, ...]) -> str:
+    """The program check's words for a refused edit while the last good program runs."""
+    detail = "loaded, but the last edit was refused and the last good program is running"
+    if not problems:
+        return detail
+    more = len(problems) - 1
+    rest = f" (and {more} more; run `reminder-service check` to see all)" if more else ""
+    return f"{detail}: {problems[0]}{rest}"

@@ -56,7 +56,8 @@ import difflib
 from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from types import NoneType, UnionType
+from typing import Any, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
@@ -74,7 +75,14 @@ from reminder_service.program_fields import (
     StatusField,
     ZoneField,
 )
-from reminder_service.program_loop import DigestEntry, LadderEntry, SpanField, digest, ladder
+from reminder_service.program_loop import (
+    DigestEntry,
+    DigestField,
+    LadderEntry,
+    SpanField,
+    digest,
+    ladder,
+)
 from reminder_service.yaml_source import FieldPath, describe, kind_trap, read_source
 
 __all__ = ["Problem", "ProgramError", "load_program", "parse_program"]
@@ -209,7 +217,7 @@ class _ProgramEntry(BaseModel):
     thank_you_cc_mentee: StrictBool = True
     anniversaries: StrictBool = True
     escalation: list[LadderEntry] | None = None
-    digest: DigestEntry | Literal[False] | None = None
+    digest: DigestField = Field(default_factory=DigestEntry)
 
 
 class _PairEntry(BaseModel):
@@ -305,27 +313,41 @@ def _message(error: ErrorDetails, *, model: type[BaseModel], node: yaml.Node | N
         return f"expected true or false, found {describe(node)}"
     if kind in {"model_type", "dict_type"}:
         return f"expected a group of 'field: value' lines, found {describe(node)}"
+    if kind == "section_or_off":
+        return f"{error['msg']}; found {describe(node)}"
     if kind == "list_type":
         return f"expected a list (one item per '- ' line), found {describe(node)}"
     return error["msg"]
 
 
 def _unknown_field(name: str, *, allowed: list[str]) -> str:
-    """Name the field that was probably meant, else list the allowed ones."""
-    near = difflib.get_close_matches(name, allowed, n=1)
+    """Name the field that was probably meant (a near spelling or a shortening of it), else
+    list the allowed ones."""
+    near = difflib.get_close_matches(name, allowed, n=1) or [
+        field for field in allowed if field.startswith(name)
+    ]
     if near:
         return f"unknown field {name!r}: did you mean {near[0]!r}?"
     return f"unknown field {name!r}; the fields allowed here are: {', '.join(allowed)}"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
-    """The field names of the section at `loc` inside `model`."""
+    """The field names of the section at `loc` inside `model` (an int indexes a list)."""
+    annotation: Any = model
     for part in loc:
-        annotation = model.model_fields[str(part)].annotation
-        assert isinstance(annotation, type)
-        assert issubclass(annotation, BaseModel)
-        model = annotation
-    return list(model.model_fields)
+        section = _without_none(annotation)
+        if isinstance(part, int):
+            annotation = get_args(section)[0]
+        else:
+            annotation = section.model_fields[part].annotation
+    return list(_without_none(annotation).model_fields)
+
+
+def _without_none(annotation: Any) -> Any:
+    """`annotation` with an optional `| None` removed: `list[X] | None` -> `list[X]`."""
+    if get_origin(annotation) is UnionType:
+        (annotation,) = (arg for arg in get_args(annotation) if arg is not NoneType)
+    return annotation
 
 
 def _check_unique_ids(raw_pairs: list[Any], report: _Report) -> None:

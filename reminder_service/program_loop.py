@@ -20,7 +20,16 @@ import re
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictBool, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StrictBool,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from reminder_service.core.model import DEFAULT_LADDER, DigestSchedule, LadderStep
 from reminder_service.program_fields import ClockField
@@ -67,6 +76,28 @@ class DigestEntry(BaseModel):
         return value.lower()
 
 
+def _digest_section(value: object) -> object:
+    """The `digest` value as one section: `off` means None, an empty `digest:` the defaults.
+
+    One shape with one message, so that a wrong value is not reported once per way the
+    field could have been written.
+    """
+    if value is False or (isinstance(value, str) and value.strip().lower() == "off"):
+        return None
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return value
+    raise PydanticCustomError(
+        "section_or_off",
+        "the weekly digest is on unless this says off; to choose its day and time write"
+        ' {day: monday, at: "08:00"}',
+    )
+
+
+DigestField = Annotated[DigestEntry | None, BeforeValidator(_digest_section)]
+
+
 def ladder(entries: list[LadderEntry] | None) -> tuple[LadderStep, ...] | str:
     """The ladder, or a problem: steps must climb (each `after` larger than the one before)."""
     if entries is None:
@@ -80,12 +111,10 @@ def ladder(entries: list[LadderEntry] | None) -> tuple[LadderStep, ...] | str:
     )
 
 
-def digest(entry: DigestEntry | Literal[False] | None) -> DigestSchedule | None:
-    """The digest schedule; `off`/`false` turns it off, no section keeps the default."""
-    if entry is False:
-        return None
+def digest(entry: DigestEntry | None) -> DigestSchedule | None:
+    """The digest schedule, or None when the file turned it off."""
     if entry is None:
-        return DigestSchedule()
+        return None
     return DigestSchedule(
         weekday=WEEKDAYS.index(entry.day),
         at=entry.at if entry.at is not None else DigestSchedule().at,

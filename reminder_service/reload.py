@@ -5,9 +5,14 @@ rather than waiting for file-system events: editors save by replacing the file, 
 swaps a `..data` symlink to a new folder, and a network or bind mount may deliver no events
 at all. Reading the paths afresh on each poll sees all of these. A change is taken in only
 once the fingerprint has stayed the same for `settle` (an editor writing in several steps is
-seen once), and only after the whole program and every template have been checked; a bad
-edit leaves the last good program running, and its problems, each with file:line, are logged
-and kept in `status` for the digest, health and metrics. SIGHUP asks for a reload at once.
+seen once), and only after the whole program has been checked and every template rendered
+for the pairs the edit added or changed and for a sample of the others (the check stays short
+however many pairs there are; a template that fails only for some other pair is reported by
+the planner when it writes that pair's email); a bad edit leaves the last good program
+running, and its problems, each with file:line, are logged and kept in `status` for the
+digest, health and metrics. SIGHUP asks for a reload at once. The running watcher checks an
+edit in a worker thread, so the event loop (and `/healthz`) keeps turning meanwhile; the
+check reads only the files, never the database.
 
 A single file bind-mounted into a container goes stale when the host replaces it: the
 container keeps seeing the old copy, whose link count drops to 0. The watcher says so once,
@@ -27,7 +32,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
-from reminder_service.core.model import Program
+from reminder_service.core.model import Pair, Program
 from reminder_service.errors import ConfigError
 from reminder_service.ports import Clock
 from reminder_service.program import ProgramError, load_program
@@ -57,6 +62,13 @@ class ReloadStatus:
         return cls(last_attempt_at=moment, last_success_at=moment, successful=True)
 
 
+CHANGED_PAIRS_CHECKED = 1000
+"""How many of the pairs an edit added or changed have their emails rendered, at most."""
+
+OTHER_PAIRS_CHECKED = 100
+"""How many of the other pairs, spread over the file, have their emails rendered."""
+
+
 class Check(enum.Enum):
     """What one look at the files found and did."""
 
@@ -81,11 +93,13 @@ class Reloader:
         settle: timedelta = SETTLE,
         fallback: Path | None = BUILT_IN_TEMPLATES,
         baseline: str | None = None,
+        program: Program | None = None,
     ) -> None:
         """Watch the files the running program came from; `apply` swaps in a new one.
 
         `baseline` is the `fingerprint` taken before that program was loaded (without it,
         the files as they are now), so an edit made while the service starts is not missed.
+        `program` is the running program, against which an edit's changed pairs are found.
         """
         self._config = config
         self._templates_dir = templates_dir
@@ -99,6 +113,7 @@ class Reloader:
         self._seen = baseline or fingerprint(config, templates_dir=templates_dir)
         self._pending: tuple[str, datetime] | None = None
         self._warned_stale = False
+        self._program = program
         self.status = ReloadStatus.loaded_at(clock.now())
 
     def request(self) -> None:
@@ -114,12 +129,34 @@ class Reloader:
             if self._requested.is_set():
                 self._requested.clear()
                 log.info("reloading the program and templates, as asked (SIGHUP)")
-                self.reload()
-            else:
-                self.check_once()
+                await self.reload_in_thread()
+            elif self._look() is None:
+                await self.reload_in_thread()
 
     def check_once(self) -> Check:
         """Look at the files once; reload when a change has settled."""
+        looked = self._look()
+        if looked is not None:
+            return looked
+        return Check.RELOADED if self.reload() else Check.REFUSED
+
+    def reload(self) -> bool:
+        """Load and check the program and templates now; swap them in only when all is well."""
+        now = self._begin()
+        return self._finish(self._checked_load(now, before=self._program), now=now)
+
+    async def reload_in_thread(self) -> bool:
+        """`reload`, with the checking done in a worker thread so the event loop keeps turning.
+
+        The thread only reads the files and the running program (immutable); the swap itself
+        happens back on the event loop.
+        """
+        now = self._begin()
+        loaded = await asyncio.to_thread(self._checked_load, now, before=self._program)
+        return self._finish(loaded, now=now)
+
+    def _look(self) -> Check | None:
+        """UNCHANGED or SETTLING, or None when a change has settled and is due a reload."""
         self._warn_if_stale()
         current = fingerprint(self._config, templates_dir=self._templates_dir)
         now = self._clock.now()
@@ -130,23 +167,32 @@ class Reloader:
             self._pending = (current, now)
         if now - self._pending[1] < self._settle:
             return Check.SETTLING
-        return Check.RELOADED if self.reload() else Check.REFUSED
+        return None
 
-    def reload(self) -> bool:
-        """Load and check the program and templates now; swap them in only when all is well."""
+    def _begin(self) -> datetime:
+        """Take the files as they are now as seen; the moment of the attempt."""
         self._seen = fingerprint(self._config, templates_dir=self._templates_dir)
         self._pending = None
-        now = self._clock.now()
+        return self._clock.now()
+
+    def _checked_load(
+        self, now: datetime, *, before: Program | None
+    ) -> tuple[Program, Composer] | list[str]:
+        """`_load`, with an unexpected failure turned into a problem that refuses the edit."""
         try:
-            loaded = self._load(now)
+            return self._load(now, before=before)
         except Exception as exc:
             log.exception("checking the edited program or templates failed unexpectedly")
-            loaded = [f"{self._config}: the edit could not be checked ({exc!r})"]
+            return [f"{self._config}: the edit could not be checked ({exc!r})"]
+
+    def _finish(self, loaded: tuple[Program, Composer] | list[str], *, now: datetime) -> bool:
+        """Swap in what was loaded, or refuse it; whether it was swapped in."""
         if isinstance(loaded, list):
             self._refuse(loaded, now=now)
             return False
         program, composer = loaded
         self._apply(program, composer)
+        self._program = program
         self.status = ReloadStatus.loaded_at(now)
         log.info("reloaded %s: %d pairs in the program", self._config, len(program.pairs))
         return True
@@ -166,7 +212,9 @@ class Reloader:
         for problem in problems:
             log.error("reload refused: %s", problem)
 
-    def _load(self, now: datetime) -> tuple[Program, Composer] | list[str]:
+    def _load(
+        self, now: datetime, *, before: Program | None
+    ) -> tuple[Program, Composer] | list[str]:
         """The new program and composer, or every problem found in either."""
         program: Program | ConfigError
         composer: Composer | ConfigError
@@ -181,7 +229,8 @@ class Reloader:
         except ConfigError as exc:
             composer = exc
         if isinstance(program, Program) and isinstance(composer, Composer):
-            return composer.problems(program, now=now) or (program, composer)
+            pairs = pairs_to_check(program, before=before)
+            return composer.problems(program, now=now, pairs=pairs) or (program, composer)
         return [*_problems(program), *_problems(composer)]
 
     def _next_wait(self) -> timedelta:
@@ -208,6 +257,16 @@ def fingerprint(config: Path, *, templates_dir: Path) -> str:
         digest.update(os.fsencode(path) + b"\0")
         digest.update(_content(path) + b"\0")
     return digest.hexdigest()
+
+
+def pairs_to_check(program: Program, *, before: Program | None) -> list[Pair]:
+    """The pairs an edit's emails are rendered for: those it added or changed (at most
+    CHANGED_PAIRS_CHECKED) and OTHER_PAIRS_CHECKED of the rest, spread over the file."""
+    old = {} if before is None else {pair.id: pair for pair in before.pairs}
+    changed = [pair for pair in program.pairs if old.get(pair.id) != pair]
+    others = [pair for pair in program.pairs if old.get(pair.id) == pair]
+    step = max(1, -(-len(others) // OTHER_PAIRS_CHECKED))
+    return changed[:CHANGED_PAIRS_CHECKED] + others[::step]
 
 
 def is_stale(path: Path) -> bool:

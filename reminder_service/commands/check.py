@@ -23,6 +23,7 @@ def check(_args: argparse.Namespace) -> int:
         print(exc)
         return EXIT_PROBLEMS
     problems += settings.missing_for_sending()
+    problems += settings.missing_for_reading()
     problems += _ca_file_problems(settings)
     program: Program | None = None
     try:

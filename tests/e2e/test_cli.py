@@ -93,6 +93,19 @@ def test_check_reports_an_unusable_ca_file(
     assert "no-such-ca.pem" in out
 
 
+def test_check_reports_a_reply_mailbox_without_a_login(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reply mailbox named without its username and password is a problem `check` names,
+    as `run` refuses to start with it."""
+    monkeypatch.setenv("REMINDER_IMAP__HOST", "imap.northwind.example")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "2 problem(s) found:" in out
+    assert "REMINDER_IMAP__USERNAME is not set" in out
+    assert "REMINDER_IMAP__PASSWORD is not set" in out
+
+
 def test_check_ignores_the_ca_file_of_a_server_not_in_use(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -118,6 +131,17 @@ def test_plan_lists_due_and_coming_checkins_without_touching_anything(
     assert "Tue 01 Dec 09:30 Asia/Tokyo" in lines[1]
     assert "carla-dev" not in out
     assert not (deployment / "data").exists()
+
+
+@pytest.mark.parametrize("days", ["-5", "0", "seven", "100000"])
+def test_plan_refuses_a_number_of_days_it_cannot_use(
+    deployment: Path, days: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A negative, zero, non-numeric or huge --days is refused with a clear message."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["plan", "--days", days])
+    assert exit_info.value.code == 2
+    assert f"{days!r} is not a number of days from 1 to 3660" in capsys.readouterr().err
 
 
 def test_plan_with_nothing_due_says_so(

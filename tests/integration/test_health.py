@@ -193,6 +193,20 @@ async def test_a_bad_edit_keeps_the_service_ready(served: Served) -> None:
     assert (await get(served.port, "/readyz")).status == 200
 
 
+async def test_readyz_says_the_last_edit_was_refused_and_why(served: Served) -> None:
+    """A refused edit is named in the program check, with its first problem, until a good one."""
+    problems = ("program.yaml:9: pairs[0].mentee.email: 'ben@' is not an email address", "x")
+    served.monitor.reloaded(False, at=served.clock.now(), problems=problems)
+    answer = await get(served.port, "/readyz")
+    assert answer.status == 200
+    assert answer.json()["checks"]["program"] == (
+        "loaded, but the last edit was refused and the last good program is running:"
+        f" {problems[0]} (and 1 more; run `reminder-service check` to see all)"
+    )
+    served.monitor.reloaded(True, at=served.clock.now())
+    assert (await get(served.port, "/readyz")).json()["checks"]["program"] == "loaded"
+
+
 async def test_readyz_fails_when_the_database_is_gone(served: Served) -> None:
     """A database file that disappeared makes /readyz answer 503 naming the database."""
     served.database.unlink()

@@ -9,17 +9,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+import threading
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reminder_service.compose import Composer
 from reminder_service.core.model import Program
 from reminder_service.daemon import Daemon
-from reminder_service.program import load_program
-from reminder_service.reload import Check, Reloader, is_stale
+from reminder_service.metrics import Monitor
+from reminder_service.program import load_program, parse_program
+from reminder_service.reload import Check, Reloader, is_stale, pairs_to_check
 from tests.support.loop import IDENTITY, Harness, program_text
 
 SETTLE = timedelta(seconds=0.5)
@@ -60,6 +63,7 @@ def start(harness: Harness, config: Path, templates: Path) -> Setup:
         apply=lambda program, composer: daemon.use(program, composer=composer),
         clock=harness.clock,
         settle=SETTLE,
+        program=daemon.program,
     )
     daemon.reloader = reloader
     return Setup(harness, config, templates, daemon, reloader)
@@ -178,6 +182,20 @@ async def test_the_coordinators_digest_lists_the_problems_of_a_refused_edit(
     assert problem in " ".join(digest.text.split())
 
 
+async def test_a_refused_edit_shows_in_the_readiness_checks(setup: Setup) -> None:
+    """After a refused edit the planner tells the monitor, so /readyz names the problem."""
+    monitor = Monitor(clock=setup.harness.clock, reading=False)
+    monitor.reloaded(True, at=setup.harness.clock.now())
+    setup.daemon.monitor = monitor
+    replace_file(setup.config, program_text("ana-ben").replace("weekly", "weakly"))
+    assert setup.settled_check() is Check.REFUSED
+    [problem] = setup.daemon.reload_status.problems
+    await setup.daemon._catch_up(asyncio.Event())
+    [program_check] = [check for check in monitor.readiness() if check.name == "program"]
+    assert program_check.ok
+    assert program_check.detail.endswith(f"refused and the last good program is running: {problem}")
+
+
 def test_a_deleted_program_file_keeps_the_last_good_program(setup: Setup) -> None:
     """A program file that disappears is refused with a reason, not treated as no pairs."""
     setup.config.unlink()
@@ -291,3 +309,60 @@ def test_a_replaced_single_file_mount_is_recognised_as_stale(tmp_path: Path) -> 
     with kept.open() as handle:
         kept.unlink()
         assert is_stale(Path(f"/proc/self/fd/{handle.fileno()}"))
+
+
+async def test_the_running_watcher_checks_an_edit_off_the_event_loop(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the watcher checks an edit, the event loop keeps running (health answers)."""
+    applied = asyncio.Event()
+    reloader = watcher(setup, applied, poll_interval=timedelta(milliseconds=10))
+    load_started, loop_turned = threading.Event(), threading.Event()
+    real_load = reloader._load
+
+    def load(*args: Any, **kwargs: Any) -> object:
+        load_started.set()
+        assert loop_turned.wait(timeout=2), "the event loop stood still during the check"
+        return real_load(*args, **kwargs)
+
+    async def turn_while_loading() -> None:
+        if await asyncio.to_thread(load_started.wait, 2):
+            loop_turned.set()
+
+    monkeypatch.setattr(reloader, "_load", load)
+    replace_file(setup.config, program_text("ana-ben", "carla-dev"))
+    turning = asyncio.create_task(turn_while_loading())
+    await watch_until_applied(reloader, applied)
+    await turning
+    assert pair_ids(setup.daemon.program) == ["ana-ben", "carla-dev"]
+
+
+def test_an_edit_is_rendered_for_its_changed_pairs_and_a_bounded_sample() -> None:
+    """The pairs an edit's emails are rendered for: the added and changed ones, then at most
+    100 of the others, spread over the whole file."""
+    before = parse_program(program_text(*(f"pair-{n}" for n in range(300))), file="p.yaml")
+    changed = replace(before.pairs[150], ended_on=date(2027, 1, 1))
+    added = parse_program(program_text("new-pair"), file="p.yaml").pairs[0]
+    after = replace(before, pairs=(*before.pairs[:150], changed, *before.pairs[151:], added))
+
+    checked = [pair.id for pair in pairs_to_check(after, before=before)]
+
+    assert checked[:2] == ["pair-150", "new-pair"]
+    assert len(checked) == 2 + 100
+    assert (checked[2], checked[-1]) == ("pair-0", "pair-298")
+    assert len(pairs_to_check(after, before=None)) == 301
+
+
+def test_a_template_edit_is_checked_against_a_sample_of_an_unchanged_program(
+    harness: Harness, tmp_path: Path
+) -> None:
+    """A template edit is rendered for a sample of the pairs, so a failure for one pair
+    outside it is left to the planner, and one inside it is refused."""
+    config = tmp_path / "program.yaml"
+    config.write_text(program_text(*(f"pair-{n}" for n in range(300))))
+    setup = start(harness, config, tmp_path)
+    fails_for = "{% if pair.id == '{id}' %}{{ pair.nickname }}{% endif %}Check-in"
+    (tmp_path / "checkin.subject.j2").write_text(fails_for.replace("{id}", "pair-151"))
+    assert setup.settled_check() is Check.RELOADED
+    (tmp_path / "checkin.subject.j2").write_text(fails_for.replace("{id}", "pair-150"))
+    assert setup.settled_check() is Check.REFUSED

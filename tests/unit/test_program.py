@@ -774,3 +774,53 @@ def test_bad_relationship_loop_settings_are_explained(setting: str, message: str
     """Each loop setting that cannot be used is reported with what was expected."""
     found = problems(HEAD.replace("  defaults:", f"  {setting}\n  defaults:") + PAIR)
     assert any(message in problem and "p.yaml:5: program." in problem for problem in found), found
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "escalation: [{after: 1, send: reminder, cc: true}]",
+            "p.yaml:5: program.escalation[0].cc: unknown field 'cc':"
+            " did you mean 'cc_coordinator'?",
+        ),
+        (
+            'digest: {day: monday, time: "08:00"}',
+            "p.yaml:5: program.digest.time: unknown field 'time';"
+            " the fields allowed here are: day, at",
+        ),
+    ],
+)
+def test_unknown_fields_in_loop_settings_are_explained(setting: str, message: str) -> None:
+    """An unknown field in an escalation step or the digest is named like any other."""
+    assert problems(HEAD.replace("  defaults:", f"  {setting}\n  defaults:") + PAIR) == [message]
+
+
+@pytest.mark.parametrize(
+    ("written", "found"), [("weekly", "'weekly'"), ("on", "'on'"), ("[a]", "a list")]
+)
+def test_a_digest_that_is_neither_settings_nor_off_gets_one_line(written: str, found: str) -> None:
+    """A digest written as a word or a list is one problem saying what `digest` accepts."""
+    assert problems(HEAD.replace("  defaults:", f"  digest: {written}\n  defaults:") + PAIR) == [
+        "p.yaml:5: program.digest: the weekly digest is on unless this says off; to choose its"
+        f' day and time write {{day: monday, at: "08:00"}}; found {found}'
+    ]
+
+
+def test_a_bad_digest_day_is_placed_without_internal_names() -> None:
+    """A bad digest day is reported at program.digest.day, and only once."""
+    assert problems(HEAD.replace("  defaults:", "  digest: {day: funday}\n  defaults:") + PAIR) == [
+        "p.yaml:5: program.digest.day: 'funday' is not a day of the week;"
+        " write for example 'monday'"
+    ]
+
+
+@pytest.mark.parametrize("written", ['"off"', "", "{}"])
+def test_digest_off_in_quotes_stops_it_and_an_empty_digest_keeps_the_default(
+    written: str,
+) -> None:
+    """`digest: "off"` turns the digest off; an empty `digest:` keeps the default one."""
+    program = parse_program(
+        HEAD.replace("  defaults:", f"  digest: {written}\n  defaults:") + PAIR, file="p.yaml"
+    )
+    assert program.digest == (None if written == '"off"' else DigestSchedule())
