@@ -32,6 +32,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateNotFound
 from jinja2 import TemplateSyntaxError as JinjaSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
+from reminder_service.addresses import ascii_address
 from reminder_service.compose_digest import digest_context, digest_samples
 from reminder_service.compose_views import (
     COORDINATOR_KINDS,
@@ -134,9 +135,8 @@ class Composer:
         """
         self._identity = identity
         self._sender = _sender(identity)
-        domain = self._sender.domain
-        self._domain = domain if domain.isascii() else domain.encode("idna").decode("ascii")
-        """The From domain in ASCII (IDNA) form, as Message-IDs and List-Id need it."""
+        self._envelope_sender, self._domain = _ascii_sender(identity, self._sender)
+        """The From address and domain in ASCII (IDNA) form: envelope, Message-IDs, List-Id."""
         self._from_field = _from_field(identity, self._sender)
         self._templates = _load_templates(templates_dir, fallback=fallback)
 
@@ -345,7 +345,7 @@ class Composer:
             kind=kind.value,
             period=period,
             message_id=message_id,
-            sender=self._sender.addr_spec,
+            sender=self._envelope_sender,
             recipients=_envelope_recipients(envelope),
             message=alternative(fields, text=text, html=html),
         )
@@ -384,6 +384,15 @@ def _sender(identity: Identity) -> Address:
         return Address(name, addr_spec=addr_spec)
     except (ValueError, HeaderParseError) as exc:
         raise ConfigError(f"the From address {identity.from_header!r} is not usable") from exc
+
+
+def _ascii_sender(identity: Identity, sender: Address) -> tuple[str, str]:
+    """The From address and its domain in ASCII form, for the envelope and Message-IDs."""
+    try:
+        address = ascii_address(sender.addr_spec)
+    except ValueError as exc:
+        raise ConfigError(f"the From address {identity.from_header!r} is not usable") from exc
+    return address, address.rpartition("@")[2]
 
 
 def _from_field(identity: Identity, sender: Address) -> str:
@@ -485,10 +494,15 @@ def _check_planned(
 
 
 def _envelope_recipients(envelope: Envelope) -> tuple[str, ...]:
-    """Every To and Cc address once, in order, whatever their case."""
+    """Every To and Cc address once, in order, whatever their case, with ASCII domains.
+
+    The ASCII (IDNA) form of a domain lets a server without SMTPUTF8 take the address;
+    the program loader refuses any address that would still need it.
+    """
     found: dict[str, str] = {}
     for person in (*envelope.to, *envelope.cc):
-        found.setdefault(person.email.lower(), person.email)
+        address = ascii_address(person.email)
+        found.setdefault(address.lower(), address)
     return tuple(found.values())
 
 

@@ -19,6 +19,8 @@ import secrets
 from collections.abc import Sequence
 from email.header import Header
 
+from reminder_service.addresses import ascii_address
+
 CRLF = "\r\n"
 LINE_LENGTH = 78
 """RFC 5322's recommended line length, which folding keeps to where it can."""
@@ -33,13 +35,7 @@ def mailbox(display_name: str, addr_spec: str) -> str:
     ValueError for an address that cannot be written in a header without SMTPUTF8: a
     non-ASCII local part, or no `@`.
     """
-    local, at, domain = _checked(addr_spec).rpartition("@")
-    if not at or not local or not domain:
-        raise ValueError(f"{addr_spec!r} is not an email address")
-    if not local.isascii():
-        raise ValueError(f"{addr_spec!r} has non-ASCII characters before the @")
-    address = f"{local}@{domain if domain.isascii() else domain.encode('idna').decode('ascii')}"
-    return _named(display_name, address)
+    return _named(display_name, ascii_address(_checked(addr_spec)))
 
 
 def list_id_field(program_name: str, identifier: str) -> str:

@@ -16,10 +16,10 @@ from datetime import date, datetime, time
 from typing import Annotated
 from zoneinfo import ZoneInfo, available_timezones
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import PlainValidator
 from pydantic_core import PydanticCustomError
 
+from reminder_service.addresses import checked_address
 from reminder_service.core.cadence import parse_cadence
 from reminder_service.core.model import Cadence, Status
 
@@ -77,12 +77,8 @@ def _to_id(value: object) -> str:
 
 
 def _to_email(value: object) -> str:
-    """A normalized email address (addr-spec only, no display name)."""
-    address = _text(value)
-    try:
-        return validate_email(address, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise ValueError(f"{address!r} is not an email address") from exc
+    """A normalized email address (addr-spec only, no display name) sendable without SMTPUTF8."""
+    return checked_address(_text(value))
 
 
 @functools.cache

@@ -32,6 +32,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from reminder_service.addresses import checked_address
 from reminder_service.errors import ConfigError
 
 ENV_PREFIX = "REMINDER_"
@@ -221,10 +222,12 @@ class Settings(BaseSettings):
 
 
 def _require_email(addr: str, *, what: str) -> None:
+    """Refuse what is not an address, or one that only SMTPUTF8 servers could deliver."""
     try:
         validate_email(addr, check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValueError(f"{what!r} is not an email address ({exc})") from None
+    checked_address(addr)
 
 
 def load_settings(

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from reminder_service.core.addresses import comparable_domain
+
 _EPOCH = date(1970, 1, 1)
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 _MAX_DAYS = 36**4 - 1
@@ -91,10 +93,13 @@ def reply_address(mailbox: str, token: str) -> str:
 
 
 def token_in_address(address: str, *, mailbox: str) -> str | None:
-    """The token if `address` is a plus-address of `mailbox` (ignoring case), else None."""
+    """The token if `address` is a plus-address of `mailbox` (ignoring case), else None.
+
+    A non-ASCII domain matches in either spelling (`xn--` or not).
+    """
     local, _, domain = address.rpartition("@")
     box_local, _, box_domain = mailbox.rpartition("@")
-    if not (local and box_local) or domain.lower() != box_domain.lower():
+    if not (local and box_local) or comparable_domain(domain) != comparable_domain(box_domain):
         return None
     prefix_length = len(box_local) + 1
     if local[:prefix_length].lower() != f"{box_local}+".lower():

@@ -7,6 +7,7 @@ import base64
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
@@ -15,12 +16,15 @@ from typing import Any
 import pytest
 import trustme
 
+from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.core.due import due_checkins
 from reminder_service.errors import (
     ConfigError,
     PermanentSendError,
     TransientSendError,
     UnknownOutcomeError,
 )
+from reminder_service.program import parse_program
 from reminder_service.smtp import STARTTLS_MISSING, Security, SmtpConfig, SmtpMailer, mailers
 from tests.support.smtp_server import (
     HOST,
@@ -435,6 +439,48 @@ async def test_international_addresses_and_8bit_text_are_delivered(
     [received] = smtp_server.messages
     assert received.rcpt_tos == ("josé@example.test",)
     assert received.data == message
+
+
+IDN_PROGRAM = """\
+program:
+  name: Bücher Mentoring
+  coordinator: {name: Dana Okafor, email: dana@bücher.example}
+  timezone: Europe/Berlin
+pairs:
+  - id: ana-ben
+    mentor: {name: Ana Lima, email: Ana@Bücher.example}
+    mentee: {name: Ben Ong, email: ben@northwind.example}
+    started: 2026-01-05
+    cadence: monthly
+"""
+
+
+async def test_internationalized_domains_reach_a_server_without_smtputf8(
+    make_mailer: MakeMailer,
+) -> None:
+    """A check-in to and from non-ASCII domains goes out with their ASCII (IDNA) form."""
+    program = parse_program(IDN_PROGRAM, file="p.yaml")
+    identity = Identity(
+        from_header="Bücher Mentoring <mentoring@bücher.example>",
+        reply_mailbox="mentoring@bücher.example",
+        secret_key=b"test key for reply tokens",
+    )
+    now = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    [checkin] = due_checkins(program, {}, now)
+    outgoing = Composer(BUILT_IN_TEMPLATES, identity=identity).checkin(
+        program, program.pairs[0], checkin, now=now, previous_message_id=None
+    )
+
+    with SmtpTestServer(smtputf8=False) as server:
+        mailer = make_mailer(server)
+        await mailer.send(
+            sender=outgoing.sender, recipients=outgoing.recipients, message=outgoing.message
+        )
+
+    [received] = server.messages
+    assert received.mail_from == "mentoring@xn--bcher-kva.example"
+    assert received.rcpt_tos == ("Ana@xn--bcher-kva.example", "ben@northwind.example")
+    assert b"<Ana@xn--bcher-kva.example>" in received.data
 
 
 async def test_close_never_raises_when_the_server_is_gone(make_mailer: MakeMailer) -> None:

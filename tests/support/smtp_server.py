@@ -248,6 +248,7 @@ class SmtpTestServer(Recorder):
     With `credentials`, AUTH PLAIN/LOGIN accepts exactly that (username, password). Under
     `starttls` the server requires STARTTLS, then AUTH; under `none` or `implicit` it offers
     AUTH without requiring it (aiosmtpd cannot require AUTH there without a warning).
+    With `smtputf8=False` it does not offer SMTPUTF8, like many real servers.
     """
 
     def __init__(
@@ -256,6 +257,7 @@ class SmtpTestServer(Recorder):
         tls: TlsMode = "none",
         ca: trustme.CA | None = None,
         credentials: tuple[str, str] | None = None,
+        smtputf8: bool = True,
     ) -> None:
         super().__init__()
         if tls != "none" and ca is None:
@@ -263,7 +265,11 @@ class SmtpTestServer(Recorder):
         self.host = HOST
         self.port = free_port()
         self.tls: TlsMode = tls
-        self._options = {**_tls_arguments(tls, ca), **_auth_arguments(tls, credentials)}
+        self._options = {
+            **_tls_arguments(tls, ca),
+            **_auth_arguments(tls, credentials),
+            "enable_SMTPUTF8": smtputf8,
+        }
         self._controller: _CountingController | None = None
 
     def start(self) -> None:

@@ -127,6 +127,11 @@ def test_an_international_domain_is_written_in_idna() -> None:
     assert mailbox("Jürgen", "jm@bücher.de").endswith("<jm@xn--bcher-kva.de>")
 
 
+def test_a_domain_in_a_header_is_the_one_the_envelope_names() -> None:
+    """The header uses IDNA 2008 like the envelope: straße stays distinct from strasse."""
+    assert mailbox("Jürgen", "jm@straße.de").endswith("<jm@xn--strae-oqa.de>")
+
+
 @pytest.mark.parametrize(
     ("display_name", "addr_spec"),
     [

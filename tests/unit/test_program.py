@@ -228,6 +228,27 @@ def test_invalid_email_is_rejected(address: str) -> None:
     ]
 
 
+def test_non_ascii_local_part_is_rejected_saying_what_to_do() -> None:
+    """An address with a non-ASCII letter before the @ is refused where it is written."""
+    pair = PAIR.replace("ben@northwind.example", "josé@northwind.example")
+
+    assert problems(HEAD + pair) == [
+        "p.yaml:12: pairs[0].mentee.email: 'josé@northwind.example' has 'é' before the @;"
+        " many mail servers cannot deliver to such addresses, so this service does not"
+        " support them: use an address with only plain letters a-z, digits and . _ - +"
+        " before the @"
+    ]
+
+
+def test_non_ascii_domain_is_accepted() -> None:
+    """An internationalized domain is kept: it has an ASCII form every mail server takes."""
+    pair = PAIR.replace("ben@northwind.example", "ben@bücher.example")
+
+    program = parse_program(HEAD + pair, file="p.yaml")
+
+    assert program.pairs[0].mentee.email == "ben@bücher.example"
+
+
 def test_email_address_is_normalized() -> None:
     """The domain of an address is kept in its normalized, lowercase form."""
     pair = PAIR.replace("ben@northwind.example", "Ben@NorthWind.Example")

@@ -103,6 +103,19 @@ def test_every_bad_value_is_named_by_its_variable(
     assert "short" not in text.replace("REMINDER_SECRET_KEY", "")
 
 
+def test_from_and_reply_to_with_a_non_ascii_local_part_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From and reply addresses follow the program's rule: no non-ASCII before the @."""
+    monkeypatch.setenv("REMINDER_FROM", "Mentoring <josé@northwind.example>")
+    monkeypatch.setenv("REMINDER_REPLY_TO", "ré@northwind.example")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    text = str(caught.value)
+    assert "REMINDER_FROM: 'josé@northwind.example' has 'é' before the @" in text
+    assert "REMINDER_REPLY_TO: 'ré@northwind.example' has 'é' before the @" in text
+
+
 def test_reply_to_must_be_the_plain_mailbox(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from email.message import EmailMessage, Message
 from email.parser import HeaderParser
 
+from reminder_service.core.addresses import comparable_address
 from reminder_service.core.replies.mime import ParsedMail
 from reminder_service.core.replies.verdict import Reason, SentRef
 from reminder_service.core.tokens import token_in_address
@@ -101,12 +102,13 @@ def _is_loop(
 ) -> bool:
     if mail.message_id is not None and sent(mail.message_id) is not None:
         return True
-    sender = mail.from_addr
-    if sender is None:
+    if mail.from_addr is None:
         return False
-    if sender in our_addresses:
+    sender = comparable_address(mail.from_addr)
+    ours = {comparable_address(address) for address in our_addresses}
+    if sender in ours:
         return True
-    our_domains = {address.rpartition("@")[2] for address in our_addresses}
+    our_domains = {address.rpartition("@")[2] for address in ours}
     return bool(mail.headers.get("x-reminder-kind")) and _domain(sender) in our_domains
 
 

@@ -27,6 +27,7 @@ from datetime import UTC
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
+from reminder_service.core.addresses import comparable_address
 from reminder_service.core.model import Pair
 from reminder_service.core.replies.machines import returned_originals
 from reminder_service.core.replies.mime import ParsedMail
@@ -97,11 +98,16 @@ def bounced_pair(mail: ParsedMail, *, context: ReplyContext) -> str | None:
 
 
 def sender_role(mail: ParsedMail, pair: Pair) -> Role | Reason:
-    """The sender's role in `pair` by From address (ignoring case), else SENDER_NOT_IN_PAIR."""
-    sender = mail.from_addr
-    if sender is not None and sender == pair.mentor.email.lower():
+    """The sender's role in `pair` by From address, else SENDER_NOT_IN_PAIR.
+
+    Case is ignored, and a non-ASCII domain matches in either spelling (`xn--` or not).
+    """
+    if mail.from_addr is None:
+        return Reason.SENDER_NOT_IN_PAIR
+    sender = comparable_address(mail.from_addr)
+    if sender == comparable_address(pair.mentor.email):
         return "mentor"
-    if sender is not None and sender == pair.mentee.email.lower():
+    if sender == comparable_address(pair.mentee.email):
         return "mentee"
     return Reason.SENDER_NOT_IN_PAIR
 

@@ -117,6 +117,13 @@ def test_mail_from_our_address_is_a_loop() -> None:
     assert _reason(mail) == (Reason.LOOP, ())
 
 
+def test_mail_from_our_non_ascii_domain_in_its_xn_form_is_a_loop() -> None:
+    """Our own From at an IDN domain, which we send in its xn-- form, is recognised coming back."""
+    mail = _mail("From: Mentoring <mentoring@xn--bcher-kva.example>\nSubject: Check-in")
+    reason = machine_reason(mail, our_addresses=frozenset({"mentoring@bücher.example"}), sent=_sent)
+    assert reason == (Reason.LOOP, ())
+
+
 def test_our_kind_header_from_our_domain_is_a_loop() -> None:
     """Mail carrying X-Reminder-Kind from our own domain is our check-in coming back."""
     mail = _mail("From: relay@northwind.example\nX-Reminder-Kind: checkin\nSubject: Check-in")

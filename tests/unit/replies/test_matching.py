@@ -201,6 +201,21 @@ def test_sender_role_ignores_case_in_the_program() -> None:
     assert sender_role(_mail(sender="cy.mentor@example.org"), OTHER) == "mentor"
 
 
+@pytest.mark.parametrize("sender", ["ana@xn--bcher-kva.example", "ana@bücher.example"])
+def test_sender_role_recognises_a_non_ascii_domain_in_either_spelling(sender: str) -> None:
+    """A member at an IDN domain is recognised whether the reply comes from its xn-- form or not."""
+    pair = replace(PAIR, mentor=Person(name="Ana", email="Ana@bücher.example"))
+    assert sender_role(_mail(sender=sender), pair) == "mentor"
+
+
+def test_token_to_a_non_ascii_mailbox_domain_matches_in_its_xn_form() -> None:
+    """A reply to our Reply-To, which names an IDN mailbox in its xn-- form, carries a token."""
+    context = replace(CONTEXT, mailbox="mentoring@bücher.example")
+    token = make_token("ada-bo", TODAY, key=KEY)
+    mail = _mail(f"mentoring+{token}@xn--bcher-kva.example")
+    assert match_pair(mail, context=context) == ("ada-bo", None)
+
+
 def _report(original_headers: str) -> ParsedMail:
     raw = (
         "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail Returned to Sender\n"

@@ -1,0 +1,38 @@
+"""One form of an email address for comparing, whichever way a mail program wrote it.
+
+A domain with non-ASCII letters reaches us in two spellings: as the coordinator wrote it
+(`bücher.example`) and in its ASCII form (`xn--bcher-kva.example`), which is what we send
+and what many mail programs reply from. Decoding the `xn--` labels (punycode, standard
+library only) makes both the same; case is ignored throughout, as everywhere in matching.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["comparable_address", "comparable_domain"]
+
+_ACE_PREFIX = "xn--"
+_LABEL_LIMIT = 63
+"""The longest DNS label; anything longer is not a real domain and is left as written."""
+
+
+def comparable_address(address: str) -> str:
+    """`address` lowercased, with its domain in Unicode form."""
+    local, at, domain = address.rpartition("@")
+    return f"{local.lower()}{at}{comparable_domain(domain)}"
+
+
+def comparable_domain(domain: str) -> str:
+    """`domain` lowercased, its `xn--` labels decoded to the letters they stand for."""
+    labels = [_decoded(label) for label in domain.lower().split(".")]
+    return unicodedata.normalize("NFC", ".".join(labels))
+
+
+def _decoded(label: str) -> str:
+    if not label.startswith(_ACE_PREFIX) or len(label) > _LABEL_LIMIT:
+        return label
+    try:
+        return label.removeprefix(_ACE_PREFIX).encode("ascii").decode("punycode")
+    except UnicodeError:
+        return label

@@ -1,0 +1,22 @@
+"""Comparable addresses: one form for an address however its domain is spelled."""
+
+from __future__ import annotations
+
+import pytest
+
+from reminder_service.core.addresses import comparable_address
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["Ana@XN--BCHER-KVA.Example", "ana@Bücher.example", "ana@bu\u0308cher.example"],
+)
+def test_every_spelling_of_a_domain_compares_equal(address: str) -> None:
+    """Case, the xn-- form and Unicode composition do not change the comparable form."""
+    assert comparable_address(address) == "ana@bücher.example"
+
+
+@pytest.mark.parametrize("address", ["x@xn--99999999999.example", "x@xn--" + "a" * 80 + ".example"])
+def test_a_label_that_is_not_real_punycode_is_left_as_written(address: str) -> None:
+    """Damaged or overlong xn-- labels are compared as written instead of raising."""
+    assert comparable_address(address) == address.lower()
