@@ -111,6 +111,12 @@ class Sender:
         """When (event loop time) the oldest outcome in `_ended` started waiting."""
         self._failure: Exception | None = None
 
+    @property
+    def taken(self) -> frozenset[int]:
+        """The rows this sender has started on whose claim is not committed yet: they may go
+        out, so nothing else may change them."""
+        return frozenset(self._claims)
+
     def wake(self) -> None:
         """Rows were queued: read the outbox again, and at once if idle."""
         self._queued = True

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from reminder_service.core.model import Outgoing, UnknownSend
 from reminder_service.core.replies.verdict import SentRef
+from reminder_service.core.withdraw import Withdrawal
 from reminder_service.errors import StoreError
 from reminder_service.store.connection import (
     StoreConnection,
@@ -64,6 +65,11 @@ UPDATE outbox SET state = :state, last_error = :error, updated_at = :now
 WHERE id = :id AND state = 'sending'
 """
 _STATE_BY_ID = "SELECT state FROM outbox WHERE id = ?"
+_PENDING_OF_PAIR = "SELECT id, key, kind FROM outbox WHERE pair_id = ? AND state = 'pending'"
+_WITHDRAW = """
+UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?
+WHERE id = ? AND state = 'pending'
+"""
 _EARLIEST_PENDING = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
 _ROWS_IN_STATES = "SELECT * FROM outbox WHERE state IN (?, ?, ?, ?, ?) ORDER BY id"
 _COUNTS = "SELECT state, COUNT(*) FROM outbox GROUP BY state"
@@ -184,6 +190,30 @@ class OutboxMixin(StoreConnection):
             ]
         if problems:
             raise StoreError(" ".join(problems))
+
+    def withdraw_pending(
+        self, withdrawals: Iterable[Withdrawal], *, now: datetime, keep: Collection[int] = ()
+    ) -> list[tuple[str, str]]:
+        """Mark `failed`, with the withdrawal's reason, the pending rows of each pair whose
+        kind it names, in ONE transaction; returns the (key, reason) of each row withdrawn.
+
+        Rows in `keep` (the sender has started on them) and rows no longer pending are left
+        alone: an email that may be going out is never marked failed.
+        """
+        wanted = list(withdrawals)
+        if not wanted:
+            return []
+        at = instant_text(now)
+        withdrawn: list[tuple[str, str]] = []
+        with self._write():
+            for item in wanted:
+                rows = self._db.execute(_PENDING_OF_PAIR, (item.pair_id,)).fetchall()
+                for row_id, key, kind in rows:
+                    if kind not in item.kinds or row_id in keep:
+                        continue
+                    if self._db.execute(_WITHDRAW, (item.reason, at, row_id)).rowcount == 1:
+                        withdrawn.append((key, item.reason))
+        return withdrawn
 
     def next_attempt_at(self) -> datetime | None:
         """When the earliest pending row is due, or None when nothing is pending."""
