@@ -42,7 +42,7 @@ from reminder_service.errors import (
 )
 from reminder_service.metrics import Monitor
 from reminder_service.ports import Clock, Delivery, Mailer
-from reminder_service.ratelimit import SendRateLimit
+from reminder_service.ratelimit import WINDOW, SendRateLimit
 from reminder_service.store import OutboxRow, OutboxState, Settlement, SqliteStore
 from reminder_service.waiting import wait_for_any
 
@@ -97,7 +97,9 @@ class Sender:
         self._program = program
         self._monitor = monitor
         self._rng = rng
-        self._limit = SendRateLimit(settings.max_per_minute)
+        # The previous run's sends of the last minute still count against the limit.
+        since = clock.now() - WINDOW
+        self._limit = SendRateLimit(settings.max_per_minute, started=store.tried_since(since))
         self._changed = asyncio.Event()
         self._queued = True
         self._due: deque[OutboxRow] = deque()

@@ -70,6 +70,7 @@ _WITHDRAW = """
 UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?
 WHERE id = ? AND state = 'pending'
 """
+_TRIED_SINCE = "SELECT updated_at FROM outbox WHERE attempts > 0 AND updated_at >= ?"
 _EARLIEST_PENDING = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
 _ROWS_IN_STATES = "SELECT * FROM outbox WHERE state IN (?, ?, ?, ?, ?) ORDER BY id"
 _COUNTS = "SELECT state, COUNT(*) FROM outbox GROUP BY state"
@@ -214,6 +215,16 @@ class OutboxMixin(StoreConnection):
                     if self._db.execute(_WITHDRAW, (item.reason, at, row_id)).rowcount == 1:
                         withdrawn.append((key, item.reason))
         return withdrawn
+
+    def tried_since(self, since: datetime) -> list[datetime]:
+        """When each row tried at least once and changed at or after `since` last changed.
+
+        A row's last change (its claim, or how that attempt ended) comes at or after the start
+        of its last attempt, so a rate limit seeded with these errs on the slow side.
+        """
+        with translated(self._path):
+            rows = self._db.execute(_TRIED_SINCE, (instant_text(since),)).fetchall()
+        return [parse_instant(text) for (text,) in rows]
 
     def next_attempt_at(self) -> datetime | None:
         """When the earliest pending row is due, or None when nothing is pending."""
