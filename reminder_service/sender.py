@@ -380,13 +380,12 @@ class Sender:
                 failure=exc,
             )
         self._observe(row, None)
+        refused = [f"{address} ({reply})" for address, reply in receipt.refused.items()]
+        note = _refused_note(refused) if refused else None
         return _Ended(
-            Settlement.sent(row.id),
+            Settlement.sent(row.id, note),
             f"sent {row.key} to {', '.join(row.recipients)}: {receipt.response}",
-            warnings=tuple(
-                f"{row.key}: the mail server refused {address}: {reply}"
-                for address, reply in receipt.refused.items()
-            ),
+            warnings=() if note is None else (f"{row.key}: {note}",),
         )
 
     def _observe(self, row: OutboxRow, failure: Exception | None) -> None:
@@ -418,6 +417,14 @@ class Sender:
             f"{row.key}: temporary failure, retrying at {retry_at}: {error}",
             logging.WARNING,
         )
+
+
+def _refused_note(refused: list[str]) -> str:
+    """What the coordinator is told when the server took the email for some recipients only."""
+    return (
+        f"the mail server refused {', '.join(refused)}, so they did not get this email and "
+        "it will not be sent to them again; check the address, or forward it to them"
+    )
 
 
 async def _set_when_set(source: asyncio.Event, target: asyncio.Event) -> None:

@@ -52,7 +52,8 @@ _RECOVER = """
 UPDATE outbox SET state = 'unknown', last_error = ?, updated_at = ? WHERE state = 'sending'
 """
 _MARK_SENT = """
-UPDATE outbox SET state = 'sent', sent_at = :now, updated_at = :now
+UPDATE outbox SET state = 'sent', sent_at = :now, updated_at = :now,
+                  last_error = COALESCE(:error, last_error)
 WHERE id = :id AND state = 'sending'
 """
 _MARK_RETRY = """
@@ -344,9 +345,9 @@ class Settlement:
     retry_at: datetime | None = None
 
     @classmethod
-    def sent(cls, row_id: int) -> Settlement:
-        """The mail server accepted the message."""
-        return cls(row_id, OutboxState.SENT)
+    def sent(cls, row_id: int, refused: str | None = None) -> Settlement:
+        """The mail server accepted the message (`refused`: for whom it did not, and why)."""
+        return cls(row_id, OutboxState.SENT, refused)
 
     @classmethod
     def retry(cls, row_id: int, retry_at: datetime, error: str) -> Settlement:
