@@ -118,6 +118,7 @@ class Daemon:
             composer=composer,
             clock=self._clock,
             reload_errors=lambda: self.reload_status.problems,
+            taken=lambda: self.sender.taken,
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -152,7 +153,7 @@ class Daemon:
         """One planning tick (see `Planner.plan_once`): queue what is due and wake the sender;
         returns how many were queued."""
         queued = self.planner.plan_once()
-        if queued:
+        if queued or self.planner.withdrawn:
             self.sender.wake()
         return queued
 

@@ -64,6 +64,7 @@ from reminder_service.core.model import (
 from reminder_service.core.relationship import next_decision_at, relationship_emails
 from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.totals import relationship_totals
+from reminder_service.core.withdraw import withdrawal
 from reminder_service.digest_survey import DigestSurvey, new_survey
 from reminder_service.errors import ConfigError
 from reminder_service.ports import Clock
@@ -120,7 +121,8 @@ class Planner:
 
     `full_pass_every` bounds the time between passes over every pair (tests lengthen it to
     check the incremental ticks alone); `pairs_per_tick` how many pairs of the backlog a
-    tick plans (tests shorten it to split small programs' full passes).
+    tick plans (tests shorten it to split small programs' full passes); `taken` the outbox
+    rows the sender has started on, which a tick never withdraws.
     """
 
     def __init__(
@@ -133,6 +135,7 @@ class Planner:
         reload_errors: Callable[[], Sequence[str]] = tuple,
         full_pass_every: timedelta = FULL_PASS_EVERY,
         pairs_per_tick: int = PAIRS_PER_TICK,
+        taken: Callable[[], Collection[int]] = frozenset,
     ) -> None:
         self._program = program
         self._full_pass_every = full_pass_every
@@ -141,7 +144,10 @@ class Planner:
         self._composer = composer
         self._clock = clock
         self._reload_errors = reload_errors
+        self._taken = taken
         self._memory = _Memory()
+        self.withdrawn = 0
+        """How many pending emails the last tick withdrew (the sender reads the outbox again)."""
         self._failed: set[str] = set()
 
     def use(self, composer: Composer) -> None:
@@ -178,6 +184,7 @@ class Planner:
         self._plan_relationship(planned, read.histories, read.activity, now, batch=batch)
         self._plan_digest(program, now, batch=batch)
         queued = self._enqueue(batch)
+        self._withdraw(planned, read.histories, now)
         self._remember(program, planned, read, now=now)
         return queued
 
@@ -280,6 +287,21 @@ class Planner:
         memory.seq = read.seq
         memory.last_now = now
         memory.program = program
+
+    def _withdraw(
+        self, program: Program, histories: Mapping[str, PairHistory], now: datetime
+    ) -> None:
+        """Fail the pending emails that the status of their pair no longer allows: ended or
+        paused since they were queued (see `core.withdraw`)."""
+        wanted = [
+            found
+            for pair in program.pairs
+            if (found := withdrawal(pair, histories.get(pair.id, PairHistory()), now=now))
+        ]
+        withdrawn = self._store.withdraw_pending(wanted, now=now, keep=self._taken())
+        for key, reason in withdrawn:
+            log.info("withdrew %s: not sent: %s", key, reason)
+        self.withdrawn = len(withdrawn)
 
     def _plan_periods(
         self,

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 WINDOW = timedelta(minutes=1)
 
 
 class SendRateLimit:
-    """Counts sends in the last minute; says how long to wait before the next one."""
+    """Counts sends in the last minute; says how long to wait before the next one.
 
-    def __init__(self, per_minute: int) -> None:
+    `started` are sends made before this limit existed (by the previous run of the service,
+    read from the outbox), so a restart does not allow a fresh minute's worth at once.
+    """
+
+    def __init__(self, per_minute: int, *, started: Iterable[datetime] = ()) -> None:
         if per_minute < 1:
             raise ValueError("per_minute must be at least 1")
         self._per_minute = per_minute
-        self._sent: deque[datetime] = deque()
+        self._sent: deque[datetime] = deque(sorted(started))
 
     def allowance(self, now: datetime) -> int:
         """How many sends may start now."""

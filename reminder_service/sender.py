@@ -42,7 +42,7 @@ from reminder_service.errors import (
 )
 from reminder_service.metrics import Monitor
 from reminder_service.ports import Clock, Delivery, Mailer
-from reminder_service.ratelimit import SendRateLimit
+from reminder_service.ratelimit import WINDOW, SendRateLimit
 from reminder_service.store import OutboxRow, OutboxState, Settlement, SqliteStore
 from reminder_service.waiting import wait_for_any
 
@@ -97,7 +97,9 @@ class Sender:
         self._program = program
         self._monitor = monitor
         self._rng = rng
-        self._limit = SendRateLimit(settings.max_per_minute)
+        # The previous run's sends of the last minute still count against the limit.
+        since = clock.now() - WINDOW
+        self._limit = SendRateLimit(settings.max_per_minute, started=store.tried_since(since))
         self._changed = asyncio.Event()
         self._queued = True
         self._due: deque[OutboxRow] = deque()
@@ -110,6 +112,12 @@ class Sender:
         self._ended_since: float | None = None
         """When (event loop time) the oldest outcome in `_ended` started waiting."""
         self._failure: Exception | None = None
+
+    @property
+    def taken(self) -> frozenset[int]:
+        """The rows this sender has started on whose claim is not committed yet: they may go
+        out, so nothing else may change them."""
+        return frozenset(self._claims)
 
     def wake(self) -> None:
         """Rows were queued: read the outbox again, and at once if idle."""
@@ -372,13 +380,12 @@ class Sender:
                 failure=exc,
             )
         self._observe(row, None)
+        refused = [f"{address} ({reply})" for address, reply in receipt.refused.items()]
+        note = _refused_note(refused) if refused else None
         return _Ended(
-            Settlement.sent(row.id),
+            Settlement.sent(row.id, note),
             f"sent {row.key} to {', '.join(row.recipients)}: {receipt.response}",
-            warnings=tuple(
-                f"{row.key}: the mail server refused {address}: {reply}"
-                for address, reply in receipt.refused.items()
-            ),
+            warnings=() if note is None else (f"{row.key}: {note}",),
         )
 
     def _observe(self, row: OutboxRow, failure: Exception | None) -> None:
@@ -410,6 +417,14 @@ class Sender:
             f"{row.key}: temporary failure, retrying at {retry_at}: {error}",
             logging.WARNING,
         )
+
+
+def _refused_note(refused: list[str]) -> str:
+    """What the coordinator is told when the server took the email for some recipients only."""
+    return (
+        f"the mail server refused {', '.join(refused)}, so they did not get this email and "
+        "it will not be sent to them again; check the address, or forward it to them"
+    )
 
 
 async def _set_when_set(source: asyncio.Event, target: asyncio.Event) -> None:

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from reminder_service.core.model import Outgoing, UnknownSend
 from reminder_service.core.replies.verdict import SentRef
+from reminder_service.core.withdraw import Withdrawal
 from reminder_service.errors import StoreError
 from reminder_service.store.connection import (
     StoreConnection,
@@ -51,7 +52,8 @@ _RECOVER = """
 UPDATE outbox SET state = 'unknown', last_error = ?, updated_at = ? WHERE state = 'sending'
 """
 _MARK_SENT = """
-UPDATE outbox SET state = 'sent', sent_at = :now, updated_at = :now
+UPDATE outbox SET state = 'sent', sent_at = :now, updated_at = :now,
+                  last_error = COALESCE(:error, last_error)
 WHERE id = :id AND state = 'sending'
 """
 _MARK_RETRY = """
@@ -64,6 +66,12 @@ UPDATE outbox SET state = :state, last_error = :error, updated_at = :now
 WHERE id = :id AND state = 'sending'
 """
 _STATE_BY_ID = "SELECT state FROM outbox WHERE id = ?"
+_PENDING_OF_PAIR = "SELECT id, key, kind FROM outbox WHERE pair_id = ? AND state = 'pending'"
+_WITHDRAW = """
+UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?
+WHERE id = ? AND state = 'pending'
+"""
+_TRIED_SINCE = "SELECT updated_at FROM outbox WHERE attempts > 0 AND updated_at >= ?"
 _EARLIEST_PENDING = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
 _ROWS_IN_STATES = "SELECT * FROM outbox WHERE state IN (?, ?, ?, ?, ?) ORDER BY id"
 _COUNTS = "SELECT state, COUNT(*) FROM outbox GROUP BY state"
@@ -185,6 +193,40 @@ class OutboxMixin(StoreConnection):
         if problems:
             raise StoreError(" ".join(problems))
 
+    def withdraw_pending(
+        self, withdrawals: Iterable[Withdrawal], *, now: datetime, keep: Collection[int] = ()
+    ) -> list[tuple[str, str]]:
+        """Mark `failed`, with the withdrawal's reason, the pending rows of each pair whose
+        kind it names, in ONE transaction; returns the (key, reason) of each row withdrawn.
+
+        Rows in `keep` (the sender has started on them) and rows no longer pending are left
+        alone: an email that may be going out is never marked failed.
+        """
+        wanted = list(withdrawals)
+        if not wanted:
+            return []
+        at = instant_text(now)
+        withdrawn: list[tuple[str, str]] = []
+        with self._write():
+            for item in wanted:
+                rows = self._db.execute(_PENDING_OF_PAIR, (item.pair_id,)).fetchall()
+                for row_id, key, kind in rows:
+                    if kind not in item.kinds or row_id in keep:
+                        continue
+                    if self._db.execute(_WITHDRAW, (item.reason, at, row_id)).rowcount == 1:
+                        withdrawn.append((key, item.reason))
+        return withdrawn
+
+    def tried_since(self, since: datetime) -> list[datetime]:
+        """When each row tried at least once and changed at or after `since` last changed.
+
+        A row's last change (its claim, or how that attempt ended) comes at or after the start
+        of its last attempt, so a rate limit seeded with these errs on the slow side.
+        """
+        with translated(self._path):
+            rows = self._db.execute(_TRIED_SINCE, (instant_text(since),)).fetchall()
+        return [parse_instant(text) for (text,) in rows]
+
     def next_attempt_at(self) -> datetime | None:
         """When the earliest pending row is due, or None when nothing is pending."""
         with translated(self._path):
@@ -303,9 +345,9 @@ class Settlement:
     retry_at: datetime | None = None
 
     @classmethod
-    def sent(cls, row_id: int) -> Settlement:
-        """The mail server accepted the message."""
-        return cls(row_id, OutboxState.SENT)
+    def sent(cls, row_id: int, refused: str | None = None) -> Settlement:
+        """The mail server accepted the message (`refused`: for whom it did not, and why)."""
+        return cls(row_id, OutboxState.SENT, refused)
 
     @classmethod
     def retry(cls, row_id: int, retry_at: datetime, error: str) -> Settlement:

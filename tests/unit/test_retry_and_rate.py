@@ -78,3 +78,11 @@ def test_rate_limit_never_exceeds_the_limit_in_any_minute(offsets: list[int], pe
     for start in sent:
         in_window = [t for t in sent if start <= t < start + timedelta(minutes=1)]
         assert len(in_window) <= per
+
+
+def test_rate_limit_counts_the_sends_it_was_started_with_in_any_order() -> None:
+    """Sends of a previous run passed at creation count like recorded ones until they age."""
+    limit = SendRateLimit(3, started=[T0 + timedelta(seconds=20), T0 - timedelta(seconds=50), T0])
+    assert limit.allowance(T0 + timedelta(seconds=5)) == 0
+    assert limit.wait_before_next(T0 + timedelta(seconds=5)) == timedelta(seconds=5)
+    assert limit.allowance(T0 + timedelta(seconds=60)) == 2

@@ -1,0 +1,95 @@
+"""Queued emails a pair's new status no longer allows are withdrawn, never sent late.
+
+The daemon runs against a real SQLite file and the SMTP test server; the server refuses a
+check-in for a while (a 4xx), and the pair's status changes before the retry is due.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from reminder_service.core.model import Kind
+from reminder_service.core.withdraw import (
+    ENDED_BY_REPLY,
+    ENDED_IN_PROGRAM,
+    PAUSED,
+    Withdrawal,
+)
+from reminder_service.daemon import Daemon
+from reminder_service.store import OutboxRow, OutboxState, SqliteStore
+from tests.integration.test_loop import ANA_BEN, BEN, HOUR, WEEK, at, first_checkin, program
+from tests.integration.test_store import outgoing
+from tests.support.loop import Harness
+
+GREYLISTED = "451 4.7.1 Try again later"
+NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+
+
+async def held_back_checkin(harness: Harness, daemon: Daemon) -> OutboxRow:
+    """The second week's check-in, refused once by the server and waiting for its retry."""
+    harness.clock.current = at("2026-03-16")
+    harness.server.reply_next("MAIL", GREYLISTED)
+    assert await harness.tick(daemon) == []
+    [row] = [row for row in harness.store.outbox() if row.state is OutboxState.PENDING]
+    return row
+
+
+def row_by_key(store: SqliteStore, key: str) -> OutboxRow:
+    [row] = [row for row in store.outbox() if row.key == key]
+    return row
+
+
+async def test_a_checkin_waiting_for_its_retry_is_withdrawn_when_the_yaml_ends_the_pair(
+    harness: Harness,
+) -> None:
+    """A check-in still pending when the coordinator ends the pair is failed, never sent."""
+    daemon, _ = await first_checkin(harness, program())
+    held = await held_back_checkin(harness, daemon)
+    daemon.program = program(pairs=ANA_BEN + "  status: ended\n")
+    harness.clock.advance(HOUR)
+    assert await harness.tick(daemon) == []
+    withdrawn = row_by_key(harness.store, held.key)
+    assert (withdrawn.state, withdrawn.last_error) == (OutboxState.FAILED, ENDED_IN_PROGRAM)
+
+
+async def test_ending_by_reply_withdraws_the_waiting_checkin_but_sends_the_farewell(
+    harness: Harness,
+) -> None:
+    """After an end by reply, the pair's waiting check-in is failed; its farewell still goes."""
+    daemon, checkin = await first_checkin(harness, program())
+    held = await held_back_checkin(harness, daemon)
+    harness.clock.advance(HOUR)
+    harness.answer(daemon, checkin, "We'd like to end our mentorship.", sender=BEN)
+    sent = await harness.tick(daemon)
+    assert sorted(mail.kind for mail in sent) == ["ended_notice", "farewell"]
+    withdrawn = row_by_key(harness.store, held.key)
+    assert (withdrawn.state, withdrawn.last_error) == (OutboxState.FAILED, ENDED_BY_REPLY)
+    harness.clock.advance(WEEK)
+    assert await harness.tick(daemon) == []
+
+
+def test_withdrawing_leaves_other_kinds_pairs_and_rows_the_sender_holds(
+    store: SqliteStore,
+) -> None:
+    """Only the pending rows of the named pair and kinds change, and none the sender holds."""
+    store.enqueue_many(
+        [
+            outgoing("checkin:ana-ben:1"),
+            outgoing("checkin:ana-ben:2"),
+            outgoing("thanks:7", kind="thanks"),
+            outgoing("checkin:cy-dee:1", pair_id="cy-dee"),
+        ],
+        now=NOW,
+    )
+    held = row_by_key(store, "checkin:ana-ben:2")
+    pause = Withdrawal("ana-ben", frozenset({Kind.CHECKIN}), PAUSED)
+    withdrawn = store.withdraw_pending([pause], now=NOW, keep={held.id})
+    assert withdrawn == [("checkin:ana-ben:1", PAUSED)]
+    states = {row.key: row.state for row in store.outbox()}
+    assert states == {
+        "checkin:ana-ben:1": OutboxState.FAILED,
+        "checkin:ana-ben:2": OutboxState.PENDING,
+        "thanks:7": OutboxState.PENDING,
+        "checkin:cy-dee:1": OutboxState.PENDING,
+    }
+    assert store.withdraw_pending([pause], now=NOW) == [("checkin:ana-ben:2", PAUSED)]
