@@ -87,9 +87,12 @@ def _local_date(sent: datetime, zone: ZoneInfo) -> date:
 
 
 def _outcome(head: Head, *, confirmation: bool) -> Outcome:
-    """One outcome for the whole reply; contradictions are UNCLEAR."""
+    """One outcome for the whole reply; contradictions, and a meeting phrase negated in a
+    language we do not read, are UNCLEAR."""
     said = frozenset().union(*(s.signals for s in head.sentences))
     report = _report(head) or (Outcome.NOT_MET if Signal.PLANNED in said else None)
+    if Signal.UNREAD in said:
+        report = Outcome.UNCLEAR
     if Signal.DISPUTE in said or (confirmation and said & NEGATIVE):
         return Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
