@@ -29,7 +29,7 @@ class Outcome(StrEnum):
     PAUSE = "pause"  # pause [until a date]
     END = "end"  # end the mentoring relationship
     DISPUTE = "dispute"  # "that's wrong", NO to a confirmation
-    ACKNOWLEDGED = "acknowledged"  # "yes", "thanks" to an email that asked nothing: no-op
+    ACKNOWLEDGED = "acknowledged"  # an undated "yes" to an email that asked nothing: no-op
     UNCLEAR = "unclear"  # a human from the pair, but we could not tell what they mean
     IGNORED = "ignored"  # machines: auto-replies, bounces, our own mail coming back
     REJECTED = "rejected"  # ours, but not acceptable: bad/expired token, wrong sender, hostile
