@@ -62,7 +62,7 @@ from reminder_service.core.model import (
     Totals,
 )
 from reminder_service.core.relationship import next_decision_at, relationship_emails
-from reminder_service.core.replies.verdict import Outcome, Verdict
+from reminder_service.core.replies.verdict import Verdict
 from reminder_service.core.totals import relationship_totals
 from reminder_service.core.withdraw import withdrawal
 from reminder_service.digest_survey import DigestSurvey, new_survey
@@ -428,8 +428,9 @@ class Planner:
         )
 
     def respond_to(self, verdict: Verdict) -> int:
-        """Queue the short question back to someone whose reply could not be understood."""
-        if verdict.outcome is not Outcome.UNCLEAR or verdict.pair_id is None:
+        """Queue the short question back to someone whose reply could not be understood,
+        when the email they answered asked them something (`Verdict.wants_question`)."""
+        if not verdict.wants_question or verdict.pair_id is None:
             return 0
         program = self._program()
         pair = program.pair(verdict.pair_id)

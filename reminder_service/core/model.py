@@ -255,6 +255,10 @@ class Kind(StrEnum):
 PERIOD_KINDS = frozenset({Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END})
 """The kinds that answer a cadence period; their outbox key is `checkin:PAIR:PERIOD`."""
 
+ASKS_NOTHING = frozenset({Kind.THANKS, Kind.CONFIRMATION, Kind.ANNIVERSARY, Kind.FAREWELL})
+"""The kinds that ask the pair nothing (a confirmation only wants a NO when it is wrong): an
+undated "yes" to them only acknowledges them, and an unclear reply gets no question back."""
+
 
 @dataclass(frozen=True, slots=True)
 class MeetingRecord:

@@ -1,6 +1,7 @@
 """The meetings pairs reported, merged when reported twice, and removed when disputed.
 
-A meeting reported twice (mentor and mentee, a reply-all, a rescan) is merged into one. A
+A meeting reported twice (mentor and mentee, a reply-all, a rescan) is merged into one, also
+when the two members date it a day apart (far-apart zones, see `_same_meeting`). A
 disputed meeting is kept with `removed_at` set: it no longer counts anywhere, but the
 coordinator's notice about it can still name it.
 """
@@ -24,13 +25,17 @@ from reminder_service.store.connection import (
 SAME_MEETING_WITHIN = timedelta(days=3)
 """How far apart two reports of a pair may date a meeting, when one gave no date, to be one."""
 
+ACROSS_MIDNIGHT = timedelta(days=1)
+"""How far apart the two members' stated dates of one meeting may be: one call is on
+different dates where each lives when their zones are far apart (Los Angeles, Auckland)."""
+
 _ADD_MEETING = """
 INSERT INTO meetings (pair_id, met_on, duration_minutes, reported_by, source_message_id,
                       created_at)
 VALUES (?, ?, ?, ?, ?, ?)
 """
 _MEETINGS_NEAR = """
-SELECT id, met_on, date_stated FROM meetings
+SELECT id, met_on, date_stated, reported_by FROM meetings
 WHERE pair_id = ? AND removed_at IS NULL AND met_on BETWEEN ? AND ?
 """
 _INSERT_MEETING = """
@@ -93,6 +98,7 @@ class _Nearby:
     id: int
     met_on: date
     date_stated: bool
+    reported_by: str
 
 
 class MeetingsMixin(StoreConnection):
@@ -167,7 +173,8 @@ class MeetingsMixin(StoreConnection):
     ) -> tuple[int, bool]:
         """Merge the reported meeting into the pair's same meeting, or log it; (id, is new)."""
         pair_id, reported, reported_by = _meeting_report(verdict)
-        same = _same_meeting(self._nearby_meetings(pair_id, reported.date), reported)
+        nearby = self._nearby_meetings(pair_id, reported.date)
+        same = _same_meeting(nearby, reported, reported_by=reported_by)
         if same is not None:
             self._db.execute(_MERGE_MEETING, _merged(same, reported))
             return same.id, False
@@ -190,8 +197,13 @@ class MeetingsMixin(StoreConnection):
         latest = (met_on + SAME_MEETING_WITHIN).isoformat()
         rows = self._db.execute(_MEETINGS_NEAR, (pair_id, earliest, latest)).fetchall()
         return [
-            _Nearby(id=row_id, met_on=date.fromisoformat(text), date_stated=bool(stated))
-            for row_id, text, stated in rows
+            _Nearby(
+                id=row_id,
+                met_on=date.fromisoformat(text),
+                date_stated=bool(stated),
+                reported_by=reporter,
+            )
+            for row_id, text, stated, reporter in rows
         ]
 
 
@@ -202,26 +214,33 @@ def _meeting_report(verdict: Verdict) -> tuple[str, ReportedMeeting, str]:
     return verdict.pair_id, verdict.meeting, verdict.sender
 
 
-def _same_meeting(nearby: Iterable[_Nearby], reported: ReportedMeeting) -> _Nearby | None:
+def _same_meeting(
+    nearby: Iterable[_Nearby], reported: ReportedMeeting, *, reported_by: str
+) -> _Nearby | None:
     """The logged meeting that `reported` describes, or None when it is a new one.
 
     That is a meeting on the same date, else one within `SAME_MEETING_WITHIN` when either
-    date was only assumed from when the reply was written; the closest wins.
+    date was only assumed from when the reply was written, else one the other member dated
+    a day apart (`ACROSS_MIDNIGHT`); the closest wins. The last rule would also join a pair
+    that really met on two days running and had each member report one of them: that is
+    rarer than a call that crosses midnight somewhere, and a late "yesterday" after
+    midnight, so one report of the same member never joins its own meeting a day apart.
     """
-    candidates = [
-        meeting
-        for meeting in nearby
-        if meeting.met_on == reported.date
-        or (
-            not (meeting.date_stated and reported.date_stated)
-            and abs(meeting.met_on - reported.date) <= SAME_MEETING_WITHIN
-        )
-    ]
+    candidates = [meeting for meeting in nearby if _same(meeting, reported, reported_by)]
     return min(
         candidates,
         key=lambda meeting: (abs(meeting.met_on - reported.date), meeting.id),
         default=None,
     )
+
+
+def _same(logged: _Nearby, reported: ReportedMeeting, reported_by: str) -> bool:
+    """Whether a report can be about this logged meeting (see `_same_meeting`)."""
+    apart = abs(logged.met_on - reported.date)
+    if not (logged.date_stated and reported.date_stated):
+        return apart <= SAME_MEETING_WITHIN
+    other_member = logged.reported_by.casefold() != reported_by.casefold()
+    return apart <= (ACROSS_MIDNIGHT if other_member else timedelta(0))
 
 
 def _merged(logged: _Nearby, reported: ReportedMeeting) -> dict[str, object]:

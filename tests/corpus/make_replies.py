@@ -2637,6 +2637,31 @@ def more_outcome_cases(c: Corpus) -> None:
         outlook(r, locale="de"),
         human("end", r, "das Mentoring zu beenden", excludes=("Gesendet:",)),
     )
+    unread_negations(c)
+
+
+def unread_negations(c: Corpus) -> None:
+    """A meeting phrase we read, negated in a language we do not: unclear, never a meeting."""
+    r = Reply(MARIA, MD, "Tue, 24 Nov 2026 09:20:00 -0300", "Ainda não nos encontramos.")
+    c.add(
+        "unclear-portuguese-ainda-nao-nos-encontramos",
+        gmail(r),
+        human("unclear", r, "Ainda não nos encontramos", reason="not_understood"),
+    )
+    r = Reply(DIEGO, MD, "Tue, 24 Nov 2026 11:05:00 -0300", "Não nos vimos ainda, desculpe!")
+    c.add(
+        "unclear-portuguese-nao-nos-vimos",
+        apple(r, locale="en-US", iphone=True, signature=IPHONE),
+        human("unclear", r, "Não nos vimos ainda", excludes=(IPHONE,), reason="not_understood"),
+    )
+    r = Reply(MARIA, MD, "Tue, 24 Nov 2026 18:40:00 -0300", "Oi!\n\nAinda não conversamos.")
+    c.add(
+        "unclear-portuguese-ainda-nao-conversamos",
+        outlook(r, locale="es"),
+        human(
+            "unclear", r, "Ainda não conversamos", excludes=("Enviado:",), reason="not_understood"
+        ),
+    )
 
 
 # --- writing and checking ---------------------------------------------------------------------

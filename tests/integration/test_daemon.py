@@ -390,6 +390,24 @@ async def test_an_unclear_reply_gets_one_question_back_a_day(harness: Harness) -
     assert message["In-Reply-To"] == "<their-reply@example.org>"
 
 
+@pytest.mark.parametrize("kind", ["thanks", "confirmation"])
+def test_an_unclear_reply_to_an_email_that_asked_nothing_gets_no_question(
+    harness: Harness, kind: str
+) -> None:
+    """An unclear "Thanks!" answering a thank-you or a confirmation is not asked back."""
+    daemon = harness.daemon(program_with("ana-ben"))
+    unclear = Verdict(
+        outcome=Outcome.UNCLEAR,
+        pair_id="ana-ben",
+        sender_role="mentee",
+        reason=Reason.NOT_UNDERSTOOD,
+        sender="ben.ana-ben@example.org",
+        message_id="<their-thanks@example.org>",
+        answers_kind=kind,
+    )
+    assert daemon.planner.respond_to(unclear) == 0
+
+
 async def test_email_queued_for_a_pair_removed_from_the_program_is_not_sent(
     harness: Harness,
 ) -> None:

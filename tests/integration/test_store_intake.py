@@ -340,6 +340,29 @@ def test_different_meetings_stay_apart(
     assert sorted(m.met_on for m in store.meetings()) == sorted([MET, second_on])
 
 
+@pytest.mark.parametrize(
+    ("second_on", "sender", "one_meeting"),
+    [
+        (MET + DAY, MENTEE, True),
+        (MET - DAY, MENTEE, True),
+        (MET + 2 * DAY, MENTEE, False),
+        (MET + DAY, MENTOR, False),
+        (MET - DAY, MENTOR.upper(), False),
+    ],
+    ids=["other-next-day", "other-day-before", "other-2-days", "same-next-day", "same-before"],
+)
+def test_the_other_member_dating_a_meeting_a_day_apart_joins_it(
+    store: SqliteStore, second_on: date, sender: str, *, one_meeting: bool
+) -> None:
+    """The other member's stated date a day off joins the meeting (one call across midnight
+    between Los Angeles and Auckland), keeping the first date; the same member's does not."""
+    record(store, met(MET, minutes=60), uid=1)
+    second = met(second_on, sender=sender, message_id="<r2@mail.example.org>")
+    assert record(store, second, uid=2).meeting_is_new is not one_meeting
+    expected = [MET] if one_meeting else sorted([MET, second_on])
+    assert [m.met_on for m in store.meetings()] == expected
+
+
 def test_the_closest_meeting_is_joined(store: SqliteStore) -> None:
     """A report without a date between two meetings joins the nearer one."""
     record(store, met(MET), uid=1)
@@ -610,7 +633,8 @@ def store_state(store: SqliteStore) -> tuple[object, ...]:
 
 
 def check_meetings(store: SqliteStore, recorded: dict[str, tuple[Verdict, Recorded]]) -> None:
-    """One meeting per pair and date; a stated date is kept exactly, an assumed one stays near.
+    """One meeting per pair and date; a stated date is kept exactly (or a day off, when the
+    other member dated the meeting first), an assumed one stays near.
 
     An assumed date can join an assumed meeting up to 3 days away that a stated report then
     moves up to 3 days further, hence 6 days.
@@ -624,8 +648,9 @@ def check_meetings(store: SqliteStore, recorded: dict[str, tuple[Verdict, Record
         meeting = meetings[result.meeting_id or 0]
         assert meeting.pair_id == verdict.pair_id
         assert abs(meeting.met_on - verdict.meeting.date) <= 6 * DAY
-        if verdict.meeting.date_stated:
-            assert meeting.met_on == verdict.meeting.date
+        if verdict.meeting.date_stated and meeting.met_on != verdict.meeting.date:
+            assert abs(meeting.met_on - verdict.meeting.date) == DAY
+            assert meeting.reported_by != verdict.sender
 
 
 @settings(max_examples=60)

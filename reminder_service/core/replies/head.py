@@ -4,8 +4,9 @@ each sentence says.
 Folding makes text comparable with the word tables in `lexicon`: lower case, accents
 removed, plain apostrophes, "n't" as " not". Only the first lines count (people put their
 answer there), without greeting and sign-off. Each clause is matched against the tables;
-a negation before "met" makes it "not met", a clause after "but" replaces the report
-before it, and questions report nothing (requests keep their commands).
+a negation before "met" makes it "not met" (one in a language we do not read makes it
+unreadable), a clause after "but" replaces the report before it, and questions report nothing
+(requests keep their commands).
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class Signal(Enum):
     END = auto()
     END_WEAK = auto()
     DISPUTE = auto()
+    UNREAD = auto()
 
 
 POSITIVE = frozenset({Signal.YES, Signal.MET})
@@ -116,6 +118,7 @@ _SIGNALS = (
 )
 _MET = whole_words(lx.MET)
 _NEGATION = whole_words(lx.NEGATION)
+_UNREAD_NEGATION = whole_words(lx.UNREAD_NEGATION)
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
 _REQUEST = whole_words(lx.REQUEST)
 _FUTURE = whole_words(lx.FUTURE)
@@ -228,12 +231,19 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
     for found in _MET.finditer(joined):
         index = clause_at(found.start())
         before = " ".join(joined[starts[index] : found.start()].split()[-5:])
-        negated = _NEGATION.search(f"{before} {found.group()}")
-        said[index].add(Signal.NOT_MET if negated else Signal.MET)
+        said[index].add(_met_signal(f"{before} {found.group()}"))
     for index, clause in enumerate(clauses):
         if clause.asks:
             said[index] &= _COMMANDS if _REQUEST.search(clause.text) else set()
     return said
+
+
+def _met_signal(words: str) -> Signal:
+    """What a meeting phrase says with the words just before it: met, not met, or a
+    negation in a language we do not read (UNREAD)."""
+    if _NEGATION.search(words):
+        return Signal.NOT_MET
+    return Signal.UNREAD if _UNREAD_NEGATION.search(words) else Signal.MET
 
 
 def _sentence_signals(clauses: list[tuple[_Clause, set[Signal]]]) -> frozenset[Signal]:

@@ -228,6 +228,11 @@ NEGATION: Final = (
 """Words that negate a reported meeting when they come just before it (or inside it),
 including calling it off ("we had to cancel our meeting")."""
 
+UNREAD_NEGATION: Final = r"nao|nem|niet|geen|ikke|inte|ej"
+"""Negations in languages we do not read (Portuguese, Dutch, Scandinavian) that can stand
+before a meeting phrase we do read ("ainda nao nos encontramos" is Portuguese, and negated,
+though "nos encontramos" alone reads as Spanish): such a report is unclear, never a meeting."""
+
 NOT_MET: Final = (
     r"^(?:\w+ ){0,2}not (?:yet|this time|this round|this month|this week|so far|really)"
     r"|not yet$|nope|nah"

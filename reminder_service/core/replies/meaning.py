@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from reminder_service.core.model import DateOrder
+from reminder_service.core.model import ASKS_NOTHING, DateOrder, Kind
 from reminder_service.core.replies import lexicon as lx
 from reminder_service.core.replies.dates import dates_in, meeting_date
 from reminder_service.core.replies.durations import duration, durations_in
@@ -35,8 +35,9 @@ _FILLER = re.compile(rf"\b(?:{lx.FILLER})\b|[\W\d_]")
 class Meaning:
     """What a reply means: the outcome, the meeting it reports, or the end of a pause.
 
-    `outcome` is MEETING, NOT_MET, SKIP, PAUSE, END, DISPUTE or UNCLEAR. `meeting` is set
-    with MEETING only; `pause_until` with PAUSE only (None: until further notice).
+    `outcome` is MEETING, NOT_MET, SKIP, PAUSE, END, DISPUTE, ACKNOWLEDGED or UNCLEAR.
+    `meeting` is set with MEETING only; `pause_until` with PAUSE only (None: until further
+    notice).
     """
 
     outcome: Outcome
@@ -55,13 +56,18 @@ def meaning_of(
     """Read a reply's own words, sent at `sent` by someone living in `zone`.
 
     `date_order` says how the pair writes numeric dates ("3/4"). When replying to a
-    "confirmation" (of a logged meeting), "no" and "not met" mean DISPUTE. Never raises.
+    "confirmation" (of a logged meeting), "no" and "not met" mean DISPUTE. A reply to an
+    email that asked nothing (`ASKS_NOTHING`: a confirmation, a thank-you) reports a new
+    meeting only when it dates it ("yes, and we met again yesterday"); an undated "yes" or
+    "that's right" only ACKNOWLEDGED it. Never raises.
     """
     today = _local_date(sent, zone)
     head = Head.of(text)
-    outcome = _outcome(head, confirmation=replying_to == "confirmation")
+    outcome = _outcome(head, confirmation=replying_to == Kind.CONFIRMATION)
     if outcome is Outcome.MEETING:
         day = meeting_date(head, today=today, date_order=date_order)
+        if day is None and replying_to in ASKS_NOTHING:
+            return Meaning(Outcome.ACKNOWLEDGED)
         meeting = ReportedMeeting(
             date=day or today, date_stated=day is not None, duration_minutes=duration(head)
         )
@@ -81,9 +87,12 @@ def _local_date(sent: datetime, zone: ZoneInfo) -> date:
 
 
 def _outcome(head: Head, *, confirmation: bool) -> Outcome:
-    """One outcome for the whole reply; contradictions are UNCLEAR."""
+    """One outcome for the whole reply; contradictions, and a meeting phrase negated in a
+    language we do not read, are UNCLEAR."""
     said = frozenset().union(*(s.signals for s in head.sentences))
     report = _report(head) or (Outcome.NOT_MET if Signal.PLANNED in said else None)
+    if Signal.UNREAD in said:
+        report = Outcome.UNCLEAR
     if Signal.DISPUTE in said or (confirmation and said & NEGATIVE):
         return Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):

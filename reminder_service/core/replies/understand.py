@@ -92,7 +92,7 @@ def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> 
     if auth_failed(heard.mail, authserv_id=context.trusted_authserv_id):
         return heard.verdict(Outcome.REJECTED, reason=Reason.AUTH_FAILED, pair_id=pair_id)
     if not heard.text:
-        return heard.verdict(Outcome.UNCLEAR, reason=Reason.NO_TEXT, pair_id=pair_id)
+        return heard.verdict(Outcome.UNCLEAR, reason=Reason.NO_TEXT, pair_id=pair_id, answers=ref)
     meaning = meaning_of(
         heard.text,
         sent=_reply_time(heard.mail.date, now=context.now),
@@ -154,6 +154,7 @@ class _Heard:
             message_id=self.mail.message_id,
             failing_addresses=failing,
             answers_key=(answers.key or None) if answers is not None else None,
+            answers_kind=answers.kind if answers is not None else None,
         )
 
 

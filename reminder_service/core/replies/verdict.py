@@ -4,7 +4,8 @@ Every message gets a Verdict, whatever it is: a meeting report, a machine's auto
 bounce, a stranger's mail or something unreadable. The parser never raises on bad mail; it
 says why in `reason`. `explain-reply` prints this as JSON (`verdict_json`), which is a
 public contract. `Verdict.answers_key` is the outbox key of our email the reply answers, when
-its References name one (a reply to a confirmation disputes that very meeting).
+its References name one (a reply to a confirmation disputes that very meeting), and
+`answers_kind` its kind.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Literal
+
+from reminder_service.core.model import ASKS_NOTHING
 
 Role = Literal["mentor", "mentee"]
 
@@ -26,6 +29,7 @@ class Outcome(StrEnum):
     PAUSE = "pause"  # pause [until a date]
     END = "end"  # end the mentoring relationship
     DISPUTE = "dispute"  # "that's wrong", NO to a confirmation
+    ACKNOWLEDGED = "acknowledged"  # an undated "yes" to an email that asked nothing: no-op
     UNCLEAR = "unclear"  # a human from the pair, but we could not tell what they mean
     IGNORED = "ignored"  # machines: auto-replies, bounces, our own mail coming back
     REJECTED = "rejected"  # ours, but not acceptable: bad/expired token, wrong sender, hostile
@@ -96,6 +100,18 @@ class Verdict:
     message_id: str | None = None
     failing_addresses: tuple[str, ...] = ()
     answers_key: str | None = None
+    answers_kind: str | None = None
+
+    @property
+    def wants_question(self) -> bool:
+        """Whether to ask the sender back what they meant: an unclear reply from a member
+        of a pair, unless it answers an email that asked them nothing (a thank-you, say)."""
+        return (
+            self.outcome is Outcome.UNCLEAR
+            and self.pair_id is not None
+            and self.sender_role is not None
+            and self.answers_kind not in ASKS_NOTHING
+        )
 
 
 def verdict_json(verdict: Verdict) -> dict[str, object]:

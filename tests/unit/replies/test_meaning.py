@@ -418,15 +418,38 @@ def test_next_weekdays_and_plans_are_not_the_meeting_date() -> None:
         ("Not yet", Outcome.DISPUTE),
         ("No, it was Wednesday", Outcome.DISPUTE),
         ("that's wrong", Outcome.DISPUTE),
-        ("yes", Outcome.MEETING),
-        ("That's right", Outcome.MEETING),
-        ("Stimmt", Outcome.MEETING),
+        ("yes", Outcome.ACKNOWLEDGED),
+        ("That's right", Outcome.ACKNOWLEDGED),
+        ("Stimmt", Outcome.ACKNOWLEDGED),
+        ("Yes, correct", Outcome.ACKNOWLEDGED),
+        ("Yes, that's right, thanks!", Outcome.ACKNOWLEDGED),
+        ("Ja, stimmt", Outcome.ACKNOWLEDGED),
+        ("Oui c'est \u00e7a", Outcome.ACKNOWLEDGED),
+        ("S\u00ed, correcto", Outcome.ACKNOWLEDGED),
+        ("Yes, 45 minutes", Outcome.ACKNOWLEDGED),
+        ("Yes, and we met again yesterday", Outcome.MEETING),
         ("no worries", Outcome.UNCLEAR),
     ],
 )
 def test_replies_to_a_confirmation(text: str, outcome: Outcome) -> None:
-    """Replying to a confirmation, "no" and "not met" dispute it; "yes" confirms it."""
+    """Replying to a confirmation, "no" and "not met" dispute it; an undated "yes" only
+    acknowledges it, and only a dated meeting is a new report."""
     assert read(text, replying_to="confirmation").outcome is outcome
+
+
+@pytest.mark.parametrize("kind", ["thanks", "confirmation", "anniversary", "farewell"])
+def test_an_undated_yes_to_an_email_that_asked_nothing_is_an_acknowledgement(kind: str) -> None:
+    """A "yes" answering an email that asked nothing logs no meeting; a dated one does."""
+    assert read("Yes, we did!", replying_to=kind).outcome is Outcome.ACKNOWLEDGED
+    dated = read("We met yesterday", replying_to=kind)
+    assert dated.meeting is not None
+    assert dated.meeting.date_stated
+
+
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "follow_up", "welcome_back"])
+def test_an_undated_yes_to_a_check_in_is_a_meeting(kind: str) -> None:
+    """A "yes" answering an email that asks whether they met reports a meeting that day."""
+    assert read("Yes", replying_to=kind).outcome is Outcome.MEETING
 
 
 @pytest.mark.parametrize(
@@ -550,6 +573,7 @@ def test_never_raises_on_any_text(
         Outcome.PAUSE,
         Outcome.END,
         Outcome.DISPUTE,
+        Outcome.ACKNOWLEDGED,
         Outcome.UNCLEAR,
     }
 

@@ -155,6 +155,28 @@ def test_no_to_a_confirmation_is_a_dispute() -> None:
     assert verdict.answers_key == "confirmation:42"
 
 
+def test_yes_to_a_confirmation_acknowledges_it() -> None:
+    """A "yes" answering a confirmation acknowledges that meeting and reports no new one."""
+    verdict = _verdict(_reply("Yes, that's right, thanks!", in_reply_to=CONFIRMATION_ID))
+    assert (verdict.outcome, verdict.meeting) == (Outcome.ACKNOWLEDGED, None)
+    assert (verdict.answers_key, verdict.answers_kind) == ("confirmation:42", "confirmation")
+
+
+@pytest.mark.parametrize("text", ["Thanks!", "Looks good", "\n"])
+def test_an_unclear_reply_to_a_confirmation_asks_nothing_back(text: str) -> None:
+    """An unclear reply to a confirmation stays for review but wants no question back."""
+    verdict = _verdict(_reply(text, in_reply_to=CONFIRMATION_ID))
+    assert verdict.outcome is Outcome.UNCLEAR
+    assert not verdict.wants_question
+
+
+def test_an_unclear_reply_to_a_check_in_wants_a_question_back() -> None:
+    """An unclear reply to a check-in, which asked whether they met, wants the question."""
+    verdict = _verdict(_reply("Looks good"))
+    assert verdict.outcome is Outcome.UNCLEAR
+    assert verdict.wants_question
+
+
 def test_stranger_is_rejected_with_the_pair_named() -> None:
     """A valid reply address used by someone outside the pair is rejected, naming the pair."""
     verdict = _verdict(_reply("We met yesterday.", sender="Eve <eve@example.com>"))
