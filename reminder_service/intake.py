@@ -2,9 +2,11 @@
 
 Order matters for the guarantees in GUIDE section 3: a batch of messages, their verdicts,
 any meetings and the UID watermark are committed in one transaction *before* anything is
-flagged or moved on the server. A crash after the commit leaves the messages recorded but
-unmarked, and they are marked on the next connection; a crash before it leaves the watermark
-where it was, so the same messages are read again and deduplicated by Message-ID.
+flagged or moved on the server, and each is answered right after that commit. A crash after
+the commit leaves the messages recorded but unmarked, and they are marked on the next
+connection (an unclear one the planner asks about from its stored record); a crash before it
+leaves the watermark where it was, so the same messages are read again and deduplicated by
+Message-ID.
 """
 
 from __future__ import annotations
@@ -149,17 +151,21 @@ class Intake:
         recorded = self._store.record_inbound_batch(items, now=self._clock.now())
         for item, result in zip(items, recorded, strict=True):
             _log_verdict(item, duplicate=result.duplicate)
+            self._after_recording(item.verdict, result)
         ours = [item.uid for item in items if _is_ours(item.verdict)]
         if ours:
             await mailbox.mark_processed(ours)
         self._store.set_marked(
             folder=self._folder, uidvalidity=state.uidvalidity, uids=[i.uid for i in items]
         )
-        for item, result in zip(items, recorded, strict=True):
-            self._after_recording(item.verdict, result)
 
     def _after_recording(self, verdict: Verdict, result: Recorded) -> None:
-        """Count a reply recorded and committed, and answer it (once: never a duplicate)."""
+        """Count a reply recorded and committed, and answer it (once: never a duplicate).
+
+        It runs before the batch is marked on the server, so a failure to mark cannot lose
+        the answer; the planner also answers from the stored record, should the process
+        stop in between.
+        """
         if self.monitor is not None:
             if not result.duplicate:
                 self.monitor.reply(verdict.outcome.value)

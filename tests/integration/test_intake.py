@@ -9,10 +9,13 @@ from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+import pytest
+
 from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
 from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.tokens import make_token, reply_address
+from reminder_service.errors import TransientMailboxError
 from reminder_service.imap import PROCESSED_KEYWORD, ImapConfig, ImapMailbox, mailboxes
 from reminder_service.intake import Intake
 from reminder_service.program import parse_program
@@ -237,3 +240,24 @@ async def test_the_running_loop_survives_the_server_dropping_it(
     async with asyncio.timeout(10):
         await running
     assert [v.outcome for v in responses.seen] == [Outcome.MEETING, Outcome.NOT_MET]
+
+
+async def test_an_unclear_reply_is_answered_even_when_marking_it_fails(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """A reply recorded but left unmarked (the server refused the move) is still answered."""
+    config = replace(imap_config, processed_folder="Processed")
+    clean_dovecot.deliver(reply("Hmm, what do you mean?"))
+    [uid] = clean_dovecot.uids()
+    responses = Verdicts()
+    intake = intake_for(store, config, respond=responses)
+    mailbox = ImapMailbox(config)
+    try:
+        state = await intake.start_session(mailbox)
+        clean_dovecot.doveadm("mailbox", "delete", "-u", clean_dovecot.user, "Processed")
+        with pytest.raises(TransientMailboxError):
+            await intake.poll_once(mailbox, state)
+    finally:
+        await mailbox.close()
+    assert [verdict.outcome for verdict in responses.seen] == [Outcome.UNCLEAR]
+    assert store.unmarked_uids(folder="INBOX", uidvalidity=state.uidvalidity) == [uid]
