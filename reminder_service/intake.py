@@ -84,7 +84,12 @@ class Intake:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Keep reading until `stop`; reconnect after any mailbox error with a growing delay."""
+        """Keep reading until `stop`; reconnect after any mailbox error with a growing delay.
+
+        After a poll that found mail it looks again before waiting: the server announces
+        mail that arrives while a batch is fetched or marked during those commands, where
+        aioimaplib drops the announcement, and the wait would not hear of it again.
+        """
         failures = 0
         while not stop.is_set():
             mailbox = self._connect()
@@ -93,9 +98,10 @@ class Intake:
                 failures = 0
                 self._report(connected=True)
                 while not stop.is_set():
-                    await self.poll_once(mailbox, state)
+                    found = await self.poll_once(mailbox, state)
                     self._report(connected=True, polled=True)
-                    await mailbox.wait_for_news(stop=stop)
+                    if not found:
+                        await mailbox.wait_for_news(stop=stop)
             except MailboxError as exc:
                 failures += 1
                 delay = self._reconnect_delay(

@@ -261,3 +261,29 @@ async def test_an_unclear_reply_is_answered_even_when_marking_it_fails(
         await mailbox.close()
     assert [verdict.outcome for verdict in responses.seen] == [Outcome.UNCLEAR]
     assert store.unmarked_uids(folder="INBOX", uidvalidity=state.uidvalidity) == [uid]
+
+
+async def test_mail_arriving_while_a_batch_is_handled_is_read_without_waiting_for_idle(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """A reply delivered while the previous one is being handled is read at once, not
+    after the IDLE renewal that the server's dropped announcement would leave it to."""
+    config = replace(imap_config, idle_renew_s=540.0)
+    responses = Verdicts()
+
+    def respond(verdict: Verdict) -> None:
+        if not responses.seen:
+            clean_dovecot.deliver(reply("Not yet.", sender="ana@northwind.example"))
+        responses(verdict)
+
+    intake = intake_for(store, config, respond=respond)
+    stop = asyncio.Event()
+    running = asyncio.create_task(intake.run(stop))
+    clean_dovecot.deliver(reply("Yes, we met yesterday."))
+    try:
+        await responses.wait_for(2, timeout_s=20)
+    finally:
+        stop.set()
+        async with asyncio.timeout(10):
+            await running
+    assert [v.outcome for v in responses.seen] == [Outcome.MEETING, Outcome.NOT_MET]
