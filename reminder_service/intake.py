@@ -193,7 +193,10 @@ class Intake:
         )
 
     def _item(self, message: Fetched, *, state: MailboxState, context: ReplyContext) -> InboundItem:
-        if message.raw is None:
+        if message.unreadable:
+            raw = f"not read: UID {message.uid} (UIDVALIDITY {state.uidvalidity})".encode()
+            verdict = Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE)
+        elif message.raw is None:
             raw = f"not fetched: {message.size} bytes, UID {message.uid}".encode()
             verdict = Verdict(outcome=Outcome.REJECTED, reason=Reason.TOO_LARGE)
         else:

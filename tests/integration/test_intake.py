@@ -13,14 +13,14 @@ import pytest
 
 from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
-from reminder_service.core.replies.verdict import Outcome, Verdict
+from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.tokens import make_token, reply_address
 from reminder_service.errors import TransientMailboxError
 from reminder_service.imap import PROCESSED_KEYWORD, ImapConfig, ImapMailbox, mailboxes
 from reminder_service.intake import Intake
 from reminder_service.program import parse_program
 from reminder_service.store import SqliteStore
-from tests.support.dovecot import Dovecot
+from tests.support.dovecot import Dovecot, ImapRelay
 
 KEY = b"intake-test-key-0123456789"
 MAILBOX = "mentoring@northwind.example"
@@ -287,3 +287,42 @@ async def test_mail_arriving_while_a_batch_is_handled_is_read_without_waiting_fo
         async with asyncio.timeout(10):
             await running
     assert [v.outcome for v in responses.seen] == [Outcome.MEETING, Outcome.NOT_MET]
+
+
+async def test_a_message_that_cannot_be_read_is_logged_and_listed_for_review(
+    clean_dovecot: Dovecot,
+    imap_config: ImapConfig,
+    imap_relay: ImapRelay,
+    store: SqliteStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A UID whose message never comes back (expunged after the search found it) is logged with
+    its UID and recorded as unreadable, so it is listed for review instead of skipped."""
+    config = replace(imap_config, port=imap_relay.port)
+    clean_dovecot.deliver(reply("Not yet."))
+    [uid] = clean_dovecot.uids()
+    intake = intake_for(store, config)
+    mailbox = ImapMailbox(config)
+    try:
+        state = await intake.start_session(mailbox)
+        imap_relay.hold_after(b"* SEARCH")
+        polling = asyncio.create_task(intake.poll_once(mailbox, state))
+        await imap_relay.holding()
+        await asyncio.to_thread(
+            clean_dovecot.doveadm,
+            "expunge",
+            "-u",
+            clean_dovecot.user,
+            "mailbox",
+            "INBOX",
+            "uid",
+            str(uid),
+        )
+        imap_relay.release()
+        assert await polling == 1
+    finally:
+        await mailbox.close()
+    [row] = store.review_queue()
+    assert (row.uid, row.outcome, row.reason) == (uid, Outcome.REJECTED, Reason.UNREADABLE)
+    assert store.watermark(folder="INBOX", uidvalidity=state.uidvalidity) == uid
+    assert f"message UID {uid} in INBOX could not be read" in caplog.text
