@@ -84,6 +84,14 @@ CHECKIN_TEMPLATES = templates_of("checkin")
 ALL_TEMPLATES = (*(name for kind in KINDS for name in templates_of(kind)), *_LAYOUTS)
 
 
+def question_key(pair: Pair, to: Person, replied_at: datetime) -> str:
+    """The idempotency key of the question back to `to` about a reply at `replied_at`: one a
+    day per person, on the reply's date where the pair lives."""
+    return (
+        f"question:{pair.id}:{to.email.lower()}:{local_date(replied_at, pair.timezone).isoformat()}"
+    )
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who the emails come from and where replies go, from the deployment's settings."""
@@ -189,11 +197,13 @@ class Composer:
         to: Person,
         in_reply_to: str | None,
         now: datetime,
+        replied_at: datetime | None = None,
     ) -> Outgoing:
         """A short question back to someone whose reply we could not understand.
 
-        At most one a day per person (the idempotency key names the local date), so a reply
-        that keeps being unclear cannot start a loop.
+        At most one a day per person (the idempotency key names the local date of the reply,
+        `replied_at`, by default `now`), so a reply that keeps being unclear cannot start a
+        loop, and asking again about a stored reply never asks twice.
         """
         today = local_date(now, pair.timezone)
         reply_to = self._reply_to(pair, today)
@@ -208,8 +218,8 @@ class Composer:
             envelope=envelope,
             context=context,
             now=now,
-            key=f"question:{pair.id}:{to.email.lower()}:{today.isoformat()}",
-            period=today,
+            key=question_key(pair, to, replied_at or now),
+            period=local_date(replied_at or now, pair.timezone),
         )
 
     def relationship(

@@ -99,11 +99,14 @@ class MailboxState:
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """One message: its UID, its size, and its bytes (None when larger than allowed)."""
+    """One message: its UID, its size, and its bytes (None when larger than allowed, or
+    when `unreadable`: the server's answer for it could not be read, its size then 0 if
+    unknown)."""
 
     uid: int
     size: int
     raw: bytes | None = field(repr=False)
+    unreadable: bool = False
 
 
 def mailboxes(config: ImapConfig) -> Callable[[], ImapMailbox]:
@@ -164,19 +167,33 @@ class ImapMailbox:
     async def fetch(self, uids: Sequence[int]) -> list[Fetched]:
         """The messages with these UIDs, in UID order; raw is None above max_message_bytes.
 
-        Sizes are asked first, so an oversized message is never downloaded. A UID no
-        longer in the folder is left out. Pass a modest number of UIDs (the intake loop
-        passes 100): every fetched message is held in memory.
+        Sizes are asked first, so an oversized message is never downloaded. A UID the
+        server says nothing about (no longer in the folder) is left out; one whose size or
+        bytes did not come back in a form this reads (or that was expunged between the two)
+        is logged and returned as unreadable, so the caller records it for review. Pass a
+        modest number of UIDs (the intake loop passes 100): every fetched message is held
+        in memory.
         """
         link = self._require()
         sizes = await self._sizes(link, sorted(set(uids)))
         limit = self._config.max_message_bytes
-        bodies = await self._bodies(link, {uid: s for uid, s in sizes.items() if s <= limit})
-        return [
-            Fetched(uid=uid, size=size, raw=bodies.get(uid))
-            for uid, size in sorted(sizes.items())
-            if size > limit or uid in bodies
-        ]
+        readable = {uid: s for uid, s in sizes.items() if s is not None and s <= limit}
+        bodies = await self._bodies(link, readable)
+        return [self._fetched(uid, size, bodies.get(uid)) for uid, size in sorted(sizes.items())]
+
+    def _fetched(self, uid: int, size: int | None, body: bytes | None) -> Fetched:
+        if size is not None and size > self._config.max_message_bytes:
+            return Fetched(uid=uid, size=size, raw=None)
+        if size is None or body is None:
+            logger.warning(
+                "message UID %d in %s could not be read (the server's answer for it was "
+                "incomplete, or it was deleted meanwhile); it is listed for review as unreadable "
+                "and will not be read again, so look at it in a mail client",
+                uid,
+                self._config.folder,
+            )
+            return Fetched(uid=uid, size=size or 0, raw=None, unreadable=True)
+        return Fetched(uid=uid, size=size, raw=body)
 
     async def mark_processed(self, uids: Sequence[int]) -> None:
         """Move the messages to the processed folder, or else flag them $ReminderProcessed.
@@ -282,8 +299,9 @@ class ImapMailbox:
             )
         return uidvalidity
 
-    async def _sizes(self, link: Link, uids: Sequence[int]) -> dict[int, int]:
-        sizes: dict[int, int] = {}
+    async def _sizes(self, link: Link, uids: Sequence[int]) -> dict[int, int | None]:
+        """The size of each UID the server answered for; None where it could not be read."""
+        sizes: dict[int, int | None] = {}
         for batch in chunks(uids, BATCH_UIDS):
             reply = await self._ok(
                 link,
@@ -294,7 +312,7 @@ class ImapMailbox:
             sizes.update(
                 (item.uid, item.size)
                 for item in parse_fetch_lines(reply.data)
-                if item.uid in wanted and item.size is not None
+                if item.uid in wanted
             )
         return sizes
 

@@ -2,9 +2,11 @@
 
 Order matters for the guarantees in GUIDE section 3: a batch of messages, their verdicts,
 any meetings and the UID watermark are committed in one transaction *before* anything is
-flagged or moved on the server. A crash after the commit leaves the messages recorded but
-unmarked, and they are marked on the next connection; a crash before it leaves the watermark
-where it was, so the same messages are read again and deduplicated by Message-ID.
+flagged or moved on the server, and each is answered right after that commit. A crash after
+the commit leaves the messages recorded but unmarked, and they are marked on the next
+connection (an unclear one the planner asks about from its stored record); a crash before it
+leaves the watermark where it was, so the same messages are read again and deduplicated by
+Message-ID.
 """
 
 from __future__ import annotations
@@ -82,7 +84,12 @@ class Intake:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Keep reading until `stop`; reconnect after any mailbox error with a growing delay."""
+        """Keep reading until `stop`; reconnect after any mailbox error with a growing delay.
+
+        After a poll that found mail it looks again before waiting: the server announces
+        mail that arrives while a batch is fetched or marked during those commands, where
+        aioimaplib drops the announcement, and the wait would not hear of it again.
+        """
         failures = 0
         while not stop.is_set():
             mailbox = self._connect()
@@ -91,9 +98,10 @@ class Intake:
                 failures = 0
                 self._report(connected=True)
                 while not stop.is_set():
-                    await self.poll_once(mailbox, state)
+                    found = await self.poll_once(mailbox, state)
                     self._report(connected=True, polled=True)
-                    await mailbox.wait_for_news(stop=stop)
+                    if not found:
+                        await mailbox.wait_for_news(stop=stop)
             except MailboxError as exc:
                 failures += 1
                 delay = self._reconnect_delay(
@@ -149,17 +157,21 @@ class Intake:
         recorded = self._store.record_inbound_batch(items, now=self._clock.now())
         for item, result in zip(items, recorded, strict=True):
             _log_verdict(item, duplicate=result.duplicate)
+            self._after_recording(item.verdict, result)
         ours = [item.uid for item in items if _is_ours(item.verdict)]
         if ours:
             await mailbox.mark_processed(ours)
         self._store.set_marked(
             folder=self._folder, uidvalidity=state.uidvalidity, uids=[i.uid for i in items]
         )
-        for item, result in zip(items, recorded, strict=True):
-            self._after_recording(item.verdict, result)
 
     def _after_recording(self, verdict: Verdict, result: Recorded) -> None:
-        """Count a reply recorded and committed, and answer it (once: never a duplicate)."""
+        """Count a reply recorded and committed, and answer it (once: never a duplicate).
+
+        It runs before the batch is marked on the server, so a failure to mark cannot lose
+        the answer; the planner also answers from the stored record, should the process
+        stop in between.
+        """
         if self.monitor is not None:
             if not result.duplicate:
                 self.monitor.reply(verdict.outcome.value)
@@ -181,7 +193,10 @@ class Intake:
         )
 
     def _item(self, message: Fetched, *, state: MailboxState, context: ReplyContext) -> InboundItem:
-        if message.raw is None:
+        if message.unreadable:
+            raw = f"not read: UID {message.uid} (UIDVALIDITY {state.uidvalidity})".encode()
+            verdict = Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE)
+        elif message.raw is None:
             raw = f"not fetched: {message.size} bytes, UID {message.uid}".encode()
             verdict = Verdict(outcome=Outcome.REJECTED, reason=Reason.TOO_LARGE)
         else:

@@ -48,7 +48,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from itertools import islice
 
-from reminder_service.compose import Composer
+from reminder_service.compose import Composer, question_key
 from reminder_service.compose_views import TOTALS_KINDS
 from reminder_service.core.digest import has_news
 from reminder_service.core.due import due_checkins
@@ -57,6 +57,7 @@ from reminder_service.core.model import (
     Pair,
     PairActivity,
     PairHistory,
+    Person,
     Planned,
     Program,
     Totals,
@@ -68,13 +69,16 @@ from reminder_service.core.withdraw import withdrawal
 from reminder_service.digest_survey import DigestSurvey, new_survey
 from reminder_service.errors import ConfigError
 from reminder_service.ports import Clock
-from reminder_service.store import SqliteStore
+from reminder_service.store import SqliteStore, UnclearReply
 
 log = logging.getLogger(__name__)
 
 FULL_PASS_EVERY = timedelta(minutes=15)
 """Every pair is planned again from scratch within this long, a slice at each tick: the
 bound on any staleness."""
+QUESTIONS_WITHIN = timedelta(days=2)
+"""An unclear reply is asked about while it is this recent: a restart after a crash between
+recording it and asking still asks, but a reply from long ago never is."""
 PAIRS_PER_TICK = 10_000
 """How many pairs of the backlog one tick plans: about 0.4 s on a small machine with 100,000
 pairs (20,000 took 0.85-1.1 s there), so sending, replies and health checks are never held
@@ -183,6 +187,7 @@ class Planner:
         self._plan_periods(planned, read.histories, now, batch=batch)
         self._plan_relationship(planned, read.histories, read.activity, now, batch=batch)
         self._plan_digest(program, now, batch=batch)
+        self._plan_questions(program, now, batch=batch)
         queued = self._enqueue(batch)
         self._withdraw(planned, read.histories, now)
         self._remember(program, planned, read, now=now)
@@ -428,26 +433,47 @@ class Planner:
         )
 
     def respond_to(self, verdict: Verdict) -> int:
-        """Queue the short question back to someone whose reply could not be understood,
-        when the email they answered asked them something (`Verdict.wants_question`)."""
-        if not verdict.wants_question or verdict.pair_id is None:
+        """Queue the short question back to someone whose reply, just recorded, could not be
+        understood, when the email they answered asked them something
+        (`Verdict.wants_question`; see `_plan_questions`); returns how many were queued."""
+        if not verdict.wants_question:
             return 0
-        program = self._program()
-        pair = program.pair(verdict.pair_id)
-        if pair is None or verdict.sender_role is None:
-            return 0
-        person = pair.mentor if verdict.sender_role == "mentor" else pair.mentee
-        now = self._clock.now()
         batch: list[tuple[Outgoing, str]] = []
-        self._render(
-            batch,
-            lambda: self._composer.question(
-                program, pair, to=person, in_reply_to=verdict.message_id, now=now
-            ),
-            why="the reply could not be understood",
-            pair_id=pair.id,
-        )
+        self._plan_questions(self._program(), self._clock.now(), batch=batch)
         return self._enqueue(batch)
+
+    def _plan_questions(
+        self, program: Program, now: datetime, *, batch: list[tuple[Outgoing, str]]
+    ) -> None:
+        """The question back to each recent unclear reply in the store that has none yet.
+
+        Planned from the stored replies, not from the one in hand, so a reply recorded just
+        before a crash is still asked about; the key (one a day per person, on the reply's
+        date) makes asking again a no-op.
+        """
+        wanted: dict[str, tuple[Pair, UnclearReply]] = {}
+        for unclear in self._store.unclear_replies(since=now - QUESTIONS_WITHIN):
+            pair = program.pair(unclear.pair_id)
+            if pair is not None:
+                key = question_key(pair, _sender(pair, unclear), unclear.received_at)
+                wanted.setdefault(key, (pair, unclear))
+        present = self._store.keys_present(wanted)
+        for key, (pair, unclear) in wanted.items():
+            if key not in present:
+                self._render(
+                    batch,
+                    partial(
+                        self._composer.question,
+                        program,
+                        pair,
+                        to=_sender(pair, unclear),
+                        in_reply_to=unclear.message_id,
+                        now=now,
+                        replied_at=unclear.received_at,
+                    ),
+                    why="the reply could not be understood",
+                    pair_id=pair.id,
+                )
 
     def _render(
         self,
@@ -475,6 +501,11 @@ class Planner:
             if queued:
                 log.info("queued %s: %s", item.key, why)
         return sum(new)
+
+
+def _sender(pair: Pair, unclear: UnclearReply) -> Person:
+    """The member of the pair who sent the unclear reply."""
+    return pair.mentor if unclear.sender_role == "mentor" else pair.mentee
 
 
 def _same_settings(old: Program, new: Program) -> bool:

@@ -26,6 +26,7 @@ from reminder_service.store.inbox import (
     InboundRow,
     InboxMixin,
     Recorded,
+    UnclearReply,
     inbound_dedupe_key,
 )
 from reminder_service.store.meetings import SAME_MEETING_WITHIN, MeetingRow
@@ -51,6 +52,7 @@ __all__ = [
     "Recorded",
     "Settlement",
     "SqliteStore",
+    "UnclearReply",
     "inbound_dedupe_key",
     "read_only_if_present",
 ]

@@ -61,6 +61,12 @@ SELECT id, outcome, reason, sender, pair_id FROM inbound
 WHERE (outcome IN (?, ?, ?) OR (outcome = ? AND reason = ?)) AND reviewed_at IS NULL
 ORDER BY received_at, id
 """
+_UNCLEAR_SINCE = """
+SELECT pair_id, sender_role, message_id, received_at FROM inbound
+WHERE outcome = ? AND received_at >= ? AND reviewed_at IS NULL
+  AND pair_id IS NOT NULL AND sender_role IS NOT NULL
+ORDER BY received_at, id
+"""
 _MARK_REVIEWED = "UPDATE inbound SET reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL"
 _INBOUND_EXISTS = "SELECT 1 FROM inbound WHERE id = ?"
 _FAILING_ADDRESSES = """
@@ -130,6 +136,16 @@ class InboundRow:
     marked: bool
     reviewed_at: datetime | None
     meeting_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnclearReply:
+    """A recorded reply from a pair member that could not be understood: whom to ask back."""
+
+    pair_id: str
+    sender_role: Role
+    message_id: str | None
+    received_at: datetime
 
 
 class InboxMixin(EventsMixin):
@@ -210,6 +226,22 @@ class InboxMixin(EventsMixin):
                 inbound_id=row_id, outcome=outcome, reason=reason, sender=sender, pair_id=pair_id
             )
             for row_id, outcome, reason, sender, pair_id in rows
+        ]
+
+    def unclear_replies(self, *, since: datetime) -> list[UnclearReply]:
+        """Unclear replies from pair members recorded at or after `since` that nobody has
+        reviewed yet, oldest first: the planner asks their senders back from these."""
+        params = (Outcome.UNCLEAR.value, instant_text(since))
+        with translated(self._path):
+            rows = self._db.execute(_UNCLEAR_SINCE, params).fetchall()
+        return [
+            UnclearReply(
+                pair_id=pair_id,
+                sender_role=cast("Role", role),
+                message_id=message_id,
+                received_at=parse_instant(received_at),
+            )
+            for pair_id, role, message_id, received_at in rows
         ]
 
     def mark_reviewed(self, inbound_id: int, *, now: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import sqlite3
 import threading
@@ -22,6 +23,7 @@ from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
 from reminder_service.daemon import Daemon
 from reminder_service.errors import StoreError
+from reminder_service.planner import QUESTIONS_WITHIN
 from reminder_service.program import parse_program
 from reminder_service.sender import REMOVED_PAIR
 from reminder_service.store import OutboxState
@@ -367,20 +369,48 @@ async def test_emails_of_removed_pairs_do_not_hold_back_the_next_one(harness: Ha
     assert sorted(harness.states()) == sorted([OutboxState.FAILED] * 4 + [OutboxState.SENT])
 
 
+UNCLEAR = Verdict(
+    outcome=Outcome.UNCLEAR,
+    pair_id="ana-ben",
+    sender_role="mentee",
+    reason=Reason.NOT_UNDERSTOOD,
+    sender="ben.ana-ben@example.org",
+    message_id="<their-reply@example.org>",
+)
+
+
+UIDS = itertools.count(1)
+
+
+def record(harness: Harness, verdict: Verdict) -> None:
+    """Record a reply with this verdict, as the intake does before it answers."""
+    harness.store.record_inbound(
+        folder="INBOX",
+        uidvalidity=1,
+        uid=next(UIDS),
+        raw=str(verdict.message_id).encode(),
+        verdict=verdict,
+        now=harness.clock.now(),
+        keep_text=False,
+    )
+
+
+def questions(harness: Harness) -> list[str]:
+    """The keys of the questions back to unclear replies in the outbox."""
+    return [row.key for row in harness.store.outbox() if row.kind == "question"]
+
+
 async def test_an_unclear_reply_gets_one_question_back_a_day(harness: Harness) -> None:
     """An unclear reply is answered once, to its sender alone; a second one that day is not."""
     daemon = harness.daemon(program_with("ana-ben"))
-    unclear = Verdict(
-        outcome=Outcome.UNCLEAR,
-        pair_id="ana-ben",
-        sender_role="mentee",
-        reason=Reason.NOT_UNDERSTOOD,
-        sender="ben.ana-ben@example.org",
-        message_id="<their-reply@example.org>",
-    )
-    daemon.respond_to(unclear)
-    daemon.respond_to(replace(unclear, message_id="<another@example.org>"))
-    daemon.respond_to(replace(unclear, outcome=Outcome.NOT_MET, reason=None))
+    unclear = UNCLEAR
+    for verdict in (
+        unclear,
+        replace(unclear, message_id="<another@example.org>"),
+        replace(unclear, outcome=Outcome.NOT_MET, reason=None, message_id="<third@example.org>"),
+    ):
+        record(harness, verdict)
+        daemon.respond_to(verdict)
     assert await daemon.send_one()
     assert not await daemon.send_one()
     [received] = harness.server.messages
@@ -390,22 +420,43 @@ async def test_an_unclear_reply_gets_one_question_back_a_day(harness: Harness) -
     assert message["In-Reply-To"] == "<their-reply@example.org>"
 
 
+async def test_an_unclear_reply_recorded_before_a_crash_is_asked_about_after_it(
+    harness: Harness,
+) -> None:
+    """An unclear reply recorded but never answered (the process stopped in between) gets
+    its question at the next planning after the restart, and only once."""
+    harness.daemon(program_with("ana-ben"))
+    record(harness, UNCLEAR)
+    restarted = harness.daemon(program_with("ana-ben"))
+    restarted.plan_once()
+    today = harness.clock.now().date().isoformat()
+    assert questions(harness) == [f"question:ana-ben:ben.ana-ben@example.org:{today}"]
+    restarted.plan_once()
+    restarted.respond_to(UNCLEAR)
+    assert len(questions(harness)) == 1
+
+
+async def test_an_unclear_reply_from_long_ago_is_not_asked_about(harness: Harness) -> None:
+    """Planning does not ask about an unclear reply recorded longer ago than questions are."""
+    daemon = harness.daemon(program_with("ana-ben"))
+    record(harness, UNCLEAR)
+    harness.clock.advance(QUESTIONS_WITHIN + timedelta(minutes=1))
+    daemon.plan_once()
+    assert questions(harness) == []
+
+
 @pytest.mark.parametrize("kind", ["thanks", "confirmation"])
 def test_an_unclear_reply_to_an_email_that_asked_nothing_gets_no_question(
     harness: Harness, kind: str
 ) -> None:
-    """An unclear "Thanks!" answering a thank-you or a confirmation is not asked back."""
+    """An unclear "Thanks!" answering a thank-you or a confirmation is not asked back, neither
+    when it is recorded nor when planning looks at the recorded replies."""
     daemon = harness.daemon(program_with("ana-ben"))
-    unclear = Verdict(
-        outcome=Outcome.UNCLEAR,
-        pair_id="ana-ben",
-        sender_role="mentee",
-        reason=Reason.NOT_UNDERSTOOD,
-        sender="ben.ana-ben@example.org",
-        message_id="<their-thanks@example.org>",
-        answers_kind=kind,
-    )
+    unclear = replace(UNCLEAR, message_id="<their-thanks@example.org>", answers_kind=kind)
+    record(harness, unclear)
     assert daemon.planner.respond_to(unclear) == 0
+    daemon.plan_once()
+    assert questions(harness) == []
 
 
 async def test_email_queued_for_a_pair_removed_from_the_program_is_not_sent(

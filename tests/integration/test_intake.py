@@ -9,15 +9,18 @@ from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+import pytest
+
 from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
-from reminder_service.core.replies.verdict import Outcome, Verdict
+from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.tokens import make_token, reply_address
+from reminder_service.errors import TransientMailboxError
 from reminder_service.imap import PROCESSED_KEYWORD, ImapConfig, ImapMailbox, mailboxes
 from reminder_service.intake import Intake
 from reminder_service.program import parse_program
 from reminder_service.store import SqliteStore
-from tests.support.dovecot import Dovecot
+from tests.support.dovecot import Dovecot, ImapRelay
 
 KEY = b"intake-test-key-0123456789"
 MAILBOX = "mentoring@northwind.example"
@@ -237,3 +240,89 @@ async def test_the_running_loop_survives_the_server_dropping_it(
     async with asyncio.timeout(10):
         await running
     assert [v.outcome for v in responses.seen] == [Outcome.MEETING, Outcome.NOT_MET]
+
+
+async def test_an_unclear_reply_is_answered_even_when_marking_it_fails(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """A reply recorded but left unmarked (the server refused the move) is still answered."""
+    config = replace(imap_config, processed_folder="Processed")
+    clean_dovecot.deliver(reply("Hmm, what do you mean?"))
+    [uid] = clean_dovecot.uids()
+    responses = Verdicts()
+    intake = intake_for(store, config, respond=responses)
+    mailbox = ImapMailbox(config)
+    try:
+        state = await intake.start_session(mailbox)
+        clean_dovecot.doveadm("mailbox", "delete", "-u", clean_dovecot.user, "Processed")
+        with pytest.raises(TransientMailboxError):
+            await intake.poll_once(mailbox, state)
+    finally:
+        await mailbox.close()
+    assert [verdict.outcome for verdict in responses.seen] == [Outcome.UNCLEAR]
+    assert store.unmarked_uids(folder="INBOX", uidvalidity=state.uidvalidity) == [uid]
+
+
+async def test_mail_arriving_while_a_batch_is_handled_is_read_without_waiting_for_idle(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """A reply delivered while the previous one is being handled is read at once, not
+    after the IDLE renewal that the server's dropped announcement would leave it to."""
+    config = replace(imap_config, idle_renew_s=540.0)
+    responses = Verdicts()
+
+    def respond(verdict: Verdict) -> None:
+        if not responses.seen:
+            clean_dovecot.deliver(reply("Not yet.", sender="ana@northwind.example"))
+        responses(verdict)
+
+    intake = intake_for(store, config, respond=respond)
+    stop = asyncio.Event()
+    running = asyncio.create_task(intake.run(stop))
+    clean_dovecot.deliver(reply("Yes, we met yesterday."))
+    try:
+        await responses.wait_for(2, timeout_s=20)
+    finally:
+        stop.set()
+        async with asyncio.timeout(10):
+            await running
+    assert [v.outcome for v in responses.seen] == [Outcome.MEETING, Outcome.NOT_MET]
+
+
+async def test_a_message_that_cannot_be_read_is_logged_and_listed_for_review(
+    clean_dovecot: Dovecot,
+    imap_config: ImapConfig,
+    imap_relay: ImapRelay,
+    store: SqliteStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A UID whose message never comes back (expunged after the search found it) is logged with
+    its UID and recorded as unreadable, so it is listed for review instead of skipped."""
+    config = replace(imap_config, port=imap_relay.port)
+    clean_dovecot.deliver(reply("Not yet."))
+    [uid] = clean_dovecot.uids()
+    intake = intake_for(store, config)
+    mailbox = ImapMailbox(config)
+    try:
+        state = await intake.start_session(mailbox)
+        imap_relay.hold_after(b"* SEARCH")
+        polling = asyncio.create_task(intake.poll_once(mailbox, state))
+        await imap_relay.holding()
+        await asyncio.to_thread(
+            clean_dovecot.doveadm,
+            "expunge",
+            "-u",
+            clean_dovecot.user,
+            "mailbox",
+            "INBOX",
+            "uid",
+            str(uid),
+        )
+        imap_relay.release()
+        assert await polling == 1
+    finally:
+        await mailbox.close()
+    [row] = store.review_queue()
+    assert (row.uid, row.outcome, row.reason) == (uid, Outcome.REJECTED, Reason.UNREADABLE)
+    assert store.watermark(folder="INBOX", uidvalidity=state.uidvalidity) == uid
+    assert f"message UID {uid} in INBOX could not be read" in caplog.text
