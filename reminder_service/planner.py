@@ -63,7 +63,7 @@ from reminder_service.core.model import (
     Totals,
 )
 from reminder_service.core.relationship import next_decision_at, relationship_emails
-from reminder_service.core.replies.verdict import Verdict
+from reminder_service.core.replies.verdict import Verdict, asks_back
 from reminder_service.core.totals import relationship_totals
 from reminder_service.core.withdraw import withdrawal
 from reminder_service.digest_survey import DigestSurvey, new_survey
@@ -454,7 +454,7 @@ class Planner:
         wanted: dict[str, tuple[Pair, UnclearReply]] = {}
         for unclear in self._store.unclear_replies(since=now - QUESTIONS_WITHIN):
             pair = program.pair(unclear.pair_id)
-            if pair is not None:
+            if pair is not None and asks_back(unclear.answers_kind):
                 key = question_key(pair, _sender(pair, unclear), unclear.received_at)
                 wanted.setdefault(key, (pair, unclear))
         present = self._store.keys_present(wanted)

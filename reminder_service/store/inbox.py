@@ -36,10 +36,10 @@ _INBOUND_BY_KEY = "SELECT id, meeting_id FROM inbound WHERE dedupe_key = ?"
 _INSERT_INBOUND = """
 INSERT INTO inbound (folder, uidvalidity, uid, dedupe_key, message_id, received_at, sender,
                      pair_id, sender_role, outcome, reason, text, verdict_json,
-                     failing_addresses, raw, marked)
+                     failing_addresses, raw, marked, answers_kind)
 VALUES (:folder, :uidvalidity, :uid, :dedupe_key, :message_id, :received_at, :sender,
         :pair_id, :sender_role, :outcome, :reason, :text, :verdict_json,
-        :failing_addresses, :raw, :marked)
+        :failing_addresses, :raw, :marked, :answers_kind)
 """
 _LINK_MEETING = "UPDATE inbound SET meeting_id = ? WHERE id = ?"
 _ADVANCE_WATERMARK = """
@@ -62,7 +62,7 @@ WHERE (outcome IN (?, ?, ?) OR (outcome = ? AND reason = ?)) AND reviewed_at IS 
 ORDER BY received_at, id
 """
 _UNCLEAR_SINCE = """
-SELECT pair_id, sender_role, message_id, received_at FROM inbound
+SELECT pair_id, sender_role, message_id, received_at, answers_kind FROM inbound
 WHERE outcome = ? AND received_at >= ? AND reviewed_at IS NULL
   AND pair_id IS NOT NULL AND sender_role IS NOT NULL
 ORDER BY received_at, id
@@ -146,6 +146,8 @@ class UnclearReply:
     sender_role: Role
     message_id: str | None
     received_at: datetime
+    answers_kind: str | None
+    """The kind of our email it answers, if known (see `Verdict.wants_question`)."""
 
 
 class InboxMixin(EventsMixin):
@@ -240,8 +242,9 @@ class InboxMixin(EventsMixin):
                 sender_role=cast("Role", role),
                 message_id=message_id,
                 received_at=parse_instant(received_at),
+                answers_kind=answers_kind,
             )
-            for pair_id, role, message_id, received_at in rows
+            for pair_id, role, message_id, received_at, answers_kind in rows
         ]
 
     def mark_reviewed(self, inbound_id: int, *, now: datetime) -> None:
@@ -312,6 +315,7 @@ def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> 
         "failing_addresses": json.dumps(list(verdict.failing_addresses)),
         "raw": item.raw if keep_raw else None,
         "marked": 0 if item.needs_mark else 1,
+        "answers_kind": verdict.answers_kind,
     }
 
 

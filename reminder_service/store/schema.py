@@ -176,6 +176,11 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         *_change_triggers("meetings"),
         *_change_triggers("reply_events"),
     ),
+    (
+        # The kind of our email a reply answers: an unclear reply to one that asked nothing
+        # (a thank-you, say) gets no question back, also when planned from the stored row.
+        "ALTER TABLE inbound ADD COLUMN answers_kind TEXT",
+    ),
 )
 
 

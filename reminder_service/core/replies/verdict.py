@@ -110,8 +110,14 @@ class Verdict:
             self.outcome is Outcome.UNCLEAR
             and self.pair_id is not None
             and self.sender_role is not None
-            and self.answers_kind not in ASKS_NOTHING
+            and asks_back(self.answers_kind)
         )
+
+
+def asks_back(answers_kind: str | None) -> bool:
+    """Whether an unclear reply to our email of this kind (None: not known) gets a question
+    back: not when that email asked nothing."""
+    return answers_kind not in ASKS_NOTHING
 
 
 def verdict_json(verdict: Verdict) -> dict[str, object]:
