@@ -86,9 +86,11 @@ class Intake:
     async def run(self, stop: asyncio.Event) -> None:
         """Keep reading until `stop`; reconnect after any mailbox error with a growing delay.
 
-        After a poll that found mail it looks again before waiting: the server announces
+        After a poll that recorded mail it looks again before waiting: the server announces
         mail that arrives while a batch is fetched or marked during those commands, where
-        aioimaplib drops the announcement, and the wait would not hear of it again.
+        aioimaplib drops the announcement, and the wait would not hear of it again. A poll
+        that recorded nothing waits, even if the search named a message the server then said
+        nothing about: looking again at once would find it again, without end.
         """
         failures = 0
         while not stop.is_set():
@@ -98,9 +100,9 @@ class Intake:
                 failures = 0
                 self._report(connected=True)
                 while not stop.is_set():
-                    found = await self.poll_once(mailbox, state)
+                    recorded = await self.poll_once(mailbox, state)
                     self._report(connected=True, polled=True)
-                    if not found:
+                    if not recorded:
                         await mailbox.wait_for_news(stop=stop)
             except MailboxError as exc:
                 failures += 1
@@ -143,14 +145,16 @@ class Intake:
         return state
 
     async def poll_once(self, mailbox: Mailbox, state: MailboxState) -> int:
-        """Read, understand and record every message past the watermark; returns how many."""
+        """Read, understand and record every message past the watermark; returns how many
+        were recorded (a message the server says nothing about when fetched is not)."""
         after = self._store.watermark(folder=self._folder, uidvalidity=state.uidvalidity)
         uids = await mailbox.new_uids(after=after)
+        recorded = 0
         for start in range(0, len(uids), BATCH):
-            await self._take(mailbox, state, uids[start : start + BATCH])
-        return len(uids)
+            recorded += await self._take(mailbox, state, uids[start : start + BATCH])
+        return recorded
 
-    async def _take(self, mailbox: Mailbox, state: MailboxState, uids: Sequence[int]) -> None:
+    async def _take(self, mailbox: Mailbox, state: MailboxState, uids: Sequence[int]) -> int:
         fetched = await mailbox.fetch(uids)
         context = self._context()
         items = [self._item(message, state=state, context=context) for message in fetched]
@@ -164,6 +168,7 @@ class Intake:
         self._store.set_marked(
             folder=self._folder, uidvalidity=state.uidvalidity, uids=[i.uid for i in items]
         )
+        return len(items)
 
     def _after_recording(self, verdict: Verdict, result: Recorded) -> None:
         """Count a reply recorded and committed, and answer it (once: never a duplicate).

@@ -289,6 +289,25 @@ async def test_mail_arriving_while_a_batch_is_handled_is_read_without_waiting_fo
     assert [v.outcome for v in responses.seen] == [Outcome.MEETING, Outcome.NOT_MET]
 
 
+async def test_a_searched_message_the_server_then_says_nothing_about_does_not_keep_it_polling(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, imap_relay: ImapRelay, store: SqliteStore
+) -> None:
+    """When the search names a UID that the fetch then gets nothing for, the loop goes on to
+    wait for news (IDLE) instead of searching again without end."""
+    imap_relay.rewrite(b"* SEARCH\r\n", b"* SEARCH 999\r\n")
+    intake = intake_for(store, replace(imap_config, port=imap_relay.port))
+    stop = asyncio.Event()
+    running = asyncio.create_task(intake.run(stop))
+    try:
+        async with asyncio.timeout(20):
+            await imap_relay.server_said(b"+ idling")
+    finally:
+        stop.set()
+        async with asyncio.timeout(10):
+            await running
+    assert store.watermark(folder="INBOX", uidvalidity=clean_dovecot.uidvalidity()) == 0
+
+
 async def test_a_message_that_cannot_be_read_is_logged_and_listed_for_review(
     clean_dovecot: Dovecot,
     imap_config: ImapConfig,

@@ -371,6 +371,7 @@ class ImapRelay:
         self._said = bytearray()
         self._changed = asyncio.Condition()
         self._hold_marker: bytes | None = None
+        self._rewrites: dict[bytes, bytes] = {}
         self._hold_from = 0
         self._holding = asyncio.Event()
         self._released = asyncio.Event()
@@ -415,6 +416,11 @@ class ImapRelay:
         """Pass on what was held, and everything after it."""
         self._released.set()
 
+    def rewrite(self, old: bytes, new: bytes) -> None:
+        """From now on, pass the server's `old` on to clients as `new` (within one read: for
+        short lines such as a search result)."""
+        self._rewrites[old] = new
+
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
@@ -438,6 +444,9 @@ class ImapRelay:
     ) -> None:
         try:
             while data := await reader.read(65536):
+                if from_server:
+                    for old, new in self._rewrites.items():
+                        data = data.replace(old, new)
                 writer.write(data)
                 await writer.drain()
                 if from_server:
