@@ -51,7 +51,7 @@ from itertools import islice
 from reminder_service.compose import Composer, question_key
 from reminder_service.compose_views import TOTALS_KINDS
 from reminder_service.core.digest import has_news
-from reminder_service.core.due import due_checkins
+from reminder_service.core.due import due_checkins, local_date
 from reminder_service.core.model import (
     Outgoing,
     Pair,
@@ -64,6 +64,7 @@ from reminder_service.core.model import (
 )
 from reminder_service.core.relationship import next_decision_at, relationship_emails
 from reminder_service.core.replies.verdict import Verdict, asks_back
+from reminder_service.core.status import is_ended_in_yaml
 from reminder_service.core.totals import relationship_totals
 from reminder_service.core.withdraw import withdrawal
 from reminder_service.digest_survey import DigestSurvey, new_survey
@@ -449,12 +450,16 @@ class Planner:
 
         Planned from the stored replies, not from the one in hand, so a reply recorded just
         before a crash is still asked about; the key (one a day per person, on the reply's
-        date) makes asking again a no-op.
+        date) makes asking again a no-op. A pair the program has ended is not asked.
         """
         wanted: dict[str, tuple[Pair, UnclearReply]] = {}
         for unclear in self._store.unclear_replies(since=now - QUESTIONS_WITHIN):
             pair = program.pair(unclear.pair_id)
-            if pair is not None and asks_back(unclear.answers_kind):
+            if (
+                pair is not None
+                and asks_back(unclear.answers_kind)
+                and not is_ended_in_yaml(pair, local_date(pair, now))
+            ):
                 key = question_key(pair, _sender(pair, unclear), unclear.received_at)
                 wanted.setdefault(key, (pair, unclear))
         present = self._store.keys_present(wanted)

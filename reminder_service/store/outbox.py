@@ -199,23 +199,26 @@ class OutboxMixin(StoreConnection):
         """Mark `failed`, with the withdrawal's reason, the pending rows of each pair whose
         kind it names, in ONE transaction; returns the (key, reason) of each row withdrawn.
 
+        The rows are looked for first, so a tick with nothing to withdraw writes nothing.
         Rows in `keep` (the sender has started on them) and rows no longer pending are left
         alone: an email that may be going out is never marked failed.
         """
-        wanted = list(withdrawals)
-        if not wanted:
+        with translated(self._path):
+            found = [
+                (row_id, key, item.reason)
+                for item in withdrawals
+                for row_id, key, kind in self._db.execute(_PENDING_OF_PAIR, (item.pair_id,))
+                if kind in item.kinds and row_id not in keep
+            ]
+        if not found:
             return []
         at = instant_text(now)
-        withdrawn: list[tuple[str, str]] = []
         with self._write():
-            for item in wanted:
-                rows = self._db.execute(_PENDING_OF_PAIR, (item.pair_id,)).fetchall()
-                for row_id, key, kind in rows:
-                    if kind not in item.kinds or row_id in keep:
-                        continue
-                    if self._db.execute(_WITHDRAW, (item.reason, at, row_id)).rowcount == 1:
-                        withdrawn.append((key, item.reason))
-        return withdrawn
+            return [
+                (key, reason)
+                for row_id, key, reason in found
+                if self._db.execute(_WITHDRAW, (reason, at, row_id)).rowcount == 1
+            ]
 
     def tried_since(self, since: datetime) -> list[datetime]:
         """When each row tried at least once and changed at or after `since` last changed.

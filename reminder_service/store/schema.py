@@ -180,6 +180,11 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # The kind of our email a reply answers: an unclear reply to one that asked nothing
         # (a thank-you, say) gets no question back, also when planned from the stored row.
         "ALTER TABLE inbound ADD COLUMN answers_kind TEXT",
+        # Each tick looks for the pending emails of the ended and paused pairs it plans (to
+        # withdraw them), and for the unclear replies of the last days (to ask back).
+        "CREATE INDEX outbox_pending_by_pair ON outbox (pair_id) WHERE state = 'pending'",
+        "CREATE INDEX inbound_outcome_received ON inbound (outcome, received_at)",
+        "DROP INDEX inbound_outcome",
     ),
 )
 

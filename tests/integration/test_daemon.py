@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from reminder_service import sender
-from reminder_service.core.model import Program
+from reminder_service.core.model import Program, Status
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
 from reminder_service.daemon import Daemon
@@ -434,6 +434,19 @@ async def test_an_unclear_reply_recorded_before_a_crash_is_asked_about_after_it(
     restarted.plan_once()
     restarted.respond_to(UNCLEAR)
     assert len(questions(harness)) == 1
+
+
+async def test_an_unclear_reply_from_a_pair_the_program_ended_is_not_asked_about(
+    harness: Harness,
+) -> None:
+    """A member of a pair the YAML has ended gets no question back: ended pairs get no mail."""
+    program = program_with("ana-ben")
+    ended = replace(program, pairs=(replace(program.pairs[0], status=Status.ENDED),))
+    daemon = harness.daemon(ended)
+    record(harness, UNCLEAR)
+    assert daemon.planner.respond_to(UNCLEAR) == 0
+    daemon.plan_once()
+    assert questions(harness) == []
 
 
 async def test_an_unclear_reply_from_long_ago_is_not_asked_about(harness: Harness) -> None:
