@@ -6,9 +6,10 @@ swaps a `..data` symlink to a new folder, and a network or bind mount may delive
 at all. Reading the paths afresh on each poll sees all of these. A change is taken in only
 once the fingerprint has stayed the same for `settle` (an editor writing in several steps is
 seen once), and only after the whole program has been checked and every template rendered
-for the pairs the edit added or changed and for a sample of the others (the check stays short
-however many pairs there are; a template that fails only for some other pair is reported by
-the planner when it writes that pair's email); a bad edit leaves the last good program
+for every pair of a program of up to 2,000 pairs; a larger program is checked for the pairs
+the edit added or changed and for a sample of the others (the check stays short however many
+pairs there are; a template that fails only for some other pair is reported by the planner
+when it writes that pair's email); a bad edit leaves the last good program
 running, and its problems, each with file:line, are logged and kept in `status` for the
 digest, health and metrics. SIGHUP asks for a reload at once. The running watcher checks an
 edit in a worker thread, so the event loop (and `/healthz`) keeps turning meanwhile; the
@@ -61,6 +62,10 @@ class ReloadStatus:
         """A successful load at `moment`, with no problems."""
         return cls(last_attempt_at=moment, last_success_at=moment, successful=True)
 
+
+EVERY_PAIR_CHECKED_UP_TO = 2000
+"""A program with at most this many pairs has every pair's emails rendered (a few seconds,
+in a worker thread); a larger one has the changed pairs and a sample."""
 
 CHANGED_PAIRS_CHECKED = 1000
 """How many of the pairs an edit added or changed have their emails rendered, at most."""
@@ -260,11 +265,14 @@ def fingerprint(config: Path, *, templates_dir: Path) -> str:
 
 
 def pairs_to_check(program: Program, *, before: Program | None) -> list[Pair]:
-    """The pairs an edit's emails are rendered for: those it added or changed (at most
+    """The pairs an edit's emails are rendered for: every pair of a program of at most
+    EVERY_PAIR_CHECKED_UP_TO; else those the edit added or changed (at most
     CHANGED_PAIRS_CHECKED) and OTHER_PAIRS_CHECKED of the rest, spread over the file."""
     old = {} if before is None else {pair.id: pair for pair in before.pairs}
     changed = [pair for pair in program.pairs if old.get(pair.id) != pair]
     others = [pair for pair in program.pairs if old.get(pair.id) == pair]
+    if len(program.pairs) <= EVERY_PAIR_CHECKED_UP_TO:
+        return changed + others
     step = max(1, -(-len(others) // OTHER_PAIRS_CHECKED))
     return changed[:CHANGED_PAIRS_CHECKED] + others[::step]
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from reminder_service import reload
 from reminder_service.compose import Composer
 from reminder_service.core.model import Program
 from reminder_service.daemon import Daemon
@@ -337,9 +338,15 @@ async def test_the_running_watcher_checks_an_edit_off_the_event_loop(
     assert pair_ids(setup.daemon.program) == ["ana-ben", "carla-dev"]
 
 
-def test_an_edit_is_rendered_for_its_changed_pairs_and_a_bounded_sample() -> None:
-    """The pairs an edit's emails are rendered for: the added and changed ones, then at most
-    100 of the others, spread over the whole file."""
+def test_an_edit_is_rendered_for_its_changed_pairs_and_a_bounded_sample(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pairs an edit's emails are rendered for, in a program larger than those checked
+    whole: the added and changed ones, then at most 100 of the others, spread over the file;
+    and every pair of a smaller program."""
+    everyone = parse_program(program_text(*(f"pair-{n}" for n in range(300))), file="p.yaml")
+    assert len(pairs_to_check(everyone, before=everyone)) == 300
+    monkeypatch.setattr(reload, "EVERY_PAIR_CHECKED_UP_TO", 299)
     before = parse_program(program_text(*(f"pair-{n}" for n in range(300))), file="p.yaml")
     changed = replace(before.pairs[150], ended_on=date(2027, 1, 1))
     added = parse_program(program_text("new-pair"), file="p.yaml").pairs[0]
@@ -354,10 +361,11 @@ def test_an_edit_is_rendered_for_its_changed_pairs_and_a_bounded_sample() -> Non
 
 
 def test_a_template_edit_is_checked_against_a_sample_of_an_unchanged_program(
-    harness: Harness, tmp_path: Path
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A template edit is rendered for a sample of the pairs, so a failure for one pair
-    outside it is left to the planner, and one inside it is refused."""
+    """A template edit to a large program is rendered for a sample of the pairs, so a failure
+    for one pair outside it is left to the planner, and one inside it is refused."""
+    monkeypatch.setattr(reload, "EVERY_PAIR_CHECKED_UP_TO", 299)
     config = tmp_path / "program.yaml"
     config.write_text(program_text(*(f"pair-{n}" for n in range(300))))
     setup = start(harness, config, tmp_path)
