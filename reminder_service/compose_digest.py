@@ -17,6 +17,7 @@ from reminder_service.compose_views import (
     local_date,
     program_context,
 )
+from reminder_service.core.addresses import comparable_address
 from reminder_service.core.model import (
     DigestFacts,
     MeetingRecord,
@@ -199,7 +200,7 @@ def _meeting_view(record: MeetingRecord, label: str, people: _People) -> DigestM
         pair=label,
         when=date_in_words(record.met_on),
         duration=duration_words(record.duration_minutes) or "length not given",
-        logged_by=people.get(record.reported_by.lower(), (record.reported_by, ""))[0],
+        logged_by=people.get(comparable_address(record.reported_by), (record.reported_by, ""))[0],
     )
 
 
@@ -213,10 +214,7 @@ def _overdue_view(overdue: OverduePair, label: str) -> OverdueView:
 
 
 def _unknown_view(send: UnknownSend, people: _People, zone: ZoneInfo) -> UnknownSendView:
-    recipients = ", ".join(
-        f"{people[address.lower()][0]} <{address}>" if address.lower() in people else address
-        for address in send.recipients
-    )
+    recipients = ", ".join(_named(people, address) for address in send.recipients)
     return UnknownSendView(key=send.key, recipients=recipients, at=_at(send.at, zone))
 
 
@@ -250,11 +248,15 @@ def _pair_label(pair: Pair) -> str:
 
 
 def _addresses_in(facts: DigestFacts) -> set[str]:
-    """Every address the digest may name a person for, lower-cased."""
+    """Every address the digest may name a person for, in comparable form (either spelling
+    of a non-ASCII domain is the same person)."""
     return {
-        *(record.reported_by.lower() for record in (*facts.meetings, *facts.disputed)),
-        *(address.lower() for address, _ in facts.failing_addresses),
-        *(address.lower() for send in facts.unknown_sends for address in send.recipients),
+        comparable_address(address)
+        for address in (
+            *(record.reported_by for record in (*facts.meetings, *facts.disputed)),
+            *(address for address, _ in facts.failing_addresses),
+            *(address for send in facts.unknown_sends for address in send.recipients),
+        )
     }
 
 
@@ -263,18 +265,24 @@ def _people(program: Program, wanted: set[str]) -> _People:
     has it wins); only those, so a large program's digest does not map every member."""
     found: _People = {}
     coordinator = program.coordinator
-    if coordinator.email.lower() in wanted:
-        found[coordinator.email.lower()] = (coordinator.name, "coordinator")
+    if (address := comparable_address(coordinator.email)) in wanted:
+        found[address] = (coordinator.name, "coordinator")
     for pair in program.pairs:
         for person, role in ((pair.mentor, "mentor"), (pair.mentee, "mentee")):
-            if person.email.lower() in wanted:
-                found[person.email.lower()] = (person.name, f"{role} in {pair.id}")
+            if (address := comparable_address(person.email)) in wanted:
+                found[address] = (person.name, f"{role} in {pair.id}")
     return found
+
+
+def _named(people: _People, address: str) -> str:
+    """ "Ben Okafor <ben@example.org>" for an address in the program, else the address."""
+    name, _ = people.get(comparable_address(address), ("", ""))
+    return f"{name} <{address}>" if name else address
 
 
 def _who(people: _People, address: str) -> str:
     """ "Ben Okafor, mentee in ana-ben" for an address in the program, else ""."""
-    name, role = people.get(address.lower(), ("", ""))
+    name, role = people.get(comparable_address(address), ("", ""))
     return f"{name}, {role}" if name else ""
 
 

@@ -24,6 +24,7 @@ from reminder_service.core.model import (
     Program,
     Totals,
 )
+from reminder_service.core.relationship import reporting_member
 from reminder_service.core.totals import time_in_words
 from reminder_service.core.wording import (
     REPLY_MARKER,
@@ -336,11 +337,8 @@ def local_date(moment: datetime, zone: ZoneInfo) -> date:
 
 def _reporter(pair: Pair, meeting: MeetingRecord) -> Person | None:
     """The member who logged the meeting (by address, or by role), if any still matches."""
-    logged_by = meeting.reported_by.strip().lower()
-    for role, member in zip(("mentor", "mentee"), pair.members, strict=True):
-        if logged_by in (member.email.lower(), role):
-            return member
-    return None
+    by_role = dict(zip(("mentor", "mentee"), pair.members, strict=True))
+    return reporting_member(pair, meeting) or by_role.get(meeting.reported_by.strip().lower())
 
 
 def _meeting_view(pair: Pair, meeting: MeetingRecord, *, today: date) -> MeetingView:

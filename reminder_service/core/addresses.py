@@ -3,14 +3,16 @@
 A domain with non-ASCII letters reaches us in two spellings: as the coordinator wrote it
 (`bücher.example`) and in its ASCII form (`xn--bcher-kva.example`), which is what we send
 and what many mail programs reply from. Decoding the `xn--` labels (punycode, standard
-library only) makes both the same; case is ignored throughout, as everywhere in matching.
+library only) makes both the same; case and surrounding spaces are ignored throughout.
+Every comparison of an address with a member's goes through here, so both spellings are
+one person everywhere: in reply matching, in who logged a meeting, and in the digest.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["comparable_address", "comparable_domain"]
+__all__ = ["comparable_address", "comparable_domain", "same_address"]
 
 _ACE_PREFIX = "xn--"
 _LABEL_LIMIT = 63
@@ -18,9 +20,14 @@ _LABEL_LIMIT = 63
 
 
 def comparable_address(address: str) -> str:
-    """`address` lowercased, with its domain in Unicode form."""
-    local, at, domain = address.rpartition("@")
+    """`address` trimmed and lowercased, with its domain in Unicode form."""
+    local, at, domain = address.strip().rpartition("@")
     return f"{local.lower()}{at}{comparable_domain(domain)}"
+
+
+def same_address(first: str, second: str) -> bool:
+    """Whether two addresses are one mailbox, however each was spelled."""
+    return comparable_address(first) == comparable_address(second)
 
 
 def comparable_domain(domain: str) -> str:

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from reminder_service.core.addresses import same_address
 from reminder_service.core.cadence import local_instant, occurrences_after
 from reminder_service.core.digest import planned_digests
 from reminder_service.core.due import (
@@ -140,8 +141,7 @@ def next_decision_at(
 
 def reporting_member(pair: Pair, meeting: MeetingRecord) -> Person | None:
     """The member of the pair who logged the meeting, or None when neither did."""
-    reporter = meeting.reported_by.strip().casefold()
-    return next((p for p in pair.members if p.email.casefold() == reporter), None)
+    return next((p for p in pair.members if same_address(p.email, meeting.reported_by)), None)
 
 
 def confirming_member(pair: Pair, reporter: Person | None) -> Person | None:

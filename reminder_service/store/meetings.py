@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from reminder_service.core.addresses import same_address
 from reminder_service.core.model import MeetingRecord
 from reminder_service.core.replies.verdict import ReportedMeeting, Verdict
 from reminder_service.store.connection import (
@@ -239,7 +240,7 @@ def _same(logged: _Nearby, reported: ReportedMeeting, reported_by: str) -> bool:
     apart = abs(logged.met_on - reported.date)
     if not (logged.date_stated and reported.date_stated):
         return apart <= SAME_MEETING_WITHIN
-    other_member = logged.reported_by.casefold() != reported_by.casefold()
+    other_member = not same_address(logged.reported_by, reported_by)
     return apart <= (ACROSS_MIDNIGHT if other_member else timedelta(0))
 
 

@@ -363,6 +363,17 @@ def test_the_other_member_dating_a_meeting_a_day_apart_joins_it(
     assert [m.met_on for m in store.meetings()] == expected
 
 
+def test_the_same_member_in_either_spelling_of_their_domain_never_joins_a_day_apart(
+    store: SqliteStore,
+) -> None:
+    """A member's second report a day apart, from the xn-- spelling of their domain, is
+    still the same member's: a new meeting, not the other member's view of the first."""
+    record(store, met(MET, sender="ana@bücher.example"), uid=1)
+    second = met(MET + DAY, sender="ana@xn--bcher-kva.example", message_id="<r2@mail.example.org>")
+    assert record(store, second, uid=2).meeting_is_new
+    assert [m.met_on for m in store.meetings()] == [MET, MET + DAY]
+
+
 def test_the_closest_meeting_is_joined(store: SqliteStore) -> None:
     """A report without a date between two meetings joins the nearer one."""
     record(store, met(MET), uid=1)

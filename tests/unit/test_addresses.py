@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from reminder_service.core.addresses import comparable_address
+from reminder_service.core.addresses import comparable_address, same_address
 
 
 @pytest.mark.parametrize(
     "address",
-    ["Ana@XN--BCHER-KVA.Example", "ana@Bücher.example", "ana@bu\u0308cher.example"],
+    [
+        "Ana@XN--BCHER-KVA.Example",
+        "ana@Bücher.example",
+        "ana@bu\u0308cher.example",
+        " ana@bücher.example ",
+    ],
 )
 def test_every_spelling_of_a_domain_compares_equal(address: str) -> None:
     """Case, the xn-- form and Unicode composition do not change the comparable form."""
@@ -20,3 +25,9 @@ def test_every_spelling_of_a_domain_compares_equal(address: str) -> None:
 def test_a_label_that_is_not_real_punycode_is_left_as_written(address: str) -> None:
     """Damaged or overlong xn-- labels are compared as written instead of raising."""
     assert comparable_address(address) == address.lower()
+
+
+def test_same_address_is_one_mailbox_in_either_spelling() -> None:
+    """Two spellings of one mailbox are the same address; another local part is not."""
+    assert same_address("bo@xn--bcher-kva.example", "Bo@bücher.example")
+    assert not same_address("bo@bücher.example", "ana@bücher.example")

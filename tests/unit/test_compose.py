@@ -819,6 +819,26 @@ def test_confirmation_goes_to_the_member_who_did_not_log_it(
         )
 
 
+IDN_MENTEE = "ben@bücher.example"
+IDN_MENTEE_ASCII = "ben@xn--bcher-kva.example"
+
+
+def _idn_pair() -> Pair:
+    """The usual pair, with a mentee at a domain that has a non-ASCII letter."""
+    pair = _pair()
+    return replace(pair, mentee=replace(pair.mentee, email=IDN_MENTEE))
+
+
+def test_a_meeting_logged_from_the_ascii_spelling_names_the_member() -> None:
+    """A meeting logged from the xn-- spelling of the mentee's domain is the mentee's: the
+    confirmation goes to the mentor only and names the mentee."""
+    meeting = replace(MEETING, reported_by=IDN_MENTEE_ASCII)
+    outgoing, message = _relationship(Kind.CONFIRMATION, pair=_idn_pair(), meeting=meeting)
+    assert outgoing.recipients == (MENTOR,)
+    for body in map(_flat, _bodies(message)):
+        assert "Ben logged your meeting on Tuesday 3 March" in body
+
+
 def test_confirmation_of_a_meeting_logged_from_an_unknown_address_goes_to_both() -> None:
     """When the address that logged it is no longer a member's, both are asked, without a name."""
     meeting = replace(MEETING, reported_by="old-address@example.org", duration_minutes=None)
@@ -1051,6 +1071,23 @@ def test_digest_says_who_and_how_long() -> None:
     assert f"Ana Silva &lt;{MENTOR}&gt;, stranger@example.org" in html
     assert "\n        status: paused\n        paused_until: 2026-05-01\n" in text
     assert "status: paused\npaused_until: 2026-05-01</pre>" in html
+
+
+def test_the_digest_names_a_member_whichever_spelling_of_their_domain_it_saw() -> None:
+    """Meetings, failing addresses and unsure sends from the xn-- spelling of a member's
+    domain are named as that member in the digest."""
+    facts = DigestFacts(
+        period_start=FULL_FACTS.period_start,
+        meetings=(replace(MEETING, reported_by=IDN_MENTEE_ASCII),),
+        failing_addresses=((IDN_MENTEE_ASCII, datetime(2026, 3, 2, 5, 5, tzinfo=UTC)),),
+        unknown_sends=(replace(FULL_FACTS.unknown_sends[0], recipients=(IDN_MENTEE_ASCII,)),),
+    )
+    _, message = _digest(facts, program=_program(_idn_pair()))
+    text, _ = _bodies(message)
+    for body in map(_flat, _bodies(message)):
+        assert "logged by Ben Okafor" in body
+        assert f"{IDN_MENTEE_ASCII} (Ben Okafor, mentee in ana-ben), last failed" in body
+    assert f"Ben Okafor <{IDN_MENTEE_ASCII}>" in text
 
 
 def test_a_long_digest_lists_fifty_and_counts_the_rest() -> None:

@@ -145,6 +145,15 @@ def test_who_confirms(reported_by: str, reporter: object, confirmer: object) -> 
     assert confirming_member(pair, reporting_member(pair, meeting)) == confirmer
 
 
+def test_a_member_logging_from_the_ascii_spelling_of_their_domain_is_the_reporter() -> None:
+    """A meeting logged from the xn-- spelling of the mentee's domain asks the mentor to
+    confirm it, as one logged from the spelling in the program file does."""
+    pair = replace(make_pair(), mentee=replace(MENTEE, email="bo@bücher.example"))
+    meeting = make_meeting(reported_by="Bo@XN--BCHER-KVA.example")
+    assert reporting_member(pair, meeting) is pair.mentee
+    assert _keys(_emails(pair, NOW, activity=_met(meeting))) == ["confirmation:1", "thanks:1"]
+
+
 MONTHLY = make_pair(cadence="monthly", started=date(2026, 10, 1))
 NOT_YET = _utc("2026-11-02T10:00")
 
