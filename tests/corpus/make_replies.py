@@ -2638,6 +2638,7 @@ def more_outcome_cases(c: Corpus) -> None:
         human("end", r, "das Mentoring zu beenden", excludes=("Gesendet:",)),
     )
     unread_negations(c)
+    names_before_met(c)
 
 
 def unread_negations(c: Corpus) -> None:
@@ -2661,6 +2662,30 @@ def unread_negations(c: Corpus) -> None:
         human(
             "unclear", r, "Ainda não conversamos", excludes=("Enviado:",), reason="not_understood"
         ),
+    )
+
+
+def names_before_met(c: Corpus) -> None:
+    """A name or initials before "met" that spell a foreign negation ("EJ", "Nem"): a meeting."""
+    r = Reply(GRACE, GS, "Wed, 25 Nov 2026 06:30:00 -0500", "EJ and I met yesterday for an hour.")
+    c.add(
+        "gmail-initials-ej-before-met",
+        gmail(r, locale="en-US"),
+        met(r, "2026-11-24", 60, "EJ and I met yesterday", excludes=("wrote:",)),
+    )
+    r = Reply(SAM, GS, "Wed, 25 Nov 2026 06:45:00 -0500", "Yes, EJ and I met on Tuesday.")
+    c.add(
+        "apple-initials-ej-before-met-on-tuesday",
+        apple(r, locale="en-US", iphone=True, signature=IPHONE),
+        met(r, "2026-11-24", None, "EJ and I met on Tuesday", excludes=(IPHONE,)),
+    )
+    r = Reply(
+        NOAH, ON, "Tue, 24 Nov 2026 16:20:00 +0000", "Nem and I met yesterday for 30 minutes."
+    )
+    c.add(
+        "outlook-name-nem-before-met",
+        outlook(r),
+        met(r, "2026-11-23", 30, "Nem and I met yesterday", excludes=("Sent:",)),
     )
 
 

@@ -4,9 +4,9 @@ each sentence says.
 Folding makes text comparable with the word tables in `lexicon`: lower case, accents
 removed, plain apostrophes, "n't" as " not". Only the first lines count (people put their
 answer there), without greeting and sign-off. Each clause is matched against the tables;
-a negation before "met" makes it "not met" (one in a language we do not read makes it
-unreadable), a clause after "but" replaces the report before it, and questions report nothing
-(requests keep their commands).
+a negation before "met" makes it "not met" (one in a language we do not read, right before
+it, makes it unreadable), a clause after "but" replaces the report before it, and questions
+report nothing (requests keep their commands).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ _SIGNALS = (
 )
 _MET = whole_words(lx.MET)
 _NEGATION = whole_words(lx.NEGATION)
-_UNREAD_NEGATION = whole_words(lx.UNREAD_NEGATION)
+_UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
 _REQUEST = whole_words(lx.REQUEST)
 _FUTURE = whole_words(lx.FUTURE)
@@ -243,7 +243,7 @@ def _met_signal(words: str) -> Signal:
     negation in a language we do not read (UNREAD)."""
     if _NEGATION.search(words):
         return Signal.NOT_MET
-    return Signal.UNREAD if _UNREAD_NEGATION.search(words) else Signal.MET
+    return Signal.UNREAD if _UNREAD_NEGATED_MET.search(words) else Signal.MET
 
 
 def _sentence_signals(clauses: list[tuple[_Clause, set[Signal]]]) -> frozenset[Signal]:

@@ -199,6 +199,15 @@ NO: Final = (
 )
 """An answer that starts with no (but not "no problem"); "yes and no" says both."""
 
+MET_SPANISH: Final = (
+    r"nos (?:\w+ )?(?:reunimos|vimos|juntamos|encontramos|conectamos|hablamos|llamamos)"
+    r"|nos hemos (?:\w+ )?(?:reunido|visto|juntado|encontrado|hablado)"
+    r"|hablamos|conversamos|platicamos|charlamos"
+    r"|(?:tuvimos|hemos tenido|hicimos) (?:\w+ ){0,2}(?:reunion|llamada|sesion|charla|cafe"
+    r"|conversacion|videollamada|encuentro|almuerzo)"
+)
+"""A meeting reported in Spanish; Portuguese spells some of these alike ("nos vimos")."""
+
 MET: Final = (
     r"met+|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
     r"|(?:had|held|did|have had|'ve had|hatten|hatte) (?:\w+ ){0,3}"
@@ -212,11 +221,7 @@ MET: Final = (
     r"|(?:avons|avions|on a|j'ai) (?:eu|fait) (?:\w+ ){0,2}(?:reunion|rencontre|seance|session"
     r"|appel|rendez vous|rdv|cafe|dejeuner|echange|point|visio|entretien|discussion)"
     r"|(?:avons|on a) (?:\w+ )?(?:discute|parle|echange)"
-    r"|nos (?:\w+ )?(?:reunimos|vimos|juntamos|encontramos|conectamos|hablamos|llamamos)"
-    r"|nos hemos (?:\w+ )?(?:reunido|visto|juntado|encontrado|hablado)"
-    r"|hablamos|conversamos|platicamos|charlamos"
-    r"|(?:tuvimos|hemos tenido|hicimos) (?:\w+ ){0,2}(?:reunion|llamada|sesion|charla|cafe"
-    r"|conversacion|videollamada|encuentro|almuerzo)"
+    rf"|{MET_SPANISH}"
 )
 """A meeting reported in the past tense; a negation before it turns it into "not met"."""
 
@@ -228,10 +233,12 @@ NEGATION: Final = (
 """Words that negate a reported meeting when they come just before it (or inside it),
 including calling it off ("we had to cancel our meeting")."""
 
-UNREAD_NEGATION: Final = r"nao|nem|niet|geen|ikke|inte|ej"
-"""Negations in languages we do not read (Portuguese, Dutch, Scandinavian) that can stand
-before a meeting phrase we do read ("ainda nao nos encontramos" is Portuguese, and negated,
-though "nos encontramos" alone reads as Spanish): such a report is unclear, never a meeting."""
+UNREAD_NEGATED_MET: Final = rf"(?:nao|nem) (?:{MET_SPANISH})|niet met"
+"""A meeting phrase we read, negated just before it in a language we do not: Portuguese
+("ainda nao nos encontramos", which alone reads as Spanish) or Dutch, where "met" means
+"with" ("nog niet met elkaar gesproken"). Such a report is unclear, never a meeting. Only the
+word right before counts, so a name before "met" ("EJ and I met", "Nao met me") is no
+negation."""
 
 NOT_MET: Final = (
     r"^(?:\w+ ){0,2}not (?:yet|this time|this round|this month|this week|so far|really)"

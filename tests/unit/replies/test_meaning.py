@@ -78,6 +78,12 @@ MEETINGS = [
     ("yes, half an hour", met(None, 30)),
     ("yes 90 mins", met(None, 90)),
     ("yes, an hour and a half", met(None, 90)),
+    ("EJ and I met yesterday for an hour.", met(date(2026, 3, 10), 60)),
+    ("Yes, EJ and I met on Tuesday.", met(date(2026, 3, 10))),
+    ("Nem and I met yesterday for 30 minutes.", met(date(2026, 3, 10), 30)),
+    ("Inte and I met on Monday.", met(date(2026, 3, 9))),
+    ("Geen and I met on Monday.", met(date(2026, 3, 9))),
+    ("Nao met me yesterday.", met(date(2026, 3, 10))),
     ("Yes, one and a half hours", met(None, 90)),
     ("Yes we met 1 1/2 hours", met(None, 90)),
     ("Yes we met 1\u00bd hours", met(None, 90)),
@@ -265,6 +271,10 @@ OUTCOMES = [
     ("Peut-\u00eatre", Outcome.UNCLEAR),
     ("Quiz\u00e1s", Outcome.UNCLEAR),
     ("\u3069\u3046\u3082\u3042\u308a\u304c\u3068\u3046", Outcome.UNCLEAR),
+    ("Ainda n\u00e3o nos encontramos.", Outcome.UNCLEAR),
+    ("N\u00e3o nos vimos ainda, desculpe!", Outcome.UNCLEAR),
+    ("Nem nos vimos este m\u00eas.", Outcome.UNCLEAR),
+    ("Ik heb nog niet met haar gesproken.", Outcome.UNCLEAR),
 ]
 
 
