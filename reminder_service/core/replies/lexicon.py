@@ -233,12 +233,15 @@ NEGATION: Final = (
 """Words that negate a reported meeting when they come just before it (or inside it),
 including calling it off ("we had to cancel our meeting")."""
 
-UNREAD_NEGATED_MET: Final = rf"(?:nao|nem) (?:{MET_SPANISH})|niet met"
+UNREAD_NEGATED_MET: Final = (
+    rf"(?:nao|nem) (?:{MET_SPANISH})|(?:niet|geen|nooit)(?: (?!and\b)\w+){{0,3}} met"
+)
 """A meeting phrase we read, negated just before it in a language we do not: Portuguese
 ("ainda nao nos encontramos", which alone reads as Spanish) or Dutch, where "met" means
-"with" ("nog niet met elkaar gesproken"). Such a report is unclear, never a meeting. Only the
-word right before counts, so a name before "met" ("EJ and I met", "Nao met me") is no
-negation."""
+"with" ("nog niet met elkaar gesproken", "nog geen gesprek met haar gehad"). Such a report is
+unclear, never a meeting. The Portuguese word counts only right before the verb, so a name
+before "met" ("EJ and I met", "Nao met me") is no negation; the Dutch ones may stand a few
+words before "met", but not before an English "and" ("Geen and I met": a name)."""
 
 NOT_MET: Final = (
     r"^(?:\w+ ){0,2}not (?:yet|this time|this round|this month|this week|so far|really)"

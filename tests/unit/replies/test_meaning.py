@@ -275,6 +275,8 @@ OUTCOMES = [
     ("N\u00e3o nos vimos ainda, desculpe!", Outcome.UNCLEAR),
     ("Nem nos vimos este m\u00eas.", Outcome.UNCLEAR),
     ("Ik heb nog niet met haar gesproken.", Outcome.UNCLEAR),
+    ("Ik heb nog niet echt met haar gesproken.", Outcome.UNCLEAR),
+    ("Helaas nog geen gesprek met mijn mentor gehad.", Outcome.UNCLEAR),
 ]
 
 
