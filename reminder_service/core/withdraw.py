@@ -7,7 +7,8 @@ pause the pair, or the pair may end or pause by reply. The rules are the planner
 ended by reply gets only its farewell (and the coordinator its notice); a paused pair gets
 only thank-yous and confirmations for meetings it reports (and the coordinator dispute
 notices). The question sent back to a member whose reply was unclear answers that member's
-own message and is left alone, as is the digest, which is about no one pair.
+own message: it is withdrawn only when the YAML ends the pair. The digest, about no one pair,
+is never withdrawn.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from reminder_service.core.model import Kind, Pair, PairHistory, Status
 from reminder_service.core.status import effective_pair, is_ended_in_yaml, is_silent
 
 WITHDRAWABLE = frozenset(Kind) - {Kind.QUESTION, Kind.DIGEST}
-"""The kinds a pair's status decides; the others are never withdrawn."""
+"""The kinds a pair's status decides."""
+_ALL_OF_THE_PAIR = frozenset(Kind) - {Kind.DIGEST}
+"""What a pair the YAML has ended gets none of: the question back to a reply too."""
 _AFTER_END_BY_REPLY = frozenset({Kind.FAREWELL, Kind.ENDED_NOTICE})
 _WHILE_PAUSED = frozenset({Kind.THANKS, Kind.CONFIRMATION, Kind.DISPUTE_NOTICE})
 
@@ -42,7 +45,7 @@ def withdrawal(pair: Pair, history: PairHistory, *, now: datetime) -> Withdrawal
     """What the pair's status at `now` no longer allows to go out; None when it allows all."""
     today = local_date(pair, now)
     if is_ended_in_yaml(pair, today):
-        return Withdrawal(pair.id, WITHDRAWABLE, ENDED_IN_PROGRAM)
+        return Withdrawal(pair.id, _ALL_OF_THE_PAIR, ENDED_IN_PROGRAM)
     effective = effective_pair(pair, history, today=today)
     if effective.status is Status.ENDED:
         return Withdrawal(pair.id, WITHDRAWABLE - _AFTER_END_BY_REPLY, ENDED_BY_REPLY)
