@@ -503,6 +503,27 @@ def test_checkins_in_any_state_count_for_history(store: SqliteStore, state: Outb
     }
 
 
+def test_a_checkin_answered_by_a_meeting_reported_after_it_is_not_counted_as_asked(
+    store: SqliteStore,
+) -> None:
+    """A check-in is answered by a meeting logged after it, even one that happened a few
+    days before it (the usual reply); only check-ins queued after that count as asked."""
+    enqueue(store, outgoing("c1", period=date(2026, 11, 25)), now=T0)
+    store.add_meeting(
+        pair_id="ana-ben",
+        met_on=date(2026, 11, 23),
+        duration_minutes=45,
+        reported_by="ben@example.org",
+        source_message_id=None,
+        now=T0 + timedelta(days=1),
+    )
+    assert store.pair_histories()["ana-ben"].asked == ()
+    enqueue(store, outgoing("c2", period=date(2026, 12, 2)), now=T0 + timedelta(days=7))
+    assert store.pair_histories()["ana-ben"] == PairHistory(
+        last_meeting=date(2026, 11, 23), last_checkin=date(2026, 12, 2), asked=(date(2026, 12, 2),)
+    )
+
+
 def test_meetings_feed_last_meeting_by_date_met(store: SqliteStore) -> None:
     """The last meeting is the latest date met, not the latest logged, per pair."""
     for pair_id, met_on in (

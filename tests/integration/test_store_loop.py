@@ -398,17 +398,25 @@ def test_every_period_email_counts_for_the_last_checkin(store: SqliteStore) -> N
 
 
 def test_asked_lists_the_period_emails_after_the_last_meeting(inbox: Inbox) -> None:
-    """Only periods emailed after the last meeting that counts are listed, oldest first."""
+    """Only periods emailed after the last meeting that counts, and queued after it was
+    logged, are listed, oldest first; a meeting logged later answers them all."""
     store = inbox.store
+    inbox.met(date(2026, 2, 1), now=T0 - DAY)
     for month in (4, 1, 3, 2, 5):
-        queue(store, f"checkin:ana-ben:{month}", period=date(2026, month, 1), kind=Kind.REMINDER)
-    inbox.met(date(2026, 2, 1))
-    inbox.met(date(2026, 3, 20))
-    inbox.reply(Outcome.DISPUTE, now=T0 + DAY)
+        period = date(2026, month, 1)
+        queue(store, f"checkin:ana-ben:{month}", period=period, kind=Kind.REMINDER, now=T0)
+    inbox.met(date(2026, 3, 20), now=T0 + DAY)
+    inbox.reply(Outcome.DISPUTE, now=T0 + 2 * DAY)
     history = store.pair_histories()[PAIR]
     assert history.asked == (date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1))
     assert history.last_checkin == date(2026, 5, 1)
-    inbox.met(date(2026, 5, 1), now=T0 + 2 * DAY)
+    inbox.met(date(2026, 1, 20), now=T0 + 3 * DAY)
+    assert store.pair_histories()[PAIR].asked == (
+        date(2026, 3, 1),
+        date(2026, 4, 1),
+        date(2026, 5, 1),
+    )
+    inbox.met(date(2026, 5, 1), now=T0 + 4 * DAY)
     assert store.pair_histories()[PAIR].asked == ()
 
 

@@ -1,0 +1,62 @@
+"""The escalation ladder over a real store: a meeting reported in reply to a check-in
+resets it, and only check-ins that then go unanswered climb it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from reminder_service.core.due import due_checkins
+from reminder_service.core.model import Outgoing
+from reminder_service.store import SqliteStore
+from tests.unit.strategies import make_pair, make_program
+
+PAIR = make_pair(cadence="weekly", started=date(2027, 1, 1), zone="UTC")
+PROGRAM = make_program(PAIR)
+REPLIED = datetime(2027, 1, 9, 12, tzinfo=UTC)
+"""The day after the first check-in, the pair replies: "we met on 7 January"."""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    with SqliteStore.open(tmp_path / "reminders.db") as opened:
+        yield opened
+
+
+def test_a_meeting_reported_in_reply_to_a_checkin_resets_the_ladder(store: SqliteStore) -> None:
+    """Weekly pair: asked on 8 Jan, it replies on 9 Jan that it met on 7 Jan; what follows
+    is a plain check-in, and then one more step of the ladder per unanswered check-in."""
+    queued: list[tuple[date, int]] = []
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+    while now < datetime(2027, 2, 10, tzinfo=UTC):
+        for checkin in due_checkins(PROGRAM, store.pair_histories(), now):
+            queued.append((checkin.period, checkin.level))
+            store.enqueue_many([_email(checkin.period)], now=now)
+        if now == REPLIED:
+            store.add_meeting(
+                pair_id=PAIR.id,
+                met_on=date(2027, 1, 7),
+                duration_minutes=45,
+                reported_by=PAIR.mentee.email,
+                source_message_id="<reply@example.org>",
+                now=now,
+            )
+        now += timedelta(hours=6)
+    assert queued[0] == (date(2027, 1, 8), 0)
+    assert [level for _, level in queued[1:]] == [0, 1, 2, 3][: len(queued) - 1]
+
+
+def _email(period: date) -> Outgoing:
+    return Outgoing(
+        key=f"checkin:{PAIR.id}:{period.isoformat()}",
+        pair_id=PAIR.id,
+        kind="checkin",
+        period=period,
+        message_id=f"<{period.isoformat()}@reminders.example.org>",
+        sender="reminders@example.org",
+        recipients=(PAIR.mentor.email, PAIR.mentee.email),
+        message=b"Subject: Check-in\r\n\r\nHello\r\n",
+    )
