@@ -49,6 +49,16 @@ class TransientSendError(SendError):
     """Worth retrying later with backoff."""
 
 
+class MailServerUnusableError(TransientSendError):
+    """The mail server could not be reached, secured or logged in to: nothing was handed over.
+
+    Retried like any temporary failure, whatever the server's reply code: a wrong password
+    or an untrusted certificate is the deployment's problem, not the email's, and must not
+    fail every email that falls due until an operator notices. The service reports itself
+    not ready meanwhile.
+    """
+
+
 class PermanentSendError(SendError):
     """Retrying will not help; record it and tell the coordinator."""
 

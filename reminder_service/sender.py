@@ -35,6 +35,7 @@ from functools import partial
 from reminder_service.core.model import Program
 from reminder_service.core.retry import GIVE_UP_AFTER, retry_delay
 from reminder_service.errors import (
+    MailServerUnusableError,
     PermanentSendError,
     SendError,
     TransientSendError,
@@ -401,7 +402,8 @@ class Sender:
             monitor.send_failed(row.kind)
         else:
             monitor.unknown(row.kind)
-        if isinstance(failure, SendError) and failure.code is None:
+        unusable = isinstance(failure, MailServerUnusableError)
+        if unusable or (isinstance(failure, SendError) and failure.code is None):
             monitor.smtp_failed(reason=str(failure))
 
     def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:

@@ -29,6 +29,7 @@ from typing import Literal
 import aiosmtplib
 
 from reminder_service.errors import (
+    MailServerUnusableError,
     PermanentSendError,
     SendError,
     TransientSendError,
@@ -178,7 +179,8 @@ class SmtpMailer:
                 await _log_in(client, config.username, config.password or "")
         except Exception as exc:
             _hang_up(client, client.transport)
-            raise _connect_error(exc, config) from exc
+            error = _connect_error(exc, config)
+            raise MailServerUnusableError(str(error), code=error.code) from exc
         except BaseException:
             _hang_up(client, client.transport)
             raise

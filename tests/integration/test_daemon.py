@@ -23,12 +23,16 @@ from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
 from reminder_service.daemon import Daemon
 from reminder_service.errors import StoreError
+from reminder_service.mailer_pool import MailerPool
+from reminder_service.metrics import Monitor
 from reminder_service.planner import QUESTIONS_WITHIN
 from reminder_service.program import parse_program
 from reminder_service.sender import REMOVED_PAIR
-from reminder_service.store import OutboxState
+from reminder_service.smtp import SmtpConfig, mailers
+from reminder_service.store import OutboxState, SqliteStore
 from tests.support.loop import Harness, program_text
 from tests.support.outbox_steps import claim_next
+from tests.support.smtp_server import USERNAME, SmtpTestServer
 
 
 def program_with(*pair_ids: str) -> Program:
@@ -109,6 +113,46 @@ async def test_temporary_refusal_is_retried_after_a_backoff(harness: Harness) ->
     assert await daemon.send_one()
     assert harness.states() == [OutboxState.SENT]
     assert len(harness.server.messages) == 1
+
+
+async def test_a_refused_login_fails_no_email_and_makes_the_service_not_ready(
+    harness: Harness, smtp_tls_server: SmtpTestServer, smtp_ca_file: Path
+) -> None:
+    """A wrong SMTP password (535) leaves the check-in queued for a retry, not failed, and
+    `/readyz` names the mail server as failing until a send works."""
+    config = SmtpConfig(
+        host=smtp_tls_server.host,
+        port=smtp_tls_server.port,
+        security="starttls",
+        username=USERNAME,
+        password="not the password",
+        timeout_s=5.0,
+        ca_file=smtp_ca_file,
+    )
+    harness.stores.append(SqliteStore.open(harness.database))
+    pool = MailerPool(mailers(config), size=1)
+    daemon = Daemon(
+        program_with("ana-ben"),
+        store=harness.store,
+        composer=harness.composer(),
+        mailer=pool,
+        clock=harness.clock,
+        max_per_minute=60,
+    )
+    monitor = Monitor(clock=harness.clock, reading=False)
+    daemon.monitor = monitor
+    daemon.plan_once()
+    try:
+        assert await daemon.send_one()
+    finally:
+        await pool.close()
+    [row] = harness.store.outbox()
+    assert row.state is OutboxState.PENDING
+    assert row.last_error is not None
+    assert "refused the login" in row.last_error
+    smtp = {check.name: check for check in monitor.readiness()}["smtp"]
+    assert not smtp.ok
+    assert "refused the login" in smtp.detail
 
 
 async def test_temporary_refusals_give_up_after_days(harness: Harness) -> None:

@@ -20,6 +20,7 @@ from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
 from reminder_service.core.due import due_checkins
 from reminder_service.errors import (
     ConfigError,
+    MailServerUnusableError,
     PermanentSendError,
     TransientSendError,
     UnknownOutcomeError,
@@ -129,11 +130,12 @@ async def test_implicit_tls_delivers(smtp_ca: trustme.CA, make_mailer: MakeMaile
 async def test_certificate_from_another_ca_is_refused(
     tls: TlsMode, make_mailer: MakeMailer
 ) -> None:
-    """A server certificate that the configured CAs did not sign stops the send for good."""
+    """A server certificate that the configured CAs did not sign stops the send, to be tried
+    again later: the mail server is unusable until the deployment is fixed."""
     with SmtpTestServer(tls=tls, ca=trustme.CA()) as server:
         mailer = make_mailer(server)
 
-        with pytest.raises(PermanentSendError, match="certificate is not trusted"):
+        with pytest.raises(MailServerUnusableError, match="certificate is not trusted"):
             await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin())
 
         assert server.messages == []
@@ -145,7 +147,7 @@ async def test_tls_against_a_plain_server_is_a_plain_explanation(
     """security=tls against a server that does not speak TLS explains which settings to check."""
     mailer = make_mailer(smtp_server, security="tls")
 
-    with pytest.raises(PermanentSendError, match="REMINDER_SMTP__SECURITY"):
+    with pytest.raises(MailServerUnusableError, match="REMINDER_SMTP__SECURITY"):
         await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin())
 
 
@@ -155,33 +157,34 @@ async def test_starttls_required_but_not_offered_fails_closed(
     """security=starttls never falls back to plain text when the server lacks STARTTLS."""
     mailer = make_mailer(smtp_server, security="starttls", username=USERNAME, password=PASSWORD)
 
-    with pytest.raises(PermanentSendError) as raised:
+    with pytest.raises(MailServerUnusableError) as raised:
         await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin())
 
     assert str(raised.value) == STARTTLS_MISSING
     assert smtp_server.messages == []
 
 
-async def test_wrong_password_is_permanent(
+async def test_wrong_password_makes_the_server_unusable_not_the_email(
     smtp_tls_server: SmtpTestServer, make_mailer: MakeMailer
 ) -> None:
-    """A 535 login refusal is permanent and carries the code."""
+    """A 535 login refusal carries the code, and is retried later (the deployment's password
+    is wrong, not the email), never a permanent failure of the email."""
     mailer = make_mailer(smtp_tls_server, username=USERNAME, password="not the password")
 
-    with pytest.raises(PermanentSendError, match="refused the login") as raised:
+    with pytest.raises(MailServerUnusableError, match="refused the login") as raised:
         await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin())
 
     assert raised.value.code == 535
     assert smtp_tls_server.messages == []
 
 
-async def test_login_without_auth_on_offer_is_permanent(
+async def test_login_without_auth_on_offer_makes_the_server_unusable(
     smtp_server: SmtpTestServer, make_mailer: MakeMailer
 ) -> None:
     """A username set for a server that offers no login fails rather than sending anonymously."""
     mailer = make_mailer(smtp_server, username=USERNAME, password=PASSWORD)
 
-    with pytest.raises(PermanentSendError, match="does not offer a login method"):
+    with pytest.raises(MailServerUnusableError, match="does not offer a login method"):
         await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin())
 
     assert smtp_server.messages == []
@@ -194,7 +197,7 @@ async def test_the_password_never_appears_in_errors(
     secret = "s3cret-Hunter2"
     mailer = make_mailer(smtp_tls_server, username=USERNAME, password=secret)
 
-    with pytest.raises(PermanentSendError) as raised:
+    with pytest.raises(MailServerUnusableError) as raised:
         await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin())
 
     encoded = base64.b64encode(secret.encode()).decode()
