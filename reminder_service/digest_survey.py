@@ -134,7 +134,8 @@ def _digest_facts(
             (address, seen) for address, seen in store.failing_addresses() if seen >= since
         ),
         unknown_sends=tuple(store.unknown_sends(since=since)),
-        review=tuple(store.review_items()),
+        review=tuple(store.review_items(since=since)),
+        review_older=store.review_waiting_before(since),
         reload_errors=tuple(reload_errors),
         status_differences=tuple(differences),
     )

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reminder_service.core.digest import has_news
 from reminder_service.core.model import Outgoing, PairHistory
 from reminder_service.core.replies.verdict import (
     Outcome,
@@ -25,6 +26,7 @@ from reminder_service.core.replies.verdict import (
     Verdict,
     verdict_json,
 )
+from reminder_service.digest_survey import _digest_facts
 from reminder_service.errors import StoreError
 from reminder_service.store import (
     MAX_KEPT_RAW_BYTES,
@@ -581,15 +583,35 @@ def test_the_review_queue_lists_unreviewed_problems_oldest_first(store: SqliteSt
     record(store, other(Outcome.REJECTED, message_id="<r@m>"), uid=2, now=T0)
     record(store, other(Outcome.UNMATCHED, message_id="<n@m>"), uid=3, now=T0 + 2 * DAY)
     record(store, other(Outcome.IGNORED, message_id="<i@m>"), uid=4)
-    record(store, met(), uid=5)
+    meeting = record(store, met(), uid=5)
     queue = store.review_queue()
     assert [row.uid for row in queue] == [2, 1, 3]
     assert queue[0].raw == raw_of(other(Outcome.REJECTED, message_id="<r@m>"))
-    store.mark_reviewed(queue[0].id, now=T0 + 3 * DAY)
-    store.mark_reviewed(queue[0].id, now=T0 + 4 * DAY)
+    assert store.mark_reviewed(queue[0].id, now=T0 + 3 * DAY)
+    assert not store.mark_reviewed(queue[0].id, now=T0 + 4 * DAY)
     assert [row.uid for row in store.review_queue()] == [1, 3]
-    with pytest.raises(StoreError, match="no received message number 999"):
+    with pytest.raises(StoreError, match="no message #999 in the review queue"):
         store.mark_reviewed(999, now=T0)
+    with pytest.raises(StoreError, match="no message #"):
+        store.mark_reviewed(meeting.inbound_id, now=T0)
+
+
+def test_the_digest_lists_review_items_new_in_its_period_and_counts_older_ones(
+    store: SqliteStore,
+) -> None:
+    """An unreviewed message is news in the digest of its week only; later digests count it
+    as still waiting, until it is marked reviewed."""
+    record(store, other(Outcome.UNMATCHED, message_id="<spam@m>"), uid=1, now=T0)
+    first = _digest_facts(store, since=T0 - 7 * DAY, reload_errors=(), overdue=(), differences=())
+    assert [item.outcome for item in first.review] == ["unmatched"]
+    assert (first.review_older, has_news(first)) == (0, True)
+    for week in range(1, 20):
+        since = T0 + week * 7 * DAY
+        later = _digest_facts(store, since=since, reload_errors=(), overdue=(), differences=())
+        assert (later.review, later.review_older, has_news(later)) == ((), 1, False)
+    store.mark_reviewed(first.review[0].inbound_id, now=T0 + DAY)
+    last = _digest_facts(store, since=T0 + DAY, reload_errors=(), overdue=(), differences=())
+    assert last.review_older == 0
 
 
 def test_failing_addresses_come_from_bounces_with_when_last_seen(store: SqliteStore) -> None:
