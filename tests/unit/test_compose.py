@@ -933,6 +933,15 @@ def test_ended_notice_gives_totals_when_known() -> None:
         assert "Over 1 year and 2 months they had 14 meetings, 15 hours 30 minutes in all." in body
 
 
+def test_ended_notice_without_meetings_leaves_the_totals_out() -> None:
+    """A pair that ended without a meeting logged gets no sentence about zero meetings."""
+    totals = Totals(together="3 months", meetings=0, minutes=0, approximate=False)
+    _, message = _relationship(Kind.ENDED_NOTICE, totals=totals)
+    for body in map(_flat, _bodies(message)):
+        assert "asked by reply to end their mentoring" in body
+        assert " they had " not in body
+
+
 @pytest.mark.parametrize("kind", sorted(RELATIONSHIP_KINDS))
 def test_script_in_name_is_escaped_in_every_relationship_email(kind: Kind) -> None:
     """Markup in a member's name is text, never a tag, in every kind's HTML."""
