@@ -41,7 +41,11 @@ REVIEW_REASONS = {
     "too_complex": "the message had too many parts or was nested too deep",
     "unreadable": "the message could not be read",
     "no_text": "the reply had no text of its own",
-    "not_understood": "the reply could not be understood; the sender was asked to clarify",
+    "not_understood": (
+        "the reply could not be understood (its sender is asked back only when the email "
+        "they answered asked them something, the reply is under 2 days old and the pair "
+        "has not ended)"
+    ),
     "no_meeting_found": (
         "they said a meeting did not happen, but none of theirs matched (none logged in the "
         "last 30 days, or the email they answered was about another pair's meeting)"

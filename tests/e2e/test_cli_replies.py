@@ -156,6 +156,7 @@ def test_review_lists_unclear_and_rejected_replies_with_reasons(
     out = capsys.readouterr().out
     assert out.startswith("2 message(s) to review:")
     assert "the reply could not be understood" in out
+    assert "asked to clarify" not in out
     assert "> Let me check with my manager first." in out
     assert "the sender is not the mentor or mentee of that pair" in out
     assert "grace@northwind.example" not in out
