@@ -85,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
             "found no meeting, with reasons"
         ),
     )
+    review.add_argument(
+        "--done",
+        nargs="+",
+        type=_message_number,
+        metavar="ID",
+        help="mark these messages (by their #number) as dealt with: they leave the list",
+    )
     review.set_defaults(command=replies.review)
 
     reporting = sub.add_parser(
@@ -126,6 +133,15 @@ def _days_ahead(text: str) -> int:
             f"{text!r} is not a number of days from 1 to {PLAN_DAYS_AT_MOST}, such as 7 or 30"
         )
     return days
+
+
+def _message_number(text: str) -> int:
+    number = text.removeprefix("#")
+    if not number.isdecimal():
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a message number such as 12 (as "reminder-service review" shows it)'
+        )
+    return int(number)
 
 
 def _day(text: str) -> date:

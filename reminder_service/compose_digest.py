@@ -31,11 +31,13 @@ from reminder_service.core.model import (
 from reminder_service.core.wording import date_in_words, short_date_in_words
 
 REVIEW_COMMAND = "reminder-service review"
+REVIEW_DONE_COMMAND = "reminder-service review --done"
 MEETINGS_COMMAND = "reminder-service meetings"
 REPORT_COMMAND = "reminder-service report"
 LISTED_AT_MOST = 50
-"""How many meetings and overdue pairs the built-in digest lists; it counts the rest, so a
-program of thousands of pairs gets a digest a person can read (and renders it quickly)."""
+"""How many meetings, overdue pairs and new replies to review the built-in digest lists; it
+counts the rest, so a program of thousands of pairs gets a digest a person can read (and
+renders it quickly)."""
 
 _People = dict[str, tuple[str, str]]
 """Address (lower case) -> (name, role): ("Ben Okafor", "mentee in ana-ben")."""
@@ -119,9 +121,11 @@ class DigestView:
     failing_addresses: tuple[AddressView, ...]
     unknown_sends: tuple[UnknownSendView, ...]
     review: tuple[ReviewView, ...]
+    review_older: int
     reload_errors: tuple[str, ...]
     status_differences: tuple[StatusView, ...]
     review_command: str = REVIEW_COMMAND
+    review_done_command: str = REVIEW_DONE_COMMAND
     listed_at_most: int = LISTED_AT_MOST
     meetings_command: str = MEETINGS_COMMAND
     report_command: str = REPORT_COMMAND
@@ -154,6 +158,7 @@ def digest_context(program: Program, facts: DigestFacts, *, now: datetime) -> di
         ),
         unknown_sends=tuple(_unknown_view(item, people, zone) for item in facts.unknown_sends),
         review=tuple(_review_view(item, label(item.pair_id)) for item in facts.review),
+        review_older=facts.review_older,
         reload_errors=facts.reload_errors,
         status_differences=tuple(
             _status_view(item, label(item.pair_id)) for item in facts.status_differences
@@ -186,6 +191,7 @@ def digest_samples(program: Program, *, now: datetime) -> tuple[dict[str, object
             ReviewItem(2, "rejected", "sender_not_in_pair", None, None),
             ReviewItem(3, "dispute", "no_meeting_found", address, pair_id),
         ),
+        review_older=2,
         reload_errors=("program.yaml:3: example problem",),
         status_differences=(
             StatusDifference(pair_id, "status: active", "status: paused, paused_until: 2030-01-01"),

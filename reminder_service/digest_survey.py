@@ -60,10 +60,13 @@ class DigestSurvey:
         self.differences += status_differences(part, histories, today=today)
 
     def facts(self, store: SqliteStore, *, reload_errors: Sequence[str]) -> DigestFacts:
-        """The digest's facts, once every pair was read: the pairs' in the core's order."""
+        """The digest's facts, once every pair was read: the pairs' in the core's order. The
+        store's are read up to the digest's scheduled moment, where the next digest starts, so
+        what happened while this one was gathered is in the next one, not in both."""
         return _digest_facts(
             store,
             since=self.since,
+            until=self.planned.due_at,
             reload_errors=reload_errors,
             overdue=sorted(self.overdue, key=overdue_order),
             differences=sorted(self.differences, key=lambda difference: difference.pair_id),
@@ -110,6 +113,7 @@ def digest_facts(
     return _digest_facts(
         store,
         since=since,
+        until=None,
         reload_errors=reload_errors,
         overdue=overdue_pairs(program, histories, now),
         differences=status_differences(program, histories, today=today),
@@ -120,21 +124,26 @@ def _digest_facts(
     store: SqliteStore,
     *,
     since: datetime,
+    until: datetime | None,
     reload_errors: Sequence[str],
     overdue: Sequence[OverduePair],
     differences: Sequence[StatusDifference],
 ) -> DigestFacts:
-    """The digest's facts: the pairs' (`overdue`, `differences`) and the store's."""
+    """The digest's facts: the pairs' (`overdue`, `differences`) and the store's from `since`
+    up to (not including) `until`, or all since `since` when `until` is None."""
     return DigestFacts(
         period_start=since,
-        meetings=tuple(store.meetings_logged_since(since)),
-        disputed=tuple(store.disputed_since(since)),
+        meetings=tuple(store.meetings_logged_between(since, until)),
+        disputed=tuple(store.disputed_between(since, until)),
         overdue=tuple(overdue),
         failing_addresses=tuple(
-            (address, seen) for address, seen in store.failing_addresses() if seen >= since
+            (address, seen)
+            for address, seen in store.failing_addresses()
+            if since <= seen and (until is None or seen < until)
         ),
-        unknown_sends=tuple(store.unknown_sends(since=since)),
-        review=tuple(store.review_items()),
+        unknown_sends=tuple(store.unknown_sends(since=since, until=until)),
+        review=tuple(store.review_items(since=since, until=until)),
+        review_older=store.review_waiting_before(since),
         reload_errors=tuple(reload_errors),
         status_differences=tuple(differences),
     )

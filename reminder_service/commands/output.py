@@ -15,6 +15,8 @@ _T = TypeVar("_T")
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+"""As argparse exits for a command line it cannot accept."""
 
 
 def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:

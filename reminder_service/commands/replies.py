@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reminder_service import bootstrap
-from reminder_service.commands.output import EXIT_OK, print_csv, stored, table
+from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS, print_csv, stored, table
+from reminder_service.compose_digest import REVIEW_DONE_COMMAND
 from reminder_service.core.replies.understand import understand
 from reminder_service.core.replies.verdict import verdict_json
-from reminder_service.errors import ConfigError
+from reminder_service.errors import ConfigError, StoreError
 from reminder_service.program import load_program
 from reminder_service.settings import load_settings
+from reminder_service.store import SqliteStore
 
 MEETING_FIELDS = (
     "pair",
@@ -39,7 +41,11 @@ REVIEW_REASONS = {
     "too_complex": "the message had too many parts or was nested too deep",
     "unreadable": "the message could not be read",
     "no_text": "the reply had no text of its own",
-    "not_understood": "the reply could not be understood; the sender was asked to clarify",
+    "not_understood": (
+        "the reply could not be understood (its sender is asked back only when the email "
+        "they answered asked them something, the reply is under 2 days old and the pair "
+        "has not ended)"
+    ),
     "no_meeting_found": (
         "they said a meeting did not happen, but none of theirs matched (none logged in the "
         "last 30 days, or the email they answered was about another pair's meeting)"
@@ -106,8 +112,11 @@ def _meeting_row(record: Mapping[str, object]) -> tuple[str, ...]:
     )
 
 
-def review(_args: argparse.Namespace) -> int:
+def review(args: argparse.Namespace) -> int:
+    """List the review queue, or with `--done` take the given messages off it."""
     settings = load_settings()
+    if args.done:
+        return _mark_reviewed(settings.database, args.done)
     rows = stored(settings.database, lambda s: s.review_queue())
     if not rows:
         print("Nothing to review.")
@@ -121,7 +130,32 @@ def review(_args: argparse.Namespace) -> int:
         print(f"    {row.outcome}: {reason}" + (f" (pair {row.pair_id})" if row.pair_id else ""))
         for line in (row.text or "").splitlines()[:REVIEW_TEXT_LINES]:
             print(f"    > {_printable(line)}")
+    print()
+    print(
+        f'When you have dealt with a message, run for example "{REVIEW_DONE_COMMAND} {rows[0].id}"'
+    )
+    print("(one or more numbers) to take it off this list and out of the weekly digest.")
     return EXIT_OK
+
+
+def _mark_reviewed(database: Path, numbers: Sequence[int]) -> int:
+    """Take each message off the review queue, saying what happened to each; 1 when any
+    number is not one the queue ever held."""
+    if not database.exists():
+        raise StoreError(f"There is no database at {database} yet, so nothing to review.")
+    status = EXIT_OK
+    now = datetime.now(UTC)
+    with SqliteStore.open(database) as store:
+        for number in dict.fromkeys(numbers):
+            try:
+                newly = store.mark_reviewed(number, now=now)
+            except StoreError as exc:
+                print(f"reminder-service: {exc}", file=sys.stderr)
+                status = EXIT_PROBLEMS
+                continue
+            done = "marked reviewed" if newly else "was already marked reviewed"
+            print(f"#{number} {done}: it is off the review list and out of the digest.")
+    return status
 
 
 def _printable(text: str) -> str:

@@ -10,7 +10,13 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 from reminder_service import bootstrap
-from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS, readable, table
+from reminder_service.commands.output import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    readable,
+    table,
+)
 from reminder_service.compose import Composer
 from reminder_service.compose_views import MEETING_KINDS, TOTALS_KINDS, sample_meeting
 from reminder_service.core.digest import digest_due, planned_digests
@@ -118,6 +124,13 @@ def preview(args: argparse.Namespace) -> int:
     settings = load_settings()
     program = load_program(settings.config)
     kind = Kind(args.kind)
+    if kind is Kind.DIGEST and args.pair_id:
+        print(
+            "reminder-service preview: the digest goes to the coordinator, not to a pair; "
+            'drop the pair id: "reminder-service preview --kind digest"',
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     pair = program.pair(args.pair_id) if args.pair_id else None
     if pair is None and kind is not Kind.DIGEST:
         known = ", ".join(p.id for p in program.pairs)

@@ -58,11 +58,14 @@ def planned_digests(program: Program, *, now: datetime, until: datetime) -> list
     return planned
 
 
+_NOT_NEWS = frozenset({"period_start", "review_older"})
+"""Fields a digest may show that alone are no reason to send it: older review items were
+in an earlier digest already."""
+
+
 def has_news(facts: DigestFacts) -> bool:
-    """True when any part of the digest has something in it."""
-    return any(
-        getattr(facts, field.name) for field in fields(facts) if field.name != "period_start"
-    )
+    """True when any part of the digest has something new in it."""
+    return any(getattr(facts, field.name) for field in fields(facts) if field.name not in _NOT_NEWS)
 
 
 def _latest_digest_day(schedule: DigestSchedule, zone: ZoneInfo, now: datetime) -> date:

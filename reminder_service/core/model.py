@@ -367,6 +367,8 @@ class DigestFacts:
     """Everything the coordinator's digest may say; the digest is sent only when any is set.
 
     `period_start` is the previous digest (or a week before `now` for the first one).
+    `review` holds the messages waiting for review that arrived in the period;
+    `review_older` counts those from before it that are still waiting (they are not news).
     """
 
     period_start: datetime
@@ -376,5 +378,6 @@ class DigestFacts:
     failing_addresses: tuple[tuple[str, datetime], ...] = ()
     unknown_sends: tuple[UnknownSend, ...] = ()
     review: tuple[ReviewItem, ...] = ()
+    review_older: int = 0
     reload_errors: tuple[str, ...] = ()
     status_differences: tuple[StatusDifference, ...] = ()

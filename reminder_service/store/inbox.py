@@ -27,7 +27,13 @@ from reminder_service.store.events import EventsMixin
 REVIEW_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.UNMATCHED, Outcome.UNCLEAR})
 """Outcomes a coordinator should look at; their text and raw bytes are kept for that. A
 dispute that matched no meeting joins them later, when recorded (its text only)."""
-_REVIEW_PARAMS = (*sorted(REVIEW_OUTCOMES), Outcome.DISPUTE.value, Reason.NO_MEETING_FOUND.value)
+_REVIEW_PARAMS = {
+    "rejected": Outcome.REJECTED.value,
+    "unmatched": Outcome.UNMATCHED.value,
+    "unclear": Outcome.UNCLEAR.value,
+    "dispute": Outcome.DISPUTE.value,
+    "no_meeting": Reason.NO_MEETING_FOUND.value,
+}
 
 MAX_KEPT_RAW_BYTES = 1024 * 1024
 """Raw messages larger than this are not kept, even for review."""
@@ -51,16 +57,22 @@ _UNMARKED_UIDS = """
 SELECT uid FROM inbound WHERE folder = ? AND uidvalidity = ? AND marked = 0 ORDER BY uid
 """
 _SET_MARKED = "UPDATE inbound SET marked = 1 WHERE folder = ? AND uidvalidity = ? AND uid = ?"
-_REVIEW_QUEUE = """
-SELECT * FROM inbound
-WHERE (outcome IN (?, ?, ?) OR (outcome = ? AND reason = ?)) AND reviewed_at IS NULL
-ORDER BY received_at, id
+_REVIEW_ROWS = """
+FROM inbound
+WHERE (outcome IN (:rejected, :unmatched, :unclear)
+       OR (outcome = :dispute AND reason = :no_meeting))
 """
-_REVIEW_ITEMS = """
-SELECT id, outcome, reason, sender, pair_id FROM inbound
-WHERE (outcome IN (?, ?, ?) OR (outcome = ? AND reason = ?)) AND reviewed_at IS NULL
-ORDER BY received_at, id
-"""
+_REVIEW_QUEUE = "SELECT * " + _REVIEW_ROWS + "AND reviewed_at IS NULL ORDER BY received_at, id"
+_REVIEW_ITEMS = (
+    "SELECT id, outcome, reason, sender, pair_id "
+    + _REVIEW_ROWS
+    + """AND reviewed_at IS NULL
+  AND (:since IS NULL OR received_at >= :since) AND (:until IS NULL OR received_at < :until)
+ORDER BY received_at, id"""
+)
+_REVIEW_WAITING_BEFORE = (
+    "SELECT COUNT(*) " + _REVIEW_ROWS + "AND reviewed_at IS NULL AND received_at < :since"
+)
 _UNCLEAR_SINCE = """
 SELECT pair_id, sender_role, message_id, received_at, answers_kind FROM inbound
 WHERE outcome = ? AND received_at >= ? AND reviewed_at IS NULL
@@ -68,7 +80,7 @@ WHERE outcome = ? AND received_at >= ? AND reviewed_at IS NULL
 ORDER BY received_at, id
 """
 _MARK_REVIEWED = "UPDATE inbound SET reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL"
-_INBOUND_EXISTS = "SELECT 1 FROM inbound WHERE id = ?"
+_WAS_IN_REVIEW = "SELECT 1 " + _REVIEW_ROWS + "AND id = :id"
 _FAILING_ADDRESSES = """
 SELECT lower(address.value), MAX(inbound.received_at)
 FROM inbound, json_each(inbound.failing_addresses) AS address
@@ -219,10 +231,18 @@ class InboxMixin(EventsMixin):
             rows = self._db.execute(_REVIEW_QUEUE, _REVIEW_PARAMS).fetchall()
         return [_inbound_row(row) for row in rows]
 
-    def review_items(self) -> list[ReviewItem]:
-        """The review queue's messages, oldest first, without their text or bytes (digest)."""
+    def review_items(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[ReviewItem]:
+        """The review queue's messages received from `since` up to (not including) `until`,
+        oldest first, without their text or bytes (digest)."""
+        params = {
+            **_REVIEW_PARAMS,
+            "since": None if since is None else instant_text(since),
+            "until": None if until is None else instant_text(until),
+        }
         with translated(self._path):
-            rows = self._db.execute(_REVIEW_ITEMS, _REVIEW_PARAMS).fetchall()
+            rows = self._db.execute(_REVIEW_ITEMS, params).fetchall()
         return [
             ReviewItem(
                 inbound_id=row_id, outcome=outcome, reason=reason, sender=sender, pair_id=pair_id
@@ -247,14 +267,26 @@ class InboxMixin(EventsMixin):
             for pair_id, role, message_id, received_at, answers_kind in rows
         ]
 
-    def mark_reviewed(self, inbound_id: int, *, now: datetime) -> None:
-        """A coordinator has looked at this message; it leaves the review queue."""
+    def review_waiting_before(self, since: datetime) -> int:
+        """How many review queue messages received before `since` nobody has reviewed yet."""
+        params = {**_REVIEW_PARAMS, "since": instant_text(since)}
+        with translated(self._path):
+            (count,) = self._db.execute(_REVIEW_WAITING_BEFORE, params).fetchone()
+        return int(count)
+
+    def mark_reviewed(self, inbound_id: int, *, now: datetime) -> bool:
+        """A coordinator has looked at this message; it leaves the review queue. True when
+        it did now, False when it had been marked reviewed before; StoreError when it is not
+        a message the review queue ever held."""
         with self._write():
-            if self._db.execute(_MARK_REVIEWED, (instant_text(now), inbound_id)).rowcount:
-                return
-            if self._db.execute(_INBOUND_EXISTS, (inbound_id,)).fetchone() is not None:
-                return
-        raise StoreError(f"There is no received message number {inbound_id} to mark reviewed.")
+            in_review = self._db.execute(_WAS_IN_REVIEW, {**_REVIEW_PARAMS, "id": inbound_id})
+            if in_review.fetchone() is not None:
+                params = (instant_text(now), inbound_id)
+                return bool(self._db.execute(_MARK_REVIEWED, params).rowcount)
+        raise StoreError(
+            f"There is no message #{inbound_id} in the review queue. "
+            'Run "reminder-service review" to see the numbers of the messages waiting.'
+        )
 
     def failing_addresses(self) -> list[tuple[str, datetime]]:
         """Addresses that bounces reported as failing, with when last seen, newest first."""

@@ -66,12 +66,15 @@ _KEPT_RECORDS_OF_PAIR = (
     _RECORD_COLUMNS + "WHERE removed_at IS NULL AND pair_id = ? ORDER BY met_on, id"
 )
 _RECORD_BY_ID = _RECORD_COLUMNS + "WHERE id = ?"
-_LOGGED_SINCE = (
-    _RECORD_COLUMNS + "WHERE created_at >= ? AND removed_at IS NULL ORDER BY created_at, id"
-)
-_DISPUTED_SINCE = (
+_LOGGED_BETWEEN = (
     _RECORD_COLUMNS
-    + "WHERE removed_at >= ? AND removed_reason = 'disputed' ORDER BY removed_at, id"
+    + "WHERE created_at >= :since AND (:until IS NULL OR created_at < :until)"
+    + " AND removed_at IS NULL ORDER BY created_at, id"
+)
+_DISPUTED_BETWEEN = (
+    _RECORD_COLUMNS
+    + "WHERE removed_at >= :since AND (:until IS NULL OR removed_at < :until)"
+    + " AND removed_reason = 'disputed' ORDER BY removed_at, id"
 )
 _REMOVE = """
 UPDATE meetings SET removed_at = ?, removed_reason = ? WHERE id = ? AND removed_at IS NULL
@@ -153,16 +156,22 @@ class MeetingsMixin(StoreConnection):
             row = self._db.execute(_RECORD_BY_ID, (meeting_id,)).fetchone()
         return None if row is None else meeting_record_from(row)
 
-    def meetings_logged_since(self, since: datetime) -> list[MeetingRecord]:
-        """Meetings logged at or after `since` that still count, in the order they were logged."""
+    def meetings_logged_between(
+        self, since: datetime, until: datetime | None
+    ) -> list[MeetingRecord]:
+        """Meetings logged from `since` up to (not including) `until`, or to this moment
+        when None, that still count, in the order they were logged."""
+        params = _between(since, until)
         with translated(self._path):
-            rows = self._db.execute(_LOGGED_SINCE, (instant_text(since),)).fetchall()
+            rows = self._db.execute(_LOGGED_BETWEEN, params).fetchall()
         return [meeting_record_from(row) for row in rows]
 
-    def disputed_since(self, since: datetime) -> list[MeetingRecord]:
-        """Meetings a dispute removed at or after `since`, in the order they were removed."""
+    def disputed_between(self, since: datetime, until: datetime | None) -> list[MeetingRecord]:
+        """Meetings a dispute removed from `since` up to (not including) `until`, or to this
+        moment when None, in the order they were removed."""
+        params = _between(since, until)
         with translated(self._path):
-            rows = self._db.execute(_DISPUTED_SINCE, (instant_text(since),)).fetchall()
+            rows = self._db.execute(_DISPUTED_BETWEEN, params).fetchall()
         return [meeting_record_from(row) for row in rows]
 
     def _remove_meeting(self, meeting_id: int, *, reason: str, at: str) -> None:
@@ -280,3 +289,8 @@ def _meeting_row(row: sqlite3.Row) -> MeetingRow:
         source_message_id=row["source_message_id"],
         created_at=parse_instant(row["created_at"]),
     )
+
+
+def _between(since: datetime, until: datetime | None) -> dict[str, str | None]:
+    """The `:since` and `:until` parameters of a query over a period."""
+    return {"since": instant_text(since), "until": None if until is None else instant_text(until)}

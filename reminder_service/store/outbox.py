@@ -88,6 +88,7 @@ SELECT pair_id, kind, key FROM outbox WHERE message_id = ? COLLATE NOCASE ORDER 
 _UNKNOWN_SENDS = """
 SELECT key, recipients, updated_at FROM outbox
 WHERE state = 'unknown' AND (:since IS NULL OR updated_at >= :since)
+  AND (:until IS NULL OR updated_at < :until)
 ORDER BY updated_at, id
 """
 _LAST_KEY_IN_RANGE = """
@@ -277,9 +278,15 @@ class OutboxMixin(StoreConnection):
             found = self._db.execute(_SENT_REF, (message_id.strip(),)).fetchone()
         return None if found is None else SentRef(pair_id=found[0], kind=found[1], key=found[2])
 
-    def unknown_sends(self, *, since: datetime | None = None) -> list[UnknownSend]:
-        """Emails that may or may not have been delivered (updated since `since`), oldest first."""
-        params = {"since": None if since is None else instant_text(since)}
+    def unknown_sends(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[UnknownSend]:
+        """Emails that may or may not have been delivered (updated from `since` up to, not
+        including, `until`), oldest first."""
+        params = {
+            "since": None if since is None else instant_text(since),
+            "until": None if until is None else instant_text(until),
+        }
         with translated(self._path):
             rows = self._db.execute(_UNKNOWN_SENDS, params).fetchall()
         return [

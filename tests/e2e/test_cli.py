@@ -190,6 +190,17 @@ def test_preview_of_an_unknown_pair_lists_the_known_ones(
     assert "ana-ben, carla-dev" in capsys.readouterr().out
 
 
+def test_preview_of_the_digest_for_a_pair_is_a_usage_error(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The digest is the coordinator's: with a pair id it is a one-line error, exit 2."""
+    assert main(["preview", "ana-ben", "--kind", "digest"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "the digest goes to the coordinator, not to a pair; drop the pair id" in err
+
+
 @pytest.mark.parametrize("kind", [kind.value for kind in Kind])
 def test_preview_renders_every_kind(
     deployment: Path, kind: str, capsysbinary: pytest.CaptureFixture[bytes]

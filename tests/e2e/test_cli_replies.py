@@ -156,6 +156,7 @@ def test_review_lists_unclear_and_rejected_replies_with_reasons(
     out = capsys.readouterr().out
     assert out.startswith("2 message(s) to review:")
     assert "the reply could not be understood" in out
+    assert "asked to clarify" not in out
     assert "> Let me check with my manager first." in out
     assert "the sender is not the mentor or mentee of that pair" in out
     assert "grace@northwind.example" not in out
@@ -195,3 +196,44 @@ def test_review_never_prints_control_characters(
     assert "\x1b" not in out
     assert "\x07" not in out
     assert "hello" in out
+
+
+def test_review_done_takes_messages_off_the_list(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review --done marks each message reviewed, says so per number, and review says how."""
+    _record(deployment / "reminders.sqlite3", MET, UNCLEAR, STRANGER)
+    assert main(["review"]) == 0
+    assert 'run for example "reminder-service review --done 2"' in capsys.readouterr().out
+    assert main(["review", "--done", "2", "#3"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "#2 marked reviewed: it is off the review list and out of the digest.",
+        "#3 marked reviewed: it is off the review list and out of the digest.",
+    ]
+    assert main(["review"]) == 0
+    assert capsys.readouterr().out.strip() == "Nothing to review."
+    assert main(["review", "--done", "2"]) == 0
+    assert capsys.readouterr().out.startswith("#2 was already marked reviewed")
+
+
+def test_review_done_with_an_unknown_number_is_an_error(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A number the review queue never held (here a logged meeting's) is an error, exit 1;
+    the other numbers given are still marked."""
+    _record(deployment / "reminders.sqlite3", MET, UNCLEAR)
+    assert main(["review", "--done", "1", "2", "99"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "#2 marked reviewed: it is off the review list and out of the digest.\n"
+    assert "There is no message #1 in the review queue." in err
+    assert "There is no message #99 in the review queue." in err
+    assert 'Run "reminder-service review"' in err
+
+
+def test_review_done_before_the_service_has_run_is_an_error(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a database there is nothing to mark: exit 1, and no database is created."""
+    assert main(["review", "--done", "1"]) == 1
+    assert "nothing to review" in capsys.readouterr().err
+    assert not (deployment / "reminders.sqlite3").exists()

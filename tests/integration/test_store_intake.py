@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reminder_service.core.model import Outgoing, PairHistory
+from reminder_service.core.digest import has_news
+from reminder_service.core.model import DigestFacts, Kind, Outgoing, PairHistory, Planned
 from reminder_service.core.replies.verdict import (
     Outcome,
     Reason,
@@ -25,6 +26,7 @@ from reminder_service.core.replies.verdict import (
     Verdict,
     verdict_json,
 )
+from reminder_service.digest_survey import DigestSurvey, _digest_facts
 from reminder_service.errors import StoreError
 from reminder_service.store import (
     MAX_KEPT_RAW_BYTES,
@@ -581,15 +583,66 @@ def test_the_review_queue_lists_unreviewed_problems_oldest_first(store: SqliteSt
     record(store, other(Outcome.REJECTED, message_id="<r@m>"), uid=2, now=T0)
     record(store, other(Outcome.UNMATCHED, message_id="<n@m>"), uid=3, now=T0 + 2 * DAY)
     record(store, other(Outcome.IGNORED, message_id="<i@m>"), uid=4)
-    record(store, met(), uid=5)
+    meeting = record(store, met(), uid=5)
     queue = store.review_queue()
     assert [row.uid for row in queue] == [2, 1, 3]
     assert queue[0].raw == raw_of(other(Outcome.REJECTED, message_id="<r@m>"))
-    store.mark_reviewed(queue[0].id, now=T0 + 3 * DAY)
-    store.mark_reviewed(queue[0].id, now=T0 + 4 * DAY)
+    assert store.mark_reviewed(queue[0].id, now=T0 + 3 * DAY)
+    assert not store.mark_reviewed(queue[0].id, now=T0 + 4 * DAY)
     assert [row.uid for row in store.review_queue()] == [1, 3]
-    with pytest.raises(StoreError, match="no received message number 999"):
+    with pytest.raises(StoreError, match="no message #999 in the review queue"):
         store.mark_reviewed(999, now=T0)
+    with pytest.raises(StoreError, match="no message #"):
+        store.mark_reviewed(meeting.inbound_id, now=T0)
+
+
+def test_the_digest_lists_review_items_new_in_its_period_and_counts_older_ones(
+    store: SqliteStore,
+) -> None:
+    """An unreviewed message is news in the digest of its week only; later digests count it
+    as still waiting, until it is marked reviewed."""
+    record(store, other(Outcome.UNMATCHED, message_id="<spam@m>"), uid=1, now=T0)
+    first = _store_facts(store, since=T0 - 7 * DAY, until=T0 + DAY)
+    assert [item.outcome for item in first.review] == ["unmatched"]
+    assert (first.review_older, has_news(first)) == (0, True)
+    for week in range(1, 20):
+        since = T0 + week * 7 * DAY
+        later = _store_facts(store, since=since, until=since + 7 * DAY)
+        assert (later.review, later.review_older, has_news(later)) == ((), 1, False)
+    store.mark_reviewed(first.review[0].inbound_id, now=T0 + DAY)
+    last = _store_facts(store, since=T0 + DAY, until=T0 + 8 * DAY)
+    assert last.review_older == 0
+
+
+def test_what_is_logged_while_a_digest_is_gathered_is_in_the_next_digest_only(
+    store: SqliteStore,
+) -> None:
+    """A digest gathered late reads the store up to its scheduled moment, where the next one
+    starts, so each meeting, dispute, unsure send and reply to review is in one digest."""
+    monday = datetime(2026, 3, 16, 8, 0, tzinfo=UTC)
+    logged = monday + 12 * timedelta(hours=1)
+    record(store, met(on=date(2026, 3, 16)), uid=1, now=logged)
+    record(store, other(Outcome.UNCLEAR, message_id="<u@m>"), uid=2, now=logged)
+    this_week = _survey(store, since=monday - 7 * DAY, due_at=monday)
+    next_week = _survey(store, since=monday, due_at=monday + 7 * DAY)
+    assert (len(this_week.meetings), len(this_week.review), this_week.review_older) == (0, 0, 0)
+    assert (len(next_week.meetings), len(next_week.review), next_week.review_older) == (1, 1, 0)
+
+
+def _survey(store: SqliteStore, *, since: datetime, due_at: datetime) -> DigestFacts:
+    """The store's facts for the digest scheduled at `due_at`, gathered once every pair was read."""
+    planned = Planned(
+        kind=Kind.DIGEST, pair_id=None, key="digest:x", due_at=due_at, reason="weekly"
+    )
+    survey = DigestSurvey(planned=planned, since=since, pairs=())
+    return survey.facts(store, reload_errors=())
+
+
+def _store_facts(store: SqliteStore, *, since: datetime, until: datetime) -> DigestFacts:
+    """The store's part of a digest covering `since` up to `until`."""
+    return _digest_facts(
+        store, since=since, until=until, reload_errors=(), overdue=(), differences=()
+    )
 
 
 def test_failing_addresses_come_from_bounces_with_when_last_seen(store: SqliteStore) -> None:

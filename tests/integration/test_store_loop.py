@@ -592,9 +592,11 @@ def test_meeting_reads_skip_removed_meetings(inbox: Inbox) -> None:
     )
     assert [m.id for m in store.meeting_records()] == [late, other, early]
     assert [m.id for m in store.meeting_records(pair_id=PAIR)] == [late, early]
-    assert [m.id for m in store.meetings_logged_since(T0 - DAY)] == [late, other]
-    assert [m.id for m in store.disputed_since(T0)] == [disputed]
-    assert store.disputed_since(T0 + 2 * DAY) == []
+    assert [m.id for m in store.meetings_logged_between(T0 - DAY, T0 + DAY)] == [late, other]
+    assert [m.id for m in store.meetings_logged_between(T0 - DAY, T0)] == [late]
+    assert [m.id for m in store.disputed_between(T0, T0 + 2 * DAY)] == [disputed]
+    assert store.disputed_between(T0, T0 + DAY) == []
+    assert store.disputed_between(T0 + 2 * DAY, T0 + 3 * DAY) == []
     found = store.meeting_record(disputed)
     assert found is not None
     assert found.removed_at == T0 + DAY
@@ -625,6 +627,7 @@ def test_unknown_sends_are_those_whose_delivery_is_unknown(store: SqliteStore) -
         UnknownSend("b", (MENTOR, MENTEE), T0 + DAY),
         UnknownSend("c", (MENTOR, MENTEE), T0 + 2 * DAY),
     ]
+    assert [s.key for s in store.unknown_sends(since=T0, until=T0 + 2 * DAY)] == ["a", "b"]
 
 
 def test_review_items_are_the_review_queue(inbox: Inbox) -> None:

@@ -933,6 +933,15 @@ def test_ended_notice_gives_totals_when_known() -> None:
         assert "Over 1 year and 2 months they had 14 meetings, 15 hours 30 minutes in all." in body
 
 
+def test_ended_notice_without_meetings_leaves_the_totals_out() -> None:
+    """A pair that ended without a meeting logged gets no sentence about zero meetings."""
+    totals = Totals(together="3 months", meetings=0, minutes=0, approximate=False)
+    _, message = _relationship(Kind.ENDED_NOTICE, totals=totals)
+    for body in map(_flat, _bodies(message)):
+        assert "asked by reply to end their mentoring" in body
+        assert " they had " not in body
+
+
 @pytest.mark.parametrize("kind", sorted(RELATIONSHIP_KINDS))
 def test_script_in_name_is_escaped_in_every_relationship_email(kind: Kind) -> None:
     """Markup in a member's name is text, never a tag, in every kind's HTML."""
@@ -1061,8 +1070,8 @@ def test_digest_says_who_and_how_long() -> None:
         assert f"{MENTEE} (Ben Okafor, mentee in ana-ben), last failed 2 Mar 2026, 14:05" in body
         assert "will not be sent again" in body
         assert "1 Mar 2026, 09:00" in body
-        assert "Replies waiting for you (2)" in body
-        assert "reminder-service review" in body
+        assert "Replies waiting for you (2 new)" in body
+        assert "reminder-service review --done NUMBER" in body
         assert "#12 unclear, from ana-ben-mentor@example.org, pair ana-ben" in body
         assert "#13 rejected (sender not in pair), from x@example.org" in body
         assert "config/program.yaml:12: 'fortnightly' is not a cadence" in body
@@ -1106,6 +1115,24 @@ def test_a_long_digest_lists_fifty_and_counts_the_rest() -> None:
         assert "Pairs that have not met on schedule (51)" in body
         assert body.count("40 days overdue") == 50
         assert "and 1 more: run reminder-service report to see every pair" in body.replace('"', "")
+
+
+def test_the_digest_lists_fifty_new_replies_to_review_and_counts_older_ones() -> None:
+    """Past 50 new replies to review, the digest lists 50 and counts the rest; replies from
+    before the period still waiting are counted, not listed."""
+    item = ReviewItem(inbound_id=7, outcome="unmatched", reason=None, sender=MENTOR, pair_id=None)
+    many = DigestFacts(
+        period_start=FULL_FACTS.period_start,
+        review=tuple(replace(item, inbound_id=n) for n in range(1, 54)),
+        review_older=4,
+    )
+    _, message = _digest(many)
+    for body in map(_flat, _bodies(message)):
+        assert "Replies waiting for you (53 new, 4 from before 25 Feb 2026)" in body
+        assert body.count(" unmatched, from ") == 50
+        assert "and 3 more new ones: run reminder-service review to see them all" in body.replace(
+            '"', ""
+        )
 
 
 def test_script_in_name_is_escaped_in_the_digest() -> None:

@@ -134,3 +134,8 @@ def test_has_news(facts: dict[str, Any]) -> None:
     """Any one kind of fact is news; none at all is not."""
     assert has_news(DigestFacts(period_start=AT, **facts))
     assert not has_news(DigestFacts(period_start=AT))
+
+
+def test_review_items_from_before_the_period_are_not_news() -> None:
+    """Replies still waiting from earlier digests are counted in it, but alone send none."""
+    assert not has_news(DigestFacts(period_start=AT, review_older=3))
