@@ -39,6 +39,13 @@ class SendRateLimit:
         self._sent.append(now)
 
     def _forget_before(self, now: datetime) -> None:
-        """Drop the sends that have left the one-minute window ending at `now`."""
+        """Drop the sends that have left the one-minute window ending at `now`.
+
+        A send stamped after `now` means the clock was set back: it counts as made at `now`,
+        so it leaves the window a minute later instead of holding sending back for as long as
+        the clock moved.
+        """
+        if self._sent and self._sent[-1] > now:
+            self._sent = deque(min(sent, now) for sent in self._sent)
         while self._sent and now - self._sent[0] >= WINDOW:
             self._sent.popleft()

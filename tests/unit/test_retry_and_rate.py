@@ -86,3 +86,14 @@ def test_rate_limit_counts_the_sends_it_was_started_with_in_any_order() -> None:
     assert limit.allowance(T0 + timedelta(seconds=5)) == 0
     assert limit.wait_before_next(T0 + timedelta(seconds=5)) == timedelta(seconds=5)
     assert limit.allowance(T0 + timedelta(seconds=60)) == 2
+
+
+def test_rate_limit_after_the_clock_is_set_back_waits_a_minute_not_the_step() -> None:
+    """Sends stamped an hour ahead (the clock was then set back) count as made now: sending
+    resumes a minute later, not an hour later."""
+    ahead = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    limit = SendRateLimit(2, started=[ahead, ahead + timedelta(seconds=1)])
+    now = ahead - timedelta(hours=1)
+    assert limit.allowance(now) == 0
+    assert limit.wait_before_next(now) == timedelta(minutes=1)
+    assert limit.allowance(now + timedelta(minutes=1)) == 2
