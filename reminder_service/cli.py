@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,6 +19,8 @@ from reminder_service.core.model import Kind
 from reminder_service.errors import ReminderError
 from reminder_service.settings import load_settings
 
+log = logging.getLogger(__name__)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
@@ -27,8 +30,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command(args)
     except ReminderError as exc:
-        print(f"reminder-service: {exc}", file=sys.stderr)
+        return _stopped_by([exc])
+    except ExceptionGroup as group:
+        # The running service's loops are a TaskGroup, which wraps what stopped them.
+        ours, other = group.split(ReminderError)
+        if other is None and ours is not None:
+            return _stopped_by(_leaves(ours))
+        log.critical("stopped by an unexpected error", exc_info=group)
         return EXIT_PROBLEMS
+    except Exception:
+        log.critical("stopped by an unexpected error", exc_info=True)
+        return EXIT_PROBLEMS
+
+
+def _stopped_by(problems: Sequence[BaseException]) -> int:
+    """Say each problem on its own line, as the one thing to read and fix."""
+    for problem in problems:
+        print(f"reminder-service: {problem}", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def _leaves(group: BaseExceptionGroup[ReminderError]) -> list[BaseException]:
+    """The exceptions inside `group`, nested groups flattened."""
+    found: list[BaseException] = []
+    for exc in group.exceptions:
+        found.extend(_leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc])
+    return found
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -302,3 +302,24 @@ def test_a_uidvalidity_change_while_running_rescans_without_logging_anything_twi
         service.wait_for_line("from ben@northwind.example: not met")
         assert service.stop(signal.SIGTERM) == 0
     assert len(meetings(env, tmp_path)) == 1
+
+
+def test_a_problem_that_stops_the_running_service_is_one_readable_line(
+    tmp_path: Path, smtp_server: SmtpTestServer
+) -> None:
+    """The health port already taken stops `run` with the prepared one-line explanation and
+    exit status 1, not a Python traceback of the service's task group."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            **service_env(tmp_path),
+            **plain_smtp_env(smtp_server.host, smtp_server.port),
+            "REMINDER_HTTP__PORT": str(port),
+        }
+        with ServiceProcess("run", env=env, cwd=tmp_path) as service:
+            assert service.wait(timeout_s=20) == 1
+            output = service.output
+    assert f"reminder-service: Cannot listen on 127.0.0.1:{port}" in output
+    assert "Traceback" not in output
