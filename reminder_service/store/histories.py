@@ -65,26 +65,35 @@ _LAST_MEETINGS = _Filtered("""
 SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL{only} GROUP BY pair_id
 """)
 # Per pair with period emails: the latest period, and every period after its last meeting
-# queued after that meeting was logged (one index range per pair, found from that pair's
-# latest meeting). An email queued before the meeting was logged was answered by it: the
-# usual reply to a check-in reports a meeting that happened a few days before.
+# but the one that meeting's report answered (one index range per pair, found from that
+# pair's latest meeting). The report answers the newest period email queued before it was
+# logged: the usual reply to a check-in reports a meeting that happened a few days before.
+# Older ones stay unanswered, so a late report of an old meeting does not reset the ladder.
 _PERIOD_EMAILS = _Filtered("""
-SELECT pair_id, last_period, (
-    SELECT group_concat(period) FROM outbox
-    WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
-      AND outbox.pair_id = latest.pair_id AND period > latest.met_on
-      AND outbox.created_at > latest.logged_at
-) FROM (
+WITH latest AS (
     SELECT pair_id, MAX(period) AS last_period, COALESCE((
         SELECT MAX(met_on) FROM meetings
         WHERE removed_at IS NULL AND meetings.pair_id = outbox.pair_id
-    ), '') AS met_on, COALESCE((
+    ), '') AS met_on, (
         SELECT created_at FROM meetings
         WHERE removed_at IS NULL AND meetings.pair_id = outbox.pair_id
         ORDER BY met_on DESC, created_at DESC LIMIT 1
-    ), '') AS logged_at
+    ) AS logged_at
     FROM outbox WHERE kind IN ('checkin', 'pause_or_end', 'reminder'){only} GROUP BY pair_id
-) AS latest
+), answered AS (
+    SELECT latest.*, (
+        SELECT id FROM outbox
+        WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
+          AND outbox.pair_id = latest.pair_id AND outbox.created_at <= latest.logged_at
+        ORDER BY outbox.created_at DESC, outbox.id DESC LIMIT 1
+    ) AS answered_id FROM latest
+)
+SELECT pair_id, last_period, (
+    SELECT group_concat(period) FROM outbox
+    WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
+      AND outbox.pair_id = answered.pair_id AND period > answered.met_on
+      AND outbox.id IS NOT answered.answered_id
+) FROM answered
 """)
 _LAST_SKIPS = _Filtered("""
 SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'skip'{only} GROUP BY pair_id
@@ -146,8 +155,8 @@ class HistoriesMixin(StoreConnection):
 
         `last_meeting` is the latest date met of a meeting that counts; `last_checkin` the
         latest period of any period email (check-in, reminder, "pause or end?") in any state,
-        and `asked` the periods of those the last meeting did not answer (after its date, and
-        queued after it was logged), in order; `last_skip_at`
+        and `asked` the periods of those the last meeting did not answer (after its date, but
+        the newest queued before it was logged, which its report answered), in order; `last_skip_at`
         when the latest "skip this round" was recorded; `reply_status` the latest pause or end
         asked for by reply, unless a meeting was logged after it (they are back).
         """

@@ -29,13 +29,33 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
 def test_a_meeting_reported_in_reply_to_a_checkin_resets_the_ladder(store: SqliteStore) -> None:
     """Weekly pair: asked on 8 Jan, it replies on 9 Jan that it met on 7 Jan; what follows
     is a plain check-in, and then one more step of the ladder per unanswered check-in."""
+    queued = _run(store, until=datetime(2027, 2, 10, tzinfo=UTC), replied=REPLIED)
+    assert queued[0] == (date(2027, 1, 8), 0)
+    assert [level for _, level in queued[1:]] == [0, 1, 2, 3][: len(queued) - 1]
+
+
+def test_a_late_report_of_an_old_meeting_does_not_reset_the_ladder(store: SqliteStore) -> None:
+    """A pair silent for seven weeks that then says it last met on 7 January answers the
+    latest check-in only: the ones before it still went unanswered, so the ladder stays up."""
+    replied = datetime(2027, 2, 20, tzinfo=UTC)
+    queued = _run(store, until=datetime(2027, 3, 20, tzinfo=UTC), replied=replied)
+    before = [level for period, level in queued if period < replied.date()]
+    after = [level for period, level in queued if period >= replied.date()]
+    assert before == list(range(len(before)))
+    assert after
+    assert min(after) >= len(before) - 1
+
+
+def _run(store: SqliteStore, *, until: datetime, replied: datetime) -> list[tuple[date, int]]:
+    """Plan every 6 hours from the pair's start to `until`, queueing what is due; at
+    `replied` the pair reports a meeting on 7 January. The periods and levels queued."""
     queued: list[tuple[date, int]] = []
     now = datetime(2027, 1, 1, tzinfo=UTC)
-    while now < datetime(2027, 2, 10, tzinfo=UTC):
+    while now < until:
         for checkin in due_checkins(PROGRAM, store.pair_histories(), now):
             queued.append((checkin.period, checkin.level))
             store.enqueue_many([_email(checkin.period)], now=now)
-        if now == REPLIED:
+        if now == replied:
             store.add_meeting(
                 pair_id=PAIR.id,
                 met_on=date(2027, 1, 7),
@@ -45,8 +65,7 @@ def test_a_meeting_reported_in_reply_to_a_checkin_resets_the_ladder(store: Sqlit
                 now=now,
             )
         now += timedelta(hours=6)
-    assert queued[0] == (date(2027, 1, 8), 0)
-    assert [level for _, level in queued[1:]] == [0, 1, 2, 3][: len(queued) - 1]
+    return queued
 
 
 def _email(period: date) -> Outgoing:
