@@ -403,7 +403,8 @@ class Sender:
         else:
             monitor.unknown(row.kind)
         unusable = isinstance(failure, MailServerUnusableError)
-        if unusable or (isinstance(failure, SendError) and failure.code is None):
+        no_reply = isinstance(failure, SendError) and failure.code is None
+        if unusable or (no_reply and not isinstance(failure, PermanentSendError)):
             monitor.smtp_failed(reason=str(failure))
 
     def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:

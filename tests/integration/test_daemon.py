@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from reminder_service import sender
-from reminder_service.core.model import Program, Status
+from reminder_service.core.model import Outgoing, Program, Status
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
 from reminder_service.daemon import Daemon
@@ -153,6 +153,37 @@ async def test_a_refused_login_fails_no_email_and_makes_the_service_not_ready(
     smtp = {check.name: check for check in monitor.readiness()}["smtp"]
     assert not smtp.ok
     assert "refused the login" in smtp.detail
+
+
+async def test_an_email_refused_for_its_own_address_leaves_the_service_ready(
+    tmp_path: Path,
+) -> None:
+    """A recipient with a non-ASCII local part that the server cannot take (no SMTPUTF8)
+    fails that email; the mail server itself works, so `/readyz` does not fail."""
+    with SmtpTestServer(smtputf8=False) as server:
+        harness = Harness(server=server, database=tmp_path / "reminders.sqlite3")
+        daemon = harness.daemon(program_with("ana-ben"))
+        monitor = Monitor(clock=harness.clock, reading=False)
+        daemon.monitor = monitor
+        email = Outgoing(
+            key="checkin:ana-ben:2026-11-25",
+            pair_id="ana-ben",
+            kind="checkin",
+            period=harness.clock.now().date(),
+            message_id="<x@reminders.example.org>",
+            sender="reminders@example.org",
+            recipients=("jos\u00e9@example.org",),
+            message=b"Subject: Hello\r\n\r\nHello\r\n",
+        )
+        harness.store.enqueue_many([email], now=harness.clock.now())
+        try:
+            assert await daemon.send_one()
+            assert harness.states() == [OutboxState.FAILED]
+        finally:
+            for mailer in harness.mailers:
+                await mailer.close()
+            harness.store.close()
+    assert {check.name: check.ok for check in monitor.readiness()}["smtp"]
 
 
 async def test_temporary_refusals_give_up_after_days(harness: Harness) -> None:
