@@ -20,7 +20,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from reminder_service.core.addresses import same_address
-from reminder_service.core.cadence import local_instant, occurrences_after
+from reminder_service.core.cadence import local_instant, next_weekday, occurrences_after
 from reminder_service.core.digest import planned_digests
 from reminder_service.core.due import (
     CALENDAR_CACHE_SIZE,
@@ -307,7 +307,7 @@ def _follow_up(
     if replied_at is None:
         return []
     replied_on = local_date(pair, replied_at)
-    due_at = replied_at + program.follow_up_after
+    due_at = _follow_up_at(program, pair, replied_at)
     resumed = effective_pair(pair, history, today=local_date(pair, now)).paused_until
     moved_on = (history.last_meeting, resumed)
     if any(day is not None and day >= replied_on for day in moved_on):
@@ -327,6 +327,19 @@ def _follow_up(
             f"after they answered 'not yet' on {short_date_in_words(replied_on)}",
         )
     ]
+
+
+def _follow_up_at(program: Program, pair: Pair, replied_at: datetime) -> datetime:
+    """When the follow-up to a "not yet" sent at `replied_at` is due.
+
+    At the pair's sending time, like its check-ins, on the local date `follow_up_after`
+    after the reply's (moved to Monday for a weekdays-only pair), not at the time of day
+    the reply happened to come.
+    """
+    day = local_date(pair, replied_at) + program.follow_up_after
+    if pair.schedule.weekdays_only:
+        day = next_weekday(day)
+    return _sending_instant(pair, day)
 
 
 def _anniversary(program: Program, pair: Pair, today: date) -> list[Planned]:
@@ -382,7 +395,7 @@ def _event_instants(
     if resumed is not None and resumed <= local_date(pair, until):
         candidates.append(_sending_instant(pair, resumed))
     if activity.last_not_met is not None:
-        candidates.append(activity.last_not_met + program.follow_up_after)
+        candidates.append(_follow_up_at(program, pair, activity.last_not_met))
     days = occurrences_after(_YEARLY, started=pair.started, anchor=pair.started)
     for day in days:
         at = _sending_instant(pair, day)
@@ -404,7 +417,7 @@ def _event_instants_from(
     found = [meeting.logged_at for meeting in activity.recent_meetings]
     found += [meeting.removed_at for meeting in activity.recent_meetings if meeting.removed_at]
     if activity.last_not_met is not None:
-        found.append(activity.last_not_met + program.follow_up_after)
+        found.append(_follow_up_at(program, pair, activity.last_not_met))
     reply = history.reply_status
     resumes = [pair.paused_until]
     if reply is not None:

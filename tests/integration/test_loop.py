@@ -180,7 +180,8 @@ async def test_a_no_to_the_confirmation_removes_the_meeting_and_restores_the_sch
 async def test_not_yet_gets_one_gentle_follow_up_after_the_programs_delay(
     harness: Harness,
 ) -> None:
-    """After "not yet", one follow-up goes to both at follow_up_after, and no second one."""
+    """After a "not yet" at noon, one follow-up goes to both at the pair's 09:00 sending
+    time follow_up_after later, and no second one."""
     monthly = ANA_BEN + "  cadence: monthly\n"
     loaded = program(settings=f"{QUIET}\nfollow_up_after: 10 days", pairs=monthly)
     harness.clock.current = at("2026-04-02")
@@ -194,9 +195,9 @@ async def test_not_yet_gets_one_gentle_follow_up_after_the_programs_delay(
     assert verdict.outcome is Outcome.NOT_MET
     assert await harness.tick(daemon) == []
     assert await harness.run(daemon, daily("2026-04-04", "2026-04-12", "12:00")) == []
-    assert await harness.run(daemon, [at("2026-04-13", "11:59")]) == []
+    assert await harness.run(daemon, [at("2026-04-13", "08:59")]) == []
 
-    [follow_up] = await harness.run(daemon, [at("2026-04-13", "12:00")])
+    [follow_up] = await harness.run(daemon, [at("2026-04-13", "09:00")])
     assert (follow_up.kind, follow_up.to, follow_up.cc) == ("follow_up", BOTH, set())
     assert "gentle follow-up" in follow_up.text
     later = await harness.run(daemon, daily("2026-04-14", "2026-05-02"))

@@ -131,7 +131,7 @@ def test_nothing_new_falls_due_before_the_next_decision_instant(
             make_pair(cadence="monthly", started=date(2026, 1, 2), zone="UTC"),
             PairHistory(last_meeting=date(2026, 11, 20)),
             PairActivity(last_not_met=datetime(2026, 11, 24, 8, 0, tzinfo=UTC)),
-            datetime(2026, 12, 1, 8, 0, tzinfo=UTC),
+            datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
             id="follow-up",
         ),
         pytest.param(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reminder_service.core.cadence import local_instant
 from reminder_service.core.due import due_checkins, planned_checkins
 from reminder_service.core.model import (
     Kind,
@@ -39,6 +41,8 @@ from .strategies import (
     reply_end,
     reply_pause,
     reply_statuses,
+    send_times,
+    zones,
 )
 
 NOW = datetime(2026, 11, 11, 10, 0, tzinfo=UTC)
@@ -161,8 +165,8 @@ NOT_YET = _utc("2026-11-02T10:00")
 @pytest.mark.parametrize(
     ("history", "now", "expected"),
     [
-        pytest.param(NO_HISTORY, "2026-11-09T09:59", [], id="not-yet"),
-        pytest.param(NO_HISTORY, "2026-11-09T10:00", ["follow_up:ada-bo:2026-11-02"], id="due"),
+        pytest.param(NO_HISTORY, "2026-11-09T07:59", [], id="not-yet"),
+        pytest.param(NO_HISTORY, "2026-11-09T08:00", ["follow_up:ada-bo:2026-11-02"], id="due"),
         pytest.param(
             PairHistory(last_meeting=date(2026, 11, 1)),
             "2026-11-09T10:00",
@@ -218,7 +222,8 @@ def test_follow_up(history: PairHistory, now: str, expected: list[str]) -> None:
 
 
 def test_follow_up_timing_and_reason() -> None:
-    """The follow-up is due the program's follow_up_after after the reply, and says so."""
+    """The follow-up is due at the pair's sending time follow_up_after after the reply's
+    date, and says so."""
     program = make_program(MONTHLY, follow_up_after=timedelta(days=3))
     [item] = _emails(
         MONTHLY,
@@ -226,7 +231,7 @@ def test_follow_up_timing_and_reason() -> None:
         activity=PairActivity(last_not_met=NOT_YET),
         program=program,
     )
-    assert (item.kind, item.due_at) == (Kind.FOLLOW_UP, _utc("2026-11-05T10:00"))
+    assert (item.kind, item.due_at) == (Kind.FOLLOW_UP, _utc("2026-11-05T08:00"))
     assert item.reason == "gentle follow-up 3 days after they answered 'not yet' on 2 Nov 2026"
 
 
@@ -236,6 +241,101 @@ def test_follow_up_when_not_yet_answers_todays_check_in() -> None:
     history = PairHistory(last_checkin=date(2026, 11, 1))
     items = _emails(MONTHLY, _utc("2026-11-08T12:00"), history=history, activity=activity)
     assert _keys(items) == ["follow_up:ada-bo:2026-11-01"]
+
+
+def _follow_up_pair(
+    *, zone: str = "Europe/Berlin", send_at: time = time(9, 0), weekdays_only: bool = False
+) -> Pair:
+    """A monthly pair whose check-ins (on the 20th) stay clear of the follow-ups below."""
+    return make_pair(
+        cadence="monthly",
+        started=date(2027, 1, 20),
+        zone=zone,
+        send_at=send_at,
+        weekdays_only=weekdays_only,
+    )
+
+
+@pytest.mark.parametrize(
+    ("pair", "replied", "expected"),
+    [
+        pytest.param(
+            _follow_up_pair(), "2027-02-01T22:50", "2027-02-08T08:00", id="late-evening-reply"
+        ),
+        pytest.param(
+            _follow_up_pair(zone="Pacific/Auckland"),
+            "2027-02-01T12:30",
+            "2027-02-08T20:00",
+            id="local-date-ahead-of-utc",
+        ),
+        pytest.param(
+            _follow_up_pair(weekdays_only=True),
+            "2027-02-06T10:00",
+            "2027-02-15T08:00",
+            id="weekend-moves-to-monday",
+        ),
+        pytest.param(
+            _follow_up_pair(),
+            "2027-02-06T10:00",
+            "2027-02-13T08:00",
+            id="weekend-kept-without-weekdays-only",
+        ),
+        pytest.param(
+            _follow_up_pair(send_at=time(2, 30)),
+            "2027-03-21T10:00",
+            "2027-03-28T01:30",
+            id="sending-time-in-the-spring-gap",
+        ),
+        pytest.param(
+            _follow_up_pair(), "2027-10-25T10:00", "2027-11-01T08:00", id="across-fall-back"
+        ),
+    ],
+)
+def test_follow_up_goes_at_the_pairs_sending_time(pair: Pair, replied: str, expected: str) -> None:
+    """The follow-up is due at the pair's sending time, on the local date follow_up_after
+    after the reply's (Monday for a weekend date of a weekdays-only pair), not at the time
+    of day the reply came."""
+    activity = PairActivity(last_not_met=_utc(replied))
+    due_at = _utc(expected)
+    assert _emails(pair, due_at - timedelta(microseconds=1), activity=activity) == []
+    [item] = _emails(pair, due_at, activity=activity)
+    assert (item.kind, item.due_at) == (Kind.FOLLOW_UP, due_at)
+
+
+@given(
+    zone=zones,
+    send_at=send_times,
+    weekdays_only=st.booleans(),
+    replied=st.datetimes(
+        min_value=datetime(2000, 1, 1),  # noqa: DTZ001
+        max_value=datetime(2090, 12, 31),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    days=st.integers(1, 60),
+)
+def test_follow_up_is_at_sending_time_on_the_date_after_the_reply(
+    zone: ZoneInfo, send_at: time, weekdays_only: bool, replied: datetime, days: int
+) -> None:
+    """For any reply instant and zone, the follow-up falls at the pair's sending time (as
+    `local_instant` reads it across clock changes) on the local date `days` after the
+    reply's, or the next weekday for a weekdays-only pair."""
+    target = replied.astimezone(zone).date() + timedelta(days=days)
+    pair = make_pair(
+        cadence="yearly",
+        started=target - timedelta(days=days),
+        send_at=send_at,
+        zone=zone,
+        weekdays_only=weekdays_only,
+    )
+    program = make_program(pair, follow_up_after=timedelta(days=days), anniversaries=False)
+    activity = PairActivity(last_not_met=replied)
+    now = replied + timedelta(days=days + 4)
+    [item] = _emails(pair, now, activity=activity, program=program)
+    day = item.due_at.astimezone(zone).date()
+    latest = target + timedelta(days=2 if weekdays_only else 0)
+    assert target <= day <= latest
+    assert not weekdays_only or day.weekday() < 5
+    assert item.due_at == local_instant(day, send_at, zone)
 
 
 @pytest.mark.parametrize(
@@ -398,7 +498,7 @@ def test_planned_relationship_emails() -> None:
         ("confirmation:5", _utc("2026-11-14T10:00")),
         ("thanks:5", _utc("2026-11-14T10:00")),
         ("digest:2026-11-16", _utc("2026-11-16T08:00")),
-        ("follow_up:ana:2026-11-12", _utc("2026-11-19T10:00")),
+        ("follow_up:ana:2026-11-12", _utc("2026-11-19T08:00")),
         ("anniversary:ana:1", _utc("2026-11-20T08:00")),
         ("digest:2026-11-23", _utc("2026-11-23T08:00")),
         ("welcome_back:bo:2026-11-25", _utc("2026-11-25T08:00")),
