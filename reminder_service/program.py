@@ -54,7 +54,8 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, TypeVar, get_args, get_origin
@@ -63,7 +64,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from pydantic_core import ErrorDetails
 
-from reminder_service.core.model import DateOrder, Pair, Person, Program, Schedule, Status
+from reminder_service.core.cadence import add_months, first_checkin_by
+from reminder_service.core.model import Cadence, DateOrder, Pair, Person, Program, Schedule, Status
 from reminder_service.errors import ConfigError
 from reminder_service.program_fields import (
     CadenceField,
@@ -91,6 +93,7 @@ _M = TypeVar("_M", bound=BaseModel)
 _T = TypeVar("_T")
 
 DEFAULT_SEND_AT = time(9, 0)
+FIRST_CHECKIN_MONTHS = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +400,10 @@ def _pair(
             "no cadence given; set one here or in program.defaults.cadence",
         )
         return None
+    if not _first_checkin_soon(cadence, entry.started):
+        own = entry.cadence is not None
+        line = None if own else report.line_of(("program", "defaults", "cadence"))
+        report.add((*path, "cadence"), _no_checkin(cadence, entry, own=own), line=line)
     schedule = Schedule(
         cadence=cadence,
         send_at=_first_set(entry.send_at, defaults.send_at, default=DEFAULT_SEND_AT),
@@ -413,6 +420,29 @@ def _pair(
         paused_until=entry.paused_until,
         ended_on=entry.ended_on,
         date_order=entry.date_order,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _first_checkin_soon(cadence: Cadence, started: date) -> bool:
+    """Whether a pair started on `started` gets its first check-in within two years.
+
+    Cached because most pairs share a cadence and many share a start date.
+    """
+    try:
+        horizon = add_months(started, FIRST_CHECKIN_MONTHS)
+    except ValueError:
+        horizon = date.max
+    return first_checkin_by(cadence, started=started, by=horizon) is not None
+
+
+def _no_checkin(cadence: Cadence, entry: _PairEntry, *, own: bool) -> str:
+    """Why a pair would never be asked, naming the cadence it takes and where from."""
+    whose = f"{cadence.text!r}" if own else f"the default cadence {cadence.text!r}"
+    return (
+        f"{whose} gives no check-in in the two years after this pair started on "
+        f"{entry.started}; choose a cadence that does (for an RRULE, check FREQ, INTERVAL "
+        "and its BY... parts)"
     )
 
 

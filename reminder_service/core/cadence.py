@@ -242,6 +242,24 @@ def occurrences_after(cadence: Cadence, *, started: date, anchor: date) -> Itera
             return
 
 
+def first_checkin_by(cadence: Cadence, *, started: date, by: date) -> date | None:
+    """The pair's first check-in date counted from `started`, or None if it falls after `by`.
+
+    Only the first phase matters: the first check-in is its first date, however late. A rule
+    is followed no further than `by`, since one that never fires again (FREQ=YEARLY;
+    INTERVAL=9000) would otherwise be walked to the end of the calendar. A first date past
+    the end of the calendar is None too.
+    """
+    every = cadence.phases[0].every
+    try:
+        if isinstance(every, Step):
+            first = _shifted(started, months=every.months, days=every.days)
+            return first if first <= by else None
+        return next(_rrule_dates(every, base=started, until=by), None)
+    except (ValueError, OverflowError):
+        return None
+
+
 def _phase_ends(cadence: Cadence, *, started: date) -> list[date | None]:
     """The first date after each phase (None for the last, open-ended one)."""
     ends: list[date | None] = []
@@ -286,10 +304,14 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def _rrule_dates(rule: RRule, *, base: date) -> Iterator[date]:
-    """The distinct dates on which `rule`, started at midnight on `base`, fires after it."""
+def _rrule_dates(rule: RRule, *, base: date, until: date | None = None) -> Iterator[date]:
+    """The distinct dates on which `rule`, started at midnight on `base`, fires after it
+    (up to and including `until`, if given)."""
     previous = base
-    for moment in _rrule_from(rule, start=datetime.combine(base, time())):
+    built = _rrule_from(rule, start=datetime.combine(base, time()))
+    if until is not None:
+        built = built.replace(until=datetime.combine(until, time()))
+    for moment in built:
         if moment.date() > previous:
             previous = moment.date()
             yield previous

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reminder_service.core.cadence import (
+    first_checkin_by,
     local_instant,
     next_weekday,
     occurrences_after,
@@ -402,3 +403,30 @@ def test_local_instant_round_trips(day: date, at: time, zone: ZoneInfo) -> None:
         assert before is not None
         assert after is not None
         assert timedelta(0) < shown - wanted <= abs(after - before)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("monthly", date(2027, 2, 1)),
+        ("every 3 years", None),
+        ("FREQ=MONTHLY;BYDAY=1TU", date(2027, 1, 5)),
+        ("FREQ=YEARLY;INTERVAL=9000", None),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;INTERVAL=4", None),
+        ("FREQ=DAILY;INTERVAL=800 for 2 months, then weekly", None),
+    ],
+)
+def test_first_checkin_by_gives_the_first_date_only_up_to_the_limit(
+    text: str, expected: date | None
+) -> None:
+    """The first check-in after the start is given when it is on or before the limit."""
+    cadence = parse_cadence(text)
+
+    assert first_checkin_by(cadence, started=date(2027, 1, 1), by=date(2029, 1, 1)) == expected
+
+
+def test_first_checkin_by_past_the_end_of_the_calendar_is_none() -> None:
+    """A first date the calendar cannot hold counts as no date."""
+    cadence = parse_cadence("monthly")
+
+    assert first_checkin_by(cadence, started=date(9999, 12, 15), by=date.max) is None

@@ -584,6 +584,49 @@ def test_a_pair_needs_a_cadence_somewhere() -> None:
     ]
 
 
+NO_CHECKIN = (
+    "gives no check-in in the two years after this pair started on 2027-01-01; choose a "
+    "cadence that does (for an RRULE, check FREQ, INTERVAL and its BY... parts)"
+)
+
+
+@pytest.mark.parametrize(
+    "cadence",
+    [
+        "FREQ=YEARLY;INTERVAL=9000",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;INTERVAL=4",
+        "every 3 years",
+    ],
+)
+def test_a_pair_cadence_without_a_first_checkin_in_two_years_is_refused(cadence: str) -> None:
+    """A pair's own cadence that asks nothing in the two years after it started is a problem."""
+    pair = PAIR.replace("2024-03-01", "2027-01-01")
+
+    assert problems(with_pair(f"cadence: {cadence}", pair=pair)) == [
+        f"p.yaml:14: pairs[0].cadence: {cadence!r} {NO_CHECKIN}"
+    ]
+
+
+def test_a_default_cadence_without_a_first_checkin_is_placed_on_the_default() -> None:
+    """A default cadence that never fires for a pair is reported on the default's line."""
+    rule = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;INTERVAL=4"
+    head = HEAD.replace("cadence: monthly", f"cadence: {rule}")
+    late = PAIR.replace("2024-03-01", "2027-01-01").replace("ana-ben", "late")
+    text = head + PAIR.replace("2024-03-01", "2024-01-15") + late.replace("ben@", "bo@")
+
+    assert problems(text) == [
+        f"p.yaml:6: pairs[1].cadence: the default cadence {rule!r} {NO_CHECKIN}"
+    ]
+
+
+def test_a_rare_rule_that_fires_within_two_years_of_the_start_is_accepted() -> None:
+    """A 29 February rule is fine for a pair whose first 29 February is near."""
+    pair = PAIR.replace("2024-03-01", "2024-01-15")
+    text = with_pair("cadence: FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;INTERVAL=4", pair=pair)
+
+    assert parse_program(text, file="p.yaml").pairs[0].started == date(2024, 1, 15)
+
+
 @pytest.mark.parametrize(
     ("mentor_zone", "mentee_zone", "expected"),
     [
