@@ -400,7 +400,7 @@ def _pair(
             "no cadence given; set one here or in program.defaults.cadence",
         )
         return None
-    if not _first_checkin_soon(cadence, entry.started):
+    if entry.status is not Status.ENDED and not _first_checkin_soon(cadence, entry.started):
         own = entry.cadence is not None
         line = None if own else report.line_of(("program", "defaults", "cadence"))
         report.add((*path, "cadence"), _no_checkin(cadence, entry, own=own), line=line)
@@ -442,7 +442,8 @@ def _no_checkin(cadence: Cadence, entry: _PairEntry, *, own: bool) -> str:
     return (
         f"{whose} gives no check-in in the two years after this pair started on "
         f"{entry.started}; choose a cadence that does (for an RRULE, check FREQ, INTERVAL "
-        "and its BY... parts)"
+        "and its BY... parts; a yearly rule from a 29 February start skips the years "
+        "without that day)"
     )
 
 

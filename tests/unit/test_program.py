@@ -586,7 +586,8 @@ def test_a_pair_needs_a_cadence_somewhere() -> None:
 
 NO_CHECKIN = (
     "gives no check-in in the two years after this pair started on 2027-01-01; choose a "
-    "cadence that does (for an RRULE, check FREQ, INTERVAL and its BY... parts)"
+    "cadence that does (for an RRULE, check FREQ, INTERVAL and its BY... parts; a yearly "
+    "rule from a 29 February start skips the years without that day)"
 )
 
 
@@ -617,6 +618,15 @@ def test_a_default_cadence_without_a_first_checkin_is_placed_on_the_default() ->
     assert problems(text) == [
         f"p.yaml:6: pairs[1].cadence: the default cadence {rule!r} {NO_CHECKIN}"
     ]
+
+
+def test_an_ended_pair_is_not_refused_for_a_cadence_that_no_longer_matters() -> None:
+    """An ended pair gets no check-ins, so a rare cadence kept in its record is no problem:
+    an old program with one must still load after an upgrade."""
+    pair = PAIR.replace("2024-03-01", "2027-01-01") + "    status: ended\n"
+    text = with_pair("cadence: every 3 years", pair=pair)
+
+    assert parse_program(text, file="p.yaml").pairs[0].status is Status.ENDED
 
 
 def test_a_rare_rule_that_fires_within_two_years_of_the_start_is_accepted() -> None:
