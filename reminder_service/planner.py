@@ -298,11 +298,14 @@ class Planner:
         self, program: Program, histories: Mapping[str, PairHistory], now: datetime
     ) -> None:
         """Fail the pending emails that the status of their pair no longer allows: ended or
-        paused since they were queued (see `core.withdraw`)."""
+        paused since they were queued (see `core.withdraw`). Only pairs with pending emails
+        are looked at: ended pairs stay in the program and come round in every pass."""
+        pending = self._store.pairs_with_pending()
         wanted = [
             found
             for pair in program.pairs
-            if (found := withdrawal(pair, histories.get(pair.id, PairHistory()), now=now))
+            if pair.id in pending
+            and (found := withdrawal(pair, histories.get(pair.id, PairHistory()), now=now))
         ]
         withdrawn = self._store.withdraw_pending(wanted, now=now, keep=self._taken())
         for key, reason in withdrawn:

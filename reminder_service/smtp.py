@@ -179,8 +179,7 @@ class SmtpMailer:
                 await _log_in(client, config.username, config.password or "")
         except Exception as exc:
             _hang_up(client, client.transport)
-            error = _connect_error(exc, config)
-            raise MailServerUnusableError(str(error), code=error.code) from exc
+            raise _connect_error(exc, config) from exc
         except BaseException:
             _hang_up(client, client.transport)
             raise
@@ -298,8 +297,15 @@ def _is_stale(exc: Exception) -> bool:
     )
 
 
-def _connect_error(exc: Exception, config: SmtpConfig) -> SendError:
-    """Translate a failure while connecting, securing or logging in."""
+def _connect_error(exc: Exception, config: SmtpConfig) -> MailServerUnusableError:
+    """A failure while connecting, securing or logging in: the server is unusable, whatever
+    its reply code, so the email waits (see `MailServerUnusableError`); the words are those
+    the same failure would have anywhere else."""
+    described = _described_connect_error(exc, config)
+    return MailServerUnusableError(str(described), code=described.code)
+
+
+def _described_connect_error(exc: Exception, config: SmtpConfig) -> SendError:
     if isinstance(exc, SendError):
         return exc
     tls_failure = _tls_failure(exc)

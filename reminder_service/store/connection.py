@@ -97,6 +97,15 @@ def instant_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def period_params(since: datetime | None, until: datetime | None) -> dict[str, str | None]:
+    """The `:since` and `:until` parameters of a query over a period; None leaves that end
+    open."""
+    return {
+        "since": None if since is None else instant_text(since),
+        "until": None if until is None else instant_text(until),
+    }
+
+
 def parse_instant(text: str) -> datetime:
     """The aware UTC instant that `instant_text` wrote."""
     return datetime.fromisoformat(text).astimezone(UTC)

@@ -21,7 +21,12 @@ from typing import cast
 from reminder_service.core.model import ReviewItem
 from reminder_service.core.replies.verdict import Outcome, Reason, Role, Verdict, verdict_json
 from reminder_service.errors import StoreError
-from reminder_service.store.connection import instant_text, parse_instant, translated
+from reminder_service.store.connection import (
+    instant_text,
+    parse_instant,
+    period_params,
+    translated,
+)
 from reminder_service.store.events import EventsMixin
 
 REVIEW_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.UNMATCHED, Outcome.UNCLEAR})
@@ -236,11 +241,7 @@ class InboxMixin(EventsMixin):
     ) -> list[ReviewItem]:
         """The review queue's messages received from `since` up to (not including) `until`,
         oldest first, without their text or bytes (digest)."""
-        params = {
-            **_REVIEW_PARAMS,
-            "since": None if since is None else instant_text(since),
-            "until": None if until is None else instant_text(until),
-        }
+        params = {**_REVIEW_PARAMS, **period_params(since, until)}
         with translated(self._path):
             rows = self._db.execute(_REVIEW_ITEMS, params).fetchall()
         return [

@@ -20,6 +20,7 @@ from reminder_service.store.connection import (
     StoreConnection,
     instant_text,
     parse_instant,
+    period_params,
     translated,
 )
 
@@ -161,7 +162,7 @@ class MeetingsMixin(StoreConnection):
     ) -> list[MeetingRecord]:
         """Meetings logged from `since` up to (not including) `until`, or to this moment
         when None, that still count, in the order they were logged."""
-        params = _between(since, until)
+        params = period_params(since, until)
         with translated(self._path):
             rows = self._db.execute(_LOGGED_BETWEEN, params).fetchall()
         return [meeting_record_from(row) for row in rows]
@@ -169,7 +170,7 @@ class MeetingsMixin(StoreConnection):
     def disputed_between(self, since: datetime, until: datetime | None) -> list[MeetingRecord]:
         """Meetings a dispute removed from `since` up to (not including) `until`, or to this
         moment when None, in the order they were removed."""
-        params = _between(since, until)
+        params = period_params(since, until)
         with translated(self._path):
             rows = self._db.execute(_DISPUTED_BETWEEN, params).fetchall()
         return [meeting_record_from(row) for row in rows]
@@ -289,8 +290,3 @@ def _meeting_row(row: sqlite3.Row) -> MeetingRow:
         source_message_id=row["source_message_id"],
         created_at=parse_instant(row["created_at"]),
     )
-
-
-def _between(since: datetime, until: datetime | None) -> dict[str, str | None]:
-    """The `:since` and `:until` parameters of a query over a period."""
-    return {"since": instant_text(since), "until": None if until is None else instant_text(until)}

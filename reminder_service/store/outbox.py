@@ -22,6 +22,7 @@ from reminder_service.store.connection import (
     StoreConnection,
     instant_text,
     parse_instant,
+    period_params,
     translated,
 )
 
@@ -66,6 +67,7 @@ UPDATE outbox SET state = :state, last_error = :error, updated_at = :now
 WHERE id = :id AND state = 'sending'
 """
 _STATE_BY_ID = "SELECT state FROM outbox WHERE id = ?"
+_PAIRS_WITH_PENDING = "SELECT DISTINCT pair_id FROM outbox WHERE state = 'pending'"
 _PENDING_OF_PAIR = "SELECT id, key, kind FROM outbox WHERE pair_id = ? AND state = 'pending'"
 _WITHDRAW = """
 UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?
@@ -194,6 +196,11 @@ class OutboxMixin(StoreConnection):
         if problems:
             raise StoreError(" ".join(problems))
 
+    def pairs_with_pending(self) -> set[str]:
+        """The pairs that have an email waiting in the outbox."""
+        with translated(self._path):
+            return {pair_id for (pair_id,) in self._db.execute(_PAIRS_WITH_PENDING)}
+
     def withdraw_pending(
         self, withdrawals: Iterable[Withdrawal], *, now: datetime, keep: Collection[int] = ()
     ) -> list[tuple[str, str]]:
@@ -283,12 +290,8 @@ class OutboxMixin(StoreConnection):
     ) -> list[UnknownSend]:
         """Emails that may or may not have been delivered (updated from `since` up to, not
         including, `until`), oldest first."""
-        params = {
-            "since": None if since is None else instant_text(since),
-            "until": None if until is None else instant_text(until),
-        }
         with translated(self._path):
-            rows = self._db.execute(_UNKNOWN_SENDS, params).fetchall()
+            rows = self._db.execute(_UNKNOWN_SENDS, period_params(since, until)).fetchall()
         return [
             UnknownSend(key=key, recipients=tuple(json.loads(recipients)), at=parse_instant(at))
             for key, recipients, at in rows
