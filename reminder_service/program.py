@@ -53,6 +53,9 @@ model and the problems; `yaml_source` reads the YAML and `program_fields` checks
 from __future__ import annotations
 
 import difflib
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from functools import lru_cache
@@ -140,14 +143,34 @@ def load_program(path: Path) -> Program:
 def parse_program(text: str, *, file: str) -> Program:
     """Validate program YAML given as text; `file` names it in problems (for tests and reload)."""
     report = _Report(file)
-    data = read_source(text, findings=report)
-    if not isinstance(data, dict):
-        report.add((), "the file must start with a 'program:' section and a 'pairs:' list")
-        raise report.error()
-    program = _build(data, report)
+    with _cyclic_gc_paused():
+        data = read_source(text, findings=report)
+        if not isinstance(data, dict):
+            report.add((), "the file must start with a 'program:' section and a 'pairs:' list")
+            raise report.error()
+        program = _build(data, report)
     if program is None or report.problems:
         raise report.error()
     return program
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a program is read.
+
+    Reading allocates several objects per YAML node, all kept until the end, and the
+    collector would scan them again and again: it took two thirds of the time of reading
+    a 10,000-pair file. The pause is process-wide (a reload reads in a worker thread), so
+    it lasts only as long as reading; the collector then runs again, if it was running,
+    and frees whatever cyclic garbage reading left.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Report:
