@@ -186,9 +186,13 @@ class Reloader:
         """`_load`, with an unexpected failure turned into a problem that refuses the edit."""
         try:
             return self._load(now, before=before)
-        except Exception as exc:
+        except Exception:
             log.exception("checking the edited program or templates failed unexpectedly")
-            return [f"{self._config}: the edit could not be checked ({exc!r})"]
+            return [
+                f"{self._config}: the edit could not be checked because of an unexpected"
+                " error (the service's log has the details); the last good program keeps"
+                " running"
+            ]
 
     def _finish(self, loaded: tuple[Program, Composer] | list[str], *, now: datetime) -> bool:
         """Swap in what was loaded, or refuse it; whether it was swapped in."""

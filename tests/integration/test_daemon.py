@@ -15,9 +15,10 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import aiosmtplib
 import pytest
 
-from reminder_service import sender
+from reminder_service import sender, smtp
 from reminder_service.core.model import Outgoing, Program, Status
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import GIVE_UP_AFTER
@@ -227,6 +228,32 @@ async def test_connection_dropped_after_data_is_unknown_and_never_resent(
     assert daemon.plan_once() == 0
     assert not await daemon.send_one()
     assert harness.server.messages == []
+
+
+async def test_an_unexpected_error_after_the_data_is_unknown_and_never_resent(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure that is no send error (a bug) after the server took the data leaves the
+    email 'unknown': it may have been delivered, so it is never sent again."""
+    real_send_data = smtp._send_data
+
+    async def send_then_fail(
+        client: aiosmtplib.SMTP, message: bytes, *, config: SmtpConfig
+    ) -> aiosmtplib.SMTPResponse:
+        await real_send_data(client, message, config=config)
+        raise RuntimeError("a bug after the server's 250")
+
+    monkeypatch.setattr(smtp, "_send_data", send_then_fail)
+    daemon = harness.daemon(program_with("ana-ben"))
+    daemon.plan_once()
+    await daemon.send_one()
+    assert harness.states() == [OutboxState.UNKNOWN]
+
+    monkeypatch.setattr(smtp, "_send_data", real_send_data)
+    harness.clock.advance(timedelta(hours=1))
+    assert daemon.plan_once() == 0
+    assert not await daemon.send_one()
+    assert len(harness.server.messages) == 1
 
 
 async def test_send_interrupted_by_a_crash_is_reported_unknown_at_start(harness: Harness) -> None:

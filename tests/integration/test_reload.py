@@ -374,3 +374,26 @@ def test_a_template_edit_is_checked_against_a_sample_of_an_unchanged_program(
     assert setup.settled_check() is Check.RELOADED
     (tmp_path / "checkin.subject.j2").write_text(fails_for.replace("{id}", "pair-150"))
     assert setup.settled_check() is Check.REFUSED
+
+
+def test_an_unexpected_failure_while_checking_an_edit_keeps_the_last_good_program(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failure that is not a problem in the files (a bug) refuses the edit, and the
+    running program, the log and the status say so: the daemon does not stop."""
+
+    def broken_loader(path: Path) -> Program:
+        raise RuntimeError("a bug while reading")
+
+    monkeypatch.setattr(reload, "load_program", broken_loader)
+    replace_file(setup.config, program_text("ana-ben", "carla-dev"))
+    with caplog.at_level(logging.ERROR, logger="reminder_service.reload"):
+        assert setup.settled_check() is Check.REFUSED
+
+    assert pair_ids(setup.daemon.program) == ["ana-ben"]
+    [problem] = setup.daemon.reload_status.problems
+    assert problem.startswith(f"{setup.config}: the edit could not be checked")
+    assert "RuntimeError" not in problem
+    assert any(
+        "a bug while reading" in record.exc_text for record in caplog.records if record.exc_text
+    )

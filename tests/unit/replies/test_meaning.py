@@ -96,6 +96,7 @@ MEETINGS = [
     ("We have!", met()),
     ("We met at 10:30 yesterday for an hour", met(date(2026, 3, 10), 60)),
     ("yes, at 3pm", met()),
+    ("Yes, 12 hours", met(None, 720)),
     ("Yes, 13 hours", met()),
     ("yes 0 min", met()),
     ("an hour and a half, yesterday", met(date(2026, 3, 10), 90)),
