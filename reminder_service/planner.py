@@ -51,8 +51,9 @@ from itertools import islice
 from reminder_service.compose import Composer, question_key
 from reminder_service.compose_views import TOTALS_KINDS
 from reminder_service.core.digest import has_news
-from reminder_service.core.due import due_checkins, local_date
+from reminder_service.core.due import due_checkins, local_date, period_kind
 from reminder_service.core.model import (
+    Kind,
     Outgoing,
     Pair,
     PairActivity,
@@ -336,6 +337,7 @@ class Planner:
                     now=now,
                     previous_message_id=previous,
                 ),
+                kind=period_kind(program, checkin.level)[0],
                 why=checkin.reason,
                 pair_id=pair.id,
             )
@@ -368,6 +370,7 @@ class Planner:
                     meeting=meeting,
                     previous_message_id=None,
                 ),
+                kind=item.kind,
                 why=item.reason,
                 pair_id=pair.id,
             )
@@ -432,6 +435,7 @@ class Planner:
         self._render(
             batch,
             partial(self._composer.digest, program, facts, now=planned.due_at),
+            kind=Kind.DIGEST,
             why=planned.reason,
             pair_id=None,
         )
@@ -479,6 +483,7 @@ class Planner:
                         now=now,
                         replied_at=unclear.received_at,
                     ),
+                    kind=Kind.QUESTION,
                     why="the reply could not be understood",
                     pair_id=pair.id,
                 )
@@ -488,15 +493,28 @@ class Planner:
         batch: list[tuple[Outgoing, str]],
         render: Callable[[], Outgoing],
         *,
+        kind: Kind,
         why: str,
         pair_id: str | None,
     ) -> None:
-        """Render one email into `batch`; a template failure is logged, the email skipped, and
-        the pair planned again at the next tick."""
+        """Render one email into `batch`; if it cannot be written, it is logged and skipped
+        and its pair planned again at the next tick.
+
+        A template failure (ConfigError) is the usual cause; anything else that goes wrong
+        writing one email, such as a header value no email may hold, is caught too (with its
+        traceback logged), so that one email never stops the others or the daemon.
+        """
         try:
             batch.append((render(), why))
-        except ConfigError as exc:
-            log.error("could not write an email for %s: %s", pair_id or "the program", exc)
+        except Exception as exc:
+            log.error(
+                "could not write the %s email for %s, so it was skipped (it is tried again at "
+                "the next planning): %s",
+                kind.replace("_", " "),
+                f"pair {pair_id}" if pair_id is not None else "the program",
+                exc,
+                exc_info=not isinstance(exc, ConfigError),
+            )
             if pair_id is not None:
                 self._failed.add(pair_id)
 

@@ -14,6 +14,8 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+import pytest
+
 from reminder_service.compose import Composer, Identity
 from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
@@ -260,3 +262,30 @@ async def test_markup_in_names_and_text_never_reaches_an_email_unescaped(
     assert "x&#39;&amp;y@evil.example" in html
     assert not any(leak in html for leak in LEAKED)
     assert SCRIPT not in plain
+
+
+@pytest.mark.parametrize(
+    "message_id",
+    [b"<caf\xc3\xa9@example.org>", b"<a\x01b@example.org>", b"<" + b"a" * 3000 + b"@example.org>"],
+    ids=["utf-8", "control", "too long"],
+)
+async def test_an_unclear_reply_with_an_unusable_message_id_gets_its_question(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore, message_id: bytes
+) -> None:
+    """An unclear reply whose Message-ID no header may hold gets its question, threaded under
+    the pair's root, and the loop goes on; a restarted planner plans again without failing."""
+    unclear = b"Message-ID: " + message_id + b"\r\n" + _plain(b"Hmm, what is this?\r\n")
+    planner = Planner(_program, store=store, composer=_composer(), clock=FixedClock())
+    clean_dovecot.append_many([unclear, *_ids([ordinary()])])
+
+    verdicts = await _poll(store, imap_config, planner=planner)
+
+    assert [(v.outcome, v.message_id) for v in verdicts] == [
+        (Outcome.UNCLEAR, None),
+        (Outcome.NOT_MET, "<hostile-0@example.org>"),
+    ]
+    [question] = [row for row in store.outbox() if row.kind == "question"]
+    sent = message_from_bytes(question.message, policy=policy.default)
+    root = "<checkin.ana-ben.northwind-mentoring@northwind.example>"
+    assert (sent["In-Reply-To"], sent["References"]) == (root, root)
+    Planner(_program, store=store, composer=_composer(), clock=FixedClock()).plan_once()

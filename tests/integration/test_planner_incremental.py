@@ -106,11 +106,13 @@ EVERY_PAIR = frozenset(pair.id for pair in POOL)
 
 
 class FlakyComposer(Composer):
-    """The built-in templates, except that any email to a pair in `broken` fails to render."""
+    """The built-in templates, except that any email to a pair in `broken` fails to render
+    (with `error`, by default a template's ConfigError)."""
 
-    def __init__(self, broken: set[str]) -> None:
+    def __init__(self, broken: set[str], *, error: Exception | None = None) -> None:
         super().__init__(BUILT_IN_TEMPLATES, identity=IDENTITY)
         self.broken = broken
+        self.error = error
 
     def checkin(self, program: Program, pair: Pair, *args: Any, **kwargs: Any) -> Outgoing:
         self._check(pair)
@@ -122,7 +124,7 @@ class FlakyComposer(Composer):
 
     def _check(self, pair: Pair) -> None:
         if pair.id in self.broken:
-            raise ConfigError(f"the template cannot be rendered for {pair.id}")
+            raise self.error or ConfigError(f"the template cannot be rendered for {pair.id}")
 
 
 @dataclass
@@ -513,6 +515,20 @@ def test_a_pair_whose_email_failed_to_render_is_planned_again_at_the_next_tick(
     planner.plan_once()
     assert recording.reads[-1] == frozenset({"p0"})
     assert [row.kind for row in recording.outbox() if row.pair_id == "p0"] == ["checkin"]
+
+
+def test_an_email_failing_unexpectedly_is_skipped_and_the_rest_queued(
+    recording: RecordingStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An email that fails to be written for any reason is logged with its pair and kind and
+    skipped; the tick goes on and queues the other pairs' emails."""
+    clock = FakeClock(T0)
+    composer = FlakyComposer({"p0"}, error=ValueError("the References header must be ASCII"))
+    planner = planner_on(recording, clock, make_program(*POOL[:2]), composer=composer)
+    planner.plan_once()
+    assert {row.pair_id for row in recording.outbox()} == {"p1"}
+    assert "could not write the checkin email for pair p0" in caplog.text
+    assert "the References header must be ASCII" in caplog.text
 
 
 def test_after_a_tick_that_failed_the_next_is_a_full_pass(recording: RecordingStore) -> None:

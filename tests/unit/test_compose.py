@@ -513,9 +513,11 @@ def test_person_prints_as_name(tmp_path: Path) -> None:
     assert message["Subject"] == "Ana Silva: Ana and Ben (Northwind Mentoring)"
 
 
-def _question(pair: Pair, *, to: Person) -> tuple[Outgoing, EmailMessage]:
+def _question(
+    pair: Pair, *, to: Person, in_reply_to: str = "<their-reply@example.org>"
+) -> tuple[Outgoing, EmailMessage]:
     outgoing = _composer(TEMPLATES).question(
-        _program(pair), pair, to=to, in_reply_to="<their-reply@example.org>", now=NOW
+        _program(pair), pair, to=to, in_reply_to=in_reply_to, now=NOW
     )
     parsed = BytesParser(policy=policy.default).parsebytes(outgoing.message)
     assert isinstance(parsed, EmailMessage)
@@ -536,6 +538,20 @@ def test_question_goes_only_to_the_person_who_replied() -> None:
         message["Reply-To"].addresses[0].addr_spec, mailbox="mentoring@northwind.example"
     )
     assert token is not None
+
+
+@pytest.mark.parametrize(
+    "in_reply_to",
+    ["<café@example.org>", "<a\x01b@example.org>", "<" + "a" * 3000 + "@example.org>", "bare@x"],
+    ids=["utf-8", "control", "too long", "no brackets"],
+)
+def test_question_leaves_out_an_unusable_reply_id(in_reply_to: str) -> None:
+    """A stored reply id that no header may hold is left out: the question threads under the
+    pair's root alone."""
+    pair = _pair()
+    _, message = _question(pair, to=pair.mentee, in_reply_to=in_reply_to)
+    root = "<checkin.ana-ben.northwind-mentoring@northwind.example>"
+    assert (message["References"], message["In-Reply-To"]) == (root, root)
 
 
 def test_question_names_the_other_member() -> None:

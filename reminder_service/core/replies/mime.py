@@ -30,6 +30,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from types import MappingProxyType
 
+from reminder_service.core.message_ids import usable_message_id
 from reminder_service.core.replies.html_text import html_to_text
 from reminder_service.core.replies.verdict import Reason
 
@@ -261,18 +262,24 @@ def _recipients(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def _message_id(values: tuple[str, ...]) -> str | None:
+    """The Message-ID, `<...>` or bare as written; None if absent or unusable.
+
+    An id that could not be written back in a header (non-ASCII, control characters, far
+    too long) counts as none, so the message is deduplicated by its bytes instead.
+    """
     if not values:
         return None
     value = values[0].strip()
     found = _MSG_ID.search(value)
     if found:
-        return found.group()
-    return value if value and not any(char.isspace() for char in value) else None
+        return found.group() if usable_message_id(found.group()) else None
+    return value if value and usable_message_id(f"<{value}>") else None
 
 
 def _references(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     values = (*texts.get("in-reply-to", ()), *texts.get("references", ()))
-    return tuple(dict.fromkeys(ref for value in values for ref in _MSG_ID.findall(value)))
+    found = (ref for value in values for ref in _MSG_ID.findall(value))
+    return tuple(dict.fromkeys(ref for ref in found if usable_message_id(ref)))
 
 
 def _date(values: tuple[str, ...]) -> datetime | None:

@@ -167,6 +167,32 @@ def test_message_id_missing_or_bare() -> None:
     assert _read(b"From: a@x.example\r\nMessage-ID:  abc@x \r\n\r\nhi").message_id == "abc@x"
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"<caf\xc3\xa9@example.org>",
+        b"<a\x01b@example.org>",
+        b"<" + b"a" * 3000 + b"@example.org>",
+        b"caf\xc3\xa9@example.org",
+        b"a" * 3000 + b"@example.org",
+    ],
+    ids=["utf-8", "control", "too long", "bare utf-8", "bare too long"],
+)
+def test_unusable_message_id_counts_as_none(header: bytes) -> None:
+    """A Message-ID that could not be written back in a header is read as no Message-ID."""
+    raw = b"From: a@x.example\r\nMessage-ID: " + header + b"\r\n\r\nhi"
+    assert _read(raw).message_id is None
+
+
+def test_unusable_references_are_dropped() -> None:
+    """References that could not be written back are left out; the usable ones are kept."""
+    raw = (
+        b"From: a@x.example\r\nIn-Reply-To: <caf\xc3\xa9@x.example>\r\n"
+        b"References: <ok@x.example> <" + b"a" * 300 + b"@x.example>\r\n\r\nhi"
+    )
+    assert _read(raw).references == ("<ok@x.example>",)
+
+
 def test_headers_mapping_keeps_every_value() -> None:
     """Header names are lowercased and repeated headers keep all their values, in order."""
     raw = b"From: a@x.example\r\nReceived: one\r\nRECEIVED: two\r\n\r\nhi"
