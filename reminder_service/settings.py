@@ -220,6 +220,16 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     authserv_id: str | None = None
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format_in_any_case(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_in_any_case(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
 
 def _require_email(addr: str, *, what: str) -> None:
     """Refuse what is not an address, or one that only SMTPUTF8 servers could deliver."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -78,6 +79,19 @@ def test_check_reports_bad_settings_by_name(
     monkeypatch.setenv("REMINDER_SMTP__SECURITY", "sometimes")
     assert main(["check"]) == 1
     assert "REMINDER_SMTP__SECURITY" in capsys.readouterr().out
+
+
+def test_a_stopping_error_is_a_json_line_when_logs_are_json(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With REMINDER_LOG_FORMAT=json what stops a command is one JSON log line."""
+    monkeypatch.setenv("REMINDER_LOG_FORMAT", "json")
+    (deployment / "program.yaml").write_text("name: [")
+    assert main(["plan"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    event = json.loads(line)
+    assert event["level"] == "CRITICAL"
+    assert "program.yaml" in event["message"]
 
 
 def test_check_reports_an_unusable_ca_file(

@@ -43,7 +43,7 @@ def test_run_sends_once_stops_on_sigterm_and_sends_nothing_more_after_restart(
     assert PASSWORD not in first.output
 
     with ServiceProcess("run", env=env, cwd=tmp_path) as second:
-        second.wait_for_line("started: 2 pairs in the program, 0 check-ins queued")
+        second.wait_for_line("started: 2 pairs in the program, 0 emails queued")
         assert second.stop(signal.SIGTERM) == 0
     assert len(smtp_tls_server.messages) == 1
 

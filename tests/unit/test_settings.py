@@ -130,3 +130,11 @@ def test_missing_for_sending_names_what_to_set(tmp_path: Path) -> None:
     missing = load(tmp_path).missing_for_sending()
     assert any("REMINDER_SECRET_KEY is not set" in m for m in missing)
     assert any("REMINDER_FROM is not set" in m for m in missing)
+
+
+def test_log_format_and_level_in_any_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REMINDER_LOG_LEVEL=debug and REMINDER_LOG_FORMAT=JSON are accepted."""
+    monkeypatch.setenv("REMINDER_LOG_LEVEL", "debug")
+    monkeypatch.setenv("REMINDER_LOG_FORMAT", "JSON")
+    settings = load(tmp_path)
+    assert (settings.log_level, settings.log_format) == ("DEBUG", "json")
