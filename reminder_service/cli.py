@@ -184,7 +184,9 @@ def _day(text: str) -> date:
 
 
 def _run(_args: argparse.Namespace) -> int:
-    service = bootstrap.build_service(load_settings())
+    settings = load_settings()
+    service = bootstrap.build_service(settings)
+    log.info("Replies: %s", settings.replies_reading())
     try:
         asyncio.run(serve_until_signalled(service.daemon.run, reload=service.daemon.request_reload))
     finally:
