@@ -25,17 +25,18 @@ log = logging.getLogger(__name__)
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args = _parser().parse_args(argv)
-    logs.configure_from_settings()
+    handler = logs.configure_from_settings()
+    as_json = isinstance(handler.formatter, logs.JsonFormatter)
     command: Callable[[argparse.Namespace], int] = args.command
     try:
         return command(args)
     except ReminderError as exc:
-        return _stopped_by([exc])
+        return _stopped_by([exc], as_json=as_json)
     except ExceptionGroup as group:
         # The running service's loops are a TaskGroup, which wraps what stopped them.
         ours, other = group.split(ReminderError)
         if other is None and ours is not None:
-            return _stopped_by(_leaves(ours))
+            return _stopped_by(_leaves(ours), as_json=as_json)
         log.critical("stopped by an unexpected error", exc_info=group)
         return EXIT_PROBLEMS
     except Exception:
@@ -43,10 +44,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
 
 
-def _stopped_by(problems: Sequence[BaseException]) -> int:
-    """Say each problem on its own line, as the one thing to read and fix."""
+def _stopped_by(problems: Sequence[BaseException], *, as_json: bool) -> int:
+    """Say each problem on its own line, as the one thing to read and fix: a JSON log line
+    when the logs are JSON lines, so a log collector keeps it with the rest."""
     for problem in problems:
-        print(f"reminder-service: {problem}", file=sys.stderr)
+        if as_json:
+            log.critical("%s", problem)
+        else:
+            print(f"reminder-service: {problem}", file=sys.stderr)
     return EXIT_PROBLEMS
 
 
@@ -179,7 +184,9 @@ def _day(text: str) -> date:
 
 
 def _run(_args: argparse.Namespace) -> int:
-    service = bootstrap.build_service(load_settings())
+    settings = load_settings()
+    service = bootstrap.build_service(settings)
+    log.info("Replies: %s", settings.replies_reading())
     try:
         asyncio.run(serve_until_signalled(service.daemon.run, reload=service.daemon.request_reload))
     finally:

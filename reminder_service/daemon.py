@@ -171,7 +171,7 @@ class Daemon:
         """Plan every planner interval, or sooner when woken."""
         queued = await self._catch_up(stop)
         log.info(
-            "started: %d pairs in the program, %d check-ins queued",
+            "started: %d pairs in the program, %d emails queued",
             len(self.program.pairs),
             queued,
         )

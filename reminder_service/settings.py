@@ -2,7 +2,8 @@
 
 Every name starts with `REMINDER_`; nested groups use `__` (`REMINDER_SMTP__HOST`). A secret
 can also be a file named after the variable in the secrets directory (Docker and Kubernetes
-secrets), e.g. `/run/secrets/REMINDER_SMTP__PASSWORD`. Passwords and keys are `SecretStr`:
+secrets), e.g. `/run/secrets/REMINDER_SMTP__PASSWORD`; `settings_sources` reads only those
+files and refuses near misses of a name. Passwords and keys are `SecretStr`:
 their repr and str are masked, so they never reach logs or error messages.
 
 Nothing reads settings at import time; `load_settings` is called by the composition root.
@@ -10,6 +11,7 @@ Nothing reads settings at import time; `load_settings` is called by the composit
 
 from __future__ import annotations
 
+import os
 from email.headerregistry import Address
 from email.utils import parseaddr
 from pathlib import Path
@@ -27,15 +29,21 @@ from pydantic import (
 )
 from pydantic_settings import (
     BaseSettings,
-    NestedSecretsSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
 
 from reminder_service.addresses import checked_address
 from reminder_service.errors import ConfigError
+from reminder_service.settings_sources import (
+    ENV_PREFIX,
+    SecretFilesSource,
+    dotenv_names,
+    misspelt_names,
+    setting_entries,
+)
 
-ENV_PREFIX = "REMINDER_"
 DEFAULT_SECRETS_DIR = Path("/run/secrets")
 DEFAULT_PORTS = {"tls": 465, "starttls": 587, "none": 25}
 MIN_SECRET_KEY_LENGTH = 16
@@ -213,12 +221,41 @@ class Settings(BaseSettings):
             init_settings,
             env_settings,
             dotenv_settings,
-            NestedSecretsSettingsSource(file_secret_settings),
+            SecretFilesSource(file_secret_settings),
         )
 
     log_format: LogFormat = "text"
     log_level: LogLevel = "INFO"
     authserv_id: str | None = None
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format_in_any_case(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_in_any_case(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    def replies_reading(self) -> str:
+        """Whether and where replies are read, said plainly for `check` and the start-up log."""
+        imap = self.imap
+        if imap.host is None:
+            return "not read - REMINDER_IMAP__HOST is not set, so no meeting is logged from replies"
+        return f"read from {imap.folder} on {imap.host}:{imap.effective_port}"
+
+
+def setting_names() -> frozenset[str]:
+    """Every REMINDER_ name that sets something, groups (which take JSON) included."""
+    names = set()
+    for field_name, field in Settings.model_fields.items():
+        name = ENV_PREFIX + ("FROM" if field_name == "sender" else field_name.upper())
+        names.add(name)
+        group = field.annotation
+        if isinstance(group, type) and issubclass(group, BaseModel):
+            names.update(f"{name}__{part.upper()}" for part in group.model_fields)
+    return frozenset(names)
 
 
 def _require_email(addr: str, *, what: str) -> None:
@@ -233,13 +270,31 @@ def _require_email(addr: str, *, what: str) -> None:
 def load_settings(
     *, env_file: Path | None = Path(".env"), secrets_dir: Path = DEFAULT_SECRETS_DIR
 ) -> Settings:
-    """Read the settings, turning validation errors into one readable ConfigError."""
+    """Read the settings, turning every problem with them into one readable ConfigError.
+
+    A name that is nearly a setting's is refused first: ignored, it would leave the service
+    quietly without what the coordinator meant to give it.
+    """
+    misspelt = misspelt_names(_names_found(env_file, secrets_dir), settings=setting_names())
+    if misspelt:
+        raise ConfigError("The settings are not valid:\n" + "\n".join(f"  {m}" for m in misspelt))
     try:
         return Settings(_env_file=env_file, _secrets_dir=secrets_dir)  # type: ignore[call-arg]
     except ValidationError as exc:
         raise ConfigError(
             "The settings are not valid:\n" + "\n".join(_describe(e) for e in exc.errors())
         ) from None
+    except SettingsError as exc:
+        raise ConfigError(f"The settings cannot be read: {exc}") from None
+
+
+def _names_found(env_file: Path | None, secrets_dir: Path) -> list[tuple[str, str]]:
+    """Each name given to the service, with where it was given."""
+    return [
+        *((name, "an environment variable") for name in os.environ),
+        *((name, f"in {env_file}") for name in dotenv_names(env_file)),
+        *((entry.name, f"a file in {secrets_dir}") for entry in setting_entries(secrets_dir)),
+    ]
 
 
 def _describe(error: Any) -> str:

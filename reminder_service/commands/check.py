@@ -83,6 +83,7 @@ def _summary(program: Program, settings: Settings) -> str:
         "",
         f"Mail:        {settings.sender} via {smtp.host}:{smtp.effective_port} "
         f"({smtp.security}{login}); replies to {settings.reply_mailbox}",
+        f"Replies:     {settings.replies_reading()}",
         f"Database:    {settings.database}",
         f"Templates:   {settings.templates_dir} (rendered for every pair without problems)",
         "",

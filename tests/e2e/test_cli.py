@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -30,12 +31,14 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_check_prints_a_summary_and_exits_0(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A correct deployment gets a one-screen summary that ends with a clear all-right."""
+    """A correct deployment gets a one-screen summary, saying whether replies are read, that
+    ends with a clear all-right."""
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert "Pairs:       2 (2 active, 0 paused, 0 ended)" in out
     assert "ana-ben" in out
     assert "Asia/Tokyo" in out
+    assert "Replies:     not read - REMINDER_IMAP__HOST is not set" in out
     assert out.rstrip().endswith("Everything looks right.")
     assert not (deployment / "data").exists()
 
@@ -78,6 +81,28 @@ def test_check_reports_bad_settings_by_name(
     monkeypatch.setenv("REMINDER_SMTP__SECURITY", "sometimes")
     assert main(["check"]) == 1
     assert "REMINDER_SMTP__SECURITY" in capsys.readouterr().out
+
+
+def test_check_names_a_near_miss_of_a_setting(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REMINDER_IMAP_HOST is refused with the right spelling instead of reading no replies."""
+    monkeypatch.setenv("REMINDER_IMAP_HOST", "imap.northwind.example")
+    assert main(["check"]) == 1
+    assert "the right name is REMINDER_IMAP__HOST" in capsys.readouterr().out
+
+
+def test_a_stopping_error_is_a_json_line_when_logs_are_json(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With REMINDER_LOG_FORMAT=json what stops a command is one JSON log line."""
+    monkeypatch.setenv("REMINDER_LOG_FORMAT", "json")
+    (deployment / "program.yaml").write_text("name: [")
+    assert main(["plan"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    event = json.loads(line)
+    assert event["level"] == "CRITICAL"
+    assert "program.yaml" in event["message"]
 
 
 def test_check_reports_an_unusable_ca_file(

@@ -32,7 +32,7 @@ from tests.support.process import ServiceProcess, plain_smtp_env, service_env
 from tests.support.smtp_server import SmtpTestServer
 
 CHECKIN_SENT = "sent checkin:ana-ben:"
-STARTED_IDLE = "started: 2 pairs in the program, 0 check-ins queued"
+STARTED_IDLE = "started: 2 pairs in the program, 0 emails queued"
 REPORTED_UNKNOWN = "was being sent when the service last stopped; it is marked 'unknown'"
 MEETING = "Yes, we met yesterday for 45 minutes."
 BIG_QUOTE = "> " + "earlier notes from our last session, kept by the mail program. " * 3000

@@ -31,7 +31,8 @@ def smtp_env(server: SmtpTestServer, ca_file: Path) -> dict[str, str]:
 def test_run_sends_once_stops_on_sigterm_and_sends_nothing_more_after_restart(
     tmp_path: Path, smtp_tls_server: SmtpTestServer, smtp_ca_file: Path
 ) -> None:
-    """One due pair gets one email; SIGTERM exits 0; a restarted daemon sends nothing again."""
+    """One due pair gets one email; SIGTERM exits 0; a restarted daemon sends nothing again,
+    and says at start that it reads no replies and how many emails it queued."""
     env = {**service_env(tmp_path), **smtp_env(smtp_tls_server, smtp_ca_file)}
     with ServiceProcess("run", env=env, cwd=tmp_path) as first:
         first.wait_for_line("sent checkin:ana-ben:")
@@ -43,7 +44,8 @@ def test_run_sends_once_stops_on_sigterm_and_sends_nothing_more_after_restart(
     assert PASSWORD not in first.output
 
     with ServiceProcess("run", env=env, cwd=tmp_path) as second:
-        second.wait_for_line("started: 2 pairs in the program, 0 check-ins queued")
+        second.wait_for_line("Replies: not read - REMINDER_IMAP__HOST is not set")
+        second.wait_for_line("started: 2 pairs in the program, 0 emails queued")
         assert second.stop(signal.SIGTERM) == 0
     assert len(smtp_tls_server.messages) == 1
 

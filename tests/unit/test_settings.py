@@ -1,6 +1,7 @@
 """Deployment settings from the environment, a .env file and secret files."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,3 +131,124 @@ def test_missing_for_sending_names_what_to_set(tmp_path: Path) -> None:
     missing = load(tmp_path).missing_for_sending()
     assert any("REMINDER_SECRET_KEY is not set" in m for m in missing)
     assert any("REMINDER_FROM is not set" in m for m in missing)
+
+
+def secrets_folder(tmp_path: Path, **files: str) -> Path:
+    """The secrets folder `load` reads, holding `files` (name -> text)."""
+    folder = tmp_path / "secrets"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_files_that_are_not_settings_are_not_read(tmp_path: Path) -> None:
+    """A binary keystore or another program's file beside the secrets does not matter."""
+    folder = secrets_folder(tmp_path, REMINDER_SECRET_KEY="a-long-enough-secret-key")
+    (folder / "client.p12").write_bytes(b"\xff\xfe\x00binary keystore")
+    (folder / "other.txt").write_text("x")
+    (folder / "other.txt").chmod(0)
+    settings = load(tmp_path)
+    assert settings.secret_key is not None
+    assert settings.secret_key.get_secret_value() == "a-long-enough-secret-key"
+
+
+def test_a_secret_file_that_is_not_text_is_named(tmp_path: Path) -> None:
+    """A setting's file that is not UTF-8 text stops with one line naming the file."""
+    folder = secrets_folder(tmp_path)
+    (folder / "REMINDER_SMTP__PASSWORD").write_bytes(b"\xffpass")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    assert str(caught.value) == (
+        f"The secret file {folder / 'REMINDER_SMTP__PASSWORD'} is not plain text (UTF-8): "
+        "write the value as text"
+    )
+
+
+def test_a_secret_file_the_service_may_not_read_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A setting's file the service's user cannot read stops with the file and what to do."""
+    folder = secrets_folder(tmp_path, REMINDER_SECRET_KEY="a-long-enough-secret-key")
+    unreadable = folder / "REMINDER_SECRET_KEY"
+    read_text = Path.read_text
+
+    def refuse_the_key(path: Path, *args: Any, **kwargs: Any) -> str:
+        if path == unreadable:
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", refuse_the_key)
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    text = str(caught.value)
+    assert text.startswith(f"The secret file {unreadable} cannot be read (Permission denied)")
+    assert "\n" not in text
+
+
+def test_a_secret_that_is_a_folder_is_named(tmp_path: Path) -> None:
+    """A setting's path that is a folder (Docker's stand-in for a missing file) is refused."""
+    folder = secrets_folder(tmp_path)
+    (folder / "REMINDER_SECRET_KEY").mkdir()
+    with pytest.raises(ConfigError, match="REMINDER_SECRET_KEY is a folder, not a file"):
+        load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("given", "right"),
+    [
+        ("REMINDER_IMAP_HOST", "REMINDER_IMAP__HOST"),
+        ("reminder_smtp_password", "REMINDER_SMTP__PASSWORD"),
+        ("REMINDER_IMAP__HOSTNAME", "REMINDER_IMAP__HOST"),
+        ("REMINDER_LOGLEVEL", "REMINDER_LOG_LEVEL"),
+    ],
+)
+def test_a_near_miss_of_a_setting_is_refused_with_the_right_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str, right: str
+) -> None:
+    """A variable that is almost a setting's name is refused, not silently ignored."""
+    monkeypatch.setenv(given, "imap.northwind.example")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    assert f"{given} (an environment variable) is not a setting: the right name is {right}" in (
+        str(caught.value)
+    )
+
+
+def test_a_misnamed_secret_file_is_refused_with_the_right_name(tmp_path: Path) -> None:
+    """A secret file named almost like a setting is refused, naming the folder."""
+    folder = secrets_folder(tmp_path, REMINDER_IMAP_PASSWORD="hunter2")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    assert (
+        f"REMINDER_IMAP_PASSWORD (a file in {folder}) is not a setting: "
+        "the right name is REMINDER_IMAP__PASSWORD"
+    ) in str(caught.value)
+
+
+def test_kubernetes_service_variables_are_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The variables Kubernetes adds for a Service named `reminder` are not settings' typos."""
+    monkeypatch.setenv("REMINDER_SERVICE_HOST", "10.0.0.7")
+    monkeypatch.setenv("REMINDER_SERVICE_PORT", "8080")
+    monkeypatch.setenv("REMINDER_PORT", "tcp://10.0.0.7:8080")
+    monkeypatch.setenv("REMINDER_PORT_8080_TCP_ADDR", "10.0.0.7")
+    assert load(tmp_path).http.port == 8080
+
+
+def test_log_format_and_level_in_any_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REMINDER_LOG_LEVEL=debug and REMINDER_LOG_FORMAT=JSON are accepted."""
+    monkeypatch.setenv("REMINDER_LOG_LEVEL", "debug")
+    monkeypatch.setenv("REMINDER_LOG_FORMAT", "JSON")
+    settings = load(tmp_path)
+    assert (settings.log_level, settings.log_format) == ("DEBUG", "json")
+
+
+def test_replies_reading_says_whether_replies_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without an IMAP host replies are plainly not read; with one, where they are read."""
+    assert load(tmp_path).replies_reading().startswith("not read - REMINDER_IMAP__HOST is not set")
+    monkeypatch.setenv("REMINDER_IMAP__HOST", "imap.northwind.example")
+    assert load(tmp_path).replies_reading() == "read from INBOX on imap.northwind.example:993"
