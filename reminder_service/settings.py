@@ -12,6 +12,7 @@ Nothing reads settings at import time; `load_settings` is called by the composit
 from __future__ import annotations
 
 import os
+import re
 from email.headerregistry import Address
 from email.utils import parseaddr
 from pathlib import Path
@@ -288,10 +289,19 @@ def load_settings(
         raise ConfigError(f"The settings cannot be read: {exc}") from None
 
 
+_SERVICE_LINK = re.compile(r"(?:tcp|udp|sctp)://", re.IGNORECASE)
+"""The value of a variable Kubernetes adds for a Service: for one named `reminder-smtp`,
+`REMINDER_SMTP_PORT=tcp://10.0.0.9:25`, which only looks like a misspelt setting."""
+
+
 def _names_found(env_file: Path | None, secrets_dir: Path) -> list[tuple[str, str]]:
-    """Each name given to the service, with where it was given."""
+    """Each name given to the service, with where it was given (not Kubernetes' links)."""
     return [
-        *((name, "an environment variable") for name in os.environ),
+        *(
+            (name, "an environment variable")
+            for name, value in os.environ.items()
+            if not _SERVICE_LINK.match(value)
+        ),
         *((name, f"in {env_file}") for name in dotenv_names(env_file)),
         *((entry.name, f"a file in {secrets_dir}") for entry in setting_entries(secrets_dir)),
     ]

@@ -237,6 +237,18 @@ def test_kubernetes_service_variables_are_left_alone(
     assert load(tmp_path).http.port == 8080
 
 
+def test_kubernetes_links_to_a_service_named_like_a_setting_are_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Service named `reminder-smtp` adds REMINDER_SMTP_PORT=tcp://...: not a typo of
+    REMINDER_SMTP__PORT, and the port setting keeps its own value."""
+    monkeypatch.setenv("REMINDER_SMTP_PORT", "tcp://10.0.0.9:25")
+    monkeypatch.setenv("REMINDER_SMTP_SERVICE_PORT", "25")
+    monkeypatch.setenv("REMINDER_SMTP_PORT_25_TCP", "tcp://10.0.0.9:25")
+    monkeypatch.setenv("REMINDER_SMTP__PORT", "2525")
+    assert load(tmp_path).smtp.port == 2525
+
+
 def test_log_format_and_level_in_any_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """REMINDER_LOG_LEVEL=debug and REMINDER_LOG_FORMAT=JSON are accepted."""
     monkeypatch.setenv("REMINDER_LOG_LEVEL", "debug")
