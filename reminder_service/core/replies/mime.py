@@ -126,6 +126,12 @@ def read_mail(raw: bytes, *, limits: Limits = _DEFAULT_LIMITS) -> ParsedMail | R
         return Reason.UNREADABLE
 
 
+def header_of(raw: bytes) -> bytes:
+    """The header block of `raw`, up to and including the blank line that ends it."""
+    end = _HEADER_END.search(raw)
+    return raw[: end.end()] if end else raw
+
+
 def _too_complex_to_parse(raw: bytes, *, limits: Limits) -> bool:
     """A cheap look before parsing, which is recursive in nesting and slow on huge headers.
 
