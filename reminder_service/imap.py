@@ -85,6 +85,8 @@ T = TypeVar("T")
 
 PROCESSED_KEYWORD = "$ReminderProcessed"
 LOGOUT_TIMEOUT_S = 2.0
+MAX_HEAD_BYTES = 64 * 1024
+"""How much of an oversized message's header is downloaded, to say who sent it."""
 NOT_CONNECTED = "The reply mailbox is not connected; it will be opened again."
 
 
@@ -101,12 +103,14 @@ class MailboxState:
 class Fetched:
     """One message: its UID, its size, and its bytes (None when larger than allowed, or
     when `unreadable`: the server's answer for it could not be read, its size then 0 if
-    unknown)."""
+    unknown). `head` is the header (at most MAX_HEAD_BYTES of it) of a message too large
+    to download, when the server gave it."""
 
     uid: int
     size: int
     raw: bytes | None = field(repr=False)
     unreadable: bool = False
+    head: bytes | None = field(default=None, repr=False)
 
 
 def mailboxes(config: ImapConfig) -> Callable[[], ImapMailbox]:
@@ -167,7 +171,8 @@ class ImapMailbox:
     async def fetch(self, uids: Sequence[int]) -> list[Fetched]:
         """The messages with these UIDs, in UID order; raw is None above max_message_bytes.
 
-        Sizes are asked first, so an oversized message is never downloaded. A UID the
+        Sizes are asked first, so an oversized message is never downloaded: only the start
+        of its header is, to say who sent it and what about. A UID the
         server says nothing about (no longer in the folder) is left out; one whose size or
         bytes did not come back in a form this reads (or that was expunged between the two)
         is logged and returned as unreadable, so the caller records it for review. Pass a
@@ -178,12 +183,19 @@ class ImapMailbox:
         sizes = await self._sizes(link, sorted(set(uids)))
         limit = self._config.max_message_bytes
         readable = {uid: s for uid, s in sizes.items() if s is not None and s <= limit}
+        oversized = [uid for uid, s in sizes.items() if s is not None and s > limit]
         bodies = await self._bodies(link, readable)
-        return [self._fetched(uid, size, bodies.get(uid)) for uid, size in sorted(sizes.items())]
+        heads = await self._heads(link, oversized)
+        return [
+            self._fetched(uid, size, bodies.get(uid), head=heads.get(uid))
+            for uid, size in sorted(sizes.items())
+        ]
 
-    def _fetched(self, uid: int, size: int | None, body: bytes | None) -> Fetched:
+    def _fetched(
+        self, uid: int, size: int | None, body: bytes | None, *, head: bytes | None
+    ) -> Fetched:
         if size is not None and size > self._config.max_message_bytes:
-            return Fetched(uid=uid, size=size, raw=None)
+            return Fetched(uid=uid, size=size, raw=None, head=head)
         if size is None or body is None:
             logger.warning(
                 "message UID %d in %s could not be read (the server's answer for it was "
@@ -319,18 +331,28 @@ class ImapMailbox:
     async def _bodies(self, link: Link, sizes: dict[int, int]) -> dict[int, bytes]:
         bodies: dict[int, bytes] = {}
         for batch in body_batches(sizes):
-            reply = await self._ok(
-                link,
-                "downloading new messages",
-                link.client.uid("fetch", sequence_set(batch), "BODY.PEEK[]"),
-            )
-            wanted = set(batch)
-            bodies.update(
-                (item.uid, item.body)
-                for item in parse_fetch_lines(reply.data)
-                if item.uid in wanted and item.body is not None
-            )
+            bodies.update(await self._literals(link, batch, "BODY.PEEK[]"))
         return bodies
+
+    async def _heads(self, link: Link, uids: Sequence[int]) -> dict[int, bytes]:
+        """The start of each message's header, without its body, nor the \\Seen flag."""
+        heads: dict[int, bytes] = {}
+        for batch in chunks(sorted(uids), BATCH_UIDS):
+            heads.update(
+                await self._literals(link, batch, f"BODY.PEEK[HEADER]<0.{MAX_HEAD_BYTES}>")
+            )
+        return heads
+
+    async def _literals(self, link: Link, batch: Sequence[int], item: str) -> dict[int, bytes]:
+        reply = await self._ok(
+            link, "downloading new messages", link.client.uid("fetch", sequence_set(batch), item)
+        )
+        wanted = set(batch)
+        return {
+            fetched.uid: fetched.body
+            for fetched in parse_fetch_lines(reply.data)
+            if fetched.uid in wanted and fetched.body is not None
+        }
 
     async def _move(self, link: Link, uid_set: str, folder: str) -> None:
         await self._ok(

@@ -24,7 +24,7 @@ BATCH_BYTES = 16 * 1024 * 1024
 _FETCH_START = re.compile(rb"\d+ FETCH \(")
 _FETCH_UID = re.compile(rb"\bUID (\d+)")
 _FETCH_SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
-_BODY_LITERAL = re.compile(rb"\bBODY\[\] \{\d+\}$")
+_BODY_LITERAL = re.compile(rb"\bBODY\[(?:HEADER)?\](?:<\d+>)? \{\d+\}$")
 _UIDVALIDITY = re.compile(rb"\[UIDVALIDITY (\d+)\]")
 
 
@@ -74,7 +74,8 @@ def parse_fetch_lines(lines: Iterable[Line]) -> list[FetchItem]:
 
     aioimaplib gives each text line as `bytes` (without the leading "* ") and each literal
     as a `bytearray` right after the line that announced it:
-    `b'7 FETCH (UID 107 BODY[] {137}'`, `bytearray(b'<message>')`, `b')'`. Lines before
+    `b'7 FETCH (UID 107 BODY[] {137}'`, `bytearray(b'<message>')`, `b')'`; a header
+    fetch says `BODY[HEADER]<0> {n}` and its literal is the `body`. Lines before
     the first FETCH, and FETCH responses without a UID (flag changes made by another
     client), are skipped.
     """

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
-from reminder_service.core.replies.understand import ReplyContext, understand
+from reminder_service.core.replies.understand import ReplyContext, understand, unread_verdict
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import retry_delay
 from reminder_service.errors import MailboxError, PermanentMailboxError
@@ -198,12 +198,13 @@ class Intake:
         )
 
     def _item(self, message: Fetched, *, state: MailboxState, context: ReplyContext) -> InboundItem:
+        where = f"UID {message.uid} in {self._folder} (UIDVALIDITY {state.uidvalidity})"
         if message.unreadable:
-            raw = f"not read: UID {message.uid} (UIDVALIDITY {state.uidvalidity})".encode()
+            raw = f"not read: {where}".encode()
             verdict = Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE)
         elif message.raw is None:
-            raw = f"not fetched: {message.size} bytes, UID {message.uid}".encode()
-            verdict = Verdict(outcome=Outcome.REJECTED, reason=Reason.TOO_LARGE)
+            raw = f"not fetched: {message.size} bytes, {where}".encode()
+            verdict = unread_verdict(message.head, reason=Reason.TOO_LARGE, context=context)
         else:
             raw = message.raw
             verdict = understand(raw, context=context)
@@ -214,6 +215,7 @@ class Intake:
             raw=raw,
             verdict=verdict,
             keep_text=context.program.keep_notes,
+            size=message.size,
             needs_mark=_is_ours(verdict),
         )
 

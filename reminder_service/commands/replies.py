@@ -13,11 +13,11 @@ from reminder_service import bootstrap
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS, print_csv, stored, table
 from reminder_service.compose_digest import REVIEW_DONE_COMMAND
 from reminder_service.core.replies.understand import understand
-from reminder_service.core.replies.verdict import verdict_json
+from reminder_service.core.replies.verdict import Reason, verdict_json
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.program import load_program
 from reminder_service.settings import load_settings
-from reminder_service.store import SqliteStore
+from reminder_service.store import InboundRow, SqliteStore
 
 MEETING_FIELDS = (
     "pair",
@@ -31,6 +31,7 @@ MEETING_FIELDS = (
 MEETING_HEADER = ("Date", "Pair", "Duration", "Reported by", "Logged at")
 
 REVIEW_TEXT_LINES = 6
+UNREAD_REASONS = frozenset({Reason.TOO_LARGE, Reason.TOO_COMPLEX, Reason.UNREADABLE})
 REVIEW_REASONS = {
     "bad_token": "the reply address was not one of ours (changed or forged)",
     "expired_token": "the reply address is too old; they may have answered an old check-in",
@@ -128,6 +129,10 @@ def review(args: argparse.Namespace) -> int:
         sender = row.sender or "unknown sender"
         print(f"#{row.id}  {row.received_at:%Y-%m-%d %H:%M} UTC  from {sender}")
         print(f"    {row.outcome}: {reason}" + (f" (pair {row.pair_id})" if row.pair_id else ""))
+        if row.subject:
+            print(f"    subject: {_printable(row.subject)}")
+        if row.reason in UNREAD_REASONS:
+            print(f"    {_unread_advice(row)}")
         for line in (row.text or "").splitlines()[:REVIEW_TEXT_LINES]:
             print(f"    > {_printable(line)}")
     print()
@@ -136,6 +141,16 @@ def review(args: argparse.Namespace) -> int:
     )
     print("(one or more numbers) to take it off this list and out of the weekly digest.")
     return EXIT_OK
+
+
+def _unread_advice(row: InboundRow) -> str:
+    """Where to find a message this service did not read, and what to do with it."""
+    size = f"{row.size / 1_000_000:.1f} MB, " if row.size else ""
+    return (
+        f"({size}arrived as UID {row.uid} in {_printable(row.folder)}) It was not read, so "
+        "nothing in it was logged: read it in the reply mailbox (look for its sender and "
+        "subject) and act on it yourself."
+    )
 
 
 def _mark_reviewed(database: Path, numbers: Sequence[int]) -> int:

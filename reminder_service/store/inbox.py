@@ -47,10 +47,10 @@ _INBOUND_BY_KEY = "SELECT id, meeting_id FROM inbound WHERE dedupe_key = ?"
 _INSERT_INBOUND = """
 INSERT INTO inbound (folder, uidvalidity, uid, dedupe_key, message_id, received_at, sender,
                      pair_id, sender_role, outcome, reason, text, verdict_json,
-                     failing_addresses, raw, marked, answers_kind)
+                     failing_addresses, raw, marked, answers_kind, subject, size)
 VALUES (:folder, :uidvalidity, :uid, :dedupe_key, :message_id, :received_at, :sender,
         :pair_id, :sender_role, :outcome, :reason, :text, :verdict_json,
-        :failing_addresses, :raw, :marked, :answers_kind)
+        :failing_addresses, :raw, :marked, :answers_kind, :subject, :size)
 """
 _LINK_MEETING = "UPDATE inbound SET meeting_id = ? WHERE id = ?"
 _ADVANCE_WATERMARK = """
@@ -100,6 +100,7 @@ class InboundItem:
 
     `keep_text` says whether the program keeps the text of replies (its `keep_notes`);
     `needs_mark` is False for mail that is not ours, which is left on the server as it was.
+    `size` is the message's size on the server (None: the length of `raw`).
     """
 
     folder: str
@@ -109,6 +110,7 @@ class InboundItem:
     verdict: Verdict
     keep_text: bool
     needs_mark: bool = True
+    size: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +133,8 @@ class InboundRow:
     """One recorded inbound message, as stored.
 
     `folder`, `uidvalidity` and `uid` say where it was first seen; `meeting_id` is the meeting
-    it logged or joined. `text` and `raw` are None when they were not kept.
+    it logged or joined. `text` and `raw` are None when they were not kept; `subject` and
+    `size` are None in rows recorded before they were.
     """
 
     id: int
@@ -153,6 +156,8 @@ class InboundRow:
     marked: bool
     reviewed_at: datetime | None
     meeting_id: int | None
+    subject: str | None
+    size: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +354,8 @@ def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> 
         "raw": item.raw if keep_raw else None,
         "marked": 0 if item.needs_mark else 1,
         "answers_kind": verdict.answers_kind,
+        "subject": verdict.subject,
+        "size": len(item.raw) if item.size is None else item.size,
     }
 
 
@@ -376,4 +383,6 @@ def _inbound_row(row: sqlite3.Row) -> InboundRow:
         marked=bool(row["marked"]),
         reviewed_at=None if reviewed_at is None else parse_instant(reviewed_at),
         meeting_id=row["meeting_id"],
+        subject=row["subject"],
+        size=row["size"],
     )

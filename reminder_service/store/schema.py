@@ -186,6 +186,11 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX inbound_outcome_received ON inbound (outcome, received_at)",
         "DROP INDEX inbound_outcome",
     ),
+    (
+        # What the review queue says of a message it could not read: its Subject and size.
+        "ALTER TABLE inbound ADD COLUMN subject TEXT",
+        "ALTER TABLE inbound ADD COLUMN size INTEGER",
+    ),
 )
 
 

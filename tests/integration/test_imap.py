@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reminder_service.core.replies.mime import header_of
 from reminder_service.errors import (
     MailboxError,
     PermanentMailboxError,
@@ -234,7 +235,8 @@ async def test_fetch_does_not_download_messages_over_the_size_limit(
     imap_relay: ImapRelay,
     make_mailbox: MakeMailbox,
 ) -> None:
-    """A message over max_message_bytes is reported with its size and raw None, unread."""
+    """A message over max_message_bytes is reported with its size, its header and raw None,
+    its body never downloaded."""
     small, large = reply(1), reply(2, body="\r\n".join(["x" * 76] * 13_000))
     uids = clean_dovecot.append_many([small, large])
     config = replace(imap_config, port=imap_relay.port, max_message_bytes=10_000)
@@ -242,7 +244,7 @@ async def test_fetch_does_not_download_messages_over_the_size_limit(
     await mailbox.open()
     assert await mailbox.fetch(uids) == [
         Fetched(uid=uids[0], size=len(small), raw=small),
-        Fetched(uid=uids[1], size=len(large), raw=None),
+        Fetched(uid=uids[1], size=len(large), raw=None, head=header_of(large)),
     ]
     assert imap_relay.server_bytes < 50_000
 

@@ -86,6 +86,16 @@ _ADDR_SPEC = re.compile(r"[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+@[^\s@<>()\[\],;:\"
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})", re.I)
 _RECIPIENT_HEADERS = ("to", "cc", "delivered-to", "x-original-to")
 _SINGLE_BYTE_WESTERN = frozenset({"ascii", "iso8859_1", "iso8859_15", "cp1252"})
+_ASCII_TRANSFORMS = frozenset({"punycode", "idna", "unicode_escape", "raw_unicode_escape"})
+"""Python codecs that read ASCII as something else: never a mail body's real charset."""
+_WIDE_UNITS = {
+    "utf_16": 2,
+    "utf_16_le": 2,
+    "utf_16_be": 2,
+    "utf_32": 4,
+    "utf_32_le": 4,
+    "utf_32_be": 4,
+}
 _SUPERSETS: Mapping[str, tuple[str, ...]] = {
     "ascii": ("cp1252",),
     "iso8859_1": ("cp1252",),
@@ -117,6 +127,12 @@ def read_mail(raw: bytes, *, limits: Limits = _DEFAULT_LIMITS) -> ParsedMail | R
         return Reason.UNREADABLE
 
 
+def header_of(raw: bytes) -> bytes:
+    """The header block of `raw`, up to and including the blank line that ends it."""
+    end = _HEADER_END.search(raw)
+    return raw[: end.end()] if end else raw
+
+
 def _too_complex_to_parse(raw: bytes, *, limits: Limits) -> bool:
     """A cheap look before parsing, which is recursive in nesting and slow on huge headers.
 
@@ -137,9 +153,12 @@ def decode_text(data: bytes, charset: str | None) -> str:
     with non-ASCII in them: real Latin-1 text almost never is, mislabelled UTF-8 always.
     7-bit text that its declared charset rejects is in an escape-based charset such as
     ISO-2022-JP with vendor extensions; it is decoded in that charset with the unknown
-    characters replaced, since UTF-8 would show the escape sequences.
+    characters replaced, since UTF-8 would show the escape sequences. A declared charset
+    the bytes cannot be in (UTF-16 without a zero byte, punycode) is ignored.
     """
     codec = _codec_name(charset)
+    if codec is not None and not _plausibly(codec, data):
+        codec = None
     for candidate in _declared_candidates(codec, data):
         with contextlib.suppress(UnicodeError, LookupError, ValueError):
             return data.decode(candidate)
@@ -158,6 +177,16 @@ def _declared_candidates(codec: str | None, data: bytes) -> list[str]:
     if codec in _SINGLE_BYTE_WESTERN and not data.isascii():
         return ["utf-8", codec, *_SUPERSETS.get(codec, ())]
     return [codec, *_SUPERSETS.get(codec, ())]
+
+
+def _plausibly(codec: str, data: bytes) -> bool:
+    """Whether `data` can be in `codec`: never in an ASCII transform such as punycode, and
+    in UTF-16 or UTF-32 only in whole code units with some zero bytes (any line break or
+    space has them)."""
+    if codec in _ASCII_TRANSFORMS:
+        return False
+    unit = _WIDE_UNITS.get(codec, 1)
+    return unit == 1 or (len(data) % unit == 0 and b"\0" in data)
 
 
 def _codec_name(charset: str | None) -> str | None:

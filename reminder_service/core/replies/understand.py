@@ -11,7 +11,7 @@ Whatever the bytes, `understand` returns a Verdict and never raises.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,11 +26,13 @@ from reminder_service.core.replies.matching import (
     sender_role,
 )
 from reminder_service.core.replies.meaning import Meaning, meaning_of
-from reminder_service.core.replies.mime import Limits, ParsedMail, read_mail
+from reminder_service.core.replies.mime import Limits, ParsedMail, header_of, read_mail
 from reminder_service.core.replies.strip import reply_text
 from reminder_service.core.replies.verdict import Outcome, Reason, Role, SentRef, Verdict
 
 _FUTURE_SLACK = timedelta(days=1)
+_UNREAD = frozenset({Reason.TOO_LARGE, Reason.TOO_COMPLEX})
+"""Refusals of messages whose header can still be read, to say who sent them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ def understand(raw: bytes, *, context: ReplyContext) -> Verdict:
 def _understand(raw: bytes, *, context: ReplyContext) -> Verdict:
     mail = read_mail(raw, limits=context.limits)
     if isinstance(mail, Reason):
+        if mail in _UNREAD:
+            return unread_verdict(header_of(raw), reason=mail, context=context)
         return Verdict(outcome=Outcome.REJECTED, reason=mail)
     heard = _Heard(mail=mail, text=reply_text(mail.body), program=context.program)
     machine = machine_reason(mail, our_addresses=context.our_addresses, sent=context.sent)
@@ -80,6 +84,28 @@ def _understand(raw: bytes, *, context: ReplyContext) -> Verdict:
         pair_id = expired_pair(mail, context=context) if matched is Reason.EXPIRED_TOKEN else None
         return heard.verdict(Outcome.REJECTED, reason=matched, pair_id=pair_id)
     return _member_verdict(heard, matched=matched, context=context)
+
+
+def unread_verdict(head: bytes | None, *, reason: Reason, context: ReplyContext) -> Verdict:
+    """The verdict on a message refused unread (`reason`), from its header `head` alone.
+
+    It is REJECTED whatever it says, since its body was never read; but it names the
+    sender, Subject and Message-ID, and the pair when the sender belongs to the pair it
+    answers, so the coordinator can find it and read it in the mailbox.
+    """
+    refused = Verdict(outcome=Outcome.REJECTED, reason=reason)
+    mail = read_mail(head, limits=context.limits) if head else None
+    if not isinstance(mail, ParsedMail):
+        return refused
+    named = replace(
+        refused, sender=mail.from_addr, message_id=mail.message_id, subject=mail.subject
+    )
+    matched = match_pair(mail, context=context)
+    pair = None if isinstance(matched, Reason) else context.program.pair(matched[0])
+    role = Reason.SENDER_NOT_IN_PAIR if pair is None else sender_role(mail, pair)
+    if pair is None or isinstance(role, Reason):
+        return named
+    return replace(named, pair_id=pair.id, sender_role=role)
 
 
 def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> Verdict:
@@ -155,6 +181,7 @@ class _Heard:
             failing_addresses=failing,
             answers_key=(answers.key or None) if answers is not None else None,
             answers_kind=answers.kind if answers is not None else None,
+            subject=self.mail.subject,
         )
 
 

@@ -5,7 +5,7 @@ bounce, a stranger's mail or something unreadable. The parser never raises on ba
 says why in `reason`. `explain-reply` prints this as JSON (`verdict_json`), which is a
 public contract. `Verdict.answers_key` is the outbox key of our email the reply answers, when
 its References name one (a reply to a confirmation disputes that very meeting), and
-`answers_kind` its kind.
+`answers_kind` its kind. `subject` is the message's Subject, for the review queue.
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ class Verdict:
     failing_addresses: tuple[str, ...] = ()
     answers_key: str | None = None
     answers_kind: str | None = None
+    subject: str = ""
 
     @property
     def wants_question(self) -> bool:

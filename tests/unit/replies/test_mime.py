@@ -469,6 +469,20 @@ def test_crlf_becomes_newline() -> None:
     assert _read(_plain(b"a\r\nb\rc\r\n")).body == "a\nb\nc\n"
 
 
+@pytest.mark.parametrize("charset", ["utf-16", "utf-16le", "utf-32", "punycode"])
+def test_a_declared_charset_the_bytes_cannot_be_in_is_ignored(charset: str) -> None:
+    """Plain ASCII labelled UTF-16, UTF-32 or punycode reads as the ASCII it is."""
+    assert decode_text(b"We met yesterday for 45 min.\n", charset) == (
+        "We met yesterday for 45 min.\n"
+    )
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-16-be", "utf-32-le"])
+def test_real_utf16_and_utf32_text_is_read_in_its_charset(charset: str) -> None:
+    """Text really in UTF-16 or UTF-32 is decoded in the charset it declares."""
+    assert decode_text("Café à 10h\n".encode(charset), charset) == "Café à 10h\n"
+
+
 def test_decode_text_falls_back_to_latin1() -> None:
     """Bytes that are neither UTF-8 nor Windows-1252 still decode, as Latin-1."""
     assert decode_text(b"\x81\xff", "utf-8") == "\x81ÿ"

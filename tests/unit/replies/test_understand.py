@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
@@ -20,6 +21,7 @@ from reminder_service.core.replies.verdict import (
     Outcome,
     Reason,
     ReportedMeeting,
+    Role,
     SentRef,
     Verdict,
     verdict_json,
@@ -275,6 +277,30 @@ def test_too_large_is_rejected() -> None:
     context = replace(CONTEXT, limits=Limits(max_bytes=200))
     verdict = _verdict(_reply("We met yesterday. " * 50), context=context)
     assert (verdict.outcome, verdict.reason) == (Outcome.REJECTED, Reason.TOO_LARGE)
+
+
+@pytest.mark.parametrize(
+    ("sender", "pair_id", "role"),
+    [(MENTEE, "ada-bo", "mentee"), ("Eve <eve@example.org>", None, None)],
+)
+def test_a_reply_too_complex_to_read_is_named_from_its_header(
+    sender: str, pair_id: str | None, role: Role | None
+) -> None:
+    """A reply with too many parts is REJECTED/TOO_COMPLEX with the sender, subject and
+    Message-ID from its header, and its pair only when the sender is a member of it."""
+    context = replace(CONTEXT, limits=Limits(max_parts=1))
+    message = message_from_bytes(_reply("We met yesterday.", sender=sender), policy=SMTP)
+    message.add_attachment(b"photo", maintype="image", subtype="jpeg", filename="us.jpg")
+    verdict = _verdict(message.as_bytes(), context=context)
+    assert verdict == Verdict(
+        outcome=Outcome.REJECTED,
+        reason=Reason.TOO_COMPLEX,
+        pair_id=pair_id,
+        sender_role=role,
+        sender=sender.split("<")[1].rstrip(">").lower(),
+        message_id="<reply-1@example.org>",
+        subject="Re: Check-in: Ada and Bo",
+    )
 
 
 def test_sender_and_message_id_are_reported() -> None:
