@@ -333,6 +333,24 @@ def test_pauses(text: str, until: date | None) -> None:
     assert read(text) == paused(until)
 
 
+PAUSES_UNTIL_A_DAY_OF_THE_MONTH = [
+    ("Pause until the 31st", date(2026, 1, 31), date(2026, 3, 31)),
+    ("Pause until the 31st", date(2026, 5, 31), date(2026, 7, 31)),
+    ("Pause until the 30th", date(2026, 1, 30), date(2026, 3, 30)),
+    ("Pause until the 29th", date(2027, 1, 30), date(2027, 3, 29)),
+    ("Pause until the 29th", date(2028, 1, 30), date(2028, 2, 29)),
+]
+
+
+@pytest.mark.parametrize(("text", "sent", "until"), PAUSES_UNTIL_A_DAY_OF_THE_MONTH)
+def test_a_day_of_the_month_ends_a_pause_in_the_next_month_that_has_it(
+    text: str, sent: date, until: date
+) -> None:
+    """A pause "until the 31st" ends on the next 31st, skipping months without one."""
+    noon = datetime(sent.year, sent.month, sent.day, 12, tzinfo=UTC)
+    assert read(text, sent=noon) == paused(until)
+
+
 @pytest.mark.parametrize(
     ("text", "dmy", "mdy"),
     [
