@@ -264,12 +264,14 @@ def _past_day(when: _Day, today: date) -> date | None:
 
 
 def future(when: When, today: date) -> date | None:
-    """The first such date after `today` (None for days counted back)."""
+    """The first such date after `today`: "the 31st" in the next month that has one, "29
+    February" this year or next; None for days counted back."""
     match when:
         case Weekday(index=index):
             return shift_days(today, (index - today.weekday()) % 7 or 7)
         case _Day(month=None):
-            firsts = (add_months(today, ahead, day_of_month=1) for ahead in (0, 1))
+            # Every day from the 1st to the 31st comes round within three months.
+            firsts = (add_months(today, ahead, day_of_month=1) for ahead in range(3))
             candidates = [safe_date(m.year, m.month, when.day) for m in firsts if m]
         case _Day(month=int(month), year=None):
             candidates = [safe_date(y, month, when.day) for y in (today.year, today.year + 1)]

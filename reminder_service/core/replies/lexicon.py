@@ -165,13 +165,35 @@ NEXT_WEEK: Final = (
     r"|la proxima semana|la semana que viene|proxima semana"
 )
 NEXT_MONTH: Final = (
-    r"next month|nachsten monat|nachster monat|le mois prochain|mois prochain"
-    r"|el proximo mes|el mes que viene|proximo mes"
+    r"next month|nachsten monats|nachsten monat|nachster monat|le mois prochain|mois prochain"
+    r"|el proximo mes|el mes que viene|mes que viene|proximo mes"
 )
 NEXT_YEAR: Final = (
-    r"next year|the new year|nachstes jahr|nachsten jahr|neujahr|l'annee prochaine"
-    r"|annee prochaine|le nouvel an|el proximo ano|el ano que viene|proximo ano|ano nuevo"
+    r"next year|the new year|nachsten jahres|nachstes jahr|nachsten jahr|neujahr"
+    r"|l'annee prochaine|annee prochaine|le nouvel an|el proximo ano|el ano que viene"
+    r"|ano que viene|proximo ano|ano nuevo"
 )
+THIS_MONTH: Final = r"this month|month|dieses monats|monats|ce mois|mois|este mes|mes"
+THIS_YEAR: Final = r"this year|year|dieses jahres|jahres|cette annee|annee|este ano|ano"
+PERIOD_START: Final = (
+    r"early|beginning|start|anfang|beginn|debut|le debut|principios|comienzos|inicios"
+)
+PERIOD_MIDDLE: Final = r"mid|middle|mitte|mi|la mi|mediados"
+PERIOD_END: Final = r"late|end|ende|fin|la fin|final|finales|a finales"
+PERIOD_OF: Final = r"of the |of this |of |des |du |de la |de l'|del |de |d'"
+"""What joins "end" to "month" or "2027": "end of the", "ende des", "fin du", "fin de l'"."""
+MONTH_END_WORD: Final = r"monatsende|month end"
+YEAR_END_WORD: Final = r"jahresende|year end"
+FURTHER_NOTICE: Final = (
+    r"further notice|auf weiteres|nouvel ordre|nouvel avis|nuevo aviso|nueva orden"
+)
+"""After "until": the pause is meant to be open-ended."""
+NOT_AN_END: Final = (
+    r"bald|spater|demnachst|luego|pronto|la proxima|now|jetzt|heute|ici|present|maintenant"
+    r"|ahora|hoy"
+)
+"""After "until": a farewell ("bis bald", "hasta luego") or "so far" ("bis jetzt",
+"jusqu'à présent"), not the end of a pause."""
 
 # What a clause says, as regex sources over one folded clause. `^` anchors at the clause start.
 

@@ -25,7 +25,7 @@ from reminder_service.core.replies import lexicon as lx
 from reminder_service.core.replies.dates import dates_in, meeting_date
 from reminder_service.core.replies.durations import duration, durations_in
 from reminder_service.core.replies.head import NEGATIVE, POSITIVE, REPORTS, Head, Signal
-from reminder_service.core.replies.pause_end import pause_until
+from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
 _FILLER = re.compile(rf"\b(?:{lx.FILLER})\b|[\W\d_]")
@@ -37,7 +37,7 @@ class Meaning:
 
     `outcome` is MEETING, NOT_MET, SKIP, PAUSE, END, DISPUTE, ACKNOWLEDGED or UNCLEAR.
     `meeting` is set with MEETING only; `pause_until` with PAUSE only (None: until further
-    notice).
+    notice, for a pause that names no end; one that names an end we cannot read is UNCLEAR).
     """
 
     outcome: Outcome
@@ -73,8 +73,17 @@ def meaning_of(
         )
         return Meaning(outcome, meeting=meeting)
     if outcome is Outcome.PAUSE:
-        return Meaning(outcome, pause_until=pause_until(head, today=today, order=date_order))
+        return _pause(head, today=today, date_order=date_order)
     return Meaning(outcome)
+
+
+def _pause(head: Head, *, today: date, date_order: DateOrder) -> Meaning:
+    """A PAUSE until the day asked for, or until further notice if none is; UNCLEAR if the
+    pause is asked for until something that is not a later date."""
+    end = pause_until(head, today=today, order=date_order)
+    if end is NoEnd.UNREADABLE:
+        return Meaning(Outcome.UNCLEAR)
+    return Meaning(Outcome.PAUSE, pause_until=None if end is NoEnd.OPEN else end)
 
 
 def _local_date(sent: datetime, zone: ZoneInfo) -> date:

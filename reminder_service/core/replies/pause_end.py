@@ -1,11 +1,16 @@
-"""Until when a pause lasts: "until March", "bis 15. März", "jusqu'à la semaine
-prochaine", "for two months"; only a day after the reply's own date counts.
+"""Until when a pause lasts: "until March", "bis 15. März", "jusqu'à la fin du mois",
+"hasta 2027", "for two months"; only a day after the reply's own date counts.
+
+A pause asked for "until" something we cannot read as a later date ("until after the
+holidays", "until 29 February" in a year without one) has no end we can honour, and is
+not taken as a pause until further notice either: the reply is asked about instead.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from enum import Enum
 
 from reminder_service.core.model import DateOrder
 from reminder_service.core.replies import lexicon as lx
@@ -22,16 +27,31 @@ from reminder_service.core.replies.dates import (
 from reminder_service.core.replies.head import Head
 from reminder_service.core.replies.readers import COUNTS, count_of
 
-_UNTIL = re.compile(rf"\b(?:{lx.UNTIL}) ?")
+
+class NoEnd(Enum):
+    """Why a pause has no end date: none was asked for, or the one asked for is unreadable."""
+
+    OPEN = "open"
+    UNREADABLE = "unreadable"
+
+
+_ARTICLE = r"(?:(?:the|el|la|le|zum|zur|in|im|a|al|en) )?"
+_UNTIL = re.compile(rf"\b(?:{lx.UNTIL})\b ?")
+_NO_END = re.compile(rf"(?:{lx.FURTHER_NOTICE}|{lx.NOT_AN_END})\b")
 _UNTIL_MONTH = re.compile(
-    r"(?:(?:the|el|la|le|zum|zur|in|im|a|al|en) )?"
-    rf"(?:(?:(?P<early>{lx.MONTH_START})|(?P<mid>{lx.MONTH_MIDDLE})|(?P<late>{lx.MONTH_END}))"
+    _ARTICLE
+    + rf"(?:(?:(?P<early>{lx.MONTH_START})|(?P<mid>{lx.MONTH_MIDDLE})|(?P<late>{lx.MONTH_END}))"
     rf" )?(?:de |of )?(?P<mon>{MONTH_NAMES})\b\.?(?: (?P<y>\d{{4}})(?!\d))?"
 )
-_UNTIL_NEXT = re.compile(
-    r"(?:(?:the|el|la|le|zum|zur|in|im|a|al|en) )?"
-    rf"(?:(?P<week>{lx.NEXT_WEEK})|(?P<month>{lx.NEXT_MONTH})|(?P<year>{lx.NEXT_YEAR}))\b"
+_UNTIL_PERIOD = re.compile(
+    _ARTICLE
+    + rf"(?:(?:(?P<early>{lx.PERIOD_START})|(?P<mid>{lx.PERIOD_MIDDLE})|(?P<late>{lx.PERIOD_END}))"
+    rf" (?:{lx.PERIOD_OF})?)?"
+    rf"(?:(?P<next_month>{lx.NEXT_MONTH})|(?P<next_year>{lx.NEXT_YEAR})"
+    rf"|(?P<month>{lx.THIS_MONTH})|(?P<year>{lx.THIS_YEAR})|(?P<y>\d{{4}})"
+    rf"|(?P<month_end>{lx.MONTH_END_WORD})|(?P<year_end>{lx.YEAR_END_WORD}))\b(?!\d)"
 )
+_UNTIL_NEXT_WEEK = re.compile(_ARTICLE + rf"(?:{lx.NEXT_WEEK})\b")
 _PAUSE_FOR = re.compile(
     rf"\b(?:{lx.PAUSE_FOR}) (?:the next |die nachsten |les prochains |los proximos |another )?"
     rf"(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<d>{lx.DAYS_UNITS})|(?P<w>{lx.WEEKS_UNITS})"
@@ -39,16 +59,23 @@ _PAUSE_FOR = re.compile(
 )
 
 
-def pause_until(head: Head, *, today: date, order: DateOrder) -> date | None:
-    """The day a pause ends: "until March", "bis 15. März", "for two months"; None if not
-    said (or not after the reply's date)."""
-    for until in _UNTIL.finditer(head.text):
+def pause_until(head: Head, *, today: date, order: DateOrder) -> date | NoEnd:
+    """The day a pause ends: "until March", "bis 15. März", "for two months". OPEN if no
+    end is asked for ("pause", "until further notice"); UNREADABLE if the pause is asked
+    for "until" something that is not a date after the reply's."""
+    ends = [u for u in _UNTIL.finditer(head.text) if not _NO_END.match(head.text, u.end())]
+    for until in ends:
         day = _until(head.text, until.end(), today=today, order=order)
-        if day is not None:
-            return day if day > today else None
+        if day is not None and day > today:
+            return day
     span = _PAUSE_FOR.search(head.text)
-    if span is None:
-        return None
+    if span is not None:
+        return _for(span, today) or NoEnd.UNREADABLE
+    return NoEnd.UNREADABLE if ends else NoEnd.OPEN
+
+
+def _for(span: re.Match[str], today: date) -> date | None:
+    """The end of a pause "for two months", "for 3 weeks"."""
     count = count_of(span["n"])
     if span["m"]:
         return add_months(today, count)
@@ -63,9 +90,11 @@ def _until(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
     month = _UNTIL_MONTH.match(text, at)
     if month is not None:
         return _month_ahead(month, today)
-    relative = _UNTIL_NEXT.match(text, at)
-    if relative is not None:
-        return _next_period(relative, today)
+    period = _UNTIL_PERIOD.match(text, at)
+    if period is not None:
+        return _in_period(period, today)
+    if _UNTIL_NEXT_WEEK.match(text, at):
+        return shift_days(today, 7 - today.weekday())
     weekday = WEEKDAY.match(text, at)
     if weekday is not None:
         return future(Weekday(lx.WEEKDAYS[weekday["wd"]]), today)
@@ -91,9 +120,26 @@ def _month_ahead(match: re.Match[str], today: date) -> date | None:
     return None
 
 
-def _next_period(match: re.Match[str], today: date) -> date | None:
-    if match["week"]:
-        return shift_days(today, 7 - today.weekday())
-    if match["month"]:
-        return add_months(today, 1, day_of_month=1)
-    return safe_date(today.year + 1, 1, 1)
+def _in_period(match: re.Match[str], today: date) -> date | None:
+    """The day meant by "the end of the month", "early next year", "2027": the period's
+    first day, its middle (the 15th, or 1 July) or its last day."""
+    first, months = _period(match, today)
+    if first is None:
+        return None
+    if match["mid"]:
+        return first.replace(day=15) if months == 1 else first.replace(month=7)
+    if match["late"] or match["month_end"] or match["year_end"]:
+        after = add_months(first, months)
+        return None if after is None else shift_days(after, -1)
+    return first
+
+
+def _period(match: re.Match[str], today: date) -> tuple[date | None, int]:
+    """The first day of the month or year named, and its length in months."""
+    if match["month"] or match["month_end"]:
+        return today.replace(day=1), 1
+    if match["next_month"]:
+        return add_months(today, 1, day_of_month=1), 1
+    if match["next_year"]:
+        return safe_date(today.year + 1, 1, 1), 12
+    return safe_date(int(match["y"]) if match["y"] else today.year, 1, 1), 12

@@ -292,14 +292,18 @@ def test_outcomes(text: str, outcome: Outcome) -> None:
 
 PAUSES = [
     ("pause", None),
-    ("Please pause our check-ins until after the holidays.", None),
     ("pause until further notice", None),
+    ("Bitte pausieren bis auf Weiteres", None),
+    ("Pause jusqu'\u00e0 nouvel ordre", None),
+    ("Pausa hasta nuevo aviso", None),
+    ("Bitte pausieren, bis bald", None),
+    ("Bis jetzt keine Zeit, bitte pausieren", None),
+    ("Pas de nouvelles jusqu'\u00e0 pr\u00e9sent, pause svp", None),
     ("pause until March", date(2027, 3, 1)),
     ("pause until April", date(2026, 4, 1)),
     ("pause until 15 March", date(2026, 3, 15)),
     ("pause until 1 March", date(2027, 3, 1)),
     ("Please pause until 2027-01-15", date(2027, 1, 15)),
-    ("pause until 2026-03-01", None),
     ("pause until the end of April", date(2026, 4, 30)),
     ("Can we put this on hold until mid-April?", date(2026, 4, 15)),
     ("pause until next month", date(2026, 4, 1)),
@@ -332,6 +336,76 @@ PAUSES = [
 def test_pauses(text: str, until: date | None) -> None:
     """A pause ends on the first such date after the reply's date, or is open-ended."""
     assert read(text) == paused(until)
+
+
+PAUSES_UNTIL_A_PERIOD = [
+    ("Pause until the end of the month", date(2026, 3, 31)),
+    ("please pause until end of month", date(2026, 3, 31)),
+    ("Pause until the end of this month", date(2026, 3, 31)),
+    ("Pause until the end of the year", date(2026, 12, 31)),
+    ("Pause until the start of next month", date(2026, 4, 1)),
+    ("pause until the end of next month", date(2026, 4, 30)),
+    ("pause until mid next month", date(2026, 4, 15)),
+    ("Pause until early next year", date(2027, 1, 1)),
+    ("Pause until 2027", date(2027, 1, 1)),
+    ("pause until the end of 2027", date(2027, 12, 31)),
+    ("Pause bis Ende des Monats", date(2026, 3, 31)),
+    ("Pause bis zum Monatsende", date(2026, 3, 31)),
+    ("Pause bis Jahresende", date(2026, 12, 31)),
+    ("Pause bis Anfang n\u00e4chsten Monats", date(2026, 4, 1)),
+    ("Pause bis 2027", date(2027, 1, 1)),
+    ("Pause jusqu'\u00e0 la fin du mois", date(2026, 3, 31)),
+    ("pause jusqu'\u00e0 la fin de l'ann\u00e9e", date(2026, 12, 31)),
+    ("pause jusqu'au d\u00e9but du mois prochain", date(2026, 4, 1)),
+    ("pause jusqu'en 2027", date(2027, 1, 1)),
+    ("Pausa hasta fin de mes", date(2026, 3, 31)),
+    ("pausa hasta finales de a\u00f1o", date(2026, 12, 31)),
+    ("pausa hasta principios del mes que viene", date(2026, 4, 1)),
+    ("pausa hasta 2027", date(2027, 1, 1)),
+]
+
+
+@pytest.mark.parametrize(("text", "until"), PAUSES_UNTIL_A_PERIOD)
+def test_pauses_until_a_month_or_year(text: str, until: date) -> None:
+    """The start, middle or end of this or next month or year, or a bare year, ends a pause."""
+    assert read(text) == paused(until)
+
+
+PAUSES_UNTIL_A_DAY_OF_THE_MONTH = [
+    ("Pause until the 31st", date(2026, 1, 31), date(2026, 3, 31)),
+    ("Pause until the 31st", date(2026, 5, 31), date(2026, 7, 31)),
+    ("Pause until the 30th", date(2026, 1, 30), date(2026, 3, 30)),
+    ("Pause until the 29th", date(2027, 1, 30), date(2027, 3, 29)),
+    ("Pause until the 29th", date(2028, 1, 30), date(2028, 2, 29)),
+]
+
+
+@pytest.mark.parametrize(("text", "sent", "until"), PAUSES_UNTIL_A_DAY_OF_THE_MONTH)
+def test_a_day_of_the_month_ends_a_pause_in_the_next_month_that_has_it(
+    text: str, sent: date, until: date
+) -> None:
+    """A pause "until the 31st" ends on the next 31st, skipping months without one."""
+    noon = datetime(sent.year, sent.month, sent.day, 12, tzinfo=UTC)
+    assert read(text, sent=noon) == paused(until)
+
+
+PAUSES_WITH_AN_END_WE_CANNOT_READ = [
+    "Please pause our check-ins until after the holidays.",
+    "pause until 2026-03-01",
+    "Pause until March 2026",
+    "Pause until 29 February",
+    "Pause until 2025",
+    "Pause bis nach den Ferien",
+    "pause jusqu'\u00e0 la rentr\u00e9e",
+    "pausa hasta que volvamos",
+]
+
+
+@pytest.mark.parametrize("text", PAUSES_WITH_AN_END_WE_CANNOT_READ)
+def test_a_pause_until_something_that_is_not_a_later_date_is_unclear(text: str) -> None:
+    """A pause asked for until something we cannot read as a later date is asked about,
+    never taken as a pause until further notice."""
+    assert read(text) == Meaning(Outcome.UNCLEAR)
 
 
 @pytest.mark.parametrize(
@@ -606,6 +680,18 @@ def test_a_meeting_is_in_the_past_year_and_lasts_at_most_12_hours(
         assert minutes is None or 1 <= minutes <= 720
     else:
         assert meaning.outcome is not Outcome.MEETING
+
+
+@given(replies, sent_times, zones, orders)
+def test_a_pause_until_anything_has_a_later_end_or_is_unclear(
+    text: str, sent: datetime, zone: ZoneInfo, order: Literal["DMY", "MDY"]
+) -> None:
+    """A pause asked for "until" something ends after the reply's local date or is
+    UNCLEAR; it is never open-ended."""
+    meaning = read(f"pause until {text}", sent=sent, zone=zone, order=order)
+    if meaning.outcome is Outcome.PAUSE:
+        assert meaning.pause_until is not None
+        assert meaning.pause_until > local_date(sent, zone)
 
 
 @given(replies, sent_times, zones, orders)
