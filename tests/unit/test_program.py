@@ -499,6 +499,18 @@ def test_paused_until_needs_status_paused() -> None:
     ]
 
 
+@pytest.mark.parametrize("paused_until", ["2024-02-20", "2024-03-01"])
+def test_pause_ending_before_the_start_is_rejected(paused_until: str) -> None:
+    """A pause that ends on or before the start would welcome the pair back before it began."""
+    text = with_pair("status: paused", f"paused_until: {paused_until}")
+
+    assert problems(text) == [
+        f"p.yaml:15: pairs[0].paused_until: paused_until {paused_until} is not after started"
+        " 2024-03-01, so the pair would be welcomed back before it begins; remove"
+        " paused_until, or give the date the pause ends after the pair has started"
+    ]
+
+
 def test_ended_on_before_started_is_rejected() -> None:
     """A pair cannot end before it started."""
     assert problems(with_pair("status: ended", "ended_on: 2024-02-29")) == [
