@@ -15,6 +15,7 @@ replies to them are not read. What the templates see is built in `compose_views`
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import traceback
@@ -30,6 +31,8 @@ from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateNotFound
 from jinja2 import TemplateSyntaxError as JinjaSyntaxError
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from reminder_service.addresses import ascii_address
@@ -74,6 +77,11 @@ from reminder_service.errors import ConfigError
 
 KINDS = tuple(kind.value for kind in Kind)
 _LAYOUTS = ("layout.txt.j2", "layout.html.j2", "notice_layout.txt.j2", "notice_layout.html.j2")
+REPEAT_LIMIT = 100_000
+"""The most characters or items a template may make with `*` in one go, like Jinja's own
+limit on `range`: far more than an email needs, far less than would exhaust memory."""
+POWER_LIMIT_DIGITS = 1_000
+"""The most digits a whole number a template makes with `**` may have."""
 
 
 def templates_of(kind: str) -> tuple[str, str, str]:
@@ -433,7 +441,7 @@ def _load_templates(templates_dir: Path, *, fallback: Path | None) -> dict[str, 
 
 
 class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, remembering its answer to whether a template may read an attribute.
+    """Jinja's sandbox, remembering which attributes are safe and limiting `*` and `**`.
 
     The sandbox asks for every attribute a template reads, and asking was about a sixth of
     the time spent rendering a check-in. Its answer depends only on the object's class and
@@ -441,7 +449,12 @@ class _Sandbox(SandboxedEnvironment):
     `jinja2.sandbox`), so it is worked out once for each of those pairs. An object whose
     `__class__` is not its type (a proxy) is always asked afresh, as `isinstance` sees the
     former.
+
+    It also checks `*` and `**` before working them out: Jinja's sandbox limits `range` but
+    not `'x' * 10**8`, which would make 100 MB of text.
     """
+
+    intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -457,6 +470,43 @@ class _Sandbox(SandboxedEnvironment):
         if safe is None:
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """`left * right` or `left ** right`, refusing a result too large to be an email's."""
+        if operator == "*":
+            _check_repetition(left, right)
+            _check_repetition(right, left)
+        else:
+            _check_power(left, right)
+        return super().call_binop(context, operator, left, right)
+
+
+def _check_repetition(sequence: object, times: object) -> None:
+    """SecurityError if `sequence * times` repeats text or a list past REPEAT_LIMIT."""
+    if not isinstance(sequence, str | list | tuple) or not isinstance(times, int):
+        return
+    size = len(sequence) * times
+    if size > REPEAT_LIMIT:
+        what = "characters of text" if isinstance(sequence, str) else "list items"
+        raise SecurityError(
+            f"this multiplication would make {size:,} {what}; a template may make at most"
+            f" {REPEAT_LIMIT:,} with '*'"
+        )
+
+
+def _check_power(base: object, exponent: object) -> None:
+    """SecurityError if `base ** exponent` is a whole number past POWER_LIMIT_DIGITS.
+
+    Working such a number out can take hours and gigabytes, so its size is worked out
+    first, from logarithms.
+    """
+    if not isinstance(base, int) or not isinstance(exponent, int) or abs(base) <= 1:
+        return
+    if exponent > POWER_LIMIT_DIGITS / math.log10(abs(base)):
+        raise SecurityError(
+            f"this power would make a number of more than {POWER_LIMIT_DIGITS:,} digits, more"
+            " than a template may make with '**'"
+        )
 
 
 def _compile(environment: SandboxedEnvironment, name: str, templates_dir: Path) -> Template:

@@ -404,6 +404,13 @@ def _check_pair(entry: _PairEntry, *, path: FieldPath, report: _Report) -> None:
             (*path, "paused_until"),
             f"paused_until is only allowed when status is paused (status is {entry.status})",
         )
+    if entry.paused_until is not None and entry.paused_until <= entry.started:
+        report.add(
+            (*path, "paused_until"),
+            f"paused_until {entry.paused_until} is not after started {entry.started}, so the"
+            " pair would be welcomed back before it begins; remove paused_until, or give the"
+            " date the pause ends after the pair has started",
+        )
     if entry.ended_on is not None and entry.ended_on < entry.started:
         report.add(
             (*path, "ended_on"),

@@ -40,6 +40,11 @@ _ID = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADER_UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_NAME_FORMAT_CHARACTERS = frozenset({"\u00ad", "\u200c", "\u200d"})
+"""Invisible format characters that real names contain and that disguise nothing: the soft
+hyphen, and the zero-width non-joiner and joiner (Persian and Indic names, emoji sequences).
+Every other format character stays refused, above all the bidi overrides and isolates that
+can make a header read differently from what it holds."""
 
 
 def _text(value: object) -> str:
@@ -56,13 +61,20 @@ def _to_name(value: object) -> str:
         raise ValueError("must not be empty")
     if len(name) > NAME_LIMIT:
         raise ValueError(f"is {len(name)} characters long; the limit is {NAME_LIMIT}")
-    unsafe = next((c for c in name if unicodedata.category(c) in _HEADER_UNSAFE), None)
+    unsafe = next((c for c in name if _unsafe_in_name(c)), None)
     if unsafe is not None:
         raise ValueError(
             f"must be one line of plain text; it contains a line break or another"
             f" control character (U+{ord(unsafe):04X})"
         )
     return name
+
+
+def _unsafe_in_name(character: str) -> bool:
+    """Whether `character` may not appear in a name that goes into email headers."""
+    if character in _NAME_FORMAT_CHARACTERS:
+        return False
+    return unicodedata.category(character) in _HEADER_UNSAFE
 
 
 def _to_id(value: object) -> str:

@@ -329,7 +329,7 @@ class Sender:
             self._ended.append(
                 _Ended(
                     Settlement.unknown(row.id, STOPPED_MID_SEND),
-                    f"{row.key}: {STOPPED_MID_SEND}",
+                    f"{_naming(row)}: {STOPPED_MID_SEND} {_check_with(row)}",
                     logging.WARNING,
                 )
             )
@@ -369,14 +369,16 @@ class Sender:
             self._observe(row, exc)
             return _Ended(
                 Settlement.unknown(row.id, str(exc)),
-                f"{row.key} may or may not have been delivered: {exc}",
+                f"{_naming(row)} may or may not have been delivered and will not be sent again."
+                f" {_check_with(row)} What happened: {exc}",
                 logging.WARNING,
             )
         except Exception as exc:
             self._observe(row, exc)
             return _Ended(
                 Settlement.unknown(row.id, f"unexpected error: {exc!r}"),
-                f"{row.key}: unexpected error while sending",
+                f"{_naming(row)}: unexpected error while sending; it may or may not have been"
+                f" delivered and will not be sent again. {_check_with(row)}",
                 logging.ERROR,
                 failure=exc,
             )
@@ -420,6 +422,16 @@ class Sender:
             f"{row.key}: temporary failure, retrying at {retry_at}: {error}",
             logging.WARNING,
         )
+
+
+def _naming(row: OutboxRow) -> str:
+    """The email, for a log line: its outbox key and its Message-ID, which its recipients see."""
+    return f"{row.key} (Message-ID {row.message_id})"
+
+
+def _check_with(row: OutboxRow) -> str:
+    """The end of a log line about an email of unknown outcome: whom to ask whether it came."""
+    return f"Please check with {' and '.join(row.recipients)} whether it arrived."
 
 
 def _refused_note(refused: list[str]) -> str:

@@ -57,7 +57,7 @@ def plan(args: argparse.Namespace) -> int:
     """Print every email due in the next days, in UTC and local time, with the reason."""
     settings = load_settings()
     program = load_program(settings.config)
-    now = args.now or datetime.now(UTC)
+    now = (args.now or datetime.now(UTC)).astimezone(UTC)
     until = now + timedelta(days=args.days)
     with read_only_if_present(settings.database) as store:
         histories = store.pair_histories() if store else {}

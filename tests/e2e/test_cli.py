@@ -178,6 +178,23 @@ def test_plan_with_nothing_due_says_so(
     assert capsys.readouterr().out.startswith("Nothing is due between")
 
 
+def test_plan_from_a_time_with_an_offset_heads_its_table_in_utc(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --now with a UTC offset is shown converted to UTC, as the header says."""
+    assert main(["plan", "--days", "1", "--now", "2026-11-25T12:00+05:30"]) == 0
+    assert "(from 2026-11-25 06:30 UTC):" in capsys.readouterr().out
+
+
+def test_plan_with_nothing_due_names_the_start_in_utc(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The empty plan's sentence gives a --now with an offset in UTC."""
+    (deployment / "program.yaml").write_text(PROGRAM.replace("2024-03-01", "2099-03-01"))
+    assert main(["plan", "--days", "3", "--now", "2026-11-25T12:00-08:00"]) == 0
+    assert capsys.readouterr().out.startswith("Nothing is due between 2026-11-25 20:00 UTC")
+
+
 def test_preview_eml_is_the_complete_message_with_a_valid_reply_token(
     deployment: Path, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:

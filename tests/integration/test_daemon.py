@@ -215,15 +215,29 @@ async def test_permanent_refusal_is_recorded_with_the_servers_words(harness: Har
     assert harness.server.messages == []
 
 
+def assert_logged_whom_to_ask(caplog: pytest.LogCaptureFixture, harness: Harness) -> None:
+    """The one outbox row's Message-ID and recipients are in a warning logged about it."""
+    [row] = harness.store.outbox()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    check_with = f"Please check with {' and '.join(row.recipients)} whether it arrived."
+    assert any(
+        f"{row.key} (Message-ID {row.message_id})" in line and check_with in line
+        for line in warnings
+    ), warnings
+
+
 async def test_connection_dropped_after_data_is_unknown_and_never_resent(
-    harness: Harness,
+    harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """When the server hangs up after the message data, the email is 'unknown', not resent."""
+    """When the server hangs up after the message data, the email is 'unknown', not resent,
+    and the log names its Message-ID and whom to ask whether it arrived."""
+    caplog.set_level(logging.WARNING, logger=sender.__name__)
     harness.server.fault_next_data("drop")
     daemon = harness.daemon(program_with("ana-ben"))
     daemon.plan_once()
     await daemon.send_one()
     assert harness.states() == [OutboxState.UNKNOWN]
+    assert_logged_whom_to_ask(caplog, harness)
     harness.clock.advance(timedelta(hours=1))
     assert daemon.plan_once() == 0
     assert not await daemon.send_one()
@@ -292,13 +306,18 @@ async def test_run_sends_what_is_due_and_stops_on_request(harness: Harness) -> N
     assert harness.states() == [OutboxState.SENT, OutboxState.SENT]
 
 
-async def test_stop_during_a_stalled_send_abandons_it_as_unknown(harness: Harness) -> None:
-    """Stopping while the server never answers the final dot marks that email 'unknown'."""
+async def test_stop_during_a_stalled_send_abandons_it_as_unknown(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Stopping while the server never answers the final dot marks that email 'unknown' and
+    logs its Message-ID and whom to ask whether it arrived."""
+    caplog.set_level(logging.WARNING, logger=sender.__name__)
     harness.server.fault_next_data("stall")
     daemon = harness.daemon(program_with("ana-ben"), grace=timedelta(milliseconds=100))
     async with running(daemon):
         await harness.server.faults_reached(1)
     assert harness.states() == [OutboxState.UNKNOWN]
+    assert_logged_whom_to_ask(caplog, harness)
 
 
 async def test_several_connections_send_every_email_once(harness: Harness) -> None:

@@ -346,6 +346,37 @@ def test_sandbox_blocks_internals(tmp_path: Path) -> None:
     assert "unsafe" in problems[0]
 
 
+@pytest.mark.parametrize(
+    ("expression", "complaint"),
+    [
+        ("'ab' * 10**6", "would make 2,000,000 characters of text"),
+        ("10**6 * 'x'", "would make 1,000,000 characters of text"),
+        ("([0] * 10**6) | length", "would make 1,000,000 list items"),
+        ("3 ** 1000000 % 5", "a number of more than 1,000 digits"),
+    ],
+)
+def test_sandbox_refuses_huge_results(tmp_path: Path, expression: str, complaint: str) -> None:
+    """Repeating text or a list, or raising to a power, past the limits names the template."""
+    folder = _edited_templates(
+        tmp_path, "checkin.subject.j2", "Check-in:", f"{{{{ {expression} }}}}"
+    )
+    line = _line_of(folder / "checkin.subject.j2", expression)
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{folder}/checkin.subject.j2:{line}: this ")
+    assert complaint in problems[0]
+    assert problems[0].endswith("(rendering for pair ana-ben)")
+
+
+def test_sandbox_allows_modest_multiplication(tmp_path: Path) -> None:
+    """A rule of dashes, a small power and plain arithmetic still render."""
+    folder = _edited_templates(
+        tmp_path, "checkin.subject.j2", "Check-in:", "{{ '-' * 3 }}{{ 2 ** 10 }}{{ 1 ** 10**9 }}"
+    )
+    _, message = _compose(templates=folder)
+    assert message["Subject"] == "---10241 Ana and Ben (Northwind Mentoring)"
+
+
 class _Member:
     """An object with attributes named like internals of other types, harmless here."""
 

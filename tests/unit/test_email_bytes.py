@@ -21,7 +21,10 @@ from reminder_service.email_bytes import (
     token_field,
 )
 
-NAME_CHARACTERS = st.characters(exclude_categories=["Cc", "Cf", "Cs", "Zl", "Zp"])
+NAME_CHARACTERS = st.characters(
+    exclude_categories=["Cc", "Cf", "Cs", "Zl", "Zp"]
+) | st.sampled_from(["\u00ad", "\u200c", "\u200d"])
+"""The characters the program file accepts in names, the soft hyphen and joiners included."""
 names = st.text(NAME_CHARACTERS, min_size=1, max_size=80).map(lambda name: " ".join(name.split()))
 """Names as people write them: the parser itself folds runs of white space into one space."""
 subjects = st.text(NAME_CHARACTERS, min_size=1, max_size=200).map(lambda s: " ".join(s.split()))

@@ -267,6 +267,10 @@ def test_email_address_is_normalized() -> None:
         ("\\x07", "0007"),
         ("\\u200B", "200B"),
         ("\\u2028", "2028"),
+        ("\\u2029", "2029"),
+        ("\\u202E", "202E"),
+        ("\\u2067", "2067"),
+        ("\\uFEFF", "FEFF"),
     ],
 )
 def test_control_characters_in_names_are_rejected(escaped: str, codepoint: str) -> None:
@@ -277,6 +281,23 @@ def test_control_characters_in_names_are_rejected(escaped: str, codepoint: str) 
         "p.yaml:11: pairs[0].mentor.name: must be one line of plain text; it contains a line"
         f" break or another control character (U+{codepoint})"
     ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u0639\u0644\u06cc\u200c\u0632\u0627\u062f\u0647",
+        "Sam \U0001f469\u200d\U0001f4bb",
+        "Hofmann\u00adsthal",
+        "Jo \u2764\ufe0f",
+    ],
+    ids=["persian-zwnj", "emoji-zwj", "soft-hyphen", "variation-selector"],
+)
+def test_format_characters_of_real_names_are_accepted(name: str) -> None:
+    """A joiner, non-joiner, soft hyphen or variation selector in a name is kept as written."""
+    program = parse_program(_dumped(name), file="p.yaml")
+
+    assert program.pairs[0].mentor.name == name
 
 
 def test_control_character_in_program_name_is_rejected() -> None:
@@ -475,6 +496,18 @@ def test_paused_until_needs_status_paused() -> None:
     assert problems(with_pair("paused_until: 2027-01-15")) == [
         "p.yaml:14: pairs[0].paused_until: paused_until is only allowed when status is paused"
         " (status is active)"
+    ]
+
+
+@pytest.mark.parametrize("paused_until", ["2024-02-20", "2024-03-01"])
+def test_pause_ending_before_the_start_is_rejected(paused_until: str) -> None:
+    """A pause that ends on or before the start would welcome the pair back before it began."""
+    text = with_pair("status: paused", f"paused_until: {paused_until}")
+
+    assert problems(text) == [
+        f"p.yaml:15: pairs[0].paused_until: paused_until {paused_until} is not after started"
+        " 2024-03-01, so the pair would be welcomed back before it begins; remove"
+        " paused_until, or give the date the pause ends after the pair has started"
     ]
 
 
@@ -746,14 +779,17 @@ def _dumped(name: str) -> str:
     return yaml.safe_dump(document)
 
 
+_NAME_FORMAT_CHARACTERS = st.sampled_from(["\u00ad", "\u200c", "\u200d"])
 _SAFE_TEXT = st.text(
-    st.characters(exclude_categories=["Cc", "Cf", "Cs", "Zl", "Zp"]), min_size=1, max_size=200
+    st.characters(exclude_categories=["Cc", "Cf", "Cs", "Zl", "Zp"]) | _NAME_FORMAT_CHARACTERS,
+    min_size=1,
+    max_size=200,
 ).filter(str.strip)
 
 
 @given(_SAFE_TEXT)
 def test_printable_names_round_trip(name: str) -> None:
-    """Any printable name without control characters comes back from YAML unchanged."""
+    """Any printable name, with the format characters names use, comes back unchanged."""
     program = parse_program(_dumped(name), file="p.yaml")
 
     assert program.pairs[0].mentor.name == name
