@@ -40,6 +40,9 @@ Rules worth knowing:
   quotes to add rather than guessing.
 - Each key may appear once per section; anchors and aliases (`&name`, `*name`) are not
   supported (use `program.defaults` to share settings).
+- Two pairs that have not ended may not have the same mentor and mentee. Given the pairs
+  `known` from before (the running program, the database), a known pair that the file no
+  longer has may not come back under a new id: the id links a pair to its history.
 - Names may not contain line breaks or other control characters, and are at most 200
   characters long: they end up in email headers.
 
@@ -54,7 +57,7 @@ from __future__ import annotations
 
 import difflib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -67,6 +70,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from pydantic_core import ErrorDetails
 
+from reminder_service.core.addresses import comparable_address
 from reminder_service.core.cadence import add_months, first_checkin_by
 from reminder_service.core.model import Cadence, DateOrder, Pair, Person, Program, Schedule, Status
 from reminder_service.errors import ConfigError
@@ -90,13 +94,16 @@ from reminder_service.program_loop import (
 )
 from reminder_service.yaml_source import FieldPath, describe, kind_trap, read_source
 
-__all__ = ["Problem", "ProgramError", "load_program", "parse_program"]
+__all__ = ["KnownPairs", "Problem", "ProgramError", "known_pairs", "load_program", "parse_program"]
 
 _M = TypeVar("_M", bound=BaseModel)
 _T = TypeVar("_T")
 
 DEFAULT_SEND_AT = time(9, 0)
 FIRST_CHECKIN_MONTHS = 24
+
+KnownPairs = Mapping[str, tuple[str, str]]
+"""Pairs known from before (the running program, the database): id -> (mentor, mentee) address."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +130,11 @@ class ProgramError(ConfigError):
         self.problems = problems
 
 
-def load_program(path: Path) -> Program:
-    """Read and validate the program file at `path`; raise ProgramError listing all problems."""
+def load_program(path: Path, *, known: KnownPairs | None = None) -> Program:
+    """Read and validate the program file at `path`; raise ProgramError listing all problems.
+
+    `known` are pairs from before: one the file no longer has may not come back under a new id.
+    """
     file = str(path)
     try:
         raw = path.read_bytes()
@@ -137,10 +147,10 @@ def load_program(path: Path) -> Program:
         line = raw.count(b"\n", 0, exc.start) + 1
         message = "the file is not UTF-8 text; save it with the UTF-8 encoding"
         raise ProgramError((Problem(file, line, "", message),)) from exc
-    return parse_program(text, file=file)
+    return parse_program(text, file=file, known=known)
 
 
-def parse_program(text: str, *, file: str) -> Program:
+def parse_program(text: str, *, file: str, known: KnownPairs | None = None) -> Program:
     """Validate program YAML given as text; `file` names it in problems (for tests and reload)."""
     report = _Report(file)
     with _cyclic_gc_paused():
@@ -148,7 +158,7 @@ def parse_program(text: str, *, file: str) -> Program:
         if not isinstance(data, dict):
             report.add((), "the file must start with a 'program:' section and a 'pairs:' list")
             raise report.error()
-        program = _build(data, report)
+        program = _build(data, report, known=known or {})
     if program is None or report.problems:
         raise report.error()
     return program
@@ -269,7 +279,16 @@ class _FileEntry(BaseModel):
     pairs: list[Any]
 
 
-def _build(data: dict[str, Any], report: _Report) -> Program | None:
+_EntryAt = tuple[int, _PairEntry | None]
+"""A pair's place in the file and its entry, or None when the entry itself was refused."""
+
+
+def known_pairs(program: Program) -> dict[str, tuple[str, str]]:
+    """The pairs of a loaded program, as `known` pairs for loading its next version."""
+    return {pair.id: (pair.mentor.email, pair.mentee.email) for pair in program.pairs}
+
+
+def _build(data: dict[str, Any], report: _Report, *, known: KnownPairs) -> Program | None:
     """Validate each section, then resolve defaults and time zones into the core model."""
     _validated(_FileEntry, data, path=(), report=report)
     program = None
@@ -285,6 +304,8 @@ def _build(data: dict[str, Any], report: _Report) -> Program | None:
     for index, entry in entries:
         if entry is not None:
             _check_pair(entry, path=("pairs", index), report=report)
+    _check_same_people(entries, report)
+    _check_not_renamed(entries, known=known, report=report)
     if program is None:
         return None
     pairs = [
@@ -389,6 +410,57 @@ def _check_unique_ids(raw_pairs: list[Any], report: _Report) -> None:
             report.add(path, f"duplicate pair id {pair_id!r} (first at line {first})")
         else:
             first_seen[pair_id] = path
+
+
+def _check_same_people(entries: list[_EntryAt], report: _Report) -> None:
+    """Report a pair with the same mentor and mentee as an earlier one, unless either has
+    ended: both would get every email, and their history would be split between two ids."""
+    first_seen: dict[tuple[str, str], tuple[str, FieldPath]] = {}
+    for index, entry in entries:
+        if entry is None or entry.status is Status.ENDED:
+            continue
+        path = ("pairs", index, "id")
+        first = first_seen.setdefault(
+            _people(entry.mentor.email, entry.mentee.email), (entry.id, path)
+        )
+        if first[1] != path and first[0] != entry.id:
+            report.add(
+                path,
+                f"pair {entry.id!r} has the same mentor and mentee as pair {first[0]!r} "
+                f"(line {report.line_of(first[1])}), so both would get every email: keep one "
+                "of them, or set status: ended on the pairing that is over",
+            )
+
+
+def _check_not_renamed(entries: list[_EntryAt], *, known: KnownPairs, report: _Report) -> None:
+    """Report a new id for the mentor and mentee of a known pair that the file no longer has.
+
+    The id links a pair to its emails, replies and meetings: under a new id the pair would be
+    sent a fresh check-in at once and its history would be split in two.
+    """
+    in_file = {entry.id for _, entry in entries if entry is not None}
+    gone = {
+        _people(*people): pair_id for pair_id, people in known.items() if pair_id not in in_file
+    }
+    if not gone:
+        return
+    for index, entry in entries:
+        if entry is None or entry.id in known:
+            continue
+        old = gone.get(_people(entry.mentor.email, entry.mentee.email))
+        if old is not None:
+            report.add(
+                ("pairs", index, "id"),
+                f"pair {entry.id!r} has the same mentor and mentee as pair {old!r}, which is "
+                "no longer in the file; the id links a pair to its emails, replies and "
+                f"meetings, so keep the id {old!r}. If they are starting a new pairing, keep "
+                f"{old!r} with status: ended and add the new pair under its new id",
+            )
+
+
+def _people(mentor: str, mentee: str) -> tuple[str, str]:
+    """A pair's mentor and mentee addresses, in the form that compares them."""
+    return comparable_address(mentor), comparable_address(mentee)
 
 
 def _check_pair(entry: _PairEntry, *, path: FieldPath, report: _Report) -> None:

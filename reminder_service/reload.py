@@ -11,8 +11,9 @@ the edit added or changed and for a sample of the others (the check stays short 
 pairs there are; a template that fails only for some other pair is reported by the planner
 when it writes that pair's email); a bad edit leaves the last good program
 running, and its problems, each with file:line, are logged and kept in `status` for the
-digest, health and metrics. SIGHUP asks for a reload at once. The running watcher checks an
-edit in a worker thread, so the event loop (and `/healthz`) keeps turning meanwhile; the
+digest, health and metrics. An edit that gives a pair's mentor and mentee a new id is refused:
+the id links a pair to its history. SIGHUP asks for a reload at once. The running watcher
+checks an edit in a worker thread, so the event loop (and `/healthz`) keeps turning meanwhile; the
 check reads only the files, never the database.
 
 A single file bind-mounted into a container goes stale when the host replaces it: the
@@ -36,7 +37,7 @@ from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
 from reminder_service.core.model import Pair, Program
 from reminder_service.errors import ConfigError
 from reminder_service.ports import Clock
-from reminder_service.program import ProgramError, load_program
+from reminder_service.program import ProgramError, known_pairs, load_program
 from reminder_service.waiting import wait_for_either
 
 log = logging.getLogger(__name__)
@@ -228,7 +229,8 @@ class Reloader:
         program: Program | ConfigError
         composer: Composer | ConfigError
         try:
-            program = load_program(self._config)
+            known = None if before is None else known_pairs(before)
+            program = load_program(self._config, known=known)
         except ConfigError as exc:
             program = exc
         try:

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from reminder_service import bootstrap
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
 from reminder_service.core.model import Pair, Program, Status
-from reminder_service.errors import ConfigError
-from reminder_service.program import ProgramError, load_program
+from reminder_service.errors import ConfigError, StoreError
+from reminder_service.program import KnownPairs, ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
+from reminder_service.store import read_only_if_present
 from reminder_service.tls import server_context
 
 
@@ -27,10 +28,10 @@ def check(_args: argparse.Namespace) -> int:
     problems += _ca_file_problems(settings)
     program: Program | None = None
     try:
-        program = load_program(settings.config)
+        program = load_program(settings.config, known=_pairs_with_history(settings))
     except ProgramError as exc:
         problems += [str(p) for p in exc.problems]
-    except ConfigError as exc:
+    except (ConfigError, StoreError) as exc:
         problems.append(str(exc))
     if program is not None:
         try:
@@ -46,6 +47,13 @@ def check(_args: argparse.Namespace) -> int:
     assert program is not None
     print(_summary(program, settings))
     return EXIT_OK
+
+
+def _pairs_with_history(settings: Settings) -> KnownPairs:
+    """The pairs the database has sent check-ins to, so a pair renamed in the file is found;
+    none before the service has created the database."""
+    with read_only_if_present(settings.database) as store:
+        return store.checkin_members() if store else {}
 
 
 def _ca_file_problems(settings: Settings) -> list[str]:

@@ -84,6 +84,10 @@ _LAST_PERIOD_MESSAGE_ID = """
 SELECT message_id FROM outbox
 WHERE pair_id = ? AND kind IN ('checkin', 'pause_or_end', 'reminder') ORDER BY id DESC LIMIT 1
 """
+_LATEST_CHECKIN_RECIPIENTS = """
+SELECT pair_id, recipients FROM outbox
+WHERE id IN (SELECT MAX(id) FROM outbox WHERE kind = 'checkin' GROUP BY pair_id)
+"""
 _SENT_REF = """
 SELECT pair_id, kind, key FROM outbox WHERE message_id = ? COLLATE NOCASE ORDER BY id LIMIT 1
 """
@@ -278,6 +282,15 @@ class OutboxMixin(StoreConnection):
         with translated(self._path):
             found = self._db.execute(_LAST_PERIOD_MESSAGE_ID, (pair_id,)).fetchone()
         return None if found is None else str(found[0])
+
+    def checkin_members(self) -> dict[str, tuple[str, str]]:
+        """Each pair's (mentor, mentee) addresses, as its latest check-in was addressed."""
+        with translated(self._path):
+            rows = self._db.execute(_LATEST_CHECKIN_RECIPIENTS).fetchall()
+        addressed = ((pair_id, json.loads(recipients)) for pair_id, recipients in rows)
+        return {
+            pair_id: (people[0], people[1]) for pair_id, people in addressed if len(people) == 2
+        }
 
     def sent_ref(self, message_id: str) -> SentRef | None:
         """Which pair, kind and key of email one of our Message-IDs was; None if not ours."""

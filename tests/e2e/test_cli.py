@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from reminder_service.cli import main
-from reminder_service.core.model import Kind
+from reminder_service.core.model import Kind, Outgoing
 from reminder_service.core.tokens import check_token, token_in_address
+from reminder_service.store import SqliteStore
 from tests.support.process import PROGRAM, REPO, clear_reminder_env, service_env
 
 KEY = "cli-test-secret-key-123"
@@ -139,6 +141,56 @@ def test_check_ignores_the_ca_file_of_a_server_not_in_use(
     monkeypatch.setenv("REMINDER_IMAP__CA_FILE", str(deployment / "no-such-ca.pem"))
     monkeypatch.setenv("REMINDER_SMTP__SECURITY", "none")
     monkeypatch.setenv("REMINDER_SMTP__CA_FILE", str(deployment / "no-such-ca.pem"))
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("Everything looks right.")
+
+
+def sent_checkin(database: Path, *, pair_id: str, recipients: tuple[str, ...]) -> None:
+    """Record in `database` a check-in for `pair_id` addressed to `recipients`."""
+    with SqliteStore.open(database) as store:
+        email = Outgoing(
+            key=f"checkin:{pair_id}:2026-11-01",
+            pair_id=pair_id,
+            kind="checkin",
+            period=date(2026, 11, 1),
+            message_id=f"<{pair_id}@northwind.example>",
+            sender="mentoring@northwind.example",
+            recipients=recipients,
+            message=b"Subject: Check-in\r\n\r\nHow is it going?\r\n",
+        )
+        store.enqueue_many([email], now=datetime(2026, 11, 1, 9, 30, tzinfo=UTC))
+
+
+def test_check_reports_a_pair_renamed_after_it_got_email(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pair whose history in the database is under an id the file no longer has, and whose
+    people now have a new id, is a problem that names the id to keep."""
+    database = deployment / "data" / "reminders.sqlite3"
+    sent_checkin(
+        database, pair_id="ana-ben", recipients=("ana@northwind.example", "ben@northwind.example")
+    )
+    (deployment / "program.yaml").write_text(PROGRAM.replace("id: ana-ben", "id: ana-benjamin"))
+
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "1 problem(s) found:" in out
+    assert "program.yaml:7: pairs[0].id: pair 'ana-benjamin' has the same mentor" in out
+    assert "keep the id 'ana-ben'" in out
+
+
+def test_check_accepts_a_database_whose_pairs_keep_their_ids(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """History under the file's own ids, or under an old id of other people, is no problem."""
+    database = deployment / "data" / "reminders.sqlite3"
+    sent_checkin(
+        database, pair_id="ana-ben", recipients=("ana@northwind.example", "ben@northwind.example")
+    )
+    sent_checkin(
+        database, pair_id="eve-finn", recipients=("eve@northwind.example", "finn@northwind.example")
+    )
+
     assert main(["check"]) == 0
     assert capsys.readouterr().out.rstrip().endswith("Everything looks right.")
 

@@ -376,13 +376,49 @@ def test_a_template_edit_is_checked_against_a_sample_of_an_unchanged_program(
     assert setup.settled_check() is Check.REFUSED
 
 
+def renamed(text: str, old: str, new: str) -> str:
+    """`text` with pair `old` given the id `new`, its people and settings unchanged."""
+    return text.replace(f"id: {old}\n", f"id: {new}\n")
+
+
+async def test_an_edit_giving_a_pair_a_new_id_is_refused_and_sends_nothing(
+    setup: Setup, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A pair's mentor and mentee under a new id is refused, naming the id to keep, and no
+    second check-in goes out for the period."""
+    assert len(await setup.harness.tick(setup.daemon)) == 1
+    replace_file(setup.config, renamed(program_text("ana-ben"), "ana-ben", "ana-benjamin"))
+    with caplog.at_level(logging.ERROR, logger="reminder_service.reload"):
+        assert setup.settled_check() is Check.REFUSED
+
+    assert pair_ids(setup.daemon.program) == ["ana-ben"]
+    [problem] = setup.daemon.reload_status.problems
+    assert problem.startswith(f"{setup.config}:7: pairs[0].id: pair 'ana-benjamin' has the same")
+    assert "keep the id 'ana-ben'" in problem
+    assert f"reload refused: {problem}" in caplog.messages
+    assert await setup.harness.tick(setup.daemon) == []
+
+
+def test_a_new_pairing_of_the_same_people_is_taken_in_once_the_old_one_has_ended(
+    setup: Setup,
+) -> None:
+    """Keeping the old id as ended and adding the new pairing under a new id is accepted."""
+    old = program_text("ana-ben") + "    status: ended\n"
+    new = renamed(program_text("ana-ben"), "ana-ben", "ana-ben-2").removeprefix(
+        program_text().rstrip("\n") + "\n"
+    )
+    replace_file(setup.config, old + new)
+    assert setup.settled_check() is Check.RELOADED
+    assert pair_ids(setup.daemon.program) == ["ana-ben", "ana-ben-2"]
+
+
 def test_an_unexpected_failure_while_checking_an_edit_keeps_the_last_good_program(
     setup: Setup, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A failure that is not a problem in the files (a bug) refuses the edit, and the
     running program, the log and the status say so: the daemon does not stop."""
 
-    def broken_loader(path: Path) -> Program:
+    def broken_loader(path: Path, **_: object) -> Program:
         raise RuntimeError("a bug while reading")
 
     monkeypatch.setattr(reload, "load_program", broken_loader)

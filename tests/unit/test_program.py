@@ -934,3 +934,54 @@ def test_digest_off_in_quotes_stops_it_and_an_empty_digest_keeps_the_default(
         HEAD.replace("  defaults:", f"  digest: {written}\n  defaults:") + PAIR, file="p.yaml"
     )
     assert program.digest == (None if written == '"off"' else DigestSchedule())
+
+
+def test_the_same_two_people_under_two_ids_are_refused() -> None:
+    """Two pairs with one mentor and one mentee (addresses compared however spelt) are
+    reported at the second, naming the first and its line."""
+    second = PAIR.replace("ana-ben", "ana-ben-2").replace("ben@northwind", " BEN@Northwind")
+
+    assert problems(HEAD + PAIR + second) == [
+        "p.yaml:14: pairs[1].id: pair 'ana-ben-2' has the same mentor and mentee as pair"
+        " 'ana-ben' (line 10), so both would get every email: keep one of them, or set"
+        " status: ended on the pairing that is over"
+    ]
+
+
+def test_the_same_two_people_may_start_a_new_pairing_once_the_old_one_ended() -> None:
+    """An ended pair does not stop the same mentor and mentee from pairing again."""
+    ended = with_pair("status: ended")
+    again = PAIR.replace("ana-ben", "ana-ben-2")
+
+    program = parse_program(ended + again, file="p.yaml")
+
+    assert [pair.id for pair in program.pairs] == ["ana-ben", "ana-ben-2"]
+
+
+def test_a_known_pair_under_a_new_id_is_refused() -> None:
+    """A pair from before that the file no longer has may not come back under a new id."""
+    text = HEAD + PAIR.replace("ana-ben", "ana-benjamin")
+    known = {"ana-ben": ("Ana@northwind.example", "ben@northwind.example")}
+
+    with pytest.raises(ProgramError) as info:
+        parse_program(text, file="p.yaml", known=known)
+
+    [problem] = info.value.problems
+    assert (problem.line, problem.field) == (10, "pairs[0].id")
+    assert "'ana-benjamin' has the same mentor and mentee as pair 'ana-ben'" in problem.message
+    assert "keep the id 'ana-ben'" in problem.message
+
+
+def test_known_pairs_still_in_the_file_or_with_other_people_are_not_renames() -> None:
+    """A new pair of other people, and a known pair kept under its id, load as usual."""
+    text = (
+        HEAD + PAIR + PAIR.replace("ana-ben", "cy-di").replace("ana@", "cy@").replace("ben@", "di@")
+    )
+    known = {
+        "ana-ben": ("ana@northwind.example", "ben@northwind.example"),
+        "ed-flo": ("e@x.example", "f@x.example"),
+    }
+
+    program = parse_program(text, file="p.yaml", known=known)
+
+    assert [pair.id for pair in program.pairs] == ["ana-ben", "cy-di"]
