@@ -416,8 +416,18 @@ def _on_weekdays(days: Iterable[date], *, after: date) -> Iterator[date]:
 
 
 def _already_asked(history: PairHistory, period: _Period) -> bool:
-    """True when a check-in was queued for this period, or for a later one."""
-    return history.last_checkin is not None and history.last_checkin > period.opens_after
+    """True when a check-in was queued for this period or a later one, or one inside this
+    period came less than half a period before it closes.
+
+    A meeting reported in answer to a check-in moves the anchor back to the day they met,
+    so the check-in answered usually falls inside the first period counted from the
+    meeting: that period still gets its own, one cadence after the meeting, unless it
+    would follow the answered one within half a period (then the next period's does).
+    """
+    last = history.last_checkin
+    if last is None or last <= period.opens_after:
+        return False
+    return last >= period.closes or (period.closes - last) * 2 < period.closes - period.opens_after
 
 
 def _reason(program: Program, pair: Pair, anchor: _Anchor, period: _Period) -> str:

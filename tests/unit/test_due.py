@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import Any
 
 import pytest
@@ -172,6 +173,52 @@ def test_one_checkin_per_period(history: PairHistory, now: str, expected: list[d
     """A period that already had a check-in gets no second one, even after a meeting moves it."""
     pair = make_pair(started=date(2026, 11, 3))
     assert _due_periods(pair, history, now) == expected
+
+
+def _next_after_answer(met: date, *, cadence: str = "monthly") -> date:
+    """The next check-in planned for a pair asked on 2 Nov 2026 that reported meeting on `met`."""
+    pair = make_pair(cadence=cadence, started=date(2026, 9, 2), zone="Europe/London")
+    history = PairHistory(last_meeting=met, last_checkin=date(2026, 11, 2))
+    now = _utc("2026-11-03T12:00")
+    planned = planned_checkins(
+        make_program(pair), {pair.id: history}, now=now, until=now + timedelta(days=120)
+    )
+    return planned[0].period
+
+
+@pytest.mark.parametrize(
+    ("met", "expected"),
+    [
+        pytest.param(date(2026, 10, 30), date(2026, 11, 30), id="met-before-checkin"),
+        pytest.param(date(2026, 11, 2), date(2026, 12, 2), id="met-on-checkin-day"),
+        pytest.param(date(2026, 11, 3), date(2026, 12, 3), id="met-after-checkin"),
+        pytest.param(date(2026, 10, 16), date(2026, 12, 16), id="close-to-checkin-next-period"),
+    ],
+)
+def test_next_checkin_one_cadence_after_meeting(met: date, expected: date) -> None:
+    """After a meeting answers a check-in, the next comes one cadence after the meeting,
+    or a cadence later when that would follow the answered check-in within half a period."""
+    assert _next_after_answer(met) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cadence=st.sampled_from(["weekly", "every 2 weeks", "monthly", "every 10 days"]),
+    days_before=st.integers(min_value=0, max_value=40),
+)
+def test_next_checkin_after_answer_property(cadence: str, days_before: int) -> None:
+    """The next check-in after an answered one is the first or second occurrence after the
+    meeting: the first unless it is within half a period of the answered check-in."""
+    asked = date(2026, 11, 2)
+    met = asked - timedelta(days=days_before)
+    pair = make_pair(cadence=cadence, started=date(2026, 9, 2), zone="Europe/London")
+    first, second = islice(
+        occurrences_after(pair.schedule.cadence, started=pair.started, anchor=met), 2
+    )
+    assume(first > asked)
+    found = _next_after_answer(met, cadence=cadence)
+    close = (first - asked) * 2 < first - met
+    assert found == (second if close else first)
 
 
 def test_catch_up_sends_one_for_latest_period() -> None:
