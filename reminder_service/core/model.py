@@ -187,7 +187,8 @@ class PairHistory:
     (any level of the ladder); `last_skip_at` when the latest "skip this round" reply was
     recorded: the date on the pair's clocks then restarts the count like a meeting does;
     `reply_status` a pause or end asked for by reply (the YAML's own non-active status wins
-    over it). `asked` holds the periods of the period emails the last meeting did not answer:
+    over it). `asked` holds the periods of the period emails that did not fail (one withdrawn or
+    refused reached nobody) and that the last meeting did not answer:
     dated after it, but not the newest queued before it was logged (a check-in answered by
     reporting a meeting of a few days before is not among them; older unanswered ones are).
     The escalation level counts how many of them went unanswered, not how much time passed.

@@ -69,6 +69,8 @@ SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL{only} GROUP B
 # pair's latest meeting). The report answers the newest period email queued before it was
 # logged: the usual reply to a check-in reports a meeting that happened a few days before.
 # Older ones stay unanswered, so a late report of an old meeting does not reset the ladder.
+# A failed email (withdrawn, or refused for good) is neither asked nor answered: it reached
+# nobody, so it must not make the next email a reminder. Pending ones are on their way.
 _PERIOD_EMAILS = _Filtered("""
 WITH latest AS (
     SELECT pair_id, MAX(period) AS last_period, COALESCE((
@@ -85,6 +87,7 @@ WITH latest AS (
         SELECT id FROM outbox
         WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
           AND outbox.pair_id = latest.pair_id AND outbox.created_at <= latest.logged_at
+          AND state != 'failed'
         ORDER BY outbox.created_at DESC, outbox.id DESC LIMIT 1
     ) AS answered_id FROM latest
 )
@@ -92,7 +95,7 @@ SELECT pair_id, last_period, (
     SELECT group_concat(period) FROM outbox
     WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
       AND outbox.pair_id = answered.pair_id AND period > answered.met_on
-      AND outbox.id IS NOT answered.answered_id
+      AND outbox.id IS NOT answered.answered_id AND state != 'failed'
 ) FROM answered
 """)
 _LAST_SKIPS = _Filtered("""
@@ -155,8 +158,9 @@ class HistoriesMixin(StoreConnection):
 
         `last_meeting` is the latest date met of a meeting that counts; `last_checkin` the
         latest period of any period email (check-in, reminder, "pause or end?") in any state,
-        and `asked` the periods of those the last meeting did not answer (after its date, but
-        the newest queued before it was logged, which its report answered), in order; `last_skip_at`
+        and `asked` the periods of those not failed (withdrawn or refused reached nobody) the last
+        meeting did not answer (after its date, but the newest queued before it was logged,
+        which its report answered), in order; `last_skip_at`
         when the latest "skip this round" was recorded; `reply_status` the latest pause or end
         asked for by reply, unless a meeting was logged after it (they are back).
         """

@@ -186,6 +186,15 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX inbound_outcome_received ON inbound (outcome, received_at)",
         "DROP INDEX inbound_outcome",
     ),
+    (
+        # A failed period email no longer counts as asked, so the histories read each one's
+        # state: kept in the index, or each read would fetch the row and its message.
+        """
+        CREATE INDEX outbox_period_emails_state ON outbox (pair_id, period, kind, state)
+            WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
+        """,
+        "DROP INDEX outbox_period_emails",
+    ),
 )
 
 
