@@ -194,6 +194,15 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
         """,
         "DROP INDEX outbox_period_emails",
+        # A pause or end the YAML set, and the date it was lifted: the file keeps no trace
+        # of it once the coordinator writes `status: active` again.
+        """
+        CREATE TABLE pair_silences (
+            pair_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('paused', 'ended')),
+            resumed_on TEXT
+        )
+        """,
     ),
 )
 

@@ -23,6 +23,7 @@ from reminder_service.core.model import (
     PairHistory,
     Program,
     ReplyStatus,
+    Silence,
     Status,
 )
 
@@ -267,6 +268,79 @@ def test_no_checkin_on_the_day_a_pause_ends() -> None:
     pair = make_pair(status=Status.PAUSED, paused_until=date(2026, 11, 16))
     assert _due_periods(pair, PairHistory(), "2026-11-16T12:00") == []
     assert _due_periods(pair, PairHistory(), "2026-11-23T12:00") == [date(2026, 11, 23)]
+
+
+ASKED_LONG_AGO = PairHistory(
+    last_checkin=date(2026, 3, 10), asked=(date(2026, 2, 10), date(2026, 3, 10))
+)
+
+
+@pytest.mark.parametrize(
+    ("silence", "now", "expected"),
+    [
+        pytest.param(
+            Silence(Status.PAUSED, resumed_on=date(2027, 3, 5)),
+            "2027-03-05T12:00",
+            [],
+            id="dated-pause-lifted-nothing-at-once",
+        ),
+        pytest.param(
+            Silence(Status.PAUSED),
+            "2027-03-05T12:00",
+            [],
+            id="lift-not-stored-yet-counts-from-today",
+        ),
+        pytest.param(
+            Silence(Status.PAUSED, resumed_on=date(2027, 3, 5)),
+            "2027-04-05T12:00",
+            [(date(2027, 4, 5), 0)],
+            id="one-cadence-after-the-lift-plain",
+        ),
+        pytest.param(
+            Silence(Status.ENDED, resumed_on=date(2027, 3, 5)),
+            "2027-04-05T12:00",
+            [(date(2027, 4, 5), 0)],
+            id="ended-pair-reactivated",
+        ),
+    ],
+)
+def test_a_pause_lifted_in_the_yaml_starts_fresh(
+    silence: Silence, now: str, expected: list[tuple[date, int]]
+) -> None:
+    """A pair whose YAML pause or end the coordinator lifted is asked one cadence after the
+    lift, with a plain check-in: the periods it was silent for never escalate."""
+    pair = make_pair(cadence="monthly", started=date(2026, 1, 10), zone="Europe/London")
+    history = replace(ASKED_LONG_AGO, silence=silence)
+    found = due_checkins(make_program(pair), {pair.id: history}, _utc(now))
+    assert [(checkin.period, checkin.level) for checkin in found] == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cadence=st.sampled_from(["weekly", "every 2 weeks", "monthly", "daily"]),
+    resumed_days=st.integers(min_value=30, max_value=800),
+    asked_count=st.integers(min_value=0, max_value=6),
+    silence=st.sampled_from([Silence(Status.PAUSED), Silence(Status.ENDED)]),
+)
+def test_a_lifted_pause_never_escalates_its_silent_periods(
+    cadence: str, resumed_days: int, asked_count: int, silence: Silence
+) -> None:
+    """After a lifted YAML pause or end, the first check-in is plain and one cadence after
+    the lift, however many check-ins went unanswered before it."""
+    pair = make_pair(cadence=cadence, started=date(2026, 1, 1), zone="UTC")
+    resumed = pair.started + timedelta(days=resumed_days)
+    asked = tuple(pair.started + timedelta(days=day + 1) for day in range(asked_count))
+    history = PairHistory(
+        last_checkin=asked[-1] if asked else None,
+        asked=asked,
+        silence=replace(silence, resumed_on=resumed),
+    )
+    now = datetime.combine(resumed, time(12), tzinfo=UTC)
+    planned = planned_checkins(
+        make_program(pair), {pair.id: history}, now=now, until=now + timedelta(days=40)
+    )
+    first = next(occurrences_after(pair.schedule.cadence, started=pair.started, anchor=resumed))
+    assert (planned[0].period, planned[0].level) == (first, 0)
 
 
 def test_meeting_on_the_start_date_is_named() -> None:
