@@ -61,11 +61,12 @@ from reminder_service.core.model import (
     Person,
     Planned,
     Program,
+    Silence,
     Totals,
 )
 from reminder_service.core.relationship import next_decision_at, relationship_emails
 from reminder_service.core.replies.verdict import Verdict, asks_back
-from reminder_service.core.status import is_ended_in_yaml
+from reminder_service.core.status import is_ended_in_yaml, noted_silence
 from reminder_service.core.totals import relationship_totals
 from reminder_service.core.withdraw import withdrawal
 from reminder_service.digest_survey import DigestSurvey, new_survey
@@ -192,6 +193,7 @@ class Planner:
         self._plan_questions(program, now, batch=batch)
         queued = self._enqueue(batch)
         self._withdraw(planned, read.histories, now)
+        self._note_silences(planned, read.histories, now)
         self._remember(program, planned, read, now=now)
         return queued
 
@@ -312,6 +314,20 @@ class Planner:
         for key, reason in withdrawn:
             log.info("withdrew %s: not sent: %s", key, reason)
         self.withdrawn = len(withdrawn)
+
+    def _note_silences(
+        self, program: Program, histories: Mapping[str, PairHistory], now: datetime
+    ) -> None:
+        """Remember which pairs the YAML pauses or ends, and the date it lifts that: the file
+        forgets a pause once the coordinator writes `status: active`, and the next check-in
+        is counted from that date (`core.status.noted_silence`). Writes only what changed."""
+        noted: dict[str, Silence] = {}
+        for pair in program.pairs:
+            known = histories.get(pair.id, PairHistory()).silence
+            silence = noted_silence(pair, known, today=local_date(pair, now))
+            if silence is not None:
+                noted[pair.id] = silence
+        self._store.note_silences(noted)
 
     def _plan_periods(
         self,

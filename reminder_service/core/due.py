@@ -1,14 +1,14 @@
 """Which check-ins should go out now, and which are coming: (program, history, now) -> decisions.
 
 A pair's cadence is counted from its anchor: the latest of its start, its last meeting, a
-skipped round and the end of a pause. Occurrence k of the cadence after the anchor closes
-period k, which covers the local dates after occurrence k-1 up to and including occurrence
-k; its check-in is due at the pair's sending time on that date. Each period gets at most one
-check-in, and a service that was down sends only the latest period's check-in when it comes
-back. A check-in's level is the number of check-ins sent since the anchor that went
-unanswered (at most k-1 for period k): level 0 is the regular check-in, higher levels climb
-the program's escalation ladder. A pause or end asked for by reply is applied first
-(see `core.status.effective_pair`).
+skipped round and the end of a pause (or of an end the coordinator lifted). Occurrence k of
+the cadence after the anchor closes period k, which covers the local dates after occurrence
+k-1 up to and including occurrence k; its check-in is due at the pair's sending time on
+that date. Each period gets at most one check-in, and a service that was down sends only
+the latest period's check-in when it comes back. A check-in's level is the number of
+check-ins sent since the anchor that went unanswered (at most k-1 for period k): level 0 is
+the regular check-in, higher levels climb the program's escalation ladder. A pause or end
+asked for by reply is applied first (see `core.status.effective_pair`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from reminder_service.core.model import (
     Program,
     Schedule,
 )
-from reminder_service.core.status import effective_pair, is_silent
+from reminder_service.core.status import as_noted, effective_pair, is_silent, resumed_on
 from reminder_service.core.wording import short_date_in_words, span_in_words
 
 CALENDAR_CACHE_SIZE = 16_384
@@ -340,6 +340,7 @@ def _planned_for_pair(
     program: Program, pair: Pair, history: PairHistory, *, now: datetime, until: datetime
 ) -> list[Checkin]:
     """Replay `_due_for_pair` at `now` and at every instant in the window a period falls due."""
+    history = as_noted(pair, history, today=local_date(pair, now))
     planned: list[Checkin] = []
     for moment in [now, *_due_instants(pair, history, now=now, until=until)]:
         checkin = _due_for_pair(program, pair, history, moment)
@@ -374,7 +375,8 @@ def _due_instants(
 
 
 def _anchor(pair: Pair, history: PairHistory, today: date) -> _Anchor:
-    """The latest of the pair's start, last meeting, skipped round and a pause ended by `today`."""
+    """The latest of the pair's start, last meeting, skipped round, and a pause or end that
+    ended (or the coordinator lifted) by `today`."""
     candidates = [_Anchor(pair.started, _Since.START)]
     if history.last_meeting is not None:
         candidates.append(_Anchor(history.last_meeting, _Since.MEETING))
@@ -383,6 +385,9 @@ def _anchor(pair: Pair, history: PairHistory, today: date) -> _Anchor:
         candidates.append(_Anchor(skipped, _Since.SKIP))
     if pair.paused_until is not None and pair.paused_until <= today:
         candidates.append(_Anchor(pair.paused_until, _Since.RESUME))
+    resumed = resumed_on(pair, history, today=today)
+    if resumed is not None:
+        candidates.append(_Anchor(resumed, _Since.RESUME))
     return max(candidates, key=lambda anchor: (anchor.day, anchor.since))
 
 
@@ -416,8 +421,18 @@ def _on_weekdays(days: Iterable[date], *, after: date) -> Iterator[date]:
 
 
 def _already_asked(history: PairHistory, period: _Period) -> bool:
-    """True when a check-in was queued for this period, or for a later one."""
-    return history.last_checkin is not None and history.last_checkin > period.opens_after
+    """True when a check-in was queued for this period or a later one, or one inside this
+    period came less than half a period before it closes.
+
+    A meeting reported in answer to a check-in moves the anchor back to the day they met,
+    so the check-in answered usually falls inside the first period counted from the
+    meeting: that period still gets its own, one cadence after the meeting, unless it
+    would follow the answered one within half a period (then the next period's does).
+    """
+    last = history.last_checkin
+    if last is None or last <= period.opens_after:
+        return False
+    return last >= period.closes or (period.closes - last) * 2 < period.closes - period.opens_after
 
 
 def _reason(program: Program, pair: Pair, anchor: _Anchor, period: _Period) -> str:

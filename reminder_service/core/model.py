@@ -179,6 +179,15 @@ class ReplyStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class Silence:
+    """A pause or an end the YAML set, and the date (the pair's local date) it was lifted:
+    None while the planner has not yet seen the YAML lift it."""
+
+    status: Literal[Status.PAUSED, Status.ENDED]
+    resumed_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PairHistory:
     """What the store knows about a pair that matters for scheduling.
 
@@ -187,10 +196,13 @@ class PairHistory:
     (any level of the ladder); `last_skip_at` when the latest "skip this round" reply was
     recorded: the date on the pair's clocks then restarts the count like a meeting does;
     `reply_status` a pause or end asked for by reply (the YAML's own non-active status wins
-    over it). `asked` holds the periods of the period emails the last meeting did not answer:
+    over it). `asked` holds the periods of the period emails that did not fail (one withdrawn or
+    refused reached nobody) and that the last meeting did not answer:
     dated after it, but not the newest queued before it was logged (a check-in answered by
     reporting a meeting of a few days before is not among them; older unanswered ones are).
     The escalation level counts how many of them went unanswered, not how much time passed.
+    `silence` is the latest pause or end the YAML set, which the file forgets once the
+    coordinator resumes the pair by writing `status: active`.
     """
 
     last_meeting: date | None = None
@@ -198,6 +210,7 @@ class PairHistory:
     last_skip_at: datetime | None = None
     reply_status: ReplyStatus | None = None
     asked: tuple[date, ...] = ()
+    silence: Silence | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,13 @@ from reminder_service.core.model import (
     Status,
     Step,
 )
-from reminder_service.core.status import effective_pair, is_ended_in_yaml, is_silent
+from reminder_service.core.status import (
+    as_noted,
+    effective_pair,
+    is_ended_in_yaml,
+    is_silent,
+    resumed_on,
+)
 from reminder_service.core.wording import short_date_in_words, span_in_words
 
 RECENT = timedelta(days=14)
@@ -179,7 +185,7 @@ def _pair_emails(
     else:
         items = [
             *_meeting_emails(pair, activity, now),
-            *_welcome_back(effective, today),
+            *_welcome_back(effective, history, today),
             *_follow_up(program, pair, history, activity, now),
             *_anniversary(program, pair, today),
         ]
@@ -196,6 +202,7 @@ def _planned_for_pair(
     until: datetime,
 ) -> list[Planned]:
     """Replay `_pair_emails` at `now` and whenever an event email may fall due, once per key."""
+    history = as_noted(pair, history, today=local_date(pair, now))
     found: dict[str, Planned] = {}
     instants = _event_instants(
         program, pair, history=history, activity=activity, now=now, until=until
@@ -276,12 +283,10 @@ def _farewell(pair: Pair, reply: ReplyStatus) -> list[Planned]:
     ]
 
 
-def _welcome_back(effective: Pair, today: date) -> list[Planned]:
+def _welcome_back(effective: Pair, history: PairHistory, today: date) -> list[Planned]:
     """A welcome-back on the day a pause ends, at most `LATE_LIMIT` late."""
-    resumed = effective.paused_until
-    if effective.status is not Status.PAUSED or resumed is None:
-        return []
-    if not resumed <= today <= resumed + LATE_LIMIT:
+    resumed = _pause_ended_on(effective, history, today)
+    if resumed is None or not resumed <= today <= resumed + LATE_LIMIT:
         return []
     return [
         _planned(
@@ -292,6 +297,18 @@ def _welcome_back(effective: Pair, today: date) -> list[Planned]:
             reason=f"welcome back: the pause ended on {short_date_in_words(resumed)}",
         )
     ]
+
+
+def _pause_ended_on(effective: Pair, history: PairHistory, today: date) -> date | None:
+    """The date the pair's pause ended: its `paused_until`, or the date the coordinator
+    lifted a YAML pause by writing `status: active` (an end lifted is no pause: the pair
+    gets no welcome-back)."""
+    if effective.status is Status.PAUSED:
+        return effective.paused_until
+    silence = history.silence
+    if silence is None or silence.status is not Status.PAUSED:
+        return None
+    return resumed_on(effective, history, today=today)
 
 
 def _follow_up(
@@ -391,9 +408,10 @@ def _event_instants(
 ) -> list[datetime]:
     """Instants in (now, until] at which a welcome-back, anniversary or follow-up may fall due."""
     candidates: list[datetime] = []
-    resumed = effective_pair(pair, history, today=local_date(pair, now)).paused_until
-    if resumed is not None and resumed <= local_date(pair, until):
-        candidates.append(_sending_instant(pair, resumed))
+    today = local_date(pair, now)
+    resumes = [effective_pair(pair, history, today=today).paused_until]
+    resumes.append(resumed_on(pair, history, today=today))
+    candidates += [_sending_instant(pair, day) for day in resumes if day is not None]
     if activity.last_not_met is not None:
         candidates.append(_follow_up_at(program, pair, activity.last_not_met))
     days = occurrences_after(_YEARLY, started=pair.started, anchor=pair.started)
@@ -411,15 +429,15 @@ def _event_instants_from(
     """Every instant at which an event email of the pair may fall due, past ones included.
 
     The instants a meeting was logged or removed and a reply was recorded, a follow-up's due
-    instant, the sending instant on each date a pause ends, and the anniversaries around
-    today.
+    instant, the sending instant on each date a pause ends (or a lifted one ended), and the
+    anniversaries around today.
     """
     found = [meeting.logged_at for meeting in activity.recent_meetings]
     found += [meeting.removed_at for meeting in activity.recent_meetings if meeting.removed_at]
     if activity.last_not_met is not None:
         found.append(_follow_up_at(program, pair, activity.last_not_met))
     reply = history.reply_status
-    resumes = [pair.paused_until]
+    resumes = [pair.paused_until, resumed_on(pair, history, today=local_date(pair, now))]
     if reply is not None:
         found.append(reply.set_at)
         resumes.append(reply.until)

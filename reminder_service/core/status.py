@@ -5,7 +5,9 @@ reply applies only while the YAML says the pair is active (and its `ended_on` ha
 come); any other status in the YAML wins. One refinement: a YAML pause that had already
 ended when the reply came counts as active, so a pair paused once by the coordinator can
 still pause or end by reply later. Applying the reply is a substitution on the pair, so
-the scheduler treats a reply pause exactly like a pause written in the YAML.
+the scheduler treats a reply pause exactly like a pause written in the YAML. A pause or
+end that the coordinator lifts by writing `status: active` leaves no date in the file, so
+the planner remembers that it saw it, and the date it was lifted (`noted_silence`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from reminder_service.core.model import (
     PairHistory,
     Program,
     ReplyStatus,
+    Silence,
     Status,
     StatusDifference,
 )
@@ -35,6 +38,48 @@ def is_silent(pair: Pair, today: date) -> bool:
     if is_ended_in_yaml(pair, today):
         return True
     return pair.status is Status.PAUSED and (pair.paused_until is None or today < pair.paused_until)
+
+
+def noted_silence(pair: Pair, known: Silence | None, *, today: date) -> Silence | None:
+    """What to remember about the pause or end the YAML sets for the pair on its local date
+    `today`, given what is `known`; None when that has not changed.
+
+    A pause or end in force is remembered with no resume date. Once the YAML lifts it, the
+    date it did: its `paused_until` when there is one, else `today` (the planner sees every
+    program load, so that is the day the coordinator wrote `status: active`).
+    """
+    if is_ended_in_yaml(pair, today):
+        silence: Silence | None = Silence(Status.ENDED)
+    elif is_silent(pair, today):
+        silence = Silence(Status.PAUSED)
+    elif known is not None and known.resumed_on is None:
+        silence = replace(known, resumed_on=_lifted_on(pair, today))
+    else:
+        return None
+    return None if silence == known else silence
+
+
+def resumed_on(pair: Pair, history: PairHistory, *, today: date) -> date | None:
+    """The date a pause or end the YAML set was lifted (`noted_silence`), even before that
+    date is stored; None while the YAML still pauses or ends the pair, or when it never did.
+    """
+    silence = history.silence
+    if silence is None or is_silent(pair, today):
+        return None
+    return silence.resumed_on or _lifted_on(pair, today)
+
+
+def as_noted(pair: Pair, history: PairHistory, *, today: date) -> PairHistory:
+    """The history as the planner leaves it on `today`, its pause or end noted: plans over a
+    window start from it, so a lift not stored yet keeps its date as the days go by."""
+    noted = noted_silence(pair, history.silence, today=today)
+    return history if noted is None else replace(history, silence=noted)
+
+
+def _lifted_on(pair: Pair, today: date) -> date:
+    """The date the YAML's pause or end of the pair ended, seen from a date it no longer
+    holds: its `paused_until` if it names one, else `today`."""
+    return pair.paused_until if pair.paused_until is not None else today
 
 
 def effective_pair(pair: Pair, history: PairHistory, *, today: date) -> Pair:

@@ -21,6 +21,7 @@ from reminder_service.core.model import (
     PairActivity,
     PairHistory,
     ReplyStatus,
+    Silence,
     Status,
 )
 from reminder_service.store.connection import (
@@ -69,6 +70,8 @@ SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL{only} GROUP B
 # pair's latest meeting). The report answers the newest period email queued before it was
 # logged: the usual reply to a check-in reports a meeting that happened a few days before.
 # Older ones stay unanswered, so a late report of an old meeting does not reset the ladder.
+# A failed email (withdrawn, or refused for good) is neither asked nor answered: it reached
+# nobody, so it must not make the next email a reminder. Pending ones are on their way.
 _PERIOD_EMAILS = _Filtered("""
 WITH latest AS (
     SELECT pair_id, MAX(period) AS last_period, COALESCE((
@@ -85,6 +88,7 @@ WITH latest AS (
         SELECT id FROM outbox
         WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
           AND outbox.pair_id = latest.pair_id AND outbox.created_at <= latest.logged_at
+          AND state != 'failed'
         ORDER BY outbox.created_at DESC, outbox.id DESC LIMIT 1
     ) AS answered_id FROM latest
 )
@@ -92,7 +96,7 @@ SELECT pair_id, last_period, (
     SELECT group_concat(period) FROM outbox
     WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
       AND outbox.pair_id = answered.pair_id AND period > answered.met_on
-      AND outbox.id IS NOT answered.answered_id
+      AND outbox.id IS NOT answered.answered_id AND state != 'failed'
 ) FROM answered
 """)
 _LAST_SKIPS = _Filtered("""
@@ -119,9 +123,21 @@ _LAST_NOT_MET = _Filtered("""
 SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'not_met'{only} GROUP BY pair_id
 """)
 
+_SILENCES = _Filtered("""
+SELECT pair_id, status, resumed_on FROM pair_silences WHERE 1{only}
+""")
+_NOTE_SILENCE = """
+INSERT INTO pair_silences (pair_id, status, resumed_on) VALUES (?, ?, ?)
+ON CONFLICT (pair_id) DO UPDATE SET status = excluded.status, resumed_on = excluded.resumed_on
+"""
+
 _REPLY_STATUS_KINDS: dict[str, Literal[Status.PAUSED, Status.ENDED]] = {
     "pause": Status.PAUSED,
     "end": Status.ENDED,
+}
+_SILENCE_KINDS: dict[str, Literal[Status.PAUSED, Status.ENDED]] = {
+    "paused": Status.PAUSED,
+    "ended": Status.ENDED,
 }
 
 
@@ -155,10 +171,12 @@ class HistoriesMixin(StoreConnection):
 
         `last_meeting` is the latest date met of a meeting that counts; `last_checkin` the
         latest period of any period email (check-in, reminder, "pause or end?") in any state,
-        and `asked` the periods of those the last meeting did not answer (after its date, but
-        the newest queued before it was logged, which its report answered), in order; `last_skip_at`
+        and `asked` the periods of those not failed (withdrawn or refused reached nobody) the last
+        meeting did not answer (after its date, but the newest queued before it was logged,
+        which its report answered), in order; `last_skip_at`
         when the latest "skip this round" was recorded; `reply_status` the latest pause or end
-        asked for by reply, unless a meeting was logged after it (they are back).
+        asked for by reply, unless a meeting was logged after it (they are back); `silence`
+        the pause or end the YAML last set, as `note_silences` remembered it.
         """
         if only is not None and not only:
             return {}
@@ -178,6 +196,11 @@ class HistoriesMixin(StoreConnection):
                 row["pair_id"]: _reply_status(row)
                 for row in self._db.execute(_REPLY_STATUSES.pick(only), params)
             }
+            silences = {
+                pair_id: Silence(_SILENCE_KINDS[status], None if resumed is None else day(resumed))
+                for pair_id, status, resumed in self._tuples(_SILENCES.pick(only), params)
+            }
+        found = meetings.keys() | checkins.keys() | skips.keys() | statuses.keys()
         return {
             pair_id: PairHistory(
                 meetings.get(pair_id),
@@ -185,9 +208,22 @@ class HistoriesMixin(StoreConnection):
                 skips.get(pair_id),
                 statuses.get(pair_id),
                 asked.get(pair_id, ()),
+                silences.get(pair_id),
             )
-            for pair_id in meetings.keys() | checkins.keys() | skips.keys() | statuses.keys()
+            for pair_id in found | silences.keys()
         }
+
+    def note_silences(self, silences: Mapping[str, Silence]) -> None:
+        """Remember, per pair, the pause or end the YAML set and the date it was lifted, in
+        one transaction: the YAML forgets both once the coordinator writes `status: active`."""
+        if not silences:
+            return
+        rows = [
+            (pair_id, silence.status.value, _date_text(silence.resumed_on))
+            for pair_id, silence in silences.items()
+        ]
+        with self._write():
+            self._db.executemany(_NOTE_SILENCE, rows)
 
     def activity(
         self,
@@ -271,3 +307,8 @@ def _reply_status(row: sqlite3.Row) -> ReplyStatus:
         until=None if until is None else date.fromisoformat(until),
         set_at=parse_instant(row["at"]),
     )
+
+
+def _date_text(day: date | None) -> str | None:
+    """An optional date as ISO text for SQLite."""
+    return None if day is None else day.isoformat()

@@ -191,6 +191,24 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE inbound ADD COLUMN subject TEXT",
         "ALTER TABLE inbound ADD COLUMN size INTEGER",
     ),
+    (
+        # A failed period email no longer counts as asked, so the histories read each one's
+        # state: kept in the index, or each read would fetch the row and its message.
+        """
+        CREATE INDEX outbox_period_emails_state ON outbox (pair_id, period, kind, state)
+            WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
+        """,
+        "DROP INDEX outbox_period_emails",
+        # A pause or end the YAML set, and the date it was lifted: the file keeps no trace
+        # of it once the coordinator writes `status: active` again.
+        """
+        CREATE TABLE pair_silences (
+            pair_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('paused', 'ended')),
+            resumed_on TEXT
+        )
+        """,
+    ),
 )
 
 

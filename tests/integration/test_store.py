@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -84,7 +84,7 @@ def raw_state(db_path: Path, row_id: int) -> tuple[str, int]:
 def test_open_creates_folders_and_migrates_an_empty_file(db_path: Path) -> None:
     """Opening a path in missing folders creates them and applies every migration."""
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 7
+        assert store.schema_version == 8
         assert store.outbox() == []
     assert db_path.is_file()
 
@@ -94,7 +94,7 @@ def test_reopening_keeps_rows_and_schema_version(db_path: Path) -> None:
     with SqliteStore.open(db_path) as store:
         enqueue(store, outgoing("k1"), now=T0)
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 7
+        assert store.schema_version == 8
         assert [row.key for row in store.outbox()] == ["k1"]
 
 
@@ -102,9 +102,9 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
     """A database migrated by a newer release is refused, naming both schema versions."""
     SqliteStore.open(db_path).close()
     with sqlite3.connect(db_path) as raw:
-        raw.execute("PRAGMA user_version = 8")
+        raw.execute("PRAGMA user_version = 9")
     raw.close()
-    with pytest.raises(StoreError, match=r"newer version .*\(schema 8, this version knows 7\)"):
+    with pytest.raises(StoreError, match=r"newer version .*\(schema 9, this version knows 8\)"):
         SqliteStore.open(db_path)
 
 
@@ -476,7 +476,8 @@ def test_counts_by_state_lists_every_state(store: SqliteStore) -> None:
 
 @pytest.mark.parametrize("state", list(OutboxState))
 def test_checkins_in_any_state_count_for_history(store: SqliteStore, state: OutboxState) -> None:
-    """The latest check-in period counts whatever became of it, and other kinds do not."""
+    """The latest check-in period counts whatever became of it, as asked unless it failed
+    (it reached nobody), and other kinds do not count."""
     enqueue(store, outgoing("c1", period=date(2026, 3, 1)), now=T0)
     enqueue(store, outgoing("n1", kind="nudge", period=date(2026, 4, 1)), now=T0)
     enqueue(store, outgoing("c2", period=date(2026, 3, 15)), now=T0 + MINUTE)
@@ -496,11 +497,52 @@ def test_checkins_in_any_state_count_for_history(store: SqliteStore, state: Outb
     }
     finishers.get(state, lambda: None)()
     assert store.outbox()[-1].state is state
+    failed = state is OutboxState.FAILED
+    asked = (date(2026, 3, 1),) if failed else (date(2026, 3, 1), date(2026, 3, 15))
     assert store.pair_histories() == {
-        "ana-ben": PairHistory(
-            last_checkin=date(2026, 3, 15), asked=(date(2026, 3, 1), date(2026, 3, 15))
-        )
+        "ana-ben": PairHistory(last_checkin=date(2026, 3, 15), asked=asked)
     }
+
+
+def _queue_in_state(store: SqliteStore, item: Outgoing, state: OutboxState) -> None:
+    """Queue `item` and take it to `state` the way the sender would."""
+    assert enqueue(store, item, now=T0)
+    if state is OutboxState.PENDING:
+        return
+    row = claim_next(store, now=T0)
+    assert row is not None
+    finishers: dict[OutboxState, Callable[[], None]] = {
+        OutboxState.SENT: lambda: mark_sent(store, row.id, now=T0),
+        OutboxState.FAILED: lambda: mark_failed(store, row.id, now=T0, error="550"),
+        OutboxState.UNKNOWN: lambda: mark_unknown(store, row.id, now=T0, error="lost"),
+    }
+    finishers.get(state, lambda: None)()
+
+
+def _pending_last(email: tuple[int, tuple[date, OutboxState]]) -> bool:
+    """Sort key queueing pending emails last, so the sender's claims take only the others."""
+    return email[1][1] is OutboxState.PENDING
+
+
+@settings(max_examples=25, deadline=None)
+@given(states=st.lists(st.sampled_from(list(OutboxState)), min_size=1, max_size=5))
+def test_asked_lists_exactly_the_period_emails_that_did_not_fail(
+    states: list[OutboxState],
+) -> None:
+    """Whatever became of a pair's period emails, `asked` holds those not failed, in order."""
+    periods = [date(2026, 3, 1) + timedelta(weeks=week) for week in range(len(states))]
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqliteStore.open(Path(folder) / "reminders.db")
+        try:
+            emails = sorted(enumerate(zip(periods, states, strict=True)), key=_pending_last)
+            for index, (period, state) in emails:
+                _queue_in_state(store, outgoing(f"c{index}", period=period), state)
+            history = store.pair_histories()["ana-ben"]
+        finally:
+            store.close()
+    kept = zip(periods, states, strict=True)
+    assert history.asked == tuple(p for p, state in kept if state is not OutboxState.FAILED)
+    assert history.last_checkin == periods[-1]
 
 
 def test_a_checkin_answered_by_a_meeting_reported_after_it_is_not_counted_as_asked(
@@ -522,6 +564,21 @@ def test_a_checkin_answered_by_a_meeting_reported_after_it_is_not_counted_as_ask
     assert store.pair_histories()["ana-ben"] == PairHistory(
         last_meeting=date(2026, 11, 23), last_checkin=date(2026, 12, 2), asked=(date(2026, 12, 2),)
     )
+
+
+def test_a_meeting_answers_the_latest_checkin_that_did_not_fail(store: SqliteStore) -> None:
+    """A meeting reported after a sent check-in and a withdrawn one answers the sent one."""
+    _queue_in_state(store, outgoing("c1", period=date(2026, 11, 25)), OutboxState.SENT)
+    _queue_in_state(store, outgoing("c2", period=date(2026, 12, 2)), OutboxState.FAILED)
+    store.add_meeting(
+        pair_id="ana-ben",
+        met_on=date(2026, 11, 23),
+        duration_minutes=45,
+        reported_by="ben@example.org",
+        source_message_id=None,
+        now=T0 + timedelta(days=8),
+    )
+    assert store.pair_histories()["ana-ben"].asked == ()
 
 
 def test_meetings_feed_last_meeting_by_date_met(store: SqliteStore) -> None:

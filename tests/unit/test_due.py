@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from reminder_service.core.model import (
     PairHistory,
     Program,
     ReplyStatus,
+    Silence,
     Status,
 )
 
@@ -174,6 +176,52 @@ def test_one_checkin_per_period(history: PairHistory, now: str, expected: list[d
     assert _due_periods(pair, history, now) == expected
 
 
+def _next_after_answer(met: date, *, cadence: str = "monthly") -> date:
+    """The next check-in planned for a pair asked on 2 Nov 2026 that reported meeting on `met`."""
+    pair = make_pair(cadence=cadence, started=date(2026, 9, 2), zone="Europe/London")
+    history = PairHistory(last_meeting=met, last_checkin=date(2026, 11, 2))
+    now = _utc("2026-11-03T12:00")
+    planned = planned_checkins(
+        make_program(pair), {pair.id: history}, now=now, until=now + timedelta(days=120)
+    )
+    return planned[0].period
+
+
+@pytest.mark.parametrize(
+    ("met", "expected"),
+    [
+        pytest.param(date(2026, 10, 30), date(2026, 11, 30), id="met-before-checkin"),
+        pytest.param(date(2026, 11, 2), date(2026, 12, 2), id="met-on-checkin-day"),
+        pytest.param(date(2026, 11, 3), date(2026, 12, 3), id="met-after-checkin"),
+        pytest.param(date(2026, 10, 16), date(2026, 12, 16), id="close-to-checkin-next-period"),
+    ],
+)
+def test_next_checkin_one_cadence_after_meeting(met: date, expected: date) -> None:
+    """After a meeting answers a check-in, the next comes one cadence after the meeting,
+    or a cadence later when that would follow the answered check-in within half a period."""
+    assert _next_after_answer(met) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cadence=st.sampled_from(["weekly", "every 2 weeks", "monthly", "every 10 days"]),
+    days_before=st.integers(min_value=0, max_value=40),
+)
+def test_next_checkin_after_answer_property(cadence: str, days_before: int) -> None:
+    """The next check-in after an answered one is the first or second occurrence after the
+    meeting: the first unless it is within half a period of the answered check-in."""
+    asked = date(2026, 11, 2)
+    met = asked - timedelta(days=days_before)
+    pair = make_pair(cadence=cadence, started=date(2026, 9, 2), zone="Europe/London")
+    first, second = islice(
+        occurrences_after(pair.schedule.cadence, started=pair.started, anchor=met), 2
+    )
+    assume(first > asked)
+    found = _next_after_answer(met, cadence=cadence)
+    close = (first - asked) * 2 < first - met
+    assert found == (second if close else first)
+
+
 def test_catch_up_sends_one_for_latest_period() -> None:
     """After a week of downtime only the latest missed period's check-in is due."""
     pair = make_pair(cadence="every 2 days", started=date(2026, 11, 1))
@@ -220,6 +268,79 @@ def test_no_checkin_on_the_day_a_pause_ends() -> None:
     pair = make_pair(status=Status.PAUSED, paused_until=date(2026, 11, 16))
     assert _due_periods(pair, PairHistory(), "2026-11-16T12:00") == []
     assert _due_periods(pair, PairHistory(), "2026-11-23T12:00") == [date(2026, 11, 23)]
+
+
+ASKED_LONG_AGO = PairHistory(
+    last_checkin=date(2026, 3, 10), asked=(date(2026, 2, 10), date(2026, 3, 10))
+)
+
+
+@pytest.mark.parametrize(
+    ("silence", "now", "expected"),
+    [
+        pytest.param(
+            Silence(Status.PAUSED, resumed_on=date(2027, 3, 5)),
+            "2027-03-05T12:00",
+            [],
+            id="dated-pause-lifted-nothing-at-once",
+        ),
+        pytest.param(
+            Silence(Status.PAUSED),
+            "2027-03-05T12:00",
+            [],
+            id="lift-not-stored-yet-counts-from-today",
+        ),
+        pytest.param(
+            Silence(Status.PAUSED, resumed_on=date(2027, 3, 5)),
+            "2027-04-05T12:00",
+            [(date(2027, 4, 5), 0)],
+            id="one-cadence-after-the-lift-plain",
+        ),
+        pytest.param(
+            Silence(Status.ENDED, resumed_on=date(2027, 3, 5)),
+            "2027-04-05T12:00",
+            [(date(2027, 4, 5), 0)],
+            id="ended-pair-reactivated",
+        ),
+    ],
+)
+def test_a_pause_lifted_in_the_yaml_starts_fresh(
+    silence: Silence, now: str, expected: list[tuple[date, int]]
+) -> None:
+    """A pair whose YAML pause or end the coordinator lifted is asked one cadence after the
+    lift, with a plain check-in: the periods it was silent for never escalate."""
+    pair = make_pair(cadence="monthly", started=date(2026, 1, 10), zone="Europe/London")
+    history = replace(ASKED_LONG_AGO, silence=silence)
+    found = due_checkins(make_program(pair), {pair.id: history}, _utc(now))
+    assert [(checkin.period, checkin.level) for checkin in found] == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cadence=st.sampled_from(["weekly", "every 2 weeks", "monthly", "daily"]),
+    resumed_days=st.integers(min_value=30, max_value=800),
+    asked_count=st.integers(min_value=0, max_value=6),
+    silence=st.sampled_from([Silence(Status.PAUSED), Silence(Status.ENDED)]),
+)
+def test_a_lifted_pause_never_escalates_its_silent_periods(
+    cadence: str, resumed_days: int, asked_count: int, silence: Silence
+) -> None:
+    """After a lifted YAML pause or end, the first check-in is plain and one cadence after
+    the lift, however many check-ins went unanswered before it."""
+    pair = make_pair(cadence=cadence, started=date(2026, 1, 1), zone="UTC")
+    resumed = pair.started + timedelta(days=resumed_days)
+    asked = tuple(pair.started + timedelta(days=day + 1) for day in range(asked_count))
+    history = PairHistory(
+        last_checkin=asked[-1] if asked else None,
+        asked=asked,
+        silence=replace(silence, resumed_on=resumed),
+    )
+    now = datetime.combine(resumed, time(12), tzinfo=UTC)
+    planned = planned_checkins(
+        make_program(pair), {pair.id: history}, now=now, until=now + timedelta(days=40)
+    )
+    first = next(occurrences_after(pair.schedule.cadence, started=pair.started, anchor=resumed))
+    assert (planned[0].period, planned[0].level) == (first, 0)
 
 
 def test_meeting_on_the_start_date_is_named() -> None:

@@ -21,6 +21,7 @@ from reminder_service.core.model import (
     PairHistory,
     Planned,
     Program,
+    Silence,
     Status,
 )
 from reminder_service.core.relationship import (
@@ -387,6 +388,34 @@ def test_follow_up_is_at_sending_time_on_the_date_after_the_reply(
             "2026-11-16T08:00",
             [],
             id="ends-as-it-resumes",
+        ),
+        pytest.param(
+            make_pair(),
+            PairHistory(silence=Silence(Status.PAUSED, resumed_on=date(2026, 11, 16))),
+            "2026-11-16T08:00",
+            ["welcome_back:ada-bo:2026-11-16"],
+            id="yaml-pause-lifted-by-status-active",
+        ),
+        pytest.param(
+            make_pair(),
+            PairHistory(silence=Silence(Status.PAUSED)),
+            "2026-11-16T08:00",
+            ["welcome_back:ada-bo:2026-11-16"],
+            id="yaml-pause-lifted-not-stored-yet",
+        ),
+        pytest.param(
+            make_pair(),
+            PairHistory(silence=Silence(Status.ENDED, resumed_on=date(2026, 11, 16))),
+            "2026-11-16T08:00",
+            [],
+            id="ended-pair-reactivated-no-welcome-back",
+        ),
+        pytest.param(
+            make_pair(status=Status.PAUSED),
+            PairHistory(silence=Silence(Status.PAUSED)),
+            "2026-11-16T08:00",
+            [],
+            id="yaml-pause-still-in-force",
         ),
     ],
 )

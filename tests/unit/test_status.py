@@ -11,8 +11,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reminder_service.core.due import due_checkins
-from reminder_service.core.model import Pair, PairHistory, ReplyStatus, Status, StatusDifference
-from reminder_service.core.status import effective_pair, status_differences
+from reminder_service.core.model import (
+    Pair,
+    PairHistory,
+    ReplyStatus,
+    Silence,
+    Status,
+    StatusDifference,
+)
+from reminder_service.core.status import (
+    as_noted,
+    effective_pair,
+    noted_silence,
+    resumed_on,
+    status_differences,
+)
 
 from .strategies import (
     active_pairs,
@@ -175,3 +188,56 @@ def test_yaml_non_active_status_wins(data: st.DataObject, pair: Pair, offset: in
     program = make_program(yaml_pair)
     with_reply = due_checkins(program, {pair.id: PairHistory(reply_status=reply)}, now)
     assert with_reply == due_checkins(program, {}, now)
+
+
+LIFT_DAY = date(2027, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("changes", "known", "expected"),
+    [
+        pytest.param(
+            {"status": Status.PAUSED}, None, Silence(Status.PAUSED), id="pause-first-seen"
+        ),
+        pytest.param({"status": Status.PAUSED}, Silence(Status.PAUSED), None, id="pause-known"),
+        pytest.param({"status": Status.ENDED}, None, Silence(Status.ENDED), id="end-first-seen"),
+        pytest.param(
+            {"ended_on": date(2027, 3, 1)}, None, Silence(Status.ENDED), id="ended-on-passed"
+        ),
+        pytest.param(
+            {"status": Status.PAUSED},
+            Silence(Status.PAUSED, resumed_on=date(2026, 1, 1)),
+            Silence(Status.PAUSED),
+            id="paused-again-after-a-lift",
+        ),
+        pytest.param(
+            {}, Silence(Status.PAUSED), Silence(Status.PAUSED, LIFT_DAY), id="lifted-today"
+        ),
+        pytest.param(
+            {"status": Status.PAUSED, "paused_until": date(2027, 3, 1)},
+            Silence(Status.PAUSED),
+            Silence(Status.PAUSED, date(2027, 3, 1)),
+            id="dated-pause-ended-on-its-date",
+        ),
+        pytest.param(
+            {}, Silence(Status.ENDED), Silence(Status.ENDED, LIFT_DAY), id="end-lifted-today"
+        ),
+        pytest.param({}, Silence(Status.PAUSED, date(2027, 2, 1)), None, id="lift-known"),
+        pytest.param({}, None, None, id="never-silent"),
+    ],
+)
+def test_noted_silence(
+    changes: dict[str, Any], known: Silence | None, expected: Silence | None
+) -> None:
+    """The planner notes a YAML pause or end when it starts, and the date it is lifted."""
+    pair = replace(make_pair(started=date(2026, 1, 10)), **changes)
+    assert noted_silence(pair, known, today=LIFT_DAY) == expected
+
+
+@given(pair=active_pairs(), days=st.integers(min_value=0, max_value=400))
+def test_a_noted_lift_stays_put(pair: Pair, days: int) -> None:
+    """Once a lift is noted, later days note nothing new and resume on the same date."""
+    history = as_noted(pair, PairHistory(silence=Silence(Status.PAUSED)), today=pair.started)
+    later = date.fromordinal(pair.started.toordinal() + days)
+    assert noted_silence(pair, history.silence, today=later) is None
+    assert resumed_on(pair, history, today=later) == pair.started
