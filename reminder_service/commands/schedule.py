@@ -131,6 +131,9 @@ def preview(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if kind is not Kind.DIGEST and not args.pair_id:
+        print(_name_a_pair(program), file=sys.stderr)
+        return EXIT_USAGE
     pair = program.pair(args.pair_id) if args.pair_id else None
     if pair is None and kind is not Kind.DIGEST:
         known = ", ".join(p.id for p in program.pairs)
@@ -145,6 +148,16 @@ def preview(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(readable(message_from_bytes(item.message, policy=policy.default)))
     return EXIT_OK
+
+
+def _name_a_pair(program: Program) -> str:
+    """The usage error for a preview of a pair's email without a pair id."""
+    example = program.pairs[0].id if program.pairs else "PAIR_ID"
+    return (
+        "reminder-service preview: name the pair whose email to show, such as "
+        f'"reminder-service preview {example}" ("reminder-service check" lists the pairs), '
+        'or show the coordinator\'s digest with "reminder-service preview --kind digest"'
+    )
 
 
 def _preview_item(

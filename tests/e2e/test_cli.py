@@ -284,6 +284,18 @@ def test_preview_of_an_unknown_pair_lists_the_known_ones(
     assert "ana-ben, carla-dev" in capsys.readouterr().out
 
 
+def test_preview_without_a_pair_is_a_usage_error_naming_one(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pair's email with no pair id is a one-line error, exit 2, saying how to name one."""
+    assert main(["preview"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert '"reminder-service preview ana-ben"' in err
+    assert '"reminder-service check" lists the pairs' in err
+
+
 def test_preview_of_the_digest_for_a_pair_is_a_usage_error(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
