@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -208,6 +210,25 @@ def test_plan_lists_due_and_coming_checkins_without_touching_anything(
     assert "Tue 01 Dec 09:30 Asia/Tokyo" in lines[1]
     assert "carla-dev" not in out
     assert not (deployment / "data").exists()
+
+
+@pytest.mark.parametrize("command", [["plan", "--days", "30"], ["check"]])
+def test_output_to_a_reader_that_stopped_ends_quietly(tmp_path: Path, command: list[str]) -> None:
+    """When the reader of the output (`| head -1`) has gone, the command ends quietly with
+    the status a shell gives a command ended by SIGPIPE."""
+    env = {"PATH": "/usr/bin:/bin", **service_env(tmp_path, secret_key=KEY)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "reminder_service", *command],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        assert (process.wait(), errors) == (141, "")
 
 
 @pytest.mark.parametrize("days", ["-5", "0", "seven", "100000"])
