@@ -328,6 +328,44 @@ def test_preview_of_the_digest_for_a_pair_is_a_usage_error(
     assert "the digest goes to the coordinator, not to a pair; drop the pair id" in err
 
 
+def test_preview_of_an_empty_digest_says_it_would_not_be_sent(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A digest with nothing to report is shown with a line saying it would not go out."""
+    assert main(["preview", "--kind", "digest", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    assert "nothing to report yet, so this digest would not be sent" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("status", "note"),
+    [
+        ("status: ended", "ana-ben has ended, so this email will not be sent."),
+        (
+            "status: paused\n    paused_until: 2027-01-04",
+            "ana-ben is paused until 04 Jan 2027, so this email will not be sent before then.",
+        ),
+    ],
+)
+def test_preview_of_a_silent_pair_says_its_checkin_will_not_go_out(
+    deployment: Path, status: str, note: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A check-in previewed for an ended or paused pair comes with a line saying so."""
+    program = PROGRAM.replace("started: 2024-03-01", f"started: 2024-03-01\n    {status}")
+    (deployment / "program.yaml").write_text(program)
+    assert main(["preview", "ana-ben", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    out, err = capsys.readouterr()
+    assert "Subject: Check-in: Ana and Ben" in out
+    assert err == note + "\n"
+
+
+def test_preview_of_an_active_pair_has_no_note(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A check-in that would go out is shown without any note."""
+    assert main(["preview", "ana-ben", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize("kind", [kind.value for kind in Kind])
 def test_preview_renders_every_kind(
     deployment: Path, kind: str, capsysbinary: pytest.CaptureFixture[bytes]
