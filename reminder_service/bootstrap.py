@@ -159,6 +159,7 @@ def reloader(settings: Settings, daemon: Daemon, *, clock: Clock, baseline: str)
         clock=clock,
         baseline=baseline,
         program=daemon.program,
+        report=daemon.report_reload,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -29,7 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_json = isinstance(handler.formatter, logs.JsonFormatter)
     command: Callable[[argparse.Namespace], int] = args.command
     try:
-        return command(args)
+        status = command(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_gone()
     except ReminderError as exc:
         return _stopped_by([exc], as_json=as_json)
     except ExceptionGroup as group:
@@ -42,6 +46,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         log.critical("stopped by an unexpected error", exc_info=True)
         return EXIT_PROBLEMS
+    return status
+
+
+EXIT_READER_GONE = 128 + signal.SIGPIPE
+"""As a shell reports a command ended by SIGPIPE, such as `cat` piped into `head`."""
+
+
+def _reader_gone() -> int:
+    """End quietly when whatever reads our output (`head`, a pager) has stopped reading.
+
+    Standard output goes to /dev/null so the interpreter's last flush at exit, with the
+    rest of the output still buffered, does not fail again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_READER_GONE
 
 
 def _stopped_by(problems: Sequence[BaseException], *, as_json: bool) -> int:

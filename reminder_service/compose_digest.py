@@ -62,6 +62,7 @@ class OverdueView:
     periods: int
     since: str
     days_words: str
+    missed_since: str
     _path: str = "overdue"
 
 
@@ -183,7 +184,15 @@ def digest_samples(program: Program, *, now: datetime) -> tuple[dict[str, object
         period_start=now - timedelta(days=7),
         meetings=(meeting, replace(meeting, duration_minutes=45, pair_id="no-longer-here")),
         disputed=(meeting,),
-        overdue=(OverduePair(pair_id=pair_id, periods=2, since=meeting.met_on, days=40),),
+        overdue=(
+            OverduePair(
+                pair_id=pair_id,
+                periods=2,
+                since=meeting.met_on,
+                days=40,
+                missed_since=meeting.met_on + timedelta(days=30),
+            ),
+        ),
         failing_addresses=((address, now),),
         unknown_sends=(UnknownSend(key=f"checkin:{pair_id}:x", recipients=(address,), at=now),),
         review=(
@@ -216,6 +225,7 @@ def _overdue_view(overdue: OverduePair, label: str) -> OverdueView:
         periods=overdue.periods,
         since=date_in_words(overdue.since),
         days_words=count_words(overdue.days, "day"),
+        missed_since=date_in_words(overdue.missed_since),
     )
 
 

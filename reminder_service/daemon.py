@@ -198,7 +198,13 @@ class Daemon:
         if self.monitor is None:
             return
         self.monitor.beat("planner")
-        status = self.reload_status
+        self.report_reload(self.reload_status)
+
+    def report_reload(self, status: ReloadStatus) -> None:
+        """Tell the monitor how the last load of the program went (the reloader calls this
+        after each edit, so `/readyz` shows it at once)."""
+        if self.monitor is None:
+            return
         self.monitor.reloaded(
             status.successful, at=status.last_success_at, problems=status.problems
         )

@@ -100,12 +100,15 @@ class Reloader:
         fallback: Path | None = BUILT_IN_TEMPLATES,
         baseline: str | None = None,
         program: Program | None = None,
+        report: Callable[[ReloadStatus], None] | None = None,
     ) -> None:
         """Watch the files the running program came from; `apply` swaps in a new one.
 
         `baseline` is the `fingerprint` taken before that program was loaded (without it,
         the files as they are now), so an edit made while the service starts is not missed.
         `program` is the running program, against which an edit's changed pairs are found.
+        `report` is told the new status after each edit taken in or refused, so health and
+        metrics show it at once rather than at the planner's next turn.
         """
         self._config = config
         self._templates_dir = templates_dir
@@ -120,6 +123,7 @@ class Reloader:
         self._pending: tuple[str, datetime] | None = None
         self._warned_stale = False
         self._program = program
+        self._report = report
         self.status = ReloadStatus.loaded_at(clock.now())
 
     def request(self) -> None:
@@ -196,16 +200,21 @@ class Reloader:
             ]
 
     def _finish(self, loaded: tuple[Program, Composer] | list[str], *, now: datetime) -> bool:
-        """Swap in what was loaded, or refuse it; whether it was swapped in."""
+        """Swap in what was loaded, or refuse it, and report the outcome; whether it was
+        swapped in."""
         if isinstance(loaded, list):
             self._refuse(loaded, now=now)
-            return False
-        program, composer = loaded
+        else:
+            self._take_in(*loaded, now=now)
+        if self._report is not None:
+            self._report(self.status)
+        return self.status.successful
+
+    def _take_in(self, program: Program, composer: Composer, *, now: datetime) -> None:
         self._apply(program, composer)
         self._program = program
         self.status = ReloadStatus.loaded_at(now)
         log.info("reloaded %s: %d pairs in the program", self._config, len(program.pairs))
-        return True
 
     def _refuse(self, problems: list[str], *, now: datetime) -> None:
         self.status = ReloadStatus(

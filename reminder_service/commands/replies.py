@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reminder_service import bootstrap
@@ -15,8 +16,8 @@ from reminder_service.compose_digest import REVIEW_DONE_COMMAND
 from reminder_service.core.replies.understand import understand
 from reminder_service.core.replies.verdict import Reason, verdict_json
 from reminder_service.errors import ConfigError, StoreError
-from reminder_service.program import load_program
-from reminder_service.settings import load_settings
+from reminder_service.program import ProgramError, load_program
+from reminder_service.settings import Settings, load_settings
 from reminder_service.store import InboundRow, SqliteStore
 
 MEETING_FIELDS = (
@@ -77,6 +78,9 @@ def _read_message(path: Path) -> bytes:
 def meetings(args: argparse.Namespace) -> int:
     settings = load_settings()
     rows = stored(settings.database, lambda s: s.meetings(pair_id=args.pair, since=args.since))
+    if not rows and args.pair and args.pair not in (known := _known_pairs(settings)):
+        print(f"reminder-service: {_no_such_pair(args.pair, known, settings)}", file=sys.stderr)
+        return EXIT_PROBLEMS
     records = [
         {
             "pair": row.pair_id,
@@ -94,10 +98,36 @@ def meetings(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         print_csv(records, fields=MEETING_FIELDS)
     elif not records:
-        print("No meetings logged yet.")
+        print(_nothing_logged(settings.database, pair_id=args.pair, since=args.since))
     else:
         print(table([_meeting_row(r) for r in records], MEETING_HEADER))
     return EXIT_OK
+
+
+def _known_pairs(settings: Settings) -> set[str]:
+    """The pair ids of the meeting log and of the program (the log alone when the program
+    file has problems: the log can be read without it)."""
+    logged = {row.pair_id for row in stored(settings.database, lambda s: s.meetings())}
+    try:
+        program = load_program(settings.config)
+    except ProgramError:
+        return logged
+    return logged | {pair.id for pair in program.pairs}
+
+
+def _no_such_pair(pair_id: str, known: set[str], settings: Settings) -> str:
+    near = difflib.get_close_matches(pair_id, sorted(known), n=1)
+    hint = f"did you mean {near[0]!r}?" if near else '"reminder-service check" lists the pairs.'
+    return f"There is no pair {pair_id!r} in the meeting log or in {settings.config}; {hint}"
+
+
+def _nothing_logged(database: Path, *, pair_id: str | None, since: date | None) -> str:
+    """Why the list is empty: nothing logged yet, or only before `since` (and how many)."""
+    of_pair = f" for {pair_id}" if pair_id else ""
+    before = len(stored(database, lambda s: s.meetings(pair_id=pair_id))) if since else 0
+    if before:
+        return f"No meetings logged{of_pair} since {since}; {before} before that date."
+    return f"No meetings logged{of_pair} yet."
 
 
 def _meeting_row(record: Mapping[str, object]) -> tuple[str, ...]:

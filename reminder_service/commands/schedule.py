@@ -19,7 +19,7 @@ from reminder_service.commands.output import (
 )
 from reminder_service.compose import Composer
 from reminder_service.compose_views import MEETING_KINDS, TOTALS_KINDS, sample_meeting
-from reminder_service.core.digest import digest_due, planned_digests
+from reminder_service.core.digest import digest_due, has_news, planned_digests
 from reminder_service.core.due import due_checkins, period_kind, planned_checkins
 from reminder_service.core.model import (
     Checkin,
@@ -33,6 +33,7 @@ from reminder_service.core.model import (
     Program,
 )
 from reminder_service.core.relationship import planned_relationship_emails, relationship_emails
+from reminder_service.core.status import effective_pair, is_ended_in_yaml, is_silent
 from reminder_service.core.totals import relationship_totals
 from reminder_service.digest_survey import DIGEST_FIRST_WINDOW, digest_facts, last_digest_day
 from reminder_service.program import load_program
@@ -41,6 +42,12 @@ from reminder_service.store import SqliteStore, read_only_if_present
 
 PLAN_HEADER = ("When (UTC)", "Local time", "Kind", "Pair", "Why")
 PREVIEW_DAYS = 400
+CHECKIN_KINDS = frozenset({Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END})
+"""The kinds a pair's schedule sends, so none while it is paused or ended."""
+NOTHING_TO_REPORT = (
+    "There is nothing to report yet, so this digest would not be sent: it goes out only "
+    "when it has news."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,9 @@ def preview(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if kind is not Kind.DIGEST and not args.pair_id:
+        print(_name_a_pair(program), file=sys.stderr)
+        return EXIT_USAGE
     pair = program.pair(args.pair_id) if args.pair_id else None
     if pair is None and kind is not Kind.DIGEST:
         known = ", ".join(p.id for p in program.pairs)
@@ -139,7 +149,18 @@ def preview(args: argparse.Namespace) -> int:
     now = args.now or datetime.now(UTC)
     renderer = bootstrap.composer(settings, allow_placeholders=True)
     with read_only_if_present(settings.database) as store:
-        item = _preview_item(renderer, program, pair, kind, store=store, now=now)
+        histories = store.pair_histories() if store else {}
+        if pair is None:
+            facts = _preview_facts(store, program, histories, now=now)
+            item = renderer.digest(program, facts, now=now)
+            note = None if has_news(facts) else NOTHING_TO_REPORT
+        else:
+            item = _preview_item(
+                renderer, program, pair, kind, store=store, histories=histories, now=now
+            )
+            note = _silent_note(pair, kind, histories, now=now)
+    if note:
+        print(note, file=sys.stderr)
     if args.eml:
         sys.stdout.buffer.write(item.message)
         return EXIT_OK
@@ -147,23 +168,62 @@ def preview(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _name_a_pair(program: Program) -> str:
+    """The usage error for a preview of a pair's email without a pair id."""
+    example = program.pairs[0].id if program.pairs else "PAIR_ID"
+    return (
+        "reminder-service preview: name the pair whose email to show, such as "
+        f'"reminder-service preview {example}" ("reminder-service check" lists the pairs), '
+        'or show the coordinator\'s digest with "reminder-service preview --kind digest"'
+    )
+
+
+def _preview_facts(
+    store: SqliteStore | None,
+    program: Program,
+    histories: Mapping[str, PairHistory],
+    *,
+    now: datetime,
+) -> DigestFacts:
+    """What a digest sent now would report (nothing yet without a database)."""
+    since = now - DIGEST_FIRST_WINDOW
+    facts = digest_facts(store, program, histories, now=now, since=since) if store else None
+    return facts or _empty_facts(since)
+
+
+def _silent_note(
+    pair: Pair, kind: Kind, histories: Mapping[str, PairHistory], *, now: datetime
+) -> str | None:
+    """The line saying a check-in of this pair would not go out, as it is ended or paused."""
+    if kind not in CHECKIN_KINDS:
+        return None
+    today = now.astimezone(pair.timezone).date()
+    effective = effective_pair(pair, histories.get(pair.id, PairHistory()), today=today)
+    if not is_silent(effective, today):
+        return None
+    if is_ended_in_yaml(effective, today):
+        return f"{pair.id} has ended, so this email will not be sent."
+    if effective.paused_until is None:
+        return f"{pair.id} is paused, so this email will not be sent."
+    return (
+        f"{pair.id} is paused until {effective.paused_until:%d %b %Y}, so this email will "
+        "not be sent before then."
+    )
+
+
 def _preview_item(
     renderer: Composer,
     program: Program,
-    pair: Pair | None,
+    pair: Pair,
     kind: Kind,
     *,
     store: SqliteStore | None,
+    histories: Mapping[str, PairHistory],
     now: datetime,
 ) -> Outgoing:
-    histories = store.pair_histories() if store else {}
-    if pair is None:
-        since = now - DIGEST_FIRST_WINDOW
-        facts = digest_facts(store, program, histories, now=now, since=since) if store else None
-        return renderer.digest(program, facts or _empty_facts(since), now=now)
     if kind is Kind.QUESTION:
         return renderer.question(program, pair, to=pair.mentee, in_reply_to=None, now=now)
-    if kind in (Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END):
+    if kind in CHECKIN_KINDS:
         checkin = replace(
             _next_checkin(program, pair, histories, now=now), level=_level(program, kind)
         )

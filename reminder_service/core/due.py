@@ -281,7 +281,13 @@ def _overdue(pair: Pair, history: PairHistory, now: datetime) -> OverduePair | N
     days = (local_date(pair, now) - first.closes).days
     if days < 1:
         return None
-    return OverduePair(pair_id=pair.id, periods=latest.level, since=anchor.day, days=days)
+    return OverduePair(
+        pair_id=pair.id,
+        periods=latest.level,
+        since=anchor.day,
+        days=days,
+        missed_since=first.closes,
+    )
 
 
 def _scheduled(pair: Pair, history: PairHistory, now: datetime) -> tuple[Pair, _Anchor] | None:

@@ -335,14 +335,15 @@ class OverduePair:
     """A pair that has not met by its first check-in date since its anchor.
 
     `periods` is the escalation level (whole cadence periods overdue), `since` the date it is
-    counted from (last meeting, start, end of a pause or a skipped round), and `days` how many
-    days have passed since the first check-in date after it.
+    counted from (last meeting, start, end of a pause or a skipped round), `missed_since` the
+    first check-in date after it, and `days` how many days have passed since that date.
     """
 
     pair_id: str
     periods: int
     since: date
     days: int
+    missed_since: date
 
 
 @dataclass(frozen=True, slots=True)

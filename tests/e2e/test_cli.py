@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -210,6 +212,25 @@ def test_plan_lists_due_and_coming_checkins_without_touching_anything(
     assert not (deployment / "data").exists()
 
 
+@pytest.mark.parametrize("command", [["plan", "--days", "30"], ["check"]])
+def test_output_to_a_reader_that_stopped_ends_quietly(tmp_path: Path, command: list[str]) -> None:
+    """When the reader of the output (`| head -1`) has gone, the command ends quietly with
+    the status a shell gives a command ended by SIGPIPE."""
+    env = {"PATH": "/usr/bin:/bin", **service_env(tmp_path, secret_key=KEY)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "reminder_service", *command],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        assert (process.wait(), errors) == (141, "")
+
+
 @pytest.mark.parametrize("days", ["-5", "0", "seven", "100000"])
 def test_plan_refuses_a_number_of_days_it_cannot_use(
     deployment: Path, days: str, capsys: pytest.CaptureFixture[str]
@@ -284,6 +305,18 @@ def test_preview_of_an_unknown_pair_lists_the_known_ones(
     assert "ana-ben, carla-dev" in capsys.readouterr().out
 
 
+def test_preview_without_a_pair_is_a_usage_error_naming_one(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pair's email with no pair id is a one-line error, exit 2, saying how to name one."""
+    assert main(["preview"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert '"reminder-service preview ana-ben"' in err
+    assert '"reminder-service check" lists the pairs' in err
+
+
 def test_preview_of_the_digest_for_a_pair_is_a_usage_error(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -293,6 +326,44 @@ def test_preview_of_the_digest_for_a_pair_is_a_usage_error(
     assert out == ""
     assert err.count("\n") == 1
     assert "the digest goes to the coordinator, not to a pair; drop the pair id" in err
+
+
+def test_preview_of_an_empty_digest_says_it_would_not_be_sent(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A digest with nothing to report is shown with a line saying it would not go out."""
+    assert main(["preview", "--kind", "digest", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    assert "nothing to report yet, so this digest would not be sent" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("status", "note"),
+    [
+        ("status: ended", "ana-ben has ended, so this email will not be sent."),
+        (
+            "status: paused\n    paused_until: 2027-01-04",
+            "ana-ben is paused until 04 Jan 2027, so this email will not be sent before then.",
+        ),
+    ],
+)
+def test_preview_of_a_silent_pair_says_its_checkin_will_not_go_out(
+    deployment: Path, status: str, note: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A check-in previewed for an ended or paused pair comes with a line saying so."""
+    program = PROGRAM.replace("started: 2024-03-01", f"started: 2024-03-01\n    {status}")
+    (deployment / "program.yaml").write_text(program)
+    assert main(["preview", "ana-ben", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    out, err = capsys.readouterr()
+    assert "Subject: Check-in: Ana and Ben" in out
+    assert err == note + "\n"
+
+
+def test_preview_of_an_active_pair_has_no_note(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A check-in that would go out is shown without any note."""
+    assert main(["preview", "ana-ben", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize("kind", [kind.value for kind in Kind])

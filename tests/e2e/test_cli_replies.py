@@ -138,6 +138,29 @@ def test_meetings_as_table_csv_and_json(
     assert json.loads(capsys.readouterr().out) == []
 
 
+def test_meetings_of_a_mistyped_pair_say_there_is_no_such_pair(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pair id that is neither in the log nor the program is an error naming the near one."""
+    _record(deployment / "reminders.sqlite3", MET)
+    assert main(["meetings", "--pair", "grace-sma"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "There is no pair 'grace-sma'" in err
+    assert "did you mean 'grace-sam'?" in err
+
+
+def test_meetings_since_a_date_after_all_of_them_say_how_many_came_before(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty list from --since says there are none since that date and how many before."""
+    _record(deployment / "reminders.sqlite3", MET)
+    assert main(["meetings", "--since", "2026-11-24"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "No meetings logged since 2026-11-24; 1 before that date."
+    )
+
+
 def test_meetings_without_a_database_says_so(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -21,6 +21,7 @@ from reminder_service import reload
 from reminder_service.compose import Composer
 from reminder_service.core.model import Program
 from reminder_service.daemon import Daemon
+from reminder_service.metrics import Check as ReadinessCheck
 from reminder_service.metrics import Monitor
 from reminder_service.program import load_program, parse_program
 from reminder_service.reload import Check, Reloader, is_stale, pairs_to_check
@@ -65,6 +66,7 @@ def start(harness: Harness, config: Path, templates: Path) -> Setup:
         clock=harness.clock,
         settle=SETTLE,
         program=daemon.program,
+        report=daemon.report_reload,
     )
     daemon.reloader = reloader
     return Setup(harness, config, templates, daemon, reloader)
@@ -195,6 +197,26 @@ async def test_a_refused_edit_shows_in_the_readiness_checks(setup: Setup) -> Non
     [program_check] = [check for check in monitor.readiness() if check.name == "program"]
     assert program_check.ok
     assert program_check.detail.endswith(f"refused and the last good program is running: {problem}")
+
+
+def test_readiness_follows_each_edit_without_waiting_for_the_planner(setup: Setup) -> None:
+    """A refused edit, and then its fix, show in the readiness checks as soon as the
+    reloader has looked at them, before the planner turns again."""
+    monitor = Monitor(clock=setup.harness.clock, reading=False)
+    monitor.reloaded(True, at=setup.harness.clock.now())
+    setup.daemon.monitor = monitor
+    good = program_text("ana-ben")
+    replace_file(setup.config, good.replace("weekly", "weakly"))
+    assert setup.settled_check() is Check.REFUSED
+    assert "refused" in _program_check(monitor).detail
+    replace_file(setup.config, good)
+    assert setup.settled_check() is Check.RELOADED
+    assert "refused" not in _program_check(monitor).detail
+
+
+def _program_check(monitor: Monitor) -> ReadinessCheck:
+    [check] = [check for check in monitor.readiness() if check.name == "program"]
+    return check
 
 
 def test_a_deleted_program_file_keeps_the_last_good_program(setup: Setup) -> None:

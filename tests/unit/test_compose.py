@@ -1036,7 +1036,15 @@ FULL_FACTS = DigestFacts(
     period_start=datetime(2026, 2, 24, 23, 30, tzinfo=UTC),
     meetings=(MEETING, replace(MEETING, id=42, pair_id="gone", duration_minutes=None)),
     disputed=(replace(MEETING, id=43, met_on=date(2026, 2, 27)),),
-    overdue=(OverduePair(pair_id="ana-ben", periods=2, since=date(2026, 1, 5), days=40),),
+    overdue=(
+        OverduePair(
+            pair_id="ana-ben",
+            periods=2,
+            since=date(2026, 1, 5),
+            days=40,
+            missed_since=date(2026, 2, 5),
+        ),
+    ),
     failing_addresses=((MENTEE, datetime(2026, 3, 2, 5, 5, tzinfo=UTC)),),
     unknown_sends=(
         UnknownSend(
@@ -1113,7 +1121,10 @@ def test_digest_says_who_and_how_long() -> None:
         )
         assert "gone: Tuesday 3 March 2026, length not given" in body
         assert "Friday 27 February 2026" in body
-        assert "40 days overdue, counting from Monday 5 January 2026" in body
+        assert (
+            "40 days overdue since Thursday 5 February 2026, the first check-in date after "
+            "Monday 5 January 2026"
+        ) in body
         assert f"{MENTEE} (Ben Okafor, mentee in ana-ben), last failed 2 Mar 2026, 14:05" in body
         assert "will not be sent again" in body
         assert "1 Mar 2026, 09:00" in body

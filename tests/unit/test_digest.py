@@ -120,7 +120,13 @@ def test_one_digest_a_week(minutes: int, weekday: int, at: time, zone: str) -> N
 SOME_FACTS: list[dict[str, Any]] = [
     {"meetings": (make_meeting(),)},
     {"disputed": (make_meeting(),)},
-    {"overdue": (OverduePair("ada-bo", periods=1, since=date(2026, 11, 2), days=9),)},
+    {
+        "overdue": (
+            OverduePair(
+                "ada-bo", periods=1, since=date(2026, 11, 2), days=9, missed_since=date(2026, 11, 9)
+            ),
+        )
+    },
     {"failing_addresses": (("bo@example.org", AT),)},
     {"unknown_sends": (UnknownSend("checkin:ada-bo:2026-11-09", ("bo@example.org",), AT),)},
     {"review": (ReviewItem(1, "unclear", "no meaning", "bo@example.org", "ada-bo"),)},
