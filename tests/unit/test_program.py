@@ -367,9 +367,53 @@ def test_unknown_time_zone_without_a_near_one() -> None:
     text = HEAD.replace("Europe/London", "GMT+25:00 Somewhere") + PAIR
 
     assert problems(text) == [
-        "p.yaml:4: program.timezone: 'GMT+25:00 Somewhere' is not a time zone"
-        " (write it like 'Europe/London')"
+        "p.yaml:4: program.timezone: 'GMT+25:00 Somewhere' is not a time zone; write the place"
+        " whose clock the pair keeps, such as 'Europe/Berlin' or 'America/New_York'"
     ]
+
+
+FIXED_OFFSET = (
+    "is a fixed offset from UTC, which does not follow summer time, so mail would come an"
+    " hour early or late for half the year; write the place whose clock the pair keeps,"
+    " such as 'Europe/Berlin' or 'America/New_York'"
+)
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC+2", "GMT-5", "+02:00", "utc -0130", "Etc/GMT+15", "EST", "MST", "HST"]
+)
+def test_fixed_offset_zones_are_refused_without_a_near_name(zone: str) -> None:
+    """An offset or a summer-time-less EST/MST/HST is refused with advice to name a place."""
+    text = HEAD.replace("Europe/London", f'"{zone}"') + PAIR
+
+    assert problems(text) == [f"p.yaml:4: program.timezone: {zone!r} {FIXED_OFFSET}"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "meant"),
+    [("utc", "UTC"), ("asia/tokyo", "Asia/Tokyo"), ("PST", None), ("Etc/GMT+2x", None)],
+)
+def test_a_misspelt_zone_is_never_offered_a_zone_with_another_offset(
+    zone: str, meant: str | None
+) -> None:
+    """Only the same name in other letters, or a place name, is ever suggested."""
+    text = HEAD.replace("Europe/London", f'"{zone}"') + PAIR
+    hint = (
+        f"did you mean {meant!r}?"
+        if meant
+        else "write the place whose clock the pair keeps, such as 'Europe/Berlin' or"
+        " 'America/New_York'"
+    )
+
+    assert problems(text) == [f"p.yaml:4: program.timezone: {zone!r} is not a time zone; {hint}"]
+
+
+@pytest.mark.parametrize("zone", ["Etc/GMT-3", "UTC", "America/Phoenix", "EST5EDT"])
+def test_chosen_fixed_zones_and_utc_are_accepted(zone: str) -> None:
+    """An IANA fixed zone such as Etc/GMT-3, and UTC, are accepted as written."""
+    program = parse_program(HEAD.replace("Europe/London", zone) + PAIR, file="p.yaml")
+
+    assert program.timezone == ZoneInfo(zone)
 
 
 @pytest.mark.parametrize(
