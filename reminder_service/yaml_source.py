@@ -18,10 +18,20 @@ __all__ = ["FieldPath", "Findings", "describe", "kind_trap", "read_source"]
 FieldPath: TypeAlias = tuple[str | int, ...]
 
 _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_IN_BRACES = (
+    "close each '{' with '}' on the same line, and put in quotes a value in braces that"
+    " contains ': ' or ' #', such as {name: \"Ben Ong: Jr\"}"
+)
 _YAML_HINTS = {
     "found character '\\t' that cannot start any token": "use spaces, not tabs, to indent",
     "mapping values are not allowed here": "if a value contains ': ', put it in quotes",
     "but found another document": "a program file holds one document; remove the extra '---'",
+    "expected <block end>, but found '<block mapping start>'": (
+        "line up the fields of one group under each other, with the same number of spaces"
+        " before each"
+    ),
+    "expected ',' or '}', but got ':'": _IN_BRACES,
+    "expected ',' or '}', but got '<scalar>'": _IN_BRACES,
 }
 _READ_AS = {
     "tag:yaml.org,2002:bool": "true/false",

@@ -120,6 +120,45 @@ def test_unquoted_colon_in_a_value_gets_a_hint() -> None:
     ]
 
 
+IN_BRACES = (
+    "close each '{' with '}' on the same line, and put in quotes a value in braces that"
+    """ contains ': ' or ' #', such as {name: "Ben Ong: Jr"})"""
+)
+
+
+@pytest.mark.parametrize(
+    ("pair", "expected"),
+    [
+        pytest.param(
+            PAIR.replace("    started", "      started"),
+            "p.yaml:13: this is not valid YAML: expected <block end>, but found"
+            " '<block mapping start>' (line up the fields of one group under each other,"
+            " with the same number of spaces before each)",
+            id="indented-too-far",
+        ),
+        pytest.param(
+            PAIR.replace("name: Ben Ong,", "name: Ben Ong: Jr,"),
+            f"p.yaml:12: this is not valid YAML: expected ',' or '}}', but got ':' ({IN_BRACES}",
+            id="colon-in-braces",
+        ),
+        pytest.param(
+            PAIR.replace("ana@northwind.example}", "ana@northwind.example"),
+            f"p.yaml:12: this is not valid YAML: expected ',' or '}}', but got ':' ({IN_BRACES}",
+            id="brace-not-closed",
+        ),
+        pytest.param(
+            PAIR.replace("name: Ben Ong,", "name: Ben Ong #2,"),
+            "p.yaml:13: this is not valid YAML: expected ',' or '}', but got '<scalar>'"
+            f" ({IN_BRACES}",
+            id="hash-in-braces",
+        ),
+    ],
+)
+def test_common_yaml_mistakes_get_advice(pair: str, expected: str) -> None:
+    """Bad indentation, and ': ' or ' #' in a value in braces, are reported with what to do."""
+    assert problems(HEAD + pair) == [expected]
+
+
 def test_tab_indentation_gets_a_hint() -> None:
     """A tab used for indentation is reported with the advice to use spaces."""
     assert problems("program:\n\tname: x\n") == [
