@@ -92,7 +92,13 @@ from reminder_service.program_loop import (
     digest,
     ladder,
 )
-from reminder_service.yaml_source import FieldPath, describe, kind_trap, read_source
+from reminder_service.yaml_source import (
+    FieldPath,
+    comma_split,
+    describe,
+    kind_trap,
+    read_source,
+)
 
 __all__ = ["KnownPairs", "Problem", "ProgramError", "known_pairs", "load_program", "parse_program"]
 
@@ -341,19 +347,28 @@ def _validated(model: type[_M], raw: object, *, path: FieldPath, report: _Report
         for error in exc.errors(include_url=False):
             where = (*path, *error["loc"])
             if where not in report.unreadable:
-                report.add(where, _message(error, model=model, node=report.nodes.get(where)))
+                node, parent = report.nodes.get(where), report.nodes.get(where[:-1])
+                report.add(where, _message(error, model=model, node=node, parent=parent))
         return None
 
 
-def _message(error: ErrorDetails, *, model: type[BaseModel], node: yaml.Node | None) -> str:
-    """Pydantic's error in words for coordinators, using the YAML as written where it helps."""
+def _message(
+    error: ErrorDetails, *, model: type[BaseModel], node: yaml.Node | None, parent: yaml.Node | None
+) -> str:
+    """Pydantic's error in words for coordinators, using the YAML as written where it helps.
+
+    `node` is the YAML of the field in error and `parent` that of its section.
+    """
     kind, loc = error["type"], error["loc"]
     if kind == "value_error":
         return str(error["ctx"]["error"])
     if kind == "missing":
         return f"required field {loc[-1]!r} is missing"
     if kind == "extra_forbidden":
-        return _unknown_field(str(loc[-1]), allowed=_fields_at(model, loc[:-1]))
+        allowed = _fields_at(model, loc[:-1])
+        return _unknown_field(
+            str(loc[-1]), allowed=allowed, quoted=comma_split(node, parent=parent)
+        )
     if kind == "text_expected":
         return kind_trap(node) or f"expected text, found {describe(node)}"
     if kind == "bool_type":
@@ -367,14 +382,19 @@ def _message(error: ErrorDetails, *, model: type[BaseModel], node: yaml.Node | N
     return error["msg"]
 
 
-def _unknown_field(name: str, *, allowed: list[str]) -> str:
+def _unknown_field(name: str, *, allowed: list[str], quoted: str | None) -> str:
     """Name the field that was probably meant (a near spelling or a shortening of it), else
-    list the allowed ones."""
+    the `quoted` entry it was probably cut from at a comma, else list the allowed ones."""
     near = difflib.get_close_matches(name, allowed, n=1) or [
         field for field in allowed if field.startswith(name)
     ]
     if near:
         return f"unknown field {name!r}: did you mean {near[0]!r}?"
+    if quoted is not None:
+        return (
+            f"unknown field {name!r}: in braces a comma ends a value; if {name!r} belongs to"
+            f" the value before it, put that value in quotes: {quoted}"
+        )
     return f"unknown field {name!r}; the fields allowed here are: {', '.join(allowed)}"
 
 

@@ -238,6 +238,44 @@ def test_unknown_field_suggests_the_near_name() -> None:
     ]
 
 
+MENTEE_FIELDS = "the fields allowed here are: name, email, timezone"
+
+
+@pytest.mark.parametrize(
+    ("mentee", "expected"),
+    [
+        pytest.param(
+            "{name: Ong, Ben, email: ben@northwind.example}",
+            "pairs[0].mentee.Ben: unknown field 'Ben': in braces a comma ends a value; if 'Ben'"
+            ' belongs to the value before it, put that value in quotes: name: "Ong, Ben"',
+            id="comma-in-a-name",
+        ),
+        pytest.param(
+            "{name: Ben Ong, email: ben@northwind.example, timezon}",
+            "pairs[0].mentee.timezon: unknown field 'timezon': did you mean 'timezone'?",
+            id="near-name-first",
+        ),
+        pytest.param(
+            "{Ben, name: Ben Ong, email: ben@northwind.example}",
+            f"pairs[0].mentee.Ben: unknown field 'Ben'; {MENTEE_FIELDS}",
+            id="nothing-before-it",
+        ),
+        pytest.param(
+            "\n      name: Ong\n      Ben:\n      email: ben@northwind.example",
+            f"pairs[0].mentee.Ben: unknown field 'Ben'; {MENTEE_FIELDS}",
+            id="not-in-braces",
+        ),
+    ],
+)
+def test_a_field_cut_from_a_value_at_a_comma_says_to_quote(mentee: str, expected: str) -> None:
+    """A valueless unknown field after a value in braces suggests quoting that value."""
+    pair = PAIR.replace("{name: Ben Ong, email: ben@northwind.example}", mentee)
+
+    [problem] = problems(HEAD + pair)
+
+    assert problem.split(": ", 1)[1] == expected
+
+
 def test_unknown_field_without_a_near_name_lists_the_allowed_ones() -> None:
     """An unrelated field lists what the section allows."""
     pair = PAIR.replace("ben@northwind.example}", "ben@northwind.example, phone: 555}")
