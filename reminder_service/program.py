@@ -64,7 +64,7 @@ from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from types import NoneType, UnionType
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
@@ -369,6 +369,8 @@ def _message(
         return _unknown_field(
             str(loc[-1]), allowed=allowed, quoted=comma_split(node, parent=parent)
         )
+    if kind == "literal_error":
+        return _not_a_choice(node, choices=get_args(_without_none(_annotation_at(model, loc))))
     if kind == "text_expected":
         return kind_trap(node) or f"expected text, found {describe(node)}"
     if kind == "bool_type":
@@ -398,8 +400,26 @@ def _unknown_field(name: str, *, allowed: list[str], quoted: str | None) -> str:
     return f"unknown field {name!r}; the fields allowed here are: {', '.join(allowed)}"
 
 
+def _not_a_choice(node: yaml.Node | None, *, choices: tuple[str, ...]) -> str:
+    """A value outside a fixed set of words, with the word it is a shortening of (in any
+    letter case), else the set.
+
+    No near spelling is offered: for `YMD` the nearest of DMY and MDY would be a guess that
+    reads every date wrongly.
+    """
+    written = node.value.casefold() if isinstance(node, yaml.ScalarNode) else ""
+    near = [choice for choice in choices if written and choice.casefold().startswith(written)]
+    found = f"expected one of {', '.join(choices)}, found {describe(node)}"
+    return f"{found}: did you mean {near[0]!r}?" if near else found
+
+
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The field names of the section at `loc` inside `model` (an int indexes a list)."""
+    return list(_without_none(_annotation_at(model, loc)).model_fields)
+
+
+def _annotation_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
+    """The type annotation of the field at `loc` inside `model` (an int indexes a list)."""
     annotation: Any = model
     for part in loc:
         section = _without_none(annotation)
@@ -407,12 +427,12 @@ def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
             annotation = get_args(section)[0]
         else:
             annotation = section.model_fields[part].annotation
-    return list(_without_none(annotation).model_fields)
+    return annotation
 
 
 def _without_none(annotation: Any) -> Any:
     """`annotation` with an optional `| None` removed: `list[X] | None` -> `list[X]`."""
-    if get_origin(annotation) is UnionType:
+    if get_origin(annotation) in {UnionType, Union}:
         (annotation,) = (arg for arg in get_args(annotation) if arg is not NoneType)
     return annotation
 

@@ -942,11 +942,37 @@ def test_date_order_and_notes_default_and_override() -> None:
     assert program.date_order_of(program.pairs[0]) == "MDY"
 
 
-def test_unknown_date_order_is_rejected() -> None:
-    """A date order other than DMY or MDY names the two that are allowed."""
-    assert problems(with_pair("date_order: YMD")) == [
-        "p.yaml:14: pairs[0].date_order: Input should be 'DMY' or 'MDY'"
-    ]
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("date_order: YMD", "pairs[0].date_order: expected one of DMY, MDY, found 'YMD'"),
+        (
+            "date_order: dmy",
+            "pairs[0].date_order: expected one of DMY, MDY, found 'dmy': did you mean 'DMY'?",
+        ),
+    ],
+)
+def test_unknown_date_order_is_rejected(line: str, expected: str) -> None:
+    """A date order other than DMY or MDY names the two allowed, never guessing a reorder."""
+    assert problems(with_pair(line)) == [f"p.yaml:14: {expected}"]
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (
+            "{after: 3, send: pause}",
+            "expected one of reminder, pause_or_end, found 'pause': did you mean 'pause_or_end'?",
+        ),
+        ("{after: 3, send: nudge}", "expected one of reminder, pause_or_end, found 'nudge'"),
+        ("{after: 3, send: [reminder]}", "expected one of reminder, pause_or_end, found a list"),
+    ],
+)
+def test_a_bad_escalation_step_names_the_steps_allowed(step: str, expected: str) -> None:
+    """An escalation step's send is explained in coordinator words, with the word meant."""
+    text = HEAD.replace("  defaults:", f"  escalation:\n    - {step}\n  defaults:") + PAIR
+
+    assert problems(text) == [f"p.yaml:6: program.escalation[0].send: {expected}"]
 
 
 LOOP_SETTINGS = """\
@@ -998,7 +1024,7 @@ def test_relationship_loop_settings_have_defaults_and_digest_can_be_turned_off()
             "escalation: [{after: 3, send: reminder}, {after: 2, send: pause_or_end}]",
             "each step's 'after' must be larger than the one before",
         ),
-        ("escalation: [{after: 1, send: shout}]", "'reminder' or 'pause_or_end'"),
+        ("escalation: [{after: 1, send: shout}]", "expected one of reminder, pause_or_end"),
     ],
 )
 def test_bad_relationship_loop_settings_are_explained(setting: str, message: str) -> None:
