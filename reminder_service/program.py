@@ -70,7 +70,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from pydantic_core import ErrorDetails
 
-from reminder_service.core.addresses import comparable_address
+from reminder_service.core.addresses import comparable_address, same_address
 from reminder_service.core.cadence import add_months, first_checkin_by
 from reminder_service.core.model import Cadence, DateOrder, Pair, Person, Program, Schedule, Status
 from reminder_service.errors import ConfigError
@@ -505,7 +505,7 @@ def _people(mentor: str, mentee: str) -> tuple[str, str]:
 
 def _check_pair(entry: _PairEntry, *, path: FieldPath, report: _Report) -> None:
     """The rules that involve more than one field of a pair."""
-    if entry.mentor.email.casefold() == entry.mentee.email.casefold():
+    if same_address(entry.mentor.email, entry.mentee.email):
         report.add(
             (*path, "mentee", "email"),
             f"the mentee has the mentor's address ({entry.mentee.email!r});"

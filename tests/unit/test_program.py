@@ -231,6 +231,34 @@ def test_mentor_and_mentee_must_be_different_people() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("mentor", "mentee", "shown"),
+    [
+        ("ana@bücher.example", "ANA@xn--bcher-kva.example", "ANA@bücher.example"),
+        ("ana@xn--bcher-kva.example", "ana@BÜCHER.example", "ana@bücher.example"),
+    ],
+)
+def test_both_spellings_of_a_domain_are_one_person(mentor: str, mentee: str, shown: str) -> None:
+    """A mentee whose address is the mentor's with the domain spelt otherwise is refused."""
+    pair = PAIR.replace("ana@northwind.example", mentor).replace("ben@northwind.example", mentee)
+
+    assert problems(HEAD + pair) == [
+        f"p.yaml:12: pairs[0].mentee.email: the mentee has the mentor's address ({shown!r});"
+        " a pair needs two different people"
+    ]
+
+
+def test_domains_that_only_casefold_alike_are_two_people() -> None:
+    """straße.example and strasse.example are different domains, so the pair is accepted."""
+    pair = PAIR.replace("ana@northwind.example", "ana@straße.example").replace(
+        "ben@northwind.example", "ana@strasse.example"
+    )
+
+    program = parse_program(HEAD + pair, file="p.yaml")
+
+    assert program.pairs[0].mentee.email == "ana@strasse.example"
+
+
 def test_unknown_field_suggests_the_near_name() -> None:
     """A misspelt field names the field that was probably meant."""
     assert problems(with_pair("cadnce: weekly")) == [
