@@ -64,13 +64,13 @@ from datetime import date, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from types import NoneType, UnionType
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from pydantic_core import ErrorDetails
 
-from reminder_service.core.addresses import comparable_address
+from reminder_service.core.addresses import comparable_address, same_address
 from reminder_service.core.cadence import add_months, first_checkin_by
 from reminder_service.core.model import Cadence, DateOrder, Pair, Person, Program, Schedule, Status
 from reminder_service.errors import ConfigError
@@ -92,7 +92,13 @@ from reminder_service.program_loop import (
     digest,
     ladder,
 )
-from reminder_service.yaml_source import FieldPath, describe, kind_trap, read_source
+from reminder_service.yaml_source import (
+    FieldPath,
+    comma_split,
+    describe,
+    kind_trap,
+    read_source,
+)
 
 __all__ = ["KnownPairs", "Problem", "ProgramError", "known_pairs", "load_program", "parse_program"]
 
@@ -341,19 +347,30 @@ def _validated(model: type[_M], raw: object, *, path: FieldPath, report: _Report
         for error in exc.errors(include_url=False):
             where = (*path, *error["loc"])
             if where not in report.unreadable:
-                report.add(where, _message(error, model=model, node=report.nodes.get(where)))
+                node, parent = report.nodes.get(where), report.nodes.get(where[:-1])
+                report.add(where, _message(error, model=model, node=node, parent=parent))
         return None
 
 
-def _message(error: ErrorDetails, *, model: type[BaseModel], node: yaml.Node | None) -> str:
-    """Pydantic's error in words for coordinators, using the YAML as written where it helps."""
+def _message(
+    error: ErrorDetails, *, model: type[BaseModel], node: yaml.Node | None, parent: yaml.Node | None
+) -> str:
+    """Pydantic's error in words for coordinators, using the YAML as written where it helps.
+
+    `node` is the YAML of the field in error and `parent` that of its section.
+    """
     kind, loc = error["type"], error["loc"]
     if kind == "value_error":
         return str(error["ctx"]["error"])
     if kind == "missing":
         return f"required field {loc[-1]!r} is missing"
     if kind == "extra_forbidden":
-        return _unknown_field(str(loc[-1]), allowed=_fields_at(model, loc[:-1]))
+        allowed = _fields_at(model, loc[:-1])
+        return _unknown_field(
+            str(loc[-1]), allowed=allowed, quoted=comma_split(node, parent=parent)
+        )
+    if kind == "literal_error":
+        return _not_a_choice(node, choices=get_args(_without_none(_annotation_at(model, loc))))
     if kind == "text_expected":
         return kind_trap(node) or f"expected text, found {describe(node)}"
     if kind == "bool_type":
@@ -367,19 +384,42 @@ def _message(error: ErrorDetails, *, model: type[BaseModel], node: yaml.Node | N
     return error["msg"]
 
 
-def _unknown_field(name: str, *, allowed: list[str]) -> str:
+def _unknown_field(name: str, *, allowed: list[str], quoted: str | None) -> str:
     """Name the field that was probably meant (a near spelling or a shortening of it), else
-    list the allowed ones."""
+    the `quoted` entry it was probably cut from at a comma, else list the allowed ones."""
     near = difflib.get_close_matches(name, allowed, n=1) or [
         field for field in allowed if field.startswith(name)
     ]
     if near:
         return f"unknown field {name!r}: did you mean {near[0]!r}?"
+    if quoted is not None:
+        return (
+            f"unknown field {name!r}: in braces a comma ends a value; if {name!r} belongs to"
+            f" the value before it, put that value in quotes: {quoted}"
+        )
     return f"unknown field {name!r}; the fields allowed here are: {', '.join(allowed)}"
+
+
+def _not_a_choice(node: yaml.Node | None, *, choices: tuple[str, ...]) -> str:
+    """A value outside a fixed set of words, with the word it is a shortening of (in any
+    letter case), else the set.
+
+    No near spelling is offered: for `YMD` the nearest of DMY and MDY would be a guess that
+    reads every date wrongly.
+    """
+    written = node.value.casefold() if isinstance(node, yaml.ScalarNode) else ""
+    near = [choice for choice in choices if written and choice.casefold().startswith(written)]
+    found = f"expected one of {', '.join(choices)}, found {describe(node)}"
+    return f"{found}: did you mean {near[0]!r}?" if near else found
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
     """The field names of the section at `loc` inside `model` (an int indexes a list)."""
+    return list(_without_none(_annotation_at(model, loc)).model_fields)
+
+
+def _annotation_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
+    """The type annotation of the field at `loc` inside `model` (an int indexes a list)."""
     annotation: Any = model
     for part in loc:
         section = _without_none(annotation)
@@ -387,12 +427,12 @@ def _fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
             annotation = get_args(section)[0]
         else:
             annotation = section.model_fields[part].annotation
-    return list(_without_none(annotation).model_fields)
+    return annotation
 
 
 def _without_none(annotation: Any) -> Any:
     """`annotation` with an optional `| None` removed: `list[X] | None` -> `list[X]`."""
-    if get_origin(annotation) is UnionType:
+    if get_origin(annotation) in {UnionType, Union}:
         (annotation,) = (arg for arg in get_args(annotation) if arg is not NoneType)
     return annotation
 
@@ -465,7 +505,7 @@ def _people(mentor: str, mentee: str) -> tuple[str, str]:
 
 def _check_pair(entry: _PairEntry, *, path: FieldPath, report: _Report) -> None:
     """The rules that involve more than one field of a pair."""
-    if entry.mentor.email.casefold() == entry.mentee.email.casefold():
+    if same_address(entry.mentor.email, entry.mentee.email):
         report.add(
             (*path, "mentee", "email"),
             f"the mentee has the mentor's address ({entry.mentee.email!r});"

@@ -45,6 +45,14 @@ _NAME_FORMAT_CHARACTERS = frozenset({"\u00ad", "\u200c", "\u200d"})
 hyphen, and the zero-width non-joiner and joiner (Persian and Indic names, emoji sequences).
 Every other format character stays refused, above all the bidi overrides and isolates that
 can make a header read differently from what it holds."""
+_FIXED_OFFSET = re.compile(r"(?i)(?:etc/)?(?:utc|gmt|ut)?\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?")
+"""A zone written as an offset from UTC: `UTC+2`, `GMT-5`, `+02:00`, a misspelt `Etc/GMT+15`."""
+_NO_SUMMER_TIME = frozenset({"EST", "MST", "HST"})
+"""IANA names that look like the zones of New York, Denver and Honolulu but are fixed offsets:
+a New York pair's mail under `EST` comes an hour late all summer."""
+_WRITE_A_PLACE = (
+    "write the place whose clock the pair keeps, such as 'Europe/Berlin' or 'America/New_York'"
+)
 
 
 def _text(value: object) -> str:
@@ -99,14 +107,52 @@ def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+@functools.cache
+def _zones_by_folded_name() -> dict[str, str]:
+    """The zones that may be written, by their name in any letter case."""
+    return {name.casefold(): name for name in _zone_names() - _NO_SUMMER_TIME}
+
+
+@functools.cache
+def _places_by_folded_name() -> dict[str, str]:
+    """Zones named after a place (`Europe/Berlin`), by their name in any letter case.
+
+    Only these are suggested for a misspelt zone: a near name such as `UTC` for `UTC+2`,
+    or `EST` for `PST`, would move the pair's mail by hours.
+    """
+    return {
+        folded: name
+        for folded, name in _zones_by_folded_name().items()
+        if "/" in name and not name.startswith("Etc/")
+    }
+
+
 def _to_zone(value: object) -> ZoneInfo:
-    """An IANA time zone, suggesting the nearest name for a typo."""
+    """An IANA time zone, refusing the spellings that ignore summer time.
+
+    `Etc/GMT+2` is kept: it is a real fixed zone that some programs want, and whoever
+    writes the IANA name has chosen it. A misspelt name gets the nearest place name.
+    """
     name = _text(value)
-    if name not in _zone_names():
-        near = difflib.get_close_matches(name, sorted(_zone_names()), n=1)
-        hint = f"; did you mean {near[0]!r}?" if near else " (write it like 'Europe/London')"
-        raise ValueError(f"{name!r} is not a time zone{hint}")
-    return ZoneInfo(name)
+    if name in _zone_names() and name not in _NO_SUMMER_TIME:
+        return ZoneInfo(name)
+    if name in _NO_SUMMER_TIME or _FIXED_OFFSET.fullmatch(name.strip()):
+        raise ValueError(
+            f"{name!r} is a fixed offset from UTC, which does not follow summer time, so"
+            f" mail would come an hour early or late for half the year; {_WRITE_A_PLACE}"
+        )
+    raise ValueError(f"{name!r} is not a time zone{_zone_hint(name)}")
+
+
+def _zone_hint(name: str) -> str:
+    """The place name probably meant by `name`, else how to write one."""
+    folded = name.strip().casefold()
+    same = _zones_by_folded_name().get(folded)
+    places = _places_by_folded_name()
+    near = [places[match] for match in difflib.get_close_matches(folded, sorted(places), n=1)]
+    if same or near:
+        return f"; did you mean {same or near[0]!r}?"
+    return f"; {_WRITE_A_PLACE}"
 
 
 def _to_cadence(value: object) -> Cadence:

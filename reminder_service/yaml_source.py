@@ -9,19 +9,31 @@ traps: unquoted text that YAML reads as true/false, a number or a date.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Protocol, TypeAlias
 
 import yaml
 
-__all__ = ["FieldPath", "Findings", "describe", "kind_trap", "read_source"]
+__all__ = ["FieldPath", "Findings", "comma_split", "describe", "kind_trap", "read_source"]
 
 FieldPath: TypeAlias = tuple[str | int, ...]
 
+_NULL_TAG = "tag:yaml.org,2002:null"
 _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_IN_BRACES = (
+    "close each '{' with '}' on the same line, and put in quotes a value in braces that"
+    " contains ': ' or ' #', such as {name: \"Ben Ong: Jr\"}"
+)
 _YAML_HINTS = {
     "found character '\\t' that cannot start any token": "use spaces, not tabs, to indent",
     "mapping values are not allowed here": "if a value contains ': ', put it in quotes",
     "but found another document": "a program file holds one document; remove the extra '---'",
+    "expected <block end>, but found '<block mapping start>'": (
+        "line up the fields of one group under each other, with the same number of spaces"
+        " before each"
+    ),
+    "expected ',' or '}', but got ':'": _IN_BRACES,
+    "expected ',' or '}', but got '<scalar>'": _IN_BRACES,
 }
 _READ_AS = {
     "tag:yaml.org,2002:bool": "true/false",
@@ -205,12 +217,28 @@ def kind_trap(node: yaml.Node | None) -> str | None:
     return f'{node.value!r} was read as {_READ_AS[node.tag]}; put it in quotes: "{node.value}"'
 
 
+def comma_split(node: yaml.Node | None, *, parent: yaml.Node | None) -> str | None:
+    """The entry before `node` written with quotes, when `node` is a field without a value
+    in braces that probably belongs to it: `{name: Ong, Ben}` reads `Ben` as a field.
+
+    Returns for example `name: "Ong, Ben"`, or None when `node` is not such a field.
+    """
+    if not isinstance(parent, yaml.MappingNode) or not parent.flow_style:
+        return None
+    if not isinstance(node, yaml.ScalarNode) or node.tag != _NULL_TAG or node.value:
+        return None
+    for (key, value), (name, field) in itertools.pairwise(parent.value):
+        if field is node and isinstance(value, yaml.ScalarNode):
+            return f'{key.value}: "{value.value}, {name.value}"'
+    return None
+
+
 def describe(node: yaml.Node | None) -> str:
     """What the coordinator wrote, in a few words."""
     if isinstance(node, yaml.MappingNode):
         return "a group of fields"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    if node is None or node.tag == "tag:yaml.org,2002:null":
+    if node is None or node.tag == _NULL_TAG:
         return "nothing"
     return repr(node.value)

@@ -120,6 +120,45 @@ def test_unquoted_colon_in_a_value_gets_a_hint() -> None:
     ]
 
 
+IN_BRACES = (
+    "close each '{' with '}' on the same line, and put in quotes a value in braces that"
+    """ contains ': ' or ' #', such as {name: "Ben Ong: Jr"})"""
+)
+
+
+@pytest.mark.parametrize(
+    ("pair", "expected"),
+    [
+        pytest.param(
+            PAIR.replace("    started", "      started"),
+            "p.yaml:13: this is not valid YAML: expected <block end>, but found"
+            " '<block mapping start>' (line up the fields of one group under each other,"
+            " with the same number of spaces before each)",
+            id="indented-too-far",
+        ),
+        pytest.param(
+            PAIR.replace("name: Ben Ong,", "name: Ben Ong: Jr,"),
+            f"p.yaml:12: this is not valid YAML: expected ',' or '}}', but got ':' ({IN_BRACES}",
+            id="colon-in-braces",
+        ),
+        pytest.param(
+            PAIR.replace("ana@northwind.example}", "ana@northwind.example"),
+            f"p.yaml:12: this is not valid YAML: expected ',' or '}}', but got ':' ({IN_BRACES}",
+            id="brace-not-closed",
+        ),
+        pytest.param(
+            PAIR.replace("name: Ben Ong,", "name: Ben Ong #2,"),
+            "p.yaml:13: this is not valid YAML: expected ',' or '}', but got '<scalar>'"
+            f" ({IN_BRACES}",
+            id="hash-in-braces",
+        ),
+    ],
+)
+def test_common_yaml_mistakes_get_advice(pair: str, expected: str) -> None:
+    """Bad indentation, and ': ' or ' #' in a value in braces, are reported with what to do."""
+    assert problems(HEAD + pair) == [expected]
+
+
 def test_tab_indentation_gets_a_hint() -> None:
     """A tab used for indentation is reported with the advice to use spaces."""
     assert problems("program:\n\tname: x\n") == [
@@ -192,11 +231,77 @@ def test_mentor_and_mentee_must_be_different_people() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("mentor", "mentee", "shown"),
+    [
+        ("ana@bücher.example", "ANA@xn--bcher-kva.example", "ANA@bücher.example"),
+        ("ana@xn--bcher-kva.example", "ana@BÜCHER.example", "ana@bücher.example"),
+    ],
+)
+def test_both_spellings_of_a_domain_are_one_person(mentor: str, mentee: str, shown: str) -> None:
+    """A mentee whose address is the mentor's with the domain spelt otherwise is refused."""
+    pair = PAIR.replace("ana@northwind.example", mentor).replace("ben@northwind.example", mentee)
+
+    assert problems(HEAD + pair) == [
+        f"p.yaml:12: pairs[0].mentee.email: the mentee has the mentor's address ({shown!r});"
+        " a pair needs two different people"
+    ]
+
+
+def test_domains_that_only_casefold_alike_are_two_people() -> None:
+    """straße.example and strasse.example are different domains, so the pair is accepted."""
+    pair = PAIR.replace("ana@northwind.example", "ana@straße.example").replace(
+        "ben@northwind.example", "ana@strasse.example"
+    )
+
+    program = parse_program(HEAD + pair, file="p.yaml")
+
+    assert program.pairs[0].mentee.email == "ana@strasse.example"
+
+
 def test_unknown_field_suggests_the_near_name() -> None:
     """A misspelt field names the field that was probably meant."""
     assert problems(with_pair("cadnce: weekly")) == [
         "p.yaml:14: pairs[0].cadnce: unknown field 'cadnce': did you mean 'cadence'?"
     ]
+
+
+MENTEE_FIELDS = "the fields allowed here are: name, email, timezone"
+
+
+@pytest.mark.parametrize(
+    ("mentee", "expected"),
+    [
+        pytest.param(
+            "{name: Ong, Ben, email: ben@northwind.example}",
+            "pairs[0].mentee.Ben: unknown field 'Ben': in braces a comma ends a value; if 'Ben'"
+            ' belongs to the value before it, put that value in quotes: name: "Ong, Ben"',
+            id="comma-in-a-name",
+        ),
+        pytest.param(
+            "{name: Ben Ong, email: ben@northwind.example, timezon}",
+            "pairs[0].mentee.timezon: unknown field 'timezon': did you mean 'timezone'?",
+            id="near-name-first",
+        ),
+        pytest.param(
+            "{Ben, name: Ben Ong, email: ben@northwind.example}",
+            f"pairs[0].mentee.Ben: unknown field 'Ben'; {MENTEE_FIELDS}",
+            id="nothing-before-it",
+        ),
+        pytest.param(
+            "\n      name: Ong\n      Ben:\n      email: ben@northwind.example",
+            f"pairs[0].mentee.Ben: unknown field 'Ben'; {MENTEE_FIELDS}",
+            id="not-in-braces",
+        ),
+    ],
+)
+def test_a_field_cut_from_a_value_at_a_comma_says_to_quote(mentee: str, expected: str) -> None:
+    """A valueless unknown field after a value in braces suggests quoting that value."""
+    pair = PAIR.replace("{name: Ben Ong, email: ben@northwind.example}", mentee)
+
+    [problem] = problems(HEAD + pair)
+
+    assert problem.split(": ", 1)[1] == expected
 
 
 def test_unknown_field_without_a_near_name_lists_the_allowed_ones() -> None:
@@ -367,9 +472,53 @@ def test_unknown_time_zone_without_a_near_one() -> None:
     text = HEAD.replace("Europe/London", "GMT+25:00 Somewhere") + PAIR
 
     assert problems(text) == [
-        "p.yaml:4: program.timezone: 'GMT+25:00 Somewhere' is not a time zone"
-        " (write it like 'Europe/London')"
+        "p.yaml:4: program.timezone: 'GMT+25:00 Somewhere' is not a time zone; write the place"
+        " whose clock the pair keeps, such as 'Europe/Berlin' or 'America/New_York'"
     ]
+
+
+FIXED_OFFSET = (
+    "is a fixed offset from UTC, which does not follow summer time, so mail would come an"
+    " hour early or late for half the year; write the place whose clock the pair keeps,"
+    " such as 'Europe/Berlin' or 'America/New_York'"
+)
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC+2", "GMT-5", "+02:00", "utc -0130", "Etc/GMT+15", "EST", "MST", "HST"]
+)
+def test_fixed_offset_zones_are_refused_without_a_near_name(zone: str) -> None:
+    """An offset or a summer-time-less EST/MST/HST is refused with advice to name a place."""
+    text = HEAD.replace("Europe/London", f'"{zone}"') + PAIR
+
+    assert problems(text) == [f"p.yaml:4: program.timezone: {zone!r} {FIXED_OFFSET}"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "meant"),
+    [("utc", "UTC"), ("asia/tokyo", "Asia/Tokyo"), ("PST", None), ("Etc/GMT+2x", None)],
+)
+def test_a_misspelt_zone_is_never_offered_a_zone_with_another_offset(
+    zone: str, meant: str | None
+) -> None:
+    """Only the same name in other letters, or a place name, is ever suggested."""
+    text = HEAD.replace("Europe/London", f'"{zone}"') + PAIR
+    hint = (
+        f"did you mean {meant!r}?"
+        if meant
+        else "write the place whose clock the pair keeps, such as 'Europe/Berlin' or"
+        " 'America/New_York'"
+    )
+
+    assert problems(text) == [f"p.yaml:4: program.timezone: {zone!r} is not a time zone; {hint}"]
+
+
+@pytest.mark.parametrize("zone", ["Etc/GMT-3", "UTC", "America/Phoenix", "EST5EDT"])
+def test_chosen_fixed_zones_and_utc_are_accepted(zone: str) -> None:
+    """An IANA fixed zone such as Etc/GMT-3, and UTC, are accepted as written."""
+    program = parse_program(HEAD.replace("Europe/London", zone) + PAIR, file="p.yaml")
+
+    assert program.timezone == ZoneInfo(zone)
 
 
 @pytest.mark.parametrize(
@@ -821,11 +970,37 @@ def test_date_order_and_notes_default_and_override() -> None:
     assert program.date_order_of(program.pairs[0]) == "MDY"
 
 
-def test_unknown_date_order_is_rejected() -> None:
-    """A date order other than DMY or MDY names the two that are allowed."""
-    assert problems(with_pair("date_order: YMD")) == [
-        "p.yaml:14: pairs[0].date_order: Input should be 'DMY' or 'MDY'"
-    ]
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("date_order: YMD", "pairs[0].date_order: expected one of DMY, MDY, found 'YMD'"),
+        (
+            "date_order: dmy",
+            "pairs[0].date_order: expected one of DMY, MDY, found 'dmy': did you mean 'DMY'?",
+        ),
+    ],
+)
+def test_unknown_date_order_is_rejected(line: str, expected: str) -> None:
+    """A date order other than DMY or MDY names the two allowed, never guessing a reorder."""
+    assert problems(with_pair(line)) == [f"p.yaml:14: {expected}"]
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (
+            "{after: 3, send: pause}",
+            "expected one of reminder, pause_or_end, found 'pause': did you mean 'pause_or_end'?",
+        ),
+        ("{after: 3, send: nudge}", "expected one of reminder, pause_or_end, found 'nudge'"),
+        ("{after: 3, send: [reminder]}", "expected one of reminder, pause_or_end, found a list"),
+    ],
+)
+def test_a_bad_escalation_step_names_the_steps_allowed(step: str, expected: str) -> None:
+    """An escalation step's send is explained in coordinator words, with the word meant."""
+    text = HEAD.replace("  defaults:", f"  escalation:\n    - {step}\n  defaults:") + PAIR
+
+    assert problems(text) == [f"p.yaml:6: program.escalation[0].send: {expected}"]
 
 
 LOOP_SETTINGS = """\
@@ -877,7 +1052,7 @@ def test_relationship_loop_settings_have_defaults_and_digest_can_be_turned_off()
             "escalation: [{after: 3, send: reminder}, {after: 2, send: pause_or_end}]",
             "each step's 'after' must be larger than the one before",
         ),
-        ("escalation: [{after: 1, send: shout}]", "'reminder' or 'pause_or_end'"),
+        ("escalation: [{after: 1, send: shout}]", "expected one of reminder, pause_or_end"),
     ],
 )
 def test_bad_relationship_loop_settings_are_explained(setting: str, message: str) -> None:
