@@ -220,6 +220,7 @@ def period_context(
         "since_words": span_in_words(checkin.since, today),
         "since_date_words": date_in_words(checkin.since),
         "coordinator_in_copy": coordinator_in_copy,
+        "last_answer": checkin.last_answer,
         "met_example": met,
         "pause_example": pause,
         "end_example": END_EXAMPLE,
@@ -363,7 +364,8 @@ def _totals_view(totals: Totals) -> TotalsView:
 
 
 def _sample_checkins(pair: Pair, *, now: datetime, today: date) -> tuple[Checkin, Checkin]:
-    """A check-in before any meeting and one a month after a meeting, so both branches run."""
+    """A check-in before any meeting and one a month after a meeting that follows a "not yet",
+    so both branches of each run."""
     not_met = Checkin(
         pair_id=pair.id,
         period=today,
@@ -372,7 +374,12 @@ def _sample_checkins(pair: Pair, *, now: datetime, today: date) -> tuple[Checkin
         since_meeting=False,
         reason="template check",
     )
-    met = replace(not_met, since=max(pair.started, today - timedelta(days=30)), since_meeting=True)
+    met = replace(
+        not_met,
+        since=max(pair.started, today - timedelta(days=30)),
+        since_meeting=True,
+        last_answer="not_met",
+    )
     return not_met, met
 
 

@@ -8,14 +8,16 @@ that date. Each period gets at most one check-in, and a service that was down se
 the latest period's check-in when it comes back. A check-in's level is the number of
 check-ins sent since the anchor that went unanswered (at most k-1 for period k): level 0 is
 the regular check-in, higher levels climb the program's escalation ladder. A pause or end
-asked for by reply is applied first (see `core.status.effective_pair`).
+asked for by reply is applied first (see `core.status.effective_pair`). A period email never
+goes out less than half its period after the previous one went out (a late one after
+downtime or on a first deployment): it waits until the first sending time after that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import IntEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -25,6 +27,7 @@ from reminder_service.core.model import (
     Checkin,
     Kind,
     LadderStep,
+    LastAnswer,
     OverduePair,
     Pair,
     PairHistory,
@@ -168,24 +171,27 @@ def next_checkin_at(pair: Pair, history: PairHistory, now: datetime) -> datetime
     """The earliest instant after `now` at which the pair's check-in could change, if nothing
     is recorded for it meanwhile; None when nothing would ever change.
 
-    That is the next period falling due from the current anchor, or the local midnight
-    starting a date on which a pause ends or the pair ends (the status and the anchor
-    change only then). It may be early, never late: planning again at an instant where
-    nothing changed costs time, missing one would lose an email.
+    That is the next period falling due from the current anchor, the end of the wait of a
+    period held back because the previous period email went out less than half a period
+    before, or the local midnight starting a date on which a pause ends or the pair ends
+    (the status and the anchor change only then). It may be early, never late: planning
+    again at an instant where nothing changed costs time, missing one would lose an email.
     """
     candidates = [_midnight(pair, day) for day in _turning_dates(pair, history)]
     found = _scheduled(pair, history, now)
     if found is not None:
         effective, anchor = found
-        upcoming = _calendar_around(
+        latest, upcoming = _calendar_around(
             effective.schedule,
             started=effective.started,
             zone=effective.timezone,
             anchor=anchor.day,
             now=now,
-        )[1]
+        )
         if upcoming is not None:
             candidates.append(upcoming.due_at)
+        if latest is not None and not _already_asked(history, latest):
+            candidates.append(_sendable_at(effective, history, latest))
     return min((at for at in candidates if at > now), default=None)
 
 
@@ -247,17 +253,59 @@ def _due_for_pair(
     latest = _latest_period(pair, anchor.day, now)
     if latest is None or _already_asked(history, latest):
         return None
+    due_at = _sendable_at(pair, history, latest)
+    if due_at > now:
+        return None
     latest = _unanswered(history, anchor.day, latest)
     since, since_meeting = _counted_from(pair, history)
     return Checkin(
         pair_id=pair.id,
         period=latest.closes,
-        due_at=latest.due_at,
+        due_at=due_at,
         since=since,
         since_meeting=since_meeting,
         reason=_reason(program, pair, anchor, latest),
         level=latest.level,
+        last_answer=_last_answer(history),
     )
+
+
+def _sendable_at(pair: Pair, history: PairHistory, period: _Period) -> datetime:
+    """When the period's email may go out: when it falls due, or, when the previous period
+    email went out less than half this period before that, the pair's first sending time
+    at least half a period after it.
+
+    A late email (after downtime, or the first on a new deployment) would otherwise be
+    followed by the next period's within days.
+    """
+    if history.last_sent_at is None:
+        return period.due_at
+    earliest = history.last_sent_at + (period.closes - period.opens_after) / 2
+    if earliest <= period.due_at:
+        return period.due_at
+    return _sending_time_from(pair, earliest)
+
+
+def _sending_time_from(pair: Pair, earliest: datetime) -> datetime:
+    """The pair's first sending time (on a weekday, when it asks for that) at or after
+    `earliest`."""
+    schedule = pair.schedule
+    day = local_date(pair, earliest)
+    while True:
+        if schedule.weekdays_only:
+            day = next_weekday(day)
+        at = local_instant(day, schedule.send_at, pair.timezone)
+        if at >= earliest:
+            return at
+        day += timedelta(days=1)
+
+
+def _last_answer(history: PairHistory) -> LastAnswer | None:
+    """ "not_met" when the pair said "not yet" after the previous period email went out."""
+    replied, sent = history.last_not_met_at, history.last_sent_at
+    if replied is None or sent is None or replied < sent:
+        return None
+    return "not_met"
 
 
 def _unanswered(history: PairHistory, anchor: date, period: _Period) -> _Period:
@@ -345,39 +393,23 @@ def _counted_from(pair: Pair, history: PairHistory) -> tuple[date, bool]:
 def _planned_for_pair(
     program: Program, pair: Pair, history: PairHistory, *, now: datetime, until: datetime
 ) -> list[Checkin]:
-    """Replay `_due_for_pair` at `now` and at every instant in the window a period falls due."""
+    """Replay `_due_for_pair` at `now` and at every later instant in the window at which
+    the pair's check-in could change (`next_checkin_at`), each planned one counted as sent."""
     history = as_noted(pair, history, today=local_date(pair, now))
     planned: list[Checkin] = []
-    for moment in [now, *_due_instants(pair, history, now=now, until=until)]:
+    moment: datetime | None = now
+    while moment is not None and moment <= until:
         checkin = _due_for_pair(program, pair, history, moment)
         if checkin is not None:
             planned.append(checkin)
             history = replace(
-                history, last_checkin=checkin.period, asked=(*history.asked, checkin.period)
+                history,
+                last_checkin=checkin.period,
+                asked=(*history.asked, checkin.period),
+                last_sent_at=moment,
             )
+        moment = next_checkin_at(pair, history, moment)
     return planned
-
-
-def _due_instants(
-    pair: Pair, history: PairHistory, *, now: datetime, until: datetime
-) -> list[datetime]:
-    """Every instant in (now, until] at which one of the pair's periods falls due.
-
-    Only a pause ending can move the anchor without a meeting or a skip, so the anchors in
-    force at `now` and at `until` cover the whole window.
-    """
-    anchors = {
-        _anchor(effective_pair(pair, history, today=day), history, day).day
-        for day in (local_date(pair, now), local_date(pair, until))
-    }
-    instants: set[datetime] = set()
-    for anchor in anchors:
-        for period in _periods(pair, anchor):
-            if period.due_at > until:
-                break
-            if period.due_at > now:
-                instants.add(period.due_at)
-    return sorted(instants)
 
 
 def _anchor(pair: Pair, history: PairHistory, today: date) -> _Anchor:

@@ -202,7 +202,10 @@ class PairHistory:
     reporting a meeting of a few days before is not among them; older unanswered ones are).
     The escalation level counts how many of them went unanswered, not how much time passed.
     `silence` is the latest pause or end the YAML set, which the file forgets once the
-    coordinator resumes the pair by writing `status: active`.
+    coordinator resumes the pair by writing `status: active`. `last_sent_at` is when the
+    latest period email that did not fail went out (when it was queued, while it is still on
+    its way): the next one keeps its distance from it. `last_not_met_at` is when the latest
+    "not yet" reply was recorded.
     """
 
     last_meeting: date | None = None
@@ -211,6 +214,12 @@ class PairHistory:
     reply_status: ReplyStatus | None = None
     asked: tuple[date, ...] = ()
     silence: Silence | None = None
+    last_sent_at: datetime | None = None
+    last_not_met_at: datetime | None = None
+
+
+LastAnswer = Literal["not_met"]
+"""How a pair answered the period email before this one without reporting a meeting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +232,9 @@ class Checkin:
     `level` counts the check-ins sent since the anchor that went unanswered (0: the regular
     check-in; 1 and up picks the escalation step). A pair seen for the first time, or back
     after the service was down, starts at the level its sent emails justify, never higher.
+    `due_at` is when it may go out: its period's sending time, or later when the previous
+    period email went out less than half a period before. `last_answer` is "not_met" when
+    the pair replied "not yet" after the previous period email went out (None: no answer).
     """
 
     pair_id: str
@@ -232,6 +244,7 @@ class Checkin:
     since_meeting: bool
     reason: str
     level: int = 0
+    last_answer: LastAnswer | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,8 @@ SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL{only} GROUP B
 # pair's latest meeting). The report answers the newest period email queued before it was
 # logged: the usual reply to a check-in reports a meeting that happened a few days before.
 # Older ones stay unanswered, so a late report of an old meeting does not reset the ladder.
+# The last column is when the latest period email not failed went out (queued, if not yet):
+# one row read per pair, found through the index.
 # A failed email (withdrawn, or refused for good) is neither asked nor answered: it reached
 # nobody, so it must not make the next email a reminder. Pending ones are on their way.
 _PERIOD_EMAILS = _Filtered("""
@@ -97,6 +99,11 @@ SELECT pair_id, last_period, (
     WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
       AND outbox.pair_id = answered.pair_id AND period > answered.met_on
       AND outbox.id IS NOT answered.answered_id AND state != 'failed'
+), (
+    SELECT COALESCE(sent_at, created_at) FROM outbox
+    WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
+      AND outbox.pair_id = answered.pair_id AND state != 'failed'
+    ORDER BY period DESC LIMIT 1
 ) FROM answered
 """)
 _LAST_SKIPS = _Filtered("""
@@ -176,7 +183,9 @@ class HistoriesMixin(StoreConnection):
         which its report answered), in order; `last_skip_at`
         when the latest "skip this round" was recorded; `reply_status` the latest pause or end
         asked for by reply, unless a meeting was logged after it (they are back); `silence`
-        the pause or end the YAML last set, as `note_silences` remembered it.
+        the pause or end the YAML last set, as `note_silences` remembered it; `last_sent_at`
+        when the latest period email not failed was sent (queued, while not yet sent);
+        `last_not_met_at` when the latest "not yet" reply was recorded.
         """
         if only is not None and not only:
             return {}
@@ -187,11 +196,9 @@ class HistoriesMixin(StoreConnection):
                 pair_id: day(text)
                 for pair_id, text in self._tuples(_LAST_MEETINGS.pick(only), params)
             }
-            checkins, asked = self._period_emails(day, only=only)
-            skips = {
-                pair_id: parse_instant(text)
-                for pair_id, text in self._tuples(_LAST_SKIPS.pick(only), params)
-            }
+            checkins, asked, sent = self._period_emails(day, only=only)
+            skips = self._instants(_LAST_SKIPS.pick(only), params)
+            not_met = self._instants(_LAST_NOT_MET.pick(only), params)
             statuses = {
                 row["pair_id"]: _reply_status(row)
                 for row in self._db.execute(_REPLY_STATUSES.pick(only), params)
@@ -209,6 +216,8 @@ class HistoriesMixin(StoreConnection):
                 statuses.get(pair_id),
                 asked.get(pair_id, ()),
                 silences.get(pair_id),
+                last_sent_at=sent.get(pair_id),
+                last_not_met_at=not_met.get(pair_id),
             )
             for pair_id in found | silences.keys()
         }
@@ -246,10 +255,7 @@ class HistoriesMixin(StoreConnection):
             )
             for row in recent:
                 meetings[row["pair_id"]].append(meeting_record_from(row))
-            not_met = {
-                pair_id: parse_instant(at)
-                for pair_id, at in self._tuples(_LAST_NOT_MET.pick(only), params)
-            }
+            not_met = self._instants(_LAST_NOT_MET.pick(only), params)
         return {
             pair_id: PairActivity(
                 recent_meetings=tuple(meetings.get(pair_id, ())),
@@ -260,15 +266,23 @@ class HistoriesMixin(StoreConnection):
 
     def _period_emails(
         self, day: Callable[[str], date], *, only: Collection[str] | None
-    ) -> tuple[dict[str, date], dict[str, tuple[date, ...]]]:
-        """Per pair: the latest period emailed, and the periods emailed after its last meeting."""
+    ) -> tuple[dict[str, date], dict[str, tuple[date, ...]], dict[str, datetime]]:
+        """Per pair: the latest period emailed, the periods emailed after its last meeting,
+        and when the latest period email not failed went out."""
         latest: dict[str, date] = {}
         asked: dict[str, tuple[date, ...]] = {}
+        sent: dict[str, datetime] = {}
         rows = self._tuples(_PERIOD_EMAILS.pick(only), _only_params(only))
-        for pair_id, last_period, periods in rows:
+        for pair_id, last_period, periods, sent_at in rows:
             latest[pair_id] = day(last_period)
             asked[pair_id] = () if periods is None else _periods(periods, day)
-        return latest, asked
+            if sent_at is not None:
+                sent[pair_id] = parse_instant(sent_at)
+        return latest, asked, sent
+
+    def _instants(self, query: str, params: Mapping[str, object]) -> dict[str, datetime]:
+        """Per pair: the instant in the second column of `query`'s (pair_id, instant) rows."""
+        return {pair_id: parse_instant(text) for pair_id, text in self._tuples(query, params)}
 
     def _tuples(
         self, query: str, params: Sequence[object] | Mapping[str, object] = ()

@@ -215,7 +215,9 @@ def test_a_v1_database_with_data_is_migrated_and_keeps_its_rows(db_path: Path) -
             True,
         )
         assert store.pair_histories() == {
-            PAIR: PairHistory(last_meeting=date(2026, 3, 5), last_checkin=date(2026, 3, 1))
+            PAIR: PairHistory(
+                last_meeting=date(2026, 3, 5), last_checkin=date(2026, 3, 1), last_sent_at=T0
+            )
         }
         assert store.sent_ref("<c1@reminders.example.org>") == SentRef(PAIR, "checkin", "k1")
         merged = record(store, met(date(2026, 3, 5), minutes=45), uid=1)

@@ -180,7 +180,9 @@ def test_a_schema_2_database_with_data_is_migrated_to_3(db_path: Path) -> None:
     with SqliteStore.open(db_path) as store:
         assert store.schema_version == 8
         assert store.pair_histories() == {
-            PAIR: PairHistory(last_meeting=date(2026, 3, 5), last_checkin=date(2026, 3, 1))
+            PAIR: PairHistory(
+                last_meeting=date(2026, 3, 5), last_checkin=date(2026, 3, 1), last_sent_at=T0
+            )
         }
         assert store.sent_ref("<c1@r>") == SentRef(PAIR, "checkin", "checkin:ana-ben:2026-03-01")
         (meeting,) = store.meeting_records()
@@ -391,9 +393,13 @@ def test_every_period_email_counts_for_the_last_checkin(store: SqliteStore) -> N
     queue(store, "digest:2026-05-04", kind=Kind.DIGEST, period=date(2026, 5, 4), pair_id="")
     assert store.pair_histories() == {
         PAIR: PairHistory(
-            last_checkin=date(2026, 2, 1), asked=(date(2026, 1, 1), date(2026, 2, 1))
+            last_checkin=date(2026, 2, 1),
+            asked=(date(2026, 1, 1), date(2026, 2, 1)),
+            last_sent_at=T0,
         ),
-        OTHER_PAIR: PairHistory(last_checkin=date(2026, 3, 1), asked=(date(2026, 3, 1),)),
+        OTHER_PAIR: PairHistory(
+            last_checkin=date(2026, 3, 1), asked=(date(2026, 3, 1),), last_sent_at=T0
+        ),
     }
 
 
@@ -429,7 +435,9 @@ def test_the_latest_skip_gives_its_instant(inbox: Inbox) -> None:
     )
     inbox.reply(Outcome.NOT_MET, now=T0 + 5 * DAY)
     assert inbox.store.pair_histories() == {
-        PAIR: PairHistory(last_skip_at=datetime(2026, 3, 13, 0, 30, tzinfo=UTC))
+        PAIR: PairHistory(
+            last_skip_at=datetime(2026, 3, 13, 0, 30, tzinfo=UTC), last_not_met_at=T0 + 5 * DAY
+        )
     }
 
 
@@ -476,6 +484,18 @@ def test_a_meeting_logged_before_a_pause_or_disputed_after_it_keeps_it(inbox: In
     inbox.reply(Outcome.DISPUTE, now=T0 + 3 * DAY)
     status = inbox.store.pair_histories()[PAIR].reply_status
     assert status == ReplyStatus(Status.PAUSED, None, T0)
+
+
+def test_pair_histories_know_when_the_last_period_email_went_out_and_the_last_not_yet(
+    inbox: Inbox,
+) -> None:
+    """The latest period email's queueing instant (it is not sent yet) and the latest "not
+    yet" are in the history, so the next email keeps its distance and thanks the pair."""
+    queue(inbox.store, f"checkin:{PAIR}:2026-03-01", period=date(2026, 3, 1), now=T0)
+    queue(inbox.store, f"checkin:{PAIR}:2026-03-08", period=date(2026, 3, 8), now=T0 + DAY)
+    inbox.reply(Outcome.NOT_MET, now=T0 + 2 * DAY)
+    history = inbox.store.pair_histories()[PAIR]
+    assert (history.last_sent_at, history.last_not_met_at) == (T0 + DAY, T0 + 2 * DAY)
 
 
 def test_pair_histories_read_outbox_and_meetings_through_covering_indexes(

@@ -27,6 +27,7 @@ from reminder_service.core.model import (
     DigestFacts,
     Kind,
     LadderStep,
+    LastAnswer,
     MeetingRecord,
     Outgoing,
     OverduePair,
@@ -599,11 +600,17 @@ def test_question_names_the_other_member() -> None:
 
 
 def _period(
-    level: int, *, program: Program | None = None, since_meeting: bool = True
+    level: int,
+    *,
+    program: Program | None = None,
+    since_meeting: bool = True,
+    last_answer: LastAnswer | None = None,
 ) -> tuple[Outgoing, EmailMessage]:
     pair = _pair()
     program = program or _program(pair)
-    checkin = replace(_checkin(pair, since_meeting=since_meeting), level=level)
+    checkin = replace(
+        _checkin(pair, since_meeting=since_meeting), level=level, last_answer=last_answer
+    )
     outgoing = _composer(TEMPLATES).checkin(
         program, pair, checkin, now=NOW, previous_message_id="<previous@northwind.example>"
     )
@@ -674,6 +681,16 @@ def test_reminder_is_a_firmer_check_in_in_the_same_conversation() -> None:
         assert "5 weeks since you last met, on Wednesday 28 January 2026" in body
         assert "Yes, we met on Tuesday for 45 minutes" in body
         assert "is in copy" not in body
+
+
+@pytest.mark.parametrize("since_meeting", [True, False])
+def test_reminder_after_not_yet_thanks_the_pair_for_answering(since_meeting: bool) -> None:
+    """A reminder to a pair that replied "not yet" thanks them, never calls the check-in buried."""
+    _, message = _period(1, since_meeting=since_meeting, last_answer="not_met")
+    for body in map(_flat, _bodies(message)):
+        assert "Thanks for letting us know you had not met yet when we last wrote." in body
+        assert "buried" not in body
+        assert "Here is where things stand: it has been" in body
 
 
 def test_reminder_with_coordinator_in_copy_says_so() -> None:

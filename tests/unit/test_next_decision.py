@@ -65,6 +65,7 @@ def situations(draw: st.DrawFn) -> tuple[Program, PairHistory, PairActivity, dat
         last_skip_at=draw(st.none() | _instants(near(60))),
         reply_status=draw(st.none() | reply_statuses(around=today)),
         asked=asked,
+        last_sent_at=draw(st.none() | _instants(near(40))),
     )
     logged = [
         now - timedelta(seconds=draw(st.integers(0, 20 * 86_400)))
@@ -142,6 +143,17 @@ def test_nothing_new_falls_due_before_the_next_decision_instant(
             id="anniversary",
         ),
         pytest.param(
+            make_pair(cadence="monthly", started=date(2026, 9, 24), zone="UTC"),
+            PairHistory(
+                last_checkin=date(2026, 10, 24),
+                asked=(date(2026, 10, 24),),
+                last_sent_at=datetime(2026, 11, 20, 6, 0, tzinfo=UTC),
+            ),
+            PairActivity(),
+            datetime(2026, 12, 6, 9, 0, tzinfo=UTC),
+            id="held-after-a-late-check-in",
+        ),
+        pytest.param(
             make_pair(cadence="monthly", started=date(2026, 1, 2), status=Status.ENDED),
             PairHistory(),
             PairActivity(),
@@ -154,7 +166,8 @@ def test_next_decision_instants(
     pair: object, history: PairHistory, activity: PairActivity, expected: datetime | None
 ) -> None:
     """The instant is the next period, the local midnight a pause ends, a follow-up, an
-    anniversary, or None for a pair the YAML ended."""
+    anniversary, the end of the wait after a late check-in, or None for a pair the YAML
+    ended."""
     program = make_program(pair)  # type: ignore[arg-type]
     assert next_decision_at(program, program.pairs[0], history, activity, NOW) == expected
 
