@@ -35,6 +35,10 @@ _YAML_HINTS = {
     "expected ',' or '}', but got ':'": _IN_BRACES,
     "expected ',' or '}', but got '<scalar>'": _IN_BRACES,
 }
+_TOO_DEEP = (
+    "lists or groups of fields are nested far too deeply to read; a program needs only a"
+    " few levels (program:, pairs:, and the fields of each pair)"
+)
 _READ_AS = {
     "tag:yaml.org,2002:bool": "true/false",
     "tag:yaml.org,2002:int": "a number",
@@ -62,10 +66,15 @@ class Findings(Protocol):
 def read_source(text: str, *, findings: Findings) -> Any:
     """The plain data of the YAML `text`, with each field's line and node in `findings`.
 
-    A syntax error or an empty file is fatal: it raises `findings.error()`. Other problems
-    are recorded and reading goes on, so that everything wrong is reported at once.
+    A syntax error, an empty file or one nested too deeply to read is fatal: it raises
+    `findings.error()`. Other problems are recorded and reading goes on, so that
+    everything wrong is reported at once.
     """
-    return _Source(findings).read(_compose(text, findings=findings))
+    try:
+        return _Source(findings).read(_compose(text, findings=findings))
+    except RecursionError:
+        findings.add((), _TOO_DEEP)
+        raise findings.error() from None
 
 
 class _Loader(yaml.SafeLoader):
@@ -92,16 +101,19 @@ def _compose(text: str, *, findings: Findings) -> yaml.Node:
     """Parse the YAML text into a node tree; syntax errors and an empty file are fatal.
 
     libyaml (PyYAML's C parser) reads a large file about four times faster. Whenever it
-    cannot give the same tree plainly (an error, an alias, an empty file, a character the
-    two parsers judge differently, or no libyaml at all), the pure-Python loader reads the
-    text again, so every problem is reported in its words and on its line.
+    cannot give the tree plainly (an error, an alias, an empty file, a character the two
+    parsers judge differently, a tab, or no libyaml at all), the pure-Python loader reads
+    the text again, so every problem is reported in its words and on its line. Tabs go to
+    the pure-Python loader because libyaml lets them separate values where it does not,
+    and a tab is the commonest mistake in a hand-edited file. libyaml is still a little
+    more lenient (a `?` in a value inside braces), and reads such text as written.
     """
     return _compose_with_libyaml(text) or _compose_exactly(text, findings=findings)
 
 
 def _compose_with_libyaml(text: str) -> yaml.Node | None:
     """The node tree as libyaml composes it, or None when the pure-Python loader must say."""
-    if not yaml.__with_libyaml__ or yaml.reader.Reader.NON_PRINTABLE.search(text):
+    if not yaml.__with_libyaml__ or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
         return None
     try:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)

@@ -168,3 +168,31 @@ def test_reading_leaves_the_garbage_collector_as_it_found_it(text: str, enabled:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was_enabled else gc.disable)()
+
+
+@pytest.mark.parametrize("depth", [500, 5_000])
+@pytest.mark.parametrize(("opening", "closing"), [("[", "]"), ("{a: ", "}")])
+def test_a_file_nested_too_deeply_is_one_clear_problem(
+    depth: int, opening: str, closing: str
+) -> None:
+    """Lists or braces nested thousands deep are refused in one line, not a crash."""
+    text = "program: " + opening * depth + closing * depth + "\npairs: []\n"
+
+    with pytest.raises(ProgramError) as info:
+        parse_program(text, file="p.yaml")
+
+    (problem,) = info.value.problems
+    assert problem.message.startswith("lists or groups of fields are nested far too deeply")
+
+
+def test_a_tab_is_refused_with_advice_whichever_parser_is_built() -> None:
+    """A tab between a field and its value is a problem with the advice to use spaces,
+    though libyaml alone would take it."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "timezone: Europe/London", "timezone:\tEurope/London", 1
+    )
+
+    with pytest.raises(ProgramError) as info:
+        parse_program(text, file="p.yaml")
+
+    assert "use spaces, not tabs" in str(info.value)
