@@ -182,6 +182,10 @@ PERIOD_MIDDLE: Final = r"mid|middle|mitte|mi|la mi|mediados"
 PERIOD_END: Final = r"late|end|ende|fin|la fin|final|finales|a finales"
 PERIOD_OF: Final = r"of the |of this |of |des |du |de la |de l'|del |de |d'"
 """What joins "end" to "month" or "2027": "end of the", "ende des", "fin du", "fin de l'"."""
+MONTH_AFTER_NEXT: Final = (
+    r"month after next|ubernachsten monats|ubernachsten monat|ubernachster monat"
+)
+YEAR_AFTER_NEXT: Final = r"year after next|ubernachsten jahres|ubernachstes jahr"
 MONTH_END_WORD: Final = r"monatsende|month end"
 YEAR_END_WORD: Final = r"jahresende|year end"
 FURTHER_NOTICE: Final = (

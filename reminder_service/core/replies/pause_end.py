@@ -43,13 +43,16 @@ _UNTIL_MONTH = re.compile(
     + rf"(?:(?:(?P<early>{lx.MONTH_START})|(?P<mid>{lx.MONTH_MIDDLE})|(?P<late>{lx.MONTH_END}))"
     rf" )?(?:de |of )?(?P<mon>{MONTH_NAMES})\b\.?(?: (?P<y>\d{{4}})(?!\d))?"
 )
+# Longer forms first: "month end" before "month", "year 2027" before "year".
 _UNTIL_PERIOD = re.compile(
     _ARTICLE
     + rf"(?:(?:(?P<early>{lx.PERIOD_START})|(?P<mid>{lx.PERIOD_MIDDLE})|(?P<late>{lx.PERIOD_END}))"
     rf" (?:{lx.PERIOD_OF})?)?"
     rf"(?:(?P<next_month>{lx.NEXT_MONTH})|(?P<next_year>{lx.NEXT_YEAR})"
-    rf"|(?P<month>{lx.THIS_MONTH})|(?P<year>{lx.THIS_YEAR})|(?P<y>\d{{4}})"
-    rf"|(?P<month_end>{lx.MONTH_END_WORD})|(?P<year_end>{lx.YEAR_END_WORD}))\b(?!\d)"
+    rf"|(?P<month_after>{lx.MONTH_AFTER_NEXT})|(?P<year_after>{lx.YEAR_AFTER_NEXT})"
+    rf"|(?P<month_end>{lx.MONTH_END_WORD})|(?P<year_end>{lx.YEAR_END_WORD})"
+    rf"|(?:(?:{lx.THIS_YEAR}) )?(?P<y>\d{{4}})|(?P<month>{lx.THIS_MONTH})|(?P<year>{lx.THIS_YEAR}))"
+    r"\b(?!\d)"
 )
 _UNTIL_NEXT_WEEK = re.compile(_ARTICLE + rf"(?:{lx.NEXT_WEEK})\b")
 _PAUSE_FOR = re.compile(
@@ -140,6 +143,10 @@ def _period(match: re.Match[str], today: date) -> tuple[date | None, int]:
         return today.replace(day=1), 1
     if match["next_month"]:
         return add_months(today, 1, day_of_month=1), 1
+    if match["month_after"]:
+        return add_months(today, 2, day_of_month=1), 1
     if match["next_year"]:
         return safe_date(today.year + 1, 1, 1), 12
+    if match["year_after"]:
+        return safe_date(today.year + 2, 1, 1), 12
     return safe_date(int(match["y"]) if match["y"] else today.year, 1, 1), 12

@@ -371,6 +371,28 @@ def test_pauses_until_a_month_or_year(text: str, until: date) -> None:
     assert read(text) == paused(until)
 
 
+PAUSES_UNTIL_A_NAMED_YEAR_OR_A_LATER_PERIOD = [
+    ("Please pause until the end of the year 2027.", date(2027, 12, 31)),
+    ("Bitte pausieren bis Ende des Jahres 2027.", date(2027, 12, 31)),
+    ("Por favor pausa hasta finales del a\u00f1o 2027.", date(2027, 12, 31)),
+    ("Merci de mettre en pause jusqu'\u00e0 la fin de l'ann\u00e9e 2027.", date(2027, 12, 31)),
+    ("Please pause until the start of the year 2028.", date(2028, 1, 1)),
+    ("Please pause until year end.", date(2026, 12, 31)),
+    ("Please pause us till year end", date(2026, 12, 31)),
+    ("Please pause until month end.", date(2026, 3, 31)),
+    ("Please pause until the end of the month after next.", date(2026, 5, 31)),
+    ("Pause bis Ende \u00fcbern\u00e4chsten Monats", date(2026, 5, 31)),
+    ("pause until the year after next", date(2028, 1, 1)),
+]
+
+
+@pytest.mark.parametrize(("text", "until"), PAUSES_UNTIL_A_NAMED_YEAR_OR_A_LATER_PERIOD)
+def test_the_longest_period_phrase_ends_a_pause(text: str, until: date) -> None:
+    """A year or later period named after "the end of the year" or "month" is read whole,
+    not cut short to this year or this month."""
+    assert read(text) == paused(until)
+
+
 PAUSES_UNTIL_A_DAY_OF_THE_MONTH = [
     ("Pause until the 31st", date(2026, 1, 31), date(2026, 3, 31)),
     ("Pause until the 31st", date(2026, 5, 31), date(2026, 7, 31)),
