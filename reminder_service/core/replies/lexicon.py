@@ -154,6 +154,9 @@ WEEKS_UNITS: Final = r"weeks?|wochen?|semaines?|semanas?"
 MONTHS_UNITS: Final = r"months?|monate?n?|mois|mes|meses"
 
 UNTIL: Final = r"until|till|til|untill|through|thru|bis|jusqu'au|jusqu'a|jusqu'en|jusque|hasta"
+UNTIL_ORDINARY: Final = r"through|thru"
+"""Until-words that are ordinary words too ("going through a busy time"): they bound a pause
+only right after it ("pause through May", "hold off our check ins through the summer")."""
 PAUSE_FOR: Final = r"for|fur|pendant|pour|durante|por"
 MONTH_START: Final = (
     r"early|beginning of|start of|anfang|debut|le debut de|principios de|comienzos de|inicios de"
@@ -182,6 +185,10 @@ PERIOD_MIDDLE: Final = r"mid|middle|mitte|mi|la mi|mediados"
 PERIOD_END: Final = r"late|end|ende|fin|la fin|final|finales|a finales"
 PERIOD_OF: Final = r"of the |of this |of |des |du |de la |de l'|del |de |d'"
 """What joins "end" to "month" or "2027": "end of the", "ende des", "fin du", "fin de l'"."""
+MONTH_AFTER_NEXT: Final = (
+    r"month after next|ubernachsten monats|ubernachsten monat|ubernachster monat"
+)
+YEAR_AFTER_NEXT: Final = r"year after next|ubernachsten jahres|ubernachstes jahr"
 MONTH_END_WORD: Final = r"monatsende|month end"
 YEAR_END_WORD: Final = r"jahresende|year end"
 FURTHER_NOTICE: Final = (
@@ -189,11 +196,17 @@ FURTHER_NOTICE: Final = (
 )
 """After "until": the pause is meant to be open-ended."""
 NOT_AN_END: Final = (
-    r"bald|spater|demnachst|luego|pronto|la proxima|now|jetzt|heute|ici|present|maintenant"
-    r"|ahora|hoy"
+    r"bald|spater|demnachst|luego|pronto|now|jetzt|heute|ici|present|maintenant|ahora|hoy"
 )
 """After "until": a farewell ("bis bald", "hasta luego") or "so far" ("bis jetzt",
 "jusqu'à présent"), not the end of a pause."""
+FAREWELL: Final = (
+    r"then|next time|dann|zum nachsten mal|nachstes mal|morgen|tomorrow|demain|manana"
+    r"|la prochaine(?: fois)?|la proxima(?: vez)?|otra|la vista"
+)
+"""After an until-word that starts a clause and with nothing after them, a sign-off ("Till
+then,", "Bis zum nächsten Mal", "Hasta la próxima"): in "pause until then" or "hasta la
+próxima semana" they are not."""
 
 # What a clause says, as regex sources over one folded clause. `^` anchors at the clause start.
 

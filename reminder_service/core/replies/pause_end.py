@@ -3,7 +3,9 @@
 
 A pause asked for "until" something we cannot read as a later date ("until after the
 holidays", "until 29 February" in a year without one) has no end we can honour, and is
-not taken as a pause until further notice either: the reply is asked about instead.
+not taken as a pause until further notice either: the reply is asked about instead. Only
+an until-word in the sentence asking for the pause counts so: a sign-off ("Till then,",
+"Bis dann") or "going through a busy time" leaves a plain "pause" open-ended.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from reminder_service.core.replies.dates import (
     shift_days,
 )
 from reminder_service.core.replies.head import Head
-from reminder_service.core.replies.readers import COUNTS, count_of
+from reminder_service.core.replies.readers import COUNTS, count_of, whole_words
 
 
 class NoEnd(Enum):
@@ -38,18 +40,27 @@ class NoEnd(Enum):
 _ARTICLE = r"(?:(?:the|el|la|le|zum|zur|in|im|a|al|en) )?"
 _UNTIL = re.compile(rf"\b(?:{lx.UNTIL})\b ?")
 _NO_END = re.compile(rf"(?:{lx.FURTHER_NOTICE}|{lx.NOT_AN_END})\b")
+_FAREWELL = re.compile(rf"(?:{lx.FAREWELL})(?! ?\w)")
+_CLAUSE_START = re.compile(r"(?:^|[,:-]) ?$")
+_PAUSE = whole_words(lx.PAUSE)
+_ORDINARY_UNTIL = re.compile(rf"(?:{lx.UNTIL_ORDINARY}) ?")
+_PAUSE_OBJECT = r"us|it|this|them|things|everything|(?:the|our|my|all)(?: \w+){1,2}"
+_PAUSE_RIGHT_BEFORE = re.compile(rf"\b(?:{lx.PAUSE})(?: (?:{_PAUSE_OBJECT}))? $")
 _UNTIL_MONTH = re.compile(
     _ARTICLE
     + rf"(?:(?:(?P<early>{lx.MONTH_START})|(?P<mid>{lx.MONTH_MIDDLE})|(?P<late>{lx.MONTH_END}))"
     rf" )?(?:de |of )?(?P<mon>{MONTH_NAMES})\b\.?(?: (?P<y>\d{{4}})(?!\d))?"
 )
+# Longer forms first: "month end" before "month", "year 2027" before "year".
 _UNTIL_PERIOD = re.compile(
     _ARTICLE
     + rf"(?:(?:(?P<early>{lx.PERIOD_START})|(?P<mid>{lx.PERIOD_MIDDLE})|(?P<late>{lx.PERIOD_END}))"
     rf" (?:{lx.PERIOD_OF})?)?"
     rf"(?:(?P<next_month>{lx.NEXT_MONTH})|(?P<next_year>{lx.NEXT_YEAR})"
-    rf"|(?P<month>{lx.THIS_MONTH})|(?P<year>{lx.THIS_YEAR})|(?P<y>\d{{4}})"
-    rf"|(?P<month_end>{lx.MONTH_END_WORD})|(?P<year_end>{lx.YEAR_END_WORD}))\b(?!\d)"
+    rf"|(?P<month_after>{lx.MONTH_AFTER_NEXT})|(?P<year_after>{lx.YEAR_AFTER_NEXT})"
+    rf"|(?P<month_end>{lx.MONTH_END_WORD})|(?P<year_end>{lx.YEAR_END_WORD})"
+    rf"|(?:(?:{lx.THIS_YEAR}) )?(?P<y>\d{{4}})|(?P<month>{lx.THIS_MONTH})|(?P<year>{lx.THIS_YEAR}))"
+    r"\b(?!\d)"
 )
 _UNTIL_NEXT_WEEK = re.compile(_ARTICLE + rf"(?:{lx.NEXT_WEEK})\b")
 _PAUSE_FOR = re.compile(
@@ -63,15 +74,34 @@ def pause_until(head: Head, *, today: date, order: DateOrder) -> date | NoEnd:
     """The day a pause ends: "until March", "bis 15. März", "for two months". OPEN if no
     end is asked for ("pause", "until further notice"); UNREADABLE if the pause is asked
     for "until" something that is not a date after the reply's."""
-    ends = [u for u in _UNTIL.finditer(head.text) if not _NO_END.match(head.text, u.end())]
-    for until in ends:
+    bounded = False
+    for until in _UNTIL.finditer(head.text):
+        if _NO_END.match(head.text, until.end()):
+            continue
         day = _until(head.text, until.end(), today=today, order=order)
         if day is not None and day > today:
             return day
+        bounded = bounded or _bounds_the_pause(head, until)
     span = _PAUSE_FOR.search(head.text)
     if span is not None:
         return _for(span, today) or NoEnd.UNREADABLE
-    return NoEnd.UNREADABLE if ends else NoEnd.OPEN
+    return NoEnd.UNREADABLE if bounded else NoEnd.OPEN
+
+
+def _bounds_the_pause(head: Head, until: re.Match[str]) -> bool:
+    """Whether an until-word we could not read a later date after says when the pause
+    ends: it stands in a sentence asking for a pause ("bis nach den Ferien pausieren"), is
+    no sign-off starting a clause ("pause, bis dann"), and an ordinary word like "through"
+    comes right after the pause ("pause through the summer", not "going through")."""
+    sentence = head.sentence_at(until.start())
+    if sentence is None:
+        return False
+    before = head.text[sentence.start : until.start()]
+    if _FAREWELL.match(head.text, until.end()) and _CLAUSE_START.search(before):
+        return False
+    if _ORDINARY_UNTIL.fullmatch(until.group()):
+        return _PAUSE_RIGHT_BEFORE.search(before) is not None
+    return _PAUSE.search(head.text, sentence.start, sentence.end) is not None
 
 
 def _for(span: re.Match[str], today: date) -> date | None:
@@ -140,6 +170,10 @@ def _period(match: re.Match[str], today: date) -> tuple[date | None, int]:
         return today.replace(day=1), 1
     if match["next_month"]:
         return add_months(today, 1, day_of_month=1), 1
+    if match["month_after"]:
+        return add_months(today, 2, day_of_month=1), 1
     if match["next_year"]:
         return safe_date(today.year + 1, 1, 1), 12
+    if match["year_after"]:
+        return safe_date(today.year + 2, 1, 1), 12
     return safe_date(int(match["y"]) if match["y"] else today.year, 1, 1), 12

@@ -371,6 +371,55 @@ def test_pauses_until_a_month_or_year(text: str, until: date) -> None:
     assert read(text) == paused(until)
 
 
+PAUSES_UNTIL_A_NAMED_YEAR_OR_A_LATER_PERIOD = [
+    ("Please pause until the end of the year 2027.", date(2027, 12, 31)),
+    ("Bitte pausieren bis Ende des Jahres 2027.", date(2027, 12, 31)),
+    ("Por favor pausa hasta finales del a\u00f1o 2027.", date(2027, 12, 31)),
+    ("Merci de mettre en pause jusqu'\u00e0 la fin de l'ann\u00e9e 2027.", date(2027, 12, 31)),
+    ("Please pause until the start of the year 2028.", date(2028, 1, 1)),
+    ("Please pause until year end.", date(2026, 12, 31)),
+    ("Please pause us till year end", date(2026, 12, 31)),
+    ("Please pause until month end.", date(2026, 3, 31)),
+    ("Please pause until the end of the month after next.", date(2026, 5, 31)),
+    ("Pause bis Ende \u00fcbern\u00e4chsten Monats", date(2026, 5, 31)),
+    ("pause until the year after next", date(2028, 1, 1)),
+    ("Por favor, pausa hasta la pr\u00f3xima semana.", date(2026, 3, 16)),
+    ("Pausa hasta la proxima semana por favor", date(2026, 3, 16)),
+]
+
+
+@pytest.mark.parametrize(("text", "until"), PAUSES_UNTIL_A_NAMED_YEAR_OR_A_LATER_PERIOD)
+def test_the_longest_period_phrase_ends_a_pause(text: str, until: date) -> None:
+    """A year or period named after "the end of the year", "month" or "la próxima" is read
+    whole, not cut short to this year, this month or a farewell."""
+    assert read(text) == paused(until)
+
+
+PAUSES_WITH_A_SIGN_OFF_OR_AN_ORDINARY_THROUGH = [
+    "Please pause the check-ins for now.\n\nUntil next time,\nNoah",
+    "Please pause, thanks!\nUntil next time, Ana",
+    "Please pause.\nTill then, Ana",
+    "Bitte pausieren.\nBis dann, Anna",
+    "Bitte pausieren, bis dann!",
+    "Bitte pausieren.\nBis zum n\u00e4chsten Mal, Anna",
+    "Por favor, pausa.\nHasta ma\u00f1ana",
+    "Por favor, pausa.\nHasta la vista, Ana",
+    "Por favor, pausa.\nHasta otra, Ana",
+    "Hasta la pr\u00f3xima, pausa por favor",
+    "Please pause the check-ins for now, I'm going through a busy time.",
+    "Please pause our check-ins, I'm going through chemo.",
+    "Please pause as I'm going through a busy time",
+    "Can we pause? We are working through some family stuff.",
+]
+
+
+@pytest.mark.parametrize("text", PAUSES_WITH_A_SIGN_OFF_OR_AN_ORDINARY_THROUGH)
+def test_an_until_word_that_does_not_bound_the_pause_leaves_it_open(text: str) -> None:
+    """A sign-off ("Till then", "Bis dann") or "through" as an ordinary word does not make
+    a plain pause unclear: it pauses until changed."""
+    assert read(text) == paused(None)
+
+
 PAUSES_UNTIL_A_DAY_OF_THE_MONTH = [
     ("Pause until the 31st", date(2026, 1, 31), date(2026, 3, 31)),
     ("Pause until the 31st", date(2026, 5, 31), date(2026, 7, 31)),
@@ -398,6 +447,9 @@ PAUSES_WITH_AN_END_WE_CANNOT_READ = [
     "Pause bis nach den Ferien",
     "pause jusqu'\u00e0 la rentr\u00e9e",
     "pausa hasta que volvamos",
+    "Pausa hasta la pr\u00f3xima primavera",
+    "Pause till then, thanks",
+    "Please pause through the summer",
 ]
 
 
