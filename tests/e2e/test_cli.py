@@ -201,6 +201,27 @@ def test_check_on_an_older_database_still_checks_the_program(
     assert "'Asia/Tokio' is not a time zone; did you mean 'Asia/Tokyo'?" in out
 
 
+def test_check_takes_a_new_pairing_once_the_removed_old_pair_is_put_back_ended(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """People re-paired under a new id after their old pair left the file are refused until
+    the old id is back with status: ended, as a reload and the start would refuse them."""
+    database = deployment / "data" / "reminders.sqlite3"
+    people = ("ana@northwind.example", "ben@northwind.example")
+    sent_checkin(database, pair_id="ana-ben-2024", recipients=people)
+    program = deployment / "program.yaml"
+
+    assert main(["check"]) == 1
+    assert "keep (or put back) 'ana-ben-2024' with status: ended" in capsys.readouterr().out
+
+    old = "  - id: ana-ben-2024\n    mentor: {name: Ana, email: ana@northwind.example}\n"
+    old += "    mentee: {name: Ben, email: ben@northwind.example}\n"
+    old += "    started: 2024-03-01\n    status: ended\n"
+    program.write_text(PROGRAM.replace("pairs:\n", f"pairs:\n{old}"))
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("Everything looks right.")
+
+
 def test_plan_lists_due_and_coming_checkins_without_touching_anything(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from reminder_service.core.cadence import parse_cadence
 from reminder_service.core.model import DEFAULT_LADDER, DigestSchedule, LadderStep, Status
 from reminder_service.errors import ConfigError
-from reminder_service.program import Problem, ProgramError, load_program, parse_program
+from reminder_service.program import Problem, ProgramError, known_pairs, load_program, parse_program
 
 EXAMPLE = Path(__file__).parents[2] / "config" / "program.yaml"
 
@@ -1167,3 +1167,19 @@ def test_known_pairs_still_in_the_file_or_with_other_people_are_not_renames() ->
     program = parse_program(text, file="p.yaml", known=known)
 
     assert [pair.id for pair in program.pairs] == ["ana-ben", "cy-di"]
+
+
+def test_known_pairs_are_those_with_history_as_the_running_program_addresses_them() -> None:
+    """A running pair never emailed is not known; one emailed is known by its current people."""
+    running = parse_program(
+        HEAD + PAIR + PAIR.replace("ana-ben", "cy-di").replace("ana@", "cy@"), file="p.yaml"
+    )
+    history = {
+        "ana-ben": ("ana@old.example", "ben@old.example"),
+        "ed-flo": ("e@x.example", "f@x.example"),
+    }
+
+    assert known_pairs(history, running=running) == {
+        "ana-ben": ("ana@northwind.example", "ben@northwind.example"),
+        "ed-flo": ("e@x.example", "f@x.example"),
+    }
