@@ -25,7 +25,7 @@ from reminder_service.program import load_program
 from reminder_service.reload import Reloader, fingerprint
 from reminder_service.settings import Settings
 from reminder_service.smtp import SmtpConfig, mailers
-from reminder_service.store import SqliteStore, read_only_if_present
+from reminder_service.store import SqliteStore, pairs_with_history, read_only_if_present
 
 LOOP_SLACK = timedelta(minutes=5)
 PLACEHOLDER_KEY = b"placeholder key used only to check templates"
@@ -160,16 +160,18 @@ def reloader(settings: Settings, daemon: Daemon, *, clock: Clock, baseline: str)
         baseline=baseline,
         program=daemon.program,
         report=daemon.report_reload,
+        history=lambda: pairs_with_history(settings.database),
     )
 
 
 def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
     """Load the program, lock and open the database, build the daemon; raises ReminderError.
 
-    A StoreError names the daemon already using the database, if there is one.
+    A StoreError names the daemon already using the database, if there is one. The program is
+    loaded once the database is open, so a pair renamed while the service was stopped is
+    refused as a reload would refuse it.
     """
     loaded_from = fingerprint(settings.config, templates_dir=settings.templates_dir)
-    program = load_program(settings.config)
     mail_composer = composer(settings)
     smtp_connections = mailers(smtp_config(settings))
     reading = settings.imap.host is not None
@@ -180,6 +182,12 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
     try:
         store = SqliteStore.open(settings.database)
     except BaseException:
+        lock.release()
+        raise
+    try:
+        program = load_program(settings.config, known=store.checkin_members())
+    except BaseException:
+        store.close()
         lock.release()
         raise
     daemon = Daemon(

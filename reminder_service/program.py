@@ -41,8 +41,9 @@ Rules worth knowing:
 - Each key may appear once per section; anchors and aliases (`&name`, `*name`) are not
   supported (use `program.defaults` to share settings).
 - Two pairs that have not ended may not have the same mentor and mentee. Given the pairs
-  `known` from before (the running program, the database), a known pair that the file no
-  longer has may not come back under a new id: the id links a pair to its history.
+  `known` to have email history (the database's check-ins), a known pair that the file no
+  longer has may not come back under a new id that has no history: the id links a pair to
+  its history. A pair never emailed may be renamed freely.
 - Names may not contain line breaks or other control characters, and are at most 200
   characters long: they end up in email headers.
 
@@ -109,7 +110,7 @@ DEFAULT_SEND_AT = time(9, 0)
 FIRST_CHECKIN_MONTHS = 24
 
 KnownPairs = Mapping[str, tuple[str, str]]
-"""Pairs known from before (the running program, the database): id -> (mentor, mentee) address."""
+"""Pairs with email history: id -> (mentor, mentee) address."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,8 @@ class ProgramError(ConfigError):
 def load_program(path: Path, *, known: KnownPairs | None = None) -> Program:
     """Read and validate the program file at `path`; raise ProgramError listing all problems.
 
-    `known` are pairs from before: one the file no longer has may not come back under a new id.
+    `known` are the pairs with email history: one the file no longer has may not come back
+    under a new id.
     """
     file = str(path)
     try:
@@ -289,9 +291,14 @@ _EntryAt = tuple[int, _PairEntry | None]
 """A pair's place in the file and its entry, or None when the entry itself was refused."""
 
 
-def known_pairs(program: Program) -> dict[str, tuple[str, str]]:
-    """The pairs of a loaded program, as `known` pairs for loading its next version."""
-    return {pair.id: (pair.mentor.email, pair.mentee.email) for pair in program.pairs}
+def known_pairs(history: KnownPairs, *, running: Program | None) -> dict[str, tuple[str, str]]:
+    """The pairs with email history, each with its people as the `running` program has them
+    (an address corrected since its last check-in), else as that check-in was addressed."""
+    known = dict(history)
+    for pair in running.pairs if running is not None else ():
+        if pair.id in known:
+            known[pair.id] = (pair.mentor.email, pair.mentee.email)
+    return known
 
 
 def _build(data: dict[str, Any], report: _Report, *, known: KnownPairs) -> Program | None:
@@ -493,8 +500,8 @@ def _check_not_renamed(entries: list[_EntryAt], *, known: KnownPairs, report: _R
                 ("pairs", index, "id"),
                 f"pair {entry.id!r} has the same mentor and mentee as pair {old!r}, which is "
                 "no longer in the file; the id links a pair to its emails, replies and "
-                f"meetings, so keep the id {old!r}. If they are starting a new pairing, keep "
-                f"{old!r} with status: ended and add the new pair under its new id",
+                f"meetings, so keep the id {old!r}. If they are starting a new pairing, keep (or "
+                f"put back) {old!r} with status: ended and add the new pair under its new id",
             )
 
 

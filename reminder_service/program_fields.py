@@ -47,11 +47,13 @@ Every other format character stays refused, above all the bidi overrides and iso
 can make a header read differently from what it holds."""
 _FIXED_OFFSET = re.compile(r"(?i)(?:etc/)?(?:utc|gmt|ut)?\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?")
 """A zone written as an offset from UTC: `UTC+2`, `GMT-5`, `+02:00`, a misspelt `Etc/GMT+15`."""
-_NO_SUMMER_TIME = frozenset({"EST", "MST", "HST"})
-"""IANA names that look like the zones of New York, Denver and Honolulu but are fixed offsets:
-a New York pair's mail under `EST` comes an hour late all summer."""
+_FIXED_ABBREVIATIONS = {"EST": None, "MST": None, "HST": "Pacific/Honolulu"}
+"""IANA names that are fixed offsets but read like a region's zone, with the one place each
+can only mean: `EST` and `MST` are kept by places with summer time (New York, Denver) and
+without (Panama, Phoenix), so no place is guessed for them; `HST` is Hawaii's alone."""
 _WRITE_A_PLACE = (
-    "write the place whose clock the pair keeps, such as 'Europe/Berlin' or 'America/New_York'"
+    "write the place whose clock the pair keeps, such as 'Europe/Berlin', 'America/Phoenix',"
+    " 'Pacific/Honolulu' or 'Asia/Kolkata', so the time follows that place's own rules"
 )
 
 
@@ -110,7 +112,7 @@ def _zone_names() -> frozenset[str]:
 @functools.cache
 def _zones_by_folded_name() -> dict[str, str]:
     """The zones that may be written, by their name in any letter case."""
-    return {name.casefold(): name for name in _zone_names() - _NO_SUMMER_TIME}
+    return {name.casefold(): name for name in _zone_names() - _FIXED_ABBREVIATIONS.keys()}
 
 
 @functools.cache
@@ -128,19 +130,22 @@ def _places_by_folded_name() -> dict[str, str]:
 
 
 def _to_zone(value: object) -> ZoneInfo:
-    """An IANA time zone, refusing the spellings that ignore summer time.
+    """An IANA time zone, refusing offsets and abbreviations, which follow no place's rules.
 
     `Etc/GMT+2` is kept: it is a real fixed zone that some programs want, and whoever
     writes the IANA name has chosen it. A misspelt name gets the nearest place name.
     """
     name = _text(value)
-    if name in _zone_names() and name not in _NO_SUMMER_TIME:
+    if name in _zone_names() and name not in _FIXED_ABBREVIATIONS:
         return ZoneInfo(name)
-    if name in _NO_SUMMER_TIME or _FIXED_OFFSET.fullmatch(name.strip()):
-        raise ValueError(
-            f"{name!r} is a fixed offset from UTC, which does not follow summer time, so"
-            f" mail would come an hour early or late for half the year; {_WRITE_A_PLACE}"
+    if name in _FIXED_ABBREVIATIONS or _FIXED_OFFSET.fullmatch(name.strip()):
+        place = _FIXED_ABBREVIATIONS.get(name)
+        advice = (
+            f"write {place!r} so the time follows that place's own rules"
+            if place
+            else _WRITE_A_PLACE
         )
+        raise ValueError(f"{name!r} is a fixed offset from UTC, not a place; {advice}")
     raise ValueError(f"{name!r} is not a time zone{_zone_hint(name)}")
 
 

@@ -11,10 +11,11 @@ the edit added or changed and for a sample of the others (the check stays short 
 pairs there are; a template that fails only for some other pair is reported by the planner
 when it writes that pair's email); a bad edit leaves the last good program
 running, and its problems, each with file:line, are logged and kept in `status` for the
-digest, health and metrics. An edit that gives a pair's mentor and mentee a new id is refused:
-the id links a pair to its history. SIGHUP asks for a reload at once. The running watcher
-checks an edit in a worker thread, so the event loop (and `/healthz`) keeps turning meanwhile; the
-check reads only the files, never the database.
+digest, health and metrics. An edit that gives the mentor and mentee of a pair with email
+history a new id is refused: the id links a pair to its history (the `history` the watcher is
+given, read afresh for each edit). SIGHUP asks for a reload at once. The running watcher
+checks an edit in a worker thread, so the event loop (and `/healthz`) keeps turning meanwhile;
+the check reads the files, and the database only through its own read-only connection.
 
 A single file bind-mounted into a container goes stale when the host replaces it: the
 container keeps seeing the old copy, whose link count drops to 0. The watcher says so once,
@@ -35,9 +36,9 @@ from pathlib import Path
 
 from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
 from reminder_service.core.model import Pair, Program
-from reminder_service.errors import ConfigError
+from reminder_service.errors import ConfigError, StoreError
 from reminder_service.ports import Clock
-from reminder_service.program import ProgramError, known_pairs, load_program
+from reminder_service.program import KnownPairs, ProgramError, known_pairs, load_program
 from reminder_service.waiting import wait_for_either
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class Reloader:
         baseline: str | None = None,
         program: Program | None = None,
         report: Callable[[ReloadStatus], None] | None = None,
+        history: Callable[[], KnownPairs] | None = None,
     ) -> None:
         """Watch the files the running program came from; `apply` swaps in a new one.
 
@@ -108,7 +110,8 @@ class Reloader:
         the files as they are now), so an edit made while the service starts is not missed.
         `program` is the running program, against which an edit's changed pairs are found.
         `report` is told the new status after each edit taken in or refused, so health and
-        metrics show it at once rather than at the planner's next turn.
+        metrics show it at once rather than at the planner's next turn. `history` reads the
+        pairs with email history (in the worker thread), against which a rename is refused.
         """
         self._config = config
         self._templates_dir = templates_dir
@@ -124,6 +127,7 @@ class Reloader:
         self._warned_stale = False
         self._program = program
         self._report = report
+        self._history = history
         self.status = ReloadStatus.loaded_at(clock.now())
 
     def request(self) -> None:
@@ -235,12 +239,12 @@ class Reloader:
         self, now: datetime, *, before: Program | None
     ) -> tuple[Program, Composer] | list[str]:
         """The new program and composer, or every problem found in either."""
-        program: Program | ConfigError
+        program: Program | ConfigError | StoreError
         composer: Composer | ConfigError
         try:
-            known = None if before is None else known_pairs(before)
-            program = load_program(self._config, known=known)
-        except ConfigError as exc:
+            history = self._history() if self._history is not None else {}
+            program = load_program(self._config, known=known_pairs(history, running=before))
+        except (ConfigError, StoreError) as exc:
             program = exc
         try:
             composer = Composer(
@@ -314,4 +318,4 @@ def _content(path: Path) -> bytes:
 def _problems(outcome: object) -> list[str]:
     if isinstance(outcome, ProgramError):
         return [str(problem) for problem in outcome.problems]
-    return [str(outcome)] if isinstance(outcome, ConfigError) else []
+    return [str(outcome)] if isinstance(outcome, ConfigError | StoreError) else []

@@ -12,7 +12,7 @@ from reminder_service.core.model import Pair, Program, Status
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.program import KnownPairs, ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
-from reminder_service.store import read_only_if_present
+from reminder_service.store import pairs_with_history
 from reminder_service.tls import server_context
 
 
@@ -26,12 +26,17 @@ def check(_args: argparse.Namespace) -> int:
     problems += settings.missing_for_sending()
     problems += settings.missing_for_reading()
     problems += _ca_file_problems(settings)
+    history: KnownPairs = {}
+    try:
+        history = pairs_with_history(settings.database)
+    except StoreError as exc:
+        problems.append(str(exc))
     program: Program | None = None
     try:
-        program = load_program(settings.config, known=_pairs_with_history(settings))
+        program = load_program(settings.config, known=history)
     except ProgramError as exc:
         problems += [str(p) for p in exc.problems]
-    except (ConfigError, StoreError) as exc:
+    except ConfigError as exc:
         problems.append(str(exc))
     if program is not None:
         try:
@@ -47,13 +52,6 @@ def check(_args: argparse.Namespace) -> int:
     assert program is not None
     print(_summary(program, settings))
     return EXIT_OK
-
-
-def _pairs_with_history(settings: Settings) -> KnownPairs:
-    """The pairs the database has sent check-ins to, so a pair renamed in the file is found;
-    none before the service has created the database."""
-    with read_only_if_present(settings.database) as store:
-        return store.checkin_members() if store else {}
 
 
 def _ca_file_problems(settings: Settings) -> list[str]:

@@ -54,6 +54,7 @@ __all__ = [
     "SqliteStore",
     "UnclearReply",
     "inbound_dedupe_key",
+    "pairs_with_history",
     "read_only_if_present",
 ]
 
@@ -79,3 +80,13 @@ def read_only_if_present(database: Path) -> Iterator[SqliteStore | None]:
         return
     with SqliteStore.open_read_only(database) as store:
         yield store
+
+
+def pairs_with_history(database: Path) -> dict[str, tuple[str, str]]:
+    """The pairs the database has sent check-ins to, with their (mentor, mentee) addresses:
+    what a rename is checked against. None before the service has created the database.
+
+    Opens its own read-only connection, so it may run in any thread.
+    """
+    with read_only_if_present(database) as store:
+        return store.checkin_members() if store else {}

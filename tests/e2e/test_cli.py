@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from contextlib import closing
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -14,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from reminder_service.cli import main
-from reminder_service.core.model import Kind, Outgoing
+from reminder_service.core.model import Kind
 from reminder_service.core.tokens import check_token, token_in_address
-from reminder_service.store import SqliteStore
-from tests.support.process import PROGRAM, REPO, clear_reminder_env, service_env
+from tests.support.process import PROGRAM, REPO, clear_reminder_env, sent_checkin, service_env
 
 KEY = "cli-test-secret-key-123"
 
@@ -147,22 +147,6 @@ def test_check_ignores_the_ca_file_of_a_server_not_in_use(
     assert capsys.readouterr().out.rstrip().endswith("Everything looks right.")
 
 
-def sent_checkin(database: Path, *, pair_id: str, recipients: tuple[str, ...]) -> None:
-    """Record in `database` a check-in for `pair_id` addressed to `recipients`."""
-    with SqliteStore.open(database) as store:
-        email = Outgoing(
-            key=f"checkin:{pair_id}:2026-11-01",
-            pair_id=pair_id,
-            kind="checkin",
-            period=date(2026, 11, 1),
-            message_id=f"<{pair_id}@northwind.example>",
-            sender="mentoring@northwind.example",
-            recipients=recipients,
-            message=b"Subject: Check-in\r\n\r\nHow is it going?\r\n",
-        )
-        store.enqueue_many([email], now=datetime(2026, 11, 1, 9, 30, tzinfo=UTC))
-
-
 def test_check_reports_a_pair_renamed_after_it_got_email(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -193,6 +177,47 @@ def test_check_accepts_a_database_whose_pairs_keep_their_ids(
         database, pair_id="eve-finn", recipients=("eve@northwind.example", "finn@northwind.example")
     )
 
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("Everything looks right.")
+
+
+def test_check_on_an_older_database_still_checks_the_program(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database of an older schema is one more problem; the file's own problems are still
+    listed."""
+    database = deployment / "data" / "reminders.sqlite3"
+    sent_checkin(database, pair_id="eve-finn", recipients=("eve@x.example", "finn@x.example"))
+    with closing(sqlite3.connect(database)) as raw:
+        (version,) = raw.execute("PRAGMA user_version").fetchone()
+        raw.execute(f"PRAGMA user_version = {version - 1}")
+        raw.commit()
+    (deployment / "program.yaml").write_text(PROGRAM.replace("Asia/Tokyo", "Asia/Tokio"))
+
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "2 problem(s) found:" in out
+    assert f"{database} uses an older schema ({version - 1})" in out
+    assert "'Asia/Tokio' is not a time zone; did you mean 'Asia/Tokyo'?" in out
+
+
+def test_check_takes_a_new_pairing_once_the_removed_old_pair_is_put_back_ended(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """People re-paired under a new id after their old pair left the file are refused until
+    the old id is back with status: ended, as a reload and the start would refuse them."""
+    database = deployment / "data" / "reminders.sqlite3"
+    people = ("ana@northwind.example", "ben@northwind.example")
+    sent_checkin(database, pair_id="ana-ben-2024", recipients=people)
+    program = deployment / "program.yaml"
+
+    assert main(["check"]) == 1
+    assert "keep (or put back) 'ana-ben-2024' with status: ended" in capsys.readouterr().out
+
+    old = "  - id: ana-ben-2024\n    mentor: {name: Ana, email: ana@northwind.example}\n"
+    old += "    mentee: {name: Ben, email: ben@northwind.example}\n"
+    old += "    started: 2024-03-01\n    status: ended\n"
+    program.write_text(PROGRAM.replace("pairs:\n", f"pairs:\n{old}"))
     assert main(["check"]) == 0
     assert capsys.readouterr().out.rstrip().endswith("Everything looks right.")
 

@@ -16,8 +16,9 @@ import pytest
 from reminder_service import bootstrap
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.instance_lock import InstanceLock, lock_path
+from reminder_service.program import ProgramError
 from reminder_service.settings import Settings, load_settings
-from tests.support.process import clear_reminder_env, service_env
+from tests.support.process import clear_reminder_env, sent_checkin, service_env
 
 STARTED = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
 HOLD_IN_A_CHILD = """
@@ -138,6 +139,22 @@ def test_build_service_lets_go_of_the_lock_when_the_database_cannot_open(
     settings.database.write_bytes(b"this is not an SQLite database, only a file of that name")
     with pytest.raises(StoreError, match="not a usable SQLite database"):
         bootstrap.build_service(settings)
+    with InstanceLock.acquire(settings.database, now=STARTED):
+        pass
+
+
+def test_build_service_refuses_a_pair_renamed_while_stopped_and_lets_go_of_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start, people whose check-ins the database holds under an id the file no longer has
+    may not appear under a new id, as a reload would refuse it; no lock is left held."""
+    settings = deployment(tmp_path, monkeypatch)
+    people = ("ana@northwind.example", "ben@northwind.example")
+    sent_checkin(settings.database, pair_id="ana-ben-old", recipients=people)
+    with pytest.raises(ProgramError) as refused:
+        bootstrap.build_service(settings)
+    [problem] = refused.value.problems
+    assert "pair 'ana-ben' has the same mentor and mentee as pair 'ana-ben-old'" in str(problem)
     with InstanceLock.acquire(settings.database, now=STARTED):
         pass
 

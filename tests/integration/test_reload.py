@@ -25,6 +25,7 @@ from reminder_service.metrics import Check as ReadinessCheck
 from reminder_service.metrics import Monitor
 from reminder_service.program import load_program, parse_program
 from reminder_service.reload import Check, Reloader, is_stale, pairs_to_check
+from reminder_service.store import pairs_with_history
 from tests.support.loop import IDENTITY, Harness, program_text
 
 SETTLE = timedelta(seconds=0.5)
@@ -67,6 +68,7 @@ def start(harness: Harness, config: Path, templates: Path) -> Setup:
         settle=SETTLE,
         program=daemon.program,
         report=daemon.report_reload,
+        history=lambda: pairs_with_history(harness.database),
     )
     daemon.reloader = reloader
     return Setup(harness, config, templates, daemon, reloader)
@@ -455,3 +457,28 @@ def test_an_unexpected_failure_while_checking_an_edit_keeps_the_last_good_progra
     assert any(
         "a bug while reading" in record.exc_text for record in caplog.records if record.exc_text
     )
+
+
+def test_a_running_pair_never_emailed_may_get_a_new_id(setup: Setup) -> None:
+    """A typo in the id of a pair that has had no email yet is corrected without refusal."""
+    replace_file(setup.config, renamed(program_text("ana-ben"), "ana-ben", "ana-benn"))
+    assert setup.settled_check() is Check.RELOADED
+    assert pair_ids(setup.daemon.program) == ["ana-benn"]
+
+
+async def test_people_re_added_under_a_new_id_after_their_pair_was_removed_are_refused(
+    setup: Setup,
+) -> None:
+    """A pair with email history, removed by an earlier edit, may not come back under a new
+    id for the same people: the database, not only the running program, is asked."""
+    assert len(await setup.harness.tick(setup.daemon)) == 1
+    replace_file(setup.config, program_text("carla-dev"))
+    assert setup.settled_check() is Check.RELOADED
+
+    new_entry = renamed(program_text("ana-ben"), "ana-ben", "ana-ben-2").removeprefix(
+        program_text()
+    )
+    replace_file(setup.config, program_text("carla-dev") + new_entry)
+    assert setup.settled_check() is Check.REFUSED
+    [problem] = setup.daemon.reload_status.problems
+    assert "keep (or put back) 'ana-ben' with status: ended" in problem

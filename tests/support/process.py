@@ -9,13 +9,16 @@ import signal
 import subprocess
 import sys
 import threading
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Self
 
 import pytest
 
+from reminder_service.core.model import Outgoing
 from reminder_service.imap import ImapConfig
+from reminder_service.store import SqliteStore
 from tests.support.smtp_server import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,6 +63,22 @@ def service_env(
         "REMINDER_SECRET_KEY": secret_key,
         "REMINDER_FROM": "Northwind Mentoring <mentoring@northwind.example>",
     }
+
+
+def sent_checkin(database: Path, *, pair_id: str, recipients: tuple[str, ...]) -> None:
+    """Record in `database` a check-in for `pair_id` addressed to `recipients`."""
+    with SqliteStore.open(database) as store:
+        email = Outgoing(
+            key=f"checkin:{pair_id}:2026-11-01",
+            pair_id=pair_id,
+            kind="checkin",
+            period=date(2026, 11, 1),
+            message_id=f"<{pair_id}@northwind.example>",
+            sender="mentoring@northwind.example",
+            recipients=recipients,
+            message=b"Subject: Check-in\r\n\r\nHow is it going?\r\n",
+        )
+        store.enqueue_many([email], now=datetime(2026, 11, 1, 9, 30, tzinfo=UTC))
 
 
 def plain_smtp_env(host: str, port: int, **extra: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from reminder_service.core.cadence import parse_cadence
 from reminder_service.core.model import DEFAULT_LADDER, DigestSchedule, LadderStep, Status
 from reminder_service.errors import ConfigError
-from reminder_service.program import Problem, ProgramError, load_program, parse_program
+from reminder_service.program import Problem, ProgramError, known_pairs, load_program, parse_program
 
 EXAMPLE = Path(__file__).parents[2] / "config" / "program.yaml"
 
@@ -457,6 +457,12 @@ def test_invalid_pair_id_is_rejected(pair_id: str) -> None:
     ]
 
 
+WRITE_A_PLACE = (
+    "write the place whose clock the pair keeps, such as 'Europe/Berlin', 'America/Phoenix',"
+    " 'Pacific/Honolulu' or 'Asia/Kolkata', so the time follows that place's own rules"
+)
+
+
 def test_unknown_time_zone_suggests_the_near_one() -> None:
     """A misspelt IANA zone names the zone that was probably meant."""
     pair = PAIR.replace("ben@northwind.example}", "ben@northwind.example, timezone: Asia/Tokio}")
@@ -472,26 +478,32 @@ def test_unknown_time_zone_without_a_near_one() -> None:
     text = HEAD.replace("Europe/London", "GMT+25:00 Somewhere") + PAIR
 
     assert problems(text) == [
-        "p.yaml:4: program.timezone: 'GMT+25:00 Somewhere' is not a time zone; write the place"
-        " whose clock the pair keeps, such as 'Europe/Berlin' or 'America/New_York'"
+        f"p.yaml:4: program.timezone: 'GMT+25:00 Somewhere' is not a time zone; {WRITE_A_PLACE}"
     ]
 
 
-FIXED_OFFSET = (
-    "is a fixed offset from UTC, which does not follow summer time, so mail would come an"
-    " hour early or late for half the year; write the place whose clock the pair keeps,"
-    " such as 'Europe/Berlin' or 'America/New_York'"
-)
-
-
 @pytest.mark.parametrize(
-    "zone", ["UTC+2", "GMT-5", "+02:00", "utc -0130", "Etc/GMT+15", "EST", "MST", "HST"]
+    "zone", ["UTC+2", "GMT-5", "+02:00", "+0530", "utc -0130", "Etc/GMT+15", "EST", "MST"]
 )
-def test_fixed_offset_zones_are_refused_without_a_near_name(zone: str) -> None:
-    """An offset or a summer-time-less EST/MST/HST is refused with advice to name a place."""
+def test_fixed_offset_zones_are_refused_with_advice_to_name_a_place(zone: str) -> None:
+    """An offset, or EST/MST (kept by places with and without summer time), is refused with
+    examples of places, claiming nothing about summer time."""
     text = HEAD.replace("Europe/London", f'"{zone}"') + PAIR
 
-    assert problems(text) == [f"p.yaml:4: program.timezone: {zone!r} {FIXED_OFFSET}"]
+    assert problems(text) == [
+        f"p.yaml:4: program.timezone: {zone!r} is a fixed offset from UTC, not a place;"
+        f" {WRITE_A_PLACE}"
+    ]
+
+
+def test_hst_is_refused_naming_honolulu() -> None:
+    """HST, which only Hawaii keeps, is refused with Pacific/Honolulu as the place to write."""
+    text = HEAD.replace("Europe/London", "HST") + PAIR
+
+    assert problems(text) == [
+        "p.yaml:4: program.timezone: 'HST' is a fixed offset from UTC, not a place; write"
+        " 'Pacific/Honolulu' so the time follows that place's own rules"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -503,12 +515,7 @@ def test_a_misspelt_zone_is_never_offered_a_zone_with_another_offset(
 ) -> None:
     """Only the same name in other letters, or a place name, is ever suggested."""
     text = HEAD.replace("Europe/London", f'"{zone}"') + PAIR
-    hint = (
-        f"did you mean {meant!r}?"
-        if meant
-        else "write the place whose clock the pair keeps, such as 'Europe/Berlin' or"
-        " 'America/New_York'"
-    )
+    hint = f"did you mean {meant!r}?" if meant else WRITE_A_PLACE
 
     assert problems(text) == [f"p.yaml:4: program.timezone: {zone!r} is not a time zone; {hint}"]
 
@@ -1160,3 +1167,19 @@ def test_known_pairs_still_in_the_file_or_with_other_people_are_not_renames() ->
     program = parse_program(text, file="p.yaml", known=known)
 
     assert [pair.id for pair in program.pairs] == ["ana-ben", "cy-di"]
+
+
+def test_known_pairs_are_those_with_history_as_the_running_program_addresses_them() -> None:
+    """A running pair never emailed is not known; one emailed is known by its current people."""
+    running = parse_program(
+        HEAD + PAIR + PAIR.replace("ana-ben", "cy-di").replace("ana@", "cy@"), file="p.yaml"
+    )
+    history = {
+        "ana-ben": ("ana@old.example", "ben@old.example"),
+        "ed-flo": ("e@x.example", "f@x.example"),
+    }
+
+    assert known_pairs(history, running=running) == {
+        "ana-ben": ("ana@northwind.example", "ben@northwind.example"),
+        "ed-flo": ("e@x.example", "f@x.example"),
+    }
