@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from reminder_service.core.model import (
@@ -44,14 +45,15 @@ def noted_silence(pair: Pair, known: Silence | None, *, today: date) -> Silence 
     """What to remember about the pause or end the YAML sets for the pair on its local date
     `today`, given what is `known`; None when that has not changed.
 
-    A pause or end in force is remembered with no resume date. Once the YAML lifts it, the
-    date it did: its `paused_until` when there is one, else `today` (the planner sees every
-    program load, so that is the day the coordinator wrote `status: active`).
+    A pause or end in force is remembered with no resume date, and the date it was first
+    seen. Once the YAML lifts it, the date it did: its `paused_until` when there is one, else
+    `today` (the planner sees every program load, so that is the day the coordinator wrote
+    `status: active`).
     """
     if is_ended_in_yaml(pair, today):
-        silence: Silence | None = Silence(Status.ENDED)
+        silence: Silence | None = _in_force_since(Status.ENDED, known, today)
     elif is_silent(pair, today):
-        silence = Silence(Status.PAUSED)
+        silence = _in_force_since(Status.PAUSED, known, today)
     elif known is not None and known.resumed_on is None:
         silence = replace(known, resumed_on=_lifted_on(pair, today))
     else:
@@ -59,14 +61,30 @@ def noted_silence(pair: Pair, known: Silence | None, *, today: date) -> Silence 
     return None if silence == known else silence
 
 
+def _in_force_since(
+    status: Literal[Status.PAUSED, Status.ENDED], known: Silence | None, today: date
+) -> Silence:
+    """A pause or end in force, first seen `today` unless it carries on the `known` one: still
+    in force, or lifted only today (a lift undone the day it was made never happened)."""
+    carries_on = known is not None and known.resumed_on in (None, today)
+    noted_on = known.noted_on if known is not None and carries_on else today
+    return Silence(status, noted_on=noted_on)
+
+
 def resumed_on(pair: Pair, history: PairHistory, *, today: date) -> date | None:
     """The date a pause or end the YAML set was lifted (`noted_silence`), even before that
     date is stored; None while the YAML still pauses or ends the pair, or when it never did.
+
+    A pause or end lifted on the day it was first seen counts as never set (a status written
+    by mistake and put back within the day): no welcome-back, and the schedule stays put.
     """
     silence = history.silence
     if silence is None or is_silent(pair, today):
         return None
-    return silence.resumed_on or _lifted_on(pair, today)
+    lifted = silence.resumed_on or _lifted_on(pair, today)
+    if silence.noted_on is not None and lifted <= silence.noted_on:
+        return None
+    return lifted
 
 
 def as_noted(pair: Pair, history: PairHistory, *, today: date) -> PairHistory:

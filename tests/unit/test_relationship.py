@@ -405,6 +405,13 @@ def test_follow_up_is_at_sending_time_on_the_date_after_the_reply(
         ),
         pytest.param(
             make_pair(),
+            PairHistory(silence=Silence(Status.PAUSED, noted_on=date(2026, 11, 16))),
+            "2026-11-16T08:00",
+            [],
+            id="yaml-pause-undone-the-day-it-was-written",
+        ),
+        pytest.param(
+            make_pair(),
             PairHistory(silence=Silence(Status.ENDED, resumed_on=date(2026, 11, 16))),
             "2026-11-16T08:00",
             [],
