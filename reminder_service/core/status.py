@@ -75,8 +75,10 @@ def resumed_on(pair: Pair, history: PairHistory, *, today: date) -> date | None:
     """The date a pause or end the YAML set was lifted (`noted_silence`), even before that
     date is stored; None while the YAML still pauses or ends the pair, or when it never did.
 
-    A pause or end lifted on the day it was first seen counts as never set (a status written
-    by mistake and put back within the day): no welcome-back, and the schedule stays put.
+    `pair` is the pair as the YAML has it, never `effective_pair`: the planner notes the lift
+    from the YAML, so the date it stores is the one computed before it did. A pause or end
+    lifted on the day it was first seen counts as never set (a status written by mistake and
+    put back within the day): no welcome-back, and the schedule stays where it was.
     """
     silence = history.silence
     if silence is None or is_silent(pair, today):
