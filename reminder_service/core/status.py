@@ -7,7 +7,9 @@ ended when the reply came counts as active, so a pair paused once by the coordin
 still pause or end by reply later. Applying the reply is a substitution on the pair, so
 the scheduler treats a reply pause exactly like a pause written in the YAML. A pause or
 end that the coordinator lifts by writing `status: active` leaves no date in the file, so
-the planner remembers that it saw it, and the date it was lifted (`noted_silence`).
+the planner remembers that it saw it, and the date it was lifted (`noted_silence`). Such a
+lift also ends a reply pause (or a reply end, when an end was lifted) set before it: the
+coordinator copied it into the file as the digest advises, then resumed the pair.
 """
 
 from __future__ import annotations
@@ -108,10 +110,13 @@ def effective_pair(pair: Pair, history: PairHistory, *, today: date) -> Pair:
     A reply pause becomes status paused with the reply's end date as `paused_until`; a
     reply end becomes status ended. The pair is returned unchanged when there is no reply
     status, or when the YAML's own status is in force: ended (or `ended_on` has come), or
-    paused, unless that pause had ended by the date the reply was received.
+    paused, unless that pause had ended by the date the reply was received; and when a
+    YAML pause or end was lifted after the reply (`_lifted_after`).
     """
     reply = history.reply_status
     if reply is None or not _yaml_yields_to(pair, reply, today):
+        return pair
+    if _lifted_after(pair, history, reply, today):
         return pair
     if reply.status is Status.ENDED:
         return replace(pair, status=Status.ENDED)
@@ -124,13 +129,17 @@ def status_differences(
     """Pairs whose status asked for by reply, still in force on `today`, is not in the YAML.
 
     Both sides are written as YAML fields ("status: paused, paused_until: 2027-01-15") so
-    the coordinator can copy the reply's side into the file. A pause that is over, or a
-    pair the YAML has ended, is not a difference. Sorted by pair id.
+    the coordinator can copy the reply's side into the file. A pause that is over, one the
+    coordinator has since lifted in the YAML, or a pair the YAML has ended, is not a
+    difference. Sorted by pair id.
     """
     found: list[StatusDifference] = []
     for pair in sorted(program.pairs, key=lambda pair: pair.id):
-        reply = history.get(pair.id, PairHistory()).reply_status
+        known = history.get(pair.id, PairHistory())
+        reply = known.reply_status
         if reply is None or not _in_force(reply, today) or is_ended_in_yaml(pair, today):
+            continue
+        if _lifted_after(pair, known, reply, today):
             continue
         if (pair.status, pair.paused_until) != (reply.status, reply.until):
             found.append(
@@ -149,8 +158,29 @@ def _yaml_yields_to(pair: Pair, reply: ReplyStatus, today: date) -> bool:
         return False
     if pair.status is Status.ACTIVE:
         return True
-    replied_on = reply.set_at.astimezone(pair.timezone).date()
-    return pair.paused_until is not None and pair.paused_until <= min(today, replied_on)
+    return pair.paused_until is not None and pair.paused_until <= min(
+        today, _replied_on(pair, reply)
+    )
+
+
+def _lifted_after(pair: Pair, history: PairHistory, reply: ReplyStatus, today: date) -> bool:
+    """True when the coordinator lifted a YAML pause or end on a later day than `reply` was
+    set: the lift ends a reply pause, and a reply end when it was an end they lifted.
+
+    The coordinator is told to copy a reply's status into the file; writing `status: active`
+    afterwards means they resumed the pair. A reply on the day of the lift still counts: the
+    member may have written after it, and dates are all we keep of a lift.
+    """
+    lifted = resumed_on(pair, history, today=today)
+    if lifted is None or _replied_on(pair, reply) >= lifted:
+        return False
+    silence = history.silence
+    return reply.status is Status.PAUSED or (silence is not None and silence.status is Status.ENDED)
+
+
+def _replied_on(pair: Pair, reply: ReplyStatus) -> date:
+    """The pair's local date the reply was recorded."""
+    return reply.set_at.astimezone(pair.timezone).date()
 
 
 def _in_force(reply: ReplyStatus, today: date) -> bool:

@@ -329,6 +329,41 @@ def test_a_pause_lifted_in_the_yaml_starts_fresh(
     assert [(checkin.period, checkin.level) for checkin in found] == expected
 
 
+REPLY_PAUSED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("yaml", "resumed_on", "now", "expected"),
+    [
+        pytest.param(Status.PAUSED, None, "2026-03-20T12:00", [], id="copied-pause-in-force"),
+        pytest.param(Status.ACTIVE, None, "2026-06-01T12:00", [], id="lift-day-nothing-at-once"),
+        pytest.param(
+            Status.ACTIVE,
+            date(2026, 6, 1),
+            "2026-07-02T12:00",
+            [(date(2026, 7, 1), 0)],
+            id="one-cadence-after-the-lift",
+        ),
+    ],
+)
+def test_a_reply_pause_copied_into_the_yaml_ends_with_its_lift(
+    yaml: Status, resumed_on: date | None, now: str, expected: list[tuple[date, int]]
+) -> None:
+    """A pair paused by reply (until further notice) whose coordinator copied the pause into
+    the YAML, then wrote `status: active`, is asked again one cadence after the lift."""
+    pair = make_pair(cadence="monthly", started=date(2026, 1, 10), zone="Europe/London")
+    pair = replace(pair, status=yaml)
+    silence = Silence(Status.PAUSED, resumed_on=resumed_on, noted_on=date(2026, 3, 2))
+    history = PairHistory(
+        last_checkin=date(2026, 2, 10),
+        asked=(date(2026, 2, 10),),
+        reply_status=reply_pause(None, set_at=REPLY_PAUSED),
+        silence=silence,
+    )
+    found = due_checkins(make_program(pair), {pair.id: history}, _utc(now))
+    assert [(checkin.period, checkin.level) for checkin in found] == expected
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     pair=active_pairs(started=st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 1, 1))),

@@ -299,3 +299,59 @@ def test_a_silence_lifted_the_day_it_was_noted_leaves_no_trace(
     that covered at least a day has (and so does one noted before its first day was kept)."""
     pair = make_pair(started=date(2026, 1, 10))
     assert resumed_on(pair, PairHistory(silence=silence), today=today) == expected
+
+
+REPLIED = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("reply", "silence", "expected"),
+    [
+        pytest.param(
+            reply_pause(None, set_at=REPLIED),
+            Silence(Status.PAUSED, noted_on=date(2027, 1, 12)),
+            Status.ACTIVE,
+            id="open-reply-pause-copied-then-lifted",
+        ),
+        pytest.param(
+            reply_pause(date(2027, 6, 1), set_at=REPLIED),
+            Silence(Status.PAUSED, resumed_on=date(2027, 2, 1), noted_on=date(2027, 1, 12)),
+            Status.ACTIVE,
+            id="dated-reply-pause-lifted-early",
+        ),
+        pytest.param(
+            reply_pause(None, set_at=datetime(2027, 3, 5, 15, 0, tzinfo=UTC)),
+            Silence(Status.PAUSED, noted_on=date(2027, 1, 12)),
+            Status.PAUSED,
+            id="reply-on-the-lift-day-counts",
+        ),
+        pytest.param(
+            reply_pause(None, set_at=REPLIED),
+            Silence(Status.PAUSED, noted_on=LIFT_DAY),
+            Status.PAUSED,
+            id="lift-undone-the-same-day-ends-nothing",
+        ),
+        pytest.param(
+            reply_end(set_at=REPLIED),
+            Silence(Status.ENDED, noted_on=date(2027, 1, 12)),
+            Status.ACTIVE,
+            id="reply-end-copied-then-lifted",
+        ),
+        pytest.param(
+            reply_end(set_at=REPLIED),
+            Silence(Status.PAUSED, noted_on=date(2027, 1, 2)),
+            Status.ENDED,
+            id="a-lifted-pause-ends-no-reply-end",
+        ),
+    ],
+)
+def test_a_yaml_lift_ends_an_earlier_reply_status(
+    reply: ReplyStatus, silence: Silence, expected: Status
+) -> None:
+    """Writing `status: active` after copying a reply's pause (or end) into the YAML resumes
+    the pair, and the digest stops advising to copy it; a reply on the lift day still counts."""
+    pair = make_pair(started=date(2026, 1, 10))
+    history = PairHistory(reply_status=reply, silence=silence)
+    assert effective_pair(pair, history, today=LIFT_DAY).status is expected
+    differences = status_differences(make_program(pair), {pair.id: history}, today=LIFT_DAY)
+    assert bool(differences) == (expected is not Status.ACTIVE)
