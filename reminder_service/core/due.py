@@ -341,10 +341,12 @@ def _overdue(pair: Pair, history: PairHistory, now: datetime) -> OverduePair | N
 def _scheduled(pair: Pair, history: PairHistory, now: datetime) -> tuple[Pair, _Anchor] | None:
     """The effective pair at `now` and its anchor, or None when it is paused or ended."""
     today = local_date(pair, now)
-    pair = effective_pair(pair, history, today=today)
-    if is_silent(pair, today):
+    effective = effective_pair(pair, history, today=today)
+    if is_silent(effective, today):
         return None
-    return pair, _anchor(pair, history, today)
+    return effective, _anchor(
+        effective, history, today, lifted=resumed_on(pair, history, today=today)
+    )
 
 
 def _latest_period(pair: Pair, anchor: date, now: datetime) -> _Period | None:
@@ -412,9 +414,9 @@ def _planned_for_pair(
     return planned
 
 
-def _anchor(pair: Pair, history: PairHistory, today: date) -> _Anchor:
-    """The latest of the pair's start, last meeting, skipped round, and a pause or end that
-    ended (or the coordinator lifted) by `today`."""
+def _anchor(pair: Pair, history: PairHistory, today: date, *, lifted: date | None) -> _Anchor:
+    """The latest of the (effective) pair's start, last meeting, skipped round, a pause that
+    ended by `today`, and the date the coordinator `lifted` a YAML pause or end."""
     candidates = [_Anchor(pair.started, _Since.START)]
     if history.last_meeting is not None:
         candidates.append(_Anchor(history.last_meeting, _Since.MEETING))
@@ -423,9 +425,8 @@ def _anchor(pair: Pair, history: PairHistory, today: date) -> _Anchor:
         candidates.append(_Anchor(skipped, _Since.SKIP))
     if pair.paused_until is not None and pair.paused_until <= today:
         candidates.append(_Anchor(pair.paused_until, _Since.RESUME))
-    resumed = resumed_on(pair, history, today=today)
-    if resumed is not None:
-        candidates.append(_Anchor(resumed, _Since.RESUME))
+    if lifted is not None:
+        candidates.append(_Anchor(lifted, _Since.RESUME))
     return max(candidates, key=lambda anchor: (anchor.day, anchor.since))
 
 

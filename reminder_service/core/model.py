@@ -180,11 +180,13 @@ class ReplyStatus:
 
 @dataclass(frozen=True, slots=True)
 class Silence:
-    """A pause or an end the YAML set, and the date (the pair's local date) it was lifted:
-    None while the planner has not yet seen the YAML lift it."""
+    """A pause or an end the YAML set, the date (the pair's local date) it was lifted: None
+    while the planner has not yet seen the YAML lift it, and the date the planner first saw
+    it (None when it was noted before the store kept that date)."""
 
     status: Literal[Status.PAUSED, Status.ENDED]
     resumed_on: date | None = None
+    noted_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

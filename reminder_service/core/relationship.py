@@ -185,7 +185,7 @@ def _pair_emails(
     else:
         items = [
             *_meeting_emails(pair, activity, now),
-            *_welcome_back(effective, history, today),
+            *_welcome_back(pair, effective, history, today),
             *_follow_up(program, pair, history, activity, now),
             *_anniversary(program, pair, today),
         ]
@@ -283,9 +283,10 @@ def _farewell(pair: Pair, reply: ReplyStatus) -> list[Planned]:
     ]
 
 
-def _welcome_back(effective: Pair, history: PairHistory, today: date) -> list[Planned]:
-    """A welcome-back on the day a pause ends, at most `LATE_LIMIT` late."""
-    resumed = _pause_ended_on(effective, history, today)
+def _welcome_back(pair: Pair, effective: Pair, history: PairHistory, today: date) -> list[Planned]:
+    """A welcome-back on the day a pause of the `effective` pair ends, at most `LATE_LIMIT`
+    late."""
+    resumed = _pause_ended_on(pair, effective, history, today)
     if resumed is None or not resumed <= today <= resumed + LATE_LIMIT:
         return []
     return [
@@ -299,16 +300,16 @@ def _welcome_back(effective: Pair, history: PairHistory, today: date) -> list[Pl
     ]
 
 
-def _pause_ended_on(effective: Pair, history: PairHistory, today: date) -> date | None:
-    """The date the pair's pause ended: its `paused_until`, or the date the coordinator
-    lifted a YAML pause by writing `status: active` (an end lifted is no pause: the pair
-    gets no welcome-back)."""
+def _pause_ended_on(pair: Pair, effective: Pair, history: PairHistory, today: date) -> date | None:
+    """The date the pair's pause ended: the `effective` pair's `paused_until`, or the date
+    the coordinator lifted a YAML pause of `pair` by writing `status: active` (an end lifted
+    is no pause: the pair gets no welcome-back)."""
     if effective.status is Status.PAUSED:
         return effective.paused_until
     silence = history.silence
     if silence is None or silence.status is not Status.PAUSED:
         return None
-    return resumed_on(effective, history, today=today)
+    return resumed_on(pair, history, today=today)
 
 
 def _follow_up(

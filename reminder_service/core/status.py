@@ -7,7 +7,9 @@ ended when the reply came counts as active, so a pair paused once by the coordin
 still pause or end by reply later. Applying the reply is a substitution on the pair, so
 the scheduler treats a reply pause exactly like a pause written in the YAML. A pause or
 end that the coordinator lifts by writing `status: active` leaves no date in the file, so
-the planner remembers that it saw it, and the date it was lifted (`noted_silence`).
+the planner remembers that it saw it, and the date it was lifted (`noted_silence`). Such a
+lift also ends a reply pause (or a reply end, when an end was lifted) set before it: the
+coordinator copied it into the file as the digest advises, then resumed the pair.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from reminder_service.core.model import (
@@ -44,14 +47,15 @@ def noted_silence(pair: Pair, known: Silence | None, *, today: date) -> Silence 
     """What to remember about the pause or end the YAML sets for the pair on its local date
     `today`, given what is `known`; None when that has not changed.
 
-    A pause or end in force is remembered with no resume date. Once the YAML lifts it, the
-    date it did: its `paused_until` when there is one, else `today` (the planner sees every
-    program load, so that is the day the coordinator wrote `status: active`).
+    A pause or end in force is remembered with no resume date, and the date it was first
+    seen. Once the YAML lifts it, the date it did: its `paused_until` when there is one, else
+    `today` (the planner sees every program load, so that is the day the coordinator wrote
+    `status: active`).
     """
     if is_ended_in_yaml(pair, today):
-        silence: Silence | None = Silence(Status.ENDED)
+        silence: Silence | None = _in_force_since(Status.ENDED, known, today)
     elif is_silent(pair, today):
-        silence = Silence(Status.PAUSED)
+        silence = _in_force_since(Status.PAUSED, known, today)
     elif known is not None and known.resumed_on is None:
         silence = replace(known, resumed_on=_lifted_on(pair, today))
     else:
@@ -59,14 +63,32 @@ def noted_silence(pair: Pair, known: Silence | None, *, today: date) -> Silence 
     return None if silence == known else silence
 
 
+def _in_force_since(
+    status: Literal[Status.PAUSED, Status.ENDED], known: Silence | None, today: date
+) -> Silence:
+    """A pause or end in force, first seen `today` unless it carries on the `known` one: still
+    in force, or lifted only today (a lift undone the day it was made never happened)."""
+    carries_on = known is not None and known.resumed_on in (None, today)
+    noted_on = known.noted_on if known is not None and carries_on else today
+    return Silence(status, noted_on=noted_on)
+
+
 def resumed_on(pair: Pair, history: PairHistory, *, today: date) -> date | None:
     """The date a pause or end the YAML set was lifted (`noted_silence`), even before that
     date is stored; None while the YAML still pauses or ends the pair, or when it never did.
+
+    `pair` is the pair as the YAML has it, never `effective_pair`: the planner notes the lift
+    from the YAML, so the date it stores is the one computed before it did. A pause or end
+    lifted on the day it was first seen counts as never set (a status written by mistake and
+    put back within the day): no welcome-back, and the schedule stays where it was.
     """
     silence = history.silence
     if silence is None or is_silent(pair, today):
         return None
-    return silence.resumed_on or _lifted_on(pair, today)
+    lifted = silence.resumed_on or _lifted_on(pair, today)
+    if silence.noted_on is not None and lifted <= silence.noted_on:
+        return None
+    return lifted
 
 
 def as_noted(pair: Pair, history: PairHistory, *, today: date) -> PairHistory:
@@ -88,10 +110,13 @@ def effective_pair(pair: Pair, history: PairHistory, *, today: date) -> Pair:
     A reply pause becomes status paused with the reply's end date as `paused_until`; a
     reply end becomes status ended. The pair is returned unchanged when there is no reply
     status, or when the YAML's own status is in force: ended (or `ended_on` has come), or
-    paused, unless that pause had ended by the date the reply was received.
+    paused, unless that pause had ended by the date the reply was received; and when a
+    YAML pause or end was lifted after the reply (`_lifted_after`).
     """
     reply = history.reply_status
     if reply is None or not _yaml_yields_to(pair, reply, today):
+        return pair
+    if _lifted_after(pair, history, reply, today):
         return pair
     if reply.status is Status.ENDED:
         return replace(pair, status=Status.ENDED)
@@ -104,13 +129,17 @@ def status_differences(
     """Pairs whose status asked for by reply, still in force on `today`, is not in the YAML.
 
     Both sides are written as YAML fields ("status: paused, paused_until: 2027-01-15") so
-    the coordinator can copy the reply's side into the file. A pause that is over, or a
-    pair the YAML has ended, is not a difference. Sorted by pair id.
+    the coordinator can copy the reply's side into the file. A pause that is over, one the
+    coordinator has since lifted in the YAML, or a pair the YAML has ended, is not a
+    difference. Sorted by pair id.
     """
     found: list[StatusDifference] = []
     for pair in sorted(program.pairs, key=lambda pair: pair.id):
-        reply = history.get(pair.id, PairHistory()).reply_status
+        known = history.get(pair.id, PairHistory())
+        reply = known.reply_status
         if reply is None or not _in_force(reply, today) or is_ended_in_yaml(pair, today):
+            continue
+        if _lifted_after(pair, known, reply, today):
             continue
         if (pair.status, pair.paused_until) != (reply.status, reply.until):
             found.append(
@@ -129,8 +158,29 @@ def _yaml_yields_to(pair: Pair, reply: ReplyStatus, today: date) -> bool:
         return False
     if pair.status is Status.ACTIVE:
         return True
-    replied_on = reply.set_at.astimezone(pair.timezone).date()
-    return pair.paused_until is not None and pair.paused_until <= min(today, replied_on)
+    return pair.paused_until is not None and pair.paused_until <= min(
+        today, _replied_on(pair, reply)
+    )
+
+
+def _lifted_after(pair: Pair, history: PairHistory, reply: ReplyStatus, today: date) -> bool:
+    """True when the coordinator lifted a YAML pause or end on a later day than `reply` was
+    set: the lift ends a reply pause, and a reply end when it was an end they lifted.
+
+    The coordinator is told to copy a reply's status into the file; writing `status: active`
+    afterwards means they resumed the pair. A reply on the day of the lift still counts: the
+    member may have written after it, and dates are all we keep of a lift.
+    """
+    lifted = resumed_on(pair, history, today=today)
+    if lifted is None or _replied_on(pair, reply) >= lifted:
+        return False
+    silence = history.silence
+    return reply.status is Status.PAUSED or (silence is not None and silence.status is Status.ENDED)
+
+
+def _replied_on(pair: Pair, reply: ReplyStatus) -> date:
+    """The pair's local date the reply was recorded."""
+    return reply.set_at.astimezone(pair.timezone).date()
 
 
 def _in_force(reply: ReplyStatus, today: date) -> bool:

@@ -131,11 +131,12 @@ SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'not_met'{only} GROUP BY 
 """)
 
 _SILENCES = _Filtered("""
-SELECT pair_id, status, resumed_on FROM pair_silences WHERE 1{only}
+SELECT pair_id, status, resumed_on, noted_on FROM pair_silences WHERE 1{only}
 """)
 _NOTE_SILENCE = """
-INSERT INTO pair_silences (pair_id, status, resumed_on) VALUES (?, ?, ?)
-ON CONFLICT (pair_id) DO UPDATE SET status = excluded.status, resumed_on = excluded.resumed_on
+INSERT INTO pair_silences (pair_id, status, resumed_on, noted_on) VALUES (?, ?, ?, ?)
+ON CONFLICT (pair_id) DO UPDATE
+SET status = excluded.status, resumed_on = excluded.resumed_on, noted_on = excluded.noted_on
 """
 
 _REPLY_STATUS_KINDS: dict[str, Literal[Status.PAUSED, Status.ENDED]] = {
@@ -204,8 +205,10 @@ class HistoriesMixin(StoreConnection):
                 for row in self._db.execute(_REPLY_STATUSES.pick(only), params)
             }
             silences = {
-                pair_id: Silence(_SILENCE_KINDS[status], None if resumed is None else day(resumed))
-                for pair_id, status, resumed in self._tuples(_SILENCES.pick(only), params)
+                pair_id: Silence(
+                    _SILENCE_KINDS[status], _optional_date(resumed), _optional_date(noted)
+                )
+                for pair_id, status, resumed, noted in self._tuples(_SILENCES.pick(only), params)
             }
         found = meetings.keys() | checkins.keys() | skips.keys() | statuses.keys()
         return {
@@ -228,7 +231,12 @@ class HistoriesMixin(StoreConnection):
         if not silences:
             return
         rows = [
-            (pair_id, silence.status.value, _date_text(silence.resumed_on))
+            (
+                pair_id,
+                silence.status.value,
+                _date_text(silence.resumed_on),
+                _date_text(silence.noted_on),
+            )
             for pair_id, silence in silences.items()
         ]
         with self._write():
@@ -321,6 +329,11 @@ def _reply_status(row: sqlite3.Row) -> ReplyStatus:
         until=None if until is None else date.fromisoformat(until),
         set_at=parse_instant(row["at"]),
     )
+
+
+def _optional_date(text: str | None) -> date | None:
+    """An optional ISO date read from SQLite."""
+    return None if text is None else date.fromisoformat(text)
 
 
 def _date_text(day: date | None) -> str | None:

@@ -209,6 +209,11 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )
         """,
     ),
+    (
+        # The day the planner first saw a YAML pause or end: one lifted that same day was
+        # a mistake put right and leaves no trace.
+        "ALTER TABLE pair_silences ADD COLUMN noted_on TEXT",
+    ),
 )
 
 

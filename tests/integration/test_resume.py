@@ -98,3 +98,22 @@ def test_a_dated_pause_that_ran_out_resumes_on_its_date(scene: Scene) -> None:
     assert scene.tick("2027-03-01", paused) == [("welcome_back", "2027-03-01")]
     assert scene.tick("2027-03-05") == []
     assert scene.tick("2027-04-01") == [("checkin", "2027-04-01")]
+
+
+def test_a_pause_undone_the_same_day_leaves_no_trace(scene: Scene) -> None:
+    """`status: paused` written by mistake and put back the same day sends no welcome-back
+    and moves nothing: the next email is the one the pair would have had anyway."""
+    paused = replace(ACTIVE, status=Status.PAUSED)
+    assert scene.tick("2026-03-20", paused) == []
+    assert scene.tick("2026-03-20") == []
+    assert scene.tick("2026-04-10") == [("reminder", "2026-04-10")]
+
+
+def test_a_pause_kept_overnight_is_a_pause(scene: Scene) -> None:
+    """A YAML pause lifted the day after it was written counts: a welcome-back, and the
+    next check-in one cadence after the lift."""
+    paused = replace(ACTIVE, status=Status.PAUSED)
+    assert scene.tick("2026-03-20", paused) == []
+    assert scene.tick("2026-03-21") == [("welcome_back", "2026-03-21")]
+    assert scene.tick("2026-04-10") == []
+    assert scene.tick("2026-04-21") == [("checkin", "2026-04-21")]

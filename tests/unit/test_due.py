@@ -12,7 +12,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from reminder_service.core.cadence import local_instant, next_weekday, occurrences_after
-from reminder_service.core.due import due_checkins, overdue_pairs, period_kind, planned_checkins
+from reminder_service.core.due import (
+    due_checkins,
+    local_date,
+    overdue_pairs,
+    period_kind,
+    planned_checkins,
+)
 from reminder_service.core.model import (
     DEFAULT_LADDER,
     Checkin,
@@ -26,8 +32,16 @@ from reminder_service.core.model import (
     Silence,
     Status,
 )
+from reminder_service.core.status import as_noted
 
-from .strategies import active_pairs, make_pair, make_program, reply_end, reply_pause
+from .strategies import (
+    active_pairs,
+    make_pair,
+    make_program,
+    reply_end,
+    reply_pause,
+    reply_statuses,
+)
 
 NO_HISTORY: dict[str, PairHistory] = {}
 
@@ -313,6 +327,71 @@ def test_a_pause_lifted_in_the_yaml_starts_fresh(
     history = replace(ASKED_LONG_AGO, silence=silence)
     found = due_checkins(make_program(pair), {pair.id: history}, _utc(now))
     assert [(checkin.period, checkin.level) for checkin in found] == expected
+
+
+REPLY_PAUSED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("yaml", "resumed_on", "now", "expected"),
+    [
+        pytest.param(Status.PAUSED, None, "2026-03-20T12:00", [], id="copied-pause-in-force"),
+        pytest.param(Status.ACTIVE, None, "2026-06-01T12:00", [], id="lift-day-nothing-at-once"),
+        pytest.param(
+            Status.ACTIVE,
+            date(2026, 6, 1),
+            "2026-07-02T12:00",
+            [(date(2026, 7, 1), 0)],
+            id="one-cadence-after-the-lift",
+        ),
+    ],
+)
+def test_a_reply_pause_copied_into_the_yaml_ends_with_its_lift(
+    yaml: Status, resumed_on: date | None, now: str, expected: list[tuple[date, int]]
+) -> None:
+    """A pair paused by reply (until further notice) whose coordinator copied the pause into
+    the YAML, then wrote `status: active`, is asked again one cadence after the lift."""
+    pair = make_pair(cadence="monthly", started=date(2026, 1, 10), zone="Europe/London")
+    pair = replace(pair, status=yaml)
+    silence = Silence(Status.PAUSED, resumed_on=resumed_on, noted_on=date(2026, 3, 2))
+    history = PairHistory(
+        last_checkin=date(2026, 2, 10),
+        asked=(date(2026, 2, 10),),
+        reply_status=reply_pause(None, set_at=REPLY_PAUSED),
+        silence=silence,
+    )
+    found = due_checkins(make_program(pair), {pair.id: history}, _utc(now))
+    assert [(checkin.period, checkin.level) for checkin in found] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pair=active_pairs(started=st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 1, 1))),
+    data=st.data(),
+    silence=st.sampled_from([Silence(Status.PAUSED), Silence(Status.ENDED)]),
+    noted_days=st.integers(min_value=0, max_value=400),
+    lifted_days=st.integers(min_value=0, max_value=400),
+)
+def test_noting_a_lift_moves_no_checkin(
+    pair: Pair,
+    data: st.DataObject,
+    silence: Silence,
+    noted_days: int,
+    lifted_days: int,
+) -> None:
+    """What is due on the day the YAML lifts a pause or end is the same before and after
+    the planner stores the lift, whatever the pair asked for by reply."""
+    noted_on = pair.started + timedelta(days=noted_days)
+    today = noted_on + timedelta(days=lifted_days)
+    reply = data.draw(st.none() | reply_statuses(around=noted_on))
+    assume(reply is None or reply.set_at.date() <= today)
+    history = PairHistory(reply_status=reply, silence=replace(silence, noted_on=noted_on))
+    now = local_instant(today, pair.schedule.send_at, pair.timezone)
+    noted = as_noted(pair, history, today=local_date(pair, now))
+    program = make_program(pair)
+    assert due_checkins(program, {pair.id: history}, now) == due_checkins(
+        program, {pair.id: noted}, now
+    )
 
 
 @settings(max_examples=60, deadline=None)

@@ -405,6 +405,23 @@ def test_follow_up_is_at_sending_time_on_the_date_after_the_reply(
         ),
         pytest.param(
             make_pair(),
+            PairHistory(silence=Silence(Status.PAUSED, noted_on=date(2026, 11, 16))),
+            "2026-11-16T08:00",
+            [],
+            id="yaml-pause-undone-the-day-it-was-written",
+        ),
+        pytest.param(
+            make_pair(),
+            PairHistory(
+                reply_status=reply_pause(None, set_at=_utc("2026-10-01T10:00")),
+                silence=Silence(Status.PAUSED, noted_on=date(2026, 10, 2)),
+            ),
+            "2026-11-16T08:00",
+            ["welcome_back:ada-bo:2026-11-16"],
+            id="reply-pause-copied-into-the-yaml-then-lifted",
+        ),
+        pytest.param(
+            make_pair(),
             PairHistory(silence=Silence(Status.ENDED, resumed_on=date(2026, 11, 16))),
             "2026-11-16T08:00",
             [],

@@ -191,24 +191,53 @@ def test_yaml_non_active_status_wins(data: st.DataObject, pair: Pair, offset: in
 
 
 LIFT_DAY = date(2027, 3, 5)
+NOTED_DAY = date(2027, 2, 1)
 
 
 @pytest.mark.parametrize(
     ("changes", "known", "expected"),
     [
         pytest.param(
-            {"status": Status.PAUSED}, None, Silence(Status.PAUSED), id="pause-first-seen"
-        ),
-        pytest.param({"status": Status.PAUSED}, Silence(Status.PAUSED), None, id="pause-known"),
-        pytest.param({"status": Status.ENDED}, None, Silence(Status.ENDED), id="end-first-seen"),
-        pytest.param(
-            {"ended_on": date(2027, 3, 1)}, None, Silence(Status.ENDED), id="ended-on-passed"
+            {"status": Status.PAUSED},
+            None,
+            Silence(Status.PAUSED, noted_on=LIFT_DAY),
+            id="pause-first-seen",
         ),
         pytest.param(
             {"status": Status.PAUSED},
-            Silence(Status.PAUSED, resumed_on=date(2026, 1, 1)),
-            Silence(Status.PAUSED),
+            Silence(Status.PAUSED, noted_on=NOTED_DAY),
+            None,
+            id="pause-known",
+        ),
+        pytest.param(
+            {"status": Status.ENDED},
+            None,
+            Silence(Status.ENDED, noted_on=LIFT_DAY),
+            id="end-first-seen",
+        ),
+        pytest.param(
+            {"status": Status.ENDED},
+            Silence(Status.PAUSED, noted_on=NOTED_DAY),
+            Silence(Status.ENDED, noted_on=NOTED_DAY),
+            id="paused-then-ended-keeps-its-first-day",
+        ),
+        pytest.param(
+            {"ended_on": date(2027, 3, 1)},
+            None,
+            Silence(Status.ENDED, noted_on=LIFT_DAY),
+            id="ended-on-passed",
+        ),
+        pytest.param(
+            {"status": Status.PAUSED},
+            Silence(Status.PAUSED, resumed_on=date(2026, 1, 1), noted_on=date(2025, 12, 1)),
+            Silence(Status.PAUSED, noted_on=LIFT_DAY),
             id="paused-again-after-a-lift",
+        ),
+        pytest.param(
+            {"status": Status.PAUSED},
+            Silence(Status.PAUSED, resumed_on=LIFT_DAY, noted_on=NOTED_DAY),
+            Silence(Status.PAUSED, noted_on=NOTED_DAY),
+            id="paused-again-the-day-it-was-lifted-carries-on",
         ),
         pytest.param(
             {}, Silence(Status.PAUSED), Silence(Status.PAUSED, LIFT_DAY), id="lifted-today"
@@ -241,3 +270,88 @@ def test_a_noted_lift_stays_put(pair: Pair, days: int) -> None:
     later = date.fromordinal(pair.started.toordinal() + days)
     assert noted_silence(pair, history.silence, today=later) is None
     assert resumed_on(pair, history, today=later) == pair.started
+
+
+@pytest.mark.parametrize(
+    ("silence", "today", "expected"),
+    [
+        pytest.param(Silence(Status.PAUSED, noted_on=LIFT_DAY), LIFT_DAY, None, id="same-day"),
+        pytest.param(
+            Silence(Status.PAUSED, resumed_on=LIFT_DAY, noted_on=LIFT_DAY),
+            date(2027, 4, 1),
+            None,
+            id="same-day-stored",
+        ),
+        pytest.param(Silence(Status.ENDED, noted_on=LIFT_DAY), LIFT_DAY, None, id="end-same-day"),
+        pytest.param(
+            Silence(Status.PAUSED, noted_on=date(2027, 3, 4)),
+            LIFT_DAY,
+            LIFT_DAY,
+            id="next-day",
+        ),
+        pytest.param(Silence(Status.PAUSED), LIFT_DAY, LIFT_DAY, id="noted-day-unknown"),
+    ],
+)
+def test_a_silence_lifted_the_day_it_was_noted_leaves_no_trace(
+    silence: Silence, today: date, expected: date | None
+) -> None:
+    """A YAML pause or end lifted on the day the planner first saw it has no resume date; one
+    that covered at least a day has (and so does one noted before its first day was kept)."""
+    pair = make_pair(started=date(2026, 1, 10))
+    assert resumed_on(pair, PairHistory(silence=silence), today=today) == expected
+
+
+REPLIED = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("reply", "silence", "expected"),
+    [
+        pytest.param(
+            reply_pause(None, set_at=REPLIED),
+            Silence(Status.PAUSED, noted_on=date(2027, 1, 12)),
+            Status.ACTIVE,
+            id="open-reply-pause-copied-then-lifted",
+        ),
+        pytest.param(
+            reply_pause(date(2027, 6, 1), set_at=REPLIED),
+            Silence(Status.PAUSED, resumed_on=date(2027, 2, 1), noted_on=date(2027, 1, 12)),
+            Status.ACTIVE,
+            id="dated-reply-pause-lifted-early",
+        ),
+        pytest.param(
+            reply_pause(None, set_at=datetime(2027, 3, 5, 15, 0, tzinfo=UTC)),
+            Silence(Status.PAUSED, noted_on=date(2027, 1, 12)),
+            Status.PAUSED,
+            id="reply-on-the-lift-day-counts",
+        ),
+        pytest.param(
+            reply_pause(None, set_at=REPLIED),
+            Silence(Status.PAUSED, noted_on=LIFT_DAY),
+            Status.PAUSED,
+            id="lift-undone-the-same-day-ends-nothing",
+        ),
+        pytest.param(
+            reply_end(set_at=REPLIED),
+            Silence(Status.ENDED, noted_on=date(2027, 1, 12)),
+            Status.ACTIVE,
+            id="reply-end-copied-then-lifted",
+        ),
+        pytest.param(
+            reply_end(set_at=REPLIED),
+            Silence(Status.PAUSED, noted_on=date(2027, 1, 2)),
+            Status.ENDED,
+            id="a-lifted-pause-ends-no-reply-end",
+        ),
+    ],
+)
+def test_a_yaml_lift_ends_an_earlier_reply_status(
+    reply: ReplyStatus, silence: Silence, expected: Status
+) -> None:
+    """Writing `status: active` after copying a reply's pause (or end) into the YAML resumes
+    the pair, and the digest stops advising to copy it; a reply on the lift day still counts."""
+    pair = make_pair(started=date(2026, 1, 10))
+    history = PairHistory(reply_status=reply, silence=silence)
+    assert effective_pair(pair, history, today=LIFT_DAY).status is expected
+    differences = status_differences(make_program(pair), {pair.id: history}, today=LIFT_DAY)
+    assert bool(differences) == (expected is not Status.ACTIVE)
