@@ -51,7 +51,7 @@ from reminder_service.compose_views import (
     relationship_recipients,
 )
 from reminder_service.core.due import period_kind
-from reminder_service.core.message_ids import usable_message_id
+from reminder_service.core.message_ids import header_message_id
 from reminder_service.core.model import (
     Checkin,
     DigestFacts,
@@ -584,11 +584,10 @@ def _mailbox(person: Person, pair: Pair | None) -> str:
 def _thread(*, root: str, previous: str | None) -> list[str]:
     """Thread every email of a pair under one root, after the previous one if known.
 
-    A previous id that could not be written in a header (a reply's, stored before replies
-    were checked for it) is left out: the email is still threaded under the root.
+    A previous id that cannot be written in a header (a reply's non-ASCII or far too long
+    one) is left out: the email is still threaded under the root.
     """
-    if previous is not None and not usable_message_id(previous):
-        previous = None
+    previous = header_message_id(previous)
     return [
         token_field("References", f"{root} {previous}" if previous else root),
         token_field("In-Reply-To", previous or root),

@@ -291,18 +291,19 @@ def _recipients(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def _message_id(values: tuple[str, ...]) -> str | None:
-    """The Message-ID, `<...>` or bare as written; None if absent or unusable.
+    """The Message-ID, `<...>` or bare as written; None if absent.
 
-    An id that could not be written back in a header (non-ASCII, control characters, far
-    too long) counts as none, so the message is deduplicated by its bytes instead.
+    It is kept even when it could not be written back in a header (non-ASCII, far too
+    long), because it is what makes two delivered copies of one reply one message; the
+    composer never writes such an id (`header_message_id`).
     """
     if not values:
         return None
     value = values[0].strip()
     found = _MSG_ID.search(value)
     if found:
-        return found.group() if usable_message_id(found.group()) else None
-    return value if value and usable_message_id(f"<{value}>") else None
+        return found.group()
+    return value if value and not any(char.isspace() for char in value) else None
 
 
 def _references(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
