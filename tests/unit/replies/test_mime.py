@@ -515,3 +515,20 @@ def test_never_raises_on_text_in_valid_headers(body: str, content_type: str, enc
         + body.encode("utf-8", "surrogatepass")
     )
     assert isinstance(read_mail(raw), ParsedMail)
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "expected"),
+    [
+        (b"We met for 30+ minutes.\n", "utf-7", "We met for 30+ minutes.\n"),
+        (b"Caf+AOk- at 10, 45 min\n", "utf-7", "Café at 10, 45 min\n"),
+        (b"An hour ~ more or less\n", "hz", "An hour ~ more or less\n"),
+    ],
+    ids=["ascii labelled utf-7", "real utf-7", "ascii labelled hz"],
+)
+def test_a_7_bit_charset_is_believed_only_when_it_decodes_cleanly(
+    data: bytes, charset: str, expected: str
+) -> None:
+    """Plain ASCII labelled UTF-7 or HZ that the label cannot decode is read as ASCII, not
+    mangled; real UTF-7 is still decoded."""
+    assert decode_text(data, charset) == expected
