@@ -75,7 +75,7 @@ async def test_a_members_reply_too_large_to_read_names_its_sender_pair_and_subje
     out = capsys.readouterr().out
     assert f"from {BEN}" in out
     assert "subject: Re: Check-in" in out
-    assert f"0.2 MB, arrived as UID {uid} in INBOX" in out
+    assert f"({round(len(with_photo()) / 1000)} kB, arrived as UID {uid} in INBOX)" in out
     assert "read it in the reply mailbox" in out
 
 
