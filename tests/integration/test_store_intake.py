@@ -496,6 +496,15 @@ def test_meeting_notes_follow_the_program(
     assert inbound_rows(db_path)[0]["text"] == ("We met, it went well." if keep_text else None)
 
 
+@pytest.mark.parametrize("keep_text", [False, True])
+def test_a_meeting_replys_subject_follows_the_program(
+    store: SqliteStore, db_path: Path, *, keep_text: bool
+) -> None:
+    """A meeting reply's Subject is kept only when the program asks for notes, like its text."""
+    record(store, replace(met(), subject="Re: Check-in"), uid=1, keep_text=keep_text)
+    assert inbound_rows(db_path)[0]["subject"] == ("Re: Check-in" if keep_text else None)
+
+
 @pytest.mark.parametrize(
     ("outcome", "size", "kept"),
     [
