@@ -369,6 +369,23 @@ def test_sandbox_refuses_huge_results(tmp_path: Path, expression: str, complaint
     assert problems[0].endswith("(rendering for pair ana-ben)")
 
 
+@pytest.mark.parametrize(
+    "expression",
+    ["'' | center(10**7 + 1)", "'x'.ljust(10**7 + 1)", "'%10000001s' % 'x'"],
+)
+def test_sandbox_refuses_a_template_that_renders_too_much(tmp_path: Path, expression: str) -> None:
+    """A template whose output passes the size limit, by any means, is a problem naming it."""
+    folder = _edited_templates(
+        tmp_path, "checkin.subject.j2", "Check-in:", f"{{{{ {expression} }}}}"
+    )
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    assert problems == [
+        f"{folder}/checkin.subject.j2: this template makes more than 10,000,000 characters of"
+        " text, more than an email can hold; look for a very large width or a long loop"
+        " (rendering for pair ana-ben)"
+    ]
+
+
 def test_sandbox_allows_modest_multiplication(tmp_path: Path) -> None:
     """A rule of dashes, a small power and plain arithmetic still render."""
     folder = _edited_templates(
