@@ -19,7 +19,7 @@ import math
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.errors import HeaderParseError
@@ -51,7 +51,7 @@ from reminder_service.compose_views import (
     relationship_recipients,
 )
 from reminder_service.core.due import period_kind
-from reminder_service.core.message_ids import usable_message_id
+from reminder_service.core.message_ids import header_message_id
 from reminder_service.core.model import (
     Checkin,
     DigestFacts,
@@ -82,6 +82,10 @@ REPEAT_LIMIT = 100_000
 limit on `range`: far more than an email needs, far less than would exhaust memory."""
 POWER_LIMIT_DIGITS = 1_000
 """The most digits a whole number a template makes with `**` may have."""
+RENDERED_LIMIT = 10_000_000
+"""The most characters one template may render, however it makes them (`center`, `ljust`,
+format widths, loops): more than most mail servers accept in one email. Rendering stops
+once it is passed, so a loop cannot go on for gigabytes."""
 
 
 def templates_of(kind: str) -> tuple[str, str, str]:
@@ -372,7 +376,7 @@ class Composer:
     def _render(self, name: str, context: dict[str, object], *, for_whom: str) -> str:
         template = self._templates[name]
         try:
-            rendered = template.render(context)
+            rendered = _bounded(template.generate(context))
         except Exception as exc:
             where = _where(exc, default=template.filename or name)
             raise ConfigError(f"{where}: {_describe(exc)} (rendering {for_whom})") from exc
@@ -520,6 +524,21 @@ def _compile(environment: SandboxedEnvironment, name: str, templates_dir: Path) 
         raise ConfigError(f"{templates_dir / name}: this file is not UTF-8 text") from exc
 
 
+def _bounded(chunks: Iterator[str]) -> str:
+    """The rendered text, joined; SecurityError as soon as it passes RENDERED_LIMIT."""
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > RENDERED_LIMIT:
+            raise SecurityError(
+                f"this template makes more than {RENDERED_LIMIT:,} characters of text,"
+                " more than an email can hold; look for a very large width or a long loop"
+            )
+        parts.append(chunk)
+    return "".join(parts)
+
+
 def _where(exc: Exception, *, default: str) -> str:
     """file:line of the template line that failed, found in the traceback Jinja rewrites."""
     if isinstance(exc, JinjaSyntaxError) and exc.filename:
@@ -584,11 +603,10 @@ def _mailbox(person: Person, pair: Pair | None) -> str:
 def _thread(*, root: str, previous: str | None) -> list[str]:
     """Thread every email of a pair under one root, after the previous one if known.
 
-    A previous id that could not be written in a header (a reply's, stored before replies
-    were checked for it) is left out: the email is still threaded under the root.
+    A previous id that cannot be written in a header (a reply's non-ASCII or far too long
+    one) is left out: the email is still threaded under the root.
     """
-    if previous is not None and not usable_message_id(previous):
-        previous = None
+    previous = header_message_id(previous)
     return [
         token_field("References", f"{root} {previous}" if previous else root),
         token_field("In-Reply-To", previous or root),

@@ -335,24 +335,37 @@ class ImapMailbox:
         return bodies
 
     async def _heads(self, link: Link, uids: Sequence[int]) -> dict[int, bytes]:
-        """The start of each message's header, without its body, nor the \\Seen flag."""
+        """The start of each message's header, without its body, nor the \\Seen flag.
+
+        Only a courtesy for the review queue: a server that refuses it (NO or BAD) leaves
+        those messages without a header rather than failing the whole fetch.
+        """
         heads: dict[int, bytes] = {}
         for batch in chunks(sorted(uids), BATCH_UIDS):
-            heads.update(
-                await self._literals(link, batch, f"BODY.PEEK[HEADER]<0.{MAX_HEAD_BYTES}>")
+            reply = await self._reply(
+                link,
+                "sending the header of messages too large to read",
+                link.client.uid(
+                    "fetch", sequence_set(batch), f"BODY.PEEK[HEADER]<0.{MAX_HEAD_BYTES}>"
+                ),
             )
+            if reply.result == "OK":
+                heads.update(_literals_of(reply, batch))
+            else:
+                logger.warning(
+                    "the reply mailbox refused to send the header of messages %s in %s (%s); "
+                    "they are listed for review without sender or subject",
+                    sequence_set(batch),
+                    self._config.folder,
+                    reply.text,
+                )
         return heads
 
     async def _literals(self, link: Link, batch: Sequence[int], item: str) -> dict[int, bytes]:
         reply = await self._ok(
             link, "downloading new messages", link.client.uid("fetch", sequence_set(batch), item)
         )
-        wanted = set(batch)
-        return {
-            fetched.uid: fetched.body
-            for fetched in parse_fetch_lines(reply.data)
-            if fetched.uid in wanted and fetched.body is not None
-        }
+        return _literals_of(reply, batch)
 
     async def _move(self, link: Link, uid_set: str, folder: str) -> None:
         await self._ok(
@@ -448,3 +461,13 @@ def _check_folders(config: ImapConfig) -> None:
 
 def _tls_context(config: ImapConfig) -> ssl.SSLContext | None:
     return server_context(config.security, config.ca_file, server="The reply mailbox")
+
+
+def _literals_of(reply: Reply, batch: Sequence[int]) -> dict[int, bytes]:
+    """The message bytes in a FETCH reply, by UID, for the UIDs of `batch` only."""
+    wanted = set(batch)
+    return {
+        fetched.uid: fetched.body
+        for fetched in parse_fetch_lines(reply.data)
+        if fetched.uid in wanted and fetched.body is not None
+    }

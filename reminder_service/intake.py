@@ -220,8 +220,18 @@ class Intake:
         )
 
 
+_UNREAD = frozenset({Reason.TOO_LARGE, Reason.TOO_COMPLEX, Reason.UNREADABLE})
+"""Refusals of messages nobody here has read."""
+
+
 def _is_ours(verdict: Verdict) -> bool:
-    """Mail about our pairs, or our own mail coming back, is marked; the rest is left alone."""
+    """Mail about our pairs, or our own mail coming back, is marked; the rest is left alone.
+
+    A message refused unread is left alone too, even from a member: someone still has to
+    read it, and `review` sends them to the folder and UID where it arrived.
+    """
+    if verdict.reason in _UNREAD:
+        return False
     return verdict.pair_id is not None or verdict.reason in (Reason.BOUNCE, Reason.LOOP)
 
 

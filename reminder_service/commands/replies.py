@@ -175,12 +175,19 @@ def review(args: argparse.Namespace) -> int:
 
 def _unread_advice(row: InboundRow) -> str:
     """Where to find a message this service did not read, and what to do with it."""
-    size = f"{row.size / 1_000_000:.1f} MB, " if row.size else ""
+    size = f"{_size_text(row.size)}, " if row.size else ""
     return (
         f"({size}arrived as UID {row.uid} in {_printable(row.folder)}) It was not read, so "
         "nothing in it was logged: read it in the reply mailbox (look for its sender and "
         "subject) and act on it yourself."
     )
+
+
+def _size_text(size: int) -> str:
+    """A message size as people read it: kB below a megabyte, else MB."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} kB"
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def _mark_reviewed(database: Path, numbers: Sequence[int]) -> int:

@@ -133,8 +133,9 @@ class InboundRow:
     """One recorded inbound message, as stored.
 
     `folder`, `uidvalidity` and `uid` say where it was first seen; `meeting_id` is the meeting
-    it logged or joined. `text` and `raw` are None when they were not kept; `subject` and
-    `size` are None in rows recorded before they were.
+    it logged or joined. `text`, `subject` and `raw` are None when they were not kept (the
+    words only with the program's notes or for review); `subject` and `size` are also None
+    in rows recorded before they were.
     """
 
     id: int
@@ -335,6 +336,7 @@ def inbound_dedupe_key(message_id: str | None, raw: bytes) -> str:
 def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> dict[str, object]:
     verdict = item.verdict
     for_review = verdict.outcome in REVIEW_OUTCOMES
+    keep_words = item.keep_text or for_review
     keep_raw = for_review and len(item.raw) <= MAX_KEPT_RAW_BYTES
     return {
         "folder": item.folder,
@@ -348,13 +350,13 @@ def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> 
         "sender_role": verdict.sender_role,
         "outcome": verdict.outcome.value,
         "reason": None if verdict.reason is None else verdict.reason.value,
-        "text": verdict.text if item.keep_text or for_review else None,
+        "text": verdict.text if keep_words else None,
         "verdict_json": json.dumps(verdict_json(verdict), ensure_ascii=False),
         "failing_addresses": json.dumps(list(verdict.failing_addresses)),
         "raw": item.raw if keep_raw else None,
         "marked": 0 if item.needs_mark else 1,
         "answers_kind": verdict.answers_kind,
-        "subject": verdict.subject,
+        "subject": verdict.subject if keep_words else None,
         "size": len(item.raw) if item.size is None else item.size,
     }
 

@@ -272,8 +272,9 @@ async def test_markup_in_names_and_text_never_reaches_an_email_unescaped(
 async def test_an_unclear_reply_with_an_unusable_message_id_gets_its_question(
     clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore, message_id: bytes
 ) -> None:
-    """An unclear reply whose Message-ID no header may hold gets its question, threaded under
-    the pair's root, and the loop goes on; a restarted planner plans again without failing."""
+    """An unclear reply whose Message-ID no header may hold is recorded under that id and gets
+    its question, threaded under the pair's root, and the loop goes on; a restarted planner
+    plans again without failing."""
     unclear = b"Message-ID: " + message_id + b"\r\n" + _plain(b"Hmm, what is this?\r\n")
     planner = Planner(_program, store=store, composer=_composer(), clock=FixedClock())
     clean_dovecot.append_many([unclear, *_ids([ordinary()])])
@@ -281,7 +282,7 @@ async def test_an_unclear_reply_with_an_unusable_message_id_gets_its_question(
     verdicts = await _poll(store, imap_config, planner=planner)
 
     assert [(v.outcome, v.message_id) for v in verdicts] == [
-        (Outcome.UNCLEAR, None),
+        (Outcome.UNCLEAR, message_id.decode()),
         (Outcome.NOT_MET, "<hostile-0@example.org>"),
     ]
     [question] = [row for row in store.outbox() if row.kind == "question"]

@@ -249,6 +249,27 @@ async def test_fetch_does_not_download_messages_over_the_size_limit(
     assert imap_relay.server_bytes < 50_000
 
 
+async def test_a_refused_header_fetch_leaves_an_oversized_message_without_a_header(
+    clean_dovecot: Dovecot,
+    imap_config: ImapConfig,
+    imap_relay: ImapRelay,
+    make_mailbox: MakeMailbox,
+) -> None:
+    """When the server refuses the header of a message over max_message_bytes, the message
+    is still reported (head None) and the connection is kept."""
+    uids = clean_dovecot.append_many([reply(1, body="\r\n".join(["x" * 76] * 13_000))])
+    mailbox = make_mailbox(replace(imap_config, port=imap_relay.port, max_message_bytes=10_000))
+    await mailbox.open()
+    imap_relay.hold_after(b"OK Fetch completed")
+    fetching = asyncio.create_task(mailbox.fetch(uids))
+    await imap_relay.holding()
+    imap_relay.rewrite(b"OK Fetch completed", b"NO Fetch refused")
+    imap_relay.release()
+    [fetched] = await asyncio.wait_for(fetching, timeout=10)
+    assert (fetched.raw, fetched.head) == (None, None)
+    assert await mailbox.new_uids(after=0) == uids
+
+
 async def test_fetch_reads_two_thousand_messages_in_batches(
     clean_dovecot: Dovecot, imap_config: ImapConfig, make_mailbox: MakeMailbox
 ) -> None:

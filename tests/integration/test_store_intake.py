@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from reminder_service.core.digest import has_news
 from reminder_service.core.model import DigestFacts, Kind, Outgoing, PairHistory, Planned
+from reminder_service.core.replies.mime import ParsedMail, read_mail
 from reminder_service.core.replies.verdict import (
     Outcome,
     Reason,
@@ -236,6 +237,29 @@ def test_a_message_id_is_recorded_once_whatever_its_case_or_spacing(store: Sqlit
     assert (again.meeting_id, again.meeting_is_new) == (first.meeting_id, False)
     assert len(store.meetings()) == 1
     assert store.watermark(folder="INBOX", uidvalidity=7) == 2
+
+
+def _message_id(raw: bytes) -> str | None:
+    mail = read_mail(raw)
+    assert isinstance(mail, ParsedMail)
+    return mail.message_id
+
+
+def test_two_copies_of_a_reply_with_a_utf8_message_id_are_one_message(
+    store: SqliteStore,
+) -> None:
+    """Two delivered copies of one reply whose Message-ID is not ASCII, differing only in
+    Delivered-To, are recorded once."""
+    body = "Message-ID: <réponse-1@exemple.fr>\r\nFrom: bo@example.org\r\n\r\nHmm\r\n".encode()
+    copies = [
+        b"Delivered-To: replies@x.example\r\n" + body,
+        b"Delivered-To: c@x.example\r\n" + body,
+    ]
+    recorded = [
+        record(store, other(Outcome.UNCLEAR, message_id=_message_id(raw)), uid=uid, raw=raw)
+        for uid, raw in enumerate(copies, 1)
+    ]
+    assert [result.duplicate for result in recorded] == [False, True]
 
 
 def test_without_a_message_id_the_bytes_decide(store: SqliteStore, db_path: Path) -> None:
@@ -470,6 +494,15 @@ def test_meeting_notes_follow_the_program(
     """A meeting reply's text is kept only when the program asks for notes."""
     record(store, met(), uid=1, keep_text=keep_text)
     assert inbound_rows(db_path)[0]["text"] == ("We met, it went well." if keep_text else None)
+
+
+@pytest.mark.parametrize("keep_text", [False, True])
+def test_a_meeting_replys_subject_follows_the_program(
+    store: SqliteStore, db_path: Path, *, keep_text: bool
+) -> None:
+    """A meeting reply's Subject is kept only when the program asks for notes, like its text."""
+    record(store, replace(met(), subject="Re: Check-in"), uid=1, keep_text=keep_text)
+    assert inbound_rows(db_path)[0]["subject"] == ("Re: Check-in" if keep_text else None)
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,8 @@ async def test_a_members_reply_too_large_to_read_names_its_sender_pair_and_subje
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """An oversized reply is rejected unread but recorded with its sender, pair, subject,
-    Message-ID and size from its header alone, marked, and `review` says where to read it."""
+    Message-ID and size from its header alone, left unflagged, and `review` says where to
+    read it."""
     [uid] = clean_dovecot.append_many([with_photo()])
     config = replace(imap_config, port=imap_relay.port, max_message_bytes=LIMIT)
 
@@ -67,15 +68,30 @@ async def test_a_members_reply_too_large_to_read_names_its_sender_pair_and_subje
     )
     assert row.size is not None
     assert row.size > LIMIT
-    assert PROCESSED_KEYWORD in clean_dovecot.flags(uid)
+    assert PROCESSED_KEYWORD not in clean_dovecot.flags(uid)
     clear_reminder_env(monkeypatch)
     monkeypatch.setenv("REMINDER_DATABASE", str(db_path))
     assert main(["review"]) == 0
     out = capsys.readouterr().out
     assert f"from {BEN}" in out
     assert "subject: Re: Check-in" in out
-    assert f"0.2 MB, arrived as UID {uid} in INBOX" in out
+    assert f"({round(len(with_photo()) / 1000)} kB, arrived as UID {uid} in INBOX)" in out
     assert "read it in the reply mailbox" in out
+
+
+async def test_an_unread_reply_stays_where_review_says_it_is(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """With a processed folder, a member's reply too large to read is not moved: it stays
+    at the folder and UID that `review` names."""
+    [uid] = clean_dovecot.append_many([with_photo()])
+    config = replace(imap_config, max_message_bytes=LIMIT, processed_folder="Processed")
+
+    await _poll(store, config)
+
+    [row] = store.review_queue()
+    assert (row.pair_id, row.folder, row.uid) == ("ana-ben", "INBOX", uid)
+    assert clean_dovecot.uids("INBOX") == [uid]
 
 
 async def test_unread_messages_of_one_size_and_uid_in_two_folders_are_two_messages(

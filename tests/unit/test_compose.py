@@ -369,6 +369,23 @@ def test_sandbox_refuses_huge_results(tmp_path: Path, expression: str, complaint
     assert problems[0].endswith("(rendering for pair ana-ben)")
 
 
+@pytest.mark.parametrize(
+    "expression",
+    ["'' | center(10**7 + 1)", "'x'.ljust(10**7 + 1)", "'%10000001s' % 'x'"],
+)
+def test_sandbox_refuses_a_template_that_renders_too_much(tmp_path: Path, expression: str) -> None:
+    """A template whose output passes the size limit, by any means, is a problem naming it."""
+    folder = _edited_templates(
+        tmp_path, "checkin.subject.j2", "Check-in:", f"{{{{ {expression} }}}}"
+    )
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    assert problems == [
+        f"{folder}/checkin.subject.j2: this template makes more than 10,000,000 characters of"
+        " text, more than an email can hold; look for a very large width or a long loop"
+        " (rendering for pair ana-ben)"
+    ]
+
+
 def test_sandbox_allows_modest_multiplication(tmp_path: Path) -> None:
     """A rule of dashes, a small power and plain arithmetic still render."""
     folder = _edited_templates(
@@ -574,8 +591,8 @@ def test_question_goes_only_to_the_person_who_replied() -> None:
 
 @pytest.mark.parametrize(
     "in_reply_to",
-    ["<café@example.org>", "<a\x01b@example.org>", "<" + "a" * 3000 + "@example.org>", "bare@x"],
-    ids=["utf-8", "control", "too long", "no brackets"],
+    ["<café@example.org>", "<a\x01b@example.org>", "<" + "a" * 3000 + "@example.org>"],
+    ids=["utf-8", "control", "too long"],
 )
 def test_question_leaves_out_an_unusable_reply_id(in_reply_to: str) -> None:
     """A stored reply id that no header may hold is left out: the question threads under the
@@ -584,6 +601,15 @@ def test_question_leaves_out_an_unusable_reply_id(in_reply_to: str) -> None:
     _, message = _question(pair, to=pair.mentee, in_reply_to=in_reply_to)
     root = "<checkin.ana-ben.northwind-mentoring@northwind.example>"
     assert (message["References"], message["In-Reply-To"]) == (root, root)
+
+
+def test_question_answers_a_bare_reply_id_in_brackets() -> None:
+    """A reply id written without angle brackets, as the reader keeps it, is answered with
+    them rather than dropped."""
+    pair = _pair()
+    _, message = _question(pair, to=pair.mentee, in_reply_to="bare-1@example.org")
+    assert message["In-Reply-To"] == "<bare-1@example.org>"
+    assert message["References"].endswith(" <bare-1@example.org>")
 
 
 def test_question_names_the_other_member() -> None:

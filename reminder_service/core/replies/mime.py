@@ -151,9 +151,10 @@ def decode_text(data: bytes, charset: str | None) -> str:
 
     A declared single-byte Western charset loses to UTF-8 when the bytes are valid UTF-8
     with non-ASCII in them: real Latin-1 text almost never is, mislabelled UTF-8 always.
-    7-bit text that its declared charset rejects is in an escape-based charset such as
-    ISO-2022-JP with vendor extensions; it is decoded in that charset with the unknown
-    characters replaced, since UTF-8 would show the escape sequences. A declared charset
+    7-bit text that an ISO-2022 charset rejects has vendor extensions; it is decoded in that
+    charset with the unknown characters replaced, since UTF-8 would show the escape
+    sequences. Other 7-bit charsets (UTF-7, HZ) are believed only when they decode cleanly:
+    plain ASCII labelled UTF-7 ("30+ minutes") is read as ASCII. A declared charset
     the bytes cannot be in (UTF-16 without a zero byte, punycode) is ignored.
     """
     codec = _codec_name(charset)
@@ -162,7 +163,7 @@ def decode_text(data: bytes, charset: str | None) -> str:
     for candidate in _declared_candidates(codec, data):
         with contextlib.suppress(UnicodeError, LookupError, ValueError):
             return data.decode(candidate)
-    if codec is not None and data.isascii():
+    if codec is not None and codec.startswith("iso2022") and data.isascii():
         with contextlib.suppress(UnicodeError, LookupError, ValueError):
             return data.decode(codec, "replace")
     for candidate in ("utf-8", "cp1252"):
@@ -291,18 +292,19 @@ def _recipients(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def _message_id(values: tuple[str, ...]) -> str | None:
-    """The Message-ID, `<...>` or bare as written; None if absent or unusable.
+    """The Message-ID, `<...>` or bare as written; None if absent.
 
-    An id that could not be written back in a header (non-ASCII, control characters, far
-    too long) counts as none, so the message is deduplicated by its bytes instead.
+    It is kept even when it could not be written back in a header (non-ASCII, far too
+    long), because it is what makes two delivered copies of one reply one message; the
+    composer never writes such an id (`header_message_id`).
     """
     if not values:
         return None
     value = values[0].strip()
     found = _MSG_ID.search(value)
     if found:
-        return found.group() if usable_message_id(found.group()) else None
-    return value if value and usable_message_id(f"<{value}>") else None
+        return found.group()
+    return value if value and not any(char.isspace() for char in value) else None
 
 
 def _references(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:

@@ -91,7 +91,9 @@ def unread_verdict(head: bytes | None, *, reason: Reason, context: ReplyContext)
 
     It is REJECTED whatever it says, since its body was never read; but it names the
     sender, Subject and Message-ID, and the pair when the sender belongs to the pair it
-    answers, so the coordinator can find it and read it in the mailbox.
+    answers, so the coordinator can find it and read it in the mailbox. The checks of a
+    full read that need only the header come first, with the same verdicts: a machine's
+    message is IGNORED, and a member address our server found forged is AUTH_FAILED.
     """
     refused = Verdict(outcome=Outcome.REJECTED, reason=reason)
     mail = read_mail(head, limits=context.limits) if head else None
@@ -100,11 +102,28 @@ def unread_verdict(head: bytes | None, *, reason: Reason, context: ReplyContext)
     named = replace(
         refused, sender=mail.from_addr, message_id=mail.message_id, subject=mail.subject
     )
+    machine = machine_reason(mail, our_addresses=context.our_addresses, sent=context.sent)
+    if machine is not None:
+        pair_id = _machine_pair(mail, reason=machine[0], context=context)
+        return replace(
+            named,
+            outcome=Outcome.IGNORED,
+            reason=machine[0],
+            failing_addresses=machine[1],
+            pair_id=pair_id,
+        )
+    return _unread_member_verdict(mail, named=named, context=context)
+
+
+def _unread_member_verdict(mail: ParsedMail, *, named: Verdict, context: ReplyContext) -> Verdict:
+    """`named` with the pair when the sender belongs to the pair the header answers."""
     matched = match_pair(mail, context=context)
     pair = None if isinstance(matched, Reason) else context.program.pair(matched[0])
     role = Reason.SENDER_NOT_IN_PAIR if pair is None else sender_role(mail, pair)
     if pair is None or isinstance(role, Reason):
         return named
+    if auth_failed(mail, authserv_id=context.trusted_authserv_id):
+        named = replace(named, reason=Reason.AUTH_FAILED)
     return replace(named, pair_id=pair.id, sender_role=role)
 
 

@@ -168,20 +168,19 @@ def test_message_id_missing_or_bare() -> None:
 
 
 @pytest.mark.parametrize(
-    "header",
+    ("header", "expected"),
     [
-        b"<caf\xc3\xa9@example.org>",
-        b"<a\x01b@example.org>",
-        b"<" + b"a" * 3000 + b"@example.org>",
-        b"caf\xc3\xa9@example.org",
-        b"a" * 3000 + b"@example.org",
+        (b"<caf\xc3\xa9@example.org>", "<café@example.org>"),
+        (b"<" + b"a" * 3000 + b"@example.org>", "<" + "a" * 3000 + "@example.org>"),
+        (b"caf\xc3\xa9@example.org", "café@example.org"),
     ],
-    ids=["utf-8", "control", "too long", "bare utf-8", "bare too long"],
+    ids=["utf-8", "too long", "bare utf-8"],
 )
-def test_unusable_message_id_counts_as_none(header: bytes) -> None:
-    """A Message-ID that could not be written back in a header is read as no Message-ID."""
+def test_unusable_message_id_is_kept_for_deduplication(header: bytes, expected: str) -> None:
+    """A Message-ID that could not be written back in a header is still read as it is, so
+    two delivered copies of one reply are one message."""
     raw = b"From: a@x.example\r\nMessage-ID: " + header + b"\r\n\r\nhi"
-    assert _read(raw).message_id is None
+    assert _read(raw).message_id == expected
 
 
 def test_unusable_references_are_dropped() -> None:
@@ -516,3 +515,20 @@ def test_never_raises_on_text_in_valid_headers(body: str, content_type: str, enc
         + body.encode("utf-8", "surrogatepass")
     )
     assert isinstance(read_mail(raw), ParsedMail)
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "expected"),
+    [
+        (b"We met for 30+ minutes.\n", "utf-7", "We met for 30+ minutes.\n"),
+        (b"Caf+AOk- at 10, 45 min\n", "utf-7", "Café at 10, 45 min\n"),
+        (b"An hour ~ more or less\n", "hz", "An hour ~ more or less\n"),
+    ],
+    ids=["ascii labelled utf-7", "real utf-7", "ascii labelled hz"],
+)
+def test_a_7_bit_charset_is_believed_only_when_it_decodes_cleanly(
+    data: bytes, charset: str, expected: str
+) -> None:
+    """Plain ASCII labelled UTF-7 or HZ that the label cannot decode is read as ASCII, not
+    mangled; real UTF-7 is still decoded."""
+    assert decode_text(data, charset) == expected

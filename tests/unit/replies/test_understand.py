@@ -279,6 +279,30 @@ def test_too_large_is_rejected() -> None:
     assert (verdict.outcome, verdict.reason) == (Outcome.REJECTED, Reason.TOO_LARGE)
 
 
+def test_an_auto_reply_too_large_to_read_is_ignored_from_its_header() -> None:
+    """An out-of-office over the size limit is IGNORED/AUTO_REPLY, as if it had been read."""
+    context = replace(CONTEXT, limits=Limits(max_bytes=1000))
+    raw = _reply("Away until May. " * 100, extra=(("Auto-Submitted", "auto-replied"),))
+    verdict = _verdict(raw, context=context)
+    assert (verdict.outcome, verdict.reason, verdict.pair_id) == (
+        Outcome.IGNORED,
+        Reason.AUTO_REPLY,
+        "ada-bo",
+    )
+
+
+def test_a_forged_reply_too_large_to_read_is_auth_failed_from_its_header() -> None:
+    """An oversized reply whose member address our server found forged is AUTH_FAILED."""
+    context = replace(CONTEXT, limits=Limits(max_bytes=1000), trusted_authserv_id="mx.example")
+    auth = ("Authentication-Results", "mx.example; dmarc=fail header.from=example.org")
+    verdict = _verdict(_reply("We met yesterday. " * 100, extra=(auth,)), context=context)
+    assert (verdict.outcome, verdict.reason, verdict.pair_id) == (
+        Outcome.REJECTED,
+        Reason.AUTH_FAILED,
+        "ada-bo",
+    )
+
+
 @pytest.mark.parametrize(
     ("sender", "pair_id", "role"),
     [(MENTEE, "ada-bo", "mentee"), ("Eve <eve@example.org>", None, None)],
