@@ -19,13 +19,14 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 import aioimaplib
 from aiosmtpd.controller import Controller
@@ -52,6 +53,7 @@ PROCESSED_FOLDER = "Processed"
 PREVIEW_LINES = 4
 REPLY_DELAY_S = 1.5
 PYMAP_START_S = 15.0
+PYMAP_ATTEMPTS = 3
 PYMAP = "import sys; from pymap.main import main; sys.exit(main())"
 
 
@@ -59,12 +61,32 @@ class ReplyMailbox:
     """A pymap IMAP server in memory on 127.0.0.1, holding one demo user's mailbox."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = 0
         self.password = secrets.token_urlsafe(12)
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        """Start pymap and return once it accepts connections."""
+        """Start pymap and return once it accepts connections.
+
+        The port is picked free just before pymap binds it, so on a busy machine another
+        program can take it first and pymap stops at once: it is then started again on
+        another port, a few times, before the demo gives up with pymap's own last words.
+        """
+        said = ""
+        for _ in range(PYMAP_ATTEMPTS):
+            self.port = _free_port()
+            with tempfile.TemporaryFile() as errors:
+                if self._started(errors):
+                    return
+                errors.seek(0)
+                lines = errors.read().decode(errors="replace").strip().splitlines()
+                said = lines[-1] if lines else ""
+        raise ConfigError(
+            "the demo's IMAP server (pymap) did not start" + (f": {said}" if said else "")
+        )
+
+    def _started(self, errors: IO[bytes]) -> bool:
+        """Run pymap on `self.port`, its errors to `errors`; whether it accepts connections."""
         self._process = subprocess.Popen(  # noqa: S603 - fixed arguments, our own interpreter
             [
                 sys.executable,
@@ -82,20 +104,17 @@ class ReplyMailbox:
                 self.password,
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=errors,
             env={"FQDN": "localhost", "PATH": ""},
             start_new_session=True,  # Ctrl-C is for the daemon; pymap is stopped after it
         )
         deadline = time.monotonic() + PYMAP_START_S
         while time.monotonic() < deadline and self._process.poll() is None:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            except OSError:
-                time.sleep(0.05)
-            else:
-                return
+            if _greets_as_imap(self.port):
+                return True
+            time.sleep(0.05)
         self.stop()
-        raise ConfigError("the demo's IMAP server (pymap) did not start")
+        return False
 
     def stop(self) -> None:
         """Stop pymap."""
@@ -186,6 +205,15 @@ def _describe(message: EmailMessage, *, number: int, where: str) -> str:
     )
 
 
+def _greets_as_imap(port: int) -> bool:
+    """Whether an IMAP server answers on `port` (not merely something that listens there)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+            return probe.recv(64).startswith(b"* OK")
+    except OSError:
+        return False
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -237,6 +265,19 @@ def run_demo(*, data_dir: Path = DEMO_DIR, out: TextIO = sys.stdout) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     _quiet_logs()
     replies = ReplyMailbox() if importlib.util.find_spec("pymap") else None
+    if replies is not None:
+        replies.start()
+    try:
+        inbox = _serve_demo(data_dir, replies=replies, out=out)
+    finally:
+        if replies is not None:
+            replies.stop()
+    out.write(f"\nDemo stopped: {inbox.received} email(s) kept in {data_dir / 'maildir'}.\n")
+    return 0
+
+
+def _serve_demo(data_dir: Path, *, replies: ReplyMailbox | None, out: TextIO) -> DemoInbox:
+    """Run the service against the demo's SMTP inbox (and reply mailbox) until a signal."""
     port = _free_port()
     settings = demo_settings(load_settings(), data_dir=data_dir, smtp_port=port, replies=replies)
     _fresh_database(settings.database)
@@ -244,8 +285,6 @@ def run_demo(*, data_dir: Path = DEMO_DIR, out: TextIO = sys.stdout) -> int:
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        if replies is not None:
-            replies.start()
         out.write(_banner(settings, port=port, replies=replies))
         out.flush()
         service = bootstrap.build_service(settings)
@@ -255,10 +294,7 @@ def run_demo(*, data_dir: Path = DEMO_DIR, out: TextIO = sys.stdout) -> int:
             service.close()
     finally:
         controller.stop()
-        if replies is not None:
-            replies.stop()
-    out.write(f"\nDemo stopped: {inbox.received} email(s) kept in {data_dir / 'maildir'}.\n")
-    return 0
+    return inbox
 
 
 def _banner(settings: Settings, *, port: int, replies: ReplyMailbox | None) -> str:
