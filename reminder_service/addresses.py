@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
 __all__ = ["ascii_address", "ascii_domain", "checked_address"]
 
@@ -38,11 +38,18 @@ def checked_address(text: str) -> str:
     return _checked_whole(text)
 
 
-@functools.lru_cache(maxsize=1024)
 def _checked_domain(domain: str) -> str | None:
     """The normalized form of an ASCII mail `domain`, or None if it cannot receive mail."""
+    valid = _validated_domain(domain)
+    return None if valid is None else valid.domain
+
+
+@functools.lru_cache(maxsize=1024)
+def _validated_domain(domain: str) -> ValidatedEmail | None:
+    """email_validator's reading of `domain` (as that of its postmaster), or None if it
+    cannot receive mail; remembered, as many addresses share a domain."""
     try:
-        return validate_email(f"postmaster@{domain}", check_deliverability=False).domain
+        return validate_email(f"postmaster@{domain}", check_deliverability=False)
     except EmailNotValidError:
         return None
 
@@ -73,12 +80,11 @@ def ascii_address(address: str) -> str:
     return f"{local}@{ascii_domain(domain)}"
 
 
-@functools.lru_cache(maxsize=256)
 def ascii_domain(domain: str) -> str:
     """`domain` with IDNA (`xn--`) labels for its non-ASCII ones; ValueError if it has none."""
     if domain.isascii():
         return domain
-    try:
-        return validate_email(f"postmaster@{domain}", check_deliverability=False).ascii_domain
-    except EmailNotValidError as exc:
-        raise ValueError(f"{domain!r} is not a mail domain") from exc
+    valid = _validated_domain(domain)
+    if valid is None:
+        raise ValueError(f"{domain!r} is not a mail domain")
+    return valid.ascii_domain

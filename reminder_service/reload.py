@@ -288,8 +288,10 @@ def pairs_to_check(program: Program, *, before: Program | None) -> list[Pair]:
     EVERY_PAIR_CHECKED_UP_TO; else those the edit added or changed (at most
     CHANGED_PAIRS_CHECKED) and OTHER_PAIRS_CHECKED of the rest, spread over the file."""
     old = {} if before is None else {pair.id: pair for pair in before.pairs}
-    changed = [pair for pair in program.pairs if old.get(pair.id) != pair]
-    others = [pair for pair in program.pairs if old.get(pair.id) == pair]
+    changed: list[Pair] = []
+    others: list[Pair] = []
+    for pair in program.pairs:
+        (others if old.get(pair.id) == pair else changed).append(pair)
     if len(program.pairs) <= EVERY_PAIR_CHECKED_UP_TO:
         return changed + others
     step = max(1, -(-len(others) // OTHER_PAIRS_CHECKED))

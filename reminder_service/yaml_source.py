@@ -119,7 +119,7 @@ def _compose_with_libyaml(text: str) -> yaml.Node | None:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
         return None
-    return None if node is None or _has_alias(node) else node
+    return None if node is None or ("*" in text and _has_alias(node)) else node
 
 
 def _has_alias(root: yaml.Node) -> bool:
