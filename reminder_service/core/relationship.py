@@ -186,7 +186,7 @@ def _pair_emails(
         items = [
             *_meeting_emails(pair, activity, now),
             *_welcome_back(pair, effective, history, today),
-            *_follow_up(program, pair, history, activity, now),
+            *_follow_up(program, pair, history, now),
             *_anniversary(program, pair, today),
         ]
     return [item for item in items if item.due_at <= now]
@@ -204,9 +204,7 @@ def _planned_for_pair(
     """Replay `_pair_emails` at `now` and whenever an event email may fall due, once per key."""
     history = as_noted(pair, history, today=local_date(pair, now))
     found: dict[str, Planned] = {}
-    instants = _event_instants(
-        program, pair, history=history, activity=activity, now=now, until=until
-    )
+    instants = _event_instants(program, pair, history=history, now=now, until=until)
     for moment in [now, *instants]:
         for item in _pair_emails(program, pair, history, activity, moment):
             found.setdefault(item.key, item)
@@ -312,16 +310,14 @@ def _pause_ended_on(pair: Pair, effective: Pair, history: PairHistory, today: da
     return resumed_on(pair, history, today=today)
 
 
-def _follow_up(
-    program: Program, pair: Pair, history: PairHistory, activity: PairActivity, now: datetime
-) -> list[Planned]:
+def _follow_up(program: Program, pair: Pair, history: PairHistory, now: datetime) -> list[Planned]:
     """A gentle follow-up to a "not yet", unless anything has moved on since that reply.
 
     Moving on means a meeting dated on or after the reply's date, a round skipped after the
     reply or with it (replies fetched together are recorded at one instant), a pause ending
     after it, or a period's check-in falling due after the reply.
     """
-    replied_at = activity.last_not_met
+    replied_at = history.last_not_met_at
     if replied_at is None:
         return []
     replied_on = local_date(pair, replied_at)
@@ -403,7 +399,6 @@ def _event_instants(
     pair: Pair,
     *,
     history: PairHistory,
-    activity: PairActivity,
     now: datetime,
     until: datetime,
 ) -> list[datetime]:
@@ -413,8 +408,8 @@ def _event_instants(
     resumes = [effective_pair(pair, history, today=today).paused_until]
     resumes.append(resumed_on(pair, history, today=today))
     candidates += [_sending_instant(pair, day) for day in resumes if day is not None]
-    if activity.last_not_met is not None:
-        candidates.append(_follow_up_at(program, pair, activity.last_not_met))
+    if history.last_not_met_at is not None:
+        candidates.append(_follow_up_at(program, pair, history.last_not_met_at))
     days = occurrences_after(_YEARLY, started=pair.started, anchor=pair.started)
     for day in days:
         at = _sending_instant(pair, day)
@@ -435,8 +430,8 @@ def _event_instants_from(
     """
     found = [meeting.logged_at for meeting in activity.recent_meetings]
     found += [meeting.removed_at for meeting in activity.recent_meetings if meeting.removed_at]
-    if activity.last_not_met is not None:
-        found.append(_follow_up_at(program, pair, activity.last_not_met))
+    if history.last_not_met_at is not None:
+        found.append(_follow_up_at(program, pair, history.last_not_met_at))
     reply = history.reply_status
     resumes = [pair.paused_until, resumed_on(pair, history, today=local_date(pair, now))]
     if reply is not None:
