@@ -44,10 +44,11 @@ from reminder_service.core.model import (
     Step,
 )
 from reminder_service.core.status import (
+    Hold,
     as_noted,
     effective_pair,
+    hold_on,
     is_ended_in_yaml,
-    is_silent,
     resumed_on,
 )
 from reminder_service.core.wording import short_date_in_words, span_in_words
@@ -175,14 +176,15 @@ def _pair_emails(
 ) -> list[Planned]:
     """The pair's event emails due by `now`, after the rules for ended and paused pairs."""
     today = now.astimezone(pair.timezone).date()
-    if is_ended_in_yaml(pair, today):
+    hold = hold_on(pair, history, today=today)
+    if hold is Hold.ENDED_IN_YAML:
         return []
-    effective = effective_pair(pair, history, today=today)
-    if effective.status is Status.ENDED and history.reply_status is not None:
+    if hold is Hold.ENDED_BY_REPLY and history.reply_status is not None:
         items = _farewell(pair, history.reply_status)
-    elif is_silent(effective, today):
+    elif hold is not None:
         items = list(_meeting_emails(pair, activity, now))
     else:
+        effective = effective_pair(pair, history, today=today)
         items = [
             *_meeting_emails(pair, activity, now),
             *_welcome_back(pair, effective, history, today),
