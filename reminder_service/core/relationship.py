@@ -20,13 +20,14 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from reminder_service.core.addresses import same_address
-from reminder_service.core.cadence import local_instant, next_weekday, occurrences_after
+from reminder_service.core.cadence import local_instant, occurrences_after
 from reminder_service.core.digest import planned_digests
 from reminder_service.core.due import (
     CALENDAR_CACHE_SIZE,
     latest_due_at,
     local_date,
     next_checkin_at,
+    sending_instant_on,
 )
 from reminder_service.core.model import (
     Cadence,
@@ -352,10 +353,7 @@ def _follow_up_at(program: Program, pair: Pair, replied_at: datetime) -> datetim
     after the reply's (moved to Monday for a weekdays-only pair), not at the time of day
     the reply happened to come.
     """
-    day = local_date(pair, replied_at) + program.follow_up_after
-    if pair.schedule.weekdays_only:
-        day = next_weekday(day)
-    return _sending_instant(pair, day)
+    return sending_instant_on(pair, local_date(pair, replied_at) + program.follow_up_after)
 
 
 def _anniversary(program: Program, pair: Pair, today: date) -> list[Planned]:
