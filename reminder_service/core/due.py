@@ -229,6 +229,14 @@ def local_date(pair: Pair, moment: datetime) -> date:
     return moment.astimezone(pair.timezone).date()
 
 
+def sending_instant_on(pair: Pair, day: date) -> datetime:
+    """The pair's sending time on its local date `day`, moved to the Monday after for a
+    weekdays-only pair when `day` falls on a weekend."""
+    if pair.schedule.weekdays_only:
+        day = next_weekday(day)
+    return local_instant(day, pair.schedule.send_at, pair.timezone)
+
+
 def skipped_on(pair: Pair, history: PairHistory) -> date | None:
     """The date on the pair's wall clocks when its latest "skip this round" reply came."""
     return None if history.last_skip_at is None else local_date(pair, history.last_skip_at)
@@ -288,16 +296,10 @@ def _sendable_at(pair: Pair, history: PairHistory, period: _Period) -> datetime:
 
 def _sending_time_from(pair: Pair, earliest: datetime) -> datetime:
     """The pair's first sending time (on a weekday, when it asks for that) at or after
-    `earliest`."""
-    schedule = pair.schedule
+    `earliest`: on its date, else on the next (a later date's is always after it)."""
     day = local_date(pair, earliest)
-    while True:
-        if schedule.weekdays_only:
-            day = next_weekday(day)
-        at = local_instant(day, schedule.send_at, pair.timezone)
-        if at >= earliest:
-            return at
-        day += timedelta(days=1)
+    at = sending_instant_on(pair, day)
+    return at if at >= earliest else sending_instant_on(pair, day + timedelta(days=1))
 
 
 def _last_answer(history: PairHistory) -> LastAnswer | None:

@@ -306,12 +306,11 @@ class MeetingRecord:
 class PairActivity:
     """What happened recently in a pair, for the emails that answer events.
 
-    `recent_meetings` are the meetings logged in the last two weeks, removed ones included;
-    `last_not_met` is when the latest "not yet" reply was recorded.
+    `recent_meetings` are the meetings logged in the last two weeks, removed ones included.
+    When the latest "not yet" reply was recorded is in `PairHistory.last_not_met_at`.
     """
 
     recent_meetings: tuple[MeetingRecord, ...] = ()
-    last_not_met: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,13 +20,14 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from reminder_service.core.addresses import same_address
-from reminder_service.core.cadence import local_instant, next_weekday, occurrences_after
+from reminder_service.core.cadence import local_instant, occurrences_after
 from reminder_service.core.digest import planned_digests
 from reminder_service.core.due import (
     CALENDAR_CACHE_SIZE,
     latest_due_at,
     local_date,
     next_checkin_at,
+    sending_instant_on,
 )
 from reminder_service.core.model import (
     Cadence,
@@ -44,10 +45,11 @@ from reminder_service.core.model import (
     Step,
 )
 from reminder_service.core.status import (
+    Hold,
     as_noted,
     effective_pair,
+    hold_on,
     is_ended_in_yaml,
-    is_silent,
     resumed_on,
 )
 from reminder_service.core.wording import short_date_in_words, span_in_words
@@ -175,18 +177,19 @@ def _pair_emails(
 ) -> list[Planned]:
     """The pair's event emails due by `now`, after the rules for ended and paused pairs."""
     today = now.astimezone(pair.timezone).date()
-    if is_ended_in_yaml(pair, today):
+    hold = hold_on(pair, history, today=today)
+    if hold is Hold.ENDED_IN_YAML:
         return []
-    effective = effective_pair(pair, history, today=today)
-    if effective.status is Status.ENDED and history.reply_status is not None:
+    if hold is Hold.ENDED_BY_REPLY and history.reply_status is not None:
         items = _farewell(pair, history.reply_status)
-    elif is_silent(effective, today):
+    elif hold is not None:
         items = list(_meeting_emails(pair, activity, now))
     else:
+        effective = effective_pair(pair, history, today=today)
         items = [
             *_meeting_emails(pair, activity, now),
             *_welcome_back(pair, effective, history, today),
-            *_follow_up(program, pair, history, activity, now),
+            *_follow_up(program, pair, history, now),
             *_anniversary(program, pair, today),
         ]
     return [item for item in items if item.due_at <= now]
@@ -204,9 +207,7 @@ def _planned_for_pair(
     """Replay `_pair_emails` at `now` and whenever an event email may fall due, once per key."""
     history = as_noted(pair, history, today=local_date(pair, now))
     found: dict[str, Planned] = {}
-    instants = _event_instants(
-        program, pair, history=history, activity=activity, now=now, until=until
-    )
+    instants = _event_instants(program, pair, history=history, now=now, until=until)
     for moment in [now, *instants]:
         for item in _pair_emails(program, pair, history, activity, moment):
             found.setdefault(item.key, item)
@@ -312,16 +313,14 @@ def _pause_ended_on(pair: Pair, effective: Pair, history: PairHistory, today: da
     return resumed_on(pair, history, today=today)
 
 
-def _follow_up(
-    program: Program, pair: Pair, history: PairHistory, activity: PairActivity, now: datetime
-) -> list[Planned]:
+def _follow_up(program: Program, pair: Pair, history: PairHistory, now: datetime) -> list[Planned]:
     """A gentle follow-up to a "not yet", unless anything has moved on since that reply.
 
     Moving on means a meeting dated on or after the reply's date, a round skipped after the
     reply or with it (replies fetched together are recorded at one instant), a pause ending
     after it, or a period's check-in falling due after the reply.
     """
-    replied_at = activity.last_not_met
+    replied_at = history.last_not_met_at
     if replied_at is None:
         return []
     replied_on = local_date(pair, replied_at)
@@ -354,10 +353,7 @@ def _follow_up_at(program: Program, pair: Pair, replied_at: datetime) -> datetim
     after the reply's (moved to Monday for a weekdays-only pair), not at the time of day
     the reply happened to come.
     """
-    day = local_date(pair, replied_at) + program.follow_up_after
-    if pair.schedule.weekdays_only:
-        day = next_weekday(day)
-    return _sending_instant(pair, day)
+    return sending_instant_on(pair, local_date(pair, replied_at) + program.follow_up_after)
 
 
 def _anniversary(program: Program, pair: Pair, today: date) -> list[Planned]:
@@ -403,7 +399,6 @@ def _event_instants(
     pair: Pair,
     *,
     history: PairHistory,
-    activity: PairActivity,
     now: datetime,
     until: datetime,
 ) -> list[datetime]:
@@ -413,8 +408,8 @@ def _event_instants(
     resumes = [effective_pair(pair, history, today=today).paused_until]
     resumes.append(resumed_on(pair, history, today=today))
     candidates += [_sending_instant(pair, day) for day in resumes if day is not None]
-    if activity.last_not_met is not None:
-        candidates.append(_follow_up_at(program, pair, activity.last_not_met))
+    if history.last_not_met_at is not None:
+        candidates.append(_follow_up_at(program, pair, history.last_not_met_at))
     days = occurrences_after(_YEARLY, started=pair.started, anchor=pair.started)
     for day in days:
         at = _sending_instant(pair, day)
@@ -435,8 +430,8 @@ def _event_instants_from(
     """
     found = [meeting.logged_at for meeting in activity.recent_meetings]
     found += [meeting.removed_at for meeting in activity.recent_meetings if meeting.removed_at]
-    if activity.last_not_met is not None:
-        found.append(_follow_up_at(program, pair, activity.last_not_met))
+    if history.last_not_met_at is not None:
+        found.append(_follow_up_at(program, pair, history.last_not_met_at))
     reply = history.reply_status
     resumes = [pair.paused_until, resumed_on(pair, history, today=local_date(pair, now))]
     if reply is not None:

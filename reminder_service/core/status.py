@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
+from enum import Enum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,30 @@ def is_silent(pair: Pair, today: date) -> bool:
     if is_ended_in_yaml(pair, today):
         return True
     return pair.status is Status.PAUSED and (pair.paused_until is None or today < pair.paused_until)
+
+
+class Hold(Enum):
+    """What holds back a pair's mail on a day, most restrictive first (`hold_on`)."""
+
+    ENDED_IN_YAML = "ended in the YAML"
+    ENDED_BY_REPLY = "ended by reply"
+    PAUSED = "paused, in the YAML or by reply"
+
+
+def hold_on(pair: Pair, history: PairHistory, *, today: date) -> Hold | None:
+    """What holds back the pair's mail on its local date `today`; None while it is active.
+
+    The planner and the withdrawal of queued emails follow the same ladder: the YAML's end
+    first, then an end asked for by reply, then a pause from either.
+    """
+    if is_ended_in_yaml(pair, today):
+        return Hold.ENDED_IN_YAML
+    effective = effective_pair(pair, history, today=today)
+    if effective.status is Status.ENDED:
+        return Hold.ENDED_BY_REPLY
+    if is_silent(effective, today):
+        return Hold.PAUSED
+    return None
 
 
 def noted_silence(pair: Pair, known: Silence | None, *, today: date) -> Silence | None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reminder_service.core.due import local_date
-from reminder_service.core.model import Kind, Pair, PairHistory, Status
-from reminder_service.core.status import effective_pair, is_ended_in_yaml, is_silent
+from reminder_service.core.model import Kind, Pair, PairHistory
+from reminder_service.core.status import Hold, hold_on
 
 WITHDRAWABLE = frozenset(Kind) - {Kind.QUESTION, Kind.DIGEST}
 """The kinds a pair's status decides."""
@@ -43,12 +43,11 @@ class Withdrawal:
 
 def withdrawal(pair: Pair, history: PairHistory, *, now: datetime) -> Withdrawal | None:
     """What the pair's status at `now` no longer allows to go out; None when it allows all."""
-    today = local_date(pair, now)
-    if is_ended_in_yaml(pair, today):
+    hold = hold_on(pair, history, today=local_date(pair, now))
+    if hold is Hold.ENDED_IN_YAML:
         return Withdrawal(pair.id, _ALL_OF_THE_PAIR, ENDED_IN_PROGRAM)
-    effective = effective_pair(pair, history, today=today)
-    if effective.status is Status.ENDED:
+    if hold is Hold.ENDED_BY_REPLY:
         return Withdrawal(pair.id, WITHDRAWABLE - _AFTER_END_BY_REPLY, ENDED_BY_REPLY)
-    if is_silent(effective, today):
+    if hold is Hold.PAUSED:
         return Withdrawal(pair.id, WITHDRAWABLE - _WHILE_PAUSED, PAUSED)
     return None

@@ -210,7 +210,6 @@ class HistoriesMixin(StoreConnection):
                 )
                 for pair_id, status, resumed, noted in self._tuples(_SILENCES.pick(only), params)
             }
-        found = meetings.keys() | checkins.keys() | skips.keys() | statuses.keys()
         return {
             pair_id: PairHistory(
                 meetings.get(pair_id),
@@ -222,7 +221,7 @@ class HistoriesMixin(StoreConnection):
                 last_sent_at=sent.get(pair_id),
                 last_not_met_at=not_met.get(pair_id),
             )
-            for pair_id in found | silences.keys()
+            for pair_id in {*meetings, *checkins, *skips, *statuses, *not_met, *silences}
         }
 
     def note_silences(self, silences: Mapping[str, Silence]) -> None:
@@ -250,8 +249,7 @@ class HistoriesMixin(StoreConnection):
         only: Collection[str] | None = None,
     ) -> dict[str, PairActivity]:
         """Per pair with any (of the pairs in `only`, when given): meetings logged within
-        `window` before `now` (removed ones included, in the order logged) and when its
-        latest "not yet" reply was recorded.
+        `window` before `now` (removed ones included, in the order logged).
         """
         if only is not None and not only:
             return {}
@@ -263,14 +261,7 @@ class HistoriesMixin(StoreConnection):
             )
             for row in recent:
                 meetings[row["pair_id"]].append(meeting_record_from(row))
-            not_met = self._instants(_LAST_NOT_MET.pick(only), params)
-        return {
-            pair_id: PairActivity(
-                recent_meetings=tuple(meetings.get(pair_id, ())),
-                last_not_met=not_met.get(pair_id),
-            )
-            for pair_id in meetings.keys() | not_met.keys()
-        }
+        return {pair_id: PairActivity(tuple(records)) for pair_id, records in meetings.items()}
 
     def _period_emails(
         self, day: Callable[[str], date], *, only: Collection[str] | None
@@ -323,10 +314,9 @@ def _periods(joined: str, day: Callable[[str], date]) -> tuple[date, ...]:
 
 
 def _reply_status(row: sqlite3.Row) -> ReplyStatus:
-    until = row["until"]
     return ReplyStatus(
         status=_REPLY_STATUS_KINDS[row["kind"]],
-        until=None if until is None else date.fromisoformat(until),
+        until=_optional_date(row["until"]),
         set_at=parse_instant(row["at"]),
     )
 

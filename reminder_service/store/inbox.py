@@ -67,17 +67,16 @@ FROM inbound
 WHERE (outcome IN (:rejected, :unmatched, :unclear)
        OR (outcome = :dispute AND reason = :no_meeting))
 """
-_REVIEW_QUEUE = "SELECT * " + _REVIEW_ROWS + "AND reviewed_at IS NULL ORDER BY received_at, id"
+_AWAITING_REVIEW = _REVIEW_ROWS + "  AND reviewed_at IS NULL\n"
+_REVIEW_QUEUE = "SELECT * " + _AWAITING_REVIEW + "ORDER BY received_at, id"
 _REVIEW_ITEMS = (
     "SELECT id, outcome, reason, sender, pair_id "
-    + _REVIEW_ROWS
-    + """AND reviewed_at IS NULL
-  AND (:since IS NULL OR received_at >= :since) AND (:until IS NULL OR received_at < :until)
+    + _AWAITING_REVIEW
+    + """  AND (:since IS NULL OR received_at >= :since)
+  AND (:until IS NULL OR received_at < :until)
 ORDER BY received_at, id"""
 )
-_REVIEW_WAITING_BEFORE = (
-    "SELECT COUNT(*) " + _REVIEW_ROWS + "AND reviewed_at IS NULL AND received_at < :since"
-)
+_REVIEW_WAITING_BEFORE = "SELECT COUNT(*) " + _AWAITING_REVIEW + "  AND received_at < :since"
 _UNCLEAR_SINCE = """
 SELECT pair_id, sender_role, message_id, received_at, answers_kind FROM inbound
 WHERE outcome = ? AND received_at >= ? AND reviewed_at IS NULL

@@ -18,6 +18,7 @@ from reminder_service.core.due import (
     overdue_pairs,
     period_kind,
     planned_checkins,
+    sending_instant_on,
 )
 from reminder_service.core.model import (
     DEFAULT_LADDER,
@@ -1103,3 +1104,19 @@ def test_dispute_restores_the_previous_schedule(
     caught_up = after_with[: len(after_with) - len(after_without)]
     assert after_with[len(caught_up) :] == after_without
     assert caught_up in ([], [c for at, c in queued_without if at < removed][-1:])
+
+
+@pytest.mark.parametrize(
+    ("day", "weekdays_only", "expected"),
+    [
+        pytest.param(date(2026, 11, 20), True, "2026-11-20T09:30+01:00", id="friday"),
+        pytest.param(date(2026, 11, 21), True, "2026-11-23T09:30+01:00", id="saturday-to-monday"),
+        pytest.param(date(2026, 11, 22), False, "2026-11-22T09:30+01:00", id="sunday-any-day"),
+        pytest.param(date(2027, 3, 28), False, "2027-03-28T09:30+02:00", id="summer-time"),
+    ],
+)
+def test_sending_instant_on(day: date, weekdays_only: bool, expected: str) -> None:
+    """The pair's sending time on its local date, on the Monday after a weekend date for a
+    weekdays-only pair."""
+    pair = make_pair(send_at=time(9, 30), zone="Europe/Berlin", weekdays_only=weekdays_only)
+    assert sending_instant_on(pair, day) == datetime.fromisoformat(expected)

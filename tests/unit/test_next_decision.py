@@ -66,6 +66,9 @@ def situations(draw: st.DrawFn) -> tuple[Program, PairHistory, PairActivity, dat
         reply_status=draw(st.none() | reply_statuses(around=today)),
         asked=asked,
         last_sent_at=draw(st.none() | _instants(near(40))),
+        last_not_met_at=draw(
+            st.none() | st.integers(0, 20 * 86_400).map(lambda s: now - timedelta(seconds=s))
+        ),
     )
     logged = [
         now - timedelta(seconds=draw(st.integers(0, 20 * 86_400)))
@@ -75,9 +78,6 @@ def situations(draw: st.DrawFn) -> tuple[Program, PairHistory, PairActivity, dat
         recent_meetings=tuple(
             make_meeting(index, pair_id=pair.id, met_on=at.date(), logged_at=at)
             for index, at in enumerate(logged, start=1)
-        ),
-        last_not_met=draw(
-            st.none() | st.integers(0, 20 * 86_400).map(lambda s: now - timedelta(seconds=s))
         ),
     )
     program = make_program(
@@ -130,8 +130,11 @@ def test_nothing_new_falls_due_before_the_next_decision_instant(
         ),
         pytest.param(
             make_pair(cadence="monthly", started=date(2026, 1, 2), zone="UTC"),
-            PairHistory(last_meeting=date(2026, 11, 20)),
-            PairActivity(last_not_met=datetime(2026, 11, 24, 8, 0, tzinfo=UTC)),
+            PairHistory(
+                last_meeting=date(2026, 11, 20),
+                last_not_met_at=datetime(2026, 11, 24, 8, 0, tzinfo=UTC),
+            ),
+            PairActivity(),
             datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
             id="follow-up",
         ),

@@ -218,8 +218,8 @@ NOT_YET = _utc("2026-11-02T10:00")
 )
 def test_follow_up(history: PairHistory, now: str, expected: list[str]) -> None:
     """A "not yet" gets one follow-up, unless the pair met, skipped, paused or was asked again."""
-    activity = PairActivity(last_not_met=NOT_YET)
-    assert _keys(_emails(MONTHLY, _utc(now), history=history, activity=activity)) == expected
+    history = replace(history, last_not_met_at=NOT_YET)
+    assert _keys(_emails(MONTHLY, _utc(now), history=history)) == expected
 
 
 def test_follow_up_timing_and_reason() -> None:
@@ -229,7 +229,7 @@ def test_follow_up_timing_and_reason() -> None:
     [item] = _emails(
         MONTHLY,
         _utc("2026-11-06T00:00"),
-        activity=PairActivity(last_not_met=NOT_YET),
+        history=PairHistory(last_not_met_at=NOT_YET),
         program=program,
     )
     assert (item.kind, item.due_at) == (Kind.FOLLOW_UP, _utc("2026-11-05T08:00"))
@@ -238,9 +238,8 @@ def test_follow_up_timing_and_reason() -> None:
 
 def test_follow_up_when_not_yet_answers_todays_check_in() -> None:
     """A "not yet" to the check-in sent earlier the same day still gets its follow-up."""
-    activity = PairActivity(last_not_met=_utc("2026-11-01T12:00"))
-    history = PairHistory(last_checkin=date(2026, 11, 1))
-    items = _emails(MONTHLY, _utc("2026-11-08T12:00"), history=history, activity=activity)
+    history = PairHistory(last_checkin=date(2026, 11, 1), last_not_met_at=_utc("2026-11-01T12:00"))
+    items = _emails(MONTHLY, _utc("2026-11-08T12:00"), history=history)
     assert _keys(items) == ["follow_up:ada-bo:2026-11-01"]
 
 
@@ -296,10 +295,10 @@ def test_follow_up_goes_at_the_pairs_sending_time(pair: Pair, replied: str, expe
     """The follow-up is due at the pair's sending time, on the local date follow_up_after
     after the reply's (Monday for a weekend date of a weekdays-only pair), not at the time
     of day the reply came."""
-    activity = PairActivity(last_not_met=_utc(replied))
+    history = PairHistory(last_not_met_at=_utc(replied))
     due_at = _utc(expected)
-    assert _emails(pair, due_at - timedelta(microseconds=1), activity=activity) == []
-    [item] = _emails(pair, due_at, activity=activity)
+    assert _emails(pair, due_at - timedelta(microseconds=1), history=history) == []
+    [item] = _emails(pair, due_at, history=history)
     assert (item.kind, item.due_at) == (Kind.FOLLOW_UP, due_at)
 
 
@@ -329,9 +328,9 @@ def test_follow_up_is_at_sending_time_on_the_date_after_the_reply(
         weekdays_only=weekdays_only,
     )
     program = make_program(pair, follow_up_after=timedelta(days=days), anniversaries=False)
-    activity = PairActivity(last_not_met=replied)
+    history = PairHistory(last_not_met_at=replied)
     now = replied + timedelta(days=days + 4)
-    [item] = _emails(pair, now, activity=activity, program=program)
+    [item] = _emails(pair, now, history=history, program=program)
     day = item.due_at.astimezone(zone).date()
     latest = target + timedelta(days=2 if weekdays_only else 0)
     assert target <= day <= latest
@@ -444,9 +443,9 @@ def test_welcome_back(pair: Pair, history: PairHistory, now: str, expected: list
 def test_farewell_and_notice() -> None:
     """A pair that ends by reply gets a farewell, the coordinator a notice, and nothing else."""
     ended_at = _utc("2026-11-10T23:30")
-    history = PairHistory(reply_status=reply_end(set_at=ended_at))
+    history = PairHistory(reply_status=reply_end(set_at=ended_at), last_not_met_at=NOT_YET)
     pair = make_pair(started=date(2025, 11, 11))
-    activity = PairActivity(recent_meetings=(make_meeting(),), last_not_met=NOT_YET)
+    activity = _met(make_meeting())
     items = _emails(pair, NOW, history=history, activity=activity)
     assert [(item.kind, item.key, item.due_at) for item in items] == [
         (Kind.ENDED_NOTICE, "ended:ada-bo", ended_at),
@@ -531,14 +530,14 @@ def test_planned_relationship_emails() -> None:
     paused = make_pair("bo", status=Status.PAUSED, paused_until=date(2026, 11, 25))
     late = make_pair("cy", cadence="monthly", started=date(2026, 10, 20))
     program = make_program(active, paused, late)
-    activity = {
-        "ana": PairActivity(last_not_met=_utc("2026-11-12T10:00")),
-        "bo": _met(make_meeting(5, pair_id="bo", logged_at=_utc("2026-11-14T10:00"))),
-        "cy": PairActivity(last_not_met=_utc("2026-11-14T10:00")),
+    histories = {
+        "ana": PairHistory(last_not_met_at=_utc("2026-11-12T10:00")),
+        "cy": PairHistory(last_not_met_at=_utc("2026-11-14T10:00")),
     }
+    activity = {"bo": _met(make_meeting(5, pair_id="bo", logged_at=_utc("2026-11-14T10:00")))}
     now = _utc("2026-11-15T12:00")
     planned = planned_relationship_emails(
-        program, {}, activity, now=now, until=_utc("2026-11-30T08:00")
+        program, histories, activity, now=now, until=_utc("2026-11-30T08:00")
     )
     assert [(item.key, item.due_at) for item in planned] == [
         ("confirmation:5", _utc("2026-11-14T10:00")),
@@ -563,8 +562,8 @@ def test_planned_relationship_emails_checks_the_window() -> None:
 
 @st.composite
 def activities(draw: st.DrawFn, *, around: datetime) -> PairActivity:
-    """Recent meetings (some disputed) and a "not yet" reply within weeks of `around`."""
-    offsets = st.integers(-30 * 24 * 60, 30 * 24 * 60).map(lambda m: around + timedelta(minutes=m))
+    """Recent meetings (some disputed) within weeks of `around`."""
+    offsets = _within_weeks_of(around)
     meetings = tuple(
         make_meeting(
             index,
@@ -576,7 +575,12 @@ def activities(draw: st.DrawFn, *, around: datetime) -> PairActivity:
         )
         for index, logged in enumerate(draw(st.lists(offsets, max_size=3)))
     )
-    return PairActivity(recent_meetings=meetings, last_not_met=draw(st.none() | offsets))
+    return PairActivity(recent_meetings=meetings)
+
+
+def _within_weeks_of(around: datetime) -> st.SearchStrategy[datetime]:
+    """Instants within 30 days either side of `around`, to the minute."""
+    return st.integers(-30 * 24 * 60, 30 * 24 * 60).map(lambda m: around + timedelta(minutes=m))
 
 
 @st.composite
@@ -597,7 +601,9 @@ def _scene(data: st.DataObject, pair: Pair) -> tuple[datetime, PairHistory, Pair
         minutes=data.draw(st.integers(-10 * 24 * 60, 3 * 365 * 24 * 60))
     )
     history = data.draw(histories(around=now.date()))
-    return now, history, data.draw(activities(around=now))
+    activity = data.draw(activities(around=now))
+    not_met_at = data.draw(st.none() | _within_weeks_of(now))
+    return now, replace(history, last_not_met_at=not_met_at), activity
 
 
 @given(data=st.data(), pair=active_pairs(), by_reply=st.booleans())

@@ -20,8 +20,10 @@ from reminder_service.core.model import (
     StatusDifference,
 )
 from reminder_service.core.status import (
+    Hold,
     as_noted,
     effective_pair,
+    hold_on,
     noted_silence,
     resumed_on,
     status_differences,
@@ -106,6 +108,24 @@ def test_effective_pair(
     pair = replace(make_pair(), **yaml)
     result = effective_pair(pair, PairHistory(reply_status=reply), today=TODAY)
     assert result == replace(pair, **expected)
+
+
+@pytest.mark.parametrize(
+    ("yaml", "reply", "expected"),
+    [
+        pytest.param({}, None, None, id="active"),
+        pytest.param({"status": Status.ENDED}, reply_end(set_at=SET_AT), Hold.ENDED_IN_YAML),
+        pytest.param({"ended_on": TODAY}, None, Hold.ENDED_IN_YAML, id="ended-on-today"),
+        pytest.param({}, reply_end(set_at=SET_AT), Hold.ENDED_BY_REPLY, id="reply-end"),
+        pytest.param({"status": Status.PAUSED}, reply_end(set_at=SET_AT), Hold.PAUSED),
+        pytest.param({}, reply_pause(None, set_at=SET_AT), Hold.PAUSED, id="reply-pause"),
+        pytest.param({}, reply_pause(TODAY, set_at=SET_AT), None, id="reply-pause-over"),
+    ],
+)
+def test_hold_on(yaml: dict[str, Any], reply: ReplyStatus | None, expected: Hold | None) -> None:
+    """The YAML's end holds first, then an end by reply, then a pause in force from either."""
+    pair = replace(make_pair(), **yaml)
+    assert hold_on(pair, PairHistory(reply_status=reply), today=TODAY) is expected
 
 
 @pytest.mark.parametrize(

@@ -132,9 +132,9 @@ def test_never_withdraws_what_the_planner_would_queue(
     reply = data.draw(reply_statuses(around=now.date())) if with_reply else None
     if reply is not None and reply.set_at > now:
         reply = replace(reply, set_at=now)
-    history = PairHistory(reply_status=reply)
+    history = PairHistory(reply_status=reply, last_not_met_at=now - timedelta(days=8))
     meeting = make_meeting(pair_id=pair.id, logged_at=now - timedelta(hours=1))
-    activity = PairActivity(recent_meetings=(meeting,), last_not_met=now - timedelta(days=8))
+    activity = PairActivity(recent_meetings=(meeting,))
     program = make_program(pair)
     histories = {pair.id: history}
     planned = set(PERIOD_KINDS) if due_checkins(program, histories, now) else set()
