@@ -72,10 +72,9 @@ def _understand(raw: bytes, *, context: ReplyContext) -> Verdict:
             return unread_verdict(header_of(raw), reason=mail, context=context)
         return Verdict(outcome=Outcome.REJECTED, reason=mail)
     heard = _Heard(mail=mail, text=reply_text(mail.body), program=context.program)
-    machine = machine_reason(mail, our_addresses=context.our_addresses, sent=context.sent)
+    machine = _machine(mail, context=context)
     if machine is not None:
-        reason, failing = machine
-        pair_id = _machine_pair(mail, reason=reason, context=context)
+        reason, failing, pair_id = machine
         return heard.verdict(Outcome.IGNORED, reason=reason, pair_id=pair_id, failing=failing)
     matched = match_pair(mail, context=context)
     if matched is Reason.NO_REFERENCE:
@@ -102,14 +101,14 @@ def unread_verdict(head: bytes | None, *, reason: Reason, context: ReplyContext)
     named = replace(
         refused, sender=mail.from_addr, message_id=mail.message_id, subject=mail.subject
     )
-    machine = machine_reason(mail, our_addresses=context.our_addresses, sent=context.sent)
+    machine = _machine(mail, context=context)
     if machine is not None:
-        pair_id = _machine_pair(mail, reason=machine[0], context=context)
+        reason, failing, pair_id = machine
         return replace(
             named,
             outcome=Outcome.IGNORED,
-            reason=machine[0],
-            failing_addresses=machine[1],
+            reason=reason,
+            failing_addresses=failing,
             pair_id=pair_id,
         )
     return _unread_member_verdict(mail, named=named, context=context)
@@ -118,10 +117,12 @@ def unread_verdict(head: bytes | None, *, reason: Reason, context: ReplyContext)
 def _unread_member_verdict(mail: ParsedMail, *, named: Verdict, context: ReplyContext) -> Verdict:
     """`named` with the pair when the sender belongs to the pair the header answers."""
     matched = match_pair(mail, context=context)
-    pair = None if isinstance(matched, Reason) else context.program.pair(matched[0])
-    role = Reason.SENDER_NOT_IN_PAIR if pair is None else sender_role(mail, pair)
-    if pair is None or isinstance(role, Reason):
+    member = (
+        None if isinstance(matched, Reason) else _member(mail, matched[0], program=context.program)
+    )
+    if member is None:
         return named
+    pair, role = member
     if auth_failed(mail, authserv_id=context.trusted_authserv_id):
         named = replace(named, reason=Reason.AUTH_FAILED)
     return replace(named, pair_id=pair.id, sender_role=role)
@@ -130,10 +131,10 @@ def _unread_member_verdict(mail: ParsedMail, *, named: Verdict, context: ReplyCo
 def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> Verdict:
     """The verdict on a reply matched to a pair: the sender's standing, then their words."""
     pair_id, ref = matched
-    pair = context.program.pair(pair_id)
-    role = sender_role(heard.mail, pair) if pair is not None else Reason.SENDER_NOT_IN_PAIR
-    if pair is None or isinstance(role, Reason):
+    member = _member(heard.mail, pair_id, program=context.program)
+    if member is None:
         return heard.verdict(Outcome.REJECTED, reason=Reason.SENDER_NOT_IN_PAIR, pair_id=pair_id)
+    pair, role = member
     if auth_failed(heard.mail, authserv_id=context.trusted_authserv_id):
         return heard.verdict(Outcome.REJECTED, reason=Reason.AUTH_FAILED, pair_id=pair_id)
     if not heard.text:
@@ -154,12 +155,28 @@ def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> 
     )
 
 
-def _machine_pair(mail: ParsedMail, *, reason: Reason, context: ReplyContext) -> str | None:
-    """The pair a machine's message concerns, when it can be told; for the review only."""
+def _member(mail: ParsedMail, pair_id: str, *, program: Program) -> tuple[Pair, Role] | None:
+    """The program pair `pair_id` and the sender's role in it; None unless they belong to it."""
+    pair = program.pair(pair_id)
+    if pair is None:
+        return None
+    role = sender_role(mail, pair)
+    return None if isinstance(role, Reason) else (pair, role)
+
+
+def _machine(
+    mail: ParsedMail, *, context: ReplyContext
+) -> tuple[Reason, tuple[str, ...], str | None] | None:
+    """Why `mail` is a machine's, the addresses it says failed, and the pair it concerns
+    when that can be told (for the review only); None when a person sent it."""
+    machine = machine_reason(mail, our_addresses=context.our_addresses, sent=context.sent)
+    if machine is None:
+        return None
+    reason, failing = machine
     if reason is Reason.BOUNCE:
-        return bounced_pair(mail, context=context)
+        return reason, failing, bounced_pair(mail, context=context)
     matched = match_pair(mail, context=context)
-    return None if isinstance(matched, Reason) else matched[0]
+    return reason, failing, None if isinstance(matched, Reason) else matched[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +189,8 @@ class _Heard:
 
     def role(self, pair_id: str | None) -> Role | None:
         """The sender's role in that pair, if it is a program pair and they belong to it."""
-        pair = self.program.pair(pair_id) if pair_id is not None else None
-        role = sender_role(self.mail, pair) if pair is not None else None
-        return None if isinstance(role, Reason) else role
+        member = _member(self.mail, pair_id, program=self.program) if pair_id is not None else None
+        return None if member is None else member[1]
 
     def verdict(
         self,
