@@ -31,8 +31,6 @@ from reminder_service.core.replies.strip import reply_text
 from reminder_service.core.replies.verdict import Outcome, Reason, Role, SentRef, Verdict
 
 _FUTURE_SLACK = timedelta(days=1)
-_UNREAD = frozenset({Reason.TOO_LARGE, Reason.TOO_COMPLEX})
-"""Refusals of messages whose header can still be read, to say who sent them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +57,27 @@ class ReplyContext:
 
 def understand(raw: bytes, *, context: ReplyContext) -> Verdict:
     """The verdict on the raw message `raw`; any failure inside is REJECTED/UNREADABLE."""
+    return understood(raw, context=context)[0]
+
+
+def understood(raw: bytes, *, context: ReplyContext) -> tuple[Verdict, bool]:
+    """`understand`'s verdict on `raw`, and whether its body was read.
+
+    The shell needs the second: a reply refused unread must stay where someone can read
+    it, and its verdict's reason does not always say so (a forged sender is AUTH_FAILED).
+    """
     try:
-        return _understand(raw, context=context)
+        mail = read_mail(raw, limits=context.limits)
+        if isinstance(mail, ParsedMail):
+            return _understand(mail, context=context), True
+        if mail is Reason.UNREADABLE:
+            return Verdict(outcome=Outcome.REJECTED, reason=mail), False
+        return unread_verdict(header_of(raw), reason=mail, context=context), False
     except Exception:  # the parser must never raise on mail, however hostile
-        return Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE)
+        return Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE), False
 
 
-def _understand(raw: bytes, *, context: ReplyContext) -> Verdict:
-    mail = read_mail(raw, limits=context.limits)
-    if isinstance(mail, Reason):
-        if mail in _UNREAD:
-            return unread_verdict(header_of(raw), reason=mail, context=context)
-        return Verdict(outcome=Outcome.REJECTED, reason=mail)
+def _understand(mail: ParsedMail, *, context: ReplyContext) -> Verdict:
     heard = _Heard(mail=mail, text=reply_text(mail.body), program=context.program)
     machine = _machine(mail, context=context)
     if machine is not None:
