@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from reminder_service.core.addresses import comparable_address
 from reminder_service.core.model import Pair, Program
 from reminder_service.core.replies.machines import machine_reason
 from reminder_service.core.replies.matching import (
@@ -38,7 +39,8 @@ class ReplyContext:
     """What the pipeline needs to know beyond the message, supplied by the shell.
 
     `sent` looks up one of our Message-IDs (what we sent, or None). `our_addresses` are our
-    From and mailbox addresses, lowercased, to recognise our own mail coming back. `now` is
+    From and mailbox addresses, to recognise our own mail coming back; they are kept as
+    `comparable_address` gives them, once here rather than for every message. `now` is
     when the message is processed; token expiry and undated replies use it.
     `trusted_authserv_id` names our own receiving server in Authentication-Results headers;
     only its results are believed (None: the headers are ignored).
@@ -53,6 +55,10 @@ class ReplyContext:
     limits: Limits = field(default_factory=Limits)
     token_max_age: timedelta = timedelta(days=400)
     trusted_authserv_id: str | None = None
+
+    def __post_init__(self) -> None:
+        ours = frozenset(comparable_address(address) for address in self.our_addresses)
+        object.__setattr__(self, "our_addresses", ours)  # frozen: the one way to normalise
 
 
 def understand(raw: bytes, *, context: ReplyContext) -> Verdict:
