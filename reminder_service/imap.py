@@ -182,20 +182,28 @@ class ImapMailbox:
         link = self._require()
         sizes = await self._sizes(link, sorted(set(uids)))
         limit = self._config.max_message_bytes
-        readable = {uid: s for uid, s in sizes.items() if s is not None and s <= limit}
-        oversized = [uid for uid, s in sizes.items() if s is not None and s > limit]
+        readable: dict[int, int] = {}
+        oversized: dict[int, int] = {}
+        for uid, size in sizes.items():
+            if size is not None and size > limit:
+                oversized[uid] = size
+            elif size is not None:
+                readable[uid] = size
         bodies = await self._bodies(link, readable)
-        heads = await self._heads(link, oversized)
-        return [
-            self._fetched(uid, size, bodies.get(uid), head=heads.get(uid))
-            for uid, size in sorted(sizes.items())
+        heads = await self._heads(link, list(oversized))
+        fetched = [
+            Fetched(uid=uid, size=size, raw=None, head=heads.get(uid))
+            for uid, size in oversized.items()
         ]
+        fetched.extend(
+            self._fetched(uid, size, bodies.get(uid))
+            for uid, size in sizes.items()
+            if uid not in oversized
+        )
+        return sorted(fetched, key=lambda message: message.uid)
 
-    def _fetched(
-        self, uid: int, size: int | None, body: bytes | None, *, head: bytes | None
-    ) -> Fetched:
-        if size is not None and size > self._config.max_message_bytes:
-            return Fetched(uid=uid, size=size, raw=None, head=head)
+    def _fetched(self, uid: int, size: int | None, body: bytes | None) -> Fetched:
+        """A message not over the size limit: its bytes, or unreadable when they are missing."""
         if size is None or body is None:
             logger.warning(
                 "message UID %d in %s could not be read (the server's answer for it was "
@@ -331,7 +339,12 @@ class ImapMailbox:
     async def _bodies(self, link: Link, sizes: dict[int, int]) -> dict[int, bytes]:
         bodies: dict[int, bytes] = {}
         for batch in body_batches(sizes):
-            bodies.update(await self._literals(link, batch, "BODY.PEEK[]"))
+            reply = await self._ok(
+                link,
+                "downloading new messages",
+                link.client.uid("fetch", sequence_set(batch), "BODY.PEEK[]"),
+            )
+            bodies.update(_literals_of(reply, batch))
         return bodies
 
     async def _heads(self, link: Link, uids: Sequence[int]) -> dict[int, bytes]:
@@ -360,12 +373,6 @@ class ImapMailbox:
                     reply.text,
                 )
         return heads
-
-    async def _literals(self, link: Link, batch: Sequence[int], item: str) -> dict[int, bytes]:
-        reply = await self._ok(
-            link, "downloading new messages", link.client.uid("fetch", sequence_set(batch), item)
-        )
-        return _literals_of(reply, batch)
 
     async def _move(self, link: Link, uid_set: str, folder: str) -> None:
         await self._ok(

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
-from reminder_service.core.replies.understand import ReplyContext, understand, unread_verdict
+from reminder_service.core.replies.understand import ReplyContext, understood, unread_verdict
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import retry_delay
 from reminder_service.errors import MailboxError, PermanentMailboxError
@@ -162,7 +162,7 @@ class Intake:
         for item, result in zip(items, recorded, strict=True):
             _log_verdict(item, duplicate=result.duplicate)
             self._after_recording(item.verdict, result)
-        ours = [item.uid for item in items if _is_ours(item.verdict)]
+        ours = [item.uid for item in items if item.needs_mark]
         if ours:
             await mailbox.mark_processed(ours)
         self._store.set_marked(
@@ -201,13 +201,14 @@ class Intake:
         where = f"UID {message.uid} in {self._folder} (UIDVALIDITY {state.uidvalidity})"
         if message.unreadable:
             raw = f"not read: {where}".encode()
-            verdict = Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE)
+            verdict, read = Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE), False
         elif message.raw is None:
             raw = f"not fetched: {message.size} bytes, {where}".encode()
             verdict = unread_verdict(message.head, reason=Reason.TOO_LARGE, context=context)
+            read = False
         else:
             raw = message.raw
-            verdict = understand(raw, context=context)
+            verdict, read = understood(raw, context=context)
         return InboundItem(
             folder=self._folder,
             uidvalidity=state.uidvalidity,
@@ -216,21 +217,18 @@ class Intake:
             verdict=verdict,
             keep_text=context.program.keep_notes,
             size=message.size,
-            needs_mark=_is_ours(verdict),
+            needs_mark=_is_ours(verdict, read=read),
         )
 
 
-_UNREAD = frozenset({Reason.TOO_LARGE, Reason.TOO_COMPLEX, Reason.UNREADABLE})
-"""Refusals of messages nobody here has read."""
-
-
-def _is_ours(verdict: Verdict) -> bool:
+def _is_ours(verdict: Verdict, *, read: bool) -> bool:
     """Mail about our pairs, or our own mail coming back, is marked; the rest is left alone.
 
-    A message refused unread is left alone too, even from a member: someone still has to
-    read it, and `review` sends them to the folder and UID where it arrived.
+    A message refused unread (`read` False) is left alone too, even from a member, whatever
+    the reason: someone still has to read it, and `review` sends them to the folder and UID
+    where it arrived.
     """
-    if verdict.reason in _UNREAD:
+    if not read and verdict.outcome is Outcome.REJECTED:
         return False
     return verdict.pair_id is not None or verdict.reason in (Reason.BOUNCE, Reason.LOOP)
 

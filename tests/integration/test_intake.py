@@ -95,6 +95,7 @@ def intake_for(
     *,
     limits: Limits | None = None,
     respond: Callable[[Verdict], None] | None = None,
+    trusted_authserv_id: str | None = None,
 ) -> Intake:
     """The production Intake on the test program, wired as the daemon wires it."""
     program: Program = parse_program(PROGRAM, file="test.yaml")
@@ -108,6 +109,7 @@ def intake_for(
         mailbox_address=MAILBOX,
         our_addresses=frozenset({MAILBOX}),
         limits=Limits() if limits is None else limits,
+        trusted_authserv_id=trusted_authserv_id,
         respond=respond,
     )
 

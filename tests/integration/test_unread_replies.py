@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from reminder_service.cli import main
+from reminder_service.core.replies.mime import Limits
 from reminder_service.core.replies.verdict import Outcome, Reason
 from reminder_service.imap import PROCESSED_KEYWORD, ImapConfig
 from reminder_service.store import SqliteStore
 from tests.integration.test_hostile_input import BEN, MEETING, _head, _poll
+from tests.integration.test_intake import intake_for, poll_session
 from tests.support.dovecot import Dovecot, ImapRelay
 from tests.support.process import clear_reminder_env
 
@@ -92,6 +94,37 @@ async def test_an_unread_reply_stays_where_review_says_it_is(
     [row] = store.review_queue()
     assert (row.pair_id, row.folder, row.uid) == ("ana-ben", "INBOX", uid)
     assert clean_dovecot.uids("INBOX") == [uid]
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [Limits(max_bytes=LIMIT), Limits(max_bytes=10 * LIMIT, max_parts=1)],
+    ids=["too large to download", "downloaded but too complex to read"],
+)
+async def test_an_unread_reply_with_a_forged_member_address_stays_where_review_says_it_is(
+    limits: Limits, clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """A reply refused unread whose member From our mail server found forged is rejected as
+    forged, and like any unread reply is neither flagged nor moved."""
+    forged = b"Authentication-Results: mx.northwind.example; dmarc=fail header.from=%s\r\n" % (
+        BEN.partition("@")[2].encode()
+    )
+    [uid] = clean_dovecot.append_many([forged + with_photo()])
+    config = replace(imap_config, max_message_bytes=limits.max_bytes, processed_folder="Processed")
+    intake = intake_for(store, config, limits=limits, trusted_authserv_id="mx.northwind.example")
+
+    await poll_session(intake, config)
+
+    [row] = store.review_queue()
+    assert (row.reason, row.pair_id, row.folder, row.uid, row.marked) == (
+        Reason.AUTH_FAILED,
+        "ana-ben",
+        "INBOX",
+        uid,
+        True,
+    )
+    assert clean_dovecot.uids("INBOX") == [uid]
+    assert PROCESSED_KEYWORD not in clean_dovecot.flags(uid)
 
 
 async def test_unread_messages_of_one_size_and_uid_in_two_folders_are_two_messages(

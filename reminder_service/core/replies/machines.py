@@ -77,6 +77,8 @@ def machine_reason(
 ) -> MachineReason | None:
     """Why `mail` was written by a machine (LOOP, BOUNCE or AUTO_REPLY), or None for a human.
 
+    `our_addresses` are in the form `comparable_address` gives (ReplyContext keeps them so).
+
     For a bounce the second item lists the addresses that failed permanently (lowercased);
     it is empty for other reasons and for delay notices.
     """
@@ -105,10 +107,9 @@ def _is_loop(
     if mail.from_addr is None:
         return False
     sender = comparable_address(mail.from_addr)
-    ours = {comparable_address(address) for address in our_addresses}
-    if sender in ours:
+    if sender in our_addresses:
         return True
-    our_domains = {address.rpartition("@")[2] for address in ours}
+    our_domains = {address.rpartition("@")[2] for address in our_addresses}
     return bool(mail.headers.get("x-reminder-kind")) and _domain(sender) in our_domains
 
 
@@ -124,7 +125,7 @@ def _bounce_addresses(mail: ParsedMail, *, our_addresses: frozenset[str]) -> tup
     subject = _normalized(mail.subject)
     if not any(words in subject for words in _FAILURE_SUBJECTS):
         return ()
-    excluded = {*our_addresses, mail.from_addr or ""}
+    excluded = {*our_addresses, comparable_address(mail.from_addr or "")}
     return _addresses_in_explanation(mail.body, excluded=excluded)
 
 
@@ -168,7 +169,7 @@ def _explanation_lines(body: str) -> Iterator[str]:
 
 
 def _is_ours_or_daemon(address: str, *, excluded: set[str]) -> bool:
-    if address in excluded or _local_part(address) in _DAEMON_LOCAL_PARTS:
+    if comparable_address(address) in excluded or _local_part(address) in _DAEMON_LOCAL_PARTS:
         return True
     return any(token_in_address(address, mailbox=ours) for ours in excluded if "@" in ours)
 

@@ -138,13 +138,7 @@ def _month_ahead(match: re.Match[str], today: date) -> date | None:
         first = safe_date(year, month, 1)
         if first is None:
             continue
-        if match["mid"]:
-            day = first.replace(day=15)
-        elif match["late"]:
-            day = add_months(first, 1, day_of_month=1) or first
-            day = shift_days(day, -1) or first
-        else:
-            day = first
+        day = _day_of(first, months=1, mid=bool(match["mid"]), late=bool(match["late"])) or first
         if day > today:
             return day
     return None
@@ -156,9 +150,16 @@ def _in_period(match: re.Match[str], today: date) -> date | None:
     first, months = _period(match, today)
     if first is None:
         return None
-    if match["mid"]:
+    late = match["late"] or match["month_end"] or match["year_end"]
+    return _day_of(first, months=months, mid=bool(match["mid"]), late=bool(late))
+
+
+def _day_of(first: date, *, months: int, mid: bool, late: bool) -> date | None:
+    """The first day of the period of `months` months starting on `first`, its middle (the
+    15th of a month, 1 July of a year) or its last day (None past the calendar's end)."""
+    if mid:
         return first.replace(day=15) if months == 1 else first.replace(month=7)
-    if match["late"] or match["month_end"] or match["year_end"]:
+    if late:
         after = add_months(first, months)
         return None if after is None else shift_days(after, -1)
     return first

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from reminder_service.core.addresses import comparable_address
 from reminder_service.core.model import Pair, Program
 from reminder_service.core.replies.machines import machine_reason
 from reminder_service.core.replies.matching import (
@@ -31,8 +32,6 @@ from reminder_service.core.replies.strip import reply_text
 from reminder_service.core.replies.verdict import Outcome, Reason, Role, SentRef, Verdict
 
 _FUTURE_SLACK = timedelta(days=1)
-_UNREAD = frozenset({Reason.TOO_LARGE, Reason.TOO_COMPLEX})
-"""Refusals of messages whose header can still be read, to say who sent them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +39,8 @@ class ReplyContext:
     """What the pipeline needs to know beyond the message, supplied by the shell.
 
     `sent` looks up one of our Message-IDs (what we sent, or None). `our_addresses` are our
-    From and mailbox addresses, lowercased, to recognise our own mail coming back. `now` is
+    From and mailbox addresses, to recognise our own mail coming back; they are kept as
+    `comparable_address` gives them, once here rather than for every message. `now` is
     when the message is processed; token expiry and undated replies use it.
     `trusted_authserv_id` names our own receiving server in Authentication-Results headers;
     only its results are believed (None: the headers are ignored).
@@ -56,26 +56,38 @@ class ReplyContext:
     token_max_age: timedelta = timedelta(days=400)
     trusted_authserv_id: str | None = None
 
+    def __post_init__(self) -> None:
+        ours = frozenset(comparable_address(address) for address in self.our_addresses)
+        object.__setattr__(self, "our_addresses", ours)  # frozen: the one way to normalise
+
 
 def understand(raw: bytes, *, context: ReplyContext) -> Verdict:
     """The verdict on the raw message `raw`; any failure inside is REJECTED/UNREADABLE."""
+    return understood(raw, context=context)[0]
+
+
+def understood(raw: bytes, *, context: ReplyContext) -> tuple[Verdict, bool]:
+    """`understand`'s verdict on `raw`, and whether its body was read.
+
+    The shell needs the second: a reply refused unread must stay where someone can read
+    it, and its verdict's reason does not always say so (a forged sender is AUTH_FAILED).
+    """
     try:
-        return _understand(raw, context=context)
+        mail = read_mail(raw, limits=context.limits)
+        if isinstance(mail, ParsedMail):
+            return _understand(mail, context=context), True
+        if mail is Reason.UNREADABLE:
+            return Verdict(outcome=Outcome.REJECTED, reason=mail), False
+        return unread_verdict(header_of(raw), reason=mail, context=context), False
     except Exception:  # the parser must never raise on mail, however hostile
-        return Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE)
+        return Verdict(outcome=Outcome.REJECTED, reason=Reason.UNREADABLE), False
 
 
-def _understand(raw: bytes, *, context: ReplyContext) -> Verdict:
-    mail = read_mail(raw, limits=context.limits)
-    if isinstance(mail, Reason):
-        if mail in _UNREAD:
-            return unread_verdict(header_of(raw), reason=mail, context=context)
-        return Verdict(outcome=Outcome.REJECTED, reason=mail)
+def _understand(mail: ParsedMail, *, context: ReplyContext) -> Verdict:
     heard = _Heard(mail=mail, text=reply_text(mail.body), program=context.program)
-    machine = machine_reason(mail, our_addresses=context.our_addresses, sent=context.sent)
+    machine = _machine(mail, context=context)
     if machine is not None:
-        reason, failing = machine
-        pair_id = _machine_pair(mail, reason=reason, context=context)
+        reason, failing, pair_id = machine
         return heard.verdict(Outcome.IGNORED, reason=reason, pair_id=pair_id, failing=failing)
     matched = match_pair(mail, context=context)
     if matched is Reason.NO_REFERENCE:
@@ -102,14 +114,14 @@ def unread_verdict(head: bytes | None, *, reason: Reason, context: ReplyContext)
     named = replace(
         refused, sender=mail.from_addr, message_id=mail.message_id, subject=mail.subject
     )
-    machine = machine_reason(mail, our_addresses=context.our_addresses, sent=context.sent)
+    machine = _machine(mail, context=context)
     if machine is not None:
-        pair_id = _machine_pair(mail, reason=machine[0], context=context)
+        reason, failing, pair_id = machine
         return replace(
             named,
             outcome=Outcome.IGNORED,
-            reason=machine[0],
-            failing_addresses=machine[1],
+            reason=reason,
+            failing_addresses=failing,
             pair_id=pair_id,
         )
     return _unread_member_verdict(mail, named=named, context=context)
@@ -118,10 +130,12 @@ def unread_verdict(head: bytes | None, *, reason: Reason, context: ReplyContext)
 def _unread_member_verdict(mail: ParsedMail, *, named: Verdict, context: ReplyContext) -> Verdict:
     """`named` with the pair when the sender belongs to the pair the header answers."""
     matched = match_pair(mail, context=context)
-    pair = None if isinstance(matched, Reason) else context.program.pair(matched[0])
-    role = Reason.SENDER_NOT_IN_PAIR if pair is None else sender_role(mail, pair)
-    if pair is None or isinstance(role, Reason):
+    member = (
+        None if isinstance(matched, Reason) else _member(mail, matched[0], program=context.program)
+    )
+    if member is None:
         return named
+    pair, role = member
     if auth_failed(mail, authserv_id=context.trusted_authserv_id):
         named = replace(named, reason=Reason.AUTH_FAILED)
     return replace(named, pair_id=pair.id, sender_role=role)
@@ -130,10 +144,10 @@ def _unread_member_verdict(mail: ParsedMail, *, named: Verdict, context: ReplyCo
 def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> Verdict:
     """The verdict on a reply matched to a pair: the sender's standing, then their words."""
     pair_id, ref = matched
-    pair = context.program.pair(pair_id)
-    role = sender_role(heard.mail, pair) if pair is not None else Reason.SENDER_NOT_IN_PAIR
-    if pair is None or isinstance(role, Reason):
+    member = _member(heard.mail, pair_id, program=context.program)
+    if member is None:
         return heard.verdict(Outcome.REJECTED, reason=Reason.SENDER_NOT_IN_PAIR, pair_id=pair_id)
+    pair, role = member
     if auth_failed(heard.mail, authserv_id=context.trusted_authserv_id):
         return heard.verdict(Outcome.REJECTED, reason=Reason.AUTH_FAILED, pair_id=pair_id)
     if not heard.text:
@@ -154,12 +168,28 @@ def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> 
     )
 
 
-def _machine_pair(mail: ParsedMail, *, reason: Reason, context: ReplyContext) -> str | None:
-    """The pair a machine's message concerns, when it can be told; for the review only."""
+def _member(mail: ParsedMail, pair_id: str, *, program: Program) -> tuple[Pair, Role] | None:
+    """The program pair `pair_id` and the sender's role in it; None unless they belong to it."""
+    pair = program.pair(pair_id)
+    if pair is None:
+        return None
+    role = sender_role(mail, pair)
+    return None if isinstance(role, Reason) else (pair, role)
+
+
+def _machine(
+    mail: ParsedMail, *, context: ReplyContext
+) -> tuple[Reason, tuple[str, ...], str | None] | None:
+    """Why `mail` is a machine's, the addresses it says failed, and the pair it concerns
+    when that can be told (for the review only); None when a person sent it."""
+    machine = machine_reason(mail, our_addresses=context.our_addresses, sent=context.sent)
+    if machine is None:
+        return None
+    reason, failing = machine
     if reason is Reason.BOUNCE:
-        return bounced_pair(mail, context=context)
+        return reason, failing, bounced_pair(mail, context=context)
     matched = match_pair(mail, context=context)
-    return None if isinstance(matched, Reason) else matched[0]
+    return reason, failing, None if isinstance(matched, Reason) else matched[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +202,8 @@ class _Heard:
 
     def role(self, pair_id: str | None) -> Role | None:
         """The sender's role in that pair, if it is a program pair and they belong to it."""
-        pair = self.program.pair(pair_id) if pair_id is not None else None
-        role = sender_role(self.mail, pair) if pair is not None else None
-        return None if isinstance(role, Reason) else role
+        member = _member(self.mail, pair_id, program=self.program) if pair_id is not None else None
+        return None if member is None else member[1]
 
     def verdict(
         self,
