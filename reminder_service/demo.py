@@ -98,10 +98,10 @@ class ReplyMailbox:
                 str(self.port),
                 "--no-tls",
                 "dict",
-                "--demo-user",
-                DEMO_USER,
-                "--demo-password",
-                self.password,
+                # One argument each: a random password may start with "-", which pymap's
+                # argument parser would otherwise take for an option.
+                f"--demo-user={DEMO_USER}",
+                f"--demo-password={self.password}",
             ],
             stdout=subprocess.DEVNULL,
             stderr=errors,

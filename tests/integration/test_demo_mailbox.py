@@ -45,3 +45,14 @@ def test_pymap_that_never_starts_is_one_line_with_its_own_words(
     monkeypatch.setattr(demo, "_free_port", lambda: taken_port)
     with pytest.raises(ConfigError, match=r"pymap\) did not start: .+"):
         demo.ReplyMailbox().start()
+
+
+def test_a_password_that_starts_with_a_dash_still_starts_pymap() -> None:
+    """The random password is one in 64 times '-...', which must not read as an option."""
+    mailbox = demo.ReplyMailbox()
+    mailbox.password = "-starts-with-a-dash"
+    try:
+        mailbox.start()
+        assert demo._greets_as_imap(mailbox.port)
+    finally:
+        mailbox.stop()
