@@ -220,6 +220,14 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # the read touches no row).
         "CREATE INDEX outbox_tried_updated ON outbox (updated_at, attempts) WHERE attempts > 0",
     ),
+    (
+        # A `failed` email the planner withdrew (its pair ended or paused) was never handed
+        # to the mail server: the metrics count it apart from the sends that failed.
+        """
+        ALTER TABLE outbox ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0
+            CHECK (withdrawn IN (0, 1))
+        """,
+    ),
 )
 
 
