@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 NAMESPACE = "reminder"
 
 OutboxCounts = Mapping[tuple[str, str], int]
-"""How many outbox rows there are per (kind, state)."""
+"""How many outbox rows there are per (kind, state); `withdrawn` stands apart from `failed`."""
 
 DEFAULT_LOOPS: Mapping[str, timedelta] = {
     "planner": timedelta(minutes=5),
@@ -306,7 +306,8 @@ class _LiveValues:
 def _emails(counts: OutboxCounts) -> GaugeMetricFamily:
     family = GaugeMetricFamily(
         f"{NAMESPACE}_emails",
-        "Emails in the outbox, by kind and state.",
+        "Emails in the outbox, by kind and state (withdrawn: not sent because the pair "
+        "ended or paused first, not a failed send).",
         labels=("kind", "state"),
     )
     for (kind, state), count in sorted(counts.items()):

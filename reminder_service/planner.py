@@ -70,8 +70,8 @@ from reminder_service.core.status import is_ended_in_yaml, noted_silence
 from reminder_service.core.totals import relationship_totals
 from reminder_service.core.withdraw import withdrawal
 from reminder_service.digest_survey import DigestSurvey, new_survey
-from reminder_service.errors import ConfigError
 from reminder_service.ports import Clock
+from reminder_service.render_failures import RenderFailures
 from reminder_service.store import SqliteStore, UnclearReply
 
 log = logging.getLogger(__name__)
@@ -156,6 +156,7 @@ class Planner:
         self.withdrawn = 0
         """How many pending emails the last tick withdrew (the sender reads the outbox again)."""
         self._failed: set[str] = set()
+        self._failures = RenderFailures()
 
     def use(self, composer: Composer) -> None:
         """Render with reloaded templates from now on; what the planner knows is kept."""
@@ -185,6 +186,7 @@ class Planner:
             self._extend_backlog(previous, program, now)
         read = self._read(program, changed, seq=seq, now=now)
         self._failed = set()
+        self._failures.start()
         planned = _only(program, read.only)
         batch: list[tuple[Outgoing, str]] = []
         self._plan_periods(planned, read.histories, now, batch=batch)
@@ -195,6 +197,7 @@ class Planner:
         self._withdraw(planned, read.histories, now)
         self._note_silences(planned, read.histories, now)
         self._remember(program, planned, read, now=now)
+        self._failures.finish(program, planned=read.only)
         return queued
 
     def catch_up(self) -> int:
@@ -513,8 +516,8 @@ class Planner:
         why: str,
         pair_id: str | None,
     ) -> None:
-        """Render one email into `batch`; if it cannot be written, it is logged and skipped
-        and its pair planned again at the next tick.
+        """Render one email into `batch`; if it cannot be written, it is logged (see
+        `RenderFailures`) and skipped, and its pair planned again at the next tick.
 
         A template failure (ConfigError) is the usual cause; anything else that goes wrong
         writing one email, such as a header value no email may hold, is caught too (with its
@@ -523,16 +526,11 @@ class Planner:
         try:
             batch.append((render(), why))
         except Exception as exc:
-            log.error(
-                "could not write the %s email for %s, so it was skipped (it is tried again at "
-                "the next planning): %s",
-                kind.replace("_", " "),
-                f"pair {pair_id}" if pair_id is not None else "the program",
-                exc,
-                exc_info=not isinstance(exc, ConfigError),
-            )
+            self._failures.failed((pair_id, kind), exc)
             if pair_id is not None:
                 self._failed.add(pair_id)
+        else:
+            self._failures.written((pair_id, kind))
 
     def _enqueue(self, batch: list[tuple[Outgoing, str]]) -> int:
         """Queue a batch in one transaction (one disk sync); returns how many were new."""

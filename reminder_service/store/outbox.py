@@ -70,13 +70,17 @@ _STATE_BY_ID = "SELECT state FROM outbox WHERE id = ?"
 _PAIRS_WITH_PENDING = "SELECT DISTINCT pair_id FROM outbox WHERE state = 'pending'"
 _PENDING_OF_PAIR = "SELECT id, key, kind FROM outbox WHERE pair_id = ? AND state = 'pending'"
 _WITHDRAW = """
-UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ?
+UPDATE outbox SET state = 'failed', withdrawn = 1, last_error = ?, updated_at = ?
 WHERE id = ? AND state = 'pending'
 """
 _TRIED_SINCE = "SELECT updated_at FROM outbox WHERE attempts > 0 AND updated_at >= ?"
 _EARLIEST_PENDING = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
 _ROWS_IN_STATES = "SELECT * FROM outbox WHERE state IN (?, ?, ?, ?, ?) ORDER BY id"
 _COUNTS = "SELECT state, COUNT(*) FROM outbox GROUP BY state"
+_COUNTS_BY_KIND = """
+SELECT kind, CASE WHEN withdrawn THEN 'withdrawn' ELSE state END AS shown, COUNT(*)
+FROM outbox GROUP BY kind, shown
+"""
 _LAST_MESSAGE_ID = """
 SELECT message_id FROM outbox WHERE pair_id = ? AND kind = ? ORDER BY id DESC LIMIT 1
 """
@@ -208,8 +212,9 @@ class OutboxMixin(StoreConnection):
     def withdraw_pending(
         self, withdrawals: Iterable[Withdrawal], *, now: datetime, keep: Collection[int] = ()
     ) -> list[tuple[str, str]]:
-        """Mark `failed`, with the withdrawal's reason, the pending rows of each pair whose
-        kind it names, in ONE transaction; returns the (key, reason) of each row withdrawn.
+        """Mark `failed` and withdrawn, with the withdrawal's reason, the pending rows of each
+        pair whose kind it names, in ONE transaction; returns the (key, reason) of each row
+        withdrawn.
 
         The rows are looked for first, so a tick with nothing to withdraw writes nothing.
         Rows in `keep` (the sender has started on them) and rows no longer pending are left
@@ -264,11 +269,10 @@ class OutboxMixin(StoreConnection):
         return {state: found.get(state.value, 0) for state in OutboxState}
 
     def counts_by_kind_and_state(self) -> dict[tuple[str, str], int]:
-        """How many outbox rows there are of each (kind, state), for the metrics."""
+        """How many outbox rows there are of each (kind, state), for the metrics; the failed
+        rows the planner withdrew are counted as `withdrawn`, apart from the failed sends."""
         with translated(self._path):
-            rows = self._db.execute(
-                "SELECT kind, state, count(*) FROM outbox GROUP BY kind, state"
-            ).fetchall()
+            rows = self._db.execute(_COUNTS_BY_KIND).fetchall()
         return {(kind, state): count for kind, state, count in rows}
 
     def last_message_id(self, pair_id: str, *, kind: str) -> str | None:

@@ -214,6 +214,20 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # a mistake put right and leaves no trace.
         "ALTER TABLE pair_silences ADD COLUMN noted_on TEXT",
     ),
+    (
+        # The send rate limit is seeded at start-up from the rows tried in the last minute:
+        # without this index that read scans an outbox of years (`attempts` is in it so
+        # the read touches no row).
+        "CREATE INDEX outbox_tried_updated ON outbox (updated_at, attempts) WHERE attempts > 0",
+    ),
+    (
+        # A `failed` email the planner withdrew (its pair ended or paused) was never handed
+        # to the mail server: the metrics count it apart from the sends that failed.
+        """
+        ALTER TABLE outbox ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0
+            CHECK (withdrawn IN (0, 1))
+        """,
+    ),
 )
 
 

@@ -10,6 +10,7 @@ tick, with meetings and replies arriving between those ticks.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import tempfile
 from collections.abc import Collection, Iterator, Sequence
@@ -529,6 +530,72 @@ def test_an_email_failing_unexpectedly_is_skipped_and_the_rest_queued(
     assert {row.pair_id for row in recording.outbox()} == {"p1"}
     assert "could not write the checkin email for pair p0" in caplog.text
     assert "the References header must be ASCII" in caplog.text
+
+
+def logged(caplog: pytest.LogCaptureFixture, level: int, text: str) -> int:
+    """How many records at `level` hold `text`."""
+    return sum(1 for r in caplog.records if r.levelno == level and text in r.getMessage())
+
+
+def test_a_failure_repeated_at_later_ticks_is_logged_once_and_summed_up(
+    recording: RecordingStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An email that keeps failing the same way is logged as an error at the first tick only;
+    each later tick writes one warning counting the repeats."""
+    clock = FakeClock(T0)
+    composer = FlakyComposer(set(EVERY_PAIR))
+    planner = planner_on(recording, clock, make_program(*POOL), composer=composer)
+    planner.plan_once()
+    first_errors = logged(caplog, logging.ERROR, "could not write")
+    for _ in range(2):
+        clock.current += timedelta(seconds=30)
+        planner.plan_once()
+    assert first_errors == logged(caplog, logging.ERROR, "could not write") == len(POOL)
+    assert logged(caplog, logging.WARNING, f"still cannot write {len(POOL)} emails") == 2
+
+
+def test_a_failure_whose_message_changes_is_logged_again(
+    recording: RecordingStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When an email fails again with another message, that message is logged as an error."""
+    clock = FakeClock(T0)
+    composer = FlakyComposer({"p0"}, error=ConfigError("the field 'city' is missing"))
+    planner = planner_on(recording, clock, make_program(POOL[0]), composer=composer)
+    planner.plan_once()
+    composer.error = ConfigError("the field 'country' is missing")
+    clock.current += timedelta(seconds=30)
+    planner.plan_once()
+    assert logged(caplog, logging.ERROR, "'city' is missing") == 1
+    assert logged(caplog, logging.ERROR, "'country' is missing") == 1
+
+
+def test_an_email_written_again_after_failing_is_logged(
+    recording: RecordingStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Once a failing email can be written, one line says so."""
+    caplog.set_level(logging.INFO)
+    clock = FakeClock(T0)
+    broken = {"p0"}
+    planner = planner_on(recording, clock, make_program(POOL[0]), composer=FlakyComposer(broken))
+    planner.plan_once()
+    broken.clear()
+    clock.current += timedelta(seconds=30)
+    planner.plan_once()
+    assert logged(caplog, logging.INFO, "checkin email for pair p0 could be written again") == 1
+
+
+def test_the_failures_of_a_pair_removed_from_the_program_are_forgotten(
+    recording: RecordingStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A pair that left the program and came back is logged as failing anew."""
+    clock = FakeClock(T0)
+    program = make_program(*POOL[:2])
+    planner = Planner(lambda: program, store=recording, composer=FlakyComposer({"p0"}), clock=clock)
+    for pairs in (POOL[:2], POOL[1:2], POOL[:2]):
+        program = make_program(*pairs)
+        planner.plan_once()
+        clock.current += timedelta(seconds=30)
+    assert logged(caplog, logging.ERROR, "could not write the checkin email for pair p0") == 2
 
 
 def test_after_a_tick_that_failed_the_next_is_a_full_pass(recording: RecordingStore) -> None:

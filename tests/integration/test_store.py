@@ -84,7 +84,7 @@ def raw_state(db_path: Path, row_id: int) -> tuple[str, int]:
 def test_open_creates_folders_and_migrates_an_empty_file(db_path: Path) -> None:
     """Opening a path in missing folders creates them and applies every migration."""
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 9
+        assert store.schema_version == 11
         assert store.outbox() == []
     assert db_path.is_file()
 
@@ -94,7 +94,7 @@ def test_reopening_keeps_rows_and_schema_version(db_path: Path) -> None:
     with SqliteStore.open(db_path) as store:
         enqueue(store, outgoing("k1"), now=T0)
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 9
+        assert store.schema_version == 11
         assert [row.key for row in store.outbox()] == ["k1"]
 
 
@@ -102,9 +102,9 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
     """A database migrated by a newer release is refused, naming both schema versions."""
     SqliteStore.open(db_path).close()
     with sqlite3.connect(db_path) as raw:
-        raw.execute("PRAGMA user_version = 10")
+        raw.execute("PRAGMA user_version = 12")
     raw.close()
-    with pytest.raises(StoreError, match=r"newer version .*\(schema 10, this version knows 9\)"):
+    with pytest.raises(StoreError, match=r"newer version .*\(schema 12, this version knows 11\)"):
         SqliteStore.open(db_path)
 
 
@@ -336,6 +336,24 @@ def test_a_retried_row_waits_for_its_retry_time(store: SqliteStore) -> None:
     again = claim_next(store, now=retry_at)
     assert again is not None
     assert (again.id, again.attempts, again.last_error) == (row.id, 2, "451 try later")
+
+
+def test_tried_since_reads_only_an_index_of_the_rows_tried(store: SqliteStore) -> None:
+    """The start-up read of recent sends searches an index of the rows tried, never the
+    whole outbox, and finds the rows tried since the instant asked about."""
+    claimed(store, "old", now=T0 - 5 * MINUTE)
+    claimed(store, "new", now=T0)
+    enqueue(store, outgoing("waiting"), now=T0)
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    assert store.tried_since(T0 - MINUTE) == [T0]
+    store._db.set_trace_callback(None)
+    plans = [
+        detail
+        for statement in statements
+        for *_, detail in store._db.execute(f"EXPLAIN QUERY PLAN {statement}")
+    ]
+    assert plans == ["SEARCH outbox USING COVERING INDEX outbox_tried_updated (updated_at>?)"]
 
 
 def test_next_attempt_at_looks_only_at_pending_rows(store: SqliteStore) -> None:

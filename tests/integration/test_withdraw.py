@@ -93,3 +93,10 @@ def test_withdrawing_leaves_other_kinds_pairs_and_rows_the_sender_holds(
         "checkin:cy-dee:1": OutboxState.PENDING,
     }
     assert store.withdraw_pending([pause], now=NOW) == [("checkin:ana-ben:2", PAUSED)]
+
+
+def test_withdrawn_emails_are_counted_apart_from_failed_sends(store: SqliteStore) -> None:
+    """The outbox counts for the metrics show a withdrawn email as `withdrawn`, not `failed`."""
+    store.enqueue_many([outgoing("checkin:ana-ben:1")], now=NOW)
+    store.withdraw_pending([Withdrawal("ana-ben", frozenset({Kind.CHECKIN}), PAUSED)], now=NOW)
+    assert store.counts_by_kind_and_state() == {("checkin", "withdrawn"): 1}
