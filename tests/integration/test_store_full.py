@@ -1,4 +1,5 @@
-"""A database that cannot grow (a full disk, here its size limit) mid-planning and mid-intake."""
+"""Failed write transactions: a database that cannot grow (a full disk, here its size limit)
+mid-planning and mid-intake, and a commit refused."""
 
 from __future__ import annotations
 
@@ -75,3 +76,19 @@ def test_a_full_disk_mid_intake_is_named_and_records_nothing(store: SqliteStore)
     make_room(store)
     store.record_inbound_batch(batch, now=T0)
     assert store.watermark(folder="INBOX", uidvalidity=7) == 50
+
+
+def write_a_reply_event_of_no_message(store: SqliteStore) -> None:
+    """A write whose foreign key is checked, and refused, only at COMMIT."""
+    with store._write():
+        store._db.execute("PRAGMA defer_foreign_keys = ON")
+        store._db.execute(
+            "INSERT INTO reply_events (pair_id, kind, at, inbound_id) VALUES ('p', 'skip', 'x', 9)"
+        )
+
+
+def test_a_refused_commit_is_rolled_back_so_the_next_write_can_begin(store: SqliteStore) -> None:
+    """A transaction whose COMMIT fails is rolled back, and the store's next write succeeds."""
+    with pytest.raises(StoreError, match="FOREIGN KEY constraint failed"):
+        write_a_reply_event_of_no_message(store)
+    assert store.enqueue_many([outgoing(1)], now=T0) == [True]
