@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 
 from reminder_service import bootstrap, logs
+from reminder_service.commands import backup as backup_command
 from reminder_service.commands import check as checking
 from reminder_service.commands import replies, schedule
 from reminder_service.commands import report as report_command
@@ -153,6 +154,16 @@ def _parser() -> argparse.ArgumentParser:
     reporting.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
     reporting.add_argument("--now", type=_instant, help="pretend it is this ISO-8601 time")
     reporting.set_defaults(command=report_command.report)
+
+    backup = sub.add_parser(
+        "backup",
+        help="copy the database to a file, safely, even while the service runs",
+    )
+    backup.add_argument("destination", metavar="DEST", help="the file to write the copy to")
+    backup.add_argument(
+        "--overwrite", action="store_true", help="replace DEST if it already exists"
+    )
+    backup.set_defaults(command=backup_command.backup)
 
     demo = sub.add_parser(
         "demo", help="run on the example program with a local mail server (no account needed)"

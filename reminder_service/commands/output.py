@@ -34,6 +34,13 @@ def print_csv(records: Sequence[Mapping[str, object]], *, fields: Sequence[str])
     writer.writerows(records)
 
 
+def size_text(size: int) -> str:
+    """A size in bytes as people read it: kB below a megabyte, else MB."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} kB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
 def readable(message: object) -> str:
     assert isinstance(message, EmailMessage)
     names = ("From", "To", "Cc", "Reply-To", "Subject")

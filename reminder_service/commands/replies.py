@@ -11,7 +11,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reminder_service import bootstrap
-from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS, print_csv, stored, table
+from reminder_service.commands.output import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    print_csv,
+    size_text,
+    stored,
+    table,
+)
 from reminder_service.compose_digest import REVIEW_DONE_COMMAND
 from reminder_service.core.replies.understand import understand
 from reminder_service.core.replies.verdict import Reason, verdict_json
@@ -175,19 +182,12 @@ def review(args: argparse.Namespace) -> int:
 
 def _unread_advice(row: InboundRow) -> str:
     """Where to find a message this service did not read, and what to do with it."""
-    size = f"{_size_text(row.size)}, " if row.size else ""
+    size = f"{size_text(row.size)}, " if row.size else ""
     return (
         f"({size}arrived as UID {row.uid} in {_printable(row.folder)}) It was not read, so "
         "nothing in it was logged: read it in the reply mailbox (look for its sender and "
         "subject) and act on it yourself."
     )
-
-
-def _size_text(size: int) -> str:
-    """A message size as people read it: kB below a megabyte, else MB."""
-    if size < 1_000_000:
-        return f"{max(1, round(size / 1000))} kB"
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def _mark_reviewed(database: Path, numbers: Sequence[int]) -> int:

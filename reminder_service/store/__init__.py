@@ -9,7 +9,8 @@
 - `events`: what members asked for by reply (not yet, skip, pause, end, dispute);
 - `meetings`: the meetings pairs reported, merged when reported twice, removed when disputed;
 - `histories`: each pair's scheduling history and recent activity, read across the tables,
-  for every pair or some, and which pairs changed since a change number (schema 5).
+  for every pair or some, and which pairs changed since a change number (schema 5);
+- `backup`: a consistent copy of the file, taken while the service runs.
 
 Import the public names from here; the modules are the store's own layout.
 """
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from reminder_service.store.backup import backup_database
 from reminder_service.store.histories import HistoriesMixin
 from reminder_service.store.inbox import (
     MAX_KEPT_RAW_BYTES,
@@ -53,6 +55,7 @@ __all__ = [
     "Settlement",
     "SqliteStore",
     "UnclearReply",
+    "backup_database",
     "inbound_dedupe_key",
     "pairs_with_history",
     "read_only_if_present",

@@ -45,15 +45,21 @@ class StoreConnection:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One write transaction: taken at once (`BEGIN IMMEDIATE`), rolled back on error."""
+        """One write transaction: taken at once (`BEGIN IMMEDIATE`), rolled back on error.
+
+        A failed COMMIT is rolled back too, so the next write can begin. After a full disk,
+        an I/O error or lack of memory SQLite may have rolled back already; a second
+        ROLLBACK would then fail and hide the error that matters.
+        """
         with translated(self._path):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
 
 @contextmanager
@@ -79,7 +85,11 @@ def _explain(exc: sqlite3.Error, path: Path, *, busy_timeout: timedelta) -> str:
             "Is a second copy of reminder-service using it?"
         )
     if code == sqlite3.SQLITE_FULL:
-        return f"The disk holding the database {path} is full; free some space and restart."
+        return (
+            f"The database {path} could not grow: the disk holding it is full (or the "
+            "database reached its size limit). Nothing from this step was saved. Free some "
+            "space on that disk, then restart reminder-service."
+        )
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY):
         return (
             f"Cannot open the database {path} for writing ({exc}). Check that the path is a "

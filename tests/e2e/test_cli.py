@@ -421,3 +421,24 @@ def test_report_as_csv_and_as_an_html_file(
     assert html.startswith("<!DOCTYPE html>")
     assert "Northwind Mentoring" in html
     assert not (deployment / "data").exists()
+
+
+def test_backup_says_where_it_wrote_and_refuses_to_overwrite(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Backup writes a copy and says where and how big; a second run to the same file refuses
+    and exits 1 unless told to overwrite."""
+    database = deployment / "data" / "reminders.sqlite3"
+    sent_checkin(
+        database, pair_id="ana-ben", recipients=("ana@northwind.example", "ben@northwind.example")
+    )
+    copy = deployment / "reminders-backup.db"
+    assert main(["backup", str(copy)]) == 0
+    assert capsys.readouterr().out == (
+        f"Backup of {database} written to {copy} ({round(copy.stat().st_size / 1000)} kB).\n"
+    )
+    assert main(["backup", str(copy)]) == 1
+    assert f"{copy} already exists; it was left as it is." in capsys.readouterr().err
+    assert main(["backup", "--overwrite", str(copy)]) == 0
+    with closing(sqlite3.connect(copy)) as restored:
+        assert restored.execute("SELECT pair_id FROM outbox").fetchall() == [("ana-ben",)]

@@ -1,0 +1,100 @@
+"""A consistent copy of the database, taken while the service may be running.
+
+SQLite's online backup API copies one snapshot of the committed data, whatever the service
+is writing meanwhile; a plain file copy of a WAL database can miss what is still in the
+`-wal` file. The copy is written beside its destination under a temporary name and renamed
+into place once complete, so the destination is never a half-written file. It is left in
+rollback-journal mode, one self-contained file; the service turns WAL back on when it
+opens a restored copy.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+from reminder_service.errors import StoreError
+from reminder_service.store.connection import BUSY_TIMEOUT, translated
+
+
+def backup_database(database: Path, destination: Path, *, overwrite: bool) -> int:
+    """Copy `database` to `destination` as one consistent snapshot; return the copy's size
+    in bytes.
+
+    An existing destination is refused unless `overwrite` is true.
+    """
+    _check_destination(destination, overwrite=overwrite)
+    with closing(_open_source(database)) as source:
+        partial = _partial_file(destination)
+        try:
+            _copy(source, partial, destination=destination)
+            os.replace(partial, destination)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    return destination.stat().st_size
+
+
+def _check_destination(destination: Path, *, overwrite: bool) -> None:
+    if destination.is_dir():
+        message = (
+            f"{destination} is a folder. Give the backup a file name, such as "
+            f"{destination / 'reminders-backup.db'}."
+        )
+        raise StoreError(message)
+    if destination.exists() and not overwrite:
+        message = (
+            f"{destination} already exists; it was left as it is. Choose another file name, "
+            "or add --overwrite to replace it."
+        )
+        raise StoreError(message)
+
+
+def _open_source(database: Path) -> sqlite3.Connection:
+    """The database opened read-only, after reading its header to check that it is one."""
+    if not database.is_file():
+        raise StoreError(f"There is no database at {database} yet, so nothing to back up.")
+    with translated(database):
+        connection = sqlite3.connect(
+            f"{database.resolve().as_uri()}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT.total_seconds(),
+        )
+        try:
+            connection.execute("PRAGMA schema_version").fetchone()
+        except BaseException:
+            connection.close()
+            raise
+    return connection
+
+
+def _partial_file(destination: Path) -> Path:
+    """A new, empty file beside `destination` to write the copy into."""
+    try:
+        handle, name = tempfile.mkstemp(
+            dir=destination.parent, prefix=f".{destination.name}.", suffix=".partial"
+        )
+    except OSError as exc:
+        raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+    os.close(handle)
+    return Path(name)
+
+
+def _copy(source: sqlite3.Connection, partial: Path, *, destination: Path) -> None:
+    try:
+        with closing(sqlite3.connect(partial, isolation_level=None)) as copy:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.Error as exc:
+        raise StoreError(_cannot_write(destination, str(exc))) from exc
+
+
+def _cannot_write(destination: Path, reason: str) -> str:
+    return (
+        f"Cannot write the backup to {destination} ({reason}). Check that the folder exists, "
+        "that you may write to it, and that its disk has room."
+    )

@@ -1,0 +1,110 @@
+"""Backing up a real SQLite database, with other connections writing to it meanwhile."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from reminder_service.core.model import Outgoing
+from reminder_service.errors import StoreError
+from reminder_service.store import SqliteStore, backup_database
+
+T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
+
+
+def outgoing(number: int) -> Outgoing:
+    """A small queued email for pair number `number`."""
+    return Outgoing(
+        key=f"checkin:pair-{number}:2026-11-25",
+        pair_id=f"pair-{number}",
+        kind="checkin",
+        period=date(2026, 11, 25),
+        message_id=f"<{number}@reminders.example.org>",
+        sender="reminders@example.org",
+        recipients=("ana@example.org", "ben@example.org"),
+        message=b"Subject: How is it going?\r\n\r\nHello\r\n",
+    )
+
+
+@pytest.fixture
+def running(db_path: Path) -> Iterator[SqliteStore]:
+    """A store with three queued emails still in its WAL file, as a running service has."""
+    with SqliteStore.open(db_path) as store:
+        store.enqueue_many([outgoing(number) for number in range(3)], now=T0)
+        yield store
+
+
+def test_the_copy_has_the_committed_rows_while_a_write_is_open_and_the_wal_is_full(
+    running: SqliteStore, db_path: Path, tmp_path: Path
+) -> None:
+    """The copy is one self-contained database: every committed row, none of an open write."""
+    assert Path(f"{db_path}-wal").stat().st_size > 0
+    destination = tmp_path / "backup.db"
+    with closing(sqlite3.connect(db_path, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM outbox")
+        size = backup_database(db_path, destination, overwrite=False)
+        writer.execute("ROLLBACK")
+    assert size == destination.stat().st_size
+    with closing(sqlite3.connect(destination)) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    with SqliteStore.open_read_only(destination) as restored:
+        assert restored.outbox() == running.outbox()
+    assert sorted(path.name for path in tmp_path.iterdir() if "backup" in path.name) == [
+        "backup.db"
+    ]
+
+
+def test_an_existing_file_is_left_alone_unless_overwriting(
+    running: SqliteStore, db_path: Path, tmp_path: Path
+) -> None:
+    """An existing destination is refused and kept as it was; with overwrite it is replaced."""
+    destination = tmp_path / "backup.db"
+    destination.write_bytes(b"last week's notes")
+    with pytest.raises(StoreError, match=r"already exists; it was left as it is.*--overwrite"):
+        backup_database(db_path, destination, overwrite=False)
+    assert destination.read_bytes() == b"last week's notes"
+    backup_database(db_path, destination, overwrite=True)
+    with SqliteStore.open_read_only(destination) as restored:
+        assert len(restored.outbox()) == 3
+
+
+@pytest.mark.parametrize(
+    ("folder", "reason"),
+    [("missing", "No such file or directory"), ("notes.txt", "Not a directory")],
+)
+def test_an_unwritable_destination_is_named_with_what_to_check(
+    running: SqliteStore, db_path: Path, tmp_path: Path, folder: str, reason: str
+) -> None:
+    """A destination in a folder that cannot take a file is named, with the reason and what to
+    check."""
+    (tmp_path / "notes.txt").write_text("not a folder")
+    destination = tmp_path / folder / "backup.db"
+    expected = rf"Cannot write the backup to {re.escape(str(destination))} \({reason}\)\. Check"
+    with pytest.raises(StoreError, match=expected):
+        backup_database(db_path, destination, overwrite=False)
+
+
+def test_a_folder_as_destination_asks_for_a_file_name(
+    running: SqliteStore, db_path: Path, tmp_path: Path
+) -> None:
+    """A folder given as the destination gets a message suggesting a file name inside it."""
+    with pytest.raises(
+        StoreError, match=rf"{re.escape(str(tmp_path))} is a folder\. Give the backup a file name"
+    ):
+        backup_database(db_path, tmp_path, overwrite=True)
+
+
+def test_no_database_yet_means_nothing_to_back_up(tmp_path: Path) -> None:
+    """Backing up before the service has created its database says so and writes nothing."""
+    destination = tmp_path / "backup.db"
+    with pytest.raises(StoreError, match=r"There is no database at .* yet, so nothing to back up"):
+        backup_database(tmp_path / "reminders.db", destination, overwrite=False)
+    assert list(tmp_path.iterdir()) == []
