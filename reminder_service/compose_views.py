@@ -363,9 +363,9 @@ def _totals_view(totals: Totals) -> TotalsView:
     )
 
 
-def _sample_checkins(pair: Pair, *, now: datetime, today: date) -> tuple[Checkin, Checkin]:
-    """A check-in before any meeting and one a month after a meeting that follows a "not yet",
-    so both branches of each run."""
+def _sample_checkins(pair: Pair, *, now: datetime, today: date) -> tuple[Checkin, Checkin, Checkin]:
+    """A check-in before any meeting, and two a month after a meeting: one that follows a
+    "not yet" and one an unclear reply, so every branch of each runs."""
     not_met = Checkin(
         pair_id=pair.id,
         period=today,
@@ -380,7 +380,7 @@ def _sample_checkins(pair: Pair, *, now: datetime, today: date) -> tuple[Checkin
         since_meeting=True,
         last_answer="not_met",
     )
-    return not_met, met
+    return not_met, met, replace(met, last_answer="unclear")
 
 
 def sample_meeting(pair: Pair, *, now: datetime, today: date) -> MeetingRecord:

@@ -303,11 +303,17 @@ def _sending_time_from(pair: Pair, earliest: datetime) -> datetime:
 
 
 def _last_answer(history: PairHistory) -> LastAnswer | None:
-    """ "not_met" when the pair said "not yet" after the previous period email went out."""
-    replied, sent = history.last_not_met_at, history.last_sent_at
-    if replied is None or sent is None or replied < sent:
+    """How the pair last answered since the previous period email went out: "not_met" for
+    a "not yet", "unclear" for a reply we could not understand (the later one wins)."""
+    sent = history.last_sent_at
+    not_met, unclear = history.last_not_met_at, history.last_unclear_at
+    if sent is None:
         return None
-    return "not_met"
+    if unclear is not None and unclear >= sent and (not_met is None or unclear > not_met):
+        return "unclear"
+    if not_met is not None and not_met >= sent:
+        return "not_met"
+    return None
 
 
 def _unanswered(history: PairHistory, anchor: date, period: _Period) -> _Period:

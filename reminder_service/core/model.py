@@ -207,7 +207,8 @@ class PairHistory:
     coordinator resumes the pair by writing `status: active`. `last_sent_at` is when the
     latest period email that did not fail went out (when it was queued, while it is still on
     its way): the next one keeps its distance from it. `last_not_met_at` is when the latest
-    "not yet" reply was recorded.
+    "not yet" reply was recorded, and `last_unclear_at` when the latest reply from a member
+    that we could not understand was received (unless a meeting was logged after it).
     """
 
     last_meeting: date | None = None
@@ -218,9 +219,10 @@ class PairHistory:
     silence: Silence | None = None
     last_sent_at: datetime | None = None
     last_not_met_at: datetime | None = None
+    last_unclear_at: datetime | None = None
 
 
-LastAnswer = Literal["not_met"]
+LastAnswer = Literal["not_met", "unclear"]
 """How a pair answered the period email before this one without reporting a meeting."""
 
 
@@ -236,7 +238,8 @@ class Checkin:
     after the service was down, starts at the level its sent emails justify, never higher.
     `due_at` is when it may go out: its period's sending time, or later when the previous
     period email went out less than half a period before. `last_answer` is "not_met" when
-    the pair replied "not yet" after the previous period email went out (None: no answer).
+    the pair replied "not yet" after the previous period email went out, "unclear" when
+    their latest reply since then was one we could not understand (None: no answer).
     """
 
     pair_id: str

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from reminder_service.core.model import (
+    ASKS_NOTHING,
     MeetingRecord,
     PairActivity,
     PairHistory,
@@ -129,6 +130,26 @@ FROM meetings WHERE created_at >= :since{only} ORDER BY created_at, id
 _LAST_NOT_MET = _Filtered("""
 SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'not_met'{only} GROUP BY pair_id
 """)
+# The latest reply from a member we could not understand and asked back about (not one
+# to an email that asked nothing, a thank-you say), unless a meeting was logged after it:
+# they have told us since.
+_LAST_UNCLEAR = _Filtered("""
+WITH latest AS (
+    SELECT pair_id, MAX(received_at) AS at FROM inbound
+    WHERE outcome = 'unclear' AND pair_id IS NOT NULL AND sender_role IS NOT NULL
+      AND (answers_kind IS NULL
+           OR answers_kind NOT IN (SELECT value FROM json_each(:asks_nothing))){only}
+    GROUP BY pair_id
+)
+SELECT pair_id, at FROM latest
+WHERE NOT EXISTS (
+    SELECT 1 FROM meetings
+    WHERE meetings.pair_id = latest.pair_id AND meetings.removed_at IS NULL
+      AND meetings.created_at > latest.at
+)
+""")
+_ASKS_NOTHING = json.dumps(sorted(ASKS_NOTHING))
+"""The `:asks_nothing` parameter: the kinds of email an unclear reply gets no question to."""
 
 _SILENCES = _Filtered("""
 SELECT pair_id, status, resumed_on, noted_on FROM pair_silences WHERE 1{only}
@@ -186,7 +207,9 @@ class HistoriesMixin(StoreConnection):
         asked for by reply, unless a meeting was logged after it (they are back); `silence`
         the pause or end the YAML last set, as `note_silences` remembered it; `last_sent_at`
         when the latest period email not failed was sent (queued, while not yet sent);
-        `last_not_met_at` when the latest "not yet" reply was recorded.
+        `last_not_met_at` when the latest "not yet" reply was recorded; `last_unclear_at`
+        when the latest reply from a member we could not understand (and asked back about)
+        was received, unless a meeting was logged after it.
         """
         if only is not None and not only:
             return {}
@@ -200,6 +223,9 @@ class HistoriesMixin(StoreConnection):
             checkins, asked, sent = self._period_emails(day, only=only)
             skips = self._instants(_LAST_SKIPS.pick(only), params)
             not_met = self._instants(_LAST_NOT_MET.pick(only), params)
+            unclear = self._instants(
+                _LAST_UNCLEAR.pick(only), {**params, "asks_nothing": _ASKS_NOTHING}
+            )
             statuses = {
                 row["pair_id"]: _reply_status(row)
                 for row in self._db.execute(_REPLY_STATUSES.pick(only), params)
@@ -220,8 +246,17 @@ class HistoriesMixin(StoreConnection):
                 silences.get(pair_id),
                 last_sent_at=sent.get(pair_id),
                 last_not_met_at=not_met.get(pair_id),
+                last_unclear_at=unclear.get(pair_id),
             )
-            for pair_id in {*meetings, *checkins, *skips, *statuses, *not_met, *silences}
+            for pair_id in {
+                *meetings,
+                *checkins,
+                *skips,
+                *statuses,
+                *not_met,
+                *unclear,
+                *silences,
+            }
         }
 
     def note_silences(self, silences: Mapping[str, Silence]) -> None:

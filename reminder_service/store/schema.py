@@ -228,6 +228,14 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             CHECK (withdrawn IN (0, 1))
         """,
     ),
+    (
+        # The pair histories read each pair's latest unclear reply (the next reminder thanks
+        # them for answering): one index range per pair, never a scan of the inbox.
+        """
+        CREATE INDEX inbound_pair_outcome
+            ON inbound (pair_id, outcome, received_at, sender_role, answers_kind)
+        """,
+    ),
 )
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from reminder_service.core.due import due_checkins
-from reminder_service.core.model import Outgoing
+from reminder_service.core.model import Kind, Outgoing
+from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.store import SqliteStore
 from tests.unit.strategies import make_pair, make_program
 
@@ -44,6 +45,32 @@ def test_a_late_report_of_an_old_meeting_does_not_reset_the_ladder(store: Sqlite
     assert before == list(range(len(before)))
     assert after
     assert min(after) >= len(before) - 1
+
+
+def test_the_reminder_after_an_unclear_reply_knows_the_pair_answered(store: SqliteStore) -> None:
+    """Weekly pair: asked on 8 Jan, a member replies on 9 Jan in words we cannot read; the
+    reminder of 15 Jan says they answered unclearly, and the one after it says nothing."""
+    first = datetime(2027, 1, 8, 9, tzinfo=UTC)
+    (checkin,) = due_checkins(PROGRAM, store.pair_histories(), first)
+    store.enqueue_many([_email(checkin.period)], now=first)
+    unclear = Verdict(
+        outcome=Outcome.UNCLEAR,
+        pair_id=PAIR.id,
+        sender_role="mentee",
+        sender=PAIR.mentee.email,
+        message_id="<unclear@example.org>",
+        answers_kind=Kind.CHECKIN.value,
+    )
+    raw = b"Message-ID: <unclear@example.org>\r\n\r\nhmm\r\n"
+    store.record_inbound(
+        folder="INBOX", uidvalidity=1, uid=1, raw=raw, verdict=unclear, now=REPLIED, keep_text=False
+    )
+    second = datetime(2027, 1, 15, 9, tzinfo=UTC)
+    (reminder,) = due_checkins(PROGRAM, store.pair_histories(), second)
+    assert (reminder.level, reminder.last_answer) == (1, "unclear")
+    store.enqueue_many([_email(reminder.period)], now=second)
+    (third,) = due_checkins(PROGRAM, store.pair_histories(), datetime(2027, 1, 22, 9, tzinfo=UTC))
+    assert (third.level, third.last_answer) == (2, None)
 
 
 def _run(store: SqliteStore, *, until: datetime, replied: datetime) -> list[tuple[date, int]]:

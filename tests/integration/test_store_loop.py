@@ -177,7 +177,7 @@ def test_a_schema_2_database_with_data_is_migrated_to_3(db_path: Path) -> None:
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 11
+        assert store.schema_version == 12
         assert store.pair_histories() == {
             PAIR: PairHistory(
                 last_meeting=date(2026, 3, 5), last_checkin=date(2026, 3, 1), last_sent_at=T0
@@ -495,6 +495,34 @@ def test_pair_histories_know_when_the_last_period_email_went_out_and_the_last_no
     inbox.reply(Outcome.NOT_MET, now=T0 + 2 * DAY)
     history = inbox.store.pair_histories()[PAIR]
     assert (history.last_sent_at, history.last_not_met_at) == (T0 + DAY, T0 + 2 * DAY)
+
+
+def test_pair_histories_know_the_last_unclear_reply_asked_about(inbox: Inbox) -> None:
+    """The latest unclear reply from a member to an email that asked something is in the
+    history; one to a thank-you, or from a stranger, is not, and a later meeting clears it."""
+    checkin = Kind.CHECKIN.value
+    inbox.record(replace(_unclear(checkin), sender_role=None, sender=None), now=T0 + 3 * DAY)
+    inbox.record(_unclear(Kind.THANKS.value), now=T0 + 2 * DAY)
+    inbox.record(_unclear(checkin), now=T0 - DAY)
+    inbox.record(_unclear(checkin), now=T0 + DAY)
+    assert inbox.store.pair_histories()[PAIR].last_unclear_at == T0 + DAY
+    inbox.met(date(2026, 3, 14), now=T0 + 4 * DAY)
+    assert inbox.store.pair_histories()[PAIR].last_unclear_at is None
+
+
+def _unclear(answers_kind: str) -> Verdict:
+    """An unclear reply from the mentee to an email of this kind."""
+    return Verdict(
+        outcome=Outcome.UNCLEAR,
+        pair_id=PAIR,
+        sender_role="mentee",
+        sender=MENTEE,
+        message_id=f"<u{answers_kind}{next(_UNCLEAR_NUMBERS)}@mail.example.org>",
+        answers_kind=answers_kind,
+    )
+
+
+_UNCLEAR_NUMBERS = count(1)
 
 
 def test_pair_histories_read_outbox_and_meetings_through_covering_indexes(

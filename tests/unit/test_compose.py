@@ -719,6 +719,19 @@ def test_reminder_after_not_yet_thanks_the_pair_for_answering(since_meeting: boo
         assert "Here is where things stand: it has been" in body
 
 
+@pytest.mark.parametrize("since_meeting", [True, False])
+def test_reminder_after_an_unclear_reply_thanks_the_pair_for_it(since_meeting: bool) -> None:
+    """A reminder to a pair whose reply we could not understand thanks them for it and says
+    what we could not tell, never calls the check-in buried."""
+    _, message = _period(1, since_meeting=since_meeting, last_answer="unclear")
+    for body in map(_flat, _bodies(message)):
+        assert (
+            "Thanks for your reply to our last check-in; we could not quite tell from it"
+            " whether you have met. Here is where things stand: it has been"
+        ) in body
+        assert "buried" not in body
+
+
 def test_reminder_with_coordinator_in_copy_says_so() -> None:
     """When the ladder copies the coordinator, the reminder tells the pair who is in copy."""
     _, message = _period(2)

@@ -108,6 +108,38 @@ def test_the_next_email_knows_the_pair_said_not_yet(
     assert (checkin.level, checkin.last_answer) == (1, expected)
 
 
+@pytest.mark.parametrize(
+    ("not_met_at", "unclear_at", "expected"),
+    [
+        pytest.param(None, LATE + timedelta(hours=1), "unclear", id="unclear-after-the-email"),
+        pytest.param(None, LATE - timedelta(days=3), None, id="unclear-before-the-email"),
+        pytest.param(
+            LATE + timedelta(hours=1), LATE + timedelta(hours=2), "unclear", id="unclear-last"
+        ),
+        pytest.param(
+            LATE + timedelta(hours=2), LATE + timedelta(hours=1), "not_met", id="not-yet-last"
+        ),
+        pytest.param(
+            LATE + timedelta(hours=1), LATE - timedelta(days=3), "not_met", id="unclear-older"
+        ),
+    ],
+)
+def test_the_next_email_knows_the_pair_replied_unclearly(
+    not_met_at: datetime | None, unclear_at: datetime | None, expected: str | None
+) -> None:
+    """An unclear reply after the previous period email makes the next one's last_answer
+    "unclear" unless a later "not yet" followed it; an older one counts for nothing."""
+    history = PairHistory(
+        last_checkin=date(2026, 11, 2),
+        asked=(date(2026, 11, 2),),
+        last_sent_at=LATE,
+        last_not_met_at=not_met_at,
+        last_unclear_at=unclear_at,
+    )
+    (checkin,) = _due(history, datetime(2026, 12, 11, 9, 30, tzinfo=UTC))
+    assert (checkin.level, checkin.last_answer) == (1, expected)
+
+
 def test_a_not_yet_answers_only_the_email_before_it_in_a_plan() -> None:
     """In a plan, the email after the next one does not claim the pair answered."""
     history = PairHistory(

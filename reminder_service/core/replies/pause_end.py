@@ -3,7 +3,10 @@
 
 A pause asked for "until" something we cannot read as a later date ("until after the
 holidays", "until 29 February" in a year without one) has no end we can honour, and is
-not taken as a pause until further notice either: the reply is asked about instead. Only
+not taken as a pause until further notice either: the reply is asked about instead. So is
+"until the end of the month" (or "of the year", "of January") written on that very last
+day: taken literally it pauses nothing, and the member may mean the next month's end, or
+only the days around the turn of the month; a wrong guess would silence a pair for weeks. Only
 an until-word in the sentence asking for the pause counts so: a sign-off ("Till then,",
 "Bis dann") or "going through a busy time" leaves a plain "pause" open-ended.
 """
@@ -132,6 +135,9 @@ def _until(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
 
 
 def _month_ahead(match: re.Match[str], today: date) -> date | None:
+    """The day meant by "March", "mid-March", "the end of March": its first after `today`;
+    None when it is `today` itself ("the end of January" on 31 January), which reads like
+    "the end of the month" on its last day: a pause of no days, or a year (asked about)."""
     month = lx.MONTHS[match["mon"]]
     years = (int(match["y"]),) if match["y"] else (today.year, today.year + 1)
     for year in years:
@@ -139,8 +145,8 @@ def _month_ahead(match: re.Match[str], today: date) -> date | None:
         if first is None:
             continue
         day = _day_of(first, months=1, mid=bool(match["mid"]), late=bool(match["late"])) or first
-        if day > today:
-            return day
+        if day >= today:
+            return day if day > today else None
     return None
 
 

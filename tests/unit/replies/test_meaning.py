@@ -460,6 +460,63 @@ def test_a_pause_until_something_that_is_not_a_later_date_is_unclear(text: str) 
     assert read(text) == Meaning(Outcome.UNCLEAR)
 
 
+LAST_DAY_OF_JANUARY = datetime(2026, 1, 31, 12, tzinfo=UTC)
+NEW_YEARS_EVE = datetime(2026, 12, 31, 12, tzinfo=UTC)
+PAUSES_UNTIL_A_PERIOD_THAT_ENDS_THE_DAY_THEY_ARE_WRITTEN = [
+    ("Pause until the end of the month", LAST_DAY_OF_JANUARY),
+    ("Please pause until month end.", LAST_DAY_OF_JANUARY),
+    ("Pause until the end of this month", LAST_DAY_OF_JANUARY),
+    ("Pause until the end of January", LAST_DAY_OF_JANUARY),
+    ("Pause until mid January", datetime(2026, 1, 15, 12, tzinfo=UTC)),
+    ("Pause bis Ende des Monats", LAST_DAY_OF_JANUARY),
+    ("Pause bis zum Monatsende", LAST_DAY_OF_JANUARY),
+    ("bis Ende Januar pausieren", LAST_DAY_OF_JANUARY),
+    ("Pause jusqu'\u00e0 la fin du mois", LAST_DAY_OF_JANUARY),
+    ("jusqu'\u00e0 la fin janvier, pause svp", LAST_DAY_OF_JANUARY),
+    ("Pausa hasta fin de mes", LAST_DAY_OF_JANUARY),
+    ("pausa hasta finales de enero", LAST_DAY_OF_JANUARY),
+    ("Pause until the end of the year", NEW_YEARS_EVE),
+    ("Please pause until year end.", NEW_YEARS_EVE),
+    ("Pause until the end of December", NEW_YEARS_EVE),
+    ("Pause until the end of 2026", NEW_YEARS_EVE),
+    ("Pause bis Jahresende", NEW_YEARS_EVE),
+    ("pause jusqu'\u00e0 la fin de l'ann\u00e9e", NEW_YEARS_EVE),
+    ("pausa hasta finales de a\u00f1o", NEW_YEARS_EVE),
+]
+
+
+@pytest.mark.parametrize(("text", "sent"), PAUSES_UNTIL_A_PERIOD_THAT_ENDS_THE_DAY_THEY_ARE_WRITTEN)
+def test_a_pause_until_the_end_of_the_period_on_its_last_day_is_asked_about(
+    text: str, sent: datetime
+) -> None:
+    """A pause until the end (or middle) of the month or year written on that very day is
+    asked about: literally it pauses nothing, and the next one's end is only a guess."""
+    assert read(text, sent=sent) == Meaning(Outcome.UNCLEAR)
+
+
+@pytest.mark.parametrize(
+    ("text", "sent", "until"),
+    [
+        (
+            "Pause until the end of the month",
+            datetime(2026, 1, 30, 12, tzinfo=UTC),
+            date(2026, 1, 31),
+        ),
+        (
+            "Pause until the end of January",
+            datetime(2026, 1, 30, 12, tzinfo=UTC),
+            date(2026, 1, 31),
+        ),
+        ("Pause until the end of next month", LAST_DAY_OF_JANUARY, date(2026, 2, 28)),
+    ],
+)
+def test_a_pause_until_the_end_of_the_month_the_day_before_or_of_the_next_one_is_honoured(
+    text: str, sent: datetime, until: date
+) -> None:
+    """The day before the end of the month, or naming the next month, the pause is taken."""
+    assert read(text, sent=sent) == paused(until)
+
+
 @pytest.mark.parametrize(
     ("text", "dmy", "mdy"),
     [
