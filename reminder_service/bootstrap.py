@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from reminder_service.compose import Composer, Identity
 from reminder_service.core.model import Program
 from reminder_service.core.replies.mime import Limits
@@ -31,6 +33,9 @@ LOOP_SLACK = timedelta(minutes=5)
 PLACEHOLDER_KEY = b"placeholder key used only to check templates"
 PLACEHOLDER_FROM = "Mentoring Program <mentoring@example.org>"
 
+Reread = Callable[[], Settings]
+"""Reads the deployment settings again, from the same places (`load_settings`)."""
+
 
 def identity(settings: Settings, *, allow_placeholders: bool = False) -> Identity:
     """Who the emails come from and how replies are signed.
@@ -50,17 +55,21 @@ def identity(settings: Settings, *, allow_placeholders: bool = False) -> Identit
     )
 
 
-def smtp_config(settings: Settings) -> SmtpConfig:
-    """The SMTP adapter's configuration from REMINDER_SMTP__*."""
+def smtp_config(settings: Settings, *, reread: Reread | None = None) -> SmtpConfig:
+    """The SMTP adapter's configuration from REMINDER_SMTP__*.
+
+    With `reread`, the password is read again through it after the server refuses it.
+    """
     smtp = settings.smtp
     return SmtpConfig(
         host=smtp.host,
         port=smtp.effective_port,
         security=smtp.security,
         username=smtp.username,
-        password=smtp.password.get_secret_value() if smtp.password else None,
+        password=_plain(smtp.password),
         timeout_s=smtp.timeout_s,
         ca_file=smtp.ca_file,
+        reread_password=_rereading(reread, lambda again: again.smtp.password),
     )
 
 
@@ -111,8 +120,11 @@ class Service:
         self.lock.release()
 
 
-def imap_config(settings: Settings) -> ImapConfig:
-    """The IMAP adapter's configuration from REMINDER_IMAP__*; ConfigError when incomplete."""
+def imap_config(settings: Settings, *, reread: Reread | None = None) -> ImapConfig:
+    """The IMAP adapter's configuration from REMINDER_IMAP__*; ConfigError when incomplete.
+
+    With `reread`, the password is read again through it after the server refuses it.
+    """
     imap = settings.imap
     missing = settings.missing_for_reading()
     if imap.host is None or imap.username is None or imap.password is None:
@@ -129,7 +141,21 @@ def imap_config(settings: Settings) -> ImapConfig:
         poll_s=imap.poll_s,
         max_message_bytes=imap.max_message_bytes,
         command_timeout_s=imap.timeout_s,
+        reread_password=_rereading(reread, lambda again: again.imap.password),
     )
+
+
+def _rereading(
+    reread: Reread | None, pick: Callable[[Settings], SecretStr | None]
+) -> Callable[[], str | None] | None:
+    """A reader of one password from the settings read again; None without `reread`."""
+    if reread is None:
+        return None
+    return lambda: _plain(pick(reread()))
+
+
+def _plain(secret: SecretStr | None) -> str | None:
+    return secret.get_secret_value() if secret is not None else None
 
 
 def reply_context_parts(settings: Settings) -> tuple[bytes, str, frozenset[str], Limits]:
@@ -164,8 +190,14 @@ def reloader(settings: Settings, daemon: Daemon, *, clock: Clock, baseline: str)
     )
 
 
-def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
+def build_service(
+    settings: Settings, *, clock: Clock | None = None, reread: Reread | None = None
+) -> Service:
     """Load the program, lock and open the database, build the daemon; raises ReminderError.
+
+    `reread` reads the settings again from where `settings` came from: a mail server's
+    password is read again through it after the server refuses the login, so a corrected
+    secret file or `.env` is used without a restart.
 
     A StoreError names the daemon already using the database, if there is one. The program is
     loaded once the database is open, so a pair renamed while the service was stopped is
@@ -173,9 +205,9 @@ def build_service(settings: Settings, *, clock: Clock | None = None) -> Service:
     """
     loaded_from = fingerprint(settings.config, templates_dir=settings.templates_dir)
     mail_composer = composer(settings)
-    smtp_connections = mailers(smtp_config(settings))
+    smtp_connections = mailers(smtp_config(settings, reread=reread))
     reading = settings.imap.host is not None
-    mailbox = imap_config(settings) if reading else None
+    mailbox = imap_config(settings, reread=reread) if reading else None
     connect = mailboxes(mailbox) if mailbox is not None else None
     the_clock = clock or SystemClock()
     lock = InstanceLock.acquire(settings.database, now=the_clock.now())

@@ -216,7 +216,7 @@ def _day(text: str) -> date:
 
 def _run(_args: argparse.Namespace) -> int:
     settings = load_settings()
-    service = bootstrap.build_service(settings)
+    service = bootstrap.build_service(settings, reread=load_settings)
     log.info("Replies: %s", settings.replies_reading())
     try:
         asyncio.run(serve_until_signalled(service.daemon.run, reload=service.daemon.request_reload))

@@ -52,10 +52,10 @@ class TransientSendError(SendError):
 class MailServerUnusableError(TransientSendError):
     """The mail server could not be reached, secured or logged in to: nothing was handed over.
 
-    Retried like any temporary failure, whatever the server's reply code: a wrong password
-    or an untrusted certificate is the deployment's problem, not the email's, and must not
-    fail every email that falls due until an operator notices. The service reports itself
-    not ready meanwhile.
+    Retried with backoff for as long as it lasts, whatever the server's reply code (never
+    given up after `GIVE_UP_AFTER`): a wrong password or an untrusted certificate is the
+    deployment's problem, not the email's, and must not fail every email that falls due
+    until an operator notices. The service reports itself not ready meanwhile.
     """
 
 

@@ -60,6 +60,7 @@ from reminder_service.imap_responses import (
     quoted,
     sequence_set,
 )
+from reminder_service.passwords import Password
 from reminder_service.tls import server_context
 
 __all__ = [
@@ -116,9 +117,10 @@ class Fetched:
 def mailboxes(config: ImapConfig) -> Callable[[], ImapMailbox]:
     """A maker of connections to the reply folder that share one TLS context, for the
     daemon's reconnects: the settings (folders, CA file) are checked here, at start, and
-    the system's certificate authorities are read once."""
+    the system's certificate authorities are read once. They share one password, so a
+    refused login has the next connection read it again."""
     _check_folders(config)
-    return partial(ImapMailbox, config, tls=_tls_context(config))
+    return partial(ImapMailbox, config, tls=_tls_context(config), password=_password(config))
 
 
 class ImapMailbox:
@@ -127,11 +129,18 @@ class ImapMailbox:
     Not for concurrent use: one task calls its methods, one at a time.
     """
 
-    def __init__(self, config: ImapConfig, *, tls: ssl.SSLContext | None = None) -> None:
-        """`tls`: the TLS context to use (see `mailboxes`); by default the mailbox builds
-        its own."""
+    def __init__(
+        self,
+        config: ImapConfig,
+        *,
+        tls: ssl.SSLContext | None = None,
+        password: Password | None = None,
+    ) -> None:
+        """`tls` and `password`: the TLS context and password to use (see `mailboxes`); by
+        default the mailbox builds its own."""
         _check_folders(config)
         self._config = config
+        self._password = password or _password(config)
         self._tls_context = tls or _tls_context(config)
         self._link: Link | None = None
 
@@ -267,10 +276,12 @@ class ImapMailbox:
 
     async def _log_in(self, link: Link) -> None:
         config = self._config
+        password = self._password.current() or ""
         reply = await self._reply(
-            link, "logging in", link.client.login(quoted(config.username), config.password)
+            link, "logging in", link.client.login(quoted(config.username), password)
         )
         if reply.result != "OK":
+            self._password.refused()
             self._drop()
             raise refusal(
                 reply,
@@ -464,6 +475,12 @@ def _check_folders(config: ImapConfig) -> None:
             "REMINDER_IMAP__PROCESSED_FOLDER must name a different folder than "
             "REMINDER_IMAP__FOLDER, or be left empty."
         )
+
+
+def _password(config: ImapConfig) -> Password:
+    return Password(
+        config.password, reread=config.reread_password, setting="REMINDER_IMAP__PASSWORD"
+    )
 
 
 def _tls_context(config: ImapConfig) -> ssl.SSLContext | None:

@@ -304,8 +304,9 @@ class Planner:
         self, program: Program, histories: Mapping[str, PairHistory], now: datetime
     ) -> None:
         """Fail the pending emails that the status of their pair no longer allows: ended or
-        paused since they were queued (see `core.withdraw`). Only pairs with pending emails
-        are looked at: ended pairs stay in the program and come round in every pass."""
+        paused since they were queued (see `core.withdraw`), and the period emails a later
+        period's has superseded. Only pairs with pending emails are looked at: ended pairs
+        stay in the program and come round in every pass."""
         pending = self._store.pairs_with_pending()
         wanted = [
             found
@@ -313,7 +314,11 @@ class Planner:
             if pair.id in pending
             and (found := withdrawal(pair, histories.get(pair.id, PairHistory()), now=now))
         ]
-        withdrawn = self._store.withdraw_pending(wanted, now=now, keep=self._taken())
+        taken = self._taken()
+        withdrawn = [
+            *self._store.withdraw_pending(wanted, now=now, keep=taken),
+            *self._store.withdraw_superseded(now=now, keep=taken),
+        ]
         for key, reason in withdrawn:
             log.info("withdrew %s: not sent: %s", key, reason)
         self.withdrawn = len(withdrawn)

@@ -355,6 +355,11 @@ class Sender:
         """What a finished send means for its row, counted now and logged once recorded."""
         try:
             receipt = sending.result()
+        except MailServerUnusableError as exc:
+            # Says nothing about the email, so never given up on; the planner withdraws a
+            # period email once the next period's is queued, so none goes out stale.
+            self._observe(row, exc)
+            return self._retry(row, now=now, error=str(exc))
         except TransientSendError as exc:
             self._observe(row, exc)
             return self._retry_or_give_up(row, now=now, error=str(exc))
@@ -410,12 +415,17 @@ class Sender:
             monitor.smtp_failed(reason=str(failure))
 
     def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:
+        """Retry a failure about this email, unless it was queued `GIVE_UP_AFTER` ago."""
         if now - row.created_at >= GIVE_UP_AFTER:
             return _Ended(
                 Settlement.failed(row.id, f"gave up after {row.attempts} attempts: {error}"),
                 f"{row.key}: gave up after {row.attempts} attempts: {error}",
                 logging.ERROR,
             )
+        return self._retry(row, now=now, error=error)
+
+    def _retry(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:
+        """Try again after a backoff that grows with the attempts (`core.retry`)."""
         retry_at = now + retry_delay(row.attempts, jitter=self._rng.random())
         return _Ended(
             Settlement.retry(row.id, retry_at, error),

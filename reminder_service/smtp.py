@@ -35,6 +35,7 @@ from reminder_service.errors import (
     TransientSendError,
     UnknownOutcomeError,
 )
+from reminder_service.passwords import Password
 from reminder_service.ports import BeforeData, Delivery
 from reminder_service.tls import server_context
 
@@ -53,6 +54,8 @@ class SmtpConfig:
     """Where the SMTP server is and how to talk to it.
 
     `ca_file` is an extra certificate authority to trust, on top of the system's ones.
+    `reread_password`, when the password can change while the service runs, reads it again
+    from where it is set; it is called after the server refuses the login.
     """
 
     host: str
@@ -63,24 +66,37 @@ class SmtpConfig:
     timeout_s: float
     ca_file: Path | None
     local_hostname: str | None = None
+    reread_password: Callable[[], str | None] | None = field(
+        default=None, repr=False, compare=False
+    )
 
 
 def mailers(config: SmtpConfig) -> Callable[[], SmtpMailer]:
-    """A maker of mailers for `config` that share one TLS context, for a pool of connections.
+    """A maker of mailers for `config` that share one TLS context and one password, for a
+    pool of connections.
 
     Building a context reads the system's certificate authorities, about 17 ms of CPU on a
     small machine; a pool of four connections then does it once, not four times. An
-    unreadable `ca_file` is a ConfigError here, before any connection.
+    unreadable `ca_file` is a ConfigError here, before any connection. A login refused on
+    one connection has the next connection, whichever it is, read the password again.
     """
-    return partial(SmtpMailer, config, tls=_tls_context(config))
+    return partial(SmtpMailer, config, tls=_tls_context(config), password=_password(config))
 
 
 class SmtpMailer:
     """Sends messages over one reused SMTP connection, one message at a time."""
 
-    def __init__(self, config: SmtpConfig, *, tls: ssl.SSLContext | None = None) -> None:
-        """`tls`: the TLS context to use (see `mailers`); by default the mailer builds its own."""
+    def __init__(
+        self,
+        config: SmtpConfig,
+        *,
+        tls: ssl.SSLContext | None = None,
+        password: Password | None = None,
+    ) -> None:
+        """`tls` and `password`: the TLS context and password to use (see `mailers`); by
+        default the mailer builds its own."""
         self._config = config
+        self._password = password or _password(config)
         self._tls_context = tls or _tls_context(config)
         self._client: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
@@ -176,9 +192,11 @@ class SmtpMailer:
             if config.security == "starttls":
                 await _start_tls(client)
             if config.username is not None:
-                await _log_in(client, config.username, config.password or "")
+                await _log_in(client, config.username, self._password.current() or "")
         except Exception as exc:
             _hang_up(client, client.transport)
+            if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+                self._password.refused()
             raise _connect_error(exc, config) from exc
         except BaseException:
             _hang_up(client, client.transport)
@@ -189,6 +207,12 @@ class SmtpMailer:
         client, self._client = self._client, None
         if client is not None:
             _hang_up(client, client.transport)
+
+
+def _password(config: SmtpConfig) -> Password:
+    return Password(
+        config.password, reread=config.reread_password, setting="REMINDER_SMTP__PASSWORD"
+    )
 
 
 def _tls_context(config: SmtpConfig) -> ssl.SSLContext | None:

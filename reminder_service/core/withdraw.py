@@ -1,7 +1,7 @@
 """Which queued emails a pair's status no longer allows, so they are withdrawn before they go.
 
 An email can wait in the outbox for a long time (retries while the mail server is down go on
-for three days; the rate limit can hold a backlog). Meanwhile the coordinator may end or
+until it works; the rate limit can hold a backlog). Meanwhile the coordinator may end or
 pause the pair, or the pair may end or pause by reply. The rules are the planner's own
 (`core.due` and `core.relationship`): a pair the YAML has ended gets nothing; a pair that
 ended by reply gets only its farewell (and the coordinator its notice); a paused pair gets

@@ -73,6 +73,19 @@ _WITHDRAW = """
 UPDATE outbox SET state = 'failed', withdrawn = 1, last_error = ?, updated_at = ?
 WHERE id = ? AND state = 'pending'
 """
+_SUPERSEDED = """
+SELECT early.id, early.key FROM outbox AS early
+WHERE early.state = 'pending' AND early.kind IN ('checkin', 'pause_or_end', 'reminder')
+  AND EXISTS (
+    SELECT 1 FROM outbox AS later
+    WHERE later.pair_id = early.pair_id AND later.period > early.period
+      AND later.kind IN ('checkin', 'pause_or_end', 'reminder')
+  )
+"""
+SUPERSEDED = (
+    "a later period's email to the same pair was queued before this one could go out, "
+    "so this one was no longer worth sending"
+)
 _TRIED_SINCE = "SELECT updated_at FROM outbox WHERE attempts > 0 AND updated_at >= ?"
 _EARLIEST_PENDING = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
 _ROWS_IN_STATES = "SELECT * FROM outbox WHERE state IN (?, ?, ?, ?, ?) ORDER BY id"
@@ -235,6 +248,30 @@ class OutboxMixin(StoreConnection):
                 (key, reason)
                 for row_id, key, reason in found
                 if self._db.execute(_WITHDRAW, (reason, at, row_id)).rowcount == 1
+            ]
+
+    def withdraw_superseded(
+        self, *, now: datetime, keep: Collection[int] = ()
+    ) -> list[tuple[str, str]]:
+        """Mark `failed` and withdrawn each pending period email whose pair has an email for a
+        later period queued; returns the (key, reason) of each row withdrawn.
+
+        A period email that could not go out (the mail server unusable for days, say) is
+        stale once the next period's is queued: sending both would ask the pair twice at
+        once. Rows in `keep` (the sender has started on them) are left alone.
+        """
+        with translated(self._path):
+            found = [
+                (row_id, key) for row_id, key in self._db.execute(_SUPERSEDED) if row_id not in keep
+            ]
+        if not found:
+            return []
+        at = instant_text(now)
+        with self._write():
+            return [
+                (key, SUPERSEDED)
+                for row_id, key in found
+                if self._db.execute(_WITHDRAW, (SUPERSEDED, at, row_id)).rowcount == 1
             ]
 
     def tried_since(self, since: datetime) -> list[datetime]:

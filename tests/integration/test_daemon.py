@@ -116,19 +116,18 @@ async def test_temporary_refusal_is_retried_after_a_backoff(harness: Harness) ->
     assert len(harness.server.messages) == 1
 
 
-async def test_a_refused_login_fails_no_email_and_makes_the_service_not_ready(
-    harness: Harness, smtp_tls_server: SmtpTestServer, smtp_ca_file: Path
-) -> None:
-    """A wrong SMTP password (535) leaves the check-in queued for a retry, not failed, and
-    `/readyz` names the mail server as failing until a send works."""
+def wrong_password_daemon(
+    harness: Harness, server: SmtpTestServer, ca_file: Path
+) -> tuple[Daemon, MailerPool]:
+    """A daemon whose mail server refuses its login (535), and its pool to close."""
     config = SmtpConfig(
-        host=smtp_tls_server.host,
-        port=smtp_tls_server.port,
+        host=server.host,
+        port=server.port,
         security="starttls",
         username=USERNAME,
         password="not the password",
         timeout_s=5.0,
-        ca_file=smtp_ca_file,
+        ca_file=ca_file,
     )
     harness.stores.append(SqliteStore.open(harness.database))
     pool = MailerPool(mailers(config), size=1)
@@ -140,6 +139,15 @@ async def test_a_refused_login_fails_no_email_and_makes_the_service_not_ready(
         clock=harness.clock,
         max_per_minute=60,
     )
+    return daemon, pool
+
+
+async def test_a_refused_login_fails_no_email_and_makes_the_service_not_ready(
+    harness: Harness, smtp_tls_server: SmtpTestServer, smtp_ca_file: Path
+) -> None:
+    """A wrong SMTP password (535) leaves the check-in queued for a retry, not failed, and
+    `/readyz` names the mail server as failing until a send works."""
+    daemon, pool = wrong_password_daemon(harness, smtp_tls_server, smtp_ca_file)
     monitor = Monitor(clock=harness.clock, reading=False)
     daemon.monitor = monitor
     daemon.plan_once()
@@ -199,6 +207,27 @@ async def test_temporary_refusals_give_up_after_days(harness: Harness) -> None:
     assert row.state is OutboxState.FAILED
     assert row.last_error is not None
     assert row.last_error.startswith("gave up after 2 attempts")
+
+
+async def test_an_unusable_mail_server_never_gives_up_on_an_email(
+    harness: Harness, smtp_tls_server: SmtpTestServer, smtp_ca_file: Path
+) -> None:
+    """A check-in whose sends fail only because the server refuses the login stays queued
+    past the give-up time, to go out once the password is fixed."""
+    daemon, pool = wrong_password_daemon(harness, smtp_tls_server, smtp_ca_file)
+    daemon.plan_once()
+    try:
+        assert await daemon.send_one()
+        harness.clock.advance(GIVE_UP_AFTER)
+        [row] = harness.store.outbox()
+        harness.clock.current = max(harness.clock.current, row.next_attempt_at)
+        assert await daemon.send_one()
+    finally:
+        await pool.close()
+    [row] = harness.store.outbox()
+    assert (row.state, row.attempts) == (OutboxState.PENDING, 2)
+    assert row.last_error is not None
+    assert "refused the login" in row.last_error
 
 
 async def test_permanent_refusal_is_recorded_with_the_servers_words(harness: Harness) -> None:

@@ -6,7 +6,7 @@ check-in for a while (a 4xx), and the pair's status changes before the retry is 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from reminder_service.core.model import Kind
 from reminder_service.core.withdraw import (
@@ -17,6 +17,7 @@ from reminder_service.core.withdraw import (
 )
 from reminder_service.daemon import Daemon
 from reminder_service.store import OutboxRow, OutboxState, SqliteStore
+from reminder_service.store.outbox import SUPERSEDED
 from tests.integration.test_loop import ANA_BEN, BEN, HOUR, WEEK, at, first_checkin, program
 from tests.integration.test_store import outgoing
 from tests.support.loop import Harness
@@ -66,6 +67,48 @@ async def test_ending_by_reply_withdraws_the_waiting_checkin_but_sends_the_farew
     assert (withdrawn.state, withdrawn.last_error) == (OutboxState.FAILED, ENDED_BY_REPLY)
     harness.clock.advance(WEEK)
     assert await harness.tick(daemon) == []
+
+
+async def test_a_checkin_still_queued_when_the_next_period_is_due_is_withdrawn(
+    harness: Harness,
+) -> None:
+    """A check-in the server kept refusing for a whole period is withdrawn when the next
+    period's email is queued, and only that one goes out: the pair is not asked twice."""
+    daemon, _ = await first_checkin(harness, program())
+    held = await held_back_checkin(harness, daemon)
+    harness.clock.advance(WEEK)
+    [mail] = await harness.tick(daemon)
+    assert mail.message["Message-ID"] != held.message_id
+    withdrawn = row_by_key(harness.store, held.key)
+    assert (withdrawn.state, withdrawn.last_error) == (OutboxState.FAILED, SUPERSEDED)
+
+
+def test_superseding_leaves_the_latest_period_other_kinds_pairs_and_held_rows(
+    store: SqliteStore,
+) -> None:
+    """Only pending period emails with a later period queued for the same pair are
+    withdrawn, never one the sender holds."""
+    store.enqueue_many(
+        [
+            outgoing("checkin:ana-ben:1", period=date(2026, 11, 1)),
+            outgoing("reminder:ana-ben:2", kind="reminder", period=date(2026, 11, 8)),
+            outgoing("checkin:ana-ben:3", period=date(2026, 11, 15)),
+            outgoing("thanks:7", kind="thanks", period=date(2026, 11, 1)),
+            outgoing("checkin:cy-dee:1", pair_id="cy-dee", period=date(2026, 11, 1)),
+        ],
+        now=NOW,
+    )
+    held = row_by_key(store, "reminder:ana-ben:2")
+    withdrawn = store.withdraw_superseded(now=NOW, keep={held.id})
+    assert withdrawn == [("checkin:ana-ben:1", SUPERSEDED)]
+    states = {row.key: row.state for row in store.outbox()}
+    assert states == {
+        "checkin:ana-ben:1": OutboxState.FAILED,
+        "reminder:ana-ben:2": OutboxState.PENDING,
+        "checkin:ana-ben:3": OutboxState.PENDING,
+        "thanks:7": OutboxState.PENDING,
+        "checkin:cy-dee:1": OutboxState.PENDING,
+    }
 
 
 def test_withdrawing_leaves_other_kinds_pairs_and_rows_the_sender_holds(
