@@ -3,10 +3,19 @@ and the daemon does it hourly in bounded batches."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
+from reminder_service import retention
 from reminder_service.core.model import Outgoing
+from reminder_service.program import parse_program
+from reminder_service.retention import TextRetention
 from reminder_service.store import OutboxState, SqliteStore
+from tests.integration.test_daemon import running
+from tests.support.loop import FakeClock, Harness, program_text
 from tests.support.outbox_steps import (
     claim_next,
     enqueue,
@@ -114,3 +123,54 @@ def test_clearing_searches_an_index_of_the_texts_still_kept(store: SqliteStore) 
     plans = [detail for *_, detail in store._db.execute(f"EXPLAIN QUERY PLAN {clearing}")]
     assert "SEARCH outbox USING COVERING INDEX outbox_settled_messages (updated_at<?)" in plans
     assert not [plan for plan in plans if plan.startswith("SCAN")]
+
+
+def cleared_count(store: SqliteStore) -> int:
+    """How many outbox rows have had their text cleared."""
+    return sum(row.message_cleared_at is not None for row in store.outbox())
+
+
+async def test_clearing_lets_the_event_loop_run_between_bounded_batches(
+    store: SqliteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A backlog is cleared a batch at a time, and other tasks run between batches; one log
+    line says how many texts went."""
+    caplog.set_level(logging.INFO, logger=retention.__name__)
+    for day in range(5):
+        settled(store, f"day{day}", OutboxState.SENT, at=T0 + day * DAY)
+    clock = FakeClock(T0 + KEEP + 10 * DAY)
+    seen: list[int] = []
+
+    async def look() -> None:
+        seen.append(cleared_count(store))
+
+    looking = asyncio.create_task(look())
+    clearing = TextRetention(store=store, clock=clock, keep=KEEP, batch=2)
+    assert await clearing.clear_due(asyncio.Event()) == 5
+    await looking
+    assert seen == [2]
+    assert cleared_count(store) == 5
+    [logged] = [record.getMessage() for record in caplog.records]
+    assert logged.startswith("cleared the text of 5 emails settled more than 90 days ago")
+
+
+@pytest.mark.parametrize("keep", [KEEP, None])
+async def test_the_running_daemon_clears_old_texts_and_keeps_recent_ones(
+    harness: Harness, keep: timedelta | None
+) -> None:
+    """A daemon told to keep texts 90 days clears, as it runs, the text of an email sent
+    longer ago and keeps the text of the one it sends now; told to keep them for ever, it
+    clears nothing."""
+    program = parse_program(program_text("ana-ben"), file="test.yaml")
+    first = harness.daemon(program)
+    assert first.plan_once() == 1
+    assert await first.send_one()
+    harness.clock.advance(KEEP + DAY)
+    daemon = harness.daemon(program, keep_email_texts=keep)
+    async with running(daemon):
+        await harness.server.messages_arrived(2)
+    old, *recent = harness.store.outbox()
+    assert old.state is OutboxState.SENT
+    assert (old.message == b"") is (keep is not None)
+    assert recent
+    assert all(row.message for row in recent)
