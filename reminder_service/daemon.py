@@ -1,10 +1,10 @@
 """The running service: the planner's loop queues what is due, the sender drains the outbox.
 
-Both loops run in one `asyncio.TaskGroup`, with the reply loop and the program file's watcher
-when they are set. The planner and the sender meet only through the SQLite outbox, so a
-crash between them loses nothing: whatever was queued is sent after a restart, and a row
-that was being handed to the mail server when the process died is marked `unknown` and
-never sent twice (GUIDE section 3).
+Both loops run in one `asyncio.TaskGroup`, with the reply loop, the program file's watcher
+and the clearing of old email texts when they are set. The planner and the sender meet only
+through the SQLite outbox, so a crash between them loses nothing: whatever was queued is
+sent after a restart, and a row that was being handed to the mail server when the process
+died is marked `unknown` and never sent twice (GUIDE section 3).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from reminder_service.metrics import Monitor
 from reminder_service.planner import Planner
 from reminder_service.ports import Clock, Mailer
 from reminder_service.reload import Reloader, ReloadStatus
+from reminder_service.retention import TextRetention
 from reminder_service.sender import Sender, SenderSettings
 from reminder_service.store import SqliteStore
 from reminder_service.waiting import wait_for_either
@@ -48,6 +49,7 @@ class Daemon:
         connections: int = 1,
         planner_interval: timedelta = PLANNER_INTERVAL,
         shutdown_grace: timedelta = SHUTDOWN_GRACE,
+        keep_email_texts: timedelta | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.program = program
@@ -66,6 +68,13 @@ class Daemon:
         """Liveness, readiness and metrics, set by the composition root."""
         self.health: HealthServer | None = None
         """The /healthz, /readyz and /metrics server, set by the composition root."""
+        self.retention = (
+            None
+            if keep_email_texts is None
+            else TextRetention(store=store, clock=clock, keep=keep_email_texts)
+        )
+        """Clears the text of emails settled longer ago than `keep_email_texts`; None keeps
+        every text."""
         self.sender = Sender(
             SenderSettings(
                 max_per_minute=max_per_minute,
@@ -134,6 +143,8 @@ class Daemon:
                     tasks.create_task(self.reloader.run(stop), name="reloader")
                 if self.health is not None:
                     tasks.create_task(self.health.serve(stop), name="health")
+                if self.retention is not None:
+                    tasks.create_task(self.retention.run(stop), name="retention")
         finally:
             await self._mailer.close()
         log.info("stopped cleanly")

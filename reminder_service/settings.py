@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from email.headerregistry import Address
 from email.utils import parseaddr
 from pathlib import Path
@@ -48,6 +49,8 @@ from reminder_service.settings_sources import (
 DEFAULT_SECRETS_DIR = Path("/run/secrets")
 DEFAULT_PORTS = {"tls": 465, "starttls": 587, "none": 25}
 MIN_SECRET_KEY_LENGTH = 16
+MAX_KEEP_DAYS = 36_500
+KEEP_FOREVER = "forever"
 
 
 LogFormat = Literal["text", "json"]
@@ -129,6 +132,7 @@ class Settings(BaseSettings):
 
     config: Path = Path("config/program.yaml")
     database: Path = Path("data/reminders.sqlite3")
+    keep_sent_emails_days: int | None = 90
     secret_key: SecretStr | None = None
     sender: str | None = Field(
         default=None, validation_alias=AliasChoices("REMINDER_FROM", "from", "sender")
@@ -171,6 +175,37 @@ class Settings(BaseSettings):
                 "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
         return value
+
+    @field_validator("keep_sent_emails_days", mode="before")
+    @classmethod
+    def _days_or_forever(cls, value: object) -> object:
+        """A whole number of days, or `forever` (None: no text is ever cleared)."""
+        text = str(value).strip()
+        if text.lower() == KEEP_FOREVER:
+            return None
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_KEEP_DAYS):
+            raise ValueError(
+                f"must be a number of days from 1 to {MAX_KEEP_DAYS}, such as 90, or "
+                f"'{KEEP_FOREVER}' to keep the text of every email"
+            )
+        return int(text)
+
+    @property
+    def keep_sent_emails(self) -> timedelta | None:
+        """How long the text of a settled email (sent, failed, withdrawn or unknown) is kept;
+        None for ever."""
+        days = self.keep_sent_emails_days
+        return None if days is None else timedelta(days=days)
+
+    def email_texts_kept(self) -> str:
+        """How long the text of each email is kept, said plainly for `check`."""
+        days = self.keep_sent_emails_days
+        if days is None:
+            return "kept for ever (REMINDER_KEEP_SENT_EMAILS_DAYS is 'forever')"
+        return (
+            f"kept {days} days after each email is sent or given up, then cleared to save "
+            "disk space; the record of each email stays"
+        )
 
     @property
     def from_address(self) -> str | None:

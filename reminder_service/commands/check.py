@@ -91,6 +91,7 @@ def _summary(program: Program, settings: Settings) -> str:
         f"({smtp.security}{login}); replies to {settings.reply_mailbox}",
         f"Replies:     {settings.replies_reading()}",
         f"Database:    {settings.database}",
+        f"Email texts: {settings.email_texts_kept()}",
         f"Templates:   {settings.templates_dir} (rendered for every pair without problems)",
         "",
         "Everything looks right.",

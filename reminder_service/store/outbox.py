@@ -114,6 +114,15 @@ WHERE state = 'unknown' AND (:since IS NULL OR updated_at >= :since)
   AND (:until IS NULL OR updated_at < :until)
 ORDER BY updated_at, id
 """
+_CLEAR_MESSAGES = """
+UPDATE outbox SET message = X'', message_cleared_at = :now
+WHERE id IN (
+    SELECT id FROM outbox INDEXED BY outbox_settled_messages
+    WHERE state IN ('sent', 'failed', 'unknown') AND message_cleared_at IS NULL
+      AND updated_at < :before
+    ORDER BY updated_at LIMIT :limit
+)
+"""
 _LAST_KEY_IN_RANGE = """
 SELECT key FROM outbox WHERE key >= ? AND key < ? ORDER BY id DESC LIMIT 1
 """
@@ -154,6 +163,8 @@ class OutboxRow:
     created_at: datetime
     updated_at: datetime
     sent_at: datetime | None
+    message_cleared_at: datetime | None = None
+    """When `message` was emptied, the retention period after the email was settled."""
 
 
 class OutboxMixin(StoreConnection):
@@ -368,6 +379,19 @@ class OutboxMixin(StoreConnection):
                 (key, instant_text(now), why),
             )
 
+    def clear_old_messages(self, *, settled_before: datetime, limit: int, now: datetime) -> int:
+        """Empty the message of up to `limit` settled emails (sent, failed, withdrawn or
+        unknown) last changed before `settled_before`, oldest first, in ONE transaction;
+        returns how many.
+
+        Only the text goes: the row keeps its key, Message-ID, state, times, recipients and
+        error, which idempotency and reply matching need. Pending and sending rows are never
+        touched: their text is still to be sent.
+        """
+        params = {"now": instant_text(now), "before": instant_text(settled_before), "limit": limit}
+        with self._write():
+            return int(self._db.execute(_CLEAR_MESSAGES, params).rowcount)
+
     def last_key_like(self, prefix: str) -> str | None:
         """The newest queued key that starts with `prefix` (e.g. `digest:`), or None."""
         with translated(self._path):
@@ -469,7 +493,7 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
 
 
 def _outbox_row(row: sqlite3.Row) -> OutboxRow:
-    sent_at = row["sent_at"]
+    sent_at, cleared_at = row["sent_at"], row["message_cleared_at"]
     return OutboxRow(
         id=row["id"],
         key=row["key"],
@@ -487,4 +511,5 @@ def _outbox_row(row: sqlite3.Row) -> OutboxRow:
         created_at=parse_instant(row["created_at"]),
         updated_at=parse_instant(row["updated_at"]),
         sent_at=None if sent_at is None else parse_instant(sent_at),
+        message_cleared_at=None if cleared_at is None else parse_instant(cleared_at),
     )

@@ -236,6 +236,17 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             ON inbound (pair_id, outcome, received_at, sender_role, answers_kind)
         """,
     ),
+    (
+        # The text of a settled email is cleared once it is older than the retention
+        # period (the row stays, for idempotency and reply matching). The index holds only
+        # the rows whose text is still kept, covering the columns of its WHERE, so the
+        # hourly look reads neither the whole outbox nor a row it leaves alone.
+        "ALTER TABLE outbox ADD COLUMN message_cleared_at TEXT",
+        """
+        CREATE INDEX outbox_settled_messages ON outbox (updated_at, state, message_cleared_at)
+            WHERE state IN ('sent', 'failed', 'unknown') AND message_cleared_at IS NULL
+        """,
+    ),
 )
 
 

@@ -35,14 +35,15 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_check_prints_a_summary_and_exits_0(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A correct deployment gets a one-screen summary, saying whether replies are read, that
-    ends with a clear all-right."""
+    """A correct deployment gets a one-screen summary, saying whether replies are read and
+    how long email texts are kept, that ends with a clear all-right."""
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert "Pairs:       2 (2 active, 0 paused, 0 ended)" in out
     assert "ana-ben" in out
     assert "Asia/Tokyo" in out
     assert "Replies:     not read - REMINDER_IMAP__HOST is not set" in out
+    assert "Email texts: kept 90 days after each email is sent or given up" in out
     assert out.rstrip().endswith("Everything looks right.")
     assert not (deployment / "data").exists()
 

@@ -1,5 +1,6 @@
 """Deployment settings from the environment, a .env file and secret files."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -264,3 +265,29 @@ def test_replies_reading_says_whether_replies_are_read(
     assert load(tmp_path).replies_reading().startswith("not read - REMINDER_IMAP__HOST is not set")
     monkeypatch.setenv("REMINDER_IMAP__HOST", "imap.northwind.example")
     assert load(tmp_path).replies_reading() == "read from INBOX on imap.northwind.example:993"
+
+
+def test_email_texts_are_kept_90_days_unless_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Email texts are kept 90 days by default, a set number of days, or for ever."""
+    assert load(tmp_path).keep_sent_emails == timedelta(days=90)
+    monkeypatch.setenv("REMINDER_KEEP_SENT_EMAILS_DAYS", " 30 ")
+    assert load(tmp_path).keep_sent_emails == timedelta(days=30)
+    monkeypatch.setenv("REMINDER_KEEP_SENT_EMAILS_DAYS", "Forever")
+    settings = load(tmp_path)
+    assert settings.keep_sent_emails is None
+    assert settings.email_texts_kept().startswith("kept for ever")
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "1.5", "ninety", "36501", ""])
+def test_a_bad_retention_period_is_refused_saying_what_to_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """A retention period that is not a whole number of days from 1 or 'forever' is refused
+    under its name, with an example of what to write."""
+    monkeypatch.setenv("REMINDER_KEEP_SENT_EMAILS_DAYS", value)
+    with pytest.raises(
+        ConfigError, match="REMINDER_KEEP_SENT_EMAILS_DAYS: must be a number of days"
+    ):
+        load(tmp_path)
