@@ -54,7 +54,7 @@ class DigestSurvey:
         """Read the next `count` pairs' histories and note what they contribute."""
         part = replace(program, pairs=self.pairs[self.at : self.at + count])
         self.at += len(part.pairs)
-        histories = store.pair_histories(only=[pair.id for pair in part.pairs])
+        histories = store.pair_histories(only=[pair.id for pair in part.pairs], now=now)
         self.overdue += overdue_pairs(part, histories, now)
         today = now.astimezone(program.timezone).date()
         self.differences += status_differences(part, histories, today=today)

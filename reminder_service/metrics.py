@@ -11,6 +11,7 @@ live in one process (tests) without clashing names.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,30 +54,44 @@ class Check:
 
 
 class Liveness:
-    """Heartbeats of the daemon's loops: each must turn again before its deadline."""
+    """Heartbeats of the daemon's loops: each must turn again before its deadline.
 
-    def __init__(self, loops: Mapping[str, timedelta], *, clock: Clock) -> None:
-        started = clock.now()
+    Deadlines are kept on `monotonic` (seconds), which only real time moves: a step of the
+    wall clock (NTP, a resumed virtual machine) would otherwise mark turning loops stuck, or
+    hide a stuck one for as long as the clock went back. The wall clock only says when a
+    loop last turned.
+    """
+
+    def __init__(
+        self,
+        loops: Mapping[str, timedelta],
+        *,
+        clock: Clock,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        started = monotonic()
         self._clock = clock
+        self._monotonic = monotonic
         self._allowed = dict(loops)
-        self._deadlines = {name: started + allowed for name, allowed in loops.items()}
+        self._deadlines = {
+            name: started + allowed.total_seconds() for name, allowed in loops.items()
+        }
         self._beats: dict[str, datetime] = {}
 
     def beat(self, loop: str, *, next_within: timedelta | None = None) -> None:
         """The loop has turned; `next_within` announces a longer wait (a reconnect backoff)."""
         if loop not in self._allowed:
             raise ValueError(f"unknown loop {loop!r}; the monitor expects {sorted(self._allowed)}")
-        now = self._clock.now()
         allowed = self._allowed[loop] if next_within is None else next_within + LATE_GRACE
-        self._beats[loop] = now
-        self._deadlines[loop] = now + allowed
+        self._beats[loop] = self._clock.now()
+        self._deadlines[loop] = self._monotonic() + allowed.total_seconds()
 
     def checks(self) -> list[Check]:
         """One check per loop: fine while its deadline has not passed."""
-        now = self._clock.now()
+        now = self._monotonic()
         return [self._check(loop, now=now) for loop in sorted(self._deadlines)]
 
-    def _check(self, loop: str, *, now: datetime) -> Check:
+    def _check(self, loop: str, *, now: float) -> Check:
         last = self._beats.get(loop)
         since = "since the service started" if last is None else f"since {_moment(last)}"
         if now > self._deadlines[loop]:
@@ -97,7 +112,8 @@ class Monitor:
     """Everything `/healthz`, `/readyz` and `/metrics` report, fed by the daemon's calls.
 
     `reading` says whether a reply mailbox is configured; without one, IMAP is neither
-    checked for readiness nor shown in the metrics.
+    checked for readiness nor shown in the metrics. `monotonic` times the loops' heartbeats
+    (see `Liveness`).
     """
 
     def __init__(
@@ -107,12 +123,13 @@ class Monitor:
         reading: bool,
         loops: Mapping[str, timedelta] = DEFAULT_LOOPS,
         poll_stale_after: timedelta = POLL_STALE_AFTER,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock
         self._started = clock.now()
         self._reading = reading
         self._poll_stale_after = poll_stale_after
-        self.liveness = Liveness(loops, clock=clock)
+        self.liveness = Liveness(loops, clock=clock, monotonic=monotonic)
         self._program_loaded = False
         self._refused: tuple[str, ...] | None = None
         self._smtp = _Contact()

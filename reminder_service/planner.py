@@ -69,10 +69,12 @@ from reminder_service.core.replies.verdict import Verdict, asks_back
 from reminder_service.core.status import is_ended_in_yaml, noted_silence
 from reminder_service.core.totals import relationship_totals
 from reminder_service.core.withdraw import withdrawal
+from reminder_service.core.wording import span_in_words
 from reminder_service.digest_survey import DigestSurvey, new_survey
 from reminder_service.ports import Clock
 from reminder_service.render_failures import RenderFailures
 from reminder_service.store import SqliteStore, UnclearReply
+from reminder_service.store.histories import STAMPED_AHEAD
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,7 @@ class Planner:
         """How many pending emails the last tick withdrew (the sender reads the outbox again)."""
         self._failed: set[str] = set()
         self._failures = RenderFailures()
+        self._warned_ahead: datetime | None = None
 
     def use(self, composer: Composer) -> None:
         """Render with reloaded templates from now on; what the planner knows is kept."""
@@ -181,6 +184,7 @@ class Planner:
         if self._full_pass_due(previous, program, now) or previous is None:
             changed: set[str] = set()
             seq = self._start_backlog(program)
+            self._warn_if_clock_was_ahead(now)
         else:
             changed, seq = self._store.pair_changes_since(self._memory.seq)
             self._extend_backlog(previous, program, now)
@@ -220,6 +224,25 @@ class Planner:
         memory.sweep_credit = 0.0
         return self._store.pair_change_seq()
 
+    def _warn_if_clock_was_ahead(self, now: datetime) -> None:
+        """Say so, once for each such email, when the outbox tried one later than `now`:
+        the clock ran ahead for a while (a bad hardware clock at boot, a restored virtual
+        machine), and the pairs' schedules leave out what was written then
+        (`SqliteStore.pair_histories`)."""
+        tried = self._store.latest_tried_at()
+        if tried is None or tried - now <= STAMPED_AHEAD or tried == self._warned_ahead:
+            return
+        self._warned_ahead = tried
+        log.warning(
+            "the latest email was sent (or tried) at %s UTC, %s ahead of this server's clock "
+            "(%s UTC): the clock was probably wrong for a while; emails planned then are "
+            "ignored when planning, so each pair's emails go out on their usual dates. If the "
+            "clock is wrong now, correct it (check NTP)",
+            f"{tried:%Y-%m-%d %H:%M}",
+            span_in_words(now.date(), tried.date()),
+            f"{now.astimezone(tried.tzinfo):%Y-%m-%d %H:%M}",
+        )
+
     def _extend_backlog(self, previous: Program, program: Program, now: datetime) -> None:
         """Add the next slice when the backlog is empty, and the pairs a reload added or
         redefined; drop the pairs it removed."""
@@ -244,7 +267,7 @@ class Planner:
         return _Read(
             only=frozenset(wanted),
             seq=seq,
-            histories=self._store.pair_histories(only=wanted),
+            histories=self._store.pair_histories(only=wanted, now=now),
             activity=self._store.activity(now=now, only=wanted),
         )
 

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
 from reminder_service.core.model import (
@@ -35,6 +35,14 @@ from reminder_service.store.meetings import meeting_record_from
 
 RECENT = timedelta(days=14)
 """How far back `activity` looks for logged meetings, by default."""
+STAMPED_AHEAD = timedelta(hours=1)
+"""History stamped more than this after the planning instant was written while the clock
+was wrong (ahead): `pair_histories(now=...)` leaves it out, or the pair would wait for the
+clock to catch up with it, which may be years."""
+_EARLIEST_ZONE = timezone(timedelta(hours=14))
+"""The zone whose date turns first: no pair's local date is ever later than its date."""
+_NO_LIMIT = "9999-12-31"
+"""Later, as text, than any date or instant the store writes."""
 
 _ONLY = " AND pair_id IN (SELECT value FROM json_each(:only))"
 """Narrows a query to the pairs in a JSON list: one parameter however many pairs, and each
@@ -75,6 +83,8 @@ SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL{only} GROUP B
 # one row read per pair, found through the index.
 # A failed email (withdrawn, or refused for good) is neither asked nor answered: it reached
 # nobody, so it must not make the next email a reminder. Pending ones are on their way.
+# Rows for a period after :last_period, and a sending stamped after :until, were written
+# while the clock ran ahead (see `_stamped_by`).
 _PERIOD_EMAILS = _Filtered("""
 WITH latest AS (
     SELECT pair_id, MAX(period) AS last_period, COALESCE((
@@ -85,13 +95,14 @@ WITH latest AS (
         WHERE removed_at IS NULL AND meetings.pair_id = outbox.pair_id
         ORDER BY met_on DESC, created_at DESC LIMIT 1
     ) AS logged_at
-    FROM outbox WHERE kind IN ('checkin', 'pause_or_end', 'reminder'){only} GROUP BY pair_id
+    FROM outbox WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
+      AND period <= :last_period{only} GROUP BY pair_id
 ), answered AS (
     SELECT latest.*, (
         SELECT id FROM outbox
         WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
           AND outbox.pair_id = latest.pair_id AND outbox.created_at <= latest.logged_at
-          AND state != 'failed'
+          AND state != 'failed' AND period <= :last_period
         ORDER BY outbox.created_at DESC, outbox.id DESC LIMIT 1
     ) AS answered_id FROM latest
 )
@@ -99,22 +110,25 @@ SELECT pair_id, last_period, (
     SELECT group_concat(period) FROM outbox
     WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
       AND outbox.pair_id = answered.pair_id AND period > answered.met_on
+      AND period <= :last_period
       AND outbox.id IS NOT answered.answered_id AND state != 'failed'
 ), (
-    SELECT COALESCE(sent_at, created_at) FROM outbox
+    SELECT CASE WHEN sent_at <= :until THEN sent_at ELSE created_at END FROM outbox
     WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
       AND outbox.pair_id = answered.pair_id AND state != 'failed'
+      AND period <= :last_period AND created_at <= :until
     ORDER BY period DESC LIMIT 1
 ) FROM answered
 """)
 _LAST_SKIPS = _Filtered("""
-SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'skip'{only} GROUP BY pair_id
+SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'skip' AND at <= :until{only}
+GROUP BY pair_id
 """)
 _REPLY_STATUSES = _Filtered("""
 WITH ranked AS (
     SELECT pair_id, kind, until, at,
            ROW_NUMBER() OVER (PARTITION BY pair_id ORDER BY at DESC, id DESC) AS newest
-    FROM reply_events WHERE kind IN ('pause', 'end'){only}
+    FROM reply_events WHERE kind IN ('pause', 'end') AND at <= :until{only}
 )
 SELECT pair_id, kind, until, at FROM ranked
 WHERE newest = 1 AND NOT EXISTS (
@@ -128,7 +142,8 @@ SELECT id, pair_id, met_on, duration_minutes, reported_by, created_at, removed_a
 FROM meetings WHERE created_at >= :since{only} ORDER BY created_at, id
 """)
 _LAST_NOT_MET = _Filtered("""
-SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'not_met'{only} GROUP BY pair_id
+SELECT pair_id, MAX(at) FROM reply_events WHERE kind = 'not_met' AND at <= :until{only}
+GROUP BY pair_id
 """)
 # The latest reply from a member we could not understand and asked back about (not one
 # to an email that asked nothing, a thank-you say), unless a meeting was logged after it:
@@ -150,6 +165,9 @@ WHERE NOT EXISTS (
 """)
 _ASKS_NOTHING = json.dumps(sorted(ASKS_NOTHING))
 """The `:asks_nothing` parameter: the kinds of email an unclear reply gets no question to."""
+
+# The latest instant an email was tried (sent or not), through a partial index.
+_LATEST_TRIED = "SELECT MAX(updated_at) FROM outbox WHERE attempts > 0"
 
 _SILENCES = _Filtered("""
 SELECT pair_id, status, resumed_on, noted_on FROM pair_silences WHERE 1{only}
@@ -195,8 +213,11 @@ class HistoriesMixin(StoreConnection):
                 latest = max(latest, changed_at)
         return changed, latest
 
-    def pair_histories(self, *, only: Collection[str] | None = None) -> dict[str, PairHistory]:
-        """Per pair that has any (of the pairs in `only`, when given): its scheduling history.
+    def pair_histories(
+        self, *, only: Collection[str] | None = None, now: datetime | None = None
+    ) -> dict[str, PairHistory]:
+        """Per pair that has any (of the pairs in `only`, when given): its scheduling history,
+        without what is stamped more than `STAMPED_AHEAD` after `now`, when given.
 
         `last_meeting` is the latest date met of a meeting that counts; `last_checkin` the
         latest period of any period email (check-in, reminder, "pause or end?") in any state,
@@ -210,17 +231,21 @@ class HistoriesMixin(StoreConnection):
         `last_not_met_at` when the latest "not yet" reply was recorded; `last_unclear_at`
         when the latest reply from a member we could not understand (and asked back about)
         was received, unless a meeting was logged after it.
+
+        With `now`, period emails for a period no pair has reached yet, a period email's
+        sending stamped later than the limit (its queueing counts instead) and reply events
+        recorded later are left out: the clock was wrong when they were written.
         """
         if only is not None and not only:
             return {}
         day = _Dates()
-        params = _only_params(only)
+        params = {**_only_params(only), **_stamped_by(now)}
         with translated(self._path):
             meetings = {
                 pair_id: day(text)
                 for pair_id, text in self._tuples(_LAST_MEETINGS.pick(only), params)
             }
-            checkins, asked, sent = self._period_emails(day, only=only)
+            checkins, asked, sent = self._period_emails(day, params, only=only)
             skips = self._instants(_LAST_SKIPS.pick(only), params)
             not_met = self._instants(_LAST_NOT_MET.pick(only), params)
             unclear = self._instants(
@@ -258,6 +283,13 @@ class HistoriesMixin(StoreConnection):
                 *silences,
             }
         }
+
+    def latest_tried_at(self) -> datetime | None:
+        """When the outbox last tried to send an email; None when it never did. Later than
+        the clock says, it shows that the clock was ahead for a while."""
+        with translated(self._path):
+            (text,) = self._db.execute(_LATEST_TRIED).fetchone()
+        return None if text is None else parse_instant(text)
 
     def note_silences(self, silences: Mapping[str, Silence]) -> None:
         """Remember, per pair, the pause or end the YAML set and the date it was lifted, in
@@ -299,14 +331,18 @@ class HistoriesMixin(StoreConnection):
         return {pair_id: PairActivity(tuple(records)) for pair_id, records in meetings.items()}
 
     def _period_emails(
-        self, day: Callable[[str], date], *, only: Collection[str] | None
+        self,
+        day: Callable[[str], date],
+        params: Mapping[str, object],
+        *,
+        only: Collection[str] | None,
     ) -> tuple[dict[str, date], dict[str, tuple[date, ...]], dict[str, datetime]]:
         """Per pair: the latest period emailed, the periods emailed after its last meeting,
         and when the latest period email not failed went out."""
         latest: dict[str, date] = {}
         asked: dict[str, tuple[date, ...]] = {}
         sent: dict[str, datetime] = {}
-        rows = self._tuples(_PERIOD_EMAILS.pick(only), _only_params(only))
+        rows = self._tuples(_PERIOD_EMAILS.pick(only), params)
         for pair_id, last_period, periods, sent_at in rows:
             latest[pair_id] = day(last_period)
             asked[pair_id] = () if periods is None else _periods(periods, day)
@@ -325,6 +361,20 @@ class HistoriesMixin(StoreConnection):
         cursor = self._db.cursor()
         cursor.row_factory = None
         return cursor.execute(query, params)
+
+
+def _stamped_by(now: datetime | None) -> dict[str, str]:
+    """The `:until` (instant) and `:last_period` (date) parameters: the latest stamp and
+    the latest period the history keeps. A period is a local date on which its email fell
+    due, so none can be later than the date at `until` in the zone whose date turns first;
+    comparing periods keeps the query on its covering index."""
+    if now is None:
+        return {"until": _NO_LIMIT, "last_period": _NO_LIMIT}
+    until = now + STAMPED_AHEAD
+    return {
+        "until": instant_text(until),
+        "last_period": until.astimezone(_EARLIEST_ZONE).date().isoformat(),
+    }
 
 
 class _Dates:

@@ -16,7 +16,7 @@ import pytest
 
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.health import HealthServer
-from reminder_service.metrics import Monitor, OutboxCounts
+from reminder_service.metrics import Liveness, Monitor, OutboxCounts
 from reminder_service.settings import load_settings
 from reminder_service.store import SqliteStore
 from tests.support.loop import FakeClock
@@ -58,7 +58,7 @@ def database(tmp_path: Path) -> Path:
 async def serving(database: Path, *, reading: bool, **options: Any) -> AsyncIterator[Served]:
     """A server on a free port for the duration of the block; stopped and awaited after."""
     clock = FakeClock()
-    monitor = Monitor(clock=clock, reading=reading, loops=LOOPS)
+    monitor = Monitor(clock=clock, reading=reading, loops=LOOPS, monotonic=clock.monotonic)
     server = HealthServer(monitor, host="127.0.0.1", port=0, database=database, **options)
     port = await server.start()
     stop = asyncio.Event()
@@ -151,6 +151,29 @@ async def test_a_loop_announcing_a_long_wait_stays_alive(served: Served) -> None
     assert (await get(served.port, "/healthz")).status == 200
     served.clock.advance(timedelta(minutes=3))
     assert (await get(served.port, "/healthz")).status == 503
+
+
+def test_a_forward_step_of_the_wall_clock_marks_no_loop_stuck() -> None:
+    """A wall clock set a day ahead (NTP, a resumed virtual machine) passes no real time, so
+    loops that just turned are still fine."""
+    clock = FakeClock()
+    liveness = Liveness(LOOPS, clock=clock, monotonic=clock.monotonic)
+    liveness.beat("planner")
+    liveness.beat("sender")
+    clock.step(timedelta(days=1))
+    assert [check.ok for check in liveness.checks()] == [True, True]
+
+
+def test_a_backward_step_of_the_wall_clock_does_not_hide_a_stuck_loop() -> None:
+    """Loops that stop turning right after the wall clock went back an hour count as stuck
+    once their allowance of real time has passed."""
+    clock = FakeClock()
+    liveness = Liveness(LOOPS, clock=clock, monotonic=clock.monotonic)
+    liveness.beat("planner")
+    liveness.beat("sender")
+    clock.step(timedelta(hours=-1))
+    clock.advance(timedelta(minutes=30))
+    assert [check.ok for check in liveness.checks()] == [False, False]
 
 
 async def test_healthz_ignores_the_mail_servers(served: Served) -> None:
@@ -373,7 +396,7 @@ async def test_stop_closes_the_port_and_open_connections(database: Path) -> None
     """Setting stop ends serve promptly even with a client connected, and the port closes."""
     clock = FakeClock()
     server = HealthServer(
-        Monitor(clock=clock, reading=False, loops=LOOPS),
+        Monitor(clock=clock, reading=False, loops=LOOPS, monotonic=clock.monotonic),
         host="127.0.0.1",
         port=0,
         database=database,

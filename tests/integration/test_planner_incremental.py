@@ -382,9 +382,11 @@ class RecordingStore(SqliteStore):
     full_passes = 0
     full_disk = False
 
-    def pair_histories(self, *, only: Collection[str] | None = None) -> dict[str, PairHistory]:
+    def pair_histories(
+        self, *, only: Collection[str] | None = None, now: datetime | None = None
+    ) -> dict[str, PairHistory]:
         self.reads.append(None if only is None else frozenset(only))
-        return super().pair_histories(only=only)
+        return super().pair_histories(only=only, now=now)
 
     def pair_change_seq(self) -> int:
         self.full_passes += 1

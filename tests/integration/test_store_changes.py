@@ -156,10 +156,8 @@ def test_narrowed_reads_find_pairs_through_an_index(
 ) -> None:
     """Every narrowed query searches its tables by pair id instead of scanning them."""
     explain = f"EXPLAIN QUERY PLAN {query.some}"
-    plan = [
-        row[3]
-        for row in store._db.execute(explain, {"only": "[]", "since": "", "asks_nothing": "[]"})
-    ]
+    params = {"only": "[]", "since": "", "until": "", "last_period": "", "asks_nothing": "[]"}
+    plan = [row[3] for row in store._db.execute(explain, params)]
     tables = ("outbox", "meetings", "reply_events", "inbound")
     assert not [step for step in plan if step.startswith("SCAN") and step.split()[1] in tables]
     assert any("(pair_id=?" in step for step in plan)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
@@ -37,8 +38,15 @@ from reminder_service.core.replies.verdict import (
     Verdict,
 )
 from reminder_service.store import Recorded, SqliteStore
+from reminder_service.store.histories import STAMPED_AHEAD
 from reminder_service.store.schema import _MIGRATIONS
-from tests.support.outbox_steps import claim_next, enqueue, mark_failed, mark_unknown
+from tests.support.outbox_steps import (
+    claim_next,
+    enqueue,
+    mark_failed,
+    mark_sent,
+    mark_unknown,
+)
 
 T0 = datetime(2026, 3, 12, 8, 15, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -709,3 +717,73 @@ def test_a_skipped_key_counts_as_decided_and_is_recorded_once(tmp_path: Path) ->
             "digest:2026-11-30"
         }
         assert store.last_key_like("digest:") is None
+
+
+# History stamped while the clock ran ahead
+
+YEARS_AHEAD = T0 + 5 * 365 * DAY
+"""An instant the clock may show for a while: a bad hardware clock at boot, a restored VM."""
+
+
+def _send_pending(inbox: Inbox, at: datetime) -> None:
+    """The sender takes the pending check-in and the mail server accepts it at `at`."""
+    row = claim_next(inbox.store, now=at)
+    assert row is not None
+    mark_sent(inbox.store, row.id, now=at)
+
+
+STAMPED: dict[str, Callable[[Inbox, datetime], object]] = {
+    "check-in queued": lambda inbox, at: queue(inbox.store, "c-at", period=at.date(), now=at),
+    "pending check-in sent": _send_pending,
+    "skip": lambda inbox, at: inbox.reply(Outcome.SKIP, now=at),
+    "not yet": lambda inbox, at: inbox.reply(Outcome.NOT_MET, now=at),
+    "pause": lambda inbox, at: inbox.reply(Outcome.PAUSE, now=at, pause_until=at.date() + DAY),
+    "end": lambda inbox, at: inbox.reply(Outcome.END, now=at),
+}
+
+
+def _before_the_jump(inbox: Inbox) -> None:
+    """A check-in sent three days before T0 and one queued an hour before it, still pending."""
+    queue(inbox.store, "c1", period=date(2026, 3, 9), now=T0 - 3 * DAY)
+    _send_pending(inbox, T0 - 3 * DAY)
+    queue(inbox.store, "c2", period=date(2026, 3, 12), now=T0 - timedelta(hours=1))
+
+
+@pytest.mark.parametrize("write", STAMPED.values(), ids=STAMPED.keys())
+def test_history_stamped_years_after_now_is_left_out(
+    inbox: Inbox, write: Callable[[Inbox, datetime], object]
+) -> None:
+    """Whatever was recorded while the clock showed a time years ahead is not in the history
+    read as of `now`, which stays as it was before; read without `now`, it is."""
+    _before_the_jump(inbox)
+    before = inbox.store.pair_histories(now=T0)
+    write(inbox, YEARS_AHEAD)
+    assert inbox.store.pair_histories(now=T0) == before
+    assert inbox.store.pair_histories() != before
+
+
+@pytest.mark.parametrize("write", STAMPED.values(), ids=STAMPED.keys())
+def test_history_stamped_within_the_margin_after_now_counts(
+    inbox: Inbox, write: Callable[[Inbox, datetime], object]
+) -> None:
+    """What is stamped less than `STAMPED_AHEAD` after `now` (a clock stepped back a few
+    minutes) still counts."""
+    _before_the_jump(inbox)
+    write(inbox, T0 + STAMPED_AHEAD - timedelta(minutes=1))
+    assert inbox.store.pair_histories(now=T0) == inbox.store.pair_histories()
+
+
+def test_a_checkin_sent_while_the_clock_ran_ahead_counts_from_when_it_was_queued(
+    inbox: Inbox,
+) -> None:
+    """A check-in queued before the clock jumped ahead and sent during the jump keeps its
+    period, and counts as sent when it was queued."""
+    _before_the_jump(inbox)
+    _send_pending(inbox, YEARS_AHEAD)
+    assert inbox.store.pair_histories(now=T0) == {
+        PAIR: PairHistory(
+            last_checkin=date(2026, 3, 12),
+            asked=(date(2026, 3, 9), date(2026, 3, 12)),
+            last_sent_at=T0 - timedelta(hours=1),
+        )
+    }

@@ -68,15 +68,26 @@ class FakeClock:
     """A clock the test moves by hand.
 
     `current` may carry any zone (a local one makes `advance` step in wall-clock time);
-    `now()` gives it in UTC, as the real clock does.
+    `now()` gives it in UTC, as the real clock does. `monotonic()` counts the real time that
+    passed: `advance` moves both, `step` (or setting `current`) only the wall clock.
     """
 
     current: datetime = NOW
+    elapsed_s: float = 0.0
 
     def now(self) -> datetime:
         return self.current.astimezone(UTC)
 
+    def monotonic(self) -> float:
+        """Seconds of real time the test let pass (`advance`); a `step` does not move it."""
+        return self.elapsed_s
+
     def advance(self, delta: timedelta) -> None:
+        self.current += delta
+        self.elapsed_s += delta.total_seconds()
+
+    def step(self, delta: timedelta) -> None:
+        """The wall clock is set (NTP, a resumed virtual machine): no real time passes."""
         self.current += delta
 
 
