@@ -74,7 +74,7 @@ from reminder_service.digest_survey import DigestSurvey, new_survey
 from reminder_service.ports import Clock
 from reminder_service.render_failures import RenderFailures
 from reminder_service.store import SqliteStore, UnclearReply
-from reminder_service.store.histories import STAMPED_AHEAD
+from reminder_service.store.connection import STAMPED_AHEAD
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -119,3 +119,27 @@ def period_params(since: datetime | None, until: datetime | None) -> dict[str, s
 def parse_instant(text: str) -> datetime:
     """The aware UTC instant that `instant_text` wrote."""
     return datetime.fromisoformat(text).astimezone(UTC)
+
+
+STAMPED_AHEAD = timedelta(hours=1)
+"""History stamped more than this after the planning instant was written while the clock
+was wrong (ahead): pair histories leave it out and it supersedes no queued email, or the
+pair would wait for the clock to catch up with it, which may be years."""
+_EARLIEST_ZONE = timezone(timedelta(hours=14))
+"""The zone whose date turns first: no pair's local date is ever later than its date."""
+_NO_LIMIT = "9999-12-31"
+"""Later, as text, than any date or instant the store writes."""
+
+
+def stamp_limits(now: datetime | None) -> dict[str, str]:
+    """The `:until` (instant) and `:last_period` (date) parameters: the latest stamp and
+    the latest period the history keeps. A period is a local date on which its email fell
+    due, so none can be later than the date at `until` in the zone whose date turns first;
+    comparing periods keeps the query on its covering index."""
+    if now is None:
+        return {"until": _NO_LIMIT, "last_period": _NO_LIMIT}
+    until = now + STAMPED_AHEAD
+    return {
+        "until": instant_text(until),
+        "last_period": until.astimezone(_EARLIEST_ZONE).date().isoformat(),
+    }

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from reminder_service.core.model import (
@@ -29,20 +29,13 @@ from reminder_service.store.connection import (
     StoreConnection,
     instant_text,
     parse_instant,
+    stamp_limits,
     translated,
 )
 from reminder_service.store.meetings import meeting_record_from
 
 RECENT = timedelta(days=14)
 """How far back `activity` looks for logged meetings, by default."""
-STAMPED_AHEAD = timedelta(hours=1)
-"""History stamped more than this after the planning instant was written while the clock
-was wrong (ahead): `pair_histories(now=...)` leaves it out, or the pair would wait for the
-clock to catch up with it, which may be years."""
-_EARLIEST_ZONE = timezone(timedelta(hours=14))
-"""The zone whose date turns first: no pair's local date is ever later than its date."""
-_NO_LIMIT = "9999-12-31"
-"""Later, as text, than any date or instant the store writes."""
 
 _ONLY = " AND pair_id IN (SELECT value FROM json_each(:only))"
 """Narrows a query to the pairs in a JSON list: one parameter however many pairs, and each
@@ -84,7 +77,7 @@ SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL{only} GROUP B
 # A failed email (withdrawn, or refused for good) is neither asked nor answered: it reached
 # nobody, so it must not make the next email a reminder. Pending ones are on their way.
 # Rows for a period after :last_period, and a sending stamped after :until, were written
-# while the clock ran ahead (see `_stamped_by`).
+# while the clock ran ahead (see `stamp_limits`).
 _PERIOD_EMAILS = _Filtered("""
 WITH latest AS (
     SELECT pair_id, MAX(period) AS last_period, COALESCE((
@@ -239,7 +232,7 @@ class HistoriesMixin(StoreConnection):
         if only is not None and not only:
             return {}
         day = _Dates()
-        params = {**_only_params(only), **_stamped_by(now)}
+        params = {**_only_params(only), **stamp_limits(now)}
         with translated(self._path):
             meetings = {
                 pair_id: day(text)
@@ -361,20 +354,6 @@ class HistoriesMixin(StoreConnection):
         cursor = self._db.cursor()
         cursor.row_factory = None
         return cursor.execute(query, params)
-
-
-def _stamped_by(now: datetime | None) -> dict[str, str]:
-    """The `:until` (instant) and `:last_period` (date) parameters: the latest stamp and
-    the latest period the history keeps. A period is a local date on which its email fell
-    due, so none can be later than the date at `until` in the zone whose date turns first;
-    comparing periods keeps the query on its covering index."""
-    if now is None:
-        return {"until": _NO_LIMIT, "last_period": _NO_LIMIT}
-    until = now + STAMPED_AHEAD
-    return {
-        "until": instant_text(until),
-        "last_period": until.astimezone(_EARLIEST_ZONE).date().isoformat(),
-    }
 
 
 class _Dates:

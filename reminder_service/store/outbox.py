@@ -23,6 +23,7 @@ from reminder_service.store.connection import (
     instant_text,
     parse_instant,
     period_params,
+    stamp_limits,
     translated,
 )
 
@@ -80,6 +81,7 @@ WHERE early.state = 'pending' AND early.kind IN ('checkin', 'pause_or_end', 'rem
     SELECT 1 FROM outbox AS later
     WHERE later.pair_id = early.pair_id AND later.period > early.period
       AND later.kind IN ('checkin', 'pause_or_end', 'reminder')
+      AND later.period <= :last_period
   )
 """
 SUPERSEDED = (
@@ -269,11 +271,15 @@ class OutboxMixin(StoreConnection):
 
         A period email that could not go out (the mail server unusable for days, say) is
         stale once the next period's is queued: sending both would ask the pair twice at
-        once. Rows in `keep` (the sender has started on them) are left alone.
+        once. A later period no pair has reached at `now` was queued while the clock ran
+        ahead, and supersedes nothing. Rows in `keep` (the sender has started on them) are
+        left alone.
         """
         with translated(self._path):
             found = [
-                (row_id, key) for row_id, key in self._db.execute(_SUPERSEDED) if row_id not in keep
+                (row_id, key)
+                for row_id, key in self._db.execute(_SUPERSEDED, stamp_limits(now))
+                if row_id not in keep
             ]
         if not found:
             return []

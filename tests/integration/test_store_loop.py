@@ -38,7 +38,7 @@ from reminder_service.core.replies.verdict import (
     Verdict,
 )
 from reminder_service.store import Recorded, SqliteStore
-from reminder_service.store.histories import STAMPED_AHEAD
+from reminder_service.store.connection import STAMPED_AHEAD
 from reminder_service.store.schema import _MIGRATIONS
 from tests.support.outbox_steps import (
     claim_next,

@@ -111,6 +111,22 @@ def test_superseding_leaves_the_latest_period_other_kinds_pairs_and_held_rows(
     }
 
 
+def test_a_period_queued_while_the_clock_ran_ahead_supersedes_nothing(
+    store: SqliteStore,
+) -> None:
+    """An email for a period no pair has reached yet (queued while the clock was years
+    ahead) does not withdraw the pair's current check-in."""
+    now = datetime(2026, 11, 16, 9, tzinfo=UTC)
+    store.enqueue_many(
+        [
+            outgoing("checkin:ana-ben:2031", period=date(2031, 11, 3)),
+            outgoing("checkin:ana-ben:now", period=date(2026, 11, 16)),
+        ],
+        now=now,
+    )
+    assert store.withdraw_superseded(now=now) == []
+
+
 def test_withdrawing_leaves_other_kinds_pairs_and_rows_the_sender_holds(
     store: SqliteStore,
 ) -> None:
