@@ -49,7 +49,7 @@ _CLOSING_LINE = re.compile(rf"(?:{lx.CLOSING})(?:[ ,!.:-]+{_NAME}){{0,2}}[ ,!.:-
 _GREETING = re.compile(rf"(?:{lx.GREETING})\b(?: {_NAME}){{0,3}}(?: ?[,!.:;-]+ ?|$)")
 _COURTESY = re.compile(rf"\b(?:{lx.COURTESY})\b")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+|[.!?;]+(?!\d)")
-_CLAUSE_BREAK = re.compile(rf"(?<!\d),|,(?!\d)| - |\b({lx.CONTRAST})\b")
+_CLAUSE_BREAK = re.compile(rf"(?<!\d)[,:]|[,:](?!\d)| - |\b({lx.CONTRAST})\b")
 _EDGES = re.compile(r"^\W+|\W+$")
 
 
@@ -194,7 +194,7 @@ def _sentences(lines: list[str]) -> Iterator[Sentence]:
 
 
 def _clauses(text: str, sentence: Sentence, index: int) -> list[_Clause]:
-    """A sentence's clauses, split at commas, dashes and "but" (in four languages)."""
+    """A sentence's clauses, split at commas, colons, dashes and "but" (in four languages)."""
     body = text[sentence.start : sentence.end]
     parts: list[tuple[str, bool]] = []
     start, contrast = 0, False

@@ -179,6 +179,22 @@ def test_an_unclear_reply_to_a_check_in_wants_a_question_back() -> None:
     assert verdict.wants_question
 
 
+def test_a_correction_of_a_check_in_reports_the_meeting_it_states() -> None:
+    """ "That's wrong, we met on Friday for an hour" answering a check-in logs that meeting."""
+    verdict = _verdict(_reply("That's wrong, we met on Friday for an hour."))
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting == ReportedMeeting(
+        date=date(2026, 4, 10), date_stated=True, duration_minutes=60
+    )
+
+
+def test_a_correction_of_a_confirmation_is_left_for_a_person() -> None:
+    """A "no" that corrects a confirmed meeting is unclear, so it removes nothing."""
+    verdict = _verdict(_reply("No, we met on Monday", in_reply_to=CONFIRMATION_ID))
+    assert (verdict.outcome, verdict.meeting) == (Outcome.UNCLEAR, None)
+    assert verdict.answers_key == "confirmation:42"
+
+
 def test_stranger_is_rejected_with_the_pair_named() -> None:
     """A valid reply address used by someone outside the pair is rejected, naming the pair."""
     verdict = _verdict(_reply("We met yesterday.", sender="Eve <eve@example.com>"))
