@@ -24,7 +24,14 @@ from reminder_service.core.model import ASKS_NOTHING, DateOrder, Kind
 from reminder_service.core.replies import lexicon as lx
 from reminder_service.core.replies.dates import dates_in, meeting_date
 from reminder_service.core.replies.durations import duration, durations_in
-from reminder_service.core.replies.head import NEGATIVE, POSITIVE, REPORTS, Head, Signal
+from reminder_service.core.replies.head import (
+    NEGATIVE,
+    POSITIVE,
+    REPORTS,
+    Head,
+    Signal,
+    only_promises,
+)
 from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
@@ -76,10 +83,13 @@ def meaning_of(
 
 def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str) -> Meaning:
     """The MEETING a reply reports; an undated one answering an email that asked nothing
-    only ACKNOWLEDGED it."""
+    only ACKNOWLEDGED it, and a bare "yes" that only promises ("yes, we will") reports
+    nothing, so it is UNCLEAR."""
     day = meeting_date(head, today=today, date_order=date_order)
     if day is None and replying_to in ASKS_NOTHING:
         return Meaning(Outcome.ACKNOWLEDGED)
+    if day is None and only_promises(head):
+        return Meaning(Outcome.UNCLEAR)
     meeting = ReportedMeeting(
         date=day or today, date_stated=day is not None, duration_minutes=duration(head)
     )

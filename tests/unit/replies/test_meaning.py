@@ -579,7 +579,9 @@ def test_replies_to_a_confirmation(text: str, outcome: Outcome) -> None:
     assert read(text, replying_to="confirmation").outcome is outcome
 
 
-@pytest.mark.parametrize("kind", ["thanks", "confirmation", "anniversary", "farewell"])
+@pytest.mark.parametrize(
+    "kind", ["thanks", "confirmation", "welcome_back", "anniversary", "farewell"]
+)
 def test_an_undated_yes_to_an_email_that_asked_nothing_is_an_acknowledgement(kind: str) -> None:
     """A "yes" answering an email that asked nothing logs no meeting; a dated one does."""
     assert read("Yes, we did!", replying_to=kind).outcome is Outcome.ACKNOWLEDGED
@@ -588,7 +590,7 @@ def test_an_undated_yes_to_an_email_that_asked_nothing_is_an_acknowledgement(kin
     assert dated.meeting.date_stated
 
 
-@pytest.mark.parametrize("kind", ["checkin", "reminder", "follow_up", "welcome_back"])
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "pause_or_end", "follow_up", "question"])
 def test_an_undated_yes_to_a_check_in_is_a_meeting(kind: str) -> None:
     """A "yes" answering an email that asks whether they met reports a meeting that day."""
     assert read("Yes", replying_to=kind).outcome is Outcome.MEETING
@@ -634,6 +636,37 @@ def test_a_correction_that_only_amends_is_unclear(kind: str, text: str) -> None:
 def test_a_dispute_without_facts_is_still_a_dispute(kind: str, text: str) -> None:
     """ "That's wrong" alone, or with "we haven't met", still disputes a meeting."""
     assert read(text, replying_to=kind).outcome is Outcome.DISPUTE
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome"),
+    [
+        ("checkin", Outcome.UNCLEAR),
+        ("follow_up", Outcome.UNCLEAR),
+        ("question", Outcome.UNCLEAR),
+        ("welcome_back", Outcome.ACKNOWLEDGED),
+        ("farewell", Outcome.ACKNOWLEDGED),
+    ],
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, we will",
+        "Yes, we'll meet next week",
+        "Yes, we plan to",
+        "Yes, we're going to meet on Friday",
+        "Ja, machen wir",
+    ],
+)
+def test_a_yes_that_promises_a_meeting_reports_none(kind: str, outcome: Outcome, text: str) -> None:
+    """ "Yes, we will" promises a meeting: unclear, or acknowledged when nothing was asked."""
+    assert read(text, replying_to=kind).outcome is outcome
+
+
+@pytest.mark.parametrize("text", ["Yes, good to be back!", "Yes!", "Ja, danke!"])
+def test_a_yes_to_a_welcome_back_logs_no_meeting(text: str) -> None:
+    """A welcome-back asks nothing, so a glad "yes" to it only acknowledges it."""
+    assert read(text, replying_to="welcome_back").outcome is Outcome.ACKNOWLEDGED
 
 
 @pytest.mark.parametrize(
