@@ -287,9 +287,23 @@ class Kind(StrEnum):
 PERIOD_KINDS = frozenset({Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END})
 """The kinds that answer a cadence period; their outbox key is `checkin:PAIR:PERIOD`."""
 
-ASKS_NOTHING = frozenset({Kind.THANKS, Kind.CONFIRMATION, Kind.ANNIVERSARY, Kind.FAREWELL})
-"""The kinds that ask the pair nothing (a confirmation only wants a NO when it is wrong): an
-undated "yes" to them only acknowledges them, and an unclear reply gets no question back."""
+ASKS_NOTHING = frozenset(
+    {
+        Kind.THANKS,
+        Kind.CONFIRMATION,
+        Kind.WELCOME_BACK,
+        Kind.ANNIVERSARY,
+        Kind.FAREWELL,
+        Kind.DIGEST,
+        Kind.DISPUTE_NOTICE,
+        Kind.ENDED_NOTICE,
+    }
+)
+"""The kinds that ask the pair nothing (a confirmation only wants a NO when it is wrong; a
+welcome-back only says how to report a meeting; the notices go to the coordinator): an
+undated "yes" to them only acknowledges them, and an unclear reply gets no question back.
+The others ask whether the pair has met (a follow-up, after a "not yet", in so many words:
+"in case it slipped off the calendar")."""
 
 
 @dataclass(frozen=True, slots=True)

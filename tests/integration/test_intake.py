@@ -160,6 +160,20 @@ async def test_the_same_message_twice_is_one_meeting_and_mail_not_ours_is_left_a
     assert unmatched.outcome == "unmatched"
 
 
+async def test_a_correction_of_a_check_in_logs_its_meeting_and_removes_none(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """ "That's wrong, we met on Friday" keeps the meeting logged before and logs Friday's."""
+    intake = intake_for(store, imap_config)
+    clean_dovecot.deliver(reply("We met on Monday, about an hour."))
+    await poll_session(intake, imap_config)
+    clean_dovecot.deliver(reply("That's wrong, we met on Friday for an hour."))
+    await poll_session(intake, imap_config)
+    logged = [(m.met_on, m.duration_minutes) for m in store.meetings()]
+    assert logged == [(date(2026, 11, 20), 60), (date(2026, 11, 23), 60)]
+    assert store.review_queue() == []
+
+
 async def test_a_uidvalidity_change_rescans_without_logging_anything_twice(
     clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
 ) -> None:

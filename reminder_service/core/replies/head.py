@@ -49,7 +49,7 @@ _CLOSING_LINE = re.compile(rf"(?:{lx.CLOSING})(?:[ ,!.:-]+{_NAME}){{0,2}}[ ,!.:-
 _GREETING = re.compile(rf"(?:{lx.GREETING})\b(?: {_NAME}){{0,3}}(?: ?[,!.:;-]+ ?|$)")
 _COURTESY = re.compile(rf"\b(?:{lx.COURTESY})\b")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+|[.!?;]+(?!\d)")
-_CLAUSE_BREAK = re.compile(rf"(?<!\d),|,(?!\d)| - |\b({lx.CONTRAST})\b")
+_CLAUSE_BREAK = re.compile(rf"(?<!\d)[,:]|[,:](?!\d)| - |\b({lx.CONTRAST})\b")
 _EDGES = re.compile(r"^\W+|\W+$")
 
 
@@ -122,6 +122,7 @@ _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
 _REQUEST = whole_words(lx.REQUEST)
 _FUTURE = whole_words(lx.FUTURE)
+_PROMISE = whole_words(lx.PROMISE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +195,7 @@ def _sentences(lines: list[str]) -> Iterator[Sentence]:
 
 
 def _clauses(text: str, sentence: Sentence, index: int) -> list[_Clause]:
-    """A sentence's clauses, split at commas, dashes and "but" (in four languages)."""
+    """A sentence's clauses, split at commas, colons, dashes and "but" (in four languages)."""
     body = text[sentence.start : sentence.end]
     parts: list[tuple[str, bool]] = []
     start, contrast = 0, False
@@ -258,6 +259,17 @@ def _sentence_signals(clauses: list[tuple[_Clause, set[Signal]]]) -> frozenset[S
 
 def _is_plan(sentence: Sentence) -> bool:
     return sentence.future and Signal.MET not in sentence.signals
+
+
+def only_promises(head: Head) -> bool:
+    """Whether the head's "yes" only promises: no sentence reports a meeting, and each one
+    saying yes says it with a promise ("Yes, we will"), which is no meeting report."""
+    yeses = [s for s in head.sentences if Signal.YES in s.signals]
+    return (
+        bool(yeses)
+        and all(Signal.MET not in s.signals for s in head.sentences)
+        and all(_PROMISE.search(head.text[s.start : s.end]) for s in yeses)
+    )
 
 
 def in_plan(head: Head, position: int) -> bool:

@@ -383,6 +383,13 @@ DISPUTE: Final = (
 )
 """The sender says what we have (or said) is wrong."""
 
+PROMISE: Final = (
+    r"we will|we'll|we shall|we plan to|we're planning to|we are planning to|we're going to"
+    r"|we are going to|we intend to|will do|wir werden|werden wir|machen wir|nous allons"
+    r"|on va|lo haremos|vamos a|lo vamos a"
+)
+"""A promise: "yes, we will" answers that a meeting is to come, not that one took place."""
+
 CONTRAST: Final = r"but|aber|doch|jedoch|mais|pero|sino|though|however"
 """Words after which a clause's report replaces what came before it in the sentence."""
 

@@ -24,7 +24,14 @@ from reminder_service.core.model import ASKS_NOTHING, DateOrder, Kind
 from reminder_service.core.replies import lexicon as lx
 from reminder_service.core.replies.dates import dates_in, meeting_date
 from reminder_service.core.replies.durations import duration, durations_in
-from reminder_service.core.replies.head import NEGATIVE, POSITIVE, REPORTS, Head, Signal
+from reminder_service.core.replies.head import (
+    NEGATIVE,
+    POSITIVE,
+    REPORTS,
+    Head,
+    Signal,
+    only_promises,
+)
 from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
@@ -56,7 +63,8 @@ def meaning_of(
     """Read a reply's own words, sent at `sent` by someone living in `zone`.
 
     `date_order` says how the pair writes numeric dates ("3/4"). When replying to a
-    "confirmation" (of a logged meeting), "no" and "not met" mean DISPUTE. A reply to an
+    "confirmation" (of a logged meeting), "no" and "not met" mean DISPUTE; a dispute that
+    states what did happen is a correction instead (`_dispute`). A reply to an
     email that asked nothing (`ASKS_NOTHING`: a confirmation, a thank-you) reports a new
     meeting only when it dates it ("yes, and we met again yesterday"); an undated "yes" or
     "that's right" only ACKNOWLEDGED it. Never raises.
@@ -64,17 +72,61 @@ def meaning_of(
     today = _local_date(sent, zone)
     head = Head.of(text)
     outcome = _outcome(head, confirmation=replying_to == Kind.CONFIRMATION)
+    if outcome is Outcome.DISPUTE:
+        return _dispute(head, today=today, date_order=date_order, replying_to=replying_to)
     if outcome is Outcome.MEETING:
-        day = meeting_date(head, today=today, date_order=date_order)
-        if day is None and replying_to in ASKS_NOTHING:
-            return Meaning(Outcome.ACKNOWLEDGED)
-        meeting = ReportedMeeting(
-            date=day or today, date_stated=day is not None, duration_minutes=duration(head)
-        )
-        return Meaning(outcome, meeting=meeting)
+        return _meeting(head, today=today, date_order=date_order, replying_to=replying_to)
     if outcome is Outcome.PAUSE:
         return _pause(head, today=today, date_order=date_order)
     return Meaning(outcome)
+
+
+def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str) -> Meaning:
+    """The MEETING a reply reports; an undated one answering an email that asked nothing
+    only ACKNOWLEDGED it, and a bare "yes" that only promises ("yes, we will") reports
+    nothing, so it is UNCLEAR."""
+    day = meeting_date(head, today=today, date_order=date_order)
+    if day is None and replying_to in ASKS_NOTHING:
+        return Meaning(Outcome.ACKNOWLEDGED)
+    if day is None and only_promises(head):
+        return Meaning(Outcome.UNCLEAR)
+    meeting = ReportedMeeting(
+        date=day or today, date_stated=day is not None, duration_minutes=duration(head)
+    )
+    return Meaning(Outcome.MEETING, meeting=meeting)
+
+
+def _dispute(head: Head, *, today: date, date_order: DateOrder, replying_to: str) -> Meaning:
+    """What a reply saying "that's wrong" (or "no" to a confirmation) means.
+
+    Alone, or with "we didn't meet", it disputes a meeting. With the facts as the sender
+    has them it corrects one, and a correction must never cost a meeting: "that's wrong, we
+    met on Friday" reports that meeting and removes nothing. A correction that only amends
+    ("it was 90 minutes", "it was Wednesday"), one of a confirmed meeting (which would
+    replace it), or one that says both met and not met is UNCLEAR, so a person looks.
+    """
+    said = _said(head)
+    if Signal.MET in said and Signal.NOT_MET not in said and replying_to != Kind.CONFIRMATION:
+        meaning = _meeting(head, today=today, date_order=date_order, replying_to=replying_to)
+        return meaning if meaning.outcome is Outcome.MEETING else Meaning(Outcome.UNCLEAR)
+    if Signal.MET in said or (
+        Signal.NOT_MET not in said and _states_when_or_how_long(head, today, date_order)
+    ):
+        return Meaning(Outcome.UNCLEAR)
+    return Meaning(Outcome.DISPUTE)
+
+
+def _states_when_or_how_long(head: Head, today: date, date_order: DateOrder) -> bool:
+    """Whether the reply gives a meeting's date or length (outside questions and plans)."""
+    return (
+        meeting_date(head, today=today, date_order=date_order) is not None
+        or duration(head) is not None
+    )
+
+
+def _said(head: Head) -> frozenset[Signal]:
+    """Everything the head's sentences say."""
+    return frozenset().union(*(s.signals for s in head.sentences))
 
 
 def _pause(head: Head, *, today: date, date_order: DateOrder) -> Meaning:
@@ -98,7 +150,7 @@ def _local_date(sent: datetime, zone: ZoneInfo) -> date:
 def _outcome(head: Head, *, confirmation: bool) -> Outcome:
     """One outcome for the whole reply; contradictions, and a meeting phrase negated in a
     language we do not read, are UNCLEAR."""
-    said = frozenset().union(*(s.signals for s in head.sentences))
+    said = _said(head)
     report = _report(head) or (Outcome.NOT_MET if Signal.PLANNED in said else None)
     if Signal.UNREAD in said:
         report = Outcome.UNCLEAR

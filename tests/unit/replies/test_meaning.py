@@ -245,7 +245,6 @@ OUTCOMES = [
     # dispute
     ("that's wrong", Outcome.DISPUTE),
     ("that's not right", Outcome.DISPUTE),
-    ("That's not correct, we met on Wednesday not Tuesday.", Outcome.DISPUTE),
     ("This is wrong - we haven't met since January.", Outcome.DISPUTE),
     ("stimmt nicht", Outcome.DISPUTE),
     ("Das stimmt nicht, wir haben uns nicht getroffen.", Outcome.DISPUTE),
@@ -612,7 +611,10 @@ def test_next_weekdays_and_plans_are_not_the_meeting_date() -> None:
         ("non", Outcome.DISPUTE),
         ("we didn't meet", Outcome.DISPUTE),
         ("Not yet", Outcome.DISPUTE),
-        ("No, it was Wednesday", Outcome.DISPUTE),
+        ("No, it was Wednesday", Outcome.UNCLEAR),
+        ("No, it was 60 minutes", Outcome.UNCLEAR),
+        ("No, we met on Monday", Outcome.UNCLEAR),
+        ("That's wrong, we met on Friday for an hour", Outcome.UNCLEAR),
         ("that's wrong", Outcome.DISPUTE),
         ("yes", Outcome.ACKNOWLEDGED),
         ("That's right", Outcome.ACKNOWLEDGED),
@@ -628,12 +630,15 @@ def test_next_weekdays_and_plans_are_not_the_meeting_date() -> None:
     ],
 )
 def test_replies_to_a_confirmation(text: str, outcome: Outcome) -> None:
-    """Replying to a confirmation, "no" and "not met" dispute it; an undated "yes" only
+    """Replying to a confirmation, "no" and "not met" dispute it; a "no" that corrects it is
+    unclear (never a removal without the stated meeting); an undated "yes" only
     acknowledges it, and only a dated meeting is a new report."""
     assert read(text, replying_to="confirmation").outcome is outcome
 
 
-@pytest.mark.parametrize("kind", ["thanks", "confirmation", "anniversary", "farewell"])
+@pytest.mark.parametrize(
+    "kind", ["thanks", "confirmation", "welcome_back", "anniversary", "farewell"]
+)
 def test_an_undated_yes_to_an_email_that_asked_nothing_is_an_acknowledgement(kind: str) -> None:
     """A "yes" answering an email that asked nothing logs no meeting; a dated one does."""
     assert read("Yes, we did!", replying_to=kind).outcome is Outcome.ACKNOWLEDGED
@@ -642,10 +647,83 @@ def test_an_undated_yes_to_an_email_that_asked_nothing_is_an_acknowledgement(kin
     assert dated.meeting.date_stated
 
 
-@pytest.mark.parametrize("kind", ["checkin", "reminder", "follow_up", "welcome_back"])
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "pause_or_end", "follow_up", "question"])
 def test_an_undated_yes_to_a_check_in_is_a_meeting(kind: str) -> None:
     """A "yes" answering an email that asks whether they met reports a meeting that day."""
     assert read("Yes", replying_to=kind).outcome is Outcome.MEETING
+
+
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "thanks"])
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("That's wrong, we met on Friday for an hour", met(date(2026, 3, 6), 60)),
+        ("No, that's not right: we met last Friday, 1 hour", met(date(2026, 3, 6), 60)),
+        ("That's not right, we last met on 20 November", met(date(2025, 11, 20))),
+        ("Wrong date - we met on Monday", met(date(2026, 3, 9))),
+        ("That's not correct, we met on Wednesday not Tuesday.", met(date(2026, 3, 11))),
+        ("Das stimmt nicht, wir haben uns am Montag getroffen", met(date(2026, 3, 9))),
+    ],
+)
+def test_a_correction_that_reports_a_meeting_logs_it(
+    kind: str, text: str, meaning: Meaning
+) -> None:
+    """ "That's wrong, we met on Friday" reports the stated meeting instead of disputing one."""
+    assert read(text, replying_to=kind) == meaning
+
+
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "thanks", "confirmation"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No that's wrong, it was 90 minutes",
+        "That's wrong, it was Wednesday not Tuesday",
+    ],
+)
+def test_a_correction_that_only_amends_is_unclear(kind: str, text: str) -> None:
+    """A correction of a length or a day alone removes nothing and logs nothing: a person looks."""
+    assert read(text, replying_to=kind).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "thanks", "confirmation"])
+@pytest.mark.parametrize(
+    "text",
+    ["That's wrong", "This is wrong - we haven't met since January.", "Stimmt nicht"],
+)
+def test_a_dispute_without_facts_is_still_a_dispute(kind: str, text: str) -> None:
+    """ "That's wrong" alone, or with "we haven't met", still disputes a meeting."""
+    assert read(text, replying_to=kind).outcome is Outcome.DISPUTE
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome"),
+    [
+        ("checkin", Outcome.UNCLEAR),
+        ("follow_up", Outcome.UNCLEAR),
+        ("question", Outcome.UNCLEAR),
+        ("welcome_back", Outcome.ACKNOWLEDGED),
+        ("farewell", Outcome.ACKNOWLEDGED),
+    ],
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, we will",
+        "Yes, we'll meet next week",
+        "Yes, we plan to",
+        "Yes, we're going to meet on Friday",
+        "Ja, machen wir",
+    ],
+)
+def test_a_yes_that_promises_a_meeting_reports_none(kind: str, outcome: Outcome, text: str) -> None:
+    """ "Yes, we will" promises a meeting: unclear, or acknowledged when nothing was asked."""
+    assert read(text, replying_to=kind).outcome is outcome
+
+
+@pytest.mark.parametrize("text", ["Yes, good to be back!", "Yes!", "Ja, danke!"])
+def test_a_yes_to_a_welcome_back_logs_no_meeting(text: str) -> None:
+    """A welcome-back asks nothing, so a glad "yes" to it only acknowledges it."""
+    assert read(text, replying_to="welcome_back").outcome is Outcome.ACKNOWLEDGED
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminder_service.core.model import DateOrder, Person
+from reminder_service.core.model import DateOrder, Kind, Person
 from reminder_service.core.replies.mime import Limits
 from reminder_service.core.replies.understand import ReplyContext, understand
 from reminder_service.core.replies.verdict import (
@@ -177,6 +177,41 @@ def test_an_unclear_reply_to_a_check_in_wants_a_question_back() -> None:
     verdict = _verdict(_reply("Looks good"))
     assert verdict.outcome is Outcome.UNCLEAR
     assert verdict.wants_question
+
+
+ASKING = frozenset({Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END, Kind.QUESTION, Kind.FOLLOW_UP})
+"""The kinds whose templates ask the pair something: whether they have met (or, for
+pause_or_end, whether to pause or end). The rest only tell, thank or welcome."""
+
+
+def _answering(kind: Kind) -> ReplyContext:
+    """The test context, where CHECKIN_ID was an email of `kind`."""
+    sent = {**SENT, CHECKIN_ID: SentRef(pair_id="ada-bo", kind=kind.value)}
+    return replace(CONTEXT, sent=sent.get)
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_an_unclear_reply_is_asked_back_only_when_our_email_asked_something(kind: Kind) -> None:
+    """An unclear reply gets a question back only if the email it answers asked one."""
+    verdict = _verdict(_reply("Thanks, great to be back"), context=_answering(kind))
+    assert verdict.outcome is Outcome.UNCLEAR
+    assert verdict.wants_question is (kind in ASKING)
+
+
+def test_a_correction_of_a_check_in_reports_the_meeting_it_states() -> None:
+    """ "That's wrong, we met on Friday for an hour" answering a check-in logs that meeting."""
+    verdict = _verdict(_reply("That's wrong, we met on Friday for an hour."))
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting == ReportedMeeting(
+        date=date(2026, 4, 10), date_stated=True, duration_minutes=60
+    )
+
+
+def test_a_correction_of_a_confirmation_is_left_for_a_person() -> None:
+    """A "no" that corrects a confirmed meeting is unclear, so it removes nothing."""
+    verdict = _verdict(_reply("No, we met on Monday", in_reply_to=CONFIRMATION_ID))
+    assert (verdict.outcome, verdict.meeting) == (Outcome.UNCLEAR, None)
+    assert verdict.answers_key == "confirmation:42"
 
 
 def test_stranger_is_rejected_with_the_pair_named() -> None:
