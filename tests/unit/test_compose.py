@@ -993,15 +993,41 @@ def test_farewell_without_meetings_leaves_the_totals_out() -> None:
 
 
 def test_dispute_notice_is_factual() -> None:
-    """The dispute notice names the pair, the removed meeting and who logged it."""
-    _, message = _relationship(Kind.DISPUTE_NOTICE)
+    """The dispute notice names the pair, the removed meeting, who logged it and who said NO."""
+    disputed = replace(MEETING, disputed_by=MENTEE, disputed_answering=Kind.CONFIRMATION)
+    _, message = _relationship(Kind.DISPUTE_NOTICE, meeting=disputed)
     assert message["Subject"] == "Meeting removed after a NO: ana-ben, Tuesday 3 March"
     for body in map(_flat, _bodies(message)):
         assert "Hello Carla," in body
         assert "pair ana-ben (Ana Silva and Ben Okafor) was removed" in body
+        assert "because Ben Okafor answered the confirmation of it NO." in body
         assert "Tuesday 3 March, 45 minutes" in body
         assert "Ana Silva" in body
         assert "as if it had never been logged" in body
+        assert "the meeting they meant" not in body
+
+
+@pytest.mark.parametrize(
+    ("answered", "disputed_by", "words"),
+    [
+        (Kind.CHECKIN, MENTEE, "because Ben Okafor replied to a check-in that something was wrong"),
+        (Kind.THANKS, MENTOR, "because Ana Silva replied to a thank-you that something was wrong"),
+        (None, None, "because a member of the pair replied to one of our emails that something"),
+    ],
+)
+def test_dispute_notice_says_what_a_dispute_outside_a_confirmation_answered(
+    answered: Kind | None, disputed_by: str | None, words: str
+) -> None:
+    """A "that's wrong" to another email is not called a NO to a confirmation: the notice
+    says who replied to what, and that the pair's latest meeting was the one removed."""
+    disputed = replace(MEETING, disputed_by=disputed_by, disputed_answering=answered)
+    _, message = _relationship(Kind.DISPUTE_NOTICE, meeting=disputed)
+    assert message["Subject"] == "Meeting removed as disputed: ana-ben, Tuesday 3 March"
+    for body in map(_flat, _bodies(message)):
+        assert words in body
+        assert "confirmation of it" not in body
+        assert "removes the pair's latest meeting logged in the last 30 days: this one." in body
+        assert "whether this is the meeting they meant" in body
 
 
 def test_ended_notice_shows_the_lines_for_the_program_file() -> None:
@@ -1112,7 +1138,7 @@ FULL_FACTS = DigestFacts(
 
 SECTIONS = {
     "meetings": "Meetings logged",
-    "disputed": "Meetings removed after a NO",
+    "disputed": "Meetings removed as disputed",
     "overdue": "Pairs that have not met on schedule",
     "failing_addresses": "Addresses that are failing",
     "unknown_sends": "Emails that may not have arrived",
@@ -1181,6 +1207,24 @@ def test_digest_says_who_and_how_long() -> None:
     assert f"Ana Silva &lt;{MENTOR}&gt;, stranger@example.org" in html
     assert "\n        status: paused\n        paused_until: 2026-05-01\n" in text
     assert "status: paused\npaused_until: 2026-05-01</pre>" in html
+
+
+def test_the_digest_says_who_disputed_each_removed_meeting_and_answering_what() -> None:
+    """The digest's disputed meetings say who disputed each and which email they answered,
+    not that every one was a NO to a confirmation."""
+    facts = DigestFacts(
+        period_start=FULL_FACTS.period_start,
+        disputed=(
+            replace(MEETING, disputed_by=MENTEE, disputed_answering=Kind.CONFIRMATION),
+            replace(MEETING, id=44, disputed_by=MENTOR, disputed_answering=Kind.CHECKIN),
+        ),
+    )
+    _, message = _digest(facts)
+    for body in map(_flat, _bodies(message)):
+        assert "Meetings removed as disputed (2)" in body
+        assert "The member asked to confirm these answered NO" not in body
+        assert "logged by Ana Silva; Ben Okafor answered the confirmation NO" in body
+        assert "logged by Ana Silva; disputed by Ana Silva in reply to a check-in" in body
 
 
 def test_the_digest_names_a_member_whichever_spelling_of_their_domain_it_saw() -> None:
