@@ -26,6 +26,7 @@ from reminder_service.core.model import (
     Totals,
 )
 from reminder_service.core.relationship import reporting_member
+from reminder_service.core.status import yaml_fields
 from reminder_service.core.totals import time_in_words
 from reminder_service.core.wording import (
     REPLY_MARKER,
@@ -280,7 +281,11 @@ def relationship_context(
             "started_words": date_in_words(pair.started),
         }
     if planned.kind is Kind.ENDED_NOTICE:
-        context |= {"ended_on": due, "ended_on_words": date_in_words(due)}
+        context |= {
+            "ended_on": due,
+            "ended_on_words": date_in_words(due),
+            "in_yaml": yaml_fields(pair),
+        }
     return context
 
 

@@ -38,6 +38,7 @@ from reminder_service.core.model import (
     Program,
     ReviewItem,
     Schedule,
+    Status,
     StatusDifference,
     Step,
     Totals,
@@ -1040,6 +1041,20 @@ def test_ended_notice_shows_the_lines_for_the_program_file() -> None:
     for body in map(_flat, (text, html)):
         assert "asked by reply to end their mentoring, on Wednesday 4 March 2026" in body
         assert " they had " not in body
+
+
+def test_ended_notice_tells_to_replace_the_status_the_program_file_has() -> None:
+    """For a pair whose file says it is paused (a pause that is over), the ended notice
+    quotes what the file says and asks to replace those lines, not to add a second
+    `status:` (a duplicate key the reload rejects)."""
+    paused = replace(_pair(), status=Status.PAUSED, paused_until=date(2026, 2, 1))
+    _, message = _relationship(Kind.ENDED_NOTICE, pair=paused, totals=None)
+    for body in map(_flat, _bodies(message)):
+        assert 'does not say so yet ("status: paused, paused_until: 2026-02-01")' in body
+        assert "set (or replace) these lines in the pair's entry, in place of any" in body
+        assert "status, paused_until or ended_on lines already there" in body
+        assert "still says the pair is active" not in body
+        assert "add these lines" not in body
 
 
 def test_ended_notice_gives_totals_when_known() -> None:
