@@ -245,6 +245,17 @@ def test_bodies_count_from_start_before_first_meeting() -> None:
         assert "8 weeks since you started, on Monday 5 January 2026" in body
 
 
+def test_first_check_in_of_a_pair_that_started_long_ago_is_neutral() -> None:
+    """A pair that started years before the service first wrote to them is told no meeting
+    is on record, not asked whether they have had a chance to meet yet."""
+    _, message = _compose(replace(_pair(), started=date(2023, 7, 3)), since_meeting=False)
+    for body in map(_flat, _bodies(message)):
+        assert "2 years and 8 months since you started, on Monday 3 July 2023" in body
+        assert "and we have no meeting on record for you yet. Have you met?" in body
+        assert "If so, tell us when you last met." in body
+        assert "chance to meet yet" not in body
+
+
 def test_text_part_starts_with_reply_marker() -> None:
     """The plain-text part opens with the reply-above-this-line marker."""
     _, message = _compose()
@@ -732,6 +743,24 @@ def test_reminder_before_any_meeting_counts_from_the_start() -> None:
     _, message = _period(1, since_meeting=False)
     for body in map(_flat, _bodies(message)):
         assert "8 weeks since you started, on Monday 5 January 2026" in body
+
+
+def test_pause_or_end_says_the_question_comes_again_until_a_meeting() -> None:
+    """The pause-or-end email does not say that keeping going needs no reply: the ladder
+    asks again each period until a meeting is reported."""
+    _, message = _period(3)
+    for body in map(_flat, _bodies(message)):
+        assert "there is no need to reply" not in body
+        assert "To keep going as you are, reply with when you last met" in body
+        assert "until we hear of a meeting, we will ask this again each time a check-in" in body
+
+
+def test_pause_or_end_before_any_meeting_on_record_does_not_assume_none_happened() -> None:
+    """A pair with no meeting on record is told so, not told that not meeting happens."""
+    _, message = _period(3, since_meeting=False)
+    for body in map(_flat, _bodies(message)):
+        assert "since you started, on Monday 5 January 2026, and we have no meeting" in body
+        assert "If meeting has been hard, that happens to the best of pairs" in body
 
 
 def test_pause_or_end_shows_the_exact_replies() -> None:
