@@ -208,13 +208,21 @@ def reply_context(today: date, reply_to: str) -> dict[str, object]:
 
 
 def question_context(
-    program: Program, pair: Pair, *, to: Person, today: date, reply_to: str
+    program: Program,
+    pair: Pair,
+    *,
+    to: Person,
+    today: date,
+    reply_to: str,
+    answered: str | None = None,
 ) -> dict[str, object]:
-    """What the question back to an unclear reply sees: the pair, and whom it asks."""
+    """What the question back to an unclear reply sees: the pair, whom it asks, and the kind
+    of our email the reply answered ("" when not known)."""
     return {
         **pair_context(program, pair),
         **reply_context(today, reply_to),
         "recipient": person_view(to, "recipient"),
+        "answered": answered or "",
     }
 
 
@@ -312,10 +320,13 @@ def pair_samples(
                     coordinator_in_copy=in_copy,
                 ),
             )
-    yield (
-        Kind.QUESTION,
-        question_context(program, pair, to=pair.mentee, today=today, reply_to=reply_to),
-    )
+    for answered in (Kind.CHECKIN, Kind.PAUSE_OR_END, Kind.WELCOME_BACK, None):
+        yield (
+            Kind.QUESTION,
+            question_context(
+                program, pair, to=pair.mentee, today=today, reply_to=reply_to, answered=answered
+            ),
+        )
     for kind in sorted(RELATIONSHIP_KINDS):
         for meeting, totals in _sample_meetings_and_totals(pair, now=now, today=today):
             if totals is None and kind in TOTALS_KINDS:

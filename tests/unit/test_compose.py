@@ -575,10 +575,14 @@ def test_person_prints_as_name(tmp_path: Path) -> None:
 
 
 def _question(
-    pair: Pair, *, to: Person, in_reply_to: str = "<their-reply@example.org>"
+    pair: Pair,
+    *,
+    to: Person,
+    in_reply_to: str = "<their-reply@example.org>",
+    answered: Kind | None = None,
 ) -> tuple[Outgoing, EmailMessage]:
     outgoing = _composer(TEMPLATES).question(
-        _program(pair), pair, to=to, in_reply_to=in_reply_to, now=NOW
+        _program(pair), pair, to=to, in_reply_to=in_reply_to, now=NOW, answered=answered
     )
     parsed = BytesParser(policy=policy.default).parsebytes(outgoing.message)
     assert isinstance(parsed, EmailMessage)
@@ -599,6 +603,25 @@ def test_question_goes_only_to_the_person_who_replied() -> None:
         message["Reply-To"].addresses[0].addr_spec, mailbox="mentoring@northwind.example"
     )
     assert token is not None
+
+
+@pytest.mark.parametrize(
+    ("answered", "subject"),
+    [
+        (Kind.PAUSE_OR_END, "Re: Pause or keep going? Ana and Ben (Northwind Mentoring)"),
+        (Kind.WELCOME_BACK, "Re: Welcome back, Ana and Ben (Northwind Mentoring)"),
+        (Kind.REMINDER, "Re: Check-in: Ana and Ben (Northwind Mentoring)"),
+        (None, "Re: Check-in: Ana and Ben (Northwind Mentoring)"),
+    ],
+)
+def test_question_subject_follows_the_email_the_reply_answered(
+    answered: Kind | None, subject: str
+) -> None:
+    """The question back answers in the conversation of the email the unclear reply
+    answered, and in the check-in's when that is not known."""
+    pair = _pair()
+    _, message = _question(pair, to=pair.mentee, answered=answered)
+    assert message["Subject"] == subject
 
 
 @pytest.mark.parametrize(
