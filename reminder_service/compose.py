@@ -211,16 +211,20 @@ class Composer:
         in_reply_to: str | None,
         now: datetime,
         replied_at: datetime | None = None,
+        answered: str | None = None,
     ) -> Outgoing:
         """A short question back to someone whose reply we could not understand.
 
         At most one a day per person (the idempotency key names the local date of the reply,
         `replied_at`, by default `now`), so a reply that keeps being unclear cannot start a
-        loop, and asking again about a stored reply never asks twice.
+        loop, and asking again about a stored reply never asks twice. `answered` is the kind
+        of our email the reply answered, when known, so the subject follows that email's.
         """
         today = local_date(now, pair.timezone)
         reply_to = self._reply_to(pair, today)
-        context = question_context(program, pair, to=to, today=today, reply_to=reply_to)
+        context = question_context(
+            program, pair, to=to, today=today, reply_to=reply_to, answered=answered
+        )
         envelope = Envelope(
             to=(to,), reply_to=reply_to, thread=(self._thread_root(program, pair), in_reply_to)
         )

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from reminder_service.compose_views import (
+    answered_words,
     count_words,
     duration_words,
     local_date,
@@ -20,6 +21,7 @@ from reminder_service.compose_views import (
 from reminder_service.core.addresses import comparable_address
 from reminder_service.core.model import (
     DigestFacts,
+    Kind,
     MeetingRecord,
     OverduePair,
     Pair,
@@ -45,12 +47,16 @@ _People = dict[str, tuple[str, str]]
 
 @dataclass(frozen=True, slots=True)
 class DigestMeetingView:
-    """A meeting in the digest: which pair, when, how long, and who logged it."""
+    """A meeting in the digest: which pair, when, how long, and who logged it; a disputed
+    one also who disputed it and what email their reply answered ("" when not known)."""
 
     pair: str
     when: str
     duration: str
     logged_by: str
+    disputed_by: str = ""
+    answered: str = ""
+    answered_words: str = ""
     _path: str = "meeting"
 
 
@@ -183,7 +189,11 @@ def digest_samples(program: Program, *, now: datetime) -> tuple[dict[str, object
     full = DigestFacts(
         period_start=now - timedelta(days=7),
         meetings=(meeting, replace(meeting, duration_minutes=45, pair_id="no-longer-here")),
-        disputed=(meeting,),
+        disputed=(
+            replace(meeting, disputed_by=address, disputed_answering=Kind.CONFIRMATION),
+            replace(meeting, disputed_by="former@example.org", disputed_answering=Kind.THANKS),
+            meeting,
+        ),
         overdue=(
             OverduePair(
                 pair_id=pair_id,
@@ -215,8 +225,16 @@ def _meeting_view(record: MeetingRecord, label: str, people: _People) -> DigestM
         pair=label,
         when=date_in_words(record.met_on),
         duration=duration_words(record.duration_minutes) or "length not given",
-        logged_by=people.get(comparable_address(record.reported_by), (record.reported_by, ""))[0],
+        logged_by=_name(people, record.reported_by),
+        disputed_by="" if record.disputed_by is None else _name(people, record.disputed_by),
+        answered=record.disputed_answering or "",
+        answered_words=answered_words(record.disputed_answering),
     )
+
+
+def _name(people: _People, address: str) -> str:
+    """The name of a person the program knows, else the address."""
+    return people.get(comparable_address(address), (address, ""))[0]
 
 
 def _overdue_view(overdue: OverduePair, label: str) -> OverdueView:
@@ -270,6 +288,7 @@ def _addresses_in(facts: DigestFacts) -> set[str]:
         comparable_address(address)
         for address in (
             *(record.reported_by for record in (*facts.meetings, *facts.disputed)),
+            *(record.disputed_by for record in facts.disputed if record.disputed_by),
             *(address for address, _ in facts.failing_addresses),
             *(address for send in facts.unknown_sends for address in send.recipients),
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from reminder_service.core.addresses import same_address
 from reminder_service.core.model import (
     PERIOD_KINDS,
     Checkin,
@@ -25,6 +26,7 @@ from reminder_service.core.model import (
     Totals,
 )
 from reminder_service.core.relationship import reporting_member
+from reminder_service.core.status import yaml_fields
 from reminder_service.core.totals import time_in_words
 from reminder_service.core.wording import (
     REPLY_MARKER,
@@ -41,6 +43,20 @@ MEETING_KINDS = frozenset({Kind.THANKS, Kind.CONFIRMATION, Kind.DISPUTE_NOTICE})
 """The kinds about one logged meeting."""
 TOTALS_KINDS = frozenset({Kind.THANKS, Kind.FAREWELL, Kind.ANNIVERSARY})
 """The kinds that show the relationship's running totals."""
+
+ANSWERED_WORDS: dict[str, str] = {
+    Kind.CHECKIN: "a check-in",
+    Kind.REMINDER: "a reminder",
+    Kind.PAUSE_OR_END: 'a "Pause or keep going?" email',
+    Kind.QUESTION: "a question we asked back",
+    Kind.THANKS: "a thank-you",
+    Kind.CONFIRMATION: "the confirmation",
+    Kind.FOLLOW_UP: "a follow-up",
+    Kind.WELCOME_BACK: "a welcome-back",
+    Kind.FAREWELL: "the farewell",
+    Kind.ANNIVERSARY: "an anniversary email",
+}
+"""Our emails a member can answer, as a coordinator's notice names the one they answered."""
 
 END_EXAMPLE = "End the mentoring"
 """The reply that ends a pair, shown in the pause-or-end email (the reply reader knows it)."""
@@ -99,6 +115,9 @@ class MeetingView:
 
     `when` is "Tuesday 3 March" (with the year when it is not this year), `duration`
     "45 minutes" or None when none was reported, `logged_by` a name or the bare address.
+    For a disputed meeting, `disputed_by` names who disputed it, `answered` is the kind of
+    our email their reply answered ("confirmation", "checkin") and `answered_words` names
+    it ("the confirmation", "a check-in"); each is "" when not known.
     """
 
     met_on: date
@@ -106,6 +125,9 @@ class MeetingView:
     duration: str | None
     reporter: PersonView | None
     logged_by: str
+    disputed_by: str = ""
+    answered: str = ""
+    answered_words: str = ""
     _path: str = "meeting"
 
 
@@ -186,13 +208,21 @@ def reply_context(today: date, reply_to: str) -> dict[str, object]:
 
 
 def question_context(
-    program: Program, pair: Pair, *, to: Person, today: date, reply_to: str
+    program: Program,
+    pair: Pair,
+    *,
+    to: Person,
+    today: date,
+    reply_to: str,
+    answered: str | None = None,
 ) -> dict[str, object]:
-    """What the question back to an unclear reply sees: the pair, and whom it asks."""
+    """What the question back to an unclear reply sees: the pair, whom it asks, and the kind
+    of our email the reply answered ("" when not known)."""
     return {
         **pair_context(program, pair),
         **reply_context(today, reply_to),
         "recipient": person_view(to, "recipient"),
+        "answered": answered or "",
     }
 
 
@@ -259,7 +289,11 @@ def relationship_context(
             "started_words": date_in_words(pair.started),
         }
     if planned.kind is Kind.ENDED_NOTICE:
-        context |= {"ended_on": due, "ended_on_words": date_in_words(due)}
+        context |= {
+            "ended_on": due,
+            "ended_on_words": date_in_words(due),
+            "in_yaml": yaml_fields(pair),
+        }
     return context
 
 
@@ -286,10 +320,13 @@ def pair_samples(
                     coordinator_in_copy=in_copy,
                 ),
             )
-    yield (
-        Kind.QUESTION,
-        question_context(program, pair, to=pair.mentee, today=today, reply_to=reply_to),
-    )
+    for answered in (Kind.CHECKIN, Kind.PAUSE_OR_END, Kind.WELCOME_BACK, None):
+        yield (
+            Kind.QUESTION,
+            question_context(
+                program, pair, to=pair.mentee, today=today, reply_to=reply_to, answered=answered
+            ),
+        )
     for kind in sorted(RELATIONSHIP_KINDS):
         for meeting, totals in _sample_meetings_and_totals(pair, now=now, today=today):
             if totals is None and kind in TOTALS_KINDS:
@@ -350,7 +387,23 @@ def _meeting_view(pair: Pair, meeting: MeetingRecord, *, today: date) -> Meeting
         duration=duration_words(meeting.duration_minutes),
         reporter=None if reporter is None else person_view(reporter, "meeting.reporter"),
         logged_by=meeting.reported_by if reporter is None else reporter.name,
+        disputed_by=_member_name(pair, meeting.disputed_by),
+        answered=meeting.disputed_answering or "",
+        answered_words=answered_words(meeting.disputed_answering),
     )
+
+
+def answered_words(kind: str | None) -> str:
+    """ "the confirmation", "a check-in": our email of this kind; "" for none or unknown."""
+    return ANSWERED_WORDS.get(kind or "", "")
+
+
+def _member_name(pair: Pair, address: str | None) -> str:
+    """The name of the member with this address, else the address; "" for none."""
+    if address is None:
+        return ""
+    member = next((p for p in pair.members if same_address(p.email, address)), None)
+    return address if member is None else member.name
 
 
 def _totals_view(totals: Totals) -> TotalsView:
@@ -400,12 +453,25 @@ def _sample_meetings_and_totals(
     pair: Pair, *, now: datetime, today: date
 ) -> tuple[tuple[MeetingRecord, Totals | None], ...]:
     """A timed meeting a member logged, with exact totals; an untimed one logged from an
-    address no longer in the pair, with approximate totals; and one without totals."""
-    timed = sample_meeting(pair, now=now, today=today)
-    untimed = replace(timed, duration_minutes=None, reported_by="former-address@example.org")
+    address no longer in the pair, with approximate totals; and one without totals. Read as
+    disputed: by NO to the confirmation, by a "that's wrong" to a check-in from an address no
+    longer in the pair, and by a reply not known."""
+    timed = replace(
+        sample_meeting(pair, now=now, today=today),
+        disputed_by=pair.mentee.email,
+        disputed_answering=Kind.CONFIRMATION,
+    )
+    untimed = replace(
+        timed,
+        duration_minutes=None,
+        reported_by="former-address@example.org",
+        disputed_by="former-address@example.org",
+        disputed_answering=Kind.CHECKIN,
+    )
     exact = Totals(together="1 year and 2 months", meetings=14, minutes=945, approximate=False)
     approximate = Totals(together="3 months", meetings=1, minutes=60, approximate=True)
-    return ((timed, exact), (untimed, approximate), (timed, None))
+    unknown = replace(timed, disputed_by=None, disputed_answering=None)
+    return ((timed, exact), (untimed, approximate), (unknown, None))
 
 
 def _first_name(person: Person) -> str:

@@ -529,6 +529,7 @@ class Planner:
                         in_reply_to=unclear.message_id,
                         now=now,
                         replied_at=unclear.received_at,
+                        answered=unclear.answers_kind,
                     ),
                     kind=Kind.QUESTION,
                     why="the reply could not be understood",

@@ -308,7 +308,13 @@ The others ask whether the pair has met (a follow-up, after a "not yet", in so m
 
 @dataclass(frozen=True, slots=True)
 class MeetingRecord:
-    """A logged meeting as the store keeps it; `removed_at` is set when it was disputed."""
+    """A logged meeting as the store keeps it; `removed_at` is set when it was disputed.
+
+    A disputed meeting read for the coordinator also says who disputed it (`disputed_by`,
+    the reply's sender) and the kind of our email that reply answered (`disputed_answering`):
+    a NO to a confirmation names its meeting, a "that's wrong" to anything else removes the
+    pair's latest one. Either is None when not known.
+    """
 
     id: int
     pair_id: str
@@ -317,6 +323,8 @@ class MeetingRecord:
     reported_by: str
     logged_at: datetime
     removed_at: datetime | None = None
+    disputed_by: str | None = None
+    disputed_answering: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,7 +170,7 @@ def status_differences(
             found.append(
                 StatusDifference(
                     pair_id=pair.id,
-                    in_yaml=_yaml_fields(pair),
+                    in_yaml=yaml_fields(pair),
                     by_reply=_reply_fields(reply, pair.timezone),
                 )
             )
@@ -213,8 +213,9 @@ def _in_force(reply: ReplyStatus, today: date) -> bool:
     return reply.status is Status.ENDED or reply.until is None or reply.until > today
 
 
-def _yaml_fields(pair: Pair) -> str:
-    """The pair's status fields as they stand in the YAML."""
+def yaml_fields(pair: Pair) -> str:
+    """The pair's status fields as they stand in the YAML: "status: active", or
+    "status: paused, paused_until: 2027-01-15"."""
     fields = [f"status: {pair.status.value}"]
     if pair.paused_until is not None:
         fields.append(f"paused_until: {pair.paused_until.isoformat()}")

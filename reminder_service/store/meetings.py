@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from reminder_service.core.addresses import same_address
@@ -66,16 +66,24 @@ _KEPT_RECORDS = _RECORD_COLUMNS + "WHERE removed_at IS NULL ORDER BY met_on, id"
 _KEPT_RECORDS_OF_PAIR = (
     _RECORD_COLUMNS + "WHERE removed_at IS NULL AND pair_id = ? ORDER BY met_on, id"
 )
-_RECORD_BY_ID = _RECORD_COLUMNS + "WHERE id = ?"
+_DISPUTED_RECORD_COLUMNS = """
+SELECT m.id, m.pair_id, m.met_on, m.duration_minutes, m.reported_by, m.created_at, m.removed_at,
+       i.sender AS disputed_by, i.answers_kind AS disputed_answering
+FROM meetings AS m
+LEFT JOIN reply_events AS e
+  ON e.pair_id = m.pair_id AND e.kind = 'dispute' AND e.meeting_id = m.id
+LEFT JOIN inbound AS i ON i.id = e.inbound_id
+"""
+_RECORD_BY_ID = _DISPUTED_RECORD_COLUMNS + "WHERE m.id = ?"
 _LOGGED_BETWEEN = (
     _RECORD_COLUMNS
     + "WHERE created_at >= :since AND (:until IS NULL OR created_at < :until)"
     + " AND removed_at IS NULL ORDER BY created_at, id"
 )
 _DISPUTED_BETWEEN = (
-    _RECORD_COLUMNS
-    + "WHERE removed_at >= :since AND (:until IS NULL OR removed_at < :until)"
-    + " AND removed_reason = 'disputed' ORDER BY removed_at, id"
+    _DISPUTED_RECORD_COLUMNS
+    + "WHERE m.removed_at >= :since AND (:until IS NULL OR m.removed_at < :until)"
+    + " AND m.removed_reason = 'disputed' ORDER BY m.removed_at, m.id"
 )
 _REMOVE = """
 UPDATE meetings SET removed_at = ?, removed_reason = ? WHERE id = ? AND removed_at IS NULL
@@ -152,10 +160,11 @@ class MeetingsMixin(StoreConnection):
         return [meeting_record_from(row) for row in rows]
 
     def meeting_record(self, meeting_id: int) -> MeetingRecord | None:
-        """One meeting by id, removed or not; None when there is no such meeting."""
+        """One meeting by id, removed or not (then with who disputed it, and answering what);
+        None when there is no such meeting."""
         with translated(self._path):
             row = self._db.execute(_RECORD_BY_ID, (meeting_id,)).fetchone()
-        return None if row is None else meeting_record_from(row)
+        return None if row is None else _disputed_record_from(row)
 
     def meetings_logged_between(
         self, since: datetime, until: datetime | None
@@ -169,11 +178,11 @@ class MeetingsMixin(StoreConnection):
 
     def disputed_between(self, since: datetime, until: datetime | None) -> list[MeetingRecord]:
         """Meetings a dispute removed from `since` up to (not including) `until`, or to this
-        moment when None, in the order they were removed."""
+        moment when None, in the order they were removed, with who disputed each."""
         params = period_params(since, until)
         with translated(self._path):
             rows = self._db.execute(_DISPUTED_BETWEEN, params).fetchall()
-        return [meeting_record_from(row) for row in rows]
+        return [_disputed_record_from(row) for row in rows]
 
     def _remove_meeting(self, meeting_id: int, *, reason: str, at: str) -> None:
         """Stop counting a meeting, noting when and why (inside a write transaction)."""
@@ -276,6 +285,15 @@ def meeting_record_from(row: sqlite3.Row) -> MeetingRecord:
         reported_by=row["reported_by"],
         logged_at=parse_instant(row["created_at"]),
         removed_at=None if removed_at is None else parse_instant(removed_at),
+    )
+
+
+def _disputed_record_from(row: sqlite3.Row) -> MeetingRecord:
+    """A meeting with who disputed it and the kind of email they answered, when disputed."""
+    return replace(
+        meeting_record_from(row),
+        disputed_by=row["disputed_by"],
+        disputed_answering=row["disputed_answering"],
     )
 
 

@@ -570,6 +570,21 @@ async def test_an_unclear_reply_gets_one_question_back_a_day(harness: Harness) -
     assert message["In-Reply-To"] == "<their-reply@example.org>"
 
 
+async def test_the_question_back_keeps_the_subject_of_the_email_answered(
+    harness: Harness,
+) -> None:
+    """An unclear reply to "Pause or keep going?" is asked about under that subject, not
+    under the check-in's."""
+    daemon = harness.daemon(program_with("ana-ben"))
+    unclear = replace(UNCLEAR, answers_kind="pause_or_end")
+    record(harness, unclear)
+    daemon.respond_to(unclear)
+    assert await daemon.send_one()
+    [received] = harness.server.messages
+    message = message_from_bytes(received.data, policy=policy.default)
+    assert message["Subject"].startswith("Re: Pause or keep going? ")
+
+
 async def test_an_unclear_reply_recorded_before_a_crash_is_asked_about_after_it(
     harness: Harness,
 ) -> None:

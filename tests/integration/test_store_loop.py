@@ -73,6 +73,7 @@ class Inbox:
         role: Role | None = "mentee",
         pause_until: date | None = None,
         answers_key: str | None = None,
+        answers_kind: str | None = None,
         message_id: str | None = None,
     ) -> Recorded:
         """Record a member's reply with this outcome; a given Message-ID makes repeats."""
@@ -84,6 +85,7 @@ class Inbox:
             sender=MENTEE if role == "mentee" else MENTOR,
             message_id=message_id or f"<r{next(self.numbers)}@mail.example.org>",
             answers_key=answers_key,
+            answers_kind=answers_kind,
         )
         return self.record(verdict, now=now)
 
@@ -665,6 +667,34 @@ def test_meeting_reads_skip_removed_meetings(inbox: Inbox) -> None:
         logged_at=T0 - 10 * DAY,
     )
     assert store.meeting_record(10_000) is None
+
+
+def test_a_disputed_meeting_is_read_with_who_disputed_it_and_answering_what(
+    inbox: Inbox,
+) -> None:
+    """The dispute notice and the digest read who disputed a meeting and the kind of email
+    the dispute answered; a meeting kept has neither."""
+    by_no = inbox.met(date(2026, 3, 5), now=T0)
+    key = f"confirmation:{by_no}"
+    inbox.reply(Outcome.DISPUTE, answers_key=key, answers_kind=Kind.CONFIRMATION, now=T0 + DAY)
+    by_wrong = inbox.met(date(2026, 3, 10), now=T0 + DAY)
+    kept = inbox.met(date(2026, 3, 2), now=T0 - 20 * DAY)
+    inbox.reply(Outcome.DISPUTE, role="mentor", answers_kind=Kind.CHECKIN, now=T0 + 2 * DAY)
+    store = inbox.store
+    read = [(m.id, m.disputed_by, m.disputed_answering) for m in store.disputed_between(T0, None)]
+    assert read == [(by_no, MENTEE, "confirmation"), (by_wrong, MENTOR, "checkin")]
+    found = store.meeting_record(by_wrong)
+    assert found is not None
+    assert (found.disputed_by, found.disputed_answering) == (MENTOR, "checkin")
+    assert store.meeting_record(kept) == replace(
+        found,
+        id=kept,
+        met_on=date(2026, 3, 2),
+        logged_at=T0 - 20 * DAY,
+        removed_at=None,
+        disputed_by=None,
+        disputed_answering=None,
+    )
 
 
 def test_unknown_sends_are_those_whose_delivery_is_unknown(store: SqliteStore) -> None:

@@ -38,6 +38,7 @@ from reminder_service.core.model import (
     Program,
     ReviewItem,
     Schedule,
+    Status,
     StatusDifference,
     Step,
     Totals,
@@ -242,6 +243,17 @@ def test_bodies_count_from_start_before_first_meeting() -> None:
     text, html = _bodies(message)
     for body in (text, _without_tags(html)):
         assert "8 weeks since you started, on Monday 5 January 2026" in body
+
+
+def test_first_check_in_of_a_pair_that_started_long_ago_is_neutral() -> None:
+    """A pair that started years before the service first wrote to them is told no meeting
+    is on record, not asked whether they have had a chance to meet yet."""
+    _, message = _compose(replace(_pair(), started=date(2023, 7, 3)), since_meeting=False)
+    for body in map(_flat, _bodies(message)):
+        assert "2 years and 8 months since you started, on Monday 3 July 2023" in body
+        assert "and we have no meeting on record for you yet. Have you met?" in body
+        assert "If so, tell us when you last met." in body
+        assert "chance to meet yet" not in body
 
 
 def test_text_part_starts_with_reply_marker() -> None:
@@ -563,10 +575,14 @@ def test_person_prints_as_name(tmp_path: Path) -> None:
 
 
 def _question(
-    pair: Pair, *, to: Person, in_reply_to: str = "<their-reply@example.org>"
+    pair: Pair,
+    *,
+    to: Person,
+    in_reply_to: str = "<their-reply@example.org>",
+    answered: Kind | None = None,
 ) -> tuple[Outgoing, EmailMessage]:
     outgoing = _composer(TEMPLATES).question(
-        _program(pair), pair, to=to, in_reply_to=in_reply_to, now=NOW
+        _program(pair), pair, to=to, in_reply_to=in_reply_to, now=NOW, answered=answered
     )
     parsed = BytesParser(policy=policy.default).parsebytes(outgoing.message)
     assert isinstance(parsed, EmailMessage)
@@ -587,6 +603,25 @@ def test_question_goes_only_to_the_person_who_replied() -> None:
         message["Reply-To"].addresses[0].addr_spec, mailbox="mentoring@northwind.example"
     )
     assert token is not None
+
+
+@pytest.mark.parametrize(
+    ("answered", "subject"),
+    [
+        (Kind.PAUSE_OR_END, "Re: Pause or keep going? Ana and Ben (Northwind Mentoring)"),
+        (Kind.WELCOME_BACK, "Re: Welcome back, Ana and Ben (Northwind Mentoring)"),
+        (Kind.REMINDER, "Re: Check-in: Ana and Ben (Northwind Mentoring)"),
+        (None, "Re: Check-in: Ana and Ben (Northwind Mentoring)"),
+    ],
+)
+def test_question_subject_follows_the_email_the_reply_answered(
+    answered: Kind | None, subject: str
+) -> None:
+    """The question back answers in the conversation of the email the unclear reply
+    answered, and in the check-in's when that is not known."""
+    pair = _pair()
+    _, message = _question(pair, to=pair.mentee, answered=answered)
+    assert message["Subject"] == subject
 
 
 @pytest.mark.parametrize(
@@ -744,6 +779,24 @@ def test_reminder_before_any_meeting_counts_from_the_start() -> None:
     _, message = _period(1, since_meeting=False)
     for body in map(_flat, _bodies(message)):
         assert "8 weeks since you started, on Monday 5 January 2026" in body
+
+
+def test_pause_or_end_says_the_question_comes_again_until_a_meeting() -> None:
+    """The pause-or-end email does not say that keeping going needs no reply: the ladder
+    asks again each period until a meeting is reported."""
+    _, message = _period(3)
+    for body in map(_flat, _bodies(message)):
+        assert "there is no need to reply" not in body
+        assert "To keep going as you are, reply with when you last met" in body
+        assert "until we hear of a meeting, we will ask this again each time a check-in" in body
+
+
+def test_pause_or_end_before_any_meeting_on_record_does_not_assume_none_happened() -> None:
+    """A pair with no meeting on record is told so, not told that not meeting happens."""
+    _, message = _period(3, since_meeting=False)
+    for body in map(_flat, _bodies(message)):
+        assert "since you started, on Monday 5 January 2026, and we have no meeting" in body
+        assert "If meeting has been hard, that happens to the best of pairs" in body
 
 
 def test_pause_or_end_shows_the_exact_replies() -> None:
@@ -1006,15 +1059,41 @@ def test_farewell_without_meetings_leaves_the_totals_out() -> None:
 
 
 def test_dispute_notice_is_factual() -> None:
-    """The dispute notice names the pair, the removed meeting and who logged it."""
-    _, message = _relationship(Kind.DISPUTE_NOTICE)
+    """The dispute notice names the pair, the removed meeting, who logged it and who said NO."""
+    disputed = replace(MEETING, disputed_by=MENTEE, disputed_answering=Kind.CONFIRMATION)
+    _, message = _relationship(Kind.DISPUTE_NOTICE, meeting=disputed)
     assert message["Subject"] == "Meeting removed after a NO: ana-ben, Tuesday 3 March"
     for body in map(_flat, _bodies(message)):
         assert "Hello Carla," in body
         assert "pair ana-ben (Ana Silva and Ben Okafor) was removed" in body
+        assert "because Ben Okafor answered the confirmation of it NO." in body
         assert "Tuesday 3 March, 45 minutes" in body
         assert "Ana Silva" in body
         assert "as if it had never been logged" in body
+        assert "the meeting they meant" not in body
+
+
+@pytest.mark.parametrize(
+    ("answered", "disputed_by", "words"),
+    [
+        (Kind.CHECKIN, MENTEE, "because Ben Okafor replied to a check-in that something was wrong"),
+        (Kind.THANKS, MENTOR, "because Ana Silva replied to a thank-you that something was wrong"),
+        (None, None, "because a member of the pair replied to one of our emails that something"),
+    ],
+)
+def test_dispute_notice_says_what_a_dispute_outside_a_confirmation_answered(
+    answered: Kind | None, disputed_by: str | None, words: str
+) -> None:
+    """A "that's wrong" to another email is not called a NO to a confirmation: the notice
+    says who replied to what, and that the pair's latest meeting was the one removed."""
+    disputed = replace(MEETING, disputed_by=disputed_by, disputed_answering=answered)
+    _, message = _relationship(Kind.DISPUTE_NOTICE, meeting=disputed)
+    assert message["Subject"] == "Meeting removed as disputed: ana-ben, Tuesday 3 March"
+    for body in map(_flat, _bodies(message)):
+        assert words in body
+        assert "confirmation of it" not in body
+        assert "removes the pair's latest meeting logged in the last 30 days: this one." in body
+        assert "whether this is the meeting they meant" in body
 
 
 def test_ended_notice_shows_the_lines_for_the_program_file() -> None:
@@ -1027,6 +1106,20 @@ def test_ended_notice_shows_the_lines_for_the_program_file() -> None:
     for body in map(_flat, (text, html)):
         assert "asked by reply to end their mentoring, on Wednesday 4 March 2026" in body
         assert " they had " not in body
+
+
+def test_ended_notice_tells_to_replace_the_status_the_program_file_has() -> None:
+    """For a pair whose file says it is paused (a pause that is over), the ended notice
+    quotes what the file says and asks to replace those lines, not to add a second
+    `status:` (a duplicate key the reload rejects)."""
+    paused = replace(_pair(), status=Status.PAUSED, paused_until=date(2026, 2, 1))
+    _, message = _relationship(Kind.ENDED_NOTICE, pair=paused, totals=None)
+    for body in map(_flat, _bodies(message)):
+        assert 'does not say so yet ("status: paused, paused_until: 2026-02-01")' in body
+        assert "set (or replace) these lines in the pair's entry, in place of any" in body
+        assert "status, paused_until or ended_on lines already there" in body
+        assert "still says the pair is active" not in body
+        assert "add these lines" not in body
 
 
 def test_ended_notice_gives_totals_when_known() -> None:
@@ -1125,7 +1218,7 @@ FULL_FACTS = DigestFacts(
 
 SECTIONS = {
     "meetings": "Meetings logged",
-    "disputed": "Meetings removed after a NO",
+    "disputed": "Meetings removed as disputed",
     "overdue": "Pairs that have not met on schedule",
     "failing_addresses": "Addresses that are failing",
     "unknown_sends": "Emails that may not have arrived",
@@ -1194,6 +1287,24 @@ def test_digest_says_who_and_how_long() -> None:
     assert f"Ana Silva &lt;{MENTOR}&gt;, stranger@example.org" in html
     assert "\n        status: paused\n        paused_until: 2026-05-01\n" in text
     assert "status: paused\npaused_until: 2026-05-01</pre>" in html
+
+
+def test_the_digest_says_who_disputed_each_removed_meeting_and_answering_what() -> None:
+    """The digest's disputed meetings say who disputed each and which email they answered,
+    not that every one was a NO to a confirmation."""
+    facts = DigestFacts(
+        period_start=FULL_FACTS.period_start,
+        disputed=(
+            replace(MEETING, disputed_by=MENTEE, disputed_answering=Kind.CONFIRMATION),
+            replace(MEETING, id=44, disputed_by=MENTOR, disputed_answering=Kind.CHECKIN),
+        ),
+    )
+    _, message = _digest(facts)
+    for body in map(_flat, _bodies(message)):
+        assert "Meetings removed as disputed (2)" in body
+        assert "The member asked to confirm these answered NO" not in body
+        assert "logged by Ana Silva; Ben Okafor answered the confirmation NO" in body
+        assert "logged by Ana Silva; disputed by Ana Silva in reply to a check-in" in body
 
 
 def test_the_digest_names_a_member_whichever_spelling_of_their_domain_it_saw() -> None:
