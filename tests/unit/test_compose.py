@@ -775,10 +775,13 @@ def test_reminder_with_coordinator_in_copy_says_so() -> None:
 
 
 def test_reminder_before_any_meeting_counts_from_the_start() -> None:
-    """A pair that never met is reminded how long since they started."""
+    """A pair with no meeting on record is reminded how long since they started, and told
+    only that no meeting is on record (they may have met for years before the service)."""
     _, message = _period(1, since_meeting=False)
     for body in map(_flat, _bodies(message)):
         assert "8 weeks since you started, on Monday 5 January 2026" in body
+        assert "and we have no meeting on record for you yet." in body
+        assert "first meeting" not in body
 
 
 def test_pause_or_end_says_the_question_comes_again_until_a_meeting() -> None:
