@@ -17,7 +17,7 @@ from contextlib import closing
 from pathlib import Path
 
 from reminder_service.errors import StoreError
-from reminder_service.store.connection import BUSY_TIMEOUT, translated
+from reminder_service.store.connection import connect_read_only, translated
 
 
 def backup_database(database: Path, destination: Path, *, overwrite: bool) -> int:
@@ -57,13 +57,8 @@ def _open_source(database: Path) -> sqlite3.Connection:
     """The database opened read-only, after reading its header to check that it is one."""
     if not database.is_file():
         raise StoreError(f"There is no database at {database} yet, so nothing to back up.")
+    connection = connect_read_only(database)
     with translated(database):
-        connection = sqlite3.connect(
-            f"{database.resolve().as_uri()}?mode=ro",
-            uri=True,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT.total_seconds(),
-        )
         try:
             connection.execute("PRAGMA schema_version").fetchone()
         except BaseException:

@@ -62,6 +62,18 @@ class StoreConnection:
                 raise
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """The existing database at `path`, opened for reading only (commands that change
+    nothing, and backups), waiting `BUSY_TIMEOUT` for the service's locks."""
+    with translated(path):
+        return sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT.total_seconds(),
+        )
+
+
 @contextmanager
 def translated(path: Path, *, busy_timeout: timedelta = BUSY_TIMEOUT) -> Iterator[None]:
     """Turn sqlite3 errors into StoreError with a message a coordinator can act on.

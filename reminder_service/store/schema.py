@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Self
 
 from reminder_service.errors import StoreError
-from reminder_service.store.connection import BUSY_TIMEOUT, StoreConnection, translated
+from reminder_service.store.connection import (
+    BUSY_TIMEOUT,
+    StoreConnection,
+    connect_read_only,
+    translated,
+)
 from reminder_service.store.inbox import MAX_KEPT_RAW_BYTES
 
 _APPLICATION_ID = 0x52454D44  # "REMD": marks the file as ours in the SQLite header.
@@ -280,13 +285,7 @@ class SchemaMixin(StoreConnection):
         """Open an existing, up-to-date database for reading only (commands that change nothing)."""
         if not path.is_file():
             raise StoreError(f"There is no database at {path}.")
-        with translated(path):
-            connection = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                isolation_level=None,
-                timeout=BUSY_TIMEOUT.total_seconds(),
-            )
+        connection = connect_read_only(path)
         connection.row_factory = sqlite3.Row
         store = cls(connection, path=path)
         try:
