@@ -332,7 +332,8 @@ def _emails(counts: OutboxCounts) -> GaugeMetricFamily:
     family = GaugeMetricFamily(
         f"{NAMESPACE}_emails",
         "Emails in the outbox, by kind and state (withdrawn: not sent because the pair "
-        "ended or paused first, not a failed send).",
+        "ended, paused or left the program first, or a later email replaced it; not a "
+        "failed send).",
         labels=("kind", "state"),
     )
     for (kind, state), count in sorted(counts.items()):
