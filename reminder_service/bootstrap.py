@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from pydantic import SecretStr
 
@@ -81,27 +81,31 @@ def composer(settings: Settings, *, allow_placeholders: bool = False) -> Compose
     )
 
 
-def read_sent_refs(database: Path) -> Callable[[str], SentRef | None]:
-    """A lookup of our own Message-IDs in a copy read now (changes nothing)."""
-    with read_only_if_present(database) as store:
-        rows = store.outbox() if store else []
-    known = {row.message_id.lower(): SentRef(row.pair_id, row.kind, row.key) for row in rows}
-    return lambda message_id: known.get(message_id.strip().lower())
+@contextmanager
+def reply_context(settings: Settings, program: Program, *, now: datetime) -> Iterator[ReplyContext]:
+    """What understanding a reply needs, as `run` would have it, without changing anything.
 
-
-def reply_context(settings: Settings, program: Program, *, now: datetime) -> ReplyContext:
-    """What understanding a reply needs, as `run` would have it, without changing anything."""
+    The database stays open for the block, so that only the outbox rows of the Message-IDs
+    the reply names are read (`SqliteStore.sent_ref`, through its index), as the daemon
+    reads them: never every email with its text.
+    """
     key, address, ours, limits = reply_context_parts(settings)
-    return ReplyContext(
-        program=program,
-        key=key,
-        mailbox=address,
-        our_addresses=ours,
-        now=now,
-        sent=read_sent_refs(settings.database),
-        limits=limits,
-        trusted_authserv_id=settings.authserv_id,
-    )
+    with read_only_if_present(settings.database) as store:
+        yield ReplyContext(
+            program=program,
+            key=key,
+            mailbox=address,
+            our_addresses=ours,
+            now=now,
+            sent=_none_sent if store is None else store.sent_ref,
+            limits=limits,
+            trusted_authserv_id=settings.authserv_id,
+        )
+
+
+def _none_sent(message_id: str) -> SentRef | None:
+    """Before the service has created its database, no Message-ID is one of ours."""
+    return None
 
 
 @dataclass

@@ -113,7 +113,7 @@ class Monitor:
 
     `reading` says whether a reply mailbox is configured; without one, IMAP is neither
     checked for readiness nor shown in the metrics. `monotonic` times the loops' heartbeats
-    (see `Liveness`).
+    (see `Liveness`) and the time since the mailbox was last checked, for the same reason.
     """
 
     def __init__(
@@ -126,7 +126,8 @@ class Monitor:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._clock = clock
-        self._started = clock.now()
+        self._monotonic = monotonic
+        self._started_s = monotonic()
         self._reading = reading
         self._poll_stale_after = poll_stale_after
         self.liveness = Liveness(loops, clock=clock, monotonic=monotonic)
@@ -135,6 +136,7 @@ class Monitor:
         self._smtp = _Contact()
         self._imap_connected = False
         self._last_poll: datetime | None = None
+        self._last_poll_s: float | None = None
         self._outbox_source: Callable[[], OutboxCounts] | None = None
         self.registry = CollectorRegistry()
         self._metrics = _Metrics(self.registry)
@@ -178,6 +180,7 @@ class Monitor:
     def polled(self) -> None:
         """The reply mailbox was checked successfully."""
         self._last_poll = self._clock.now()
+        self._last_poll_s = self._monotonic()
 
     def reply(self, outcome: str) -> None:
         """A reply was recorded with this outcome (`meeting`, `unclear`, `rejected`, ...)."""
@@ -203,10 +206,9 @@ class Monitor:
     def readiness(self) -> list[Check]:
         """The checks that need no I/O: a program, the mail servers (the database is the
         HTTP server's own probe)."""
-        now = self._clock.now()
         checks = [self._program_check(), self._smtp_check()]
         if self._reading:
-            checks.append(self._imap_check(now))
+            checks.append(self._imap_check())
         return checks
 
     def outbox_counts(self) -> OutboxCounts | None:
@@ -224,8 +226,7 @@ class Monitor:
         mailbox (since start when none yet); None when no mailbox is configured."""
         if not self._reading:
             return None
-        since = self._last_poll or self._started
-        return self._imap_connected, self._clock.now() - since
+        return self._imap_connected, self._since_poll()
 
     def _program_check(self) -> Check:
         if not self._program_loaded:
@@ -249,9 +250,16 @@ class Monitor:
             return Check("smtp", ok=True, detail="not needed yet")
         return Check("smtp", ok=True, detail=f"reached at {_moment(contact.succeeded)}")
 
-    def _imap_check(self, now: datetime) -> Check:
+    def _since_poll(self) -> timedelta:
+        """The real time since the last successful check of the mailbox (since start when
+        none yet), on `monotonic`: a step of the wall clock neither ages the check nor keeps
+        it fresh."""
+        since = self._started_s if self._last_poll_s is None else self._last_poll_s
+        return timedelta(seconds=self._monotonic() - since)
+
+    def _imap_check(self) -> Check:
         last = self._last_poll
-        if last is not None and now - last <= self._poll_stale_after:
+        if last is not None and self._since_poll() <= self._poll_stale_after:
             return Check("imap", ok=True, detail=f"checked at {_moment(last)}")
         never = "not checked successfully since the service started"
         when = never if last is None else f"last checked successfully at {_moment(last)}"
@@ -324,7 +332,8 @@ def _emails(counts: OutboxCounts) -> GaugeMetricFamily:
     family = GaugeMetricFamily(
         f"{NAMESPACE}_emails",
         "Emails in the outbox, by kind and state (withdrawn: not sent because the pair "
-        "ended or paused first, not a failed send).",
+        "ended, paused or left the program first, or a later email replaced it; not a "
+        "failed send).",
         labels=("kind", "state"),
     )
     for (kind, state), count in sorted(counts.items()):

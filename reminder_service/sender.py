@@ -233,7 +233,7 @@ class Sender:
             if row.pair_id and self._program().pair(row.pair_id) is None:
                 self._ended.append(
                     _Ended(
-                        Settlement.failed(row.id, REMOVED_PAIR),
+                        Settlement.withdrawn(row.id, REMOVED_PAIR),
                         f"{row.key}: not sent: {REMOVED_PAIR}",
                     )
                 )

@@ -69,8 +69,9 @@ def explain_reply(args: argparse.Namespace) -> int:
         raise ConfigError(missing[0])
     program = load_program(settings.config)
     raw = sys.stdin.buffer.read() if args.file == "-" else _read_message(Path(args.file))
-    context = bootstrap.reply_context(settings, program, now=args.now or datetime.now(UTC))
-    verdict = understand(raw, context=context)
+    now = args.now or datetime.now(UTC)
+    with bootstrap.reply_context(settings, program, now=now) as context:
+        verdict = understand(raw, context=context)
     print(json.dumps(verdict_json(verdict), indent=2, ensure_ascii=False))
     return EXIT_OK
 

@@ -24,7 +24,7 @@ def report(args: argparse.Namespace) -> int:
     program = load_program(settings.config)
     now = args.now or datetime.now(UTC)
     with read_only_if_present(settings.database) as store:
-        histories = store.pair_histories() if store else {}
+        histories = store.pair_histories(now=now) if store else {}
         meetings = _by_pair(store.meeting_records()) if store else {}
     rows = pair_reports(program, histories, meetings, now=now)
     if args.format == "html":

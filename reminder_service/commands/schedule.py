@@ -67,7 +67,7 @@ def plan(args: argparse.Namespace) -> int:
     now = (args.now or datetime.now(UTC)).astimezone(UTC)
     until = now + timedelta(days=args.days)
     with read_only_if_present(settings.database) as store:
-        histories = store.pair_histories() if store else {}
+        histories = store.pair_histories(now=now) if store else {}
         activity = store.activity(now=now) if store else {}
         coming = [
             *_period_emails(program, histories, now=now, until=until),
@@ -149,7 +149,7 @@ def preview(args: argparse.Namespace) -> int:
     now = args.now or datetime.now(UTC)
     renderer = bootstrap.composer(settings, allow_placeholders=True)
     with read_only_if_present(settings.database) as store:
-        histories = store.pair_histories() if store else {}
+        histories = store.pair_histories(now=now) if store else {}
         if pair is None:
             facts = _preview_facts(store, program, histories, now=now)
             item = renderer.digest(program, facts, now=now)

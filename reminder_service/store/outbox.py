@@ -64,7 +64,7 @@ UPDATE outbox SET state = 'pending', next_attempt_at = :retry_at, last_error = :
 WHERE id = :id AND state = 'sending'
 """
 _MARK_FINAL = """
-UPDATE outbox SET state = :state, last_error = :error, updated_at = :now
+UPDATE outbox SET state = :state, withdrawn = :withdrawn, last_error = :error, updated_at = :now
 WHERE id = :id AND state = 'sending'
 """
 _STATE_BY_ID = "SELECT state FROM outbox WHERE id = ?"
@@ -420,6 +420,7 @@ class OutboxMixin(StoreConnection):
         else:
             statement = _MARK_FINAL
             params["state"] = settlement.state.value
+            params["withdrawn"] = settlement.is_withdrawn
         return bool(self._db.execute(statement, params).rowcount == 1)
 
     def _described(self, row_id: int, expected: str) -> str:
@@ -434,12 +435,16 @@ class OutboxMixin(StoreConnection):
 
 @dataclass(frozen=True, slots=True)
 class Settlement:
-    """How one send ended, for `claim_and_settle` to record: the row's next state and why."""
+    """How one send ended, for `claim_and_settle` to record: the row's next state and why.
+
+    `is_withdrawn` marks a `failed` email that never reached the mail server (see
+    `withdrawn`)."""
 
     row_id: int
     state: OutboxState
     error: str | None = None
     retry_at: datetime | None = None
+    is_withdrawn: bool = False
 
     @classmethod
     def sent(cls, row_id: int, refused: str | None = None) -> Settlement:
@@ -455,6 +460,12 @@ class Settlement:
     def failed(cls, row_id: int, error: str) -> Settlement:
         """A permanent failure: never tried again."""
         return cls(row_id, OutboxState.FAILED, error)
+
+    @classmethod
+    def withdrawn(cls, row_id: int, reason: str) -> Settlement:
+        """Not sent after all, for `reason`: `failed` and never tried again, but counted as
+        withdrawn, apart from the failed sends, as the planner's withdrawals are."""
+        return cls(row_id, OutboxState.FAILED, reason, is_withdrawn=True)
 
     @classmethod
     def unknown(cls, row_id: int, error: str) -> Settlement:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -16,7 +17,9 @@ import pytest
 
 from reminder_service.cli import main
 from reminder_service.core.model import Kind
+from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.tokens import check_token, token_in_address
+from reminder_service.store import SqliteStore
 from tests.support.process import PROGRAM, REPO, clear_reminder_env, sent_checkin, service_env
 
 KEY = "cli-test-secret-key-123"
@@ -422,6 +425,51 @@ def test_report_as_csv_and_as_an_html_file(
     assert html.startswith("<!DOCTYPE html>")
     assert "Northwind Mentoring" in html
     assert not (deployment / "data").exists()
+
+
+def ended_by_a_reply_while_the_clock_ran_ahead(database: Path) -> None:
+    """Record in `database` Ben's reply ending ana-ben, received while the clock showed 2031."""
+    verdict = Verdict(
+        outcome=Outcome.END,
+        pair_id="ana-ben",
+        sender_role="mentee",
+        sender="ben@northwind.example",
+        message_id="<end-2031@northwind.example>",
+    )
+    with SqliteStore.open(database) as store:
+        store.record_inbound(
+            folder="INBOX",
+            uidvalidity=1,
+            uid=1,
+            raw=b"Message-ID: <end-2031@northwind.example>\r\n\r\nWe are done.\r\n",
+            verdict=verdict,
+            now=datetime(2031, 11, 25, 9, 30, tzinfo=UTC),
+            keep_text=False,
+        )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["plan", "--days", "30"],
+        ["report"],
+        ["preview", "ana-ben"],
+    ],
+)
+def test_commands_leave_out_history_written_while_the_clock_ran_ahead(
+    deployment: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reply recorded while the clock showed a time years ahead of --now changes nothing
+    that `plan`, `report` or `preview` shows: the pair it ended is still active and due."""
+    database = deployment / "data" / "reminders.sqlite3"
+    people = ("ana@northwind.example", "ben@northwind.example")
+    sent_checkin(database, pair_id="ana-ben", recipients=people)
+    args = [*command, "--now", "2026-11-25T12:00:00+00:00"]
+    assert main(args) == 0
+    before = capsys.readouterr()
+    ended_by_a_reply_while_the_clock_ran_ahead(database)
+    assert main(args) == 0
+    assert capsys.readouterr() == before
 
 
 def test_backup_says_where_it_wrote_and_refuses_to_overwrite(

@@ -5,20 +5,23 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from reminder_service.cli import main
+from reminder_service.core.model import Outgoing
 from reminder_service.core.replies.verdict import Outcome, Reason, ReportedMeeting, Verdict
 from reminder_service.store import InboundItem, SqliteStore
+from tests.support.outbox_steps import claim_next, enqueue, mark_sent
 from tests.support.process import clear_reminder_env
 
 CORPUS = Path(__file__).parents[1] / "corpus" / "replies"
 CONTEXT = json.loads((CORPUS / "context.json").read_text())
 MEETING_REPLY = CORPUS / "001-gmail-met-yesterday-45min.eml"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -74,6 +77,52 @@ def test_explain_reply_needs_the_secret_key(
     monkeypatch.delenv("REMINDER_SECRET_KEY")
     assert main(["explain-reply", str(MEETING_REPLY)]) == 1
     assert "REMINDER_SECRET_KEY is not set" in capsys.readouterr().err
+
+
+ANSWERED = "<179553060000.4975.4130704439468744375@northwind.example>"
+"""The Message-ID of the check-in the corpus meeting reply answers."""
+
+
+def _sent_with_its_text_cleared(database: Path, message_id: str) -> None:
+    """Record grace-sam's check-in with `message_id` as sent, then clear its text, as the
+    service does once it has kept it long enough."""
+    checkin = Outgoing(
+        key="checkin:grace-sam:2026-11-24",
+        pair_id="grace-sam",
+        kind="checkin",
+        period=date(2026, 11, 24),
+        message_id=message_id,
+        sender=CONTEXT["mailbox"],
+        recipients=("grace.whitfield@northwind.example", "sam@northwind.example"),
+        message=b"Subject: Check-in\r\n\r\nHow is it going?\r\n",
+    )
+    with SqliteStore.open(database) as store:
+        enqueue(store, checkin, now=NOW)
+        row = claim_next(store, now=NOW)
+        assert row is not None
+        mark_sent(store, row.id, now=NOW)
+        assert store.clear_old_messages(settled_before=NOW + DAY, limit=10, now=NOW + DAY) == 1
+
+
+@pytest.mark.parametrize("stored_as", [ANSWERED, ANSWERED.upper()])
+def test_explain_reply_knows_our_emails_whose_text_was_cleared(
+    deployment: Path, stored_as: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reply without its token is matched to its pair by the Message-ID it answers (in
+    any case), also when the text of that email was cleared; without it, it is unmatched."""
+    untokened = deployment / "reply.eml"
+    untokened.write_bytes(
+        MEETING_REPLY.read_bytes().replace(
+            b"mentoring+grace-sam.g19.dwnaigrbz7apwoqc@", b"mentoring@"
+        )
+    )
+    args = ["explain-reply", str(untokened), "--now", CONTEXT["now"]]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == "unmatched"
+    _sent_with_its_text_cleared(deployment / "reminders.sqlite3", stored_as)
+    assert main(args) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert (verdict["outcome"], verdict["pair"]) == ("meeting", "grace-sam")
 
 
 def _record(database: Path, *verdicts: Verdict) -> None:

@@ -640,7 +640,8 @@ def test_an_unclear_reply_to_an_email_that_asked_nothing_gets_no_question(
 async def test_email_queued_for_a_pair_removed_from_the_program_is_not_sent(
     harness: Harness,
 ) -> None:
-    """After a reload drops a pair, what was already queued for it is failed, not sent."""
+    """After a reload drops a pair, what was already queued for it is withdrawn (failed, and
+    counted apart from the failed sends), not sent."""
     daemon = harness.daemon(program_with("ana-ben", "cy-dee"))
     assert daemon.plan_once() == 2
     daemon.use(program_with("cy-dee"), composer=harness.composer())
@@ -651,3 +652,7 @@ async def test_email_queued_for_a_pair_removed_from_the_program_is_not_sent(
     rows = {row.pair_id: row for row in harness.store.outbox()}
     assert rows["ana-ben"].state is OutboxState.FAILED
     assert rows["ana-ben"].last_error == REMOVED_PAIR
+    assert harness.store.counts_by_kind_and_state() == {
+        ("checkin", "sent"): 1,
+        ("checkin", "withdrawn"): 1,
+    }

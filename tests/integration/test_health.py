@@ -16,7 +16,7 @@ import pytest
 
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.health import HealthServer
-from reminder_service.metrics import Liveness, Monitor, OutboxCounts
+from reminder_service.metrics import Check, Liveness, Monitor, OutboxCounts
 from reminder_service.settings import load_settings
 from reminder_service.store import SqliteStore
 from tests.support.loop import FakeClock
@@ -278,6 +278,35 @@ async def test_readyz_needs_a_recent_mailbox_check_when_reading(reading: Served)
     stale = await get(reading.port, "/readyz")
     assert stale.status == 503
     assert "last checked successfully at" in stale.json()["checks"]["imap"]
+
+
+def imap_check(monitor: Monitor) -> Check:
+    """The reply mailbox's line of the readiness checks."""
+    (check,) = [check for check in monitor.readiness() if check.name == "imap"]
+    return check
+
+
+def test_a_forward_step_of_the_wall_clock_keeps_a_fresh_mailbox_check() -> None:
+    """A wall clock set a day ahead right after a mailbox check passes no real time: the
+    check stays fresh, and the metrics count no time since it."""
+    clock = FakeClock()
+    monitor = Monitor(clock=clock, reading=True, loops=LOOPS, monotonic=clock.monotonic)
+    monitor.polled()
+    clock.step(timedelta(days=1))
+    assert imap_check(monitor).ok
+    assert monitor.imap_facts() == (False, timedelta(0))
+
+
+def test_a_backward_step_of_the_wall_clock_does_not_hide_stopped_mailbox_checks() -> None:
+    """Mailbox checks that stop right after the wall clock went back an hour make the
+    service unready once 30 minutes of real time have passed."""
+    clock = FakeClock()
+    monitor = Monitor(clock=clock, reading=True, loops=LOOPS, monotonic=clock.monotonic)
+    monitor.polled()
+    clock.step(timedelta(hours=-1))
+    clock.advance(timedelta(minutes=31))
+    assert not imap_check(monitor).ok
+    assert monitor.imap_facts() == (False, timedelta(minutes=31))
 
 
 async def test_metrics_count_what_the_daemon_reports(reading: Served) -> None:
