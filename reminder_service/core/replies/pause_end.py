@@ -4,6 +4,7 @@
 A pause asked for "until" something we cannot read as a later date ("until after the
 holidays", "until 29 February" in a year without one) has no end we can honour, and is
 not taken as a pause until further notice either: the reply is asked about instead. So is
+"until December" written in December (late answers to an email suggesting it), and
 "until the end of the month" (or "of the year", "of January") written on that very last
 day: taken literally it pauses nothing, and the member may mean the next month's end, or
 only the days around the turn of the month; a wrong guess would silence a pair for weeks. Only
@@ -135,19 +136,23 @@ def _until(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
 
 
 def _month_ahead(match: re.Match[str], today: date) -> date | None:
-    """The day meant by "March", "mid-March", "the end of March": its first after `today`;
-    None when it is `today` itself ("the end of January" on 31 January), which reads like
-    "the end of the month" on its last day: a pause of no days, or a year (asked about)."""
+    """The day meant by "March", "mid-March", "the end of March": in the next such month,
+    which is this year's if it is not past. None when that day is not after `today`.
+
+    A month named without a year that is `today`'s own month is this month, never next
+    year's: "until December" written on 3 December most likely answers late an email that
+    suggested it, or means the days around the start of the month; a pause of a year would
+    silence the pair, so it is asked about. Its end or middle still ahead ("until the end
+    of January" on 4 January) is taken; on that very day it reads like "the end of the
+    month" on its last day, and is asked about too.
+    """
     month = lx.MONTHS[match["mon"]]
-    years = (int(match["y"]),) if match["y"] else (today.year, today.year + 1)
-    for year in years:
-        first = safe_date(year, month, 1)
-        if first is None:
-            continue
-        day = _day_of(first, months=1, mid=bool(match["mid"]), late=bool(match["late"])) or first
-        if day >= today:
-            return day if day > today else None
-    return None
+    year = int(match["y"]) if match["y"] else today.year + (month < today.month)
+    first = safe_date(year, month, 1)
+    if first is None:
+        return None
+    day = _day_of(first, months=1, mid=bool(match["mid"]), late=bool(match["late"])) or first
+    return day if day > today else None
 
 
 def _in_period(match: re.Match[str], today: date) -> date | None:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from reminder_service.core.replies.meaning import Meaning, meaning_of
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
+from reminder_service.core.wording import reply_examples
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SENT = datetime(2026, 3, 11, 17, 30, tzinfo=UTC)
@@ -298,8 +299,9 @@ PAUSES = [
     ("Bitte pausieren, bis bald", None),
     ("Bis jetzt keine Zeit, bitte pausieren", None),
     ("Pas de nouvelles jusqu'\u00e0 pr\u00e9sent, pause svp", None),
-    ("pause until March", date(2027, 3, 1)),
     ("pause until April", date(2026, 4, 1)),
+    ("pause until February", date(2027, 2, 1)),
+    ("pause until March 2027", date(2027, 3, 1)),
     ("pause until 15 March", date(2026, 3, 15)),
     ("pause until 1 March", date(2027, 3, 1)),
     ("Please pause until 2027-01-15", date(2027, 1, 15)),
@@ -317,15 +319,12 @@ PAUSES = [
     ("Please pause us for a month", date(2026, 4, 11)),
     ("Yes we met. We'd like to pause until January though.", date(2027, 1, 1)),
     ("Not yet - please pause until May", date(2026, 5, 1)),
-    ("Pause bis M\u00e4rz", date(2027, 3, 1)),
     ("bis Ende M\u00e4rz pausieren", date(2026, 3, 31)),
     ("Bitte pausieren bis zum 15.1.", date(2027, 1, 15)),
     ("Pause f\u00fcr 2 Monate bitte", date(2026, 5, 11)),
-    ("pause jusqu'en mars", date(2027, 3, 1)),
     ("Mettez-nous en pause jusqu\u2019au 15 janvier svp", date(2027, 1, 15)),
     ("jusqu'\u00e0 la fin mars, pause svp", date(2026, 3, 31)),
     ("Pouvez-vous mettre en pause jusqu'au 4 janvier\u00a0?", date(2027, 1, 4)),
-    ("pausa hasta marzo", date(2027, 3, 1)),
     ("Pausa hasta el 15 de enero, por favor", date(2027, 1, 15)),
     ("pausa hasta el 15 de abril", date(2026, 4, 15)),
 ]
@@ -457,6 +456,42 @@ def test_a_pause_until_something_that_is_not_a_later_date_is_unclear(text: str) 
     """A pause asked for until something we cannot read as a later date is asked about,
     never taken as a pause until further notice."""
     assert read(text) == Meaning(Outcome.UNCLEAR)
+
+
+PAUSES_UNTIL_THE_MONTH_THEY_ARE_WRITTEN_IN = [
+    ("pause until March", SENT),
+    ("Pause bis M\u00e4rz", SENT),
+    ("pause jusqu'en mars", SENT),
+    ("pausa hasta marzo", SENT),
+    ("Pause until early March", SENT),
+    ("Pause until mid March", datetime(2026, 3, 20, 12, tzinfo=UTC)),
+    ("Pause until December", datetime(2026, 12, 1, 9, tzinfo=UTC)),
+    ("Pause until January", datetime(2027, 1, 4, 9, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("text", "sent"), PAUSES_UNTIL_THE_MONTH_THEY_ARE_WRITTEN_IN)
+def test_a_pause_until_the_month_it_is_written_in_is_asked_about(text: str, sent: datetime) -> None:
+    """A pause until the reply's own month (or a day of it already past) is asked about,
+    never read as a year away: it most likely answers late an email that suggested it."""
+    assert read(text, sent=sent) == Meaning(Outcome.UNCLEAR)
+
+
+@pytest.mark.parametrize(
+    ("text", "sent", "until"),
+    [
+        ("Pause until the end of January", datetime(2027, 1, 4, 9, tzinfo=UTC), date(2027, 1, 31)),
+        ("Pause until mid January", datetime(2027, 1, 4, 9, tzinfo=UTC), date(2027, 1, 15)),
+        ("Pause until March", datetime(2026, 11, 30, 9, tzinfo=UTC), date(2027, 3, 1)),
+        ("Pause until January", datetime(2026, 12, 28, 9, tzinfo=UTC), date(2027, 1, 1)),
+    ],
+)
+def test_a_pause_until_a_later_month_or_a_later_day_of_this_one_is_honoured(
+    text: str, sent: datetime, until: date
+) -> None:
+    """A later month ends a pause in its first year after the reply; a day of the reply's
+    month still ahead ends it this month."""
+    assert read(text, sent=sent) == paused(until)
 
 
 LAST_DAY_OF_JANUARY = datetime(2026, 1, 31, 12, tzinfo=UTC)
@@ -890,3 +925,21 @@ def test_a_pause_ends_after_the_reply_date(
     if meaning.pause_until is not None:
         assert meaning.outcome is Outcome.PAUSE
         assert meaning.pause_until > local_date(sent, zone)
+
+
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 1, 1)),
+    st.integers(min_value=0, max_value=42),
+)
+def test_the_suggested_pause_is_never_read_as_more_than_three_months_away(
+    emailed: date, days_late: int
+) -> None:
+    """The suggested "Pause until <month>" of an email answered up to six weeks later
+    pauses for at most about three months, or is asked about."""
+    replied = emailed + timedelta(days=days_late)
+    sent = datetime(replied.year, replied.month, replied.day, 12, tzinfo=UTC)
+    meaning = read(reply_examples(emailed)[2], sent=sent, zone=ZoneInfo("UTC"))
+    if meaning.outcome is not Outcome.UNCLEAR:
+        assert meaning.outcome is Outcome.PAUSE
+        assert meaning.pause_until is not None
+        assert timedelta(0) < meaning.pause_until - replied <= timedelta(days=92)
