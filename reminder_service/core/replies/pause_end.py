@@ -41,19 +41,23 @@ class NoEnd(Enum):
     UNREADABLE = "unreadable"
 
 
-_ARTICLE = r"(?:(?:the|el|la|le|zum|zur|in|im|a|al|en) )?"
+_ARTICLE = r"(?:(?:the|el|la|le|zum|zur|in|im|a|al|en|o) )?"
 _UNTIL = re.compile(rf"\b(?:{lx.UNTIL})\b ?")
 _NO_END = re.compile(rf"(?:{lx.FURTHER_NOTICE}|{lx.NOT_AN_END})\b")
 _FAREWELL = re.compile(rf"(?:{lx.FAREWELL})(?! ?\w)")
 _CLAUSE_START = re.compile(r"(?:^|[,:-]) ?$")
 _PAUSE = whole_words(lx.PAUSE)
 _ORDINARY_UNTIL = re.compile(rf"(?:{lx.UNTIL_ORDINARY}) ?")
-_PAUSE_OBJECT = r"us|it|this|them|things|everything|(?:the|our|my|all)(?: \w+){1,2}"
+_UNTIL_RIGHT_AFTER_PAUSE = re.compile(rf"(?:{lx.UNTIL_RIGHT_AFTER_PAUSE}) ?")
+_PAUSE_OBJECT = (
+    r"us|it|this|them|things|everything"
+    r"|(?:the|our|my|all|o|os|a|as|nosso|nossos|nossa|nossas)(?: \w+){1,2}"
+)
 _PAUSE_RIGHT_BEFORE = re.compile(rf"\b(?:{lx.PAUSE})(?: (?:{_PAUSE_OBJECT}))? $")
 _UNTIL_MONTH = re.compile(
     _ARTICLE
     + rf"(?:(?:(?P<early>{lx.MONTH_START})|(?P<mid>{lx.MONTH_MIDDLE})|(?P<late>{lx.MONTH_END}))"
-    rf" )?(?:de |of )?(?P<mon>{MONTH_NAMES})\b\.?(?: (?P<y>\d{{4}})(?!\d))?"
+    rf" )?(?:de |of )?(?P<mon>{MONTH_NAMES})\b\.?(?:,? (?:de )?(?P<y>\d{{4}})(?!\d))?"
 )
 # Longer forms first: "month end" before "month", "year 2027" before "year".
 _UNTIL_PERIOD = re.compile(
@@ -80,7 +84,7 @@ def pause_until(head: Head, *, today: date, order: DateOrder) -> date | NoEnd:
     for "until" something that is not a date after the reply's."""
     bounded = False
     for until in _UNTIL.finditer(head.text):
-        if _NO_END.match(head.text, until.end()):
+        if _NO_END.match(head.text, until.end()) or _not_after_pause(head, until):
             continue
         day = _until(head.text, until.end(), today=today, order=order)
         if day is not None and day > today:
@@ -90,6 +94,16 @@ def pause_until(head: Head, *, today: date, order: DateOrder) -> date | NoEnd:
     if span is not None:
         return _for(span, today) or NoEnd.UNREADABLE
     return NoEnd.UNREADABLE if bounded else NoEnd.OPEN
+
+
+def _not_after_pause(head: Head, until: re.Match[str]) -> bool:
+    """Whether `until` is a word that bounds a pause only right after it (Portuguese
+    "até", which is English "ate") and stands elsewhere: "we ate on Friday"."""
+    if not _UNTIL_RIGHT_AFTER_PAUSE.fullmatch(until.group()):
+        return False
+    sentence = head.sentence_at(until.start())
+    start = until.start() if sentence is None else sentence.start
+    return _PAUSE_RIGHT_BEFORE.search(head.text, start, until.start()) is None
 
 
 def _bounds_the_pause(head: Head, until: re.Match[str]) -> bool:

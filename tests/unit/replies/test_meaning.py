@@ -494,6 +494,46 @@ def test_a_pause_until_a_later_month_or_a_later_day_of_this_one_is_honoured(
     assert read(text, sent=sent) == paused(until)
 
 
+PORTUGUESE_PAUSES = [
+    ("Pausa at\u00e9 o fim do m\u00eas", date(2026, 3, 31)),
+    ("Pausa ate o fim do mes", date(2026, 3, 31)),
+    ("pausar at\u00e9 abril", date(2026, 4, 1)),
+    ("Podemos pausar as sess\u00f5es at\u00e9 maio?", date(2026, 5, 1)),
+    ("Pausar os nossos encontros at\u00e9 junho, por favor", date(2026, 6, 1)),
+    ("pausar at\u00e9 15 de abril", date(2026, 4, 15)),
+    ("pausa at\u00e9 meados de abril", date(2026, 4, 15)),
+    ("pausa at\u00e9 o fim de abril", date(2026, 4, 30)),
+    ("pausa at\u00e9 o pr\u00f3ximo m\u00eas", date(2026, 4, 1)),
+    ("pausa at\u00e9 o m\u00eas que vem", date(2026, 4, 1)),
+    ("pausa at\u00e9 a semana que vem", date(2026, 3, 16)),
+    ("Pausa at\u00e9 o fim do ano", date(2026, 12, 31)),
+    ("pausar at\u00e9 mar\u00e7o de 2027", date(2027, 3, 1)),
+    ("pausar at\u00e9 fevereiro", date(2027, 2, 1)),
+    ("Pausa at\u00e9 segunda ordem", None),
+    ("Pausa, at\u00e9 logo!", None),
+    ("We ate lunch on Friday, please pause", None),
+    ("Sorry, we ate on Monday and then got sick. Please pause", None),
+]
+
+
+@pytest.mark.parametrize(("text", "until"), PORTUGUESE_PAUSES)
+def test_portuguese_ate_ends_a_pause(text: str, until: date | None) -> None:
+    """Portuguese "até" right after the pause ends it like "until"; elsewhere (a sign-off,
+    English "ate") it leaves the pause open."""
+    assert read(text) == paused(until)
+
+
+def test_portuguese_month_names_end_a_pause() -> None:
+    """ "Pausar até março" written in November pauses until next March."""
+    november = datetime(2026, 11, 11, 12, tzinfo=UTC)
+    assert read("pausar at\u00e9 mar\u00e7o", sent=november) == paused(date(2027, 3, 1))
+
+
+def test_a_portuguese_pause_until_something_that_is_not_a_date_is_unclear() -> None:
+    """A pause "até" something we cannot read as a date is asked about."""
+    assert read("pausar at\u00e9 depois das f\u00e9rias") == Meaning(Outcome.UNCLEAR)
+
+
 LAST_DAY_OF_JANUARY = datetime(2026, 1, 31, 12, tzinfo=UTC)
 NEW_YEARS_EVE = datetime(2026, 12, 31, 12, tzinfo=UTC)
 PAUSES_UNTIL_A_PERIOD_THAT_ENDS_THE_DAY_THEY_ARE_WRITTEN = [
