@@ -399,6 +399,12 @@ PROMISE: Final = (
 )
 """A promise: "yes, we will" answers that a meeting is to come, not that one took place."""
 
+ACCEPT: Final = (
+    r"please|pls|plz|bitte|gerne|gern|danke|merci|s'il vous plait|s'il te plait|svp|volontiers"
+    r"|por favor|gracias|thanks|thank you|thx"
+)
+"""Said with a yes, an acceptance: "yes please", "ja bitte", "oui merci" take up an offer."""
+
 CONTRAST: Final = r"but|aber|doch|jedoch|mais|pero|sino|though|however"
 """Words after which a clause's report replaces what came before it in the sentence."""
 

@@ -534,6 +534,48 @@ def test_a_portuguese_pause_until_something_that_is_not_a_date_is_unclear() -> N
     assert read("pausar at\u00e9 depois das f\u00e9rias") == Meaning(Outcome.UNCLEAR)
 
 
+ACCEPTANCES = [
+    "Yes please",
+    "Yes, please!",
+    "yes pls",
+    "Ja bitte",
+    "Ja, gerne",
+    "Oui merci",
+    "Oui, s'il vous pla\u00eet",
+    "S\u00ed, por favor",
+    "Yes, thanks",
+]
+
+
+@pytest.mark.parametrize("kind", ["follow_up", "question", "pause_or_end"])
+@pytest.mark.parametrize("text", ACCEPTANCES)
+def test_yes_please_to_an_email_that_did_not_ask_whether_the_pair_met_is_unclear(
+    text: str, kind: str
+) -> None:
+    """An undated "yes please" to a follow-up, a question back or pause-or-end accepts
+    something and reports no meeting, so it is asked about."""
+    assert read(text, replying_to=kind) == Meaning(Outcome.UNCLEAR)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "meaning"),
+    [
+        ("Yes please", "checkin", met()),
+        ("Oui merci", "reminder", met()),
+        ("Yes please, we met yesterday", "follow_up", met(date(2026, 3, 10))),
+        ("Yes, thanks. We met on Monday.", "question", met(date(2026, 3, 9))),
+        ("Ja bitte, 45 Minuten", "pause_or_end", met(minutes=45)),
+        ("Yes", "follow_up", met()),
+    ],
+)
+def test_yes_please_to_have_you_met_or_with_a_meeting_is_a_meeting(
+    text: str, kind: str, meaning: Meaning
+) -> None:
+    """ "Yes please" answering "have you met?", or with a meeting's date or length, is a
+    meeting; a plain "yes" is one whatever it answers."""
+    assert read(text, replying_to=kind) == meaning
+
+
 LAST_DAY_OF_JANUARY = datetime(2026, 1, 31, 12, tzinfo=UTC)
 NEW_YEARS_EVE = datetime(2026, 12, 31, 12, tzinfo=UTC)
 PAUSES_UNTIL_A_PERIOD_THAT_ENDS_THE_DAY_THEY_ARE_WRITTEN = [
