@@ -123,6 +123,7 @@ _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
 _REQUEST = whole_words(lx.REQUEST)
 _FUTURE = whole_words(lx.FUTURE)
 _PROMISE = whole_words(lx.PROMISE)
+_ACCEPT = whole_words(lx.ACCEPT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +270,17 @@ def only_promises(head: Head) -> bool:
         bool(yeses)
         and all(Signal.MET not in s.signals for s in head.sentences)
         and all(_PROMISE.search(head.text[s.start : s.end]) for s in yeses)
+    )
+
+
+def only_accepts(head: Head) -> bool:
+    """Whether the head's "yes" only accepts: no sentence reports a meeting, and each one
+    saying yes says it with "please" or "thanks" ("Yes please", "Ja bitte", "Oui merci")."""
+    yeses = [s for s in head.sentences if Signal.YES in s.signals]
+    return (
+        bool(yeses)
+        and all(Signal.MET not in s.signals for s in head.sentences)
+        and all(_ACCEPT.search(head.text[s.start : s.end]) for s in yeses)
     )
 
 

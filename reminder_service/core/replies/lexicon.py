@@ -1,4 +1,5 @@
-"""Word tables for reading replies written in English, German, French or Spanish.
+"""Word tables for reading replies written in English, German, French or Spanish (and
+Portuguese pauses: "pausar até março").
 
 Every entry is written the way `head` folds reply text: lower case, accents removed
 ("marz", "miercoles"), typographic apostrophes made plain, "n't" spelled " not" ("have not",
@@ -20,18 +21,18 @@ def _numbered(rows: tuple[str, ...], *, start: int = 1) -> dict[str, int]:
 
 MONTHS: Final = _numbered(
     (
-        "january|jan|januar|janner|janvier|janv|enero|ene",
-        "february|feb|februar|fevrier|fevr|fev|febrero",
-        "march|mar|marz|maerz|mars|marzo",
+        "january|jan|januar|janner|janvier|janv|enero|ene|janeiro",
+        "february|feb|februar|fevrier|fevr|fev|febrero|fevereiro",
+        "march|mar|marz|maerz|mars|marzo|marco",
         "april|apr|avril|avr|abril|abr",
-        "may|mai|mayo",
-        "june|jun|juni|juin|junio",
-        "july|jul|juli|juillet|juil|julio",
+        "may|mai|mayo|maio",
+        "june|jun|juni|juin|junio|junho",
+        "july|jul|juli|juillet|juil|julio|julho",
         "august|aug|aout|agosto",
-        "september|sep|sept|septembre|septiembre|setiembre",
-        "october|oct|oktober|okt|octobre|octubre",
-        "november|nov|noviembre|novembre",
-        "december|dec|dezember|dez|decembre|diciembre|dic",
+        "september|sep|sept|septembre|septiembre|setiembre|setembro",
+        "october|oct|oktober|okt|octobre|octubre|outubro",
+        "november|nov|noviembre|novembre|novembro",
+        "december|dec|dezember|dez|decembre|diciembre|dic|dezembro",
     )
 )
 WEEKDAYS: Final = _numbered(
@@ -153,38 +154,45 @@ DAYS_UNITS: Final = r"days?|tagen?|jours?|dias?"
 WEEKS_UNITS: Final = r"weeks?|wochen?|semaines?|semanas?"
 MONTHS_UNITS: Final = r"months?|monate?n?|mois|mes|meses"
 
-UNTIL: Final = r"until|till|til|untill|through|thru|bis|jusqu'au|jusqu'a|jusqu'en|jusque|hasta"
+UNTIL: Final = r"until|till|til|untill|through|thru|bis|jusqu'au|jusqu'a|jusqu'en|jusque|hasta|ate"
 UNTIL_ORDINARY: Final = r"through|thru"
 """Until-words that are ordinary words too ("going through a busy time"): they bound a pause
 only right after it ("pause through May", "hold off our check ins through the summer")."""
+UNTIL_RIGHT_AFTER_PAUSE: Final = r"ate"
+"""Portuguese "até", folded, is English "ate": it counts only right after the pause ("pausar
+até março", "pausa até o fim do mês"), never in "we ate lunch on Friday, please pause"."""
 PAUSE_FOR: Final = r"for|fur|pendant|pour|durante|por"
 MONTH_START: Final = (
     r"early|beginning of|start of|anfang|debut|le debut de|principios de|comienzos de|inicios de"
+    r"|inicio de|comeco de"
 )
-MONTH_MIDDLE: Final = r"mid|middle of|mitte|mi|mediados de"
-MONTH_END: Final = r"end of|the end of|late|ende|fin|la fin de|fin de|finales de|a finales de"
+MONTH_MIDDLE: Final = r"mid|middle of|mitte|mi|mediados de|meados de"
+MONTH_END: Final = (
+    r"end of|the end of|late|ende|fin|la fin de|fin de|finales de|a finales de|fim de|final de"
+)
 NEXT_WEEK: Final = (
     r"next week|nachste woche|nachsten woche|la semaine prochaine|semaine prochaine"
-    r"|la proxima semana|la semana que viene|proxima semana"
+    r"|la proxima semana|la semana que viene|proxima semana|semana que vem"
 )
 NEXT_MONTH: Final = (
     r"next month|nachsten monats|nachsten monat|nachster monat|le mois prochain|mois prochain"
-    r"|el proximo mes|el mes que viene|mes que viene|proximo mes"
+    r"|el proximo mes|el mes que viene|mes que viene|proximo mes|mes que vem"
 )
 NEXT_YEAR: Final = (
     r"next year|the new year|nachsten jahres|nachstes jahr|nachsten jahr|neujahr"
     r"|l'annee prochaine|annee prochaine|le nouvel an|el proximo ano|el ano que viene"
-    r"|ano que viene|proximo ano|ano nuevo"
+    r"|ano que viene|proximo ano|ano nuevo|ano que vem"
 )
 THIS_MONTH: Final = r"this month|month|dieses monats|monats|ce mois|mois|este mes|mes"
 THIS_YEAR: Final = r"this year|year|dieses jahres|jahres|cette annee|annee|este ano|ano"
 PERIOD_START: Final = (
-    r"early|beginning|start|anfang|beginn|debut|le debut|principios|comienzos|inicios"
+    r"early|beginning|start|anfang|beginn|debut|le debut|principios|comienzos|inicios|inicio"
+    r"|comeco"
 )
-PERIOD_MIDDLE: Final = r"mid|middle|mitte|mi|la mi|mediados"
-PERIOD_END: Final = r"late|end|ende|fin|la fin|final|finales|a finales"
-PERIOD_OF: Final = r"of the |of this |of |des |du |de la |de l'|del |de |d'"
-"""What joins "end" to "month" or "2027": "end of the", "ende des", "fin du", "fin de l'"."""
+PERIOD_MIDDLE: Final = r"mid|middle|mitte|mi|la mi|mediados|meados"
+PERIOD_END: Final = r"late|end|ende|fin|la fin|final|finales|a finales|fim"
+PERIOD_OF: Final = r"of the |of this |of |des |du |de la |de l'|del |de |d'|do "
+"""What joins "end" to "month" or "2027": "end of the", "ende des", "fin du", "fim do"."""
 MONTH_AFTER_NEXT: Final = (
     r"month after next|ubernachsten monats|ubernachsten monat|ubernachster monat"
 )
@@ -193,6 +201,7 @@ MONTH_END_WORD: Final = r"monatsende|month end"
 YEAR_END_WORD: Final = r"jahresende|year end"
 FURTHER_NOTICE: Final = (
     r"further notice|auf weiteres|nouvel ordre|nouvel avis|nuevo aviso|nueva orden"
+    r"|segunda ordem|novo aviso|nova ordem"
 )
 """After "until": the pause is meant to be open-ended."""
 NOT_AN_END: Final = (
@@ -389,6 +398,12 @@ PROMISE: Final = (
     r"|on va|lo haremos|vamos a|lo vamos a"
 )
 """A promise: "yes, we will" answers that a meeting is to come, not that one took place."""
+
+ACCEPT: Final = (
+    r"please|pls|plz|bitte|gerne|gern|danke|merci|s'il vous plait|s'il te plait|svp|volontiers"
+    r"|por favor|gracias|thanks|thank you|thx"
+)
+"""Said with a yes, an acceptance: "yes please", "ja bitte", "oui merci" take up an offer."""
 
 CONTRAST: Final = r"but|aber|doch|jedoch|mais|pero|sino|though|however"
 """Words after which a clause's report replaces what came before it in the sentence."""

@@ -30,12 +30,15 @@ from reminder_service.core.replies.head import (
     REPORTS,
     Head,
     Signal,
+    only_accepts,
     only_promises,
 )
 from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
 _FILLER = re.compile(rf"\b(?:{lx.FILLER})\b|[\W\d_]")
+_ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER})
+"""The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +86,24 @@ def meaning_of(
 
 def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str) -> Meaning:
     """The MEETING a reply reports; an undated one answering an email that asked nothing
-    only ACKNOWLEDGED it, and a bare "yes" that only promises ("yes, we will") reports
-    nothing, so it is UNCLEAR."""
+    only ACKNOWLEDGED it. A bare "yes" that only promises ("yes, we will") reports nothing,
+    nor does one that only accepts ("yes please") an email that did not ask whether the
+    pair met (a follow-up, a question back, pause-or-end): both are UNCLEAR."""
     day = meeting_date(head, today=today, date_order=date_order)
     if day is None and replying_to in ASKS_NOTHING:
         return Meaning(Outcome.ACKNOWLEDGED)
-    if day is None and only_promises(head):
+    if day is None and (only_promises(head) or _accepts_an_offer(head, replying_to)):
         return Meaning(Outcome.UNCLEAR)
     meeting = ReportedMeeting(
         date=day or today, date_stated=day is not None, duration_minutes=duration(head)
     )
     return Meaning(Outcome.MEETING, meeting=meeting)
+
+
+def _accepts_an_offer(head: Head, replying_to: str) -> bool:
+    """Whether an undated reply only says "yes please" (or "oui merci") to an email that
+    did not ask "have you met?", and gives no meeting's length either."""
+    return replying_to not in _ASKS_WHETHER_MET and only_accepts(head) and duration(head) is None
 
 
 def _dispute(head: Head, *, today: date, date_order: DateOrder, replying_to: str) -> Meaning:

@@ -4,6 +4,7 @@
 A pause asked for "until" something we cannot read as a later date ("until after the
 holidays", "until 29 February" in a year without one) has no end we can honour, and is
 not taken as a pause until further notice either: the reply is asked about instead. So is
+"until December" written in December (late answers to an email suggesting it), and
 "until the end of the month" (or "of the year", "of January") written on that very last
 day: taken literally it pauses nothing, and the member may mean the next month's end, or
 only the days around the turn of the month; a wrong guess would silence a pair for weeks. Only
@@ -40,19 +41,23 @@ class NoEnd(Enum):
     UNREADABLE = "unreadable"
 
 
-_ARTICLE = r"(?:(?:the|el|la|le|zum|zur|in|im|a|al|en) )?"
+_ARTICLE = r"(?:(?:the|el|la|le|zum|zur|in|im|a|al|en|o) )?"
 _UNTIL = re.compile(rf"\b(?:{lx.UNTIL})\b ?")
 _NO_END = re.compile(rf"(?:{lx.FURTHER_NOTICE}|{lx.NOT_AN_END})\b")
 _FAREWELL = re.compile(rf"(?:{lx.FAREWELL})(?! ?\w)")
 _CLAUSE_START = re.compile(r"(?:^|[,:-]) ?$")
 _PAUSE = whole_words(lx.PAUSE)
 _ORDINARY_UNTIL = re.compile(rf"(?:{lx.UNTIL_ORDINARY}) ?")
-_PAUSE_OBJECT = r"us|it|this|them|things|everything|(?:the|our|my|all)(?: \w+){1,2}"
+_UNTIL_RIGHT_AFTER_PAUSE = re.compile(rf"(?:{lx.UNTIL_RIGHT_AFTER_PAUSE}) ?")
+_PAUSE_OBJECT = (
+    r"us|it|this|them|things|everything"
+    r"|(?:the|our|my|all|o|os|a|as|nosso|nossos|nossa|nossas)(?: \w+){1,2}"
+)
 _PAUSE_RIGHT_BEFORE = re.compile(rf"\b(?:{lx.PAUSE})(?: (?:{_PAUSE_OBJECT}))? $")
 _UNTIL_MONTH = re.compile(
     _ARTICLE
     + rf"(?:(?:(?P<early>{lx.MONTH_START})|(?P<mid>{lx.MONTH_MIDDLE})|(?P<late>{lx.MONTH_END}))"
-    rf" )?(?:de |of )?(?P<mon>{MONTH_NAMES})\b\.?(?: (?P<y>\d{{4}})(?!\d))?"
+    rf" )?(?:de |of )?(?P<mon>{MONTH_NAMES})\b\.?(?:,? (?:de )?(?P<y>\d{{4}})(?!\d))?"
 )
 # Longer forms first: "month end" before "month", "year 2027" before "year".
 _UNTIL_PERIOD = re.compile(
@@ -79,7 +84,7 @@ def pause_until(head: Head, *, today: date, order: DateOrder) -> date | NoEnd:
     for "until" something that is not a date after the reply's."""
     bounded = False
     for until in _UNTIL.finditer(head.text):
-        if _NO_END.match(head.text, until.end()):
+        if _NO_END.match(head.text, until.end()) or _not_after_pause(head, until):
             continue
         day = _until(head.text, until.end(), today=today, order=order)
         if day is not None and day > today:
@@ -89,6 +94,16 @@ def pause_until(head: Head, *, today: date, order: DateOrder) -> date | NoEnd:
     if span is not None:
         return _for(span, today) or NoEnd.UNREADABLE
     return NoEnd.UNREADABLE if bounded else NoEnd.OPEN
+
+
+def _not_after_pause(head: Head, until: re.Match[str]) -> bool:
+    """Whether `until` is a word that bounds a pause only right after it (Portuguese
+    "até", which is English "ate") and stands elsewhere: "we ate on Friday"."""
+    if not _UNTIL_RIGHT_AFTER_PAUSE.fullmatch(until.group()):
+        return False
+    sentence = head.sentence_at(until.start())
+    start = until.start() if sentence is None else sentence.start
+    return _PAUSE_RIGHT_BEFORE.search(head.text, start, until.start()) is None
 
 
 def _bounds_the_pause(head: Head, until: re.Match[str]) -> bool:
@@ -135,19 +150,23 @@ def _until(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
 
 
 def _month_ahead(match: re.Match[str], today: date) -> date | None:
-    """The day meant by "March", "mid-March", "the end of March": its first after `today`;
-    None when it is `today` itself ("the end of January" on 31 January), which reads like
-    "the end of the month" on its last day: a pause of no days, or a year (asked about)."""
+    """The day meant by "March", "mid-March", "the end of March": in the next such month,
+    which is this year's if it is not past. None when that day is not after `today`.
+
+    A month named without a year that is `today`'s own month is this month, never next
+    year's: "until December" written on 3 December most likely answers late an email that
+    suggested it, or means the days around the start of the month; a pause of a year would
+    silence the pair, so it is asked about. Its end or middle still ahead ("until the end
+    of January" on 4 January) is taken; on that very day it reads like "the end of the
+    month" on its last day, and is asked about too.
+    """
     month = lx.MONTHS[match["mon"]]
-    years = (int(match["y"]),) if match["y"] else (today.year, today.year + 1)
-    for year in years:
-        first = safe_date(year, month, 1)
-        if first is None:
-            continue
-        day = _day_of(first, months=1, mid=bool(match["mid"]), late=bool(match["late"])) or first
-        if day >= today:
-            return day if day > today else None
-    return None
+    year = int(match["y"]) if match["y"] else today.year + (month < today.month)
+    first = safe_date(year, month, 1)
+    if first is None:
+        return None
+    day = _day_of(first, months=1, mid=bool(match["mid"]), late=bool(match["late"])) or first
+    return day if day > today else None
 
 
 def _in_period(match: re.Match[str], today: date) -> date | None:

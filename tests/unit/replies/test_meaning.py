@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from reminder_service.core.replies.meaning import Meaning, meaning_of
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
+from reminder_service.core.wording import reply_examples
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SENT = datetime(2026, 3, 11, 17, 30, tzinfo=UTC)
@@ -298,8 +299,9 @@ PAUSES = [
     ("Bitte pausieren, bis bald", None),
     ("Bis jetzt keine Zeit, bitte pausieren", None),
     ("Pas de nouvelles jusqu'\u00e0 pr\u00e9sent, pause svp", None),
-    ("pause until March", date(2027, 3, 1)),
     ("pause until April", date(2026, 4, 1)),
+    ("pause until February", date(2027, 2, 1)),
+    ("pause until March 2027", date(2027, 3, 1)),
     ("pause until 15 March", date(2026, 3, 15)),
     ("pause until 1 March", date(2027, 3, 1)),
     ("Please pause until 2027-01-15", date(2027, 1, 15)),
@@ -317,15 +319,12 @@ PAUSES = [
     ("Please pause us for a month", date(2026, 4, 11)),
     ("Yes we met. We'd like to pause until January though.", date(2027, 1, 1)),
     ("Not yet - please pause until May", date(2026, 5, 1)),
-    ("Pause bis M\u00e4rz", date(2027, 3, 1)),
     ("bis Ende M\u00e4rz pausieren", date(2026, 3, 31)),
     ("Bitte pausieren bis zum 15.1.", date(2027, 1, 15)),
     ("Pause f\u00fcr 2 Monate bitte", date(2026, 5, 11)),
-    ("pause jusqu'en mars", date(2027, 3, 1)),
     ("Mettez-nous en pause jusqu\u2019au 15 janvier svp", date(2027, 1, 15)),
     ("jusqu'\u00e0 la fin mars, pause svp", date(2026, 3, 31)),
     ("Pouvez-vous mettre en pause jusqu'au 4 janvier\u00a0?", date(2027, 1, 4)),
-    ("pausa hasta marzo", date(2027, 3, 1)),
     ("Pausa hasta el 15 de enero, por favor", date(2027, 1, 15)),
     ("pausa hasta el 15 de abril", date(2026, 4, 15)),
 ]
@@ -457,6 +456,124 @@ def test_a_pause_until_something_that_is_not_a_later_date_is_unclear(text: str) 
     """A pause asked for until something we cannot read as a later date is asked about,
     never taken as a pause until further notice."""
     assert read(text) == Meaning(Outcome.UNCLEAR)
+
+
+PAUSES_UNTIL_THE_MONTH_THEY_ARE_WRITTEN_IN = [
+    ("pause until March", SENT),
+    ("Pause bis M\u00e4rz", SENT),
+    ("pause jusqu'en mars", SENT),
+    ("pausa hasta marzo", SENT),
+    ("Pause until early March", SENT),
+    ("Pause until mid March", datetime(2026, 3, 20, 12, tzinfo=UTC)),
+    ("Pause until December", datetime(2026, 12, 1, 9, tzinfo=UTC)),
+    ("Pause until January", datetime(2027, 1, 4, 9, tzinfo=UTC)),
+]
+
+
+@pytest.mark.parametrize(("text", "sent"), PAUSES_UNTIL_THE_MONTH_THEY_ARE_WRITTEN_IN)
+def test_a_pause_until_the_month_it_is_written_in_is_asked_about(text: str, sent: datetime) -> None:
+    """A pause until the reply's own month (or a day of it already past) is asked about,
+    never read as a year away: it most likely answers late an email that suggested it."""
+    assert read(text, sent=sent) == Meaning(Outcome.UNCLEAR)
+
+
+@pytest.mark.parametrize(
+    ("text", "sent", "until"),
+    [
+        ("Pause until the end of January", datetime(2027, 1, 4, 9, tzinfo=UTC), date(2027, 1, 31)),
+        ("Pause until mid January", datetime(2027, 1, 4, 9, tzinfo=UTC), date(2027, 1, 15)),
+        ("Pause until March", datetime(2026, 11, 30, 9, tzinfo=UTC), date(2027, 3, 1)),
+        ("Pause until January", datetime(2026, 12, 28, 9, tzinfo=UTC), date(2027, 1, 1)),
+    ],
+)
+def test_a_pause_until_a_later_month_or_a_later_day_of_this_one_is_honoured(
+    text: str, sent: datetime, until: date
+) -> None:
+    """A later month ends a pause in its first year after the reply; a day of the reply's
+    month still ahead ends it this month."""
+    assert read(text, sent=sent) == paused(until)
+
+
+PORTUGUESE_PAUSES = [
+    ("Pausa at\u00e9 o fim do m\u00eas", date(2026, 3, 31)),
+    ("Pausa ate o fim do mes", date(2026, 3, 31)),
+    ("pausar at\u00e9 abril", date(2026, 4, 1)),
+    ("Podemos pausar as sess\u00f5es at\u00e9 maio?", date(2026, 5, 1)),
+    ("Pausar os nossos encontros at\u00e9 junho, por favor", date(2026, 6, 1)),
+    ("pausar at\u00e9 15 de abril", date(2026, 4, 15)),
+    ("pausa at\u00e9 meados de abril", date(2026, 4, 15)),
+    ("pausa at\u00e9 o fim de abril", date(2026, 4, 30)),
+    ("pausa at\u00e9 o pr\u00f3ximo m\u00eas", date(2026, 4, 1)),
+    ("pausa at\u00e9 o m\u00eas que vem", date(2026, 4, 1)),
+    ("pausa at\u00e9 a semana que vem", date(2026, 3, 16)),
+    ("Pausa at\u00e9 o fim do ano", date(2026, 12, 31)),
+    ("pausar at\u00e9 mar\u00e7o de 2027", date(2027, 3, 1)),
+    ("pausar at\u00e9 fevereiro", date(2027, 2, 1)),
+    ("Pausa at\u00e9 segunda ordem", None),
+    ("Pausa, at\u00e9 logo!", None),
+    ("We ate lunch on Friday, please pause", None),
+    ("Sorry, we ate on Monday and then got sick. Please pause", None),
+]
+
+
+@pytest.mark.parametrize(("text", "until"), PORTUGUESE_PAUSES)
+def test_portuguese_ate_ends_a_pause(text: str, until: date | None) -> None:
+    """Portuguese "até" right after the pause ends it like "until"; elsewhere (a sign-off,
+    English "ate") it leaves the pause open."""
+    assert read(text) == paused(until)
+
+
+def test_portuguese_month_names_end_a_pause() -> None:
+    """ "Pausar até março" written in November pauses until next March."""
+    november = datetime(2026, 11, 11, 12, tzinfo=UTC)
+    assert read("pausar at\u00e9 mar\u00e7o", sent=november) == paused(date(2027, 3, 1))
+
+
+def test_a_portuguese_pause_until_something_that_is_not_a_date_is_unclear() -> None:
+    """A pause "até" something we cannot read as a date is asked about."""
+    assert read("pausar at\u00e9 depois das f\u00e9rias") == Meaning(Outcome.UNCLEAR)
+
+
+ACCEPTANCES = [
+    "Yes please",
+    "Yes, please!",
+    "yes pls",
+    "Ja bitte",
+    "Ja, gerne",
+    "Oui merci",
+    "Oui, s'il vous pla\u00eet",
+    "S\u00ed, por favor",
+    "Yes, thanks",
+]
+
+
+@pytest.mark.parametrize("kind", ["follow_up", "question", "pause_or_end"])
+@pytest.mark.parametrize("text", ACCEPTANCES)
+def test_yes_please_to_an_email_that_did_not_ask_whether_the_pair_met_is_unclear(
+    text: str, kind: str
+) -> None:
+    """An undated "yes please" to a follow-up, a question back or pause-or-end accepts
+    something and reports no meeting, so it is asked about."""
+    assert read(text, replying_to=kind) == Meaning(Outcome.UNCLEAR)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "meaning"),
+    [
+        ("Yes please", "checkin", met()),
+        ("Oui merci", "reminder", met()),
+        ("Yes please, we met yesterday", "follow_up", met(date(2026, 3, 10))),
+        ("Yes, thanks. We met on Monday.", "question", met(date(2026, 3, 9))),
+        ("Ja bitte, 45 Minuten", "pause_or_end", met(minutes=45)),
+        ("Yes", "follow_up", met()),
+    ],
+)
+def test_yes_please_to_have_you_met_or_with_a_meeting_is_a_meeting(
+    text: str, kind: str, meaning: Meaning
+) -> None:
+    """ "Yes please" answering "have you met?", or with a meeting's date or length, is a
+    meeting; a plain "yes" is one whatever it answers."""
+    assert read(text, replying_to=kind) == meaning
 
 
 LAST_DAY_OF_JANUARY = datetime(2026, 1, 31, 12, tzinfo=UTC)
@@ -890,3 +1007,21 @@ def test_a_pause_ends_after_the_reply_date(
     if meaning.pause_until is not None:
         assert meaning.outcome is Outcome.PAUSE
         assert meaning.pause_until > local_date(sent, zone)
+
+
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 1, 1)),
+    st.integers(min_value=0, max_value=42),
+)
+def test_the_suggested_pause_is_never_read_as_more_than_three_months_away(
+    emailed: date, days_late: int
+) -> None:
+    """The suggested "Pause until <month>" of an email answered up to six weeks later
+    pauses for at most about three months, or is asked about."""
+    replied = emailed + timedelta(days=days_late)
+    sent = datetime(replied.year, replied.month, replied.day, 12, tzinfo=UTC)
+    meaning = read(reply_examples(emailed)[2], sent=sent, zone=ZoneInfo("UTC"))
+    if meaning.outcome is not Outcome.UNCLEAR:
+        assert meaning.outcome is Outcome.PAUSE
+        assert meaning.pause_until is not None
+        assert timedelta(0) < meaning.pause_until - replied <= timedelta(days=92)
