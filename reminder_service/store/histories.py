@@ -145,6 +145,7 @@ _LAST_UNCLEAR = _Filtered("""
 WITH latest AS (
     SELECT pair_id, MAX(received_at) AS at FROM inbound
     WHERE outcome = 'unclear' AND pair_id IS NOT NULL AND sender_role IS NOT NULL
+      AND received_at <= :until
       AND (answers_kind IS NULL
            OR answers_kind NOT IN (SELECT value FROM json_each(:asks_nothing))){only}
     GROUP BY pair_id

@@ -767,6 +767,7 @@ STAMPED: dict[str, Callable[[Inbox, datetime], object]] = {
     "pending check-in sent": _send_pending,
     "skip": lambda inbox, at: inbox.reply(Outcome.SKIP, now=at),
     "not yet": lambda inbox, at: inbox.reply(Outcome.NOT_MET, now=at),
+    "unclear": lambda inbox, at: inbox.reply(Outcome.UNCLEAR, now=at),
     "pause": lambda inbox, at: inbox.reply(Outcome.PAUSE, now=at, pause_until=at.date() + DAY),
     "end": lambda inbox, at: inbox.reply(Outcome.END, now=at),
 }
