@@ -3,10 +3,11 @@
 `configure` installs a single handler on the root logger. Its filter rewrites every record
 before any formatter sees it: the deployment's passwords and secret key, reply tokens and
 the `+token@` part of plus-addresses become `[redacted]`, in the message, its arguments and
-any traceback. Text lines escape line breaks, so a hostile subject or a traceback cannot
-start a line that looks like another event. The mail libraries log whole protocol
-exchanges (logins included) at DEBUG, so their loggers are held at WARNING whatever the
-service's own level is.
+any traceback. Text lines escape control characters (line breaks included) and bidi
+overrides, so a hostile subject, Message-ID or traceback can neither start a line that looks
+like another event nor drive the terminal that shows the log. The mail libraries log whole
+protocol exchanges (logins included) at DEBUG, so their loggers are held at WARNING whatever
+the service's own level is.
 """
 
 from __future__ import annotations
@@ -28,7 +29,14 @@ REDACTED = "[redacted]"
 
 _PLUS_ADDRESS = re.compile(r"\+[^\s@<>\"'(),;:\[\]]+@")
 _TOKEN = re.compile(rf"\b{TOKEN_PATTERN}\b", re.IGNORECASE)
-_LINE_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n"})
+_CONTROLS = (
+    *range(0x00, 0x20),
+    *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+)
+"""C0, DEL, C1, and the bidi embeddings, overrides and isolates that reorder what follows."""
+_ESCAPED = str.maketrans({chr(code): ascii(chr(code))[1:-1] for code in _CONTROLS})
 
 
 class Redactor(logging.Filter):
@@ -67,12 +75,13 @@ class TextFormatter(logging.Formatter):
     """`2026-11-25T09:00:00.123Z INFO reminder_service.daemon: message`, on one line."""
 
     def format(self, record: logging.LogRecord) -> str:
-        """The record as one readable line; a traceback follows with escaped line breaks."""
+        """The record as one readable line, its control characters escaped (`\\n`, `\\x1b`,
+        `\\u202e`); a traceback follows on the same line."""
         line = f"{_timestamp(record)} {record.levelname} {record.name}: {record.getMessage()}"
         detail = _detail(self, record)
         if detail:
             line = f"{line}\n{detail}"
-        return line.translate(_LINE_BREAKS)
+        return line.translate(_ESCAPED)
 
 
 class JsonFormatter(logging.Formatter):

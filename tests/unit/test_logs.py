@@ -111,6 +111,23 @@ def test_a_line_break_in_a_message_cannot_forge_another_event() -> None:
     assert line.endswith("Re: hi\\n2026-01-01T00:00:00.000Z ERROR forged: event")
 
 
+HOSTILE_MESSAGE_ID = "<x\x1b]0;owned\x07\x1b[2J\x1b[31mFAKE-ERROR@evil>"
+"""A Message-ID that retitles the terminal, rings, clears the screen and turns the text red."""
+
+
+def test_control_characters_and_bidi_overrides_reach_a_text_log_escaped() -> None:
+    """Every C0 and C1 control, DEL and bidi override in a text line is written as an escape."""
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    log.info("already recorded (%s)", HOSTILE_MESSAGE_ID)
+    log.info("from %s", "finance\u202elpmaxe.dniwhtron\x9b2J\x7f\t\u2066@evil.example")
+    first, second = lines(stream)
+    assert first.endswith("(<x\\x1b]0;owned\\x07\\x1b[2J\\x1b[31mFAKE-ERROR@evil>)")
+    assert second.endswith("from finance\\u202elpmaxe.dniwhtron\\x9b2J\\x7f\\t\\u2066@evil.example")
+    assert first.isprintable()
+    assert second.isprintable()
+
+
 def test_a_mistaken_format_string_does_not_crash_the_caller() -> None:
     """A log call whose arguments do not fit its message is still logged, not raised."""
     logging.getLogger().handlers.clear()  # pytest's own capture handler fails on purpose here
