@@ -48,8 +48,13 @@ class Redactor(logging.Filter):
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self._secrets = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+        self._secrets = _longest_first(secrets)
         self._tracebacks = logging.Formatter()
+
+    def add(self, secret: str) -> None:
+        """Redact `secret` too from now on."""
+        # A new list, not an append: another thread may be redacting with the old one.
+        self._secrets = _longest_first([*self._secrets, secret])
 
     def redact(self, text: str) -> str:
         """`text` without the secret values, reply tokens and plus-address tags."""
@@ -143,6 +148,19 @@ def configure_from_settings(*, stream: TextIO | None = None) -> logging.Handler:
     )
 
 
+def redact_also(secret: str) -> None:
+    """Redact `secret` too from now on, in the logs `configure` set up.
+
+    For a password read again while the service runs (`passwords.Password`): the secrets
+    given to `configure` are only those known at start-up.
+    """
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, _ServiceHandler):
+            for redactor in handler.filters:
+                if isinstance(redactor, Redactor):
+                    redactor.add(secret)
+
+
 def secret_values(settings: Settings) -> list[str]:
     """The secret key and the SMTP and IMAP passwords that are set."""
     secrets = (settings.secret_key, settings.smtp.password, settings.imap.password)
@@ -168,6 +186,12 @@ class _ServiceHandler(logging.StreamHandler[TextIO]):
     @stream.setter
     def stream(self, value: TextIO) -> None:
         self._own_stream = value
+
+
+def _longest_first(secrets: Iterable[str]) -> list[str]:
+    """The secrets that are set, each once, longest first (so a secret that contains
+    another is replaced whole)."""
+    return sorted({secret for secret in secrets if secret}, key=len, reverse=True)
 
 
 def _message(record: logging.LogRecord) -> str:

@@ -15,6 +15,7 @@ import aiosmtplib
 import pytest
 
 from reminder_service import logs
+from reminder_service.passwords import Password
 from reminder_service.settings import LogFormat, load_settings
 from tests.support.process import clear_reminder_env
 from tests.support.smtp_server import SmtpTestServer
@@ -86,6 +87,18 @@ def test_password_and_token_are_redacted(log_format: LogFormat) -> None:
     assert "k2d4mq7xw3jz5abc" not in output
     assert "mentoring+[redacted]@northwind.example" in output
     assert len(lines(stream)) == 2
+
+
+def test_a_password_read_again_after_a_refused_login_is_redacted() -> None:
+    """A corrected password, unknown when the logs were set up, is redacted once it is read."""
+    stream = io.StringIO()
+    logs.configure(secrets=[PASSWORD], stream=stream)
+    password = Password(PASSWORD, reread=lambda: "corrected-staple", setting="the password")
+    password.refused()
+    assert password.current() == "corrected-staple"
+    log.warning("server said: bad password corrected-staple")
+    assert "corrected-staple" not in stream.getvalue()
+    assert "server said: bad password [redacted]" in stream.getvalue()
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
