@@ -31,7 +31,8 @@ WORKDIR /app
 COPY config ./config
 # The built-in templates come with the package (share/reminder-service/templates).
 RUN mkdir -p /app/custom-templates /app/data \
-    && chown reminder:reminder /app/data
+    && chown reminder:reminder /app/data \
+    && chmod 0700 /app/data
 ENV REMINDER_CONFIG=/app/config/program.yaml \
     REMINDER_TEMPLATES_DIR=/app/custom-templates \
     REMINDER_DATABASE=/app/data/reminders.sqlite3 \

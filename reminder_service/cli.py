@@ -24,8 +24,24 @@ from reminder_service.settings import load_settings
 log = logging.getLogger(__name__)
 
 
+PRIVATE_UMASK = 0o077
+"""Files and folders the service creates (the database and its WAL, reports, the lock)
+hold members' replies: they are for the service's own user alone (0600, 0700)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit status."""
+    """Entry point of the console script; returns the exit status.
+
+    The umask is put back afterwards, for callers that run it in their own process.
+    """
+    previous = os.umask(PRIVATE_UMASK)
+    try:
+        return _command(argv)
+    finally:
+        os.umask(previous)
+
+
+def _command(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     handler = logs.configure_from_settings()
     as_json = isinstance(handler.formatter, logs.JsonFormatter)

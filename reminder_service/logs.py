@@ -3,10 +3,11 @@
 `configure` installs a single handler on the root logger. Its filter rewrites every record
 before any formatter sees it: the deployment's passwords and secret key, reply tokens and
 the `+token@` part of plus-addresses become `[redacted]`, in the message, its arguments and
-any traceback. Text lines escape line breaks, so a hostile subject or a traceback cannot
-start a line that looks like another event. The mail libraries log whole protocol
-exchanges (logins included) at DEBUG, so their loggers are held at WARNING whatever the
-service's own level is.
+any traceback. Text lines escape control characters (line breaks included) and bidi
+overrides, so a hostile subject, Message-ID or traceback can neither start a line that looks
+like another event nor drive the terminal that shows the log. The mail libraries log whole
+protocol exchanges (logins included) at DEBUG, so their loggers are held at WARNING whatever
+the service's own level is.
 """
 
 from __future__ import annotations
@@ -28,7 +29,14 @@ REDACTED = "[redacted]"
 
 _PLUS_ADDRESS = re.compile(r"\+[^\s@<>\"'(),;:\[\]]+@")
 _TOKEN = re.compile(rf"\b{TOKEN_PATTERN}\b", re.IGNORECASE)
-_LINE_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n"})
+_CONTROLS = (
+    *range(0x00, 0x20),
+    *range(0x7F, 0xA0),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+)
+"""C0, DEL, C1, and the bidi embeddings, overrides and isolates that reorder what follows."""
+_ESCAPED = str.maketrans({chr(code): ascii(chr(code))[1:-1] for code in _CONTROLS})
 
 
 class Redactor(logging.Filter):
@@ -40,8 +48,13 @@ class Redactor(logging.Filter):
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self._secrets = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+        self._secrets = _longest_first(secrets)
         self._tracebacks = logging.Formatter()
+
+    def add(self, secret: str) -> None:
+        """Redact `secret` too from now on."""
+        # A new list, not an append: another thread may be redacting with the old one.
+        self._secrets = _longest_first([*self._secrets, secret])
 
     def redact(self, text: str) -> str:
         """`text` without the secret values, reply tokens and plus-address tags."""
@@ -67,12 +80,13 @@ class TextFormatter(logging.Formatter):
     """`2026-11-25T09:00:00.123Z INFO reminder_service.daemon: message`, on one line."""
 
     def format(self, record: logging.LogRecord) -> str:
-        """The record as one readable line; a traceback follows with escaped line breaks."""
+        """The record as one readable line, its control characters escaped (`\\n`, `\\x1b`,
+        `\\u202e`); a traceback follows on the same line."""
         line = f"{_timestamp(record)} {record.levelname} {record.name}: {record.getMessage()}"
         detail = _detail(self, record)
         if detail:
             line = f"{line}\n{detail}"
-        return line.translate(_LINE_BREAKS)
+        return line.translate(_ESCAPED)
 
 
 class JsonFormatter(logging.Formatter):
@@ -134,6 +148,19 @@ def configure_from_settings(*, stream: TextIO | None = None) -> logging.Handler:
     )
 
 
+def redact_also(secret: str) -> None:
+    """Redact `secret` too from now on, in the logs `configure` set up.
+
+    For a password read again while the service runs (`passwords.Password`): the secrets
+    given to `configure` are only those known at start-up.
+    """
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, _ServiceHandler):
+            for redactor in handler.filters:
+                if isinstance(redactor, Redactor):
+                    redactor.add(secret)
+
+
 def secret_values(settings: Settings) -> list[str]:
     """The secret key and the SMTP and IMAP passwords that are set."""
     secrets = (settings.secret_key, settings.smtp.password, settings.imap.password)
@@ -159,6 +186,12 @@ class _ServiceHandler(logging.StreamHandler[TextIO]):
     @stream.setter
     def stream(self, value: TextIO) -> None:
         self._own_stream = value
+
+
+def _longest_first(secrets: Iterable[str]) -> list[str]:
+    """The secrets that are set, each once, longest first (so a secret that contains
+    another is replaced whole)."""
+    return sorted({secret for secret in secrets if secret}, key=len, reverse=True)
 
 
 def _message(record: logging.LogRecord) -> str:

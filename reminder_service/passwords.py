@@ -4,7 +4,8 @@ Kubernetes and Docker swarm update a mounted secret in place, and a `.env` file 
 edited; only the environment of a running process cannot change. So once a mail server
 refuses the login, the next connection reads the password again from the settings (the
 SMTP and IMAP adapters say when, with `refused`), and a corrected password is used
-without a restart. The password itself is never logged or shown.
+without a restart. The password itself is never logged or shown: a new one joins the
+secrets the logs redact.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from reminder_service import logs
 from reminder_service.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -61,5 +63,7 @@ class Password:
             )
             return
         if fresh != self._value:
+            if fresh:
+                logs.redact_also(fresh)
             self._value = fresh
             log.info("A changed %s was found and will be used to log in", self._setting)

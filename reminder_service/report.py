@@ -187,9 +187,9 @@ def _status_in_words(pair: Pair, effective: Pair, state: Status) -> str:
 
 def _csv_cells(row: PairReport) -> list[str | int]:
     return [
-        _spreadsheet_safe(row.pair_id),
-        _spreadsheet_safe(row.mentor),
-        _spreadsheet_safe(row.mentee),
+        spreadsheet_safe(row.pair_id),
+        spreadsheet_safe(row.mentor),
+        spreadsheet_safe(row.mentee),
         row.started.isoformat(),
         row.meetings,
         hours_text(row.minutes, places=2),
@@ -200,8 +200,12 @@ def _csv_cells(row: PairReport) -> list[str | int]:
     ]
 
 
-def _spreadsheet_safe(text: str) -> str:
-    """The text, defused if a spreadsheet would take it for a formula."""
+def spreadsheet_safe(text: str) -> str:
+    """The text, defused if a spreadsheet would take it for a formula (an apostrophe first).
+
+    Every CSV the service writes passes its text cells through here: the report's names,
+    and the meeting log's Message-IDs and addresses, which come from strangers' mail.
+    """
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 

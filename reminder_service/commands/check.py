@@ -90,6 +90,7 @@ def _summary(program: Program, settings: Settings) -> str:
         f"Mail:        {settings.sender} via {smtp.host}:{smtp.effective_port} "
         f"({smtp.security}{login}); replies to {settings.reply_mailbox}",
         f"Replies:     {settings.replies_reading()}",
+        *_forgery_warning(settings),
         f"Database:    {settings.database}",
         f"Email texts: {settings.email_texts_kept()}",
         f"Templates:   {settings.templates_dir} (rendered for every pair without problems)",
@@ -97,6 +98,17 @@ def _summary(program: Program, settings: Settings) -> str:
         "Everything looks right.",
     ]
     return "\n".join(lines)
+
+
+def _forgery_warning(settings: Settings) -> list[str]:
+    """A line when replies are read but nothing checks that their senders are not forged."""
+    if settings.imap.host is None or settings.authserv_id is not None:
+        return []
+    return [
+        "Warning:     REMINDER_AUTHSERV_ID is not set, so a reply forged in a member's name "
+        "would be believed; set it to the name your mail server writes in "
+        "Authentication-Results headers (see the README)."
+    ]
 
 
 def _pair_line(pair: Pair, width: int) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TypeVar
 
+from reminder_service.report import spreadsheet_safe
 from reminder_service.store import SqliteStore, read_only_if_present
 
 _T = TypeVar("_T")
@@ -19,19 +21,48 @@ EXIT_USAGE = 2
 """As argparse exits for a command line it cannot accept."""
 
 
+def printable(text: str) -> str:
+    """The text with every character a terminal would act on rather than show (control
+    characters, bidi overrides, other invisible formatting) replaced by U+FFFD.
+
+    Every command prints text that came in a reply (senders, subjects, Message-IDs, the
+    reply itself) through here, so a hostile message cannot drive the coordinator's terminal.
+    """
+    return "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
+
+
+def json_text(value: object) -> str:
+    """`value` as indented JSON, non-ASCII text readable, and each character `printable`
+    would replace written as a `\\u` escape: the terminal shows it, the data stays exact."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    shown = printable(text)
+    return "".join(
+        ch if ch in (kept, "\n") else json.dumps(ch)[1:-1]
+        for ch, kept in zip(text, shown, strict=True)
+    )
+
+
 def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
-    """Rows as left-aligned columns two spaces apart, under a header."""
+    """Rows as left-aligned columns two spaces apart, under a header; cells `printable`."""
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        "  ".join(
+            printable(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
         for row in (header, *rows)
     )
 
 
 def print_csv(records: Sequence[Mapping[str, object]], *, fields: Sequence[str]) -> None:
+    """The records as CSV with a header, text cells `printable` and defused as `report`
+    defuses them."""
     writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows({field: _csv_cell(value) for field, value in r.items()} for r in records)
+
+
+def _csv_cell(value: object) -> object:
+    return spreadsheet_safe(printable(value)) if isinstance(value, str) else value
 
 
 def size_text(size: int) -> str:

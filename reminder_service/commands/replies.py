@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
@@ -14,7 +13,9 @@ from reminder_service import bootstrap
 from reminder_service.commands.output import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    json_text,
     print_csv,
+    printable,
     size_text,
     stored,
     table,
@@ -72,7 +73,7 @@ def explain_reply(args: argparse.Namespace) -> int:
     now = args.now or datetime.now(UTC)
     with bootstrap.reply_context(settings, program, now=now) as context:
         verdict = understand(raw, context=context)
-    print(json.dumps(verdict_json(verdict), indent=2, ensure_ascii=False))
+    print(json_text(verdict_json(verdict)))
     return EXIT_OK
 
 
@@ -102,7 +103,7 @@ def meetings(args: argparse.Namespace) -> int:
         for row in rows
     ]
     if args.format == "json":
-        print(json.dumps(records, indent=2, ensure_ascii=False))
+        print(json_text(records))
     elif args.format == "csv":
         print_csv(records, fields=MEETING_FIELDS)
     elif not records:
@@ -164,15 +165,15 @@ def review(args: argparse.Namespace) -> int:
     for row in rows:
         print()
         reason = REVIEW_REASONS.get(row.reason or "", row.reason or "")
-        sender = row.sender or "unknown sender"
+        sender = printable(row.sender or "unknown sender")
         print(f"#{row.id}  {row.received_at:%Y-%m-%d %H:%M} UTC  from {sender}")
         print(f"    {row.outcome}: {reason}" + (f" (pair {row.pair_id})" if row.pair_id else ""))
         if row.subject:
-            print(f"    subject: {_printable(row.subject)}")
+            print(f"    subject: {printable(row.subject)}")
         if row.reason in UNREAD_REASONS:
             print(f"    {_unread_advice(row)}")
         for line in (row.text or "").splitlines()[:REVIEW_TEXT_LINES]:
-            print(f"    > {_printable(line)}")
+            print(f"    > {printable(line)}")
     print()
     print(
         f'When you have dealt with a message, run for example "{REVIEW_DONE_COMMAND} {rows[0].id}"'
@@ -185,7 +186,7 @@ def _unread_advice(row: InboundRow) -> str:
     """Where to find a message this service did not read, and what to do with it."""
     size = f"{size_text(row.size)}, " if row.size else ""
     return (
-        f"({size}arrived as UID {row.uid} in {_printable(row.folder)}) It was not read, so "
+        f"({size}arrived as UID {row.uid} in {printable(row.folder)}) It was not read, so "
         "nothing in it was logged: read it in the reply mailbox (look for its sender and "
         "subject) and act on it yourself."
     )
@@ -209,8 +210,3 @@ def _mark_reviewed(database: Path, numbers: Sequence[int]) -> int:
             done = "marked reviewed" if newly else "was already marked reviewed"
             print(f"#{number} {done}: it is off the review list and out of the digest.")
     return status
-
-
-def _printable(text: str) -> str:
-    """The text without control characters, so a hostile reply cannot drive the terminal."""
-    return "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)

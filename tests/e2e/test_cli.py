@@ -47,8 +47,26 @@ def test_check_prints_a_summary_and_exits_0(
     assert "Asia/Tokyo" in out
     assert "Replies:     not read - REMINDER_IMAP__HOST is not set" in out
     assert "Email texts: kept 90 days after each email is sent or given up" in out
+    assert "REMINDER_AUTHSERV_ID" not in out
     assert out.rstrip().endswith("Everything looks right.")
     assert not (deployment / "data").exists()
+
+
+def test_check_warns_when_replies_are_read_without_a_sender_check(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reading replies without REMINDER_AUTHSERV_ID gets a warning line, still exit 0; with it
+    set the line goes."""
+    monkeypatch.setenv("REMINDER_IMAP__HOST", "imap.northwind.example")
+    monkeypatch.setenv("REMINDER_IMAP__USERNAME", "mentoring@northwind.example")
+    monkeypatch.setenv("REMINDER_IMAP__PASSWORD", "imap-password")
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "Warning:     REMINDER_AUTHSERV_ID is not set" in out
+    assert out.rstrip().endswith("Everything looks right.")
+    monkeypatch.setenv("REMINDER_AUTHSERV_ID", "mx.northwind.example")
+    assert main(["check"]) == 0
+    assert "REMINDER_AUTHSERV_ID" not in capsys.readouterr().out
 
 
 def test_check_lists_every_problem_and_exits_1(

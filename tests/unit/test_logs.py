@@ -15,6 +15,7 @@ import aiosmtplib
 import pytest
 
 from reminder_service import logs
+from reminder_service.passwords import Password
 from reminder_service.settings import LogFormat, load_settings
 from tests.support.process import clear_reminder_env
 from tests.support.smtp_server import SmtpTestServer
@@ -88,6 +89,18 @@ def test_password_and_token_are_redacted(log_format: LogFormat) -> None:
     assert len(lines(stream)) == 2
 
 
+def test_a_password_read_again_after_a_refused_login_is_redacted() -> None:
+    """A corrected password, unknown when the logs were set up, is redacted once it is read."""
+    stream = io.StringIO()
+    logs.configure(secrets=[PASSWORD], stream=stream)
+    password = Password(PASSWORD, reread=lambda: "corrected-staple", setting="the password")
+    password.refused()
+    assert password.current() == "corrected-staple"
+    log.warning("server said: bad password corrected-staple")
+    assert "corrected-staple" not in stream.getvalue()
+    assert "server said: bad password [redacted]" in stream.getvalue()
+
+
 @pytest.mark.parametrize("log_format", ["text", "json"])
 def test_tracebacks_are_redacted_and_stay_on_one_line(log_format: LogFormat) -> None:
     """An exception that quotes a secret is logged on one line, without the secret."""
@@ -109,6 +122,23 @@ def test_a_line_break_in_a_message_cannot_forge_another_event() -> None:
     log.info("reply subject %s", "Re: hi\n2026-01-01T00:00:00.000Z ERROR forged: event")
     (line,) = lines(stream)
     assert line.endswith("Re: hi\\n2026-01-01T00:00:00.000Z ERROR forged: event")
+
+
+HOSTILE_MESSAGE_ID = "<x\x1b]0;owned\x07\x1b[2J\x1b[31mFAKE-ERROR@evil>"
+"""A Message-ID that retitles the terminal, rings, clears the screen and turns the text red."""
+
+
+def test_control_characters_and_bidi_overrides_reach_a_text_log_escaped() -> None:
+    """Every C0 and C1 control, DEL and bidi override in a text line is written as an escape."""
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    log.info("already recorded (%s)", HOSTILE_MESSAGE_ID)
+    log.info("from %s", "finance\u202elpmaxe.dniwhtron\x9b2J\x7f\t\u2066@evil.example")
+    first, second = lines(stream)
+    assert first.endswith("(<x\\x1b]0;owned\\x07\\x1b[2J\\x1b[31mFAKE-ERROR@evil>)")
+    assert second.endswith("from finance\\u202elpmaxe.dniwhtron\\x9b2J\\x7f\\t\\u2066@evil.example")
+    assert first.isprintable()
+    assert second.isprintable()
 
 
 def test_a_mistaken_format_string_does_not_crash_the_caller() -> None:
