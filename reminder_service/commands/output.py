@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -23,12 +24,19 @@ EXIT_USAGE = 2
 
 def printable(text: str) -> str:
     """The text with every character a terminal would act on rather than show (control
-    characters, bidi overrides, other invisible formatting) replaced by U+FFFD.
+    characters, bidi overrides, other invisible formatting) replaced by U+FFFD, and other
+    spaces (the no-break spaces French puts before "?" and ":") shown as plain spaces.
 
     Every command prints text that came in a reply (senders, subjects, Message-IDs, the
     reply itself) through here, so a hostile message cannot drive the coordinator's terminal.
     """
-    return "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
+    return "".join(_shown(ch) for ch in text)
+
+
+def _shown(ch: str) -> str:
+    if ch.isprintable():
+        return ch
+    return " " if unicodedata.category(ch) == "Zs" else "\N{REPLACEMENT CHARACTER}"
 
 
 def json_text(value: object) -> str:
