@@ -350,7 +350,7 @@ def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> 
         "outcome": verdict.outcome.value,
         "reason": None if verdict.reason is None else verdict.reason.value,
         "text": verdict.text if keep_words else None,
-        "verdict_json": json.dumps(verdict_json(verdict), ensure_ascii=False),
+        "verdict_json": _stored_verdict_json(verdict, keep_words=keep_words),
         "failing_addresses": json.dumps(list(verdict.failing_addresses)),
         "raw": item.raw if keep_raw else None,
         "marked": 0 if item.needs_mark else 1,
@@ -358,6 +358,15 @@ def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> 
         "subject": verdict.subject if keep_words else None,
         "size": len(item.raw) if item.size is None else item.size,
     }
+
+
+def _stored_verdict_json(verdict: Verdict, *, keep_words: bool) -> str:
+    """The verdict as `explain-reply` prints it, with its text only when the words are kept:
+    otherwise `keep_notes: false` would still store every meeting reply's words here."""
+    described = verdict_json(verdict)
+    if not keep_words:
+        described["text"] = None
+    return json.dumps(described, ensure_ascii=False)
 
 
 def _inbound_row(row: sqlite3.Row) -> InboundRow:

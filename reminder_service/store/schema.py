@@ -252,6 +252,14 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             WHERE state IN ('sent', 'failed', 'unknown') AND message_cleared_at IS NULL
         """,
     ),
+    (
+        # The verdict of a reply whose text was not kept (`keep_notes: false`) kept the
+        # text all the same; it is stored without it now, and old rows lose it too.
+        """
+        UPDATE inbound SET verdict_json = json_set(verdict_json, '$.text', NULL)
+        WHERE text IS NULL AND json_extract(verdict_json, '$.text') IS NOT NULL
+        """,
+    ),
 )
 
 
