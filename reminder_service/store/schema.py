@@ -259,6 +259,13 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         UPDATE inbound SET verdict_json = json_set(verdict_json, '$.text', NULL)
         WHERE text IS NULL AND json_extract(verdict_json, '$.text') IS NOT NULL
         """,
+        # Received messages' bytes, and the words of replies dealt with in review, are
+        # cleared after the retention period: these index only the rows still holding them.
+        "CREATE INDEX inbound_kept_raw ON inbound (received_at) WHERE raw IS NOT NULL",
+        """
+        CREATE INDEX inbound_reviewed_words ON inbound (reviewed_at)
+            WHERE reviewed_at IS NOT NULL AND (text IS NOT NULL OR subject IS NOT NULL)
+        """,
     ),
 )
 
