@@ -517,6 +517,8 @@ def test_upgrading_blanks_the_words_left_in_old_verdicts(db_path: Path) -> None:
         record(store, met(message_id="<r2@mail.example.org>"), uid=2, keep_text=True)
     with closing(sqlite3.connect(db_path)) as raw, raw:
         raw.execute("UPDATE inbound SET verdict_json = json_set(verdict_json, '$.text', 'old')")
+        raw.execute("DROP INDEX inbound_kept_raw")
+        raw.execute("DROP INDEX inbound_reviewed_words")
         raw.execute("PRAGMA user_version = 13")
     with SqliteStore.open(db_path):
         rows = inbound_rows(db_path)
