@@ -287,7 +287,5 @@ def test_a_bad_retention_period_is_refused_saying_what_to_write(
     """A retention period that is not a whole number of days from 1 or 'forever' is refused
     under its name, with an example of what to write."""
     monkeypatch.setenv("REMINDER_KEEP_EMAILS_DAYS", value)
-    with pytest.raises(
-        ConfigError, match="REMINDER_KEEP_EMAILS_DAYS: must be a number of days"
-    ):
+    with pytest.raises(ConfigError, match="REMINDER_KEEP_EMAILS_DAYS: must be a number of days"):
         load(tmp_path)
