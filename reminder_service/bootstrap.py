@@ -234,7 +234,7 @@ def build_service(
         clock=the_clock,
         max_per_minute=settings.smtp.max_per_minute,
         connections=settings.smtp.connections,
-        keep_email_texts=settings.keep_sent_emails,
+        keep_emails=settings.keep_emails,
     )
     daemon.reloader = reloader(settings, daemon, clock=the_clock, baseline=loaded_from)
     if mailbox is not None and connect is not None:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from reminder_service import bootstrap, logs
 from reminder_service.commands import backup as backup_command
 from reminder_service.commands import check as checking
+from reminder_service.commands import forget as forget_command
 from reminder_service.commands import replies, schedule
 from reminder_service.commands import report as report_command
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
@@ -180,6 +181,14 @@ def _parser() -> argparse.ArgumentParser:
         "--overwrite", action="store_true", help="replace DEST if it already exists"
     )
     backup.set_defaults(command=backup_command.backup)
+
+    forget = sub.add_parser(
+        "forget",
+        help="erase everything recorded about a pair that has left the program file",
+    )
+    forget.add_argument("pair_id", metavar="PAIR_ID", help="the pair to erase")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    forget.set_defaults(command=forget_command.forget)
 
     demo = sub.add_parser(
         "demo", help="run on the example program with a local mail server (no account needed)"

@@ -23,7 +23,7 @@ from reminder_service.metrics import Monitor
 from reminder_service.planner import Planner
 from reminder_service.ports import Clock, Mailer
 from reminder_service.reload import Reloader, ReloadStatus
-from reminder_service.retention import TextRetention
+from reminder_service.retention import Retention
 from reminder_service.sender import Sender, SenderSettings
 from reminder_service.store import SqliteStore
 from reminder_service.waiting import wait_for_either
@@ -49,7 +49,7 @@ class Daemon:
         connections: int = 1,
         planner_interval: timedelta = PLANNER_INTERVAL,
         shutdown_grace: timedelta = SHUTDOWN_GRACE,
-        keep_email_texts: timedelta | None = None,
+        keep_emails: timedelta | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.program = program
@@ -69,12 +69,10 @@ class Daemon:
         self.health: HealthServer | None = None
         """The /healthz, /readyz and /metrics server, set by the composition root."""
         self.retention = (
-            None
-            if keep_email_texts is None
-            else TextRetention(store=store, clock=clock, keep=keep_email_texts)
+            None if keep_emails is None else Retention(store=store, clock=clock, keep=keep_emails)
         )
-        """Clears the text of emails settled longer ago than `keep_email_texts`; None keeps
-        every text."""
+        """Clears the text of emails settled, and the bytes and reviewed words of messages
+        received, longer ago than `keep_emails`; None keeps them all."""
         self.sender = Sender(
             SenderSettings(
                 max_per_minute=max_per_minute,

@@ -132,7 +132,7 @@ class Settings(BaseSettings):
 
     config: Path = Path("config/program.yaml")
     database: Path = Path("data/reminders.sqlite3")
-    keep_sent_emails_days: int | None = 90
+    keep_emails_days: int | None = 90
     secret_key: SecretStr | None = None
     sender: str | None = Field(
         default=None, validation_alias=AliasChoices("REMINDER_FROM", "from", "sender")
@@ -176,7 +176,7 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("keep_sent_emails_days", mode="before")
+    @field_validator("keep_emails_days", mode="before")
     @classmethod
     def _days_or_forever(cls, value: object) -> object:
         """A whole number of days, or `forever` (None: no text is ever cleared)."""
@@ -186,25 +186,28 @@ class Settings(BaseSettings):
         if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_KEEP_DAYS):
             raise ValueError(
                 f"must be a number of days from 1 to {MAX_KEEP_DAYS}, such as 90, or "
-                f"'{KEEP_FOREVER}' to keep the text of every email"
+                f"'{KEEP_FOREVER}' to keep the text of every email sent and received"
             )
         return int(text)
 
     @property
-    def keep_sent_emails(self) -> timedelta | None:
-        """How long the text of a settled email (sent, failed, withdrawn or unknown) is kept;
-        None for ever."""
-        days = self.keep_sent_emails_days
+    def keep_emails(self) -> timedelta | None:
+        """How long the text of a settled email (sent, failed, withdrawn or unknown), the bytes
+        of a received message and the words of a reply dealt with in review are kept; None
+        for ever."""
+        days = self.keep_emails_days
         return None if days is None else timedelta(days=days)
 
     def email_texts_kept(self) -> str:
-        """How long the text of each email is kept, said plainly for `check`."""
-        days = self.keep_sent_emails_days
+        """How long the text of each email sent and received is kept, said plainly for
+        `check`."""
+        days = self.keep_emails_days
         if days is None:
-            return "kept for ever (REMINDER_KEEP_SENT_EMAILS_DAYS is 'forever')"
+            return "kept for ever (REMINDER_KEEP_EMAILS_DAYS is 'forever')"
         return (
-            f"kept {days} days after each email is sent or given up, then cleared to save "
-            "disk space; the record of each email stays"
+            f"kept {days} days after each email is sent or given up, received messages "
+            f"{days} days after they arrive (the words of a reviewed reply: after the review), "
+            "then cleared; the record of each email stays"
         )
 
     @property

@@ -10,7 +10,8 @@
 - `meetings`: the meetings pairs reported, merged when reported twice, removed when disputed;
 - `histories`: each pair's scheduling history and recent activity, read across the tables,
   for every pair or some, and which pairs changed since a change number (schema 5);
-- `backup`: a consistent copy of the file, taken while the service runs.
+- `backup`: a consistent copy of the file, taken while the service runs;
+- `erasure`: everything recorded about one pair, counted and erased.
 
 Import the public names from here; the modules are the store's own layout.
 """
@@ -20,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reminder_service.store.backup import backup_database
+from reminder_service.store.erasure import ErasureMixin, PairRecords
 from reminder_service.store.histories import HistoriesMixin
 from reminder_service.store.inbox import (
     MAX_KEPT_RAW_BYTES,
@@ -51,6 +53,7 @@ __all__ = [
     "MeetingRow",
     "OutboxRow",
     "OutboxState",
+    "PairRecords",
     "Recorded",
     "Settlement",
     "SqliteStore",
@@ -62,7 +65,7 @@ __all__ = [
 ]
 
 
-class SqliteStore(SchemaMixin, OutboxMixin, InboxMixin, HistoriesMixin):
+class SqliteStore(SchemaMixin, OutboxMixin, InboxMixin, HistoriesMixin, ErasureMixin):
     """The outbox, inbound log, meetings and reply events in one SQLite file; open with
     `SqliteStore.open`.
 

@@ -85,6 +85,24 @@ ORDER BY received_at, id
 """
 _MARK_REVIEWED = "UPDATE inbound SET reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL"
 _WAS_IN_REVIEW = "SELECT 1 " + _REVIEW_ROWS + "AND id = :id"
+_CLEAR_RAW = """
+UPDATE inbound SET raw = NULL
+WHERE id IN (
+    SELECT id FROM inbound INDEXED BY inbound_kept_raw
+    WHERE raw IS NOT NULL AND received_at < :before
+    ORDER BY received_at LIMIT :limit
+)
+"""
+_CLEAR_REVIEWED_WORDS = """
+UPDATE inbound
+SET text = NULL, subject = NULL, verdict_json = json_set(verdict_json, '$.text', NULL)
+WHERE id IN (
+    SELECT id FROM inbound INDEXED BY inbound_reviewed_words
+    WHERE reviewed_at IS NOT NULL AND (text IS NOT NULL OR subject IS NOT NULL)
+      AND reviewed_at < :before
+    ORDER BY reviewed_at LIMIT :limit
+)
+"""
 _FAILING_ADDRESSES = """
 SELECT lower(address.value), MAX(inbound.received_at)
 FROM inbound, json_each(inbound.failing_addresses) AS address
@@ -294,6 +312,25 @@ class InboxMixin(EventsMixin):
             'Run "reminder-service review" to see the numbers of the messages waiting.'
         )
 
+    def clear_old_raw(self, *, received_before: datetime, limit: int) -> int:
+        """Drop the bytes of up to `limit` messages received before `received_before`,
+        oldest first, in ONE transaction; returns how many.
+
+        The bytes are kept only for messages that need review, and nothing reads them back:
+        the review queue shows the sender, subject and words. The row stays.
+        """
+        params = {"before": instant_text(received_before), "limit": limit}
+        with self._write():
+            return int(self._db.execute(_CLEAR_RAW, params).rowcount)
+
+    def clear_reviewed_words(self, *, reviewed_before: datetime, limit: int) -> int:
+        """Drop the words and subject of up to `limit` messages a coordinator marked as dealt
+        with before `reviewed_before`, longest-reviewed first, in ONE transaction; returns
+        how many. The row keeps its sender, pair, outcome, reason and dates."""
+        params = {"before": instant_text(reviewed_before), "limit": limit}
+        with self._write():
+            return int(self._db.execute(_CLEAR_REVIEWED_WORDS, params).rowcount)
+
     def failing_addresses(self) -> list[tuple[str, datetime]]:
         """Addresses that bounces reported as failing, with when last seen, newest first."""
         with translated(self._path):
@@ -350,7 +387,7 @@ def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> 
         "outcome": verdict.outcome.value,
         "reason": None if verdict.reason is None else verdict.reason.value,
         "text": verdict.text if keep_words else None,
-        "verdict_json": json.dumps(verdict_json(verdict), ensure_ascii=False),
+        "verdict_json": _stored_verdict_json(verdict, keep_words=keep_words),
         "failing_addresses": json.dumps(list(verdict.failing_addresses)),
         "raw": item.raw if keep_raw else None,
         "marked": 0 if item.needs_mark else 1,
@@ -358,6 +395,15 @@ def _inbound_params(item: InboundItem, *, dedupe_key: str, received_at: str) -> 
         "subject": verdict.subject if keep_words else None,
         "size": len(item.raw) if item.size is None else item.size,
     }
+
+
+def _stored_verdict_json(verdict: Verdict, *, keep_words: bool) -> str:
+    """The verdict as `explain-reply` prints it, with its text only when the words are kept:
+    otherwise `keep_notes: false` would still store every meeting reply's words here."""
+    described = verdict_json(verdict)
+    if not keep_words:
+        described["text"] = None
+    return json.dumps(described, ensure_ascii=False)
 
 
 def _inbound_row(row: sqlite3.Row) -> InboundRow:

@@ -252,6 +252,21 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             WHERE state IN ('sent', 'failed', 'unknown') AND message_cleared_at IS NULL
         """,
     ),
+    (
+        # The verdict of a reply whose text was not kept (`keep_notes: false`) kept the
+        # text all the same; it is stored without it now, and old rows lose it too.
+        """
+        UPDATE inbound SET verdict_json = json_set(verdict_json, '$.text', NULL)
+        WHERE text IS NULL AND json_extract(verdict_json, '$.text') IS NOT NULL
+        """,
+        # Received messages' bytes, and the words of replies dealt with in review, are
+        # cleared after the retention period: these index only the rows still holding them.
+        "CREATE INDEX inbound_kept_raw ON inbound (received_at) WHERE raw IS NOT NULL",
+        """
+        CREATE INDEX inbound_reviewed_words ON inbound (reviewed_at)
+            WHERE reviewed_at IS NOT NULL AND (text IS NOT NULL OR subject IS NOT NULL)
+        """,
+    ),
 )
 
 

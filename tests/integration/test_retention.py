@@ -1,9 +1,11 @@
-"""Retention of email texts: the store clears the text of settled emails once they are old,
-and the daemon does it hourly in bounded batches."""
+"""Retention of email texts: the store clears the text of settled emails, the bytes of received
+messages and the words of reviewed replies once they are old, and the daemon does it hourly in
+bounded batches."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,9 +13,11 @@ import pytest
 
 from reminder_service import retention
 from reminder_service.core.model import Outgoing
+from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.program import parse_program
-from reminder_service.retention import TextRetention
-from reminder_service.store import OutboxState, SqliteStore
+from reminder_service.retention import Retention
+from reminder_service.store import InboundRow, OutboxState, SqliteStore
+from reminder_service.store.inbox import _inbound_row
 from tests.integration.test_daemon import running
 from tests.support.loop import FakeClock, Harness, program_text
 from tests.support.outbox_steps import (
@@ -125,6 +129,106 @@ def test_clearing_searches_an_index_of_the_texts_still_kept(store: SqliteStore) 
     assert not [plan for plan in plans if plan.startswith("SCAN")]
 
 
+def received(store: SqliteStore, uid: int, *, at: datetime) -> int:
+    """Record, at `at`, an unclear reply kept for review with its bytes; returns its id."""
+    verdict = Verdict(
+        outcome=Outcome.UNCLEAR,
+        pair_id="ana-ben",
+        sender_role="mentee",
+        reason=Reason.NOT_UNDERSTOOD,
+        text="Ben told me about his health.",
+        sender="ben@example.org",
+        message_id=f"<r{uid}@example.org>",
+        subject="Private",
+    )
+    raw = f"Message-ID: <r{uid}@example.org>\r\n\r\n{verdict.text}\r\n".encode()
+    recorded = store.record_inbound(
+        folder="INBOX", uidvalidity=1, uid=uid, raw=raw, verdict=verdict, now=at, keep_text=False
+    )
+    return recorded.inbound_id
+
+
+def inbound(store: SqliteStore) -> dict[int, InboundRow]:
+    """Every inbound row, by id."""
+    rows = store._db.execute("SELECT * FROM inbound").fetchall()
+    return {row["id"]: _inbound_row(row) for row in rows}
+
+
+def test_received_bytes_are_cleared_after_the_period_and_not_before(store: SqliteStore) -> None:
+    """A received message's bytes stay until it is older than the period, then only they go:
+    its words, sender, outcome and reason stay while it waits for review."""
+    old = received(store, 1, at=T0)
+    recent = received(store, 2, at=T0 + DAY)
+    now = T0 + KEEP
+    assert store.clear_old_raw(received_before=now - KEEP, limit=10) == 0
+    later = now + timedelta(seconds=1)
+    assert store.clear_old_raw(received_before=later - KEEP, limit=10) == 1
+    rows = inbound(store)
+    assert (rows[old].raw, rows[recent].raw is not None) == (None, True)
+    assert (rows[old].text, rows[old].sender, rows[old].outcome, rows[old].reason) == (
+        "Ben told me about his health.",
+        "ben@example.org",
+        Outcome.UNCLEAR,
+        Reason.NOT_UNDERSTOOD,
+    )
+    assert [row.id for row in store.review_queue()] == [old, recent]
+
+
+def test_reviewed_words_are_cleared_a_period_after_the_review(store: SqliteStore) -> None:
+    """The words and subject of a reply marked dealt with go once the review is older than
+    the period; the row keeps its outcome, reason and dates, and an unreviewed reply keeps
+    its words."""
+    done = received(store, 1, at=T0)
+    waiting = received(store, 2, at=T0)
+    assert store.mark_reviewed(done, now=T0 + DAY)
+    now = T0 + DAY + KEEP
+    assert store.clear_reviewed_words(reviewed_before=now - KEEP, limit=10) == 0
+    later = now + timedelta(seconds=1)
+    assert store.clear_reviewed_words(reviewed_before=later - KEEP, limit=10) == 1
+    rows = inbound(store)
+    cleared = rows[done]
+    assert (cleared.text, cleared.subject, json.loads(cleared.verdict_json)["text"]) == (
+        None,
+        None,
+        None,
+    )
+    assert (cleared.outcome, cleared.reason, cleared.received_at, cleared.reviewed_at) == (
+        Outcome.UNCLEAR,
+        Reason.NOT_UNDERSTOOD,
+        T0,
+        T0 + DAY,
+    )
+    assert rows[waiting].text == "Ben told me about his health."
+    assert store.clear_reviewed_words(reviewed_before=later, limit=10) == 0
+
+
+@pytest.mark.parametrize(
+    ("clear", "index"),
+    [
+        ("clear_old_raw", "USING INDEX inbound_kept_raw ("),
+        ("clear_reviewed_words", "USING INDEX inbound_reviewed_words ("),
+    ],
+)
+def test_received_clearing_searches_an_index_of_what_is_still_kept(
+    store: SqliteStore, clear: str, index: str
+) -> None:
+    """Finding the received messages to clear reads an index of the rows still holding
+    bytes or reviewed words, never the whole inbox."""
+    store.mark_reviewed(received(store, 1, at=T0), now=T0)
+    statements: list[str] = []
+    store._db.set_trace_callback(statements.append)
+    before = T0 + DAY
+    if clear == "clear_old_raw":
+        assert store.clear_old_raw(received_before=before, limit=10) == 1
+    else:
+        assert store.clear_reviewed_words(reviewed_before=before, limit=10) == 1
+    store._db.set_trace_callback(None)
+    [clearing] = [statement for statement in statements if statement.lstrip().startswith("UPDATE")]
+    plans = [detail for *_, detail in store._db.execute(f"EXPLAIN QUERY PLAN {clearing}")]
+    assert [plan for plan in plans if index in plan]
+    assert not [plan for plan in plans if plan.startswith("SCAN")]
+
+
 def cleared_count(store: SqliteStore) -> int:
     """How many outbox rows have had their text cleared."""
     return sum(row.message_cleared_at is not None for row in store.outbox())
@@ -145,13 +249,32 @@ async def test_clearing_lets_the_event_loop_run_between_bounded_batches(
         seen.append(cleared_count(store))
 
     looking = asyncio.create_task(look())
-    clearing = TextRetention(store=store, clock=clock, keep=KEEP, batch=2)
+    clearing = Retention(store=store, clock=clock, keep=KEEP, batch=2)
     assert await clearing.clear_due(asyncio.Event()) == 5
     await looking
     assert seen == [2]
     assert cleared_count(store) == 5
     [logged] = [record.getMessage() for record in caplog.records]
     assert logged.startswith("cleared the text of 5 emails settled more than 90 days ago")
+
+
+async def test_the_daemons_clearing_also_clears_old_received_messages(
+    store: SqliteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One pass clears, in bounded batches, the bytes of old received messages and the words
+    of replies reviewed long ago, and says so in one log line."""
+    caplog.set_level(logging.INFO, logger=retention.__name__)
+    for uid in range(1, 4):
+        store.mark_reviewed(received(store, uid, at=T0), now=T0)
+    clock = FakeClock(T0 + KEEP + DAY)
+    clearing = Retention(store=store, clock=clock, keep=KEEP, batch=2)
+    assert await clearing.clear_due(asyncio.Event()) == 6
+    assert {(row.raw, row.text) for row in inbound(store).values()} == {(None, None)}
+    [logged] = [record.getMessage() for record in caplog.records]
+    assert logged.startswith(
+        "cleared the bytes of 3 received messages and the words of 3 replies dealt with in "
+        "review, kept more than 90 days"
+    )
 
 
 @pytest.mark.parametrize("keep", [KEEP, None])
@@ -166,7 +289,7 @@ async def test_the_running_daemon_clears_old_texts_and_keeps_recent_ones(
     assert first.plan_once() == 1
     assert await first.send_one()
     harness.clock.advance(KEEP + DAY)
-    daemon = harness.daemon(program, keep_email_texts=keep)
+    daemon = harness.daemon(program, keep_emails=keep)
     async with running(daemon):
         await harness.server.messages_arrived(2)
     old, *recent = harness.store.outbox()

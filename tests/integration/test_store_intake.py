@@ -7,6 +7,7 @@ import json
 import sqlite3
 import tempfile
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -207,7 +208,7 @@ def test_a_v1_database_with_data_is_migrated_and_keeps_its_rows(db_path: Path) -
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 13
+        assert store.schema_version == 14
         assert [row.key for row in store.outbox()] == ["k1"]
         (meeting,) = store.meetings()
         assert (meeting.met_on, meeting.duration_minutes, meeting.date_stated) == (
@@ -494,6 +495,34 @@ def test_meeting_notes_follow_the_program(
     """A meeting reply's text is kept only when the program asks for notes."""
     record(store, met(), uid=1, keep_text=keep_text)
     assert inbound_rows(db_path)[0]["text"] == ("We met, it went well." if keep_text else None)
+
+
+@pytest.mark.parametrize("keep_text", [False, True])
+def test_the_stored_verdict_keeps_a_meeting_replys_words_only_with_notes(
+    store: SqliteStore, db_path: Path, *, keep_text: bool
+) -> None:
+    """The verdict stored with a meeting reply holds its words only when the program keeps
+    notes, like the text column."""
+    record(store, met(), uid=1, keep_text=keep_text)
+    stored = json.loads(str(inbound_rows(db_path)[0]["verdict_json"]))
+    assert stored["text"] == ("We met, it went well." if keep_text else None)
+    assert stored["meeting"]["date"] == MET.isoformat()
+
+
+def test_upgrading_blanks_the_words_left_in_old_verdicts(db_path: Path) -> None:
+    """Opening a schema-13 file removes the words from stored verdicts whose text was not
+    kept, and leaves those whose text was."""
+    with SqliteStore.open(db_path) as store:
+        record(store, met(), uid=1)
+        record(store, met(message_id="<r2@mail.example.org>"), uid=2, keep_text=True)
+    with closing(sqlite3.connect(db_path)) as raw, raw:
+        raw.execute("UPDATE inbound SET verdict_json = json_set(verdict_json, '$.text', 'old')")
+        raw.execute("DROP INDEX inbound_kept_raw")
+        raw.execute("DROP INDEX inbound_reviewed_words")
+        raw.execute("PRAGMA user_version = 13")
+    with SqliteStore.open(db_path):
+        rows = inbound_rows(db_path)
+    assert [json.loads(str(row["verdict_json"]))["text"] for row in rows] == [None, "old"]
 
 
 @pytest.mark.parametrize("keep_text", [False, True])

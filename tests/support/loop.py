@@ -184,7 +184,7 @@ class Harness:
         max_per_minute: int = 60,
         grace: timedelta = timedelta(seconds=5),
         connections: int = 1,
-        keep_email_texts: timedelta | None = None,
+        keep_emails: timedelta | None = None,
     ) -> Daemon:
         """A new daemon on the harness's database file: the first start, or a restart."""
         store = SqliteStore.open(self.database)
@@ -209,7 +209,7 @@ class Harness:
             max_per_minute=max_per_minute,
             connections=connections,
             shutdown_grace=grace,
-            keep_email_texts=keep_email_texts,
+            keep_emails=keep_emails,
         )
 
     def composer(self) -> Composer:

@@ -271,12 +271,12 @@ def test_email_texts_are_kept_90_days_unless_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Email texts are kept 90 days by default, a set number of days, or for ever."""
-    assert load(tmp_path).keep_sent_emails == timedelta(days=90)
-    monkeypatch.setenv("REMINDER_KEEP_SENT_EMAILS_DAYS", " 30 ")
-    assert load(tmp_path).keep_sent_emails == timedelta(days=30)
-    monkeypatch.setenv("REMINDER_KEEP_SENT_EMAILS_DAYS", "Forever")
+    assert load(tmp_path).keep_emails == timedelta(days=90)
+    monkeypatch.setenv("REMINDER_KEEP_EMAILS_DAYS", " 30 ")
+    assert load(tmp_path).keep_emails == timedelta(days=30)
+    monkeypatch.setenv("REMINDER_KEEP_EMAILS_DAYS", "Forever")
     settings = load(tmp_path)
-    assert settings.keep_sent_emails is None
+    assert settings.keep_emails is None
     assert settings.email_texts_kept().startswith("kept for ever")
 
 
@@ -286,8 +286,6 @@ def test_a_bad_retention_period_is_refused_saying_what_to_write(
 ) -> None:
     """A retention period that is not a whole number of days from 1 or 'forever' is refused
     under its name, with an example of what to write."""
-    monkeypatch.setenv("REMINDER_KEEP_SENT_EMAILS_DAYS", value)
-    with pytest.raises(
-        ConfigError, match="REMINDER_KEEP_SENT_EMAILS_DAYS: must be a number of days"
-    ):
+    monkeypatch.setenv("REMINDER_KEEP_EMAILS_DAYS", value)
+    with pytest.raises(ConfigError, match="REMINDER_KEEP_EMAILS_DAYS: must be a number of days"):
         load(tmp_path)

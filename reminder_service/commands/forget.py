@@ -1,0 +1,97 @@
+"""`forget`: erase everything recorded about a pair, when one of its members asks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
+from reminder_service.errors import StoreError
+from reminder_service.instance_lock import InstanceLock
+from reminder_service.program import load_program
+from reminder_service.settings import load_settings
+from reminder_service.store import PairRecords, SqliteStore
+
+
+def forget(args: argparse.Namespace) -> int:
+    """Erase a pair no longer in the program file, after saying what goes and asking."""
+    settings = load_settings()
+    pair_id: str = args.pair_id
+    if load_program(settings.config).pair(pair_id) is not None:
+        print(
+            f"reminder-service: pair {pair_id} is still in {settings.config}. Remove it from "
+            "the file first; once a running service has logged that it reloaded the file, "
+            "run this again. Nothing was erased.",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    if not settings.database.exists():
+        return _nothing_recorded(pair_id, settings.database)
+    with SqliteStore.open(settings.database) as store:
+        found = store.pair_records(pair_id)
+        if not found.total:
+            return _nothing_recorded(pair_id, settings.database)
+        print(f"This erases for good everything recorded about pair {pair_id}: {counted(found)}.")
+        if not args.yes and not _confirmed():
+            print("Nothing was erased.")
+            return EXIT_PROBLEMS
+        with _service_stopped(settings.database) as stopped:
+            erased = store.forget_pair(pair_id, keep_if_unsent=not stopped)
+    print(f"Erased pair {pair_id}: {counted(erased)}.")
+    print(
+        f"The id {pair_id} is free again, for any pair. Backups taken before now still hold "
+        "the pair's data: delete or replace them too."
+    )
+    return EXIT_OK
+
+
+def counted(records: PairRecords) -> str:
+    """The rows of each kind, as a coordinator reads them."""
+    return ", ".join(
+        (
+            _plural(records.outbox, "email", "emails"),
+            _plural(records.meetings, "meeting", "meetings"),
+            _plural(records.inbound, "received message", "received messages"),
+            _plural(records.reply_events, "reply event", "reply events"),
+            _plural(records.pair_silences, "pause or end", "pauses or ends")
+            + " noted from the program file",
+        )
+    )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _nothing_recorded(pair_id: str, database: Path) -> int:
+    print(
+        f"reminder-service: nothing is recorded about a pair {pair_id} in {database}; "
+        "check the id (as `reminder-service report` shows it). Nothing was erased.",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEMS
+
+
+@contextmanager
+def _service_stopped(database: Path) -> Iterator[bool]:
+    """Whether no service runs on `database`, holding its lock meanwhile so none starts."""
+    try:
+        lock = InstanceLock.acquire(database, now=datetime.now(UTC))
+    except StoreError:
+        yield False
+        return
+    with lock:
+        yield True
+
+
+def _confirmed() -> bool:
+    """Whether the person at the terminal typed yes; no answer (no terminal) is a no."""
+    try:
+        answer = input("Erase it? Type yes to confirm: ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in {"yes", "y"}

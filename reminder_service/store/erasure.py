@@ -1,0 +1,107 @@
+"""Erasing a pair: every row recorded about it, in one transaction, when a member asks.
+
+The pair must already be gone from the program file (the command checks), so the running
+service plans nothing more for it and no reply can be matched to it again. The pair's id is
+then unknown to the database, and free for other people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from reminder_service.errors import StoreError
+from reminder_service.store.connection import StoreConnection, translated
+
+_UNLINK_MEETINGS = """
+UPDATE inbound SET meeting_id = NULL
+WHERE meeting_id IN (SELECT id FROM meetings WHERE pair_id = :pair)
+"""
+_DELETES = {
+    "reply_events": """
+        DELETE FROM reply_events WHERE pair_id = :pair
+            OR inbound_id IN (SELECT id FROM inbound WHERE pair_id = :pair)
+            OR meeting_id IN (SELECT id FROM meetings WHERE pair_id = :pair)
+        """,
+    "meetings": "DELETE FROM meetings WHERE pair_id = :pair",
+    "inbound": "DELETE FROM inbound WHERE pair_id = :pair",
+    "outbox": "DELETE FROM outbox WHERE pair_id = :pair",
+    "pair_silences": "DELETE FROM pair_silences WHERE pair_id = :pair",
+}
+"""In an order the foreign keys allow, once no message links to the pair's meetings."""
+_COUNTS = {
+    "outbox": "SELECT COUNT(*) FROM outbox WHERE pair_id = :pair",
+    "meetings": "SELECT COUNT(*) FROM meetings WHERE pair_id = :pair",
+    "inbound": "SELECT COUNT(*) FROM inbound WHERE pair_id = :pair",
+    "reply_events": "SELECT COUNT(*) FROM reply_events WHERE pair_id = :pair",
+    "pair_silences": "SELECT COUNT(*) FROM pair_silences WHERE pair_id = :pair",
+}
+_UNSENT = "SELECT COUNT(*) FROM outbox WHERE pair_id = :pair AND state IN ('pending', 'sending')"
+_VERSION = "SELECT seq FROM pair_versions WHERE pair_id = :pair"
+_DELETE_VERSION = "DELETE FROM pair_versions WHERE pair_id = :pair"
+_KEEP_LATEST_CHANGE = """
+INSERT INTO pair_versions (pair_id, seq) VALUES ('', :seq)
+ON CONFLICT (pair_id) DO UPDATE SET seq = MAX(seq, excluded.seq)
+"""
+"""The change number must never go back, or a running planner would miss later changes: an
+empty id (no pair has one) keeps the erased pair's number when that was the latest."""
+
+
+@dataclass(frozen=True, slots=True)
+class PairRecords:
+    """How many rows of each kind the database holds about one pair."""
+
+    outbox: int
+    meetings: int
+    inbound: int
+    reply_events: int
+    pair_silences: int
+
+    @property
+    def total(self) -> int:
+        """All the rows together."""
+        return sum(getattr(self, field.name) for field in fields(self))
+
+
+class ErasureMixin(StoreConnection):
+    """Counting and erasing what the database holds about one pair."""
+
+    def pair_records(self, pair_id: str) -> PairRecords:
+        """How many rows of each kind are recorded about `pair_id`."""
+        with translated(self._path):
+            return self._pair_records(pair_id)
+
+    def forget_pair(self, pair_id: str, *, keep_if_unsent: bool) -> PairRecords:
+        """Delete every row about `pair_id` in ONE transaction; returns how many of each went.
+
+        Its emails (any state), meetings, received messages, reply events, YAML pause or end
+        and change number all go. Its change number is replaced by an anonymous one, so the
+        running service's planner still sees every later change. With `keep_if_unsent`
+        (a service may be running) nothing goes while an email of the pair waits to be sent
+        or is being sent: StoreError, as the sender has read that row and will write to it.
+        """
+        params = {"pair": pair_id}
+        with self._write():
+            (unsent,) = self._db.execute(_UNSENT, params).fetchone()
+            if keep_if_unsent and unsent:
+                raise StoreError(
+                    f"Pair {pair_id} still has {unsent} email(s) waiting to be sent, which the "
+                    "running service may be sending now. Stop the service, or wait until "
+                    '"reminder-service plan" shows none for it, then try again. Nothing '
+                    "was erased."
+                )
+            found = self._pair_records(pair_id)
+            self._db.execute(_UNLINK_MEETINGS, params)
+            for statement in _DELETES.values():
+                self._db.execute(statement, params)
+            version = self._db.execute(_VERSION, params).fetchone()
+            if version is not None:
+                self._db.execute(_DELETE_VERSION, params)
+                self._db.execute(_KEEP_LATEST_CHANGE, {"seq": version[0]})
+        return found
+
+    def _pair_records(self, pair_id: str) -> PairRecords:
+        counts = {
+            table: int(self._db.execute(count, {"pair": pair_id}).fetchone()[0])
+            for table, count in _COUNTS.items()
+        }
+        return PairRecords(**counts)

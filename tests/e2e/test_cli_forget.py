@@ -1,0 +1,116 @@
+"""The `forget` command, as a coordinator runs it when a member asks to be erased."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from reminder_service.cli import main
+from reminder_service.instance_lock import InstanceLock
+from tests.support.process import PROGRAM, clear_reminder_env, sent_checkin, service_env
+
+ANA_BEN = ("ana@northwind.example", "ben@northwind.example")
+
+
+@pytest.fixture
+def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A deployment whose database holds a check-in for `ana-old`, a pair the file lacks."""
+    clear_reminder_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    for name, value in service_env(tmp_path, secret_key="cli-test-secret-key-123").items():
+        monkeypatch.setenv(name, value)
+    sent_checkin(database(tmp_path), pair_id="ana-old", recipients=ANA_BEN)
+    return tmp_path
+
+
+def database(deployment: Path) -> Path:
+    """The deployment's database file."""
+    return deployment / "data" / "reminders.sqlite3"
+
+
+def outbox_pairs(deployment: Path) -> list[str]:
+    """The pair of each outbox row."""
+    with closing(sqlite3.connect(database(deployment))) as db:
+        return [pair_id for (pair_id,) in db.execute("SELECT pair_id FROM outbox ORDER BY id")]
+
+
+def test_forget_yes_erases_the_pair_and_says_what_went(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --yes, a pair gone from the file is erased at once, with counts of what went and
+    a word that its id is free again."""
+    sent_checkin(database(deployment), pair_id="ana-ben", recipients=ANA_BEN)
+    assert main(["forget", "ana-old", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Erased pair ana-old: 1 email, 0 meetings, 0 received messages, 0 reply events, "
+        "0 pauses or ends noted from the program file.\n"
+    ) in out
+    assert "The id ana-old is free again" in out
+    assert outbox_pairs(deployment) == ["ana-ben"]
+
+
+def test_forget_frees_the_people_for_a_new_pair_id(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After the old pair of the same two people is erased, `check` accepts them under a new
+    id that it refused while the old one's history was kept."""
+    assert main(["check"]) == 1
+    assert "keep the id 'ana-old'" in capsys.readouterr().out
+    assert main(["forget", "ana-old", "--yes"]) == 0
+    assert main(["check"]) == 0
+
+
+@pytest.mark.parametrize(("answer", "status"), [("yes\n", 0), ("no\n", 1), ("", 1)])
+def test_forget_asks_first_and_erases_only_on_yes(
+    deployment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+    status: int,
+) -> None:
+    """Without --yes, forget says what it would erase and erases only when the answer is yes;
+    no answer (no terminal) erases nothing."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+    assert main(["forget", "ana-old"]) == status
+    out = capsys.readouterr().out
+    assert out.startswith("This erases for good everything recorded about pair ana-old: 1 email")
+    assert outbox_pairs(deployment) == ([] if status == 0 else ["ana-old"])
+    assert ("Nothing was erased." in out) is (status == 1)
+
+
+def test_forget_refuses_a_pair_still_in_the_program_file(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pair still in the file is not erased: the coordinator is told to remove it first."""
+    sent_checkin(database(deployment), pair_id="ana-ben", recipients=ANA_BEN)
+    assert "id: ana-ben" in PROGRAM
+    assert main(["forget", "ana-ben", "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "program.yaml. Remove it from the file first" in err
+    assert outbox_pairs(deployment) == ["ana-old", "ana-ben"]
+
+
+def test_forget_says_when_nothing_is_recorded_about_the_id(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped id erases nothing, exits 1 and says to check the id."""
+    assert main(["forget", "ana-olld", "--yes"]) == 1
+    assert "nothing is recorded about a pair ana-olld" in capsys.readouterr().err
+    assert outbox_pairs(deployment) == ["ana-old"]
+
+
+def test_forget_waits_while_a_running_service_may_send_to_the_pair(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """While a service holds the database, a pair with an email still to send is not erased,
+    and the coordinator is told to stop the service or wait."""
+    with InstanceLock.acquire(database(deployment), now=datetime.now(UTC)):
+        assert main(["forget", "ana-old", "--yes"]) == 1
+    assert "still has 1 email(s) waiting to be sent" in capsys.readouterr().err
+    assert outbox_pairs(deployment) == ["ana-old"]
