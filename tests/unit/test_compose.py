@@ -766,14 +766,16 @@ def test_reminder_after_not_yet_thanks_the_pair_for_answering(since_meeting: boo
 @pytest.mark.parametrize("since_meeting", [True, False])
 def test_reminder_after_an_unclear_reply_thanks_the_pair_for_it(since_meeting: bool) -> None:
     """A reminder to a pair whose reply we could not understand thanks them for it and says
-    what we could not tell, never calls the check-in buried."""
+    what we could not tell, never calls the check-in buried nor says what the reply answered
+    (a follow-up, a question back or a pause-or-end as much as a check-in)."""
     _, message = _period(1, since_meeting=since_meeting, last_answer="unclear")
     for body in map(_flat, _bodies(message)):
         assert (
-            "Thanks for your reply to our last check-in; we could not quite tell from it"
-            " whether you have met. Here is where things stand: it has been"
+            "Thanks for your last reply; we could not quite tell from it whether you have met."
+            " Here is where things stand: it has been"
         ) in body
         assert "buried" not in body
+        assert "reply to our last check-in" not in body
 
 
 def test_reminder_with_coordinator_in_copy_says_so() -> None:
