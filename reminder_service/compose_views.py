@@ -320,7 +320,7 @@ def pair_samples(
                     coordinator_in_copy=in_copy,
                 ),
             )
-    for answered in (Kind.CHECKIN, Kind.PAUSE_OR_END, Kind.WELCOME_BACK, None):
+    for answered in (Kind.CHECKIN, Kind.PAUSE_OR_END, None):
         yield (
             Kind.QUESTION,
             question_context(

@@ -20,7 +20,7 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
 from reminder_service.compose import Composer, Identity, _Sandbox
-from reminder_service.compose_views import RELATIONSHIP_KINDS
+from reminder_service.compose_views import RELATIONSHIP_KINDS, pair_samples
 from reminder_service.core.model import (
     Cadence,
     Checkin,
@@ -45,7 +45,7 @@ from reminder_service.core.model import (
     UnknownSend,
 )
 from reminder_service.core.replies.meaning import meaning_of
-from reminder_service.core.replies.verdict import Outcome
+from reminder_service.core.replies.verdict import Outcome, asks_back
 from reminder_service.core.tokens import check_token, token_in_address
 from reminder_service.errors import ConfigError
 
@@ -609,7 +609,6 @@ def test_question_goes_only_to_the_person_who_replied() -> None:
     ("answered", "subject"),
     [
         (Kind.PAUSE_OR_END, "Re: Pause or keep going? Ana and Ben (Northwind Mentoring)"),
-        (Kind.WELCOME_BACK, "Re: Welcome back, Ana and Ben (Northwind Mentoring)"),
         (Kind.REMINDER, "Re: Check-in: Ana and Ben (Northwind Mentoring)"),
         (None, "Re: Check-in: Ana and Ben (Northwind Mentoring)"),
     ],
@@ -622,6 +621,16 @@ def test_question_subject_follows_the_email_the_reply_answered(
     pair = _pair()
     _, message = _question(pair, to=pair.mentee, answered=answered)
     assert message["Subject"] == subject
+
+
+def test_template_check_samples_questions_only_after_emails_that_get_one() -> None:
+    """The template check renders the question back only as an answer to an email whose
+    unclear replies are asked about, as no other question is ever sent."""
+    pair = _pair()
+    samples = pair_samples(_program(pair), pair, now=NOW, reply_to="r@example.org")
+    answered = [context["answered"] for kind, context in samples if kind is Kind.QUESTION]
+    assert answered
+    assert all(asks_back(str(kind) or None) for kind in answered)
 
 
 @pytest.mark.parametrize(
@@ -757,14 +766,16 @@ def test_reminder_after_not_yet_thanks_the_pair_for_answering(since_meeting: boo
 @pytest.mark.parametrize("since_meeting", [True, False])
 def test_reminder_after_an_unclear_reply_thanks_the_pair_for_it(since_meeting: bool) -> None:
     """A reminder to a pair whose reply we could not understand thanks them for it and says
-    what we could not tell, never calls the check-in buried."""
+    what we could not tell, never calls the check-in buried nor says what the reply answered
+    (a follow-up, a question back or a pause-or-end as much as a check-in)."""
     _, message = _period(1, since_meeting=since_meeting, last_answer="unclear")
     for body in map(_flat, _bodies(message)):
         assert (
-            "Thanks for your reply to our last check-in; we could not quite tell from it"
-            " whether you have met. Here is where things stand: it has been"
+            "Thanks for your last reply; we could not quite tell from it whether you have met."
+            " Here is where things stand: it has been"
         ) in body
         assert "buried" not in body
+        assert "reply to our last check-in" not in body
 
 
 def test_reminder_with_coordinator_in_copy_says_so() -> None:

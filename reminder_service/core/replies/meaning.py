@@ -39,6 +39,9 @@ from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 _FILLER = re.compile(rf"\b(?:{lx.FILLER})\b|[\W\d_]")
 _ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER})
 """The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes."""
+_NAMES_A_MEETING = frozenset({Kind.CONFIRMATION, Kind.THANKS})
+"""The kinds that name a logged meeting ("your meeting with Ben on Tuesday"): a correction
+answering them would replace that meeting, not add one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +115,12 @@ def _dispute(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     Alone, or with "we didn't meet", it disputes a meeting. With the facts as the sender
     has them it corrects one, and a correction must never cost a meeting: "that's wrong, we
     met on Friday" reports that meeting and removes nothing. A correction that only amends
-    ("it was 90 minutes", "it was Wednesday"), one of a confirmed meeting (which would
-    replace it), or one that says both met and not met is UNCLEAR, so a person looks.
+    ("it was 90 minutes", "it was Wednesday"), one answering a confirmation or a thank-you
+    (which name a logged meeting it would replace), or one that says both met and not met is
+    UNCLEAR, so a person looks.
     """
     said = _said(head)
-    if Signal.MET in said and Signal.NOT_MET not in said and replying_to != Kind.CONFIRMATION:
+    if Signal.MET in said and Signal.NOT_MET not in said and replying_to not in _NAMES_A_MEETING:
         meaning = _meeting(head, today=today, date_order=date_order, replying_to=replying_to)
         return meaning if meaning.outcome is Outcome.MEETING else Meaning(Outcome.UNCLEAR)
     if Signal.MET in said or (

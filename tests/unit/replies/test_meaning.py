@@ -770,23 +770,31 @@ def test_an_undated_yes_to_a_check_in_is_a_meeting(kind: str) -> None:
     assert read("Yes", replying_to=kind).outcome is Outcome.MEETING
 
 
-@pytest.mark.parametrize("kind", ["checkin", "reminder", "thanks"])
-@pytest.mark.parametrize(
-    ("text", "meaning"),
-    [
-        ("That's wrong, we met on Friday for an hour", met(date(2026, 3, 6), 60)),
-        ("No, that's not right: we met last Friday, 1 hour", met(date(2026, 3, 6), 60)),
-        ("That's not right, we last met on 20 November", met(date(2025, 11, 20))),
-        ("Wrong date - we met on Monday", met(date(2026, 3, 9))),
-        ("That's not correct, we met on Wednesday not Tuesday.", met(date(2026, 3, 11))),
-        ("Das stimmt nicht, wir haben uns am Montag getroffen", met(date(2026, 3, 9))),
-    ],
-)
+CORRECTIONS = [
+    ("That's wrong, we met on Friday for an hour", met(date(2026, 3, 6), 60)),
+    ("No, that's not right: we met last Friday, 1 hour", met(date(2026, 3, 6), 60)),
+    ("That's not right, we last met on 20 November", met(date(2025, 11, 20))),
+    ("Wrong date - we met on Monday", met(date(2026, 3, 9))),
+    ("That's not correct, we met on Wednesday not Tuesday.", met(date(2026, 3, 11))),
+    ("Das stimmt nicht, wir haben uns am Montag getroffen", met(date(2026, 3, 9))),
+]
+
+
+@pytest.mark.parametrize("kind", ["checkin", "reminder"])
+@pytest.mark.parametrize(("text", "meaning"), CORRECTIONS)
 def test_a_correction_that_reports_a_meeting_logs_it(
     kind: str, text: str, meaning: Meaning
 ) -> None:
     """ "That's wrong, we met on Friday" reports the stated meeting instead of disputing one."""
     assert read(text, replying_to=kind) == meaning
+
+
+@pytest.mark.parametrize("kind", ["thanks", "confirmation"])
+@pytest.mark.parametrize("text", [text for text, _ in CORRECTIONS])
+def test_a_correction_of_an_email_naming_a_meeting_is_unclear(kind: str, text: str) -> None:
+    """A correction answering a thank-you or confirmation, which name the logged meeting it
+    would replace, logs nothing (it would count that meeting twice): a person looks."""
+    assert read(text, replying_to=kind).outcome is Outcome.UNCLEAR
 
 
 @pytest.mark.parametrize("kind", ["checkin", "reminder", "thanks", "confirmation"])
