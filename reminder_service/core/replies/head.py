@@ -40,6 +40,8 @@ _PRE_FOLD = str.maketrans(
     }
 )
 _COMBINING = re.compile("[\u0300-\u036f]")
+# Without its cedilla, Portuguese "março" would be "marco", a first name.
+_MARCH_WITH_CEDILLA = re.compile(r"\bmar(?:\u00e7|c\u0327)o\b")
 _NOISE = re.compile('[*_"\u201c\u201d\u201e\u00ab\u00bb()\\[\\]{}<>|~#=+]')
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _SPACES = re.compile(r"\s+")
@@ -55,8 +57,9 @@ _EDGES = re.compile(r"^\W+|\W+$")
 
 def _fold(text: str) -> str:
     """Lower case without accents, plain apostrophes, "n't" as " not", "avant-hier" as
-    "avant hier", and no emphasis or brackets."""
-    folded = unicodedata.normalize("NFKD", text.translate(_PRE_FOLD).casefold())
+    "avant hier", "março" as "marzo", and no emphasis or brackets."""
+    folded = _MARCH_WITH_CEDILLA.sub("marzo", text.translate(_PRE_FOLD).casefold())
+    folded = unicodedata.normalize("NFKD", folded)
     folded = _NOISE.sub(" ", _COMBINING.sub("", folded)).replace("n't", " not")
     return _INNER_HYPHEN.sub(" ", folded)
 

@@ -35,6 +35,14 @@ MONTHS: Final = _numbered(
         "december|dec|dezember|dez|decembre|diciembre|dic|dezembro",
     )
 )
+NAME_LIKE_MONTHS: Final = {
+    "marco": r"(?:(?<=\bde )|(?<=\bem )|(?<=\bate ))marco|marco(?= de \d{4}(?!\d))"
+}
+"""Month names that are also first names, with the only places they are read as months:
+Portuguese "março" without its cedilla is "Marco", so it is March only in a Portuguese date
+phrase ("de marco", "até marco", "em marco", "marco de 2027"). `head` folds "março" with
+its cedilla as Spanish "marzo", which is always a month."""
+
 WEEKDAYS: Final = _numbered(
     (
         "monday|montag|lundi|lunes",

@@ -529,6 +529,48 @@ def test_portuguese_month_names_end_a_pause() -> None:
     assert read("pausar at\u00e9 mar\u00e7o", sent=november) == paused(date(2027, 3, 1))
 
 
+NOVEMBER = datetime(2026, 11, 26, 10, tzinfo=UTC)
+
+MARCO_THE_NAME = [
+    ("I met Marco 2 weeks ago", met(date(2026, 11, 12))),
+    ("We met with Marco 5 days ago for an hour", met(date(2026, 11, 21), 60)),
+    ("Yes, met with Marco 3 days ago", met(date(2026, 11, 23))),
+    ("Yes, I met Marco 23 November", met(date(2026, 11, 23))),
+    ("Marco 2 and I met yesterday", met(date(2026, 11, 25))),
+    ("Please pause until Marco is back in May", Meaning(Outcome.UNCLEAR)),
+    ("Yes, I met Marco de Souza on 3 November", met(date(2026, 11, 3))),
+]
+
+
+@pytest.mark.parametrize(("text", "meaning"), MARCO_THE_NAME)
+def test_marco_outside_a_portuguese_date_phrase_is_a_name(text: str, meaning: Meaning) -> None:
+    """ "Marco" without its cedilla and outside a Portuguese date phrase is a person, not
+    March."""
+    assert read(text, sent=NOVEMBER) == meaning
+
+
+PORTUGUESE_MARCH = [
+    ("Pausar at\u00e9 mar\u00e7o", paused(date(2027, 3, 1))),
+    ("PAUSA AT\u00c9 MAR\u00c7O", paused(date(2027, 3, 1))),
+    ("Pausa at\u00e9 marc\u0327o", paused(date(2027, 3, 1))),
+    ("Pausa ate mar\u00e7o 10", paused(date(2027, 3, 10))),
+    ("pausar ate marco", paused(date(2027, 3, 1))),
+    ("Pausa at\u00e9 o fim de marco", paused(date(2027, 3, 31))),
+    ("Pausa at\u00e9 15 de marco", paused(date(2027, 3, 15))),
+    ("Pausa at\u00e9 marco de 2028", paused(date(2028, 3, 1))),
+    ("Sim, nos encontramos em 3 de marco", met(date(2026, 3, 3))),
+    ("Sim, nos encontramos em mar\u00e7o 3", met(date(2026, 3, 3))),
+]
+
+
+@pytest.mark.parametrize(("text", "meaning"), PORTUGUESE_MARCH)
+def test_portuguese_march_with_its_cedilla_or_in_a_date_phrase_is_a_month(
+    text: str, meaning: Meaning
+) -> None:
+    """ "Março", and "marco" after "de", "em" or "até" or before "de 2027", is March."""
+    assert read(text, sent=NOVEMBER) == meaning
+
+
 def test_a_portuguese_pause_until_something_that_is_not_a_date_is_unclear() -> None:
     """A pause "até" something we cannot read as a date is asked about."""
     assert read("pausar at\u00e9 depois das f\u00e9rias") == Meaning(Outcome.UNCLEAR)
