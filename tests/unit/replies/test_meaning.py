@@ -589,14 +589,21 @@ ACCEPTANCES = [
 ]
 
 
-@pytest.mark.parametrize("kind", ["follow_up", "question", "pause_or_end"])
+@pytest.mark.parametrize("kind", ["follow_up", "pause_or_end"])
 @pytest.mark.parametrize("text", ACCEPTANCES)
 def test_yes_please_to_an_email_that_did_not_ask_whether_the_pair_met_is_unclear(
     text: str, kind: str
 ) -> None:
-    """An undated "yes please" to a follow-up, a question back or pause-or-end accepts
-    something and reports no meeting, so it is asked about."""
+    """An undated "yes please" to a follow-up or pause-or-end accepts something and
+    reports no meeting, so it is asked about."""
     assert read(text, replying_to=kind) == Meaning(Outcome.UNCLEAR)
+
+
+@pytest.mark.parametrize("text", [*ACCEPTANCES, "Yes thanks", "Ja, danke"])
+def test_yes_thanks_to_a_question_back_is_a_meeting(text: str) -> None:
+    """The question back asks whether the pair met (its examples are meeting lines), so
+    "yes thanks" to it is a meeting, as it is to a check-in."""
+    assert read(text, replying_to="question") == met()
 
 
 @pytest.mark.parametrize(
