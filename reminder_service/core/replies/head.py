@@ -126,6 +126,7 @@ _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
 _REQUEST = whole_words(lx.REQUEST)
 _FUTURE = whole_words(lx.FUTURE)
 _PROMISE = whole_words(lx.PROMISE)
+_GOING_ON = whole_words(lx.GOING_ON)
 _ACCEPT = whole_words(lx.ACCEPT)
 
 
@@ -266,13 +267,16 @@ def _is_plan(sentence: Sentence) -> bool:
 
 
 def only_promises(head: Head) -> bool:
-    """Whether the head's "yes" only promises: no sentence reports a meeting, and each one
-    saying yes says it with a promise ("Yes, we will"), which is no meeting report."""
+    """Whether the head's "yes" only promises a first or next meeting: no sentence reports
+    a meeting, each one saying yes says it with a promise ("Yes, we will"), and none says
+    the meetings go on ("we did, and we will again", "we will keep going"), which reports
+    one."""
     yeses = [s for s in head.sentences if Signal.YES in s.signals]
     return (
         bool(yeses)
         and all(Signal.MET not in s.signals for s in head.sentences)
         and all(_PROMISE.search(head.text[s.start : s.end]) for s in yeses)
+        and _GOING_ON.search(head.text) is None
     )
 
 

@@ -407,6 +407,14 @@ PROMISE: Final = (
 )
 """A promise: "yes, we will" answers that a meeting is to come, not that one took place."""
 
+GOING_ON: Final = (
+    r"did|(?<!thanks )(?<!thank you )again|keep going|keep meeting|keep it up|continue"
+    r"|continuing|carry on|wieder|weiter\w*|erneut|nochmal|noch einmal|continuer|(?<!pas )encore"
+    r"|revoir|a nouveau|de nouveau|seguir|continuar|otra vez|de nuevo|volver a|de novo"
+)
+"""Said with a promise, words that the meetings go on ("yes, and we will meet again",
+"wir werden uns wieder treffen", "vamos a seguir"): the yes reports a meeting."""
+
 ACCEPT: Final = (
     r"please|pls|plz|bitte|gerne|gern|danke|merci|s'il vous plait|s'il te plait|svp|volontiers"
     r"|por favor|gracias|thanks|thank you|thx"

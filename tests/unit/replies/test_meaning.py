@@ -887,11 +887,39 @@ def test_a_dispute_without_facts_is_still_a_dispute(kind: str, text: str) -> Non
         "Yes, we plan to",
         "Yes, we're going to meet on Friday",
         "Ja, machen wir",
+        "Yes, we will meet for the first time next week",
+        "Yes, we'll meet next week, thanks again!",
+        "Oui, nous allons nous voir la semaine prochaine",
+        "S\u00ed, vamos a reunirnos el viernes",
     ],
 )
 def test_a_yes_that_promises_a_meeting_reports_none(kind: str, outcome: Outcome, text: str) -> None:
     """ "Yes, we will" promises a meeting: unclear, or acknowledged when nothing was asked."""
     assert read(text, replying_to=kind).outcome is outcome
+
+
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "question"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes we did, and we will again next month",
+        "Yes, and we will meet again next week.",
+        "Yes, we'll meet again in two weeks.",
+        "Yes, we are planning to meet again soon",
+        "Yes - we will keep going",
+        "Yes, we plan to continue monthly.",
+        "Ja, und wir werden uns n\u00e4chste Woche wieder treffen.",
+        "Ja, wir werden weitermachen",
+        "Oui, on va continuer comme \u00e7a",
+        "Oui, nous allons nous revoir la semaine prochaine",
+        "S\u00ed, vamos a seguir reuni\u00e9ndonos",
+        "S\u00ed, vamos a vernos otra vez",
+    ],
+)
+def test_a_yes_with_a_promise_that_the_meetings_go_on_is_a_meeting(kind: str, text: str) -> None:
+    """A yes promising that the meetings go on ("we will meet again", "we will keep going")
+    reports one, dated the day of the reply."""
+    assert read(text, replying_to=kind) == met()
 
 
 @pytest.mark.parametrize("text", ["Yes, good to be back!", "Yes!", "Ja, danke!"])
