@@ -3,11 +3,11 @@
 `configure` installs a single handler on the root logger. Its filter rewrites every record
 before any formatter sees it: the deployment's passwords and secret key, reply tokens and
 the `+token@` part of plus-addresses become `[redacted]`, in the message, its arguments and
-any traceback. Text lines escape control characters (line breaks included) and bidi
-overrides, so a hostile subject, Message-ID or traceback can neither start a line that looks
-like another event nor drive the terminal that shows the log. The mail libraries log whole
-protocol exchanges (logins included) at DEBUG, so their loggers are held at WARNING whatever
-the service's own level is.
+any traceback. Text lines escape control characters (line breaks and separators included)
+and bidi marks and overrides, so a hostile subject, Message-ID or traceback can neither
+start a line that looks like another event nor drive the terminal that shows the log. The
+mail libraries log whole protocol exchanges (logins included) at DEBUG, so their loggers
+are held at WARNING whatever the service's own level is.
 """
 
 from __future__ import annotations
@@ -32,10 +32,16 @@ _TOKEN = re.compile(rf"\b{TOKEN_PATTERN}\b", re.IGNORECASE)
 _CONTROLS = (
     *range(0x00, 0x20),
     *range(0x7F, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    0x2028,
+    0x2029,
     *range(0x202A, 0x202F),
     *range(0x2066, 0x206A),
 )
-"""C0, DEL, C1, and the bidi embeddings, overrides and isolates that reorder what follows."""
+"""C0, DEL, C1; the line and paragraph separators, which tools that read the log take for
+line breaks; and the bidi marks, embeddings, overrides and isolates that reorder text."""
 _ESCAPED = str.maketrans({chr(code): ascii(chr(code))[1:-1] for code in _CONTROLS})
 
 

@@ -17,6 +17,11 @@ from reminder_service.commands.output import json_text, printable
         ("x\x1b[2Jy", "x\N{REPLACEMENT CHARACTER}[2Jy"),
         ("from finance\u202elpmaxe", "from finance\N{REPLACEMENT CHARACTER}lpmaxe"),
         ("csi\x9b2j", "csi\N{REPLACEMENT CHARACTER}2j"),
+        ("a\u2028b\u2029c", "a\N{REPLACEMENT CHARACTER}b\N{REPLACEMENT CHARACTER}c"),
+        (
+            "\u200ex\u200fy\u061c",
+            "\N{REPLACEMENT CHARACTER}x\N{REPLACEMENT CHARACTER}y\N{REPLACEMENT CHARACTER}",
+        ),
     ],
 )
 def test_printable_shows_spaces_as_spaces_and_hides_controls(text: str, shown: str) -> None:

@@ -141,6 +141,17 @@ def test_control_characters_and_bidi_overrides_reach_a_text_log_escaped() -> Non
     assert second.isprintable()
 
 
+def test_line_separators_and_bidi_marks_reach_a_text_log_escaped() -> None:
+    """Line and paragraph separators, which split a line for tools reading the log, and
+    the bidi marks are written as escapes."""
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    log.info("subject %s", "Re: hi\u20282026-01-01 ERROR forged\u2029\u200e\u200f\u061c.")
+    (line,) = lines(stream)
+    assert line.endswith("Re: hi\\u20282026-01-01 ERROR forged\\u2029\\u200e\\u200f\\u061c.")
+    assert line.isprintable()
+
+
 def test_a_mistaken_format_string_does_not_crash_the_caller() -> None:
     """A log call whose arguments do not fit its message is still logged, not raised."""
     logging.getLogger().handlers.clear()  # pytest's own capture handler fails on purpose here

@@ -74,7 +74,9 @@ def _year(text: str | None) -> int | None:
     return int(text) + 2000 if len(text) == 2 else int(text)
 
 
-MONTH_NAMES = alternation(lx.MONTHS)
+MONTH_NAMES = "|".join(
+    (alternation(lx.MONTHS.keys() - lx.NAME_LIKE_MONTHS.keys()), *lx.NAME_LIKE_MONTHS.values())
+)
 _WEEKDAY_NAMES = alternation(lx.WEEKDAYS)
 _NOT_A_UNIT = rf"(?! ?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|e|o)"

@@ -40,6 +40,8 @@ _PRE_FOLD = str.maketrans(
     }
 )
 _COMBINING = re.compile("[\u0300-\u036f]")
+# Without its cedilla, Portuguese "março" would be "marco", a first name.
+_MARCH_WITH_CEDILLA = re.compile(r"\bmar(?:\u00e7|c\u0327)o\b")
 _NOISE = re.compile('[*_"\u201c\u201d\u201e\u00ab\u00bb()\\[\\]{}<>|~#=+]')
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _SPACES = re.compile(r"\s+")
@@ -55,8 +57,9 @@ _EDGES = re.compile(r"^\W+|\W+$")
 
 def _fold(text: str) -> str:
     """Lower case without accents, plain apostrophes, "n't" as " not", "avant-hier" as
-    "avant hier", and no emphasis or brackets."""
-    folded = unicodedata.normalize("NFKD", text.translate(_PRE_FOLD).casefold())
+    "avant hier", "março" as "marzo", and no emphasis or brackets."""
+    folded = _MARCH_WITH_CEDILLA.sub("marzo", text.translate(_PRE_FOLD).casefold())
+    folded = unicodedata.normalize("NFKD", folded)
     folded = _NOISE.sub(" ", _COMBINING.sub("", folded)).replace("n't", " not")
     return _INNER_HYPHEN.sub(" ", folded)
 
@@ -123,6 +126,7 @@ _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
 _REQUEST = whole_words(lx.REQUEST)
 _FUTURE = whole_words(lx.FUTURE)
 _PROMISE = whole_words(lx.PROMISE)
+_GOING_ON = whole_words(lx.GOING_ON)
 _ACCEPT = whole_words(lx.ACCEPT)
 
 
@@ -263,13 +267,16 @@ def _is_plan(sentence: Sentence) -> bool:
 
 
 def only_promises(head: Head) -> bool:
-    """Whether the head's "yes" only promises: no sentence reports a meeting, and each one
-    saying yes says it with a promise ("Yes, we will"), which is no meeting report."""
+    """Whether the head's "yes" only promises a first or next meeting: no sentence reports
+    a meeting, each one saying yes says it with a promise ("Yes, we will"), and none says
+    the meetings go on ("we did, and we will again", "we will keep going"), which reports
+    one."""
     yeses = [s for s in head.sentences if Signal.YES in s.signals]
     return (
         bool(yeses)
         and all(Signal.MET not in s.signals for s in head.sentences)
         and all(_PROMISE.search(head.text[s.start : s.end]) for s in yeses)
+        and _GOING_ON.search(head.text) is None
     )
 
 

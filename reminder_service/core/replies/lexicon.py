@@ -35,6 +35,14 @@ MONTHS: Final = _numbered(
         "december|dec|dezember|dez|decembre|diciembre|dic|dezembro",
     )
 )
+NAME_LIKE_MONTHS: Final = {
+    "marco": r"(?:(?<=\bde )|(?<=\bem )|(?<=\bate ))marco|marco(?= de \d{4}(?!\d))"
+}
+"""Month names that are also first names, with the only places they are read as months:
+Portuguese "março" without its cedilla is "Marco", so it is March only in a Portuguese date
+phrase ("de marco", "até marco", "em marco", "marco de 2027"). `head` folds "março" with
+its cedilla as Spanish "marzo", which is always a month."""
+
 WEEKDAYS: Final = _numbered(
     (
         "monday|montag|lundi|lunes",
@@ -398,6 +406,14 @@ PROMISE: Final = (
     r"|on va|lo haremos|vamos a|lo vamos a"
 )
 """A promise: "yes, we will" answers that a meeting is to come, not that one took place."""
+
+GOING_ON: Final = (
+    r"did|(?<!thanks )(?<!thank you )again|keep going|keep meeting|keep it up|continue"
+    r"|continuing|carry on|wieder|weiter\w*|erneut|nochmal|noch einmal|continuer|(?<!pas )encore"
+    r"|revoir|a nouveau|de nouveau|seguir|continuar|otra vez|de nuevo|volver a|de novo"
+)
+"""Said with a promise, words that the meetings go on ("yes, and we will meet again",
+"wir werden uns wieder treffen", "vamos a seguir"): the yes reports a meeting."""
 
 ACCEPT: Final = (
     r"please|pls|plz|bitte|gerne|gern|danke|merci|s'il vous plait|s'il te plait|svp|volontiers"

@@ -37,8 +37,9 @@ from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
 _FILLER = re.compile(rf"\b(?:{lx.FILLER})\b|[\W\d_]")
-_ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER})
-"""The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes."""
+_ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER, Kind.QUESTION})
+"""The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes;
+the question back asks it with its examples ("Yes, we met on Tuesday for 45 minutes")."""
 _NAMES_A_MEETING = frozenset({Kind.CONFIRMATION, Kind.THANKS})
 """The kinds that name a logged meeting ("your meeting with Ben on Tuesday"): a correction
 answering them would replace that meeting, not add one."""
@@ -91,7 +92,7 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     """The MEETING a reply reports; an undated one answering an email that asked nothing
     only ACKNOWLEDGED it. A bare "yes" that only promises ("yes, we will") reports nothing,
     nor does one that only accepts ("yes please") an email that did not ask whether the
-    pair met (a follow-up, a question back, pause-or-end): both are UNCLEAR."""
+    pair met (a follow-up, pause-or-end): both are UNCLEAR."""
     day = meeting_date(head, today=today, date_order=date_order)
     if day is None and replying_to in ASKS_NOTHING:
         return Meaning(Outcome.ACKNOWLEDGED)

@@ -529,6 +529,48 @@ def test_portuguese_month_names_end_a_pause() -> None:
     assert read("pausar at\u00e9 mar\u00e7o", sent=november) == paused(date(2027, 3, 1))
 
 
+NOVEMBER = datetime(2026, 11, 26, 10, tzinfo=UTC)
+
+MARCO_THE_NAME = [
+    ("I met Marco 2 weeks ago", met(date(2026, 11, 12))),
+    ("We met with Marco 5 days ago for an hour", met(date(2026, 11, 21), 60)),
+    ("Yes, met with Marco 3 days ago", met(date(2026, 11, 23))),
+    ("Yes, I met Marco 23 November", met(date(2026, 11, 23))),
+    ("Marco 2 and I met yesterday", met(date(2026, 11, 25))),
+    ("Please pause until Marco is back in May", Meaning(Outcome.UNCLEAR)),
+    ("Yes, I met Marco de Souza on 3 November", met(date(2026, 11, 3))),
+]
+
+
+@pytest.mark.parametrize(("text", "meaning"), MARCO_THE_NAME)
+def test_marco_outside_a_portuguese_date_phrase_is_a_name(text: str, meaning: Meaning) -> None:
+    """ "Marco" without its cedilla and outside a Portuguese date phrase is a person, not
+    March."""
+    assert read(text, sent=NOVEMBER) == meaning
+
+
+PORTUGUESE_MARCH = [
+    ("Pausar at\u00e9 mar\u00e7o", paused(date(2027, 3, 1))),
+    ("PAUSA AT\u00c9 MAR\u00c7O", paused(date(2027, 3, 1))),
+    ("Pausa at\u00e9 marc\u0327o", paused(date(2027, 3, 1))),
+    ("Pausa ate mar\u00e7o 10", paused(date(2027, 3, 10))),
+    ("pausar ate marco", paused(date(2027, 3, 1))),
+    ("Pausa at\u00e9 o fim de marco", paused(date(2027, 3, 31))),
+    ("Pausa at\u00e9 15 de marco", paused(date(2027, 3, 15))),
+    ("Pausa at\u00e9 marco de 2028", paused(date(2028, 3, 1))),
+    ("Sim, nos encontramos em 3 de marco", met(date(2026, 3, 3))),
+    ("Sim, nos encontramos em mar\u00e7o 3", met(date(2026, 3, 3))),
+]
+
+
+@pytest.mark.parametrize(("text", "meaning"), PORTUGUESE_MARCH)
+def test_portuguese_march_with_its_cedilla_or_in_a_date_phrase_is_a_month(
+    text: str, meaning: Meaning
+) -> None:
+    """ "Março", and "marco" after "de", "em" or "até" or before "de 2027", is March."""
+    assert read(text, sent=NOVEMBER) == meaning
+
+
 def test_a_portuguese_pause_until_something_that_is_not_a_date_is_unclear() -> None:
     """A pause "até" something we cannot read as a date is asked about."""
     assert read("pausar at\u00e9 depois das f\u00e9rias") == Meaning(Outcome.UNCLEAR)
@@ -547,14 +589,21 @@ ACCEPTANCES = [
 ]
 
 
-@pytest.mark.parametrize("kind", ["follow_up", "question", "pause_or_end"])
+@pytest.mark.parametrize("kind", ["follow_up", "pause_or_end"])
 @pytest.mark.parametrize("text", ACCEPTANCES)
 def test_yes_please_to_an_email_that_did_not_ask_whether_the_pair_met_is_unclear(
     text: str, kind: str
 ) -> None:
-    """An undated "yes please" to a follow-up, a question back or pause-or-end accepts
-    something and reports no meeting, so it is asked about."""
+    """An undated "yes please" to a follow-up or pause-or-end accepts something and
+    reports no meeting, so it is asked about."""
     assert read(text, replying_to=kind) == Meaning(Outcome.UNCLEAR)
+
+
+@pytest.mark.parametrize("text", [*ACCEPTANCES, "Yes thanks", "Ja, danke"])
+def test_yes_thanks_to_a_question_back_is_a_meeting(text: str) -> None:
+    """The question back asks whether the pair met (its examples are meeting lines), so
+    "yes thanks" to it is a meeting, as it is to a check-in."""
+    assert read(text, replying_to="question") == met()
 
 
 @pytest.mark.parametrize(
@@ -838,11 +887,39 @@ def test_a_dispute_without_facts_is_still_a_dispute(kind: str, text: str) -> Non
         "Yes, we plan to",
         "Yes, we're going to meet on Friday",
         "Ja, machen wir",
+        "Yes, we will meet for the first time next week",
+        "Yes, we'll meet next week, thanks again!",
+        "Oui, nous allons nous voir la semaine prochaine",
+        "S\u00ed, vamos a reunirnos el viernes",
     ],
 )
 def test_a_yes_that_promises_a_meeting_reports_none(kind: str, outcome: Outcome, text: str) -> None:
     """ "Yes, we will" promises a meeting: unclear, or acknowledged when nothing was asked."""
     assert read(text, replying_to=kind).outcome is outcome
+
+
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "question"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes we did, and we will again next month",
+        "Yes, and we will meet again next week.",
+        "Yes, we'll meet again in two weeks.",
+        "Yes, we are planning to meet again soon",
+        "Yes - we will keep going",
+        "Yes, we plan to continue monthly.",
+        "Ja, und wir werden uns n\u00e4chste Woche wieder treffen.",
+        "Ja, wir werden weitermachen",
+        "Oui, on va continuer comme \u00e7a",
+        "Oui, nous allons nous revoir la semaine prochaine",
+        "S\u00ed, vamos a seguir reuni\u00e9ndonos",
+        "S\u00ed, vamos a vernos otra vez",
+    ],
+)
+def test_a_yes_with_a_promise_that_the_meetings_go_on_is_a_meeting(kind: str, text: str) -> None:
+    """A yes promising that the meetings go on ("we will meet again", "we will keep going")
+    reports one, dated the day of the reply."""
+    assert read(text, replying_to=kind) == met()
 
 
 @pytest.mark.parametrize("text", ["Yes, good to be back!", "Yes!", "Ja, danke!"])
