@@ -208,7 +208,7 @@ def test_a_v1_database_with_data_is_migrated_and_keeps_its_rows(db_path: Path) -
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 14
+        assert store.schema_version == 15
         assert [row.key for row in store.outbox()] == ["k1"]
         (meeting,) = store.meetings()
         assert (meeting.met_on, meeting.duration_minutes, meeting.date_stated) == (
