@@ -92,10 +92,10 @@ class ErasureMixin(StoreConnection):
             (unsent,) = self._db.execute(_UNSENT, params).fetchone()
             if keep_if_unsent and unsent:
                 raise StoreError(
-                    f"Pair {pair_id} still has {unsent} email(s) waiting to be sent, which the "
-                    "running service may be sending now. Stop the service, or wait until "
-                    '"reminder-service plan" shows none for it, then try again. Nothing '
-                    "was erased."
+                    f"Pair {pair_id} still has {unsent} email(s) that the running service is "
+                    "about to send or is sending. Try again in a few minutes, once they have "
+                    "gone out (until then this refuses again, harmlessly), or stop the "
+                    "service, run this again, then start it. Nothing was erased."
                 )
             if keep_if_unsent:
                 self._db.execute(_NOTE_ERASED, params)
