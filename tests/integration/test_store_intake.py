@@ -519,6 +519,7 @@ def test_upgrading_blanks_the_words_left_in_old_verdicts(db_path: Path) -> None:
         raw.execute("UPDATE inbound SET verdict_json = json_set(verdict_json, '$.text', 'old')")
         raw.execute("DROP INDEX inbound_kept_raw")
         raw.execute("DROP INDEX inbound_reviewed_words")
+        raw.execute("DROP TABLE erased_pairs")
         raw.execute("PRAGMA user_version = 13")
     with SqliteStore.open(db_path):
         rows = inbound_rows(db_path)
