@@ -240,7 +240,7 @@ def build_service(
     if mailbox is not None and connect is not None:
         key, address, ours, limits = reply_context_parts(settings)
         daemon.intake = Intake(
-            lambda: daemon.program,
+            daemon.served,
             store=store,
             connect=connect,
             clock=the_clock,

@@ -25,6 +25,7 @@ from reminder_service.ports import Clock, Mailer
 from reminder_service.reload import Reloader, ReloadStatus
 from reminder_service.retention import Retention
 from reminder_service.sender import Sender, SenderSettings
+from reminder_service.served_program import ServedProgram
 from reminder_service.store import SqliteStore
 from reminder_service.waiting import wait_for_either
 
@@ -59,6 +60,8 @@ class Daemon:
         self._planner_interval = planner_interval
         self._replan = asyncio.Event()
         self._started = ReloadStatus.loaded_at(clock.now())
+        self.served = ServedProgram(lambda: self.program, store=store)
+        """What planning and intake see: the program less the pairs erased with forget."""
         self.planner = self._planner(composer)
         self.intake: Intake | None = None
         """The reply loop, set by the composition root when a reply mailbox is configured."""
@@ -120,7 +123,7 @@ class Daemon:
 
     def _planner(self, composer: Composer) -> Planner:
         return Planner(
-            lambda: self.program,
+            self.served,
             store=self._store,
             composer=composer,
             clock=self._clock,

@@ -1,12 +1,16 @@
 """Erasing a pair: every row recorded about it, in one transaction, when a member asks.
 
-The pair must already be gone from the program file (the command checks), so the running
-service plans nothing more for it and no reply can be matched to it again. The pair's id is
-then unknown to the database, and free for other people.
+The pair must already be gone from the program file (the command checks). A running
+service may still hold the program that has it (its reload refused, or not done yet), so
+erasing while one may run also notes the id in `erased_pairs`: nothing is queued for it,
+the service plans nothing for it and matches no reply to it, until that service runs a
+program without it and lifts the note (`ServedProgram`). The id is then unknown to the
+database, and free for other people.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 
 from reminder_service.errors import StoreError
@@ -36,6 +40,9 @@ _COUNTS = {
     "pair_silences": "SELECT COUNT(*) FROM pair_silences WHERE pair_id = :pair",
 }
 _UNSENT = "SELECT COUNT(*) FROM outbox WHERE pair_id = :pair AND state IN ('pending', 'sending')"
+_NOTE_ERASED = "INSERT INTO erased_pairs (pair_id) VALUES (:pair) ON CONFLICT DO NOTHING"
+_ERASED = "SELECT pair_id FROM erased_pairs"
+_LIFT = "DELETE FROM erased_pairs WHERE pair_id = ?"
 _VERSION = "SELECT seq FROM pair_versions WHERE pair_id = :pair"
 _DELETE_VERSION = "DELETE FROM pair_versions WHERE pair_id = :pair"
 _KEEP_LATEST_CHANGE = """
@@ -77,18 +84,21 @@ class ErasureMixin(StoreConnection):
         and change number all go. Its change number is replaced by an anonymous one, so the
         running service's planner still sees every later change. With `keep_if_unsent`
         (a service may be running) nothing goes while an email of the pair waits to be sent
-        or is being sent: StoreError, as the sender has read that row and will write to it.
+        or is being sent: StoreError, as the sender may have read that row and will write to
+        it. Otherwise the id is noted as erased, for that service to honour.
         """
         params = {"pair": pair_id}
         with self._write():
             (unsent,) = self._db.execute(_UNSENT, params).fetchone()
             if keep_if_unsent and unsent:
                 raise StoreError(
-                    f"Pair {pair_id} still has {unsent} email(s) waiting to be sent, which the "
-                    "running service may be sending now. Stop the service, or wait until "
-                    '"reminder-service plan" shows none for it, then try again. Nothing '
-                    "was erased."
+                    f"Pair {pair_id} still has {unsent} email(s) that the running service is "
+                    "about to send or is sending. Try again in a few minutes, once they have "
+                    "gone out (until then this refuses again, harmlessly), or stop the "
+                    "service, run this again, then start it. Nothing was erased."
                 )
+            if keep_if_unsent:
+                self._db.execute(_NOTE_ERASED, params)
             found = self._pair_records(pair_id)
             self._db.execute(_UNLINK_MEETINGS, params)
             for statement in _DELETES.values():
@@ -98,6 +108,19 @@ class ErasureMixin(StoreConnection):
                 self._db.execute(_DELETE_VERSION, params)
                 self._db.execute(_KEEP_LATEST_CHANGE, {"seq": version[0]})
         return found
+
+    def erased_pairs(self) -> set[str]:
+        """The pairs erased while a service ran, which it must not plan for nor match replies
+        to until it runs a program without them."""
+        with translated(self._path):
+            return {row[0] for row in self._db.execute(_ERASED)}
+
+    def lift_erasures(self, pair_ids: Collection[str]) -> None:
+        """Free these ids again: the running service's program no longer has them."""
+        if not pair_ids:
+            return
+        with self._write():
+            self._db.executemany(_LIFT, [(pair_id,) for pair_id in pair_ids])
 
     def _pair_records(self, pair_id: str) -> PairRecords:
         counts = {

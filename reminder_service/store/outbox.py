@@ -8,6 +8,7 @@ store can tell "maybe delivered" (`unknown`, never resent) from "not yet tried" 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from reminder_service.store.connection import (
     translated,
 )
 
+log = logging.getLogger(__name__)
+
 CHECKIN_KIND = "checkin"
 """The outbox `kind` of a regular check-in (reminders and "pause or end?" answer periods too)."""
 
@@ -40,6 +43,7 @@ VALUES (:key, :pair_id, :kind, :period, :message_id, :sender, :recipients, :mess
         'pending', 0, :now, :now, :now)
 ON CONFLICT (key) DO NOTHING
 """
+_ERASED_PAIRS = "SELECT pair_id FROM erased_pairs"
 _DUE_ROWS = """
 SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
 ORDER BY next_attempt_at, id LIMIT ?
@@ -176,12 +180,16 @@ class OutboxMixin(StoreConnection):
         """Queue several emails in ONE transaction; for each, whether it was new.
 
         One commit (one disk sync) for a whole planning pass; each email keeps its own
-        idempotency key, so a repeat of any of them is still refused.
+        idempotency key, so a repeat of any of them is still refused, as is an email to a
+        pair erased with `forget` that a running service's program still has.
         """
         at = instant_text(now)
         with self._write():
+            erased = {row[0] for row in self._db.execute(_ERASED_PAIRS)}
             return [
-                self._db.execute(_ENQUEUE, _enqueue_params(item, at=at)).rowcount == 1
+                _refused_as_erased(item)
+                if item.pair_id in erased
+                else self._db.execute(_ENQUEUE, _enqueue_params(item, at=at)).rowcount == 1
                 for item in items
             ]
 
@@ -471,6 +479,12 @@ class Settlement:
     def unknown(cls, row_id: int, error: str) -> Settlement:
         """Perhaps delivered: never tried again."""
         return cls(row_id, OutboxState.UNKNOWN, error)
+
+
+def _refused_as_erased(item: Outgoing) -> bool:
+    """Log that `item` is not queued, its pair being erased; False: nothing was queued."""
+    log.warning("not queued %s: pair %s was erased with forget", item.key, item.pair_id)
+    return False
 
 
 def _enqueue_params(item: Outgoing, *, at: str) -> dict[str, object]:

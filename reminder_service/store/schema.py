@@ -267,6 +267,11 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             WHERE reviewed_at IS NOT NULL AND (text IS NOT NULL OR subject IS NOT NULL)
         """,
     ),
+    (
+        # A pair erased with `forget` while a service ran, until that service runs a
+        # program without it: nothing is queued for it meanwhile (store/erasure.py).
+        "CREATE TABLE erased_pairs (pair_id TEXT PRIMARY KEY) WITHOUT ROWID",
+    ),
 )
 
 

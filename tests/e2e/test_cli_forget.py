@@ -109,8 +109,11 @@ def test_forget_waits_while_a_running_service_may_send_to_the_pair(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """While a service holds the database, a pair with an email still to send is not erased,
-    and the coordinator is told to stop the service or wait."""
+    and the coordinator is told to try again in a few minutes or stop the service."""
     with InstanceLock.acquire(database(deployment), now=datetime.now(UTC)):
         assert main(["forget", "ana-old", "--yes"]) == 1
-    assert "still has 1 email(s) waiting to be sent" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "still has 1 email(s) that the running service is about to send" in err
+    assert "Try again in a few minutes" in err
+    assert "plan" not in err
     assert outbox_pairs(deployment) == ["ana-old"]

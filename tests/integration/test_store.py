@@ -84,7 +84,7 @@ def raw_state(db_path: Path, row_id: int) -> tuple[str, int]:
 def test_open_creates_folders_and_migrates_an_empty_file(db_path: Path) -> None:
     """Opening a path in missing folders creates them and applies every migration."""
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 14
+        assert store.schema_version == 15
         assert store.outbox() == []
     assert db_path.is_file()
 
@@ -94,7 +94,7 @@ def test_reopening_keeps_rows_and_schema_version(db_path: Path) -> None:
     with SqliteStore.open(db_path) as store:
         enqueue(store, outgoing("k1"), now=T0)
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 14
+        assert store.schema_version == 15
         assert [row.key for row in store.outbox()] == ["k1"]
 
 
@@ -102,9 +102,9 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
     """A database migrated by a newer release is refused, naming both schema versions."""
     SqliteStore.open(db_path).close()
     with sqlite3.connect(db_path) as raw:
-        raw.execute("PRAGMA user_version = 15")
+        raw.execute("PRAGMA user_version = 16")
     raw.close()
-    with pytest.raises(StoreError, match=r"newer version .*\(schema 15, this version knows 14\)"):
+    with pytest.raises(StoreError, match=r"newer version .*\(schema 16, this version knows 15\)"):
         SqliteStore.open(db_path)
 
 

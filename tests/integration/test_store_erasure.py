@@ -3,6 +3,7 @@ and the change numbers a running planner reads never go back."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
@@ -107,12 +108,46 @@ def test_forgetting_waits_for_emails_a_running_service_may_be_sending(
     store: SqliteStore,
 ) -> None:
     """While a service may run, a pair with an email waiting to be sent is not erased (the
-    sender may be claiming it); once the email is sent, the pair is."""
+    sender may be claiming it), with advice that works; once the email is sent, it is."""
     assert enqueue(store, email("ana-ben", "checkin:ana-ben"), now=T0)
-    with pytest.raises(StoreError, match="still has 1 email"):
+    with pytest.raises(StoreError, match=r"still has 1 email.* Try again in a few minutes"):
         store.forget_pair("ana-ben", keep_if_unsent=True)
     assert store.pair_records("ana-ben").outbox == 1
     row = claim_next(store, now=T0)
     assert row is not None
     mark_sent(store, row.id, now=T0)
     assert store.forget_pair("ana-ben", keep_if_unsent=True).outbox == 1
+
+
+def test_a_pair_erased_while_a_service_may_run_is_not_queued_again(
+    store: SqliteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After forget while a service may run (still holding the pair in its program), an email
+    to the pair is refused with a log line, though its key is free; another pair's is queued."""
+    assert enqueue(store, email("ana-ben", "checkin:ana-ben"), now=T0)
+    row = claim_next(store, now=T0)
+    assert row is not None
+    mark_sent(store, row.id, now=T0)
+    store.forget_pair("ana-ben", keep_if_unsent=True)
+    again = [email("ana-ben", "checkin:ana-ben"), email(OTHER, "checkin:other")]
+    with caplog.at_level(logging.WARNING):
+        assert store.enqueue_many(again, now=T0) == [False, True]
+    assert "not queued checkin:ana-ben: pair ana-ben was erased with forget" in caplog.text
+    assert [row.pair_id for row in store.outbox()] == [OTHER]
+    assert store.erased_pairs() == {"ana-ben"}
+
+
+def test_a_lifted_erasure_frees_the_id_for_new_emails(store: SqliteStore) -> None:
+    """Once the running service no longer has the pair (the note is lifted), its id can be
+    queued again, for new people."""
+    store.forget_pair("ana-ben", keep_if_unsent=True)
+    store.lift_erasures({"ana-ben"})
+    assert store.erased_pairs() == set()
+    assert enqueue(store, email("ana-ben", "checkin:ana-ben"), now=T0)
+
+
+def test_forgetting_with_no_service_running_notes_nothing(store: SqliteStore) -> None:
+    """With no service running, the next one starts from the file, which lacks the pair: the
+    id is free at once."""
+    store.forget_pair("ana-ben", keep_if_unsent=False)
+    assert store.erased_pairs() == set()

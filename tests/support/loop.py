@@ -227,7 +227,7 @@ class Harness:
     def receive(self, daemon: Daemon, raw: bytes) -> Verdict:
         """Hand one fetched reply to the daemon as its inbox loop does; returns the verdict."""
         context = ReplyContext(
-            program=daemon.program,
+            program=daemon.served(),
             key=SECRET_KEY,
             mailbox=MAILBOX,
             our_addresses=frozenset({MAILBOX}),
