@@ -63,6 +63,11 @@ UPDATE outbox SET state = 'pending', next_attempt_at = :retry_at, last_error = :
                   updated_at = :now
 WHERE id = :id AND state = 'sending'
 """
+_MARK_RELEASED = """
+UPDATE outbox SET state = 'pending', attempts = attempts - 1, last_error = :error,
+                  updated_at = :now
+WHERE id = :id AND state = 'sending'
+"""
 _MARK_FINAL = """
 UPDATE outbox SET state = :state, withdrawn = :withdrawn, last_error = :error, updated_at = :now
 WHERE id = :id AND state = 'sending'
@@ -413,10 +418,7 @@ class OutboxMixin(StoreConnection):
         if settlement.state is OutboxState.SENT:
             statement = _MARK_SENT
         elif settlement.state is OutboxState.PENDING:
-            if settlement.retry_at is None:
-                raise ValueError("a retry needs the time to retry at")
-            statement = _MARK_RETRY
-            params["retry_at"] = instant_text(settlement.retry_at)
+            statement = _pending_again(settlement, params)
         else:
             statement = _MARK_FINAL
             params["state"] = settlement.state.value
@@ -438,7 +440,7 @@ class Settlement:
     """How one send ended, for `claim_and_settle` to record: the row's next state and why.
 
     `is_withdrawn` marks a `failed` email that never reached the mail server (see
-    `withdrawn`)."""
+    `withdrawn`); a `pending` one without `retry_at` was released, not retried."""
 
     row_id: int
     state: OutboxState
@@ -457,6 +459,12 @@ class Settlement:
         return cls(row_id, OutboxState.PENDING, error, retry_at)
 
     @classmethod
+    def released(cls, row_id: int, error: str) -> Settlement:
+        """Not tried after all (the mail server could not be used): pending again, due as
+        before, and the attempt not counted."""
+        return cls(row_id, OutboxState.PENDING, error)
+
+    @classmethod
     def failed(cls, row_id: int, error: str) -> Settlement:
         """A permanent failure: never tried again."""
         return cls(row_id, OutboxState.FAILED, error)
@@ -471,6 +479,14 @@ class Settlement:
     def unknown(cls, row_id: int, error: str) -> Settlement:
         """Perhaps delivered: never tried again."""
         return cls(row_id, OutboxState.UNKNOWN, error)
+
+
+def _pending_again(settlement: Settlement, params: dict[str, object]) -> str:
+    """The statement that makes a row pending again: a retry at its time, or a release."""
+    if settlement.retry_at is None:
+        return _MARK_RELEASED
+    params["retry_at"] = instant_text(settlement.retry_at)
+    return _MARK_RETRY
 
 
 def _enqueue_params(item: Outgoing, *, at: str) -> dict[str, object]:
