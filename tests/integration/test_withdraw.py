@@ -18,7 +18,16 @@ from reminder_service.core.withdraw import (
 from reminder_service.daemon import Daemon
 from reminder_service.store import OutboxRow, OutboxState, SqliteStore
 from reminder_service.store.outbox import SUPERSEDED
-from tests.integration.test_loop import ANA_BEN, BEN, HOUR, WEEK, at, first_checkin, program
+from tests.integration.test_loop import (
+    ANA_BEN,
+    BEN,
+    DANA,
+    HOUR,
+    WEEK,
+    at,
+    first_checkin,
+    program,
+)
 from tests.integration.test_store import outgoing
 from tests.support.loop import Harness
 
@@ -81,6 +90,22 @@ async def test_a_checkin_still_queued_when_the_next_period_is_due_is_withdrawn(
     assert mail.message["Message-ID"] != held.message_id
     withdrawn = row_by_key(harness.store, held.key)
     assert (withdrawn.state, withdrawn.last_error) == (OutboxState.FAILED, SUPERSEDED)
+
+
+async def test_an_outage_on_our_side_does_not_climb_the_reminder_ladder(
+    harness: Harness,
+) -> None:
+    """After three weeks in which nothing went out, the pair's first email is a first
+    reminder without the coordinator in copy: the emails that never left did not count."""
+    daemon, _ = await first_checkin(harness, program())
+    for week in range(1, 4):
+        harness.clock.current = at("2026-03-09") + week * WEEK
+        daemon.plan_once()
+    harness.clock.advance(HOUR)
+    [mail] = await harness.tick(daemon)
+    assert mail.kind == "reminder"
+    assert DANA not in mail.cc
+    assert "is in copy" not in mail.text
 
 
 def test_superseding_leaves_the_latest_period_other_kinds_pairs_and_held_rows(
