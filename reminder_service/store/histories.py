@@ -110,7 +110,8 @@ SELECT pair_id, last_period, (
     SELECT group_concat(period) FROM outbox
     WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
       AND outbox.pair_id = answered.pair_id AND period > answered.met_on
-      AND period <= :last_period AND (state = 'pending' OR sent_at > :until)
+      AND period <= :last_period AND outbox.id IS NOT answered.answered_id
+      AND (state = 'pending' OR sent_at > :until)
 ), (
     SELECT CASE WHEN sent_at <= :until THEN sent_at ELSE created_at END FROM outbox
     WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
