@@ -81,21 +81,23 @@ def new_survey(program: Program, store: SqliteStore, *, now: datetime) -> Digest
     planned = digest_due(program, now=now, last_digest=last_day)
     if planned is None or planned.key in store.keys_present([planned.key]):
         return None
-    return DigestSurvey(
-        planned=planned, since=_digest_start(program, last_day, now=now), pairs=program.pairs
-    )
+    since = _digest_start(program, last_digest_day(store, gone=True), now=now)
+    return DigestSurvey(planned=planned, since=since, pairs=program.pairs)
 
 
 def _digest_start(program: Program, last_day: date | None, *, now: datetime) -> datetime:
-    """Where the digest's period starts: at the last digest's moment, or a week ago."""
+    """Where the digest's period starts: at the moment of the last digest that went out, or
+    a week ago. One still queued (the mail server down) is withdrawn once this one is
+    queued (`SqliteStore.withdraw_superseded`), so this one also covers its news."""
     if last_day is None or program.digest is None:
         return now - DIGEST_FIRST_WINDOW
     return datetime.combine(last_day, program.digest.at, tzinfo=program.timezone)
 
 
-def last_digest_day(store: SqliteStore) -> date | None:
-    """The day of the latest digest queued, or None before the first."""
-    last_key = store.last_key_like(DIGEST_PREFIX)
+def last_digest_day(store: SqliteStore, *, gone: bool = False) -> date | None:
+    """The day of the latest digest queued (with `gone`: that went out), or None before the
+    first."""
+    last_key = store.last_key_like(DIGEST_PREFIX, gone=gone)
     return date.fromisoformat(last_key.removeprefix(DIGEST_PREFIX)) if last_key else None
 
 

@@ -52,10 +52,13 @@ class TransientSendError(SendError):
 class MailServerUnusableError(TransientSendError):
     """The mail server could not be reached, secured or logged in to: nothing was handed over.
 
-    Retried with backoff for as long as it lasts, whatever the server's reply code (never
-    given up after `GIVE_UP_AFTER`): a wrong password or an untrusted certificate is the
-    deployment's problem, not the email's, and must not fail every email that falls due
-    until an operator notices. The service reports itself not ready meanwhile.
+    Whatever the server's reply code, the email is never given up on (nor its attempt
+    counted): a wrong password or an untrusted certificate is the deployment's problem, not
+    the email's, and must not fail every email that falls due until an operator notices.
+    The sender pauses for the whole server instead, trying one email at growing intervals
+    (see `sender`), and the service reports itself not ready meanwhile. What waits goes out
+    once the server works: a period email or digest that a later one superseded is
+    withdrawn, but the others (thank-yous, confirmations, questions) go out late.
     """
 
 

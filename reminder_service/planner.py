@@ -53,6 +53,7 @@ from reminder_service.compose_views import TOTALS_KINDS
 from reminder_service.core.digest import has_news
 from reminder_service.core.due import due_checkins, local_date, period_kind
 from reminder_service.core.model import (
+    PERIOD_KINDS,
     Kind,
     Outgoing,
     Pair,
@@ -181,7 +182,8 @@ class Planner:
         self._memory.program = None  # Set again once this tick has queued all it found.
         if previous is not program:
             self._memory.digest = None
-        if self._full_pass_due(previous, program, now) or previous is None:
+        full = self._full_pass_due(previous, program, now)
+        if full or previous is None:
             changed: set[str] = set()
             seq = self._start_backlog(program)
             self._warn_if_clock_was_ahead(now)
@@ -198,11 +200,11 @@ class Planner:
         self._plan_digest(program, now, batch=batch)
         self._plan_questions(program, now, batch=batch)
         queued = self._enqueue(batch)
-        self._withdraw(planned, read.histories, now)
+        self._withdraw(planned, read.histories, now, queued=queued, everywhere=full)
         self._note_silences(planned, read.histories, now)
         self._remember(program, planned, read, now=now)
         self._failures.finish(program, planned=read.only)
-        return queued
+        return len(queued)
 
     def catch_up(self) -> int:
         """Tick until no backlog remains (on a new planner: a whole full pass); returns how
@@ -324,12 +326,21 @@ class Planner:
         memory.program = program
 
     def _withdraw(
-        self, program: Program, histories: Mapping[str, PairHistory], now: datetime
+        self,
+        program: Program,
+        histories: Mapping[str, PairHistory],
+        now: datetime,
+        *,
+        queued: Sequence[Outgoing],
+        everywhere: bool,
     ) -> None:
         """Fail the pending emails that the status of their pair no longer allows: ended or
-        paused since they were queued (see `core.withdraw`), and the period emails a later
-        period's has superseded. Only pairs with pending emails are looked at: ended pairs
-        stay in the program and come round in every pass."""
+        paused since they were queued (see `core.withdraw`), and the period emails and
+        digests that the ones just `queued` superseded (`everywhere`, on a full pass: those
+        of every pair, and those queued while the clock ran ahead). Only pairs with pending
+        emails are looked at: ended pairs stay in the program and come round in every pass.
+        Superseding is looked for only where something new was queued: an outage leaves
+        many pending rows, and reading them all at every tick would hold up the loop."""
         pending = self._store.pairs_with_pending()
         wanted = [
             found
@@ -338,10 +349,13 @@ class Planner:
             and (found := withdrawal(pair, histories.get(pair.id, PairHistory()), now=now))
         ]
         taken = self._taken()
-        withdrawn = [
-            *self._store.withdraw_pending(wanted, now=now, keep=taken),
-            *self._store.withdraw_superseded(now=now, keep=taken),
-        ]
+        withdrawn = self._store.withdraw_pending(wanted, now=now, keep=taken)
+        periods = {item.pair_id for item in queued if item.pair_id and item.kind in PERIOD_KINDS}
+        digests = everywhere or any(item.kind == Kind.DIGEST for item in queued)
+        if everywhere or periods or digests:
+            withdrawn += self._store.withdraw_superseded(
+                now=now, only=None if everywhere else periods, digests=digests, keep=taken
+            )
         for key, reason in withdrawn:
             log.info("withdrew %s: not sent: %s", key, reason)
         self.withdrawn = len(withdrawn)
@@ -495,7 +509,7 @@ class Planner:
             return 0
         batch: list[tuple[Outgoing, str]] = []
         self._plan_questions(self._program(), self._clock.now(), batch=batch)
-        return self._enqueue(batch)
+        return len(self._enqueue(batch))
 
     def _plan_questions(
         self, program: Program, now: datetime, *, batch: list[tuple[Outgoing, str]]
@@ -561,15 +575,16 @@ class Planner:
         else:
             self._failures.written((pair_id, kind))
 
-    def _enqueue(self, batch: list[tuple[Outgoing, str]]) -> int:
-        """Queue a batch in one transaction (one disk sync); returns how many were new."""
+    def _enqueue(self, batch: list[tuple[Outgoing, str]]) -> list[Outgoing]:
+        """Queue a batch in one transaction (one disk sync); returns the emails that were new."""
         if not batch:
-            return 0
+            return []
         new = self._store.enqueue_many([item for item, _ in batch], now=self._clock.now())
-        for (item, why), queued in zip(batch, new, strict=True):
-            if queued:
+        queued = [item for (item, _), fresh in zip(batch, new, strict=True) if fresh]
+        for (item, why), fresh in zip(batch, new, strict=True):
+            if fresh:
                 log.info("queued %s: %s", item.key, why)
-        return sum(new)
+        return queued
 
 
 def _sender(pair: Pair, unclear: UnclearReply) -> Person:

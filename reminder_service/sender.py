@@ -18,6 +18,13 @@ database's error.
 
 Due rows are read `READ_AHEAD` at a time (reading claims nothing); the planner's wake-up
 makes the sender read again, so new emails are not held behind the ones read.
+
+When the mail server cannot be used at all (unreachable, login refused, TLS:
+`MailServerUnusableError`), the sender pauses for the whole server, not email by email: it
+tries again with one email at growing intervals (`core.retry.next_outage`), logging one line
+a try, and the emails wait, pending, their attempts not counted. Once a try gets through,
+everything resumes. A wrong password is thus tried a few dozen times a day, not once per
+waiting email.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from reminder_service.core.model import Program
-from reminder_service.core.retry import GIVE_UP_AFTER, retry_delay
+from reminder_service.core.retry import GIVE_UP_AFTER, Outage, next_outage, retry_delay
 from reminder_service.errors import (
     MailServerUnusableError,
     PermanentSendError,
@@ -113,6 +120,8 @@ class Sender:
         self._ended_since: float | None = None
         """When (event loop time) the oldest outcome in `_ended` started waiting."""
         self._failure: Exception | None = None
+        self._outage: Outage | None = None
+        """Set while the mail server cannot be used: when to try it again."""
 
     @property
     def taken(self) -> frozenset[int]:
@@ -221,6 +230,7 @@ class Sender:
     def _start(self, now: datetime, *, room: int) -> int:
         """Start sends on up to `room` due rows; a row whose pair has left the program is
         claimed and failed instead. Returns how many rows were taken."""
+        room = self._probe_room(now, room)
         if room <= 0:
             return 0
         if self._queued or not self._due:
@@ -249,6 +259,16 @@ class Sender:
             task.add_done_callback(self._send_ended)
             self._sending[task] = replace(row, state=OutboxState.SENDING, attempts=row.attempts + 1)
         return len(rows)
+
+    def _probe_room(self, now: datetime, room: int) -> int:
+        """`room`; while the mail server cannot be used, none before the outage's pause is
+        over, then one send (the probe) when no other is in flight."""
+        outage = self._outage
+        if outage is None:
+            return room
+        if now < outage.until or self._sending:
+            return 0
+        return min(room, 1)
 
     def _send_ended(self, _: asyncio.Task[Delivery]) -> None:
         self._changed.set()
@@ -344,9 +364,12 @@ class Sender:
         await asyncio.gather(*sends, return_exceptions=True)
 
     def _idle_timeout(self, now: datetime) -> timedelta:
-        """How long the sender may sleep: until the rate limit or the next retry allows a send."""
+        """How long the sender may sleep: until the rate limit, the next retry and the end of
+        an outage's pause allow a send."""
         waits = [self._settings.idle_at_most, self._limit.wait_before_next(now)]
         next_attempt = self._store.next_attempt_at()
+        if next_attempt is not None and self._outage is not None:
+            next_attempt = max(next_attempt, self._outage.until)
         if next_attempt is not None:
             waits.append(next_attempt - now)
         return min(wait for wait in waits if wait > timedelta(0))
@@ -356,15 +379,15 @@ class Sender:
         try:
             receipt = sending.result()
         except MailServerUnusableError as exc:
-            # Says nothing about the email, so never given up on; the planner withdraws a
-            # period email once the next period's is queued, so none goes out stale.
             self._observe(row, exc)
-            return self._retry(row, now=now, error=str(exc))
+            return self._server_unusable(row, now=now, error=str(exc))
         except TransientSendError as exc:
             self._observe(row, exc)
+            self._server_usable()
             return self._retry_or_give_up(row, now=now, error=str(exc))
         except PermanentSendError as exc:
             self._observe(row, exc)
+            self._server_usable()
             return _Ended(
                 Settlement.failed(row.id, str(exc)),
                 f"{row.key} could not be sent and will not be retried: {exc}",
@@ -372,6 +395,7 @@ class Sender:
             )
         except UnknownOutcomeError as exc:
             self._observe(row, exc)
+            self._server_usable()
             return _Ended(
                 Settlement.unknown(row.id, str(exc)),
                 f"{_naming(row)} may or may not have been delivered and will not be sent again."
@@ -388,6 +412,7 @@ class Sender:
                 failure=exc,
             )
         self._observe(row, None)
+        self._server_usable()
         refused = [f"{address} ({reply})" for address, reply in receipt.refused.items()]
         note = _refused_note(refused) if refused else None
         return _Ended(
@@ -413,6 +438,29 @@ class Sender:
         no_reply = isinstance(failure, SendError) and failure.code is None
         if unusable or (no_reply and not isinstance(failure, PermanentSendError)):
             monitor.smtp_failed(reason=str(failure))
+
+    def _server_unusable(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:
+        """Release the email (it says nothing about it: never given up on, its attempt not
+        counted) and pause for the whole server; only a failure once the pause is over
+        lengthens it and is logged, not each send that was in flight when it began."""
+        if self._outage is not None and now < self._outage.until:
+            return _Ended(
+                Settlement.released(row.id, error), f"{row.key}: not sent: {error}", logging.DEBUG
+            )
+        self._outage = next_outage(self._outage, now=now, jitter=self._rng.random())
+        return _Ended(
+            Settlement.released(row.id, error),
+            f"the mail server cannot be used, so no email goes out: {error}. The emails wait "
+            f"in the outbox; one will be tried at {self._outage.until:%Y-%m-%d %H:%M} UTC, "
+            "then at growing intervals up to an hour, and all go out once one gets through",
+            logging.WARNING,
+        )
+
+    def _server_usable(self) -> None:
+        """The mail server answered: end the outage, if any, and say so."""
+        if self._outage is not None:
+            self._outage = None
+            log.info("the mail server can be used again; the waiting emails go out now")
 
     def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:
         """Retry a failure about this email, unless it was queued `GIVE_UP_AFTER` ago."""

@@ -317,8 +317,14 @@ def _last_answer(history: PairHistory) -> LastAnswer | None:
 
 
 def _unanswered(history: PairHistory, anchor: date, period: _Period) -> _Period:
-    """`period` with its level lowered to the number of check-ins sent since `anchor` before it."""
-    sent = sum(1 for asked in history.asked if anchor < asked < period.closes)
+    """`period` with its level lowered to the number of check-ins sent since `anchor` before
+    it. One still waiting in the outbox (the mail server down for weeks, say) is not counted:
+    this period's email supersedes it, so it never reaches the pair."""
+    sent = sum(
+        1
+        for asked in history.asked
+        if anchor < asked < period.closes and asked not in history.pending
+    )
     return replace(period, level=min(period.level, sent))
 
 

@@ -209,6 +209,9 @@ class PairHistory:
     its way): the next one keeps its distance from it. `last_not_met_at` is when the latest
     "not yet" reply was recorded, and `last_unclear_at` when the latest reply from a member
     that we could not understand was received (unless a meeting was logged after it).
+    `pending` holds the periods in `asked` whose email is still waiting in the outbox: a
+    later period's email supersedes them (they are withdrawn, never sent), so they do not
+    count as asked for its level.
     """
 
     last_meeting: date | None = None
@@ -220,6 +223,7 @@ class PairHistory:
     last_sent_at: datetime | None = None
     last_not_met_at: datetime | None = None
     last_unclear_at: datetime | None = None
+    pending: tuple[date, ...] = ()
 
 
 LastAnswer = Literal["not_met", "unclear"]

@@ -1,8 +1,10 @@
-"""When to try a send again after a temporary failure, and when to give up."""
+"""When to try a send again after a temporary failure, and when to give up; and when to
+try an unusable mail server again."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=1)
@@ -28,3 +30,23 @@ def retry_delay(
         raise ValueError("jitter must be in [0, 1)")
     step: timedelta = min(cap, base * (1 << min(attempts - 1, 30)))
     return step * (0.5 + jitter / 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """The mail server could not be used (unreachable, login refused, TLS) at `failures`
+    tries in a row; no email is tried before `until`, and then only one, as a probe."""
+
+    failures: int
+    until: datetime
+
+
+def next_outage(previous: Outage | None, *, now: datetime, jitter: float) -> Outage:
+    """The outage after one more failed try at `now`: the pause grows as `retry_delay`
+    does with each failure (capped at `RETRY_CAP`), whatever the number of emails waiting.
+
+    A refused login repeated for every waiting email is what makes mail providers lock the
+    account or ban the address; one try now and then is enough to see it work again.
+    """
+    failures = 1 if previous is None else previous.failures + 1
+    return Outage(failures, now + retry_delay(failures, jitter=jitter))

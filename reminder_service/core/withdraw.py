@@ -1,14 +1,15 @@
 """Which queued emails a pair's status no longer allows, so they are withdrawn before they go.
 
-An email can wait in the outbox for a long time (retries while the mail server is down go on
-until it works; the rate limit can hold a backlog). Meanwhile the coordinator may end or
+An email can wait in the outbox for a long time (while the mail server cannot be used, the
+sender waits until it can; the rate limit can hold a backlog). Meanwhile the coordinator may end or
 pause the pair, or the pair may end or pause by reply. The rules are the planner's own
 (`core.due` and `core.relationship`): a pair the YAML has ended gets nothing; a pair that
 ended by reply gets only its farewell (and the coordinator its notice); a paused pair gets
 only thank-yous and confirmations for meetings it reports (and the coordinator dispute
 notices). The question sent back to a member whose reply was unclear answers that member's
 own message: it is withdrawn only when the YAML ends the pair. The digest, about no one pair,
-is never withdrawn.
+is never withdrawn here. (The store withdraws, apart from these, a period email or digest
+that a later one superseded: `SqliteStore.withdraw_superseded`.)
 """
 
 from __future__ import annotations

@@ -75,7 +75,8 @@ SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL{only} GROUP B
 # The last column is when the latest period email not failed went out (queued, if not yet):
 # one row read per pair, found through the index.
 # A failed email (withdrawn, or refused for good) is neither asked nor answered: it reached
-# nobody, so it must not make the next email a reminder. Pending ones are on their way.
+# nobody, so it must not make the next email a reminder. Pending ones are on their way, and
+# are listed apart too: a later period's email supersedes them (`PairHistory.pending`).
 # Rows for a period after :last_period, and a sending stamped after :until, were written
 # while the clock ran ahead (see `stamp_limits`).
 _PERIOD_EMAILS = _Filtered("""
@@ -105,6 +106,12 @@ SELECT pair_id, last_period, (
       AND outbox.pair_id = answered.pair_id AND period > answered.met_on
       AND period <= :last_period
       AND outbox.id IS NOT answered.answered_id AND state != 'failed'
+), (
+    SELECT group_concat(period) FROM outbox
+    WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
+      AND outbox.pair_id = answered.pair_id AND period > answered.met_on
+      AND period <= :last_period AND outbox.id IS NOT answered.answered_id
+      AND (state = 'pending' OR sent_at > :until)
 ), (
     SELECT CASE WHEN sent_at <= :until THEN sent_at ELSE created_at END FROM outbox
     WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
@@ -182,6 +189,10 @@ _SILENCE_KINDS: dict[str, Literal[Status.PAUSED, Status.ENDED]] = {
 }
 
 
+_Dated = dict[str, date]
+_Periods = dict[str, tuple[date, ...]]
+
+
 class HistoriesMixin(StoreConnection):
     """Reading each pair's scheduling history and recent activity, and which pairs changed."""
 
@@ -217,7 +228,8 @@ class HistoriesMixin(StoreConnection):
         latest period of any period email (check-in, reminder, "pause or end?") in any state,
         and `asked` the periods of those not failed (withdrawn or refused reached nobody) the last
         meeting did not answer (after its date, but the newest queued before it was logged,
-        which its report answered), in order; `last_skip_at`
+        which its report answered), in order, and `pending` those of them still pending;
+        `last_skip_at`
         when the latest "skip this round" was recorded; `reply_status` the latest pause or end
         asked for by reply, unless a meeting was logged after it (they are back); `silence`
         the pause or end the YAML last set, as `note_silences` remembered it; `last_sent_at`
@@ -239,7 +251,7 @@ class HistoriesMixin(StoreConnection):
                 pair_id: day(text)
                 for pair_id, text in self._tuples(_LAST_MEETINGS.pick(only), params)
             }
-            checkins, asked, sent = self._period_emails(day, params, only=only)
+            checkins, asked, pending, sent = self._period_emails(day, params, only=only)
             skips = self._instants(_LAST_SKIPS.pick(only), params)
             not_met = self._instants(_LAST_NOT_MET.pick(only), params)
             unclear = self._instants(
@@ -266,6 +278,7 @@ class HistoriesMixin(StoreConnection):
                 last_sent_at=sent.get(pair_id),
                 last_not_met_at=not_met.get(pair_id),
                 last_unclear_at=unclear.get(pair_id),
+                pending=pending.get(pair_id, ()),
             )
             for pair_id in {
                 *meetings,
@@ -330,19 +343,21 @@ class HistoriesMixin(StoreConnection):
         params: Mapping[str, object],
         *,
         only: Collection[str] | None,
-    ) -> tuple[dict[str, date], dict[str, tuple[date, ...]], dict[str, datetime]]:
+    ) -> tuple[_Dated, _Periods, _Periods, dict[str, datetime]]:
         """Per pair: the latest period emailed, the periods emailed after its last meeting,
-        and when the latest period email not failed went out."""
-        latest: dict[str, date] = {}
-        asked: dict[str, tuple[date, ...]] = {}
+        those of them still pending, and when the latest period email not failed went out."""
+        latest: _Dated = {}
+        asked: _Periods = {}
+        pending: _Periods = {}
         sent: dict[str, datetime] = {}
         rows = self._tuples(_PERIOD_EMAILS.pick(only), params)
-        for pair_id, last_period, periods, sent_at in rows:
+        for pair_id, last_period, periods, waiting, sent_at in rows:
             latest[pair_id] = day(last_period)
             asked[pair_id] = () if periods is None else _periods(periods, day)
+            pending[pair_id] = () if waiting is None else _periods(waiting, day)
             if sent_at is not None:
                 sent[pair_id] = parse_instant(sent_at)
-        return latest, asked, sent
+        return latest, asked, pending, sent
 
     def _instants(self, query: str, params: Mapping[str, object]) -> dict[str, datetime]:
         """Per pair: the instant in the second column of `query`'s (pair_id, instant) rows."""

@@ -67,6 +67,11 @@ UPDATE outbox SET state = 'pending', next_attempt_at = :retry_at, last_error = :
                   updated_at = :now
 WHERE id = :id AND state = 'sending'
 """
+_MARK_RELEASED = """
+UPDATE outbox SET state = 'pending', attempts = attempts - 1, last_error = :error,
+                  updated_at = :now
+WHERE id = :id AND state = 'sending'
+"""
 _MARK_FINAL = """
 UPDATE outbox SET state = :state, withdrawn = :withdrawn, last_error = :error, updated_at = :now
 WHERE id = :id AND state = 'sending'
@@ -78,19 +83,38 @@ _WITHDRAW = """
 UPDATE outbox SET state = 'failed', withdrawn = 1, last_error = ?, updated_at = ?
 WHERE id = ? AND state = 'pending'
 """
-_SUPERSEDED = """
-SELECT early.id, early.key FROM outbox AS early
-WHERE early.state = 'pending' AND early.kind IN ('checkin', 'pause_or_end', 'reminder')
-  AND EXISTS (
+# A row for a period after :last_period was queued while the clock ran ahead.
+_SUPERSEDED_PERIODS = """
+SELECT early.id, early.key, early.period > :last_period FROM outbox AS early
+WHERE early.state = 'pending' AND early.kind IN ('checkin', 'pause_or_end', 'reminder'){only}
+  AND (early.period > :last_period OR EXISTS (
     SELECT 1 FROM outbox AS later
     WHERE later.pair_id = early.pair_id AND later.period > early.period
       AND later.kind IN ('checkin', 'pause_or_end', 'reminder')
       AND later.period <= :last_period
-  )
+  ))
 """
+_SUPERSEDED_DIGESTS = """
+SELECT early.id, early.key, early.period > :last_period FROM outbox AS early
+WHERE early.state = 'pending' AND early.kind = 'digest'
+  AND (early.period > :last_period OR EXISTS (
+    SELECT 1 FROM outbox AS later
+    WHERE later.kind = 'digest' AND later.period > early.period
+      AND later.period <= :last_period
+  ))
+"""
+_OF_PAIRS = " AND early.pair_id IN (SELECT value FROM json_each(:only))"
 SUPERSEDED = (
     "a later period's email to the same pair was queued before this one could go out, "
     "so this one was no longer worth sending"
+)
+SUPERSEDED_DIGEST = (
+    "a later digest was queued before this one could go out; it covers the news since the "
+    "last digest sent, so this one was no longer worth sending"
+)
+QUEUED_AHEAD = (
+    "it was queued while this server's clock was wrong (ahead), for a date not reached "
+    "yet, so it was not sent; check that the server's clock is kept right (NTP)"
 )
 _TRIED_SINCE = "SELECT updated_at FROM outbox WHERE attempts > 0 AND updated_at >= ?"
 _EARLIEST_PENDING = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
@@ -131,6 +155,10 @@ WHERE id IN (
 """
 _LAST_KEY_IN_RANGE = """
 SELECT key FROM outbox WHERE key >= ? AND key < ? ORDER BY id DESC LIMIT 1
+"""
+_LAST_GONE_KEY_IN_RANGE = """
+SELECT key FROM outbox WHERE key >= ? AND key < ? AND state IN ('sending', 'sent', 'unknown')
+ORDER BY id DESC LIMIT 1
 """
 
 _INTERRUPTED = (
@@ -272,32 +300,56 @@ class OutboxMixin(StoreConnection):
             ]
 
     def withdraw_superseded(
-        self, *, now: datetime, keep: Collection[int] = ()
+        self,
+        *,
+        now: datetime,
+        only: Collection[str] | None = None,
+        digests: bool = True,
+        keep: Collection[int] = (),
     ) -> list[tuple[str, str]]:
         """Mark `failed` and withdrawn each pending period email whose pair has an email for a
-        later period queued; returns the (key, reason) of each row withdrawn.
+        later period queued (of the pairs in `only`, when given), and, with `digests`, each
+        pending digest a later digest was queued after; returns the (key, reason) of each.
 
-        A period email that could not go out (the mail server unusable for days, say) is
-        stale once the next period's is queued: sending both would ask the pair twice at
-        once. A later period no pair has reached at `now` was queued while the clock ran
-        ahead, and supersedes nothing. Rows in `keep` (the sender has started on them) are
+        A period email or digest that could not go out (the mail server unusable for days,
+        say) is stale once the next one is queued: sending both would ask the pair twice at
+        once, or pile up digests. One for a period no pair has reached at `now` was queued
+        while the clock ran ahead: it supersedes nothing, and is withdrawn itself, or it
+        would go out years later with the text written now (and its key would stand for
+        that period's real email). Rows in `keep` (the sender has started on them) are
         left alone.
         """
-        with translated(self._path):
-            found = [
-                (row_id, key)
-                for row_id, key in self._db.execute(_SUPERSEDED, stamp_limits(now))
-                if row_id not in keep
-            ]
+        found = self._superseded(now=now, only=only, digests=digests)
+        found = [(row_id, key, reason) for row_id, key, reason in found if row_id not in keep]
         if not found:
             return []
         at = instant_text(now)
         with self._write():
             return [
-                (key, SUPERSEDED)
-                for row_id, key in found
-                if self._db.execute(_WITHDRAW, (SUPERSEDED, at, row_id)).rowcount == 1
+                (key, reason)
+                for row_id, key, reason in found
+                if self._db.execute(_WITHDRAW, (reason, at, row_id)).rowcount == 1
             ]
+
+    def _superseded(
+        self, *, now: datetime, only: Collection[str] | None, digests: bool
+    ) -> list[tuple[int, str, str]]:
+        """The (id, key, reason) of the pending rows `withdraw_superseded` withdraws."""
+        params = {**stamp_limits(now), "only": json.dumps(sorted(only or ()))}
+        queries = []
+        if only is None or only:
+            periods = _SUPERSEDED_PERIODS.format(only="" if only is None else _OF_PAIRS)
+            queries.append((periods, SUPERSEDED))
+        if digests:
+            queries.append((_SUPERSEDED_DIGESTS, SUPERSEDED_DIGEST))
+        found: list[tuple[int, str, str]] = []
+        with translated(self._path):
+            for query, superseded in queries:
+                found += [
+                    (row_id, key, QUEUED_AHEAD if ahead else superseded)
+                    for row_id, key, ahead in self._db.execute(query, params)
+                ]
+        return found
 
     def tried_since(self, since: datetime) -> list[datetime]:
         """When each row tried at least once and changed at or after `since` last changed.
@@ -406,10 +458,12 @@ class OutboxMixin(StoreConnection):
         with self._write():
             return int(self._db.execute(_CLEAR_MESSAGES, params).rowcount)
 
-    def last_key_like(self, prefix: str) -> str | None:
-        """The newest queued key that starts with `prefix` (e.g. `digest:`), or None."""
+    def last_key_like(self, prefix: str, *, gone: bool = False) -> str | None:
+        """The newest queued key that starts with `prefix` (e.g. `digest:`), or None; with
+        `gone`, of the emails that went out (or may have: sending or unknown) only."""
+        query = _LAST_GONE_KEY_IN_RANGE if gone else _LAST_KEY_IN_RANGE
         with translated(self._path):
-            found = self._db.execute(_LAST_KEY_IN_RANGE, _prefix_range(prefix)).fetchone()
+            found = self._db.execute(query, _prefix_range(prefix)).fetchone()
         return None if found is None else str(found[0])
 
     def _row(self, row_id: int) -> OutboxRow:
@@ -421,10 +475,7 @@ class OutboxMixin(StoreConnection):
         if settlement.state is OutboxState.SENT:
             statement = _MARK_SENT
         elif settlement.state is OutboxState.PENDING:
-            if settlement.retry_at is None:
-                raise ValueError("a retry needs the time to retry at")
-            statement = _MARK_RETRY
-            params["retry_at"] = instant_text(settlement.retry_at)
+            statement = _pending_again(settlement, params)
         else:
             statement = _MARK_FINAL
             params["state"] = settlement.state.value
@@ -446,7 +497,7 @@ class Settlement:
     """How one send ended, for `claim_and_settle` to record: the row's next state and why.
 
     `is_withdrawn` marks a `failed` email that never reached the mail server (see
-    `withdrawn`)."""
+    `withdrawn`); a `pending` one without `retry_at` was released, not retried."""
 
     row_id: int
     state: OutboxState
@@ -463,6 +514,12 @@ class Settlement:
     def retry(cls, row_id: int, retry_at: datetime, error: str) -> Settlement:
         """A temporary failure: pending again, due at `retry_at`."""
         return cls(row_id, OutboxState.PENDING, error, retry_at)
+
+    @classmethod
+    def released(cls, row_id: int, error: str) -> Settlement:
+        """Not tried after all (the mail server could not be used): pending again, due as
+        before, and the attempt not counted."""
+        return cls(row_id, OutboxState.PENDING, error)
 
     @classmethod
     def failed(cls, row_id: int, error: str) -> Settlement:
@@ -485,6 +542,14 @@ def _refused_as_erased(item: Outgoing) -> bool:
     """Log that `item` is not queued, its pair being erased; False: nothing was queued."""
     log.warning("not queued %s: pair %s was erased with forget", item.key, item.pair_id)
     return False
+
+
+def _pending_again(settlement: Settlement, params: dict[str, object]) -> str:
+    """The statement that makes a row pending again: a retry at its time, or a release."""
+    if settlement.retry_at is None:
+        return _MARK_RELEASED
+    params["retry_at"] = instant_text(settlement.retry_at)
+    return _MARK_RETRY
 
 
 def _enqueue_params(item: Outgoing, *, at: str) -> dict[str, object]:

@@ -10,7 +10,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -33,7 +33,7 @@ from reminder_service.smtp import SmtpConfig, mailers
 from reminder_service.store import OutboxState, SqliteStore
 from tests.support.loop import Harness, program_text
 from tests.support.outbox_steps import claim_next
-from tests.support.smtp_server import USERNAME, SmtpTestServer
+from tests.support.smtp_server import PASSWORD, USERNAME, SmtpTestServer
 
 
 def program_with(*pair_ids: str) -> Program:
@@ -225,9 +225,81 @@ async def test_an_unusable_mail_server_never_gives_up_on_an_email(
     finally:
         await pool.close()
     [row] = harness.store.outbox()
-    assert (row.state, row.attempts) == (OutboxState.PENDING, 2)
+    assert (row.state, row.attempts) == (OutboxState.PENDING, 0)
     assert row.last_error is not None
     assert "refused the login" in row.last_error
+
+
+async def test_a_refused_login_is_tried_a_few_times_a_day_not_once_per_email(
+    harness: Harness,
+    smtp_tls_server: SmtpTestServer,
+    smtp_ca_file: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """While the mail server refuses the login, the sender tries it a few dozen times a
+    day whatever the number of waiting emails, logs one line a try, counts no attempt, and
+    sends every email once the password is corrected."""
+    password = ["not the password"]
+    config = SmtpConfig(
+        host=smtp_tls_server.host,
+        port=smtp_tls_server.port,
+        security="starttls",
+        username=USERNAME,
+        password=password[0],
+        timeout_s=5.0,
+        ca_file=smtp_ca_file,
+        reread_password=lambda: password[0],
+    )
+    harness.stores.append(SqliteStore.open(harness.database))
+    pool = MailerPool(mailers(config), size=2)
+    daemon = Daemon(
+        program_with("ana-ben"),
+        store=harness.store,
+        composer=harness.composer(),
+        mailer=pool,
+        clock=harness.clock,
+        max_per_minute=60,
+        connections=2,
+    )
+    start = harness.clock.current
+    harness.store.enqueue_many([thanks(number, at=start) for number in range(100)], now=start)
+    caplog.set_level(logging.INFO, logger=sender.__name__)
+    try:
+        for minute in range(24 * 60):
+            harness.clock.current = start + timedelta(minutes=minute)
+            while await daemon.send_one():
+                pass
+        logins = smtp_tls_server.connections
+        rows = harness.store.outbox()
+        password[0] = PASSWORD
+        for minute in range(60, 63):
+            harness.clock.current = start + timedelta(days=1, minutes=minute)
+            while await daemon.send_one():
+                pass
+    finally:
+        await pool.close()
+    warnings = [
+        r for r in caplog.records if r.name == sender.__name__ and r.levelno >= logging.WARNING
+    ]
+    assert logins <= 50
+    assert len(warnings) <= logins
+    assert {(row.state, row.attempts) for row in rows} == {(OutboxState.PENDING, 0)}
+    assert len(smtp_tls_server.messages) == 100
+    assert set(harness.states()) == {OutboxState.SENT}
+
+
+def thanks(number: int, *, at: datetime) -> Outgoing:
+    """A thank-you to the pair ana-ben, numbered to have its own key."""
+    return Outgoing(
+        key=f"thanks:ana-ben:{number}",
+        pair_id="ana-ben",
+        kind="thanks",
+        period=at.date(),
+        message_id=f"<thanks-{number}@reminders.example.org>",
+        sender="reminders@example.org",
+        recipients=("ana@example.org",),
+        message=b"Subject: Thank you\r\n\r\nThanks for meeting\r\n",
+    )
 
 
 async def test_permanent_refusal_is_recorded_with_the_servers_words(harness: Harness) -> None:

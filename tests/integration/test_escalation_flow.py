@@ -13,6 +13,7 @@ from reminder_service.core.due import due_checkins
 from reminder_service.core.model import Kind, Outgoing
 from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.store import SqliteStore
+from tests.support.outbox_steps import claim_next, mark_sent
 from tests.unit.strategies import make_pair, make_program
 
 PAIR = make_pair(cadence="weekly", started=date(2027, 1, 1), zone="UTC")
@@ -52,7 +53,7 @@ def test_the_reminder_after_an_unclear_reply_knows_the_pair_answered(store: Sqli
     reminder of 15 Jan says they answered unclearly, and the one after it says nothing."""
     first = datetime(2027, 1, 8, 9, tzinfo=UTC)
     (checkin,) = due_checkins(PROGRAM, store.pair_histories(), first)
-    store.enqueue_many([_email(checkin.period)], now=first)
+    _send(store, checkin.period, now=first)
     unclear = Verdict(
         outcome=Outcome.UNCLEAR,
         pair_id=PAIR.id,
@@ -68,20 +69,20 @@ def test_the_reminder_after_an_unclear_reply_knows_the_pair_answered(store: Sqli
     second = datetime(2027, 1, 15, 9, tzinfo=UTC)
     (reminder,) = due_checkins(PROGRAM, store.pair_histories(), second)
     assert (reminder.level, reminder.last_answer) == (1, "unclear")
-    store.enqueue_many([_email(reminder.period)], now=second)
+    _send(store, reminder.period, now=second)
     (third,) = due_checkins(PROGRAM, store.pair_histories(), datetime(2027, 1, 22, 9, tzinfo=UTC))
     assert (third.level, third.last_answer) == (2, None)
 
 
 def _run(store: SqliteStore, *, until: datetime, replied: datetime) -> list[tuple[date, int]]:
-    """Plan every 6 hours from the pair's start to `until`, queueing what is due; at
+    """Plan every 6 hours from the pair's start to `until`, queueing and sending what is due; at
     `replied` the pair reports a meeting on 7 January. The periods and levels queued."""
     queued: list[tuple[date, int]] = []
     now = datetime(2027, 1, 1, tzinfo=UTC)
     while now < until:
         for checkin in due_checkins(PROGRAM, store.pair_histories(), now):
             queued.append((checkin.period, checkin.level))
-            store.enqueue_many([_email(checkin.period)], now=now)
+            _send(store, checkin.period, now=now)
         if now == replied:
             store.add_meeting(
                 pair_id=PAIR.id,
@@ -93,6 +94,14 @@ def _run(store: SqliteStore, *, until: datetime, replied: datetime) -> list[tupl
             )
         now += timedelta(hours=6)
     return queued
+
+
+def _send(store: SqliteStore, period: date, *, now: datetime) -> None:
+    """Queue the period's check-in and have the mail server accept it at `now`."""
+    store.enqueue_many([_email(period)], now=now)
+    sent = claim_next(store, now=now)
+    assert sent is not None
+    mark_sent(store, sent.id, now=now)
 
 
 def _email(period: date) -> Outgoing:

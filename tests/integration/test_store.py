@@ -495,8 +495,8 @@ def test_counts_by_state_lists_every_state(store: SqliteStore) -> None:
 @pytest.mark.parametrize("state", list(OutboxState))
 def test_checkins_in_any_state_count_for_history(store: SqliteStore, state: OutboxState) -> None:
     """The latest check-in period counts whatever became of it, as asked unless it failed
-    (it reached nobody), and other kinds do not count; the last one not failed gives the
-    instant it was sent (queued, while not sent)."""
+    (it reached nobody), and as pending while it is; other kinds do not count; the last one
+    not failed gives the instant it was sent (queued, while not sent)."""
     enqueue(store, outgoing("c1", period=date(2026, 3, 1)), now=T0)
     enqueue(store, outgoing("n1", kind="nudge", period=date(2026, 4, 1)), now=T0)
     enqueue(store, outgoing("c2", period=date(2026, 3, 15)), now=T0 + MINUTE)
@@ -519,8 +519,11 @@ def test_checkins_in_any_state_count_for_history(store: SqliteStore, state: Outb
     failed = state is OutboxState.FAILED
     asked = (date(2026, 3, 1),) if failed else (date(2026, 3, 1), date(2026, 3, 15))
     sent_at = T0 if state in (OutboxState.SENT, OutboxState.FAILED) else T0 + MINUTE
+    pending = (date(2026, 3, 15),) if state is OutboxState.PENDING else ()
     assert store.pair_histories() == {
-        "ana-ben": PairHistory(last_checkin=date(2026, 3, 15), asked=asked, last_sent_at=sent_at)
+        "ana-ben": PairHistory(
+            last_checkin=date(2026, 3, 15), asked=asked, last_sent_at=sent_at, pending=pending
+        )
     }
 
 
@@ -586,6 +589,7 @@ def test_a_checkin_answered_by_a_meeting_reported_after_it_is_not_counted_as_ask
         last_checkin=date(2026, 12, 2),
         asked=(date(2026, 12, 2),),
         last_sent_at=T0 + timedelta(days=7),
+        pending=(date(2026, 12, 2),),
     )
 
 

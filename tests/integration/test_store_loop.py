@@ -394,7 +394,8 @@ def test_a_dispute_restores_the_history_from_before_the_latest_meeting(
 
 
 def test_every_period_email_counts_for_the_last_checkin(store: SqliteStore) -> None:
-    """Reminders and "pause or end?" emails count like check-ins; thank-yous and digests do not."""
+    """Reminders and "pause or end?" emails count like check-ins; thank-yous and digests do
+    not. Those still waiting to go out are listed as pending too."""
     queue(store, "checkin:ana-ben:2026-01-01", period=date(2026, 1, 1))
     queue(store, "checkin:ana-ben:2026-02-01", kind=Kind.REMINDER, period=date(2026, 2, 1))
     queue(store, "thanks:7", kind=Kind.THANKS, period=date(2026, 4, 1))
@@ -405,9 +406,13 @@ def test_every_period_email_counts_for_the_last_checkin(store: SqliteStore) -> N
             last_checkin=date(2026, 2, 1),
             asked=(date(2026, 1, 1), date(2026, 2, 1)),
             last_sent_at=T0,
+            pending=(date(2026, 1, 1), date(2026, 2, 1)),
         ),
         OTHER_PAIR: PairHistory(
-            last_checkin=date(2026, 3, 1), asked=(date(2026, 3, 1),), last_sent_at=T0
+            last_checkin=date(2026, 3, 1),
+            asked=(date(2026, 3, 1),),
+            last_sent_at=T0,
+            pending=(date(2026, 3, 1),),
         ),
     }
 
@@ -808,7 +813,7 @@ def test_a_checkin_sent_while_the_clock_ran_ahead_counts_from_when_it_was_queued
     inbox: Inbox,
 ) -> None:
     """A check-in queued before the clock jumped ahead and sent during the jump keeps its
-    period, and counts as sent when it was queued."""
+    period, and counts as sent when it was queued (still on its way, as of `now`)."""
     _before_the_jump(inbox)
     _send_pending(inbox, YEARS_AHEAD)
     assert inbox.store.pair_histories(now=T0) == {
@@ -816,5 +821,6 @@ def test_a_checkin_sent_while_the_clock_ran_ahead_counts_from_when_it_was_queued
             last_checkin=date(2026, 3, 12),
             asked=(date(2026, 3, 9), date(2026, 3, 12)),
             last_sent_at=T0 - timedelta(hours=1),
+            pending=(date(2026, 3, 12),),
         )
     }
