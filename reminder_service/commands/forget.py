@@ -42,11 +42,21 @@ def forget(args: argparse.Namespace) -> int:
         with _service_stopped(settings.database) as stopped:
             erased = store.forget_pair(pair_id, keep_if_unsent=not stopped)
     print(f"Erased pair {pair_id}: {counted(erased)}.")
-    print(
-        f"The id {pair_id} is free again, for any pair. Backups taken before now still hold "
-        "the pair's data: delete or replace them too."
-    )
+    print(_id_freed(pair_id, service_running=not stopped))
     return EXIT_OK
+
+
+def _id_freed(pair_id: str, *, service_running: bool) -> str:
+    """When the id may be given to a new pair: at once, or, with a service running, once it
+    runs a program without the pair (until then it sends nothing to a pair with that id)."""
+    backups = "Backups taken before now still hold the pair's data: delete or replace them too."
+    if not service_running:
+        return f"The id {pair_id} is free again, for any pair. {backups}"
+    return (
+        f"The id {pair_id} is free again once the running service has loaded a program "
+        "without it (its log says it reloaded); until then it sends nothing to a pair with "
+        f"that id, so give it to a new pair only after that. {backups}"
+    )
 
 
 def counted(records: PairRecords) -> str:

@@ -117,3 +117,17 @@ def test_forget_waits_while_a_running_service_may_send_to_the_pair(
     assert "Try again in a few minutes" in err
     assert "plan" not in err
     assert outbox_pairs(deployment) == ["ana-old"]
+
+
+def test_forget_while_a_service_runs_says_the_id_is_free_only_after_its_reload(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a service running, the id is not promised free at once: the service sends
+    nothing to a pair with that id until it has loaded a program without it."""
+    with closing(sqlite3.connect(database(deployment))) as db, db:
+        db.execute("UPDATE outbox SET state = 'sent', attempts = 1 WHERE pair_id = 'ana-old'")
+    with InstanceLock.acquire(database(deployment), now=datetime.now(UTC)):
+        assert main(["forget", "ana-old", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "free again, for any pair" not in out
+    assert "free again once the running service has loaded a program without it" in out
