@@ -922,6 +922,26 @@ def test_a_yes_with_a_promise_that_the_meetings_go_on_is_a_meeting(kind: str, te
     assert read(text, replying_to=kind) == met()
 
 
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "question"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, we will meet on Friday - we didn't manage this week.",
+        "Yes, we will try again next week, the first date fell through.",
+        "Yes, we will. Sorry, I did miss your email.",
+        "Yes, we will continue to look for a date.",
+        "Ja, wir werden uns treffen, wir versuchen es nochmal n\u00e4chste Woche",
+        "S\u00ed, nos vamos a reunir, vamos a intentarlo de nuevo",
+    ],
+)
+def test_a_promise_that_tries_again_or_says_not_yet_reports_no_meeting(
+    kind: str, text: str
+) -> None:
+    """Words for going on after a negation, with a try, or outside the yes-sentence ("did
+    miss", "try again", "versuchen es nochmal") leave a promise unclear."""
+    assert read(text, replying_to=kind) == Meaning(Outcome.UNCLEAR)
+
+
 @pytest.mark.parametrize("text", ["Yes, good to be back!", "Yes!", "Ja, danke!"])
 def test_a_yes_to_a_welcome_back_logs_no_meeting(text: str) -> None:
     """A welcome-back asks nothing, so a glad "yes" to it only acknowledges it."""
