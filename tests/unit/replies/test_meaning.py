@@ -599,11 +599,21 @@ def test_yes_please_to_an_email_that_did_not_ask_whether_the_pair_met_is_unclear
     assert read(text, replying_to=kind) == Meaning(Outcome.UNCLEAR)
 
 
-@pytest.mark.parametrize("text", [*ACCEPTANCES, "Yes thanks", "Ja, danke"])
-def test_yes_thanks_to_a_question_back_is_a_meeting(text: str) -> None:
-    """The question back asks whether the pair met (its examples are meeting lines), so
-    "yes thanks" to it is a meeting, as it is to a check-in."""
-    assert read(text, replying_to="question") == met()
+@pytest.mark.parametrize(
+    "text",
+    [
+        *ACCEPTANCES,
+        "Yes thanks",
+        "Ja, danke",
+        "yes please end it",
+        "Yes please, end it",
+        "Yes please stop",
+    ],
+)
+def test_yes_thanks_to_a_question_back_is_unclear(text: str) -> None:
+    """The question back also follows unclear answers to a pause-or-end or a follow-up, so
+    an undated "yes please" to it may accept an offer and is asked about again."""
+    assert read(text, replying_to="question") == Meaning(Outcome.UNCLEAR)
 
 
 @pytest.mark.parametrize(
