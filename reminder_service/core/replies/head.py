@@ -127,6 +127,8 @@ _REQUEST = whole_words(lx.REQUEST)
 _FUTURE = whole_words(lx.FUTURE)
 _PROMISE = whole_words(lx.PROMISE)
 _GOING_ON = whole_words(lx.GOING_ON)
+_TRYING = whole_words(lx.TRYING)
+_YES_WE_DID = re.compile(lx.YES_WE_DID)
 _ACCEPT = whole_words(lx.ACCEPT)
 
 
@@ -270,13 +272,32 @@ def only_promises(head: Head) -> bool:
     """Whether the head's "yes" only promises a first or next meeting: no sentence reports
     a meeting, each one saying yes says it with a promise ("Yes, we will"), and none says
     the meetings go on ("we did, and we will again", "we will keep going"), which reports
-    one."""
+    one. Only the yes-sentences' own words say the meetings go on: "Yes, we will. Sorry, I
+    did miss your email" promises only."""
     yeses = [s for s in head.sentences if Signal.YES in s.signals]
     return (
         bool(yeses)
         and all(Signal.MET not in s.signals for s in head.sentences)
         and all(_PROMISE.search(head.text[s.start : s.end]) for s in yeses)
-        and _GOING_ON.search(head.text) is None
+        and not any(_says_going_on(head.text, s) for s in yeses)
+    )
+
+
+def _says_going_on(text: str, sentence: Sentence) -> bool:
+    """Whether a sentence opens with "yes we did" or a clause of it says the meetings go on."""
+    return _YES_WE_DID.match(text, sentence.start, sentence.end) is not None or any(
+        _goes_on(clause.text) for clause in _clauses(text, sentence, 0)
+    )
+
+
+def _goes_on(clause: str) -> bool:
+    """Whether a clause says the meetings go on: a word for it with no negation before it
+    ("we didn't meet again"), in a clause that does not try for a first meeting ("we will
+    try again", "we will continue to look for a date")."""
+    if _TRYING.search(clause):
+        return False
+    return any(
+        _NEGATION.search(clause, 0, found.start()) is None for found in _GOING_ON.finditer(clause)
     )
 
 

@@ -408,12 +408,24 @@ PROMISE: Final = (
 """A promise: "yes, we will" answers that a meeting is to come, not that one took place."""
 
 GOING_ON: Final = (
-    r"did|(?<!thanks )(?<!thank you )again|keep going|keep meeting|keep it up|continue"
+    r"(?<!thanks )(?<!thank you )again|keep going|keep meeting|keep it up|continue"
     r"|continuing|carry on|wieder|weiter\w*|erneut|nochmal|noch einmal|continuer|(?<!pas )encore"
     r"|revoir|a nouveau|de nouveau|seguir|continuar|otra vez|de nuevo|volver a|de novo"
 )
 """Said with a promise, words that the meetings go on ("yes, and we will meet again",
-"wir werden uns wieder treffen", "vamos a seguir"): the yes reports a meeting."""
+"wir werden uns wieder treffen", "vamos a seguir"): the yes reports a meeting. "Did"
+alone is mostly "did not" and only counts right after the yes (`YES_WE_DID`)."""
+
+YES_WE_DID: Final = r"(?:yes|yeah|yep),? we did\b(?! not)"
+"""A sentence opening "yes we did", which reports the meeting that a promise says goes on
+("yes we did, and we will again")."""
+
+TRYING: Final = (
+    r"try|tries|trying|tried|attempt\w*|versuch\w*|essay\w*|essai\w*|tenter|retenter"
+    r"|intent\w*|look for|looking for|search\w*|suchen|weitersuchen|chercher|buscar|buscando"
+)
+"""Words that make going on a try for a first meeting ("we will try again", "wir versuchen
+es nochmal", "we will continue to look for a date"), which reports none."""
 
 ACCEPT: Final = (
     r"please|pls|plz|bitte|gerne|gern|danke|merci|s'il vous plait|s'il te plait|svp|volontiers"

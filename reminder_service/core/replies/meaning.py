@@ -37,9 +37,10 @@ from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
 _FILLER = re.compile(rf"\b(?:{lx.FILLER})\b|[\W\d_]")
-_ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER, Kind.QUESTION})
-"""The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes;
-the question back asks it with its examples ("Yes, we met on Tuesday for 45 minutes")."""
+_ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER})
+"""The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes.
+Not the question back: it also follows unclear answers to a pause-or-end or a follow-up,
+where "yes please, end it" accepts the offer."""
 _NAMES_A_MEETING = frozenset({Kind.CONFIRMATION, Kind.THANKS})
 """The kinds that name a logged meeting ("your meeting with Ben on Tuesday"): a correction
 answering them would replace that meeting, not add one."""

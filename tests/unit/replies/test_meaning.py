@@ -599,11 +599,21 @@ def test_yes_please_to_an_email_that_did_not_ask_whether_the_pair_met_is_unclear
     assert read(text, replying_to=kind) == Meaning(Outcome.UNCLEAR)
 
 
-@pytest.mark.parametrize("text", [*ACCEPTANCES, "Yes thanks", "Ja, danke"])
-def test_yes_thanks_to_a_question_back_is_a_meeting(text: str) -> None:
-    """The question back asks whether the pair met (its examples are meeting lines), so
-    "yes thanks" to it is a meeting, as it is to a check-in."""
-    assert read(text, replying_to="question") == met()
+@pytest.mark.parametrize(
+    "text",
+    [
+        *ACCEPTANCES,
+        "Yes thanks",
+        "Ja, danke",
+        "yes please end it",
+        "Yes please, end it",
+        "Yes please stop",
+    ],
+)
+def test_yes_thanks_to_a_question_back_is_unclear(text: str) -> None:
+    """The question back also follows unclear answers to a pause-or-end or a follow-up, so
+    an undated "yes please" to it may accept an offer and is asked about again."""
+    assert read(text, replying_to="question") == Meaning(Outcome.UNCLEAR)
 
 
 @pytest.mark.parametrize(
@@ -920,6 +930,26 @@ def test_a_yes_with_a_promise_that_the_meetings_go_on_is_a_meeting(kind: str, te
     """A yes promising that the meetings go on ("we will meet again", "we will keep going")
     reports one, dated the day of the reply."""
     assert read(text, replying_to=kind) == met()
+
+
+@pytest.mark.parametrize("kind", ["checkin", "reminder", "question"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, we will meet on Friday - we didn't manage this week.",
+        "Yes, we will try again next week, the first date fell through.",
+        "Yes, we will. Sorry, I did miss your email.",
+        "Yes, we will continue to look for a date.",
+        "Ja, wir werden uns treffen, wir versuchen es nochmal n\u00e4chste Woche",
+        "S\u00ed, nos vamos a reunir, vamos a intentarlo de nuevo",
+    ],
+)
+def test_a_promise_that_tries_again_or_says_not_yet_reports_no_meeting(
+    kind: str, text: str
+) -> None:
+    """Words for going on after a negation, with a try, or outside the yes-sentence ("did
+    miss", "try again", "versuchen es nochmal") leave a promise unclear."""
+    assert read(text, replying_to=kind) == Meaning(Outcome.UNCLEAR)
 
 
 @pytest.mark.parametrize("text", ["Yes, good to be back!", "Yes!", "Ja, danke!"])
