@@ -98,6 +98,7 @@ class Signal(Enum):
     PAUSE = auto()
     END = auto()
     END_WEAK = auto()
+    END_ASKED = auto()
     DISPUTE = auto()
     UNREAD = auto()
 
@@ -105,7 +106,7 @@ class Signal(Enum):
 POSITIVE = frozenset({Signal.YES, Signal.MET})
 NEGATIVE = frozenset({Signal.NO, Signal.NOT_MET})
 REPORTS = POSITIVE | NEGATIVE
-_COMMANDS = frozenset({Signal.SKIP, Signal.PAUSE, Signal.END, Signal.END_WEAK})
+_COMMANDS = frozenset({Signal.SKIP, Signal.PAUSE, Signal.END, Signal.END_WEAK, Signal.END_ASKED})
 
 _SIGNALS = (
     (Signal.YES, whole_words(lx.YES)),
@@ -117,6 +118,7 @@ _SIGNALS = (
     (Signal.PAUSE, whole_words(lx.PAUSE)),
     (Signal.END, whole_words(lx.END)),
     (Signal.END_WEAK, whole_words(lx.END_WEAK)),
+    (Signal.END_ASKED, whole_words(lx.END_ASKED)),
     (Signal.DISPUTE, whole_words(lx.DISPUTE)),
 )
 _MET = whole_words(lx.MET)

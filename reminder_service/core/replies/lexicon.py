@@ -357,7 +357,7 @@ END: Final = (
     r"(?:end|stop|finish|close|conclude|terminate|wrap up|cancel|discontinue|quit) (?:\w+ ){0,2}"
     r"(?:mentorship|mentoring|pairing|program|programme|partnership|relationship|check ins"
     r"|checkins|reminders|emails|e mails|mails|participation)"
-    r"|to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
+    r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
     r"|unsubscribe|opt out|no longer (?:participat\w*|in the program|part of)"
     r"|(?:mentorship|mentoring|program|programme|pairing|partnership) (?:is|has|will be|has been)"
     r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
@@ -382,6 +382,12 @@ END: Final = (
 
 END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
+
+END_ASKED: Final = (
+    r"(?:end|stop) (?:it|this)(?: (?:now|here|please))?$|(?:^|please )stop(?: please)?$"
+)
+"""A short English request to end at the end of a clause ("please end it", "stop please"):
+an end on its own, but beside a bare "yes" it is not clear what the "yes" answers."""
 
 DISPUTE: Final = (
     r"(?:that|this|it)(?:'s| is| was) (?:all |completely |totally |actually |simply |just )?"

@@ -174,6 +174,8 @@ def _outcome(head: Head, *, confirmation: bool) -> Outcome:
         return Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
         return Outcome.END
+    if Signal.END_ASKED in said and Signal.MET not in said:
+        return Outcome.END if report is None else Outcome.UNCLEAR
     if Signal.PAUSE in said:
         return Outcome.PAUSE
     if Signal.SKIP in said and report is not Outcome.MEETING:

@@ -952,6 +952,29 @@ def test_a_promise_that_tries_again_or_says_not_yet_reports_no_meeting(
     assert read(text, replying_to=kind) == Meaning(Outcome.UNCLEAR)
 
 
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("yes please end it", Outcome.UNCLEAR),
+        ("Yes please, end it", Outcome.UNCLEAR),
+        ("Yes please stop", Outcome.UNCLEAR),
+        ("Yes, stop please", Outcome.UNCLEAR),
+        ("Please end it.", Outcome.END),
+        ("Stop please", Outcome.END),
+        ("We would like to end it", Outcome.END),
+        ("We met for 30 minutes but I had to end it", Outcome.MEETING),
+        ("We met, but we had to stop", Outcome.MEETING),
+        ("Ja, wir mussten fr\u00fch aufh\u00f6ren", Outcome.MEETING),
+        ("S\u00ed, tuvimos que terminar temprano", Outcome.MEETING),
+    ],
+)
+def test_a_short_request_to_end_beside_a_bare_yes_is_unclear(text: str, outcome: Outcome) -> None:
+    """ "Please end it" alone ends the mentoring; beside a bare "yes" it is not clear what the
+    yes answers, so nothing is logged and a person looks; "had to end it" after a meeting
+    describes the meeting."""
+    assert read(text).outcome is outcome
+
+
 @pytest.mark.parametrize("text", ["Yes, good to be back!", "Yes!", "Ja, danke!"])
 def test_a_yes_to_a_welcome_back_logs_no_meeting(text: str) -> None:
     """A welcome-back asks nothing, so a glad "yes" to it only acknowledges it."""
