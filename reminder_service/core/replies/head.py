@@ -121,6 +121,9 @@ _SIGNALS = (
     (Signal.END_ASKED, whole_words(lx.END_ASKED)),
     (Signal.DISPUTE, whole_words(lx.DISPUTE)),
 )
+_ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED})
+_END_NEGATED = whole_words(lx.END_NEGATED)
+_END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
 _MET = whole_words(lx.MET)
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
@@ -235,7 +238,10 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
 
     for signal, pattern in _SIGNALS:
         for found in pattern.finditer(joined):
-            said[clause_at(found.start())].add(signal)
+            index = clause_at(found.start())
+            if signal in _ENDS and _negated_end(joined[starts[index] : found.start()], found):
+                continue
+            said[index].add(signal)
     for found in _NOT_PAUSE.finditer(joined):
         said[clause_at(found.start())].discard(Signal.PAUSE)
     for found in _MET.finditer(joined):
@@ -246,6 +252,11 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         if clause.asks:
             said[index] &= _COMMANDS if _REQUEST.search(clause.text) else set()
     return said
+
+
+def _negated_end(before: str, end: re.Match[str]) -> bool:
+    """Whether an end is negated: by a negation earlier in its clause, or inside it."""
+    return bool(_END_NEGATED.search(before) or _END_NEGATED_INSIDE.search(end.group()))
 
 
 def _met_signal(words: str) -> Signal:

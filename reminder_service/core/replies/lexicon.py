@@ -383,6 +383,14 @@ END: Final = (
 END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
 
+END_NEGATED: Final = r"not|never|nicht|nie|kein\w*|pas|ne|nunca|jamais|jamas"
+"""Words that, earlier in the same clause, turn an end into its opposite ("we do not want to
+end it", "let's not stop")."""
+
+END_NEGATED_INSIDE: Final = r"not|never|nicht|nie|pas|nunca|jamais|jamas"
+"""The same, inside the words of the end itself ("das Mentoring nicht beenden"); not the
+"keine" and "ne" that some ends are made of ("keine E-Mails mehr", "ne plus recevoir")."""
+
 END_ASKED: Final = (
     r"(?:end|stop) (?:it|this)(?: (?:now|here|please))?$|(?:^|please )stop(?: please)?$"
 )

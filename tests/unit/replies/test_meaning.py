@@ -975,6 +975,26 @@ def test_a_short_request_to_end_beside_a_bare_yes_is_unclear(text: str, outcome:
     assert read(text).outcome is outcome
 
 
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We do not want to end it", Outcome.UNCLEAR),
+        ("let's not end it", Outcome.UNCLEAR),
+        ("I never want to stop", Outcome.UNCLEAR),
+        ("We met on Monday. We don't want to stop", Outcome.MEETING),
+        ("Not yet, but we do not want to end it", Outcome.NOT_MET),
+        ("Wir m\u00f6chten das Mentoring nicht beenden", Outcome.UNCLEAR),
+        ("Keine E-Mails mehr bitte", Outcome.END),
+        ("Ya no queremos participar", Outcome.END),
+        ("We would like to end our mentorship", Outcome.END),
+    ],
+)
+def test_a_negated_end_ends_nothing(text: str, outcome: Outcome) -> None:
+    """ "We do not want to end it" is the opposite of an end: a negation before the end, or
+    inside it, cancels it; ends made of negative words ("keine E-Mails mehr") still end."""
+    assert read(text).outcome is outcome
+
+
 @pytest.mark.parametrize("text", ["Yes, good to be back!", "Yes!", "Ja, danke!"])
 def test_a_yes_to_a_welcome_back_logs_no_meeting(text: str) -> None:
     """A welcome-back asks nothing, so a glad "yes" to it only acknowledges it."""
