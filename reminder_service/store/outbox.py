@@ -64,7 +64,7 @@ WHERE id = :id AND state = 'sending'
 """
 _MARK_RETRY = """
 UPDATE outbox SET state = 'pending', next_attempt_at = :retry_at, last_error = :error,
-                  updated_at = :now
+                  updated_at = :now, first_failed_at = COALESCE(first_failed_at, :now)
 WHERE id = :id AND state = 'sending'
 """
 _MARK_RELEASED = """
@@ -199,6 +199,8 @@ class OutboxRow:
     sent_at: datetime | None
     message_cleared_at: datetime | None = None
     """When `message` was emptied, the retention period after the email was settled."""
+    first_failed_at: datetime | None = None
+    """When the mail server first answered with a temporary failure (None: it never did)."""
 
 
 class OutboxMixin(StoreConnection):
@@ -590,6 +592,7 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
 
 def _outbox_row(row: sqlite3.Row) -> OutboxRow:
     sent_at, cleared_at = row["sent_at"], row["message_cleared_at"]
+    first_failed_at = row["first_failed_at"]
     return OutboxRow(
         id=row["id"],
         key=row["key"],
@@ -608,4 +611,5 @@ def _outbox_row(row: sqlite3.Row) -> OutboxRow:
         updated_at=parse_instant(row["updated_at"]),
         sent_at=None if sent_at is None else parse_instant(sent_at),
         message_cleared_at=None if cleared_at is None else parse_instant(cleared_at),
+        first_failed_at=None if first_failed_at is None else parse_instant(first_failed_at),
     )
