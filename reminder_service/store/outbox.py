@@ -83,6 +83,14 @@ _WITHDRAW = """
 UPDATE outbox SET state = 'failed', withdrawn = 1, last_error = ?, updated_at = ?
 WHERE id = ? AND state = 'pending'
 """
+# A row queued while the clock ran ahead gives its key up, so the email of that period (or
+# digest of that day) can be queued when the date comes: the key no longer starts with its
+# kind's prefix, and stays unique.
+_WITHDRAW_AHEAD = """
+UPDATE outbox SET state = 'failed', withdrawn = 1, last_error = ?, updated_at = ?,
+                  key = 'ahead:' || id || ':' || key
+WHERE id = ? AND state = 'pending'
+"""
 # A row for a period after :last_period was queued while the clock ran ahead.
 _SUPERSEDED_PERIODS = """
 SELECT early.id, early.key, early.period > :last_period FROM outbox AS early
@@ -317,9 +325,9 @@ class OutboxMixin(StoreConnection):
         say) is stale once the next one is queued: sending both would ask the pair twice at
         once, or pile up digests. One for a period no pair has reached at `now` was queued
         while the clock ran ahead: it supersedes nothing, and is withdrawn itself, or it
-        would go out years later with the text written now (and its key would stand for
-        that period's real email). Rows in `keep` (the sender has started on them) are
-        left alone.
+        would go out years later with the text written now; it gives up its key (renamed
+        `ahead:ID:KEY`), so that period's real email is queued when the date comes. Rows in
+        `keep` (the sender has started on them) are left alone.
         """
         found = self._superseded(now=now, only=only, digests=digests)
         found = [(row_id, key, reason) for row_id, key, reason in found if row_id not in keep]
@@ -330,7 +338,7 @@ class OutboxMixin(StoreConnection):
             return [
                 (key, reason)
                 for row_id, key, reason in found
-                if self._db.execute(_WITHDRAW, (reason, at, row_id)).rowcount == 1
+                if self._db.execute(_withdrawal(reason), (reason, at, row_id)).rowcount == 1
             ]
 
     def _superseded(
@@ -544,6 +552,12 @@ def _refused_as_erased(item: Outgoing) -> bool:
     """Log that `item` is not queued, its pair being erased; False: nothing was queued."""
     log.warning("not queued %s: pair %s was erased with forget", item.key, item.pair_id)
     return False
+
+
+def _withdrawal(reason: str) -> str:
+    """The statement that withdraws a pending row for `reason`, freeing the key of one
+    queued ahead."""
+    return _WITHDRAW_AHEAD if reason == QUEUED_AHEAD else _WITHDRAW
 
 
 def _pending_again(settlement: Settlement, params: dict[str, object]) -> str:
