@@ -463,8 +463,12 @@ class Sender:
             log.info("the mail server can be used again; the waiting emails go out now")
 
     def _retry_or_give_up(self, row: OutboxRow, *, now: datetime, error: str) -> _Ended:
-        """Retry a failure about this email, unless it was queued `GIVE_UP_AFTER` ago."""
-        if now - row.created_at >= GIVE_UP_AFTER:
+        """Retry a failure about this email, unless it first failed `GIVE_UP_AFTER` ago.
+
+        Counted from its first failure, not from when it was queued: an email that waited
+        out a long outage of the mail server (no attempt made) still gets its days of retries.
+        """
+        if now - (row.first_failed_at or now) >= GIVE_UP_AFTER:
             return _Ended(
                 Settlement.failed(row.id, f"gave up after {row.attempts} attempts: {error}"),
                 f"{row.key}: gave up after {row.attempts} attempts: {error}",

@@ -78,7 +78,8 @@ SELECT pair_id, MAX(met_on) FROM meetings WHERE removed_at IS NULL{only} GROUP B
 # nobody, so it must not make the next email a reminder. Pending ones are on their way, and
 # are listed apart too: a later period's email supersedes them (`PairHistory.pending`).
 # Rows for a period after :last_period, and a sending stamped after :until, were written
-# while the clock ran ahead (see `stamp_limits`).
+# while the clock ran ahead (see `stamp_limits`); one withdrawn for it (its key renamed
+# `ahead:...`) is no period email at all, or it would stand for its period when it comes.
 _PERIOD_EMAILS = _Filtered("""
 WITH latest AS (
     SELECT pair_id, MAX(period) AS last_period, COALESCE((
@@ -90,7 +91,8 @@ WITH latest AS (
         ORDER BY met_on DESC, created_at DESC LIMIT 1
     ) AS logged_at
     FROM outbox WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
-      AND period <= :last_period{only} GROUP BY pair_id
+      AND period <= :last_period AND NOT (state = 'failed' AND key GLOB 'ahead:*'){only}
+    GROUP BY pair_id
 ), answered AS (
     SELECT latest.*, (
         SELECT id FROM outbox

@@ -64,7 +64,7 @@ WHERE id = :id AND state = 'sending'
 """
 _MARK_RETRY = """
 UPDATE outbox SET state = 'pending', next_attempt_at = :retry_at, last_error = :error,
-                  updated_at = :now
+                  updated_at = :now, first_failed_at = COALESCE(first_failed_at, :now)
 WHERE id = :id AND state = 'sending'
 """
 _MARK_RELEASED = """
@@ -81,6 +81,14 @@ _PAIRS_WITH_PENDING = "SELECT DISTINCT pair_id FROM outbox WHERE state = 'pendin
 _PENDING_OF_PAIR = "SELECT id, key, kind FROM outbox WHERE pair_id = ? AND state = 'pending'"
 _WITHDRAW = """
 UPDATE outbox SET state = 'failed', withdrawn = 1, last_error = ?, updated_at = ?
+WHERE id = ? AND state = 'pending'
+"""
+# A row queued while the clock ran ahead gives its key up, so the email of that period (or
+# digest of that day) can be queued when the date comes: the key no longer starts with its
+# kind's prefix, and stays unique.
+_WITHDRAW_AHEAD = """
+UPDATE outbox SET state = 'failed', withdrawn = 1, last_error = ?, updated_at = ?,
+                  key = 'ahead:' || id || ':' || key
 WHERE id = ? AND state = 'pending'
 """
 # A row for a period after :last_period was queued while the clock ran ahead.
@@ -199,6 +207,8 @@ class OutboxRow:
     sent_at: datetime | None
     message_cleared_at: datetime | None = None
     """When `message` was emptied, the retention period after the email was settled."""
+    first_failed_at: datetime | None = None
+    """When the mail server first answered with a temporary failure (None: it never did)."""
 
 
 class OutboxMixin(StoreConnection):
@@ -315,9 +325,9 @@ class OutboxMixin(StoreConnection):
         say) is stale once the next one is queued: sending both would ask the pair twice at
         once, or pile up digests. One for a period no pair has reached at `now` was queued
         while the clock ran ahead: it supersedes nothing, and is withdrawn itself, or it
-        would go out years later with the text written now (and its key would stand for
-        that period's real email). Rows in `keep` (the sender has started on them) are
-        left alone.
+        would go out years later with the text written now; it gives up its key (renamed
+        `ahead:ID:KEY`), so that period's real email is queued when the date comes. Rows in
+        `keep` (the sender has started on them) are left alone.
         """
         found = self._superseded(now=now, only=only, digests=digests)
         found = [(row_id, key, reason) for row_id, key, reason in found if row_id not in keep]
@@ -328,7 +338,7 @@ class OutboxMixin(StoreConnection):
             return [
                 (key, reason)
                 for row_id, key, reason in found
-                if self._db.execute(_WITHDRAW, (reason, at, row_id)).rowcount == 1
+                if self._db.execute(_withdrawal(reason), (reason, at, row_id)).rowcount == 1
             ]
 
     def _superseded(
@@ -544,6 +554,12 @@ def _refused_as_erased(item: Outgoing) -> bool:
     return False
 
 
+def _withdrawal(reason: str) -> str:
+    """The statement that withdraws a pending row for `reason`, freeing the key of one
+    queued ahead."""
+    return _WITHDRAW_AHEAD if reason == QUEUED_AHEAD else _WITHDRAW
+
+
 def _pending_again(settlement: Settlement, params: dict[str, object]) -> str:
     """The statement that makes a row pending again: a retry at its time, or a release."""
     if settlement.retry_at is None:
@@ -590,6 +606,7 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
 
 def _outbox_row(row: sqlite3.Row) -> OutboxRow:
     sent_at, cleared_at = row["sent_at"], row["message_cleared_at"]
+    first_failed_at = row["first_failed_at"]
     return OutboxRow(
         id=row["id"],
         key=row["key"],
@@ -608,4 +625,5 @@ def _outbox_row(row: sqlite3.Row) -> OutboxRow:
         updated_at=parse_instant(row["updated_at"]),
         sent_at=None if sent_at is None else parse_instant(sent_at),
         message_cleared_at=None if cleared_at is None else parse_instant(cleared_at),
+        first_failed_at=None if first_failed_at is None else parse_instant(first_failed_at),
     )

@@ -272,6 +272,21 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # program without it: nothing is queued for it meanwhile (store/erasure.py).
         "CREATE TABLE erased_pairs (pair_id TEXT PRIMARY KEY) WITHOUT ROWID",
     ),
+    (
+        # When an email first failed at the mail server: it is given up on some days after
+        # that, not after it was queued, so a long outage (no attempt made) does not count.
+        "ALTER TABLE outbox ADD COLUMN first_failed_at TEXT",
+        # A waiting email that failed before this column existed counts from when it was
+        # queued, as it did then.
+        "UPDATE outbox SET first_failed_at = created_at WHERE state = 'pending' AND attempts > 0",
+        # A period email withdrawn as queued while the clock ran ahead gives up its key
+        # (renamed `ahead:...`) and is left out of the histories, which read only this index.
+        "DROP INDEX outbox_period_emails_state",
+        """
+        CREATE INDEX outbox_period_emails_state ON outbox (pair_id, period, kind, state, key)
+            WHERE kind IN ('checkin', 'pause_or_end', 'reminder')
+        """,
+    ),
 )
 
 

@@ -230,6 +230,31 @@ async def test_an_unusable_mail_server_never_gives_up_on_an_email(
     assert "refused the login" in row.last_error
 
 
+async def test_the_give_up_time_counts_from_the_first_temporary_refusal(
+    harness: Harness, smtp_tls_server: SmtpTestServer, smtp_ca_file: Path
+) -> None:
+    """An email held back by days of an unusable mail server is retried at its first 4xx
+    once the server is back, and given up on only after 4xx replies for the give-up time."""
+    unusable, pool = wrong_password_daemon(harness, smtp_tls_server, smtp_ca_file)
+    unusable.plan_once()
+    try:
+        assert await unusable.send_one()
+    finally:
+        await pool.close()
+    harness.clock.advance(GIVE_UP_AFTER + timedelta(days=1))
+    harness.server.reply_next("DATA", "451 4.7.1 Greylisted, try again later", times=2)
+    daemon = harness.daemon(program_with("ana-ben"))
+    assert await daemon.send_one()
+    [row] = harness.store.outbox()
+    assert (row.state, row.attempts) == (OutboxState.PENDING, 1)
+    harness.clock.advance(GIVE_UP_AFTER)
+    assert await daemon.send_one()
+    [row] = harness.store.outbox()
+    assert row.state is OutboxState.FAILED
+    assert row.last_error is not None
+    assert row.last_error.startswith("gave up after 2 attempts")
+
+
 async def test_a_refused_login_is_tried_a_few_times_a_day_not_once_per_email(
     harness: Harness,
     smtp_tls_server: SmtpTestServer,

@@ -84,7 +84,7 @@ def raw_state(db_path: Path, row_id: int) -> tuple[str, int]:
 def test_open_creates_folders_and_migrates_an_empty_file(db_path: Path) -> None:
     """Opening a path in missing folders creates them and applies every migration."""
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 15
+        assert store.schema_version == 16
         assert store.outbox() == []
     assert db_path.is_file()
 
@@ -94,7 +94,7 @@ def test_reopening_keeps_rows_and_schema_version(db_path: Path) -> None:
     with SqliteStore.open(db_path) as store:
         enqueue(store, outgoing("k1"), now=T0)
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 15
+        assert store.schema_version == 16
         assert [row.key for row in store.outbox()] == ["k1"]
 
 
@@ -102,9 +102,9 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
     """A database migrated by a newer release is refused, naming both schema versions."""
     SqliteStore.open(db_path).close()
     with sqlite3.connect(db_path) as raw:
-        raw.execute("PRAGMA user_version = 16")
+        raw.execute("PRAGMA user_version = 17")
     raw.close()
-    with pytest.raises(StoreError, match=r"newer version .*\(schema 16, this version knows 15\)"):
+    with pytest.raises(StoreError, match=r"newer version .*\(schema 17, this version knows 16\)"):
         SqliteStore.open(db_path)
 
 
@@ -336,6 +336,35 @@ def test_a_retried_row_waits_for_its_retry_time(store: SqliteStore) -> None:
     again = claim_next(store, now=retry_at)
     assert again is not None
     assert (again.id, again.attempts, again.last_error) == (row.id, 2, "451 try later")
+
+
+def test_the_first_temporary_failure_is_kept_through_later_ones(store: SqliteStore) -> None:
+    """A row's first temporary failure is recorded once, and later retries leave it."""
+    row = claimed(store, "k1")
+    mark_retry(store, row.id, now=T0 + MINUTE, retry_at=T0 + 2 * MINUTE, error="451")
+    again = claim_next(store, now=T0 + 2 * MINUTE)
+    assert again is not None
+    mark_retry(store, again.id, now=T0 + 3 * MINUTE, retry_at=T0 + 9 * MINUTE, error="451")
+    [stored] = store.outbox()
+    assert stored.first_failed_at == T0 + MINUTE
+
+
+def test_upgrading_dates_the_first_failure_of_waiting_emails_from_their_queueing(
+    db_path: Path,
+) -> None:
+    """Opening a schema-15 file counts a waiting email that failed before from when it was
+    queued, and one never tried not at all."""
+    with SqliteStore.open(db_path) as store:
+        row = claimed(store, "tried")
+        mark_retry(store, row.id, now=T0 + MINUTE, retry_at=T0 + 2 * MINUTE, error="451")
+        assert enqueue(store, outgoing("untried"), now=T0 + MINUTE)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("ALTER TABLE outbox DROP COLUMN first_failed_at")
+        raw.execute("PRAGMA user_version = 15")
+    raw.close()
+    with SqliteStore.open(db_path) as store:
+        firsts = {row.key: row.first_failed_at for row in store.outbox()}
+    assert firsts == {"tried": T0, "untried": None}
 
 
 def test_tried_since_reads_only_an_index_of_the_rows_tried(store: SqliteStore) -> None:

@@ -177,7 +177,7 @@ def test_a_schema_4_database_is_migrated_to_5_and_tracks_changes(db_path: Path) 
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 15
+        assert store.schema_version == 16
         assert store.pair_histories()["a"].last_meeting == date(2026, 11, 20)
         assert store.pair_changes_since(0) == (set(), 0)
         meet(store, "b")

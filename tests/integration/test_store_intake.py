@@ -208,7 +208,7 @@ def test_a_v1_database_with_data_is_migrated_and_keeps_its_rows(db_path: Path) -
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 15
+        assert store.schema_version == 16
         assert [row.key for row in store.outbox()] == ["k1"]
         (meeting,) = store.meetings()
         assert (meeting.met_on, meeting.duration_minutes, meeting.date_stated) == (
@@ -520,6 +520,7 @@ def test_upgrading_blanks_the_words_left_in_old_verdicts(db_path: Path) -> None:
         raw.execute("DROP INDEX inbound_kept_raw")
         raw.execute("DROP INDEX inbound_reviewed_words")
         raw.execute("DROP TABLE erased_pairs")
+        raw.execute("ALTER TABLE outbox DROP COLUMN first_failed_at")
         raw.execute("PRAGMA user_version = 13")
     with SqliteStore.open(db_path):
         rows = inbound_rows(db_path)

@@ -187,7 +187,7 @@ def test_a_schema_2_database_with_data_is_migrated_to_3(db_path: Path) -> None:
         )
     raw.close()
     with SqliteStore.open(db_path) as store:
-        assert store.schema_version == 15
+        assert store.schema_version == 16
         assert store.pair_histories() == {
             PAIR: PairHistory(
                 last_meeting=date(2026, 3, 5), last_checkin=date(2026, 3, 1), last_sent_at=T0

@@ -157,6 +157,41 @@ def test_a_period_queued_while_the_clock_ran_ahead_is_withdrawn_and_supersedes_n
     assert [row.key for row in store.due_rows(now=now, limit=5)] == ["checkin:ana-ben:now"]
 
 
+def test_a_digest_queued_while_the_clock_ran_ahead_gives_up_its_key(
+    store: SqliteStore,
+) -> None:
+    """A digest withdrawn as queued ahead no longer counts as the latest digest, nor as
+    decided, so the weekly digests go on and that day's digest is queued when it comes."""
+    now = datetime(2026, 11, 16, 9, tzinfo=UTC)
+    for day in (date(2026, 11, 16), date(2026, 12, 21)):
+        store.enqueue_many(
+            [outgoing(f"digest:{day}", pair_id="", kind="digest", period=day)], now=now
+        )
+    assert store.withdraw_superseded(now=now) == [("digest:2026-12-21", QUEUED_AHEAD)]
+    assert store.last_key_like("digest:") == "digest:2026-11-16"
+    assert store.keys_present(["digest:2026-12-21"]) == set()
+
+
+async def test_the_period_of_a_checkin_queued_while_the_clock_ran_ahead_gets_its_own(
+    harness: Harness,
+) -> None:
+    """A check-in queued during one tick with the clock five weeks ahead is withdrawn once
+    the clock is right, and that week's email still goes out when the week comes."""
+    harness.clock.current = at("2026-03-09")
+    await harness.tick(harness.daemon(program()))
+    harness.clock.current = at("2026-04-13")
+    harness.daemon(program()).plan_once()
+    harness.clock.current = at("2026-03-10")
+    daemon = harness.daemon(program())
+    await harness.tick(daemon)
+    for week in range(1, 5):
+        harness.clock.current = at("2026-03-09") + week * WEEK
+        await harness.tick(daemon)
+    harness.clock.current = at("2026-04-13")
+    assert len(await harness.tick(daemon)) == 1
+    assert row_by_key(harness.store, "checkin:ana-ben:2026-04-13").state is OutboxState.SENT
+
+
 def test_a_digest_still_queued_when_a_later_one_is_queued_is_withdrawn(
     store: SqliteStore,
 ) -> None:
