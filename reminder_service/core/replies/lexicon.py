@@ -383,7 +383,9 @@ END: Final = (
 END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
 
-END_NEGATED: Final = r"not|never|nicht|nie|kein\w*|pas|ne|nunca|jamais|jamas"
+END_NEGATED: Final = (
+    r"not|never|no|nobody|refuse\w*|nicht|nie|kein\w*|pas|ne|nunca|jamais|jamas|nadie|nao"
+)
 """Words that, earlier in the same clause, turn an end into its opposite ("we do not want to
 end it", "let's not stop")."""
 
@@ -392,10 +394,12 @@ END_NEGATED_INSIDE: Final = r"not|never|nicht|nie|pas|nunca|jamais|jamas"
 "keine" and "ne" that some ends are made of ("keine E-Mails mehr", "ne plus recevoir")."""
 
 END_ASKED: Final = (
-    r"(?:end|stop) (?:it|this)(?: (?:now|here|please))?$|(?:^|please )stop(?: please)?$"
+    r"^(?:(?:yes|ok|okay) )?(?:please )?(?:end|stop) (?:it|this)(?: (?:now|here|please))?$"
+    r"|^(?:(?:yes|ok|okay) )?(?:please )?stop(?: please)?$"
 )
-"""A short English request to end at the end of a clause ("please end it", "stop please"):
-an end on its own, but beside a bare "yes" it is not clear what the "yes" answers."""
+"""A short English request to end, the whole clause ("please end it", "stop please"): an
+end on its own, but beside a bare "yes" it is not clear what the "yes" answers. Only the
+whole clause: "can we end it?", "maybe we should end it" and "I had to end it" are not."""
 
 DISPUTE: Final = (
     r"(?:that|this|it)(?:'s| is| was) (?:all |completely |totally |actually |simply |just )?"
