@@ -357,6 +357,7 @@ END: Final = (
     r"(?:end|stop|finish|close|conclude|terminate|wrap up|cancel|discontinue|quit) (?:\w+ ){0,2}"
     r"(?:mentorship|mentoring|pairing|program|programme|partnership|relationship|check ins"
     r"|checkins|reminders|emails|e mails|mails|participation)"
+    r"(?! (?:session|meeting|call|chat|conversation|catch up|hour|event)s?\b)"
     r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
     r"|unsubscribe|opt out|no longer (?:participat\w*|in the program|part of)"
     r"|(?:mentorship|mentoring|program|programme|pairing|partnership) (?:is|has|will be|has been)"

@@ -1006,6 +1006,24 @@ def test_a_negated_end_ends_nothing(text: str, outcome: Outcome) -> None:
     assert read(text).outcome is outcome
 
 
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We met Tuesday but had to end the mentoring session early", Outcome.MEETING),
+        ("I had to cancel the program meeting", Outcome.NOT_MET),
+        ("We had to finish the mentoring call after 20 minutes", Outcome.UNCLEAR),
+        ("We would like to end the mentoring", Outcome.END),
+        ("We want to close the program", Outcome.END),
+    ],
+)
+def test_ending_a_mentoring_session_is_not_ending_the_mentoring(
+    text: str, outcome: Outcome
+) -> None:
+    """ "End the mentoring session" tells of one meeting; only the mentoring, the program or
+    the emails themselves are ended by a request to end them."""
+    assert read(text).outcome is outcome
+
+
 @pytest.mark.parametrize("text", ["Yes, good to be back!", "Yes!", "Ja, danke!"])
 def test_a_yes_to_a_welcome_back_logs_no_meeting(text: str) -> None:
     """A welcome-back asks nothing, so a glad "yes" to it only acknowledges it."""
