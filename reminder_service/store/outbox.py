@@ -299,15 +299,7 @@ class OutboxMixin(StoreConnection):
                 for row_id, key, kind in self._db.execute(_PENDING_OF_PAIR, (item.pair_id,))
                 if kind in item.kinds and row_id not in keep
             ]
-        if not found:
-            return []
-        at = instant_text(now)
-        with self._write():
-            return [
-                (key, reason)
-                for row_id, key, reason in found
-                if self._db.execute(_WITHDRAW, (reason, at, row_id)).rowcount == 1
-            ]
+        return self._withdraw_found(found, now=now)
 
     def withdraw_superseded(
         self,
@@ -331,6 +323,13 @@ class OutboxMixin(StoreConnection):
         """
         found = self._superseded(now=now, only=only, digests=digests)
         found = [(row_id, key, reason) for row_id, key, reason in found if row_id not in keep]
+        return self._withdraw_found(found, now=now)
+
+    def _withdraw_found(
+        self, found: Sequence[tuple[int, str, str]], *, now: datetime
+    ) -> list[tuple[str, str]]:
+        """Withdraw the rows `found` (id, key, reason) in ONE transaction, none when there are
+        none; returns the (key, reason) of each row that was still pending."""
         if not found:
             return []
         at = instant_text(now)
