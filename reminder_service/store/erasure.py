@@ -10,6 +10,7 @@ database, and free for other people.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass, fields
 
@@ -20,24 +21,22 @@ _UNLINK_MEETINGS = """
 UPDATE inbound SET meeting_id = NULL
 WHERE meeting_id IN (SELECT id FROM meetings WHERE pair_id = :pair)
 """
-_DELETES = {
-    "reply_events": """
-        DELETE FROM reply_events WHERE pair_id = :pair
-            OR inbound_id IN (SELECT id FROM inbound WHERE pair_id = :pair)
-            OR meeting_id IN (SELECT id FROM meetings WHERE pair_id = :pair)
-        """,
-    "meetings": "DELETE FROM meetings WHERE pair_id = :pair",
-    "inbound": "DELETE FROM inbound WHERE pair_id = :pair",
-    "outbox": "DELETE FROM outbox WHERE pair_id = :pair",
-    "pair_silences": "DELETE FROM pair_silences WHERE pair_id = :pair",
+_ROWS_OF_PAIR = {
+    "reply_events": """pair_id = :pair
+        OR inbound_id IN (SELECT id FROM inbound WHERE pair_id = :pair)
+        OR meeting_id IN (SELECT id FROM meetings WHERE pair_id = :pair)""",
+    "meetings": "pair_id = :pair",
+    "inbound": "pair_id = :pair",
+    "outbox": "pair_id = :pair",
+    "pair_silences": "pair_id = :pair",
 }
-"""In an order the foreign keys allow, once no message links to the pair's meetings."""
-_COUNTS = {
-    "outbox": "SELECT COUNT(*) FROM outbox WHERE pair_id = :pair",
-    "meetings": "SELECT COUNT(*) FROM meetings WHERE pair_id = :pair",
-    "inbound": "SELECT COUNT(*) FROM inbound WHERE pair_id = :pair",
-    "reply_events": "SELECT COUNT(*) FROM reply_events WHERE pair_id = :pair",
-    "pair_silences": "SELECT COUNT(*) FROM pair_silences WHERE pair_id = :pair",
+"""Each table's rows about the pair, in an order the foreign keys allow deleting them in,
+once no message links to the pair's meetings."""
+_COUNT = "SELECT COUNT(*) FROM {table} WHERE {where}"
+_DELETE = "DELETE FROM {table} WHERE {where}"
+_COUNTS = {table: _COUNT.format(table=table, where=where) for table, where in _ROWS_OF_PAIR.items()}
+_DELETES = {
+    table: _DELETE.format(table=table, where=where) for table, where in _ROWS_OF_PAIR.items()
 }
 _UNSENT = "SELECT COUNT(*) FROM outbox WHERE pair_id = :pair AND state IN ('pending', 'sending')"
 _NOTE_ERASED = "INSERT INTO erased_pairs (pair_id) VALUES (:pair) ON CONFLICT DO NOTHING"
@@ -99,21 +98,22 @@ class ErasureMixin(StoreConnection):
                 )
             if keep_if_unsent:
                 self._db.execute(_NOTE_ERASED, params)
-            found = self._pair_records(pair_id)
             self._db.execute(_UNLINK_MEETINGS, params)
-            for statement in _DELETES.values():
-                self._db.execute(statement, params)
+            erased = {
+                table: self._db.execute(statement, params).rowcount
+                for table, statement in _DELETES.items()
+            }
             version = self._db.execute(_VERSION, params).fetchone()
             if version is not None:
                 self._db.execute(_DELETE_VERSION, params)
                 self._db.execute(_KEEP_LATEST_CHANGE, {"seq": version[0]})
-        return found
+        return PairRecords(**erased)
 
     def erased_pairs(self) -> set[str]:
         """The pairs erased while a service ran, which it must not plan for nor match replies
         to until it runs a program without them."""
         with translated(self._path):
-            return {row[0] for row in self._db.execute(_ERASED)}
+            return erased_pair_ids(self._db)
 
     def lift_erasures(self, pair_ids: Collection[str]) -> None:
         """Free these ids again: the running service's program no longer has them."""
@@ -128,3 +128,8 @@ class ErasureMixin(StoreConnection):
             for table, count in _COUNTS.items()
         }
         return PairRecords(**counts)
+
+
+def erased_pair_ids(db: sqlite3.Connection) -> set[str]:
+    """The ids in `erased_pairs`, read on `db` (in the caller's transaction, if any)."""
+    return {pair_id for (pair_id,) in db.execute(_ERASED)}

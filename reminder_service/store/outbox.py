@@ -27,6 +27,7 @@ from reminder_service.store.connection import (
     stamp_limits,
     translated,
 )
+from reminder_service.store.erasure import erased_pair_ids
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ VALUES (:key, :pair_id, :kind, :period, :message_id, :sender, :recipients, :mess
         'pending', 0, :now, :now, :now)
 ON CONFLICT (key) DO NOTHING
 """
-_ERASED_PAIRS = "SELECT pair_id FROM erased_pairs"
 _DUE_ROWS = """
 SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
 ORDER BY next_attempt_at, id LIMIT ?
@@ -223,7 +223,7 @@ class OutboxMixin(StoreConnection):
         """
         at = instant_text(now)
         with self._write():
-            erased = {row[0] for row in self._db.execute(_ERASED_PAIRS)}
+            erased = erased_pair_ids(self._db)
             return [
                 _refused_as_erased(item)
                 if item.pair_id in erased
