@@ -3,9 +3,11 @@
 `configure` installs a single handler on the root logger. Its filter rewrites every record
 before any formatter sees it: the deployment's passwords and secret key, reply tokens and
 the `+token@` part of plus-addresses become `[redacted]`, in the message, its arguments and
-any traceback. Text lines escape control characters (line breaks and separators included)
-and bidi marks and overrides, so a hostile subject, Message-ID or traceback can neither
-start a line that looks like another event nor drive the terminal that shows the log. The
+any traceback. Text lines escape every character `unsafe_to_show` names (controls, line
+breaks and separators, bidi overrides, zero-width and other invisible characters), as the
+commands withhold them, so a hostile subject, Message-ID or traceback can neither start a
+line that looks like another event, nor drive the terminal that shows the log, nor hide
+text in it. The
 mail libraries log whole protocol exchanges (logins included) at DEBUG, so their loggers
 are held at WARNING whatever the service's own level is.
 """
@@ -23,26 +25,15 @@ from typing import TextIO
 from reminder_service.core.tokens import TOKEN_PATTERN
 from reminder_service.errors import ConfigError
 from reminder_service.settings import LogFormat, LogLevel, Settings, load_settings
+from reminder_service.unsafe_characters import unsafe_to_show
 
 QUIET_LOGGERS = ("mail.log", "mail.debug", "aioimaplib", "aiosmtplib")
 REDACTED = "[redacted]"
 
 _PLUS_ADDRESS = re.compile(r"\+[^\s@<>\"'(),;:\[\]]+@")
 _TOKEN = re.compile(rf"\b{TOKEN_PATTERN}\b", re.IGNORECASE)
-_CONTROLS = (
-    *range(0x00, 0x20),
-    *range(0x7F, 0xA0),
-    0x061C,
-    0x200E,
-    0x200F,
-    0x2028,
-    0x2029,
-    *range(0x202A, 0x202F),
-    *range(0x2066, 0x206A),
-)
-"""C0, DEL, C1; the line and paragraph separators, which tools that read the log take for
-line breaks; and the bidi marks, embeddings, overrides and isolates that reorder text."""
-_ESCAPED = str.maketrans({chr(code): ascii(chr(code))[1:-1] for code in _CONTROLS})
+_NOT_PLAIN_ASCII = re.compile(r"[^ -~]+")
+"""Runs of characters other than printable ASCII: the only places an unsafe one can be."""
 
 
 class Redactor(logging.Filter):
@@ -86,13 +77,13 @@ class TextFormatter(logging.Formatter):
     """`2026-11-25T09:00:00.123Z INFO reminder_service.daemon: message`, on one line."""
 
     def format(self, record: logging.LogRecord) -> str:
-        """The record as one readable line, its control characters escaped (`\\n`, `\\x1b`,
-        `\\u202e`); a traceback follows on the same line."""
+        """The record as one readable line, its unsafe characters escaped (`\\n`, `\\x1b`,
+        `\\u202e`, `\\u200b`); a traceback follows on the same line."""
         line = f"{_timestamp(record)} {record.levelname} {record.name}: {record.getMessage()}"
         detail = _detail(self, record)
         if detail:
             line = f"{line}\n{detail}"
-        return line.translate(_ESCAPED)
+        return _escaped(line)
 
 
 class JsonFormatter(logging.Formatter):
@@ -205,6 +196,23 @@ def _message(record: logging.LogRecord) -> str:
         return record.getMessage()
     except Exception:  # a mistaken format string must not turn a log call into a crash
         return f"{record.msg!s} (arguments that do not fit: {record.args!r})"
+
+
+def _escaped(line: str) -> str:
+    """`line` with each character `unsafe_to_show` written as its escape (`\\x1b`, `\\u200b`).
+
+    Other letters and spaces stay as written: a name or subject in any script stays
+    readable, and a no-break space (category Zs) is kept rather than escaped or made plain,
+    since it shows as a space and French text carries it before "?" and ":".
+    """
+    return _NOT_PLAIN_ASCII.sub(_escaped_run, line)
+
+
+def _escaped_run(match: re.Match[str]) -> str:
+    run = match[0]
+    if run.isprintable():
+        return run
+    return "".join(ascii(ch)[1:-1] if unsafe_to_show(ch) else ch for ch in run)
 
 
 def _timestamp(record: logging.LogRecord) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import TypeVar
 
 from reminder_service.report import spreadsheet_safe
 from reminder_service.store import SqliteStore, read_only_if_present
+from reminder_service.unsafe_characters import unsafe_to_show
 
 _T = TypeVar("_T")
 
@@ -36,7 +36,7 @@ def printable(text: str) -> str:
 def _shown(ch: str) -> str:
     if ch.isprintable():
         return ch
-    return " " if unicodedata.category(ch) == "Zs" else "\N{REPLACEMENT CHARACTER}"
+    return "\N{REPLACEMENT CHARACTER}" if unsafe_to_show(ch) else " "
 
 
 def json_text(value: object) -> str:

@@ -6,6 +6,8 @@ import functools
 import io
 import json
 import logging
+import sys
+import unicodedata
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -13,8 +15,11 @@ from pathlib import Path
 
 import aiosmtplib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reminder_service import logs
+from reminder_service.commands.output import printable
 from reminder_service.passwords import Password
 from reminder_service.settings import LogFormat, load_settings
 from tests.support.process import clear_reminder_env
@@ -150,6 +155,54 @@ def test_line_separators_and_bidi_marks_reach_a_text_log_escaped() -> None:
     (line,) = lines(stream)
     assert line.endswith("Re: hi\\u20282026-01-01 ERROR forged\\u2029\\u200e\\u200f\\u061c.")
     assert line.isprintable()
+
+
+INVISIBLE_CHARACTERS = [
+    *map(chr, range(0x2060, 0x2065)),
+    "\ufeff",
+    *map(chr, range(0x200B, 0x200E)),
+    "\u00ad",
+    "\u180e",
+    *map(chr, range(0x206A, 0x2070)),
+    "\U000e0001",
+    "\U000e0041",
+    "\U000e007f",
+]
+"""Word joiner and invisible operators, byte-order mark, zero-width space, non-joiner and
+joiner, soft hyphen, Mongolian vowel separator, deprecated format controls, tag characters."""
+
+
+@pytest.mark.parametrize("character", INVISIBLE_CHARACTERS, ids=lambda ch: f"U+{ord(ch):04X}")
+def test_invisible_characters_reach_a_text_log_escaped(character: str) -> None:
+    """An invisible character that splits an address in a sender is written as an escape."""
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    log.info("UID 7 from %s: unclear", f"ana{character}@northwind.example")
+    (line,) = lines(stream)
+    assert line.endswith(f"from ana{ascii(character)[1:-1]}@northwind.example: unclear")
+    assert line.isprintable()
+
+
+def test_letters_and_spaces_reach_a_text_log_as_written() -> None:
+    """Letters of any script and no-break spaces are not escaped in a text line."""
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    subject = "Re\u00a0: Zoë, José, Иван, 山田\u202f! \u2013 45\u2009min"
+    log.info("subject %s", subject)
+    (line,) = lines(stream)
+    assert line.endswith(f"subject {subject}")
+
+
+@given(st.one_of(st.characters(), st.integers(0, sys.maxunicode).map(chr)))
+def test_a_text_log_escapes_exactly_what_commands_do_not_show(character: str) -> None:
+    """A character is escaped in a text line exactly when commands would not show it as
+    it is, spaces apart (commands make them plain, logs keep them)."""
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    log.info("from <%s>", character)
+    line = stream.getvalue().removesuffix("\n")
+    hidden = printable(character) != character and unicodedata.category(character) != "Zs"
+    assert line.endswith(f"from <{ascii(character)[1:-1] if hidden else character}>")
 
 
 def test_a_mistaken_format_string_does_not_crash_the_caller() -> None:
