@@ -19,11 +19,12 @@ and requires STARTTLS and AUTH:
 
 It prints messages per second for every round, the medians, the CPU each way spent per
 message on this side (this process) and in the sink (read from /proc, so Linux only), the
-ratios of the medians (targets: daemon/raw >= 0.8, daemon/new connection >= 4) and how many
-commits the daemon and the durable baseline made. On a machine where the sink and this
-process share two cores, the CPU figures say which side bounds each way. The clock the
-daemon sees is fixed, so every run plans the same emails. `--profile` adds a cProfile of
-one daemon run.
+ratios of the medians (targets: daemon/raw >= 0.8, daemon/new connection >= 4), the daemon's
+lead-in (from its start to its first send: the planning and rendering nothing overlaps) and
+its rate from then on, and how many commits the daemon and the durable baseline made. On a
+machine where the sink and this process share two cores, the CPU figures say which side
+bounds each way. The clock the daemon sees is fixed, so every run plans the same emails.
+`--profile` adds a cProfile of one daemon run.
 
 Run from the repository root: `.venv/bin/python bench/send_pipeline.py [--quick]`.
 """
@@ -126,6 +127,11 @@ class Stopwatch:
         self._sink = process_cpu_s(sink.pid)
         self._wall = time.perf_counter()
 
+    @property
+    def started_at(self) -> float:
+        """`time.perf_counter()` at creation."""
+        return self._wall
+
     def stop(self) -> Spent:
         """What was spent since creation."""
         return Spent(
@@ -212,11 +218,14 @@ class CountingStore(SqliteStore):
 
 
 class CountingMailer(MailerPool):
-    """The daemon's pool of connections, which also says when every expected email went out."""
+    """The daemon's pool of connections, which also says when every expected email went out
+    and when the first one was handed to it."""
 
     def __init__(self, make: Callable[[], Mailer], *, size: int, expected: int) -> None:
         super().__init__(make, size=size)
         self.all_sent = asyncio.Event()
+        self.first_send_at: float | None = None
+        """`time.perf_counter()` when the sender started its first send."""
         self._left = expected
 
     async def send(
@@ -228,6 +237,8 @@ class CountingMailer(MailerPool):
         before_data: BeforeData | None = None,
     ) -> Delivery:
         """Send through the pool; set `all_sent` after the last expected email."""
+        if self.first_send_at is None:
+            self.first_send_at = time.perf_counter()
         delivery = await super().send(
             sender=sender, recipients=recipients, message=message, before_data=before_data
         )
@@ -275,11 +286,20 @@ def daemon_for(program: Program, *, sink: Sink, database: Path, connections: int
     return Wired(daemon, store, counting)
 
 
+@dataclass(frozen=True, slots=True)
+class DaemonRun:
+    """One daemon run: what it spent, its sender's commits, and the seconds from its start
+    to its first send (planning and rendering before anything goes out)."""
+
+    spent: Spent
+    commits: int
+    lead_in_s: float
+
+
 async def run_daemon(
     program: Program, *, sink: Sink, database: Path, connections: int
-) -> tuple[Spent, int]:
-    """What `Daemon.run()` spends to plan, render, queue, send and record every check-in,
-    and how many commits its sender made."""
+) -> DaemonRun:
+    """What `Daemon.run()` spends to plan, render, queue, send and record every check-in."""
     wired = daemon_for(program, sink=sink, database=database, connections=connections)
     stop = asyncio.Event()
     try:
@@ -296,7 +316,9 @@ async def run_daemon(
         program.pairs
     ):
         raise RuntimeError(f"expected {len(program.pairs)} sent; the outbox holds {states}")
-    return spent, wired.store.commits
+    first = wired.mailer.first_send_at
+    lead_in_s = spent.seconds if first is None else first - watch.started_at
+    return DaemonRun(spent, wired.store.commits, lead_in_s)
 
 
 def rendered(program: Program, *, database: Path) -> tuple[Envelope, ...]:
@@ -460,6 +482,9 @@ class Results:
     durable: Way = field(default_factory=Way)
     new_connection: Way = field(default_factory=Way)
     daemon_commits: list[int] = field(default_factory=list)
+    daemon_lead_in_s: list[float] = field(default_factory=list)
+    daemon_after_lead_in: list[float] = field(default_factory=list)
+    """The daemon's messages per second from its first send to its end."""
     durable_commits: list[int] = field(default_factory=list)
 
 
@@ -473,16 +498,16 @@ async def measure(
     results = Results(connections)
     for number in range(rounds):
         database = workdir / f"daemon-{connections}-{number}.sqlite3"
-        spent, daemon_commits = await run_daemon(
-            program, sink=sink, database=database, connections=connections
-        )
-        results.daemon.add(spent, count=count)
+        daemon = await run_daemon(program, sink=sink, database=database, connections=connections)
+        results.daemon.add(daemon.spent, count=count)
+        results.daemon_lead_in_s.append(daemon.lead_in_s)
+        results.daemon_after_lead_in.append(count / (daemon.spent.seconds - daemon.lead_in_s))
         queued_copy = workdir / f"queued-{connections}-{number}.sqlite3"
         shutil.copyfile(queued, queued_copy)
-        spent, _ = await run_daemon(
+        queued_run = await run_daemon(
             program, sink=sink, database=queued_copy, connections=connections
         )
-        results.daemon_queued.add(spent, count=count)
+        results.daemon_queued.add(queued_run.spent, count=count)
         spent = await run_raw(envelopes, sink=sink, connections=connections)
         results.raw.add(spent, count=count)
         durable_copy = workdir / f"durable-{connections}-{number}.sqlite3"
@@ -493,7 +518,7 @@ async def measure(
         results.durable.add(spent, count=count)
         spent = await run_new_connections(envelopes, sink=sink)
         results.new_connection.add(spent, count=count)
-        results.daemon_commits.append(daemon_commits)
+        results.daemon_commits.append(daemon.commits)
         results.durable_commits.append(durable_commits)
     return results
 
@@ -533,6 +558,13 @@ def print_table(results: Results, *, count: int) -> None:
     print(
         f"ceilings: the daemon's own CPU allows at most {own_ceiling:,.0f} msgs/s"
         f" ({own_ceiling / raw:.2f}x raw), the sink's at most {sink_ceiling:,.0f}"
+    )
+    lead_in = statistics.median(results.daemon_lead_in_s)
+    after = statistics.median(results.daemon_after_lead_in)
+    print(
+        f"daemon's lead-in: first send after {lead_in:.2f} s (planning and rendering);"
+        f" from then on {after:,.0f} msgs/s, {after / raw:.2f}x raw (whose time includes"
+        " its connecting)"
     )
     print(
         f"commits per run: daemon {statistics.median(results.daemon_commits):g},"
