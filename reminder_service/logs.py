@@ -3,12 +3,12 @@
 `configure` installs a single handler on the root logger. Its filter rewrites every record
 before any formatter sees it: the deployment's passwords and secret key, reply tokens and
 the `+token@` part of plus-addresses become `[redacted]`, in the message, its arguments and
-any traceback. Text lines escape every character `unsafe_to_show` names (controls, line
+any traceback. Both formats escape every character `unsafe_to_show` names (controls, line
 breaks and separators, bidi overrides, zero-width and other invisible characters), as the
 commands withhold them, so a hostile subject, Message-ID or traceback can neither start a
 line that looks like another event, nor drive the terminal that shows the log, nor hide
-text in it. The
-mail libraries log whole protocol exchanges (logins included) at DEBUG, so their loggers
+text in it: text lines write Python's escapes, JSON lines JSON's, so the data stays exact.
+The mail libraries log whole protocol exchanges (logins included) at DEBUG, so their loggers
 are held at WARNING whatever the service's own level is.
 """
 
@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -83,14 +83,16 @@ class TextFormatter(logging.Formatter):
         detail = _detail(self, record)
         if detail:
             line = f"{line}\n{detail}"
-        return _escaped(line)
+        return _escaped(line, _python_escape)
 
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, and `error` with a traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
-        """The record as a JSON line (non-ASCII kept readable; json escapes line breaks)."""
+        """The record as a JSON line: non-ASCII kept readable, the unsafe characters that
+        `json` leaves raw (C1 controls, U+2028, bidi overrides, zero-width characters)
+        written as `\\u` escapes, which any JSON reader turns back into the same text."""
         event = {
             "time": _timestamp(record),
             "level": record.levelname,
@@ -100,7 +102,7 @@ class JsonFormatter(logging.Formatter):
         detail = _detail(self, record)
         if detail:
             event["error"] = detail
-        return json.dumps(event, ensure_ascii=False)
+        return _escaped(json.dumps(event, ensure_ascii=False), _json_escape)
 
 
 def configure(
@@ -198,21 +200,34 @@ def _message(record: logging.LogRecord) -> str:
         return f"{record.msg!s} (arguments that do not fit: {record.args!r})"
 
 
-def _escaped(line: str) -> str:
-    """`line` with each character `unsafe_to_show` written as its escape (`\\x1b`, `\\u200b`).
+def _escaped(line: str, escape: Callable[[str], str]) -> str:
+    """`line` with each character `unsafe_to_show` written as `escape` writes it.
 
     Other letters and spaces stay as written: a name or subject in any script stays
     readable, and a no-break space (category Zs) is kept rather than escaped or made plain,
     since it shows as a space and French text carries it before "?" and ":".
     """
-    return _NOT_PLAIN_ASCII.sub(_escaped_run, line)
+
+    def escaped_run(match: re.Match[str]) -> str:
+        run = match[0]
+        if run.isprintable():
+            return run
+        return "".join(escape(ch) if unsafe_to_show(ch) else ch for ch in run)
+
+    return _NOT_PLAIN_ASCII.sub(escaped_run, line)
 
 
-def _escaped_run(match: re.Match[str]) -> str:
-    run = match[0]
-    if run.isprintable():
-        return run
-    return "".join(ascii(ch)[1:-1] if unsafe_to_show(ch) else ch for ch in run)
+def _python_escape(character: str) -> str:
+    """`\\x1b`, `\\u200b`, `\\U000e0001`: as Python writes the character in a string."""
+    return ascii(character)[1:-1]
+
+
+def _json_escape(character: str) -> str:
+    """`\\u0085`, `\\u200b`, `\\udb40\\udc01`: as JSON writes the character in a string.
+
+    An unsafe character can only stand inside a JSON string (the rest of a line is ASCII),
+    so the escape is always read back as the character."""
+    return json.dumps(character)[1:-1]
 
 
 def _timestamp(record: logging.LogRecord) -> str:

@@ -22,6 +22,7 @@ from reminder_service import logs
 from reminder_service.commands.output import printable
 from reminder_service.passwords import Password
 from reminder_service.settings import LogFormat, load_settings
+from reminder_service.unsafe_characters import unsafe_to_show
 from tests.support.process import clear_reminder_env
 from tests.support.smtp_server import SmtpTestServer
 
@@ -203,6 +204,26 @@ def test_a_text_log_escapes_exactly_what_commands_do_not_show(character: str) ->
     line = stream.getvalue().removesuffix("\n")
     hidden = printable(character) != character and unicodedata.category(character) != "Zs"
     assert line.endswith(f"from <{ascii(character)[1:-1] if hidden else character}>")
+
+
+UNSAFE_IN_JSON = ["\x85", "\x9b", "\u2028", "\u202e", "\u2066", *INVISIBLE_CHARACTERS]
+"""Characters `json.dumps(..., ensure_ascii=False)` writes raw: a C1 control and the CSI
+that starts terminal commands, a line separator, a bidi override and isolate, and the
+invisible characters."""
+
+
+@pytest.mark.parametrize("character", UNSAFE_IN_JSON, ids=lambda ch: f"U+{ord(ch):04X}")
+def test_a_json_log_line_escapes_what_commands_do_not_show_and_keeps_the_text(
+    character: str,
+) -> None:
+    """An unsafe character reaches a JSON line as a JSON escape, and reads back exactly."""
+    stream = io.StringIO()
+    logs.configure(log_format="json", stream=stream)
+    sender = f"ana{character}@northwind.example, Zoë\u00a0Okafor"
+    log.info("UID 7 from %s: unclear", sender)
+    (line,) = lines(stream)
+    assert not any(unsafe_to_show(ch) for ch in line)
+    assert json.loads(line)["message"] == f"UID 7 from {sender}: unclear"
 
 
 def test_a_mistaken_format_string_does_not_crash_the_caller() -> None:
