@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -124,18 +126,24 @@ def _sent_with_its_text_cleared(database: Path, message_id: str) -> None:
         assert store.clear_old_messages(settled_before=NOW + DAY, limit=10, now=NOW + DAY) == 1
 
 
+def _untokened(folder: Path) -> Path:
+    """The corpus meeting reply sent to the plain mailbox address, without its token."""
+    untokened = folder / "reply.eml"
+    untokened.write_bytes(
+        MEETING_REPLY.read_bytes().replace(
+            b"mentoring+grace-sam.g19.dwnaigrbz7apwoqc@", b"mentoring@"
+        )
+    )
+    return untokened
+
+
 @pytest.mark.parametrize("stored_as", [ANSWERED, ANSWERED.upper()])
 def test_explain_reply_knows_our_emails_whose_text_was_cleared(
     deployment: Path, stored_as: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A reply without its token is matched to its pair by the Message-ID it answers (in
     any case), also when the text of that email was cleared; without it, it is unmatched."""
-    untokened = deployment / "reply.eml"
-    untokened.write_bytes(
-        MEETING_REPLY.read_bytes().replace(
-            b"mentoring+grace-sam.g19.dwnaigrbz7apwoqc@", b"mentoring@"
-        )
-    )
+    untokened = _untokened(deployment)
     args = ["explain-reply", str(untokened), "--now", CONTEXT["now"]]
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["outcome"] == "unmatched"
@@ -143,6 +151,40 @@ def test_explain_reply_knows_our_emails_whose_text_was_cleared(
     assert main(args) == 0
     verdict = json.loads(capsys.readouterr().out)
     assert (verdict["outcome"], verdict["pair"]) == ("meeting", "grace-sam")
+
+
+def _trace_read_only_opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements that each database opened read-only runs once open, as run."""
+    statements: list[str] = []
+    opened = SqliteStore.open_read_only
+
+    def traced(path: Path) -> SqliteStore:
+        store = opened(path)
+        store._db.set_trace_callback(statements.append)
+        return store
+
+    monkeypatch.setattr(SqliteStore, "open_read_only", staticmethod(traced))
+    return statements
+
+
+def test_explain_reply_looks_up_only_the_message_ids_the_reply_names(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """explain-reply reads the outbox only by the Message-IDs the reply names, through their
+    index: it never reads every email the service sent."""
+    database = deployment / "reminders.sqlite3"
+    _sent_with_its_text_cleared(database, ANSWERED)
+    untokened = _untokened(deployment)
+    statements = _trace_read_only_opens(monkeypatch)
+    assert main(["explain-reply", str(untokened), "--now", CONTEXT["now"]]) == 0
+    assert json.loads(capsys.readouterr().out)["pair"] == "grace-sam"
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        plans = {
+            detail
+            for statement in statements
+            for *_, detail in db.execute(f"EXPLAIN QUERY PLAN {statement}")
+        }
+    assert plans == {"SEARCH outbox USING INDEX outbox_message_id_nocase (message_id=?)"}
 
 
 def _record(database: Path, *verdicts: Verdict) -> None:

@@ -1,5 +1,5 @@
 """Failed write transactions: a database that cannot grow (a full disk, here its size limit)
-mid-planning and mid-intake, and a commit refused."""
+mid-planning and mid-intake, a commit refused, and a transaction SQLite rolled back itself."""
 
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ def inbound(uid: int) -> InboundItem:
 
 
 def test_a_full_disk_mid_planning_is_named_and_queues_nothing(store: SqliteStore) -> None:
-    """A planning batch that fills the database fails naming the full disk and queues none of it."""
+    """A planning batch that fills the database fails naming the full disk and is rolled back
+    whole (SQLite undid only the failing statement): nothing half-queued, and the next write
+    begins once there is room."""
     fill_up(store)
     batch = [outgoing(number) for number in range(50)]
     with pytest.raises(StoreError, match=FULL):
@@ -91,4 +93,19 @@ def test_a_refused_commit_is_rolled_back_so_the_next_write_can_begin(store: Sqli
     """A transaction whose COMMIT fails is rolled back, and the store's next write succeeds."""
     with pytest.raises(StoreError, match="FOREIGN KEY constraint failed"):
         write_a_reply_event_of_no_message(store)
+    assert store.enqueue_many([outgoing(1)], now=T0) == [True]
+
+
+def test_a_transaction_sqlite_rolled_back_itself_reports_its_own_error(
+    store: SqliteStore,
+) -> None:
+    """When SQLite has already rolled a failed write back (as it may on a full disk), the
+    store reports that error, not a failed second rollback, and its next write succeeds."""
+    store._db.execute(
+        "CREATE TEMP TRIGGER abandon BEFORE INSERT ON main.outbox "
+        "BEGIN SELECT RAISE(ROLLBACK, 'abandoned by SQLite'); END"
+    )
+    with pytest.raises(StoreError, match="abandoned by SQLite"):
+        store.enqueue_many([outgoing(1)], now=T0)
+    store._db.execute("DROP TRIGGER abandon")
     assert store.enqueue_many([outgoing(1)], now=T0) == [True]

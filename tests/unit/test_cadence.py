@@ -385,7 +385,9 @@ def test_month_steps_keep_day_of_month(text: str, started: date, offset_days: in
     """Month-based occurrences fall on the anchor's day of month, or the month's last day."""
     anchor = started + timedelta(days=offset_days)
     cadence = parse_cadence(text)
-    for day in islice(occurrences_after(cadence, started=started, anchor=anchor), 30):
+    days = list(islice(occurrences_after(cadence, started=started, anchor=anchor), 30))
+    assert len(days) == 30
+    for day in days:
         last_day = monthrange(day.year, day.month)[1]
         assert day.day == anchor.day or (day.day == last_day < anchor.day)
 
