@@ -74,6 +74,12 @@ from reminder_service.email_bytes import (
     token_field,
 )
 from reminder_service.errors import ConfigError
+from reminder_service.template_widths import (
+    CHECKED_FILTERS,
+    RENDERED_LIMIT,
+    check_printf,
+    wrapped_str_method,
+)
 
 KINDS = tuple(kind.value for kind in Kind)
 _LAYOUTS = ("layout.txt.j2", "layout.html.j2", "notice_layout.txt.j2", "notice_layout.html.j2")
@@ -82,10 +88,6 @@ REPEAT_LIMIT = 100_000
 limit on `range`: far more than an email needs, far less than would exhaust memory."""
 POWER_LIMIT_DIGITS = 1_000
 """The most digits a whole number a template makes with `**` may have."""
-RENDERED_LIMIT = 10_000_000
-"""The most characters one template may render, however it makes them (`center`, `ljust`,
-format widths, loops): more than most mail servers accept in one email. Rendering stops
-once it is passed, so a loop cannot go on for gigabytes."""
 
 
 def templates_of(kind: str) -> tuple[str, str, str]:
@@ -459,14 +461,16 @@ class _Sandbox(SandboxedEnvironment):
     former.
 
     It also checks `*` and `**` before working them out: Jinja's sandbox limits `range` but
-    not `'x' * 10**8`, which would make 100 MB of text.
+    not `'x' * 10**8`, which would make 100 MB of text. Widths and padding (`%`, `format`,
+    `center`, `ljust`, `indent` ...) are checked likewise, in `template_widths`.
     """
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._safe: dict[tuple[type, str], bool] = {}
+        self.filters.update(CHECKED_FILTERS)
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
         """The sandbox's answer for `obj`'s type and `attr`, worked out on first asking."""
@@ -479,13 +483,21 @@ class _Sandbox(SandboxedEnvironment):
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
 
+    wrap_str_format = wrapped_str_method
+    """A string's `format`, padding or tab method, checking the widths it is given; None
+    for any other value. Asked for every attribute a template reads, so it is the function
+    itself, without a method around it."""
+
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        """`left * right` or `left ** right`, refusing a result too large to be an email's."""
+        """`left * right`, `left ** right` or `left % right`, refusing a result too large to
+        be an email's."""
         if operator == "*":
             _check_repetition(left, right)
             _check_repetition(right, left)
-        else:
+        elif operator == "**":
             _check_power(left, right)
+        elif isinstance(left, str):
+            check_printf(left, right)
         return super().call_binop(context, operator, left, right)
 
 

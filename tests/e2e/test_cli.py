@@ -100,6 +100,25 @@ def test_check_reports_a_template_that_does_not_render(
     assert "ana-ben" in out
 
 
+def test_check_reports_a_width_typed_with_extra_zeros(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A width far past what an email can hold is reported with its file, without making it."""
+    templates = deployment / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    body = templates / "checkin.txt.j2"
+    body.write_text(
+        body.read_text().replace(
+            "pair.mentee.first_name }}", "pair.mentee.first_name | center(50000000) }}"
+        )
+    )
+    monkeypatch.setenv("REMINDER_TEMPLATES_DIR", str(templates))
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "checkin.txt.j2:" in out
+    assert "this width asks for 50,000,000 characters of text" in out
+
+
 def test_check_reports_bad_settings_by_name(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -382,20 +382,84 @@ def test_sandbox_refuses_huge_results(tmp_path: Path, expression: str, complaint
 
 
 @pytest.mark.parametrize(
-    "expression",
-    ["'' | center(10**7 + 1)", "'x'.ljust(10**7 + 1)", "'%10000001s' % 'x'"],
+    "statement",
+    [
+        "{% for i in range(1001) %}{{ 'x' * 10000 }}{% endfor %}",
+        "{% for i in range(101) %}{{ 'x' | center(100000) }}{% endfor %}",
+    ],
 )
-def test_sandbox_refuses_a_template_that_renders_too_much(tmp_path: Path, expression: str) -> None:
+def test_sandbox_refuses_a_template_that_renders_too_much(tmp_path: Path, statement: str) -> None:
     """A template whose output passes the size limit, by any means, is a problem naming it."""
-    folder = _edited_templates(
-        tmp_path, "checkin.subject.j2", "Check-in:", f"{{{{ {expression} }}}}"
-    )
+    folder = _edited_templates(tmp_path, "checkin.subject.j2", "Check-in:", statement)
     problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
     assert problems == [
         f"{folder}/checkin.subject.j2: this template makes more than 10,000,000 characters of"
         " text, more than an email can hold; look for a very large width or a long loop"
         " (rendering for pair ana-ben)"
     ]
+
+
+WIDTH_COMPLAINT = (
+    "characters of text, more than the 10,000,000 a template may make; look for a number"
+    " typed with extra zeros (rendering for pair ana-ben)"
+)
+
+
+@pytest.mark.parametrize(
+    ("expression", "complaint"),
+    [
+        ("'' | center(5 * 10**7)", "this width asks for 50,000,000 "),
+        ("'%100000000s' | format('x')", "this width asks for 100,000,000 "),
+        ("'%(a)100000000s' | format(a='x')", "this width asks for 100,000,000 "),
+        ("'{:>100000000}'.format('x')", "this width asks for 100,000,000 "),
+        ("'{:>{}}'.format('x', 10**8)", "this width asks for 100,000,000 "),
+        ("'{a:.100000000f}'.format_map({'a': 1})", "this width asks for 100,000,000 "),
+        ("('{:>100000000}' | safe).format('x')", "this width asks for 100,000,000 "),
+        ("'x'.ljust(10**8)", "this width asks for 100,000,000 "),
+        ("('x' | safe).ljust(10**8)", "this width asks for 100,000,000 "),
+        ("'x'.rjust(10**8)", "this width asks for 100,000,000 "),
+        ("'x'.zfill(10**8)", "this width asks for 100,000,000 "),
+        ("'x'.center(10**8, '-')", "this width asks for 100,000,000 "),
+        ("('\\t' * 100000).expandtabs(1000)", "this tab width asks for 100,100,000 "),
+        ("'x' | indent(width=10**8)", "this indent asks for 200,000,001 "),
+        ("('\\n' * 100000) | indent('-' * 1000)", "this indent asks for "),
+        ("('a ' * 50000) | wordwrap(1, wrapstring='-' * 1000)", "this line wrapping asks for"),
+        ("'%0100000000d' % 1", "this width asks for 100,000,000 "),
+        ("'%.100000000f' % 1", "this width asks for 100,000,000 "),
+        ("'%*d' % (-10**8, 1)", "this width asks for 100,000,000 "),
+        ("'%9000000s%9000000s' % ('x', 'y')", "this width asks for 18,000,000 "),
+    ],
+)
+def test_sandbox_refuses_a_width_past_the_limit_before_making_it(
+    tmp_path: Path, expression: str, complaint: str
+) -> None:
+    """A width, padding, indent or line break text that would pass the size limit is refused
+    before its text is made, as a problem naming the template's file and line."""
+    folder = _edited_templates(
+        tmp_path, "checkin.subject.j2", "Check-in:", f"{{{{ {expression} }}}}"
+    )
+    line = _line_of(folder / "checkin.subject.j2", expression)
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{folder}/checkin.subject.j2:{line}: {complaint}")
+    assert problems[0].endswith(WIDTH_COMPLAINT)
+
+
+def test_sandbox_keeps_modest_widths(tmp_path: Path) -> None:
+    """Modest widths, padding, indents and line breaks render exactly as Jinja makes them."""
+    expressions = (
+        "{{ '7'.zfill(3) }}{{ 'x'.center(5, '*') }}{{ '%05d' % 42 }}{{ '{:*>4}'.format(1) }}"
+        "{{ '{:-^{}}'.format('a', 5) }}{{ 'a'.rjust(3, '.') }}{{ ('<' | e).ljust(3, '.') }}"
+        "{{ ('{}' | safe).format('<') }}{{ '{a}'.format_map({'a': 2}) }}{{ 7 % 3 }}"
+        "{{ 'b' | center(3) | replace(' ', '_') }}{{ '%s-%s' | format(1, 2) }}"
+        "{{ 'ab\\tc'.expandtabs(4) }}{{ 'x y' | wordwrap(1, wrapstring='|') }}"
+        "{{ 'c\\nd' | indent(2, true) }}"
+    )
+    folder = _edited_templates(tmp_path, "checkin.subject.j2", "Check-in:", expressions)
+    _, message = _compose(templates=folder)
+    assert message["Subject"] == (
+        "007**x**00042***1--a--..a&lt;&lt;21_b_1-2ab cx|y c d Ana and Ben (Northwind Mentoring)"
+    )
 
 
 def test_sandbox_allows_modest_multiplication(tmp_path: Path) -> None:

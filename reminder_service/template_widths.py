@@ -1,0 +1,213 @@
+"""Widths and padding a template asks for, refused before the text is made.
+
+One call such as `''|center(10**8)`, `'%100000000s' % x` or `'{:>100000000}'.format(x)` makes
+its whole result at once, so the limit on what a template renders (RENDERED_LIMIT, checked as
+the output is joined) would see it only after the memory and time were spent. The sandbox
+(`compose._Sandbox`) sends every such call through the checks here first: the string methods
+that pad (through `wrap_str_format`, the hook Jinja's sandbox already uses for `format`), the
+filters that pad, indent or wrap (replaced by name), and `%` (an intercepted operator).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from functools import update_wrapper
+from string import Formatter
+from types import BuiltinMethodType, MethodType
+from typing import Any
+
+from jinja2.environment import Environment
+from jinja2.exceptions import SecurityError
+from jinja2.filters import do_center, do_format, do_indent, do_wordwrap
+from jinja2.sandbox import SandboxedEscapeFormatter, SandboxedFormatter
+from jinja2.utils import pass_environment
+from markupsafe import Markup, soft_str
+
+RENDERED_LIMIT = 10_000_000
+"""The most characters one template may render, however it makes them (`center`, `ljust`,
+format widths, loops): more than most mail servers accept in one email. Rendering stops
+once it is passed, so a loop cannot go on for gigabytes."""
+
+_PRINTF = re.compile(
+    r"%(?:\([^)]*\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?[hlL]?(?P<type>.)",
+    re.DOTALL,
+)
+"""One conversion of printf-style formatting: `%(name)-08.3f`, `%*d`, `%%`."""
+_SPEC = re.compile(
+    r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[a-zA-Z%]?",
+    re.DOTALL,
+)
+"""Python's format mini-language for text and numbers: `*>10`, `08.3f`, `,.2%`."""
+_PADDING_METHODS = frozenset({"ljust", "rjust", "center", "zfill"})
+_WRAPPED_METHODS = _PADDING_METHODS | {"expandtabs", "format", "format_map"}
+_METHOD_TYPES = (MethodType, BuiltinMethodType)
+
+
+def _check_size(size: int, what: str) -> None:
+    """SecurityError if `what` in a template asks for more than RENDERED_LIMIT characters."""
+    if size > RENDERED_LIMIT:
+        raise SecurityError(
+            f"this {what} asks for {size:,} characters of text, more than the"
+            f" {RENDERED_LIMIT:,} a template may make; look for a number typed with extra zeros"
+        )
+
+
+def check_printf(text: str, values: object) -> None:
+    """SecurityError if the widths and precisions of `text % values` pass RENDERED_LIMIT.
+
+    A width given as `*` is the next of `values`, as Python takes it.
+    """
+    positional = iter(values if isinstance(values, tuple) else (values,))
+    size = 0
+    for match in _PRINTF.finditer(text):
+        if match["type"] != "%":
+            width = _printf_number(match["width"], positional)
+            size += max(width, _printf_number(match["precision"], positional))
+            next(positional, None)
+    _check_size(size, "width")
+
+
+def _printf_number(number: str | None, positional: Iterator[object]) -> int:
+    if number == "*":
+        value = next(positional, 0)
+        return abs(value) if isinstance(value, int) else 0
+    return int(number) if number else 0
+
+
+def _spec_width(spec: str) -> int:
+    """The most of the width and precision in a format spec (`>10`, `.3f`); 0 if none."""
+    match = _SPEC.fullmatch(spec)
+    if match is None:
+        return 0
+    return max(int(match["width"] or 0), int(match["precision"] or 0))
+
+
+class _WidthCounting(Formatter):
+    """A formatter that adds up the widths its fields ask for and refuses past the limit."""
+
+    _asked = 0
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        """The field formatted, once the widths asked for so far are within the limit."""
+        self._asked += _spec_width(format_spec)
+        _check_size(self._asked, "width")
+        return super().format_field(value, format_spec)
+
+
+class _Formatter(_WidthCounting, SandboxedFormatter):
+    """Jinja's sandboxed `str.format`, with widths counted."""
+
+
+class _EscapeFormatter(_WidthCounting, SandboxedEscapeFormatter):
+    """Jinja's sandboxed `Markup.format`, which escapes its fields, with widths counted."""
+
+
+def wrapped_str_method(environment: Environment, value: Any) -> Callable[..., str] | None:
+    """The checked stand-in for a string's `format`, padding or tab method; None for others.
+
+    Called by the sandbox for every attribute a template reads, so the first test is the one
+    Jinja's own `wrap_str_format` makes, and ordinary attributes cost nothing more.
+    """
+    if (
+        not isinstance(value, _METHOD_TYPES)
+        or value.__name__ not in _WRAPPED_METHODS
+        or not isinstance(value.__self__, str)
+    ):
+        return None
+    text: str = value.__self__
+    if value.__name__ in _PADDING_METHODS:
+        return update_wrapper(_padding(value), value)
+    if value.__name__ == "expandtabs":
+        return update_wrapper(_expandtabs(text, value), value)
+    return update_wrapper(_formatting(environment, text, value.__name__), value)
+
+
+def _padding(method: Callable[..., str]) -> Callable[..., str]:
+    def padded(width: object, *fill: str) -> str:
+        if isinstance(width, int):
+            _check_size(width, "width")
+        return method(width, *fill)
+
+    return padded
+
+
+def _expandtabs(text: str, method: Callable[..., str]) -> Callable[..., str]:
+    def expanded(tabsize: object = 8) -> str:
+        if isinstance(tabsize, int):
+            _check_size(len(text) + text.count("\t") * tabsize, "tab width")
+        return method(tabsize)
+
+    return expanded
+
+
+def _formatting(environment: Environment, text: str, name: str) -> Callable[..., str]:
+    """`text.format` or `text.format_map` as Jinja's sandbox does them, widths counted."""
+
+    def formatted(*args: Any, **kwargs: Any) -> str:
+        formatter: Formatter
+        if isinstance(text, Markup):
+            formatter = _EscapeFormatter(environment, escape=text.escape)
+        else:
+            formatter = _Formatter(environment)
+        if name != "format_map":
+            return type(text)(formatter.vformat(text, args, kwargs))
+        if kwargs or len(args) != 1:
+            raise TypeError("format_map() takes exactly one argument")
+        return type(text)(formatter.vformat(text, (), args[0]))
+
+    return formatted
+
+
+def _center(value: str, width: int = 80) -> str:
+    """Jinja's `center` filter, refusing a width past the limit."""
+    if isinstance(width, int):
+        _check_size(width, "width")
+    return do_center(value, width)
+
+
+def _format(value: str, *args: Any, **kwargs: Any) -> str:
+    """Jinja's `format` filter (printf-style), refusing widths past the limit."""
+    check_printf(soft_str(value), kwargs or args)
+    return do_format(value, *args, **kwargs)
+
+
+def _indent(s: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    """Jinja's `indent` filter, refusing an indent that would make the text too long."""
+    if isinstance(width, int | str):
+        per_line = len(width) if isinstance(width, str) else width
+        _check_lines(s, per_line, lines=lambda: len(s.splitlines()) + 1, what="indent")
+    return do_indent(s, width, first, blank)
+
+
+@pass_environment
+def _wordwrap(environment: Environment, s: str, *args: Any, **kwargs: Any) -> str:
+    """Jinja's `wordwrap` filter, refusing a line break text that would make it too long.
+
+    A huge width makes nothing (the text is left as it is), but the text put between lines
+    (`wrapstring`, the third argument) is repeated once a line, and every line holds at
+    least one character.
+    """
+    wrapstring = kwargs.get("wrapstring", args[2] if len(args) > 2 else None)
+    between = len(wrapstring if wrapstring is not None else environment.newline_sequence)
+    _check_lines(s, between, lines=lambda: len(s) + 1, what="line wrapping")
+    return do_wordwrap(environment, s, *args, **kwargs)
+
+
+def _check_lines(text: str, per_line: int, *, lines: Callable[[], int], what: str) -> None:
+    """SecurityError if adding `per_line` characters to each of `lines()` passes the limit.
+
+    Counting lines takes a pass over the text, so it is done only when the quick bound of a
+    line per character is past the limit.
+    """
+    if len(text) + max(per_line, 0) * (len(text) + 1) > RENDERED_LIMIT:
+        _check_size(len(text) + per_line * lines(), what)
+
+
+CHECKED_FILTERS: Mapping[str, Callable[..., str]] = {
+    "center": _center,
+    "format": _format,
+    "indent": _indent,
+    "wordwrap": _wordwrap,
+}
+"""Jinja's filters that pad, indent or wrap, checked before they make their text."""
