@@ -10,7 +10,8 @@ lines, mobile signatures and disclaimers. The rules, applied line by line from t
 - at a boundary everything below is the original, not the answer: our own "Please reply
   above this line" marker, "-----Original Message-----" and its translations, forwarded
   message lines, an Outlook header block (From + Sent/Date + To/Subject on consecutive
-  lines, in several languages) and a "-- " signature separator;
+  lines, in several languages, with labels of up to three words such as "Enviado el:" or
+  "Date d'envoi :") and a "-- " signature separator;
 - an attribution ("On ... wrote:", "Am ... schrieb ...:", "Le ... a écrit :", also wrapped
   over up to three lines) is dropped when a quote follows it, and is a boundary otherwise;
 - mobile signatures ("Sent from my iPhone", "Get Outlook for iOS"), external-sender
@@ -43,7 +44,11 @@ _ORIGINAL_SEPARATOR = re.compile(
     r"|début\s+du\s+message\s+réexpédié|inicio\s+del\s+mensaje\s+reenviado)\s*:",
     re.IGNORECASE,
 )
-_HEADER_LABEL = re.compile(r"\s*\*{0,2}(\w+)\*{0,2}[ \t\u00a0\u202f]*:")
+_LABEL_WORD = r"\w+(?:['\u2019]\w+)?"
+_HEADER_LABEL = re.compile(
+    rf"\s*\*{{0,2}}({_LABEL_WORD}(?:[ \t\u00a0\u202f]+{_LABEL_WORD}){{0,2}})\*{{0,2}}"
+    r"[ \t\u00a0\u202f]*:"
+)
 _FROM_LABELS = frozenset({"from", "von", "de", "da", "van", "fra", "från"})
 _DATE_LABELS = frozenset(
     {
@@ -60,6 +65,17 @@ _DATE_LABELS = frozenset(
         "verzonden",
         "sendt",
         "skickat",
+        "sent on",
+        "gesendet am",
+        "envoyé le",
+        "date d'envoi",
+        "enviado el",
+        "fecha de envío",
+        "inviato il",
+        "enviado em",
+        "enviada em",
+        "data de envio",
+        "verzonden op",
     }
 )
 _TO_LABELS = frozenset(
@@ -84,6 +100,7 @@ _TO_LABELS = frozenset(
         "ämne",
     }
 )
+_KNOWN_LABELS = _FROM_LABELS | _DATE_LABELS | _TO_LABELS
 _HEADER_RUN = 10
 _ATTRIBUTION_VERB = re.compile(
     r"\b(?:wrote|schrieb|a\s+écrit|escribió|escreveu|ha\s+scritto|schreef|skrev|kirjoitti"
@@ -178,8 +195,16 @@ def _is_boundary(lines: Sequence[str], index: int) -> bool:
 
 
 def _header_label(line: str) -> str | None:
+    """The known header label ("From", "Enviado el", "Date d'envoi") this line starts with.
+
+    Only known labels count, so a reply line such as "Sent on Monday: notes" just above a
+    header block is not taken for its first line.
+    """
     found = _HEADER_LABEL.match(line)
-    return found.group(1).casefold() if found else None
+    if found is None:
+        return None
+    label = " ".join(found.group(1).replace("\u2019", "'").casefold().split())
+    return label if label in _KNOWN_LABELS else None
 
 
 def _starts_header_block(lines: Sequence[str], index: int) -> bool:
