@@ -134,7 +134,10 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
         DIGIT,
     ),
     Reader(
-        re.compile(r"(?<![\d.,:])\b(?P<h>[0-2]):(?P<m>[0-5]\d)\b(?![:.,]\d)"),
+        re.compile(
+            r"(?<![-\d.,:])(?<!- )(?<!to )(?<!bis )\b(?P<h>[0-2]):(?P<m>[0-5]\d)\b"
+            r"(?![:.,]\d)(?! ?(?:-|to|bis|a|hasta) ?\d)"
+        ),
         _hours_and_minutes,
         DIGIT,
     ),

@@ -111,6 +111,8 @@ def test_the_meeting_gets_its_own_length(text: str, minutes: int | None) -> None
         ("1 hour", 60),
         ("from 1:15 to 2:30", 75),
         ("met at 1:15pm", None),
+        ("met Monday 1:30-2:30pm", None),
+        ("met Monday 1:30 to 2:30", None),
     ],
 )
 def test_duration_chooses_among_lengths(text: str, minutes: int | None) -> None:
