@@ -1,9 +1,11 @@
-"""How long a meeting lasted, in minutes: "45 min", "1h30", "1:15", "an hour and a half",
+"""How long a meeting lasted, in minutes: "45 min", "1h30", "for 1:15", "an hour and a half",
 "una hora y cuarto", "3/4 Stunde", "90'", "von 14 bis 15 Uhr".
 
-Times of day ("a las 15h", "at 1:15"), dates and durations in plans or questions are not the
-meeting's length; neither is 0 or anything over 12 hours, a time ago ("2 hours ago", "vor 2
-Stunden") or the length of something else ("10 minutes late", "a 2 hour commute").
+"1:15" is a length only tied to the meeting ("for 1:15", "lasted 1:15"): on its own ("met
+Monday, 2:30") it is far more often the time they met. Times of day ("a las 15h", "at
+1:15"), dates and durations in plans or questions are not the meeting's length; neither is
+0 or anything over 12 hours, a time ago ("2 hours ago", "vor 2 Stunden") or the length of
+something else ("10 minutes late", "a 2 hour commute").
 """
 
 from __future__ import annotations
@@ -130,14 +132,6 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
     ),
     Reader(
         re.compile(_tied(_LASTED) + r"(?P<h>\d{1,2}):(?P<m>\d{2})\b"),
-        _hours_and_minutes,
-        DIGIT,
-    ),
-    Reader(
-        re.compile(
-            r"(?<![-\d.,:])(?<!- )(?<!to )(?<!bis )\b(?P<h>[0-2]):(?P<m>[0-5]\d)\b"
-            r"(?![:.,]\d)(?! ?(?:-|to|bis|a|hasta) ?\d)"
-        ),
         _hours_and_minutes,
         DIGIT,
     ),
