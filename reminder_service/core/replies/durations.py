@@ -1,8 +1,11 @@
-"""How long a meeting lasted, in minutes: "45 min", "1h30", "an hour and a half", "90'",
-"von 14 bis 15 Uhr".
+"""How long a meeting lasted, in minutes: "45 min", "1h30", "for 1:15", "an hour and a half",
+"una hora y cuarto", "3/4 Stunde", "90'", "von 14 bis 15 Uhr".
 
-Times of day ("a las 15h"), dates and durations in plans or questions are not the meeting's
-length; neither is 0 or anything over 12 hours.
+"1:15" is a length only tied to the meeting ("for 1:15", "lasted 1:15"): on its own ("met
+Monday, 2:30") it is far more often the time they met. Times of day ("a las 15h", "at
+1:15"), dates and durations in plans or questions are not the meeting's length; neither is
+0 or anything over 12 hours, a time ago ("2 hours ago", "vor 2 Stunden") or the length of
+something else ("10 minutes late", "a 2 hour commute").
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 
 from reminder_service.core.replies import lexicon as lx
-from reminder_service.core.replies.head import Head, in_plan
+from reminder_service.core.replies.head import POSITIVE, Head, in_plan
 from reminder_service.core.replies.readers import (
     COUNTS,
     DIGIT,
@@ -19,6 +22,7 @@ from reminder_service.core.replies.readers import (
     count_of,
     digits,
     read,
+    whole_words,
 )
 
 _MAX_MINUTES = 12 * 60
@@ -34,11 +38,51 @@ _CLOCK_BEFORE = re.compile(
     r"|jusqu'a|around) ?$"
 )
 _CLOCK_AFTER = re.compile(r" ?(?:am|pm|uhr|o'clock|a\.m|p\.m)\b")
-_COMPACT_HOURS = re.compile(r"\d{1,2} ?h(?: ?\d{2})?")
+_CLOCK_LIKE = re.compile(r"\d{1,2}(?: ?h(?: ?\d{2})?|:\d{2})")
+_FRACTIONS = {
+    phrase: minutes
+    for minutes, row in (
+        (15, "and a quarter|und ein viertel|und viertel|et quart|et un quart|y cuarto"),
+        (15, "y un cuarto"),
+        (30, lx.AND_A_HALF),
+        (45, "and three quarters|und dreiviertel|et trois quarts|y tres cuartos"),
+    )
+    for phrase in row.split("|")
+}
+_SLASH_FRACTIONS = {"1/4": 15, "1/2": 30, "3/4": 45}
+_APPROXIMATELY = (
+    r"about|around|almost|nearly|over|just|only|like|roughly|approximately|a good|a full"
+    r"|etwa|ca|circa|ungefahr|fast|knapp|gut|uber|environ|presque|pres de|plus de|a peine"
+    r"|unos|unas|casi|como|alrededor de|mas de|apenas"
+)
+_LASTED = r"for|lasted|took|spent|wahrend|dauerte|pendant|dure|durait|durante|duro"
+_TIED_BEFORE = re.compile(rf"\b(?:{_LASTED})(?: (?:{_APPROXIMATELY}))? $")
+_TIED_AFTER = re.compile(
+    r"(?: lang\b|[ -]?(?:long )?(?:call|meeting|chat|session|talk|coffee|walk|conversation"
+    r"|video call|phone call|zoom|catch up|catchup|sync|gesprach|treffen|telefonat|anruf"
+    r"|videocall|austausch|appel|reunion|rendez vous|entretien|echange|visio|llamada"
+    r"|charla|videollamada|cafe)s?\b)"
+)
+_AGO_BEFORE = re.compile(rf"\b(?:vor|il y a|hace)(?: (?:{_APPROXIMATELY}))? $")
+_AGO_AFTER = re.compile(r" (?:or so )?ago\b")
+_SOMETHING_ELSE_AFTER = re.compile(
+    r"[ -]?(?:late|early|away|ahead|behind|commute|drive|ride|flight|train|trip|journey"
+    r"|delay|wait|difference|zu spat|verspatung|fahrt|anfahrt|fahrzeit|entfernt"
+    r"|zeitverschiebung|de retard|en retard|d'avance|en avance|de route|de trajet|de train"
+    r"|de vol|de decalage|tarde|antes|de retraso|de viaje|de camino|de distancia"
+    r"|de diferencia)\b"
+)
+_MET = whole_words(lx.MET)
+_CLAUSE_BREAK = re.compile(rf"[,:;]| - |\b(?:{lx.CONTRAST})\b")
 
 
 def _number(text: str) -> float:
     return float(text.replace(",", "."))
+
+
+def _tied(source: str) -> str:
+    """Lookbehinds requiring a word that ties a length to the meeting ("for", "lasted")."""
+    return "(?:" + "|".join(rf"(?<=\b{word} )" for word in source.split("|")) + ")"
 
 
 def _hours_and_minutes(match: re.Match[str]) -> float:
@@ -72,7 +116,9 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
         DIGIT,
     ),
     Reader(
-        re.compile(digits("h", not_after=r"\d.,:") + rf" ?h ?(?P<m>\d{{2}})(?: ?(?:{_M}))?\b"),
+        re.compile(
+            digits("h", not_after=r"\d.,:") + rf" ?(?:hrs?|h) ?(?P<m>\d{{2}})(?: ?(?:{_M}))?\b"
+        ),
         _hours_and_minutes,
         DIGIT,
     ),
@@ -85,10 +131,7 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
         _MINUTES_HINT,
     ),
     Reader(
-        re.compile(
-            r"\b(?:for|lasted|took|wahrend|dauerte|pendant|dure|durante|duro)"
-            r" (?P<h>\d{1,2}):(?P<m>\d{2})\b"
-        ),
+        re.compile(_tied(_LASTED) + r"(?P<h>\d{1,2}):(?P<m>\d{2})\b"),
         _hours_and_minutes,
         DIGIT,
     ),
@@ -99,15 +142,20 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
     ),
     Reader(
         re.compile(
-            rf"\b(?P<n>\d{{1,2}}|{COUNTS}) (?:(?:{lx.AND_A_HALF}) (?:{_HW})"
-            rf"|(?:{_HW}) (?:{lx.AND_A_HALF}))\b"
+            rf"\b(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<f>{alternation(_FRACTIONS)}) (?:{_HW})"
+            rf"|(?:{_HW}) (?P<g>{alternation(_FRACTIONS)}))\b"
         ),
-        lambda m: 60 * count_of(m["n"]) + 30,
+        lambda m: 60 * count_of(m["n"]) + _FRACTIONS[m["f"] or m["g"]],
         _HOURS_HINT,
     ),
     Reader(
-        re.compile(digits("n", not_after=r"\d.,") + rf" 1/2 ?(?:{_H})\b"),
-        lambda m: 60 * int(m["n"]) + 30,
+        re.compile(digits("n", not_after=r"\d.,") + rf" (?P<f>[13]/4|1/2) ?(?:{_H})\b"),
+        lambda m: 60 * int(m["n"]) + _SLASH_FRACTIONS[m["f"]],
+        DIGIT,
+    ),
+    Reader(
+        re.compile(r"(?<![\d.,])\b(?P<f>[13]/4)" + rf" ?(?:{_H})\b"),
+        lambda m: _SLASH_FRACTIONS[m["f"]],
         DIGIT,
     ),
     Reader(
@@ -116,7 +164,7 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
         _HOURS_HINT,
     ),
     Reader(
-        re.compile(digits("n", most=3, not_after=r"\d.,:/", decimals=True) + rf" ?(?:{_H})\b"),
+        re.compile(digits("n", most=3, not_after=r"\d.,:/", decimals=True) + rf"[ -]?(?:{_H})\b"),
         lambda m: 60 * _number(m["n"]),
         DIGIT,
     ),
@@ -124,7 +172,7 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
         re.compile(rf"\b(?P<n>{COUNTS}) (?:{_HW})\b"), lambda m: 60 * count_of(m["n"]), _HOURS_HINT
     ),
     Reader(
-        re.compile(digits("n", most=3, not_after=r"\d.,:/") + rf" ?(?:{_M})\b"),
+        re.compile(digits("n", most=3, not_after=r"\d.,:/") + rf"[ -]?(?:{_M})\b"),
         lambda m: int(m["n"]),
         DIGIT,
     ),
@@ -142,14 +190,82 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
 
 
 def duration(head: Head) -> int | None:
-    """Minutes the meeting lasted, from the first duration the reply states (not times of
-    day, dates or plans); None if none, or if it is 0 or more than 12 hours."""
-    found = sorted(
-        (m.start(), -m.end(), minutes)
-        for m, minutes in durations_in(head.text)
-        if not _is_clock_time(head.text, m) and not in_plan(head, m.start())
-    )
-    return next((minutes for _, _, minutes in found), None)
+    """Minutes the meeting lasted; None if the reply states none, or none we can tell is
+    the meeting's.
+
+    Lengths that are times of day, dates, in plans, "ago" phrases or about something else
+    ("10 minutes late") are not the meeting's. Of the rest, the first tied to the meeting
+    ("for an hour", "eine Stunde lang", "a 30-minute call", "met ... 45 minutes") wins. With
+    none tied, a lone length is the meeting's ("Yes, Monday, 1h"), and of several the first
+    in a sentence reporting a meeting; several with none there give None, because guessing
+    would log the length of something else.
+    """
+    lengths = _meeting_lengths(head)
+    tied = [minutes for m, minutes in lengths if _is_tied(head, m)]
+    if tied:
+        return tied[0]
+    if len({m.span() for m, _ in lengths}) <= 1:
+        return next((minutes for _, minutes in lengths), None)
+    return next((minutes for m, minutes in lengths if _in_report(head, m.start())), None)
+
+
+def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
+    """The lengths that may be the meeting's, in order, without those inside a longer one
+    ("una hora" in "una hora y cuarto") or overlapping one that is not a length of the
+    meeting ("an hour" in "an hour and a half ago")."""
+    text = head.text
+    found = [
+        (m, minutes)
+        for m, minutes in durations_in(text)
+        if not _is_clock_time(text, m) and not in_plan(head, m.start())
+    ]
+    other = [m for m, _ in found if _is_ago(text, m) or _is_of_something_else(text, m)]
+    spans = [m.span() for m, _ in found]
+    kept = [
+        (m, minutes)
+        for m, minutes in found
+        if not any(_overlap(m.span(), o.span()) for o in other)
+        and not any(_inside(m.span(), span) for span in spans)
+    ]
+    return sorted(kept, key=lambda found: (found[0].start(), -found[0].end()))
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether span `a` lies inside the longer span `b`."""
+    return a != b and b[0] <= a[0] and a[1] <= b[1]
+
+
+def _is_ago(text: str, m: re.Match[str]) -> bool:
+    """Whether a length says when, not how long: "2 hours ago", "vor 2 Stunden", "il y a
+    deux heures", "hace dos horas"."""
+    before = _AGO_BEFORE.search(text, max(0, m.start() - 30), m.start())
+    return before is not None or _AGO_AFTER.match(text, m.end()) is not None
+
+
+def _is_of_something_else(text: str, m: re.Match[str]) -> bool:
+    """Whether a length is about something else: "10 minutes late", "a 2 hour commute"."""
+    return _SOMETHING_ELSE_AFTER.match(text, m.end()) is not None
+
+
+def _is_tied(head: Head, m: re.Match[str]) -> bool:
+    """Whether a length is tied to the meeting: "for an hour", "a 30-minute call", "eine
+    Stunde lang", or after "met" in the same clause ("we met 45 minutes")."""
+    text, start = head.text, m.start()
+    if _TIED_BEFORE.search(text, max(0, start - 30), start) or _TIED_AFTER.match(text, m.end()):
+        return True
+    sentence = head.sentence_at(start)
+    met = [found.end() for found in _MET.finditer(text, sentence.start if sentence else 0, start)]
+    return bool(met) and _CLAUSE_BREAK.search(text, met[-1], start) is None
+
+
+def _in_report(head: Head, position: int) -> bool:
+    """Whether `position` lies in a sentence that reports a meeting ("yes", "we met")."""
+    sentence = head.sentence_at(position)
+    return sentence is not None and bool(sentence.signals & POSITIVE)
 
 
 def durations_in(text: str) -> list[tuple[re.Match[str], int]]:
@@ -159,9 +275,8 @@ def durations_in(text: str) -> list[tuple[re.Match[str], int]]:
 
 
 def _is_clock_time(text: str, m: re.Match[str]) -> bool:
-    """Whether a match is a time of day: "a las 15h", "vers 9h30", "10h pm"."""
-    compact = _COMPACT_HOURS.fullmatch(m.group())
-    if compact is None:
+    """Whether a match is a time of day: "a las 15h", "vers 9h30", "at 1:15", "10h pm"."""
+    if _CLOCK_LIKE.fullmatch(m.group()) is None:
         return False
     before = _CLOCK_BEFORE.search(text, max(0, m.start() - 12), m.start())
     return before is not None or _CLOCK_AFTER.match(text, m.end()) is not None

@@ -1,0 +1,157 @@
+"""Which length in a reply is the meeting's: never a time ago or the length of something
+else, the one tied to the meeting first, and the forms "1:15", "1hr15", "y cuarto", "3/4"."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reminder_service.core.replies.durations import duration
+from reminder_service.core.replies.head import Head
+from reminder_service.core.replies.understand import ReplyContext, understand
+from reminder_service.core.replies.verdict import SentRef, verdict_json
+from reminder_service.core.tokens import make_token, reply_address
+from tests.unit.strategies import make_pair, make_program
+
+KEY = b"a deployment secret of reasonable length"
+MAILBOX = "mentoring@northwind.example"
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+CHECKIN_ID = "<checkin-1@northwind.example>"
+CONTEXT = ReplyContext(
+    program=make_program(make_pair("ada-bo", zone="Europe/Berlin")),
+    key=KEY,
+    mailbox=MAILBOX,
+    our_addresses=frozenset({MAILBOX}),
+    now=NOW,
+    sent={CHECKIN_ID: SentRef(pair_id="ada-bo", kind="checkin")}.get,
+)
+
+
+def _meeting(text: str) -> Any:
+    """The meeting `understand` reads from a reply to a check-in, as JSON."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = "Bo Mentee <bo@example.org>"
+    message["To"] = reply_address(MAILBOX, make_token("ada-bo", date(2026, 11, 1), key=KEY))
+    message["Subject"] = "Re: Check-in: Ada and Bo"
+    message["Message-ID"] = "<reply-1@example.org>"
+    message["Date"] = format_datetime(NOW)
+    message["In-Reply-To"] = CHECKIN_ID
+    message["References"] = CHECKIN_ID
+    message.set_content(text)
+    verdict = verdict_json(understand(message.as_bytes(), context=CONTEXT))
+    assert verdict["outcome"] == "meeting", verdict
+    return verdict["meeting"]
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("We met 2 hours ago", None),
+        ("Wir haben uns vor 2 Stunden getroffen", None),
+        ("On s'est vus il y a deux heures", None),
+        ("Nos vimos hace dos horas", None),
+        ("We met an hour ago, for 45 minutes", 45),
+        ("She was 10 minutes late but we met for an hour on Monday", 60),
+        ("Bo has a 2 hour commute so we met online yesterday for 30 min", 30),
+        ("We met yesterday. Bo lives 2 hours away", None),
+        ("Met Monday, 1:15", None),
+        ("Met Monday 1hr15", 75),
+        ("Sí, el lunes, una hora y cuarto", 75),
+        ("Ja, 3/4 Stunde am Montag", 45),
+        ("Ja, am Montag 3/4 Stunde", 45),
+        ("Yes, a 15-minute call yesterday", 15),
+        ("Yes, 2 weeks ago, for an hour", 60),
+        ("Ja, Montag anderthalb Stunden", 90),
+        ("Oui, lundi, une heure et demie", 90),
+        ("Sí, el lunes, una hora y media", 90),
+        ("Met Monday for an hour and a half", 90),
+        ("Met Monday, 1h30", 90),
+        ("Met Monday, 90 mins", 90),
+        ("Met 24.11, 1.5h", 90),
+        ("We met for 1:15", 75),
+        ("We met on Monday at 1:15", None),
+        ("Wir haben uns am Montag um 14:30 getroffen", None),
+        ("We met at 1:15 for 45 min", 45),
+        ("Met Monday for 1 1/2 hours", 90),
+    ],
+)
+def test_the_meeting_gets_its_own_length(text: str, minutes: int | None) -> None:
+    """A reply's meeting gets the length tied to it, never a time ago or another length."""
+    assert _meeting(text)["duration_minutes"] == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("we met about 2 hours ago", None),
+        ("vor etwa 2 Stunden getroffen", None),
+        ("we met an hour and a half ago", None),
+        ("we met 45 minutes", 45),
+        ("a 30-minute call yesterday", 30),
+        ("wir haben uns eine Stunde lang getroffen", 60),
+        ("on s'est vus pendant une heure", 60),
+        ("nos vimos durante una hora", 60),
+        ("met yesterday for 45 minutes, he lives 2 hours away", 45),
+        ("met for 20 min, Bo was 5 minutes late", 20),
+        ("met Monday, 2:30", None),
+        ("the meeting lasted 2:30", 150),
+        ("met Monday 1 h 15", 75),
+        ("an hour and a quarter", 75),
+        ("une heure et quart", 75),
+        ("1 3/4 hours", 105),
+        ("1/4 Stunde", 15),
+        ("yes, met Monday, 1h. Bo has an exam of 3 hours", 60),
+        ("yes. Bo has an exam of 3 hours, then 2 hours of work", None),
+        ("1 hour", 60),
+        ("from 1:15 to 2:30", 75),
+        ("met at 1:15pm", None),
+        ("met Monday 1:30-2:30pm", None),
+        ("met Monday 1:30 to 2:30", None),
+    ],
+)
+def test_duration_chooses_among_lengths(text: str, minutes: int | None) -> None:
+    """`duration` skips times ago, of something else and of day, and prefers tied lengths."""
+    assert duration(Head.of(text)) == minutes
+
+
+def _forms(minutes: int) -> list[str]:
+    """Ways people write a meeting of `minutes` that the parser reads."""
+    hours, rest = divmod(minutes, 60)
+    forms = [f"{minutes} min", f"{minutes} minutes"]
+    if hours and not rest:
+        forms += [f"{hours} hours", f"{hours}h"]
+    if hours and rest >= 10:
+        forms += [f"{hours}h{rest}", f"{hours}hr{rest}"]
+    if hours <= 2 and rest >= 10:
+        forms.append(f"{hours}:{rest}")
+    return forms
+
+
+_TEMPLATES = (
+    "we met for {length}",
+    "Bo was {k} minutes late, but we met for {length}",
+    "we met {k} hours ago, for {length}",
+    "we met for {length}. Bo was {k} minutes late",
+    "Bo was {k} minutes late. we met for {length}",
+    "we met for {length}, {k} hours ago",
+)
+
+
+@given(
+    st.integers(1, 720).flatmap(lambda m: st.tuples(st.just(m), st.sampled_from(_forms(m)))),
+    st.sampled_from(_TEMPLATES),
+    st.integers(1, 11),
+)
+def test_a_late_start_or_a_time_ago_never_changes_the_length(
+    length: tuple[int, str], template: str, k: int
+) -> None:
+    """For any length "we met for <m>" gives m, whatever lateness or time ago is added."""
+    minutes, written = length
+    assert duration(Head.of(template.format(length=written, k=k))) == minutes
