@@ -3,7 +3,8 @@ days they mean.
 
 A reported meeting lies in the past: never after the reply's own date, never more than a
 year before it. The end of a pause lies in the future. Numeric dates are read in the pair's
-date order (day first or month first).
+date order (day first or month first). A date the reply states for its meeting that cannot
+be one (no such day, "the 45th", a day still to come) is `Unusable`, so a person looks.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import Enum, auto
+from itertools import pairwise
 
 from reminder_service.core.model import DateOrder
 from reminder_service.core.replies import lexicon as lx
@@ -27,6 +30,25 @@ from reminder_service.core.replies.readers import (
 )
 
 _MAX_AGE = timedelta(days=366)
+_READ_BACK = timedelta(weeks=26)
+"""How far back a day and month later in the year than the reply reach into last year: "20
+November" said in March is a meeting last November; "1 December" said on 26 November is a
+plan, a leave or a slip, not a meeting eleven months ago. A day in the coming half year is
+far more often a plan than a late report."""
+_BARE_DAY_MONTHS = 3
+"""A bare day ("the 31st") is looked for in this month and the two before: some month of
+three running has every day from the 1st to the 31st."""
+
+
+class Unusable(Enum):
+    """Why a stated date cannot be a reported meeting's."""
+
+    AHEAD = auto()
+    """Later than the reply: a plan or a leave, or a slip ("we met on Dec 1st" in November)."""
+    INVALID = auto()
+    """No such day ("31.11.", "11/20" day first, "the 45th"), or more than a year back."""
+    DISAGREE = auto()
+    """Two different days, neither named by the clause that says "we met" more than the other."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +108,17 @@ _DASHED = re.compile(digits("a", not_after=r"\d-") + r"-(?P<b>\d{1,2})-(?P<y>\d{
 _SLASHED = re.compile(
     digits("a", not_after=r"\d/.") + rf"/(?P<b>\d{{1,2}})(?:/{_YEAR})?(?![\d/]){_NOT_A_UNIT}"
 )
-_DOTTED = re.compile(digits("d", not_after=r"\d.:") + rf"\. ?(?P<m>\d{{1,2}})\.(?: ?{_YEAR})?")
+_NOT_AT_A_TIME = r"(?<!\bum )(?<!\bat )(?<!\bgegen )(?<!\bvers )(?<!\blas )"
+_MONTH = r"(?P<m>0?[1-9]|1[0-2])"
+_DOTTED = re.compile(
+    _NOT_AT_A_TIME + digits("d", not_after=r"\d.:") + rf"\. ?{_MONTH}\.(?: ?{_YEAR})?"
+)
+_DOTTED_SHORT = re.compile(
+    _NOT_AT_A_TIME
+    + digits("d", not_after=r"\d.:")
+    + rf"\.{_MONTH}(?![\d.:]){_NOT_A_UNIT}(?! ?(?:uhr|am|pm)\b)"
+)
+"""A day and month without the last dot ("24.11"), never a time ("um 10.30", "11.05 Uhr")."""
 _DAY_MONTH = re.compile(
     digits("d", not_after=r"\d.,:/")
     + rf"{_ORDINAL}?\.? ?(?:of |de )?(?P<mon>{MONTH_NAMES})\b\.?"
@@ -118,6 +150,23 @@ WEEKDAY = re.compile(
 _RELATIVE = re.compile(rf"\b(?P<rel>{alternation(lx.DAYS_BEFORE)})\b")
 _AGO_HINT = re.compile(r"ago\b|\b(?:vor|il y a|hace) ")
 _WEEKDAY_HINT = re.compile(rf"\b(?:{_WEEKDAY_NAMES})\b")
+_MET = whole_words(lx.MET)
+_CLAUSE_BREAK = re.compile(rf"\n|(?<!\d)[.!?;,:]|[.!?;,:](?!\d)| - |\b(?:{lx.CONTRAST})\b")
+_RANGE_DASH = re.compile(r" ?- ?")
+_CALLED_OFF_WORDS = 3
+_CALLED_OFF = re.compile(
+    r"\b(?:not|never|nicht|nie|kein\w*|pas|nunca|cancel\w*|postpon\w*|reschedul\w*|moved"
+    r"|abgesagt|verschoben|verlegt|annule\w*|reporte\w*|deplace\w*|aplaz\w*|pospu\w*"
+    r"|instead of|rather than|statt|anstatt|au lieu de|en vez de|en lugar de"
+    r"|going to|supposed to|meant to|wanted to|planned to|were to|was to|wollten|sollten"
+    r"|devait|devions|devaient|voulions|allions|ibamos a|iba a|queriamos"
+    r"|from|since|until|till|von|ab|seit|bis|depuis|jusqu'au|desde|hasta)\b"
+    r"|\bno$"
+)
+"""Words just before a date that say it is not the meeting's: negated, called off or moved
+from, only planned, or the bound of a period; a Spanish "no" right before it ("no el lunes")."""
+_MOVED_TO = re.compile(r"\b(?:to|auf|nach|zum|au|al|a|for)(?: (?:the|den|dem|le|el))?$")
+"""Words right before the day a meeting was moved to ("moved it to", "auf den")."""
 _GERMAN = whole_words(lx.GERMAN_HINTS)
 _FRENCH = whole_words(lx.FRENCH_HINTS)
 
@@ -157,6 +206,7 @@ def _date_readers(order: DateOrder) -> tuple[Reader[When], ...]:
         Reader(_DASHED, lambda m: _numeric(m, order), DIGIT, 5),
         Reader(_SLASHED, lambda m: _numeric(m, order), DIGIT, 4),
         Reader(_DOTTED, lambda m: _Day(int(m["d"]), int(m["m"]), _year(m["y"])), DIGIT, 4),
+        Reader(_DOTTED_SHORT, lambda m: _Day(int(m["d"]), int(m["m"])), DIGIT, 4),
         Reader(_DAY_MONTH, _named_day, DIGIT, 4),
         Reader(_MONTH_DAY, _named_day, DIGIT, 4),
         Reader(_DAY_ONLY, _day_only, DIGIT, 3),
@@ -195,15 +245,67 @@ def _shadows(specific: Found, vague: Found) -> bool:
     return near and specific.rank > vague.rank
 
 
-def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | None:
-    """The first past date the reply states, outside questions and plans."""
-    for found in dates_in(head.text, date_order):
-        if in_plan(head, found.start):
-            continue
-        day = _past(found.when, today)
-        if day is not None:
-            return day
-    return None
+def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Unusable | None:
+    """The past date the reply states for its meeting; None if it states none, `Unusable`
+    if the one it states cannot be the meeting's or its dates disagree.
+
+    Questions, plans ("next Friday") and dates called off ("not on Tuesday", "cancelled on
+    Monday", "were going to meet Monday", "from the 28th", "21 Dec - 4 Jan") are left out.
+    Of the rest, the dates in the clause that says "we met" win. Among the dates that
+    count, a day still to come (a day and month later in the year than the reply, unless
+    last year's lies within `_READ_BACK`) gives way to any other; alone it is Unusable, and
+    so is any date with no such day, or two different days.
+    """
+    found = [
+        f
+        for f in _called_off_removed(head.text, dates_in(head.text, date_order))
+        if not in_plan(head, f.start) and not (isinstance(f.when, Weekday) and f.when.ahead)
+    ]
+    tied = [f for f in found if _in_met_clause(head, f)]
+    days = {_past(f.when, today) for f in tied or found}
+    if len(days) > 1:
+        days.discard(Unusable.AHEAD)
+    if Unusable.INVALID in days:
+        return Unusable.INVALID
+    if len(days) > 1:
+        return Unusable.DISAGREE
+    return next(iter(days), None)
+
+
+def _called_off_removed(text: str, found: list[Found]) -> list[Found]:
+    """The dates that are not negated, cancelled, moved from, the bounds of a period, or
+    the day a meeting was only meant to be."""
+    in_range: set[int] = set()
+    for first, second in pairwise(found):
+        if _RANGE_DASH.fullmatch(text, first.end, second.start):
+            in_range.update((first.start, second.start))
+    return [f for f in found if f.start not in in_range and not _called_off(_words_before(text, f))]
+
+
+def _called_off(before: str) -> bool:
+    """Whether the words before a date say it is not the meeting's, unless they make it the
+    day a meeting was moved to ("moved it to Tuesday", "von Montag auf Dienstag")."""
+    return _CALLED_OFF.search(before) is not None and _MOVED_TO.search(before) is None
+
+
+def _words_before(text: str, found: Found) -> str:
+    """The last few words before a date, within its clause."""
+    clause_start, _ = _clause(text, found)
+    return " ".join(text[clause_start : found.start].split()[-_CALLED_OFF_WORDS:])
+
+
+def _clause(text: str, found: Found) -> tuple[int, int]:
+    """Where the clause holding a date starts and ends: commas, colons, dashes, "but" and
+    line and sentence ends bound it."""
+    start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, found.start)), default=0)
+    after = _CLAUSE_BREAK.search(text, found.end)
+    return start, after.start() if after else len(text)
+
+
+def _in_met_clause(head: Head, found: Found) -> bool:
+    """Whether the date is in the clause that says the pair met."""
+    start, end = _clause(head.text, found)
+    return _MET.search(head.text, start, end) is not None
 
 
 def safe_date(year: int, month: int, day: int) -> date | None:
@@ -235,34 +337,50 @@ def add_months(day: date, months: int, *, day_of_month: int | None = None) -> da
     return None
 
 
-def _past(when: When, today: date) -> date | None:
-    """The date meant, looking back from `today`; None if it is in the future or too old."""
+def _past(when: When, today: date) -> date | Unusable:
+    """The date meant, looking back from `today`."""
     match when:
         case _DaysBefore(days=days):
             day = shift_days(today, -days)
         case Weekday(ahead=True):
-            day = None
+            return Unusable.AHEAD
         case Weekday(index=index, previous_week=True):
             day = shift_days(today, -(today.weekday() + 7 - index))
         case Weekday(index=index, before=before):
             back = (today.weekday() - index) % 7
             day = shift_days(today, -(back or (7 if before else 0)))
-        case _Day():
-            day = _past_day(when, today)
-    if day is None or day > today or today - day > _MAX_AGE:
-        return None
-    return day
+        case _Day(month=None):
+            return _past_day_of_month(when.day, today)
+        case _Day(month=int(month), year=None):
+            return _past_day_and_month(when.day, month, today)
+        case _Day(month=int(month), year=int(year)):
+            day = safe_date(year, month, when.day)
+    if day is None or today - day > _MAX_AGE:
+        return Unusable.INVALID
+    return Unusable.AHEAD if day > today else day
 
 
-def _past_day(when: _Day, today: date) -> date | None:
-    if when.month is None:
-        firsts = (add_months(today, -back, day_of_month=1) for back in (0, 1))
-        candidates = [safe_date(m.year, m.month, when.day) for m in firsts if m]
-    elif when.year is None:
-        candidates = [safe_date(y, when.month, when.day) for y in (today.year, today.year - 1)]
-    else:
-        candidates = [safe_date(when.year, when.month, when.day)]
-    return next((d for d in candidates if d is not None and d <= today), None)
+def _past_day_of_month(day: int, today: date) -> date | Unusable:
+    """The last such day up to `today` in this month or the two before ("the 31st" said on
+    2 December is 31 October); INVALID if none has it."""
+    firsts = (add_months(today, -back, day_of_month=1) for back in range(_BARE_DAY_MONTHS))
+    candidates = (safe_date(m.year, m.month, day) for m in firsts if m)
+    return next((d for d in candidates if d is not None and d <= today), Unusable.INVALID)
+
+
+def _past_day_and_month(day: int, month: int, today: date) -> date | Unusable:
+    """That day this year if it has come, else last year's if it lies within `_READ_BACK`
+    (or this year has no such day: 29 February); AHEAD if it is later, INVALID if neither
+    year has it."""
+    this_year = safe_date(today.year, month, day)
+    if this_year is not None and this_year <= today:
+        return this_year
+    last_year = safe_date(today.year - 1, month, day)
+    if last_year is None:
+        return Unusable.INVALID if this_year is None else Unusable.AHEAD
+    if this_year is None or today - last_year <= _READ_BACK:
+        return last_year
+    return Unusable.AHEAD
 
 
 def future(when: When, today: date) -> date | None:

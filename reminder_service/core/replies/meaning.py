@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from reminder_service.core.model import ASKS_NOTHING, DateOrder, Kind
 from reminder_service.core.replies import lexicon as lx
-from reminder_service.core.replies.dates import dates_in, meeting_date
+from reminder_service.core.replies.dates import Unusable, dates_in, meeting_date
 from reminder_service.core.replies.durations import duration, durations_in
 from reminder_service.core.replies.head import (
     NEGATIVE,
@@ -93,8 +93,11 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     """The MEETING a reply reports; an undated one answering an email that asked nothing
     only ACKNOWLEDGED it. A bare "yes" that only promises ("yes, we will") reports nothing,
     nor does one that only accepts ("yes please") an email that did not ask whether the
-    pair met (a follow-up, pause-or-end): both are UNCLEAR."""
+    pair met (a follow-up, pause-or-end): both are UNCLEAR, and so is one stating a date
+    that cannot be the meeting's ("31.11.")."""
     day = meeting_date(head, today=today, date_order=date_order)
+    if isinstance(day, Unusable):
+        return Meaning(Outcome.UNCLEAR)
     if day is None and replying_to in ASKS_NOTHING:
         return Meaning(Outcome.ACKNOWLEDGED)
     if day is None and (only_promises(head) or _accepts_an_offer(head, replying_to)):

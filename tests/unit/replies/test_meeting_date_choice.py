@@ -1,0 +1,276 @@
+"""Which stated date is the meeting's: the one the "we met" clause names, never one called
+off, and never a day that cannot be a past meeting, which makes the reply unclear."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reminder_service.core.model import DateOrder
+from reminder_service.core.replies.dates import Unusable, meeting_date
+from reminder_service.core.replies.head import Head
+from reminder_service.core.replies.meaning import meaning_of
+from reminder_service.core.replies.understand import ReplyContext, understand
+from reminder_service.core.replies.verdict import Outcome, ReportedMeeting, SentRef
+from reminder_service.core.tokens import make_token, reply_address
+from tests.unit.strategies import make_pair, make_program
+
+KEY = b"a deployment secret of reasonable length"
+MAILBOX = "mentoring@northwind.example"
+CHECKIN_ID = "<checkin-1@northwind.example>"
+SENT = {CHECKIN_ID: SentRef(pair_id="ada-bo", kind="checkin")}
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 26)
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def understood(text: str, *, now: datetime = NOW, order: DateOrder = "DMY") -> object:
+    """The outcome and meeting that `understand` reads from `text`, a check-in reply sent
+    at `now` by the pair's mentee."""
+    pair = replace(make_pair("ada-bo", zone="Europe/Berlin"), date_order=order)
+    context = ReplyContext(
+        program=make_program(pair),
+        key=KEY,
+        mailbox=MAILBOX,
+        our_addresses=frozenset({MAILBOX}),
+        now=now,
+        sent=SENT.get,
+    )
+    message = EmailMessage(policy=SMTP)
+    message["From"] = pair.mentee.email
+    message["To"] = reply_address(MAILBOX, make_token("ada-bo", now.date(), key=KEY))
+    message["Subject"] = "Re: Check-in: Ada and Bo"
+    message["Message-ID"] = "<reply-1@example.org>"
+    message["Date"] = format_datetime(now)
+    message["In-Reply-To"] = CHECKIN_ID
+    message.set_content(text)
+    verdict = understand(message.as_bytes(), context=context)
+    return verdict.outcome, verdict.meeting
+
+
+def met(day: date | None, minutes: int | None = None, *, today: date = TODAY) -> object:
+    """A meeting on `day` (None: undated, so the reply's own date) lasting `minutes`."""
+    meeting = ReportedMeeting(
+        date=day or today, date_stated=day is not None, duration_minutes=minutes
+    )
+    return Outcome.MEETING, meeting
+
+
+UNCLEAR = (Outcome.UNCLEAR, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Bo started her new job on the 16th; we met yesterday to talk about it, 45 min",
+            met(date(2026, 11, 25), 45),
+        ),
+        (
+            "Yes - Bo is travelling from the 28th so we met early, on Monday",
+            met(date(2026, 11, 23)),
+        ),
+        (
+            "Bo cancelled on Monday, so we met on Tuesday instead for 45 minutes",
+            met(date(2026, 11, 24), 45),
+        ),
+        (
+            "Wir haben den Termin von Montag auf Dienstag verschoben und uns dann 45 Minuten"
+            " getroffen",
+            met(date(2026, 11, 24), 45),
+        ),
+        (
+            "On devait se voir lundi, finalement on s'est vus mardi pendant 45 minutes",
+            met(date(2026, 11, 24), 45),
+        ),
+        (
+            "\u00cdbamos a vernos el lunes pero nos vimos el martes, 45 minutos",
+            met(date(2026, 11, 24), 45),
+        ),
+        ("Not on Tuesday, but we met on Wednesday for 30 min", met(date(2026, 11, 25), 30)),
+        ("We were going to meet Monday but met Tuesday, 1h", met(date(2026, 11, 24), 60)),
+        ("Yes we met.\n\nBo Mentee\nOn leave 21 Dec - 4 Jan", met(None)),
+        ("Rescheduled from Monday to Tuesday - met for 45 min", met(date(2026, 11, 24), 45)),
+        ("We moved it to Tuesday and met for 45 min", met(date(2026, 11, 24), 45)),
+        ("Met 24.11, 1.5h", met(date(2026, 11, 24), 90)),
+    ],
+)
+def test_the_date_of_the_met_clause_wins_over_dates_called_off(text: str, expected: object) -> None:
+    """A date that is negated, cancelled, moved from, only planned or bounds a leave is not
+    the meeting's; the one in the clause saying "we met" is."""
+    assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we met yesterday", met(date(2026, 11, 25))),
+        ("Met on the 3rd, about an hour", met(date(2026, 11, 3), 60)),
+        ("Yes, met on 24.11. for 60 min", met(date(2026, 11, 24), 60)),
+        ("Wir haben uns am 24.11. f\u00fcr 90 Minuten getroffen", met(date(2026, 11, 24), 90)),
+        ("Oui, le 24/11 pendant 90 min", met(date(2026, 11, 24), 90)),
+        ("Ja, am Dienstag um 9.30. 45 Minuten", met(date(2026, 11, 24), 45)),
+        ("Ja, um 10.30 Uhr, 45 Minuten", met(None, 45)),
+        ("Yes, met on Tuesday 24 November", met(date(2026, 11, 24))),
+        ("Yes, we met yesterday and will meet again next Tuesday", met(date(2026, 11, 25))),
+        ("Yes! See you next Friday", met(None)),
+        ("Yes, yesterday. Next meeting on 3 December", met(date(2026, 11, 25))),
+        ("Yes, we met on 3 June", met(date(2026, 6, 3))),
+    ],
+)
+def test_neighbours_keep_their_dates(text: str, expected: object) -> None:
+    """Single dates, dates with a weekday, times and plans read as they did before."""
+    assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ja, am 31.11. eine Stunde",
+        "We met on 30/2",
+        "We met on Feb 30th",
+        "Yes, we met on 11/20",
+        "Yes, we met on Dec 1st for an hour",
+        "Yes we met on 3 Dec",
+        "We met on 2026-12-01",
+        "We met on 3 March 2024",
+        "Yep - 10/12, 90'",
+        "We met on the 45th",
+        "We met on the 10th and on the 17th",
+    ],
+)
+def test_a_stated_date_that_cannot_be_the_meeting_is_unclear(text: str) -> None:
+    """No such day, a day still to come, one over a year back, or two different days: a
+    person looks instead of the reply's own date being logged."""
+    assert understood(text) == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "day"),
+    [
+        ("Met on the 31st for an hour", datetime(2026, 12, 2, 10, tzinfo=UTC), date(2026, 10, 31)),
+        ("Met on the 30th for an hour", datetime(2027, 3, 1, 10, tzinfo=UTC), date(2027, 1, 30)),
+        ("Met on the 29th for an hour", datetime(2027, 3, 1, 10, tzinfo=UTC), date(2027, 1, 29)),
+        ("Met on 20 December, 1h", datetime(2027, 1, 2, 10, tzinfo=UTC), date(2026, 12, 20)),
+        ("Met on 20 November, 1h", datetime(2027, 3, 11, 10, tzinfo=UTC), date(2026, 11, 20)),
+    ],
+)
+def test_a_day_without_its_month_or_year_is_the_last_one_that_has_come(
+    text: str, now: datetime, day: date
+) -> None:
+    """A bare day is the latest of this month or the two before that has it; a later day and
+    month is last year's if that lies within half a year."""
+    assert understood(text, now=now) == met(day, 60, today=now.date())
+
+
+def test_a_day_month_in_the_coming_half_year_is_unclear() -> None:
+    """ "1 April" said on 11 March is not last April's meeting."""
+    assert understood("Yes, we met on 1 April", now=datetime(2026, 3, 11, tzinfo=UTC)) == UNCLEAR
+
+
+def head_date(text: str, today: date = TODAY) -> date | Unusable | None:
+    """The meeting date `meeting_date` reads from `text` on `today`, day first."""
+    return meeting_date(Head.of(text), today=today, date_order="DMY")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We met on 31.11.", Unusable.INVALID),
+        ("We met on the 10th and on the 17th", Unusable.DISAGREE),
+        ("We met on the 10th and on 30.2.", Unusable.INVALID),
+        ("We met on Dec 1st", Unusable.AHEAD),
+        ("We met yesterday. Bo is away 1 Dec", date(2026, 11, 25)),
+        ("Not on Monday", None),
+        ("Bo is away from the 28th", None),
+        ("We met 21 Dec - 4 Jan", None),
+        ("Yes", None),
+    ],
+)
+def test_meeting_date_says_why_a_date_is_unusable(
+    text: str, expected: date | Unusable | None
+) -> None:
+    """meeting_date names a day, no day, or why the day stated cannot be the meeting's."""
+    assert head_date(text) == expected
+
+
+NOWS = st.dates(min_value=date(2001, 1, 1), max_value=date(2099, 12, 31))
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def ordinal(day: int) -> str:
+    """ "1st", "2nd", "11th", "23rd"."""
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def written(day: date, form: str) -> str:
+    """`day` written in one of the supported forms."""
+    return {
+        "iso": day.isoformat(),
+        "dotted year": f"{day.day}.{day.month}.{day.year}",
+        "dotted": f"{day.day}.{day.month}.",
+        "dotted short": f"{day.day}.{day.month}",
+        "slashed": f"{day.day}/{day.month}",
+        "day month": f"{day.day} {MONTH_NAMES[day.month - 1]}",
+        "month day": f"{MONTH_NAMES[day.month - 1]} {ordinal(day.day)}",
+        "bare day": f"the {ordinal(day.day)}",
+        "weekday": WEEKDAY_NAMES[day.weekday()],
+    }[form]
+
+
+LOOKBACK_DAYS = {
+    "iso": 366,
+    "dotted year": 366,
+    "dotted": 182,
+    "dotted short": 182,
+    "slashed": 182,
+    "day month": 182,
+    "month day": 182,
+    "bare day": 27,
+    "weekday": 6,
+}
+
+
+@given(today=NOWS, form=st.sampled_from(sorted(LOOKBACK_DAYS)), data=st.data())
+def test_a_past_date_within_the_lookback_is_the_meeting_date(
+    today: date, form: str, data: st.DataObject
+) -> None:
+    """Any past day within its form's lookback, written in that form, is the meeting date."""
+    back = data.draw(st.integers(0, LOOKBACK_DAYS[form]), label="days back")
+    day = today - timedelta(days=back)
+    assert head_date(f"Yes, we met on {written(day, form)}, 45 min", today) == day
+
+
+@given(
+    today=NOWS,
+    day=st.sampled_from([0, *range(32, 100)]),
+    phrase=st.sampled_from(["We met on the {}th", "Ja, am {}. getroffen"]),
+)
+def test_a_bare_day_no_month_has_is_unclear_never_today(today: date, day: int, phrase: str) -> None:
+    """A day of the month that no recent month has makes the reply unclear."""
+    sent = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+    meaning = meaning_of(phrase.format(day), sent=sent, zone=BERLIN, date_order="DMY")
+    assert meaning.outcome is Outcome.UNCLEAR
