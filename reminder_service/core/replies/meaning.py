@@ -79,7 +79,7 @@ def meaning_of(
     """
     today = _local_date(sent, zone)
     head = Head.of(text)
-    outcome = _outcome(head, confirmation=replying_to == Kind.CONFIRMATION)
+    outcome = _outcome(head, replying_to=replying_to)
     if outcome is Outcome.DISPUTE:
         return _dispute(head, today=today, date_order=date_order, replying_to=replying_to)
     if outcome is Outcome.MEETING:
@@ -163,14 +163,14 @@ def _local_date(sent: datetime, zone: ZoneInfo) -> date:
         return aware.date()
 
 
-def _outcome(head: Head, *, confirmation: bool) -> Outcome:
+def _outcome(head: Head, *, replying_to: str) -> Outcome:
     """One outcome for the whole reply; contradictions, and a meeting phrase negated in a
     language we do not read, are UNCLEAR."""
     said = _said(head)
-    report = _report(head) or (Outcome.NOT_MET if Signal.PLANNED in said else None)
+    report = _report(head) or (_plan(replying_to) if Signal.PLANNED in said else None)
     if Signal.UNREAD in said:
         report = Outcome.UNCLEAR
-    if Signal.DISPUTE in said or (confirmation and said & NEGATIVE):
+    if Signal.DISPUTE in said or (replying_to == Kind.CONFIRMATION and said & NEGATIVE):
         return Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
         return Outcome.END
@@ -183,6 +183,13 @@ def _outcome(head: Head, *, confirmation: bool) -> Outcome:
     if report is None and not said and _only_when(head):
         return Outcome.MEETING
     return report or Outcome.UNCLEAR
+
+
+def _plan(replying_to: str) -> Outcome:
+    """What a plan to meet says with no report beside it: not met yet, in answer to "have
+    you met?"; to an email that asked nothing ("Thanks! We'll meet again on the 3rd") it
+    only ACKNOWLEDGED it, and must not earn the pair a "not yet" follow-up."""
+    return Outcome.ACKNOWLEDGED if replying_to in ASKS_NOTHING else Outcome.NOT_MET
 
 
 def _report(head: Head) -> Outcome | None:
