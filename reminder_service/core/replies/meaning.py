@@ -93,7 +93,10 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     """The MEETING a reply reports; an undated one answering an email that asked nothing
     only ACKNOWLEDGED it. A bare "yes" that only promises ("yes, we will") reports nothing,
     nor does one that only accepts ("yes please") an email that did not ask whether the
-    pair met (a follow-up, pause-or-end): both are UNCLEAR."""
+    pair met (a follow-up, pause-or-end): both are UNCLEAR. So is a reply that goes on to
+    correct the meeting a confirmation or a thank-you names (`_amends`)."""
+    if replying_to in _NAMES_A_MEETING and _amends(head, date_order):
+        return Meaning(Outcome.UNCLEAR)
     day = meeting_date(head, today=today, date_order=date_order)
     if day is None and replying_to in ASKS_NOTHING:
         return Meaning(Outcome.ACKNOWLEDGED)
@@ -103,6 +106,22 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
         date=day or today, date_stated=day is not None, duration_minutes=duration(head)
     )
     return Meaning(Outcome.MEETING, meeting=meeting)
+
+
+def _amends(head: Head, date_order: DateOrder) -> bool:
+    """Whether the reply gives a date or a length after "but": "Correct, but we met on
+    Wednesday", "Yes, but it was 30 minutes not 45", "Ja, aber es waren 90 Minuten", "No, but
+    we met on Wednesday". Answering an email that names a meeting, it corrects when or for how
+    long that meeting was, which only a person can apply."""
+    return any(
+        not turn.plan and _states(head.text[turn.start : turn.end], date_order)
+        for turn in head.turns
+    )
+
+
+def _states(text: str, date_order: DateOrder) -> bool:
+    """Whether `text` gives a date or a length."""
+    return bool(dates_in(text, date_order) or durations_in(text))
 
 
 def _accepts_an_offer(head: Head, replying_to: str) -> bool:

@@ -12,10 +12,13 @@ from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from reminder_service.core.model import Kind
+from reminder_service.core.replies.head import Head
+from reminder_service.core.replies.meaning import meaning_of
 from reminder_service.core.replies.understand import ReplyContext, understand
 from reminder_service.core.replies.verdict import Outcome, SentRef
 from reminder_service.core.tokens import make_token, reply_address
@@ -61,6 +64,66 @@ def _outcome(text: str, kind: Kind) -> Outcome:
     return understand(message.as_bytes(), context=CONTEXT).outcome
 
 
+CORRECTIONS = [
+    "Correct, but we met on Wednesday",
+    "Oui, mais c'était mercredi",
+    "Sí, pero fue el miércoles",
+    "Yes, but it was 30 minutes not 45",
+    "Ja, aber es waren 90 Minuten",
+    "That's right, except it was 60 minutes",
+    "Yes, although it was closer to 90 minutes",
+    "No, but we met on Wednesday",
+    "Correct. But we met on Wednesday.",
+]
+
+
+@pytest.mark.parametrize("kind", [Kind.CONFIRMATION, Kind.THANKS])
+@pytest.mark.parametrize("text", CORRECTIONS)
+def test_a_correction_after_but_of_a_named_meeting_is_left_for_a_person(
+    text: str, kind: Kind
+) -> None:
+    """A reply to a confirmation or thank-you that gives a date or length after "but" is
+    unclear, so the coordinator reviews it, rather than a new meeting or an acknowledgement."""
+    assert _outcome(text + CONFIRMATION, kind) is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "outcome"),
+    [
+        ("Yes", Kind.CONFIRMATION, Outcome.ACKNOWLEDGED),
+        ("That's right, thanks!", Kind.CONFIRMATION, Outcome.ACKNOWLEDGED),
+        ("Yes, but we'll meet again on Tuesday", Kind.CONFIRMATION, Outcome.ACKNOWLEDGED),
+        ("Yes, but Ana forgot her notes", Kind.THANKS, Outcome.ACKNOWLEDGED),
+        ("yes, and we met again yesterday", Kind.CONFIRMATION, Outcome.MEETING),
+        ("Yes, but we met on Wednesday", Kind.WELCOME_BACK, Outcome.MEETING),
+        ("Yes, but only 20 minutes", Kind.CHECKIN, Outcome.MEETING),
+        ("We met on Monday, although only for 20 minutes", Kind.CHECKIN, Outcome.MEETING),
+    ],
+)
+def test_neighbours_of_a_correction_keep_their_verdict(
+    text: str, kind: Kind, outcome: Outcome
+) -> None:
+    """A plain yes to a named meeting, a "but" with no date or length or with a plan, and a
+    "but" answering an email that names no meeting keep their usual verdict."""
+    assert _outcome(text, kind) is outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not yet, we'll meet next week",
+        "Not yet, but we'll meet Friday for 30 minutes",
+        "We didn't meet, but could we do 30 minutes Friday?",
+        "Todavía no, pero el viernes una hora",
+        "Noch nicht, aber nächste Woche eine Stunde",
+    ],
+)
+def test_a_plan_after_but_leaves_not_met(text: str) -> None:
+    """After "not yet", or when it asks or speaks of the future, what follows "but" is a
+    plan: the reply still says the pair has not met."""
+    assert _outcome(text, Kind.CHECKIN) is Outcome.NOT_MET
+
+
 def test_a_plain_meeting_report_is_still_a_meeting() -> None:
     """A plain "we met on Tuesday" to a check-in reports a meeting."""
     assert _outcome("we met on Tuesday", Kind.CHECKIN) is Outcome.MEETING
@@ -87,3 +150,37 @@ def test_a_plan_answering_an_email_that_asked_nothing_acknowledges_it(
 def test_a_plan_answering_a_check_in_is_not_met() -> None:
     """The same plan in answer to "have you met?" still says not met yet."""
     assert _outcome("We'll meet again on the 3rd", Kind.CHECKIN) is Outcome.NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "turned", "plan"),
+    [
+        ("Yes, but it was 30 minutes", "it was 30 minutes", False),
+        ("That's right except it was 60 minutes", "it was 60 minutes", False),
+        ("Correct. But we met on Wednesday.", "we met on wednesday", False),
+        ("Not yet, but Friday for an hour", "friday for an hour", True),
+        ("No, but we will meet on Friday", "we will meet on friday", True),
+        ("We missed Tuesday, but can we do Friday?", "can we do friday", True),
+    ],
+)
+def test_head_turns_are_the_words_after_but_and_say_whether_they_plan(
+    text: str, turned: str, plan: bool
+) -> None:
+    """Each "but" in the head opens a turn running to its sentence's end, which is a plan
+    when it asks, speaks of the future or follows "not yet"."""
+    head = Head.of(text)
+    [turn] = head.turns
+    assert head.text[turn.start : turn.end].strip() == turned
+    assert turn.plan is plan
+
+
+def test_meaning_of_leaves_a_corrected_thank_you_unclear() -> None:
+    """`meaning_of` reads a yes amending a thank-you's meeting as unclear."""
+    meaning = meaning_of(
+        "Yes, but it was 30 minutes",
+        sent=NOW,
+        zone=ZoneInfo("Europe/Berlin"),
+        date_order="DMY",
+        replying_to=Kind.THANKS,
+    )
+    assert meaning.outcome is Outcome.UNCLEAR
