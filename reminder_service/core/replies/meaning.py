@@ -16,7 +16,7 @@ the meeting lasted comes from `durations`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ from reminder_service.core.replies.head import (
     POSITIVE,
     REPORTS,
     Head,
+    Sentence,
     Signal,
     only_accepts,
     only_promises,
@@ -44,6 +45,8 @@ where "yes please, end it" accepts the offer."""
 _NAMES_A_MEETING = frozenset({Kind.CONFIRMATION, Kind.THANKS})
 """The kinds that name a logged meeting ("your meeting with Ben on Tuesday"): a correction
 answering them would replace that meeting, not add one."""
+_NOT_MET_OR_PLANNED = frozenset({Signal.NOT_MET, Signal.PLANNED})
+"""What a sentence says before a "but" that a meeting's length after it outweighs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,7 @@ def meaning_of(
     "that's right" only ACKNOWLEDGED it. Never raises.
     """
     today = _local_date(sent, zone)
-    head = Head.of(text)
+    head = _met_after_but(Head.of(text))
     outcome = _outcome(head, replying_to=replying_to)
     if outcome is Outcome.DISPUTE:
         return _dispute(head, today=today, date_order=date_order, replying_to=replying_to)
@@ -122,6 +125,38 @@ def _amends(head: Head, date_order: DateOrder) -> bool:
 def _states(text: str, date_order: DateOrder) -> bool:
     """Whether `text` gives a date or a length."""
     return bool(dates_in(text, date_order) or durations_in(text))
+
+
+def _met_after_but(head: Head) -> Head:
+    """The head, with each sentence that says "not met" or plans a meeting, then "but" and a
+    meeting's length, read as reporting that meeting: "We didn't meet on Tuesday as planned,
+    but on Wednesday for 30 minutes", "We were going to meet Monday but moved it to
+    Wednesday, 1h", "Wir konnten uns am Dienstag nicht treffen, aber am Mittwoch eine
+    Stunde". A date alone after the "but" may still be a plan ("we couldn't on Tuesday, but
+    Thursday works"), so it takes a length."""
+    turned = {
+        head.sentence_at(turn.start)
+        for turn in head.turns
+        if not turn.plan and durations_in(head.text[turn.start : turn.end])
+    }
+    return replace(
+        head,
+        sentences=tuple(
+            _reports_met(s) if s in turned and _only_not_met_or_planned(s) else s
+            for s in head.sentences
+        ),
+    )
+
+
+def _only_not_met_or_planned(sentence: Sentence) -> bool:
+    """Whether a sentence says "not met" or plans a meeting, and reports no meeting."""
+    return bool(sentence.signals & _NOT_MET_OR_PLANNED) and not sentence.signals & POSITIVE
+
+
+def _reports_met(sentence: Sentence) -> Sentence:
+    """The sentence, reporting a meeting instead of "not met" or a plan."""
+    signals = sentence.signals - REPORTS - _NOT_MET_OR_PLANNED | {Signal.MET}
+    return replace(sentence, signals=signals)
 
 
 def _accepts_an_offer(head: Head, replying_to: str) -> bool:

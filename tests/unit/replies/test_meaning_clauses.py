@@ -111,6 +111,19 @@ def test_neighbours_of_a_correction_keep_their_verdict(
 @pytest.mark.parametrize(
     "text",
     [
+        "We didn't meet on Tuesday as planned, but we did meet Wednesday for 30 minutes.",
+        "We were going to meet Monday but moved it to Wednesday, 1h",
+        "Wir konnten uns am Dienstag nicht treffen, aber am Mittwoch eine Stunde",
+    ],
+)
+def test_a_meeting_after_but_outweighs_the_plan_or_miss_before_it(text: str) -> None:
+    """A missed or planned meeting, then "but" and a meeting's length, reports a meeting."""
+    assert _outcome(text, Kind.CHECKIN) is Outcome.MEETING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Not yet, we'll meet next week",
         "Not yet, but we'll meet Friday for 30 minutes",
         "We didn't meet, but could we do 30 minutes Friday?",
