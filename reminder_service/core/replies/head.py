@@ -133,15 +133,18 @@ _FUTURE = whole_words(lx.FUTURE)
 _PROMISE = whole_words(lx.PROMISE)
 _GOING_ON = whole_words(lx.GOING_ON)
 _TRYING = whole_words(lx.TRYING)
+_NOT_YET = whole_words(lx.NOT_YET)
 _YES_WE_DID = re.compile(lx.YES_WE_DID)
 _ACCEPT = whole_words(lx.ACCEPT)
 
 
 @dataclass(frozen=True, slots=True)
 class _Clause:
-    """A clause of a sentence; `contrast` if it follows "but", `asks` if it ends a question."""
+    """A clause of a sentence, from `start` in the head's text; `contrast` if it follows
+    "but", `asks` if it ends a question."""
 
     text: str
+    start: int
     sentence: int
     contrast: bool
     asks: bool
@@ -161,11 +164,23 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Turn:
+    """The words after a "but" ("except", "although"; "aber", "mais", "pero"), to the end of
+    their sentence: where they lie in the head's text, and whether they are a plan (what they
+    state is then no meeting's): they ask, speak of the future, or follow "not yet"."""
+
+    start: int
+    end: int
+    plan: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Head:
-    """The first lines of a reply, folded, as one text and as sentences."""
+    """The first lines of a reply, folded, as one text, as sentences, and with its turns."""
 
     text: str
     sentences: tuple[Sentence, ...]
+    turns: tuple[Turn, ...] = ()
 
     @classmethod
     def of(cls, reply: str) -> Head:
@@ -186,7 +201,7 @@ class Head:
             )
             for index, sentence in enumerate(bare)
         )
-        return cls(text, sentences)
+        return cls(text, sentences, _turns(text, clauses, bare))
 
     def sentence_at(self, position: int) -> Sentence | None:
         """The sentence that holds `position`."""
@@ -209,18 +224,18 @@ def _sentences(lines: list[str]) -> Iterator[Sentence]:
 def _clauses(text: str, sentence: Sentence, index: int) -> list[_Clause]:
     """A sentence's clauses, split at commas, colons, dashes and "but" (in four languages)."""
     body = text[sentence.start : sentence.end]
-    parts: list[tuple[str, bool]] = []
+    parts: list[tuple[int, int, bool]] = []
     start, contrast = 0, False
     for brk in _CLAUSE_BREAK.finditer(body):
-        parts.append((body[start : brk.start()], contrast))
+        parts.append((start, brk.start(), contrast))
         start, contrast = brk.end(), brk.group(1) is not None
-    parts.append((body[start:], contrast))
-    kept = [(_EDGES.sub("", part), after) for part, after in parts]
-    kept = [(part, after) for part, after in kept if part]
+    parts.append((start, len(body), contrast))
+    kept = [(start, _EDGES.sub("", body[start:end]), after) for start, end, after in parts]
+    kept = [(start, part, after) for start, part, after in kept if part]
     last = len(kept) - 1
     return [
-        _Clause(part, index, after, asks=sentence.question and number == last)
-        for number, (part, after) in enumerate(kept)
+        _Clause(part, sentence.start + start, index, after, sentence.question and number == last)
+        for number, (start, part, after) in enumerate(kept)
     ]
 
 
@@ -252,6 +267,25 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         if clause.asks:
             said[index] &= _COMMANDS if _REQUEST.search(clause.text) else set()
     return said
+
+
+def _turns(text: str, clauses: list[_Clause], sentences: list[Sentence]) -> tuple[Turn, ...]:
+    """The turns of the head: each clause after "but" opens one."""
+    return tuple(
+        _turn(text, clause.start, sentences[clause.sentence])
+        for clause in clauses
+        if clause.contrast
+    )
+
+
+def _turn(text: str, start: int, sentence: Sentence) -> Turn:
+    """The turn from `start` to the end of its sentence."""
+    plan = (
+        sentence.question
+        or _FUTURE.search(text, start, sentence.end) is not None
+        or _NOT_YET.search(text, sentence.start, start) is not None
+    )
+    return Turn(start, sentence.end, plan)
 
 
 def _negated_end(before: str, end: re.Match[str]) -> bool:

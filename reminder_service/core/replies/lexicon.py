@@ -452,8 +452,11 @@ ACCEPT: Final = (
 )
 """Said with a yes, an acceptance: "yes please", "ja bitte", "oui merci" take up an offer."""
 
-CONTRAST: Final = r"but|aber|doch|jedoch|mais|pero|sino|though|however"
+CONTRAST: Final = r"but|except|although|aber|doch|jedoch|mais|pero|sino|though|however"
 """Words after which a clause's report replaces what came before it in the sentence."""
+
+NOT_YET: Final = r"yet|so far|noch|encore|toujours pas|todavia|aun|ainda"
+"""Words saying the pair has not met at all yet: after "not yet, but" comes a plan."""
 
 REQUEST: Final = (
     r"^(?:please |bitte |svp |por favor )?(?:can|could|may|might|would|shall|is it ok"

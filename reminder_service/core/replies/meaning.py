@@ -16,7 +16,7 @@ the meeting lasted comes from `durations`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ from reminder_service.core.replies.head import (
     POSITIVE,
     REPORTS,
     Head,
+    Sentence,
     Signal,
     only_accepts,
     only_promises,
@@ -44,6 +45,8 @@ where "yes please, end it" accepts the offer."""
 _NAMES_A_MEETING = frozenset({Kind.CONFIRMATION, Kind.THANKS})
 """The kinds that name a logged meeting ("your meeting with Ben on Tuesday"): a correction
 answering them would replace that meeting, not add one."""
+_NOT_MET_OR_PLANNED = frozenset({Signal.NOT_MET, Signal.PLANNED})
+"""What a sentence says before a "but" that a meeting's length after it outweighs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +81,8 @@ def meaning_of(
     "that's right" only ACKNOWLEDGED it. Never raises.
     """
     today = _local_date(sent, zone)
-    head = Head.of(text)
-    outcome = _outcome(head, confirmation=replying_to == Kind.CONFIRMATION)
+    head = _met_after_but(Head.of(text))
+    outcome = _outcome(head, replying_to=replying_to)
     if outcome is Outcome.DISPUTE:
         return _dispute(head, today=today, date_order=date_order, replying_to=replying_to)
     if outcome is Outcome.MEETING:
@@ -94,7 +97,10 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     only ACKNOWLEDGED it. A bare "yes" that only promises ("yes, we will") reports nothing,
     nor does one that only accepts ("yes please") an email that did not ask whether the
     pair met (a follow-up, pause-or-end): both are UNCLEAR, and so is one stating a date
-    that cannot be the meeting's ("31.11.")."""
+    that cannot be the meeting's ("31.11."). So is a reply that goes on to correct the
+    meeting a confirmation or a thank-you names (`_amends`)."""
+    if replying_to in _NAMES_A_MEETING and _amends(head, date_order):
+        return Meaning(Outcome.UNCLEAR)
     day = meeting_date(head, today=today, date_order=date_order)
     if isinstance(day, Unusable):
         return Meaning(Outcome.UNCLEAR)
@@ -106,6 +112,54 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
         date=day or today, date_stated=day is not None, duration_minutes=duration(head)
     )
     return Meaning(Outcome.MEETING, meeting=meeting)
+
+
+def _amends(head: Head, date_order: DateOrder) -> bool:
+    """Whether the reply gives a date or a length after "but": "Correct, but we met on
+    Wednesday", "Yes, but it was 30 minutes not 45", "Ja, aber es waren 90 Minuten", "No, but
+    we met on Wednesday". Answering an email that names a meeting, it corrects when or for how
+    long that meeting was, which only a person can apply."""
+    return any(
+        not turn.plan and _states(head.text[turn.start : turn.end], date_order)
+        for turn in head.turns
+    )
+
+
+def _states(text: str, date_order: DateOrder) -> bool:
+    """Whether `text` gives a date or a length."""
+    return bool(dates_in(text, date_order) or durations_in(text))
+
+
+def _met_after_but(head: Head) -> Head:
+    """The head, with each sentence that says "not met" or plans a meeting, then "but" and a
+    meeting's length, read as reporting that meeting: "We didn't meet on Tuesday as planned,
+    but on Wednesday for 30 minutes", "We were going to meet Monday but moved it to
+    Wednesday, 1h", "Wir konnten uns am Dienstag nicht treffen, aber am Mittwoch eine
+    Stunde". A date alone after the "but" may still be a plan ("we couldn't on Tuesday, but
+    Thursday works"), so it takes a length."""
+    turned = {
+        head.sentence_at(turn.start)
+        for turn in head.turns
+        if not turn.plan and durations_in(head.text[turn.start : turn.end])
+    }
+    return replace(
+        head,
+        sentences=tuple(
+            _reports_met(s) if s in turned and _only_not_met_or_planned(s) else s
+            for s in head.sentences
+        ),
+    )
+
+
+def _only_not_met_or_planned(sentence: Sentence) -> bool:
+    """Whether a sentence says "not met" or plans a meeting, and reports no meeting."""
+    return bool(sentence.signals & _NOT_MET_OR_PLANNED) and not sentence.signals & POSITIVE
+
+
+def _reports_met(sentence: Sentence) -> Sentence:
+    """The sentence, reporting a meeting instead of "not met" or a plan."""
+    signals = sentence.signals - REPORTS - _NOT_MET_OR_PLANNED | {Signal.MET}
+    return replace(sentence, signals=signals)
 
 
 def _accepts_an_offer(head: Head, replying_to: str) -> bool:
@@ -166,14 +220,14 @@ def _local_date(sent: datetime, zone: ZoneInfo) -> date:
         return aware.date()
 
 
-def _outcome(head: Head, *, confirmation: bool) -> Outcome:
+def _outcome(head: Head, *, replying_to: str) -> Outcome:
     """One outcome for the whole reply; contradictions, and a meeting phrase negated in a
     language we do not read, are UNCLEAR."""
     said = _said(head)
-    report = _report(head) or (Outcome.NOT_MET if Signal.PLANNED in said else None)
+    report = _report(head) or (_plan(replying_to) if Signal.PLANNED in said else None)
     if Signal.UNREAD in said:
         report = Outcome.UNCLEAR
-    if Signal.DISPUTE in said or (confirmation and said & NEGATIVE):
+    if Signal.DISPUTE in said or (replying_to == Kind.CONFIRMATION and said & NEGATIVE):
         return Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
         return Outcome.END
@@ -186,6 +240,13 @@ def _outcome(head: Head, *, confirmation: bool) -> Outcome:
     if report is None and not said and _only_when(head):
         return Outcome.MEETING
     return report or Outcome.UNCLEAR
+
+
+def _plan(replying_to: str) -> Outcome:
+    """What a plan to meet says with no report beside it: not met yet, in answer to "have
+    you met?"; to an email that asked nothing ("Thanks! We'll meet again on the 3rd") it
+    only ACKNOWLEDGED it, and must not earn the pair a "not yet" follow-up."""
+    return Outcome.ACKNOWLEDGED if replying_to in ASKS_NOTHING else Outcome.NOT_MET
 
 
 def _report(head: Head) -> Outcome | None:

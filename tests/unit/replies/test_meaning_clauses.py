@@ -1,0 +1,199 @@
+"""What a clause after "but" does to a reply's verdict, and a plan answering an email that
+asked nothing.
+
+Replies go through the real entry point, `understand`, as pair ada-bo (Berlin, dates day
+first) on Thursday 26 November 2026; a reply to a confirmation quotes the confirmation of a
+meeting on Saturday 21 November (45 minutes).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reminder_service.core.model import Kind
+from reminder_service.core.replies.head import Head
+from reminder_service.core.replies.meaning import meaning_of
+from reminder_service.core.replies.understand import ReplyContext, understand
+from reminder_service.core.replies.verdict import Outcome, SentRef
+from reminder_service.core.tokens import make_token, reply_address
+from tests.unit.strategies import make_pair, make_program
+
+KEY = b"a deployment secret of reasonable length"
+MAILBOX = "mentoring@northwind.example"
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+PAIR = make_pair("ada-bo", zone="Europe/Berlin")
+SENT = {
+    f"<{kind}@northwind.example>": SentRef(pair_id="ada-bo", kind=kind, key=f"{kind}:1")
+    for kind in Kind
+}
+CONTEXT = ReplyContext(
+    program=make_program(PAIR),
+    key=KEY,
+    mailbox=MAILBOX,
+    our_addresses=frozenset({MAILBOX}),
+    now=NOW,
+    sent=SENT.get,
+)
+CONFIRMATION = (
+    "\n\nOn Wed, 25 Nov 2026 at 09:00, Mentoring <mentoring@northwind.example> wrote:\n"
+    "> Hi Ben,\n"
+    ">\n"
+    "> Ana logged your meeting on Saturday 21 November (45 minutes).\n"
+    "> Reply NO if that's not right.\n"
+    ">\n"
+    "> If it is right, there is nothing to do. Thank you both!\n"
+)
+
+
+def _outcome(text: str, kind: Kind) -> Outcome:
+    """The outcome `understand` gives `text`, sent by the mentee in answer to a `kind` email."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = "Bo Mentee <bo@example.org>"
+    message["To"] = reply_address(MAILBOX, make_token("ada-bo", date(2026, 11, 1), key=KEY))
+    message["Subject"] = "Re: Ada and Bo"
+    message["Message-ID"] = "<reply-1@example.org>"
+    message["Date"] = format_datetime(NOW)
+    message["In-Reply-To"] = message["References"] = f"<{kind}@northwind.example>"
+    message.set_content(text)
+    return understand(message.as_bytes(), context=CONTEXT).outcome
+
+
+CORRECTIONS = [
+    "Correct, but we met on Wednesday",
+    "Oui, mais c'était mercredi",
+    "Sí, pero fue el miércoles",
+    "Yes, but it was 30 minutes not 45",
+    "Ja, aber es waren 90 Minuten",
+    "That's right, except it was 60 minutes",
+    "Yes, although it was closer to 90 minutes",
+    "No, but we met on Wednesday",
+    "Correct. But we met on Wednesday.",
+]
+
+
+@pytest.mark.parametrize("kind", [Kind.CONFIRMATION, Kind.THANKS])
+@pytest.mark.parametrize("text", CORRECTIONS)
+def test_a_correction_after_but_of_a_named_meeting_is_left_for_a_person(
+    text: str, kind: Kind
+) -> None:
+    """A reply to a confirmation or thank-you that gives a date or length after "but" is
+    unclear, so the coordinator reviews it, rather than a new meeting or an acknowledgement."""
+    assert _outcome(text + CONFIRMATION, kind) is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "outcome"),
+    [
+        ("Yes", Kind.CONFIRMATION, Outcome.ACKNOWLEDGED),
+        ("That's right, thanks!", Kind.CONFIRMATION, Outcome.ACKNOWLEDGED),
+        ("Yes, but we'll meet again on Tuesday", Kind.CONFIRMATION, Outcome.ACKNOWLEDGED),
+        ("Yes, but Ana forgot her notes", Kind.THANKS, Outcome.ACKNOWLEDGED),
+        ("yes, and we met again yesterday", Kind.CONFIRMATION, Outcome.MEETING),
+        ("Yes, but we met on Wednesday", Kind.WELCOME_BACK, Outcome.MEETING),
+        ("Yes, but only 20 minutes", Kind.CHECKIN, Outcome.MEETING),
+        ("We met on Monday, although only for 20 minutes", Kind.CHECKIN, Outcome.MEETING),
+    ],
+)
+def test_neighbours_of_a_correction_keep_their_verdict(
+    text: str, kind: Kind, outcome: Outcome
+) -> None:
+    """A plain yes to a named meeting, a "but" with no date or length or with a plan, and a
+    "but" answering an email that names no meeting keep their usual verdict."""
+    assert _outcome(text, kind) is outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We didn't meet on Tuesday as planned, but we did meet Wednesday for 30 minutes.",
+        "We were going to meet Monday but moved it to Wednesday, 1h",
+        "Wir konnten uns am Dienstag nicht treffen, aber am Mittwoch eine Stunde",
+    ],
+)
+def test_a_meeting_after_but_outweighs_the_plan_or_miss_before_it(text: str) -> None:
+    """A missed or planned meeting, then "but" and a meeting's length, reports a meeting."""
+    assert _outcome(text, Kind.CHECKIN) is Outcome.MEETING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not yet, we'll meet next week",
+        "Not yet, but we'll meet Friday for 30 minutes",
+        "We didn't meet, but could we do 30 minutes Friday?",
+        "Todavía no, pero el viernes una hora",
+        "Noch nicht, aber nächste Woche eine Stunde",
+    ],
+)
+def test_a_plan_after_but_leaves_not_met(text: str) -> None:
+    """After "not yet", or when it asks or speaks of the future, what follows "but" is a
+    plan: the reply still says the pair has not met."""
+    assert _outcome(text, Kind.CHECKIN) is Outcome.NOT_MET
+
+
+def test_a_plain_meeting_report_is_still_a_meeting() -> None:
+    """A plain "we met on Tuesday" to a check-in reports a meeting."""
+    assert _outcome("we met on Tuesday", Kind.CHECKIN) is Outcome.MEETING
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Thank you! We'll meet again on the 3rd", Kind.THANKS),
+        ("Great, thanks. We're meeting again next week.", Kind.CONFIRMATION),
+        ("Danke! Wir sehen uns am Montag wieder", Kind.THANKS),
+        ("Danke! Wir sehen uns am Montag wieder", Kind.CONFIRMATION),
+        ("Thanks, we're meeting again next week", Kind.WELCOME_BACK),
+    ],
+)
+def test_a_plan_answering_an_email_that_asked_nothing_acknowledges_it(
+    text: str, kind: Kind
+) -> None:
+    """A plan to meet in answer to an email that asked nothing acknowledges it, so it earns
+    the pair no "not yet" follow-up."""
+    assert _outcome(text, kind) is Outcome.ACKNOWLEDGED
+
+
+def test_a_plan_answering_a_check_in_is_not_met() -> None:
+    """The same plan in answer to "have you met?" still says not met yet."""
+    assert _outcome("We'll meet again on the 3rd", Kind.CHECKIN) is Outcome.NOT_MET
+
+
+@pytest.mark.parametrize(
+    ("text", "turned", "plan"),
+    [
+        ("Yes, but it was 30 minutes", "it was 30 minutes", False),
+        ("That's right except it was 60 minutes", "it was 60 minutes", False),
+        ("Correct. But we met on Wednesday.", "we met on wednesday", False),
+        ("Not yet, but Friday for an hour", "friday for an hour", True),
+        ("No, but we will meet on Friday", "we will meet on friday", True),
+        ("We missed Tuesday, but can we do Friday?", "can we do friday", True),
+    ],
+)
+def test_head_turns_are_the_words_after_but_and_say_whether_they_plan(
+    text: str, turned: str, plan: bool
+) -> None:
+    """Each "but" in the head opens a turn running to its sentence's end, which is a plan
+    when it asks, speaks of the future or follows "not yet"."""
+    head = Head.of(text)
+    [turn] = head.turns
+    assert head.text[turn.start : turn.end].strip() == turned
+    assert turn.plan is plan
+
+
+def test_meaning_of_leaves_a_corrected_thank_you_unclear() -> None:
+    """`meaning_of` reads a yes amending a thank-you's meeting as unclear."""
+    meaning = meaning_of(
+        "Yes, but it was 30 minutes",
+        sent=NOW,
+        zone=ZoneInfo("Europe/Berlin"),
+        date_order="DMY",
+        replying_to=Kind.THANKS,
+    )
+    assert meaning.outcome is Outcome.UNCLEAR
