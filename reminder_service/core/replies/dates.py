@@ -165,6 +165,9 @@ _CALLED_OFF = re.compile(
 )
 """Words just before a date that say it is not the meeting's: negated, called off or moved
 from, only planned, or the bound of a period; a Spanish "no" right before it ("no el lunes")."""
+_NEGATED_AFTER = re.compile(r"\b(?:not|never|nicht|nie|kein\w*|pas|jamais|no|nunca)\b|n't\b")
+"""A negation after a date in its clause: "am Dienstag nicht getroffen", "el martes no nos
+vimos", "on Tuesday we didn't meet"."""
 _MOVED_TO = re.compile(r"\b(?:to|auf|nach|zum|au|al|a|for)(?: (?:the|den|dem|le|el))?$")
 """Words right before the day a meeting was moved to ("moved it to", "auf den")."""
 _GERMAN = whole_words(lx.GERMAN_HINTS)
@@ -250,7 +253,8 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
     if the one it states cannot be the meeting's or its dates disagree.
 
     Questions, plans ("next Friday") and dates called off ("not on Tuesday", "cancelled on
-    Monday", "were going to meet Monday", "from the 28th", "21 Dec - 4 Jan") are left out.
+    Monday", "were going to meet Monday", "am Dienstag nicht", "from the 28th", "21 Dec -
+    4 Jan") are left out.
     Of the rest, the dates in the clause that says "we met" win. Among the dates that
     count, a day still to come (a day and month later in the year than the reply, unless
     last year's lies within `_READ_BACK`) gives way to any other; alone it is Unusable, and
@@ -279,13 +283,33 @@ def _called_off_removed(text: str, found: list[Found]) -> list[Found]:
     for first, second in pairwise(found):
         if _RANGE_DASH.fullmatch(text, first.end, second.start):
             in_range.update((first.start, second.start))
-    return [f for f in found if f.start not in in_range and not _called_off(_words_before(text, f))]
+    return [
+        f
+        for f in found
+        if f.start not in in_range
+        and not _called_off(_words_before(text, f))
+        and not _negated_after(text, f, found)
+    ]
 
 
 def _called_off(before: str) -> bool:
     """Whether the words before a date say it is not the meeting's, unless they make it the
     day a meeting was moved to ("moved it to Tuesday", "von Montag auf Dienstag")."""
     return _CALLED_OFF.search(before) is not None and _MOVED_TO.search(before) is None
+
+
+def _negated_after(text: str, found: Found, others: list[Found]) -> bool:
+    """Whether the rest of the date's clause negates it ("am Dienstag nicht getroffen"), not
+    another date ("Wednesday not Tuesday", "el miércoles, no el martes")."""
+    _, clause_end = _clause(text, found)
+    negation = _NEGATED_AFTER.search(text, found.end, clause_end)
+    if negation is None:
+        return False
+    return not any(
+        negation.end() <= other.start < clause_end
+        and len(text[negation.end() : other.start].split()) < _CALLED_OFF_WORDS
+        for other in others
+    )
 
 
 def _words_before(text: str, found: Found) -> str:

@@ -112,6 +112,39 @@ def test_the_date_of_the_met_clause_wins_over_dates_called_off(text: str, expect
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        (
+            "Wir haben uns am Dienstag nicht getroffen, aber am Mittwoch eine Stunde",
+            met(date(2026, 11, 25), 60),
+        ),
+        (
+            "Wir konnten uns am Dienstag nicht treffen, aber am Mittwoch eine Stunde",
+            met(date(2026, 11, 25), 60),
+        ),
+        (
+            "El martes no nos vimos, pero el mi\u00e9rcoles s\u00ed, una hora",
+            met(date(2026, 11, 25), 60),
+        ),
+        ("Mardi on ne s'est pas vus, mais mercredi oui, une heure", met(date(2026, 11, 25), 60)),
+        (
+            "On Tuesday we didn't manage to meet, but we met Wednesday for an hour",
+            met(date(2026, 11, 25), 60),
+        ),
+        ("We met Tuesday not Wednesday", met(date(2026, 11, 24))),
+        ("Am Dienstag haben wir uns getroffen, nicht am Montag", met(date(2026, 11, 24))),
+    ],
+)
+def test_a_date_its_own_clause_negates_after_it_is_not_the_meeting(
+    text: str, expected: object
+) -> None:
+    """A negation after a date in its clause ("am Dienstag nicht getroffen", "el martes no
+    nos vimos") calls that date off, unless it negates another date ("Tuesday not
+    Wednesday")."""
+    assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("we met yesterday", met(date(2026, 11, 25))),
         ("Met on the 3rd, about an hour", met(date(2026, 11, 3), 60)),
         ("Yes, met on 24.11. for 60 min", met(date(2026, 11, 24), 60)),
