@@ -528,3 +528,17 @@ def test_backup_says_where_it_wrote_and_refuses_to_overwrite(
     assert main(["backup", "--overwrite", str(copy)]) == 0
     with closing(sqlite3.connect(copy)) as restored:
         assert restored.execute("SELECT pair_id FROM outbox").fetchall() == [("ana-ben",)]
+
+
+def _readme_program_example() -> str:
+    """The annotated program file in README.md: the yaml block after its "## The program file"."""
+    section = (REPO / "README.md").read_text().split("## The program file", 1)[1]
+    return section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_program_example_passes_check(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The program file example in README.md, copied as it is, passes `check`."""
+    (deployment / "program.yaml").write_text(_readme_program_example())
+    assert main(["check"]) == 0, capsys.readouterr().out
