@@ -150,6 +150,19 @@ def test_a_stopping_error_is_a_json_line_when_logs_are_json(
     assert "program.yaml" in event["message"]
 
 
+def test_run_with_settings_that_do_not_load_still_says_so_in_a_json_line(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With REMINDER_LOG_FORMAT=JSON, a setting that stops `run` is reported as a JSON line."""
+    monkeypatch.setenv("REMINDER_LOG_FORMAT", "JSON")
+    monkeypatch.setenv("REMINDER_SMTP__PORT", "abc")
+    assert main(["run"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    event = json.loads(line)
+    assert event["level"] == "CRITICAL"
+    assert "REMINDER_SMTP__PORT" in event["message"]
+
+
 def test_check_reports_an_unusable_ca_file(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
