@@ -24,7 +24,13 @@ from typing import TextIO
 
 from reminder_service.core.tokens import TOKEN_PATTERN
 from reminder_service.errors import ConfigError
-from reminder_service.settings import LogFormat, LogLevel, Settings, load_settings
+from reminder_service.settings import (
+    LogFormat,
+    LogLevel,
+    Settings,
+    load_settings,
+    log_format_asked,
+)
 from reminder_service.unsafe_characters import unsafe_to_show
 
 QUIET_LOGGERS = ("mail.log", "mail.debug", "aioimaplib", "aiosmtplib")
@@ -132,13 +138,14 @@ def configure(
 def configure_from_settings(*, stream: TextIO | None = None) -> logging.Handler:
     """`configure` as the deployment settings ask, redacting their passwords and key.
 
-    Settings that do not load fall back to readable INFO logs; the command that needs the
-    settings then reports what is wrong with them.
+    Settings that do not load fall back to INFO logs in the format REMINDER_LOG_FORMAT asks
+    for, if it alone can be read (readable text otherwise); the command that needs the
+    settings then reports what is wrong with them, in that format.
     """
     try:
         settings = load_settings()
     except ConfigError:
-        return configure(stream=stream)
+        return configure(log_format=log_format_asked(), stream=stream)
     return configure(
         log_format=settings.log_format,
         level=settings.log_level,

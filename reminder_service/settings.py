@@ -114,8 +114,12 @@ class HttpSettings(BaseModel):
     port: int = Field(default=8080, ge=1, le=65535)
 
 
-class Settings(BaseSettings):
-    """All deployment settings; the README's settings table lists the same names."""
+class _LogFormatSettings(BaseSettings):
+    """Where every setting is read from, and the log format alone.
+
+    Read on its own when the other settings do not load, so that the error saying what is
+    wrong with them is still written in the format the deployment asked for.
+    """
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -129,6 +133,34 @@ class Settings(BaseSettings):
         extra="ignore",
         frozen=True,
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment first, then `.env`, then secret files (so nested secrets work)."""
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            SecretFilesSource(file_secret_settings),
+        )
+
+    log_format: LogFormat = "text"
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format_in_any_case(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+
+class Settings(_LogFormatSettings):
+    """All deployment settings; the README's settings table lists the same names."""
 
     config: Path = Path("config/program.yaml")
     database: Path = Path("data/reminders.sqlite3")
@@ -246,31 +278,8 @@ class Settings(BaseSettings):
             if value is None
         ]
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Environment first, then `.env`, then secret files (so nested secrets work)."""
-        return (
-            init_settings,
-            env_settings,
-            dotenv_settings,
-            SecretFilesSource(file_secret_settings),
-        )
-
-    log_format: LogFormat = "text"
     log_level: LogLevel = "INFO"
     authserv_id: str | None = None
-
-    @field_validator("log_format", mode="before")
-    @classmethod
-    def _log_format_in_any_case(cls, value: object) -> object:
-        return value.lower() if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -304,6 +313,18 @@ def _require_email(addr: str, *, what: str) -> None:
     except EmailNotValidError as exc:
         raise ValueError(f"{what!r} is not an email address ({exc})") from None
     checked_address(addr)
+
+
+def log_format_asked(
+    *, env_file: Path | None = Path(".env"), secrets_dir: Path = DEFAULT_SECRETS_DIR
+) -> LogFormat:
+    """REMINDER_LOG_FORMAT read on its own, for when the other settings do not load; text
+    when it cannot be read either."""
+    try:
+        settings = _LogFormatSettings(_env_file=env_file, _secrets_dir=secrets_dir)  # type: ignore[call-arg]
+    except (ValidationError, SettingsError):
+        return "text"
+    return settings.log_format
 
 
 def load_settings(

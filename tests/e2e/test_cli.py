@@ -150,6 +150,19 @@ def test_a_stopping_error_is_a_json_line_when_logs_are_json(
     assert "program.yaml" in event["message"]
 
 
+def test_run_with_settings_that_do_not_load_still_says_so_in_a_json_line(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With REMINDER_LOG_FORMAT=JSON, a setting that stops `run` is reported as a JSON line."""
+    monkeypatch.setenv("REMINDER_LOG_FORMAT", "JSON")
+    monkeypatch.setenv("REMINDER_SMTP__PORT", "abc")
+    assert main(["run"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    event = json.loads(line)
+    assert event["level"] == "CRITICAL"
+    assert "REMINDER_SMTP__PORT" in event["message"]
+
+
 def test_check_reports_an_unusable_ca_file(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -528,3 +541,17 @@ def test_backup_says_where_it_wrote_and_refuses_to_overwrite(
     assert main(["backup", "--overwrite", str(copy)]) == 0
     with closing(sqlite3.connect(copy)) as restored:
         assert restored.execute("SELECT pair_id FROM outbox").fetchall() == [("ana-ben",)]
+
+
+def _readme_program_example() -> str:
+    """The annotated program file in README.md: the yaml block after its "## The program file"."""
+    section = (REPO / "README.md").read_text().split("## The program file", 1)[1]
+    return section.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_program_example_passes_check(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The program file example in README.md, copied as it is, passes `check`."""
+    (deployment / "program.yaml").write_text(_readme_program_example())
+    assert main(["check"]) == 0, capsys.readouterr().out
