@@ -394,6 +394,16 @@ END_NEGATED_INSIDE: Final = r"not|never|nicht|nie|pas|nunca|jamais|jamas"
 """The same, inside the words of the end itself ("das Mentoring nicht beenden"); not the
 "keine" and "ne" that some ends are made of ("keine E-Mails mehr", "ne plus recevoir")."""
 
+KEEP_GOING: Final = (
+    r"(?:keep going|carry on|go on|continue|weitermachen|weiter machen|fortfahren|continuer"
+    r"|poursuivre|seguir|continuar)(?: (?:with )?(?:it|this|the mentoring|our mentoring"
+    r"|the mentorship|our mentorship|das mentoring|le mentorat|la mentoria|adelante))?"
+    r"(?: please| bitte| svp| por favor)?$"
+)
+"""The whole end of a clause saying the mentoring goes on ("we want to keep going", "wir
+wollen weitermachen", "queremos seguir"): the opposite of an end. Not "continue our
+meeting", which is about a meeting."""
+
 END_ASKED: Final = (
     r"^(?:(?:yes|ok|okay) )?(?:please )?(?:end|stop) (?:it|this)(?: (?:now|here|please))?$"
     r"|^(?:(?:yes|ok|okay) )?(?:please )?stop(?: please)?$"
