@@ -260,9 +260,18 @@ MET_SPANISH: Final = (
 )
 """A meeting reported in Spanish; Portuguese spells some of these alike ("nos vimos")."""
 
+LENGTH: Final = (
+    r"\d+(?:[.,]\d+)?(?: ?- ?| )?(?:min\w*|hour\w*|hrs?|h|std|stund\w*|heure\w*|hora\w*)"
+    r"(?: long)?"
+)
+"""A meeting's length written between "had a" and what it was ("had a 15-minute call", "had
+a quick 30 min chat"): it takes a word of its own, beyond the three words that may stand
+there."""
+
 MET: Final = (
     r"met+|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
-    r"|(?:had|held|did|have had|'ve had|hatten|hatte) (?:\w+ ){0,3}"
+    r"|(?:had|held|did|have had|'ve had|hatten|hatte)"
+    rf" (?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?|(?:\w+ ){{0,3}})"
     r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"
     r"|video call|zoom|sync|1:1|one on one|walk|meetup|treffen|gesprach|telefonat|kaffee"
     r"|austausch|termin|videocall|mittagessen)s?"

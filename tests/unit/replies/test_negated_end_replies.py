@@ -121,3 +121,38 @@ def test_the_no_of_a_refused_end_is_not_read_as_a_report() -> None:
     (sentence,) = Head.of("No, we don't want to end it").sentences
     assert Signal.NO_END in sentence.signals
     assert Signal.NO not in sentence.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "minutes"),
+    [
+        ("Had a 15-minute call yesterday", date(2026, 11, 25), 15),
+        ("We had a quick 30 min chat on Monday", date(2026, 11, 23), 30),
+        ("had an hour-long meeting yesterday", date(2026, 11, 25), 60),
+        ("We had a 1.5 hour call on Monday", date(2026, 11, 23), 90),
+        ("had a 45-min zoom call yesterday", date(2026, 11, 25), 45),
+        ("We had a 30min chat yesterday", date(2026, 11, 25), 30),
+    ],
+)
+def test_a_length_between_had_a_and_call_reports_a_meeting(
+    text: str, day: date, minutes: int
+) -> None:
+    """ "Had a 15-minute call yesterday" reports a meeting on that day for that long."""
+    meeting = _verdict(text).meeting
+    assert meeting is not None
+    assert (meeting.date, meeting.duration_minutes) == (day, minutes)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("we'll have a 15-minute call on Friday", Outcome.UNCLEAR),
+        ("We haven't had a 30 min call yet", Outcome.NOT_MET),
+        ("We had planned to have a call", Outcome.UNCLEAR),
+    ],
+)
+def test_a_length_in_a_plan_or_a_negated_call_reports_no_meeting(
+    text: str, outcome: Outcome
+) -> None:
+    """A call with a length still to come, or not had, is no meeting."""
+    assert _verdict(text).outcome is outcome
