@@ -155,8 +155,12 @@ FILLER: Final = (
     r"on|the|for|about|around|approx|approximately|roughly|ca|circa|etwa|ungefahr|environ"
     r"|unos|unas|aprox|am|le|el|la|and|und|et|y|at|um|a|de|of|met|only|just|nur|seulement"
     r"|date|datum|fecha|when|wann|quand|cuando|duration|dauer|duree|duracion|length|time"
+    r"|or so|or thereabouts|give or take|more or less|oder so|plus ou moins|mas o menos"
+    r"|in the|morning|afternoon|evening|night|lunchtime|abend|nachmittag|vormittag|mittag"
+    r"|soir|matin|apres midi|midi|por|en|tarde|noche|mediodia"
 )
-"""Words that may stand around a bare date and duration ("about an hour, on the 3rd")."""
+"""Words that may stand around a bare date and duration ("about an hour, on the 3rd",
+"yesterday evening, an hour or so"). Not "morgen" nor "mañana": they also mean tomorrow."""
 
 DAYS_UNITS: Final = r"days?|tagen?|jours?|dias?"
 WEEKS_UNITS: Final = r"weeks?|wochen?|semaines?|semanas?"

@@ -11,11 +11,13 @@ from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from reminder_service.core.model import Kind
 from reminder_service.core.replies.head import Head, Signal
+from reminder_service.core.replies.meaning import Meaning, meaning_of
 from reminder_service.core.replies.understand import ReplyContext, understand
 from reminder_service.core.replies.verdict import Outcome, SentRef, Verdict
 from reminder_service.core.tokens import make_token, reply_address
@@ -156,3 +158,55 @@ def test_a_length_in_a_plan_or_a_negated_call_reports_no_meeting(
 ) -> None:
     """A call with a length still to come, or not had, is no meeting."""
     assert _verdict(text).outcome is outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "minutes"),
+    [
+        ("Last Thurs, an hour or so", date(2026, 11, 19), 60),
+        ("yesterday evening, 90 mins", date(2026, 11, 25), 90),
+        ("Tuesday afternoon, 45 min more or less", date(2026, 11, 24), 45),
+        ("gestern Abend, 1 Stunde", date(2026, 11, 25), 60),
+        ("hier soir, une heure", date(2026, 11, 25), 60),
+        ("ayer por la tarde, 30 minutos", date(2026, 11, 25), 30),
+        ("yesterday, 45 min", date(2026, 11, 25), 45),
+    ],
+)
+def test_a_bare_date_and_length_with_a_time_of_day_or_or_so_is_a_meeting(
+    text: str, day: date, minutes: int
+) -> None:
+    """A line of only a past day (perhaps with its time of day) and a rough length reports
+    a meeting on that day for that long."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting is not None
+    assert (verdict.meeting.date, verdict.meeting.duration_minutes) == (day, minutes)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "outcome"),
+    [
+        ("next Thurs, an hour", Kind.CHECKIN, Outcome.NOT_MET),
+        ("next Thursday", Kind.REMINDER, Outcome.NOT_MET),
+        ("mardi prochain, 1h", Kind.CHECKIN, Outcome.NOT_MET),
+        ("next Thurs, an hour", Kind.THANKS, Outcome.ACKNOWLEDGED),
+        ("tomorrow evening, 90 min", Kind.CHECKIN, Outcome.UNCLEAR),
+        ("morgen, 45 min", Kind.CHECKIN, Outcome.UNCLEAR),
+    ],
+)
+def test_a_bare_date_ahead_is_a_plan_not_a_meeting(text: str, kind: Kind, outcome: Outcome) -> None:
+    """A line of only a day still to come (and a length) plans the next meeting: not met yet
+    to "have you met?", acknowledged where nothing was asked; never a meeting."""
+    assert _verdict(text, kind).outcome is outcome
+
+
+def test_meaning_of_reads_a_bare_next_weekday_as_a_plan() -> None:
+    """`meaning_of` gives "next Thurs, an hour" to a check-in as not met, with no meeting."""
+    meaning = meaning_of(
+        "next Thurs, an hour",
+        sent=NOW,
+        zone=ZoneInfo("Europe/Berlin"),
+        date_order="DMY",
+        replying_to=Kind.CHECKIN,
+    )
+    assert meaning == Meaning(Outcome.NOT_MET)
