@@ -101,6 +101,10 @@ class Signal(Enum):
     END_ASKED = auto()
     DISPUTE = auto()
     UNREAD = auto()
+    NO_END = auto()
+    """An end refused ("we don't want to end it") or the mentoring said to go on ("we want
+    to keep going"): it ends nothing, and a "no" beside it answers the end, not "have you
+    met?"."""
 
 
 POSITIVE = frozenset({Signal.YES, Signal.MET})
@@ -124,6 +128,7 @@ _SIGNALS = (
 _ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
+_KEEP_GOING = whole_words(lx.KEEP_GOING)
 _MET = whole_words(lx.MET)
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
@@ -255,8 +260,11 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         for found in pattern.finditer(joined):
             index = clause_at(found.start())
             if signal in _ENDS and _negated_end(joined[starts[index] : found.start()], found):
+                said[index].add(Signal.NO_END)
                 continue
             said[index].add(signal)
+    for found in _KEEP_GOING.finditer(joined):
+        said[clause_at(found.start())].add(Signal.NO_END)
     for found in _NOT_PAUSE.finditer(joined):
         said[clause_at(found.start())].discard(Signal.PAUSE)
     for found in _MET.finditer(joined):
@@ -302,13 +310,26 @@ def _met_signal(words: str) -> Signal:
 
 
 def _sentence_signals(clauses: list[tuple[_Clause, set[Signal]]]) -> frozenset[Signal]:
-    """What a sentence says: a report after "but" replaces the reports before it."""
+    """What a sentence says: a report after "but" replaces the reports before it, and a
+    "no" that answers an end (`_no_answers_an_end`) reports nothing."""
     signals: set[Signal] = set()
     for clause, said in clauses:
         if clause.contrast and said & REPORTS:
             signals -= REPORTS
         signals |= said
+    if _no_answers_an_end(clauses, signals):
+        signals.discard(Signal.NO)
     return frozenset(signals)
+
+
+def _no_answers_an_end(clauses: list[tuple[_Clause, set[Signal]]], signals: set[Signal]) -> bool:
+    """Whether a sentence's "no" refuses an end rather than saying "not met": "No, we don't
+    want to end it", "Nein, wir wollen nicht aufhören", "no queremos terminar", "No, we want
+    to keep going". Not when the sentence also says "not met", nor when the refusal follows
+    "but" ("No, but we want to keep going"): that "no" answers "have you met?"."""
+    return Signal.NOT_MET not in signals and any(
+        Signal.NO_END in said and not clause.contrast for clause, said in clauses
+    )
 
 
 def _is_plan(sentence: Sentence) -> bool:

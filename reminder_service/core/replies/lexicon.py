@@ -155,8 +155,12 @@ FILLER: Final = (
     r"on|the|for|about|around|approx|approximately|roughly|ca|circa|etwa|ungefahr|environ"
     r"|unos|unas|aprox|am|le|el|la|and|und|et|y|at|um|a|de|of|met|only|just|nur|seulement"
     r"|date|datum|fecha|when|wann|quand|cuando|duration|dauer|duree|duracion|length|time"
+    r"|or so|or thereabouts|give or take|more or less|oder so|plus ou moins|mas o menos"
+    r"|in the|morning|afternoon|evening|night|lunchtime|abend|nachmittag|vormittag|mittag"
+    r"|soir|matin|apres midi|midi|por|en|tarde|noche|mediodia"
 )
-"""Words that may stand around a bare date and duration ("about an hour, on the 3rd")."""
+"""Words that may stand around a bare date and duration ("about an hour, on the 3rd",
+"yesterday evening, an hour or so"). Not "morgen" nor "mañana": they also mean tomorrow."""
 
 DAYS_UNITS: Final = r"days?|tagen?|jours?|dias?"
 WEEKS_UNITS: Final = r"weeks?|wochen?|semaines?|semanas?"
@@ -260,9 +264,18 @@ MET_SPANISH: Final = (
 )
 """A meeting reported in Spanish; Portuguese spells some of these alike ("nos vimos")."""
 
+LENGTH: Final = (
+    r"\d+(?:[.,]\d+)?(?: ?- ?| )?(?:min\w*|hour\w*|hrs?|h|std|stund\w*|heure\w*|hora\w*)"
+    r"(?: long)?"
+)
+"""A meeting's length written between "had a" and what it was ("had a 15-minute call", "had
+a quick 30 min chat"): it takes a word of its own, beyond the three words that may stand
+there."""
+
 MET: Final = (
     r"met+|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
-    r"|(?:had|held|did|have had|'ve had|hatten|hatte) (?:\w+ ){0,3}"
+    r"|(?:had|held|did|have had|'ve had|hatten|hatte)"
+    rf" (?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?|(?:\w+ ){{0,3}})"
     r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"
     r"|video call|zoom|sync|1:1|one on one|walk|meetup|treffen|gesprach|telefonat|kaffee"
     r"|austausch|termin|videocall|mittagessen)s?"
@@ -393,6 +406,16 @@ end it", "let's not stop")."""
 END_NEGATED_INSIDE: Final = r"not|never|nicht|nie|pas|nunca|jamais|jamas"
 """The same, inside the words of the end itself ("das Mentoring nicht beenden"); not the
 "keine" and "ne" that some ends are made of ("keine E-Mails mehr", "ne plus recevoir")."""
+
+KEEP_GOING: Final = (
+    r"(?:keep going|carry on|go on|continue|weitermachen|weiter machen|fortfahren|continuer"
+    r"|poursuivre|seguir|continuar)(?: (?:with )?(?:it|this|the mentoring|our mentoring"
+    r"|the mentorship|our mentorship|das mentoring|le mentorat|la mentoria|adelante))?"
+    r"(?: please| bitte| svp| por favor)?$"
+)
+"""The whole end of a clause saying the mentoring goes on ("we want to keep going", "wir
+wollen weitermachen", "queremos seguir"): the opposite of an end. Not "continue our
+meeting", which is about a meeting."""
 
 END_ASKED: Final = (
     r"^(?:(?:yes|ok|okay) )?(?:please )?(?:end|stop) (?:it|this)(?: (?:now|here|please))?$"

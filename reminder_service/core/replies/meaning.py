@@ -31,6 +31,7 @@ from reminder_service.core.replies.head import (
     Head,
     Sentence,
     Signal,
+    in_plan,
     only_accepts,
     only_promises,
 )
@@ -238,7 +239,7 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
     if Signal.SKIP in said and report is not Outcome.MEETING:
         return Outcome.SKIP
     if report is None and not said and _only_when(head):
-        return Outcome.MEETING
+        return _plan(replying_to) if in_plan(head, 0) else Outcome.MEETING
     return report or Outcome.UNCLEAR
 
 
@@ -274,8 +275,9 @@ def _report(head: Head) -> Outcome | None:
 
 
 def _only_when(head: Head) -> bool:
-    """Whether the first line is nothing but a date and a duration ("yesterday, 45 min"),
-    which answers "have you met?" with yes."""
+    """Whether the first line is nothing but a date and a duration ("yesterday, 45 min",
+    "Last Thurs, an hour or so"), which answers "have you met?" with yes, or, looking ahead
+    ("next Thurs, an hour"), plans the next meeting."""
     first = head.text.partition("\n")[0]
     spans = [(f.start, f.end) for f in dates_in(first, "DMY")]
     spans += [(m.start(), m.end()) for m, _ in durations_in(first)]
