@@ -254,7 +254,9 @@ def _first_word(value: str) -> str:
 
 
 def _normalized(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
+    """`text` composed, case-folded, and with each run of white space one space: a mail
+    program folding a long subject leaves two spaces where it broke the line."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def _local_part(address: str) -> str:

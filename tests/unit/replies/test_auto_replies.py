@@ -151,6 +151,15 @@ def test_understand_reads_a_reply_that_mentions_automatic_things() -> None:
     assert understand(raw, context=CONTEXT).outcome is Outcome.NOT_MET
 
 
+def test_a_long_subject_folded_by_the_mail_program_is_still_caught() -> None:
+    """A subject long enough to be folded before its encoded word ("Respuesta\r\n
+    =?utf-8?q?autom=C3=A1tica=3A?=") unfolds with two spaces, and is still caught."""
+    subject = "Re: Re: Re: Re: Re: Re: [EXT] [EXT] [EXT] [EXT] Respuesta autom\u00e1tica: Check-in"
+    raw = _raw(subject)
+    assert b"Respuesta \r\n =?utf-8?q?autom" in raw
+    assert _reason(raw) == (Reason.AUTO_REPLY, ())
+
+
 @given(
     prefixes=st.lists(st.sampled_from(["Re: ", "AW: ", "RE: ", "[EXT] ", "SV: ", "Fwd: "])),
     subject=st.sampled_from(CAUGHT_SUBJECTS),
