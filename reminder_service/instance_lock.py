@@ -9,6 +9,18 @@ can say which one is in the way.
 
 The file is never deleted: unlinking a lock file lets two processes lock two different files
 of the same name.
+
+The lock file sits beside the database's resolved path, so every name that leads to the same
+file through symlinks or `..` (`current.sqlite3` linking to `reminders.sqlite3`, say) meets
+the same lock. The database file itself is not locked: that would mean opening it here, and
+closing any descriptor of a file drops all of this process's POSIX locks on it, which are the
+locks SQLite keeps on the database, so releasing the lock while the store is open (as `forget`
+does) would let another process checkpoint or rewrite the database under this one's
+connection. A hard link cannot be found from a path, so a second hard link to the database is
+not supported: it counts as another database.
+
+Commands that need the service stopped (`forget`) take the same lock for a moment; the file
+says which command holds it, so a service started meanwhile can say to try again.
 """
 
 from __future__ import annotations
@@ -37,24 +49,34 @@ class Holder:
     pid: int
     host: str
     started: str
+    command: str | None = None
 
     def to_json(self) -> str:
         """The lock file's content."""
-        return json.dumps({"pid": self.pid, "host": self.host, "started": self.started}) + "\n"
+        fields = {"pid": self.pid, "host": self.host, "started": self.started}
+        return json.dumps(fields | {"command": self.command}) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> Holder | None:
-        """The holder a lock file names, or None when it is empty or unreadable."""
+        """The holder a lock file names, or None when it is empty or unreadable; `command` is
+        None in a file written by a version that did not record it."""
         try:
             data = json.loads(text)
-            return cls(pid=int(data["pid"]), host=str(data["host"]), started=str(data["started"]))
-        except (ValueError, TypeError, KeyError):
+            command = data.get("command")
+            return cls(
+                pid=int(data["pid"]),
+                host=str(data["host"]),
+                started=str(data["started"]),
+                command=None if command is None else str(command),
+            )
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
 
 def lock_path(database: Path) -> Path:
-    """The lock file that guards `database`: the same name with `.lock` added."""
-    return database.with_name(database.name + LOCK_SUFFIX)
+    """The lock file that guards `database`: its resolved path with `.lock` added."""
+    resolved = database.resolve()
+    return resolved.with_name(resolved.name + LOCK_SUFFIX)
 
 
 class InstanceLock:
@@ -65,9 +87,10 @@ class InstanceLock:
         self.path = path
 
     @classmethod
-    def acquire(cls, database: Path, *, now: datetime) -> InstanceLock:
-        """Lock `database` for this process, or raise StoreError naming the daemon holding it.
+    def acquire(cls, database: Path, *, now: datetime, command: str = "run") -> InstanceLock:
+        """Lock `database` for this process, or raise StoreError naming the process holding it.
 
+        `command` is the reminder-service command taking the lock, recorded for that message.
         Creates the database's folder when needed, as opening the database would.
         """
         path = lock_path(database)
@@ -85,7 +108,9 @@ class InstanceLock:
             holder = Holder.from_json(_read(fd))
             os.close(fd)
             raise StoreError(already_running(holder, database=database)) from None
-        holder = Holder(pid=os.getpid(), host=socket.gethostname(), started=now.isoformat())
+        holder = Holder(
+            pid=os.getpid(), host=socket.gethostname(), started=now.isoformat(), command=command
+        )
         _write(fd, holder.to_json())
         return cls(fd, path=path)
 
@@ -111,16 +136,31 @@ class InstanceLock:
 
 
 def already_running(holder: Holder | None, *, database: Path) -> str:
-    """Why this daemon cannot start, for the person who started it."""
-    who = (
-        f"pid {holder.pid} on host {holder.host}, started {holder.started}"
-        if holder is not None
-        else "its details could not be read"
+    """Why this process cannot take the lock, for the person who started it."""
+    if holder is None:
+        return _another_service("its details could not be read", database, maybe_command=True)
+    who = f"pid {holder.pid} on host {holder.host}, started {holder.started}"
+    if holder.command is None:
+        return _another_service(who, database, maybe_command=True)
+    if holder.command == "run":
+        return _another_service(who, database, maybe_command=False)
+    return (
+        f"the command `reminder-service {holder.command}` ({who}) is using {database} for a "
+        "moment. Start again once it has finished."
+    )
+
+
+def _another_service(who: str, database: Path, *, maybe_command: bool) -> str:
+    maybe = (
+        " If it is a command you just ran, such as `reminder-service forget`, start again in "
+        "a moment, once it has finished."
+        if maybe_command
+        else ""
     )
     return (
         f"another reminder-service ({who}) is using {database}. Two services on one database "
         "would send every email twice: stop the other one first, or give this one its own "
-        "REMINDER_DATABASE."
+        f"REMINDER_DATABASE.{maybe}"
     )
 
 

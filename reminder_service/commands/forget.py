@@ -90,7 +90,7 @@ def _nothing_recorded(pair_id: str, database: Path) -> int:
 def _service_stopped(database: Path) -> Iterator[bool]:
     """Whether no service runs on `database`, holding its lock meanwhile so none starts."""
     try:
-        lock = InstanceLock.acquire(database, now=datetime.now(UTC))
+        lock = InstanceLock.acquire(database, now=datetime.now(UTC), command="forget")
     except StoreError:
         yield False
         return

@@ -3,7 +3,9 @@
 SQLite's online backup API copies one snapshot of the committed data, whatever the service
 is writing meanwhile; a plain file copy of a WAL database can miss what is still in the
 `-wal` file. The copy is written beside its destination under a temporary name and renamed
-into place once complete, so the destination is never a half-written file. It is left in
+into place once complete, so the destination is never a half-written file. The destination
+may not be the database or a file the service keeps beside it, under any name: replacing one
+of those under a running service would lose or damage its data. It is left in
 rollback-journal mode, one self-contained file; the service turns WAL back on when it
 opens a restored copy.
 """
@@ -17,15 +19,20 @@ from contextlib import closing
 from pathlib import Path
 
 from reminder_service.errors import StoreError
+from reminder_service.instance_lock import lock_path
 from reminder_service.store.connection import connect_read_only, translated
+
+BACKUP_NAME = "reminders-backup.db"
 
 
 def backup_database(database: Path, destination: Path, *, overwrite: bool) -> int:
     """Copy `database` to `destination` as one consistent snapshot; return the copy's size
     in bytes.
 
-    An existing destination is refused unless `overwrite` is true.
+    An existing destination is refused unless `overwrite` is true; the database itself, its
+    `-wal`, `-shm` and lock files always are.
     """
+    _check_not_live(destination, database=database)
     _check_destination(destination, overwrite=overwrite)
     with closing(_open_source(database)) as source:
         partial = _partial_file(destination)
@@ -42,7 +49,7 @@ def _check_destination(destination: Path, *, overwrite: bool) -> None:
     if destination.is_dir():
         message = (
             f"{destination} is a folder. Give the backup a file name, such as "
-            f"{destination / 'reminders-backup.db'}."
+            f"{destination / BACKUP_NAME}."
         )
         raise StoreError(message)
     if destination.exists() and not overwrite:
@@ -51,6 +58,38 @@ def _check_destination(destination: Path, *, overwrite: bool) -> None:
             "or add --overwrite to replace it."
         )
         raise StoreError(message)
+
+
+def _check_not_live(destination: Path, *, database: Path) -> None:
+    """Refuse a destination that is, by whatever name, a file the service is using."""
+    if any(_same_file(destination, live) for live in _live_files(database)):
+        message = (
+            f"{destination} is the service's database {database}, or one of the files the "
+            "service keeps beside it; the backup would destroy it, so nothing was written. "
+            f"Give the backup a file name of its own, such as {destination.parent / BACKUP_NAME}."
+        )
+        raise StoreError(message)
+
+
+def _live_files(database: Path) -> tuple[Path, ...]:
+    """The database and the files beside it, under its own name and under its resolved one
+    (where SQLite keeps them when the database's name is a symlink)."""
+    names = {database, database.resolve()}
+    return (
+        *names,
+        *(Path(f"{name}{suffix}") for name in names for suffix in ("-wal", "-shm", "-journal")),
+        lock_path(database),
+    )
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """Whether two paths lead to one file: one resolved path, or one inode (a hard link)."""
+    if first.resolve() == second.resolve():
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
 
 
 def _open_source(database: Path) -> sqlite3.Connection:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from reminder_service.cli import main
+from reminder_service.commands.forget import _service_stopped
+from reminder_service.errors import StoreError
 from reminder_service.instance_lock import InstanceLock
 from tests.support.process import PROGRAM, clear_reminder_env, sent_checkin, service_env
 
@@ -117,6 +119,31 @@ def test_forget_waits_while_a_running_service_may_send_to_the_pair(
     assert "Try again in a few minutes" in err
     assert "plan" not in err
     assert outbox_pairs(deployment) == ["ana-old"]
+
+
+def test_forget_through_a_symlink_sees_the_service_running_on_the_database(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A coordinator reaching the database through a symlink still sees the service that runs
+    on it under its plain name, so a pair with an email still to send is not erased."""
+    symlink = deployment / "data" / "current.sqlite3"
+    symlink.symlink_to("reminders.sqlite3")
+    monkeypatch.setenv("REMINDER_DATABASE", str(symlink))
+    with InstanceLock.acquire(database(deployment), now=datetime.now(UTC)):
+        assert main(["forget", "ana-old", "--yes"]) == 1
+    assert "the running service is about to send" in capsys.readouterr().err
+    assert outbox_pairs(deployment) == ["ana-old"]
+
+
+def test_a_service_started_while_forget_erases_is_told_forget_holds_the_database(
+    deployment: Path,
+) -> None:
+    """With no service running, forget holds the database's lock while it erases; a service
+    started meanwhile is told that forget is using it, to start again once it has finished."""
+    with _service_stopped(database(deployment)) as stopped:
+        assert stopped
+        with pytest.raises(StoreError, match=r"the command `reminder-service forget` \(pid"):
+            InstanceLock.acquire(database(deployment), now=datetime.now(UTC))
 
 
 def test_forget_while_a_service_runs_says_the_id_is_free_only_after_its_reload(

@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +28,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from reminder_service.instance_lock import InstanceLock
-lock = InstanceLock.acquire(Path(sys.argv[1]), now=datetime.now(UTC))
+lock = InstanceLock.acquire(Path(sys.argv[1]), now=datetime.now(UTC), command=sys.argv[2])
 print("locked", flush=True)
 sys.stdin.read()
 """
@@ -42,6 +44,7 @@ def test_the_lock_file_names_this_process_and_sits_beside_the_database(tmp_path:
         "pid": os.getpid(),
         "host": socket.gethostname(),
         "started": "2026-03-04T09:30:00+00:00",
+        "command": "run",
     }
 
 
@@ -84,7 +87,7 @@ def test_a_killed_holder_frees_the_lock_at_once(tmp_path: Path) -> None:
     """The kernel drops the lock of a SIGKILLed process: a crash never leaves a stale lock."""
     database = tmp_path / "reminders.sqlite3"
     with subprocess.Popen(
-        [sys.executable, "-c", HOLD_IN_A_CHILD, str(database)],
+        [sys.executable, "-c", HOLD_IN_A_CHILD, str(database), "run"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -97,6 +100,81 @@ def test_a_killed_holder_frees_the_lock_at_once(tmp_path: Path) -> None:
         child.wait(timeout=10)
     with InstanceLock.acquire(database, now=STARTED):
         assert json.loads(lock_path(database).read_text())["pid"] == os.getpid()
+
+
+@contextmanager
+def held_in_a_child(database: Path, *, command: str) -> Iterator[int]:
+    """A separate process holding the lock on `database` as `command`; yields its pid."""
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_IN_A_CHILD, str(database), command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as child:
+        assert child.stdout is not None
+        assert child.stdout.readline() == "locked\n"
+        yield child.pid
+        child.communicate(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "other_name",
+    [
+        Path("current.sqlite3"),
+        Path("data") / ".." / "reminders.sqlite3",
+        Path("linked") / "reminders.sqlite3",
+    ],
+    ids=["symlinked-file", "dot-dot", "symlinked-folder"],
+)
+def test_another_name_for_the_same_database_meets_the_same_lock(
+    tmp_path: Path, other_name: Path
+) -> None:
+    """A process locking the database through a symlink, or a path with `..`, is refused
+    while another process holds it under its plain name."""
+    database = tmp_path / "reminders.sqlite3"
+    (tmp_path / "data").mkdir()
+    (tmp_path / "current.sqlite3").symlink_to("reminders.sqlite3")
+    (tmp_path / "linked").symlink_to(tmp_path, target_is_directory=True)
+    with (
+        held_in_a_child(database, command="run") as pid,
+        pytest.raises(StoreError, match=f"pid {pid} "),
+    ):
+        InstanceLock.acquire(tmp_path / other_name, now=STARTED)
+    assert lock_path(tmp_path / other_name) == lock_path(database)
+
+
+def test_a_start_while_a_command_holds_the_database_names_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service started while `forget` holds the database is told that command is using it
+    for a moment and to start again, not that another service runs."""
+    settings = deployment(tmp_path, monkeypatch)
+    with (
+        held_in_a_child(settings.database, command="forget") as pid,
+        pytest.raises(StoreError) as refused,
+    ):
+        bootstrap.build_service(settings)
+    message = str(refused.value)
+    assert message.startswith(
+        f"the command `reminder-service forget` (pid {pid} on host {socket.gethostname()}, "
+    )
+    assert message.endswith(
+        f"is using {settings.database} for a moment. Start again once it has finished."
+    )
+
+
+def test_a_holder_that_does_not_say_its_command_may_be_a_command(tmp_path: Path) -> None:
+    """A lock file from a version that did not record the command says it may be a command
+    just run, to start again in a moment, as well as how to deal with another service."""
+    database = tmp_path / "reminders.sqlite3"
+    with InstanceLock.acquire(database, now=STARTED) as lock:
+        lock.path.write_text('{"pid": 4242, "host": "nw", "started": "2026-03-04T09:30:00"}\n')
+        with pytest.raises(StoreError) as refused:
+            InstanceLock.acquire(database, now=STARTED)
+    message = str(refused.value)
+    assert message.startswith("another reminder-service (pid 4242 on host nw, started 2026-")
+    assert "stop the other one first" in message
+    assert "such as `reminder-service forget`, start again in a moment" in message
 
 
 def test_a_folder_that_cannot_hold_the_lock_is_explained(tmp_path: Path) -> None:

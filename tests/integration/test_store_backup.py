@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import pytest
 
 from reminder_service.core.model import Outgoing
 from reminder_service.errors import StoreError
+from reminder_service.instance_lock import InstanceLock
 from reminder_service.store import SqliteStore, backup_database
 
 T0 = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -108,3 +110,35 @@ def test_no_database_yet_means_nothing_to_back_up(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"There is no database at .* yet, so nothing to back up"):
         backup_database(tmp_path / "reminders.db", destination, overwrite=False)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "reminders.db",
+        "reminders.db-wal",
+        "reminders.db-shm",
+        "reminders.db.lock",
+        "linked/reminders.db",
+        "linked/reminders.db-wal",
+        "current.db",
+        "hard-link.db",
+    ],
+)
+def test_the_live_database_and_its_files_are_refused_under_any_name(
+    running: SqliteStore, db_path: Path, tmp_path: Path, name: str
+) -> None:
+    """The database, its -wal, -shm and lock files, reached by any name (a symlink, a
+    symlinked folder, a hard link), are refused as destination even with overwrite, and left
+    as they were."""
+    (tmp_path / "linked").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "current.db").symlink_to(db_path)
+    os.link(db_path, tmp_path / "hard-link.db")
+    with InstanceLock.acquire(db_path, now=T0):
+        live = {path: path.stat() for path in tmp_path.iterdir() if path.is_file()}
+        with pytest.raises(StoreError, match=r"is the service's database .*nothing was written"):
+            backup_database(db_path, tmp_path / name, overwrite=True)
+    assert {path: path.stat().st_ino for path in live} == {
+        path: stat.st_ino for path, stat in live.items()
+    }
+    assert len(running.outbox()) == 3
