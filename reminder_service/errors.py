@@ -3,6 +3,8 @@
     ReminderError
     ├── ConfigError          settings, program YAML or templates are not usable (permanent)
     ├── StoreError           the SQLite database cannot be opened or migrated (permanent)
+    ├── PairErasedError      replies read for a pair that `forget` erased before they were
+    │                        recorded: nothing was recorded; read them again
     └── SendError            an email could not be handed to the SMTP server
         ├── TransientSendError   try again later: 4xx replies, refused or dropped connections
         │                        before the message data, timeouts before DATA
@@ -21,6 +23,8 @@ logs, while the daemon only needs to tell transient from permanent from unknown.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 
 class ReminderError(Exception):
     """Base of every error this service raises on purpose."""
@@ -32,6 +36,22 @@ class ConfigError(ReminderError):
 
 class StoreError(ReminderError):
     """The database cannot be opened, locked or migrated."""
+
+
+class PairErasedError(ReminderError):
+    """Replies were read for pairs that `forget` erased before they could be recorded.
+
+    Nothing was recorded: reading them again, with a program that now leaves those pairs
+    out, records them as it does any reply for a pair erased earlier. `pair_ids` names them.
+    """
+
+    def __init__(self, pair_ids: Collection[str]) -> None:
+        self.pair_ids = frozenset(pair_ids)
+        super().__init__(
+            f"Pair(s) {', '.join(sorted(self.pair_ids))} were erased with forget while "
+            "replies naming them were being read, so none of those replies were recorded; "
+            "they must be read again."
+        )
 
 
 class SendError(ReminderError):

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Protocol
 
@@ -23,7 +24,7 @@ from reminder_service.core.replies.mime import Limits
 from reminder_service.core.replies.understand import ReplyContext, understood, unread_verdict
 from reminder_service.core.replies.verdict import Outcome, Reason, Verdict
 from reminder_service.core.retry import retry_delay
-from reminder_service.errors import MailboxError, PermanentMailboxError
+from reminder_service.errors import MailboxError, PairErasedError, PermanentMailboxError
 from reminder_service.imap import Fetched, MailboxState
 from reminder_service.metrics import Monitor
 from reminder_service.ports import Clock
@@ -156,9 +157,7 @@ class Intake:
 
     async def _take(self, mailbox: Mailbox, state: MailboxState, uids: Sequence[int]) -> int:
         fetched = await mailbox.fetch(uids)
-        context = self._context()
-        items = [self._item(message, state=state, context=context) for message in fetched]
-        recorded = self._store.record_inbound_batch(items, now=self._clock.now())
+        items, recorded = self._record(fetched, state=state)
         for item, result in zip(items, recorded, strict=True):
             _log_verdict(item, duplicate=result.duplicate)
             self._after_recording(item.verdict, result)
@@ -169,6 +168,28 @@ class Intake:
             folder=self._folder, uidvalidity=state.uidvalidity, uids=[i.uid for i in items]
         )
         return len(items)
+
+    def _record(
+        self, fetched: Sequence[Fetched], *, state: MailboxState
+    ) -> tuple[list[InboundItem], list[Recorded]]:
+        """Understand and record the fetched messages; the items and what recording did.
+
+        A pair erased with `forget` while they were understood would keep rows under its id,
+        so the store refuses such a batch whole, and it is understood again without the
+        pair, as any reply to a pair erased before it arrived is (unmatched, no meeting).
+        """
+        erased: frozenset[str] = frozenset()
+        while True:
+            context = self._context(without=erased)
+            items = [self._item(message, state=state, context=context) for message in fetched]
+            try:
+                return items, self._store.record_inbound_batch(items, now=self._clock.now())
+            except PairErasedError as exc:
+                erased |= exc.pair_ids
+                log.info(
+                    "pair(s) %s erased with forget while replies were read; reading them again",
+                    ", ".join(sorted(exc.pair_ids)),
+                )
 
     def _after_recording(self, verdict: Verdict, result: Recorded) -> None:
         """Count a reply recorded and committed, and answer it (once: never a duplicate).
@@ -185,9 +206,14 @@ class Intake:
         if self._respond is not None and not result.duplicate:
             self._respond(verdict)
 
-    def _context(self) -> ReplyContext:
+    def _context(self, *, without: frozenset[str]) -> ReplyContext:
+        """What understanding needs, with the program less the pairs in `without`."""
+        program = self._program()
+        if without:
+            pairs = tuple(pair for pair in program.pairs if pair.id not in without)
+            program = replace(program, pairs=pairs)
         return ReplyContext(
-            program=self._program(),
+            program=program,
             key=self._key,
             mailbox=self._mailbox_address,
             our_addresses=self._our_addresses,

@@ -20,13 +20,14 @@ from typing import cast
 
 from reminder_service.core.model import ReviewItem
 from reminder_service.core.replies.verdict import Outcome, Reason, Role, Verdict, verdict_json
-from reminder_service.errors import StoreError
+from reminder_service.errors import PairErasedError, StoreError
 from reminder_service.store.connection import (
     instant_text,
     parse_instant,
     period_params,
     translated,
 )
+from reminder_service.store.erasure import erased_pair_ids
 from reminder_service.store.events import EventsMixin
 
 REVIEW_OUTCOMES = frozenset({Outcome.REJECTED, Outcome.UNMATCHED, Outcome.UNCLEAR})
@@ -231,8 +232,13 @@ class InboxMixin(EventsMixin):
         end or dispute becomes a reply event (a dispute also removes its meeting). The
         watermark of each item's (folder, uidvalidity) rises to its UID. Any error rolls back
         the whole batch.
+
+        PairErasedError, with nothing written, when a verdict names a pair that `forget`
+        erased after the replies were read: its rows would outlive the erasure. Checked in
+        the same transaction as the writes, so no erasure can slip in between.
         """
         with self._write():
+            _refuse_erased(self._db, items)
             return [self._record(item, now=now) for item in items]
 
     def watermark(self, *, folder: str, uidvalidity: int) -> int:
@@ -361,6 +367,14 @@ class InboxMixin(EventsMixin):
         return Recorded(
             inbound_id=inbound_id, duplicate=False, meeting_id=meeting_id, meeting_is_new=is_new
         )
+
+
+def _refuse_erased(db: sqlite3.Connection, items: Sequence[InboundItem]) -> None:
+    """PairErasedError when an item's verdict names a pair noted as erased."""
+    named = {item.verdict.pair_id for item in items}
+    erased = erased_pair_ids(db) & named
+    if erased:
+        raise PairErasedError(erased)
 
 
 def inbound_dedupe_key(message_id: str | None, raw: bytes) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ from reminder_service.errors import TransientMailboxError
 from reminder_service.imap import PROCESSED_KEYWORD, ImapConfig, ImapMailbox, mailboxes
 from reminder_service.intake import Intake
 from reminder_service.program import parse_program
-from reminder_service.store import SqliteStore
+from reminder_service.store import InboundItem, Recorded, SqliteStore
 from tests.support.dovecot import Dovecot, ImapRelay
 
 KEY = b"intake-test-key-0123456789"
@@ -89,6 +90,24 @@ class Verdicts:
             await self._arrived.wait_for(lambda: len(self.seen) >= count)
 
 
+class ForgetsWhileReading(SqliteStore):
+    """A store on which `forget ana-ben`, run from another connection as the command is,
+    commits after the intake has understood its first batch and before it records it."""
+
+    database: Path | None = None
+    """Where `forget` opens the database; None once it has run."""
+
+    def record_inbound_batch(
+        self, items: Sequence[InboundItem], *, now: datetime
+    ) -> list[Recorded]:
+        """Let `forget` commit first, once, then record as the store does."""
+        if self.database is not None:
+            with SqliteStore.open(self.database) as command:
+                command.forget_pair("ana-ben", keep_if_unsent=True)
+            self.database = None
+        return super().record_inbound_batch(items, now=now)
+
+
 def intake_for(
     store: SqliteStore,
     config: ImapConfig,
@@ -141,6 +160,35 @@ async def test_a_reply_is_recorded_then_marked_and_its_meeting_logged(
     assert store.watermark(folder="INBOX", uidvalidity=uidvalidity) == uid
     assert PROCESSED_KEYWORD in clean_dovecot.flags(uid)
     assert store.unmarked_uids(folder="INBOX", uidvalidity=uidvalidity) == []
+
+
+async def test_a_reply_for_a_pair_erased_while_it_was_read_gets_no_meeting(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, db_path: Path
+) -> None:
+    """A meeting reply understood for a pair that forget erases before it is recorded is
+    recorded as replies to a pair erased earlier are: unmatched, nothing under the pair."""
+    clean_dovecot.deliver(reply("Yes, we met yesterday for 45 minutes."))
+    verdicts = Verdicts()
+    with ForgetsWhileReading.open(db_path) as store:
+        store.database = db_path
+        intake = intake_for(store, imap_config, respond=verdicts)
+        assert await poll_session(intake, imap_config) == 1
+        [verdict] = verdicts.seen
+        assert (verdict.outcome, verdict.reason, verdict.pair_id) == (
+            Outcome.UNMATCHED,
+            Reason.NO_REFERENCE,
+            None,
+        )
+        assert store.meetings() == []
+        assert store.pair_records("ana-ben").total == 0
+        [row] = store.review_queue()
+        assert (row.outcome, row.pair_id, row.sender) == (
+            Outcome.UNMATCHED,
+            None,
+            "ben@northwind.example",
+        )
+    [uid] = clean_dovecot.uids()
+    assert PROCESSED_KEYWORD not in clean_dovecot.flags(uid)
 
 
 async def test_the_same_message_twice_is_one_meeting_and_mail_not_ours_is_left_alone(

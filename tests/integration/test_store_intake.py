@@ -29,7 +29,7 @@ from reminder_service.core.replies.verdict import (
     verdict_json,
 )
 from reminder_service.digest_survey import DigestSurvey, _digest_facts
-from reminder_service.errors import StoreError
+from reminder_service.errors import PairErasedError, StoreError
 from reminder_service.store import (
     MAX_KEPT_RAW_BYTES,
     InboundItem,
@@ -609,6 +609,29 @@ def test_a_failing_batch_writes_nothing(store: SqliteStore, db_path: Path) -> No
     assert store.watermark(folder="INBOX", uidvalidity=7) == 0
     recorded = store.record_inbound_batch([good, unclear], now=T0)
     assert [r.duplicate for r in recorded] == [False, False]
+
+
+def test_a_batch_naming_a_pair_erased_since_it_was_read_writes_nothing(
+    store: SqliteStore, db_path: Path
+) -> None:
+    """A batch whose verdict names a pair that forget erased meanwhile is refused whole with
+    PairErasedError, writing no message, meeting or watermark under the erased id."""
+    store.forget_pair(PAIR, keep_if_unsent=True)
+    good = InboundItem(
+        folder="INBOX",
+        uidvalidity=7,
+        uid=1,
+        raw=b"a",
+        verdict=other(Outcome.UNMATCHED),
+        keep_text=True,
+    )
+    meeting = replace(good, uid=2, raw=b"b", verdict=met())
+    with pytest.raises(PairErasedError) as refused:
+        store.record_inbound_batch([good, meeting], now=T0)
+    assert refused.value.pair_ids == {PAIR}
+    assert inbound_rows(db_path) == []
+    assert store.meetings() == []
+    assert store.watermark(folder="INBOX", uidvalidity=7) == 0
 
 
 def test_a_naive_time_is_refused_before_writing(store: SqliteStore, db_path: Path) -> None:
