@@ -3,6 +3,7 @@
     ReminderError
     ├── ConfigError          settings, program YAML or templates are not usable (permanent)
     ├── StoreError           the SQLite database cannot be opened or migrated (permanent)
+    │   └── StoreBusyError   another connection held its lock too long; nothing was saved
     └── SendError            an email could not be handed to the SMTP server
         ├── TransientSendError   try again later: 4xx replies, refused or dropped connections
         │                        before the message data, timeouts before DATA
@@ -32,6 +33,11 @@ class ConfigError(ReminderError):
 
 class StoreError(ReminderError):
     """The database cannot be opened, locked or migrated."""
+
+
+class StoreBusyError(StoreError):
+    """Another connection held the database's lock past the busy timeout; the step that
+    waited saved nothing and may be tried again."""
 
 
 class SendError(ReminderError):
