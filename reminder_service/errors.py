@@ -3,6 +3,7 @@
     ReminderError
     ├── ConfigError          settings, program YAML or templates are not usable (permanent)
     ├── StoreError           the SQLite database cannot be opened or migrated (permanent)
+    │   └── StoreBusyError   another connection held its lock too long; nothing was saved
     ├── PairErasedError      replies read for a pair that `forget` erased before they were
     │                        recorded: nothing was recorded; read them again
     └── SendError            an email could not be handed to the SMTP server
@@ -36,6 +37,11 @@ class ConfigError(ReminderError):
 
 class StoreError(ReminderError):
     """The database cannot be opened, locked or migrated."""
+
+
+class StoreBusyError(StoreError):
+    """Another connection held the database's lock past the busy timeout; the step that
+    waited saved nothing and may be tried again."""
 
 
 class PairErasedError(ReminderError):

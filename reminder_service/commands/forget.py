@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
-from reminder_service.errors import StoreError
+from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS, busy_database
+from reminder_service.errors import StoreBusyError, StoreError
 from reminder_service.instance_lock import InstanceLock
 from reminder_service.program import load_program
 from reminder_service.settings import load_settings
@@ -31,15 +31,24 @@ def forget(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     if not settings.database.exists():
         return _nothing_recorded(pair_id, settings.database)
-    with SqliteStore.open(settings.database) as store:
+    try:
+        return _erase(pair_id, settings.database, yes=args.yes)
+    except StoreBusyError as exc:
+        raise StoreError(busy_database(settings.database, unchanged="Nothing was erased.")) from exc
+
+
+def _erase(pair_id: str, database: Path, *, yes: bool) -> int:
+    """Say what is recorded about the pair and erase it once confirmed; a database of an
+    older schema is refused unchanged (only the service's start upgrades it)."""
+    with SqliteStore.open_current(database) as store:
         found = store.pair_records(pair_id)
         if not found.total:
-            return _nothing_recorded(pair_id, settings.database)
+            return _nothing_recorded(pair_id, database)
         print(f"This erases for good everything recorded about pair {pair_id}: {counted(found)}.")
-        if not args.yes and not _confirmed():
+        if not yes and not _confirmed():
             print("Nothing was erased.")
             return EXIT_PROBLEMS
-        with _service_stopped(settings.database) as stopped:
+        with _service_stopped(database) as stopped:
             erased = store.forget_pair(pair_id, keep_if_unsent=not stopped)
     print(f"Erased pair {pair_id}: {counted(erased)}.")
     print(_id_freed(pair_id, service_running=not stopped))

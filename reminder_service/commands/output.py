@@ -22,6 +22,16 @@ EXIT_USAGE = 2
 """As argparse exits for a command line it cannot accept."""
 
 
+def busy_database(database: Path, *, unchanged: str) -> str:
+    """What a command that changes the database says when its lock stayed taken: the holder
+    is usually the running service, busy for a moment (starting up, planning), rarely a
+    second copy, which its instance lock keeps from starting."""
+    return (
+        f"The database {database} was busy, most likely with the running service (while it "
+        f"starts up or plans emails). {unchanged} Try again in a moment."
+    )
+
+
 def printable(text: str) -> str:
     """The text with every character a terminal would act on rather than show (control
     characters, bidi overrides, other invisible formatting) replaced by U+FFFD, and other

@@ -13,6 +13,7 @@ from reminder_service import bootstrap
 from reminder_service.commands.output import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    busy_database,
     json_text,
     print_csv,
     printable,
@@ -23,7 +24,7 @@ from reminder_service.commands.output import (
 from reminder_service.compose_digest import REVIEW_DONE_COMMAND
 from reminder_service.core.replies.understand import understand
 from reminder_service.core.replies.verdict import Reason, verdict_json
-from reminder_service.errors import ConfigError, StoreError
+from reminder_service.errors import ConfigError, StoreBusyError, StoreError
 from reminder_service.program import ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
 from reminder_service.store import InboundRow, SqliteStore
@@ -194,15 +195,19 @@ def _unread_advice(row: InboundRow) -> str:
 
 def _mark_reviewed(database: Path, numbers: Sequence[int]) -> int:
     """Take each message off the review queue, saying what happened to each; 1 when any
-    number is not one the queue ever held."""
+    number is not one the queue ever held. A database of an older schema is refused
+    unchanged: only the service's start upgrades it."""
     if not database.exists():
         raise StoreError(f"There is no database at {database} yet, so nothing to review.")
     status = EXIT_OK
     now = datetime.now(UTC)
-    with SqliteStore.open(database) as store:
+    with SqliteStore.open_current(database) as store:
         for number in dict.fromkeys(numbers):
             try:
                 newly = store.mark_reviewed(number, now=now)
+            except StoreBusyError as exc:
+                unchanged = f"#{number} and any numbers after it were not marked."
+                raise StoreError(busy_database(database, unchanged=unchanged)) from exc
             except StoreError as exc:
                 print(f"reminder-service: {exc}", file=sys.stderr)
                 status = EXIT_PROBLEMS

@@ -15,10 +15,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from reminder_service.errors import StoreError
+from reminder_service.errors import StoreBusyError, StoreError
 
 BUSY_TIMEOUT = timedelta(seconds=5)
 """How long a statement waits for another connection's lock before failing."""
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class StoreConnection:
@@ -78,19 +79,23 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 def translated(path: Path, *, busy_timeout: timedelta = BUSY_TIMEOUT) -> Iterator[None]:
     """Turn sqlite3 errors into StoreError with a message a coordinator can act on.
 
-    `busy_timeout` is how long the connection waited for a lock, for the message.
+    `busy_timeout` is how long the connection waited for a lock, for the message; a lock
+    held longer than that is a StoreBusyError.
     """
     try:
         yield
     except sqlite3.Error as exc:
-        raise StoreError(_explain(exc, path, busy_timeout=busy_timeout)) from exc
+        message = _explain(exc, path, busy_timeout=busy_timeout)
+        if exc.sqlite_errorcode & 0xFF in _BUSY_CODES:
+            raise StoreBusyError(message) from exc
+        raise StoreError(message) from exc
 
 
 def _explain(exc: sqlite3.Error, path: Path, *, busy_timeout: timedelta) -> str:
     code = exc.sqlite_errorcode & 0xFF
     if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
         return f"{path} is not a usable SQLite database ({exc}). Check the database path."
-    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+    if code in _BUSY_CODES:
         seconds = f"{busy_timeout.total_seconds():g}"
         return (
             f"The database {path} stayed locked by another program for over {seconds} seconds. "

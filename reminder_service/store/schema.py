@@ -295,23 +295,40 @@ class SchemaMixin(StoreConnection):
 
     @classmethod
     def open(cls, path: Path) -> Self:
-        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+        """Open (creating if needed) the database at `path` and bring its schema up to date.
+
+        Only the service's own start (`run`, `demo`) opens this way: it holds the instance
+        lock, so no service of an older version, which would not know the new schema, still
+        writes to the file. Commands use `open_current` or `open_read_only`.
+        """
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             message = f"Cannot create the folder {path.parent} for the database: {exc.strerror}."
             raise StoreError(message) from exc
-        with translated(path):
-            connection = sqlite3.connect(
-                path, isolation_level=None, timeout=BUSY_TIMEOUT.total_seconds()
-            )
-        store = cls(connection, path=path)
+        store = cls._connected(path)
         try:
             with translated(path):
                 store._configure()
                 store._migrate()
         except BaseException:
-            connection.close()
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def open_current(cls, path: Path) -> Self:
+        """Open an existing database, already at this version's schema, for a command that
+        changes it (`forget`, `review --done`); an older one is refused and left as it is."""
+        if not path.is_file():
+            raise StoreError(f"There is no database at {path}.")
+        store = cls._connected(path)
+        try:
+            with translated(path):
+                store._refuse_older(store._checked_version())
+                store._configure()
+        except BaseException:
+            store.close()
             raise
         return store
 
@@ -325,18 +342,31 @@ class SchemaMixin(StoreConnection):
         store = cls(connection, path=path)
         try:
             with translated(path):
-                version = store._checked_version()
+                store._refuse_older(store._checked_version())
         except BaseException:
             connection.close()
             raise
+        return store
+
+    @classmethod
+    def _connected(cls, path: Path) -> Self:
+        with translated(path):
+            connection = sqlite3.connect(
+                path, isolation_level=None, timeout=BUSY_TIMEOUT.total_seconds()
+            )
+        return cls(connection, path=path)
+
+    def _refuse_older(self, version: int) -> None:
+        """Refuse a schema older than this version's: upgrading is left to the service's
+        start, since a service of the older version may still be running on the file."""
         if version < len(_MIGRATIONS):
-            connection.close()
             message = (
-                f"{path} uses an older schema ({version}); start the service once "
-                f"(reminder-service run) to upgrade it to schema {len(_MIGRATIONS)}."
+                f"{self._path} uses an older schema ({version}); this version of "
+                f"reminder-service needs schema {len(_MIGRATIONS)}, so it changed nothing. "
+                "Restart the service with this version (stop the one running, if any, then "
+                "start it): its start upgrades the database. Then run this command again."
             )
             raise StoreError(message)
-        return store
 
     @property
     def schema_version(self) -> int:
@@ -377,7 +407,9 @@ class SchemaMixin(StoreConnection):
         if version > len(_MIGRATIONS):
             message = (
                 f"{self._path}: this database was written by a newer version of "
-                f"reminder-service (schema {version}, this version knows {len(_MIGRATIONS)})."
+                f"reminder-service (schema {version}, this version knows {len(_MIGRATIONS)}). "
+                "Use that newer version of reminder-service, or restore a backup taken "
+                "before it first ran."
             )
             raise StoreError(message)
         return version

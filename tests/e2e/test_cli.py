@@ -252,6 +252,7 @@ def test_check_on_an_older_database_still_checks_the_program(
     out = capsys.readouterr().out
     assert "2 problem(s) found:" in out
     assert f"{database} uses an older schema ({version - 1})" in out
+    assert "Restart the service with this version" in out
     assert "'Asia/Tokio' is not a time zone; did you mean 'Asia/Tokyo'?" in out
 
 

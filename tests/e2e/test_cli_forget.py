@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,14 @@ from reminder_service.cli import main
 from reminder_service.commands.forget import _service_stopped
 from reminder_service.errors import StoreError
 from reminder_service.instance_lock import InstanceLock
-from tests.support.process import PROGRAM, clear_reminder_env, sent_checkin, service_env
+from tests.support.process import (
+    PROGRAM,
+    as_previous_schema,
+    clear_reminder_env,
+    schema_of,
+    sent_checkin,
+    service_env,
+)
 
 ANA_BEN = ("ana@northwind.example", "ben@northwind.example")
 
@@ -158,3 +165,35 @@ def test_forget_while_a_service_runs_says_the_id_is_free_only_after_its_reload(
     out = capsys.readouterr().out
     assert "free again, for any pair" not in out
     assert "free again once the running service has loaded a program without it" in out
+
+
+def test_forget_refuses_an_older_database_and_leaves_it_at_its_schema(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database of the previous schema is neither upgraded nor erased from (a service of
+    the previous release may still run on it): exit 1, saying to restart the service first."""
+    previous = as_previous_schema(database(deployment))
+    assert main(["forget", "ana-old", "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert f"uses an older schema ({previous})" in err
+    assert "Restart the service with this version" in err
+    assert "Then run this command again." in err
+    assert schema_of(database(deployment)) == previous
+    assert outbox_pairs(deployment) == ["ana-old"]
+
+
+def test_forget_while_the_database_stays_busy_says_to_try_again_in_a_moment(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the write lock stays taken (usually by the running service), forget erases
+    nothing and says to try again in a moment, not that a second copy may be running."""
+    monkeypatch.setattr("reminder_service.store.schema.BUSY_TIMEOUT", timedelta(seconds=0.1))
+    with closing(sqlite3.connect(database(deployment), isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        assert main(["forget", "ana-old", "--yes"]) == 1
+        holder.execute("ROLLBACK")
+    err = capsys.readouterr().err
+    assert "was busy, most likely with the running service" in err
+    assert "Nothing was erased. Try again in a moment." in err
+    assert "second copy" not in err
+    assert outbox_pairs(deployment) == ["ana-old"]

@@ -18,7 +18,7 @@ from reminder_service.core.model import Outgoing
 from reminder_service.core.replies.verdict import Outcome, Reason, ReportedMeeting, Verdict
 from reminder_service.store import InboundItem, SqliteStore
 from tests.support.outbox_steps import claim_next, enqueue, mark_sent
-from tests.support.process import clear_reminder_env
+from tests.support.process import as_previous_schema, clear_reminder_env, schema_of
 
 CORPUS = Path(__file__).parents[1] / "corpus" / "replies"
 CONTEXT = json.loads((CORPUS / "context.json").read_text())
@@ -403,6 +403,42 @@ def test_review_done_with_an_unknown_number_is_an_error(
     assert "There is no message #1 in the review queue." in err
     assert "There is no message #99 in the review queue." in err
     assert 'Run "reminder-service review"' in err
+
+
+def test_review_done_refuses_an_older_database_and_leaves_it_at_its_schema(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """review --done on a database of the previous schema marks nothing and upgrades nothing
+    (a service of the previous release may still run on it), even for a number not queued."""
+    database = deployment / "reminders.sqlite3"
+    _record(database, MET, UNCLEAR)
+    previous = as_previous_schema(database)
+    assert main(["review", "--done", "1", "2"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"uses an older schema ({previous})" in err
+    assert "Restart the service with this version" in err
+    assert schema_of(database) == previous
+
+
+def test_review_done_while_the_database_stays_busy_says_to_try_again_in_a_moment(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the write lock stays taken (usually by the running service), review --done
+    stops at the first number, says it was not marked and to try again in a moment."""
+    database = deployment / "reminders.sqlite3"
+    _record(database, MET, UNCLEAR, STRANGER)
+    monkeypatch.setattr("reminder_service.store.schema.BUSY_TIMEOUT", timedelta(seconds=0.1))
+    with closing(sqlite3.connect(database, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        assert main(["review", "--done", "2", "3"]) == 1
+        holder.execute("ROLLBACK")
+    err = capsys.readouterr().err
+    assert "was busy, most likely with the running service" in err
+    assert "#2 and any numbers after it were not marked. Try again in a moment." in err
+    assert "second copy" not in err
+    assert main(["review"]) == 0
+    assert "2 message(s) to review:" in capsys.readouterr().out
 
 
 def test_review_done_before_the_service_has_run_is_an_error(

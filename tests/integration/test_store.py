@@ -99,13 +99,16 @@ def test_reopening_keeps_rows_and_schema_version(db_path: Path) -> None:
 
 
 def test_newer_schema_is_refused(db_path: Path) -> None:
-    """A database migrated by a newer release is refused, naming both schema versions."""
+    """A database migrated by a newer release is refused, naming both schema versions and
+    what to do: use the newer release, or restore a backup from before it."""
     SqliteStore.open(db_path).close()
     with sqlite3.connect(db_path) as raw:
         raw.execute("PRAGMA user_version = 17")
     raw.close()
     with pytest.raises(StoreError, match=r"newer version .*\(schema 17, this version knows 16\)"):
         SqliteStore.open(db_path)
+    with pytest.raises(StoreError, match="Use that newer version of reminder-service, or restore"):
+        SqliteStore.open_current(db_path)
 
 
 def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path: Path) -> None:

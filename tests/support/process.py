@@ -6,9 +6,11 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
+from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -79,6 +81,23 @@ def sent_checkin(database: Path, *, pair_id: str, recipients: tuple[str, ...]) -
             message=b"Subject: Check-in\r\n\r\nHow is it going?\r\n",
         )
         store.enqueue_many([email], now=datetime(2026, 11, 1, 9, 30, tzinfo=UTC))
+
+
+def as_previous_schema(database: Path) -> int:
+    """Turn `database` back into the schema the release before this one left (undoing the
+    latest migration, 16: `outbox.first_failed_at`); returns that schema's number."""
+    with closing(sqlite3.connect(database, isolation_level=None)) as raw:
+        raw.execute("ALTER TABLE outbox DROP COLUMN first_failed_at")
+        (version,) = raw.execute("PRAGMA user_version").fetchone()
+        raw.execute(f"PRAGMA user_version = {version - 1}")
+    return int(version) - 1
+
+
+def schema_of(database: Path) -> int:
+    """The schema number (`PRAGMA user_version`) of `database`."""
+    with closing(sqlite3.connect(database)) as raw:
+        (version,) = raw.execute("PRAGMA user_version").fetchone()
+    return int(version)
 
 
 def plain_smtp_env(host: str, port: int, **extra: str) -> dict[str, str]:
