@@ -319,10 +319,15 @@ def log_format_asked(
     *, env_file: Path | None = Path(".env"), secrets_dir: Path = DEFAULT_SECRETS_DIR
 ) -> LogFormat:
     """REMINDER_LOG_FORMAT read on its own, for when the other settings do not load; text
-    when it cannot be read either."""
+    when it cannot be read either.
+
+    Reading it reads the same .env file and secrets folder, which may be what failed (a
+    .env that is not UTF-8, a secret that is a folder): any such failure gives text, and
+    the command then reports it in one readable line.
+    """
     try:
         settings = _LogFormatSettings(_env_file=env_file, _secrets_dir=secrets_dir)  # type: ignore[call-arg]
-    except (ValidationError, SettingsError):
+    except (ValidationError, SettingsError, ConfigError, ValueError, OSError):
         return "text"
     return settings.log_format
 

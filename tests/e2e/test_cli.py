@@ -163,6 +163,21 @@ def test_run_with_settings_that_do_not_load_still_says_so_in_a_json_line(
     assert "REMINDER_SMTP__PORT" in event["message"]
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_env_file_that_is_not_utf8_is_one_readable_line(
+    deployment: Path, capsys: pytest.CaptureFixture[str], log_format: str
+) -> None:
+    """A .env that is not UTF-8 is named in one line, in either log format, though the
+    fallback that picks the format reads the same file."""
+    (deployment / ".env").write_bytes(
+        f"REMINDER_LOG_FORMAT={log_format}\nREMINDER_SMTP__HOST=caf\xe9\n".encode("latin-1")
+    )
+    assert main(["check"]) == 1
+    printed = capsys.readouterr()
+    [line] = (printed.out + printed.err).splitlines()
+    assert "The file .env is not plain text (UTF-8)" in line
+
+
 def test_check_reports_an_unusable_ca_file(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from reminder_service.errors import ConfigError
-from reminder_service.settings import Settings, load_settings
+from reminder_service.settings import Settings, load_settings, log_format_asked
 from tests.support.process import clear_reminder_env
 
 
@@ -289,3 +289,22 @@ def test_a_bad_retention_period_is_refused_saying_what_to_write(
     monkeypatch.setenv("REMINDER_KEEP_EMAILS_DAYS", value)
     with pytest.raises(ConfigError, match="REMINDER_KEEP_EMAILS_DAYS: must be a number of days"):
         load(tmp_path)
+
+
+@pytest.mark.parametrize("unreadable", ["env_not_utf8", "secret_is_a_folder"])
+def test_the_log_format_alone_falls_back_to_text_when_its_files_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unreadable: str
+) -> None:
+    """The log format read on its own, for when the settings do not load, is text (never
+    an error of its own) when the .env file or the secrets folder cannot be read."""
+    clear_reminder_env(monkeypatch)
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"REMINDER_LOG_FORMAT=json\n")
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    if unreadable == "env_not_utf8":
+        with env_file.open("ab") as env:
+            env.write(b"REMINDER_SMTP__HOST=caf\xe9\n")
+    else:
+        (secrets / "REMINDER_SMTP__PASSWORD").mkdir()
+    assert log_format_asked(env_file=env_file, secrets_dir=secrets) == "text"
