@@ -75,8 +75,17 @@ class Holder:
 
 def lock_path(database: Path) -> Path:
     """The lock file that guards `database`: its resolved path with `.lock` added."""
-    resolved = database.resolve()
+    resolved = resolved_path(database)
     return resolved.with_name(resolved.name + LOCK_SUFFIX)
+
+
+def resolved_path(path: Path) -> Path:
+    """`path` with its symlinks resolved; as given (made absolute) when they loop, for
+    opening the file to report that in words rather than fail here."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 class InstanceLock:

@@ -19,7 +19,7 @@ from contextlib import closing
 from pathlib import Path
 
 from reminder_service.errors import StoreError
-from reminder_service.instance_lock import lock_path
+from reminder_service.instance_lock import lock_path, resolved_path
 from reminder_service.store.connection import connect_read_only, translated
 
 BACKUP_NAME = "reminders-backup.db"
@@ -74,7 +74,7 @@ def _check_not_live(destination: Path, *, database: Path) -> None:
 def _live_files(database: Path) -> tuple[Path, ...]:
     """The database and the files beside it, under its own name and under its resolved one
     (where SQLite keeps them when the database's name is a symlink)."""
-    names = {database, database.resolve()}
+    names = {database, resolved_path(database)}
     return (
         *names,
         *(Path(f"{name}{suffix}") for name in names for suffix in ("-wal", "-shm", "-journal")),
@@ -84,7 +84,7 @@ def _live_files(database: Path) -> tuple[Path, ...]:
 
 def _same_file(first: Path, second: Path) -> bool:
     """Whether two paths lead to one file: one resolved path, or one inode (a hard link)."""
-    if first.resolve() == second.resolve():
+    if resolved_path(first) == resolved_path(second):
         return True
     try:
         return os.path.samefile(first, second)

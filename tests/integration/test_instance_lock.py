@@ -264,3 +264,14 @@ def test_an_unreadable_ca_file_stops_the_start_before_the_lock_is_taken(
         bootstrap.build_service(settings)
     with InstanceLock.acquire(settings.database, now=STARTED):
         pass
+
+
+def test_a_database_path_through_a_symlink_loop_is_refused_in_words(tmp_path: Path) -> None:
+    """A symlink that points at itself in the database's path is a StoreError naming the
+    lock file, not an error from resolving the path."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    database = loop / "reminders.sqlite3"
+    assert lock_path(database) == database.with_name("reminders.sqlite3.lock")
+    with pytest.raises(StoreError, match="Cannot create the lock file"):
+        InstanceLock.acquire(database, now=datetime.now(UTC))
