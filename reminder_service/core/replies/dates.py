@@ -159,15 +159,24 @@ _CALLED_OFF = re.compile(
     r"|abgesagt|verschoben|verlegt|annule\w*|reporte\w*|deplace\w*|aplaz\w*|pospu\w*"
     r"|instead of|rather than|statt|anstatt|au lieu de|en vez de|en lugar de"
     r"|going to|supposed to|meant to|wanted to|planned to|were to|was to|wollten|sollten"
-    r"|devait|devions|devaient|voulions|allions|ibamos a|iba a|queriamos"
-    r"|from|since|until|till|von|ab|seit|bis|depuis|jusqu'au|desde|hasta)\b"
+    r"|devait|devions|devaient|voulions|allions|ibamos a|iba a|queriamos)\b"
     r"|\bno$"
 )
 """Words just before a date that say it is not the meeting's: negated, called off or moved
-from, only planned, or the bound of a period; a Spanish "no" right before it ("no el lunes")."""
-_NEGATED_AFTER = re.compile(r"\b(?:not|never|nicht|nie|kein\w*|pas|jamais|no|nunca)\b|n't\b")
-"""A negation after a date in its clause: "am Dienstag nicht getroffen", "el martes no nos
-vimos", "on Tuesday we didn't meet"."""
+from, or only planned; a Spanish "no" right before it ("no el lunes")."""
+_BOUND = re.compile(
+    r"\b(?:from|since|until|till|von|ab|seit|bis|depuis|jusqu'au|desde|hasta)"
+    r"(?: (?:the|on|den|dem|der|le|la|l'|el))?$"
+)
+"""A word right before a date that makes it the bound of a period ("from the 28th", "bis
+Montag"), not "from" a few words before it ("we met from home on Monday")."""
+_TO_MEET = r"meet|see each other|catch up|get together|treffen|sehen|vernos|verse|nous voir"
+_MEETING_DENIED = re.compile(
+    rf"\b(?:not|never|nicht|nie|kein\w*|ne|pas|jamais|no|nunca)(?: [\w']+){{0,3}}?"
+    rf" (?:{lx.MET}|{_TO_MEET})\b"
+)
+"""A negation with a meeting a few words after it: "nicht getroffen", "no nos vimos", "ne
+s'est pas vus", "did not manage to meet"."""
 _MOVED_TO = re.compile(r"\b(?:to|auf|nach|zum|au|al|a|for)(?: (?:the|den|dem|le|el))?$")
 """Words right before the day a meeting was moved to ("moved it to", "auf den")."""
 _GERMAN = whole_words(lx.GERMAN_HINTS)
@@ -288,28 +297,30 @@ def _called_off_removed(text: str, found: list[Found]) -> list[Found]:
         for f in found
         if f.start not in in_range
         and not _called_off(_words_before(text, f))
-        and not _negated_after(text, f, found)
+        and not _negated_after(text, f)
     ]
 
 
 def _called_off(before: str) -> bool:
     """Whether the words before a date say it is not the meeting's, unless they make it the
     day a meeting was moved to ("moved it to Tuesday", "von Montag auf Dienstag")."""
+    if _BOUND.search(before) is not None:
+        return True
     return _CALLED_OFF.search(before) is not None and _MOVED_TO.search(before) is None
 
 
-def _negated_after(text: str, found: Found, others: list[Found]) -> bool:
-    """Whether the rest of the date's clause negates it ("am Dienstag nicht getroffen"), not
-    another date ("Wednesday not Tuesday", "el miércoles, no el martes")."""
-    _, clause_end = _clause(text, found)
-    negation = _NEGATED_AFTER.search(text, found.end, clause_end)
-    if negation is None:
+def _negated_after(text: str, found: Found) -> bool:
+    """Whether the rest of the date's clause says they did not meet ("am Dienstag nicht
+    getroffen", "el martes no nos vimos", "on Tuesday we did not manage to meet").
+
+    Not when the clause said they met before the date ("we met on Tuesday and did not
+    get through everything"); a negation of anything but meeting ("and no issues", "we met
+    Tuesday, not Wednesday") leaves the date standing.
+    """
+    clause_start, clause_end = _clause(text, found)
+    if _MET.search(text, clause_start, found.start):
         return False
-    return not any(
-        negation.end() <= other.start < clause_end
-        and len(text[negation.end() : other.start].split()) < _CALLED_OFF_WORDS
-        for other in others
-    )
+    return _MEETING_DENIED.search(text, found.end, clause_end) is not None
 
 
 def _words_before(text: str, found: Found) -> str:

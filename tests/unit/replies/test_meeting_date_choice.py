@@ -112,6 +112,42 @@ def test_the_date_of_the_met_clause_wins_over_dates_called_off(text: str, expect
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("We met on Tuesday and didn't get through everything", met(date(2026, 11, 24))),
+        ("Met Tuesday and no issues to report", met(date(2026, 11, 24))),
+        ("We met on the 12th and it wasn't easy to find a slot", met(date(2026, 11, 12))),
+        ("We met Tuesday not for long", met(date(2026, 11, 24))),
+        (
+            "We finally met on Tuesday after not seeing each other for weeks",
+            met(date(2026, 11, 24)),
+        ),
+        ("We met Wednesday at a caf\u00e9 not far from her office", met(date(2026, 11, 25))),
+        (
+            "Ja, wir haben uns am Dienstag getroffen und es gab keine Probleme",
+            met(date(2026, 11, 24)),
+        ),
+        ("On s'est vus lundi pas tr\u00e8s longtemps", met(date(2026, 11, 23))),
+        ("S\u00ed, nos vimos el martes y no hubo problemas", met(date(2026, 11, 24))),
+        (
+            "Bo had her interview on Monday; we met on Tuesday and she didn't get the job",
+            met(date(2026, 11, 24)),
+        ),
+        ("We met on Zoom from home on Monday for an hour", met(date(2026, 11, 23), 60)),
+        ("We met straight from work on Monday", met(date(2026, 11, 23))),
+        ("We met at a caf\u00e9 not far from work on Wednesday", met(date(2026, 11, 25))),
+    ],
+)
+def test_a_negation_or_from_that_is_not_about_the_date_leaves_it_standing(
+    text: str, expected: object
+) -> None:
+    """A negation after the date that is not of meeting ("and no issues", "didn't get
+    through everything") and a "from" that is not right before it ("from home on Monday")
+    leave the meeting's date as stated."""
+    assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         (
             "Wir haben uns am Dienstag nicht getroffen, aber am Mittwoch eine Stunde",
             met(date(2026, 11, 25), 60),
