@@ -353,13 +353,21 @@ SKIP: Final = (
 )
 """Skip this round."""
 
+FOR_A_WHILE: Final = (
+    r"for a while|for now|for the moment|for the time being|temporarily|until|till"
+    r"|for (?:a|one|two|three|a few|a couple of|\d+) (?:weeks?|months?)"
+)
+"""After "stop the emails": the stop is a pause, not an end."""
+
 PAUSE: Final = (
     r"pause|pausing|on hold|hold off|suspend"
+    r"|stop (?:\w+ ){0,2}(?:check ins|checkins|reminders|emails|e mails|mails)"
+    rf"(?= (?:{FOR_A_WHILE}))"
     r"|(?:take|taking|have|need|make) (?:a |some )?(?:short |little |small )?break"
     r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
     r"|pausa|pausar|en pausa|suspender"
 )
-"""Pause the check-ins, perhaps until a date."""
+"""Pause the check-ins, perhaps until a date; "stop the emails for now" pauses them too."""
 
 NOT_PAUSE: Final = (
     r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para )?(?:el )?(?:cafe|comer|almorzar)"
@@ -371,6 +379,7 @@ END: Final = (
     r"(?:mentorship|mentoring|pairing|program|programme|partnership|relationship|check ins"
     r"|checkins|reminders|emails|e mails|mails|participation)"
     r"(?! (?:session|meeting|call|chat|conversation|catch up|hour|event)s?\b)"
+    rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
     r"|unsubscribe(?![^\n]*(?:address|adresse|direccion|@))|opt out"
     r"|no longer (?:participat\w*|in the program|part of)"

@@ -179,6 +179,23 @@ def test_requests_to_end_or_pause_still_take_effect(
 
 
 @pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("We met yesterday and agreed to stop the emails for a while", None),
+        ("Please stop the emails for now", None),
+        ("Please stop the check-ins until March", date(2027, 3, 1)),
+        ("Stop the reminders for two months please", date(2027, 1, 26)),
+    ],
+)
+def test_stopping_the_emails_for_a_while_pauses(text: str, until: date | None) -> None:
+    """Stopping the emails for a while, for now or until a date is a pause, never an end
+    with its farewell."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.PAUSE
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
     ("text", "signal"),
     [
         ("We don't want to pause", Signal.NO_PAUSE),
