@@ -6,7 +6,9 @@ removed, plain apostrophes, "n't" as " not". Only the first lines count (people 
 answer there), without greeting and sign-off. Each clause is matched against the tables;
 a negation before "met" makes it "not met" (one in a language we do not read, right before
 it, makes it unreadable), a clause after "but" replaces the report before it, and questions
-report nothing (requests keep their commands).
+report nothing (requests keep their skips and pauses; an end asked about is left to a
+person). Ends and pauses count only as the pair's own request, made now: not negated, not
+someone else's or a topic, not said to start later.
 """
 
 from __future__ import annotations
@@ -105,12 +107,21 @@ class Signal(Enum):
     """An end refused ("we don't want to end it") or the mentoring said to go on ("we want
     to keep going"): it ends nothing, and a "no" beside it answers the end, not "have you
     met?"."""
+    NO_PAUSE = auto()
+    """A pause refused ("we don't want to pause"): it pauses nothing, and a "no" beside it
+    answers the pause, not "have you met?"."""
+    DOUBTFUL = auto()
+    """A command only a person can act on: an end asked about ("can we end the
+    mentoring?") or a pause said to start later ("we'll take a break in January")."""
 
 
 POSITIVE = frozenset({Signal.YES, Signal.MET})
 NEGATIVE = frozenset({Signal.NO, Signal.NOT_MET})
 REPORTS = POSITIVE | NEGATIVE
-_COMMANDS = frozenset({Signal.SKIP, Signal.PAUSE, Signal.END, Signal.END_WEAK, Signal.END_ASKED})
+_REFUSALS = frozenset({Signal.NO_END, Signal.NO_PAUSE})
+_ASKED = frozenset({Signal.SKIP, Signal.PAUSE, Signal.DOUBTFUL})
+"""What a question that is a request keeps: a skip or a pause ("can we pause until
+March?"), but an end asked about ("can we end it?") only raises a doubt."""
 
 _SIGNALS = (
     (Signal.YES, whole_words(lx.YES)),
@@ -128,6 +139,10 @@ _SIGNALS = (
 _ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
+_NOT_OUR_COMMAND = whole_words(lx.NOT_OUR_COMMAND)
+_END_LATER = whole_words(lx.END_LATER)
+_PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
+_LATER_START = re.compile(lx.LATER_START)
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
 _MET = whole_words(lx.MET)
 _NEGATION = whole_words(lx.NEGATION)
@@ -146,13 +161,14 @@ _ACCEPT = whole_words(lx.ACCEPT)
 @dataclass(frozen=True, slots=True)
 class _Clause:
     """A clause of a sentence, from `start` in the head's text; `contrast` if it follows
-    "but", `asks` if it ends a question."""
+    "but", `asks` if it ends a question, `in_question` if it is part of one."""
 
     text: str
     start: int
     sentence: int
     contrast: bool
     asks: bool
+    in_question: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +255,14 @@ def _clauses(text: str, sentence: Sentence, index: int) -> list[_Clause]:
     kept = [(start, part, after) for start, part, after in kept if part]
     last = len(kept) - 1
     return [
-        _Clause(part, sentence.start + start, index, after, sentence.question and number == last)
+        _Clause(
+            part,
+            sentence.start + start,
+            index,
+            after,
+            asks=sentence.question and number == last,
+            in_question=sentence.question,
+        )
         for number, (start, part, after) in enumerate(kept)
     ]
 
@@ -259,10 +282,8 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
     for signal, pattern in _SIGNALS:
         for found in pattern.finditer(joined):
             index = clause_at(found.start())
-            if signal in _ENDS and _negated_end(joined[starts[index] : found.start()], found):
-                said[index].add(Signal.NO_END)
-                continue
-            said[index].add(signal)
+            before = joined[starts[index] : found.start()]
+            said[index] |= _command_signals(signal, clauses[index], before, found)
     for found in _KEEP_GOING.finditer(joined):
         said[clause_at(found.start())].add(Signal.NO_END)
     for found in _NOT_PAUSE.finditer(joined):
@@ -273,8 +294,53 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         said[index].add(_met_signal(f"{before} {found.group()}"))
     for index, clause in enumerate(clauses):
         if clause.asks:
-            said[index] &= _COMMANDS if _REQUEST.search(clause.text) else set()
+            said[index] &= _ASKED if _REQUEST.search(clause.text) else {Signal.DOUBTFUL}
     return said
+
+
+def _command_signals(
+    signal: Signal, clause: _Clause, before: str, found: re.Match[str]
+) -> set[Signal]:
+    """What a phrase found in a clause says, with the clause's words `before` it: ends and
+    pauses count only as the pair's own request, made now."""
+    if signal in _ENDS:
+        return _end_signals(signal, clause, before, found)
+    if signal is Signal.PAUSE:
+        return _pause_signals(clause, before)
+    return {signal}
+
+
+def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
+    """An end, unless it is refused ("we don't want to end it"), asked about ("can we end
+    the mentoring?") or said to start later ("in June"), which a person answers, or not a
+    request of the pair's made now ("Bo says she'll finish the program", "her internship
+    program is over")."""
+    if _negated_end(before, found):
+        return {Signal.NO_END}
+    if clause.in_question:
+        return {Signal.DOUBTFUL}
+    words = f"{_last_words(before)} {found.group()}"
+    if _NOT_OUR_COMMAND.search(words) or _END_LATER.search(_last_words(before)):
+        return set()
+    return {Signal.DOUBTFUL} if _LATER_START.search(clause.text) else {signal}
+
+
+def _pause_signals(clause: _Clause, before: str) -> set[Signal]:
+    """A pause, unless it is negated ("no need to pause"), someone else's or a topic ("we
+    talked about how to take a break from work"), or said to start later ("we'll take a
+    break in January": a person arranges that)."""
+    if _PAUSE_NEGATED.search(before):
+        return {Signal.NO_PAUSE}
+    if _NOT_OUR_COMMAND.search(_last_words(before)):
+        return set()
+    if _LATER_START.search(clause.text):
+        return {Signal.DOUBTFUL}
+    return {Signal.PAUSE}
+
+
+def _last_words(text: str) -> str:
+    """The last five words of `text`: those that bear on the phrase after them."""
+    return " ".join(text.split()[-5:])
 
 
 def _turns(text: str, clauses: list[_Clause], sentences: list[Sentence]) -> tuple[Turn, ...]:
@@ -323,12 +389,13 @@ def _sentence_signals(clauses: list[tuple[_Clause, set[Signal]]]) -> frozenset[S
 
 
 def _no_answers_an_end(clauses: list[tuple[_Clause, set[Signal]]], signals: set[Signal]) -> bool:
-    """Whether a sentence's "no" refuses an end rather than saying "not met": "No, we don't
-    want to end it", "Nein, wir wollen nicht aufhören", "no queremos terminar", "No, we want
-    to keep going". Not when the sentence also says "not met", nor when the refusal follows
-    "but" ("No, but we want to keep going"): that "no" answers "have you met?"."""
+    """Whether a sentence's "no" refuses an end or a pause rather than saying "not met": "No,
+    we don't want to end it", "Nein, wir wollen nicht aufhören", "no queremos terminar", "No,
+    we want to keep going", "No queremos pausar". Not when the sentence also says "not met",
+    nor when the refusal follows "but" ("No, but we want to keep going"): that "no" answers
+    "have you met?"."""
     return Signal.NOT_MET not in signals and any(
-        Signal.NO_END in said and not clause.contrast for clause, said in clauses
+        said & _REFUSALS and not clause.contrast for clause, said in clauses
     )
 
 

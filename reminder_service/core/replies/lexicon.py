@@ -353,13 +353,21 @@ SKIP: Final = (
 )
 """Skip this round."""
 
+FOR_A_WHILE: Final = (
+    r"for a while|for now|for the moment|for the time being|temporarily|until|till"
+    r"|for (?:a|one|two|three|a few|a couple of|\d+) (?:weeks?|months?)"
+)
+"""After "stop the emails": the stop is a pause, not an end."""
+
 PAUSE: Final = (
     r"pause|pausing|on hold|hold off|suspend"
+    r"|stop (?:\w+ ){0,2}(?:check ins|checkins|reminders|emails|e mails|mails)"
+    rf"(?= (?:{FOR_A_WHILE}))"
     r"|(?:take|taking|have|need|make) (?:a |some )?(?:short |little |small )?break"
     r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
     r"|pausa|pausar|en pausa|suspender"
 )
-"""Pause the check-ins, perhaps until a date."""
+"""Pause the check-ins, perhaps until a date; "stop the emails for now" pauses them too."""
 
 NOT_PAUSE: Final = (
     r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para )?(?:el )?(?:cafe|comer|almorzar)"
@@ -371,8 +379,10 @@ END: Final = (
     r"(?:mentorship|mentoring|pairing|program|programme|partnership|relationship|check ins"
     r"|checkins|reminders|emails|e mails|mails|participation)"
     r"(?! (?:session|meeting|call|chat|conversation|catch up|hour|event)s?\b)"
+    rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
-    r"|unsubscribe|opt out|no longer (?:participat\w*|in the program|part of)"
+    r"|unsubscribe(?![^\n]*(?:address|adresse|direccion|@))|opt out"
+    r"|no longer (?:participat\w*|in the program|part of)"
     r"|(?:mentorship|mentoring|program|programme|pairing|partnership) (?:is|has|will be|has been)"
     r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
     r"|no (?:more|further) (?:check ins|checkins|emails|e mails|reminders|messages)"
@@ -406,6 +416,43 @@ end it", "let's not stop")."""
 END_NEGATED_INSIDE: Final = r"not|never|nicht|nie|pas|nunca|jamais|jamas"
 """The same, inside the words of the end itself ("das Mentoring nicht beenden"); not the
 "keine" and "ne" that some ends are made of ("keine E-Mails mehr", "ne plus recevoir")."""
+
+NOT_OUR_COMMAND: Final = (
+    r"she|he|they|her|his|their|says|said|tells|told|wants|needs|whether"
+    r"|if(?! (?:possible|ok|okay))"
+    r"|(?<!how )(?<!what )about|how to|discuss\w*|wonder\w*|consider\w*|thinking of"
+    r"|er|ob|sagt|sagte|meint|meinte|uber|daruber|wie man"
+    r"|elle|elles|ils|dit|son|sa|ses|leur|leurs|comment"
+    r"|ella|ellas|ellos|dice|dijo|sobre"
+)
+"""Words just before an end or a pause that make it someone else's, reported or a topic
+("Bo says she'll finish the program", "whether she should quit the program", "her
+internship program is over", "we talked about how to take a break from work"): no request
+of the pair's."""
+
+END_LATER: Final = r"will|'ll|going to|gonna|werden|allons|vont|va|van a"
+"""Words just before an end that put it in the future ("we'll finish the program in
+spring"): an end is only ever a request made now."""
+
+PAUSE_NEGATED: Final = (
+    r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|pas(?! encore)|ne"
+    r"|nunca|jamais|jamas)"
+    r"(?: (?!(?:met|meet|getroffen|please|bitte|svp|yet|encore)\b)[\w']+){0,3} ?$"
+)
+"""A negation at most three words before a pause, matched on the words before it ("no
+need to pause", "we don't want to pause", "keine Pause", "ne voulons pas faire de
+pause", "no queremos pausar"): no pause. Not "not yet" nor "we haven't met, please"."""
+
+LATER_START: Final = (
+    r"(?<!')\b(?:in|from|over|starting(?: in| from)?|beginning(?: in)?|ab|im|von|a partir de"
+    r"|des|desde|en) (?:the |dem |den |le |l'|el |la )?(?:then|dann|new year|summer|spring|autumn"
+    r"|fall|winter|sommer|fruhling|fruhjahr|herbst|ete|printemps|automne|hiver|verano"
+    r"|primavera|otono|invierno|christmas|holidays|easter|weihnachten|ostern|noel|navidad"
+    r"|next|nachste\w*|prochain\w*|proxim\w*|\d+|" + "|".join(MONTHS) + r")\b"
+)
+"""A pause or an end said to start later ("we'll take a break in January", "could we pause
+from then until September", "Pause ab März", "we'd like to end the mentoring in June"):
+they take effect when asked for, so only a person can arrange these."""
 
 KEEP_GOING: Final = (
     r"(?:keep going|carry on|go on|continue|weitermachen|weiter machen|fortfahren|continuer"

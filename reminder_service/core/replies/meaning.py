@@ -222,8 +222,9 @@ def _local_date(sent: datetime, zone: ZoneInfo) -> date:
 
 
 def _outcome(head: Head, *, replying_to: str) -> Outcome:
-    """One outcome for the whole reply; contradictions, and a meeting phrase negated in a
-    language we do not read, are UNCLEAR."""
+    """One outcome for the whole reply; contradictions, a meeting phrase negated in a
+    language we do not read, and a command only a person can act on (an end asked about, a
+    pause starting later) are UNCLEAR."""
     said = _said(head)
     report = _report(head) or (_plan(replying_to) if Signal.PLANNED in said else None)
     if Signal.UNREAD in said:
@@ -234,6 +235,8 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
         return Outcome.END
     if Signal.END_ASKED in said and Signal.MET not in said:
         return Outcome.END if report is None else Outcome.UNCLEAR
+    if Signal.DOUBTFUL in said:
+        return Outcome.UNCLEAR
     if Signal.PAUSE in said:
         return Outcome.PAUSE
     if Signal.SKIP in said and report is not Outcome.MEETING:

@@ -1,0 +1,227 @@
+"""Ends and pauses count only as the pair's own request, made now.
+
+Words about ending or pausing that are a topic, someone else's plan, negated, a question
+about ending, or a pause said to start later must not end or pause the pair, nor drop the
+meeting reported beside them. Replies go through the real entry point, `understand`, as
+pair ada-bo (Berlin, dates day first) on Thursday 26 November 2026, answering a check-in.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+
+import pytest
+
+from reminder_service.core.model import Kind
+from reminder_service.core.replies.head import Head, Signal
+from reminder_service.core.replies.understand import ReplyContext, understand
+from reminder_service.core.replies.verdict import Outcome, ReportedMeeting, SentRef, Verdict
+from reminder_service.core.tokens import make_token, reply_address
+from tests.unit.strategies import make_pair, make_program
+
+KEY = b"a deployment secret of reasonable length"
+MAILBOX = "mentoring@northwind.example"
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+PAIR = make_pair("ada-bo", zone="Europe/Berlin")
+SENT = {
+    f"<{kind}@northwind.example>": SentRef(pair_id="ada-bo", kind=kind, key=f"{kind}:1")
+    for kind in Kind
+}
+CONTEXT = ReplyContext(
+    program=make_program(PAIR),
+    key=KEY,
+    mailbox=MAILBOX,
+    our_addresses=frozenset({MAILBOX}),
+    now=NOW,
+    sent=SENT.get,
+)
+
+
+def _verdict(text: str) -> Verdict:
+    """The verdict `understand` gives `text`, sent by the mentee in answer to a check-in."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = "Bo Mentee <bo@example.org>"
+    message["To"] = reply_address(MAILBOX, make_token("ada-bo", date(2026, 11, 1), key=KEY))
+    message["Subject"] = "Re: Check-in: Ada and Bo"
+    message["Message-ID"] = "<reply-1@example.org>"
+    message["Date"] = format_datetime(NOW)
+    message["In-Reply-To"] = message["References"] = f"<{Kind.CHECKIN}@northwind.example>"
+    message.set_content(text)
+    return understand(message.as_bytes(), context=CONTEXT)
+
+
+MONDAY = date(2026, 11, 23)
+TUESDAY = date(2026, 11, 24)
+YESTERDAY = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "minutes"),
+    [
+        (
+            "Yes! Met yesterday for an hour. Bo says she'll finish the program in spring.",
+            YESTERDAY,
+            60,
+        ),
+        (
+            "Met on Monday for an hour, we discussed whether she should quit the program at uni",
+            MONDAY,
+            60,
+        ),
+        (
+            "Yes, Monday 1h. Her internship program is over in June so we talked about next steps",
+            MONDAY,
+            60,
+        ),
+        (
+            "Met yesterday (1h). Unsubscribe my old address bo@old.example please, use this one",
+            YESTERDAY,
+            60,
+        ),
+        ("Met yesterday, 1h. Bo wants to finish the program in June.", YESTERDAY, 60),
+    ],
+)
+def test_an_end_that_is_not_the_pairs_request_leaves_the_meeting(
+    text: str, day: date, minutes: int
+) -> None:
+    """Ending someone else's program, a topic, a plan for later or unsubscribing an old
+    address ends nothing: the meeting beside it is logged."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting == ReportedMeeting(date=day, date_stated=True, duration_minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "minutes"),
+    [
+        ("No need to pause, we met yesterday for an hour", YESTERDAY, 60),
+        ("I don't think we need a break, we met on Monday for 30 min", MONDAY, 30),
+        ("Keine Pause bitte, wir haben uns gestern getroffen", YESTERDAY, None),
+        ("We met Tuesday for an hour; we talked about how to take a break from work", TUESDAY, 60),
+    ],
+)
+def test_a_refused_pause_or_a_break_as_a_topic_leaves_the_meeting(
+    text: str, day: date, minutes: int | None
+) -> None:
+    """A negated pause, or a break the pair talked about, pauses nothing: the meeting
+    beside it is logged."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting == ReportedMeeting(date=day, date_stated=True, duration_minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a refused pause
+        "We don't want to pause",
+        "Wir wollen nicht pausieren",
+        "Nous ne voulons pas faire de pause",
+        "No queremos pausar",
+        # a pause said to start later
+        "We're going to take a break in January",
+        "Ada starts parental leave in March - could we pause from then until September?",
+        "Yes, met on Monday (1h). FYI we'll take a break in the summer.",
+        "We met yesterday for 45 minutes. We'll take a break over Christmas.",
+        # a question about ending, or an end said for later
+        "Can we end the mentorship?",
+        "Could we stop the check-ins?",
+        "K\u00f6nnen wir das Mentoring beenden?",
+        "Pouvons-nous arr\u00eater le mentorat ?",
+        "\u00bfPodemos terminar?",
+        "\u00bfPodemos terminar la mentor\u00eda?",
+        "If we end the mentoring, will Bo get a certificate?",
+        "We met on Monday for an hour. Can we end the mentoring?",
+        "We'd like to end the mentoring in June",
+    ],
+)
+def test_a_refused_later_or_questioned_command_is_unclear(text: str) -> None:
+    """A refused pause, a pause or an end said to start later, and a question about ending
+    neither pause nor end the pair: the reply is unclear, so a person looks."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.UNCLEAR
+    assert verdict.pause_until is None
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "until"),
+    [
+        ("Please end the mentoring", Outcome.END, None),
+        ("Let's stop the check-ins", Outcome.END, None),
+        ("Wir m\u00f6chten das Mentoring beenden", Outcome.END, None),
+        ("Please unsubscribe us", Outcome.END, None),
+        ("We met yesterday for an hour, but we'd like to end the mentoring", Outcome.END, None),
+        ("Pause until March", Outcome.PAUSE, date(2027, 3, 1)),
+        ("Can we pause until March?", Outcome.PAUSE, date(2027, 3, 1)),
+        ("Could we pause the check-ins?", Outcome.PAUSE, None),
+        (
+            "We met yesterday for an hour, we'd like to pause until March",
+            Outcome.PAUSE,
+            date(2027, 3, 1),
+        ),
+        ("Not yet please pause until March", Outcome.PAUSE, date(2027, 3, 1)),
+        ("We haven't met, please pause", Outcome.PAUSE, None),
+        ("Pause jusqu'en 2027", Outcome.PAUSE, date(2027, 1, 1)),
+        ("we met, but I had to end it", Outcome.MEETING, None),
+    ],
+)
+def test_requests_to_end_or_pause_still_take_effect(
+    text: str, outcome: Outcome, until: date | None
+) -> None:
+    """The pair's own request to end or pause, alone or beside a meeting, and a request
+    asked as a question for a pause, still end or pause; ending a meeting reports it."""
+    verdict = _verdict(text)
+    assert verdict.outcome is outcome
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("We met yesterday and agreed to stop the emails for a while", None),
+        ("Please stop the emails for now", None),
+        ("Please stop the check-ins until March", date(2027, 3, 1)),
+        ("Stop the reminders for two months please", date(2027, 1, 26)),
+    ],
+)
+def test_stopping_the_emails_for_a_while_pauses(text: str, until: date | None) -> None:
+    """Stopping the emails for a while, for now or until a date is a pause, never an end
+    with its farewell."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.PAUSE
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("We don't want to pause", Signal.NO_PAUSE),
+        ("Can we end the mentorship?", Signal.DOUBTFUL),
+        ("We're going to take a break in January", Signal.DOUBTFUL),
+        ("Please pause", Signal.PAUSE),
+    ],
+)
+def test_the_head_marks_refused_and_doubtful_commands(text: str, signal: Signal) -> None:
+    """The head reads a refused pause as NO_PAUSE, a questioned end or a later pause as
+    DOUBTFUL, and a plain request as the command itself."""
+    (sentence,) = Head.of(text).sentences
+    assert signal in sentence.signals
+    assert not sentence.signals & {Signal.END, Signal.END_WEAK}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bo says she'll finish the program in spring",
+        "we talked about how to take a break from work",
+        "Unsubscribe my old address bo@old.example",
+    ],
+)
+def test_the_head_reads_no_command_in_a_topic(text: str) -> None:
+    """Someone else's end, a break as a topic and an old address to unsubscribe give the
+    head no command at all."""
+    commands = {Signal.END, Signal.END_WEAK, Signal.PAUSE, Signal.DOUBTFUL}
+    assert not any(s.signals & commands for s in Head.of(text).sentences)
