@@ -405,17 +405,17 @@ def _past_day_of_month(day: int, today: date) -> date | Unusable:
 
 def _past_day_and_month(day: int, month: int, today: date) -> date | Unusable:
     """That day this year if it has come, else last year's if it lies within `_READ_BACK`
-    (or this year has no such day: 29 February); AHEAD if it is later, INVALID if neither
-    year has it."""
+    (or, when this year has no such day, 29 February, within `_MAX_AGE`); AHEAD if it is
+    later, INVALID if neither year has it within reach."""
     this_year = safe_date(today.year, month, day)
     if this_year is not None and this_year <= today:
         return this_year
     last_year = safe_date(today.year - 1, month, day)
     if last_year is None:
         return Unusable.INVALID if this_year is None else Unusable.AHEAD
-    if this_year is None or today - last_year <= _READ_BACK:
-        return last_year
-    return Unusable.AHEAD
+    if this_year is None:
+        return last_year if today - last_year <= _MAX_AGE else Unusable.INVALID
+    return last_year if today - last_year <= _READ_BACK else Unusable.AHEAD
 
 
 def future(when: When, today: date) -> date | None:

@@ -271,6 +271,22 @@ def test_meeting_date_says_why_a_date_is_unusable(
     assert head_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2001, 2, 27), date(2000, 2, 29)),
+        (date(2001, 3, 2), Unusable.INVALID),
+        (date(2004, 3, 2), date(2004, 2, 29)),
+    ],
+)
+def test_29_february_in_a_year_without_it_is_the_last_one_within_a_year(
+    today: date, expected: date | Unusable
+) -> None:
+    """ "29 Feb" in a year that has none is the last 29 February, if a meeting then could
+    still be reported (within 366 days); older, it cannot be the meeting's."""
+    assert meeting_date(Head.of("We met on 29 Feb"), today=today, date_order="DMY") == expected
+
+
 NOWS = st.dates(min_value=date(2001, 1, 1), max_value=date(2099, 12, 31))
 MONTH_NAMES = [
     "January",
