@@ -65,12 +65,14 @@ _TIED_AFTER = re.compile(
 _AGO_BEFORE = re.compile(rf"\b(?:vor|il y a|hace)(?: (?:{_APPROXIMATELY}))? $")
 _AGO_AFTER = re.compile(r" (?:or so )?ago\b")
 _SOMETHING_ELSE_AFTER = re.compile(
-    r"[ -]?(?:late|early|away|ahead|behind|commute|drive|ride|flight|train|trip|journey"
+    r"[ -]?(?:away|ahead|behind|commute|drive|ride|flight|train|trip|journey"
     r"|delay|wait|difference|zu spat|verspatung|fahrt|anfahrt|fahrzeit|entfernt"
     r"|zeitverschiebung|de retard|en retard|d'avance|en avance|de route|de trajet|de train"
     r"|de vol|de decalage|tarde|antes|de retraso|de viaje|de camino|de distancia"
     r"|de diferencia)\b"
 )
+_WHEN = rf"on|in|this|last|next|that|morning|afternoon|evening|night|{alternation(lx.WEEKDAYS)}"
+_LATE_OR_EARLY = re.compile(rf"[ -]?(?:late|early)\b(?! (?:{_WHEN})\b)")
 _MET = whole_words(lx.MET)
 _CLAUSE_BREAK = re.compile(rf"[,:;]| - |\b(?:{lx.CONTRAST})\b")
 
@@ -245,8 +247,13 @@ def _is_ago(text: str, m: re.Match[str]) -> bool:
 
 
 def _is_of_something_else(text: str, m: re.Match[str]) -> bool:
-    """Whether a length is about something else: "10 minutes late", "a 2 hour commute"."""
-    return _SOMETHING_ELSE_AFTER.match(text, m.end()) is not None
+    """Whether a length is about something else: "10 minutes late", "a 2 hour commute".
+
+    "Late" and "early" before a time ("an hour early on Tuesday", "an hour late Tuesday
+    evening") say when the meeting was, not that it was late.
+    """
+    end = m.end()
+    return bool(_SOMETHING_ELSE_AFTER.match(text, end) or _LATE_OR_EARLY.match(text, end))
 
 
 def _is_tied(head: Head, m: re.Match[str]) -> bool:

@@ -97,10 +97,13 @@ def test_the_meeting_gets_its_own_length(text: str, minutes: int | None) -> None
             45,
         ),
         ("Yes, 45 min, and we also chatted for 10 minutes", 45),
+        ("We met for an hour early on Tuesday", 60),
+        ("We met for an hour late Tuesday evening", 60),
+        ("Met for 1 hour early this week", 60),
     ],
 )
 def test_the_first_length_reported_wins_over_later_ones(text: str, minutes: int) -> None:
-    """The first length the reply reports is the meeting's."""
+    """The first length the reply reports is the meeting's, and "early on Tuesday" is a time."""
     assert _meeting(text)["duration_minutes"] == minutes
 
 
@@ -135,6 +138,9 @@ def test_the_first_length_reported_wins_over_later_ones(text: str, minutes: int)
         ("a 30-minute call, then 2 hours of homework", 30),
         ("she arrived 10 minutes early. we met for an hour", 60),
         ("bo was 5 minutes late but we talked for 30 min", 30),
+        ("we met for an hour late in the evening", 60),
+        ("met for 45 minutes early that morning", 45),
+        ("met for 45 minutes early monday", 45),
     ],
 )
 def test_duration_chooses_among_lengths(text: str, minutes: int | None) -> None:
@@ -163,6 +169,7 @@ _TEMPLATES = (
     "Bo was {k} minutes late. we met for {length}",
     "we met for {length}, {k} hours ago",
     "we met for {length}. Bo was stuck in traffic for {k} minutes",
+    "we met for {length} early on Tuesday",
 )
 
 
