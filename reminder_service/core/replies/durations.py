@@ -72,7 +72,8 @@ _SOMETHING_ELSE_AFTER = re.compile(
     r"|de diferencia)\b"
 )
 _WHEN = rf"on|in|this|last|next|that|morning|afternoon|evening|night|{alternation(lx.WEEKDAYS)}"
-_LATE_OR_EARLY = re.compile(rf"[ -]?(?:late|early)\b(?! (?:{_WHEN})\b)")
+_LATE_OR_EARLY = re.compile(r"[ -]?(?:late|early)\b")
+_WHEN_AFTER = re.compile(rf" (?:{_WHEN})\b")
 _MET = whole_words(lx.MET)
 _CLAUSE_BREAK = re.compile(rf"[,:;]| - |\b(?:{lx.CONTRAST})\b")
 
@@ -219,7 +220,7 @@ def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
         for m, minutes in durations_in(text)
         if not _is_clock_time(text, m) and not in_plan(head, m.start())
     ]
-    other = [m for m, _ in found if _is_ago(text, m) or _is_of_something_else(text, m)]
+    other = [m for m, _ in found if _is_ago(text, m) or _is_of_something_else(head, m)]
     spans = [m.span() for m, _ in found]
     kept = [
         (m, minutes)
@@ -246,23 +247,32 @@ def _is_ago(text: str, m: re.Match[str]) -> bool:
     return before is not None or _AGO_AFTER.match(text, m.end()) is not None
 
 
-def _is_of_something_else(text: str, m: re.Match[str]) -> bool:
+def _is_of_something_else(head: Head, m: re.Match[str]) -> bool:
     """Whether a length is about something else: "10 minutes late", "a 2 hour commute".
 
-    "Late" and "early" before a time ("an hour early on Tuesday", "an hour late Tuesday
-    evening") say when the meeting was, not that it was late.
+    "Late" and "early" before a time, after "met" ("we met for an hour early on Tuesday",
+    "late Tuesday evening"), say when the meeting was; elsewhere ("she was 10 minutes late
+    on Monday") that someone was late or early.
     """
-    end = m.end()
-    return bool(_SOMETHING_ELSE_AFTER.match(text, end) or _LATE_OR_EARLY.match(text, end))
+    text, end = head.text, m.end()
+    if _SOMETHING_ELSE_AFTER.match(text, end):
+        return True
+    late = _LATE_OR_EARLY.match(text, end)
+    if late is None:
+        return False
+    return _WHEN_AFTER.match(text, late.end()) is None or not _after_met(head, m.start())
 
 
 def _is_tied(head: Head, m: re.Match[str]) -> bool:
     """Whether a length is tied to the meeting: "a 30-minute call", or after "met" in the
     same clause ("we met 45 minutes"). "For" alone ties it to nothing: "stuck in traffic for
     20 minutes"."""
-    text, start = head.text, m.start()
-    if _TIED_AFTER.match(text, m.end()):
-        return True
+    return _TIED_AFTER.match(head.text, m.end()) is not None or _after_met(head, m.start())
+
+
+def _after_met(head: Head, start: int) -> bool:
+    """Whether `start` follows "met" (or another word reporting a meeting) in its clause."""
+    text = head.text
     sentence = head.sentence_at(start)
     met = [found.end() for found in _MET.finditer(text, sentence.start if sentence else 0, start)]
     return bool(met) and _CLAUSE_BREAK.search(text, met[-1], start) is None

@@ -141,6 +141,8 @@ def test_the_first_length_reported_wins_over_later_ones(text: str, minutes: int)
         ("we met for an hour late in the evening", 60),
         ("met for 45 minutes early that morning", 45),
         ("met for 45 minutes early monday", 45),
+        ("she was 10 minutes late on monday but we met for an hour", 60),
+        ("bo was 15 minutes early this morning, we met for 45 min", 45),
     ],
 )
 def test_duration_chooses_among_lengths(text: str, minutes: int | None) -> None:
