@@ -56,22 +56,24 @@ _APPROXIMATELY = (
     r"|unos|unas|casi|como|alrededor de|mas de|apenas"
 )
 _LASTED = r"for|lasted|took|spent|wahrend|dauerte|pendant|dure|durait|durante|duro"
-_TIED_BEFORE = re.compile(rf"\b(?:{_LASTED})(?: (?:{_APPROXIMATELY}))? $")
 _TIED_AFTER = re.compile(
-    r"(?: lang\b|[ -]?(?:long )?(?:call|meeting|chat|session|talk|coffee|walk|conversation"
+    r"[ -]?(?:long )?(?:call|meeting|chat|session|talk|coffee|walk|conversation"
     r"|video call|phone call|zoom|catch up|catchup|sync|gesprach|treffen|telefonat|anruf"
     r"|videocall|austausch|appel|reunion|rendez vous|entretien|echange|visio|llamada"
-    r"|charla|videollamada|cafe)s?\b)"
+    r"|charla|videollamada|cafe)s?\b"
 )
 _AGO_BEFORE = re.compile(rf"\b(?:vor|il y a|hace)(?: (?:{_APPROXIMATELY}))? $")
 _AGO_AFTER = re.compile(r" (?:or so )?ago\b")
 _SOMETHING_ELSE_AFTER = re.compile(
-    r"[ -]?(?:late|early|away|ahead|behind|commute|drive|ride|flight|train|trip|journey"
+    r"[ -]?(?:away|ahead|behind|commute|drive|ride|flight|train|trip|journey"
     r"|delay|wait|difference|zu spat|verspatung|fahrt|anfahrt|fahrzeit|entfernt"
     r"|zeitverschiebung|de retard|en retard|d'avance|en avance|de route|de trajet|de train"
     r"|de vol|de decalage|tarde|antes|de retraso|de viaje|de camino|de distancia"
     r"|de diferencia)\b"
 )
+_WHEN = rf"on|in|this|last|next|that|morning|afternoon|evening|night|{alternation(lx.WEEKDAYS)}"
+_LATE_OR_EARLY = re.compile(r"[ -]?(?:late|early)\b")
+_WHEN_AFTER = re.compile(rf" (?:{_WHEN})\b")
 _MET = whole_words(lx.MET)
 _CLAUSE_BREAK = re.compile(rf"[,:;]| - |\b(?:{lx.CONTRAST})\b")
 
@@ -81,7 +83,7 @@ def _number(text: str) -> float:
 
 
 def _tied(source: str) -> str:
-    """Lookbehinds requiring a word that ties a length to the meeting ("for", "lasted")."""
+    """Lookbehinds requiring a word that says how long ("for", "lasted")."""
     return "(?:" + "|".join(rf"(?<=\b{word} )" for word in source.split("|")) + ")"
 
 
@@ -194,19 +196,18 @@ def duration(head: Head) -> int | None:
     the meeting's.
 
     Lengths that are times of day, dates, in plans, "ago" phrases or about something else
-    ("10 minutes late") are not the meeting's. Of the rest, the first tied to the meeting
-    ("for an hour", "eine Stunde lang", "a 30-minute call", "met ... 45 minutes") wins. With
-    none tied, a lone length is the meeting's ("Yes, Monday, 1h"), and of several the first
-    in a sentence reporting a meeting; several with none there give None, because guessing
-    would log the length of something else.
+    ("10 minutes late") are not the meeting's. A lone one left is ("Yes, Monday, 1h"). Of
+    several, the reply's first statement wins: the first in a sentence reporting a meeting
+    ("Met Monday, 40 mins. She was stuck in traffic for 20 minutes"), else the first tied to
+    the meeting ("a 30-minute call"); none of either gives None, because guessing would log
+    the length of something else.
     """
     lengths = _meeting_lengths(head)
-    tied = [minutes for m, minutes in lengths if _is_tied(head, m)]
-    if tied:
-        return tied[0]
     if len({m.span() for m, _ in lengths}) <= 1:
         return next((minutes for _, minutes in lengths), None)
-    return next((minutes for m, minutes in lengths if _in_report(head, m.start())), None)
+    reported = [minutes for m, minutes in lengths if _in_report(head, m.start())]
+    tied = [minutes for m, minutes in lengths if _is_tied(head, m)]
+    return next(iter(reported + tied), None)
 
 
 def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
@@ -219,7 +220,7 @@ def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
         for m, minutes in durations_in(text)
         if not _is_clock_time(text, m) and not in_plan(head, m.start())
     ]
-    other = [m for m, _ in found if _is_ago(text, m) or _is_of_something_else(text, m)]
+    other = [m for m, _ in found if _is_ago(text, m) or _is_of_something_else(head, m)]
     spans = [m.span() for m, _ in found]
     kept = [
         (m, minutes)
@@ -246,17 +247,32 @@ def _is_ago(text: str, m: re.Match[str]) -> bool:
     return before is not None or _AGO_AFTER.match(text, m.end()) is not None
 
 
-def _is_of_something_else(text: str, m: re.Match[str]) -> bool:
-    """Whether a length is about something else: "10 minutes late", "a 2 hour commute"."""
-    return _SOMETHING_ELSE_AFTER.match(text, m.end()) is not None
+def _is_of_something_else(head: Head, m: re.Match[str]) -> bool:
+    """Whether a length is about something else: "10 minutes late", "a 2 hour commute".
+
+    "Late" and "early" before a time, after "met" ("we met for an hour early on Tuesday",
+    "late Tuesday evening"), say when the meeting was; elsewhere ("she was 10 minutes late
+    on Monday") that someone was late or early.
+    """
+    text, end = head.text, m.end()
+    if _SOMETHING_ELSE_AFTER.match(text, end):
+        return True
+    late = _LATE_OR_EARLY.match(text, end)
+    if late is None:
+        return False
+    return _WHEN_AFTER.match(text, late.end()) is None or not _after_met(head, m.start())
 
 
 def _is_tied(head: Head, m: re.Match[str]) -> bool:
-    """Whether a length is tied to the meeting: "for an hour", "a 30-minute call", "eine
-    Stunde lang", or after "met" in the same clause ("we met 45 minutes")."""
-    text, start = head.text, m.start()
-    if _TIED_BEFORE.search(text, max(0, start - 30), start) or _TIED_AFTER.match(text, m.end()):
-        return True
+    """Whether a length is tied to the meeting: "a 30-minute call", or after "met" in the
+    same clause ("we met 45 minutes"). "For" alone ties it to nothing: "stuck in traffic for
+    20 minutes"."""
+    return _TIED_AFTER.match(head.text, m.end()) is not None or _after_met(head, m.start())
+
+
+def _after_met(head: Head, start: int) -> bool:
+    """Whether `start` follows "met" (or another word reporting a meeting) in its clause."""
+    text = head.text
     sentence = head.sentence_at(start)
     met = [found.end() for found in _MET.finditer(text, sentence.start if sentence else 0, start)]
     return bool(met) and _CLAUSE_BREAK.search(text, met[-1], start) is None

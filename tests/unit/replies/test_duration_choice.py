@@ -1,5 +1,5 @@
 """Which length in a reply is the meeting's: never a time ago or the length of something
-else, the one tied to the meeting first, and the forms "1:15", "1hr15", "y cuarto", "3/4"."""
+else, the first one reported, and the forms "1:15", "1hr15", "y cuarto", "3/4"."""
 
 from __future__ import annotations
 
@@ -90,6 +90,26 @@ def test_the_meeting_gets_its_own_length(text: str, minutes: int | None) -> None
 @pytest.mark.parametrize(
     ("text", "minutes"),
     [
+        ("Met Monday, 40 mins. She was stuck in traffic for 20 minutes first", 40),
+        ("We met yesterday, 30 min. I prepared for an hour beforehand.", 30),
+        (
+            "Yes, 45 minutes on Tuesday. We spent 10 minutes on her CV and the rest on interviews.",
+            45,
+        ),
+        ("Yes, 45 min, and we also chatted for 10 minutes", 45),
+        ("We met for an hour early on Tuesday", 60),
+        ("We met for an hour late Tuesday evening", 60),
+        ("Met for 1 hour early this week", 60),
+    ],
+)
+def test_the_first_length_reported_wins_over_later_ones(text: str, minutes: int) -> None:
+    """The first length the reply reports is the meeting's, and "early on Tuesday" is a time."""
+    assert _meeting(text)["duration_minutes"] == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
         ("we met about 2 hours ago", None),
         ("vor etwa 2 Stunden getroffen", None),
         ("we met an hour and a half ago", None),
@@ -114,10 +134,19 @@ def test_the_meeting_gets_its_own_length(text: str, minutes: int | None) -> None
         ("met at 1:15pm", None),
         ("met Monday 1:30-2:30pm", None),
         ("met Monday 1:30 to 2:30", None),
+        ("stuck in traffic for 20 minutes, then 40 minutes of prep", None),
+        ("a 30-minute call, then 2 hours of homework", 30),
+        ("she arrived 10 minutes early. we met for an hour", 60),
+        ("bo was 5 minutes late but we talked for 30 min", 30),
+        ("we met for an hour late in the evening", 60),
+        ("met for 45 minutes early that morning", 45),
+        ("met for 45 minutes early monday", 45),
+        ("she was 10 minutes late on monday but we met for an hour", 60),
+        ("bo was 15 minutes early this morning, we met for 45 min", 45),
     ],
 )
 def test_duration_chooses_among_lengths(text: str, minutes: int | None) -> None:
-    """`duration` skips times ago, of something else and of day, and prefers tied lengths."""
+    """`duration` skips times ago, of something else and of day, and takes the first reported."""
     assert duration(Head.of(text)) == minutes
 
 
@@ -141,6 +170,8 @@ _TEMPLATES = (
     "we met for {length}. Bo was {k} minutes late",
     "Bo was {k} minutes late. we met for {length}",
     "we met for {length}, {k} hours ago",
+    "we met for {length}. Bo was stuck in traffic for {k} minutes",
+    "we met for {length} early on Tuesday",
 )
 
 
@@ -152,6 +183,6 @@ _TEMPLATES = (
 def test_a_late_start_or_a_time_ago_never_changes_the_length(
     length: tuple[int, str], template: str, k: int
 ) -> None:
-    """For any length "we met for <m>" gives m, whatever lateness or time ago is added."""
+    """For any length "we met for <m>" gives m, whatever lateness, time or later length is added."""
     minutes, written = length
     assert duration(Head.of(template.format(length=written, k=k))) == minutes
