@@ -119,10 +119,11 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
 
 
 def _amends(head: Head, date_order: DateOrder) -> bool:
-    """Whether the reply gives a date or a length after "but": "Correct, but we met on
-    Wednesday", "Yes, but it was 30 minutes not 45", "Ja, aber es waren 90 Minuten", "No, but
-    we met on Wednesday". Answering an email that names a meeting, it corrects when or for how
-    long that meeting was, which only a person can apply."""
+    """Whether the reply gives a date or a meeting's length after "but": "Correct, but we
+    met on Wednesday", "Yes, but it was 30 minutes not 45", "Ja, aber es waren 90 Minuten",
+    "No, but we met on Wednesday". Answering an email that names a meeting, it corrects when
+    or for how long that meeting was, which only a person can apply. A length about
+    something else ("Thanks! Though Bo was 10 minutes late") corrects nothing."""
     return any(
         not turn.plan and _states(head.text[turn.start : turn.end], date_order)
         for turn in head.turns
@@ -130,8 +131,20 @@ def _amends(head: Head, date_order: DateOrder) -> bool:
 
 
 def _states(text: str, date_order: DateOrder) -> bool:
-    """Whether `text` gives a date or a length."""
-    return bool(dates_in(text, date_order) or durations_in(text))
+    """Whether `text` gives a date or a length that may be a meeting's."""
+    return bool(dates_in(text, date_order)) or _gives_a_meeting_length(text)
+
+
+def _gives_a_meeting_length(text: str) -> bool:
+    """Whether a length in `text` is one the duration reader takes for a meeting's, not a
+    time ago, a time of day or the length of something else ("10 minutes late"). Each length
+    is read with the others blanked out, because of several untied ones ("30 minutes, not
+    45 minutes") the reader names none."""
+    spans = [m.span() for m, _ in durations_in(text)]
+    return any(
+        duration(Head.of(_blanked(text, [o for o in spans if not _overlap(o, span)]))) is not None
+        for span in spans
+    )
 
 
 def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -140,6 +153,11 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether spans `a` and `b` share a character."""
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _met_after_but(head: Head) -> Head:

@@ -74,6 +74,7 @@ CORRECTIONS = [
     "Yes, although it was closer to 90 minutes",
     "No, but we met on Wednesday",
     "Correct. But we met on Wednesday.",
+    "Yes, but it was 30 minutes, not 45 minutes",
 ]
 
 
@@ -217,6 +218,30 @@ def test_head_turns_are_the_words_after_but_and_say_whether_they_plan(
     assert turn.plan is plan
 
 
+@pytest.mark.parametrize("kind", [Kind.CONFIRMATION, Kind.THANKS])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes! Though Bo was 10 minutes late",
+        "Yes, but she had a 2 hour commute",
+        "Thank you, we met! But she arrived 2 hours ago",
+        "Ja, aber sie kam 10 Minuten zu spät",
+        "Oui, mais elle avait 10 minutes de retard",
+        "Sí, pero llegó 10 minutos tarde",
+    ],
+)
+def test_a_length_of_something_else_after_but_corrects_nothing(text: str, kind: Kind) -> None:
+    """A length after "but" that is not a meeting's (late, ago, a commute) does not correct
+    the meeting a confirmation or thank-you names: the yes acknowledges it."""
+    assert _outcome(text + CONFIRMATION, kind) is Outcome.ACKNOWLEDGED
+
+
+def test_thanks_and_a_late_arrival_mean_what_thanks_alone_means() -> None:
+    """ "Thanks! Though Bo was 10 minutes late" to a thank-you means what "Thanks!" means."""
+    late = _outcome("Thanks! Though Bo was 10 minutes late", Kind.THANKS)
+    assert late is _outcome("Thanks!", Kind.THANKS)
+
+
 def _meaning(text: str, kind: Kind = Kind.CHECKIN) -> Meaning:
     """What `meaning_of` makes of `text`, sent now from Berlin with dates day first."""
     return meaning_of(
@@ -245,6 +270,23 @@ def test_meaning_of_reads_a_meeting_after_but_only_when_it_took_place(
     """`meaning_of` turns "not met, but" into a meeting only when what follows names the
     meeting or is nothing but its date and length."""
     assert _meaning(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Yes, but she was 10 minutes late", Outcome.ACKNOWLEDGED),
+        ("Yes, but it was 30 minutes", Outcome.UNCLEAR),
+        ("Yes, but it was 30 minutes, not 45 minutes", Outcome.UNCLEAR),
+        ("Yes, but we met 2 hours ago", Outcome.ACKNOWLEDGED),
+    ],
+)
+def test_meaning_of_amends_a_thank_you_only_with_a_meeting_length(
+    text: str, outcome: Outcome
+) -> None:
+    """`meaning_of` takes a length after "but" for a correction of a thank-you's meeting only
+    when it may be the meeting's, however many lengths the clause gives."""
+    assert _meaning(text, Kind.THANKS).outcome is outcome
 
 
 def test_meaning_of_leaves_a_corrected_thank_you_unclear() -> None:
