@@ -528,6 +528,15 @@ CONTRAST: Final = r"but|except|although|aber|doch|jedoch|mais|pero|sino|though|h
 NOT_YET: Final = r"yet|so far|noch|encore|toujours pas|todavia|aun|ainda"
 """Words saying the pair has not met at all yet: after "not yet, but" comes a plan."""
 
+MET_AFTER_BUT: Final = rf"{MET}|did meet|moved it to|moved to"
+"""After "we didn't meet, but", words saying the meeting took place after all ("but we did
+meet Wednesday", "but moved it to Wednesday"): with a length beside them, a meeting."""
+
+AFFIRMED: Final = r"yes|we did|did|ja|schon|oui|si"
+"""After "we didn't meet on Tuesday, but", a yes for the other day ("but we did on Wednesday,
+1h", "mais mercredi oui, une heure", "pero el miércoles sí, una hora"): beside a date and a
+length, it says no more than they do."""
+
 REQUEST: Final = (
     r"^(?:please |bitte |svp |por favor )?(?:can|could|may|might|would|shall|is it ok"
     r"|is it okay|would it be ok|konnen|konnten|durfen|wurde|pouvons|pourrions|pourrait"

@@ -36,9 +36,12 @@ from reminder_service.core.replies.head import (
     only_promises,
 )
 from reminder_service.core.replies.pause_end import NoEnd, pause_until
+from reminder_service.core.replies.readers import whole_words
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
 _FILLER = re.compile(rf"\b(?:{lx.FILLER})\b|[\W\d_]")
+_MET_AFTER_BUT = whole_words(lx.MET_AFTER_BUT)
+_FILLER_AFTER_BUT = re.compile(rf"\b(?:{lx.FILLER}|{lx.AFFIRMED})\b|[\W\d_]")
 _ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER})
 """The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes.
 Not the question back: it also follows unclear answers to a pause-or-end or a follow-up,
@@ -116,10 +119,11 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
 
 
 def _amends(head: Head, date_order: DateOrder) -> bool:
-    """Whether the reply gives a date or a length after "but": "Correct, but we met on
-    Wednesday", "Yes, but it was 30 minutes not 45", "Ja, aber es waren 90 Minuten", "No, but
-    we met on Wednesday". Answering an email that names a meeting, it corrects when or for how
-    long that meeting was, which only a person can apply."""
+    """Whether the reply gives a date or a meeting's length after "but": "Correct, but we
+    met on Wednesday", "Yes, but it was 30 minutes not 45", "Ja, aber es waren 90 Minuten",
+    "No, but we met on Wednesday". Answering an email that names a meeting, it corrects when
+    or for how long that meeting was, which only a person can apply. A length about
+    something else ("Thanks! Though Bo was 10 minutes late") corrects nothing."""
     return any(
         not turn.plan and _states(head.text[turn.start : turn.end], date_order)
         for turn in head.turns
@@ -127,21 +131,48 @@ def _amends(head: Head, date_order: DateOrder) -> bool:
 
 
 def _states(text: str, date_order: DateOrder) -> bool:
-    """Whether `text` gives a date or a length."""
-    return bool(dates_in(text, date_order) or durations_in(text))
+    """Whether `text` gives a date or a length that may be a meeting's."""
+    return bool(dates_in(text, date_order)) or _gives_a_meeting_length(text)
+
+
+def _gives_a_meeting_length(text: str) -> bool:
+    """Whether a length in `text` is one the duration reader takes for a meeting's, not a
+    time ago, a time of day or the length of something else ("10 minutes late"). Each length
+    is read with the others blanked out, because of several untied ones ("30 minutes, not
+    45 minutes") the reader names none."""
+    spans = [m.span() for m, _ in durations_in(text)]
+    return any(
+        duration(Head.of(_blanked(text, [o for o in spans if not _overlap(o, span)]))) is not None
+        for span in spans
+    )
+
+
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each of `spans` replaced by spaces."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether spans `a` and `b` share a character."""
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _met_after_but(head: Head) -> Head:
     """The head, with each sentence that says "not met" or plans a meeting, then "but" and a
     meeting's length, read as reporting that meeting: "We didn't meet on Tuesday as planned,
-    but on Wednesday for 30 minutes", "We were going to meet Monday but moved it to
+    but we did meet Wednesday for 30 minutes", "We were going to meet Monday but moved it to
     Wednesday, 1h", "Wir konnten uns am Dienstag nicht treffen, aber am Mittwoch eine
     Stunde". A date alone after the "but" may still be a plan ("we couldn't on Tuesday, but
-    Thursday works"), so it takes a length."""
+    Thursday works"), so it takes a length; and the words after it must be about a meeting
+    (`_tells_of_a_meeting`), or "We didn't meet, but I spent an hour on her CV" would log
+    one."""
     turned = {
         head.sentence_at(turn.start)
         for turn in head.turns
-        if not turn.plan and durations_in(head.text[turn.start : turn.end])
+        if not turn.plan and _tells_of_a_meeting(head.text[turn.start : turn.end])
     }
     return replace(
         head,
@@ -149,6 +180,17 @@ def _met_after_but(head: Head) -> Head:
             _reports_met(s) if s in turned and _only_not_met_or_planned(s) else s
             for s in head.sentences
         ),
+    )
+
+
+def _tells_of_a_meeting(turn: str) -> bool:
+    """Whether the words after "but" give a meeting's length and say it took place: with a
+    word for it ("we did meet", "moved it to"), or being nothing but a date and a length
+    ("but on Wednesday for 30 minutes"). Anything else ("I spent an hour", "30 minutes on
+    Friday works for us", "we have a 1 hour slot booked") is not about a meeting."""
+    return bool(durations_in(turn)) and (
+        _MET_AFTER_BUT.search(turn) is not None
+        or _only_date_and_length(turn, filler=_FILLER_AFTER_BUT)
     )
 
 
@@ -281,10 +323,11 @@ def _only_when(head: Head) -> bool:
     """Whether the first line is nothing but a date and a duration ("yesterday, 45 min",
     "Last Thurs, an hour or so"), which answers "have you met?" with yes, or, looking ahead
     ("next Thurs, an hour"), plans the next meeting."""
-    first = head.text.partition("\n")[0]
-    spans = [(f.start, f.end) for f in dates_in(first, "DMY")]
-    spans += [(m.start(), m.end()) for m, _ in durations_in(first)]
-    rest = list(first)
-    for start, end in spans:
-        rest[start:end] = " " * (end - start)
-    return bool(spans) and not _FILLER.sub(" ", "".join(rest)).strip()
+    return _only_date_and_length(head.text.partition("\n")[0], filler=_FILLER)
+
+
+def _only_date_and_length(text: str, *, filler: re.Pattern[str]) -> bool:
+    """Whether folded `text` is nothing but dates and durations, and words `filler` takes."""
+    spans = [(f.start, f.end) for f in dates_in(text, "DMY")]
+    spans += [m.span() for m, _ in durations_in(text)]
+    return bool(spans) and not filler.sub(" ", _blanked(text, spans)).strip()

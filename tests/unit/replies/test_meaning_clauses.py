@@ -18,9 +18,9 @@ import pytest
 
 from reminder_service.core.model import Kind
 from reminder_service.core.replies.head import Head
-from reminder_service.core.replies.meaning import meaning_of
+from reminder_service.core.replies.meaning import Meaning, meaning_of
 from reminder_service.core.replies.understand import ReplyContext, understand
-from reminder_service.core.replies.verdict import Outcome, SentRef
+from reminder_service.core.replies.verdict import Outcome, ReportedMeeting, SentRef
 from reminder_service.core.tokens import make_token, reply_address
 from tests.unit.strategies import make_pair, make_program
 
@@ -74,6 +74,7 @@ CORRECTIONS = [
     "Yes, although it was closer to 90 minutes",
     "No, but we met on Wednesday",
     "Correct. But we met on Wednesday.",
+    "Yes, but it was 30 minutes, not 45 minutes",
 ]
 
 
@@ -114,6 +115,12 @@ def test_neighbours_of_a_correction_keep_their_verdict(
         "We didn't meet on Tuesday as planned, but we did meet Wednesday for 30 minutes.",
         "We were going to meet Monday but moved it to Wednesday, 1h",
         "Wir konnten uns am Dienstag nicht treffen, aber am Mittwoch eine Stunde",
+        "We didn't meet on Tuesday, but on Wednesday for 30 minutes",
+        "We didn't meet Tuesday but we did on Wednesday, 1h",
+        "We couldn't meet Tuesday, but Wednesday yes, 1h",
+        "Wir konnten uns am Dienstag nicht treffen, aber am Mittwoch schon, eine Stunde",
+        "On ne s'est pas vus mardi, mais mercredi une heure",
+        "We didn't meet on Monday, but we talked on Wednesday for 30 minutes",
     ],
 )
 def test_a_meeting_after_but_outweighs_the_plan_or_miss_before_it(text: str) -> None:
@@ -134,6 +141,30 @@ def test_a_meeting_after_but_outweighs_the_plan_or_miss_before_it(text: str) -> 
 def test_a_plan_after_but_leaves_not_met(text: str) -> None:
     """After "not yet", or when it asks or speaks of the future, what follows "but" is a
     plan: the reply still says the pair has not met."""
+    assert _outcome(text, Kind.CHECKIN) is Outcome.NOT_MET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We didn't meet, but I spent an hour reviewing her CV",
+        "Not this week, but 30 minutes on Friday works for us",
+        "We haven't met, but we have a 1 hour slot booked on Monday",
+        "We couldn't meet this week, but I'm available for 30 min any day",
+        "We haven't had time to meet, but I answered her questions by email, took me 30 minutes",
+        "We didn't meet, but we did spend an hour on her CV",
+        "We didn't meet, but she was 10 minutes late",
+        "No meeting this month, but Bo sent me a 30 minute video",
+        "Nope, but we texted for 20 min",
+        "We couldn't meet, but we emailed back and forth for 2 hours",
+        "Wir konnten uns nicht treffen, aber ich habe 1 Stunde ihren Lebenslauf gelesen",
+        "On ne s'est pas vus, mais j'ai passé une heure sur son CV",
+        "No nos pudimos ver, pero le dediqué una hora a su CV",
+    ],
+)
+def test_a_length_after_but_that_is_not_a_meeting_leaves_not_met(text: str) -> None:
+    """After "we didn't meet, but", a length spent on something else than a meeting (work
+    done alone, a slot offered or booked, texts and emails) leaves the reply saying not met."""
     assert _outcome(text, Kind.CHECKIN) is Outcome.NOT_MET
 
 
@@ -185,6 +216,77 @@ def test_head_turns_are_the_words_after_but_and_say_whether_they_plan(
     [turn] = head.turns
     assert head.text[turn.start : turn.end].strip() == turned
     assert turn.plan is plan
+
+
+@pytest.mark.parametrize("kind", [Kind.CONFIRMATION, Kind.THANKS])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes! Though Bo was 10 minutes late",
+        "Yes, but she had a 2 hour commute",
+        "Thank you, we met! But she arrived 2 hours ago",
+        "Ja, aber sie kam 10 Minuten zu spät",
+        "Oui, mais elle avait 10 minutes de retard",
+        "Sí, pero llegó 10 minutos tarde",
+    ],
+)
+def test_a_length_of_something_else_after_but_corrects_nothing(text: str, kind: Kind) -> None:
+    """A length after "but" that is not a meeting's (late, ago, a commute) does not correct
+    the meeting a confirmation or thank-you names: the yes acknowledges it."""
+    assert _outcome(text + CONFIRMATION, kind) is Outcome.ACKNOWLEDGED
+
+
+def test_thanks_and_a_late_arrival_mean_what_thanks_alone_means() -> None:
+    """ "Thanks! Though Bo was 10 minutes late" to a thank-you means what "Thanks!" means."""
+    late = _outcome("Thanks! Though Bo was 10 minutes late", Kind.THANKS)
+    assert late is _outcome("Thanks!", Kind.THANKS)
+
+
+def _meaning(text: str, kind: Kind = Kind.CHECKIN) -> Meaning:
+    """What `meaning_of` makes of `text`, sent now from Berlin with dates day first."""
+    return meaning_of(
+        text, sent=NOW, zone=ZoneInfo("Europe/Berlin"), date_order="DMY", replying_to=kind
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We didn't meet on Tuesday as planned, but we did meet Wednesday for 30 minutes.",
+            Meaning(Outcome.MEETING, ReportedMeeting(date(2026, 11, 25), True, 30)),
+        ),
+        (
+            "We were going to meet Monday but moved it to Wednesday, 1h",
+            Meaning(Outcome.MEETING, ReportedMeeting(date(2026, 11, 25), True, 60)),
+        ),
+        ("We didn't meet, but I spent an hour reviewing her CV", Meaning(Outcome.NOT_MET)),
+        ("We couldn't meet, but Friday, 30 minutes works for us", Meaning(Outcome.NOT_MET)),
+    ],
+)
+def test_meaning_of_reads_a_meeting_after_but_only_when_it_took_place(
+    text: str, expected: Meaning
+) -> None:
+    """`meaning_of` turns "not met, but" into a meeting only when what follows names the
+    meeting or is nothing but its date and length."""
+    assert _meaning(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Yes, but she was 10 minutes late", Outcome.ACKNOWLEDGED),
+        ("Yes, but it was 30 minutes", Outcome.UNCLEAR),
+        ("Yes, but it was 30 minutes, not 45 minutes", Outcome.UNCLEAR),
+        ("Yes, but we met 2 hours ago", Outcome.ACKNOWLEDGED),
+    ],
+)
+def test_meaning_of_amends_a_thank_you_only_with_a_meeting_length(
+    text: str, outcome: Outcome
+) -> None:
+    """`meaning_of` takes a length after "but" for a correction of a thank-you's meeting only
+    when it may be the meeting's, however many lengths the clause gives."""
+    assert _meaning(text, Kind.THANKS).outcome is outcome
 
 
 def test_meaning_of_leaves_a_corrected_thank_you_unclear() -> None:
