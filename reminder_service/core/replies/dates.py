@@ -310,14 +310,17 @@ def _called_off(before: str) -> bool:
 
 
 def _negated_after(text: str, found: Found) -> bool:
-    """Whether the rest of the date's clause says they did not meet ("am Dienstag nicht
-    getroffen", "el martes no nos vimos", "on Tuesday we did not manage to meet").
+    """Whether the date's clause says they did not meet: before the date ("no nos vimos el
+    martes") or after it ("am Dienstag nicht getroffen", "el martes no nos vimos", "on
+    Tuesday we did not manage to meet").
 
     Not when the clause said they met before the date ("we met on Tuesday and did not
     get through everything"); a negation of anything but meeting ("and no issues", "we met
     Tuesday, not Wednesday") leaves the date standing.
     """
     clause_start, clause_end = _clause(text, found)
+    if _MEETING_DENIED.search(text, clause_start, found.start):
+        return True
     if _MET.search(text, clause_start, found.start):
         return False
     return _MEETING_DENIED.search(text, found.end, clause_end) is not None

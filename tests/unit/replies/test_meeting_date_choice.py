@@ -161,6 +161,7 @@ def test_a_negation_or_from_that_is_not_about_the_date_leaves_it_standing(
             met(date(2026, 11, 25), 60),
         ),
         ("Mardi on ne s'est pas vus, mais mercredi oui, une heure", met(date(2026, 11, 25), 60)),
+        ("No nos vimos el martes, pero el mi\u00e9rcoles una hora", met(date(2026, 11, 25), 60)),
         (
             "On Tuesday we didn't manage to meet, but we met Wednesday for an hour",
             met(date(2026, 11, 25), 60),
