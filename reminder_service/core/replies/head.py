@@ -140,7 +140,6 @@ _ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
 _NOT_OUR_COMMAND = whole_words(lx.NOT_OUR_COMMAND)
-_END_LATER = whole_words(lx.END_LATER)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
 _LATER_START = re.compile(lx.LATER_START)
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
@@ -311,18 +310,17 @@ def _command_signals(
 
 
 def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
-    """An end, unless it is refused ("we don't want to end it"), asked about ("can we end
-    the mentoring?") or said to start later ("in June"), which a person answers, or not a
-    request of the pair's made now ("Bo says she'll finish the program", "her internship
-    program is over")."""
+    """An end, unless it is refused ("we don't want to end it"), not the pair's own request
+    ("Bo says she'll finish the program", "her internship program is over"), or asked about
+    ("can we end the mentoring?") or said to start later ("in June"): a person answers
+    those, so they are DOUBTFUL, never dropped. "We'll end it now" is a request made now."""
     if _negated_end(before, found):
         return {Signal.NO_END}
-    if clause.in_question:
-        return {Signal.DOUBTFUL}
-    words = f"{_last_words(before)} {found.group()}"
-    if _NOT_OUR_COMMAND.search(words) or _END_LATER.search(_last_words(before)):
+    if _NOT_OUR_COMMAND.search(f"{_last_words(before)} {found.group()}"):
         return set()
-    return {Signal.DOUBTFUL} if _LATER_START.search(clause.text) else {signal}
+    if clause.in_question or _LATER_START.search(clause.text):
+        return {Signal.DOUBTFUL}
+    return {signal}
 
 
 def _pause_signals(clause: _Clause, before: str) -> set[Signal]:

@@ -430,10 +430,6 @@ NOT_OUR_COMMAND: Final = (
 internship program is over", "we talked about how to take a break from work"): no request
 of the pair's."""
 
-END_LATER: Final = r"will|'ll|going to|gonna|werden|allons|vont|va|van a"
-"""Words just before an end that put it in the future ("we'll finish the program in
-spring"): an end is only ever a request made now."""
-
 PAUSE_NEGATED: Final = (
     r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|pas(?! encore)|ne"
     r"|nunca|jamais|jamas)"

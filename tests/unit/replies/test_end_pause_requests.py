@@ -225,3 +225,50 @@ def test_the_head_reads_no_command_in_a_topic(text: str) -> None:
     head no command at all."""
     commands = {Signal.END, Signal.END_WEAK, Signal.PAUSE, Signal.DOUBTFUL}
     assert not any(s.signals & commands for s in Head.of(text).sentences)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, we met yesterday for an hour. We'll end the mentoring now, thanks for everything",
+        "Wir haben uns gestern eine Stunde getroffen. Wir werden das Mentoring jetzt beenden",
+    ],
+)
+def test_an_end_beside_a_meeting_is_never_dropped(text: str) -> None:
+    """The pair's end, said beside a meeting report, ends the pair: the meeting does not
+    swallow it."""
+    assert _verdict(text).outcome is Outcome.END
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, we met yesterday for an hour. We'll end the mentoring in June",
+        "Met on Monday for an hour. We'd like to pause from March",
+    ],
+)
+def test_a_later_end_or_pause_beside_a_meeting_is_unclear(text: str) -> None:
+    """An end or a pause said to start later, beside a meeting report, makes the reply
+    unclear, so a person arranges it; it never vanishes behind the meeting."""
+    assert _verdict(text).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll end the mentoring here, thanks for everything",
+        "We will finish the program now. Thanks a lot",
+        "We're going to end the mentoring, thanks for everything",
+        "We'll stop the check-ins now, thanks",
+        "I'll have to end the mentoring, sorry",
+        "Wir werden das Mentoring jetzt beenden, danke f\u00fcr alles",
+        "Nous allons arr\u00eater le mentorat",
+        "Nous allons mettre fin au mentorat, merci",
+        "On va arr\u00eater l\u00e0, merci pour tout",
+        "Vamos a terminar la mentor\u00eda, gracias por todo",
+    ],
+)
+def test_an_end_said_in_the_future_tense_is_made_now(text: str) -> None:
+    """ "We'll end it", "wir werden beenden", "nous allons arrêter" are requests made now:
+    only a later time attached to the end makes it later."""
+    assert _verdict(text).outcome is Outcome.END
