@@ -139,7 +139,10 @@ _SIGNALS = (
 _ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
-_NOT_OUR_COMMAND = whole_words(lx.NOT_OUR_COMMAND)
+_NOT_OURS_REPORTED = whole_words(lx.NOT_OURS_REPORTED)
+_NOT_OURS_SUBJECT = whole_words(lx.NOT_OURS_SUBJECT)
+_OURS = whole_words(lx.OURS)
+_THEREFORE = whole_words(lx.THEREFORE)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
 _LATER_START = re.compile(lx.LATER_START)
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
@@ -305,7 +308,7 @@ def _command_signals(
     if signal in _ENDS:
         return _end_signals(signal, clause, before, found)
     if signal is Signal.PAUSE:
-        return _pause_signals(clause, before)
+        return _pause_signals(clause, before, found)
     return {signal}
 
 
@@ -316,24 +319,38 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
     those, so they are DOUBTFUL, never dropped. "We'll end it now" is a request made now."""
     if _negated_end(before, found):
         return {Signal.NO_END}
-    if _NOT_OUR_COMMAND.search(f"{_last_words(before)} {found.group()}"):
+    if _not_ours(before, found.group()):
         return set()
     if clause.in_question or _LATER_START.search(clause.text):
         return {Signal.DOUBTFUL}
     return {signal}
 
 
-def _pause_signals(clause: _Clause, before: str) -> set[Signal]:
+def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
     """A pause, unless it is negated ("no need to pause"), someone else's or a topic ("we
     talked about how to take a break from work"), or said to start later ("we'll take a
     break in January": a person arranges that)."""
     if _PAUSE_NEGATED.search(before):
         return {Signal.NO_PAUSE}
-    if _NOT_OUR_COMMAND.search(_last_words(before)):
+    if _not_ours(before, found.group()):
         return set()
     if _LATER_START.search(clause.text):
         return {Signal.DOUBTFUL}
     return {Signal.PAUSE}
+
+
+def _not_ours(before: str, command: str) -> bool:
+    """Whether a command, with its clause's words `before` it, is not the pair's own: it is
+    reported or a topic ("says she'll finish", "about how to take a break"), or a third
+    person is its subject with none of the pair's words after ("she wants to end", but not
+    "she and I want to end", "as she moved abroad please end"). A reason before "so" ("she
+    is ill so please pause") says nothing of whose the command is."""
+    words = _last_words(_THEREFORE.split(before)[-1])
+    if _NOT_OURS_REPORTED.search(words):
+        return True
+    theirs = [m.start() for m in _NOT_OURS_SUBJECT.finditer(f"{words} {command}")]
+    ours = [m.start() for m in _OURS.finditer(words)]
+    return bool(theirs) and (not ours or ours[-1] < theirs[-1])
 
 
 def _last_words(text: str) -> str:

@@ -417,18 +417,36 @@ END_NEGATED_INSIDE: Final = r"not|never|nicht|nie|pas|nunca|jamais|jamas"
 """The same, inside the words of the end itself ("das Mentoring nicht beenden"); not the
 "keine" and "ne" that some ends are made of ("keine E-Mails mehr", "ne plus recevoir")."""
 
-NOT_OUR_COMMAND: Final = (
-    r"she|he|they|her|his|their|says|said|tells|told|wants|needs|whether"
-    r"|if(?! (?:possible|ok|okay))"
+NOT_OURS_REPORTED: Final = (
+    r"says|said|tells|told|whether|if(?! (?:possible|ok|okay|you (?:could|would|can)"
+    r"|we (?:could|can)))"
     r"|(?<!how )(?<!what )about|how to|discuss\w*|wonder\w*|consider\w*|thinking of"
-    r"|er|ob|sagt|sagte|meint|meinte|uber|daruber|wie man"
-    r"|elle|elles|ils|dit|son|sa|ses|leur|leurs|comment"
-    r"|ella|ellas|ellos|dice|dijo|sobre"
+    r"|ob|sagt|sagte|meint|meinte|uber|daruber|wie man|dit|comment|dice|dijo|sobre"
 )
-"""Words just before an end or a pause that make it someone else's, reported or a topic
-("Bo says she'll finish the program", "whether she should quit the program", "her
-internship program is over", "we talked about how to take a break from work"): no request
-of the pair's."""
+"""Words just before an end or a pause that make it reported, asked about or a topic ("Bo
+says she'll finish", "whether she should quit the program", "we talked about how to take a
+break from work"): no request of the pair's, whoever says it. Not "if you could", a
+request."""
+
+NOT_OURS_SUBJECT: Final = (
+    r"she|he|they|her|his|their|wants|needs|er|elle|elles|ils|son|sa|ses|leur|leurs"
+    r"|ella|ellas|ellos"
+)
+"""A third person as the subject (or owner) of an end or a pause ("she wants to end", "her
+internship program is over"): someone else's, unless the pair speaks after it."""
+
+OURS: Final = (
+    r"please|we|i|us|you|let's|lets|wir|ich|uns|bitte|nous|on|je|vous|svp|por favor"
+    r"|nosotros|yo|queremos|quiero|necesitamos|podemos"
+)
+"""Words that make an end or a pause the pair's own after a third person ("she and I want
+to end", "as she moved abroad please end", "she needs surgery so we need a break")."""
+
+THEREFORE: Final = (
+    r"so|therefore|hence|also|deshalb|daher|darum|donc|alors|asi que|por eso|por lo tanto"
+)
+"""Words that open the pair's own request after a reason ("Ella está enferma así que
+pausa"): what comes before them is not the command's subject."""
 
 PAUSE_NEGATED: Final = (
     r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|pas(?! encore)|ne"

@@ -272,3 +272,52 @@ def test_an_end_said_in_the_future_tense_is_made_now(text: str) -> None:
     """ "We'll end it", "wir werden beenden", "nous allons arrêter" are requests made now:
     only a later time attached to the end makes it later."""
     assert _verdict(text).outcome is Outcome.END
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "until"),
+    [
+        ("She and I want to end the mentoring", Outcome.END, None),
+        ("As she moved abroad please end the mentoring", Outcome.END, None),
+        ("Since he started a new job please stop the check-ins", Outcome.END, None),
+        ("I'd be grateful if you could end our mentoring", Outcome.END, None),
+        ("If you could stop the emails that would be great", Outcome.END, None),
+        ("She is travelling so please pause", Outcome.PAUSE, None),
+        ("She needs surgery so we need a break until March", Outcome.PAUSE, date(2027, 3, 1)),
+        (
+            "Ella est\u00e1 enferma as\u00ed que pausa hasta marzo por favor",
+            Outcome.PAUSE,
+            date(2027, 3, 1),
+        ),
+        (
+            "Met Monday for an hour. If you could pause us until March that would be great",
+            Outcome.PAUSE,
+            date(2027, 3, 1),
+        ),
+    ],
+)
+def test_a_third_person_beside_the_pairs_own_request_leaves_it_theirs(
+    text: str, outcome: Outcome, until: date | None
+) -> None:
+    """ "Please", "we", "I", "you could" or "she and I" make an end or a pause the pair's
+    own, even after a third person or a reason: only a third person as the command's own
+    subject, or reported speech right before it, makes it someone else's."""
+    verdict = _verdict(text)
+    assert verdict.outcome is outcome
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She wants to end the mentoring",
+        "Bo says she'll finish the program",
+        "We wondered whether she should quit the program",
+        "We talked about how to take a break from work",
+    ],
+)
+def test_the_head_reads_someone_elses_command_as_none(text: str) -> None:
+    """A third person as the command's subject, or reported speech right before it, gives
+    the head no command."""
+    commands = {Signal.END, Signal.END_WEAK, Signal.PAUSE, Signal.DOUBTFUL}
+    assert not any(s.signals & commands for s in Head.of(text).sentences)
