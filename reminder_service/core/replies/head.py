@@ -144,7 +144,9 @@ _NOT_OURS_SUBJECT = whole_words(lx.NOT_OURS_SUBJECT)
 _OURS = whole_words(lx.OURS)
 _THEREFORE = whole_words(lx.THEREFORE)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
-_LATER_START = re.compile(lx.LATER_START)
+_LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
+_LATER_INSIDE = whole_words(lx.LATER_TIME)
+_LATER_AFTER = re.compile(rf"(?: (?:{lx.COMMAND_OBJECT})){{0,3}} (?:{lx.LATER_TIME})")
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
 _MET = whole_words(lx.MET)
 _NEGATION = whole_words(lx.NEGATION)
@@ -321,7 +323,7 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
         return {Signal.NO_END}
     if _not_ours(before, found.group()):
         return set()
-    if clause.in_question or _LATER_START.search(clause.text):
+    if clause.in_question or _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}
     return {signal}
 
@@ -334,9 +336,20 @@ def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Si
         return {Signal.NO_PAUSE}
     if _not_ours(before, found.group()):
         return set()
-    if _LATER_START.search(clause.text):
+    if _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}
     return {Signal.PAUSE}
+
+
+def _starts_later(clause: _Clause, before: str, found: re.Match[str]) -> bool:
+    """Whether a command is said to start later: a time right before it, inside it ("das
+    Mentoring im Juni beenden") or right after it ("pause from March")."""
+    after = clause.text[len(before) + len(found.group()) :]
+    return bool(
+        _LATER_BEFORE.search(before)
+        or _LATER_INSIDE.search(found.group())
+        or _LATER_AFTER.match(after)
+    )
 
 
 def _not_ours(before: str, command: str) -> bool:

@@ -457,16 +457,31 @@ PAUSE_NEGATED: Final = (
 need to pause", "we don't want to pause", "keine Pause", "ne voulons pas faire de
 pause", "no queremos pausar"): no pause. Not "not yet" nor "we haven't met, please"."""
 
-LATER_START: Final = (
-    r"(?<!')\b(?:in|from|over|starting(?: in| from)?|beginning(?: in)?|ab|im|von|a partir de"
-    r"|des|desde|en) (?:the |dem |den |le |l'|el |la )?(?:then|dann|new year|summer|spring|autumn"
-    r"|fall|winter|sommer|fruhling|fruhjahr|herbst|ete|printemps|automne|hiver|verano"
-    r"|primavera|otono|invierno|christmas|holidays|easter|weihnachten|ostern|noel|navidad"
-    r"|next|nachste\w*|prochain\w*|proxim\w*|\d+|" + "|".join(MONTHS) + r")\b"
+_LENGTH: Final = (
+    r"days?|weeks?|months?|tagen?|wochen|monaten?|jours?|semaines?|mois|dias?|semanas?|meses"
 )
-"""A pause or an end said to start later ("we'll take a break in January", "could we pause
-from then until September", "Pause ab März", "we'd like to end the mentoring in June"):
-they take effect when asked for, so only a person can arrange these."""
+
+LATER_TIME: Final = (
+    r"(?<!')(?:(?:in|from|over|starting(?: in| from)?|beginning(?: in)?|after|ab|im|von|nach"
+    r"|a partir de|des|apres|desde|en|despues de) (?:the |dem |den |le |l'|el |la )?"
+    r"(?:then|dann|new year|summer|spring|autumn|fall|winter|sommer|fruhling|fruhjahr|herbst"
+    r"|ete|printemps|automne|hiver|verano|primavera|otono|invierno|christmas|holidays|easter"
+    r"|weihnachten|ostern|noel|navidad|next|nachste\w*|prochain\w*|proxim\w*"
+    rf"|\d+(?! (?:{_LENGTH})\b)|" + "|".join(MONTHS) + rf")|in \d+ (?:{_LENGTH}))\b"
+)
+"""A later time a pause or an end is said to start at, right before, inside or right after
+it ("we'll take a break in January", "could we pause from then until September", "ab März
+pausieren", "das Mentoring im Juni beenden"): they take effect when asked for, so only a
+person can arrange these. Not a length ("eine Pause von 2 Monaten")."""
+
+COMMAND_OBJECT: Final = (
+    r"it|this|us|the|our|my|all|now|mentoring|mentorship|program|programme|pairing"
+    r"|check ins|checkins|reminders|emails|e mails|mails|das|die|unser\w*|le|la|les|notre|nos"
+    r"|el|nuestra|mentorat|mentoria"
+)
+"""Words between a command and a later time that still tie the time to it ("end the
+mentoring in June"); anything else ("pause and restart in January", "end the mentoring as
+she found a job in October") does not."""
 
 KEEP_GOING: Final = (
     r"(?:keep going|carry on|go on|continue|weitermachen|weiter machen|fortfahren|continuer"

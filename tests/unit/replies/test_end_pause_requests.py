@@ -321,3 +321,69 @@ def test_the_head_reads_someone_elses_command_as_none(text: str) -> None:
     the head no command."""
     commands = {Signal.END, Signal.END_WEAK, Signal.PAUSE, Signal.DOUBTFUL}
     assert not any(s.signals & commands for s in Head.of(text).sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "until"),
+    [
+        ("She found a job in October so we'd like to end the mentoring", Outcome.END, None),
+        ("We met 12 times in 6 months and would like to end the mentoring now", Outcome.END, None),
+        ("We'd like to end the mentoring as she found a job in October", Outcome.END, None),
+        (
+            "Queremos terminar la mentor\u00eda porque ella encontr\u00f3 trabajo en octubre",
+            Outcome.END,
+            None,
+        ),
+        (
+            "We're both busy in December so please pause until January",
+            Outcome.PAUSE,
+            date(2027, 1, 1),
+        ),
+        ("Let's pause and restart in January", Outcome.PAUSE, None),
+        (
+            "We'd like to pause until March because she is in 2 exams",
+            Outcome.PAUSE,
+            date(2027, 3, 1),
+        ),
+        ("Bitte pausieren und im Januar wieder aufnehmen", Outcome.PAUSE, None),
+        ("On fait une pause et on reprend en janvier", Outcome.PAUSE, None),
+        ("Hacemos una pausa y retomamos en enero", Outcome.PAUSE, None),
+    ],
+)
+def test_a_date_elsewhere_in_the_clause_does_not_put_off_a_request(
+    text: str, outcome: Outcome, until: date | None
+) -> None:
+    """A past event, a length or a restart in the clause leaves an end or a pause made now:
+    only a later time right at the command puts it off."""
+    verdict = _verdict(text)
+    assert verdict.outcome is outcome
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'd like to pause from March",
+        "Please end the mentoring in June",
+        "Wir m\u00f6chten ab M\u00e4rz pausieren",
+        "Wir m\u00f6chten das Mentoring im Juni beenden",
+        "We'll take a break after Christmas",
+    ],
+)
+def test_a_later_time_at_the_command_puts_it_off(text: str) -> None:
+    """A later time right before, inside or right after an end or a pause makes the reply
+    unclear, so a person arranges it."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.UNCLEAR
+    assert verdict.pause_until is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Wir brauchen eine Pause von 2 Monaten", "We need a break for 2 months"],
+)
+def test_the_head_reads_a_length_as_no_later_start(text: str) -> None:
+    """A pause's length is no later start: the head reads a plain pause."""
+    (sentence,) = Head.of(text).sentences
+    assert Signal.PAUSE in sentence.signals
+    assert Signal.DOUBTFUL not in sentence.signals
