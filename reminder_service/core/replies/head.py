@@ -153,6 +153,7 @@ _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
 _REQUEST = whole_words(lx.REQUEST)
+_ASKS_US = whole_words(lx.ASKS_US)
 _FUTURE = whole_words(lx.FUTURE)
 _PROMISE = whole_words(lx.PROMISE)
 _GOING_ON = whole_words(lx.GOING_ON)
@@ -165,14 +166,13 @@ _ACCEPT = whole_words(lx.ACCEPT)
 @dataclass(frozen=True, slots=True)
 class _Clause:
     """A clause of a sentence, from `start` in the head's text; `contrast` if it follows
-    "but", `asks` if it ends a question, `in_question` if it is part of one."""
+    "but", `asks` if it ends a question (only that clause asks)."""
 
     text: str
     start: int
     sentence: int
     contrast: bool
     asks: bool
-    in_question: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +265,6 @@ def _clauses(text: str, sentence: Sentence, index: int) -> list[_Clause]:
             index,
             after,
             asks=sentence.question and number == last,
-            in_question=sentence.question,
         )
         for number, (start, part, after) in enumerate(kept)
     ]
@@ -298,8 +297,17 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         said[index].add(_met_signal(f"{before} {found.group()}"))
     for index, clause in enumerate(clauses):
         if clause.asks:
-            said[index] &= _ASKED if _REQUEST.search(clause.text) else {Signal.DOUBTFUL}
+            said[index] &= _kept_when_asked(clause.text)
     return said
+
+
+def _kept_when_asked(question: str) -> frozenset[Signal]:
+    """What a clause that asks keeps: a request keeps its skip or pause, and an end it asks
+    for only raises a doubt; a question about what we did ("did you stop the reminders?")
+    keeps nothing."""
+    if _REQUEST.search(question):
+        return _ASKED
+    return frozenset() if _ASKS_US.search(question) else frozenset({Signal.DOUBTFUL})
 
 
 def _command_signals(
@@ -323,7 +331,7 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
         return {Signal.NO_END}
     if _not_ours(before, found.group()):
         return set()
-    if clause.in_question or _starts_later(clause, before, found):
+    if clause.asks or _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}
     return {signal}
 

@@ -565,6 +565,13 @@ REQUEST: Final = (
 )
 """Questions that are requests ("Can we pause until March?"): their commands still count."""
 
+ASKS_US: Final = (
+    r"^(?:(?:why|when|how) )?(?:did|have|had|are|were|will) you|^(?:haben|hatten) sie"
+    r"|^(?:hast|hattest|wirst) du|^avez vous|^as tu|^allez vous|^(?:ha|han|habeis|has) \w+do"
+)
+"""Questions about what we did or will do ("Did you stop the reminders?", "Are you going to
+end the program in June?", "Haben Sie die E-Mails gestoppt?"): no request of the pair's."""
+
 FUTURE: Final = (
     r"next|will|'ll|going to|gonna|plan|planning|planned|schedule|scheduled|upcoming"
     r"|tomorrow|nachste\w*|kommend\w*|werden|wollen|(?<!heute )(?<!gestern )morgen|geplant"

@@ -387,3 +387,20 @@ def test_the_head_reads_a_length_as_no_later_start(text: str) -> None:
     (sentence,) = Head.of(text).sentences
     assert Signal.PAUSE in sentence.signals
     assert Signal.DOUBTFUL not in sentence.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We have decided to end the mentoring, could you let Ada know?", Outcome.END),
+        ("We'd like to end our mentorship here - is that ok?", Outcome.END),
+        ("Please end the mentoring. Is that possible?", Outcome.END),
+        ("Met Monday for an hour. Did you stop the reminders?", Outcome.MEETING),
+        ("Met Monday for an hour. Are you going to end the program in June?", Outcome.MEETING),
+        ("Can we end the mentoring?", Outcome.UNCLEAR),
+    ],
+)
+def test_only_the_clause_that_asks_is_asked(text: str, outcome: Outcome) -> None:
+    """An end stated before the clause that asks still ends; an end in the asking clause is
+    unclear, unless the question is about what we did, which asks for nothing."""
+    assert _verdict(text).outcome is outcome
