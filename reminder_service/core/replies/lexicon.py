@@ -451,11 +451,13 @@ pausa"): what comes before them is not the command's subject."""
 PAUSE_NEGATED: Final = (
     r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|pas(?! encore)|ne"
     r"|nunca|jamais|jamas)"
-    r"(?: (?!(?:met|meet|getroffen|please|bitte|svp|yet|encore)\b)[\w']+){0,3} ?$"
+    r"(?: (?!(?:met|meet|getroffen|please|bitte|svp|yet|encore|and|und|et|y|so|donc|also"
+    r"|alors|asi)\b)[\w']+){0,3} ?$"
 )
 """A negation at most three words before a pause, matched on the words before it ("no
 need to pause", "we don't want to pause", "keine Pause", "ne voulons pas faire de
-pause", "no queremos pausar"): no pause. Not "not yet" nor "we haven't met, please"."""
+pause", "no queremos pausar"): no pause. Not "not yet", "we haven't met, please", nor a
+negation across "and" or "so" ("wir haben keine Zeit und möchten pausieren")."""
 
 _LENGTH: Final = (
     r"days?|weeks?|months?|tagen?|wochen|monaten?|jours?|semaines?|mois|dias?|semanas?|meses"

@@ -404,3 +404,20 @@ def test_only_the_clause_that_asks_is_asked(text: str, outcome: Outcome) -> None
     """An end stated before the clause that asks still ends; an end in the asking clause is
     unclear, unless the question is about what we did, which asks for nothing."""
     assert _verdict(text).outcome is outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir k\u00f6nnen uns nicht treffen und m\u00f6chten pausieren",
+        "Wir schaffen es nicht und m\u00f6chten pausieren",
+        "Wir haben keine Zeit und m\u00f6chten pausieren",
+        "On n'a pas le temps donc pause svp",
+    ],
+)
+def test_a_negation_before_and_or_so_leaves_the_pause(text: str) -> None:
+    """A negation in the reason before "und", "and", "donc" or "so" does not refuse the
+    pause after it: the pair is paused."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.PAUSE
+    assert verdict.pause_until is None
