@@ -381,7 +381,8 @@ END: Final = (
     r"(?! (?:session|meeting|call|chat|conversation|catch up|hour|event)s?\b)"
     rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
-    r"|unsubscribe(?![^\n]*(?:address|adresse|direccion|@))|opt out"
+    r"|unsubscribe(?! (?:my |our |this |that |the )?(?:old|other|previous|former|work|second)\b)"
+    r"(?![^\n]*@[^\n]*(?:\n[^\n]*)?\b(?:use|instead)\b)|opt out"
     r"|no longer (?:participat\w*|in the program|part of)"
     r"|(?:mentorship|mentoring|program|programme|pairing|partnership) (?:is|has|will be|has been)"
     r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
@@ -402,7 +403,8 @@ END: Final = (
     r"|dar(?:nos|me) de baja|ya no (?:queremos|necesitamos|quiero|participaremos)"
     r"|mentoria (?:ha )?(?:terminado|finalizado|concluido|acabado)"
 )
-"""End the mentoring relationship (or stop the emails), said unmistakably."""
+"""End the mentoring relationship (or stop the emails), said unmistakably. Not unsubscribing
+another address ("unsubscribe my old address", "unsubscribe bo@old.example, use this one")."""
 
 END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""

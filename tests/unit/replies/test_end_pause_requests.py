@@ -421,3 +421,20 @@ def test_a_negation_before_and_or_so_leaves_the_pause(text: str) -> None:
     verdict = _verdict(text)
     assert verdict.outcome is Outcome.PAUSE
     assert verdict.pause_until is None
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Please unsubscribe bo@example.org", Outcome.END),
+        ("Please unsubscribe me, my address is bo@example.org", Outcome.END),
+        ("Please unsubscribe me, I don't want emails at this address", Outcome.END),
+        ("Please unsubscribe my old address", Outcome.UNCLEAR),
+        ("Unsubscribe my work address please", Outcome.UNCLEAR),
+        ("Please unsubscribe bo@old.example and use this one instead", Outcome.UNCLEAR),
+    ],
+)
+def test_unsubscribing_is_an_end_unless_of_another_address(text: str, outcome: Outcome) -> None:
+    """Unsubscribing, even naming the address, ends the pair; only unsubscribing an old or
+    other address, or one replaced by "use this one", ends nothing."""
+    assert _verdict(text).outcome is outcome
