@@ -166,13 +166,15 @@ _ACCEPT = whole_words(lx.ACCEPT)
 @dataclass(frozen=True, slots=True)
 class _Clause:
     """A clause of a sentence, from `start` in the head's text; `contrast` if it follows
-    "but", `asks` if it ends a question (only that clause asks)."""
+    "but", `asks` if it ends a question (only that clause asks), `in_question` if it is part
+    of one."""
 
     text: str
     start: int
     sentence: int
     contrast: bool
     asks: bool
+    in_question: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +267,7 @@ def _clauses(text: str, sentence: Sentence, index: int) -> list[_Clause]:
             index,
             after,
             asks=sentence.question and number == last,
+            in_question=sentence.question,
         )
         for number, (start, part, after) in enumerate(kept)
     ]
@@ -325,12 +328,13 @@ def _command_signals(
 def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
     """An end, unless it is refused ("we don't want to end it"), not the pair's own request
     ("Bo says she'll finish the program", "her internship program is over"), or asked about
-    ("can we end the mentoring?") or said to start later ("in June"): a person answers
-    those, so they are DOUBTFUL, never dropped. "We'll end it now" is a request made now."""
+    ("can we end the mentoring?", "if we end it, will Bo get a certificate?") or said to
+    start later ("in June"): a person answers those, so they are DOUBTFUL, never dropped.
+    "We'll end it now" is a request made now."""
     if _negated_end(before, found):
         return {Signal.NO_END}
     if _not_ours(before, found.group()):
-        return set()
+        return {Signal.DOUBTFUL} if clause.in_question else set()
     if clause.asks or _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}
     return {signal}

@@ -398,11 +398,13 @@ def test_the_head_reads_a_length_as_no_later_start(text: str) -> None:
         ("Met Monday for an hour. Did you stop the reminders?", Outcome.MEETING),
         ("Met Monday for an hour. Are you going to end the program in June?", Outcome.MEETING),
         ("Can we end the mentoring?", Outcome.UNCLEAR),
+        ("Met Monday 1h. If we end the mentoring, will Bo get a certificate?", Outcome.UNCLEAR),
     ],
 )
 def test_only_the_clause_that_asks_is_asked(text: str, outcome: Outcome) -> None:
-    """An end stated before the clause that asks still ends; an end in the asking clause is
-    unclear, unless the question is about what we did, which asks for nothing."""
+    """An end stated before the clause that asks still ends; an end in the asking clause, or
+    a condition of a question, is unclear, unless the question is about what we did, which
+    asks for nothing."""
     assert _verdict(text).outcome is outcome
 
 
