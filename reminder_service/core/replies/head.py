@@ -139,16 +139,21 @@ _SIGNALS = (
 _ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
-_NOT_OUR_COMMAND = whole_words(lx.NOT_OUR_COMMAND)
-_END_LATER = whole_words(lx.END_LATER)
+_NOT_OURS_REPORTED = whole_words(lx.NOT_OURS_REPORTED)
+_NOT_OURS_SUBJECT = whole_words(lx.NOT_OURS_SUBJECT)
+_OURS = whole_words(lx.OURS)
+_THEREFORE = whole_words(lx.THEREFORE)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
-_LATER_START = re.compile(lx.LATER_START)
+_LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
+_LATER_INSIDE = whole_words(lx.LATER_TIME)
+_LATER_AFTER = re.compile(rf"(?: (?:{lx.COMMAND_OBJECT})){{0,3}} (?:{lx.LATER_TIME})")
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
 _MET = whole_words(lx.MET)
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
 _REQUEST = whole_words(lx.REQUEST)
+_ASKS_US = whole_words(lx.ASKS_US)
 _FUTURE = whole_words(lx.FUTURE)
 _PROMISE = whole_words(lx.PROMISE)
 _GOING_ON = whole_words(lx.GOING_ON)
@@ -161,7 +166,8 @@ _ACCEPT = whole_words(lx.ACCEPT)
 @dataclass(frozen=True, slots=True)
 class _Clause:
     """A clause of a sentence, from `start` in the head's text; `contrast` if it follows
-    "but", `asks` if it ends a question, `in_question` if it is part of one."""
+    "but", `asks` if it ends a question (only that clause asks), `in_question` if it is part
+    of one."""
 
     text: str
     start: int
@@ -294,8 +300,17 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         said[index].add(_met_signal(f"{before} {found.group()}"))
     for index, clause in enumerate(clauses):
         if clause.asks:
-            said[index] &= _ASKED if _REQUEST.search(clause.text) else {Signal.DOUBTFUL}
+            said[index] &= _kept_when_asked(clause.text)
     return said
+
+
+def _kept_when_asked(question: str) -> frozenset[Signal]:
+    """What a clause that asks keeps: a request keeps its skip or pause, and an end it asks
+    for only raises a doubt; a question about what we did ("did you stop the reminders?")
+    keeps nothing."""
+    if _REQUEST.search(question):
+        return _ASKED
+    return frozenset() if _ASKS_US.search(question) else frozenset({Signal.DOUBTFUL})
 
 
 def _command_signals(
@@ -306,36 +321,61 @@ def _command_signals(
     if signal in _ENDS:
         return _end_signals(signal, clause, before, found)
     if signal is Signal.PAUSE:
-        return _pause_signals(clause, before)
+        return _pause_signals(clause, before, found)
     return {signal}
 
 
 def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
-    """An end, unless it is refused ("we don't want to end it"), asked about ("can we end
-    the mentoring?") or said to start later ("in June"), which a person answers, or not a
-    request of the pair's made now ("Bo says she'll finish the program", "her internship
-    program is over")."""
+    """An end, unless it is refused ("we don't want to end it"), not the pair's own request
+    ("Bo says she'll finish the program", "her internship program is over"), or asked about
+    ("can we end the mentoring?", "if we end it, will Bo get a certificate?") or said to
+    start later ("in June"): a person answers those, so they are DOUBTFUL, never dropped.
+    "We'll end it now" is a request made now."""
     if _negated_end(before, found):
         return {Signal.NO_END}
-    if clause.in_question:
+    if _not_ours(before, found.group()):
+        return {Signal.DOUBTFUL} if clause.in_question else set()
+    if clause.asks or _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}
-    words = f"{_last_words(before)} {found.group()}"
-    if _NOT_OUR_COMMAND.search(words) or _END_LATER.search(_last_words(before)):
-        return set()
-    return {Signal.DOUBTFUL} if _LATER_START.search(clause.text) else {signal}
+    return {signal}
 
 
-def _pause_signals(clause: _Clause, before: str) -> set[Signal]:
+def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
     """A pause, unless it is negated ("no need to pause"), someone else's or a topic ("we
     talked about how to take a break from work"), or said to start later ("we'll take a
     break in January": a person arranges that)."""
     if _PAUSE_NEGATED.search(before):
         return {Signal.NO_PAUSE}
-    if _NOT_OUR_COMMAND.search(_last_words(before)):
+    if _not_ours(before, found.group()):
         return set()
-    if _LATER_START.search(clause.text):
+    if _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}
     return {Signal.PAUSE}
+
+
+def _starts_later(clause: _Clause, before: str, found: re.Match[str]) -> bool:
+    """Whether a command is said to start later: a time right before it, inside it ("das
+    Mentoring im Juni beenden") or right after it ("pause from March")."""
+    after = clause.text[len(before) + len(found.group()) :]
+    return bool(
+        _LATER_BEFORE.search(before)
+        or _LATER_INSIDE.search(found.group())
+        or _LATER_AFTER.match(after)
+    )
+
+
+def _not_ours(before: str, command: str) -> bool:
+    """Whether a command, with its clause's words `before` it, is not the pair's own: it is
+    reported or a topic ("says she'll finish", "about how to take a break"), or a third
+    person is its subject with none of the pair's words after ("she wants to end", but not
+    "she and I want to end", "as she moved abroad please end"). A reason before "so" ("she
+    is ill so please pause") says nothing of whose the command is."""
+    words = _last_words(_THEREFORE.split(before)[-1])
+    if _NOT_OURS_REPORTED.search(words):
+        return True
+    theirs = [m.start() for m in _NOT_OURS_SUBJECT.finditer(f"{words} {command}")]
+    ours = [m.start() for m in _OURS.finditer(words)]
+    return bool(theirs) and (not ours or ours[-1] < theirs[-1])
 
 
 def _last_words(text: str) -> str:

@@ -381,7 +381,8 @@ END: Final = (
     r"(?! (?:session|meeting|call|chat|conversation|catch up|hour|event)s?\b)"
     rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
-    r"|unsubscribe(?![^\n]*(?:address|adresse|direccion|@))|opt out"
+    r"|unsubscribe(?! (?:my |our |this |that |the )?(?:old|other|previous|former|work|second)\b)"
+    r"(?![^\n]*@[^\n]*(?:\n[^\n]*)?\b(?:use|instead)\b)|opt out"
     r"|no longer (?:participat\w*|in the program|part of)"
     r"|(?:mentorship|mentoring|program|programme|pairing|partnership) (?:is|has|will be|has been)"
     r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
@@ -402,7 +403,8 @@ END: Final = (
     r"|dar(?:nos|me) de baja|ya no (?:queremos|necesitamos|quiero|participaremos)"
     r"|mentoria (?:ha )?(?:terminado|finalizado|concluido|acabado)"
 )
-"""End the mentoring relationship (or stop the emails), said unmistakably."""
+"""End the mentoring relationship (or stop the emails), said unmistakably. Not unsubscribing
+another address ("unsubscribe my old address", "unsubscribe bo@old.example, use this one")."""
 
 END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
@@ -417,42 +419,73 @@ END_NEGATED_INSIDE: Final = r"not|never|nicht|nie|pas|nunca|jamais|jamas"
 """The same, inside the words of the end itself ("das Mentoring nicht beenden"); not the
 "keine" and "ne" that some ends are made of ("keine E-Mails mehr", "ne plus recevoir")."""
 
-NOT_OUR_COMMAND: Final = (
-    r"she|he|they|her|his|their|says|said|tells|told|wants|needs|whether"
-    r"|if(?! (?:possible|ok|okay))"
+NOT_OURS_REPORTED: Final = (
+    r"says|said|tells|told|whether|if(?! (?:possible|ok|okay|you (?:could|would|can)"
+    r"|we (?:could|can)))"
     r"|(?<!how )(?<!what )about|how to|discuss\w*|wonder\w*|consider\w*|thinking of"
-    r"|er|ob|sagt|sagte|meint|meinte|uber|daruber|wie man"
-    r"|elle|elles|ils|dit|son|sa|ses|leur|leurs|comment"
-    r"|ella|ellas|ellos|dice|dijo|sobre"
+    r"|ob|sagt|sagte|meint|meinte|uber|daruber|wie man|dit|comment|dice|dijo|sobre"
 )
-"""Words just before an end or a pause that make it someone else's, reported or a topic
-("Bo says she'll finish the program", "whether she should quit the program", "her
-internship program is over", "we talked about how to take a break from work"): no request
-of the pair's."""
+"""Words just before an end or a pause that make it reported, asked about or a topic ("Bo
+says she'll finish", "whether she should quit the program", "we talked about how to take a
+break from work"): no request of the pair's, whoever says it. Not "if you could", a
+request."""
 
-END_LATER: Final = r"will|'ll|going to|gonna|werden|allons|vont|va|van a"
-"""Words just before an end that put it in the future ("we'll finish the program in
-spring"): an end is only ever a request made now."""
+NOT_OURS_SUBJECT: Final = (
+    r"she|he|they|her|his|their|wants|needs|er|elle|elles|ils|son|sa|ses|leur|leurs"
+    r"|ella|ellas|ellos"
+)
+"""A third person as the subject (or owner) of an end or a pause ("she wants to end", "her
+internship program is over"): someone else's, unless the pair speaks after it."""
+
+OURS: Final = (
+    r"please|we|i|us|you|let's|lets|wir|ich|uns|bitte|nous|on|je|vous|svp|por favor"
+    r"|nosotros|yo|queremos|quiero|necesitamos|podemos"
+)
+"""Words that make an end or a pause the pair's own after a third person ("she and I want
+to end", "as she moved abroad please end", "she needs surgery so we need a break")."""
+
+THEREFORE: Final = (
+    r"so|therefore|hence|also|deshalb|daher|darum|donc|alors|asi que|por eso|por lo tanto"
+)
+"""Words that open the pair's own request after a reason ("Ella está enferma así que
+pausa"): what comes before them is not the command's subject."""
 
 PAUSE_NEGATED: Final = (
     r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|pas(?! encore)|ne"
     r"|nunca|jamais|jamas)"
-    r"(?: (?!(?:met|meet|getroffen|please|bitte|svp|yet|encore)\b)[\w']+){0,3} ?$"
+    r"(?: (?!(?:met|meet|getroffen|please|bitte|svp|yet|encore|and|und|et|y|so|donc|also"
+    r"|alors|asi)\b)[\w']+){0,3} ?$"
 )
 """A negation at most three words before a pause, matched on the words before it ("no
 need to pause", "we don't want to pause", "keine Pause", "ne voulons pas faire de
-pause", "no queremos pausar"): no pause. Not "not yet" nor "we haven't met, please"."""
+pause", "no queremos pausar"): no pause. Not "not yet", "we haven't met, please", nor a
+negation across "and" or "so" ("wir haben keine Zeit und möchten pausieren")."""
 
-LATER_START: Final = (
-    r"(?<!')\b(?:in|from|over|starting(?: in| from)?|beginning(?: in)?|ab|im|von|a partir de"
-    r"|des|desde|en) (?:the |dem |den |le |l'|el |la )?(?:then|dann|new year|summer|spring|autumn"
-    r"|fall|winter|sommer|fruhling|fruhjahr|herbst|ete|printemps|automne|hiver|verano"
-    r"|primavera|otono|invierno|christmas|holidays|easter|weihnachten|ostern|noel|navidad"
-    r"|next|nachste\w*|prochain\w*|proxim\w*|\d+|" + "|".join(MONTHS) + r")\b"
+_LENGTH: Final = (
+    r"days?|weeks?|months?|tagen?|wochen|monaten?|jours?|semaines?|mois|dias?|semanas?|meses"
 )
-"""A pause or an end said to start later ("we'll take a break in January", "could we pause
-from then until September", "Pause ab März", "we'd like to end the mentoring in June"):
-they take effect when asked for, so only a person can arrange these."""
+
+LATER_TIME: Final = (
+    r"(?<!')(?:(?:in|from|over|starting(?: in| from)?|beginning(?: in)?|after|ab|im|von|nach"
+    r"|a partir de|des|apres|desde|en|despues de) (?:the |dem |den |le |l'|el |la )?"
+    r"(?:then|dann|new year|summer|spring|autumn|fall|winter|sommer|fruhling|fruhjahr|herbst"
+    r"|ete|printemps|automne|hiver|verano|primavera|otono|invierno|christmas|holidays|easter"
+    r"|weihnachten|ostern|noel|navidad|next|nachste\w*|prochain\w*|proxim\w*"
+    rf"|\d+(?! (?:{_LENGTH})\b)|" + "|".join(MONTHS) + rf")|in \d+ (?:{_LENGTH}))\b"
+)
+"""A later time a pause or an end is said to start at, right before, inside or right after
+it ("we'll take a break in January", "could we pause from then until September", "ab März
+pausieren", "das Mentoring im Juni beenden"): they take effect when asked for, so only a
+person can arrange these. Not a length ("eine Pause von 2 Monaten")."""
+
+COMMAND_OBJECT: Final = (
+    r"it|this|us|the|our|my|all|now|mentoring|mentorship|program|programme|pairing"
+    r"|check ins|checkins|reminders|emails|e mails|mails|das|die|unser\w*|le|la|les|notre|nos"
+    r"|el|nuestra|mentorat|mentoria"
+)
+"""Words between a command and a later time that still tie the time to it ("end the
+mentoring in June"); anything else ("pause and restart in January", "end the mentoring as
+she found a job in October") does not."""
 
 KEEP_GOING: Final = (
     r"(?:keep going|carry on|go on|continue|weitermachen|weiter machen|fortfahren|continuer"
@@ -544,6 +577,13 @@ REQUEST: Final = (
     r"|puede|pueden|podria|podrian|se puede|seria posible)"
 )
 """Questions that are requests ("Can we pause until March?"): their commands still count."""
+
+ASKS_US: Final = (
+    r"^(?:(?:why|when|how) )?(?:did|have|had|are|were|will) you|^(?:haben|hatten) sie"
+    r"|^(?:hast|hattest|wirst) du|^avez vous|^as tu|^allez vous|^(?:ha|han|habeis|has) \w+do"
+)
+"""Questions about what we did or will do ("Did you stop the reminders?", "Are you going to
+end the program in June?", "Haben Sie die E-Mails gestoppt?"): no request of the pair's."""
 
 FUTURE: Final = (
     r"next|will|'ll|going to|gonna|plan|planning|planned|schedule|scheduled|upcoming"

@@ -225,3 +225,218 @@ def test_the_head_reads_no_command_in_a_topic(text: str) -> None:
     head no command at all."""
     commands = {Signal.END, Signal.END_WEAK, Signal.PAUSE, Signal.DOUBTFUL}
     assert not any(s.signals & commands for s in Head.of(text).sentences)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, we met yesterday for an hour. We'll end the mentoring now, thanks for everything",
+        "Wir haben uns gestern eine Stunde getroffen. Wir werden das Mentoring jetzt beenden",
+    ],
+)
+def test_an_end_beside_a_meeting_is_never_dropped(text: str) -> None:
+    """The pair's end, said beside a meeting report, ends the pair: the meeting does not
+    swallow it."""
+    assert _verdict(text).outcome is Outcome.END
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, we met yesterday for an hour. We'll end the mentoring in June",
+        "Met on Monday for an hour. We'd like to pause from March",
+    ],
+)
+def test_a_later_end_or_pause_beside_a_meeting_is_unclear(text: str) -> None:
+    """An end or a pause said to start later, beside a meeting report, makes the reply
+    unclear, so a person arranges it; it never vanishes behind the meeting."""
+    assert _verdict(text).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll end the mentoring here, thanks for everything",
+        "We will finish the program now. Thanks a lot",
+        "We're going to end the mentoring, thanks for everything",
+        "We'll stop the check-ins now, thanks",
+        "I'll have to end the mentoring, sorry",
+        "Wir werden das Mentoring jetzt beenden, danke f\u00fcr alles",
+        "Nous allons arr\u00eater le mentorat",
+        "Nous allons mettre fin au mentorat, merci",
+        "On va arr\u00eater l\u00e0, merci pour tout",
+        "Vamos a terminar la mentor\u00eda, gracias por todo",
+    ],
+)
+def test_an_end_said_in_the_future_tense_is_made_now(text: str) -> None:
+    """ "We'll end it", "wir werden beenden", "nous allons arrêter" are requests made now:
+    only a later time attached to the end makes it later."""
+    assert _verdict(text).outcome is Outcome.END
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "until"),
+    [
+        ("She and I want to end the mentoring", Outcome.END, None),
+        ("As she moved abroad please end the mentoring", Outcome.END, None),
+        ("Since he started a new job please stop the check-ins", Outcome.END, None),
+        ("I'd be grateful if you could end our mentoring", Outcome.END, None),
+        ("If you could stop the emails that would be great", Outcome.END, None),
+        ("She is travelling so please pause", Outcome.PAUSE, None),
+        ("She needs surgery so we need a break until March", Outcome.PAUSE, date(2027, 3, 1)),
+        (
+            "Ella est\u00e1 enferma as\u00ed que pausa hasta marzo por favor",
+            Outcome.PAUSE,
+            date(2027, 3, 1),
+        ),
+        (
+            "Met Monday for an hour. If you could pause us until March that would be great",
+            Outcome.PAUSE,
+            date(2027, 3, 1),
+        ),
+    ],
+)
+def test_a_third_person_beside_the_pairs_own_request_leaves_it_theirs(
+    text: str, outcome: Outcome, until: date | None
+) -> None:
+    """ "Please", "we", "I", "you could" or "she and I" make an end or a pause the pair's
+    own, even after a third person or a reason: only a third person as the command's own
+    subject, or reported speech right before it, makes it someone else's."""
+    verdict = _verdict(text)
+    assert verdict.outcome is outcome
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She wants to end the mentoring",
+        "Bo says she'll finish the program",
+        "We wondered whether she should quit the program",
+        "We talked about how to take a break from work",
+    ],
+)
+def test_the_head_reads_someone_elses_command_as_none(text: str) -> None:
+    """A third person as the command's subject, or reported speech right before it, gives
+    the head no command."""
+    commands = {Signal.END, Signal.END_WEAK, Signal.PAUSE, Signal.DOUBTFUL}
+    assert not any(s.signals & commands for s in Head.of(text).sentences)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "until"),
+    [
+        ("She found a job in October so we'd like to end the mentoring", Outcome.END, None),
+        ("We met 12 times in 6 months and would like to end the mentoring now", Outcome.END, None),
+        ("We'd like to end the mentoring as she found a job in October", Outcome.END, None),
+        (
+            "Queremos terminar la mentor\u00eda porque ella encontr\u00f3 trabajo en octubre",
+            Outcome.END,
+            None,
+        ),
+        (
+            "We're both busy in December so please pause until January",
+            Outcome.PAUSE,
+            date(2027, 1, 1),
+        ),
+        ("Let's pause and restart in January", Outcome.PAUSE, None),
+        (
+            "We'd like to pause until March because she is in 2 exams",
+            Outcome.PAUSE,
+            date(2027, 3, 1),
+        ),
+        ("Bitte pausieren und im Januar wieder aufnehmen", Outcome.PAUSE, None),
+        ("On fait une pause et on reprend en janvier", Outcome.PAUSE, None),
+        ("Hacemos una pausa y retomamos en enero", Outcome.PAUSE, None),
+    ],
+)
+def test_a_date_elsewhere_in_the_clause_does_not_put_off_a_request(
+    text: str, outcome: Outcome, until: date | None
+) -> None:
+    """A past event, a length or a restart in the clause leaves an end or a pause made now:
+    only a later time right at the command puts it off."""
+    verdict = _verdict(text)
+    assert verdict.outcome is outcome
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'd like to pause from March",
+        "Please end the mentoring in June",
+        "Wir m\u00f6chten ab M\u00e4rz pausieren",
+        "Wir m\u00f6chten das Mentoring im Juni beenden",
+        "We'll take a break after Christmas",
+    ],
+)
+def test_a_later_time_at_the_command_puts_it_off(text: str) -> None:
+    """A later time right before, inside or right after an end or a pause makes the reply
+    unclear, so a person arranges it."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.UNCLEAR
+    assert verdict.pause_until is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Wir brauchen eine Pause von 2 Monaten", "We need a break for 2 months"],
+)
+def test_the_head_reads_a_length_as_no_later_start(text: str) -> None:
+    """A pause's length is no later start: the head reads a plain pause."""
+    (sentence,) = Head.of(text).sentences
+    assert Signal.PAUSE in sentence.signals
+    assert Signal.DOUBTFUL not in sentence.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We have decided to end the mentoring, could you let Ada know?", Outcome.END),
+        ("We'd like to end our mentorship here - is that ok?", Outcome.END),
+        ("Please end the mentoring. Is that possible?", Outcome.END),
+        ("Met Monday for an hour. Did you stop the reminders?", Outcome.MEETING),
+        ("Met Monday for an hour. Are you going to end the program in June?", Outcome.MEETING),
+        ("Can we end the mentoring?", Outcome.UNCLEAR),
+        ("Met Monday 1h. If we end the mentoring, will Bo get a certificate?", Outcome.UNCLEAR),
+    ],
+)
+def test_only_the_clause_that_asks_is_asked(text: str, outcome: Outcome) -> None:
+    """An end stated before the clause that asks still ends; an end in the asking clause, or
+    a condition of a question, is unclear, unless the question is about what we did, which
+    asks for nothing."""
+    assert _verdict(text).outcome is outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir k\u00f6nnen uns nicht treffen und m\u00f6chten pausieren",
+        "Wir schaffen es nicht und m\u00f6chten pausieren",
+        "Wir haben keine Zeit und m\u00f6chten pausieren",
+        "On n'a pas le temps donc pause svp",
+    ],
+)
+def test_a_negation_before_and_or_so_leaves_the_pause(text: str) -> None:
+    """A negation in the reason before "und", "and", "donc" or "so" does not refuse the
+    pause after it: the pair is paused."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.PAUSE
+    assert verdict.pause_until is None
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Please unsubscribe bo@example.org", Outcome.END),
+        ("Please unsubscribe me, my address is bo@example.org", Outcome.END),
+        ("Please unsubscribe me, I don't want emails at this address", Outcome.END),
+        ("Please unsubscribe my old address", Outcome.UNCLEAR),
+        ("Unsubscribe my work address please", Outcome.UNCLEAR),
+        ("Please unsubscribe bo@old.example and use this one instead", Outcome.UNCLEAR),
+    ],
+)
+def test_unsubscribing_is_an_end_unless_of_another_address(text: str, outcome: Outcome) -> None:
+    """Unsubscribing, even naming the address, ends the pair; only unsubscribing an old or
+    other address, or one replaced by "use this one", ends nothing."""
+    assert _verdict(text).outcome is outcome
