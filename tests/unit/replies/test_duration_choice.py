@@ -3,10 +3,6 @@ else, the first one reported, and the forms "1:15", "1hr15", "y cuarto", "3/4"."
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
 from typing import Any
 
 import pytest
@@ -15,37 +11,13 @@ from hypothesis import strategies as st
 
 from reminder_service.core.replies.durations import duration
 from reminder_service.core.replies.head import Head
-from reminder_service.core.replies.understand import ReplyContext, understand
-from reminder_service.core.replies.verdict import SentRef, verdict_json
-from reminder_service.core.tokens import make_token, reply_address
-from tests.unit.strategies import make_pair, make_program
-
-KEY = b"a deployment secret of reasonable length"
-MAILBOX = "mentoring@northwind.example"
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-CHECKIN_ID = "<checkin-1@northwind.example>"
-CONTEXT = ReplyContext(
-    program=make_program(make_pair("ada-bo", zone="Europe/Berlin")),
-    key=KEY,
-    mailbox=MAILBOX,
-    our_addresses=frozenset({MAILBOX}),
-    now=NOW,
-    sent={CHECKIN_ID: SentRef(pair_id="ada-bo", kind="checkin")}.get,
-)
+from reminder_service.core.replies.verdict import verdict_json
+from tests.unit.replies.reply_mail import verdict_of
 
 
 def _meeting(text: str) -> Any:
     """The meeting `understand` reads from a reply to a check-in, as JSON."""
-    message = EmailMessage(policy=SMTP)
-    message["From"] = "Bo Mentee <bo@example.org>"
-    message["To"] = reply_address(MAILBOX, make_token("ada-bo", date(2026, 11, 1), key=KEY))
-    message["Subject"] = "Re: Check-in: Ada and Bo"
-    message["Message-ID"] = "<reply-1@example.org>"
-    message["Date"] = format_datetime(NOW)
-    message["In-Reply-To"] = CHECKIN_ID
-    message["References"] = CHECKIN_ID
-    message.set_content(text)
-    verdict = verdict_json(understand(message.as_bytes(), context=CONTEXT))
+    verdict = verdict_json(verdict_of(text))
     assert verdict["outcome"] == "meeting", verdict
     return verdict["meeting"]
 

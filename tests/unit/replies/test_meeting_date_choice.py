@@ -3,11 +3,7 @@ off, and never a day that cannot be a past meeting, which makes the reply unclea
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,16 +14,9 @@ from reminder_service.core.model import DateOrder
 from reminder_service.core.replies.dates import Unusable, meeting_date
 from reminder_service.core.replies.head import Head
 from reminder_service.core.replies.meaning import meaning_of
-from reminder_service.core.replies.understand import ReplyContext, understand
-from reminder_service.core.replies.verdict import Outcome, ReportedMeeting, SentRef
-from reminder_service.core.tokens import make_token, reply_address
-from tests.unit.strategies import make_pair, make_program
+from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
+from tests.unit.replies.reply_mail import NOW, verdict_of
 
-KEY = b"a deployment secret of reasonable length"
-MAILBOX = "mentoring@northwind.example"
-CHECKIN_ID = "<checkin-1@northwind.example>"
-SENT = {CHECKIN_ID: SentRef(pair_id="ada-bo", kind="checkin")}
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 26)
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -35,24 +24,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def understood(text: str, *, now: datetime = NOW, order: DateOrder = "DMY") -> object:
     """The outcome and meeting that `understand` reads from `text`, a check-in reply sent
     at `now` by the pair's mentee."""
-    pair = replace(make_pair("ada-bo", zone="Europe/Berlin"), date_order=order)
-    context = ReplyContext(
-        program=make_program(pair),
-        key=KEY,
-        mailbox=MAILBOX,
-        our_addresses=frozenset({MAILBOX}),
-        now=now,
-        sent=SENT.get,
-    )
-    message = EmailMessage(policy=SMTP)
-    message["From"] = pair.mentee.email
-    message["To"] = reply_address(MAILBOX, make_token("ada-bo", now.date(), key=KEY))
-    message["Subject"] = "Re: Check-in: Ada and Bo"
-    message["Message-ID"] = "<reply-1@example.org>"
-    message["Date"] = format_datetime(now)
-    message["In-Reply-To"] = CHECKIN_ID
-    message.set_content(text)
-    verdict = understand(message.as_bytes(), context=context)
+    verdict = verdict_of(text, now=now, order=order)
     return verdict.outcome, verdict.meeting
 
 

@@ -7,10 +7,7 @@ first) on Thursday 26 November 2026.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,41 +15,15 @@ import pytest
 from reminder_service.core.model import Kind
 from reminder_service.core.replies.head import Head, Signal
 from reminder_service.core.replies.meaning import Meaning, meaning_of
-from reminder_service.core.replies.understand import ReplyContext, understand
-from reminder_service.core.replies.verdict import Outcome, SentRef, Verdict
-from reminder_service.core.tokens import make_token, reply_address
-from tests.unit.strategies import make_pair, make_program
+from reminder_service.core.replies.verdict import Outcome, Verdict
+from tests.unit.replies.reply_mail import NOW, verdict_of
 
-KEY = b"a deployment secret of reasonable length"
-MAILBOX = "mentoring@northwind.example"
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-PAIR = make_pair("ada-bo", zone="Europe/Berlin")
-SENT = {
-    f"<{kind}@northwind.example>": SentRef(pair_id="ada-bo", kind=kind, key=f"{kind}:1")
-    for kind in Kind
-}
-CONTEXT = ReplyContext(
-    program=make_program(PAIR),
-    key=KEY,
-    mailbox=MAILBOX,
-    our_addresses=frozenset({MAILBOX}),
-    now=NOW,
-    sent=SENT.get,
-)
 ASKING_KINDS = [Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END]
 
 
 def _verdict(text: str, kind: Kind = Kind.CHECKIN) -> Verdict:
     """The verdict `understand` gives `text`, sent by the mentee in answer to a `kind` email."""
-    message = EmailMessage(policy=SMTP)
-    message["From"] = "Bo Mentee <bo@example.org>"
-    message["To"] = reply_address(MAILBOX, make_token("ada-bo", date(2026, 11, 1), key=KEY))
-    message["Subject"] = "Re: Ada and Bo"
-    message["Message-ID"] = "<reply-1@example.org>"
-    message["Date"] = format_datetime(NOW)
-    message["In-Reply-To"] = message["References"] = f"<{kind}@northwind.example>"
-    message.set_content(text)
-    return understand(message.as_bytes(), context=CONTEXT)
+    return verdict_of(text, kind=kind)
 
 
 REFUSED_ENDS = [
