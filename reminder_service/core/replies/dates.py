@@ -153,6 +153,8 @@ _WEEKDAY_HINT = re.compile(rf"\b(?:{_WEEKDAY_NAMES})\b")
 _MET = whole_words(lx.MET)
 _CLAUSE_BREAK = re.compile(rf"\n|(?<!\d)[.!?;,:]|[.!?;,:](?!\d)| - |\b(?:{lx.CONTRAST})\b")
 _RANGE_DASH = re.compile(r" ?- ?")
+_LISTED = re.compile(r" ?(?:,|and|und|et|y|or|oder|ou|o|&) ?(?:on |am |le |el )?")
+"""What stands between dates listed together: "on the 10th and on the 17th", "lundi et mardi"."""
 _CALLED_OFF_WORDS = 3
 _CALLED_OFF = re.compile(
     r"\b(?:not|never|nicht|nie|kein\w*|pas|nunca|cancel\w*|postpon\w*|reschedul\w*|moved"
@@ -264,7 +266,10 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
     Questions, plans ("next Friday") and dates called off ("not on Tuesday", "cancelled on
     Monday", "were going to meet Monday", "am Dienstag nicht", "from the 28th", "21 Dec -
     4 Jan") are left out.
-    Of the rest, the dates in the clause that says "we met" win. Among the dates that
+    Of the rest, the dates in the clause that says "we met" win: the one nearest after
+    "met" with any listed beside it ("on the 10th and the 17th");
+    a later date in that clause about something else ("and she texted me on Tuesday")
+    does not count. Among the dates that
     count, a day still to come (a day and month later in the year than the reply, unless
     last year's lies within `_READ_BACK`) gives way to any other; alone it is Unusable, and
     so is any date with no such day, or two different days.
@@ -275,7 +280,7 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
         if not in_plan(head, f.start) and not (isinstance(f.when, Weekday) and f.when.ahead)
     ]
     tied = [f for f in found if _in_met_clause(head, f)]
-    days = {_past(f.when, today) for f in tied or found}
+    days = {_past(f.when, today) for f in (_met_dates(head.text, tied) if tied else found)}
     if len(days) > 1:
         days.discard(Unusable.AHEAD)
     if Unusable.INVALID in days:
@@ -283,6 +288,29 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
     if len(days) > 1:
         return Unusable.DISAGREE
     return next(iter(days), None)
+
+
+def _met_dates(text: str, tied: list[Found]) -> list[Found]:
+    """Of the dates in "we met" clauses, the meeting's: the one nearest a met word, and the
+    dates listed right beside it ("on Monday and
+    Tuesday", "am 10. und 17."), which make it two meetings or a disagreement."""
+    anchor = min(tied, key=lambda f: _distance_from_met(text, f))
+    listed = [anchor]
+    for before, after in pairwise(tied):
+        if before is listed[-1] and _LISTED.fullmatch(text, before.end, after.start):
+            listed.append(after)
+    return listed
+
+
+def _distance_from_met(text: str, found: Found) -> tuple[int, int]:
+    """How far a date stands from the nearest met word in its clause, before or after it
+    ("met on Monday", "am Montag getroffen"); the earlier date first when two are as near."""
+    start, end = _clause(text, found)
+    gaps = [
+        found.start - m.end() if m.end() <= found.start else m.start() - found.end
+        for m in _MET.finditer(text, start, end)
+    ]
+    return min(gaps, default=0), found.start
 
 
 def _called_off_removed(text: str, found: list[Found]) -> list[Found]:

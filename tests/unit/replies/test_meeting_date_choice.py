@@ -120,6 +120,39 @@ def test_a_negation_or_from_that_is_not_about_the_date_leaves_it_standing(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("We met on Tuesday and I sent her notes on Wednesday", met(date(2026, 11, 24))),
+        (
+            "We met on Monday for 30 min and she texted me on Tuesday",
+            met(date(2026, 11, 23), 30),
+        ),
+        ("We met on Monday to prepare for her interview on Friday", met(date(2026, 11, 23))),
+        ("We met on Monday and talked about her review on the 20th", met(date(2026, 11, 23))),
+        (
+            "Ja, wir haben uns am Montag getroffen und am Dienstag telefoniert",
+            met(date(2026, 11, 23)),
+        ),
+        ("On s'est vus lundi et elle m'a \u00e9crit mardi", met(date(2026, 11, 23))),
+        ("Nos vimos el lunes y me escribi\u00f3 el martes", met(date(2026, 11, 23))),
+        ("Met on the 17th (the 10th didn't work)", met(date(2026, 11, 17))),
+        ("Met Monday (Tuesday didn't suit her)", met(date(2026, 11, 23))),
+        (
+            "Since your email on the 2nd we met on Monday for an hour",
+            met(date(2026, 11, 23), 60),
+        ),
+        ("We met on the 10th and on the 17th", UNCLEAR),
+        ("We met on Monday and Tuesday", UNCLEAR),
+    ],
+)
+def test_the_met_clause_date_is_the_one_nearest_met(text: str, expected: object) -> None:
+    """In the clause that says they met, the date nearest the met word is the meeting's; a
+    later day of something else in that clause ("and she texted me on Tuesday") is not a
+    second meeting, but days listed together ("on the 10th and on the 17th") are unclear."""
+    assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         (
             "Wir haben uns am Dienstag nicht getroffen, aber am Mittwoch eine Stunde",
             met(date(2026, 11, 25), 60),
