@@ -450,6 +450,10 @@ THEREFORE: Final = (
 """Words that open the pair's own request after a reason ("Ella está enferma así que
 pausa"): what comes before them is not the command's subject."""
 
+AND: Final = r"and|und|et|y"
+"""Words joining two things said in one clause: a negation before them may not be the end's
+after them ("we haven't met and would like to end it")."""
+
 PAUSE_NEGATED: Final = (
     r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|pas(?! encore)|ne"
     r"|nunca|jamais|jamas)"

@@ -272,7 +272,7 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
     if Signal.UNREAD in said:
         report = Outcome.UNCLEAR
     if Signal.DISPUTE in said or (replying_to == Kind.CONFIRMATION and said & NEGATIVE):
-        return Outcome.DISPUTE
+        return Outcome.UNCLEAR if Signal.END in said else Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
         return Outcome.END
     if Signal.END_ASKED in said and Signal.MET not in said:
