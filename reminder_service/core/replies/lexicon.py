@@ -423,6 +423,13 @@ here", "wir hören hier auf" and "on arrête là" only as the pair's "we" and th
 the clause ("I'll stop here" ends a letter, "wir hören auf sie" listens). Not unsubscribing
 another address ("unsubscribe my old address", "unsubscribe bo@old.example, use this one")."""
 
+END_OFFERED: Final = (
+    r"(?:(?:please|bitte|svp|por favor) )?end(?: (?:please|thanks|thank you|bitte|danke|merci"
+    r"|gracias))?"
+)
+"""The whole reply, in answer to the pause-or-end email: "End" as that email suggests it,
+alone or with "please" or "thanks". To any other email "End" alone is unclear."""
+
 END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
 
