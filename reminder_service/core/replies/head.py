@@ -143,6 +143,9 @@ _NOT_OURS_REPORTED = whole_words(lx.NOT_OURS_REPORTED)
 _NOT_OURS_SUBJECT = whole_words(lx.NOT_OURS_SUBJECT)
 _OURS = whole_words(lx.OURS)
 _THEREFORE = whole_words(lx.THEREFORE)
+_REQUEST_AFTER_REASON = re.compile(rf"(?<!\bnot )(?<!\bnicht )(?<!\bpas )\b(?:{lx.THEREFORE})\b")
+_AND = whole_words(lx.AND)
+_NOT_MET = whole_words(lx.NOT_MET)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
 _LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
 _LATER_INSIDE = whole_words(lx.LATER_TIME)
@@ -331,8 +334,9 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
     ("can we end the mentoring?", "if we end it, will Bo get a certificate?") or said to
     start later ("in June"): a person answers those, so they are DOUBTFUL, never dropped.
     "We'll end it now" is a request made now."""
-    if _negated_end(before, found):
-        return {Signal.NO_END}
+    negated = _negated_end(before, found)
+    if negated is not None:
+        return {negated}
     if _not_ours(before, found.group()):
         return {Signal.DOUBTFUL} if clause.in_question else set()
     if clause.asks or _starts_later(clause, before, found):
@@ -402,9 +406,16 @@ def _turn(text: str, start: int, sentence: Sentence) -> Turn:
     return Turn(start, sentence.end, plan)
 
 
-def _negated_end(before: str, end: re.Match[str]) -> bool:
-    """Whether an end is negated: by a negation earlier in its clause, or inside it."""
-    return bool(_END_NEGATED.search(before) or _END_NEGATED_INSIDE.search(end.group()))
+def _negated_end(before: str, end: re.Match[str]) -> Signal | None:
+    """NO_END if an end is negated, by a negation inside it or earlier in its clause ("we
+    do not want to end it"); None if not. A "not met" negates no end ("we haven't met and
+    would like to end it"), and only the request after a reason counts ("we haven't managed
+    to meet in months so we'd like to end it"). Any other negation before an "and" may be
+    either's ("we don't want to pause and end it"): a person reads that (DOUBTFUL)."""
+    request = _REQUEST_AFTER_REASON.split(_NOT_MET.sub(" ", before))[-1]
+    if _END_NEGATED_INSIDE.search(end.group()) or _END_NEGATED.search(_AND.split(request)[-1]):
+        return Signal.NO_END
+    return Signal.DOUBTFUL if _END_NEGATED.search(request) else None
 
 
 def _met_signal(words: str) -> Signal:

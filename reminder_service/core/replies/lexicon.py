@@ -247,13 +247,22 @@ YES_ALONE: Final = (
 )
 """Words that mean yes only as a whole clause ("Sí!" but not "si podemos")."""
 
+OUR_EMAILS: Final = (
+    r"check ins|checkins|emails|e mails|mails|reminders|messages|correos|mensajes|recordatorios"
+)
+"""Our emails, as the pair names them when asking for no more of them."""
+
+NO_MORE: Final = rf"(?:more|further|mas) (?:{OUR_EMAILS})"
+"""After "no", asking for no more emails ("no more emails", "no más correos"): an end."""
+
 NO: Final = (
     r"yes and no|ja und nein|oui et non|si y no"
     r"|^(?:no+|nope|nah|nay|nein|nee|noe|non|nop|negative|negativ)"
     r"(?! (?:problem|problems|prob|worries|worry|need|doubt|matter|idea|clue|rush|hay problema"
-    r"|pasa nada|te preocupes|se|sorgen|stress|souci|soucis|probleme|t'inquiete|idee))"
+    rf"|pasa nada|te preocupes|se|sorgen|stress|souci|soucis|probleme|t'inquiete|idee|{NO_MORE}))"
 )
-"""An answer that starts with no (but not "no problem"); "yes and no" says both."""
+"""An answer that starts with no (but not "no problem", nor "no more emails", an end);
+"yes and no" says both."""
 
 MET_SPANISH: Final = (
     r"nos (?:\w+ )?(?:reunimos|vimos|juntamos|encontramos|conectamos|hablamos|llamamos)"
@@ -386,14 +395,19 @@ END: Final = (
     r"|no longer (?:participat\w*|in the program|part of)"
     r"|(?:mentorship|mentoring|program|programme|pairing|partnership) (?:is|has|will be|has been)"
     r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
-    r"|no (?:more|further) (?:check ins|checkins|emails|e mails|reminders|messages)"
+    rf"|no {NO_MORE}"
     r"|remove (?:us|me) from|we(?:'re| are) (?:all )?(?:done|finished)$"
+    r"|(?:we|let's|lets)(?:'ll| will| shall)? (?:just )?(?:end|stop|finish|quit|conclude"
+    r"|wrap up)(?: it| this| things)? (?:here|now)$"
     r"|(?:mentoring|programm|tandem|partnerschaft|zusammenarbeit|e mails|mails|erinnerungen)"
     r" (?:\w+ ){0,2}(?:beenden|einstellen|abbestellen)"
     r"|(?:beenden|einstellen) (?:\w+ ){0,2}(?:mentoring|programm|tandem|partnerschaft)"
     r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten) mehr|abmelden"
+    r"|wir horen (?:\w+ ){0,3}auf$|horen wir (?:\w+ ){0,3}auf$"
     r"|(?:mentoring|programm|tandem) ist (?:\w+ )?(?:beendet|vorbei|zu ende|abgeschlossen)"
-    r"|(?:terminer|arreter|finir|cloturer) (?:\w+ ){0,2}(?:mentorat|parrainage|programme"
+    r"|(?:on|nous(?: nous)?) (?:s')?(?:arrete|arretons|stoppe|stoppons)(?: la| ici| maintenant)?$"
+    r"|(?:terminer|arreter|finir|cloturer|arrete|arretons|terminons) (?:\w+ ){0,2}"
+    r"(?:mentorat|parrainage|programme"
     r"|binome|accompagnement|relation|emails|e mails|mails|messages|rappels)"
     r"|mettre (?:fin|un terme)|ne plus recevoir|desinscri\w*|desabonn\w*"
     r"|mentorat est (?:\w+ )?(?:termine|fini|acheve)"
@@ -401,10 +415,20 @@ END: Final = (
     r"|acompanamiento|correos|emails|mensajes|recordatorios)"
     r"|dar por (?:terminad|finalizad|concluid)\w*|poner fin|dejar de recibir"
     r"|dar(?:nos|me) de baja|ya no (?:queremos|necesitamos|quiero|participaremos)"
+    r"|(?:lo )?dejamos aqui$|aqui lo dejamos"
     r"|mentoria (?:ha )?(?:terminado|finalizado|concluido|acabado)"
 )
-"""End the mentoring relationship (or stop the emails), said unmistakably. Not unsubscribing
+"""End the mentoring relationship (or stop the emails), said unmistakably; "we'll end it
+here", "wir hören hier auf" and "on arrête là" only as the pair's "we" and the whole rest of
+the clause ("I'll stop here" ends a letter, "wir hören auf sie" listens). Not unsubscribing
 another address ("unsubscribe my old address", "unsubscribe bo@old.example, use this one")."""
+
+END_OFFERED: Final = (
+    r"(?:(?:please|bitte|svp|por favor) )?end(?: (?:please|thanks|thank you|bitte|danke|merci"
+    r"|gracias))?"
+)
+"""The whole reply, in answer to the pause-or-end email: "End" as that email suggests it,
+alone or with "please" or "thanks". To any other email "End" alone is unclear."""
 
 END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
@@ -449,6 +473,10 @@ THEREFORE: Final = (
 )
 """Words that open the pair's own request after a reason ("Ella está enferma así que
 pausa"): what comes before them is not the command's subject."""
+
+AND: Final = r"and|und|et|y"
+"""Words joining two things said in one clause: a negation before them may not be the end's
+after them ("we haven't met and would like to end it")."""
 
 PAUSE_NEGATED: Final = (
     r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|pas(?! encore)|ne"

@@ -49,6 +49,8 @@ where "yes please, end it" accepts the offer."""
 _NAMES_A_MEETING = frozenset({Kind.CONFIRMATION, Kind.THANKS})
 """The kinds that name a logged meeting ("your meeting with Ben on Tuesday"): a correction
 answering them would replace that meeting, not add one."""
+_END_OFFERED = re.compile(lx.END_OFFERED)
+_PUNCTUATION = re.compile(r"[\W_]+")
 _NOT_MET_OR_PLANNED = frozenset({Signal.NOT_MET, Signal.PLANNED})
 """What a sentence says before a "but" that a meeting's length after it outweighs."""
 
@@ -266,13 +268,17 @@ def _local_date(sent: datetime, zone: ZoneInfo) -> date:
 def _outcome(head: Head, *, replying_to: str) -> Outcome:
     """One outcome for the whole reply; contradictions, a meeting phrase negated in a
     language we do not read, and a command only a person can act on (an end asked about, a
-    pause starting later) are UNCLEAR."""
+    pause starting later) are UNCLEAR. So is a dispute beside an end ("No, we haven't met,
+    so we'd like to end it" to a confirmation): neither may be lost. "End" alone ends only
+    in answer to the pause-or-end email, which suggests it."""
+    if replying_to == Kind.PAUSE_OR_END and _takes_the_end_offered(head):
+        return Outcome.END
     said = _said(head)
     report = _report(head) or (_plan(replying_to) if Signal.PLANNED in said else None)
     if Signal.UNREAD in said:
         report = Outcome.UNCLEAR
     if Signal.DISPUTE in said or (replying_to == Kind.CONFIRMATION and said & NEGATIVE):
-        return Outcome.DISPUTE
+        return Outcome.UNCLEAR if Signal.END in said else Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
         return Outcome.END
     if Signal.END_ASKED in said and Signal.MET not in said:
@@ -286,6 +292,12 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
     if report is None and not said and _only_when(head):
         return _plan(replying_to) if in_plan(head, 0) else Outcome.MEETING
     return report or Outcome.UNCLEAR
+
+
+def _takes_the_end_offered(head: Head) -> bool:
+    """Whether the reply is nothing but the word the pause-or-end email suggests for an end
+    ("End", "End, thanks"): to that email it says which of its two offers the pair takes."""
+    return _END_OFFERED.fullmatch(_PUNCTUATION.sub(" ", head.text).strip()) is not None
 
 
 def _plan(replying_to: str) -> Outcome:

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from reminder_service.core.model import Kind
 from reminder_service.core.replies.head import Head, Signal
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting, Verdict
 from tests.unit.replies.reply_mail import verdict_of
@@ -409,3 +410,102 @@ def test_unsubscribing_is_an_end_unless_of_another_address(text: str, outcome: O
     """Unsubscribing, even naming the address, ends the pair; only unsubscribing an old or
     other address, or one replaced by "use this one", ends nothing."""
     assert _verdict(text).outcome is outcome
+
+
+BESIDE_NOT_MET = [
+    "We haven't managed to meet in 3 months so we'd like to end the mentoring",
+    "We haven't met in months and would like to end the mentoring",
+    "No, we haven't met, so we'd like to end the mentoring",
+]
+
+
+@pytest.mark.parametrize("kind", [Kind.CHECKIN, Kind.THANKS, Kind.PAUSE_OR_END])
+@pytest.mark.parametrize("text", BESIDE_NOT_MET)
+def test_an_end_beside_a_not_met_ends(text: str, kind: Kind) -> None:
+    """A request to end beside "we haven't met" ends the pair: the "not" is the meeting's,
+    and no "not yet" follow-up goes out instead."""
+    assert verdict_of(text, kind=kind).outcome is Outcome.END
+
+
+@pytest.mark.parametrize("text", BESIDE_NOT_MET)
+def test_an_end_beside_a_dispute_of_a_confirmation_is_unclear(text: str) -> None:
+    """An end beside "we haven't met" in answer to a confirmation both disputes the meeting
+    and ends: a person looks, so neither is lost."""
+    assert verdict_of(text, kind=Kind.CONFIRMATION).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize("kind", [Kind.CHECKIN, Kind.THANKS, Kind.CONFIRMATION])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She has found a job, so we'll end it here",
+        "We'll stop here",
+        "Let's end it here",
+        "Wir h\u00f6ren hier auf, danke",
+        "On arr\u00eate l\u00e0, merci",
+        "On s'arr\u00eate l\u00e0",
+        "Lo dejamos aqu\u00ed, gracias",
+        "Por favor, no m\u00e1s correos",
+        "No more emails please",
+    ],
+)
+def test_we_stop_here_and_no_more_emails_end(text: str, kind: Kind) -> None:
+    """ "We'll end it here", "wir hören hier auf", "on arrête là" and "no más correos" end
+    the pair, in answer to a check-in, a thank-you or a confirmation alike."""
+    assert verdict_of(text, kind=kind).outcome is Outcome.END
+
+
+@pytest.mark.parametrize("text", ["End", "End.", "End, thanks", "Please end"])
+def test_end_alone_answers_the_pause_or_end_email(text: str) -> None:
+    """ "End" alone, the word the pause-or-end email suggests, ends the pair in answer to
+    that email."""
+    assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.END
+
+
+@pytest.mark.parametrize("kind", [Kind.CHECKIN, Kind.THANKS, Kind.CONFIRMATION])
+def test_end_alone_to_another_email_is_unclear(kind: Kind) -> None:
+    """ "End" alone to an email that did not offer an end is unclear."""
+    assert verdict_of("End", kind=kind).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("I'll stop here, thanks", Outcome.UNCLEAR),
+        ("Wir h\u00f6ren auf Ihren Rat", Outcome.UNCLEAR),
+        ("No more meetings since May", Outcome.NOT_MET),
+        ("We didn't meet, so please don't end it", Outcome.NOT_MET),
+        ("We don't want to pause and end it", Outcome.UNCLEAR),
+        ("I'm not so sure we want to end it", Outcome.UNCLEAR),
+    ],
+)
+def test_words_near_a_stop_or_an_end_do_not_end(text: str, outcome: Outcome) -> None:
+    """Ending a letter, listening to someone, no more meetings, an end refused after a
+    reason, a negation that may be the end's and "not so sure" end nothing."""
+    assert _verdict(text).outcome is outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("we haven't managed to meet in 3 months so we'd like to end the mentoring", Signal.END),
+        ("we haven't met and would like to end the mentoring", Signal.END),
+        ("we didn't meet so please don't end the mentoring", Signal.NO_END),
+        ("we don't want to pause and end the mentoring", Signal.DOUBTFUL),
+    ],
+)
+def test_the_head_gives_a_negation_before_so_or_and_to_its_own_words(
+    text: str, signal: Signal
+) -> None:
+    """The head reads a "not met" or a reason before "so" as no refusal of the end after
+    it, a negation right before the end as one, and any other before "and" as doubtful."""
+    (sentence,) = Head.of(text).sentences
+    assert signal in sentence.signals
+    assert not sentence.signals & ({Signal.END, Signal.NO_END, Signal.DOUBTFUL} - {signal})
+
+
+def test_the_head_reads_no_more_emails_as_an_end_not_a_no() -> None:
+    """ "No más correos" is an end, and its "no" answers nothing."""
+    (sentence,) = Head.of("No m\u00e1s correos").sentences
+    assert Signal.END in sentence.signals
+    assert Signal.NO not in sentence.signals
