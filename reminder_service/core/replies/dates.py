@@ -153,8 +153,13 @@ _WEEKDAY_HINT = re.compile(rf"\b(?:{_WEEKDAY_NAMES})\b")
 _MET = whole_words(lx.MET)
 _CLAUSE_BREAK = re.compile(rf"\n|(?<!\d)[.!?;,:]|[.!?;,:](?!\d)| - |\b(?:{lx.CONTRAST})\b")
 _RANGE_DASH = re.compile(r" ?- ?")
-_LISTED = re.compile(r" ?(?:,|and|und|et|y|or|oder|ou|o|&) ?(?:on |am |le |el )?")
-"""What stands between dates listed together: "on the 10th and on the 17th", "lundi et mardi"."""
+_LISTED = re.compile(
+    r" ?(?:,|/|&|and|und|et|y|or|oder|ou|o|then|dann|puis|luego|as well as)"
+    r"(?: (?:then|again|also|too|auch|wieder|aussi|encore|tambien|de nuevo|otra vez))*"
+    r" ?(?:on |am |le |el |the )?"
+)
+"""What stands between dates listed together: "on the 10th and on the 17th", "lundi et
+mardi", "Monday and then again Thursday", "Monday/Wednesday"."""
 _CALLED_OFF_WORDS = 3
 _CALLED_OFF = re.compile(
     r"\b(?:not|never|nicht|nie|kein\w*|pas|nunca|cancel\w*|postpon\w*|reschedul\w*|moved"
@@ -267,7 +272,7 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
     Monday", "were going to meet Monday", "am Dienstag nicht", "from the 28th", "21 Dec -
     4 Jan") are left out.
     Of the rest, the dates in the clause that says "we met" win: the one nearest after
-    "met" with any listed beside it ("on the 10th and the 17th");
+    each met word with any listed beside it ("on the 10th and the 17th");
     a later date in that clause about something else ("and she texted me on Tuesday")
     does not count. Among the dates that
     count, a day still to come (a day and month later in the year than the reply, unless
@@ -291,26 +296,44 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
 
 
 def _met_dates(text: str, tied: list[Found]) -> list[Found]:
-    """Of the dates in "we met" clauses, the meeting's: the one nearest a met word, and the
-    dates listed right beside it ("on Monday and
-    Tuesday", "am 10. und 17."), which make it two meetings or a disagreement."""
-    anchor = min(tied, key=lambda f: _distance_from_met(text, f))
-    listed = [anchor]
-    for before, after in pairwise(tied):
-        if before is listed[-1] and _LISTED.fullmatch(text, before.end, after.start):
-            listed.append(after)
-    return listed
+    """Of the dates in "we met" clauses, the meetings': each date goes to the met word it
+    stands nearest, each met word keeps the nearest of its dates, and the dates listed
+    beside those count too ("on Monday and Tuesday", "le 10 et le 17", "on the 10th
+    and again on the 17th"). More than one day among them is more than one meeting, which
+    the caller makes unclear; a later day of something else ("and she texted me on
+    Tuesday") is none of them."""
+    by_met: dict[int, list[Found]] = {}
+    for f in tied:
+        met = min(_met_words(text, [f]), key=lambda m: (_gap(m, f), m.start()))
+        by_met.setdefault(met.start(), []).append(f)
+    chosen = {
+        min(dates, key=lambda f: (_gap_to(text, f), f.start)).start for dates in by_met.values()
+    }
+    grown = True
+    while grown:
+        grown = False
+        for before, after in pairwise(tied):
+            listed = _LISTED.fullmatch(text, before.end, after.start) is not None
+            if listed and (before.start in chosen) != (after.start in chosen):
+                chosen |= {before.start, after.start}
+                grown = True
+    return [f for f in tied if f.start in chosen]
 
 
-def _distance_from_met(text: str, found: Found) -> tuple[int, int]:
-    """How far a date stands from the nearest met word in its clause, before or after it
-    ("met on Monday", "am Montag getroffen"); the earlier date first when two are as near."""
-    start, end = _clause(text, found)
-    gaps = [
-        found.start - m.end() if m.end() <= found.start else m.start() - found.end
-        for m in _MET.finditer(text, start, end)
-    ]
-    return min(gaps, default=0), found.start
+def _met_words(text: str, tied: list[Found]) -> list[re.Match[str]]:
+    """The met words in the clauses of `tied`, each once."""
+    clauses = dict.fromkeys(_clause(text, f) for f in tied)
+    return [m for start, end in clauses for m in _MET.finditer(text, start, end)]
+
+
+def _gap_to(text: str, found: Found) -> int:
+    """How near a date stands to the nearest met word in its clause."""
+    return min(_gap(m, found) for m in _met_words(text, [found]))
+
+
+def _gap(met: re.Match[str], found: Found) -> int:
+    """How many characters stand between a met word and a date, before or after it."""
+    return found.start - met.end() if met.end() <= found.start else max(met.start() - found.end, 0)
 
 
 def _called_off_removed(text: str, found: list[Found]) -> list[Found]:

@@ -126,11 +126,17 @@ def test_a_negation_or_from_that_is_not_about_the_date_leaves_it_standing(
             met(date(2026, 11, 23), 30),
         ),
         ("We met on Monday to prepare for her interview on Friday", met(date(2026, 11, 23))),
-        ("We met on Monday and talked about her review on the 20th", met(date(2026, 11, 23))),
-        (
-            "Ja, wir haben uns am Montag getroffen und am Dienstag telefoniert",
-            met(date(2026, 11, 23)),
-        ),
+        ("We met on Monday to go over her review on the 20th", met(date(2026, 11, 23))),
+        ("Ja, wir haben uns am Montag getroffen und am Dienstag telefoniert", UNCLEAR),
+        ("We had a call on Monday and met in person on Wednesday", UNCLEAR),
+        ("Wir haben uns am Montag und Dienstag getroffen", UNCLEAR),
+        ("On Monday and Tuesday we met", UNCLEAR),
+        ("Le 10 et le 17 on s'est vus", UNCLEAR),
+        ("We met on the 10th and again on the 17th", UNCLEAR),
+        ("We met on Monday and then again on Thursday for an hour", UNCLEAR),
+        ("We met Monday as well as on Wednesday", UNCLEAR),
+        ("We met Monday/Wednesday, 1h each", UNCLEAR),
+        ("Nos vimos el lunes y tambi\u00e9n el mi\u00e9rcoles", UNCLEAR),
         ("On s'est vus lundi et elle m'a \u00e9crit mardi", met(date(2026, 11, 23))),
         ("Nos vimos el lunes y me escribi\u00f3 el martes", met(date(2026, 11, 23))),
         ("Met on the 17th (the 10th didn't work)", met(date(2026, 11, 17))),
@@ -146,7 +152,9 @@ def test_a_negation_or_from_that_is_not_about_the_date_leaves_it_standing(
 def test_the_met_clause_date_is_the_one_nearest_met(text: str, expected: object) -> None:
     """In the clause that says they met, the date nearest the met word is the meeting's; a
     later day of something else in that clause ("and she texted me on Tuesday") is not a
-    second meeting, but days listed together ("on the 10th and on the 17th") are unclear."""
+    second meeting, but days listed together ("on the 10th and on the 17th", in any order
+    of words) or a day for each of two meetings ("a call on Monday and met on Wednesday")
+    are more than one meeting: unclear."""
     assert understood(text) == expected
 
 
