@@ -86,13 +86,19 @@ def translated(path: Path, *, busy_timeout: timedelta = BUSY_TIMEOUT) -> Iterato
         yield
     except sqlite3.Error as exc:
         message = _explain(exc, path, busy_timeout=busy_timeout)
-        if exc.sqlite_errorcode & 0xFF in _BUSY_CODES:
+        if _code(exc) in _BUSY_CODES:
             raise StoreBusyError(message) from exc
         raise StoreError(message) from exc
 
 
+def _code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code; 0 for errors the sqlite3 module raises itself (a closed
+    connection, a wrong thread), which carry none."""
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
 def _explain(exc: sqlite3.Error, path: Path, *, busy_timeout: timedelta) -> str:
-    code = exc.sqlite_errorcode & 0xFF
+    code = _code(exc)
     if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
         return f"{path} is not a usable SQLite database ({exc}). Check the database path."
     if code in _BUSY_CODES:

@@ -4,6 +4,7 @@ mid-planning and mid-intake, a commit refused, and a transaction SQLite rolled b
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,15 @@ def test_a_transaction_sqlite_rolled_back_itself_reports_its_own_error(
         store.enqueue_many([outgoing(1)], now=T0)
     store._db.execute("DROP TRIGGER abandon")
     assert store.enqueue_many([outgoing(1)], now=T0) == [True]
+
+
+def test_an_error_sqlite3_raises_itself_is_a_store_error_naming_the_database(
+    tmp_path: Path,
+) -> None:
+    """An error the sqlite3 module raises without an SQLite code (a closed connection) is
+    still a StoreError naming the database, not an AttributeError from reading its code."""
+    database = tmp_path / "reminders.sqlite3"
+    store = SqliteStore.open(database)
+    store.close()
+    with pytest.raises(StoreError, match=r"reminders\.sqlite3 reported an error: Cannot operate"):
+        store.counts_by_state()
