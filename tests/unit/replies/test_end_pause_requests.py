@@ -509,3 +509,9 @@ def test_the_head_reads_no_more_emails_as_an_end_not_a_no() -> None:
     (sentence,) = Head.of("No m\u00e1s correos").sentences
     assert Signal.END in sentence.signals
     assert Signal.NO not in sentence.signals
+
+
+@pytest.mark.parametrize("text", ["End?", "End ?", "End??", "End, please?"])
+def test_end_asked_to_the_pause_or_end_email_is_unclear(text: str) -> None:
+    """ "End?" in answer to the pause-or-end email asks about the end rather than takes it."""
+    assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.UNCLEAR
