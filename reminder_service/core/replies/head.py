@@ -136,6 +136,12 @@ _SIGNALS = (
     (Signal.END_ASKED, whole_words(lx.END_ASKED)),
     (Signal.DISPUTE, whole_words(lx.DISPUTE)),
 )
+_AFTER_A_REASON = "|".join(rf"(?<=\b{word} )" for word in lx.THEREFORE.split("|"))
+_SIGN_OFFS = (
+    (Signal.END_ASKED, whole_words(lx.SIGN_OFF)),
+    (Signal.END_WEAK, re.compile(rf"(?:{_AFTER_A_REASON})(?:{lx.SIGN_OFF})\b", re.MULTILINE)),
+)
+_GOODBYE = whole_words(lx.GOODBYE)
 _ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
@@ -288,7 +294,7 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
     def clause_at(position: int) -> int:
         return bisect_right(starts, position) - 1
 
-    for signal, pattern in _SIGNALS:
+    for signal, pattern in _tables(joined):
         for found in pattern.finditer(joined):
             index = clause_at(found.start())
             before = joined[starts[index] : found.start()]
@@ -305,6 +311,15 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         if clause.asks:
             said[index] &= _kept_when_asked(clause.text)
     return said
+
+
+def _tables(joined: str) -> tuple[tuple[Signal, re.Pattern[str]], ...]:
+    """The tables to read the head's `joined` clauses with: a sign-off ("we'll stop here")
+    is a short request to end, which any report beside it makes unclear and a meeting's
+    outweighs; after a reason ("we didn't meet, so we'll end it here") it is also a weak
+    end, which ends beside a "not met". Beside a goodbye ("see you next month", "bis bald")
+    it is no end at all: it closes only the letter."""
+    return _SIGNALS if _GOODBYE.search(joined) else (*_SIGNALS, *_SIGN_OFFS)
 
 
 def _kept_when_asked(question: str) -> frozenset[Signal]:

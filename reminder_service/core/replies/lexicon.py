@@ -365,18 +365,20 @@ SKIP: Final = (
 FOR_A_WHILE: Final = (
     r"for a while|for now|for the moment|for the time being|temporarily|until|till"
     r"|for (?:a|one|two|three|a few|a couple of|\d+) (?:weeks?|months?)"
+    r"|hasta|por ahora|por un tiempo|por el momento"
 )
-"""After "stop the emails": the stop is a pause, not an end."""
+"""After "stop the emails" or "no more emails": the stop is a pause, not an end."""
 
 PAUSE: Final = (
     r"pause|pausing|on hold|hold off|suspend"
     r"|stop (?:\w+ ){0,2}(?:check ins|checkins|reminders|emails|e mails|mails)"
-    rf"(?= (?:{FOR_A_WHILE}))"
+    rf"(?= (?:{FOR_A_WHILE}))|no {NO_MORE}(?= (?:{FOR_A_WHILE})\b)"
     r"|(?:take|taking|have|need|make) (?:a |some )?(?:short |little |small )?break"
     r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
     r"|pausa|pausar|en pausa|suspender"
 )
-"""Pause the check-ins, perhaps until a date; "stop the emails for now" pauses them too."""
+"""Pause the check-ins, perhaps until a date; "stop the emails for now" and "no más correos
+hasta marzo" pause them too."""
 
 NOT_PAUSE: Final = (
     r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para )?(?:el )?(?:cafe|comer|almorzar)"
@@ -395,33 +397,46 @@ END: Final = (
     r"|no longer (?:participat\w*|in the program|part of)"
     r"|(?:mentorship|mentoring|program|programme|pairing|partnership) (?:is|has|will be|has been)"
     r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
-    rf"|no {NO_MORE}"
     r"|remove (?:us|me) from|we(?:'re| are) (?:all )?(?:done|finished)$"
-    r"|(?:we|let's|lets)(?:'ll| will| shall)? (?:just )?(?:end|stop|finish|quit|conclude"
-    r"|wrap up)(?: it| this| things)? (?:here|now)$"
     r"|(?:mentoring|programm|tandem|partnerschaft|zusammenarbeit|e mails|mails|erinnerungen)"
     r" (?:\w+ ){0,2}(?:beenden|einstellen|abbestellen)"
     r"|(?:beenden|einstellen) (?:\w+ ){0,2}(?:mentoring|programm|tandem|partnerschaft)"
     r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten) mehr|abmelden"
-    r"|wir horen (?:\w+ ){0,3}auf$|horen wir (?:\w+ ){0,3}auf$"
     r"|(?:mentoring|programm|tandem) ist (?:\w+ )?(?:beendet|vorbei|zu ende|abgeschlossen)"
-    r"|(?:on|nous(?: nous)?) (?:s')?(?:arrete|arretons|stoppe|stoppons)(?: la| ici| maintenant)?$"
-    r"|(?:terminer|arreter|finir|cloturer|arrete|arretons|terminons) (?:\w+ ){0,2}"
+    r"|(?:terminer|arreter|finir|cloturer|on arrete|arretons|terminons) (?:\w+ ){0,2}"
     r"(?:mentorat|parrainage|programme"
-    r"|binome|accompagnement|relation|emails|e mails|mails|messages|rappels)"
+    r"|binome|accompagnement|relation|echanges|emails|e mails|mails|messages|rappels)"
     r"|mettre (?:fin|un terme)|ne plus recevoir|desinscri\w*|desabonn\w*"
     r"|mentorat est (?:\w+ )?(?:termine|fini|acheve)"
     r"|(?:terminar|finalizar|acabar|cerrar|concluir) (?:\w+ ){0,2}(?:mentoria|programa|relacion"
     r"|acompanamiento|correos|emails|mensajes|recordatorios)"
     r"|dar por (?:terminad|finalizad|concluid)\w*|poner fin|dejar de recibir"
     r"|dar(?:nos|me) de baja|ya no (?:queremos|necesitamos|quiero|participaremos)"
-    r"|(?:lo )?dejamos aqui$|aqui lo dejamos"
     r"|mentoria (?:ha )?(?:terminado|finalizado|concluido|acabado)"
 )
-"""End the mentoring relationship (or stop the emails), said unmistakably; "we'll end it
-here", "wir hören hier auf" and "on arrête là" only as the pair's "we" and the whole rest of
-the clause ("I'll stop here" ends a letter, "wir hören auf sie" listens). Not unsubscribing
+"""End the mentoring relationship (or stop the emails), said unmistakably: "on arrête le
+mentorat", not the participle of "on a arrêté les messages sur WhatsApp". Not unsubscribing
 another address ("unsubscribe my old address", "unsubscribe bo@old.example, use this one")."""
+
+SIGN_OFF: Final = (
+    r"(?:we|let's|lets)(?:'ll| will| shall)? (?:just )?(?:end|stop|finish|quit|conclude"
+    r"|wrap up)(?: it| this| things)? (?:here|now)$"
+    r"|wir horen (?:hier|jetzt|damit) auf$|horen wir (?:hier|jetzt|damit) auf$"
+    r"|(?:on|nous(?: nous)?) (?:s')?(?:arrete|arretons|stoppe|stoppons)(?: la| ici| maintenant)?$"
+    r"|(?:lo )?dejamos aqui$|aqui lo dejamos"
+)
+""""We'll stop here", "wir hören hier auf", "on s'arrête là", "lo dejamos aquí", as the
+pair's "we" and the whole rest of the clause ("I'll stop here" ends a letter, "wir hören
+immer um sechs auf" tells a habit): an end only when nothing else is said that it could be
+closing. A meeting's report or a goodbye beside it ("see you next month") make it the end of
+the letter or of the meeting, not of the mentoring."""
+
+GOODBYE: Final = (
+    r"see you|see ya|talk soon|speak soon|until next time|bis bald|bis dann|bis zum nachsten"
+    r"|bis nachste|a bientot|a la prochaine|a plus|hasta pronto|hasta luego|hasta la proxima"
+    r"|nos vemos"
+)
+"""A goodbye that expects to meet again: a sign-off beside it closes only the letter."""
 
 END_OFFERED: Final = (
     r"(?:(?:please|bitte|svp|por favor) )?end(?: (?:please|thanks|thank you|bitte|danke|merci"
@@ -528,10 +543,12 @@ meeting", which is about a meeting."""
 END_ASKED: Final = (
     r"^(?:(?:yes|ok|okay) )?(?:please )?(?:end|stop) (?:it|this)(?: (?:now|here|please))?$"
     r"|^(?:(?:yes|ok|okay) )?(?:please )?stop(?: please)?$"
+    rf"|no {NO_MORE}(?! (?:{FOR_A_WHILE})\b)"
 )
-"""A short English request to end, the whole clause ("please end it", "stop please"): an
-end on its own, but beside a bare "yes" it is not clear what the "yes" answers. Only the
-whole clause: "can we end it?", "maybe we should end it" and "I had to end it" are not."""
+"""A short request to end, the whole clause ("please end it", "stop please"), or "no more
+emails": an end on its own, but beside a bare "yes" it is not clear what the "yes" answers,
+and beside a meeting's report it only closes the letter. Only the whole clause: "can we end
+it?", "maybe we should end it" and "I had to end it" are not."""
 
 DISPUTE: Final = (
     r"(?:that|this|it)(?:'s| is| was) (?:all |completely |totally |actually |simply |just )?"

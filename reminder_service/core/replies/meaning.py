@@ -296,8 +296,12 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
 
 def _takes_the_end_offered(head: Head) -> bool:
     """Whether the reply is nothing but the word the pause-or-end email suggests for an end
-    ("End", "End, thanks"): to that email it says which of its two offers the pair takes."""
-    return _END_OFFERED.fullmatch(_PUNCTUATION.sub(" ", head.text).strip()) is not None
+    ("End", "End, thanks"): to that email it says which of its two offers the pair takes.
+    "End?" asks instead."""
+    return (
+        "?" not in head.text
+        and _END_OFFERED.fullmatch(_PUNCTUATION.sub(" ", head.text).strip()) is not None
+    )
 
 
 def _plan(replying_to: str) -> Outcome:

@@ -504,8 +504,120 @@ def test_the_head_gives_a_negation_before_so_or_and_to_its_own_words(
     assert not sentence.signals & ({Signal.END, Signal.NO_END, Signal.DOUBTFUL} - {signal})
 
 
-def test_the_head_reads_no_more_emails_as_an_end_not_a_no() -> None:
-    """ "No más correos" is an end, and its "no" answers nothing."""
+def test_the_head_reads_no_more_emails_as_a_short_end_not_a_no() -> None:
+    """ "No más correos" is a short request to end, and its "no" answers nothing."""
     (sentence,) = Head.of("No m\u00e1s correos").sentences
-    assert Signal.END in sentence.signals
+    assert Signal.END_ASKED in sentence.signals
     assert Signal.NO not in sentence.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("We met on Tuesday for an hour. We'll stop here, see you next month!", TUESDAY),
+        (
+            "Wir haben uns gestern eine Stunde getroffen. Wir h\u00f6ren hier auf, bis bald!",
+            YESTERDAY,
+        ),
+        ("Nos vimos ayer una hora. Lo dejamos aqu\u00ed, \u00a1hasta pronto!", YESTERDAY),
+        ("Nos vimos ayer una hora, lo dejamos aqu\u00ed", YESTERDAY),
+        ("On s'est vus mardi une heure. On s'arr\u00eate l\u00e0, \u00e0 bient\u00f4t", TUESDAY),
+        ("We met yesterday and we'll stop now", YESTERDAY),
+        ("We met yesterday, let's wrap up here", YESTERDAY),
+        ("We met yesterday, so we'll stop here", YESTERDAY),
+        ("On a arr\u00eat\u00e9 les messages sur WhatsApp, on s'est vus hier une heure", YESTERDAY),
+        ("On a arr\u00eat\u00e9 le programme de r\u00e9vision, on s'est vus hier", YESTERDAY),
+        ("No m\u00e1s correos, nos vimos ayer una hora", YESTERDAY),
+    ],
+)
+def test_a_sign_off_beside_a_meeting_leaves_the_meeting(text: str, day: date) -> None:
+    """A sign-off ("we'll stop here", "lo dejamos aquí", "no más correos") or a participle
+    ("on a arrêté les messages") beside a meeting's report ends nothing: the meeting is
+    logged."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting is not None
+    assert verdict.meeting.date == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll stop here, see you next month!",
+        "We can't meet this month, we'll stop here",
+        "wir h\u00f6ren immer um sechs auf",
+        "Wir h\u00f6ren immer p\u00fcnktlich auf",
+        "Wir h\u00f6ren n\u00e4chste Woche auf",
+        "Wir h\u00f6ren Ende des Jahres auf",
+    ],
+)
+def test_a_sign_off_or_a_stop_that_is_not_now_is_unclear(text: str) -> None:
+    """A sign-off beside a goodbye or a "not met", a habit ("wir hören immer um sechs auf")
+    and a stop said for later are unclear: a person reads them, nothing ends."""
+    assert _verdict(text).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize("text", ["End?", "End ?", "End??", "End, please?"])
+def test_end_asked_to_the_pause_or_end_email_is_unclear(text: str) -> None:
+    """ "End?" in answer to the pause-or-end email asks about the end rather than takes it."""
+    assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No m\u00e1s correos hasta marzo",
+        "No more emails until March please",
+        "No more check-ins till March",
+    ],
+)
+def test_no_more_emails_until_a_date_pauses(text: str) -> None:
+    """ "No more emails until March" pauses until next March, as "stop the emails until March"
+    does; it never ends."""
+    verdict = _verdict(text)
+    assert verdict.outcome is Outcome.PAUSE
+    assert verdict.pause_until == date(2027, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("She has found a job, so we'll end it here", Kind.CHECKIN),
+        ("We didn't meet, so we'll end it here", Kind.CHECKIN),
+        ("Wir haben uns nicht getroffen, also h\u00f6ren wir hier auf", Kind.CHECKIN),
+        ("Wir h\u00f6ren hier auf, danke", Kind.CHECKIN),
+        ("Wir h\u00f6ren jetzt auf", Kind.CHECKIN),
+        ("On arr\u00eate l\u00e0, merci", Kind.CHECKIN),
+        ("On arr\u00eate le mentorat", Kind.CHECKIN),
+        ("Arr\u00eatons les \u00e9changes", Kind.CHECKIN),
+        ("Por favor, no m\u00e1s correos", Kind.CHECKIN),
+        ("Please end the mentoring", Kind.CHECKIN),
+        ("End", Kind.PAUSE_OR_END),
+        ("End the mentoring", Kind.PAUSE_OR_END),
+    ],
+)
+def test_a_request_to_end_with_nothing_beside_it_still_ends(text: str, kind: Kind) -> None:
+    """A sign-off with nothing else said, a plain request to end and "End" to the
+    pause-or-end email still end the pair."""
+    assert verdict_of(text, kind=kind).outcome is Outcome.END
+
+
+@pytest.mark.parametrize(
+    ("text", "signals"),
+    [
+        ("We'll stop here", {Signal.END_ASKED}),
+        ("We didn't meet, so we'll stop here", {Signal.END_ASKED, Signal.END_WEAK}),
+        ("We'll stop here, see you soon", set()),
+        ("Wir h\u00f6ren hier auf, bis bald", set()),
+        ("Wir h\u00f6ren immer um sechs auf", set()),
+        ("On a arr\u00eat\u00e9 les messages sur WhatsApp", set()),
+    ],
+)
+def test_the_head_reads_a_sign_off_as_a_short_end_unless_beside_a_goodbye(
+    text: str, signals: set[Signal]
+) -> None:
+    """The head reads a sign-off as a short request to end, after a reason also as a weak
+    end, and neither a sign-off beside a goodbye, a habit nor a participle as any end."""
+    ends = {Signal.END, Signal.END_WEAK, Signal.END_ASKED}
+    said = set().union(*(s.signals for s in Head.of(text).sentences))
+    assert said & ends == signals
