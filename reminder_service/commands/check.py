@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
+from pathlib import Path
 
 from reminder_service import bootstrap
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
@@ -12,7 +13,8 @@ from reminder_service.core.model import Pair, Program, Status
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.program import KnownPairs, ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
-from reminder_service.store import pairs_with_history
+from reminder_service.store import SqliteStore
+from reminder_service.store.schema import CURRENT_SCHEMA
 from reminder_service.tls import server_context
 
 
@@ -27,8 +29,9 @@ def check(_args: argparse.Namespace) -> int:
     problems += settings.missing_for_reading()
     problems += _ca_file_problems(settings)
     history: KnownPairs = {}
+    notes: list[str] = []
     try:
-        history = pairs_with_history(settings.database)
+        history, notes = _history(settings.database)
     except StoreError as exc:
         problems.append(str(exc))
     program: Program | None = None
@@ -48,10 +51,36 @@ def check(_args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) found:")
         for problem in problems:
             print(f"  {problem}")
+        for note in notes:
+            print(f"Note: {note}")
         return EXIT_PROBLEMS
     assert program is not None
-    print(_summary(program, settings))
+    print(_summary(program, settings, notes=notes))
     return EXIT_OK
+
+
+def _history(database: Path) -> tuple[KnownPairs, list[str]]:
+    """The pairs the database has sent check-ins to (what a rename is checked against), and
+    a note when the database awaits an upgrade: read as far as its older schema allows, as
+    `check` is the natural step before an upgrade. Nothing before the service created it."""
+    if not database.exists():
+        return {}, []
+    with SqliteStore.open_read_only(database, older=True) as store:
+        version = store.schema_version
+        if version == CURRENT_SCHEMA:
+            return store.checkin_members(), []
+        note = (
+            f"The database will be upgraded when the service next starts (schema {version} "
+            f"-> {CURRENT_SCHEMA})."
+        )
+        try:
+            return store.checkin_members(), [note]
+        except StoreError:
+            skipped = (
+                " Until then its history cannot be read, so renamed pairs were not checked "
+                "against it."
+            )
+            return {}, [note + skipped]
 
 
 def _ca_file_problems(settings: Settings) -> list[str]:
@@ -72,7 +101,7 @@ def _ca_file_problems(settings: Settings) -> list[str]:
     return problems
 
 
-def _summary(program: Program, settings: Settings) -> str:
+def _summary(program: Program, settings: Settings, *, notes: list[str]) -> str:
     by_status = {s: sum(p.status is s for p in program.pairs) for s in Status}
     smtp = settings.smtp
     login = f" as {smtp.username}" if smtp.username else ""
@@ -94,6 +123,7 @@ def _summary(program: Program, settings: Settings) -> str:
         f"Database:    {settings.database}",
         f"Email texts: {settings.email_texts_kept()}",
         f"Templates:   {settings.templates_dir} (rendered for every pair without problems)",
+        *(f"Note:        {note}" for note in notes),
         "",
         "Everything looks right.",
     ]

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
-from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS, busy_database
+from reminder_service.commands.changing import busy_message, open_for_change, service_stopped
+from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
 from reminder_service.errors import StoreBusyError, StoreError
-from reminder_service.instance_lock import InstanceLock
 from reminder_service.program import load_program
 from reminder_service.settings import load_settings
-from reminder_service.store import PairRecords, SqliteStore
+from reminder_service.store import PairRecords
 
 
 def forget(args: argparse.Namespace) -> int:
@@ -31,16 +28,20 @@ def forget(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     if not settings.database.exists():
         return _nothing_recorded(pair_id, settings.database)
-    try:
-        return _erase(pair_id, settings.database, yes=args.yes)
-    except StoreBusyError as exc:
-        raise StoreError(busy_database(settings.database, unchanged="Nothing was erased.")) from exc
+    with service_stopped(settings.database, command="forget") as stopped:
+        try:
+            return _erase(pair_id, settings.database, yes=args.yes, stopped=stopped)
+        except StoreBusyError as exc:
+            unchanged = "Nothing was erased."
+            message = busy_message(settings.database, stopped=stopped, unchanged=unchanged)
+            raise StoreError(message) from exc
 
 
-def _erase(pair_id: str, database: Path, *, yes: bool) -> int:
-    """Say what is recorded about the pair and erase it once confirmed; a database of an
-    older schema is refused unchanged (only the service's start upgrades it)."""
-    with SqliteStore.open_current(database) as store:
+def _erase(pair_id: str, database: Path, *, yes: bool, stopped: bool) -> int:
+    """Say what is recorded about the pair and erase it once confirmed. With no service
+    running (`stopped`, its lock held) a database of an older schema is upgraded first;
+    with one running it is refused unchanged."""
+    with open_for_change(database, stopped=stopped) as store:
         found = store.pair_records(pair_id)
         if not found.total:
             return _nothing_recorded(pair_id, database)
@@ -48,8 +49,7 @@ def _erase(pair_id: str, database: Path, *, yes: bool) -> int:
         if not yes and not _confirmed():
             print("Nothing was erased.")
             return EXIT_PROBLEMS
-        with _service_stopped(database) as stopped:
-            erased = store.forget_pair(pair_id, keep_if_unsent=not stopped)
+        erased = store.forget_pair(pair_id, keep_if_unsent=not stopped)
     print(f"Erased pair {pair_id}: {counted(erased)}.")
     print(_id_freed(pair_id, service_running=not stopped))
     return EXIT_OK
@@ -93,18 +93,6 @@ def _nothing_recorded(pair_id: str, database: Path) -> int:
         file=sys.stderr,
     )
     return EXIT_PROBLEMS
-
-
-@contextmanager
-def _service_stopped(database: Path) -> Iterator[bool]:
-    """Whether no service runs on `database`, holding its lock meanwhile so none starts."""
-    try:
-        lock = InstanceLock.acquire(database, now=datetime.now(UTC), command="forget")
-    except StoreError:
-        yield False
-        return
-    with lock:
-        yield True
 
 
 def _confirmed() -> bool:

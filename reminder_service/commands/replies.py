@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reminder_service import bootstrap
+from reminder_service.commands.changing import busy_message, open_for_change, service_stopped
 from reminder_service.commands.output import (
     EXIT_OK,
     EXIT_PROBLEMS,
-    busy_database,
     json_text,
     print_csv,
     printable,
@@ -195,23 +195,36 @@ def _unread_advice(row: InboundRow) -> str:
 
 def _mark_reviewed(database: Path, numbers: Sequence[int]) -> int:
     """Take each message off the review queue, saying what happened to each; 1 when any
-    number is not one the queue ever held. A database of an older schema is refused
-    unchanged: only the service's start upgrades it."""
+    number is not one the queue ever held. With no service running (its lock held for the
+    while) a database of an older schema is upgraded first; with one running it is refused
+    unchanged."""
     if not database.exists():
         raise StoreError(f"There is no database at {database} yet, so nothing to review.")
+    with service_stopped(database, command="review --done") as stopped:
+        try:
+            store = open_for_change(database, stopped=stopped)
+        except StoreBusyError as exc:
+            unchanged = "Nothing was marked."
+            raise StoreError(busy_message(database, stopped=stopped, unchanged=unchanged)) from exc
+        with store:
+            return _mark_each(store, numbers, database=database, stopped=stopped)
+
+
+def _mark_each(store: SqliteStore, numbers: Sequence[int], *, database: Path, stopped: bool) -> int:
+    """Mark each number reviewed, stopping at the first that finds the database busy."""
     status = EXIT_OK
     now = datetime.now(UTC)
-    with SqliteStore.open_current(database) as store:
-        for number in dict.fromkeys(numbers):
-            try:
-                newly = store.mark_reviewed(number, now=now)
-            except StoreBusyError as exc:
-                unchanged = f"#{number} and any numbers after it were not marked."
-                raise StoreError(busy_database(database, unchanged=unchanged)) from exc
-            except StoreError as exc:
-                print(f"reminder-service: {exc}", file=sys.stderr)
-                status = EXIT_PROBLEMS
-                continue
-            done = "marked reviewed" if newly else "was already marked reviewed"
-            print(f"#{number} {done}: it is off the review list and out of the digest.")
+    for number in dict.fromkeys(numbers):
+        try:
+            newly = store.mark_reviewed(number, now=now)
+        except StoreBusyError as exc:
+            unchanged = f"#{number} and any numbers after it were not marked."
+            message = busy_message(database, stopped=stopped, unchanged=unchanged)
+            raise StoreError(message) from exc
+        except StoreError as exc:
+            print(f"reminder-service: {exc}", file=sys.stderr)
+            status = EXIT_PROBLEMS
+            continue
+        done = "marked reviewed" if newly else "was already marked reviewed"
+        print(f"#{number} {done}: it is off the review list and out of the digest.")
     return status

@@ -290,16 +290,24 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
+CURRENT_SCHEMA = len(_MIGRATIONS)
+"""The schema number (`PRAGMA user_version`) of this version of reminder-service."""
+
+
 class SchemaMixin(StoreConnection):
     """Opening a store, bringing its schema up to date, and refusing files that are not ours."""
+
+    upgraded_from: int | None = None
+    """The schema the file had before `open` upgraded it; None when nothing was upgraded."""
 
     @classmethod
     def open(cls, path: Path) -> Self:
         """Open (creating if needed) the database at `path` and bring its schema up to date.
 
-        Only the service's own start (`run`, `demo`) opens this way: it holds the instance
-        lock, so no service of an older version, which would not know the new schema, still
-        writes to the file. Commands use `open_current` or `open_read_only`.
+        Only a process holding the instance lock opens this way (the service's start, and
+        `forget` or `review --done` when no service runs), so no service of an older version,
+        which would not know the new schema, still writes to the file. Other commands use
+        `open_current` or `open_read_only`.
         """
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -310,10 +318,12 @@ class SchemaMixin(StoreConnection):
         try:
             with translated(path):
                 store._configure()
-                store._migrate()
+                found = store._migrate()
         except BaseException:
             store.close()
             raise
+        if 0 < found < CURRENT_SCHEMA:
+            store.upgraded_from = found
         return store
 
     @classmethod
@@ -333,8 +343,9 @@ class SchemaMixin(StoreConnection):
         return store
 
     @classmethod
-    def open_read_only(cls, path: Path) -> Self:
-        """Open an existing, up-to-date database for reading only (commands that change nothing)."""
+    def open_read_only(cls, path: Path, *, older: bool = False) -> Self:
+        """Open an existing, up-to-date database for reading only (commands that change
+        nothing); with `older`, one of an older schema too, for `check` to read what it can."""
         if not path.is_file():
             raise StoreError(f"There is no database at {path}.")
         connection = connect_read_only(path)
@@ -342,7 +353,9 @@ class SchemaMixin(StoreConnection):
         store = cls(connection, path=path)
         try:
             with translated(path):
-                store._refuse_older(store._checked_version())
+                version = store._checked_version()
+                if not older:
+                    store._refuse_older(version)
         except BaseException:
             connection.close()
             raise
@@ -385,12 +398,15 @@ class SchemaMixin(StoreConnection):
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.row_factory = sqlite3.Row
 
-    def _migrate(self) -> None:
+    def _migrate(self) -> int:
+        """Apply the missing migrations, one transaction each; the schema found first."""
+        found: int | None = None
         while True:
             with self._write():
                 version = self._checked_version()
+                found = version if found is None else found
                 if version == len(_MIGRATIONS):
-                    return
+                    return found
                 for statement in _MIGRATIONS[version]:
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {version + 1}")

@@ -20,7 +20,15 @@ from reminder_service.core.model import Kind
 from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.tokens import check_token, token_in_address
 from reminder_service.store import SqliteStore
-from tests.support.process import PROGRAM, REPO, clear_reminder_env, sent_checkin, service_env
+from tests.support.process import (
+    PROGRAM,
+    REPO,
+    as_previous_schema,
+    clear_reminder_env,
+    schema_of,
+    sent_checkin,
+    service_env,
+)
 
 KEY = "cli-test-secret-key-123"
 
@@ -250,25 +258,86 @@ def test_check_accepts_a_database_whose_pairs_keep_their_ids(
     assert capsys.readouterr().out.rstrip().endswith("Everything looks right.")
 
 
-def test_check_on_an_older_database_still_checks_the_program(
+def test_check_on_an_older_database_notes_the_upgrade_and_still_checks_the_program(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A database of an older schema is one more problem; the file's own problems are still
-    listed."""
+    """A database of the previous schema is a note that the service's next start upgrades
+    it, not a problem; the file's own problems are still listed, with the note after."""
     database = deployment / "data" / "reminders.sqlite3"
     sent_checkin(database, pair_id="eve-finn", recipients=("eve@x.example", "finn@x.example"))
-    with closing(sqlite3.connect(database)) as raw:
-        (version,) = raw.execute("PRAGMA user_version").fetchone()
-        raw.execute(f"PRAGMA user_version = {version - 1}")
-        raw.commit()
+    previous = as_previous_schema(database)
     (deployment / "program.yaml").write_text(PROGRAM.replace("Asia/Tokyo", "Asia/Tokio"))
 
     assert main(["check"]) == 1
     out = capsys.readouterr().out
-    assert "2 problem(s) found:" in out
-    assert f"{database} uses an older schema ({version - 1})" in out
-    assert "Restart the service with this version" in out
+    assert "1 problem(s) found:" in out
     assert "'Asia/Tokio' is not a time zone; did you mean 'Asia/Tokyo'?" in out
+    assert out.rstrip().endswith(
+        "Note: The database will be upgraded when the service next starts "
+        f"(schema {previous} -> {previous + 1})."
+    )
+    assert "Restart the service" not in out
+    assert schema_of(database) == previous
+
+
+def test_check_on_an_older_database_with_nothing_wrong_exits_0_with_a_note(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With nothing else wrong, an older database still lets check say all is right (exit
+    0), its summary noting the upgrade to come."""
+    database = deployment / "data" / "reminders.sqlite3"
+    sent_checkin(
+        database, pair_id="ana-ben", recipients=("ana@northwind.example", "ben@northwind.example")
+    )
+    previous = as_previous_schema(database)
+
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Note:        The database will be upgraded when the service next starts "
+        f"(schema {previous} -> {previous + 1}).\n"
+    ) in out
+    assert out.rstrip().endswith("Everything looks right.")
+    assert schema_of(database) == previous
+
+
+def test_check_on_an_older_database_still_finds_a_renamed_pair(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The history of an older database is still read where its schema allows, so a pair
+    renamed after it got email is still a problem before the upgrade."""
+    database = deployment / "data" / "reminders.sqlite3"
+    sent_checkin(
+        database, pair_id="ana-ben", recipients=("ana@northwind.example", "ben@northwind.example")
+    )
+    as_previous_schema(database)
+    (deployment / "program.yaml").write_text(PROGRAM.replace("id: ana-ben", "id: ana-benjamin"))
+
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "keep the id 'ana-ben'" in out
+    assert "Note: The database will be upgraded when the service next starts" in out
+
+
+def test_check_skips_the_history_an_older_database_cannot_give_and_says_so(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the older schema lacks what the history read needs (here an outbox without its
+    recipients column), check skips the rename check, says so in the note, and exits 0."""
+    database = deployment / "data" / "reminders.sqlite3"
+    sent_checkin(
+        database, pair_id="ana-ben", recipients=("ana@northwind.example", "ben@northwind.example")
+    )
+    as_previous_schema(database)
+    with closing(sqlite3.connect(database, isolation_level=None)) as raw:
+        raw.execute("ALTER TABLE outbox RENAME COLUMN recipients TO addressed_to")
+
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Until then its history cannot be read, so renamed pairs were not checked against it."
+    ) in out
+    assert out.rstrip().endswith("Everything looks right.")
 
 
 def test_check_takes_a_new_pairing_once_the_removed_old_pair_is_put_back_ended(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reminder_service.cli import main
-from reminder_service.commands.forget import _service_stopped
+from reminder_service.commands.changing import service_stopped
 from reminder_service.errors import StoreError
 from reminder_service.instance_lock import InstanceLock
 from tests.support.process import (
@@ -147,7 +147,7 @@ def test_a_service_started_while_forget_erases_is_told_forget_holds_the_database
 ) -> None:
     """With no service running, forget holds the database's lock while it erases; a service
     started meanwhile is told that forget is using it, to start again once it has finished."""
-    with _service_stopped(database(deployment)) as stopped:
+    with service_stopped(database(deployment), command="forget") as stopped:
         assert stopped
         with pytest.raises(StoreError, match=r"the command `reminder-service forget` \(pid"):
             InstanceLock.acquire(database(deployment), now=datetime.now(UTC))
@@ -167,13 +167,14 @@ def test_forget_while_a_service_runs_says_the_id_is_free_only_after_its_reload(
     assert "free again once the running service has loaded a program without it" in out
 
 
-def test_forget_refuses_an_older_database_and_leaves_it_at_its_schema(
+def test_forget_refuses_an_older_database_while_a_service_runs_on_it(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A database of the previous schema is neither upgraded nor erased from (a service of
-    the previous release may still run on it): exit 1, saying to restart the service first."""
+    """While a service runs (perhaps of the previous release), a database of the previous
+    schema is neither upgraded nor erased from: exit 1, saying to restart the service first."""
     previous = as_previous_schema(database(deployment))
-    assert main(["forget", "ana-old", "--yes"]) == 1
+    with InstanceLock.acquire(database(deployment), now=datetime.now(UTC)):
+        assert main(["forget", "ana-old", "--yes"]) == 1
     err = capsys.readouterr().err
     assert f"uses an older schema ({previous})" in err
     assert "Restart the service with this version" in err
@@ -182,13 +183,34 @@ def test_forget_refuses_an_older_database_and_leaves_it_at_its_schema(
     assert outbox_pairs(deployment) == ["ana-old"]
 
 
-def test_forget_while_the_database_stays_busy_says_to_try_again_in_a_moment(
+def test_forget_with_no_service_running_upgrades_an_older_database_and_erases(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no service running (the program over), forget upgrades a database of the
+    previous schema under the service's lock, says so in one line, and erases the pair."""
+    previous = as_previous_schema(database(deployment))
+    assert main(["forget", "ana-old", "--yes"]) == 0
+    out = capsys.readouterr().out
+    upgraded = [line for line in out.splitlines() if line.startswith("Upgraded the database")]
+    assert upgraded == [
+        f"Upgraded the database {database(deployment)} to this version of reminder-service "
+        f"(schema {previous} -> {previous + 1})."
+    ]
+    assert "Erased pair ana-old: 1 email" in out
+    assert schema_of(database(deployment)) == previous + 1
+    assert outbox_pairs(deployment) == []
+
+
+def test_forget_while_the_service_keeps_the_database_busy_says_to_try_again(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """When the write lock stays taken (usually by the running service), forget erases
-    nothing and says to try again in a moment, not that a second copy may be running."""
+    """When the write lock stays taken while a service runs, forget erases nothing and says
+    the service is most likely busy, to try again in a moment, not that a second copy runs."""
     monkeypatch.setattr("reminder_service.store.schema.BUSY_TIMEOUT", timedelta(seconds=0.1))
-    with closing(sqlite3.connect(database(deployment), isolation_level=None)) as holder:
+    with (
+        InstanceLock.acquire(database(deployment), now=datetime.now(UTC)),
+        closing(sqlite3.connect(database(deployment), isolation_level=None)) as holder,
+    ):
         holder.execute("BEGIN IMMEDIATE")
         assert main(["forget", "ana-old", "--yes"]) == 1
         holder.execute("ROLLBACK")
@@ -196,4 +218,21 @@ def test_forget_while_the_database_stays_busy_says_to_try_again_in_a_moment(
     assert "was busy, most likely with the running service" in err
     assert "Nothing was erased. Try again in a moment." in err
     assert "second copy" not in err
+    assert outbox_pairs(deployment) == ["ana-old"]
+
+
+def test_forget_busy_with_no_service_running_names_another_program(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the write lock stays taken while forget holds the service's lock, no service can
+    be the cause: forget erases nothing and says another program has the file open."""
+    monkeypatch.setattr("reminder_service.store.schema.BUSY_TIMEOUT", timedelta(seconds=0.1))
+    with closing(sqlite3.connect(database(deployment), isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        assert main(["forget", "ana-old", "--yes"]) == 1
+        holder.execute("ROLLBACK")
+    err = capsys.readouterr().err
+    assert "another program has it open (a sqlite3 shell" in err
+    assert "Nothing was erased. Close that program, then try again in a moment." in err
+    assert "running service" not in err
     assert outbox_pairs(deployment) == ["ana-old"]

@@ -16,6 +16,7 @@ import pytest
 from reminder_service.cli import main
 from reminder_service.core.model import Outgoing
 from reminder_service.core.replies.verdict import Outcome, Reason, ReportedMeeting, Verdict
+from reminder_service.instance_lock import InstanceLock
 from reminder_service.store import InboundItem, SqliteStore
 from tests.support.outbox_steps import claim_next, enqueue, mark_sent
 from tests.support.process import as_previous_schema, clear_reminder_env, schema_of
@@ -405,15 +406,16 @@ def test_review_done_with_an_unknown_number_is_an_error(
     assert 'Run "reminder-service review"' in err
 
 
-def test_review_done_refuses_an_older_database_and_leaves_it_at_its_schema(
+def test_review_done_refuses_an_older_database_while_a_service_runs_on_it(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """review --done on a database of the previous schema marks nothing and upgrades nothing
-    (a service of the previous release may still run on it), even for a number not queued."""
+    """While a service runs (perhaps of the previous release), review --done on a database of
+    the previous schema marks nothing and upgrades nothing, even for a number not queued."""
     database = deployment / "reminders.sqlite3"
     _record(database, MET, UNCLEAR)
     previous = as_previous_schema(database)
-    assert main(["review", "--done", "1", "2"]) == 1
+    with InstanceLock.acquire(database, now=NOW):
+        assert main(["review", "--done", "1", "2"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert f"uses an older schema ({previous})" in err
@@ -421,21 +423,75 @@ def test_review_done_refuses_an_older_database_and_leaves_it_at_its_schema(
     assert schema_of(database) == previous
 
 
-def test_review_done_while_the_database_stays_busy_says_to_try_again_in_a_moment(
-    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_review_done_with_no_service_running_upgrades_an_older_database_and_marks(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """When the write lock stays taken (usually by the running service), review --done
-    stops at the first number, says it was not marked and to try again in a moment."""
+    """With no service running, review --done upgrades a database of the previous schema
+    under the service's lock, says so in one line, marks the message, and lets go of the
+    lock after."""
+    database = deployment / "reminders.sqlite3"
+    _record(database, MET, UNCLEAR)
+    previous = as_previous_schema(database)
+    assert main(["review", "--done", "2"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Upgraded the database {database} to this version of reminder-service "
+        f"(schema {previous} -> {previous + 1}).",
+        "#2 marked reviewed: it is off the review list and out of the digest.",
+    ]
+    assert schema_of(database) == previous + 1
+    InstanceLock.acquire(database, now=NOW).release()
+
+
+def _hold_write_lock(database: Path, *, journal: str) -> sqlite3.Connection:
+    """A connection holding `database`'s write lock, in the given journal mode: with WAL a
+    write transaction, otherwise an exclusive one that blocks readers too."""
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute(f"PRAGMA journal_mode = {journal}")
+    holder.execute("BEGIN EXCLUSIVE")
+    return holder
+
+
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_review_done_while_the_service_keeps_the_database_busy_says_to_try_again(
+    deployment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    journal: str,
+) -> None:
+    """When the write lock stays taken while a service runs, whether review --done is
+    opening the database or marking, it says the service is most likely busy, that the
+    numbers were not marked and to try again in a moment."""
     database = deployment / "reminders.sqlite3"
     _record(database, MET, UNCLEAR, STRANGER)
     monkeypatch.setattr("reminder_service.store.schema.BUSY_TIMEOUT", timedelta(seconds=0.1))
-    with closing(sqlite3.connect(database, isolation_level=None)) as holder:
-        holder.execute("BEGIN IMMEDIATE")
+    with (
+        InstanceLock.acquire(database, now=NOW),
+        closing(_hold_write_lock(database, journal=journal)) as holder,
+    ):
         assert main(["review", "--done", "2", "3"]) == 1
         holder.execute("ROLLBACK")
     err = capsys.readouterr().err
     assert "was busy, most likely with the running service" in err
-    assert "#2 and any numbers after it were not marked. Try again in a moment." in err
+    assert "marked. Try again in a moment." in err
+    assert "second copy" not in err
+    assert main(["review"]) == 0
+    assert "2 message(s) to review:" in capsys.readouterr().out
+
+
+def test_review_done_busy_with_no_service_running_names_another_program(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the write lock stays taken while review --done holds the service's lock, no
+    service can be the cause: nothing is marked and it says another program has the file."""
+    database = deployment / "reminders.sqlite3"
+    _record(database, MET, UNCLEAR, STRANGER)
+    monkeypatch.setattr("reminder_service.store.schema.BUSY_TIMEOUT", timedelta(seconds=0.1))
+    with closing(_hold_write_lock(database, journal="wal")) as holder:
+        assert main(["review", "--done", "2", "3"]) == 1
+        holder.execute("ROLLBACK")
+    err = capsys.readouterr().err
+    assert "another program has it open (a sqlite3 shell" in err
+    assert "Nothing was marked. Close that program, then try again in a moment." in err
     assert "second copy" not in err
     assert main(["review"]) == 0
     assert "2 message(s) to review:" in capsys.readouterr().out
