@@ -19,8 +19,10 @@ does) would let another process checkpoint or rewrite the database under this on
 connection. A hard link cannot be found from a path, so a second hard link to the database is
 not supported: it counts as another database.
 
-Commands that need the service stopped (`forget`) take the same lock for a moment; the file
-says which command holds it, so a service started meanwhile can say to try again.
+Commands that change the database (`forget`, `review --done`) take the same lock while they
+run, when no service holds it (then they may also upgrade an older database); the file says
+which command holds it, so a service started meanwhile can say to start again once it has
+finished.
 """
 
 from __future__ import annotations
