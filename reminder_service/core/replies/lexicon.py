@@ -365,7 +365,9 @@ SKIP: Final = (
 FOR_A_WHILE: Final = (
     r"for a while|for now|for the moment|for the time being|temporarily|until|till"
     r"|for (?:a|one|two|three|a few|a couple of|\d+) (?:weeks?|months?)"
-    r"|hasta|por ahora|por un tiempo|por el momento"
+    r"|bis(?! (?:bald|dann|spater|morgen|demnachst|zum nachsten mal)\b)"
+    r"|hasta(?! (?:luego|pronto|manana|la vista|siempre|la proxima)\b)"
+    r"|por ahora|por un tiempo|por el momento|vorerst|erstmal|pour l'instant|pour le moment"
 )
 """After "stop the emails" or "no more emails": the stop is a pause, not an end."""
 
@@ -373,12 +375,14 @@ PAUSE: Final = (
     r"pause|pausing|on hold|hold off|suspend"
     r"|stop (?:\w+ ){0,2}(?:check ins|checkins|reminders|emails|e mails|mails)"
     rf"(?= (?:{FOR_A_WHILE}))|no {NO_MORE}(?= (?:{FOR_A_WHILE})\b)"
+    rf"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten) mehr(?= (?:{FOR_A_WHILE})\b)"
     r"|(?:take|taking|have|need|make) (?:a |some )?(?:short |little |small )?break"
     r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
     r"|pausa|pausar|en pausa|suspender"
 )
-"""Pause the check-ins, perhaps until a date; "stop the emails for now" and "no más correos
-hasta marzo" pause them too."""
+"""Pause the check-ins, perhaps until a date; "stop the emails for now", "no más correos
+hasta marzo" and "keine Mails mehr bis März" pause them too ("hasta luego", "bis bald" are
+goodbyes, not until)."""
 
 NOT_PAUSE: Final = (
     r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para )?(?:el )?(?:cafe|comer|almorzar)"
@@ -392,6 +396,7 @@ END: Final = (
     r"(?! (?:session|meeting|call|chat|conversation|catch up|hour|event)s?\b)"
     rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
+    rf"|no {NO_MORE}(?! (?:{FOR_A_WHILE})\b)"
     r"|unsubscribe(?! (?:my |our |this |that |the )?(?:old|other|previous|former|work|second)\b)"
     r"(?![^\n]*@[^\n]*(?:\n[^\n]*)?\b(?:use|instead)\b)|opt out"
     r"|no longer (?:participat\w*|in the program|part of)"
@@ -401,7 +406,8 @@ END: Final = (
     r"|(?:mentoring|programm|tandem|partnerschaft|zusammenarbeit|e mails|mails|erinnerungen)"
     r" (?:\w+ ){0,2}(?:beenden|einstellen|abbestellen)"
     r"|(?:beenden|einstellen) (?:\w+ ){0,2}(?:mentoring|programm|tandem|partnerschaft)"
-    r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten) mehr|abmelden"
+    r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten) mehr"
+    rf"(?! (?:{FOR_A_WHILE})\b)|abmelden"
     r"|(?:mentoring|programm|tandem) ist (?:\w+ )?(?:beendet|vorbei|zu ende|abgeschlossen)"
     r"|(?:terminer|arreter|finir|cloturer|on arrete|arretons|terminons) (?:\w+ ){0,2}"
     r"(?:mentorat|parrainage|programme"
@@ -543,12 +549,11 @@ meeting", which is about a meeting."""
 END_ASKED: Final = (
     r"^(?:(?:yes|ok|okay) )?(?:please )?(?:end|stop) (?:it|this)(?: (?:now|here|please))?$"
     r"|^(?:(?:yes|ok|okay) )?(?:please )?stop(?: please)?$"
-    rf"|no {NO_MORE}(?! (?:{FOR_A_WHILE})\b)"
 )
-"""A short request to end, the whole clause ("please end it", "stop please"), or "no more
-emails": an end on its own, but beside a bare "yes" it is not clear what the "yes" answers,
-and beside a meeting's report it only closes the letter. Only the whole clause: "can we end
-it?", "maybe we should end it" and "I had to end it" are not."""
+"""A short request to end, the whole clause ("please end it", "stop please"): an end on its
+own, but beside a bare "yes" it is not clear what the "yes" answers, and beside a meeting's
+report it only closes the letter. Only the whole clause: "can we end it?", "maybe we should
+end it" and "I had to end it" are not."""
 
 DISPUTE: Final = (
     r"(?:that|this|it)(?:'s| is| was) (?:all |completely |totally |actually |simply |just )?"

@@ -504,10 +504,30 @@ def test_the_head_gives_a_negation_before_so_or_and_to_its_own_words(
     assert not sentence.signals & ({Signal.END, Signal.NO_END, Signal.DOUBTFUL} - {signal})
 
 
-def test_the_head_reads_no_more_emails_as_a_short_end_not_a_no() -> None:
-    """ "No más correos" is a short request to end, and its "no" answers nothing."""
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We met yesterday. No more emails please", Outcome.END),
+        ("We met yesterday for the final time. No more emails please.", Outcome.END),
+        ("No m\u00e1s correos, nos vimos ayer una hora", Outcome.END),
+        ("No m\u00e1s correos hasta pronto", Outcome.END),
+        ("Stop the emails hasta luego", Outcome.END),
+        ("Keine Mails mehr bis bald", Outcome.END),
+        ("Keine Mails mehr bis M\u00e4rz", Outcome.PAUSE),
+        ("Keine Erinnerungen mehr bis Januar", Outcome.PAUSE),
+    ],
+)
+def test_no_more_emails_asks_to_end_unless_until_a_day(text: str, outcome: Outcome) -> None:
+    """ "No more emails" is a request to end even beside a meeting, as "please stop the
+    emails" is; until a day ("bis März"), not a goodbye ("hasta luego", "bis bald"), it is a
+    pause."""
+    assert _verdict(text).outcome is outcome
+
+
+def test_the_head_reads_no_more_emails_as_an_end_not_a_no() -> None:
+    """ "No más correos" asks to end, and its "no" answers nothing."""
     (sentence,) = Head.of("No m\u00e1s correos").sentences
-    assert Signal.END_ASKED in sentence.signals
+    assert Signal.END in sentence.signals
     assert Signal.NO not in sentence.signals
 
 
@@ -527,7 +547,6 @@ def test_the_head_reads_no_more_emails_as_a_short_end_not_a_no() -> None:
         ("We met yesterday, so we'll stop here", YESTERDAY),
         ("On a arr\u00eat\u00e9 les messages sur WhatsApp, on s'est vus hier une heure", YESTERDAY),
         ("On a arr\u00eat\u00e9 le programme de r\u00e9vision, on s'est vus hier", YESTERDAY),
-        ("No m\u00e1s correos, nos vimos ayer una hora", YESTERDAY),
     ],
 )
 def test_a_sign_off_beside_a_meeting_leaves_the_meeting(text: str, day: date) -> None:
