@@ -11,7 +11,7 @@ from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
 from reminder_service.errors import StoreBusyError, StoreError
 from reminder_service.program import load_program
 from reminder_service.settings import load_settings
-from reminder_service.store import PairRecords
+from reminder_service.store import PairRecords, SqliteStore
 
 
 def forget(args: argparse.Namespace) -> int:
@@ -28,27 +28,47 @@ def forget(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     if not settings.database.exists():
         return _nothing_recorded(pair_id, settings.database)
+    if not args.yes and not _asked(pair_id, settings.database):
+        return EXIT_PROBLEMS
     with service_stopped(settings.database, command="forget") as stopped:
         try:
-            return _erase(pair_id, settings.database, yes=args.yes, stopped=stopped)
+            return _erase(pair_id, settings.database, stopped=stopped, say=args.yes)
         except StoreBusyError as exc:
             unchanged = "Nothing was erased."
             message = busy_message(settings.database, stopped=stopped, unchanged=unchanged)
             raise StoreError(message) from exc
 
 
-def _erase(pair_id: str, database: Path, *, yes: bool, stopped: bool) -> int:
-    """Say what is recorded about the pair and erase it once confirmed. With no service
-    running (`stopped`, its lock held) a database of an older schema is upgraded first;
-    with one running it is refused unchanged."""
+def _asked(pair_id: str, database: Path) -> bool:
+    """Say what is recorded about the pair and whether the coordinator confirmed erasing it.
+
+    The database is only read here (an older schema too), and no lock is held while the
+    question waits, so a service may start meanwhile; the erase checks again.
+    """
+    with SqliteStore.open_read_only(database, older=True) as store:
+        found = store.pair_records(pair_id)
+    if not found.total:
+        _nothing_recorded(pair_id, database)
+        return False
+    print(f"This erases for good everything recorded about pair {pair_id}: {counted(found)}.")
+    if _confirmed():
+        return True
+    print("Nothing was erased.")
+    return False
+
+
+def _erase(pair_id: str, database: Path, *, stopped: bool, say: bool) -> int:
+    """Erase what is recorded about the pair, saying what first when `say` (no question
+    was asked). With no service running (`stopped`, its lock held) a database of an older
+    schema is upgraded first; with one running it is refused unchanged."""
     with open_for_change(database, stopped=stopped) as store:
         found = store.pair_records(pair_id)
         if not found.total:
             return _nothing_recorded(pair_id, database)
-        print(f"This erases for good everything recorded about pair {pair_id}: {counted(found)}.")
-        if not yes and not _confirmed():
-            print("Nothing was erased.")
-            return EXIT_PROBLEMS
+        if say:
+            print(
+                f"This erases for good everything recorded about pair {pair_id}: {counted(found)}."
+            )
         erased = store.forget_pair(pair_id, keep_if_unsent=not stopped)
     print(f"Erased pair {pair_id}: {counted(erased)}.")
     print(_id_freed(pair_id, service_running=not stopped))

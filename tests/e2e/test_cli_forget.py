@@ -93,6 +93,25 @@ def test_forget_asks_first_and_erases_only_on_yes(
     assert ("Nothing was erased." in out) is (status == 1)
 
 
+def test_forget_holds_no_lock_while_it_waits_for_the_answer(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While forget's question waits, a service could start on the database (the lock is
+    free, and the database not yet upgraded); the erase after "yes" takes the lock then."""
+    older = as_previous_schema(database(deployment))
+    seen: list[tuple[bool, int]] = []
+
+    def answer(_: str) -> str:
+        with service_stopped(database(deployment), command="run") as free:
+            seen.append((free, schema_of(database(deployment))))
+        return "yes"
+
+    monkeypatch.setattr("builtins.input", answer)
+    assert main(["forget", "ana-old"]) == 0
+    assert seen == [(True, older)]
+    assert outbox_pairs(deployment) == []
+
+
 def test_forget_refuses_a_pair_still_in_the_program_file(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
