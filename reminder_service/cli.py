@@ -17,6 +17,7 @@ from reminder_service.commands import check as checking
 from reminder_service.commands import forget as forget_command
 from reminder_service.commands import replies, schedule
 from reminder_service.commands import report as report_command
+from reminder_service.commands import upgrade as upgrade_command
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
 from reminder_service.core.model import Kind
 from reminder_service.errors import ReminderError
@@ -189,6 +190,12 @@ def _parser() -> argparse.ArgumentParser:
     forget.add_argument("pair_id", metavar="PAIR_ID", help="the pair to erase")
     forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     forget.set_defaults(command=forget_command.forget)
+
+    upgrading = sub.add_parser(
+        "upgrade",
+        help="bring the database up to this version, sending nothing (service stopped)",
+    )
+    upgrading.set_defaults(command=upgrade_command.upgrade)
 
     demo = sub.add_parser(
         "demo", help="run on the example program with a local mail server (no account needed)"

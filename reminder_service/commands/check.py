@@ -67,11 +67,13 @@ def _history(database: Path) -> tuple[KnownPairs, list[str]]:
         return {}, []
     with SqliteStore.open_read_only(database, older=True) as store:
         version = store.schema_version
+        if version == 0:
+            return {}, []
         if version == CURRENT_SCHEMA:
             return store.checkin_members(), []
         note = (
             f"The database will be upgraded when the service next starts (schema {version} "
-            f"-> {CURRENT_SCHEMA})."
+            f"-> {CURRENT_SCHEMA}), or now, sending nothing, with `reminder-service upgrade`."
         )
         try:
             return store.checkin_members(), [note]

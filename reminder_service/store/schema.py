@@ -376,8 +376,9 @@ class SchemaMixin(StoreConnection):
             message = (
                 f"{self._path} uses an older schema ({version}); this version of "
                 f"reminder-service needs schema {len(_MIGRATIONS)}, so it changed nothing. "
-                "Restart the service with this version (stop the one running, if any, then "
-                "start it): its start upgrades the database. Then run this command again."
+                "Stop the service if one runs, then run `reminder-service upgrade` (it sends "
+                "nothing) or start the service with this version (its start upgrades the "
+                "database). Then run this command again."
             )
             raise StoreError(message)
 

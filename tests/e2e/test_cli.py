@@ -274,7 +274,8 @@ def test_check_on_an_older_database_notes_the_upgrade_and_still_checks_the_progr
     assert "'Asia/Tokio' is not a time zone; did you mean 'Asia/Tokyo'?" in out
     assert out.rstrip().endswith(
         "Note: The database will be upgraded when the service next starts "
-        f"(schema {previous} -> {previous + 1})."
+        f"(schema {previous} -> {previous + 1}), or now, sending nothing, with "
+        "`reminder-service upgrade`."
     )
     assert "Restart the service" not in out
     assert schema_of(database) == previous
@@ -295,7 +296,8 @@ def test_check_on_an_older_database_with_nothing_wrong_exits_0_with_a_note(
     out = capsys.readouterr().out
     assert (
         "Note:        The database will be upgraded when the service next starts "
-        f"(schema {previous} -> {previous + 1}).\n"
+        f"(schema {previous} -> {previous + 1}), or now, sending nothing, with "
+        "`reminder-service upgrade`.\n"
     ) in out
     assert out.rstrip().endswith("Everything looks right.")
     assert schema_of(database) == previous
@@ -640,3 +642,14 @@ def test_the_readme_program_example_passes_check(
     """The program file example in README.md, copied as it is, passes `check`."""
     (deployment / "program.yaml").write_text(_readme_program_example())
     assert main(["check"]) == 0, capsys.readouterr().out
+
+
+def test_check_on_an_empty_database_file_notes_no_upgrade(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty database file is a new database, not one awaiting an upgrade from schema 0."""
+    database = deployment / "data" / "reminders.sqlite3"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    database.touch()
+    assert main(["check"]) == 0
+    assert "upgraded" not in capsys.readouterr().out

@@ -196,7 +196,7 @@ def test_forget_refuses_an_older_database_while_a_service_runs_on_it(
         assert main(["forget", "ana-old", "--yes"]) == 1
     err = capsys.readouterr().err
     assert f"uses an older schema ({previous})" in err
-    assert "Restart the service with this version" in err
+    assert "run `reminder-service upgrade`" in err
     assert "Then run this command again." in err
     assert schema_of(database(deployment)) == previous
     assert outbox_pairs(deployment) == ["ana-old"]
@@ -255,3 +255,29 @@ def test_forget_busy_with_no_service_running_names_another_program(
     assert "Nothing was erased. Close that program, then try again in a moment." in err
     assert "running service" not in err
     assert outbox_pairs(deployment) == ["ana-old"]
+
+
+def test_upgrade_brings_an_older_database_up_to_date_and_sends_nothing(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`upgrade` with no service running migrates an older database, says so, and a second
+    run says it is already up to date; the outbox is left as it was."""
+    older = as_previous_schema(database(deployment))
+    assert main(["upgrade"]) == 0
+    assert f"(schema {older} -> {older + 1})" in capsys.readouterr().out
+    assert schema_of(database(deployment)) == older + 1
+    assert main(["upgrade"]) == 0
+    assert f"is already at schema {older + 1}" in capsys.readouterr().out
+    assert outbox_pairs(deployment) == ["ana-old"]
+
+
+def test_upgrade_refuses_while_a_service_runs_and_changes_nothing(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`upgrade` while a service holds the database's lock changes nothing and says to stop
+    the service first."""
+    older = as_previous_schema(database(deployment))
+    with InstanceLock.acquire(database(deployment), now=datetime.now(UTC)):
+        assert main(["upgrade"]) == 1
+    assert "a service is running" in capsys.readouterr().err
+    assert schema_of(database(deployment)) == older

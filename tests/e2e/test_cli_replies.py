@@ -419,7 +419,7 @@ def test_review_done_refuses_an_older_database_while_a_service_runs_on_it(
     out, err = capsys.readouterr()
     assert out == ""
     assert f"uses an older schema ({previous})" in err
-    assert "Restart the service with this version" in err
+    assert "run `reminder-service upgrade`" in err
     assert schema_of(database) == previous
 
 
