@@ -3,7 +3,8 @@
     ReminderError
     ├── ConfigError          settings, program YAML or templates are not usable (permanent)
     ├── StoreError           the SQLite database cannot be opened or migrated (permanent)
-    │   └── StoreBusyError   another connection held its lock too long; nothing was saved
+    │   ├── StoreBusyError   another connection held its lock too long; nothing was saved
+    │   └── InstanceLockedError  another service or command holds the database's instance lock
     ├── PairErasedError      replies read for a pair that `forget` erased before they were
     │                        recorded: nothing was recorded; read them again
     └── SendError            an email could not be handed to the SMTP server
@@ -42,6 +43,11 @@ class StoreError(ReminderError):
 class StoreBusyError(StoreError):
     """Another connection held the database's lock past the busy timeout; the step that
     waited saved nothing and may be tried again."""
+
+
+class InstanceLockedError(StoreError):
+    """Another process (a service, or a command that changes the database) holds the
+    database's instance lock; the message names it."""
 
 
 class PairErasedError(ReminderError):

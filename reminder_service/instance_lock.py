@@ -38,7 +38,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from reminder_service.errors import StoreError
+from reminder_service.errors import InstanceLockedError, StoreError
 
 LOCK_SUFFIX = ".lock"
 MAX_HOLDER_BYTES = 4096
@@ -118,7 +118,7 @@ class InstanceLock:
         except BlockingIOError:
             holder = Holder.from_json(_read(fd))
             os.close(fd)
-            raise StoreError(already_running(holder, database=database)) from None
+            raise InstanceLockedError(already_running(holder, database=database)) from None
         holder = Holder(
             pid=os.getpid(), host=socket.gethostname(), started=now.isoformat(), command=command
         )

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reminder_service.commands.output import busy_database
-from reminder_service.errors import StoreError
+from reminder_service.errors import InstanceLockedError
 from reminder_service.instance_lock import InstanceLock
 from reminder_service.store import SqliteStore
 from reminder_service.store.schema import CURRENT_SCHEMA
@@ -23,10 +23,11 @@ from reminder_service.store.schema import CURRENT_SCHEMA
 @contextmanager
 def service_stopped(database: Path, *, command: str) -> Iterator[bool]:
     """Whether no service runs on `database`, holding its lock meanwhile so none starts;
-    `command` names the holder to a service started meanwhile."""
+    `command` names the holder to a service started meanwhile. A lock that cannot be taken
+    for another reason (its file cannot be created) is an error, not a running service."""
     try:
         lock = InstanceLock.acquire(database, now=datetime.now(UTC), command=command)
-    except StoreError:
+    except InstanceLockedError:
         yield False
         return
     with lock:

@@ -45,16 +45,28 @@ def _asked(pair_id: str, database: Path) -> bool:
     The database is only read here (an older schema too), and no lock is held while the
     question waits, so a service may start meanwhile; the erase checks again.
     """
-    with SqliteStore.open_read_only(database, older=True) as store:
-        found = store.pair_records(pair_id)
-    if not found.total:
+    found = _recorded(pair_id, database)
+    if found is not None and not found.total:
         _nothing_recorded(pair_id, database)
         return False
-    print(f"This erases for good everything recorded about pair {pair_id}: {counted(found)}.")
+    what = "" if found is None else f": {counted(found)}"
+    print(f"This erases for good everything recorded about pair {pair_id}{what}.")
     if _confirmed():
         return True
     print("Nothing was erased.")
     return False
+
+
+def _recorded(pair_id: str, database: Path) -> PairRecords | None:
+    """What is recorded about the pair, read only; None when a database of a much older
+    schema lacks some of the tables counted (the erase counts again once it is upgraded)."""
+    with SqliteStore.open_read_only(database, older=True) as store:
+        if store.schema_version == 0:
+            return PairRecords(outbox=0, meetings=0, inbound=0, reply_events=0, pair_silences=0)
+        try:
+            return store.pair_records(pair_id)
+        except StoreError:
+            return None
 
 
 def _erase(pair_id: str, database: Path, *, stopped: bool, say: bool) -> int:

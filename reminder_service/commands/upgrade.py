@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reminder_service.commands.changing import open_for_change, service_stopped
+from reminder_service.commands.changing import busy_message, open_for_change, service_stopped
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
+from reminder_service.errors import StoreBusyError, StoreError
 from reminder_service.settings import load_settings
 from reminder_service.store.schema import CURRENT_SCHEMA
 
@@ -20,7 +21,7 @@ from reminder_service.store.schema import CURRENT_SCHEMA
 def upgrade(_: argparse.Namespace) -> int:
     """Upgrade the database when no service runs on it, and say what was done."""
     database = load_settings().database
-    if not database.is_file():
+    if not database.is_file() or database.stat().st_size == 0:
         print(
             f"reminder-service: there is no database at {database} yet; the service creates "
             "it when it first starts. Nothing to upgrade.",
@@ -36,7 +37,11 @@ def upgrade(_: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_PROBLEMS
-        with open_for_change(database, stopped=True) as store:
-            if store.upgraded_from is None:
-                print(f"The database {database} is already at schema {CURRENT_SCHEMA}.")
+        try:
+            with open_for_change(database, stopped=True) as store:
+                if store.upgraded_from is None:
+                    print(f"The database {database} is already at schema {CURRENT_SCHEMA}.")
+        except StoreBusyError as exc:
+            unchanged = "It may be partly upgraded; run this again to finish."
+            raise StoreError(busy_message(database, stopped=True, unchanged=unchanged)) from exc
     return EXIT_OK

@@ -14,6 +14,7 @@ from reminder_service.cli import main
 from reminder_service.commands.changing import service_stopped
 from reminder_service.errors import StoreError
 from reminder_service.instance_lock import InstanceLock
+from reminder_service.store.schema import _MIGRATIONS
 from tests.support.process import (
     PROGRAM,
     as_previous_schema,
@@ -281,3 +282,62 @@ def test_upgrade_refuses_while_a_service_runs_and_changes_nothing(
         assert main(["upgrade"]) == 1
     assert "a service is running" in capsys.readouterr().err
     assert schema_of(database(deployment)) == older
+
+
+def test_forget_asks_about_a_much_older_database_without_counting_and_upgrades_it(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database so old that it lacks tables forget counts is asked about without counts,
+    then upgraded and erased after "yes", as forget --yes does."""
+    old = database(deployment)
+    old.unlink()
+    with closing(sqlite3.connect(old, isolation_level=None)) as raw:
+        for statement in (s for migration in _MIGRATIONS[:7] for s in migration):
+            raw.execute(statement)
+        raw.execute("PRAGMA user_version = 7")
+        columns = [row[1] for row in raw.execute("PRAGMA table_info(outbox)") if row[3]]
+        row: dict[str, object] = dict.fromkeys(columns, "2026-11-01T00:00:00+00:00")
+        row |= {"id": 1, "key": "checkin:ana-old:2026-11-01", "pair_id": "ana-old"}
+        row |= {"kind": "checkin", "period": "2026-11-01", "state": "sent", "attempts": 1}
+        row |= {"message_id": "<ana-old@northwind.example>", "message": b"Subject: x\r\n\r\n"}
+        row |= {"sender": "mentoring@northwind.example", "recipients": '["ana@northwind.example"]'}
+        names = [name for name in row if name in columns]
+        raw.execute(
+            f"INSERT INTO outbox ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [row[name] for name in names],
+        )
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    assert main(["forget", "ana-old"]) == 0
+    out = capsys.readouterr().out
+    assert "This erases for good everything recorded about pair ana-old.\n" in out
+    assert "Erased pair ana-old: 1 email" in out
+    assert outbox_pairs(deployment) == []
+
+
+def test_forget_and_upgrade_say_why_the_lock_could_not_be_taken(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lock file that cannot be created is that error, not "a service is running"."""
+    (database(deployment).parent / "reminders.sqlite3.lock").mkdir()
+    with (
+        pytest.raises(StoreError, match="Cannot create the lock file"),
+        service_stopped(database(deployment), command="forget"),
+    ):
+        pass
+    assert main(["upgrade"]) == 1
+    assert "Cannot create the lock file" in capsys.readouterr().err
+
+
+def test_upgrade_of_an_empty_database_file_says_there_is_nothing_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty database file is no database yet: nothing to upgrade, and none is made."""
+    clear_reminder_env(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    for name, value in service_env(tmp_path, secret_key="cli-test-secret-key-123").items():
+        monkeypatch.setenv(name, value)
+    database(tmp_path).parent.mkdir(parents=True, exist_ok=True)
+    database(tmp_path).touch()
+    assert main(["upgrade"]) == 1
+    assert "Nothing to upgrade" in capsys.readouterr().err
+    assert database(tmp_path).stat().st_size == 0

@@ -362,6 +362,13 @@ SKIP: Final = (
 )
 """Skip this round."""
 
+NOT_ALL_EMAILS: Final = (
+    r"needed|necessary|required|about|since|this (?:week|month|time)|to (?:my|this|that|the)"
+    r"|an (?:meine|diese|die)|a (?:mi|esta)|sur (?:mon|cette)"
+)
+"""After "no more emails": what makes it no request to stop them all ("no more emails needed
+this week", "no more emails since October", "no more emails to my work address")."""
+
 FOR_A_WHILE: Final = (
     r"for a while|for now|for the moment|for the time being|temporarily|until|till"
     r"|for (?:a|one|two|three|a few|a couple of|\d+) (?:weeks?|months?)"
@@ -396,7 +403,7 @@ END: Final = (
     r"(?! (?:session|meeting|call|chat|conversation|catch up|hour|event)s?\b)"
     rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
-    rf"|no {NO_MORE}(?! (?:{FOR_A_WHILE})\b)"
+    rf"|no {NO_MORE}(?! (?:{FOR_A_WHILE}|{NOT_ALL_EMAILS})\b)"
     r"|unsubscribe(?! (?:my |our |this |that |the )?(?:old|other|previous|former|work|second)\b)"
     r"(?![^\n]*@[^\n]*(?:\n[^\n]*)?\b(?:use|instead)\b)|opt out"
     r"|no longer (?:participat\w*|in the program|part of)"
@@ -407,7 +414,7 @@ END: Final = (
     r" (?:\w+ ){0,2}(?:beenden|einstellen|abbestellen)"
     r"|(?:beenden|einstellen) (?:\w+ ){0,2}(?:mentoring|programm|tandem|partnerschaft)"
     r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten) mehr"
-    rf"(?! (?:{FOR_A_WHILE})\b)|abmelden"
+    rf"(?! (?:{FOR_A_WHILE}|{NOT_ALL_EMAILS})\b)|abmelden"
     r"|(?:mentoring|programm|tandem) ist (?:\w+ )?(?:beendet|vorbei|zu ende|abgeschlossen)"
     r"|(?:terminer|arreter|finir|cloturer|on arrete|arretons|terminons) (?:\w+ ){0,2}"
     r"(?:mentorat|parrainage|programme"

@@ -515,12 +515,19 @@ def test_the_head_gives_a_negation_before_so_or_and_to_its_own_words(
         ("Keine Mails mehr bis bald", Outcome.END),
         ("Keine Mails mehr bis M\u00e4rz", Outcome.PAUSE),
         ("Keine Erinnerungen mehr bis Januar", Outcome.PAUSE),
+        ("We met yesterday, no more emails needed this week", Outcome.MEETING),
+        ("Met yesterday! No more emails needed about this one, thanks", Outcome.MEETING),
+        ("We met yesterday. No more emails this week please, I'm travelling", Outcome.MEETING),
+        ("We got no more emails since October, is the program over?", Outcome.UNCLEAR),
+        ("No more emails to my work address please", Outcome.UNCLEAR),
+        ("Keine Mails mehr an meine alte Adresse", Outcome.UNCLEAR),
     ],
 )
 def test_no_more_emails_asks_to_end_unless_until_a_day(text: str, outcome: Outcome) -> None:
     """ "No more emails" is a request to end even beside a meeting, as "please stop the
     emails" is; until a day ("bis März"), not a goodbye ("hasta luego", "bis bald"), it is a
-    pause."""
+    pause; "needed this week", "since October" or "to my work address" make it no request to
+    stop them all."""
     assert _verdict(text).outcome is outcome
 
 
