@@ -18,17 +18,13 @@ def forget(args: argparse.Namespace) -> int:
     """Erase a pair no longer in the program file, after saying what goes and asking."""
     settings = load_settings()
     pair_id: str = args.pair_id
-    if load_program(settings.config).pair(pair_id) is not None:
-        print(
-            f"reminder-service: pair {pair_id} is still in {settings.config}. Remove it from "
-            "the file first; once a running service has logged that it reloaded the file, "
-            "run this again. Nothing was erased.",
-            file=sys.stderr,
-        )
+    if _in_program(pair_id, settings.config):
         return EXIT_PROBLEMS
     if not settings.database.exists():
         return _nothing_recorded(pair_id, settings.database)
     if not args.yes and not _asked(pair_id, settings.database):
+        return EXIT_PROBLEMS
+    if not args.yes and _in_program(pair_id, settings.config):
         return EXIT_PROBLEMS
     with service_stopped(settings.database, command="forget") as stopped:
         try:
@@ -37,6 +33,20 @@ def forget(args: argparse.Namespace) -> int:
             unchanged = "Nothing was erased."
             message = busy_message(settings.database, stopped=stopped, unchanged=unchanged)
             raise StoreError(message) from exc
+
+
+def _in_program(pair_id: str, config: Path) -> bool:
+    """Whether the pair is in the program file, said as the reason nothing was erased (read
+    again after the question, which may have waited while the file was edited)."""
+    if load_program(config).pair(pair_id) is None:
+        return False
+    print(
+        f"reminder-service: pair {pair_id} is still in {config}. Remove it from the file "
+        "first; once a running service has logged that it reloaded the file, run this again. "
+        "Nothing was erased.",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _asked(pair_id: str, database: Path) -> bool:

@@ -341,3 +341,19 @@ def test_upgrade_of_an_empty_database_file_says_there_is_nothing_yet(
     assert main(["upgrade"]) == 1
     assert "Nothing to upgrade" in capsys.readouterr().err
     assert database(tmp_path).stat().st_size == 0
+
+
+def test_forget_reads_the_program_file_again_after_the_answer(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pair put back in the program file while the question waited is not erased."""
+    program = deployment / "program.yaml"
+
+    def answer(_: str) -> str:
+        program.write_text(program.read_text().replace("id: ana-ben", "id: ana-old"))
+        return "yes"
+
+    monkeypatch.setattr("builtins.input", answer)
+    assert main(["forget", "ana-old"]) == 1
+    assert "Remove it from the file first" in capsys.readouterr().err
+    assert outbox_pairs(deployment) == ["ana-old"]
