@@ -101,6 +101,9 @@ class Signal(Enum):
     END = auto()
     END_WEAK = auto()
     END_ASKED = auto()
+    END_SO = auto()
+    """A sign-off after "so" ("she found a job, so we'll end it here"): an end, but beside a
+    meeting's report it may only close the letter, so a person looks."""
     DISPUTE = auto()
     UNREAD = auto()
     NO_END = auto()
@@ -139,10 +142,10 @@ _SIGNALS = (
 _AFTER_A_REASON = "|".join(rf"(?<=\b{word} )" for word in lx.THEREFORE.split("|"))
 _SIGN_OFFS = (
     (Signal.END_ASKED, whole_words(lx.SIGN_OFF)),
-    (Signal.END_WEAK, re.compile(rf"(?:{_AFTER_A_REASON})(?:{lx.SIGN_OFF})\b", re.MULTILINE)),
+    (Signal.END_SO, re.compile(rf"(?:{_AFTER_A_REASON})(?:{lx.SIGN_OFF})\b", re.MULTILINE)),
 )
 _GOODBYE = whole_words(lx.GOODBYE)
-_ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED})
+_ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED, Signal.END_SO})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
 _NOT_OURS_REPORTED = whole_words(lx.NOT_OURS_REPORTED)

@@ -281,6 +281,8 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
         return Outcome.UNCLEAR if Signal.END in said else Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
         return Outcome.END
+    if Signal.END_SO in said:
+        return Outcome.END if report is not Outcome.MEETING else Outcome.UNCLEAR
     if Signal.END_ASKED in said and Signal.MET not in said:
         return Outcome.END if report is None else Outcome.UNCLEAR
     if Signal.DOUBTFUL in said:

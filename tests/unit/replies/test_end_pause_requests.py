@@ -551,7 +551,6 @@ def test_the_head_reads_no_more_emails_as_an_end_not_a_no() -> None:
         ("On s'est vus mardi une heure. On s'arr\u00eate l\u00e0, \u00e0 bient\u00f4t", TUESDAY),
         ("We met yesterday and we'll stop now", YESTERDAY),
         ("We met yesterday, let's wrap up here", YESTERDAY),
-        ("We met yesterday, so we'll stop here", YESTERDAY),
         ("On a arr\u00eat\u00e9 les messages sur WhatsApp, on s'est vus hier une heure", YESTERDAY),
         ("On a arr\u00eat\u00e9 le programme de r\u00e9vision, on s'est vus hier", YESTERDAY),
     ],
@@ -629,10 +628,24 @@ def test_a_request_to_end_with_nothing_beside_it_still_ends(text: str, kind: Kin
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "We had our last meeting on Monday, so we'll end it here.",
+        "We met on Monday for our last session, so we'll end it here.",
+        "We met yesterday, so we'll stop here",
+    ],
+)
+def test_an_end_after_so_beside_a_meeting_is_left_for_a_person(text: str) -> None:
+    """ "..., so we'll end it here" beside a meeting's report may end the mentoring or only
+    the letter: unclear, so neither the meeting nor the end is lost without a person."""
+    assert _verdict(text).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
     ("text", "signals"),
     [
         ("We'll stop here", {Signal.END_ASKED}),
-        ("We didn't meet, so we'll stop here", {Signal.END_ASKED, Signal.END_WEAK}),
+        ("We didn't meet, so we'll stop here", {Signal.END_ASKED, Signal.END_SO}),
         ("We'll stop here, see you soon", set()),
         ("Wir h\u00f6ren hier auf, bis bald", set()),
         ("Wir h\u00f6ren immer um sechs auf", set()),
@@ -642,8 +655,9 @@ def test_a_request_to_end_with_nothing_beside_it_still_ends(text: str, kind: Kin
 def test_the_head_reads_a_sign_off_as_a_short_end_unless_beside_a_goodbye(
     text: str, signals: set[Signal]
 ) -> None:
-    """The head reads a sign-off as a short request to end, after a reason also as a weak
-    end, and neither a sign-off beside a goodbye, a habit nor a participle as any end."""
-    ends = {Signal.END, Signal.END_WEAK, Signal.END_ASKED}
+    """The head reads a sign-off as a short request to end, after a reason ("so") also as
+    an end that a meeting beside it makes doubtful, and neither a sign-off beside a
+    goodbye, a habit nor a participle as any end."""
+    ends = {Signal.END, Signal.END_WEAK, Signal.END_ASKED, Signal.END_SO}
     said = set().union(*(s.signals for s in Head.of(text).sentences))
     assert said & ends == signals
