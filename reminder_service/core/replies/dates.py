@@ -302,33 +302,26 @@ def _met_dates(text: str, tied: list[Found]) -> list[Found]:
     and again on the 17th"). More than one day among them is more than one meeting, which
     the caller makes unclear; a later day of something else ("and she texted me on
     Tuesday") is none of them."""
-    by_met: dict[int, list[Found]] = {}
+    nearest: dict[int, tuple[int, int]] = {}
+    """Each met word's start: the gap to its nearest date and that date's start."""
     for f in tied:
-        met = min(_met_words(text, [f]), key=lambda m: (_gap(m, f), m.start()))
-        by_met.setdefault(met.start(), []).append(f)
-    chosen = {
-        min(dates, key=lambda f: (_gap_to(text, f), f.start)).start for dates in by_met.values()
-    }
-    grown = True
-    while grown:
-        grown = False
-        for before, after in pairwise(tied):
-            listed = _LISTED.fullmatch(text, before.end, after.start) is not None
-            if listed and (before.start in chosen) != (after.start in chosen):
-                chosen |= {before.start, after.start}
-                grown = True
-    return [f for f in tied if f.start in chosen]
+        gap, met = min((_gap(m, f), m.start()) for m in _MET.finditer(text, *_clause(text, f)))
+        nearest[met] = min(nearest.get(met, (gap, f.start)), (gap, f.start))
+    anchors = {start for _, start in nearest.values()}
+    return [
+        f for run in _listed_runs(text, tied) if any(f.start in anchors for f in run) for f in run
+    ]
 
 
-def _met_words(text: str, tied: list[Found]) -> list[re.Match[str]]:
-    """The met words in the clauses of `tied`, each once."""
-    clauses = dict.fromkeys(_clause(text, f) for f in tied)
-    return [m for start, end in clauses for m in _MET.finditer(text, start, end)]
-
-
-def _gap_to(text: str, found: Found) -> int:
-    """How near a date stands to the nearest met word in its clause."""
-    return min(_gap(m, found) for m in _met_words(text, [found]))
+def _listed_runs(text: str, dates: list[Found]) -> list[list[Found]]:
+    """The dates in order, in runs of dates listed together ("on Monday and Tuesday")."""
+    runs: list[list[Found]] = []
+    for f in dates:
+        if runs and _LISTED.fullmatch(text, runs[-1][-1].end, f.start):
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    return runs
 
 
 def _gap(met: re.Match[str], found: Found) -> int:
