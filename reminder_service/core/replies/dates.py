@@ -302,8 +302,7 @@ def _met_dates(text: str, tied: list[Found]) -> list[Found]:
     and again on the 17th"). More than one day among them is more than one meeting, which
     the caller makes unclear; a later day of something else ("and she texted me on
     Tuesday") is none of them."""
-    nearest: dict[int, tuple[int, int]] = {}
-    """Each met word's start: the gap to its nearest date and that date's start."""
+    nearest: dict[int, tuple[int, int]] = {}  # met word's start: (gap, date's start)
     for f in tied:
         gap, met = min((_gap(m, f), m.start()) for m in _MET.finditer(text, *_clause(text, f)))
         nearest[met] = min(nearest.get(met, (gap, f.start)), (gap, f.start))
