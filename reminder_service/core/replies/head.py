@@ -5,10 +5,11 @@ Folding makes text comparable with the word tables in `lexicon`: lower case, acc
 removed, plain apostrophes, "n't" as " not". Only the first lines count (people put their
 answer there), without greeting and sign-off. Each clause is matched against the tables;
 a negation before "met" in the same statement (not before an "and" or "so") makes it "not
-met" (one in a language we do not read, right before it, makes it unreadable), a clause after "but" replaces the report before it, and questions
-report nothing (requests keep their skips and pauses; an end asked about is left to a
-person). Ends and pauses count only as the pair's own request, made now: not negated, not
-someone else's or a topic, not said to start later.
+met" (one in a language we do not read, right before it, makes it unreadable), a clause
+after "but" replaces the report before it, and questions report nothing (requests keep
+their skips and pauses; an end asked about is left to a person). Ends and pauses count
+only as the pair's own request, made now: not negated, not someone else's or a topic, not
+said to start later.
 """
 
 from __future__ import annotations
