@@ -161,16 +161,22 @@ _LISTED = re.compile(
 """What stands between dates listed together: "on the 10th and on the 17th", "lundi et
 mardi", "Monday and then again Thursday", "Monday/Wednesday"."""
 _CALLED_OFF_WORDS = 3
+_NEGATIONS = r"not|never|nicht|nie|kein\w*|pas|nunca"
+_NEGATED = re.compile(rf"\b(?:{_NEGATIONS})\b|\bno$")
+_NEGATED_RIGHT_BEFORE = re.compile(rf"\b(?:{_NEGATIONS}|no)$")
+"""After "we met", a negation says a date is not the meeting's only right before it ("we met
+not on Monday but on Tuesday"); a few words before, it is about something else ("we met
+online (not in person) on Monday")."""
 _CALLED_OFF = re.compile(
-    r"\b(?:not|never|nicht|nie|kein\w*|pas|nunca|cancel\w*|postpon\w*|reschedul\w*|moved"
+    r"\b(?:cancel\w*|postpon\w*|reschedul\w*|moved"
     r"|abgesagt|verschoben|verlegt|annule\w*|reporte\w*|deplace\w*|aplaz\w*|pospu\w*"
     r"|instead of|rather than|statt|anstatt|au lieu de|en vez de|en lugar de"
     r"|going to|supposed to|meant to|wanted to|planned to|were to|was to|wollten|sollten"
     r"|devait|devions|devaient|voulions|allions|ibamos a|iba a|queriamos)\b"
-    r"|\bno$"
 )
-"""Words just before a date that say it is not the meeting's: negated, called off or moved
-from, or only planned; a Spanish "no" right before it ("no el lunes")."""
+"""Words just before a date that say it is not the meeting's: called off or moved from, or
+only planned. Negated ones (`_NEGATED`, a Spanish "no" right before it: "no el lunes") are
+not the meeting's either."""
 _BOUND = re.compile(
     r"\b(?:from|since|until|till|von|ab|seit|bis|depuis|jusqu'au|desde|hasta)"
     r"(?: (?:the|on|den|dem|der|le|la|l'|el))?$"
@@ -186,6 +192,7 @@ _MEETING_DENIED = re.compile(
 s'est pas vus", "did not manage to meet"."""
 _MOVED_TO = re.compile(r"\b(?:to|auf|nach|zum|au|al|a|for)(?: (?:the|den|dem|le|el))?$")
 """Words right before the day a meeting was moved to ("moved it to", "auf den")."""
+_NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _GERMAN = whole_words(lx.GERMAN_HINTS)
 _FRENCH = whole_words(lx.FRENCH_HINTS)
 
@@ -338,18 +345,21 @@ def _called_off_removed(text: str, found: list[Found]) -> list[Found]:
     return [
         f
         for f in found
-        if f.start not in in_range
-        and not _called_off(_words_before(text, f))
-        and not _negated_after(text, f)
+        if f.start not in in_range and not _called_off(text, f) and not _negated_after(text, f)
     ]
 
 
-def _called_off(before: str) -> bool:
+def _called_off(text: str, found: Found) -> bool:
     """Whether the words before a date say it is not the meeting's, unless they make it the
     day a meeting was moved to ("moved it to Tuesday", "von Montag auf Dienstag")."""
+    before = _words_before(text, found)
     if _BOUND.search(before) is not None:
         return True
-    return _CALLED_OFF.search(before) is not None and _MOVED_TO.search(before) is None
+    clause_start, _ = _clause(text, found)
+    after_met = _MET.search(text, clause_start, found.start) is not None
+    negated = (_NEGATED_RIGHT_BEFORE if after_met else _NEGATED).search(before) is not None
+    called_off = negated or _CALLED_OFF.search(before) is not None
+    return called_off and _MOVED_TO.search(before) is None
 
 
 def _negated_after(text: str, found: Found) -> bool:
@@ -362,7 +372,8 @@ def _negated_after(text: str, found: Found) -> bool:
     Tuesday, not Wednesday") leaves the date standing.
     """
     clause_start, clause_end = _clause(text, found)
-    if _MEETING_DENIED.search(text, clause_start, found.start):
+    statement_start = _statement_start(text, clause_start, found.start)
+    if _MEETING_DENIED.search(text, statement_start, found.start):
         return True
     if _MET.search(text, clause_start, found.start):
         return False
@@ -370,9 +381,20 @@ def _negated_after(text: str, found: Found) -> bool:
 
 
 def _words_before(text: str, found: Found) -> str:
-    """The last few words before a date, within its clause."""
+    """The last few words before a date, within its clause and statement."""
     clause_start, _ = _clause(text, found)
-    return " ".join(text[clause_start : found.start].split()[-_CALLED_OFF_WORDS:])
+    start = _statement_start(text, clause_start, found.start)
+    return " ".join(text[start : found.start].split()[-_CALLED_OFF_WORDS:])
+
+
+def _statement_start(text: str, start: int, end: int) -> int:
+    """Where the last statement in `text[start:end]` starts: after its last "and" or "so"
+    with words of its own after it ("verschoben und uns am Mittwoch", "rescheduled and met
+    on Wednesday"), not one that only lists dates ("cancelled Monday and Tuesday")."""
+    for joint in reversed(list(_NEXT_STATEMENT.finditer(text, start, end))):
+        if _NEXT_STATEMENT.sub(" ", text[joint.end() : end]).strip():
+            return joint.end()
+    return start
 
 
 def _clause(text: str, found: Found) -> tuple[int, int]:

@@ -4,11 +4,12 @@ each sentence says.
 Folding makes text comparable with the word tables in `lexicon`: lower case, accents
 removed, plain apostrophes, "n't" as " not". Only the first lines count (people put their
 answer there), without greeting and sign-off. Each clause is matched against the tables;
-a negation before "met" makes it "not met" (one in a language we do not read, right before
-it, makes it unreadable), a clause after "but" replaces the report before it, and questions
-report nothing (requests keep their skips and pauses; an end asked about is left to a
-person). Ends and pauses count only as the pair's own request, made now: not negated, not
-someone else's or a topic, not said to start later.
+a negation before "met" in the same statement (not before an "and" or "so") makes it "not
+met" (one in a language we do not read, right before it, makes it unreadable), a clause
+after "but" replaces the report before it, and questions report nothing (requests keep
+their skips and pauses; an end asked about is left to a person). Ends and pauses count
+only as the pair's own request, made now: not negated, not someone else's or a topic, not
+said to start later.
 """
 
 from __future__ import annotations
@@ -154,6 +155,7 @@ _OURS = whole_words(lx.OURS)
 _THEREFORE = whole_words(lx.THEREFORE)
 _REQUEST_AFTER_REASON = re.compile(rf"(?<!\bnot )(?<!\bnicht )(?<!\bpas )\b(?:{lx.THEREFORE})\b")
 _AND = whole_words(lx.AND)
+_NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _NOT_MET = whole_words(lx.NOT_MET)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
 _LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
@@ -308,7 +310,7 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         said[clause_at(found.start())].discard(Signal.PAUSE)
     for found in _MET.finditer(joined):
         index = clause_at(found.start())
-        before = " ".join(joined[starts[index] : found.start()].split()[-5:])
+        before = _last_words(_NEXT_STATEMENT.split(joined[starts[index] : found.start()])[-1])
         said[index].add(_met_signal(f"{before} {found.group()}"))
     for index, clause in enumerate(clauses):
         if clause.asks:

@@ -322,8 +322,8 @@ NOT_MET: Final = (
     r"|not yet$|nope|nah"
     r"|^(?:sadly|unfortunately|alas|sorry|leider|malheureusement|lamentablemente"
     r"|desafortunadamente) (?:no|nope|nein|non)$"
-    r"|(?:not|unable|failed|yet) (?:\w+ ){0,4}(?:meet|met|catch up|get together"
-    r"|find (?:a |the |any )?time)"
+    r"|(?:not|unable|failed|yet) (?:(?!(?:and|so|und|et|y)\b)\w+ ){0,4}(?:meet|met"
+    r"|catch up|get together|find (?:a |the |any )?time)"
     r"|(?:not|never) (?:happen|take place)"
     r"|not (?:had|have|get|got|found) (?:a |the |any )?(?:chance|time|opportunity)"
     r"|no (?:meeting|luck|chance) (?:yet|so far)"
@@ -337,7 +337,8 @@ NOT_MET: Final = (
     r"|no (?:\w+ ){0,3}(?:pudimos|hemos podido|logramos|hemos logrado|fue posible"
     r"|ha sido posible)"
 )
-"""Not met yet, said outright."""
+"""Not met yet, said outright; a negation a few words before "met" counts only within one
+statement, not across "and" or "so" ("Tuesday didn't work out so we met Wednesday")."""
 
 PLANNED: Final = (
     r"(?:we're|we are|we will|we'll|we plan to|we're planning to|we are planning to|going to"
@@ -505,6 +506,11 @@ pausa"): what comes before them is not the command's subject."""
 AND: Final = r"and|und|et|y"
 """Words joining two things said in one clause: a negation before them may not be the end's
 after them ("we haven't met and would like to end it")."""
+
+NEXT_STATEMENT: Final = rf"{AND}|{THEREFORE}|then|dann|puis|luego"
+"""Words opening a new statement in a clause: a negation or a calling-off before them is not
+the meeting's after them ("we cancelled Tuesday and met on Wednesday", "on a annulé mardi et
+on s'est vus mercredi")."""
 
 PAUSE_NEGATED: Final = (
     r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|pas(?! encore)|ne"

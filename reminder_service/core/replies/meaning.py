@@ -41,6 +41,8 @@ from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
 _FILLER = re.compile(rf"\b(?:{lx.FILLER})\b|[\W\d_]")
 _MET_AFTER_BUT = whole_words(lx.MET_AFTER_BUT)
+_NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
+_NOT_YET = whole_words(lx.NOT_YET)
 _FILLER_AFTER_BUT = re.compile(rf"\b(?:{lx.FILLER}|{lx.AFFIRMED})\b|[\W\d_]")
 _ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER})
 """The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes.
@@ -89,6 +91,8 @@ def meaning_of(
     today = _local_date(sent, zone)
     head = _met_after_but(Head.of(text))
     outcome = _outcome(head, replying_to=replying_to)
+    if outcome is Outcome.NOT_MET and _plan_beside_a_meeting(head, today, date_order):
+        outcome = Outcome.UNCLEAR
     if outcome is Outcome.DISPUTE:
         return _dispute(head, today=today, date_order=date_order, replying_to=replying_to)
     if outcome is Outcome.MEETING:
@@ -170,7 +174,7 @@ def _met_after_but(head: Head) -> Head:
     Stunde". A date alone after the "but" may still be a plan ("we couldn't on Tuesday, but
     Thursday works"), so it takes a length; and the words after it must be about a meeting
     (`_tells_of_a_meeting`), or "We didn't meet, but I spent an hour on her CV" would log
-    one."""
+    one. So is a sentence that says so after "and" (`_met_after_and`)."""
     turned = {
         head.sentence_at(turn.start)
         for turn in head.turns
@@ -179,10 +183,30 @@ def _met_after_but(head: Head) -> Head:
     return replace(
         head,
         sentences=tuple(
-            _reports_met(s) if s in turned and _only_not_met_or_planned(s) else s
+            _reports_met(s)
+            if (s in turned and _only_not_met_or_planned(s)) or _met_after_and(head, s)
+            else s
             for s in head.sentences
         ),
     )
+
+
+def _met_after_and(head: Head, sentence: Sentence) -> bool:
+    """Whether a sentence says both "not met" and "met": first that the pair did not meet,
+    then, after "and" or "so", that they met, with the meeting's length (`_tells_of_a_meeting`):
+    "We did not meet on Tuesday and met on Wednesday for 45 min". Said the other way round,
+    without a length, or after "not yet" ("we haven't met yet and talked for 10 minutes by
+    email": not at all), it stays contradictory, so a person looks."""
+    if sentence.question or not {Signal.NOT_MET, Signal.MET} <= sentence.signals:
+        return False
+    text = head.text[sentence.start : sentence.end]
+    for joint in _NEXT_STATEMENT.finditer(text):
+        before, after = _said(Head.of(text[: joint.start()])), text[joint.end() :]
+        if before & POSITIVE or _NOT_YET.search(text, 0, joint.start()):
+            return False
+        if Signal.NOT_MET in before and _tells_of_a_meeting(after):
+            return not _said(Head.of(after)) & NEGATIVE
+    return False
 
 
 def _tells_of_a_meeting(turn: str) -> bool:
@@ -239,6 +263,22 @@ def _states_when_or_how_long(head: Head, today: date, date_order: DateOrder) -> 
     return (
         meeting_date(head, today=today, date_order=date_order) is not None
         or duration(head) is not None
+    )
+
+
+def _plan_beside_a_meeting(head: Head, today: date, date_order: DateOrder) -> bool:
+    """Whether a reply that reports nothing we read but a plan also states a past date and
+    a meeting's length in a sentence that neither plans nor calls off ("The meeting took
+    place on Monday (1h); we will meet again on 10 December"): it likely tells of a meeting
+    in words we do not read, so it is no "not yet" but for a person to read. "Our Monday 1h
+    meeting got cancelled; we'll meet next week" is still a "not yet"."""
+    if _report(head) is not None:
+        return False
+    planning = [(s.start, s.end) for s in head.sentences if s.signals & _NOT_MET_OR_PLANNED]
+    rest = Head.of(_blanked(head.text, planning))
+    return (
+        isinstance(meeting_date(rest, today=today, date_order=date_order), date)
+        and duration(rest) is not None
     )
 
 
