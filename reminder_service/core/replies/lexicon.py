@@ -282,7 +282,8 @@ a quick 30 min chat"): it takes a word of its own, beyond the three words that m
 there."""
 
 MET: Final = (
-    r"met+|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
+    r"(?<!\bon )(?<!\bil )(?<!\belle )met+"
+    r"|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
     r"|(?:had|held|did|have had|'ve had|hatten|hatte)"
     rf" (?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?|(?:\w+ ){{0,3}})"
     r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"
@@ -297,7 +298,8 @@ MET: Final = (
     r"|(?:avons|on a) (?:\w+ )?(?:discute|parle|echange)"
     rf"|{MET_SPANISH}"
 )
-"""A meeting reported in the past tense; a negation before it turns it into "not met"."""
+"""A meeting reported in the past tense; a negation before it turns it into "not met". Not
+French "on met le CV en pause" ("we put")."""
 
 NEGATION: Final = (
     r"not|never|no|nicht|nie|kein|keine|keinen|pas|jamais|ne|nunca|jamas|sin|ohne|without"
