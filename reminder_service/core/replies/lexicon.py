@@ -438,7 +438,8 @@ PAUSED_TOPIC_BEFORE: Final = (
 
 PAUSE_NOT_A_TOPIC: Final = (
     rf"{OUR_EMAILS}|{DAYS_UNITS}|{WEEKS_UNITS}|{MONTHS_UNITS}|check in|e mail|mail|reminder"
-    r"|message|mentor\w*|program\w*|pair\w*|partner\w*|relationship|meetings?|meet\w*"
+    r"|message|mentor\w*|coach\w*|tutor\w*|program\w*|pair\w*|partner\w*|relationship|meet\w*"
+    r"|one on ones?|sync\w*"
     r"|sessions?|calls?|catch ups?|conversations?|chats?|contact|each|it|this|that|thing|things"
     r"|everything|all|whole|us|you|them|schedule|cadence|tandem|zusammenarbeit|erinnerung\w*"
     r"|nachricht\w*|treffen|gesprach\w*|termin\w*|ganze|alles|es|uns|mentorat|parrainage"

@@ -79,6 +79,7 @@ def test_a_topic_paused_alone_goes_to_a_person(text: str) -> None:
         ("We'd like to take a break from the check-ins until March", MARCH),
         ("We need a break from meeting until January", JANUARY),
         ("Please pause our meetings until March", MARCH),
+        ("Let's pause the coaching until March", MARCH),
         ("Hold off on reminders until January please", JANUARY),
         ("Pause everything until January", JANUARY),
         ("Can we pause the emails for the summer?", None),
