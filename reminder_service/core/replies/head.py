@@ -166,6 +166,10 @@ _MET = whole_words(lx.MET)
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
+_PAUSED_OBJECT = re.compile(lx.PAUSED_OBJECT)
+_PAUSED_TOPIC_AFTER = re.compile(lx.PAUSED_TOPIC_AFTER)
+_PAUSED_TOPIC_BEFORE = re.compile(lx.PAUSED_TOPIC_BEFORE)
+_PAUSE_NOT_A_TOPIC = whole_words(lx.PAUSE_NOT_A_TOPIC)
 _REQUEST = whole_words(lx.REQUEST)
 _ASKS_US = whole_words(lx.ASKS_US)
 _FUTURE = whole_words(lx.FUTURE)
@@ -365,16 +369,37 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
 
 
 def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
-    """A pause, unless it is negated ("no need to pause"), someone else's or a topic ("we
-    talked about how to take a break from work"), or said to start later ("we'll take a
-    break in January": a person arranges that)."""
+    """A pause, unless it is negated ("no need to pause"), someone else's or only talked
+    about ("we talked about how to take a break from work"), of a topic rather than the
+    mentoring ("pause the job search"), or said to start later ("we'll take a break in
+    January": a person arranges that)."""
     if _PAUSE_NEGATED.search(before):
         return {Signal.NO_PAUSE}
-    if _not_ours(before, found.group()):
+    if _not_ours(before, found.group()) or _pauses_a_topic(clause, before, found):
         return set()
     if _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}
     return {Signal.PAUSE}
+
+
+def _pauses_a_topic(clause: _Clause, before: str, found: re.Match[str]) -> bool:
+    """Whether a pause is of a topic of the mentoring, not of the mentoring itself: its
+    object is neither the mentoring, its emails or meetings, nor a time ("pause the job
+    search", "put the CV on hold", "a break from interview prep", "mit dem Lebenslauf
+    Pause"; not "pause the check-ins", "put us on hold", "pause the summer")."""
+    rest = clause.text[len(before) :]
+    after = rest[len(found.group()) :]
+    objects = (
+        _PAUSED_OBJECT.match(rest),
+        _PAUSED_TOPIC_AFTER.match(after),
+        _PAUSED_TOPIC_BEFORE.search(before),
+    )
+    return any(_PAUSE_NOT_A_TOPIC.search(_object_of(m)) is None for m in objects if m is not None)
+
+
+def _object_of(match: re.Match[str]) -> str:
+    """The object a `PAUSED_` pattern captured, in whichever of its groups took part."""
+    return next(group for group in match.groups() if group is not None)
 
 
 def _starts_later(clause: _Clause, before: str, found: re.Match[str]) -> bool:

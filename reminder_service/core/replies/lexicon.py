@@ -282,7 +282,8 @@ a quick 30 min chat"): it takes a word of its own, beyond the three words that m
 there."""
 
 MET: Final = (
-    r"met+|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
+    r"(?<!\bon )(?<!\bil )(?<!\belle )met+"
+    r"|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
     r"|(?:had|held|did|have had|'ve had|hatten|hatte)"
     rf" (?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?|(?:\w+ ){{0,3}})"
     r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"
@@ -297,7 +298,8 @@ MET: Final = (
     r"|(?:avons|on a) (?:\w+ )?(?:discute|parle|echange)"
     rf"|{MET_SPANISH}"
 )
-"""A meeting reported in the past tense; a negation before it turns it into "not met"."""
+"""A meeting reported in the past tense; a negation before it turns it into "not met". Not
+French "on met le CV en pause" ("we put")."""
 
 NEGATION: Final = (
     r"not|never|no|nicht|nie|kein|keine|keinen|pas|jamais|ne|nunca|jamas|sin|ohne|without"
@@ -396,6 +398,69 @@ NOT_PAUSE: Final = (
     r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para )?(?:el )?(?:cafe|comer|almorzar)"
 )
 """Breaks that are part of a meeting, not of the mentoring."""
+
+_TOPIC_DETERMINER: Final = (
+    r"the|our|my|your|her|his|their|this|that|these|those|den|dem|der|die|das|unser\w*|mein\w*"
+    r"|le|la|les|l'|mon|ma|mes|notre|nos|son|sa|ses|el|los|las|mi|mis|nuestr\w*|su|sus"
+)
+_TOPIC_END: Final = (
+    rf"{UNTIL}|{PAUSE_FOR}|and|or|und|oder|et|ou|y|o|because|as|since|while|so|please|now"
+    r"|then|in|im|at|to|from|with|on|over|during|bis|ab|weil|car|parce|porque|jusqu'\w*"
+)
+_TOPIC: Final = rf"((?!(?:{_TOPIC_END})\b)[\w']+(?: (?!(?:{_TOPIC_END})\b)[\w']+){{0,2}})"
+PAUSED_OBJECT: Final = (
+    r"(?:pause|pausing|suspend|pausar|pauser|suspendre|suspender|pausa)"
+    rf" (?:{_TOPIC_DETERMINER}) {_TOPIC}"
+)
+"""A pause and the object of its verb, if a determiner opens it ("pause the CV work",
+"pausar el CV"; not "pause us"). Each of these `PAUSED_` sources captures only the object,
+in one group; read it with `PAUSE_NOT_A_TOPIC`."""
+
+PAUSED_TOPIC_AFTER: Final = (
+    r" (?:from|on|with|of|about|sur|avec|du|des|de|vom|von|mit|beim|bei|con|del|sobre)"
+    rf" (?:(?:{_TOPIC_DETERMINER}) )?{_TOPIC}"
+    rf"| (?:(?:{_TOPIC_DETERMINER}) )?(?:{OUR_EMAILS}) (?:for|about|regarding|zum|zur|uber"
+    rf"|pour|sur|concernant|para|sobre) (?:the|this|that|den|dem|der|die|das|le|la|les|l'"
+    rf"|el|los|las) {_TOPIC}"
+)
+"""Right after a pause: what it is of or about ("a break from interview prep", "une pause
+sur le CV"), or which emails it means ("pause the reminders for the CV workshop"). Read
+with `PAUSE_NOT_A_TOPIC`."""
+
+PAUSED_TOPIC_BEFORE: Final = (
+    r"\b(?:put|putting|puts|place|placing|mettre|mettons|mettez|mets|met|poner|ponemos"
+    rf"|pongamos|pon|ponga) (?:{_TOPIC_DETERMINER}) {_TOPIC} (?:en )?$"
+    rf"|^(?:{_TOPIC_DETERMINER}) {_TOPIC} (?:is|are|est|ist|esta|estan) (?:en )?$"
+    rf"|\b(?:mit|bei|beim|vom|von) (?:(?:{_TOPIC_DETERMINER}) )?{_TOPIC} $"
+    rf"|\b(?:den|dem|der|die|das) {_TOPIC} $"
+)
+"""Before a pause, right before the pausing words: what is paused ("put the CV on hold",
+"mit dem Lebenslauf Pause", "den Lebenslauf pausieren"). Read with `PAUSE_NOT_A_TOPIC`."""
+
+PAUSE_NOT_A_TOPIC: Final = (
+    rf"{OUR_EMAILS}|{DAYS_UNITS}|{WEEKS_UNITS}|{MONTHS_UNITS}|check in|e mail|mail|reminder"
+    r"|message|mentor\w*|coach\w*|tutor\w*|program\w*|pair\w*|partner\w*|relationship|meet\w*"
+    r"|one on ones?|sync\w*"
+    r"|sessions?|calls?|catch ups?|conversations?|chats?|contact|each|it|this|that|thing|things"
+    r"|everything|all|whole|us|you|them|schedule|cadence|tandem|zusammenarbeit|erinnerung\w*"
+    r"|nachricht\w*|treffen|gesprach\w*|termin\w*|ganze|alles|es|uns|mentorat|parrainage"
+    r"|binome|accompagnement|relation|echanges|rappels?|rencontres?|reunions?|seances?"
+    r"|rendez vous|tout|ca|nous|relacion|acompanamiento|reuniones|sesiones|encuentros|todo"
+    r"|esto|nos|summer|winter|spring|autumn|fall|holidays?|christmas|xmas|easter|new year|rest"
+    r"|next|coming|following|remaining|year|time|moment|meantime|while|period|semester|term"
+    r"|quarter|season|vacation|sommer|ferien|weihnachten|ostern|nachste\w*|kommende\w*|zeit"
+    r"|jahr\w*|ete|hiver|vacances|noel|paques|prochain\w*|temps|reste|annee|verano|invierno"
+    r"|vacaciones|navidad|pascua|proxim\w*|tiempo|resto|ano|leider|erstmal|mal|jetzt|bitte"
+    r"|kurz|vorerst|dann|gerne|einfach|lieber|erst|nun|also|wohl|etwas|today|tomorrow|heute"
+    r"|morgen|aujourd'hui|demain|hoy|manana|immediate\w*|effect|sofort\w*|wirkung|effet"
+    r"|immediat\w*|inmediat\w*|efecto|end|start|beginning|middle|mid|ende|anfang|mitte|fin"
+    r"|debut|principio|final|\d\w*|" + "|".join((*MONTHS, *WEEKDAYS))
+)
+"""What a pause's object may hold and still pause the pair: the mentoring, its emails and
+meetings, the pair, a time or a length ("pause the check-ins", "a break from meeting",
+"pause the summer", "eine Pause von 2 Monaten"), or a filler ("das leider pausieren").
+Any other object ("pause the job search", "put the CV on hold") is a topic of the
+mentoring: its pause is no pause of the pair."""
 
 END: Final = (
     r"(?:end|stop|finish|close|conclude|terminate|wrap up|cancel|discontinue|quit) (?:\w+ ){0,2}"

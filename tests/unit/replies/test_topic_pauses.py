@@ -1,0 +1,111 @@
+"""A pause of a topic is no pause of the mentoring.
+
+"Let's pause the CV work" or "on fait une pause sur le CV" speaks of what the pair works
+on, not of the check-ins: it must neither pause the pair nor drop the meeting reported
+beside it. A pause of the mentoring, its emails or meetings, "us", or for a time still
+pauses. Replies go through the real entry point, `understand`, as pair ada-bo (Berlin,
+dates day first) on Thursday 26 November 2026, answering a check-in.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
+from tests.unit.replies.reply_mail import verdict_of
+
+MONDAY_HOUR = ReportedMeeting(date=date(2026, 11, 23), date_stated=True, duration_minutes=60)
+JANUARY = date(2027, 1, 1)
+MARCH = date(2027, 3, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let's pause the CV work, we met on Monday for 1h",
+        "We met Monday 1h. We decided to pause the job search for now",
+        "Met Monday 1h. Let's pause the LinkedIn topic until January",
+        "Met on Monday for 1h. We'll put the CV on hold until January",
+        "Met Monday 1h, we'll take a break from the CV and focus on interviews",
+        "Met Monday for 1h. We're taking a break from interview prep until January",
+        "We met Monday for 1h. Can you pause the reminders for the CV workshop?",
+        "Met Monday 1h. Wir machen mit dem Lebenslauf Pause bis Januar",
+        "Met Monday 1h. On fait une pause sur le CV jusqu'en janvier",
+        "Met Monday 1h. Vamos a poner el CV en pausa hasta enero",
+    ],
+)
+def test_a_topic_paused_beside_a_meeting_leaves_the_meeting(text: str) -> None:
+    """A pause of a topic beside a meeting's report logs the meeting and pauses nothing."""
+    verdict = verdict_of(text)
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting == MONDAY_HOUR
+    assert verdict.pause_until is None
+
+
+def test_a_topic_paused_beside_not_met_is_not_met() -> None:
+    """A pause of a topic beside "not yet" reports not met and pauses nothing."""
+    verdict = verdict_of("Not yet. We decided to pause the job search for now")
+    assert verdict.outcome is Outcome.NOT_MET
+    assert verdict.pause_until is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We decided to pause the job search for now",
+        "Wir machen mit dem Lebenslauf Pause bis Januar",
+        "Wir möchten den Lebenslauf pausieren",
+        "On fait une pause sur le CV jusqu'en janvier",
+        "On met le CV en pause",
+        "Hacemos una pausa con el CV",
+    ],
+)
+def test_a_topic_paused_alone_goes_to_a_person(text: str) -> None:
+    """A pause of a topic said alone is no request to pause: a person reads the reply."""
+    verdict = verdict_of(text)
+    assert verdict.outcome is Outcome.UNCLEAR
+    assert verdict.pause_until is None
+
+
+@pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("Please pause the mentoring until March", MARCH),
+        ("Put us on hold until January", JANUARY),
+        ("Put the mentoring on hold until January", JANUARY),
+        ("We'd like to take a break from the check-ins until March", MARCH),
+        ("We need a break from meeting until January", JANUARY),
+        ("Please pause our meetings until March", MARCH),
+        ("Let's pause the coaching until March", MARCH),
+        ("Hold off on reminders until January please", JANUARY),
+        ("Pause everything until January", JANUARY),
+        ("Can we pause the emails for the summer?", None),
+        ("Let's pause the next two months", None),
+        ("Wir möchten das Mentoring bis März pausieren", MARCH),
+        ("Wir brauchen eine Pause von zwei Monaten", None),
+        ("Mettez le mentorat en pause jusqu'en mars", MARCH),
+        ("On met le mentorat en pause", None),
+        ("Pongamos la mentoria en pausa hasta marzo", MARCH),
+    ],
+)
+def test_a_pause_of_the_mentoring_still_pauses(text: str, until: date | None) -> None:
+    """A pause of the mentoring, its emails or meetings, the pair, or for a time pauses."""
+    verdict = verdict_of(text)
+    assert verdict.outcome is Outcome.PAUSE
+    assert verdict.pause_until == until
+
+
+def test_a_long_reply_of_paused_topics_is_read_quickly() -> None:
+    """A 50 KB reply of repeated topic pauses is read in well under a second."""
+    started = time.perf_counter()
+    verdict = verdict_of("put the cv work on hold with the job search " * 1_200)
+    assert time.perf_counter() - started < 1.0
+    assert verdict.outcome is Outcome.UNCLEAR
+
+
+def test_french_on_met_is_no_meeting() -> None:
+    """French "on met" ("we put") reports no meeting: "on met à jour le CV" is unclear."""
+    assert verdict_of("On met à jour le CV").outcome is Outcome.UNCLEAR
