@@ -100,6 +100,11 @@ MONTH_NAMES = "|".join(
     (alternation(lx.MONTHS.keys() - lx.NAME_LIKE_MONTHS.keys()), *lx.NAME_LIKE_MONTHS.values())
 )
 _WEEKDAY_NAMES = alternation(lx.WEEKDAYS)
+_AFTER_ON = r"(?:(?<=\bon )|(?<=\bam )|(?<=\ble )|(?<=\bel ))"
+_WEEKDAY_WORD = (
+    rf"{_WEEKDAY_NAMES}|{_AFTER_ON}(?:{alternation(lx.WEEKDAY_SHORT)})(?![\w'])"
+    rf"|(?:{lx.WEEKDAY_SHORT_ALONE})(?=\.?(?:$|[,;!/+&\n]| ?\d| (?:and|und|et|y)\b))"
+)
 _NOT_A_UNIT = rf"(?! ?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|e|o)"
 _YEAR = r"(?P<y>\d{4}|\d{2})(?!\d)"
@@ -135,6 +140,18 @@ _DAY_ONLY = re.compile(
     rf"|\ble (?P<fr>\d{{1,2}})(?:er|e|eme)?\b(?! ?(?:fois|ans|personnes|%|[:/,.]\d)){_NOT_A_UNIT}"
     rf"|\bel (?:dia )?(?P<es>\d{{1,2}})\b(?! ?(?:veces|anos|personas|%|[:/,.]\d)){_NOT_A_UNIT}"
 )
+_LISTED_DAY = re.compile(
+    r"(?<![\d.,:/])(?P<d>\d{1,2})(?:st|nd|rd|th|\.)?"
+    r"(?= ?(?:,|&|\+|and|und|et|y) (?:the |le |el |am |den )?\d{1,2}(?:st|nd|rd|th|er|\.)?"
+    rf" ?(?:of |de )?(?P<mon>{MONTH_NAMES})\b)"
+    r"|(?<![\d.,:/])(?P<o>\d{1,2})(?:st|nd|rd|th)\b"
+    r"(?= ?(?:,|&|\+|and) (?:the )?\d{1,2}(?:st|nd|rd|th)\b)"
+    r"|(?:(?<=\d(?:st|nd|rd|th) and )|(?<=\d(?:st|nd|rd|th) & )|(?<=\d(?:st|nd|rd|th), )"
+    r"|(?<=\d(?:st|nd|rd|th) \+ )|(?<=\d(?:st|nd|rd|th) and the ))"
+    r"(?P<p>\d{1,2})(?:st|nd|rd|th)\b"
+)
+"""A day listed before another with its month ("3 and 17 November", "3. und 17. November"),
+or a bare ordinal listed beside another ("the 3rd and 17th", "10th and 24th")."""
 _AGO = re.compile(
     rf"\b(?:(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<d>{lx.DAYS_UNITS})|{lx.WEEKS_UNITS}) ago"
     rf"|(?:vor|il y a|hace) (?P<n2>\d{{1,2}}|{COUNTS}) (?:(?P<d2>{lx.DAYS_UNITS})"
@@ -144,22 +161,25 @@ WEEKDAY = re.compile(
     rf"\b(?:(?P<prev>{lx.WEEKDAY_PREVIOUS_WEEK}) (?:on |am |el |le )?"
     rf"|(?P<last>{lx.WEEKDAY_BEFORE}) |(?P<next>{lx.WEEKDAY_NEXT}) "
     r"|(?:on|this|am|le|el|ce|diesen) )?"
-    rf"(?P<wd>{_WEEKDAY_NAMES})\b(?: (?:(?P<prev2>{lx.WEEKDAY_PREVIOUS_WEEK})"
+    rf"(?P<wd>{_WEEKDAY_WORD})\b(?: (?:(?P<prev2>{lx.WEEKDAY_PREVIOUS_WEEK})"
     rf"|(?P<last2>{lx.WEEKDAY_BEFORE_AFTER})|(?P<next2>{lx.WEEKDAY_NEXT_AFTER}))\b)?"
 )
 _RELATIVE = re.compile(rf"\b(?P<rel>{alternation(lx.DAYS_BEFORE)})\b")
 _AGO_HINT = re.compile(r"ago\b|\b(?:vor|il y a|hace) ")
-_WEEKDAY_HINT = re.compile(rf"\b(?:{_WEEKDAY_NAMES})\b")
+_WEEKDAY_HINT = re.compile(rf"\b(?:{_WEEKDAY_NAMES}|{alternation(lx.WEEKDAY_SHORT)})\b")
 _MET = whole_words(lx.MET)
 _CLAUSE_BREAK = re.compile(rf"\n|(?<!\d)[.!?;,:]|[.!?;,:](?!\d)| - |\b(?:{lx.CONTRAST})\b")
 _RANGE_DASH = re.compile(r" ?- ?")
 _LISTED = re.compile(
-    r" ?(?:,|/|&|and|und|et|y|or|oder|ou|o|then|dann|puis|luego|as well as)"
-    r"(?: (?:then|again|also|too|auch|wieder|aussi|encore|tambien|de nuevo|otra vez))*"
-    r" ?(?:on |am |le |el |the )?"
+    r" ?(?:[,/&+] ?(?:(?:and|und|et|y) )?|(?:and|und|et|y|or|oder|ou|o|as well as) )"
+    r"(?:(?:then|again|also|too|auch|wieder|dann|nochmal|noch einmal|erneut|puis|aussi"
+    r"|encore|ensuite|luego|despues|tambien|de nuevo|otra vez) )*"
+    r"(?:on |am |le |el |the )?"
 )
 """What stands between dates listed together: "on the 10th and on the 17th", "lundi et
-mardi", "Monday and then again Thursday", "Monday/Wednesday"."""
+mardi", "Monday, and then again on Thursday", "am Montag und dann nochmal am Mittwoch",
+"Monday/Wednesday"."""
+_LISTED_ON = re.compile(r"\b(?:and|und|et|y|then|dann|puis|luego|again|nochmal|wieder)\b")
 _CALLED_OFF_WORDS = 3
 _NEGATIONS = r"not|never|nicht|nie|kein\w*|pas|nunca"
 _NEGATED = re.compile(rf"\b(?:{_NEGATIONS})\b|\bno$")
@@ -193,6 +213,9 @@ s'est pas vus", "did not manage to meet"."""
 _MOVED_TO = re.compile(r"\b(?:to|auf|nach|zum|au|al|a|for)(?: (?:the|den|dem|le|el))?$")
 """Words right before the day a meeting was moved to ("moved it to", "auf den")."""
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
+_ANOTHER_EVENT = whole_words(lx.ANOTHER_EVENT)
+_SENTENCE_BREAK = re.compile(r"\n|[.!?](?!\d)")
+_DAY_AROUND_ANOTHER = whole_words(lx.DAY_AROUND_ANOTHER)
 _GERMAN = whole_words(lx.GERMAN_HINTS)
 _FRENCH = whole_words(lx.FRENCH_HINTS)
 
@@ -207,14 +230,25 @@ def _day_only(match: re.Match[str]) -> _Day:
     return _Day(int(match["d"] or match["de"] or match["fr"] or match["es"]))
 
 
+def _listed_day(match: re.Match[str]) -> _Day:
+    if match["mon"] is not None:
+        return _Day(int(match["d"]), lx.MONTHS[match["mon"]])
+    return _Day(int(match["o"] or match["p"]))
+
+
 def _ago(match: re.Match[str]) -> _DaysBefore:
     count = count_of(match["n"] or match["n2"])
     return _DaysBefore(count if match["d"] or match["d2"] else 7 * count)
 
 
+def weekday_index(word: str) -> int:
+    """Monday 0 to Sunday 6, for a weekday's name or abbreviation as `WEEKDAY` reads it."""
+    return lx.WEEKDAYS.get(word, lx.WEEKDAY_SHORT.get(word, 0))
+
+
 def _weekday(match: re.Match[str]) -> Weekday:
     return Weekday(
-        lx.WEEKDAYS[match["wd"]],
+        weekday_index(match["wd"]),
         before=bool(match["last"] or match["last2"]),
         ahead=bool(match["next"] or match["next2"]),
         previous_week=bool(match["prev"] or match["prev2"]),
@@ -235,6 +269,7 @@ def _date_readers(order: DateOrder) -> tuple[Reader[When], ...]:
         Reader(_DOTTED_SHORT, lambda m: _Day(int(m["d"]), int(m["m"])), DIGIT, 4),
         Reader(_DAY_MONTH, _named_day, DIGIT, 4),
         Reader(_MONTH_DAY, _named_day, DIGIT, 4),
+        Reader(_LISTED_DAY, _listed_day, DIGIT, 4),
         Reader(_DAY_ONLY, _day_only, DIGIT, 3),
         Reader(_RELATIVE, lambda m: _DaysBefore(lx.DAYS_BEFORE[m["rel"]]), None, 2),
         Reader(_AGO, _ago, _AGO_HINT, 2),
@@ -281,7 +316,9 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
     Of the rest, the dates in the clause that says "we met" win: the one nearest after
     each met word with any listed beside it ("on the 10th and the 17th");
     a later date in that clause about something else ("and she texted me on Tuesday")
-    does not count. Among the dates that
+    does not count. With no date there, only one said alone counts ("Yes, on Monday", "It
+    was Monday", "Monday, 1h"), never another event's ("she had an exam on Friday").
+    Among the dates that
     count, a day still to come (a day and month later in the year than the reply, unless
     last year's lies within `_READ_BACK`) gives way to any other; alone it is Unusable, and
     so is any date with no such day, or two different days.
@@ -292,7 +329,8 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
         if not in_plan(head, f.start) and not (isinstance(f.when, Weekday) and f.when.ahead)
     ]
     tied = [f for f in found if _in_met_clause(head, f)]
-    days = {_past(f.when, today) for f in (_met_dates(head.text, tied) if tied else found)}
+    met = _met_dates(head.text, tied, found) if tied else _said_alone(head.text, found)
+    days = {_past(f.when, today) for f in met}
     if len(days) > 1:
         days.discard(Unusable.AHEAD)
     if Unusable.INVALID in days:
@@ -302,12 +340,13 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
     return next(iter(days), None)
 
 
-def _met_dates(text: str, tied: list[Found]) -> list[Found]:
+def _met_dates(text: str, tied: list[Found], found: list[Found]) -> list[Found]:
     """Of the dates in "we met" clauses, the meetings': each date goes to the met word it
     stands nearest, each met word keeps the nearest of its dates, and the dates listed
     beside those count too ("on Monday and Tuesday", "le 10 et le 17", "on the 10th
     and again on the 17th"). More than one day among them is more than one meeting, which
-    the caller makes unclear; a later day of something else ("and she texted me on
+    the caller makes unclear, also when the list runs on past a comma ("on Monday, and
+    then again on Wednesday"); a later day of something else ("and she texted me on
     Tuesday") is none of them."""
     nearest: dict[int, tuple[int, int]] = {}  # met word's start: (gap, date's start)
     for f in tied:
@@ -315,19 +354,45 @@ def _met_dates(text: str, tied: list[Found]) -> list[Found]:
         nearest[met] = min(nearest.get(met, (gap, f.start)), (gap, f.start))
     anchors = {start for _, start in nearest.values()}
     return [
-        f for run in _listed_runs(text, tied) if any(f.start in anchors for f in run) for f in run
+        f for run in _listed_runs(text, found) if any(f.start in anchors for f in run) for f in run
     ]
+
+
+def _said_alone(text: str, found: list[Found]) -> list[Found]:
+    """The dates whose sentence, up to the end of the date's clause, names no one and
+    nothing else: with no "we met" beside it, a date beside another person or event may be
+    that event's day ("her birthday was on the 20th", "she started her new job on Monday",
+    "I work part-time (Tue, Wed)"), while "Yes, on Monday" or "Tuesday at 6.30pm, 45 mins"
+    gives the meeting's."""
+    return [f for f in found if _ANOTHER_EVENT.search(text, *_sentence_to_clause(text, f)) is None]
+
+
+def _sentence_to_clause(text: str, found: Found) -> tuple[int, int]:
+    """From the start of the sentence or line holding a date to the end of its clause: what
+    leads up to the date ("I work part-time (Tue, Wed)"), not what a later clause adds
+    ("gestern 45 Minuten, sie kam 10 Minuten zu spät")."""
+    start = max((b.end() for b in _SENTENCE_BREAK.finditer(text, 0, found.start)), default=0)
+    return start, _clause(text, found)[1]
 
 
 def _listed_runs(text: str, dates: list[Found]) -> list[list[Found]]:
     """The dates in order, in runs of dates listed together ("on Monday and Tuesday")."""
     runs: list[list[Found]] = []
     for f in dates:
-        if runs and _LISTED.fullmatch(text, runs[-1][-1].end, f.start):
+        if runs and _listed_with(text, runs[-1][-1], f):
             runs[-1].append(f)
         else:
             runs.append([f])
     return runs
+
+
+def _listed_with(text: str, before: Found, after: Found) -> bool:
+    """Whether `after` is listed with `before`: past a comma only with "and" or "then"
+    ("on Monday, and then again on Wednesday", not "on Monday, Tuesday she was ill")."""
+    if _LISTED.fullmatch(text, before.end, after.start) is None:
+        return False
+    crosses = _CLAUSE_BREAK.search(text, before.end, after.start) is not None
+    return not crosses or _LISTED_ON.search(text, before.end, after.start) is not None
 
 
 def _gap(met: re.Match[str], found: Found) -> int:
@@ -336,8 +401,9 @@ def _gap(met: re.Match[str], found: Found) -> int:
 
 
 def _called_off_removed(text: str, found: list[Found]) -> list[Found]:
-    """The dates that are not negated, cancelled, moved from, the bounds of a period, or
-    the day a meeting was only meant to be."""
+    """The dates that are not negated, cancelled, moved from, the bounds of a period, the
+    day a meeting was only meant to be, or another event's, which the meeting was the day
+    after or before ("we met the day after her exam on the 20th")."""
     in_range: set[int] = set()
     for first, second in pairwise(found):
         if _RANGE_DASH.fullmatch(text, first.end, second.start):
@@ -345,7 +411,10 @@ def _called_off_removed(text: str, found: list[Found]) -> list[Found]:
     return [
         f
         for f in found
-        if f.start not in in_range and not _called_off(text, f) and not _negated_after(text, f)
+        if f.start not in in_range
+        and _DAY_AROUND_ANOTHER.search(text, *_clause(text, f)) is None
+        and not _called_off(text, f)
+        and not _negated_after(text, f)
     ]
 
 

@@ -46,15 +46,33 @@ its cedilla as Spanish "marzo", which is always a month."""
 WEEKDAYS: Final = _numbered(
     (
         "monday|montag|lundi|lunes",
-        "tuesday|tues|dienstag|mardi|martes",
-        "wednesday|weds|mittwoch|mercredi|miercoles",
-        "thursday|thurs|donnerstag|jeudi|jueves",
-        "friday|freitag|vendredi|viernes",
+        "tuesday|tues|tue|tusday|teusday|tuseday|dienstag|mardi|martes",
+        "wednesday|weds|wensday|wendsday|wednsday|wedensday|mittwoch|mercredi|miercoles",
+        "thursday|thurs|thur|thu|thrusday|thursady|thurday|donnerstag|jeudi|jueves",
+        "friday|fri|freitag|vendredi|viernes",
         "saturday|samstag|sonnabend|samedi|sabado",
         "sunday|sonntag|dimanche|domingo",
     ),
     start=0,
 )
+WEEKDAY_SHORT: Final = _numbered(
+    (
+        "mon|mo|lun",
+        "di",
+        "wed|mi|mer|mie",
+        "do|jeu|jue",
+        "fr|ven|vie",
+        "sat|sa|sam|sab",
+        "sun|dim|dom",
+    ),
+    start=0,
+)
+"""Weekday abbreviations that are also words ("mon ami", "do", "sat"): read only after
+"on", "am", "le" or "el" ("am Di", "el mié"), and those in `WEEKDAY_SHORT_ALONE` also
+before a length, a comma or the end ("met mon 45m", "lun. 1h"). Spanish and French "mar"
+(the sea, March) and German "So" (so) are never read as days."""
+WEEKDAY_SHORT_ALONE: Final = "mon|mo|di|wed|mi|lun|mer|mie|jeu|jue|fr|ven|vie"
+
 COUNTS: Final = _numbered(
     (
         "a|an|one|ein|eine|einen|einem|einer|un|une|una|uno",
@@ -161,6 +179,24 @@ FILLER: Final = (
 )
 """Words that may stand around a bare date and duration ("about an hour, on the 3rd",
 "yesterday evening, an hour or so"). Not "morgen" nor "mañana": they also mean tomorrow."""
+
+ANOTHER_EVENT: Final = (
+    r"i|i'm|i've|my|she|he|her|his|him|they|their|them|ich|mein|meine|meinen|sie|ihr|ihre"
+    r"|ihren|er|sein|seine|seinen|je|j'ai|mon|ma|mes|elle|il|son|sa|ses|yo|mi|mis|ella|su|sus"
+    r"|exam|exams|test|birthday|interview|deadline|job|appointment|presentation|holiday"
+    r"|holidays|vacation|flight|surgery|doctor|started|start|starts|work|works|prufung"
+    r"|klausur|geburtstag|vorstellungsgesprach|urlaub|arbeit|examen|anniversaire|entretien"
+    r"|travail|vacances|cumpleanos|entrevista|trabajo|vacaciones"
+)
+"""Words that make a date in a clause without "we met" another person's or event's day
+("she had an exam on Friday", "her birthday was on the 20th", "I work part-time (Tue,
+Wed)"), not the meeting's."""
+DAY_AROUND_ANOTHER: Final = (
+    r"(?:day|week|morning|evening|night) (?:after|before)(?! (?:yesterday|last))"
+    r"|am tag (?:nach|vor)|lendemain|veille|(?:dia|semana) (?:despues|antes)"
+)
+"""A meeting dated from another event ("we met the day after her exam on the 20th"): the
+date there is the event's."""
 
 DAYS_UNITS: Final = r"days?|tagen?|jours?|dias?"
 WEEKS_UNITS: Final = r"weeks?|wochen?|semaines?|semanas?"

@@ -29,6 +29,7 @@ from reminder_service.core.replies.dates import (
     future,
     safe_date,
     shift_days,
+    weekday_index,
 )
 from reminder_service.core.replies.head import Head
 from reminder_service.core.replies.readers import COUNTS, count_of, whole_words
@@ -145,7 +146,7 @@ def _until(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
         return shift_days(today, 7 - today.weekday())
     weekday = WEEKDAY.match(text, at)
     if weekday is not None:
-        return future(Weekday(lx.WEEKDAYS[weekday["wd"]]), today)
+        return future(Weekday(weekday_index(weekday["wd"])), today)
     return None
 
 
