@@ -103,7 +103,7 @@ FIXED_DURATIONS: Final = {
         (45, "three quarters of an hour|dreiviertelstunde|dreiviertel stunde"),
         (45, "drei viertel stunde|trois quarts d'heure|tres cuartos de hora"),
         (90, "anderthalb stunden|eineinhalb stunden|einhalb stunden|hora y media"),
-        (90, "heure et demie|heure et demi|an hour and half"),
+        (90, "heure et demie|heure et demi|an hour and half|hour and half|hour and a half"),
         (150, "zweieinhalb stunden"),
     )
     for phrase in row.split("|")
@@ -112,7 +112,9 @@ FIXED_DURATIONS: Final = {
 
 HOURS_WORDS: Final = "hour|hours|stunde|stunden|heure|heures|hora|horas"
 HOURS_UNITS: Final = f"{HOURS_WORDS}|h|hr|hrs|std"
-MINUTES_UNITS: Final = "minute|minutes|minuten|minuto|minutos|mins|min|mn|m"
+MINUTES_UNITS: Final = (
+    "minute|minutes|minuten|minuto|minutos|mins|min|mn|m|mintues|minuets|minuts|mintes"
+)
 AND_A_HALF: Final = "and a half|und eine halbe|und halb|et demie|et demi|y media"
 
 DAYS_BEFORE: Final = {

@@ -1,4 +1,4 @@
-"""More ways of saying "we met".
+"""More ways of saying "we met", and more ways of writing how long it was.
 
 Replies go through the real entry point, `understand`, as pair ada-bo (Ada the mentor, Bo
 the mentee; Berlin, dates day first) answering a check-in on Thursday 26 November 2026.
@@ -76,6 +76,45 @@ def test_suggestions_plans_and_negations_log_no_meeting(text: str) -> None:
     assert verdict_of(text).outcome is not Outcome.MEETING
 
 
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("Ja, Montag 1 Std 15 Min", 75),
+        ("Ja, Montag 1 Std. und 15 Min.", 75),
+        ("Met Monday 1 hour 15", 75),
+        ("met 3-4pm Tuesday", 60),
+        ("met monday 18:00-19:15", 75),
+        ("Yes we met Tuesday 14h-15h", 60),
+        ("Met Wednesday between 5 and 6pm", 60),
+        ("Yes, met Monday 9.30-10.30", 60),
+        ("yes, 45 mintues on tuesday", 45),
+        ("we did! thursday last week, hour and half", 90),
+        ("We met Tuesday. Her commute is 2 hours each way, so we did 30 min online", 30),
+    ],
+)
+def test_lengths_in_more_shapes(text: str, minutes: int) -> None:
+    """Hours then minutes, spans of clock times and common typos give the meeting's length."""
+    verdict = verdict_of(text)
+    assert verdict.meeting is not None
+    assert verdict.meeting.duration_minutes == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("Yes we met.\n\nBo Mentee | Analyst | Mon-Fri 9:00-17:00", None),
+        ("Available 9:00-17:00, we met Monday", None),
+        ("Yes we met. I work 9-5pm", None),
+        ("met Monday for 1 hour 15 November", 60),
+    ],
+)
+def test_hours_of_work_and_dates_are_no_length(text: str, minutes: int | None) -> None:
+    """Working hours, or a long span outside a report, and a date after "1 hour" are no length."""
+    verdict = verdict_of(text)
+    assert verdict.meeting is not None
+    assert verdict.meeting.duration_minutes == minutes
+
+
 def test_could_as_a_suggestion_is_kept_apart_from_the_past() -> None:
     """Folding keeps "könnten" (could, a suggestion) apart from "konnten" (could, past)."""
     assert "koennten" in Head.of("Wir könnten uns treffen").text
@@ -84,5 +123,5 @@ def test_could_as_a_suggestion_is_kept_apart_from_the_past() -> None:
 
 def test_long_replies_of_the_new_words_stay_fast() -> None:
     """A 50 KB reply repeating the new phrases is read (it is cut to its head) without hanging."""
-    text = "the meeting was on we managed to meet we meet yesterday saw each other " * 700
+    text = "the meeting was on we managed to meet 3-4pm between 5 and 1 hour 15 " * 700
     assert verdict_of(text).outcome in set(Outcome)
