@@ -292,10 +292,12 @@ _PAST_DAY: Final = (
 )
 MANAGED_TO_MEET: Final = (
     r"meeted|did meet|(?:managed|were able|was able|(?<!'ve )(?<!have )got) to (?:\w+ )?meet"
+    r"(?! (?:her|his|their|the|a|an|some|my|your|other|others|people|someone|new)\b)"
     r"|(?:finally|eventually) could meet|could (?:finally|eventually) meet"
     rf"|(?<!to )(?<!will )(?<!'ll )(?<!would )meet(?: up)?(?: on)? (?={_PAST_DAY})"
     r"|saw (?:each other|(?!(?:it|this|that|these|those|nothing|something|everything|anything"
-    r"|one|on|your|my|the|a)\b)\w+(?= (?:on|yesterday|last|today|this|for|in person)\b))"
+    r"|one|on|your|my|the|a|her|him|them|you|me|us)\b)\w+"
+    r"(?= (?:on|yesterday|last|today|this|for|in person)\b))"
     r"|geschafft[\n, ]+(?:uns )?(?:\w+ ){0,5}zu (?:treffen|sehen|telefonieren|sprechen)"
     r"|konnten uns (?:\w+ ){0,5}(?:treffen|sehen)"
     r"|(?:avons|on a|j'ai) (?:\w+ )?(?:reussi a|pu) (?:nous |se |la |le |l')?(?:voir|rencontrer"
@@ -304,7 +306,8 @@ MANAGED_TO_MEET: Final = (
 """A meeting reported as a past the pair managed ("we managed to meet", "wir haben es
 geschafft, uns zu treffen", "on a réussi à se voir"), with the verb misspelt ("meeted"),
 emphasised ("we did meet"), in the present beside a past time ("we meet yesterday"), or as
-seeing each other ("we saw each other on Monday", "I saw Bo on Monday").
+seeing each other ("we saw each other on Monday", "I saw Bo on Monday"; not "saw her", who
+may be anyone, nor "managed to meet her team").
 "Könnten" (could, a suggestion) is folded apart from "konnten" (could, past); "could meet"
 alone may be either, so only "finally could meet" counts, and "we've got to meet" is a
 must, not a report."""
@@ -317,9 +320,12 @@ MEETING_WAS: Final = (
 meeting took place", "meeting done"), unless the rest of the sentence calls it off
 (`CALLED_OFF`)."""
 
-CALLED_OFF: Final = r"cancel\w*|postpon\w*|reschedul\w*|called off|moved|fell through"
+CALLED_OFF: Final = (
+    r"cancel\w*|postpon\w*|reschedul\w*|called off|moved|fell through|missed|no show"
+    r"|not (?:show|turn up|happen|take place)|stood (?:me|us) up"
+)
 """After "the meeting was on Monday", words saying it did not take place ("but got
-cancelled", "but was moved")."""
+cancelled", "but was moved", "but she didn't show up")."""
 
 MET: Final = (
     rf"{MANAGED_TO_MEET}|met+|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
