@@ -313,8 +313,8 @@ alone may be either, so only "finally could meet" counts, and "we've got to meet
 must, not a report."""
 
 MEETING_WAS: Final = (
-    r"(?:meeting|session|call|catch up) (?:was (?=on|yesterday|last|at)|took place|happened"
-    r"|went ahead|done\b(?! (?:by|before|next|soon|tomorrow))|held)"
+    r"(?:meeting|session|call|catch up) (?:was (?=(?:on|yesterday|last|at)\b)|took place"
+    r"|happened|went ahead|done\b(?! (?:by|before|next|soon|tomorrow))|held)"
 )
 """A meeting reported with the meeting as the subject ("the meeting was on Monday", "the
 meeting took place", "meeting done"), unless the rest of the sentence calls it off
