@@ -1,5 +1,6 @@
 """How long a meeting lasted, in minutes: "45 min", "1h30", "for 1:15", "an hour and a half",
-"una hora y cuarto", "3/4 Stunde", "90'", "von 14 bis 15 Uhr".
+"una hora y cuarto", "3/4 Stunde", "90'", "1 Std. 15 Min.", "1 hour 15", "von 14 bis 15 Uhr",
+"3-4pm", "18:00-19:15".
 
 "1:15" is a length only tied to the meeting ("for 1:15", "lasted 1:15"): on its own ("met
 Monday, 2:30") it is far more often the time they met. Times of day ("a las 15h", "at
@@ -26,6 +27,7 @@ from reminder_service.core.replies.readers import (
 )
 
 _MAX_MINUTES = 12 * 60
+_MAX_SPAN_MINUTES = 4 * 60
 _H = lx.HOURS_UNITS
 _HW = lx.HOURS_WORDS
 _M = lx.MINUTES_UNITS
@@ -92,11 +94,69 @@ def _hours_and_minutes(match: re.Match[str]) -> float:
     return 60 * count_of(match["h"]) + (lx.MINUTES_IN_WORDS.get(minutes) or int(minutes))
 
 
+_SPAN_END = rf"\b(?! ?(?:{_HW}|{_M}|times|mal|fois|veces)\b)"
+"""After a span of clock times: not a unit ("between 1 and 2 hours", "3-4 times")."""
+_CLOCK = r"(?:[01]?\d|2[0-3])"
+_MINUTES = r"[0-5]\d"
+_HALVES = r"(?:00|15|30|45)"
+"""Minutes after a dot ("9.30"): only the usual ones, as "19.11" is more often a date."""
+_SOMETHING_ELSE_BEFORE = re.compile(
+    r"\b(?:commute|drive|ride|flight|trip|journey|fahrt|anfahrt|fahrzeit|trajet|viaje"
+    r"|trayecto)s? (?:is|was|takes|took|ist|war|dauert|dauerte|est|etait|dure|es|fue|dura)"
+    rf"(?: (?:{_APPROXIMATELY}))? $"
+)
+
+
 def _clock_range(match: re.Match[str]) -> float:
-    start = 60 * int(match["h1"]) + int(match["m1"] or 0)
-    end = 60 * int(match["h2"]) + int(match["m2"] or 0)
+    return _clock_range_of(match["h1"], match["m1"], match["h2"], match["m2"])
+
+
+def _clock_range_of(h1: str, m1: str | None, h2: str, m2: str | None) -> float:
+    """Minutes from one clock time to the next; "11-1pm" crosses noon."""
+    start = 60 * int(h1) + int(m1 or 0)
+    end = 60 * int(h2) + int(m2 or 0)
     return end - start if end > start else end + _MAX_MINUTES - start
 
+
+_CLOCK_SPANS: tuple[Reader[float], ...] = (
+    Reader(
+        re.compile(
+            rf"(?<![\d.,:/])(?P<h1>{_CLOCK})(?:(?::(?P<m1>{_MINUTES}))|\.(?P<d1>{_HALVES}))"
+            rf" ?- ?(?P<h2>{_CLOCK})(?:(?::(?P<m2>{_MINUTES}))|\.(?P<d2>{_HALVES}))"
+            r"(?![\d.:/])"
+        ),
+        lambda m: _clock_range_of(m["h1"], m["m1"] or m["d1"], m["h2"], m["m2"] or m["d2"]),
+        DIGIT,
+    ),
+    Reader(
+        re.compile(
+            rf"(?<![\d.,:/])(?P<h1>{_CLOCK})h(?P<m1>{_MINUTES})? ?- ?(?P<h2>{_CLOCK})h"
+            rf"(?P<m2>{_MINUTES})?\b"
+        ),
+        _clock_range,
+        DIGIT,
+    ),
+    Reader(
+        re.compile(
+            rf"(?<![\d.,:/])(?P<h1>{_CLOCK})(?::(?P<m1>{_MINUTES}))? ?(?:am|pm)? ?- ?"
+            rf"(?P<h2>{_CLOCK})(?::(?P<m2>{_MINUTES}))? ?(?:am|pm)\b"
+        ),
+        _clock_range,
+        DIGIT,
+    ),
+    Reader(
+        re.compile(
+            rf"\bbetween (?P<h1>{_CLOCK})(?:[:.](?P<m1>{_MINUTES}))? ?(?:am|pm|h)?"
+            rf" and (?P<h2>{_CLOCK})(?:[:.](?P<m2>{_MINUTES}))? ?(?:am|pm|h)?{_SPAN_END}"
+        ),
+        _clock_range,
+        DIGIT,
+    ),
+)
+"""Spans of clock times with no "from" before them ("3-4pm", "18:00-19:15", "14h-15h",
+"between 5 and 6pm"): a meeting's length only in a sentence that reports one, since alone
+they are as often office hours in a signature ("Mon-Fri 9:00-17:00")."""
+_CLOCK_SPAN_PATTERNS = frozenset(reader.pattern for reader in _CLOCK_SPANS)
 
 _DURATION_READERS: tuple[Reader[float], ...] = (
     Reader(
@@ -108,6 +168,7 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
         _clock_range,
         DIGIT,
     ),
+    *_CLOCK_SPANS,
     Reader(
         re.compile(
             digits("a", most=3, not_after=r"\d.,", decimals=True)
@@ -126,11 +187,20 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
     ),
     Reader(
         re.compile(
-            rf"\b(?P<h>\d{{1,2}}|{COUNTS}) (?:{_HW}|hrs?) (?:and |und |et |y )?"
+            rf"\b(?P<h>\d{{1,2}}|{COUNTS}) (?:{_HW}|hrs?|std)\.? (?:and |und |et |y )?"
             rf"(?P<m>\d{{1,2}}|{_MINUTE_WORDS}) ?(?:{_M})\b"
         ),
         _hours_and_minutes,
         _MINUTES_HINT,
+    ),
+    Reader(
+        re.compile(
+            digits("h", not_after=r"\d.,:") + rf" (?:{_HW}|hrs|std)\.? (?:and |und )?"
+            r"(?P<m>[0-5]\d)\b(?![.,:/]?\d| ?(?:st|nd|rd|th)\b)"
+            + rf"(?! (?:{alternation(lx.MONTHS)})\b)"
+        ),
+        _hours_and_minutes,
+        DIGIT,
     ),
     Reader(
         re.compile(_tied(_LASTED) + r"(?P<h>\d{1,2}):(?P<m>\d{2})\b"),
@@ -220,7 +290,11 @@ def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
         for m, minutes in durations_in(text)
         if not _is_clock_time(text, m) and not in_plan(head, m.start())
     ]
-    other = [m for m, _ in found if _is_ago(text, m) or _is_of_something_else(head, m)]
+    other = [
+        m
+        for m, minutes in found
+        if _is_ago(text, m) or _is_of_something_else(head, m) or _is_hours_of_work(head, m, minutes)
+    ]
     spans = [m.span() for m, _ in found]
     kept = [
         (m, minutes)
@@ -240,6 +314,15 @@ def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a != b and b[0] <= a[0] and a[1] <= b[1]
 
 
+def _is_hours_of_work(head: Head, m: re.Match[str], minutes: int) -> bool:
+    """Whether a span of clock times with no "from" is more likely someone's hours ("Mon-Fri
+    9:00-17:00" in a signature) than a meeting's: it is longer than a meeting, or not in a
+    sentence reporting one."""
+    return m.re in _CLOCK_SPAN_PATTERNS and (
+        minutes > _MAX_SPAN_MINUTES or not _in_report(head, m.start())
+    )
+
+
 def _is_ago(text: str, m: re.Match[str]) -> bool:
     """Whether a length says when, not how long: "2 hours ago", "vor 2 Stunden", "il y a
     deux heures", "hace dos horas"."""
@@ -255,7 +338,9 @@ def _is_of_something_else(head: Head, m: re.Match[str]) -> bool:
     on Monday") that someone was late or early.
     """
     text, end = head.text, m.end()
-    if _SOMETHING_ELSE_AFTER.match(text, end):
+    if _SOMETHING_ELSE_AFTER.match(text, end) or _SOMETHING_ELSE_BEFORE.search(
+        text, max(0, m.start() - 40), m.start()
+    ):
         return True
     late = _LATE_OR_EARLY.match(text, end)
     if late is None:

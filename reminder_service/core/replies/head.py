@@ -45,6 +45,8 @@ _PRE_FOLD = str.maketrans(
 _COMBINING = re.compile("[\u0300-\u036f]")
 # Without its cedilla, Portuguese "março" would be "marco", a first name.
 _MARCH_WITH_CEDILLA = re.compile(r"\bmar(?:\u00e7|c\u0327)o\b")
+# Without its umlaut, "könnten" (could: a suggestion) would be "konnten" (could: the past).
+_COULD_WITH_UMLAUT = re.compile(r"\bk(?:\u00f6|o\u0308)nnt")
 _NOISE = re.compile('[*_"\u201c\u201d\u201e\u00ab\u00bb()\\[\\]{}<>|~#=+]')
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _SPACES = re.compile(r"\s+")
@@ -60,8 +62,10 @@ _EDGES = re.compile(r"^\W+|\W+$")
 
 def _fold(text: str) -> str:
     """Lower case without accents, plain apostrophes, "n't" as " not", "avant-hier" as
-    "avant hier", "março" as "marzo", and no emphasis or brackets."""
+    "avant hier", "março" as "marzo", "könnten" as "koennten", and no emphasis or
+    brackets."""
     folded = _MARCH_WITH_CEDILLA.sub("marzo", text.translate(_PRE_FOLD).casefold())
+    folded = _COULD_WITH_UMLAUT.sub("koennt", folded)
     folded = unicodedata.normalize("NFKD", folded)
     folded = _NOISE.sub(" ", _COMBINING.sub("", folded)).replace("n't", " not")
     return _INNER_HYPHEN.sub(" ", folded)
@@ -163,6 +167,8 @@ _LATER_INSIDE = whole_words(lx.LATER_TIME)
 _LATER_AFTER = re.compile(rf"(?: (?:{lx.COMMAND_OBJECT})){{0,3}} (?:{lx.LATER_TIME})")
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
 _MET = whole_words(lx.MET)
+_MEETING_WAS = whole_words(lx.MEETING_WAS)
+_CALLED_OFF = whole_words(lx.CALLED_OFF)
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
@@ -316,10 +322,24 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         index = clause_at(found.start())
         before = _last_words(_NEXT_STATEMENT.split(joined[starts[index] : found.start()])[-1])
         said[index].add(_met_signal(f"{before} {found.group()}"))
+    for found in _MEETING_WAS.finditer(joined):
+        index = clause_at(found.start())
+        rest = joined[found.end() : starts[index] + len(clauses[index].text)]
+        if not _called_off_later(clauses, index, rest):
+            before = " ".join(joined[starts[index] : found.start()].split()[-5:])
+            said[index].add(_met_signal(f"{before} {found.group()}"))
     for index, clause in enumerate(clauses):
         if clause.asks:
             said[index] &= _kept_when_asked(clause.text)
     return said
+
+
+def _called_off_later(clauses: list[_Clause], index: int, rest: str) -> bool:
+    """Whether the words after a meeting named as the subject, to the end of its sentence,
+    call it off: "the meeting was on Monday but got cancelled" reports no meeting."""
+    sentence = clauses[index].sentence
+    later = (c.text for c in clauses[index + 1 :] if c.sentence == sentence)
+    return _CALLED_OFF.search(" ".join((rest, *later))) is not None
 
 
 def _tables(joined: str) -> tuple[tuple[Signal, re.Pattern[str]], ...]:

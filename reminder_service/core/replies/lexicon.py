@@ -121,7 +121,7 @@ FIXED_DURATIONS: Final = {
         (45, "three quarters of an hour|dreiviertelstunde|dreiviertel stunde"),
         (45, "drei viertel stunde|trois quarts d'heure|tres cuartos de hora"),
         (90, "anderthalb stunden|eineinhalb stunden|einhalb stunden|hora y media"),
-        (90, "heure et demie|heure et demi|an hour and half"),
+        (90, "heure et demie|heure et demi|an hour and half|hour and half|hour and a half"),
         (150, "zweieinhalb stunden"),
     )
     for phrase in row.split("|")
@@ -130,7 +130,9 @@ FIXED_DURATIONS: Final = {
 
 HOURS_WORDS: Final = "hour|hours|stunde|stunden|heure|heures|hora|horas"
 HOURS_UNITS: Final = f"{HOURS_WORDS}|h|hr|hrs|std"
-MINUTES_UNITS: Final = "minute|minutes|minuten|minuto|minutos|mins|min|mn|m"
+MINUTES_UNITS: Final = (
+    "minute|minutes|minuten|minuto|minutos|mins|min|mn|m|mintues|minuets|minuts|mintes"
+)
 AND_A_HALF: Final = "and a half|und eine halbe|und halb|et demie|et demi|y media"
 
 DAYS_BEFORE: Final = {
@@ -294,7 +296,8 @@ NO_MORE: Final = rf"(?:more|further|mas) (?:{OUR_EMAILS})"
 NO: Final = (
     r"yes and no|ja und nein|oui et non|si y no"
     r"|^(?:no+|nope|nah|nay|nein|nee|noe|non|nop|negative|negativ)"
-    r"(?! (?:problem|problems|prob|worries|worry|need|doubt|matter|idea|clue|rush|hay problema"
+    r"(?! (?:problem|problems|prob|issues?|worries|worry|need|doubt|matter|idea|clue|rush"
+    r"|hay problema"
     rf"|pasa nada|te preocupes|se|sorgen|stress|souci|soucis|probleme|t'inquiete|idee|{NO_MORE}))"
 )
 """An answer that starts with no (but not "no problem", nor "no more emails", an end);
@@ -306,6 +309,8 @@ MET_SPANISH: Final = (
     r"|hablamos|conversamos|platicamos|charlamos"
     r"|(?:tuvimos|hemos tenido|hicimos) (?:\w+ ){0,2}(?:reunion|llamada|sesion|charla|cafe"
     r"|conversacion|videollamada|encuentro|almuerzo)"
+    r"|(?:pudimos|logramos|conseguimos) (?:\w+ )?(?:vernos|reunirnos|juntarnos|encontrarnos"
+    r"|hablar|conectar)"
 )
 """A meeting reported in Spanish; Portuguese spells some of these alike ("nos vimos")."""
 
@@ -317,11 +322,52 @@ LENGTH: Final = (
 a quick 30 min chat"): it takes a word of its own, beyond the three words that may stand
 there."""
 
+_PAST_DAY: Final = (
+    r"yesterday|last night|last week|earlier today|this morning"
+    r"|last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?! of\b)"
+)
+MANAGED_TO_MEET: Final = (
+    r"meeted|did meet|(?:managed|were able|was able|(?<!'ve )(?<!have )got) to (?:\w+ )?meet"
+    r"(?! (?:her|his|their|the|a|an|some|my|your|other|others|people|someone|new)\b)"
+    r"|(?:finally|eventually) could meet|could (?:finally|eventually) meet"
+    rf"|(?<!to )(?<!will )(?<!'ll )(?<!would )meet(?: up)?(?: on)? (?={_PAST_DAY})"
+    r"|saw (?:each other|(?!(?:it|this|that|these|those|nothing|something|everything|anything"
+    r"|one|on|your|my|the|a|her|him|them|you|me|us)\b)\w+"
+    r"(?= (?:on|yesterday|last|today|this|for|in person)\b))"
+    r"|geschafft[\n, ]+(?:uns )?(?:\w+ ){0,5}zu (?:treffen|sehen|telefonieren|sprechen)"
+    r"|konnten uns (?:\w+ ){0,5}(?:treffen|sehen)"
+    r"|(?:avons|on a|j'ai) (?:\w+ )?(?:reussi a|pu) (?:nous |se |la |le |l')?(?:voir|rencontrer"
+    r"|retrouver|reunir|parler|appeler)"
+)
+"""A meeting reported as a past the pair managed ("we managed to meet", "wir haben es
+geschafft, uns zu treffen", "on a réussi à se voir"), with the verb misspelt ("meeted"),
+emphasised ("we did meet"), in the present beside a past time ("we meet yesterday"), or as
+seeing each other ("we saw each other on Monday", "I saw Bo on Monday"; not "saw her", who
+may be anyone, nor "managed to meet her team").
+"Könnten" (could, a suggestion) is folded apart from "konnten" (could, past); "could meet"
+alone may be either, so only "finally could meet" counts, and "we've got to meet" is a
+must, not a report."""
+
+MEETING_WAS: Final = (
+    r"(?:meeting|session|call|catch up) (?:was (?=(?:on|yesterday|last|at)\b)|took place"
+    r"|happened|went ahead|done\b(?! (?:by|before|next|soon|tomorrow))|held)"
+)
+"""A meeting reported with the meeting as the subject ("the meeting was on Monday", "the
+meeting took place", "meeting done"), unless the rest of the sentence calls it off
+(`CALLED_OFF`)."""
+
+CALLED_OFF: Final = (
+    r"cancel\w*|postpon\w*|reschedul\w*|called off|moved|fell through|missed|no show"
+    r"|not (?:show|turn up|happen|take place)|stood (?:me|us) up"
+)
+"""After "the meeting was on Monday", words saying it did not take place ("but got
+cancelled", "but was moved", "but she didn't show up")."""
+
 MET: Final = (
-    r"(?<!\bon )(?<!\bil )(?<!\belle )met+"
+    rf"{MANAGED_TO_MEET}|(?<!\bon )(?<!\bil )(?<!\belle )met+"
     r"|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
     r"|(?:had|held|did|have had|'ve had|hatten|hatte)"
-    rf" (?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?|(?:\w+ ){{0,3}})"
+    rf" (?!such\b)(?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?|(?:\w+ ){{0,3}})"
     r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"
     r"|video call|zoom|sync|1:1|one on one|walk|meetup|treffen|gesprach|telefonat|kaffee"
     r"|austausch|termin|videocall|mittagessen)s?"
@@ -736,7 +782,7 @@ length, it says no more than they do."""
 
 REQUEST: Final = (
     r"^(?:please |bitte |svp |por favor )?(?:can|could|may|might|would|shall|is it ok"
-    r"|is it okay|would it be ok|konnen|konnten|durfen|wurde|pouvons|pourrions|pourrait"
+    r"|is it okay|would it be ok|konnen|konnten|koennten|durfen|wurde|pouvons|pourrions|pourrait"
     r"|pouvez|pourriez|peut on|est ce qu'on peut|est ce que vous pouvez|podemos|podriamos"
     r"|puede|pueden|podria|podrian|se puede|seria posible)"
 )

@@ -104,7 +104,7 @@ def test_the_first_length_reported_wins_over_later_ones(text: str, minutes: int)
         ("1 hour", 60),
         ("from 1:15 to 2:30", 75),
         ("met at 1:15pm", None),
-        ("met Monday 1:30-2:30pm", None),
+        ("met Monday 1:30-2:30pm", 60),
         ("met Monday 1:30 to 2:30", None),
         ("stuck in traffic for 20 minutes, then 40 minutes of prep", None),
         ("a 30-minute call, then 2 hours of homework", 30),

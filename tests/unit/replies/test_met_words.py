@@ -1,0 +1,130 @@
+"""More ways of saying "we met", and more ways of writing how long it was.
+
+Replies go through the real entry point, `understand`, as pair ada-bo (Ada the mentor, Bo
+the mentee; Berlin, dates day first) answering a check-in on Thursday 26 November 2026.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reminder_service.core.replies.head import Head
+from reminder_service.core.replies.verdict import Outcome
+from tests.unit.replies.reply_mail import verdict_of
+
+MONDAY = date(2026, 11, 23)
+TUESDAY = date(2026, 11, 24)
+WEDNESDAY = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "minutes"),
+    [
+        ("we meeted last friday for 1 hour", date(2026, 11, 20), 60),
+        ("We meet yesterday", WEDNESDAY, None),
+        ("We managed to meet on Monday for 45 minutes", MONDAY, 45),
+        ("We were able to meet on Monday for an hour", MONDAY, 60),
+        ("We got to meet on Monday for an hour", MONDAY, 60),
+        ("We could finally meet on Monday, 1h", MONDAY, 60),
+        ("The meeting was on Monday, 1h", MONDAY, 60),
+        ("The meeting took place on Monday (1h)", MONDAY, 60),
+        ("Meeting done on monday, 1 hour", MONDAY, 60),
+        ("We did meet on Monday, 1h", MONDAY, 60),
+        ("We saw each other on Monday for an hour", MONDAY, 60),
+        ("I saw Bo on Monday for an hour", MONDAY, 60),
+        ("Our meeting was on 19/11, 1h. Next one is 3/12", date(2026, 11, 19), 60),
+        ("Yes - no issues, we met Tuesday for 45 min", TUESDAY, 45),
+        ("Yes, we met on Monday. Never had such a good session! 1h", MONDAY, 60),
+        ("Wir haben es geschafft, uns am Montag eine Stunde zu treffen", MONDAY, 60),
+        ("Wir konnten uns am Montag eine Stunde treffen", MONDAY, 60),
+        ("On a réussi à se voir lundi pendant une heure", MONDAY, 60),
+        ("Pudimos vernos el lunes una hora", MONDAY, 60),
+    ],
+)
+def test_managed_saw_and_meeting_was_report_a_meeting(
+    text: str, day: date, minutes: int | None
+) -> None:
+    """Managing to meet, seeing each other, or "the meeting was on Monday" logs the meeting."""
+    verdict = verdict_of(text)
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting is not None
+    assert (verdict.meeting.date, verdict.meeting.duration_minutes) == (day, minutes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we could meet",
+        "Wir könnten uns am Montag eine Stunde treffen",
+        "We've got to meet soon",
+        "we meet every week",
+        "We'll be able to meet on Monday",
+        "We were supposed to meet yesterday but had to cancel",
+        "The meeting was on Monday but got cancelled",
+        "I saw your email on Monday",
+        "I saw it on Monday",
+        "I saw her yesterday at the shop, we still have to meet",
+        "we got to meet her team on Monday",
+        "The call was at 5pm but she didn't show up",
+        "No, we haven't managed to meet",
+        "No pudimos vernos",
+        "On n'a pas réussi à se voir",
+        "Wir haben es nicht geschafft, uns zu treffen",
+    ],
+)
+def test_suggestions_plans_and_negations_log_no_meeting(text: str) -> None:
+    """A suggestion, a plan, a meeting called off or one not managed logs no meeting."""
+    assert verdict_of(text).outcome is not Outcome.MEETING
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("Ja, Montag 1 Std 15 Min", 75),
+        ("Ja, Montag 1 Std. und 15 Min.", 75),
+        ("Met Monday 1 hour 15", 75),
+        ("met 3-4pm Tuesday", 60),
+        ("met monday 18:00-19:15", 75),
+        ("Yes we met Tuesday 14h-15h", 60),
+        ("Met Wednesday between 5 and 6pm", 60),
+        ("Yes, met Monday 9.30-10.30", 60),
+        ("yes, 45 mintues on tuesday", 45),
+        ("we did! thursday last week, hour and half", 90),
+        ("We met Tuesday. Her commute is 2 hours each way, so we did 30 min online", 30),
+    ],
+)
+def test_lengths_in_more_shapes(text: str, minutes: int) -> None:
+    """Hours then minutes, spans of clock times and common typos give the meeting's length."""
+    verdict = verdict_of(text)
+    assert verdict.meeting is not None
+    assert verdict.meeting.duration_minutes == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("Yes we met.\n\nBo Mentee | Analyst | Mon-Fri 9:00-17:00", None),
+        ("Available 9:00-17:00, we met Monday", None),
+        ("Yes we met. I work 9-5pm", None),
+        ("met Monday for 1 hour 15 November", 60),
+    ],
+)
+def test_hours_of_work_and_dates_are_no_length(text: str, minutes: int | None) -> None:
+    """Working hours, or a long span outside a report, and a date after "1 hour" are no length."""
+    verdict = verdict_of(text)
+    assert verdict.meeting is not None
+    assert verdict.meeting.duration_minutes == minutes
+
+
+def test_could_as_a_suggestion_is_kept_apart_from_the_past() -> None:
+    """Folding keeps "könnten" (could, a suggestion) apart from "konnten" (could, past)."""
+    assert "koennten" in Head.of("Wir könnten uns treffen").text
+    assert "konnten" in Head.of("Wir konnten uns treffen").text
+
+
+def test_long_replies_of_the_new_words_stay_fast() -> None:
+    """A 50 KB reply repeating the new phrases is read (it is cut to its head) without hanging."""
+    text = "the meeting was on we managed to meet 3-4pm between 5 and 1 hour 15 " * 700
+    assert verdict_of(text).outcome in set(Outcome)
