@@ -11,9 +11,13 @@ lines, mobile signatures and disclaimers. The rules, applied line by line from t
   above this line" marker, "-----Original Message-----" and its translations, forwarded
   message lines, an Outlook header block (From + Sent/Date + To/Subject on consecutive
   lines, in several languages, with labels of up to three words such as "Enviado el:" or
-  "Date d'envoi :") and a "-- " signature separator;
+  "Date d'envoi :"), a header block in labels we do not know (three or more "Label: value"
+  lines naming an address and a date, directly above a quote or our marker) and a "-- "
+  signature separator;
 - an attribution ("On ... wrote:", "Am ... schrieb ...:", "Le ... a écrit :", also wrapped
   over up to three lines) is dropped when a quote follows it, and is a boundary otherwise;
+  in wordings without a known verb ("Dne ... napsal(a):", "... menulis:") lines ending in a
+  colon that name an address, or a date and a time, are dropped when a quote follows them;
 - mobile signatures ("Sent from my iPhone", "Get Outlook for iOS"), external-sender
   banners and a trailing confidentiality disclaimer are dropped.
 
@@ -111,6 +115,9 @@ _ADDRESS_AT_END = re.compile(r"<[^<>\s]+@[^<>\s]+>\s*[:\uff1a]$")
 _ATTRIBUTION_OPENER = re.compile(r"\s*(?:on|am|le|el|op|il|em|den|dnia)\b", re.IGNORECASE)
 _DATE_HINT = re.compile(r"\d{1,2}[:.h]\d{2}|\b(?:19|20)\d{2}\b")
 _ATTRIBUTION_LINES = 3
+_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+_DAY = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}\b")
+_MIN_HEADER_LINES = 3
 _MOBILE_SIGNATURE = re.compile(
     r"(?:sent\s+(?:from|with|using|via)|envoyé\s+(?:de|depuis|à\s+partir\s+de|avec)"
     r"|enviado\s+(?:desde|de|do|con|com)|inviato\s+da|verstuurd\s+(?:vanaf|met)"
@@ -177,6 +184,10 @@ def _own_lines(lines: Sequence[str]) -> list[str]:
                 continue
             if _plausible_attribution(lines[index : index + span]):
                 break
+        span = _quote_intro_span(lines, index)
+        if span:
+            index += span
+            continue
         if not _is_mobile_signature(line):
             kept.append(line)
         index += 1
@@ -191,6 +202,7 @@ def _is_boundary(lines: Sequence[str], index: int) -> bool:
         or line.strip(_MARKER_DECORATION).casefold() == _MARKER
         or _ORIGINAL_SEPARATOR.fullmatch(line) is not None
         or _starts_header_block(lines, index)
+        or _starts_unknown_header_block(lines, index)
     )
 
 
@@ -219,6 +231,34 @@ def _starts_header_block(lines: Sequence[str], index: int) -> bool:
         if label is not None:
             labels.add(label)
     return bool(labels & _FROM_LABELS and labels & _DATE_LABELS and labels & _TO_LABELS)
+
+
+def _starts_unknown_header_block(lines: Sequence[str], index: int) -> bool:
+    """A header block in labels we do not know ("Feladó:", "Dari:"), directly above the original.
+
+    Three or more "Label: value" lines, the first naming an address and one a date and a
+    time, followed by a quote or our marker; an answer written as labelled lines is not
+    followed by our own message.
+    """
+    if "@" not in lines[index]:
+        return False
+    count = 0
+    dated = False
+    for line in lines[index : index + _HEADER_RUN]:
+        found = _HEADER_LABEL.match(line)
+        if found is None or not line[found.end() :].strip():
+            break
+        count += 1
+        dated = dated or _names_a_moment(line)
+    after = _next_nonblank(lines, index + count)
+    return (
+        count >= _MIN_HEADER_LINES and dated and after is not None and _opens_original(lines[after])
+    )
+
+
+def _opens_original(line: str) -> bool:
+    """A quoted line, or our marker line, where the message being answered begins."""
+    return bool(_QUOTED.match(line)) or line.strip(_MARKER_DECORATION).casefold() == _MARKER
 
 
 def _attribution_span(lines: Sequence[str], index: int) -> int:
@@ -253,6 +293,35 @@ def _plausible_attribution(lines: Sequence[str]) -> bool:
     if "@" in joined:
         return True
     return bool(_ATTRIBUTION_OPENER.match(joined) and _DATE_HINT.search(joined))
+
+
+def _quote_intro_span(lines: Sequence[str], index: int) -> int:
+    """How many lines (1-3) an attribution in any wording starting here takes; 0 if none.
+
+    Mail programs introduce the quote in their own language ("Dne ... napsal(a):",
+    "... menulis:"), so no verb is looked for: lines ending in a colon directly above a quote
+    that name an address, or a date and a time, introduce it. Their first line must name
+    one of these too, so an answer line just above them is not swallowed.
+    """
+    for span, line in enumerate(lines[index : index + _ATTRIBUTION_LINES], start=1):
+        if not line.strip() or _QUOTED.match(line):
+            return 0
+        if line.endswith((":", "\uff1a")):
+            chunk = lines[index : index + span]
+            after = _next_nonblank(lines, index + span)
+            quoted = after is not None and _QUOTED.match(lines[after]) is not None
+            named = _names_a_sender(chunk[0]) and _names_a_sender(" ".join(chunk))
+            return span if quoted and named else 0
+    return 0
+
+
+def _names_a_sender(text: str) -> bool:
+    """Whether `text` holds an address (or the start of one) or a date and a time."""
+    return "@" in text or "<" in text or _names_a_moment(text)
+
+
+def _names_a_moment(text: str) -> bool:
+    return bool(_TIME.search(text) and _DAY.search(text))
 
 
 def _next_nonblank(lines: Sequence[str], start: int) -> int | None:
