@@ -6,7 +6,8 @@ header block, bottom-posted or answering between quoted lines, with localized at
 lines, mobile signatures and disclaimers. The rules, applied line by line from the top:
 
 - a quoted line (`>` at any depth) is dropped, and the text continues after it, so inline
-  and bottom-posted answers are kept;
+  and bottom-posted answers are kept; once our quoted marker has been seen, the words a
+  mail program wrapped off a long quoted line (losing their ">") are dropped with it;
 - at a boundary everything below is the original, not the answer: our own "Please reply
   above this line" marker, "-----Original Message-----" and its translations, forwarded
   message lines, an Outlook header block (From + Sent/Date + To/Subject on consecutive
@@ -118,6 +119,8 @@ _ATTRIBUTION_LINES = 3
 _TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
 _DAY = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}\b")
 _MIN_HEADER_LINES = 3
+_NARROWEST_WRAP = 60
+_SENTENCE_ENDS = (".", "!", "?", ":")
 _MOBILE_SIGNATURE = re.compile(
     r"(?:sent\s+(?:from|with|using|via)|envoyé\s+(?:de|depuis|à\s+partir\s+de|avec)"
     r"|enviado\s+(?:desde|de|do|con|com)|inviato\s+da|verstuurd\s+(?:vanaf|met)"
@@ -169,10 +172,15 @@ def _own_lines(lines: Sequence[str]) -> list[str]:
     """Unquoted lines above the first boundary, without attributions and mobile signatures."""
     kept: list[str] = []
     index = 0
+    quoting_us = False
     while index < len(lines):
         line = lines[index]
         if _QUOTED.match(line):
+            quoting_us = quoting_us or _is_marker(line)
             index += 1
+            continue
+        if quoting_us and _continues_quote(lines, index):
+            index = _paragraph_end(lines, index)
             continue
         if _is_boundary(lines, index):
             break
@@ -199,7 +207,7 @@ def _is_boundary(lines: Sequence[str], index: int) -> bool:
     line = lines[index].strip()
     return (
         line == _SIGNATURE_SEPARATOR
-        or line.strip(_MARKER_DECORATION).casefold() == _MARKER
+        or _is_marker(line)
         or _ORIGINAL_SEPARATOR.fullmatch(line) is not None
         or _starts_header_block(lines, index)
         or _starts_unknown_header_block(lines, index)
@@ -258,7 +266,40 @@ def _starts_unknown_header_block(lines: Sequence[str], index: int) -> bool:
 
 def _opens_original(line: str) -> bool:
     """A quoted line, or our marker line, where the message being answered begins."""
-    return bool(_QUOTED.match(line)) or line.strip(_MARKER_DECORATION).casefold() == _MARKER
+    return bool(_QUOTED.match(line)) or _is_marker(line)
+
+
+def _is_marker(line: str) -> bool:
+    """Our "Please reply above this line", however decorated or quoted."""
+    return line.strip(_MARKER_DECORATION).casefold() == _MARKER
+
+
+def _continues_quote(lines: Sequence[str], index: int) -> bool:
+    """Whether this unquoted line is the rest of the quoted line above, wrapped without its ">".
+
+    Some mail programs put ">" before each line of our message and then wrap the long ones,
+    so the words that did not fit come on lines of their own. Such a line follows a long
+    quoted line directly, its first word would not have fitted on it, and it goes on with
+    the sentence (starts in lower case, or the quoted line ends mid-sentence). An answer
+    typed under a quoted question ("> Have you met?" then "Yes") is none of these.
+    """
+    if index == 0 or not lines[index].strip():
+        return False
+    above = lines[index - 1].rstrip()
+    if not _QUOTED.match(above):
+        return False
+    first_word = lines[index].split()[0]
+    fits = len(above) + 1 + len(first_word) <= _NARROWEST_WRAP
+    sentence_goes_on = not first_word[0].isupper() or not above.endswith(_SENTENCE_ENDS)
+    return not fits and sentence_goes_on
+
+
+def _paragraph_end(lines: Sequence[str], start: int) -> int:
+    """The index of the first blank or quoted line from `start` on (or the end)."""
+    for index in range(start, len(lines)):
+        if not lines[index].strip() or _QUOTED.match(lines[index]):
+            return index
+    return len(lines)
 
 
 def _attribution_span(lines: Sequence[str], index: int) -> int:
