@@ -14,7 +14,8 @@ lines, mobile signatures and disclaimers. The rules, applied line by line from t
   lines, in several languages, with labels of up to three words such as "Enviado el:" or
   "Date d'envoi :"), a header block in labels we do not know (three or more "Label: value"
   lines naming an address and a date, directly above a quote or our marker) and a "-- "
-  signature separator;
+  signature separator; below the member's words, our greeting ("Hi Ada and Bo,") on a
+  line of its own above a signature starts our message pasted without any marker;
 - an attribution ("On ... wrote:", "Am ... schrieb ...:", "Le ... a écrit :", also wrapped
   over up to three lines) is dropped when a quote follows it, and is a boundary otherwise;
   in wordings without a known verb ("Dne ... napsal(a):", "... menulis:") lines ending in a
@@ -120,6 +121,7 @@ _TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
 _DAY = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}\b")
 _MIN_HEADER_LINES = 3
 _NARROWEST_WRAP = 60
+_GREETING = re.compile(r"(?:hi|hello|dear)[ \t][^,\n]{1,60},", re.IGNORECASE)
 _SENTENCE_ENDS = (".", "!", "?", ":")
 _MOBILE_SIGNATURE = re.compile(
     r"(?:sent\s+(?:from|with|using|via)|envoyé\s+(?:de|depuis|à\s+partir\s+de|avec)"
@@ -173,6 +175,7 @@ def _own_lines(lines: Sequence[str]) -> list[str]:
     kept: list[str] = []
     index = 0
     quoting_us = False
+    signature = _last_signature_separator(lines)
     while index < len(lines):
         line = lines[index]
         if _QUOTED.match(line):
@@ -183,6 +186,8 @@ def _own_lines(lines: Sequence[str]) -> list[str]:
             index = _paragraph_end(lines, index)
             continue
         if _is_boundary(lines, index):
+            break
+        if index < signature and _is_pasted_greeting(lines, index, kept):
             break
         span = _attribution_span(lines, index)
         if span:
@@ -200,6 +205,28 @@ def _own_lines(lines: Sequence[str]) -> list[str]:
             kept.append(line)
         index += 1
     return kept
+
+
+def _last_signature_separator(lines: Sequence[str]) -> int:
+    """The index of the last "-- " signature separator line, or -1 if there is none."""
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip() == _SIGNATURE_SEPARATOR:
+            return index
+    return -1
+
+
+def _is_pasted_greeting(lines: Sequence[str], index: int, kept: Sequence[str]) -> bool:
+    """Whether our message, pasted below the answer without a quote or marker, starts here.
+
+    Its greeting ("Hi Ada and Bo,") on a line of its own, after a blank line below the
+    member's words and above a signature, is where our text (with its example replies,
+    "Pause until January") begins.
+    """
+    return (
+        any(line.strip() for line in kept)
+        and not lines[index - 1].strip()
+        and _GREETING.fullmatch(lines[index].strip()) is not None
+    )
 
 
 def _is_boundary(lines: Sequence[str], index: int) -> bool:
