@@ -6,14 +6,20 @@ header block, bottom-posted or answering between quoted lines, with localized at
 lines, mobile signatures and disclaimers. The rules, applied line by line from the top:
 
 - a quoted line (`>` at any depth) is dropped, and the text continues after it, so inline
-  and bottom-posted answers are kept;
+  and bottom-posted answers are kept; once our quoted marker has been seen, the words a
+  mail program wrapped off a long quoted line (losing their ">") are dropped with it;
 - at a boundary everything below is the original, not the answer: our own "Please reply
   above this line" marker, "-----Original Message-----" and its translations, forwarded
   message lines, an Outlook header block (From + Sent/Date + To/Subject on consecutive
   lines, in several languages, with labels of up to three words such as "Enviado el:" or
-  "Date d'envoi :") and a "-- " signature separator;
+  "Date d'envoi :"), a header block in labels we do not know (three or more "Label: value"
+  lines naming an address and a date, directly above a quote or our marker) and a "-- "
+  signature separator; below the member's words, our greeting ("Hi Ada and Bo,") on a
+  line of its own above a signature starts our message pasted without any marker;
 - an attribution ("On ... wrote:", "Am ... schrieb ...:", "Le ... a écrit :", also wrapped
   over up to three lines) is dropped when a quote follows it, and is a boundary otherwise;
+  in wordings without a known verb ("Dne ... napsal(a):", "... menulis:") lines ending in a
+  colon that name an address, or a date and a time, are dropped when a quote follows them;
 - mobile signatures ("Sent from my iPhone", "Get Outlook for iOS"), external-sender
   banners and a trailing confidentiality disclaimer are dropped.
 
@@ -111,6 +117,12 @@ _ADDRESS_AT_END = re.compile(r"<[^<>\s]+@[^<>\s]+>\s*[:\uff1a]$")
 _ATTRIBUTION_OPENER = re.compile(r"\s*(?:on|am|le|el|op|il|em|den|dnia)\b", re.IGNORECASE)
 _DATE_HINT = re.compile(r"\d{1,2}[:.h]\d{2}|\b(?:19|20)\d{2}\b")
 _ATTRIBUTION_LINES = 3
+_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+_DAY = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-] ?\d{1,2}[./-] ?\d{2,4}\b")
+_MIN_HEADER_LINES = 3
+_NARROWEST_WRAP = 60
+_GREETING = re.compile(r"(?:hi|hello|dear)[ \t][^,\n]{1,60},", re.IGNORECASE)
+_SENTENCE_ENDS = (".", "!", "?", ":")
 _MOBILE_SIGNATURE = re.compile(
     r"(?:sent\s+(?:from|with|using|via)|envoyé\s+(?:de|depuis|à\s+partir\s+de|avec)"
     r"|enviado\s+(?:desde|de|do|con|com)|inviato\s+da|verstuurd\s+(?:vanaf|met)"
@@ -162,12 +174,20 @@ def _own_lines(lines: Sequence[str]) -> list[str]:
     """Unquoted lines above the first boundary, without attributions and mobile signatures."""
     kept: list[str] = []
     index = 0
+    quoting_us = False
+    signature = _last_signature_separator(lines)
     while index < len(lines):
         line = lines[index]
         if _QUOTED.match(line):
+            quoting_us = quoting_us or _is_marker(line)
             index += 1
             continue
+        if quoting_us and _continues_quote(lines, index):
+            index = _paragraph_end(lines, index)
+            continue
         if _is_boundary(lines, index):
+            break
+        if index < signature and _is_pasted_greeting(lines, index, kept):
             break
         span = _attribution_span(lines, index)
         if span:
@@ -177,10 +197,36 @@ def _own_lines(lines: Sequence[str]) -> list[str]:
                 continue
             if _plausible_attribution(lines[index : index + span]):
                 break
+        span = _quote_intro_span(lines, index)
+        if span:
+            index += span
+            continue
         if not _is_mobile_signature(line):
             kept.append(line)
         index += 1
     return kept
+
+
+def _last_signature_separator(lines: Sequence[str]) -> int:
+    """The index of the last "-- " signature separator line, or -1 if there is none."""
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].strip() == _SIGNATURE_SEPARATOR:
+            return index
+    return -1
+
+
+def _is_pasted_greeting(lines: Sequence[str], index: int, kept: Sequence[str]) -> bool:
+    """Whether our message, pasted below the answer without a quote or marker, starts here.
+
+    Its greeting ("Hi Ada and Bo,") on a line of its own, after a blank line below the
+    member's words and above a signature, is where our text (with its example replies,
+    "Pause until January") begins.
+    """
+    return (
+        any(line.strip() for line in kept)
+        and not lines[index - 1].strip()
+        and _GREETING.fullmatch(lines[index].strip()) is not None
+    )
 
 
 def _is_boundary(lines: Sequence[str], index: int) -> bool:
@@ -188,9 +234,10 @@ def _is_boundary(lines: Sequence[str], index: int) -> bool:
     line = lines[index].strip()
     return (
         line == _SIGNATURE_SEPARATOR
-        or line.strip(_MARKER_DECORATION).casefold() == _MARKER
+        or _is_marker(line)
         or _ORIGINAL_SEPARATOR.fullmatch(line) is not None
         or _starts_header_block(lines, index)
+        or _starts_unknown_header_block(lines, index)
     )
 
 
@@ -219,6 +266,67 @@ def _starts_header_block(lines: Sequence[str], index: int) -> bool:
         if label is not None:
             labels.add(label)
     return bool(labels & _FROM_LABELS and labels & _DATE_LABELS and labels & _TO_LABELS)
+
+
+def _starts_unknown_header_block(lines: Sequence[str], index: int) -> bool:
+    """A header block in labels we do not know ("Feladó:", "Dari:"), directly above the original.
+
+    Three or more "Label: value" lines, the first naming an address and one a date and a
+    time, followed by a quote or our marker; an answer written as labelled lines is not
+    followed by our own message.
+    """
+    if "@" not in lines[index]:
+        return False
+    count = 0
+    dated = False
+    for line in lines[index : index + _HEADER_RUN]:
+        found = _HEADER_LABEL.match(line)
+        if found is None or not line[found.end() :].strip():
+            break
+        count += 1
+        dated = dated or _names_a_moment(line)
+    after = _next_nonblank(lines, index + count)
+    return (
+        count >= _MIN_HEADER_LINES and dated and after is not None and _opens_original(lines[after])
+    )
+
+
+def _opens_original(line: str) -> bool:
+    """A quoted line, or our marker line, where the message being answered begins."""
+    return bool(_QUOTED.match(line)) or _is_marker(line)
+
+
+def _is_marker(line: str) -> bool:
+    """Our "Please reply above this line", however decorated or quoted."""
+    return line.strip(_MARKER_DECORATION).casefold() == _MARKER
+
+
+def _continues_quote(lines: Sequence[str], index: int) -> bool:
+    """Whether this unquoted line is the rest of the quoted line above, wrapped without its ">".
+
+    Some mail programs put ">" before each line of our message and then wrap the long ones,
+    so the words that did not fit come on lines of their own. Such a line follows a long
+    quoted line directly, its first word would not have fitted on it, and it goes on with
+    the sentence (starts in lower case, or the quoted line ends mid-sentence). An answer
+    typed under a quoted question ("> Have you met?" then "Yes") is none of these.
+    """
+    if index == 0 or not lines[index].strip():
+        return False
+    above = lines[index - 1].rstrip()
+    if not _QUOTED.match(above):
+        return False
+    first_word = lines[index].split()[0]
+    fits = len(above) + 1 + len(first_word) <= _NARROWEST_WRAP
+    sentence_goes_on = not first_word[0].isupper() or not above.endswith(_SENTENCE_ENDS)
+    return not fits and sentence_goes_on
+
+
+def _paragraph_end(lines: Sequence[str], start: int) -> int:
+    """The index of the first blank or quoted line from `start` on (or the end)."""
+    for index in range(start, len(lines)):
+        if not lines[index].strip() or _QUOTED.match(lines[index]):
+            return index
+    return len(lines)
 
 
 def _attribution_span(lines: Sequence[str], index: int) -> int:
@@ -253,6 +361,35 @@ def _plausible_attribution(lines: Sequence[str]) -> bool:
     if "@" in joined:
         return True
     return bool(_ATTRIBUTION_OPENER.match(joined) and _DATE_HINT.search(joined))
+
+
+def _quote_intro_span(lines: Sequence[str], index: int) -> int:
+    """How many lines (1-3) an attribution in any wording starting here takes; 0 if none.
+
+    Mail programs introduce the quote in their own language ("Dne ... napsal(a):",
+    "... menulis:"), so no verb is looked for: lines ending in a colon directly above a quote
+    that name an address, or a date and a time, introduce it. Their first line must name
+    one of these too, so an answer line just above them is not swallowed.
+    """
+    for span, line in enumerate(lines[index : index + _ATTRIBUTION_LINES], start=1):
+        if not line.strip() or _QUOTED.match(line):
+            return 0
+        if line.endswith((":", "\uff1a")):
+            chunk = lines[index : index + span]
+            after = _next_nonblank(lines, index + span)
+            quoted = after is not None and _QUOTED.match(lines[after]) is not None
+            named = _names_a_sender(chunk[0]) and _names_a_sender(" ".join(chunk))
+            return span if quoted and named else 0
+    return 0
+
+
+def _names_a_sender(text: str) -> bool:
+    """Whether `text` holds an address (or the start of one) or a date and a time."""
+    return "@" in text or "<" in text or _names_a_moment(text)
+
+
+def _names_a_moment(text: str) -> bool:
+    return bool(_TIME.search(text) and _DAY.search(text))
 
 
 def _next_nonblank(lines: Sequence[str], start: int) -> int | None:
