@@ -35,6 +35,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from reminder_service import template_joins, template_widths
 from reminder_service.addresses import ascii_address
 from reminder_service.compose_digest import digest_context, digest_samples
 from reminder_service.compose_views import (
@@ -74,12 +75,7 @@ from reminder_service.email_bytes import (
     token_field,
 )
 from reminder_service.errors import ConfigError
-from reminder_service.template_widths import (
-    CHECKED_FILTERS,
-    RENDERED_LIMIT,
-    check_printf,
-    wrapped_str_method,
-)
+from reminder_service.template_widths import RENDERED_LIMIT, check_printf
 
 KINDS = tuple(kind.value for kind in Kind)
 _LAYOUTS = ("layout.txt.j2", "layout.html.j2", "notice_layout.txt.j2", "notice_layout.html.j2")
@@ -462,15 +458,20 @@ class _Sandbox(SandboxedEnvironment):
 
     It also checks `*` and `**` before working them out: Jinja's sandbox limits `range` but
     not `'x' * 10**8`, which would make 100 MB of text. Widths and padding (`%`, `format`,
-    `center`, `ljust`, `indent` ...) are checked likewise, in `template_widths`.
+    `center`, `ljust`, `indent` ...) are checked likewise, in `template_widths`, and joins,
+    replacements and concatenations (`join`, `replace`, `translate`, `~`, `+`) in
+    `template_joins`.
     """
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = template_joins.CheckedConcatGenerator
+    checked_concat = staticmethod(template_joins.checked_concat)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._safe: dict[tuple[type, str], bool] = {}
-        self.filters.update(CHECKED_FILTERS)
+        self.filters.update(template_widths.CHECKED_FILTERS)
+        self.filters.update(template_joins.CHECKED_FILTERS)
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
         """The sandbox's answer for `obj`'s type and `attr`, worked out on first asking."""
@@ -483,15 +484,17 @@ class _Sandbox(SandboxedEnvironment):
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
 
-    wrap_str_format = wrapped_str_method
-    """A string's `format`, padding or tab method, checking the widths it is given; None
-    for any other value. Asked for every attribute a template reads, so it is the function
-    itself, without a method around it."""
+    wrap_str_format = template_joins.checked_str_method
+    """A string's `format`, padding, tab, `join`, `replace` or `translate` method, checking
+    the size of what it would make; None for any other value. Asked for every attribute a
+    template reads, so it is the function itself, without a method around it."""
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        """`left * right`, `left ** right` or `left % right`, refusing a result too large to
-        be an email's."""
-        if operator == "*":
+        """`left * right`, `left ** right`, `left % right` or `left + right`, refusing a
+        result too large to be an email's."""
+        if operator == "+":
+            template_joins.check_added(left, right)
+        elif operator == "*":
             _check_repetition(left, right)
             _check_repetition(right, left)
         elif operator == "**":

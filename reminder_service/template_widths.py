@@ -30,7 +30,8 @@ format widths, loops): more than most mail servers accept in one email. Renderin
 once it is passed, so a loop cannot go on for gigabytes."""
 
 _PRINTF = re.compile(
-    r"%(?:\([^)]*\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?[hlL]?(?P<type>.)",
+    r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?"
+    r"[hlL]?(?P<type>.)",
     re.DOTALL,
 )
 """One conversion of printf-style formatting: `%(name)-08.3f`, `%*d`, `%%`."""
@@ -44,28 +45,42 @@ _WRAPPED_METHODS = _PADDING_METHODS | {"expandtabs", "format", "format_map"}
 _METHOD_TYPES = (MethodType, BuiltinMethodType)
 
 
-def _check_size(size: int, what: str) -> None:
-    """SecurityError if `what` in a template asks for more than RENDERED_LIMIT characters."""
+_WIDTH_HINT = "look for a number typed with extra zeros"
+_VALUES_HINT = "format fewer or shorter values"
+
+
+def check_size(size: int, what: str, *, hint: str = _WIDTH_HINT) -> None:
+    """SecurityError if `what` in a template asks for more than RENDERED_LIMIT characters.
+
+    `hint` tells the coordinator what to change in the template.
+    """
     if size > RENDERED_LIMIT:
         raise SecurityError(
             f"this {what} asks for {size:,} characters of text, more than the"
-            f" {RENDERED_LIMIT:,} a template may make; look for a number typed with extra zeros"
+            f" {RENDERED_LIMIT:,} a template may make; {hint}"
         )
 
 
 def check_printf(text: str, values: object) -> None:
-    """SecurityError if the widths and precisions of `text % values` pass RENDERED_LIMIT.
+    """SecurityError if `text % values` would pass RENDERED_LIMIT.
 
-    A width given as `*` is the next of `values`, as Python takes it.
+    The widths and precisions are checked first; then the text values put in, so that many
+    `%s` cannot repeat a long text past the limit. A width given as `*` is the next of
+    `values`, as Python takes it.
     """
     positional = iter(values if isinstance(values, tuple) else (values,))
-    size = 0
+    widths = made = 0
     for match in _PRINTF.finditer(text):
         if match["type"] != "%":
             width = _printf_number(match["width"], positional)
-            size += max(width, _printf_number(match["precision"], positional))
-            next(positional, None)
-    _check_size(size, "width")
+            width = max(width, _printf_number(match["precision"], positional))
+            value = next(positional, None)
+            if match["key"] is not None and isinstance(values, Mapping):
+                value = values.get(match["key"])
+            widths += width
+            made += max(width, len(value) if isinstance(value, str) else 0)
+    check_size(widths, "width")
+    check_size(made, "formatting", hint=_VALUES_HINT)
 
 
 def _printf_number(number: str | None, positional: Iterator[object]) -> int:
@@ -84,15 +99,20 @@ def _spec_width(spec: str) -> int:
 
 
 class _WidthCounting(Formatter):
-    """A formatter that adds up the widths its fields ask for and refuses past the limit."""
+    """A formatter that adds up the widths its fields ask for and the text they make, and
+    refuses past the limit before the fields are joined."""
 
     _asked = 0
+    _made = 0
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         """The field formatted, once the widths asked for so far are within the limit."""
         self._asked += _spec_width(format_spec)
-        _check_size(self._asked, "width")
-        return super().format_field(value, format_spec)
+        check_size(self._asked, "width")
+        field = super().format_field(value, format_spec)
+        self._made += len(field)
+        check_size(self._made, "formatting", hint=_VALUES_HINT)
+        return field
 
 
 class _Formatter(_WidthCounting, SandboxedFormatter):
@@ -126,7 +146,7 @@ def wrapped_str_method(environment: Environment, value: Any) -> Callable[..., st
 def _padding(method: Callable[..., str]) -> Callable[..., str]:
     def padded(width: object, *fill: str) -> str:
         if isinstance(width, int):
-            _check_size(width, "width")
+            check_size(width, "width")
         return method(width, *fill)
 
     return padded
@@ -135,7 +155,7 @@ def _padding(method: Callable[..., str]) -> Callable[..., str]:
 def _expandtabs(text: str, method: Callable[..., str]) -> Callable[..., str]:
     def expanded(tabsize: object = 8) -> str:
         if isinstance(tabsize, int):
-            _check_size(len(text) + text.count("\t") * tabsize, "tab width")
+            check_size(len(text) + text.count("\t") * tabsize, "tab width")
         return method(tabsize)
 
     return expanded
@@ -162,7 +182,7 @@ def _formatting(environment: Environment, text: str, name: str) -> Callable[...,
 def _center(value: str, width: int = 80) -> str:
     """Jinja's `center` filter, refusing a width past the limit."""
     if isinstance(width, int):
-        _check_size(width, "width")
+        check_size(width, "width")
     return do_center(value, width)
 
 
@@ -201,7 +221,7 @@ def _check_lines(text: str, per_line: int, *, lines: Callable[[], int], what: st
     line per character is past the limit.
     """
     if len(text) + max(per_line, 0) * (len(text) + 1) > RENDERED_LIMIT:
-        _check_size(len(text) + per_line * lines(), what)
+        check_size(len(text) + per_line * lines(), what)
 
 
 CHECKED_FILTERS: Mapping[str, Callable[..., str]] = {
