@@ -472,6 +472,7 @@ class _Sandbox(SandboxedEnvironment):
         self._safe: dict[tuple[type, str], bool] = {}
         self.filters.update(template_widths.CHECKED_FILTERS)
         self.filters.update(template_joins.CHECKED_FILTERS)
+        self.finalize = template_joins.checked_shown
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
         """The sandbox's answer for `obj`'s type and `attr`, worked out on first asking."""

@@ -9,6 +9,10 @@ saw it. The sandbox (`compose._Sandbox`) sends each of them through a check here
 `join` and `replace` filters (replaced by name), the string methods `join`, `replace` and
 `translate` (through `wrap_str_format`, before the width checks of `template_widths`), and
 `~` and `+` (through the code templates are compiled into, and an intercepted operator).
+
+A list written out is text made of many too: `[s] * 1000` is a thousand references to one
+text, and `{{ [s] * 1000 }}` (or `string`, `pprint`, `tojson`) writes each out. Its size
+is worked out first too (`text_size`), as the sandbox's `finalize` and in those filters.
 """
 
 from __future__ import annotations
@@ -20,17 +24,18 @@ from typing import Any
 
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.environment import Environment
-from jinja2.filters import do_join, do_replace, make_attrgetter
+from jinja2.filters import do_join, do_pprint, do_replace, do_tojson, make_attrgetter
 from jinja2.nodes import Concat, EvalContext
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape, soft_str
 
-from reminder_service.template_widths import check_size, wrapped_str_method
+from reminder_service.template_widths import check_size, text_size, wrapped_str_method
 
 _JOIN_HINT = "join fewer or shorter items, or put a shorter text between them"
 _REPLACE_HINT = "replace fewer places, or with a shorter text"
 _TRANSLATE_HINT = "translate characters into shorter texts"
 _CONCAT_HINT = "look for a text that is joined to itself in a loop"
+_LIST_HINT = "write out fewer or shorter items"
 _METHOD_TYPES = (MethodType, BuiltinMethodType)
 
 
@@ -115,7 +120,11 @@ def _check_join(parts: list[Any], separator: str, *, escaped: bool) -> None:
 
 
 def _length(value: object, *, escaped: bool) -> int:
-    return len(escape(value) if escaped else soft_str(value))
+    """How long `value` is as text, escaped for HTML if `escaped`; a list is not made into text
+    to find out, nor escaped (which makes each character at most six)."""
+    if not isinstance(value, str):
+        return text_size(value) * (6 if escaped else 1)
+    return len(escape(value) if escaped else value)
 
 
 @pass_eval_context
@@ -157,7 +166,7 @@ def check_added(left: object, right: object) -> None:
 
 def checked_concat(parts: tuple[Any, ...]) -> tuple[Any, ...]:
     """`parts`, once the text `~` makes of them is within the limit."""
-    made = sum(len(soft_str(part)) for part in parts)
+    made = sum(map(text_size, parts))
     check_size(made, "joining of texts", hint=_CONCAT_HINT)
     return parts
 
@@ -185,5 +194,39 @@ class CheckedConcatGenerator(CodeGenerator):
         self.write(")))")
 
 
-CHECKED_FILTERS: Mapping[str, Callable[..., str]] = {"join": _join, "replace": _replace}
-"""Jinja's filters that join or replace, checked before they make their text."""
+def checked_shown(value: object) -> object:
+    """`value`, once the text `{{ value }}` makes of it is within the limit (the sandbox's
+    `finalize`): a list shows every text in it."""
+    if not isinstance(value, str):
+        check_size(text_size(value), "list written out", hint=_LIST_HINT)
+    return value
+
+
+@pass_eval_context
+def _tojson(eval_ctx: EvalContext, value: object, indent: int | None = None) -> Markup:
+    """Jinja's `tojson` filter, refusing JSON past the limit before making it; `indent` may
+    start every item's line."""
+    per_line = indent if isinstance(indent, int) else 0
+    check_size(text_size(value) * (1 + per_line), "JSON", hint=_LIST_HINT)
+    return do_tojson(eval_ctx, value, indent)
+
+
+def _shown_by(make: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's filter `make`, refusing a value whose text would pass the limit first."""
+
+    def shown(value: object, *args: Any, **kwargs: Any) -> str:
+        checked_shown(value)
+        return make(value, *args, **kwargs)
+
+    return update_wrapper(shown, make)
+
+
+CHECKED_FILTERS: Mapping[str, Callable[..., str]] = {
+    "join": _join,
+    "replace": _replace,
+    "string": _shown_by(soft_str),
+    "pprint": _shown_by(do_pprint),
+    "tojson": _tojson,
+}
+"""Jinja's filters that join, replace or write a list out, checked before they make their
+text."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import update_wrapper
+from itertools import chain
 from string import Formatter
 from types import BuiltinMethodType, MethodType
 from typing import Any
@@ -21,7 +22,7 @@ from jinja2.environment import Environment
 from jinja2.exceptions import SecurityError
 from jinja2.filters import do_center, do_format, do_indent, do_wordwrap
 from jinja2.sandbox import SandboxedEscapeFormatter, SandboxedFormatter
-from jinja2.utils import pass_environment
+from jinja2.utils import Namespace, pass_environment
 from markupsafe import Markup, soft_str
 
 RENDERED_LIMIT = 10_000_000
@@ -61,6 +62,39 @@ def check_size(size: int, what: str, *, hint: str = _WIDTH_HINT) -> None:
         )
 
 
+def text_size(value: object) -> int:
+    """About as many characters as `str(value)` would make, or more, found without making them.
+
+    A list of one long text repeated is small in memory but huge as text: `[s] * 100000`
+    shows as ten thousand million characters. Inside a list or mapping a text counts as
+    `repr` writes it, a character other than printable ASCII as up to twelve (`\\U000e0001`,
+    or JSON's `\\udb40\\udc01`, for `tojson`); a list met again counts once, so a list of a
+    list repeated is counted as fast as it is made. An object other than a text, number,
+    list, mapping or namespace counts as nothing.
+    """
+    if isinstance(value, str):
+        return len(value)
+    return _shown_size(value, {})
+
+
+def _shown_size(value: object, known: dict[int, int]) -> int:
+    """`value`'s size as `repr` writes it, with the sizes of the lists in it in `known`."""
+    if isinstance(value, str | bytes):
+        plain = value.isascii() and (isinstance(value, bytes) or value.isprintable())
+        return (len(value) if plain else 12 * len(value)) + 3
+    if isinstance(value, bool | int):
+        return value.bit_length() // 3 + 2
+    if isinstance(value, Namespace):
+        value = value._Namespace__attrs
+    if not isinstance(value, Mapping | list | tuple | set | frozenset):
+        return 32 if isinstance(value, float | complex) else 0
+    if id(value) not in known:
+        known[id(value)] = 5
+        parts = chain.from_iterable(value.items()) if isinstance(value, Mapping) else value
+        known[id(value)] = sum(_shown_size(part, known) + 2 for part in parts) + 2
+    return known[id(value)]
+
+
 def check_printf(text: str, values: object) -> None:
     """SecurityError if `text % values` would pass RENDERED_LIMIT.
 
@@ -78,7 +112,7 @@ def check_printf(text: str, values: object) -> None:
             if match["key"] is not None and isinstance(values, Mapping):
                 value = values.get(match["key"])
             widths += width
-            made += max(width, len(value) if isinstance(value, str) else 0)
+            made += max(width, text_size(value))
     check_size(widths, "width")
     check_size(made, "formatting", hint=_VALUES_HINT)
 
@@ -109,6 +143,7 @@ class _WidthCounting(Formatter):
         """The field formatted, once the widths asked for so far are within the limit."""
         self._asked += _spec_width(format_spec)
         check_size(self._asked, "width")
+        check_size(self._made + text_size(value), "formatting", hint=_VALUES_HINT)
         field = super().format_field(value, format_spec)
         self._made += len(field)
         check_size(self._made, "formatting", hint=_VALUES_HINT)

@@ -461,13 +461,19 @@ LONG = "{% set s = 'x' * 5000 %}{% set ns = namespace(s='x') %}"
         ("(('{0}' * 5000).format(s)) | length", "this formatting asks for 10,005,000 characters"),
         ("(('%s' * 5000) % ((s,) * 5000)) | length", "this formatting asks for 25,000,000 "),
         ("('%(a)s' * 5000) | format(a=s) | length", "this formatting asks for 25,000,000 "),
+        ("'{}'.format([s] * 5000) | length", "this formatting asks for 25,025,002 "),
+        ("[s] * 5000", "this list written out asks for 25,025,002 "),
+        ("([s] * 5000) | string | length", "this list written out asks for 25,025,002 "),
+        ("([s] * 5000) | pprint | length", "this list written out asks for 25,025,002 "),
+        ("([s] * 5000) | tojson | length", "this JSON asks for 25,025,002 "),
+        ("(([s] * 5000) ~ '') | length", "this joining of texts asks for 25,025,002 "),
     ],
 )
 def test_sandbox_refuses_a_join_or_replacement_past_the_limit(
     tmp_path: Path, expression: str, complaint: str
 ) -> None:
-    """A join, replacement, translation or formatting that would multiply text past the size
-    limit is refused before its text is made, saying what to change."""
+    """A join, replacement, translation, formatting or list written out that would multiply
+    text past the size limit is refused before its text is made, saying what to change."""
     folder = _edited_templates(
         tmp_path, "checkin.subject.j2", "Check-in:", f"{LONG}{{{{ {expression} }}}}"
     )
@@ -505,8 +511,8 @@ def test_sandbox_refuses_a_text_doubled_in_a_loop(
 
 
 def test_sandbox_keeps_modest_joins_and_replacements(tmp_path: Path) -> None:
-    """Joins, replacements, translations, formatting and concatenation of modest size render
-    exactly as Jinja makes them, escaping included."""
+    """Joins, replacements, translations, formatting, concatenation and lists written out of
+    modest size render exactly as Jinja makes them, escaping included."""
     expressions = (
         "{{ [1, 2] | join(', ') }}|{{ 'a-b' | replace('-', '+') }}|{{ 'x' ~ 1 ~ 'y' }}|"
         "{{ 1 + 2 }}|{{ 'ab'.replace('a', 'c') }}|{{ ','.join(['a', 'b']) }}|"
@@ -514,12 +520,13 @@ def test_sandbox_keeps_modest_joins_and_replacements(tmp_path: Path) -> None:
         "{{ [{'n': 'a'}, {'n': 'b'}] | join('/', attribute='n') }}|"
         "{{ 'aaa'.replace('a', 'b', 2) }}|{{ ('<' | e).replace('&', '+') }}|"
         "{{ (('<' | e) ~ '>') | replace('<', '!') }}|"
-        "{{ ('-' | safe).join(['<', '>']) }}"
+        "{{ ('-' | safe).join(['<', '>']) }}|{{ [1, 'a'] }}|{{ {'a': 1} | tojson }}|"
+        "{{ [1] | pprint }}|{{ 3 | string }}"
     )
     folder = _edited_templates(tmp_path, "checkin.subject.j2", "Check-in:", expressions)
     _, message = _compose(templates=folder)
     assert message["Subject"] == (
-        "1, 2|a+b|x1y|3|cb|a,b|zb|a=1|1b|a/b|bba|+lt;|&lt;>|&lt;-&gt;"
+        "1, 2|a+b|x1y|3|cb|a,b|zb|a=1|1b|a/b|bba|+lt;|&lt;>|&lt;-&gt;|[1, 'a']|{\"a\": 1}|[1]|3"
         " Ana and Ben (Northwind Mentoring)"
     )
 
