@@ -19,7 +19,7 @@ import math
 import re
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.errors import HeaderParseError
@@ -457,7 +457,8 @@ class _Sandbox(SandboxedEnvironment):
     former.
 
     It also checks `*` and `**` before working them out: Jinja's sandbox limits `range` but
-    not `'x' * 10**8`, which would make 100 MB of text. Widths and padding (`%`, `format`,
+    not `'x' * 10**8`, which would make 100 MB of text; and `+` and `extend`, which double a
+    list round a loop. Widths and padding (`%`, `format`,
     `center`, `ljust`, `indent` ...) are checked likewise, in `template_widths`, and joins,
     replacements and concatenations (`join`, `replace`, `translate`, `~`, `+`) in
     `template_joins`.
@@ -495,14 +496,47 @@ class _Sandbox(SandboxedEnvironment):
         result too large to be an email's."""
         if operator == "+":
             template_joins.check_added(left, right)
+            _check_list_growth(left, right)
         elif operator == "*":
             _check_repetition(left, right)
             _check_repetition(right, left)
+            _check_product(left, right)
         elif operator == "**":
             _check_power(left, right)
         elif isinstance(left, str):
             check_printf(left, right)
         return super().call_binop(context, operator, left, right)
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """`obj(*args, **kwargs)` as the sandbox calls it, refusing a list's `extend` that
+        would make it longer than REPEAT_LIMIT: in a loop, `extend` doubles a list each time."""
+        if args and getattr(obj, "__name__", None) == "extend":
+            _check_list_growth(getattr(obj, "__self__", None), args[0])
+        return super().call(context, obj, *args, **kwargs)
+
+
+def _check_list_growth(items: object, more: object) -> None:
+    """SecurityError if adding `more` to the list `items` makes it longer than REPEAT_LIMIT."""
+    if not isinstance(items, list | tuple) or not isinstance(more, Sized):
+        return
+    size = len(items) + len(more)
+    if size > REPEAT_LIMIT:
+        raise SecurityError(
+            f"this would make a list of {size:,} items; a template may make at most"
+            f" {REPEAT_LIMIT:,}; look for a list that is added to itself in a loop"
+        )
+
+
+def _check_product(left: object, right: object) -> None:
+    """SecurityError if `left * right` is a whole number past POWER_LIMIT_DIGITS: squaring a
+    number in a loop makes one of millions of digits in a few rounds."""
+    if not isinstance(left, int) or not isinstance(right, int):
+        return
+    if (left.bit_length() + right.bit_length()) * math.log10(2) > POWER_LIMIT_DIGITS + 1:
+        raise SecurityError(
+            f"this multiplication would make a number of more than {POWER_LIMIT_DIGITS:,}"
+            " digits, more than a template may make with '*'"
+        )
 
 
 def _check_repetition(sequence: object, times: object) -> None:

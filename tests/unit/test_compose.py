@@ -510,6 +510,39 @@ def test_sandbox_refuses_a_text_doubled_in_a_loop(
     ]
 
 
+@pytest.mark.parametrize(
+    ("loop", "complaint"),
+    [
+        (
+            "{% set ns = namespace(l=[0]) %}{% for i in range(17) %}"
+            "{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l | length }}",
+            "this would make a list of 131,072 items; a template may make at most 100,000;"
+            " look for a list that is added to itself in a loop",
+        ),
+        (
+            "{% set l = [0] %}{% for i in range(17) %}{{ l.extend(l) }}{% endfor %}"
+            "{{ l | length }}",
+            "this would make a list of 131,072 items; a template may make at most 100,000;"
+            " look for a list that is added to itself in a loop",
+        ),
+        (
+            "{% set ns = namespace(n=10) %}{% for i in range(11) %}"
+            "{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n | string | length }}",
+            "this multiplication would make a number of more than 1,000 digits, more than a"
+            " template may make with '*'",
+        ),
+    ],
+)
+def test_sandbox_refuses_a_list_or_number_grown_in_a_loop(
+    tmp_path: Path, loop: str, complaint: str
+) -> None:
+    """A list added to itself, or a number multiplied by itself, round a loop is refused once
+    it passes the limits that `*` and `**` keep, before it doubles again."""
+    folder = _edited_templates(tmp_path, "checkin.subject.j2", "{#", f"{loop}{{#")
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    assert problems == [f"{folder}/checkin.subject.j2:1: {complaint} (rendering for pair ana-ben)"]
+
+
 def test_sandbox_keeps_modest_joins_and_replacements(tmp_path: Path) -> None:
     """Joins, replacements, translations, formatting, concatenation and lists written out of
     modest size render exactly as Jinja makes them, escaping included."""
@@ -521,12 +554,15 @@ def test_sandbox_keeps_modest_joins_and_replacements(tmp_path: Path) -> None:
         "{{ 'aaa'.replace('a', 'b', 2) }}|{{ ('<' | e).replace('&', '+') }}|"
         "{{ (('<' | e) ~ '>') | replace('<', '!') }}|"
         "{{ ('-' | safe).join(['<', '>']) }}|{{ [1, 'a'] }}|{{ {'a': 1} | tojson }}|"
-        "{{ [1] | pprint }}|{{ 3 | string }}"
+        "{{ [1] | pprint }}|{{ 3 | string }}|{{ [1] + [2] }}|{{ (10**500 * 10**499) % 7 }}|"
+        "{% set l = [1] %}{{ l.extend([2]) }}{{ l }}"
     )
     folder = _edited_templates(tmp_path, "checkin.subject.j2", "Check-in:", expressions)
     _, message = _compose(templates=folder)
     assert message["Subject"] == (
-        "1, 2|a+b|x1y|3|cb|a,b|zb|a=1|1b|a/b|bba|+lt;|&lt;>|&lt;-&gt;|[1, 'a']|{\"a\": 1}|[1]|3"
+        "1, 2|a+b|x1y|3|cb|a,b|zb|a=1|1b|a/b|bba|+lt;|&lt;>|&lt;-&gt;|"
+        "[1, 'a']|{\"a\": 1}|[1]|3|[1, 2]|"
+        f"{(10**500 * 10**499) % 7}|None[1, 2]"
         " Ana and Ben (Northwind Mentoring)"
     )
 
