@@ -13,6 +13,7 @@ saw it. The sandbox (`compose._Sandbox`) sends each of them through a check here
 A list written out is text made of many too: `[s] * 1000` is a thousand references to one
 text, and `{{ [s] * 1000 }}` (or `string`, `pprint`, `tojson`) writes each out. Its size
 is worked out first too (`text_size`), as the sandbox's `finalize` and in those filters.
+So is `urlize`, which repeats its `target` and `rel` in every link it makes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,14 @@ from typing import Any
 
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.environment import Environment
-from jinja2.filters import do_join, do_pprint, do_replace, do_tojson, make_attrgetter
+from jinja2.filters import (
+    do_join,
+    do_pprint,
+    do_replace,
+    do_tojson,
+    do_urlize,
+    make_attrgetter,
+)
 from jinja2.nodes import Concat, EvalContext
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape, soft_str
@@ -36,6 +44,10 @@ _REPLACE_HINT = "replace fewer places, or with a shorter text"
 _TRANSLATE_HINT = "translate characters into shorter texts"
 _CONCAT_HINT = "look for a text that is joined to itself in a loop"
 _LIST_HINT = "write out fewer or shorter items"
+_LINK_HINT = "give `urlize` a shorter target or rel"
+_LINK_MARKUP = 64
+"""The most characters `urlize` adds to a link besides its text, target and rel:
+`<a href="https://" rel=" noopener nofollow" target=""></a>`."""
 _METHOD_TYPES = (MethodType, BuiltinMethodType)
 
 
@@ -211,6 +223,20 @@ def _tojson(eval_ctx: EvalContext, value: object, indent: int | None = None) -> 
     return do_tojson(eval_ctx, value, indent)
 
 
+@pass_eval_context
+def _urlize(eval_ctx: EvalContext, value: str, *args: Any, **kwargs: Any) -> str:
+    """Jinja's `urlize` filter, refusing links past the limit before making them: every word
+    may become a link, written twice (address and text) and carrying `target` and `rel`
+    (the third and fourth arguments after the text)."""
+    target = kwargs.get("target", args[2] if len(args) > 2 else None)
+    rel = kwargs.get("rel", args[3] if len(args) > 3 else None)
+    text = soft_str(value)
+    per_link = _LINK_MARKUP + len(soft_str(target or "")) + len(soft_str(rel or ""))
+    made = 2 * len(escape(text)) + len(text.split()) * per_link
+    check_size(made, "link making", hint=_LINK_HINT)
+    return do_urlize(eval_ctx, value, *args, **kwargs)
+
+
 def _shown_by(make: Callable[..., str]) -> Callable[..., str]:
     """Jinja's filter `make`, refusing a value whose text would pass the limit first."""
 
@@ -227,6 +253,7 @@ CHECKED_FILTERS: Mapping[str, Callable[..., str]] = {
     "string": _shown_by(soft_str),
     "pprint": _shown_by(do_pprint),
     "tojson": _tojson,
+    "urlize": _urlize,
 }
-"""Jinja's filters that join, replace or write a list out, checked before they make their
-text."""
+"""Jinja's filters that join, replace, write a list out or repeat their arguments in links,
+checked before they make their text."""

@@ -467,6 +467,7 @@ LONG = "{% set s = 'x' * 5000 %}{% set ns = namespace(s='x') %}"
         ("([s] * 5000) | pprint | length", "this list written out asks for 25,025,002 "),
         ("([s] * 5000) | tojson | length", "this JSON asks for 25,025,002 "),
         ("(([s] * 5000) ~ '') | length", "this joining of texts asks for 25,025,002 "),
+        ("(('www.a.co ' * 2000) | urlize(target=s)) | length", "this link making asks for"),
     ],
 )
 def test_sandbox_refuses_a_join_or_replacement_past_the_limit(
@@ -555,14 +556,15 @@ def test_sandbox_keeps_modest_joins_and_replacements(tmp_path: Path) -> None:
         "{{ (('<' | e) ~ '>') | replace('<', '!') }}|"
         "{{ ('-' | safe).join(['<', '>']) }}|{{ [1, 'a'] }}|{{ {'a': 1} | tojson }}|"
         "{{ [1] | pprint }}|{{ 3 | string }}|{{ [1] + [2] }}|{{ (10**500 * 10**499) % 7 }}|"
-        "{% set l = [1] %}{{ l.extend([2]) }}{{ l }}"
+        "{% set l = [1] %}{{ l.extend([2]) }}{{ l }}|{{ 'x www.a.co' | urlize(target='t') }}"
     )
     folder = _edited_templates(tmp_path, "checkin.subject.j2", "Check-in:", expressions)
     _, message = _compose(templates=folder)
     assert message["Subject"] == (
         "1, 2|a+b|x1y|3|cb|a,b|zb|a=1|1b|a/b|bba|+lt;|&lt;>|&lt;-&gt;|"
         "[1, 'a']|{\"a\": 1}|[1]|3|[1, 2]|"
-        f"{(10**500 * 10**499) % 7}|None[1, 2]"
+        f"{(10**500 * 10**499) % 7}|None[1, 2]|"
+        'x <a href="https://www.a.co" rel="noopener" target="t">www.a.co</a>'
         " Ana and Ben (Northwind Mentoring)"
     )
 
