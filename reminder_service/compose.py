@@ -19,7 +19,7 @@ import math
 import re
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.errors import HeaderParseError
@@ -35,6 +35,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from reminder_service import template_joins, template_widths
 from reminder_service.addresses import ascii_address
 from reminder_service.compose_digest import digest_context, digest_samples
 from reminder_service.compose_views import (
@@ -74,12 +75,7 @@ from reminder_service.email_bytes import (
     token_field,
 )
 from reminder_service.errors import ConfigError
-from reminder_service.template_widths import (
-    CHECKED_FILTERS,
-    RENDERED_LIMIT,
-    check_printf,
-    wrapped_str_method,
-)
+from reminder_service.template_widths import RENDERED_LIMIT, check_printf
 
 KINDS = tuple(kind.value for kind in Kind)
 _LAYOUTS = ("layout.txt.j2", "layout.html.j2", "notice_layout.txt.j2", "notice_layout.html.j2")
@@ -461,16 +457,23 @@ class _Sandbox(SandboxedEnvironment):
     former.
 
     It also checks `*` and `**` before working them out: Jinja's sandbox limits `range` but
-    not `'x' * 10**8`, which would make 100 MB of text. Widths and padding (`%`, `format`,
-    `center`, `ljust`, `indent` ...) are checked likewise, in `template_widths`.
+    not `'x' * 10**8`, which would make 100 MB of text; and `+` and `extend`, which double a
+    list round a loop. Widths and padding (`%`, `format`,
+    `center`, `ljust`, `indent` ...) are checked likewise, in `template_widths`, and joins,
+    replacements and concatenations (`join`, `replace`, `translate`, `~`, `+`) in
+    `template_joins`.
     """
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = template_joins.CheckedConcatGenerator
+    checked_concat = staticmethod(template_joins.checked_concat)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._safe: dict[tuple[type, str], bool] = {}
-        self.filters.update(CHECKED_FILTERS)
+        self.filters.update(template_widths.CHECKED_FILTERS)
+        self.filters.update(template_joins.CHECKED_FILTERS)
+        self.finalize = template_joins.checked_shown
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
         """The sandbox's answer for `obj`'s type and `attr`, worked out on first asking."""
@@ -483,22 +486,57 @@ class _Sandbox(SandboxedEnvironment):
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
 
-    wrap_str_format = wrapped_str_method
-    """A string's `format`, padding or tab method, checking the widths it is given; None
-    for any other value. Asked for every attribute a template reads, so it is the function
-    itself, without a method around it."""
+    wrap_str_format = template_joins.checked_str_method
+    """A string's `format`, padding, tab, `join`, `replace` or `translate` method, checking
+    the size of what it would make; None for any other value. Asked for every attribute a
+    template reads, so it is the function itself, without a method around it."""
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        """`left * right`, `left ** right` or `left % right`, refusing a result too large to
-        be an email's."""
-        if operator == "*":
+        """`left * right`, `left ** right`, `left % right` or `left + right`, refusing a
+        result too large to be an email's."""
+        if operator == "+":
+            template_joins.check_added(left, right)
+            _check_list_growth(left, right)
+        elif operator == "*":
             _check_repetition(left, right)
             _check_repetition(right, left)
+            _check_product(left, right)
         elif operator == "**":
             _check_power(left, right)
         elif isinstance(left, str):
             check_printf(left, right)
         return super().call_binop(context, operator, left, right)
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """`obj(*args, **kwargs)` as the sandbox calls it, refusing a list's `extend` that
+        would make it longer than REPEAT_LIMIT: in a loop, `extend` doubles a list each time."""
+        if args and getattr(obj, "__name__", None) == "extend":
+            _check_list_growth(getattr(obj, "__self__", None), args[0])
+        return super().call(context, obj, *args, **kwargs)
+
+
+def _check_list_growth(items: object, more: object) -> None:
+    """SecurityError if adding `more` to the list `items` makes it longer than REPEAT_LIMIT."""
+    if not isinstance(items, list | tuple) or not isinstance(more, Sized):
+        return
+    size = len(items) + len(more)
+    if size > REPEAT_LIMIT:
+        raise SecurityError(
+            f"this would make a list of {size:,} items; a template may make at most"
+            f" {REPEAT_LIMIT:,}; look for a list that is added to itself in a loop"
+        )
+
+
+def _check_product(left: object, right: object) -> None:
+    """SecurityError if `left * right` is a whole number past POWER_LIMIT_DIGITS: squaring a
+    number in a loop makes one of millions of digits in a few rounds."""
+    if not isinstance(left, int) or not isinstance(right, int):
+        return
+    if (left.bit_length() + right.bit_length()) * math.log10(2) > POWER_LIMIT_DIGITS + 1:
+        raise SecurityError(
+            f"this multiplication would make a number of more than {POWER_LIMIT_DIGITS:,}"
+            " digits, more than a template may make with '*'"
+        )
 
 
 def _check_repetition(sequence: object, times: object) -> None:

@@ -19,10 +19,10 @@ does) would let another process checkpoint or rewrite the database under this on
 connection. A hard link cannot be found from a path, so a second hard link to the database is
 not supported: it counts as another database.
 
-Commands that change the database (`forget`, `review --done`) take the same lock while they
-run, when no service holds it (then they may also upgrade an older database); the file says
-which command holds it, so a service started meanwhile can say to start again once it has
-finished.
+Commands that change the database (`forget`, `review --done`, `upgrade`) take the same lock
+while they run, when no service holds it (then they may also upgrade an older database, which
+is all `upgrade` does; it refuses while a service holds the lock); the file says which command
+holds it, so a service started meanwhile can say to start again once it has finished.
 """
 
 from __future__ import annotations

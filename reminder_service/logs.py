@@ -7,7 +7,10 @@ any traceback. Both formats escape every character `unsafe_to_show` names (contr
 breaks and separators, bidi overrides, zero-width and other invisible characters), as the
 commands withhold them, so a hostile subject, Message-ID or traceback can neither start a
 line that looks like another event, nor drive the terminal that shows the log, nor hide
-text in it: text lines write Python's escapes, JSON lines JSON's, so the data stays exact.
+text in it: text lines write Python's escapes, JSON lines JSON's. Only JSON lines keep the
+data exact: text lines leave a backslash as it is, so that a path or pattern in a message
+reads and greps as it was typed, and the six characters `\\u200b` typed in a subject look
+the same as an escaped zero-width space.
 The mail libraries log whole protocol exchanges (logins included) at DEBUG, so their loggers
 are held at WARNING whatever the service's own level is.
 """

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import update_wrapper
+from itertools import chain
 from string import Formatter
 from types import BuiltinMethodType, MethodType
 from typing import Any
@@ -21,7 +22,7 @@ from jinja2.environment import Environment
 from jinja2.exceptions import SecurityError
 from jinja2.filters import do_center, do_format, do_indent, do_wordwrap
 from jinja2.sandbox import SandboxedEscapeFormatter, SandboxedFormatter
-from jinja2.utils import pass_environment
+from jinja2.utils import Namespace, pass_environment
 from markupsafe import Markup, soft_str
 
 RENDERED_LIMIT = 10_000_000
@@ -30,7 +31,8 @@ format widths, loops): more than most mail servers accept in one email. Renderin
 once it is passed, so a loop cannot go on for gigabytes."""
 
 _PRINTF = re.compile(
-    r"%(?:\([^)]*\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?[hlL]?(?P<type>.)",
+    r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?"
+    r"[hlL]?(?P<type>.)",
     re.DOTALL,
 )
 """One conversion of printf-style formatting: `%(name)-08.3f`, `%*d`, `%%`."""
@@ -44,28 +46,75 @@ _WRAPPED_METHODS = _PADDING_METHODS | {"expandtabs", "format", "format_map"}
 _METHOD_TYPES = (MethodType, BuiltinMethodType)
 
 
-def _check_size(size: int, what: str) -> None:
-    """SecurityError if `what` in a template asks for more than RENDERED_LIMIT characters."""
+_WIDTH_HINT = "look for a number typed with extra zeros"
+_VALUES_HINT = "format fewer or shorter values"
+
+
+def check_size(size: int, what: str, *, hint: str = _WIDTH_HINT) -> None:
+    """SecurityError if `what` in a template asks for more than RENDERED_LIMIT characters.
+
+    `hint` tells the coordinator what to change in the template.
+    """
     if size > RENDERED_LIMIT:
         raise SecurityError(
             f"this {what} asks for {size:,} characters of text, more than the"
-            f" {RENDERED_LIMIT:,} a template may make; look for a number typed with extra zeros"
+            f" {RENDERED_LIMIT:,} a template may make; {hint}"
         )
 
 
-def check_printf(text: str, values: object) -> None:
-    """SecurityError if the widths and precisions of `text % values` pass RENDERED_LIMIT.
+def text_size(value: object) -> int:
+    """About as many characters as `str(value)` would make, or more, found without making them.
 
-    A width given as `*` is the next of `values`, as Python takes it.
+    A list of one long text repeated is small in memory but huge as text: `[s] * 100000`
+    shows as ten thousand million characters. Inside a list or mapping a text counts as
+    `repr` writes it, a character other than printable ASCII as up to twelve (`\\U000e0001`,
+    or JSON's `\\udb40\\udc01`, for `tojson`); a list met again counts once, so a list of a
+    list repeated is counted as fast as it is made. An object other than a text, number,
+    list, mapping or namespace counts as nothing.
+    """
+    if isinstance(value, str):
+        return len(value)
+    return _shown_size(value, {})
+
+
+def _shown_size(value: object, known: dict[int, int]) -> int:
+    """`value`'s size as `repr` writes it, with the sizes of the lists in it in `known`."""
+    if isinstance(value, str | bytes):
+        plain = value.isascii() and (isinstance(value, bytes) or value.isprintable())
+        return (len(value) if plain else 12 * len(value)) + 3
+    if isinstance(value, bool | int):
+        return value.bit_length() // 3 + 2
+    if isinstance(value, Namespace):
+        value = value._Namespace__attrs
+    if not isinstance(value, Mapping | list | tuple | set | frozenset):
+        return 32 if isinstance(value, float | complex) else 0
+    if id(value) not in known:
+        known[id(value)] = 5
+        parts = chain.from_iterable(value.items()) if isinstance(value, Mapping) else value
+        known[id(value)] = sum(_shown_size(part, known) + 2 for part in parts) + 2
+    return known[id(value)]
+
+
+def check_printf(text: str, values: object) -> None:
+    """SecurityError if `text % values` would pass RENDERED_LIMIT.
+
+    The widths and precisions are checked first; then the text values put in, so that many
+    `%s` cannot repeat a long text past the limit. A width given as `*` is the next of
+    `values`, as Python takes it.
     """
     positional = iter(values if isinstance(values, tuple) else (values,))
-    size = 0
+    widths = made = 0
     for match in _PRINTF.finditer(text):
         if match["type"] != "%":
             width = _printf_number(match["width"], positional)
-            size += max(width, _printf_number(match["precision"], positional))
-            next(positional, None)
-    _check_size(size, "width")
+            width = max(width, _printf_number(match["precision"], positional))
+            value = next(positional, None)
+            if match["key"] is not None and isinstance(values, Mapping):
+                value = values.get(match["key"])
+            widths += width
+            made += max(width, text_size(value))
+    check_size(widths, "width")
+    check_size(made, "formatting", hint=_VALUES_HINT)
 
 
 def _printf_number(number: str | None, positional: Iterator[object]) -> int:
@@ -84,15 +133,21 @@ def _spec_width(spec: str) -> int:
 
 
 class _WidthCounting(Formatter):
-    """A formatter that adds up the widths its fields ask for and refuses past the limit."""
+    """A formatter that adds up the widths its fields ask for and the text they make, and
+    refuses past the limit before the fields are joined."""
 
     _asked = 0
+    _made = 0
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         """The field formatted, once the widths asked for so far are within the limit."""
         self._asked += _spec_width(format_spec)
-        _check_size(self._asked, "width")
-        return super().format_field(value, format_spec)
+        check_size(self._asked, "width")
+        check_size(self._made + text_size(value), "formatting", hint=_VALUES_HINT)
+        field = super().format_field(value, format_spec)
+        self._made += len(field)
+        check_size(self._made, "formatting", hint=_VALUES_HINT)
+        return field
 
 
 class _Formatter(_WidthCounting, SandboxedFormatter):
@@ -126,7 +181,7 @@ def wrapped_str_method(environment: Environment, value: Any) -> Callable[..., st
 def _padding(method: Callable[..., str]) -> Callable[..., str]:
     def padded(width: object, *fill: str) -> str:
         if isinstance(width, int):
-            _check_size(width, "width")
+            check_size(width, "width")
         return method(width, *fill)
 
     return padded
@@ -135,7 +190,7 @@ def _padding(method: Callable[..., str]) -> Callable[..., str]:
 def _expandtabs(text: str, method: Callable[..., str]) -> Callable[..., str]:
     def expanded(tabsize: object = 8) -> str:
         if isinstance(tabsize, int):
-            _check_size(len(text) + text.count("\t") * tabsize, "tab width")
+            check_size(len(text) + text.count("\t") * tabsize, "tab width")
         return method(tabsize)
 
     return expanded
@@ -162,7 +217,7 @@ def _formatting(environment: Environment, text: str, name: str) -> Callable[...,
 def _center(value: str, width: int = 80) -> str:
     """Jinja's `center` filter, refusing a width past the limit."""
     if isinstance(width, int):
-        _check_size(width, "width")
+        check_size(width, "width")
     return do_center(value, width)
 
 
@@ -201,7 +256,7 @@ def _check_lines(text: str, per_line: int, *, lines: Callable[[], int], what: st
     line per character is past the limit.
     """
     if len(text) + max(per_line, 0) * (len(text) + 1) > RENDERED_LIMIT:
-        _check_size(len(text) + per_line * lines(), what)
+        check_size(len(text) + per_line * lines(), what)
 
 
 CHECKED_FILTERS: Mapping[str, Callable[..., str]] = {

@@ -1,9 +1,10 @@
-"""Opening the database for a command that changes it (`forget`, `review --done`).
+"""Opening the database for a command that changes it (`forget`, `review --done`, `upgrade`).
 
 While such a command holds the database's instance lock, no service of any version runs on
-the file, so it may upgrade an older schema as the service's start would. When a service
-runs (the lock is taken), an older schema is refused unchanged: that service may be of the
-older version, and would not know the new schema.
+the file, so it may upgrade an older schema as the service's start would (`upgrade` does only
+that). When a service runs (the lock is taken), an older schema is refused unchanged: that
+service may be of the older version, and would not know the new schema. `upgrade` then opens
+nothing and says to stop the service first.
 """
 
 from __future__ import annotations

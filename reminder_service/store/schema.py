@@ -304,10 +304,10 @@ class SchemaMixin(StoreConnection):
     def open(cls, path: Path) -> Self:
         """Open (creating if needed) the database at `path` and bring its schema up to date.
 
-        Only a process holding the instance lock opens this way (the service's start, and
-        `forget` or `review --done` when no service runs), so no service of an older version,
-        which would not know the new schema, still writes to the file. Other commands use
-        `open_current` or `open_read_only`.
+        Only a process holding the instance lock opens this way (the service's start,
+        `upgrade`, and `forget` or `review --done` when no service runs), so no service of an
+        older version, which would not know the new schema, still writes to the file. Other
+        commands use `open_current` or `open_read_only`.
         """
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

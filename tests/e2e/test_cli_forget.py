@@ -284,6 +284,27 @@ def test_upgrade_refuses_while_a_service_runs_and_changes_nothing(
     assert schema_of(database(deployment)) == older
 
 
+def test_upgrade_busy_with_no_service_running_names_another_program(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the write lock stays taken while `upgrade` holds the service's lock, no service
+    can be the cause: it says another program has the file open and to run it again."""
+    monkeypatch.setattr("reminder_service.store.schema.BUSY_TIMEOUT", timedelta(seconds=0.1))
+    older = as_previous_schema(database(deployment))
+    with closing(sqlite3.connect(database(deployment), isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")
+        assert main(["upgrade"]) == 1
+        holder.execute("ROLLBACK")
+    err = capsys.readouterr().err
+    assert "another program has it open (a sqlite3 shell" in err
+    assert (
+        "It may be partly upgraded; run this again to finish. Close that program, then try"
+        " again in a moment." in err
+    )
+    assert "running service" not in err
+    assert schema_of(database(deployment)) == older
+
+
 def test_forget_asks_about_a_much_older_database_without_counting_and_upgrades_it(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

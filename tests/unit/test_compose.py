@@ -445,6 +445,130 @@ def test_sandbox_refuses_a_width_past_the_limit_before_making_it(
     assert problems[0].endswith(WIDTH_COMPLAINT)
 
 
+LONG = "{% set s = 'x' * 5000 %}{% set ns = namespace(s='x') %}"
+"""Text a template may make, for the cases below to multiply: 5,000 x's and a namespace."""
+
+
+@pytest.mark.parametrize(
+    ("expression", "complaint"),
+    [
+        ("(s | join(s)) | length", "this join asks for 24,995,000 characters of text"),
+        ("(s.join(s)) | length", "this join asks for 24,995,000 characters of text"),
+        ("([s] * 5000) | join | length", "this join asks for 25,000,000 characters of text"),
+        ("(s | replace('x', s)) | length", "this replacement asks for 25,000,000 characters"),
+        ("s.replace('', s) | length", "this replacement asks for 25,010,000 characters"),
+        ("s.translate({120: s}) | length", "this translation asks for 25,000,000 characters"),
+        ("(('{0}' * 5000).format(s)) | length", "this formatting asks for 10,005,000 characters"),
+        ("(('%s' * 5000) % ((s,) * 5000)) | length", "this formatting asks for 25,000,000 "),
+        ("('%(a)s' * 5000) | format(a=s) | length", "this formatting asks for 25,000,000 "),
+        ("'{}'.format([s] * 5000) | length", "this formatting asks for 25,025,002 "),
+        ("[s] * 5000", "this list written out asks for 25,025,002 "),
+        ("([s] * 5000) | string | length", "this list written out asks for 25,025,002 "),
+        ("([s] * 5000) | pprint | length", "this list written out asks for 25,025,002 "),
+        ("([s] * 5000) | tojson | length", "this JSON asks for 25,025,002 "),
+        ("(([s] * 5000) ~ '') | length", "this joining of texts asks for 25,025,002 "),
+        ("(('www.a.co ' * 2000) | urlize(target=s)) | length", "this link making asks for"),
+    ],
+)
+def test_sandbox_refuses_a_join_or_replacement_past_the_limit(
+    tmp_path: Path, expression: str, complaint: str
+) -> None:
+    """A join, replacement, translation, formatting or list written out that would multiply
+    text past the size limit is refused before its text is made, saying what to change."""
+    folder = _edited_templates(
+        tmp_path, "checkin.subject.j2", "Check-in:", f"{LONG}{{{{ {expression} }}}}"
+    )
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    assert len(problems) == 1
+    assert (
+        f"checkin.subject.j2:{_line_of(folder / 'checkin.subject.j2', expression)}: "
+        in (problems[0])
+    )
+    assert complaint in problems[0]
+    assert ", more than the 10,000,000 a template may make; " in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("template", "statement"),
+    [
+        ("checkin.subject.j2", "{% set ns.s = ns.s ~ ns.s %}"),
+        ("checkin.subject.j2", "{% set ns.s = ns.s + ns.s %}"),
+        ("checkin.html.j2", "{% set ns.s = ns.s ~ ns.s %}"),
+    ],
+)
+def test_sandbox_refuses_a_text_doubled_in_a_loop(
+    tmp_path: Path, template: str, statement: str
+) -> None:
+    """A text joined to itself with `~` or `+` round a loop is refused once it would pass the
+    size limit, in text and HTML templates alike."""
+    loop = f"{LONG}{{% for i in range(30) %}}{statement}{{% endfor %}}{{{{ ns.s | length }}}}"
+    folder = _edited_templates(tmp_path, template, "{#", f"{loop}{{#")
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    assert problems == [
+        f"{folder}/{template}:1: this joining of texts asks for 16,777,216 characters of text,"
+        " more than the 10,000,000 a template may make; look for a text that is joined to"
+        " itself in a loop (rendering for pair ana-ben)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("loop", "complaint"),
+    [
+        (
+            "{% set ns = namespace(l=[0]) %}{% for i in range(17) %}"
+            "{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l | length }}",
+            "this would make a list of 131,072 items; a template may make at most 100,000;"
+            " look for a list that is added to itself in a loop",
+        ),
+        (
+            "{% set l = [0] %}{% for i in range(17) %}{{ l.extend(l) }}{% endfor %}"
+            "{{ l | length }}",
+            "this would make a list of 131,072 items; a template may make at most 100,000;"
+            " look for a list that is added to itself in a loop",
+        ),
+        (
+            "{% set ns = namespace(n=10) %}{% for i in range(11) %}"
+            "{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n | string | length }}",
+            "this multiplication would make a number of more than 1,000 digits, more than a"
+            " template may make with '*'",
+        ),
+    ],
+)
+def test_sandbox_refuses_a_list_or_number_grown_in_a_loop(
+    tmp_path: Path, loop: str, complaint: str
+) -> None:
+    """A list added to itself, or a number multiplied by itself, round a loop is refused once
+    it passes the limits that `*` and `**` keep, before it doubles again."""
+    folder = _edited_templates(tmp_path, "checkin.subject.j2", "{#", f"{loop}{{#")
+    problems = Composer(folder, identity=IDENTITY).problems(_program(), now=NOW)
+    assert problems == [f"{folder}/checkin.subject.j2:1: {complaint} (rendering for pair ana-ben)"]
+
+
+def test_sandbox_keeps_modest_joins_and_replacements(tmp_path: Path) -> None:
+    """Joins, replacements, translations, formatting, concatenation and lists written out of
+    modest size render exactly as Jinja makes them, escaping included."""
+    expressions = (
+        "{{ [1, 2] | join(', ') }}|{{ 'a-b' | replace('-', '+') }}|{{ 'x' ~ 1 ~ 'y' }}|"
+        "{{ 1 + 2 }}|{{ 'ab'.replace('a', 'c') }}|{{ ','.join(['a', 'b']) }}|"
+        "{{ 'ab'.translate({97: 'z'}) }}|{{ '%s=%d' % ('a', 1) }}|{{ '{}{}'.format(1, 'b') }}|"
+        "{{ [{'n': 'a'}, {'n': 'b'}] | join('/', attribute='n') }}|"
+        "{{ 'aaa'.replace('a', 'b', 2) }}|{{ ('<' | e).replace('&', '+') }}|"
+        "{{ (('<' | e) ~ '>') | replace('<', '!') }}|"
+        "{{ ('-' | safe).join(['<', '>']) }}|{{ [1, 'a'] }}|{{ {'a': 1} | tojson }}|"
+        "{{ [1] | pprint }}|{{ 3 | string }}|{{ [1] + [2] }}|{{ (10**500 * 10**499) % 7 }}|"
+        "{% set l = [1] %}{{ l.extend([2]) }}{{ l }}|{{ 'x www.a.co' | urlize(target='t') }}"
+    )
+    folder = _edited_templates(tmp_path, "checkin.subject.j2", "Check-in:", expressions)
+    _, message = _compose(templates=folder)
+    assert message["Subject"] == (
+        "1, 2|a+b|x1y|3|cb|a,b|zb|a=1|1b|a/b|bba|+lt;|&lt;>|&lt;-&gt;|"
+        "[1, 'a']|{\"a\": 1}|[1]|3|[1, 2]|"
+        f"{(10**500 * 10**499) % 7}|None[1, 2]|"
+        'x <a href="https://www.a.co" rel="noopener" target="t">www.a.co</a>'
+        " Ana and Ben (Northwind Mentoring)"
+    )
+
+
 def test_sandbox_keeps_modest_widths(tmp_path: Path) -> None:
     """Modest widths, padding, indents and line breaks render exactly as Jinja makes them."""
     expressions = (

@@ -158,6 +158,26 @@ def test_line_separators_and_bidi_marks_reach_a_text_log_escaped() -> None:
     assert line.isprintable()
 
 
+def test_a_backslash_is_kept_in_text_lines_and_exact_only_in_json_lines() -> None:
+    """A backslash stays as typed in a text line, so typed escape text reads like an escape
+    there, while a JSON line gives back the exact text of each."""
+    typed, invisible = "Re: C:\\notes \\u200b", "Re: C:\\notes \u200b"
+    text, json_lines = io.StringIO(), io.StringIO()
+    logs.configure(stream=text)
+    log.info("subject %s", typed)
+    log.info("subject %s", invisible)
+    logs.configure(log_format="json", stream=json_lines)
+    log.info("subject %s", typed)
+    log.info("subject %s", invisible)
+    assert [line.partition(" INFO ")[2] for line in lines(text)] == [
+        "reminder_service.test: subject Re: C:\\notes \\u200b"
+    ] * 2
+    assert [json.loads(line)["message"] for line in lines(json_lines)] == [
+        f"subject {typed}",
+        f"subject {invisible}",
+    ]
+
+
 INVISIBLE_CHARACTERS = [
     *map(chr, range(0x2060, 0x2065)),
     "\ufeff",
