@@ -364,15 +364,17 @@ class Sender:
         await asyncio.gather(*sends, return_exceptions=True)
 
     def _idle_timeout(self, now: datetime) -> timedelta:
-        """How long the sender may sleep: until the rate limit, the next retry and the end of
-        an outage's pause allow a send."""
-        waits = [self._settings.idle_at_most, self._limit.wait_before_next(now)]
+        """How long the sender may sleep: until the earliest pending row is due, the rate
+        limit has room and an outage's pause is over, all three; `idle_at_most` when nothing
+        is pending. Zero when that moment has already come (closing the connection takes time,
+        in which a send can leave the window), so the sender goes round again at once."""
         next_attempt = self._store.next_attempt_at()
-        if next_attempt is not None and self._outage is not None:
+        if next_attempt is None:
+            return self._settings.idle_at_most
+        if self._outage is not None:
             next_attempt = max(next_attempt, self._outage.until)
-        if next_attempt is not None:
-            waits.append(next_attempt - now)
-        return min(wait for wait in waits if wait > timedelta(0))
+        sendable_in = max(next_attempt - now, self._limit.wait_before_next(now), timedelta(0))
+        return min(sendable_in, self._settings.idle_at_most)
 
     def _outcome(self, row: OutboxRow, sending: asyncio.Task[Delivery], *, now: datetime) -> _Ended:
         """What a finished send means for its row, counted now and logged once recorded."""

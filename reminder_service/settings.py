@@ -6,6 +6,10 @@ secrets), e.g. `/run/secrets/REMINDER_SMTP__PASSWORD`; `settings_sources` reads 
 files and refuses near misses of a name. Passwords and keys are `SecretStr`:
 their repr and str are masked, so they never reach logs or error messages.
 
+An empty value, from any of the three, counts as not set: compose files and `docker run -e
+NAME=` write one to mean "unset", and taken as given it passed `check` but broke `run` (an
+IMAP folder named '', a login as user '').
+
 Nothing reads settings at import time; `load_settings` is called by the composition root.
 """
 
@@ -126,6 +130,7 @@ class _LogFormatSettings(BaseSettings):
         env_nested_delimiter="__",
         env_file=".env",
         env_file_encoding="utf-8",
+        env_ignore_empty=True,
         secrets_dir=DEFAULT_SECRETS_DIR,
         secrets_dir_missing="ok",
         secrets_nested_delimiter="__",

@@ -43,8 +43,10 @@ class SecretFilesSource(NestedSecretsSettingsSource):
 
     @classmethod
     def load_secrets(cls, path: Path) -> dict[str, str]:
-        """The text of each setting's file in the folder `path`, by file name."""
-        return {entry.name: read_secret(entry) for entry in setting_entries(path)}
+        """The text of each setting's file in the folder `path`, by file name; an empty file
+        counts as not set, as an empty variable does (pydantic-settings keeps those)."""
+        secrets = {entry.name: read_secret(entry) for entry in setting_entries(path)}
+        return {name: value for name, value in secrets.items() if value}
 
 
 def setting_entries(folder: Path) -> list[Path]:

@@ -3,7 +3,11 @@
 SQLite's online backup API copies one snapshot of the committed data, whatever the service
 is writing meanwhile; a plain file copy of a WAL database can miss what is still in the
 `-wal` file. The copy is written beside its destination under a temporary name and renamed
-into place once complete, so the destination is never a half-written file. The destination
+into place once complete, so the destination is never a half-written file; the folder is
+synced after the rename, so a power cut cannot undo it. A backup killed mid-copy leaves its
+hidden `.DEST.XXXX.partial` file, which holds members' data: the next backup to the same
+destination removes it, unless another backup is still writing it (each holds a lock on
+its file while it writes). The destination
 may not be the database or a file the service keeps beside it, under any name: replacing one
 of those under a running service would lose or damage its data. It is left in
 rollback-journal mode, one self-contained file; the service turns WAL back on when it
@@ -12,10 +16,14 @@ opens a restored copy.
 
 from __future__ import annotations
 
+import errno
+import fcntl
+import glob
 import os
 import sqlite3
 import tempfile
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from reminder_service.errors import StoreError
@@ -23,6 +31,10 @@ from reminder_service.instance_lock import lock_path, resolved_path
 from reminder_service.store.connection import connect_read_only, translated
 
 BACKUP_NAME = "reminders-backup.db"
+PARTIAL_SUFFIX = ".partial"
+_SYNC_UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOTSUP})
+"""What fsync of a folder raises on file systems that cannot sync one (some network ones):
+there the rename is as durable as that file system makes it."""
 
 
 def backup_database(database: Path, destination: Path, *, overwrite: bool) -> int:
@@ -34,14 +46,15 @@ def backup_database(database: Path, destination: Path, *, overwrite: bool) -> in
     """
     _check_not_live(destination, database=database)
     _check_destination(destination, overwrite=overwrite)
-    with closing(_open_source(database)) as source:
-        partial = _partial_file(destination)
+    with closing(_open_source(database)) as source, _partial_file(destination) as partial:
+        _remove_leftovers(destination, keep=partial)
         try:
             _copy(source, partial, destination=destination)
             os.replace(partial, destination)
         except BaseException:
-            partial.unlink(missing_ok=True)
+            _remove_partial(partial)
             raise
+    _sync_folder(destination)
     return destination.stat().st_size
 
 
@@ -106,16 +119,66 @@ def _open_source(database: Path) -> sqlite3.Connection:
     return connection
 
 
-def _partial_file(destination: Path) -> Path:
-    """A new, empty file beside `destination` to write the copy into."""
+@contextmanager
+def _partial_file(destination: Path) -> Iterator[Path]:
+    """A new, empty file beside `destination` to write the copy into, locked while in use so
+    that another backup does not take it for a leftover."""
     try:
         handle, name = tempfile.mkstemp(
-            dir=destination.parent, prefix=f".{destination.name}.", suffix=".partial"
+            dir=destination.parent, prefix=f".{destination.name}.", suffix=PARTIAL_SUFFIX
         )
     except OSError as exc:
         raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
-    os.close(handle)
-    return Path(name)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield Path(name)
+    finally:
+        os.close(handle)
+
+
+def _remove_leftovers(destination: Path, *, keep: Path) -> None:
+    """Remove the partial copies that earlier backups to `destination` left when they were
+    killed; those another backup is still writing are locked, and stay."""
+    pattern = f".{glob.escape(destination.name)}.*{PARTIAL_SUFFIX}"
+    for leftover in destination.parent.glob(pattern):
+        if leftover != keep:
+            _remove_if_abandoned(leftover)
+
+
+def _remove_if_abandoned(partial: Path) -> None:
+    """Remove `partial` and its journal unless a running backup holds its lock."""
+    try:
+        handle = os.open(partial, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        # Refused when the lock is held (BlockingIOError) or the file may not be removed.
+        with suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _remove_partial(partial)
+    finally:
+        os.close(handle)
+
+
+def _remove_partial(partial: Path) -> None:
+    """Remove a partial copy and the rollback journal SQLite may have left beside it."""
+    partial.unlink(missing_ok=True)
+    Path(f"{partial}-journal").unlink(missing_ok=True)
+
+
+def _sync_folder(destination: Path) -> None:
+    """Make the rename into `destination` durable: sync its folder's entries to disk."""
+    try:
+        handle = os.open(destination.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+    try:
+        os.fsync(handle)
+    except OSError as exc:
+        if exc.errno not in _SYNC_UNSUPPORTED:
+            raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+    finally:
+        os.close(handle)
 
 
 def _copy(source: sqlite3.Connection, partial: Path, *, destination: Path) -> None:

@@ -7,9 +7,9 @@ import itertools
 import logging
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -27,11 +27,13 @@ from reminder_service.errors import StoreError
 from reminder_service.mailer_pool import MailerPool
 from reminder_service.metrics import Monitor
 from reminder_service.planner import QUESTIONS_WITHIN
+from reminder_service.ports import BeforeData, Delivery
 from reminder_service.program import parse_program
+from reminder_service.ratelimit import WINDOW
 from reminder_service.sender import REMOVED_PAIR
 from reminder_service.smtp import SmtpConfig, mailers
 from reminder_service.store import OutboxState, SqliteStore
-from tests.support.loop import Harness, program_text
+from tests.support.loop import FakeClock, Harness, program_text
 from tests.support.outbox_steps import claim_next
 from tests.support.smtp_server import PASSWORD, USERNAME, SmtpTestServer
 
@@ -422,6 +424,52 @@ async def test_rate_limit_holds_back_the_excess_until_the_minute_has_passed(
     harness.clock.advance(timedelta(minutes=1))
     assert await daemon.send_one()
     assert len(harness.server.messages) == 3
+
+
+@dataclass
+class SlowToClose:
+    """The harness's mailer, but closing it takes a minute of the fake clock, as a slow QUIT
+    would take while the rate limit's window moves on."""
+
+    pool: MailerPool
+    clock: FakeClock
+
+    async def send(
+        self,
+        *,
+        sender: str,
+        recipients: Sequence[str],
+        message: bytes,
+        before_data: BeforeData | None = None,
+    ) -> Delivery:
+        return await self.pool.send(
+            sender=sender, recipients=recipients, message=message, before_data=before_data
+        )
+
+    async def close(self) -> None:
+        await self.pool.close()
+        self.clock.advance(WINDOW)
+
+
+async def test_a_rate_limit_window_that_moved_on_while_idling_sends_at_once(
+    harness: Harness,
+) -> None:
+    """When the window makes room while the idle sender closes its connection, a due email
+    goes out at once, not after the sender's longest sleep (the planner's interval)."""
+    program = program_with("p-one", "p-two")
+    harness.daemon(program)  # for the harness's store and mail connection, used below
+    daemon = Daemon(
+        program,
+        store=harness.store,
+        composer=harness.composer(),
+        mailer=SlowToClose(harness.mailers[-1], harness.clock),
+        clock=harness.clock,
+        max_per_minute=1,
+        planner_interval=timedelta(hours=1),
+    )
+    async with running(daemon):
+        await harness.server.messages_arrived(2)
+    assert harness.states() == [OutboxState.SENT, OutboxState.SENT]
 
 
 async def test_run_sends_what_is_due_and_stops_on_request(harness: Harness) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import sqlite3
@@ -142,3 +143,43 @@ def test_the_live_database_and_its_files_are_refused_under_any_name(
         path: stat.st_ino for path, stat in live.items()
     }
     assert len(running.outbox()) == 3
+
+
+def test_partial_copies_left_by_a_killed_backup_are_removed_by_the_next_one(
+    running: SqliteStore, db_path: Path, tmp_path: Path
+) -> None:
+    """The hidden partial copy and journal a killed backup left beside its destination are
+    removed by the next backup to it; another destination's, and one still being written
+    (locked), stay."""
+    for name in (".backup.db.k1l3d.partial", ".backup.db.k1l3d.partial-journal"):
+        (tmp_path / name).write_bytes(b"members' data")
+    other = tmp_path / ".other.db.k1l3d.partial"
+    other.write_bytes(b"another backup's")
+    in_progress = tmp_path / ".backup.db.w0rk.partial"
+    in_progress.write_bytes(b"being written")
+    with open(in_progress, "rb") as writing:
+        fcntl.flock(writing, fcntl.LOCK_EX)
+        backup_database(db_path, tmp_path / "backup.db", overwrite=False)
+    assert sorted(path.name for path in tmp_path.iterdir() if ".partial" in path.name) == [
+        ".backup.db.w0rk.partial",
+        ".other.db.k1l3d.partial",
+    ]
+
+
+def test_the_folder_is_synced_after_the_copy_is_renamed_into_it(
+    running: SqliteStore, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the copy has its name, its folder is synced to disk, so a power cut keeps it."""
+    destination = tmp_path / "backup.db"
+    synced: list[tuple[bool, bool]] = []
+    sync = os.fsync
+
+    def recording_fsync(handle: int) -> None:
+        sync(handle)
+        found = os.fstat(handle)
+        here = os.path.samestat(found, os.stat(tmp_path))
+        synced.append((here, destination.exists()))
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    backup_database(db_path, destination, overwrite=False)
+    assert (True, True) in synced

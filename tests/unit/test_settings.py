@@ -280,7 +280,7 @@ def test_email_texts_are_kept_90_days_unless_set(
     assert settings.email_texts_kept().startswith("kept for ever")
 
 
-@pytest.mark.parametrize("value", ["0", "-3", "1.5", "ninety", "36501", ""])
+@pytest.mark.parametrize("value", ["0", "-3", "1.5", "ninety", "36501"])
 def test_a_bad_retention_period_is_refused_saying_what_to_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
@@ -308,3 +308,53 @@ def test_the_log_format_alone_falls_back_to_text_when_its_files_cannot_be_read(
     else:
         (secrets / "REMINDER_SMTP__PASSWORD").mkdir()
     assert log_format_asked(env_file=env_file, secrets_dir=secrets) == "text"
+
+
+EMPTY_MEANS_UNSET = [
+    "REMINDER_IMAP__HOST",
+    "REMINDER_IMAP__FOLDER",
+    "REMINDER_IMAP__PROCESSED_FOLDER",
+    "REMINDER_SMTP__USERNAME",
+    "REMINDER_AUTHSERV_ID",
+    "REMINDER_REPLY_TO",
+    "REMINDER_KEEP_EMAILS_DAYS",
+]
+
+
+@pytest.mark.parametrize("name", EMPTY_MEANS_UNSET)
+def test_an_empty_variable_counts_as_not_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A variable set to '' (compose's `NAME: ""`, `docker run -e NAME=`) gives the default."""
+    defaults = load(tmp_path)
+    monkeypatch.setenv(name, "")
+    assert load(tmp_path) == defaults
+
+
+def test_empty_lines_in_dotenv_and_empty_secret_files_count_as_not_set(tmp_path: Path) -> None:
+    """`NAME=` in .env and an empty secret file give the default, as an empty variable does."""
+    env_file = tmp_path / ".env"
+    env_file.write_text("REMINDER_IMAP__PROCESSED_FOLDER=\nREMINDER_AUTHSERV_ID=\n")
+    secrets_folder(tmp_path, REMINDER_SMTP__USERNAME="\n", REMINDER_SECRET_KEY="")
+    settings = load(tmp_path, env_file=env_file)
+    assert settings.imap.processed_folder is None
+    assert settings.authserv_id is None
+    assert settings.smtp.username is None
+    assert settings.secret_key is None
+
+
+def test_an_empty_required_value_is_reported_as_not_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty key, sender or IMAP password gets the usual "is not set" line naming it."""
+    for name in ("REMINDER_SECRET_KEY", "REMINDER_FROM", "REMINDER_IMAP__PASSWORD"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("REMINDER_IMAP__HOST", "imap.northwind.example")
+    monkeypatch.setenv("REMINDER_IMAP__USERNAME", "mentoring")
+    settings = load(tmp_path)
+    missing = settings.missing_for_sending() + settings.missing_for_reading()
+    assert [line.split(" is not set")[0] for line in missing] == [
+        "REMINDER_SECRET_KEY",
+        "REMINDER_FROM",
+        "REMINDER_IMAP__PASSWORD",
+    ]
