@@ -113,12 +113,18 @@ _MONTH = r"(?P<m>0?[1-9]|1[0-2])"
 _DOTTED = re.compile(
     _NOT_AT_A_TIME + digits("d", not_after=r"\d.:") + rf"\. ?{_MONTH}\.(?: ?{_YEAR})?"
 )
-_DOTTED_SHORT = re.compile(
-    _NOT_AT_A_TIME
-    + digits("d", not_after=r"\d.:")
-    + rf"\.{_MONTH}(?![\d.:]){_NOT_A_UNIT}(?! ?(?:uhr|am|pm)\b)"
+_BEFORE_A_SHORT_DATE = ("on", "am", "den", "vom", "le", "el", "met", "meet")
+_AFTER_A_DATE_WORD = "|".join(
+    rf"(?<=\b{word} {day})" for word in _BEFORE_A_SHORT_DATE for day in (r"\d", r"\d\d")
 )
-"""A day and month without the last dot ("24.11"), never a time ("um 10.30", "11.05 Uhr")."""
+_DOTTED_SHORT = re.compile(
+    digits("d", not_after=r"\d.:")
+    + rf"(?:{_AFTER_A_DATE_WORD})\.{_MONTH}(?![\d.:]){_NOT_A_UNIT}(?! ?(?:uhr|am|pm)\b)"
+)
+"""A day and month without the last dot right after "on", "am" or "met" ("met on 24.11",
+"Met 24.11"): elsewhere such a number is a decimal ("Python 3.11", "scored 2.3", "chapters
+2.3 and 2.4") or a time ("Montag 9.10 bis 10.10"), never a meeting's date. The word is looked
+behind for after the day's digits, so that the search still skips ahead to digits."""
 _DAY_MONTH = re.compile(
     digits("d", not_after=r"\d.,:/")
     + rf"{_ORDINAL}?\.? ?(?:of |de )?(?P<mon>{MONTH_NAMES})\b\.?"
