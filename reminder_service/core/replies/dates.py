@@ -425,12 +425,11 @@ def add_months(day: date, months: int, *, day_of_month: int | None = None) -> da
 
 
 def _past(when: When, today: date) -> date | Unusable:
-    """The date meant, looking back from `today`."""
+    """The date meant, looking back from `today`; a weekday said to be ahead ("next
+    Friday") is a plan, which `meeting_date` leaves out before asking."""
     match when:
         case _DaysBefore(days=days):
             day = shift_days(today, -days)
-        case Weekday(ahead=True):
-            return Unusable.AHEAD
         case Weekday(index=index, previous_week=True):
             day = shift_days(today, -(today.weekday() + 7 - index))
         case Weekday(index=index, before=before):
