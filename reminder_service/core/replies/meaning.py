@@ -25,6 +25,7 @@ from reminder_service.core.replies import lexicon as lx
 from reminder_service.core.replies.dates import Unusable, dates_in, meeting_date
 from reminder_service.core.replies.durations import duration, durations_in
 from reminder_service.core.replies.head import (
+    ENDS,
     NEGATIVE,
     POSITIVE,
     REPORTS,
@@ -268,9 +269,10 @@ def _local_date(sent: datetime, zone: ZoneInfo) -> date:
 def _outcome(head: Head, *, replying_to: str) -> Outcome:
     """One outcome for the whole reply; contradictions, a meeting phrase negated in a
     language we do not read, and a command only a person can act on (an end asked about, a
-    pause starting later) are UNCLEAR. So is a dispute beside an end ("No, we haven't met,
-    so we'd like to end it" to a confirmation): neither may be lost. "End" alone ends only
-    in answer to the pause-or-end email, which suggests it."""
+    pause starting later) are UNCLEAR. So is a dispute beside an end of any kind ("No, we
+    haven't met, so we'd like to end it", "..., so we'll stop here" to a confirmation):
+    neither may be lost. "End" alone ends only in answer to the pause-or-end email, which
+    suggests it."""
     if replying_to == Kind.PAUSE_OR_END and _takes_the_end_offered(head):
         return Outcome.END
     said = _said(head)
@@ -278,7 +280,7 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
     if Signal.UNREAD in said:
         report = Outcome.UNCLEAR
     if Signal.DISPUTE in said or (replying_to == Kind.CONFIRMATION and said & NEGATIVE):
-        return Outcome.UNCLEAR if Signal.END in said else Outcome.DISPUTE
+        return Outcome.UNCLEAR if said & ENDS else Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
         return Outcome.END
     if Signal.END_SO in said:

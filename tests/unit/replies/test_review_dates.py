@@ -1,4 +1,5 @@
-"""Dates found in review: decimals that are no dates.
+"""Dates found in review: decimals that are no dates, and a dispute beside an end of any
+kind.
 
 Replies go through the real entry point, `understand`, as pair ada-bo (Berlin, dates day
 first) on Thursday 26 November 2026.
@@ -68,3 +69,18 @@ def test_a_day_and_month_without_the_last_dot_after_on_am_or_met_is_a_date(
     """A day and month like "24.11" right after "on", "am", "le" or "met" is the meeting's
     date."""
     assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No, we haven't met, so we'll stop here",
+        "No, we haven't met. We'll stop here",
+        "Nein, wir haben uns nicht getroffen. Wir wollen beenden",
+        "No, we haven't met, so we'd like to end it",
+    ],
+)
+def test_a_dispute_beside_any_end_is_unclear(text: str) -> None:
+    """A confirmation disputed beside an end, a sign-off or a bare verb for ending is
+    unclear, so that neither the dispute nor the end is lost."""
+    assert understood(text, Kind.CONFIRMATION) == UNCLEAR
