@@ -384,15 +384,57 @@ def _words_before(text: str, found: Found) -> str:
 def _clause(text: str, found: Found) -> tuple[int, int]:
     """Where the clause holding a date starts and ends: commas, colons, dashes, "but" and
     line and sentence ends bound it."""
-    start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, found.start)), default=0)
-    after = _CLAUSE_BREAK.search(text, found.end)
-    return start, after.start() if after else len(text)
+    return _clause_around(text, found.start, found.end)
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause holding `text[start:end]` starts and ends."""
+    clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    after = _CLAUSE_BREAK.search(text, end)
+    return clause_start, after.start() if after else len(text)
 
 
 def _in_met_clause(head: Head, found: Found) -> bool:
     """Whether the date is in the clause that says the pair met."""
     start, end = _clause(head.text, found)
     return _MET.search(head.text, start, end) is not None
+
+
+_SEASONS = (
+    r"summer|spring|autumn|fall|winter|sommer|fruhling|fruhjahr|herbst|ete|printemps|automne"
+    r"|hiver|verano|primavera|otono|invierno"
+)
+_MONTH_PART = rf"(?:{lx.MONTH_START}|{lx.MONTH_MIDDLE}|{lx.MONTH_END}) "
+_MONTH_ONLY = re.compile(
+    rf"\b(?P<back>back )?(?:in|im|en|over)(?: (?:the|el|l'))? (?:{_MONTH_PART})?"
+    rf"(?:(?P<mon>{MONTH_NAMES})|{_SEASONS})\b"
+    rf"|\b(?:last|letzten|vergangenen) (?:month|monat|{_SEASONS})\b"
+    r"|\ble mois dernier\b|\bel mes pasado\b"
+    rf"|\b(?:a|one|\d+|{COUNTS}) months? ago\b|\bvor (?:einem|\w+) monaten?\b"
+)
+"""A time no finer than a month or a season: "in October", "back in September", "in the
+summer", "last month", "two months ago"."""
+
+
+def dated_by_month_only(head: Head, *, today: date) -> bool:
+    """Whether the reply dates its meeting by a month or season before this one and nothing
+    finer: "We last met in October", "Yes, back in September", "We met last month".
+
+    Taken for a meeting today, such a reply would make a pair months overdue look as if it
+    had just met; a person reads it instead. A phrase counts in the clause saying "we met",
+    after "back", or standing alone ("Yes, last month"); not in a plan, nor elsewhere ("she
+    started her job in October"). This month ("in November" said in November) is no older
+    than an undated meeting.
+    """
+    for found in _MONTH_ONLY.finditer(head.text):
+        month = found["mon"]
+        if (month is not None and lx.MONTHS[month] == today.month) or in_plan(head, found.start()):
+            continue
+        start, end = _clause_around(head.text, *found.span())
+        alone = head.text[start:end].strip() == found[0].strip()
+        if alone or found["back"] or _MET.search(head.text, start, end):
+            return True
+    return False
 
 
 def safe_date(year: int, month: int, day: int) -> date | None:

@@ -22,7 +22,12 @@ from zoneinfo import ZoneInfo
 
 from reminder_service.core.model import ASKS_NOTHING, DateOrder, Kind
 from reminder_service.core.replies import lexicon as lx
-from reminder_service.core.replies.dates import Unusable, dates_in, meeting_date
+from reminder_service.core.replies.dates import (
+    Unusable,
+    dated_by_month_only,
+    dates_in,
+    meeting_date,
+)
 from reminder_service.core.replies.durations import duration, durations_in
 from reminder_service.core.replies.head import (
     ENDS,
@@ -104,7 +109,8 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     only ACKNOWLEDGED it. A bare "yes" that only promises ("yes, we will") reports nothing,
     nor does one that only accepts ("yes please") an email that did not ask whether the
     pair met (a follow-up, pause-or-end): both are UNCLEAR, and so is one stating a date
-    that cannot be the meeting's ("31.11."). So is a reply that goes on to correct the
+    that cannot be the meeting's ("31.11.") or dating it only by an earlier month ("we
+    last met in October": `dated_by_month_only`). So is a reply that goes on to correct the
     meeting a confirmation or a thank-you names (`_amends`)."""
     if replying_to in _NAMES_A_MEETING and _amends(head, date_order):
         return Meaning(Outcome.UNCLEAR)
@@ -113,6 +119,8 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
         return Meaning(Outcome.UNCLEAR)
     if day is None and replying_to in ASKS_NOTHING:
         return Meaning(Outcome.ACKNOWLEDGED)
+    if day is None and dated_by_month_only(head, today=today):
+        return Meaning(Outcome.UNCLEAR)
     if day is None and (only_promises(head) or _accepts_an_offer(head, replying_to)):
         return Meaning(Outcome.UNCLEAR)
     meeting = ReportedMeeting(

@@ -1,5 +1,5 @@
-"""Dates found in review: decimals that are no dates, and a dispute beside an end of any
-kind.
+"""Dates found in review: decimals that are no dates, meetings dated only by an earlier
+month, and a dispute beside an end of any kind.
 
 Replies go through the real entry point, `understand`, as pair ada-bo (Berlin, dates day
 first) on Thursday 26 November 2026.
@@ -12,6 +12,8 @@ from datetime import date
 import pytest
 
 from reminder_service.core.model import Kind
+from reminder_service.core.replies.dates import dated_by_month_only, dates_in
+from reminder_service.core.replies.head import Head
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 from tests.unit.replies.reply_mail import verdict_of
 
@@ -74,6 +76,47 @@ def test_a_day_and_month_without_the_last_dot_after_on_am_or_met_is_a_date(
 @pytest.mark.parametrize(
     "text",
     [
+        "We last met in October.",
+        "The last time we met was in September.",
+        "We last met in the summer.",
+        "Last met in early October, sorry!",
+        "We met last month",
+        "Yes, back in September",
+        "Yes, last month",
+        "Yes we met two months ago",
+        "Ja, wir haben uns im Oktober getroffen",
+        "On s'est vus le mois dernier",
+    ],
+)
+@pytest.mark.parametrize("kind", [Kind.CHECKIN, Kind.PAUSE_OR_END])
+def test_a_meeting_dated_only_by_an_earlier_month_is_unclear(text: str, kind: Kind) -> None:
+    """A meeting dated by nothing finer than an earlier month or a season is unclear, not a
+    meeting today."""
+    assert understood(text, kind) == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We met in November", met(None)),
+        ("Yes we met earlier this month", met(None)),
+        ("Yes we met, she started her new job in October", met(None)),
+        ("Yes we met, we will meet again in January", met(None)),
+        ("Yes we met yesterday, last time was in October", met(date(2026, 11, 25))),
+        ("We last met on 14 October.", met(date(2026, 10, 14))),
+    ],
+)
+def test_a_month_that_does_not_date_the_meeting_leaves_it_standing(
+    text: str, expected: object
+) -> None:
+    """This month, a month about something else, a plan or a stated day leave the meeting
+    as it is."""
+    assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "No, we haven't met, so we'll stop here",
         "No, we haven't met. We'll stop here",
         "Nein, wir haben uns nicht getroffen. Wir wollen beenden",
@@ -84,3 +127,10 @@ def test_a_dispute_beside_any_end_is_unclear(text: str) -> None:
     """A confirmation disputed beside an end, a sign-off or a bare verb for ending is
     unclear, so that neither the dispute nor the end is lost."""
     assert understood(text, Kind.CONFIRMATION) == UNCLEAR
+
+
+def test_long_replies_are_read_in_linear_time() -> None:
+    """Fifty thousand characters of short dates and months are read without backtracking."""
+    text = "met on 24.11 and back in october on 3.4 " * 1250
+    assert dates_in(text, "DMY")
+    assert dated_by_month_only(Head.of(text), today=TODAY)
