@@ -406,7 +406,7 @@ _SEASONS = (
 )
 _MONTH_PART = rf"(?:{lx.MONTH_START}|{lx.MONTH_MIDDLE}|{lx.MONTH_END}) "
 _MONTH_ONLY = re.compile(
-    rf"\b(?P<back>back )?(?:in|im|en|over)(?: (?:the|el|l'))? (?:{_MONTH_PART})?"
+    rf"\b(?:back )?(?:in|im|en|over)(?: (?:the|el|l'))? (?:{_MONTH_PART})?"
     rf"(?:(?P<mon>{MONTH_NAMES})|{_SEASONS})\b"
     rf"|\b(?:last|letzten|vergangenen) (?:month|monat|{_SEASONS})\b"
     r"|\ble mois dernier\b|\bel mes pasado\b"
@@ -421,10 +421,10 @@ def dated_by_month_only(head: Head, *, today: date) -> bool:
     finer: "We last met in October", "Yes, back in September", "We met last month".
 
     Taken for a meeting today, such a reply would make a pair months overdue look as if it
-    had just met; a person reads it instead. A phrase counts in the clause saying "we met",
-    after "back", or standing alone ("Yes, last month"); not in a plan, nor elsewhere ("she
-    started her job in October"). This month ("in November" said in November) is no older
-    than an undated meeting.
+    had just met; a person reads it instead. A phrase counts in the clause saying "we met"
+    or standing alone ("Yes, back in September"); not in a plan, nor elsewhere ("she started
+    her job in October", "Back in September she was stuck"). This month ("in November" said
+    in November) is no older than an undated meeting.
     """
     for found in _MONTH_ONLY.finditer(head.text):
         month = found["mon"]
@@ -432,7 +432,7 @@ def dated_by_month_only(head: Head, *, today: date) -> bool:
             continue
         start, end = _clause_around(head.text, *found.span())
         alone = head.text[start:end].strip() == found[0].strip()
-        if alone or found["back"] or _MET.search(head.text, start, end):
+        if alone or _MET.search(head.text, start, end):
             return True
     return False
 

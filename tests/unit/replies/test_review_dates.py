@@ -102,6 +102,7 @@ def test_a_meeting_dated_only_by_an_earlier_month_is_unclear(text: str, kind: Ki
         ("Yes we met earlier this month", met(None)),
         ("Yes we met, she started her new job in October", met(None)),
         ("Yes we met, we will meet again in January", met(None)),
+        ("Yes we met. Back in September she was stuck", met(None)),
         ("Yes we met yesterday, last time was in October", met(date(2026, 11, 25))),
         ("We last met on 14 October.", met(date(2026, 10, 14))),
     ],
