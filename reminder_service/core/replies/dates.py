@@ -118,12 +118,18 @@ _MONTH = r"(?P<m>0?[1-9]|1[0-2])"
 _DOTTED = re.compile(
     _NOT_AT_A_TIME + digits("d", not_after=r"\d.:") + rf"\. ?{_MONTH}\.(?: ?{_YEAR})?"
 )
-_DOTTED_SHORT = re.compile(
-    _NOT_AT_A_TIME
-    + digits("d", not_after=r"\d.:")
-    + rf"\.{_MONTH}(?![\d.:]){_NOT_A_UNIT}(?! ?(?:uhr|am|pm)\b)"
+_BEFORE_A_SHORT_DATE = ("on", "am", "den", "vom", "le", "el", "met", "meet")
+_AFTER_A_DATE_WORD = "|".join(
+    rf"(?<=\b{word} {day})" for word in _BEFORE_A_SHORT_DATE for day in (r"\d", r"\d\d")
 )
-"""A day and month without the last dot ("24.11"), never a time ("um 10.30", "11.05 Uhr")."""
+_DOTTED_SHORT = re.compile(
+    digits("d", not_after=r"\d.:")
+    + rf"(?:{_AFTER_A_DATE_WORD})\.{_MONTH}(?![\d.:]){_NOT_A_UNIT}(?! ?(?:uhr|am|pm)\b)"
+)
+"""A day and month without the last dot right after "on", "am" or "met" ("met on 24.11",
+"Met 24.11"): elsewhere such a number is a decimal ("Python 3.11", "scored 2.3", "chapters
+2.3 and 2.4") or a time ("Montag 9.10 bis 10.10"), never a meeting's date. The word is looked
+behind for after the day's digits, so that the search still skips ahead to digits."""
 _DAY_MONTH = re.compile(
     digits("d", not_after=r"\d.,:/")
     + rf"{_ORDINAL}?\.? ?(?:of |de )?(?P<mon>{MONTH_NAMES})\b\.?"
@@ -469,15 +475,57 @@ def _statement_start(text: str, start: int, end: int) -> int:
 def _clause(text: str, found: Found) -> tuple[int, int]:
     """Where the clause holding a date starts and ends: commas, colons, dashes, "but" and
     line and sentence ends bound it."""
-    start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, found.start)), default=0)
-    after = _CLAUSE_BREAK.search(text, found.end)
-    return start, after.start() if after else len(text)
+    return _clause_around(text, found.start, found.end)
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause holding `text[start:end]` starts and ends."""
+    clause_start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    after = _CLAUSE_BREAK.search(text, end)
+    return clause_start, after.start() if after else len(text)
 
 
 def _in_met_clause(head: Head, found: Found) -> bool:
     """Whether the date is in the clause that says the pair met."""
     start, end = _clause(head.text, found)
     return _MET.search(head.text, start, end) is not None
+
+
+_SEASONS = (
+    r"summer|spring|autumn|fall|winter|sommer|fruhling|fruhjahr|herbst|ete|printemps|automne"
+    r"|hiver|verano|primavera|otono|invierno"
+)
+_MONTH_PART = rf"(?:{lx.MONTH_START}|{lx.MONTH_MIDDLE}|{lx.MONTH_END}) "
+_MONTH_ONLY = re.compile(
+    rf"\b(?:back )?(?:in|im|en|over)(?: (?:the|el|l'))? (?:{_MONTH_PART})?"
+    rf"(?:(?P<mon>{MONTH_NAMES})|{_SEASONS})\b"
+    rf"|\b(?:last|letzten|vergangenen) (?:month|monat|{_SEASONS})\b"
+    r"|\ble mois dernier\b|\bel mes pasado\b"
+    rf"|\b(?:a|one|\d+|{COUNTS}) months? ago\b|\bvor (?:einem|\w+) monaten?\b"
+)
+"""A time no finer than a month or a season: "in October", "back in September", "in the
+summer", "last month", "two months ago"."""
+
+
+def dated_by_month_only(head: Head, *, today: date) -> bool:
+    """Whether the reply dates its meeting by a month or season before this one and nothing
+    finer: "We last met in October", "Yes, back in September", "We met last month".
+
+    Taken for a meeting today, such a reply would make a pair months overdue look as if it
+    had just met; a person reads it instead. A phrase counts in the clause saying "we met"
+    or standing alone ("Yes, back in September"); not in a plan, nor elsewhere ("she started
+    her job in October", "Back in September she was stuck"). This month ("in November" said
+    in November) is no older than an undated meeting.
+    """
+    for found in _MONTH_ONLY.finditer(head.text):
+        month = found["mon"]
+        if (month is not None and lx.MONTHS[month] == today.month) or in_plan(head, found.start()):
+            continue
+        start, end = _clause_around(head.text, *found.span())
+        alone = head.text[start:end].strip() == found[0].strip()
+        if alone or _MET.search(head.text, start, end):
+            return True
+    return False
 
 
 def safe_date(year: int, month: int, day: int) -> date | None:
@@ -510,12 +558,11 @@ def add_months(day: date, months: int, *, day_of_month: int | None = None) -> da
 
 
 def _past(when: When, today: date) -> date | Unusable:
-    """The date meant, looking back from `today`."""
+    """The date meant, looking back from `today`; a weekday said to be ahead ("next
+    Friday") is a plan, which `meeting_date` leaves out before asking."""
     match when:
         case _DaysBefore(days=days):
             day = shift_days(today, -days)
-        case Weekday(ahead=True):
-            return Unusable.AHEAD
         case Weekday(index=index, previous_week=True):
             day = shift_days(today, -(today.weekday() + 7 - index))
         case Weekday(index=index, before=before):

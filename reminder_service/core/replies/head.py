@@ -150,7 +150,7 @@ _SIGN_OFFS = (
     (Signal.END_SO, re.compile(rf"(?:{_AFTER_A_REASON})(?:{lx.SIGN_OFF})\b", re.MULTILINE)),
 )
 _GOODBYE = whole_words(lx.GOODBYE)
-_ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED, Signal.END_SO})
+ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED, Signal.END_SO})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
 _NOT_OURS_REPORTED = whole_words(lx.NOT_OURS_REPORTED)
@@ -365,7 +365,7 @@ def _command_signals(
 ) -> set[Signal]:
     """What a phrase found in a clause says, with the clause's words `before` it: ends and
     pauses count only as the pair's own request, made now."""
-    if signal in _ENDS:
+    if signal in ENDS:
         return _end_signals(signal, clause, before, found)
     if signal is Signal.PAUSE:
         return _pause_signals(clause, before, found)

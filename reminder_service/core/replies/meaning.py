@@ -22,9 +22,15 @@ from zoneinfo import ZoneInfo
 
 from reminder_service.core.model import ASKS_NOTHING, DateOrder, Kind
 from reminder_service.core.replies import lexicon as lx
-from reminder_service.core.replies.dates import Unusable, dates_in, meeting_date
+from reminder_service.core.replies.dates import (
+    Unusable,
+    dated_by_month_only,
+    dates_in,
+    meeting_date,
+)
 from reminder_service.core.replies.durations import duration, durations_in
 from reminder_service.core.replies.head import (
+    ENDS,
     NEGATIVE,
     POSITIVE,
     REPORTS,
@@ -107,7 +113,8 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     only ACKNOWLEDGED it. A bare "yes" that only promises ("yes, we will") reports nothing,
     nor does one that only accepts ("yes please") an email that did not ask whether the
     pair met (a follow-up, pause-or-end): both are UNCLEAR, and so is one stating a date
-    that cannot be the meeting's ("31.11."). So is a reply that goes on to correct the
+    that cannot be the meeting's ("31.11.") or dating it only by an earlier month ("we
+    last met in October": `dated_by_month_only`). So is a reply that goes on to correct the
     meeting a confirmation or a thank-you names (`_amends`)."""
     if replying_to in _NAMES_A_MEETING and _amends(head, date_order):
         return Meaning(Outcome.UNCLEAR)
@@ -116,6 +123,8 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
         return Meaning(Outcome.UNCLEAR)
     if day is None and replying_to in ASKS_NOTHING:
         return Meaning(Outcome.ACKNOWLEDGED)
+    if day is None and dated_by_month_only(head, today=today):
+        return Meaning(Outcome.UNCLEAR)
     if day is None and (only_promises(head) or _accepts_an_offer(head, replying_to)):
         return Meaning(Outcome.UNCLEAR)
     meeting = ReportedMeeting(
@@ -308,9 +317,10 @@ def _local_date(sent: datetime, zone: ZoneInfo) -> date:
 def _outcome(head: Head, *, replying_to: str) -> Outcome:
     """One outcome for the whole reply; contradictions, a meeting phrase negated in a
     language we do not read, and a command only a person can act on (an end asked about, a
-    pause starting later) are UNCLEAR. So is a dispute beside an end ("No, we haven't met,
-    so we'd like to end it" to a confirmation): neither may be lost. "End" alone ends only
-    in answer to the pause-or-end email, which suggests it."""
+    pause starting later) are UNCLEAR. So is a dispute beside an end of any kind ("No, we
+    haven't met, so we'd like to end it", "..., so we'll stop here" to a confirmation):
+    neither may be lost. "End" alone ends only in answer to the pause-or-end email, which
+    suggests it."""
     if replying_to == Kind.PAUSE_OR_END and _takes_the_end_offered(head):
         return Outcome.END
     said = _said(head)
@@ -318,7 +328,7 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
     if Signal.UNREAD in said:
         report = Outcome.UNCLEAR
     if Signal.DISPUTE in said or (replying_to == Kind.CONFIRMATION and said & NEGATIVE):
-        return Outcome.UNCLEAR if Signal.END in said else Outcome.DISPUTE
+        return Outcome.UNCLEAR if said & ENDS else Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
         return Outcome.END
     if Signal.END_SO in said:
