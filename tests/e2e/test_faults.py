@@ -296,6 +296,8 @@ def test_a_uidvalidity_change_while_running_rescans_without_logging_anything_twi
         service.wait_for_line("from ben@northwind.example: meeting on")
         changed = clean_dovecot.change_uidvalidity()
         clean_dovecot.deliver(answer(checkin, "Not yet, sorry."))
+        # Dovecot drops the session itself ("state is inconsistent") about 0.5 s after this
+        # delivery, so the kick may find the daemon away; kick() waits for it to be back.
         clean_dovecot.kick()
         service.wait_for_line(f"reading replies from INBOX (UIDVALIDITY {changed})")
         service.wait_for_line("was already recorded")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
@@ -428,6 +429,35 @@ async def test_server_dropping_the_connection_mid_idle_is_transient(
     assert_secret_free(error.value, imap_config.password)
     with pytest.raises(TransientMailboxError, match=NOT_CONNECTED):
         await mailbox.new_uids(after=0)
+
+
+async def test_a_kick_while_the_client_is_away_drops_it_once_it_is_back(
+    clean_dovecot: Dovecot,
+    imap_config: ImapConfig,
+    make_mailbox: MakeMailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A kick that finds nobody logged in (the client is between connections) waits for the
+    client to log in and drops it, instead of failing with "no users kicked"."""
+    tried = threading.Event()
+    doveadm = clean_dovecot.doveadm
+
+    def doveadm_noting_the_first_try(*args: str) -> str:
+        try:
+            return doveadm(*args)
+        finally:
+            tried.set()
+
+    monkeypatch.setattr(clean_dovecot, "doveadm", doveadm_noting_the_first_try)
+    kicking = asyncio.create_task(asyncio.to_thread(clean_dovecot.kick))
+    await asyncio.to_thread(tried.wait)
+    mailbox = make_mailbox(imap_config)
+    await mailbox.open()
+    await kicking
+    with pytest.raises(TransientMailboxError, match="closed the connection"):
+        await asyncio.wait_for(
+            mailbox.wait_for_news(stop=asyncio.Event()), timeout=imap_config.command_timeout_s
+        )
 
 
 async def test_server_dropping_the_connection_mid_fetch_is_transient_and_reopen_works(

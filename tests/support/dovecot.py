@@ -47,6 +47,8 @@ PASSWORD = "Tr0ub4dor-imap-test"
 START_TIMEOUT_S = 10.0
 APPEND_CHUNK = 500
 TEST_TIMEOUT_S = 5.0
+KICK_POLL_S = 0.02
+NO_USERS_KICKED = "no users kicked"
 
 CONFIG = Template("""\
 base_dir = $root/run
@@ -228,9 +230,28 @@ class Dovecot:
             _command(stream, b"Z", b"LOGOUT")
         return uids
 
-    def kick(self) -> None:
-        """Make Dovecot drop every connection of the user at once (it says BYE first)."""
-        self.doveadm("kick", self.user)
+    def kick(self, *, timeout_s: float = START_TIMEOUT_S) -> None:
+        """Make Dovecot drop every connection of the user at once (it says BYE first).
+
+        `doveadm kick` drops only the sessions logged in at that instant and fails with
+        "no users kicked" otherwise, so this tries again until it drops one: a client still
+        logging in, or away between a dropped connection and its reconnect, is dropped once
+        it is back. DovecotError if none is within `timeout_s`.
+        """
+        deadline = time.monotonic() + timeout_s
+        while not self._kicked_someone():
+            if time.monotonic() > deadline:
+                raise DovecotError(f"no connection of {self.user} to drop within {timeout_s} s")
+            time.sleep(KICK_POLL_S)
+
+    def _kicked_someone(self) -> bool:
+        try:
+            self.doveadm("kick", self.user)
+        except DovecotError as error:
+            if NO_USERS_KICKED in str(error):
+                return False
+            raise
+        return True
 
     def uidvalidity(self, folder: str = "INBOX") -> int:
         """The folder's current UIDVALIDITY."""
