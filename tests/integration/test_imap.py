@@ -439,6 +439,7 @@ async def test_a_kick_while_the_client_is_away_drops_it_once_it_is_back(
 ) -> None:
     """A kick that finds nobody logged in (the client is between connections) waits for the
     client to log in and drops it, instead of failing with "no users kicked"."""
+    clean_dovecot.drop_sessions()
     tried = threading.Event()
     doveadm = clean_dovecot.doveadm
 
