@@ -299,13 +299,14 @@ def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
     kept = [
         (m, minutes)
         for m, minutes in found
-        if not any(_overlap(m.span(), o.span()) for o in other)
+        if not any(overlap(m.span(), o.span()) for o in other)
         and not any(_inside(m.span(), span) for span in spans)
     ]
     return sorted(kept, key=lambda found: (found[0].start(), -found[0].end()))
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether spans `a` and `b` share a character."""
     return a[0] < b[1] and b[0] < a[1]
 
 

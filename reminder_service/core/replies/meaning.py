@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from reminder_service.core.model import ASKS_NOTHING, DateOrder, Kind
 from reminder_service.core.replies import lexicon as lx
 from reminder_service.core.replies.dates import Unusable, dates_in, meeting_date
-from reminder_service.core.replies.durations import duration, durations_in
+from reminder_service.core.replies.durations import duration, durations_in, overlap
 from reminder_service.core.replies.head import (
     NEGATIVE,
     POSITIVE,
@@ -148,7 +148,7 @@ def _gives_a_meeting_length(text: str) -> bool:
     45 minutes") the reader names none."""
     spans = [m.span() for m, _ in durations_in(text)]
     return any(
-        duration(Head.of(_blanked(text, [o for o in spans if not _overlap(o, span)]))) is not None
+        duration(Head.of(_blanked(text, [o for o in spans if not overlap(o, span)]))) is not None
         for span in spans
     )
 
@@ -159,11 +159,6 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Whether spans `a` and `b` share a character."""
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _met_after_but(head: Head) -> Head:
