@@ -49,6 +49,7 @@ _MARCH_WITH_CEDILLA = re.compile(r"\bmar(?:\u00e7|c\u0327)o\b")
 _COULD_WITH_UMLAUT = re.compile(r"\bk(?:\u00f6|o\u0308)nnt")
 _NOISE = re.compile('[*_"\u201c\u201d\u201e\u00ab\u00bb()\\[\\]{}<>|~#=+]')
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_PLUS_BETWEEN_WORDS = re.compile(r"(?<=[^\W\d_]) ?\+ ?(?=[^\W\d_])")
 _SPACES = re.compile(r"\s+")
 _HAS_WORD = re.compile(r"[^\W_]")
 _NAME = r"(?!(?:yes|yep|yeah|no|not|nope|ja|nein|oui|non|si|we|wir|on|nos)\b)[^\W\d_][\w'.]*"
@@ -62,12 +63,13 @@ _EDGES = re.compile(r"^\W+|\W+$")
 
 def _fold(text: str) -> str:
     """Lower case without accents, plain apostrophes, "n't" as " not", "avant-hier" as
-    "avant hier", "março" as "marzo", "könnten" as "koennten", and no emphasis or
-    brackets."""
+    "avant hier", "março" as "marzo", "könnten" as "koennten", "Monday + Wednesday" as
+    "monday and wednesday" (two days, not one), and no emphasis or brackets."""
     folded = _MARCH_WITH_CEDILLA.sub("marzo", text.translate(_PRE_FOLD).casefold())
     folded = _COULD_WITH_UMLAUT.sub("koennt", folded)
     folded = unicodedata.normalize("NFKD", folded)
-    folded = _NOISE.sub(" ", _COMBINING.sub("", folded)).replace("n't", " not")
+    folded = _PLUS_BETWEEN_WORDS.sub(" and ", _COMBINING.sub("", folded))
+    folded = _NOISE.sub(" ", folded).replace("n't", " not")
     return _INNER_HYPHEN.sub(" ", folded)
 
 
