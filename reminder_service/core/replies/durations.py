@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from reminder_service.core.replies import lexicon as lx
-from reminder_service.core.replies.head import POSITIVE, Head, in_plan
+from reminder_service.core.replies.head import POSITIVE, Head, in_plan, said_in_writing
 from reminder_service.core.replies.readers import (
     COUNTS,
     DIGIT,
@@ -293,7 +293,10 @@ def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
     other = [
         m
         for m, minutes in found
-        if _is_ago(text, m) or _is_of_something_else(head, m) or _is_hours_of_work(head, m, minutes)
+        if _is_ago(text, m)
+        or _is_of_something_else(head, m)
+        or _is_hours_of_work(head, m, minutes)
+        or said_in_writing(text, *m.span())
     ]
     spans = [m.span() for m, _ in found]
     kept = [
@@ -357,10 +360,15 @@ def _is_tied(head: Head, m: re.Match[str]) -> bool:
 
 
 def _after_met(head: Head, start: int) -> bool:
-    """Whether `start` follows "met" (or another word reporting a meeting) in its clause."""
+    """Whether `start` follows "met" (or another word reporting a meeting, not one said to
+    be written: "talked by email") in its clause."""
     text = head.text
     sentence = head.sentence_at(start)
-    met = [found.end() for found in _MET.finditer(text, sentence.start if sentence else 0, start)]
+    met = [
+        found.end()
+        for found in _MET.finditer(text, sentence.start if sentence else 0, start)
+        if not said_in_writing(text, *found.span())
+    ]
     return bool(met) and _CLAUSE_BREAK.search(text, met[-1], start) is None
 
 

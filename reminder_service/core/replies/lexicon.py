@@ -771,6 +771,14 @@ CONTRAST: Final = r"but|except|although|aber|doch|jedoch|mais|pero|sino|though|h
 NOT_YET: Final = r"yet|so far|noch|encore|toujours pas|todavia|aun|ainda"
 """Words saying the pair has not met at all yet: after "not yet, but" comes a plan."""
 
+IN_WRITING: Final = (
+    r"(?:by|over|via|per|through) (?:e mails?|emails?|mails?|texts?|sms|messages?|slack)"
+    r"|in writing|schriftlich|par (?:e mails?|emails?|mails?|sms|messages?|ecrit)"
+    r"|por (?:correo|e mails?|emails?|mensajes?|escrito)"
+)
+"""Beside "we talked", words saying it was written, not a meeting ("talked about it for 10
+minutes by email", "per Mail ausgetauscht", "échangé par mail")."""
+
 MET_AFTER_BUT: Final = rf"{MET}|did meet|moved it to|moved to"
 """After "we didn't meet, but", words saying the meeting took place after all ("but we did
 meet Wednesday", "but moved it to Wednesday"): with a length beside them, a meeting."""

@@ -34,6 +34,7 @@ from reminder_service.core.replies.head import (
     in_plan,
     only_accepts,
     only_promises,
+    said_in_writing,
 )
 from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.readers import whole_words
@@ -208,10 +209,11 @@ def _tells_of_a_meeting(turn: str) -> bool:
     """Whether the words after "but" give a meeting's length and say it took place: with a
     word for it ("we did meet", "moved it to"), or being nothing but a date and a length
     ("but on Wednesday for 30 minutes"). Anything else ("I spent an hour", "30 minutes on
-    Friday works for us", "we have a 1 hour slot booked") is not about a meeting."""
+    Friday works for us", "we have a 1 hour slot booked", "we talked by email") is not
+    about a meeting."""
+    met = (m for m in _MET_AFTER_BUT.finditer(turn) if not said_in_writing(turn, *m.span()))
     return bool(durations_in(turn)) and (
-        _MET_AFTER_BUT.search(turn) is not None
-        or _only_date_and_length(turn, filler=_FILLER_AFTER_BUT)
+        next(met, None) is not None or _only_date_and_length(turn, filler=_FILLER_AFTER_BUT)
     )
 
 

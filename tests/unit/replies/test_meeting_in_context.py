@@ -4,6 +4,7 @@ Wednesday" names two days."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -22,6 +23,27 @@ def _read(text: str) -> tuple[Any, Any, Any]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("We haven't met yet, but talked about it for 10 minutes by email", "not_met"),
+        ("We haven't met, but talked about it for 10 minutes by email", "not_met"),
+        ("We didn't meet, but we talked for 20 minutes over text", "not_met"),
+        ("Wir haben uns nicht getroffen, aber per Mail 20 Minuten ausgetauscht", "not_met"),
+        ("We haven't met yet but we talked on the phone for 30 minutes", "unclear"),
+    ],
+)
+def test_talk_in_writing_or_after_not_yet_logs_no_meeting(text: str, expected: str) -> None:
+    """Talk by email or text is no meeting, and a call after "not yet, but" goes to a person."""
+    assert _read(text)[0] == expected
+
+
+def test_a_phone_call_after_not_met_for_a_while_is_a_meeting() -> None:
+    """ "We hadn't met for a while but talked on the phone" still reports that call."""
+    text = "We hadn't met for a while but talked on the phone for 30 minutes yesterday"
+    assert _read(text) == ("meeting", "2026-11-25", 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("Met Monday + Wednesday, 1h each", ("unclear", None, None)),
         ("Met Monday+Wednesday", ("unclear", None, None)),
         ("Met Monday (Tuesday didn't suit her)", ("meeting", "2026-11-23", None)),
@@ -31,3 +53,10 @@ def _read(text: str) -> tuple[Any, Any, Any]:
 def test_a_plus_between_days_names_two_meetings(text: str, expected: tuple[Any, ...]) -> None:
     """ "Monday + Wednesday" is two days, so unclear; a "+" between numbers stays a sum."""
     assert _read(text) == expected
+
+
+def test_talk_in_writing_stays_fast_on_a_long_reply() -> None:
+    """A 50 KB reply of repeated talk words is read without backtracking for long."""
+    started = time.perf_counter()
+    verdict_of("we talked and spoke by email but not yet " * 1_200)
+    assert time.perf_counter() - started < 1.0
