@@ -824,7 +824,10 @@ CLOSING: Final = (
     r"|muchas gracias|saludos|un saludo|un abrazo|abrazos|atentamente"
 )
 COURTESY: Final = (
-    r"no (?:problem|problems|prob|worries|worry)|kein problem|keine sorge|pas de (?:probleme"
-    r"|souci|soucis)|no hay problema|sin problema|de nada"
+    r"(?:(?:no|nein|non|nee),? )?(?:no (?:problem|problems|prob|worries|worry|doubt|question)"
+    r"|kein problem|keine sorge|keine frage|kein zweifel|ohne zweifel|pas de (?:probleme"
+    r"|souci|soucis)|aucun doute|sans aucun doute|no hay problema|sin problema|sin duda|de nada"
+    r"|without (?:a |any )?doubt)"
 )
-"""Set phrases whose "no" negates nothing; they are cut out before reading a clause."""
+"""Set phrases whose "no" negates nothing ("no doubt we met", "keine Frage"), with a "no"
+that only opens them ("Nein, kein Problem"); they are cut out before reading a clause."""

@@ -42,6 +42,26 @@ def test_a_phone_call_after_not_met_for_a_while_is_a_meeting() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("No doubt we met on Monday, 45 minutes", 45),
+        ("No question, we met Monday", None),
+        ("No problem, we met on Monday for 1h", 60),
+        ("No worries, met Monday 1h", 60),
+        ("Nein, kein Problem, wir haben uns Montag getroffen", None),
+    ],
+)
+def test_a_set_phrase_with_no_negates_no_meeting(text: str, minutes: int | None) -> None:
+    """ "No doubt", "no question" and a "no" opening "no problem" do not say "not met"."""
+    assert _read(text) == ("meeting", "2026-11-23", minutes)
+
+
+def test_a_no_sentence_before_no_problem_still_answers() -> None:
+    """A "No." of its own beside "we met" stays contradictory, so a person reads it."""
+    assert _read("No. No problem, we met Monday")[0] == "unclear"
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Met Monday + Wednesday, 1h each", ("unclear", None, None)),
