@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from reminder_service.core.replies.durations import duration
+from reminder_service.core.replies.head import Head
 from reminder_service.core.replies.verdict import verdict_json
 from tests.unit.replies.reply_mail import verdict_of
 
@@ -59,6 +61,22 @@ def test_a_set_phrase_with_no_negates_no_meeting(text: str, minutes: int | None)
 def test_a_no_sentence_before_no_problem_still_answers() -> None:
     """A "No." of its own beside "we met" stays contradictory, so a person reads it."""
     assert _read("No. No problem, we met Monday")[0] == "unclear"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("I spent 2 hours preparing and we met for 1h on Monday", 60),
+        ("Yes, I spent 20 minutes reading her CV before we met for an hour on Monday", 60),
+        ("We talked by email for 10 minutes and met on Monday for 1h", 60),
+        ("Met Monday, 40 mins. She was stuck in traffic for 20 minutes", 40),
+        ("Met Monday 1h, I sent notes by email afterwards", 60),
+        ("I sent her the agenda by email. We met Monday for 1h", 60),
+    ],
+)
+def test_the_length_tied_to_the_meeting_wins(text: str, minutes: int) -> None:
+    """A length tied to the met word outweighs an earlier one about something else."""
+    assert duration(Head.of(text)) == minutes
 
 
 @pytest.mark.parametrize(
