@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from reminder_service.core.replies import lexicon as lx
-from reminder_service.core.replies.head import POSITIVE, Head, in_plan
+from reminder_service.core.replies.head import POSITIVE, Head, in_plan, said_in_writing
 from reminder_service.core.replies.readers import (
     COUNTS,
     DIGIT,
@@ -77,6 +77,8 @@ _WHEN = rf"on|in|this|last|next|that|morning|afternoon|evening|night|{alternatio
 _LATE_OR_EARLY = re.compile(r"[ -]?(?:late|early)\b")
 _WHEN_AFTER = re.compile(rf" (?:{_WHEN})\b")
 _MET = whole_words(lx.MET)
+_NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
+_ANOTHER_EVENT = whole_words(lx.ANOTHER_EVENT)
 _CLAUSE_BREAK = re.compile(rf"[,:;]| - |\b(?:{lx.CONTRAST})\b")
 
 
@@ -267,17 +269,20 @@ def duration(head: Head) -> int | None:
 
     Lengths that are times of day, dates, in plans, "ago" phrases or about something else
     ("10 minutes late") are not the meeting's. A lone one left is ("Yes, Monday, 1h"). Of
-    several, the reply's first statement wins: the first in a sentence reporting a meeting
-    ("Met Monday, 40 mins. She was stuck in traffic for 20 minutes"), else the first tied to
-    the meeting ("a 30-minute call"); none of either gives None, because guessing would log
-    the length of something else.
+    several, the first in a sentence reporting a meeting wins unless it is someone's own
+    ("I spent 2 hours preparing and we met for 1h") and one tied to the meeting follows;
+    then the reply's first statement: the first in a
+    sentence reporting a meeting ("Met Monday, 40 mins. She was stuck in traffic for 20
+    minutes"), else the first tied to the meeting ("a 30-minute call"); none of either gives
+    None, because guessing would log the length of something else.
     """
     lengths = _meeting_lengths(head)
     if len({m.span() for m, _ in lengths}) <= 1:
         return next((minutes for _, minutes in lengths), None)
-    reported = [minutes for m, minutes in lengths if _in_report(head, m.start())]
-    tied = [minutes for m, minutes in lengths if _is_tied(head, m)]
-    return next(iter(reported + tied), None)
+    reported = [(m, minutes) for m, minutes in lengths if _in_report(head, m.start())]
+    tied = [(m, minutes) for m, minutes in lengths if _is_tied(head, m)]
+    own = [f for f in reported if f in tied or not _of_someone_else(head, f[0].start())]
+    return next((minutes for _, minutes in own + reported + tied), None)
 
 
 def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
@@ -293,19 +298,23 @@ def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
     other = [
         m
         for m, minutes in found
-        if _is_ago(text, m) or _is_of_something_else(head, m) or _is_hours_of_work(head, m, minutes)
+        if _is_ago(text, m)
+        or _is_of_something_else(head, m)
+        or _is_hours_of_work(head, m, minutes)
+        or said_in_writing(text, *m.span())
     ]
     spans = [m.span() for m, _ in found]
     kept = [
         (m, minutes)
         for m, minutes in found
-        if not any(_overlap(m.span(), o.span()) for o in other)
+        if not any(overlap(m.span(), o.span()) for o in other)
         and not any(_inside(m.span(), span) for span in spans)
     ]
     return sorted(kept, key=lambda found: (found[0].start(), -found[0].end()))
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether spans `a` and `b` share a character."""
     return a[0] < b[1] and b[0] < a[1]
 
 
@@ -355,11 +364,26 @@ def _is_tied(head: Head, m: re.Match[str]) -> bool:
     return _TIED_AFTER.match(head.text, m.end()) is not None or _after_met(head, m.start())
 
 
+def _of_someone_else(head: Head, start: int) -> bool:
+    """Whether the words before `start` in its statement (back to a comma, "but", "and" or
+    "so") name someone or something else: "I spent 2 hours preparing", "she was stuck in
+    traffic for 20 minutes"; not "Yes, 45 min"."""
+    sentence = head.sentence_at(start)
+    words = head.text[sentence.start if sentence else 0 : start]
+    statement = _NEXT_STATEMENT.split(_CLAUSE_BREAK.split(words)[-1])[-1]
+    return _ANOTHER_EVENT.search(statement) is not None
+
+
 def _after_met(head: Head, start: int) -> bool:
-    """Whether `start` follows "met" (or another word reporting a meeting) in its clause."""
+    """Whether `start` follows "met" (or another word reporting a meeting, not one said to
+    be written: "talked by email") in its clause."""
     text = head.text
     sentence = head.sentence_at(start)
-    met = [found.end() for found in _MET.finditer(text, sentence.start if sentence else 0, start)]
+    met = [
+        found.end()
+        for found in _MET.finditer(text, sentence.start if sentence else 0, start)
+        if not said_in_writing(text, *found.span())
+    ]
     return bool(met) and _CLAUSE_BREAK.search(text, met[-1], start) is None
 
 

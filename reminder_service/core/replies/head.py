@@ -49,6 +49,7 @@ _MARCH_WITH_CEDILLA = re.compile(r"\bmar(?:\u00e7|c\u0327)o\b")
 _COULD_WITH_UMLAUT = re.compile(r"\bk(?:\u00f6|o\u0308)nnt")
 _NOISE = re.compile('[*_"\u201c\u201d\u201e\u00ab\u00bb()\\[\\]{}<>|~#=+]')
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_PLUS_BETWEEN_WORDS = re.compile(r"(?<=[^\W\d_]) ?\+ ?(?=[^\W\d_])")
 _SPACES = re.compile(r"\s+")
 _HAS_WORD = re.compile(r"[^\W_]")
 _NAME = r"(?!(?:yes|yep|yeah|no|not|nope|ja|nein|oui|non|si|we|wir|on|nos)\b)[^\W\d_][\w'.]*"
@@ -62,12 +63,13 @@ _EDGES = re.compile(r"^\W+|\W+$")
 
 def _fold(text: str) -> str:
     """Lower case without accents, plain apostrophes, "n't" as " not", "avant-hier" as
-    "avant hier", "março" as "marzo", "könnten" as "koennten", and no emphasis or
-    brackets."""
+    "avant hier", "março" as "marzo", "könnten" as "koennten", "Monday + Wednesday" as
+    "monday and wednesday" (two days, not one), and no emphasis or brackets."""
     folded = _MARCH_WITH_CEDILLA.sub("marzo", text.translate(_PRE_FOLD).casefold())
     folded = _COULD_WITH_UMLAUT.sub("koennt", folded)
     folded = unicodedata.normalize("NFKD", folded)
-    folded = _NOISE.sub(" ", _COMBINING.sub("", folded)).replace("n't", " not")
+    folded = _PLUS_BETWEEN_WORDS.sub(" and ", _COMBINING.sub("", folded))
+    folded = _NOISE.sub(" ", folded).replace("n't", " not")
     return _INNER_HYPHEN.sub(" ", folded)
 
 
@@ -183,6 +185,10 @@ _PROMISE = whole_words(lx.PROMISE)
 _GOING_ON = whole_words(lx.GOING_ON)
 _TRYING = whole_words(lx.TRYING)
 _NOT_YET = whole_words(lx.NOT_YET)
+_IN_WRITING = whole_words(lx.IN_WRITING)
+_STATEMENT_BREAK = re.compile(
+    rf"(?<!\d)[.!?;,:\n]|[.!?;,:\n](?!\d)| - |\b(?:{lx.CONTRAST}|{lx.NEXT_STATEMENT})\b"
+)
 _YES_WE_DID = re.compile(lx.YES_WE_DID)
 _ACCEPT = whole_words(lx.ACCEPT)
 
@@ -320,6 +326,9 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         said[clause_at(found.start())].discard(Signal.PAUSE)
     for found in _MET.finditer(joined):
         index = clause_at(found.start())
+        words = joined[starts[index] : starts[index] + len(clauses[index].text)]
+        if said_in_writing(words, found.start() - starts[index], found.end() - starts[index]):
+            continue
         before = _last_words(_NEXT_STATEMENT.split(joined[starts[index] : found.start()])[-1])
         said[index].add(_met_signal(f"{before} {found.group()}"))
     for found in _MEETING_WAS.finditer(joined):
@@ -332,6 +341,15 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         if clause.asks:
             said[index] &= _kept_when_asked(clause.text)
     return said
+
+
+def said_in_writing(text: str, start: int, end: int) -> bool:
+    """Whether the statement holding the words `text[start:end]` (up to a comma, "but",
+    "and", "so" or "then" on either side) says it was written: "we talked about it for 10
+    minutes by email" tells of emails, not of a meeting; a phone call is one."""
+    before = _STATEMENT_BREAK.split(text[:start])[-1]
+    after = _STATEMENT_BREAK.split(text[end:])[0]
+    return _IN_WRITING.search(f"{before}{text[start:end]}{after}") is not None
 
 
 def _called_off_later(clauses: list[_Clause], index: int, rest: str) -> bool:
@@ -493,12 +511,17 @@ def _met_signal(words: str) -> Signal:
 
 def _sentence_signals(clauses: list[tuple[_Clause, set[Signal]]]) -> frozenset[Signal]:
     """What a sentence says: a report after "but" replaces the reports before it, and a
-    "no" that answers an end (`_no_answers_an_end`) reports nothing."""
+    "no" that answers an end (`_no_answers_an_end`) reports nothing. A meeting after "not
+    yet, but" does not ("We haven't met yet, but we talked on the phone for 30 minutes"):
+    the pair says they have not met, so both stand and a person reads it."""
     signals: set[Signal] = set()
+    not_yet = False
     for clause, said in clauses:
-        if clause.contrast and said & REPORTS:
+        kept = not_yet and Signal.NOT_MET in signals and bool(said & POSITIVE)
+        if clause.contrast and said & REPORTS and not kept:
             signals -= REPORTS
         signals |= said
+        not_yet = not_yet or _NOT_YET.search(clause.text) is not None
     if _no_answers_an_end(clauses, signals):
         signals.discard(Signal.NO)
     return frozenset(signals)

@@ -771,6 +771,14 @@ CONTRAST: Final = r"but|except|although|aber|doch|jedoch|mais|pero|sino|though|h
 NOT_YET: Final = r"yet|so far|noch|encore|toujours pas|todavia|aun|ainda"
 """Words saying the pair has not met at all yet: after "not yet, but" comes a plan."""
 
+IN_WRITING: Final = (
+    r"(?:by|over|via|per|through) (?:e mails?|emails?|mails?|texts?|sms|messages?|slack)"
+    r"|in writing|schriftlich|par (?:e mails?|emails?|mails?|sms|messages?|ecrit)"
+    r"|por (?:correo|e mails?|emails?|mensajes?|escrito)"
+)
+"""Beside "we talked", words saying it was written, not a meeting ("talked about it for 10
+minutes by email", "per Mail ausgetauscht", "échangé par mail")."""
+
 MET_AFTER_BUT: Final = rf"{MET}|did meet|moved it to|moved to"
 """After "we didn't meet, but", words saying the meeting took place after all ("but we did
 meet Wednesday", "but moved it to Wednesday"): with a length beside them, a meeting."""
@@ -816,7 +824,10 @@ CLOSING: Final = (
     r"|muchas gracias|saludos|un saludo|un abrazo|abrazos|atentamente"
 )
 COURTESY: Final = (
-    r"no (?:problem|problems|prob|worries|worry)|kein problem|keine sorge|pas de (?:probleme"
-    r"|souci|soucis)|no hay problema|sin problema|de nada"
+    r"(?:(?:no|nein|non|nee),? )?(?:no (?:problem|problems|prob|worries|worry|doubt|question)"
+    r"|kein problem|keine sorge|keine frage|kein zweifel|ohne zweifel|pas de (?:probleme"
+    r"|souci|soucis)|aucun doute|sans aucun doute|no hay problema|sin problema|sin duda|de nada"
+    r"|without (?:a |any )?doubt)"
 )
-"""Set phrases whose "no" negates nothing; they are cut out before reading a clause."""
+"""Set phrases whose "no" negates nothing ("no doubt we met", "keine Frage"), with a "no"
+that only opens them ("Nein, kein Problem"); they are cut out before reading a clause."""

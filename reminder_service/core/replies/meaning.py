@@ -28,7 +28,7 @@ from reminder_service.core.replies.dates import (
     dates_in,
     meeting_date,
 )
-from reminder_service.core.replies.durations import duration, durations_in
+from reminder_service.core.replies.durations import duration, durations_in, overlap
 from reminder_service.core.replies.head import (
     ENDS,
     NEGATIVE,
@@ -40,6 +40,7 @@ from reminder_service.core.replies.head import (
     in_plan,
     only_accepts,
     only_promises,
+    said_in_writing,
 )
 from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.readers import whole_words
@@ -157,7 +158,7 @@ def _gives_a_meeting_length(text: str) -> bool:
     45 minutes") the reader names none."""
     spans = [m.span() for m, _ in durations_in(text)]
     return any(
-        duration(Head.of(_blanked(text, [o for o in spans if not _overlap(o, span)]))) is not None
+        duration(Head.of(_blanked(text, [o for o in spans if not overlap(o, span)]))) is not None
         for span in spans
     )
 
@@ -168,11 +169,6 @@ def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in spans:
         chars[start:end] = " " * (end - start)
     return "".join(chars)
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Whether spans `a` and `b` share a character."""
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _met_after_but(head: Head) -> Head:
@@ -222,10 +218,11 @@ def _tells_of_a_meeting(turn: str) -> bool:
     """Whether the words after "but" give a meeting's length and say it took place: with a
     word for it ("we did meet", "moved it to"), or being nothing but a date and a length
     ("but on Wednesday for 30 minutes"). Anything else ("I spent an hour", "30 minutes on
-    Friday works for us", "we have a 1 hour slot booked") is not about a meeting."""
+    Friday works for us", "we have a 1 hour slot booked", "we talked by email") is not
+    about a meeting."""
+    met = (m for m in _MET_AFTER_BUT.finditer(turn) if not said_in_writing(turn, *m.span()))
     return bool(durations_in(turn)) and (
-        _MET_AFTER_BUT.search(turn) is not None
-        or _only_date_and_length(turn, filler=_FILLER_AFTER_BUT)
+        next(met, None) is not None or _only_date_and_length(turn, filler=_FILLER_AFTER_BUT)
     )
 
 

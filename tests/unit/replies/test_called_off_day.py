@@ -77,7 +77,7 @@ def test_the_meeting_day_is_the_one_not_called_off(text: str, expected: object) 
 @pytest.mark.parametrize(
     "text",
     [
-        "We haven't met yet and talked about it for 10 minutes by email",
+        "We haven't met yet and talked on the phone for 10 minutes",
         "We met on Tuesday and did not meet on Wednesday for 1h",
     ],
 )
