@@ -28,6 +28,7 @@ from reminder_service.core.replies.readers import (
 
 _MAX_MINUTES = 12 * 60
 _MAX_SPAN_MINUTES = 4 * 60
+_CLAUSE_ENDS = re.compile("[,;]")
 _H = lx.HOURS_UNITS
 _HW = lx.HOURS_WORDS
 _M = lx.MINUTES_UNITS
@@ -325,11 +326,27 @@ def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def _is_hours_of_work(head: Head, m: re.Match[str], minutes: int) -> bool:
     """Whether a span of clock times with no "from" is more likely someone's hours ("Mon-Fri
-    9:00-17:00" in a signature) than a meeting's: it is longer than a meeting, or not in a
-    sentence reporting one."""
+    9:00-17:00" in a signature) than a meeting's: it is longer than a meeting, or not in the
+    clause reporting one (`_in_met_clause`)."""
     return m.re in _CLOCK_SPAN_PATTERNS and (
-        minutes > _MAX_SPAN_MINUTES or not _in_report(head, m.start())
+        minutes > _MAX_SPAN_MINUTES or not _in_met_clause(head, m)
     )
+
+
+def _in_met_clause(head: Head, m: re.Match[str]) -> bool:
+    """Whether a span of clock times stands in a sentence reporting a meeting and, if the
+    sentence says "we met", in that clause ("met Monday 19:00-19:45"; "yes, Monday 7-8pm"):
+    a comma or semicolon ends a clause, so "met Monday, the webinar 10:00-12:00 is on
+    Friday" gives the webinar's hours, not the meeting's length."""
+    sentence = head.sentence_at(m.start())
+    if sentence is None or not sentence.signals & POSITIVE:
+        return False
+    text = head.text
+    if _MET.search(text, sentence.start, sentence.end) is None:
+        return True
+    before = _CLAUSE_ENDS.split(text[sentence.start : m.start()])[-1]
+    after = _CLAUSE_ENDS.split(text[m.end() : sentence.end])[0]
+    return _MET.search(f"{before}{m.group()}{after}") is not None
 
 
 def _is_ago(text: str, m: re.Match[str]) -> bool:

@@ -323,38 +323,64 @@ a quick 30 min chat"): it takes a word of its own, beyond the three words that m
 there."""
 
 _PAST_DAY: Final = (
-    r"yesterday|last night|last week|earlier today|this morning"
+    r"yesterday|last night|last week"
     r"|last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?! of\b)"
 )
+_NOT_AFTER_MODAL: Final = (
+    "".join(
+        rf"(?<!\b{modal} )"
+        for modal in (
+            "can",
+            "could",
+            "should",
+            "might",
+            "must",
+            "may",
+            "will",
+            "would",
+            "shall",
+            "to",
+        )
+    )
+    + "(?<!'ll )(?<!'d )"
+)
+_NOT_AFTER_IF: Final = "".join(
+    rf"(?<!\bif {who} )" for who in ("we", "i", "you", "she", "he", "they")
+)
+_AFTER_MANAGED: Final = (
+    r"(?= (?:up|on|for|each other|yesterday|today|this|last|earlier|in person|online|briefly"
+    r"|again|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|[.,;:!?)]|$)"
+)
 MANAGED_TO_MEET: Final = (
-    r"meeted|did meet|(?:managed|were able|was able|(?<!'ve )(?<!have )got) to (?:\w+ )?meet"
-    r"(?! (?:her|his|their|the|a|an|some|my|your|other|others|people|someone|new)\b)"
+    rf"meeted|did meet|{_NOT_AFTER_IF}(?:managed|were able|was able) to"
+    rf" (?:finally |eventually )?meet{_AFTER_MANAGED}"
     r"|(?:finally|eventually) could meet|could (?:finally|eventually) meet"
-    rf"|(?<!to )(?<!will )(?<!'ll )(?<!would )meet(?: up)?(?: on)? (?={_PAST_DAY})"
-    r"|saw (?:each other|(?!(?:it|this|that|these|those|nothing|something|everything|anything"
-    r"|one|on|your|my|the|a|her|him|them|you|me|us)\b)\w+"
-    r"(?= (?:on|yesterday|last|today|this|for|in person)\b))"
+    rf"|{_NOT_AFTER_MODAL}meet(?: up)?(?: on)? (?={_PAST_DAY})"
+    rf"|saw each other{_AFTER_MANAGED}"
     r"|geschafft[\n, ]+(?:uns )?(?:\w+ ){0,5}zu (?:treffen|sehen|telefonieren|sprechen)"
     r"|konnten uns (?:\w+ ){0,5}(?:treffen|sehen)"
     r"|(?:avons|on a|j'ai) (?:\w+ )?(?:reussi a|pu) (?:nous |se |la |le |l')?(?:voir|rencontrer"
     r"|retrouver|reunir|parler|appeler)"
 )
-"""A meeting reported as a past the pair managed ("we managed to meet", "wir haben es
-geschafft, uns zu treffen", "on a réussi à se voir"), with the verb misspelt ("meeted"),
-emphasised ("we did meet"), in the present beside a past time ("we meet yesterday"), or as
-seeing each other ("we saw each other on Monday", "I saw Bo on Monday"; not "saw her", who
-may be anyone, nor "managed to meet her team").
-"Könnten" (could, a suggestion) is folded apart from "konnten" (could, past); "could meet"
-alone may be either, so only "finally could meet" counts, and "we've got to meet" is a
-must, not a report."""
+"""A meeting reported as a past the pair managed ("we managed to meet on Monday", "wir haben
+es geschafft, uns zu treffen", "on a réussi à se voir"), with the verb misspelt ("meeted"),
+emphasised ("we did meet"), in the present beside a past day ("we meet yesterday"; not "we
+can meet this morning"), or as seeing each other ("we saw each other on Monday"; not "I saw
+Bo", who may be anyone met anywhere).
+"Managed to meet" and "saw each other" count only before a time, a way to meet or a stop,
+so not with someone else as the object ("was able to meet Jo at the fair"), nor "in
+passing" or "at the conference"; and not after "if". "Könnten" (could, a suggestion) is
+folded apart from "konnten" (could, past); "could meet" alone may be either, so only
+"finally could meet" counts."""
 
 MEETING_WAS: Final = (
-    r"(?:meeting|session|call|catch up) (?:was (?=(?:on|yesterday|last|at)\b)|took place"
-    r"|happened|went ahead|done\b(?! (?:by|before|next|soon|tomorrow))|held)"
+    r"(?:our|the) (?:meeting|session|call|catch up) (?:took place|went ahead)(?! without\b)"
 )
-"""A meeting reported with the meeting as the subject ("the meeting was on Monday", "the
-meeting took place", "meeting done"), unless the rest of the sentence calls it off
-(`CALLED_OFF`)."""
+"""A meeting reported with our meeting as the subject ("the meeting took place", "our call
+went ahead"), unless the rest of the sentence calls it off (`CALLED_OFF`) or the reply says
+we have not met. Not "the meeting was on Monday", which is as often a plan, another
+meeting's day, or one that failed ("the call was yesterday but she had no signal"), nor
+"the info session took place", someone else's."""
 
 CALLED_OFF: Final = (
     r"cancel\w*|postpon\w*|reschedul\w*|called off|moved|fell through|missed|no show"

@@ -26,15 +26,11 @@ WEDNESDAY = date(2026, 11, 25)
         ("We meet yesterday", WEDNESDAY, None),
         ("We managed to meet on Monday for 45 minutes", MONDAY, 45),
         ("We were able to meet on Monday for an hour", MONDAY, 60),
-        ("We got to meet on Monday for an hour", MONDAY, 60),
         ("We could finally meet on Monday, 1h", MONDAY, 60),
-        ("The meeting was on Monday, 1h", MONDAY, 60),
         ("The meeting took place on Monday (1h)", MONDAY, 60),
-        ("Meeting done on monday, 1 hour", MONDAY, 60),
+        ("Our call went ahead yesterday, 30 min", WEDNESDAY, 30),
         ("We did meet on Monday, 1h", MONDAY, 60),
         ("We saw each other on Monday for an hour", MONDAY, 60),
-        ("I saw Bo on Monday for an hour", MONDAY, 60),
-        ("Our meeting was on 19/11, 1h. Next one is 3/12", date(2026, 11, 19), 60),
         ("Yes - no issues, we met Tuesday for 45 min", TUESDAY, 45),
         ("Yes, we met on Monday. Never had such a good session! 1h", MONDAY, 60),
         ("Wir haben es geschafft, uns am Montag eine Stunde zu treffen", MONDAY, 60),
@@ -46,7 +42,7 @@ WEDNESDAY = date(2026, 11, 25)
 def test_managed_saw_and_meeting_was_report_a_meeting(
     text: str, day: date, minutes: int | None
 ) -> None:
-    """Managing to meet, seeing each other, or "the meeting was on Monday" logs the meeting."""
+    """Managing to meet, seeing each other, or "the meeting took place" logs the meeting."""
     verdict = verdict_of(text)
     assert verdict.outcome is Outcome.MEETING
     assert verdict.meeting is not None
@@ -59,6 +55,7 @@ def test_managed_saw_and_meeting_was_report_a_meeting(
         "we could meet",
         "Wir könnten uns am Montag eine Stunde treffen",
         "We've got to meet soon",
+        "We got to meet on Monday for an hour",
         "we meet every week",
         "We'll be able to meet on Monday",
         "We were supposed to meet yesterday but had to cancel",
@@ -87,6 +84,7 @@ def test_suggestions_plans_and_negations_log_no_meeting(text: str) -> None:
         ("Met Monday 1 hour 15", 75),
         ("met 3-4pm Tuesday", 60),
         ("met monday 18:00-19:15", 75),
+        ("Yes, Monday 7-8pm", 60),
         ("Yes we met Tuesday 14h-15h", 60),
         ("Met Wednesday between 5 and 6pm", 60),
         ("Yes, met Monday 9.30-10.30", 60),
@@ -108,14 +106,73 @@ def test_lengths_in_more_shapes(text: str, minutes: int) -> None:
         ("Yes we met.\n\nBo Mentee | Analyst | Mon-Fri 9:00-17:00", None),
         ("Available 9:00-17:00, we met Monday", None),
         ("Yes we met. I work 9-5pm", None),
+        ("Met Monday, the webinar 10:00-12:00 is on Friday.", None),
+        ("We met Monday; office hours are 10:00-11:00", None),
         ("met Monday for 1 hour 15 November", 60),
     ],
 )
 def test_hours_of_work_and_dates_are_no_length(text: str, minutes: int | None) -> None:
-    """Working hours, or a long span outside a report, and a date after "1 hour" are no length."""
+    """Working hours, a span outside the clause saying "we met", and a date after "1 hour" are
+    no length."""
     verdict = verdict_of(text)
     assert verdict.meeting is not None
     assert verdict.meeting.duration_minutes == minutes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting was on Monday, 1h",
+        "Meeting done on monday, 1 hour",
+        "Our meeting was on 19/11, 1h. Next one is 3/12",
+        "Her exam session was on Monday. We're meeting next week.",
+        "The info session took place on Monday; we're meeting next week.",
+        "The meeting was at risk because of the strike, but we'll meet next week.",
+        "The meeting happened to clash with her exam, we'll meet next week.",
+        "Our last meeting was last month, nothing since.",
+        "Our meeting was on Monday but she was ill so we'll redo it.",
+        "The call was yesterday but she had no signal so we gave up.",
+        "The team meeting was on Monday so I couldn't make our slot.",
+        "The call was at a bad time for her, so we'll try next week.",
+        "Call done this week hopefully.",
+        "Meeting done after her exams, I hope.",
+        "The meeting went ahead without me, I was ill.",
+        "Our last call was on the 2nd, nothing since.",
+        "Our call went ahead on Monday. We haven't met in person yet.",
+        "I saw Bo on Monday for an hour",
+        "I saw Sam yesterday and he says hi.",
+        "I saw friends on Saturday.",
+        "I saw results yesterday, she passed!",
+        "I saw everyone on Monday at the induction.",
+        "I saw lots on Monday at the careers fair.",
+        "We only saw each other in passing last week.",
+        "We saw each other at the conference but didn't have a proper session.",
+        "We can meet this morning at 11, I'll report back.",
+        "We meet this morning at 11, fingers crossed.",
+        "We should meet this morning but she's ill.",
+        "We got to meet soon, it's been ages.",
+        "If we were able to meet next week that would be great.",
+        "I was able to meet Jo on Monday at the networking event.",
+    ],
+)
+def test_other_meetings_and_sightings_log_no_meeting(text: str) -> None:
+    """Someone else's meeting, one that failed or is planned, and seeing someone log nothing."""
+    assert verdict_of(text).outcome is not Outcome.MEETING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not yet. I saw Jane on Friday though, she sends her regards.",
+        "We saw snow yesterday! Haven't met yet.",
+        "Her interview call was yesterday and it went well! We haven't met yet.",
+        "Team meeting done, now catching up on emails. Haven't met Ada yet.",
+        "Our last meeting was on 2 October and we haven't met since.",
+    ],
+)
+def test_not_met_beside_other_events_stays_not_met(text: str) -> None:
+    """A "not met" beside another event or a sighting stays "not met"."""
+    assert verdict_of(text).outcome is Outcome.NOT_MET
 
 
 def test_could_as_a_suggestion_is_kept_apart_from_the_past() -> None:
