@@ -67,11 +67,10 @@ WEEKDAY_SHORT: Final = _numbered(
     ),
     start=0,
 )
-"""Weekday abbreviations that are also words ("mon ami", "do", "sat"): read only after
-"on", "am", "le" or "el" ("am Di", "el mié"), and those in `WEEKDAY_SHORT_ALONE` also
-before a length, a comma or the end ("met mon 45m", "lun. 1h"). Spanish and French "mar"
-(the sea, March) and German "So" (so) are never read as days."""
-WEEKDAY_SHORT_ALONE: Final = "mon|mo|di|wed|mi|lun|mer|mie|jeu|jue|fr|ven|vie"
+"""Weekday abbreviations that are also words, names or parts of addresses ("mon ami", "do",
+"sat", "Mo", "de jeu", "la mer", "example.fr"): read only after "on", "am", "le" or "el"
+("am Di", "el mié"). Spanish and French "mar" (the sea, March) and German "So" (so) are
+never read as days."""
 
 COUNTS: Final = _numbered(
     (
