@@ -101,10 +101,13 @@ MONTH_NAMES = "|".join(
 )
 _WEEKDAY_NAMES = alternation(lx.WEEKDAYS)
 _AFTER_ON = r"(?:(?<=\bon )|(?<=\bam )|(?<=\ble )|(?<=\bel ))"
+_NOT_IN_AN_ADDRESS = r"(?<![.@])"
 _WEEKDAY_WORD = (
-    rf"{_WEEKDAY_NAMES}|{_AFTER_ON}(?:{alternation(lx.WEEKDAY_SHORT)})(?![\w'])"
-    rf"|(?:{lx.WEEKDAY_SHORT_ALONE})(?=\.?(?:$|[,;!/+&\n]| ?\d| (?:and|und|et|y)\b))"
+    rf"{_NOT_IN_AN_ADDRESS}(?:{_WEEKDAY_NAMES})(?![.@]\w)"
+    rf"|{_AFTER_ON}(?:{alternation(lx.WEEKDAY_SHORT)})(?![\w'])"
 )
+"""A weekday's name, or an abbreviation that is also a word after "on", "am", "le" or "el";
+never part of an address, domain or link ("bo@thu.de", "x.fri.de")."""
 _NOT_A_UNIT = rf"(?! ?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|e|o)"
 _YEAR = r"(?P<y>\d{4}|\d{2})(?!\d)"

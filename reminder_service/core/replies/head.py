@@ -177,7 +177,7 @@ _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
 _PAUSED_OBJECT = re.compile(lx.PAUSED_OBJECT)
 _PAUSED_TOPIC_AFTER = re.compile(lx.PAUSED_TOPIC_AFTER)
 _PAUSED_TOPIC_BEFORE = re.compile(lx.PAUSED_TOPIC_BEFORE)
-_PAUSE_NOT_A_TOPIC = whole_words(lx.PAUSE_NOT_A_TOPIC)
+_PAUSE_TOPICS = whole_words(lx.PAUSE_TOPICS)
 _REQUEST = whole_words(lx.REQUEST)
 _ASKS_US = whole_words(lx.ASKS_US)
 _FUTURE = whole_words(lx.FUTURE)
@@ -422,9 +422,9 @@ def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Si
 
 def _pauses_a_topic(clause: _Clause, before: str, found: re.Match[str]) -> bool:
     """Whether a pause is of a topic of the mentoring, not of the mentoring itself: its
-    object is neither the mentoring, its emails or meetings, nor a time ("pause the job
-    search", "put the CV on hold", "a break from interview prep", "mit dem Lebenslauf
-    Pause"; not "pause the check-ins", "put us on hold", "pause the summer")."""
+    object names a known topic ("pause the job search", "put the CV on hold", "a break from
+    interview prep", "mit dem Lebenslauf Pause"; not "pause the check-ins", "put us on
+    hold", "a break from the scheme")."""
     rest = clause.text[len(before) :]
     after = rest[len(found.group()) :]
     objects = (
@@ -432,7 +432,7 @@ def _pauses_a_topic(clause: _Clause, before: str, found: re.Match[str]) -> bool:
         _PAUSED_TOPIC_AFTER.match(after),
         _PAUSED_TOPIC_BEFORE.search(before),
     )
-    return any(_PAUSE_NOT_A_TOPIC.search(_object_of(m)) is None for m in objects if m is not None)
+    return any(_PAUSE_TOPICS.search(_object_of(m)) is not None for m in objects if m is not None)
 
 
 def _object_of(match: re.Match[str]) -> str:

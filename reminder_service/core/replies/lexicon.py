@@ -67,11 +67,10 @@ WEEKDAY_SHORT: Final = _numbered(
     ),
     start=0,
 )
-"""Weekday abbreviations that are also words ("mon ami", "do", "sat"): read only after
-"on", "am", "le" or "el" ("am Di", "el mié"), and those in `WEEKDAY_SHORT_ALONE` also
-before a length, a comma or the end ("met mon 45m", "lun. 1h"). Spanish and French "mar"
-(the sea, March) and German "So" (so) are never read as days."""
-WEEKDAY_SHORT_ALONE: Final = "mon|mo|di|wed|mi|lun|mer|mie|jeu|jue|fr|ven|vie"
+"""Weekday abbreviations that are also words, names or parts of addresses ("mon ami", "do",
+"sat", "Mo", "de jeu", "la mer", "example.fr"): read only after "on", "am", "le" or "el"
+("am Di", "el mié"). Spanish and French "mar" (the sea, March) and German "So" (so) are
+never read as days."""
 
 COUNTS: Final = _numbered(
     (
@@ -522,7 +521,7 @@ PAUSED_OBJECT: Final = (
 )
 """A pause and the object of its verb, if a determiner opens it ("pause the CV work",
 "pausar el CV"; not "pause us"). Each of these `PAUSED_` sources captures only the object,
-in one group; read it with `PAUSE_NOT_A_TOPIC`."""
+in one group; read it with `PAUSE_TOPICS`."""
 
 PAUSED_TOPIC_AFTER: Final = (
     r" (?:from|on|with|of|about|sur|avec|du|des|de|vom|von|mit|beim|bei|con|del|sobre)"
@@ -533,7 +532,7 @@ PAUSED_TOPIC_AFTER: Final = (
 )
 """Right after a pause: what it is of or about ("a break from interview prep", "une pause
 sur le CV"), or which emails it means ("pause the reminders for the CV workshop"). Read
-with `PAUSE_NOT_A_TOPIC`."""
+with `PAUSE_TOPICS`."""
 
 PAUSED_TOPIC_BEFORE: Final = (
     r"\b(?:put|putting|puts|place|placing|mettre|mettons|mettez|mets|met|poner|ponemos"
@@ -543,32 +542,22 @@ PAUSED_TOPIC_BEFORE: Final = (
     rf"|\b(?:den|dem|der|die|das) {_TOPIC} $"
 )
 """Before a pause, right before the pausing words: what is paused ("put the CV on hold",
-"mit dem Lebenslauf Pause", "den Lebenslauf pausieren"). Read with `PAUSE_NOT_A_TOPIC`."""
+"mit dem Lebenslauf Pause", "den Lebenslauf pausieren"). Read with `PAUSE_TOPICS`."""
 
-PAUSE_NOT_A_TOPIC: Final = (
-    rf"{OUR_EMAILS}|{DAYS_UNITS}|{WEEKS_UNITS}|{MONTHS_UNITS}|check in|e mail|mail|reminder"
-    r"|message|mentor\w*|coach\w*|tutor\w*|program\w*|pair\w*|partner\w*|relationship|meet\w*"
-    r"|one on ones?|sync\w*"
-    r"|sessions?|calls?|catch ups?|conversations?|chats?|contact|each|it|this|that|thing|things"
-    r"|everything|all|whole|us|you|them|schedule|cadence|tandem|zusammenarbeit|erinnerung\w*"
-    r"|nachricht\w*|treffen|gesprach\w*|termin\w*|ganze|alles|es|uns|mentorat|parrainage"
-    r"|binome|accompagnement|relation|echanges|rappels?|rencontres?|reunions?|seances?"
-    r"|rendez vous|tout|ca|nous|relacion|acompanamiento|reuniones|sesiones|encuentros|todo"
-    r"|esto|nos|summer|winter|spring|autumn|fall|holidays?|christmas|xmas|easter|new year|rest"
-    r"|next|coming|following|remaining|year|time|moment|meantime|while|period|semester|term"
-    r"|quarter|season|vacation|sommer|ferien|weihnachten|ostern|nachste\w*|kommende\w*|zeit"
-    r"|jahr\w*|ete|hiver|vacances|noel|paques|prochain\w*|temps|reste|annee|verano|invierno"
-    r"|vacaciones|navidad|pascua|proxim\w*|tiempo|resto|ano|leider|erstmal|mal|jetzt|bitte"
-    r"|kurz|vorerst|dann|gerne|einfach|lieber|erst|nun|also|wohl|etwas|today|tomorrow|heute"
-    r"|morgen|aujourd'hui|demain|hoy|manana|immediate\w*|effect|sofort\w*|wirkung|effet"
-    r"|immediat\w*|inmediat\w*|efecto|end|start|beginning|middle|mid|ende|anfang|mitte|fin"
-    r"|debut|principio|final|\d\w*|" + "|".join((*MONTHS, *WEEKDAYS))
+PAUSE_TOPICS: Final = (
+    r"cvs?|resumes?|cover letters?|linkedin|job\w*|careers?|applications?|applying|interview\w*"
+    r"|thesis|dissertation|portfolio|coursework|course work|studies|studying|homework|essays?"
+    r"|exams?|internships?|networking|lebenslauf\w*|bewerbung\w*|anschreiben|jobsuche"
+    r"|abschlussarbeit|bachelorarbeit|masterarbeit|studium|praktikum|recherche d'emploi|emploi"
+    r"|candidatures?|memoire|lettre de motivation|busqueda de empleo|empleo|curriculum"
+    r"|candidaturas?|tesis|estudios|carta de presentacion|work(?! together)|visas?|school"
+    r"|uni|university|college"
 )
-"""What a pause's object may hold and still pause the pair: the mentoring, its emails and
-meetings, the pair, a time or a length ("pause the check-ins", "a break from meeting",
-"pause the summer", "eine Pause von 2 Monaten"), or a filler ("das leider pausieren").
-Any other object ("pause the job search", "put the CV on hold") is a topic of the
-mentoring: its pause is no pause of the pair."""
+"""Topics a pair works on and the member's own affairs ("the CV", "the job search",
+"interview prep", "den Lebenslauf", "la recherche d'emploi", "work", "her visa"): a pause
+whose object names one is a pause of that, not of the mentoring ("pause the job search",
+"put the CV on hold", "a break from work"). Any other object ("the scheme", "our talks",
+"our work together", "my mentee") pauses the pair, as the words are meant."""
 
 END: Final = (
     r"(?:end|stop|finish|close|conclude|terminate|wrap up|cancel|discontinue|quit) (?:\w+ ){0,2}"

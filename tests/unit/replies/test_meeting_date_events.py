@@ -90,11 +90,11 @@ def test_a_later_clause_after_a_comma_is_not_a_second_meeting() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("met mon 45m", met(date(2026, 11, 23), 45)),
+        ("met mon 45m", met(None, 45)),
         ("Met Fri 30min", met(date(2026, 11, 20), 30)),
         ("Ja, am Di 1h", met(date(2026, 11, 24), 60)),
-        ("Ja, Mo. 1 Std.", met(date(2026, 11, 23), 60)),
-        ("Oui, lun. 1h", met(date(2026, 11, 23), 60)),
+        ("Ja, Mo. 1 Std.", met(None, 60)),
+        ("Oui, lun. 1h", met(None, 60)),
         ("Sí, el mié, 1h", met(date(2026, 11, 25), 60)),
         ("Yes we met on tusday for an hour", met(date(2026, 11, 24), 60)),
         ("we met on wensday for 1h", met(date(2026, 11, 25), 60)),
@@ -103,7 +103,33 @@ def test_a_later_clause_after_a_comma_is_not_a_second_meeting() -> None:
     ],
 )
 def test_weekday_abbreviations_and_misspellings(text: str, expected: object) -> None:
-    """Abbreviated or misspelt weekdays date the meeting; "mon" or "so" as words do not."""
+    """Abbreviated or misspelt weekdays date the meeting; an abbreviation that is also a
+    word ("mon", "Mo", "lun", "so") does so only after "on", "am", "le" or "el"."""
+    assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes we met last week for an hour.\n\nBo\nbo@example.fr", met(None, 60)),
+        ("On s'est vus, 1h.\n\nBo\nbo@univ-lyon.fr", met(None, 60)),
+        ("Yes we met, 1h.\n\nBo Mentee\nwww.example.fr", met(None, 60)),
+        ("Oui, on s'est vus.\n\n--\nBo Mentee\nhttps://bo-mentee.fr", met(None)),
+        ("Oui, vu lundi.\n\nBo\nParis, fr", met(date(2026, 11, 23))),
+        ("Yes we met for 1h.\n\nBo\nbo@thu.de", met(None, 60)),
+        ("Yes we met for 1h, see x.fri.de", met(None, 60)),
+        ("Met up with Mo, 45 min", met(None, 45)),
+        ("Had a chat with Di, 30 min.", met(None, 30)),
+        ("Yes, met with Mo and Ada yesterday... sorry, just Ada. 1h.", met(date(2026, 11, 25), 60)),
+        ("Wir haben uns getroffen, eine Stunde.\n\nBo\nSprechzeiten: Mo", met(None, 60)),
+        ("On a parlé de son projet de jeu, 1h", met(None, 60)),
+        ("On s'est vus au bord de la mer, 2h", met(None, 120)),
+        ("Met in Fr, 1h", met(None, 60)),
+    ],
+)
+def test_names_words_and_addresses_are_no_weekdays(text: str, expected: object) -> None:
+    """Names ("Mo", "Di"), words ("de jeu", "la mer", "Fr") and addresses ("example.fr",
+    "x.fri.de") are not read as weekdays, so they date no meeting."""
     assert understood(text) == expected
 
 

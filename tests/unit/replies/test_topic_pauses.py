@@ -19,6 +19,7 @@ from tests.unit.replies.reply_mail import verdict_of
 
 MONDAY_HOUR = ReportedMeeting(date=date(2026, 11, 23), date_stated=True, duration_minutes=60)
 JANUARY = date(2027, 1, 1)
+FEBRUARY = date(2027, 2, 1)
 MARCH = date(2027, 3, 1)
 
 
@@ -96,6 +97,51 @@ def test_a_pause_of_the_mentoring_still_pauses(text: str, until: date | None) ->
     verdict = verdict_of(text)
     assert verdict.outcome is Outcome.PAUSE
     assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("Could we pause the scheme until January?", JANUARY),
+        ("Please pause my participation until February.", FEBRUARY),
+        ("Can we put our talks on hold until January?", JANUARY),
+        ("Can we pause our talks for two months?", date(2027, 1, 26)),
+        ("Let's pause our discussions until the new year.", JANUARY),
+        ("We need to pause our catchups until January.", JANUARY),
+        ("Please pause the nudges until January.", JANUARY),
+        ("Please pause the follow-ups until January.", JANUARY),
+        ("Can you pause the surveys until January?", JANUARY),
+        ("Let's pause our get-togethers until February.", FEBRUARY),
+        ("Please pause my involvement until January, I'm overwhelmed.", JANUARY),
+        ("Let's pause our coffees until the new year.", JANUARY),
+        ("We'll pause our work together until February.", FEBRUARY),
+        ("I need a break from the initiative until January.", JANUARY),
+        ("I'd like to pause the matching until January.", JANUARY),
+        ("Please put my mentee on hold until January.", JANUARY),
+    ],
+)
+def test_a_pause_of_anything_but_a_known_topic_pauses(text: str, until: date | None) -> None:
+    """A pause whose object names no known topic (CV, job search, thesis...) pauses."""
+    verdict = verdict_of(text)
+    assert verdict.outcome is Outcome.PAUSE
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm taking a break from work until January, but we met on Monday.",
+        "We met on Monday. Ada is on hold with her visa but we keep going",
+    ],
+)
+def test_a_pause_of_the_members_own_affairs_leaves_the_meeting(text: str) -> None:
+    """A break from work or a visa on hold beside a meeting logs the meeting, no pause."""
+    verdict = verdict_of(text)
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting == ReportedMeeting(
+        date=date(2026, 11, 23), date_stated=True, duration_minutes=None
+    )
+    assert verdict.pause_until is None
 
 
 def test_a_long_reply_of_paused_topics_is_read_quickly() -> None:
