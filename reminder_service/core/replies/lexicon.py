@@ -426,12 +426,17 @@ unclear, never a meeting. The Portuguese word counts only right before the verb,
 before "met" ("EJ and I met", "Nao met me") is no negation; the Dutch ones may stand a few
 words before "met", but not before an English "and" ("Geen and I met": a name)."""
 
+SO_ADVERB: Final = r"far|long|much|many|often|little|few|soon"
+"""Words after which "so" is an adverb ("not so far", "so long"), not "therefore": it opens
+no new statement, so a negation before it still reaches the "met" after it."""
+
 NOT_MET: Final = (
     r"^(?:\w+ ){0,2}not (?:yet|this time|this round|this month|this week|so far|really)"
     r"|not yet$|nope|nah"
     r"|^(?:sadly|unfortunately|alas|sorry|leider|malheureusement|lamentablemente"
     r"|desafortunadamente) (?:no|nope|nein|non)$"
-    r"|(?:not|unable|failed|yet) (?:(?!(?:and|so|und|et|y)\b)\w+ ){0,4}(?:meet|met"
+    rf"|(?:not|unable|failed|yet) (?:(?!(?:and|und|et|y)\b|so\b(?! (?:{SO_ADVERB})\b))\w+ ){{0,4}}"
+    r"(?:meet|met"
     r"|catch up|get together|find (?:a |the |any )?time)"
     r"|(?:not|never) (?:happen|take place)"
     r"|not (?:had|have|get|got|found) (?:a |the |any )?(?:chance|time|opportunity)"
@@ -669,7 +674,7 @@ AND: Final = r"and|und|et|y"
 """Words joining two things said in one clause: a negation before them may not be the end's
 after them ("we haven't met and would like to end it")."""
 
-NEXT_STATEMENT: Final = rf"{AND}|{THEREFORE}|then|dann|puis|luego"
+NEXT_STATEMENT: Final = rf"(?!so (?:{SO_ADVERB})\b)(?:{AND}|{THEREFORE}|then|dann|puis|luego)"
 """Words opening a new statement in a clause: a negation or a calling-off before them is not
 the meeting's after them ("we cancelled Tuesday and met on Wednesday", "on a annulé mardi et
 on s'est vus mercredi")."""

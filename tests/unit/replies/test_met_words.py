@@ -163,6 +163,19 @@ def test_other_meetings_and_sightings_log_no_meeting(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "We've not so far managed to meet up.",
+        "We have not so far met.",
+        "We haven't so far met up, she's been travelling.",
+    ],
+)
+def test_not_so_far_is_not_met(text: str) -> None:
+    """ "Not so far" negates the "met" after it: "so" there opens no new statement."""
+    assert verdict_of(text).outcome is Outcome.NOT_MET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Not yet. I saw Jane on Friday though, she sends her regards.",
         "We saw snow yesterday! Haven't met yet.",
         "Her interview call was yesterday and it went well! We haven't met yet.",
