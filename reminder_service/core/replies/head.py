@@ -170,7 +170,8 @@ _LATER_AFTER = re.compile(rf"(?: (?:{lx.COMMAND_OBJECT})){{0,3}} (?:{lx.LATER_TI
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
 _MET = whole_words(lx.MET)
 _MEETING_WAS = whole_words(lx.MEETING_WAS)
-_CALLED_OFF = whole_words(lx.CALLED_OFF)
+_TOOK_PLACE_TAIL = re.compile(lx.TOOK_PLACE_TAIL)
+_DOUBTED = whole_words(lx.DOUBTED)
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
@@ -334,7 +335,7 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
     for found in _MEETING_WAS.finditer(joined):
         index = clause_at(found.start())
         rest = joined[found.end() : starts[index] + len(clauses[index].text)]
-        if not _called_off_later(clauses, index, rest):
+        if _nothing_else_said(clauses, index, rest):
             before = " ".join(joined[starts[index] : found.start()].split()[-5:])
             said[index].add(_met_signal(f"{before} {found.group()}"))
     for index, clause in enumerate(clauses):
@@ -352,12 +353,13 @@ def said_in_writing(text: str, start: int, end: int) -> bool:
     return _IN_WRITING.search(f"{before}{text[start:end]}{after}") is not None
 
 
-def _called_off_later(clauses: list[_Clause], index: int, rest: str) -> bool:
+def _nothing_else_said(clauses: list[_Clause], index: int, rest: str) -> bool:
     """Whether the words after a meeting named as the subject, to the end of its sentence,
-    call it off: "the meeting was on Monday but got cancelled" reports no meeting."""
+    say only when, how long and how it was: "the session took place on Monday, 1h" reports
+    a meeting; "the session took place but I was alone" may report none."""
     sentence = clauses[index].sentence
     later = (c.text for c in clauses[index + 1 :] if c.sentence == sentence)
-    return _CALLED_OFF.search(" ".join((rest, *later))) is not None
+    return _TOOK_PLACE_TAIL.fullmatch(" ".join((rest, *later)).strip()) is not None
 
 
 def _tables(joined: str) -> tuple[tuple[Signal, re.Pattern[str]], ...]:
@@ -503,7 +505,10 @@ def _negated_end(before: str, end: re.Match[str]) -> Signal | None:
 
 def _met_signal(words: str) -> Signal:
     """What a meeting phrase says with the words just before it: met, not met, or a
-    negation in a language we do not read (UNREAD)."""
+    negation in a language we do not read (UNREAD), or, after a doubt, nothing sure
+    (DOUBTFUL)."""
+    if _DOUBTED.search(words):
+        return Signal.DOUBTFUL
     if _NEGATION.search(words):
         return Signal.NOT_MET
     return Signal.UNREAD if _UNREAD_NEGATED_MET.search(words) else Signal.MET

@@ -322,7 +322,7 @@ a quick 30 min chat"): it takes a word of its own, beyond the three words that m
 there."""
 
 _PAST_DAY: Final = (
-    r"yesterday|last night|last week"
+    r"(?:yesterday|last night)(?!'s)|last week(?= ?(?:[.,;:!)]|$))"
     r"|last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?! of\b)"
 )
 _NOT_AFTER_MODAL: Final = (
@@ -339,23 +339,24 @@ _NOT_AFTER_MODAL: Final = (
             "would",
             "shall",
             "to",
+            "and",
+            "let's",
+            "lets",
+            "hoping we",
+            "hope we",
         )
     )
     + "(?<!'ll )(?<!'d )"
 )
-_NOT_AFTER_IF: Final = "".join(
-    rf"(?<!\bif {who} )" for who in ("we", "i", "you", "she", "he", "they")
-)
 _AFTER_MANAGED: Final = (
-    r"(?= (?:up|on|for|each other|yesterday|today|this|last|earlier|in person|online|briefly"
+    r"(?= (?:up|on|for|yesterday|today|this|last|earlier|in person|online|briefly"
     r"|again|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|[.,;:!?)]|$)"
 )
 MANAGED_TO_MEET: Final = (
-    rf"meeted|did meet|{_NOT_AFTER_IF}(?:managed|were able|was able) to"
+    r"meeted|did meet|(?:managed|were able|was able) to"
     rf" (?:finally |eventually )?meet{_AFTER_MANAGED}"
     r"|(?:finally|eventually) could meet|could (?:finally|eventually) meet"
     rf"|{_NOT_AFTER_MODAL}meet(?: up)?(?: on)? (?={_PAST_DAY})"
-    rf"|saw each other{_AFTER_MANAGED}"
     r"|geschafft[\n, ]+(?:uns )?(?:\w+ ){0,5}zu (?:treffen|sehen|telefonieren|sprechen)"
     r"|konnten uns (?:\w+ ){0,5}(?:treffen|sehen)"
     r"|(?:avons|on a|j'ai) (?:\w+ )?(?:reussi a|pu) (?:nous |se |la |le |l')?(?:voir|rencontrer"
@@ -363,30 +364,38 @@ MANAGED_TO_MEET: Final = (
 )
 """A meeting reported as a past the pair managed ("we managed to meet on Monday", "wir haben
 es geschafft, uns zu treffen", "on a réussi à se voir"), with the verb misspelt ("meeted"),
-emphasised ("we did meet"), in the present beside a past day ("we meet yesterday"; not "we
-can meet this morning"), or as seeing each other ("we saw each other on Monday"; not "I saw
-Bo", who may be anyone met anywhere).
-"Managed to meet" and "saw each other" count only before a time, a way to meet or a stop,
-so not with someone else as the object ("was able to meet Jo at the fair"), nor "in
-passing" or "at the conference"; and not after "if". "Könnten" (could, a suggestion) is
-folded apart from "konnten" (could, past); "could meet" alone may be either, so only
-"finally could meet" counts."""
+emphasised ("we did meet"), or in the present beside a past day ("we meet yesterday"; not
+"we can meet this morning", "let's meet up last week of term", "last night's train").
+"Managed to meet" counts only before a time, a way to meet or a stop, so not with someone
+else as the object ("was able to meet Jo at the fair"); after a doubt ("I doubt we managed
+to meet") it is read as doubtful (`DOUBTED`). "Saw each other" is no report: as often it was
+in passing, at a fair, or only to say hello. "Könnten" (could, a suggestion) is folded apart
+from "konnten" (could, past); "could meet" alone may be either, so only "finally could
+meet" counts."""
 
-MEETING_WAS: Final = (
-    r"(?:our|the) (?:meeting|session|call|catch up) (?:took place|went ahead)(?! without\b)"
-)
-"""A meeting reported with our meeting as the subject ("the meeting took place", "our call
-went ahead"), unless the rest of the sentence calls it off (`CALLED_OFF`) or the reply says
-we have not met. Not "the meeting was on Monday", which is as often a plan, another
-meeting's day, or one that failed ("the call was yesterday but she had no signal"), nor
-"the info session took place", someone else's."""
+MEETING_WAS: Final = r"(?:our|the) (?:meeting|session|call|catch up) took place"
+"""A meeting reported with our meeting as the subject ("the meeting took place"), only with
+`TOOK_PLACE_TAIL` after it to the end of the sentence, and unless the reply says we have not
+met. Not "the meeting was on Monday", which is as often a plan, another meeting's day, or one
+that failed ("the call was yesterday but she had no signal"), nor "the info session took
+place", someone else's, nor "went ahead", which as often goes on to say who was missing."""
 
-CALLED_OFF: Final = (
-    r"cancel\w*|postpon\w*|reschedul\w*|called off|moved|fell through|missed|no show"
-    r"|not (?:show|turn up|happen|take place)|stood (?:me|us) up"
+TOOK_PLACE_TAIL: Final = (
+    r"(?:(?:on|at|in|for|about|around|approx|roughly|the|this|last|an|a|and|of|online"
+    r"|in person|as planned|as scheduled|yesterday|today|week|morning|afternoon|evening|night"
+    r"|lunchtime|half|hours?|mins?|minutes?|hrs?|h|\d[\w:.]*"
+    rf"|{'|'.join(WEEKDAYS)}|{'|'.join(MONTHS)})(?: |$))*"
 )
-"""After "the meeting was on Monday", words saying it did not take place ("but got
-cancelled", "but was moved", "but she didn't show up")."""
+"""All the words that may follow "the meeting took place" in its sentence: its day, time,
+length and way ("on Tuesday, online, 1h"). Anything else ("but I was alone", "with her
+manager", "until the fire alarm") may say it was no meeting of the pair: a person reads it."""
+
+DOUBTED: Final = (
+    r"doubt|doubtful|unsure|not sure|whether|if|unless|hope|hoping|wonder|wondering|try"
+    r"|trying|not think"
+)
+"""Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
+sure the meeting took place", "if we were able to meet"): a person reads it."""
 
 MET: Final = (
     rf"{MANAGED_TO_MEET}|(?<!\bon )(?<!\bil )(?<!\belle )met+"
@@ -426,12 +435,17 @@ unclear, never a meeting. The Portuguese word counts only right before the verb,
 before "met" ("EJ and I met", "Nao met me") is no negation; the Dutch ones may stand a few
 words before "met", but not before an English "and" ("Geen and I met": a name)."""
 
+SO_ADVERB: Final = r"far|long|much|many|often|little|few|soon"
+"""Words after which "so" is an adverb ("not so far", "so long"), not "therefore": it opens
+no new statement, so a negation before it still reaches the "met" after it."""
+
 NOT_MET: Final = (
     r"^(?:\w+ ){0,2}not (?:yet|this time|this round|this month|this week|so far|really)"
     r"|not yet$|nope|nah"
     r"|^(?:sadly|unfortunately|alas|sorry|leider|malheureusement|lamentablemente"
     r"|desafortunadamente) (?:no|nope|nein|non)$"
-    r"|(?:not|unable|failed|yet) (?:(?!(?:and|so|und|et|y)\b)\w+ ){0,4}(?:meet|met"
+    rf"|(?:not|unable|failed|yet) (?:(?!(?:and|und|et|y)\b|so\b(?! (?:{SO_ADVERB})\b))\w+ ){{0,4}}"
+    r"(?:meet|met"
     r"|catch up|get together|find (?:a |the |any )?time)"
     r"|(?:not|never) (?:happen|take place)"
     r"|not (?:had|have|get|got|found) (?:a |the |any )?(?:chance|time|opportunity)"
@@ -669,7 +683,7 @@ AND: Final = r"and|und|et|y"
 """Words joining two things said in one clause: a negation before them may not be the end's
 after them ("we haven't met and would like to end it")."""
 
-NEXT_STATEMENT: Final = rf"{AND}|{THEREFORE}|then|dann|puis|luego"
+NEXT_STATEMENT: Final = rf"(?!so (?:{SO_ADVERB})\b)(?:{AND}|{THEREFORE}|then|dann|puis|luego)"
 """Words opening a new statement in a clause: a negation or a calling-off before them is not
 the meeting's after them ("we cancelled Tuesday and met on Wednesday", "on a annulé mardi et
 on s'est vus mercredi")."""

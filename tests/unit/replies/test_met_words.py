@@ -28,9 +28,9 @@ WEDNESDAY = date(2026, 11, 25)
         ("We were able to meet on Monday for an hour", MONDAY, 60),
         ("We could finally meet on Monday, 1h", MONDAY, 60),
         ("The meeting took place on Monday (1h)", MONDAY, 60),
-        ("Our call went ahead yesterday, 30 min", WEDNESDAY, 30),
+        ("The session took place online on Tuesday - 1h.", TUESDAY, 60),
+        ("We meet last night at 7", WEDNESDAY, None),
         ("We did meet on Monday, 1h", MONDAY, 60),
-        ("We saw each other on Monday for an hour", MONDAY, 60),
         ("Yes - no issues, we met Tuesday for 45 min", TUESDAY, 45),
         ("Yes, we met on Monday. Never had such a good session! 1h", MONDAY, 60),
         ("Wir haben es geschafft, uns am Montag eine Stunde zu treffen", MONDAY, 60),
@@ -39,10 +39,11 @@ WEDNESDAY = date(2026, 11, 25)
         ("Pudimos vernos el lunes una hora", MONDAY, 60),
     ],
 )
-def test_managed_saw_and_meeting_was_report_a_meeting(
+def test_managed_and_meeting_was_report_a_meeting(
     text: str, day: date, minutes: int | None
 ) -> None:
-    """Managing to meet, seeing each other, or "the meeting took place" logs the meeting."""
+    """Managing to meet, or "the meeting took place" with only its day and length after it,
+    logs the meeting."""
     verdict = verdict_of(text)
     assert verdict.outcome is Outcome.MEETING
     assert verdict.meeting is not None
@@ -163,6 +164,55 @@ def test_other_meetings_and_sightings_log_no_meeting(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "We'll try and meet last week of December.",
+        "We're hoping we meet last week of term.",
+        "Diaries are full; we meet last week of December.",
+        "Let's meet up last week of term, she suggested.",
+        "Would love to go and meet up last week before Christmas.",
+        "We meet up on last night's train by chance, ha.",
+        "We saw each other on Monday for an hour",
+        "We saw each other yesterday at the careers fair, just to say hi.",
+        "We saw each other online yesterday but only to reschedule.",
+        "We hardly saw each other yesterday at the conference, too busy.",
+        "We barely saw each other this month.",
+        "We saw each other today in the canteen, will book a proper chat.",
+        "We saw each other again last week at her graduation.",
+        "Our call went ahead yesterday, 30 min",
+        "Our call went ahead on Monday, though Bo never showed.",
+        "The meeting went ahead, but Ada couldn't attend.",
+        "Our call went ahead with her manager instead of her.",
+        "The session took place but I was alone, she was ill.",
+        "The call took place on Monday, but she was only there for 5 minutes.",
+        "Our session took place for 10 minutes until the fire alarm, we'll redo it.",
+        "The meeting took place with her manager instead.",
+        "I doubt we managed to meet up yesterday, she was at the hospital.",
+        "I doubt we were able to meet last week given the strike.",
+        "Not sure we managed to meet yesterday, she left after 2 minutes.",
+        "I wonder whether we met on Monday at all.",
+    ],
+)
+def test_plans_sightings_and_doubted_meetings_log_no_meeting(text: str) -> None:
+    """A plan for "last week of" a term, a sighting, a meeting that went ahead or took place
+    with more said about it, and a doubted one log no meeting."""
+    assert verdict_of(text).outcome is not Outcome.MEETING
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We've not so far managed to meet up.",
+        "We have not so far met.",
+        "We haven't so far met up, she's been travelling.",
+    ],
+)
+def test_not_so_far_is_not_met(text: str) -> None:
+    """ "Not so far" negates the "met" after it: "so" there opens no new statement."""
+    assert verdict_of(text).outcome is Outcome.NOT_MET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Not yet. I saw Jane on Friday though, she sends her regards.",
         "We saw snow yesterday! Haven't met yet.",
         "Her interview call was yesterday and it went well! We haven't met yet.",
@@ -184,4 +234,6 @@ def test_could_as_a_suggestion_is_kept_apart_from_the_past() -> None:
 def test_long_replies_of_the_new_words_stay_fast() -> None:
     """A 50 KB reply repeating the new phrases is read (it is cut to its head) without hanging."""
     text = "the meeting was on we managed to meet 3-4pm between 5 and 1 hour 15 " * 700
+    assert verdict_of(text).outcome in set(Outcome)
+    text = "the session took place on monday and on the 1h for a " * 900
     assert verdict_of(text).outcome in set(Outcome)
