@@ -179,6 +179,11 @@ _PAUSED_OBJECT = re.compile(lx.PAUSED_OBJECT)
 _PAUSED_TOPIC_AFTER = re.compile(lx.PAUSED_TOPIC_AFTER)
 _PAUSED_TOPIC_BEFORE = re.compile(lx.PAUSED_TOPIC_BEFORE)
 _PAUSE_TOPICS = whole_words(lx.PAUSE_TOPICS)
+_NOT_TOPICS = whole_words(lx.NOT_TOPICS)
+_ENDED_FOR_ANOTHER = re.compile(lx.ENDED_FOR_ANOTHER)
+_LISTED_WITH_NOT_TOPIC = re.compile(
+    rf" (?:{lx.OBJECT_AND})(?: [\w']+){{0,3}}? (?:{lx.NOT_TOPICS})\b"
+)
 _REQUEST = whole_words(lx.REQUEST)
 _ASKS_US = whole_words(lx.ASKS_US)
 _FUTURE = whole_words(lx.FUTURE)
@@ -395,17 +400,24 @@ def _command_signals(
 def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
     """An end, unless it is refused ("we don't want to end it"), not the pair's own request
     ("Bo says she'll finish the program", "her internship program is over"), or asked about
-    ("can we end the mentoring?", "if we end it, will Bo get a certificate?") or said to
-    start later ("in June"): a person answers those, so they are DOUBTFUL, never dropped.
+    ("can we end the mentoring?", "if we end it, will Bo get a certificate?"), said to
+    start later ("in June") or of something else's emails ("the reminders for the CV
+    clinic"): a person answers those, so they are DOUBTFUL, never dropped.
     "We'll end it now" is a request made now."""
     negated = _negated_end(before, found)
     if negated is not None:
         return {negated}
     if _not_ours(before, found.group()):
         return {Signal.DOUBTFUL} if clause.in_question else set()
-    if clause.asks or _starts_later(clause, before, found):
+    if clause.asks or _starts_later(clause, before, found) or _ends_another(clause, before, found):
         return {Signal.DOUBTFUL}
     return {signal}
+
+
+def _ends_another(clause: _Clause, before: str, found: re.Match[str]) -> bool:
+    """Whether an end is of something else's emails ("end the reminders for the CV
+    clinic"): a person answers that, since the mentoring may go on."""
+    return _ENDED_FOR_ANOTHER.match(clause.text, len(before) + len(found.group())) is not None
 
 
 def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
@@ -434,12 +446,21 @@ def _pauses_a_topic(clause: _Clause, before: str, found: re.Match[str]) -> bool:
         _PAUSED_TOPIC_AFTER.match(after),
         _PAUSED_TOPIC_BEFORE.search(before),
     )
-    return any(_PAUSE_TOPICS.search(_object_of(m)) is not None for m in objects if m is not None)
+    return any(_names_a_topic(m) for m in objects if m is not None)
 
 
-def _object_of(match: re.Match[str]) -> str:
-    """The object a `PAUSED_` pattern captured, in whichever of its groups took part."""
-    return next(group for group in match.groups() if group is not None)
+def _names_a_topic(match: re.Match[str]) -> bool:
+    """Whether the object a `PAUSED_` pattern captured is a topic: a topic is its last word
+    of note ("the job search", "the CV work"; not "the career mentoring", "the work we do
+    together"), and nothing it is listed with is the mentoring ("work and mentoring")."""
+    group = next(g for g in range(1, len(match.groups()) + 1) if match.group(g) is not None)
+    start, end = match.span(group)
+    topics = list(_PAUSE_TOPICS.finditer(match.string, start, end))
+    return (
+        bool(topics)
+        and _NOT_TOPICS.search(match.string, topics[-1].end(), end) is None
+        and _LISTED_WITH_NOT_TOPIC.match(match.string, end) is None
+    )
 
 
 def _starts_later(clause: _Clause, before: str, found: re.Match[str]) -> bool:

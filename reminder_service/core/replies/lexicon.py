@@ -528,7 +528,7 @@ _TOPIC_END: Final = (
     rf"{UNTIL}|{PAUSE_FOR}|and|or|und|oder|et|ou|y|o|because|as|since|while|so|please|now"
     r"|then|in|im|at|to|from|with|on|over|during|bis|ab|weil|car|parce|porque|jusqu'\w*"
 )
-_TOPIC: Final = rf"((?!(?:{_TOPIC_END})\b)[\w']+(?: (?!(?:{_TOPIC_END})\b)[\w']+){{0,2}})"
+_TOPIC: Final = rf"((?!(?:{_TOPIC_END})\b)[\w']+(?: (?!(?:{_TOPIC_END})\b)[\w']+){{0,4}})"
 PAUSED_OBJECT: Final = (
     r"(?:pause|pausing|suspend|pausar|pauser|suspendre|suspender|pausa)"
     rf" (?:{_TOPIC_DETERMINER}) {_TOPIC}"
@@ -537,8 +537,13 @@ PAUSED_OBJECT: Final = (
 "pausar el CV"; not "pause us"). Each of these `PAUSED_` sources captures only the object,
 in one group; read it with `PAUSE_TOPICS`."""
 
+_WITH_REASON: Final = (
+    r"(?:[\w']+ ){1,3}(?:coming|looming|approaching|starting|going on|ahead|due)\b"
+)
+"""After "with", what makes it a reason: "with exams coming up", "with my thesis due"."""
 PAUSED_TOPIC_AFTER: Final = (
-    r" (?:from|on|with|of|about|sur|avec|du|des|de|vom|von|mit|beim|bei|con|del|sobre)"
+    rf" (?:from|on(?! account\b)|with(?! {_WITH_REASON})|of|about|sur|avec|du|des|de|vom|von|mit"
+    r"|beim|bei|con|del|sobre)"
     rf" (?:(?:{_TOPIC_DETERMINER}) )?{_TOPIC}"
     rf"| (?:(?:{_TOPIC_DETERMINER}) )?(?:{OUR_EMAILS}) (?:for|about|regarding|zum|zur|uber"
     rf"|pour|sur|concernant|para|sobre) (?:the|this|that|den|dem|der|die|das|le|la|les|l'"
@@ -546,17 +551,19 @@ PAUSED_TOPIC_AFTER: Final = (
 )
 """Right after a pause: what it is of or about ("a break from interview prep", "une pause
 sur le CV"), or which emails it means ("pause the reminders for the CV workshop"). Read
-with `PAUSE_TOPICS`."""
+with `PAUSE_TOPICS`. A reason is no object: "pause with exams coming up", "on account of
+exams"."""
 
 PAUSED_TOPIC_BEFORE: Final = (
     r"\b(?:put|putting|puts|place|placing|mettre|mettons|mettez|mets|met|poner|ponemos"
     rf"|pongamos|pon|ponga) (?:{_TOPIC_DETERMINER}) {_TOPIC} (?:en )?$"
     rf"|^(?:{_TOPIC_DETERMINER}) {_TOPIC} (?:is|are|est|ist|esta|estan) (?:en )?$"
     rf"|\b(?:mit|bei|beim|vom|von) (?:(?:{_TOPIC_DETERMINER}) )?{_TOPIC} $"
-    rf"|\b(?:den|dem|der|die|das) {_TOPIC} $"
+    rf"|(?<!wegen )(?<!aufgrund )\b(?:den|dem|der|die|das) {_TOPIC} $"
 )
 """Before a pause, right before the pausing words: what is paused ("put the CV on hold",
-"mit dem Lebenslauf Pause", "den Lebenslauf pausieren"). Read with `PAUSE_TOPICS`."""
+"mit dem Lebenslauf Pause", "den Lebenslauf pausieren"; not a reason, "wegen der
+Bachelorarbeit pausieren"). Read with `PAUSE_TOPICS`."""
 
 PAUSE_TOPICS: Final = (
     r"cvs?|resumes?|cover letters?|linkedin|job\w*|careers?|applications?|applying|interview\w*"
@@ -564,14 +571,34 @@ PAUSE_TOPICS: Final = (
     r"|exams?|internships?|networking|lebenslauf\w*|bewerbung\w*|anschreiben|jobsuche"
     r"|abschlussarbeit|bachelorarbeit|masterarbeit|studium|praktikum|recherche d'emploi|emploi"
     r"|candidatures?|memoire|lettre de motivation|busqueda de empleo|empleo|curriculum"
-    r"|candidaturas?|tesis|estudios|carta de presentacion|work(?! together)|visas?|school"
-    r"|uni|university|college"
+    r"|candidaturas?|tesis|estudios|carta de presentacion|work|visas?|school"
+    r"|uni|university|college|placements?|startups?|start ups?|side projects?"
 )
 """Topics a pair works on and the member's own affairs ("the CV", "the job search",
 "interview prep", "den Lebenslauf", "la recherche d'emploi", "work", "her visa"): a pause
 whose object names one is a pause of that, not of the mentoring ("pause the job search",
-"put the CV on hold", "a break from work"). Any other object ("the scheme", "our talks",
-"our work together", "my mentee") pauses the pair, as the words are meant."""
+"put the CV on hold", "a break from work"), unless `NOT_TOPICS` follow it in the object
+("the career mentoring") or join it ("work and mentoring"). Any other object ("the
+scheme", "our talks", "my mentee") pauses the pair, as the words are meant."""
+
+NOT_TOPICS: Final = (
+    r"mentoring|mentorship|mentorat|mentoria|programme|program|programm|scheme|initiative"
+    r"|check ins|checkins|emails|e mails|mails|reminders|sessions?|meetings?|calls?"
+    r"|talks|catch ups?|catchups?|pairing|partnership|coaching|together"
+)
+"""Words that make a pause's object the mentoring whatever names a topic before them:
+"the career mentoring", "the school year check-ins", "our college mentoring scheme", "my
+interview prep sessions", "the work we do together"."""
+
+ENDED_FOR_ANOTHER: Final = (
+    rf" for (?:{_TOPIC_DETERMINER}) (?!(?:[\w']+ ){{0,2}}(?:{NOT_TOPICS}|pair|pairs|us|both)\b)"
+)
+"""Right after an end: that it is an end of something else's emails ("end the reminders
+for the CV clinic"), not of the mentoring ("for the mentoring", "for the two of us")."""
+
+OBJECT_AND: Final = r"and|or|und|oder|et|ou|y|o|as well as|plus"
+"""What joins a paused object to the next one it is listed with: "a break from work and
+mentoring", "from uni and the programme"."""
 
 END: Final = (
     r"(?:end|stop|finish|close|conclude|terminate|wrap up|cancel|discontinue|quit) (?:\w+ ){0,2}"

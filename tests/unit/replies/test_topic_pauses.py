@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 
+from reminder_service.core.model import Kind
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 from tests.unit.replies.reply_mail import verdict_of
 
@@ -155,3 +156,72 @@ def test_a_long_reply_of_paused_topics_is_read_quickly() -> None:
 def test_french_on_met_is_no_meeting() -> None:
     """French "on met" ("we put") reports no meeting: "on met à jour le CV" is unclear."""
     assert verdict_of("On met à jour le CV").outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("Can you pause the career mentoring until January?", JANUARY),
+        ("Could we put the uni mentoring on hold until February?", FEBRUARY),
+        ("Please pause my internship mentoring until March.", MARCH),
+        ("Please pause our college mentoring scheme until February.", FEBRUARY),
+        ("Put the careers mentoring on hold please, till March.", MARCH),
+        ("Can we pause our job-readiness programme until January?", JANUARY),
+        ("We want to pause the school year check-ins until January.", JANUARY),
+        ("We'd like to pause the work we do together until January.", JANUARY),
+        ("I need to take a break from work and mentoring until January.", JANUARY),
+        ("I'm taking a break from uni and the programme until February.", FEBRUARY),
+    ],
+)
+def test_a_pause_of_the_mentoring_named_after_a_topic_pauses(text: str, until: date) -> None:
+    """A pause of a mentoring named for a topic, or listed with one, pauses the pair."""
+    verdict = verdict_of(text, kind=Kind.PAUSE_OR_END)
+    assert verdict.outcome is Outcome.PAUSE
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("Could we pause with exams coming up? Until mid-January.", date(2027, 1, 15)),
+        ("Can we pause on account of exams until January?", JANUARY),
+        ("Wir möchten wegen der Bachelorarbeit pausieren.", None),
+        ("Ich muss wegen dem Studium pausieren, bis März.", MARCH),
+        ("Aufgrund der Jobsuche pausieren wir bis Januar.", JANUARY),
+    ],
+)
+def test_a_pause_for_a_reason_pauses(text: str, until: date | None) -> None:
+    """A pause that gives a topic as its reason ("with exams coming up") pauses the pair."""
+    verdict = verdict_of(text, kind=Kind.PAUSE_OR_END)
+    assert verdict.outcome is Outcome.PAUSE
+    assert verdict.pause_until == until
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Taking a break from the startup idea for now. We spoke on Monday for an hour.",
+        "We're taking a break from my placement until January. Met Monday for 1h.",
+    ],
+)
+def test_a_break_from_a_startup_or_placement_leaves_the_meeting(text: str) -> None:
+    """A break from a startup or a placement beside a meeting logs it and pauses nothing."""
+    verdict = verdict_of(text)
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting == MONDAY_HOUR
+    assert verdict.pause_until is None
+
+
+def test_an_end_of_other_reminders_goes_to_a_person() -> None:
+    """An end of the reminders for something else ("the CV clinic") ends nothing."""
+    text = "Please end the reminders for the CV clinic, we're still meeting."
+    assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Please end the reminders for the mentoring.", "Please stop the emails for the two of us."],
+)
+def test_an_end_of_the_pairs_reminders_ends(text: str) -> None:
+    """An end of the reminders for the mentoring or the pair still ends it."""
+    assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.END
