@@ -848,5 +848,6 @@ COURTESY: Final = (
     r"|souci|soucis)|aucun doute|sans aucun doute|no hay problema|sin problema|sin duda|de nada"
     r"|without (?:a |any )?doubt|no (?:trouble|bother))"
 )
-"""Set phrases whose "no" negates nothing ("no doubt we met", "keine Frage", "no bother"), with a "no"
-that only opens them ("Nein, kein Problem"); they are cut out before reading a clause."""
+"""Set phrases whose "no" negates nothing ("no doubt we met", "keine Frage", "no bother"),
+with a "no" that only opens them ("Nein, kein Problem"); they are cut out before reading a
+clause."""
