@@ -162,6 +162,7 @@ _THEREFORE = whole_words(lx.THEREFORE)
 _REQUEST_AFTER_REASON = re.compile(rf"(?<!\bnot )(?<!\bnicht )(?<!\bpas )\b(?:{lx.THEREFORE})\b")
 _AND = whole_words(lx.AND)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
+_ENDS_IN_MET = re.compile(rf"\b(?:{lx.MET}) *$")
 _NOT_MET = whole_words(lx.NOT_MET)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
 _LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
@@ -329,7 +330,7 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         words = joined[starts[index] : starts[index] + len(clauses[index].text)]
         if said_in_writing(words, found.start() - starts[index], found.end() - starts[index]):
             continue
-        before = _last_words(_NEXT_STATEMENT.split(joined[starts[index] : found.start()])[-1])
+        before = _words_bearing_on(joined[starts[index] : found.start()])
         said[index].add(_met_signal(f"{before} {found.group()}"))
     for found in _MEETING_WAS.finditer(joined):
         index = clause_at(found.start())
@@ -463,6 +464,17 @@ def _not_ours(before: str, command: str) -> bool:
     theirs = [m.start() for m in _NOT_OURS_SUBJECT.finditer(f"{words} {command}")]
     ours = [m.start() for m in _OURS.finditer(words)]
     return bool(theirs) and (not ours or ours[-1] < theirs[-1])
+
+
+def _words_bearing_on(before: str) -> str:
+    """The last words before a meeting phrase that bear on it: back to "and", "so" or "then"
+    when that opens a statement of its own ("we did not meet on Tuesday and met on
+    Wednesday", "we didn't meet and we talked"), but not when it joins two bare verbs
+    sharing one negation ("we haven't met and talked properly since September")."""
+    parts = _NEXT_STATEMENT.split(before)
+    if len(parts) > 1 and not parts[-1].strip() and _ENDS_IN_MET.search(parts[-2][-40:]):
+        return _last_words(before)
+    return _last_words(parts[-1])
 
 
 def _last_words(text: str) -> str:
