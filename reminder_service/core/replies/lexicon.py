@@ -790,13 +790,22 @@ IN_WRITING: Final = (
     r"(?:by|over|via|per|through) (?:e mails?|emails?|mails?|texts?|sms|messages?|slack)"
     r"|in writing|schriftlich|par (?:e mails?|emails?|mails?|sms|messages?|ecrit)"
     r"|por (?:correo|e mails?|emails?|mensajes?|escrito)"
-    r"|(?:by|over|via|per|through|on|in|uber|par|sur|por|en) (?:slack|whatsapp|signal|telegram"
-    r"|imessage|messenger|teams chat|textos?|sms)"
-    r"(?! \(?(?:call|calls|video|voice|anruf|videocall|appel|visio|llamada|videollamada)\b)"
+    r"|par textos?|por textos?"
 )
 """Beside "we talked", words saying it was written, not a meeting ("talked about it for 10
-minutes by email", "per Mail ausgetauscht", "échangé par mail", "chatted on Slack", "par
-texto"); a chat app's call or video ("on WhatsApp video") is a meeting."""
+minutes by email", "per Mail ausgetauscht", "échangé par mail", "par texto")."""
+
+IN_A_CHAT_APP: Final = (
+    r"(?:by|over|via|per|through|on|in|uber|par|sur|por|en) (?:slack|whatsapp|signal|telegram"
+    r"|imessage|messenger|teams chat)"
+)
+"""Beside "we talked", a chat app ("chatted on Slack", "via WhatsApp"): written, unless its
+sentence names a call or video (`CALL_OR_VIDEO`)."""
+
+CALL_OR_VIDEO: Final = (
+    r"calls?|video|voice|phone|anruf|videocall|telefon\w*|appel|visio|llamada|videollamada"
+)
+"""Words saying talk in a chat app was spoken ("on WhatsApp video", "a 30 min call")."""
 
 MET_AFTER_BUT: Final = rf"{MET}|did meet|moved it to|moved to"
 """After "we didn't meet, but", words saying the meeting took place after all ("but we did

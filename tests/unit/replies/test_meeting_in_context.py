@@ -110,6 +110,7 @@ def test_talk_in_writing_stays_fast_on_a_long_reply() -> None:
         ("We talked on Teams chat yesterday.", ("unclear", None, None)),
         ("We talked on WhatsApp video yesterday for 30 min.", ("meeting", "2026-11-25", 30)),
         ("We had a WhatsApp call yesterday.", ("meeting", "2026-11-25", None)),
+        ("We talked over WhatsApp on Monday, 30 min call.", ("meeting", "2026-11-23", 30)),
     ],
 )
 def test_talk_in_a_chat_app_is_written_but_its_calls_are_meetings(
