@@ -1,6 +1,6 @@
 """How long a meeting lasted, in minutes: "45 min", "1h30", "for 1:15", "an hour and a half",
 "una hora y cuarto", "3/4 Stunde", "90'", "1 Std. 15 Min.", "1 hour 15", "von 14 bis 15 Uhr",
-"3-4pm", "18:00-19:15".
+"3-4pm", "18:00-19:15"; of a range of lengths within one hour ("1h-1h30"), the first.
 
 "1:15" is a length only tied to the meeting ("for 1:15", "lasted 1:15"): on its own ("met
 Monday, 2:30") it is far more often the time they met. Times of day ("a las 15h", "at
@@ -12,6 +12,7 @@ something else ("10 minutes late", "a 2 hour commute").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from reminder_service.core.replies import lexicon as lx
 from reminder_service.core.replies.head import POSITIVE, Head, in_plan, said_in_writing
@@ -80,6 +81,8 @@ _WHEN_AFTER = re.compile(rf" (?:{_WHEN})\b")
 _MET = whole_words(lx.MET)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _ANOTHER_EVENT = whole_words(lx.ANOTHER_EVENT)
+_GAP_TO_LENGTH = re.compile(r"(?: [\w']+){0,4} ")
+_ALSO = re.compile(r"\b(?:also|auch|aussi|tambien) $")
 _CLAUSE_BREAK = re.compile(rf"[,:;]| - |\b(?:{lx.CONTRAST})\b")
 
 
@@ -133,7 +136,8 @@ _CLOCK_SPANS: tuple[Reader[float], ...] = (
     ),
     Reader(
         re.compile(
-            rf"(?<![\d.,:/])(?P<h1>{_CLOCK})h(?P<m1>{_MINUTES})? ?- ?(?P<h2>{_CLOCK})h"
+            rf"(?<![\d.,:/])(?P<h1>{_CLOCK})h(?:(?P<m1>{_MINUTES})|(?! ?- ?(?P=h1)h))"
+            rf" ?- ?(?P<h2>{_CLOCK})h"
             rf"(?P<m2>{_MINUTES})?\b"
         ),
         _clock_range,
@@ -172,6 +176,11 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
         DIGIT,
     ),
     *_CLOCK_SPANS,
+    Reader(
+        re.compile(r"(?<![\d.,:/])(?P<h>\d)h ?- ?(?P=h)h ?[0-5]\d\b"),
+        lambda m: 60 * int(m["h"]),
+        DIGIT,
+    ),
     Reader(
         re.compile(
             digits("a", most=3, not_after=r"\d.,", decimals=True)
@@ -270,7 +279,9 @@ def duration(head: Head) -> int | None:
 
     Lengths that are times of day, dates, in plans, "ago" phrases or about something else
     ("10 minutes late") are not the meeting's. A lone one left is ("Yes, Monday, 1h"). Of
-    several, the first in a sentence reporting a meeting wins unless it is someone's own
+    several, one right after "met" wins ("we waited 15 minutes, then met for an hour"), and
+    two different ones there give None ("chatted for 5 min, then met for 1h"); else the
+    first in a sentence reporting a meeting wins unless it is someone's own
     ("I spent 2 hours preparing and we met for 1h") and one tied to the meeting follows;
     then the reply's first statement: the first in a
     sentence reporting a meeting ("Met Monday, 40 mins. She was stuck in traffic for 20
@@ -280,6 +291,9 @@ def duration(head: Head) -> int | None:
     lengths = _meeting_lengths(head)
     if len({m.span() for m, _ in lengths}) <= 1:
         return next((minutes for _, minutes in lengths), None)
+    closest = _right_after_met(head, lengths)
+    if closest:
+        return closest.pop() if len(closest) == 1 else None
     reported = [(m, minutes) for m, minutes in lengths if _in_report(head, m.start())]
     tied = [(m, minutes) for m, minutes in lengths if _is_tied(head, m)]
     own = [f for f in reported if f in tied or not _of_someone_else(head, f[0].start())]
@@ -379,6 +393,29 @@ def _is_tied(head: Head, m: re.Match[str]) -> bool:
     same clause ("we met 45 minutes"). "For" alone ties it to nothing: "stuck in traffic for
     20 minutes"."""
     return _TIED_AFTER.match(head.text, m.end()) is not None or _after_met(head, m.start())
+
+
+def _right_after_met(head: Head, lengths: list[tuple[re.Match[str], int]]) -> set[int]:
+    """The lengths that come first after a word reporting a meeting (not a written one, nor
+    one "also" had), with at most four words between and none opening another statement:
+    "met for an hour", "met Thursday for an hour", "met properly for 1h"; not "met and then
+    waited 10 minutes" nor "45 min, and we also chatted for 10 minutes"."""
+    text = head.text
+    starts = [m.start() for m, _ in lengths]
+    found: set[int] = set()
+    for met in _MET.finditer(text):
+        index = bisect_left(starts, met.end())
+        if index == len(starts):
+            break
+        start = starts[index]
+        if (
+            _GAP_TO_LENGTH.fullmatch(text, met.end(), start) is not None
+            and _NEXT_STATEMENT.search(text, met.end(), start) is None
+            and _ALSO.search(text, max(0, met.start() - 8), met.start()) is None
+            and not said_in_writing(text, *met.span())
+        ):
+            found.add(lengths[index][1])
+    return found
 
 
 def _of_someone_else(head: Head, start: int) -> bool:

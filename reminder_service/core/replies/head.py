@@ -162,6 +162,7 @@ _THEREFORE = whole_words(lx.THEREFORE)
 _REQUEST_AFTER_REASON = re.compile(rf"(?<!\bnot )(?<!\bnicht )(?<!\bpas )\b(?:{lx.THEREFORE})\b")
 _AND = whole_words(lx.AND)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
+_ENDS_IN_MET = re.compile(rf"\b(?:{lx.MET}) *$")
 _NOT_MET = whole_words(lx.NOT_MET)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
 _LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
@@ -192,6 +193,9 @@ _GOING_ON = whole_words(lx.GOING_ON)
 _TRYING = whole_words(lx.TRYING)
 _NOT_YET = whole_words(lx.NOT_YET)
 _IN_WRITING = whole_words(lx.IN_WRITING)
+_IN_A_CHAT_APP = whole_words(lx.IN_A_CHAT_APP)
+_CALL_OR_VIDEO = whole_words(lx.CALL_OR_VIDEO)
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
 _STATEMENT_BREAK = re.compile(
     rf"(?<!\d)[.!?;,:\n]|[.!?;,:\n](?!\d)| - |\b(?:{lx.CONTRAST}|{lx.NEXT_STATEMENT})\b"
 )
@@ -330,12 +334,16 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         said[clause_at(found.start())].add(Signal.NO_END)
     for found in _NOT_PAUSE.finditer(joined):
         said[clause_at(found.start())].discard(Signal.PAUSE)
+    sentences = _sentence_texts(clauses)
     for found in _MET.finditer(joined):
         index = clause_at(found.start())
         words = joined[starts[index] : starts[index] + len(clauses[index].text)]
-        if said_in_writing(words, found.start() - starts[index], found.end() - starts[index]):
+        sentence = sentences[clauses[index].sentence]
+        if said_in_writing(
+            words, found.start() - starts[index], found.end() - starts[index], sentence
+        ):
             continue
-        before = _last_words(_NEXT_STATEMENT.split(joined[starts[index] : found.start()])[-1])
+        before = _words_bearing_on(joined[starts[index] : found.start()])
         said[index].add(_met_signal(f"{before} {found.group()}"))
     for found in _MEETING_WAS.finditer(joined):
         index = clause_at(found.start())
@@ -349,13 +357,23 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
     return said
 
 
-def said_in_writing(text: str, start: int, end: int) -> bool:
+def said_in_writing(text: str, start: int, end: int, sentence: str | None = None) -> bool:
     """Whether the statement holding the words `text[start:end]` (up to a comma, "but",
     "and", "so" or "then" on either side) says it was written: "we talked about it for 10
-    minutes by email" tells of emails, not of a meeting; a phone call is one."""
+    minutes by email" tells of emails, not of a meeting; a phone call is one. Talk in a chat
+    app ("we chatted on Slack") is written unless its sentence names a call or video ("over
+    WhatsApp on Monday, 30 min call"); `sentence` is the sentence's text when `text` holds
+    only a clause of it."""
     before = _STATEMENT_BREAK.split(text[:start])[-1]
     after = _STATEMENT_BREAK.split(text[end:])[0]
-    return _IN_WRITING.search(f"{before}{text[start:end]}{after}") is not None
+    statement = f"{before}{text[start:end]}{after}"
+    if _IN_WRITING.search(statement) is not None:
+        return True
+    if _IN_A_CHAT_APP.search(statement) is None:
+        return False
+    if sentence is None:
+        sentence = _SENTENCE_BREAK.split(text[:start])[-1] + _SENTENCE_BREAK.split(text[start:])[0]
+    return _CALL_OR_VIDEO.search(sentence) is None
 
 
 def _nothing_else_said(clauses: list[_Clause], index: int, rest: str) -> bool:
@@ -486,6 +504,25 @@ def _not_ours(before: str, command: str) -> bool:
     theirs = [m.start() for m in _NOT_OURS_SUBJECT.finditer(f"{words} {command}")]
     ours = [m.start() for m in _OURS.finditer(words)]
     return bool(theirs) and (not ours or ours[-1] < theirs[-1])
+
+
+def _sentence_texts(clauses: list[_Clause]) -> dict[int, str]:
+    """The text of each sentence, by number: its clauses joined."""
+    parts: dict[int, list[str]] = {}
+    for clause in clauses:
+        parts.setdefault(clause.sentence, []).append(clause.text)
+    return {number: " ".join(texts) for number, texts in parts.items()}
+
+
+def _words_bearing_on(before: str) -> str:
+    """The last words before a meeting phrase that bear on it: back to "and", "so" or "then"
+    when that opens a statement of its own ("we did not meet on Tuesday and met on
+    Wednesday", "we didn't meet and we talked"), but not when it joins two bare verbs
+    sharing one negation ("we haven't met and talked properly since September")."""
+    parts = _NEXT_STATEMENT.split(before)
+    if len(parts) > 1 and not parts[-1].strip() and _ENDS_IN_MET.search(parts[-2][-40:]):
+        return _last_words(before)
+    return _last_words(parts[-1])
 
 
 def _last_words(text: str) -> str:

@@ -831,9 +831,22 @@ IN_WRITING: Final = (
     r"(?:by|over|via|per|through) (?:e mails?|emails?|mails?|texts?|sms|messages?|slack)"
     r"|in writing|schriftlich|par (?:e mails?|emails?|mails?|sms|messages?|ecrit)"
     r"|por (?:correo|e mails?|emails?|mensajes?|escrito)"
+    r"|par textos?|por textos?"
 )
 """Beside "we talked", words saying it was written, not a meeting ("talked about it for 10
-minutes by email", "per Mail ausgetauscht", "échangé par mail")."""
+minutes by email", "per Mail ausgetauscht", "échangé par mail", "par texto")."""
+
+IN_A_CHAT_APP: Final = (
+    r"(?:by|over|via|per|through|on|in|uber|par|sur|por|en) (?:slack|whatsapp|signal|telegram"
+    r"|imessage|messenger|teams chat)"
+)
+"""Beside "we talked", a chat app ("chatted on Slack", "via WhatsApp"): written, unless its
+sentence names a call or video (`CALL_OR_VIDEO`)."""
+
+CALL_OR_VIDEO: Final = (
+    r"calls?|video|voice|phone|anruf|videocall|telefon\w*|appel|visio|llamada|videollamada"
+)
+"""Words saying talk in a chat app was spoken ("on WhatsApp video", "a 30 min call")."""
 
 MET_AFTER_BUT: Final = rf"{MET}|did meet|moved it to|moved to"
 """After "we didn't meet, but", words saying the meeting took place after all ("but we did
@@ -883,7 +896,8 @@ COURTESY: Final = (
     r"(?:(?:no|nein|non|nee),? )?(?:no (?:problem|problems|prob|worries|worry|doubt|question)"
     r"|kein problem|keine sorge|keine frage|kein zweifel|ohne zweifel|pas de (?:probleme"
     r"|souci|soucis)|aucun doute|sans aucun doute|no hay problema|sin problema|sin duda|de nada"
-    r"|without (?:a |any )?doubt)"
+    r"|without (?:a |any )?doubt|no (?:trouble|bother))"
 )
-"""Set phrases whose "no" negates nothing ("no doubt we met", "keine Frage"), with a "no"
-that only opens them ("Nein, kein Problem"); they are cut out before reading a clause."""
+"""Set phrases whose "no" negates nothing ("no doubt we met", "keine Frage", "no bother"),
+with a "no" that only opens them ("Nein, kein Problem"); they are cut out before reading a
+clause."""

@@ -120,3 +120,16 @@ def test_many_joined_statements_are_read_quickly() -> None:
     started = time.perf_counter()
     verdict_of(text)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We haven't met and talked properly since September.",
+        "We haven't met and caught up in ages, sorry.",
+        "We haven't met up and talked in weeks.",
+    ],
+)
+def test_a_negation_shared_by_two_verbs_joined_by_and_negates_both(text: str) -> None:
+    """ "Haven't met and talked" denies both verbs: not met, not a meeting beside a denial."""
+    assert understood(text) == NOT_MET

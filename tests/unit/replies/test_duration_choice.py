@@ -158,3 +158,31 @@ def test_a_late_start_or_a_time_ago_never_changes_the_length(
     """For any length "we met for <m>" gives m, whatever lateness, time or later length is added."""
     minutes, written = length
     assert duration(Head.of(template.format(length=written, k=k))) == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("We spent 10 minutes rescheduling and then met Thursday for an hour.", 60),
+        ("Waited 15 minutes, then we met for an hour.", 60),
+        ("After a 3-hour workshop we met for 20 minutes.", 20),
+        ("We met properly for 1h after 20 minutes of waiting.", 60),
+        (
+            "We chatted for 5 min in the corridor on Monday and then met properly for 1h on"
+            " Tuesday.",
+            None,
+        ),
+    ],
+)
+def test_a_length_right_after_met_beats_others(text: str, minutes: int | None) -> None:
+    """A length right after "met" is the meeting's; two different ones there give none."""
+    assert duration(Head.of(text)) == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("Met Monday, 1h-1h30.", 60), ("Met Monday 14h-15h30.", 90)],
+)
+def test_a_range_of_lengths_within_an_hour_gives_its_first(text: str, minutes: int) -> None:
+    """ "1h-1h30" is a range of lengths (its first is taken), "14h-15h30" a span of times."""
+    assert duration(Head.of(text)) == minutes

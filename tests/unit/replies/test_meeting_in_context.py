@@ -98,3 +98,35 @@ def test_talk_in_writing_stays_fast_on_a_long_reply() -> None:
     started = time.perf_counter()
     verdict_of("we talked and spoke by email but not yet " * 1_200)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We chatted on Slack yesterday.", ("unclear", None, None)),
+        ("We talked via WhatsApp messages this week.", ("unclear", None, None)),
+        ("We talked via WhatsApp (messages) on Monday.", ("unclear", None, None)),
+        ("On a échangé par texto lundi.", ("unclear", None, None)),
+        ("We talked on Teams chat yesterday.", ("unclear", None, None)),
+        ("We talked on WhatsApp video yesterday for 30 min.", ("meeting", "2026-11-25", 30)),
+        ("We had a WhatsApp call yesterday.", ("meeting", "2026-11-25", None)),
+        ("We talked over WhatsApp on Monday, 30 min call.", ("meeting", "2026-11-23", 30)),
+    ],
+)
+def test_talk_in_a_chat_app_is_written_but_its_calls_are_meetings(
+    text: str, expected: tuple[Any, Any, Any]
+) -> None:
+    """Talk on Slack, WhatsApp messages or by texto is written; a WhatsApp call or video is not."""
+    assert _read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Of course, no trouble. Met on Tuesday.", "meeting"),
+        ("No bother! We had our session on Monday, an hour or so.", "meeting"),
+    ],
+)
+def test_no_trouble_and_no_bother_negate_nothing(text: str, expected: str) -> None:
+    """ "No trouble" and "No bother" are courtesies, not a negation of the meeting."""
+    assert _read(text)[0] == expected
