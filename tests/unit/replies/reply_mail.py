@@ -8,14 +8,14 @@ and, where it matters, when it was sent and the pair's date order.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
 from reminder_service.core.model import DateOrder, Kind
 from reminder_service.core.replies.understand import ReplyContext, understand
-from reminder_service.core.replies.verdict import SentRef, Verdict
+from reminder_service.core.replies.verdict import Outcome, ReportedMeeting, SentRef, Verdict
 from reminder_service.core.tokens import make_token, reply_address
 from tests.unit.strategies import make_pair, make_program
 
@@ -23,6 +23,10 @@ KEY = b"a deployment secret of reasonable length"
 MAILBOX = "mentoring@northwind.example"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 """Thursday 26 November 2026, 11:00 in Berlin."""
+TODAY = date(2026, 11, 26)
+"""NOW's date in Berlin: the date of a meeting a reply sent at NOW leaves undated."""
+UNCLEAR = (Outcome.UNCLEAR, None)
+"""What `understood` gives for a reply a person must read."""
 PAIR = make_pair("ada-bo", zone="Europe/Berlin")
 SENT = {
     f"<{kind}@northwind.example>": SentRef(pair_id="ada-bo", kind=kind, key=f"{kind}:1")
@@ -62,3 +66,22 @@ def verdict_of(
 ) -> Verdict:
     """The verdict `understand` gives Bo's reply `text` to our `kind` email."""
     return understand(reply_bytes(text, kind=kind, now=now), context=context(now=now, order=order))
+
+
+def understood(
+    text: str, kind: Kind = Kind.CHECKIN, *, now: datetime = NOW, order: DateOrder = "DMY"
+) -> tuple[Outcome, ReportedMeeting | None]:
+    """The outcome and meeting `understand` reads from Bo's reply `text` to our `kind` email."""
+    verdict = verdict_of(text, kind=kind, now=now, order=order)
+    return verdict.outcome, verdict.meeting
+
+
+def met(
+    day: date | None, minutes: int | None = None, *, today: date = TODAY
+) -> tuple[Outcome, ReportedMeeting]:
+    """A meeting on `day` (None: undated, so on `today`, the reply's own date) lasting
+    `minutes`, as `understood` gives it."""
+    meeting = ReportedMeeting(
+        date=day or today, date_stated=day is not None, duration_minutes=minutes
+    )
+    return Outcome.MEETING, meeting

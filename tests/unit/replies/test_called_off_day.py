@@ -8,25 +8,13 @@ from datetime import date
 
 import pytest
 
-from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
-from tests.unit.replies.reply_mail import verdict_of
+from reminder_service.core.replies.verdict import Outcome
+from tests.unit.replies.reply_mail import UNCLEAR, met, understood, verdict_of
 
 NOT_MET = (Outcome.NOT_MET, None)
-UNCLEAR = (Outcome.UNCLEAR, None)
-
-
-def met(day: date, minutes: int) -> tuple[Outcome, ReportedMeeting]:
-    """A meeting on the stated `day` lasting `minutes`."""
-    return Outcome.MEETING, ReportedMeeting(date=day, date_stated=True, duration_minutes=minutes)
 
 
 MONDAY, TUESDAY, WEDNESDAY = date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25)
-
-
-def understood(text: str) -> object:
-    """The outcome and meeting read from `text`, a check-in reply of Thursday 26 November."""
-    verdict = verdict_of(text)
-    return verdict.outcome, verdict.meeting
 
 
 @pytest.mark.parametrize(

@@ -10,33 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminder_service.core.model import DateOrder
 from reminder_service.core.replies.dates import Unusable, meeting_date
 from reminder_service.core.replies.head import Head
 from reminder_service.core.replies.meaning import meaning_of
-from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
-from tests.unit.replies.reply_mail import NOW, verdict_of
+from reminder_service.core.replies.verdict import Outcome
+from tests.unit.replies.reply_mail import TODAY, UNCLEAR, met, understood
 
-TODAY = date(2026, 11, 26)
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def understood(text: str, *, now: datetime = NOW, order: DateOrder = "DMY") -> object:
-    """The outcome and meeting that `understand` reads from `text`, a check-in reply sent
-    at `now` by the pair's mentee."""
-    verdict = verdict_of(text, now=now, order=order)
-    return verdict.outcome, verdict.meeting
-
-
-def met(day: date | None, minutes: int | None = None, *, today: date = TODAY) -> object:
-    """A meeting on `day` (None: undated, so the reply's own date) lasting `minutes`."""
-    meeting = ReportedMeeting(
-        date=day or today, date_stated=day is not None, duration_minutes=minutes
-    )
-    return Outcome.MEETING, meeting
-
-
-UNCLEAR = (Outcome.UNCLEAR, None)
 
 
 @pytest.mark.parametrize(

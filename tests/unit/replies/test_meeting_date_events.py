@@ -9,27 +9,7 @@ from datetime import date
 
 import pytest
 
-from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
-from tests.unit.replies.reply_mail import verdict_of
-
-TODAY = date(2026, 11, 26)
-
-
-def understood(text: str) -> object:
-    """The outcome and meeting `understand` reads from a check-in reply `text` on TODAY."""
-    verdict = verdict_of(text)
-    return verdict.outcome, verdict.meeting
-
-
-def met(day: date | None, minutes: int | None = None) -> object:
-    """A meeting on `day` (None: undated, so on TODAY) lasting `minutes`."""
-    meeting = ReportedMeeting(
-        date=day or TODAY, date_stated=day is not None, duration_minutes=minutes
-    )
-    return Outcome.MEETING, meeting
-
-
-UNCLEAR = (Outcome.UNCLEAR, None)
+from tests.unit.replies.reply_mail import UNCLEAR, met, understood, verdict_of
 
 
 @pytest.mark.parametrize(

@@ -14,27 +14,7 @@ import pytest
 from reminder_service.core.model import Kind
 from reminder_service.core.replies.dates import dated_by_month_only, dates_in
 from reminder_service.core.replies.head import Head
-from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
-from tests.unit.replies.reply_mail import verdict_of
-
-TODAY = date(2026, 11, 26)
-
-
-def understood(text: str, kind: Kind = Kind.CHECKIN) -> object:
-    """The outcome and meeting that `understand` reads from Bo's reply `text` to `kind`."""
-    verdict = verdict_of(text, kind=kind)
-    return verdict.outcome, verdict.meeting
-
-
-def met(day: date | None, minutes: int | None = None) -> object:
-    """A meeting on `day` (None: undated, so the reply's own date) lasting `minutes`."""
-    meeting = ReportedMeeting(
-        date=day or TODAY, date_stated=day is not None, duration_minutes=minutes
-    )
-    return Outcome.MEETING, meeting
-
-
-UNCLEAR = (Outcome.UNCLEAR, None)
+from tests.unit.replies.reply_mail import TODAY, UNCLEAR, met, understood
 
 
 @pytest.mark.parametrize(
