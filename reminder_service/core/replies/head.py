@@ -169,6 +169,7 @@ _LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
 _LATER_INSIDE = whole_words(lx.LATER_TIME)
 _LATER_AFTER = re.compile(rf"(?: (?:{lx.COMMAND_OBJECT})){{0,3}} (?:{lx.LATER_TIME})")
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
+_MENTORING_KEPT = whole_words(lx.MENTORING_KEPT)
 _MET = whole_words(lx.MET)
 _MEETING_WAS = whole_words(lx.MEETING_WAS)
 _TOOK_PLACE_TAIL = re.compile(lx.TOOK_PLACE_TAIL)
@@ -332,6 +333,8 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
             said[index] |= _command_signals(signal, clauses[index], before, found)
     for found in _KEEP_GOING.finditer(joined):
         said[clause_at(found.start())].add(Signal.NO_END)
+    if _MENTORING_KEPT.search(joined):
+        _doubt_ends(said)
     for found in _NOT_PAUSE.finditer(joined):
         said[clause_at(found.start())].discard(Signal.PAUSE)
     sentences = _sentence_texts(clauses)
@@ -430,6 +433,15 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
     if clause.asks or _starts_later(clause, before, found) or _ends_another(clause, before, found):
         return {Signal.DOUBTFUL}
     return {signal}
+
+
+def _doubt_ends(said: list[set[Signal]]) -> None:
+    """Turn the ends a sentence asks for into doubts, as it keeps the mentoring ("stop the
+    emails, but keep our check-ins"): a person asks what is to end."""
+    for signals in said:
+        if signals & ENDS:
+            signals.difference_update(ENDS)
+            signals.add(Signal.DOUBTFUL)
 
 
 def _ends_another(clause: _Clause, before: str, found: re.Match[str]) -> bool:

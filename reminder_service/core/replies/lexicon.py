@@ -591,10 +591,20 @@ NOT_TOPICS: Final = (
 interview prep sessions", "the work we do together"."""
 
 ENDED_FOR_ANOTHER: Final = (
-    rf" for (?:{_TOPIC_DETERMINER}) (?!(?:[\w']+ ){{0,2}}(?:{NOT_TOPICS}|pair|pairs|us|both)\b)"
+    rf" (?:for|about|regarding|concerning|on) (?:{_TOPIC_DETERMINER})"
+    rf" (?!(?:[\w']+ ){{0,2}}(?:{NOT_TOPICS}|pair|pairs|us|both)\b)"
 )
 """Right after an end: that it is an end of something else's emails ("end the reminders
-for the CV clinic"), not of the mentoring ("for the mentoring", "for the two of us")."""
+for the CV clinic", "stop the emails about the CV workshop"), not of the mentoring ("for the
+mentoring", "about our check-ins", "for the two of us")."""
+
+MENTORING_KEPT: Final = (
+    r"^(?:(?:but|and) )?(?:(?:we|i) (?:want|would like|'d like) to )?(?:not|keep|keeping"
+    r"|continue|continuing)(?: with)? (?:the|our) (?:mentoring|mentorship|check ins|checkins"
+    r"|meetings|sessions|pairing)(?: please)?$"
+)
+"""A whole clause keeping the mentoring beside an end ("..., but keep our check-ins", "...,
+not the mentoring"): the end is of something else, so a person reads it."""
 
 OBJECT_AND: Final = r"and|or|und|oder|et|ou|y|o|as well as|plus"
 """What joins a paused object to the next one it is listed with: "a break from work and
