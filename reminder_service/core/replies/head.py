@@ -174,6 +174,7 @@ _MET = whole_words(lx.MET)
 _MEETING_WAS = whole_words(lx.MEETING_WAS)
 _TOOK_PLACE_TAIL = re.compile(lx.TOOK_PLACE_TAIL)
 _DOUBTED = whole_words(lx.DOUBTED)
+_DOUBT = whole_words(lx.DOUBT)
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
@@ -453,11 +454,15 @@ def _ends_another(clause: _Clause, before: str, found: re.Match[str]) -> bool:
 def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
     """A pause, unless it is negated ("no need to pause"), someone else's or only talked
     about ("we talked about how to take a break from work"), of a topic rather than the
-    mentoring ("pause the job search"), or said to start later ("we'll take a break in
-    January": a person arranges that)."""
+    mentoring ("pause the job search"), doubted ("I doubt we need to pause"), or said to
+    start later ("we'll take a break in January": a person arranges that)."""
     if _PAUSE_NEGATED.search(before):
         return {Signal.NO_PAUSE}
-    if _not_ours(before, found.group()) or _pauses_a_topic(clause, before, found):
+    if (
+        _not_ours(before, found.group())
+        or _pauses_a_topic(clause, before, found)
+        or _DOUBT.search(before)
+    ):
         return set()
     if _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}

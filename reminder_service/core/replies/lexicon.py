@@ -390,10 +390,12 @@ TOOK_PLACE_TAIL: Final = (
 length and way ("on Tuesday, online, 1h"). Anything else ("but I was alone", "with her
 manager", "until the fire alarm") may say it was no meeting of the pair: a person reads it."""
 
-DOUBTED: Final = (
-    r"doubt|doubtful|unsure|not sure|whether|if|unless|hope|hoping|wonder|wondering|try"
-    r"|trying|not think"
-)
+DOUBT: Final = r"doubt|doubtful|unsure|not sure|not think"
+"""Words saying the writer doubts what follows ("I doubt we need to pause"): a pause after
+them is no request. Not "if" or "wonder", which as often ask politely ("I wonder if we could
+pause until March")."""
+
+DOUBTED: Final = rf"{DOUBT}|whether|if|unless|hope|hoping|wonder|wondering|try|trying"
 """Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
 sure the meeting took place", "if we were able to meet"): a person reads it."""
 

@@ -251,3 +251,17 @@ def test_an_end_beside_keeping_the_mentoring_goes_to_a_person(text: str) -> None
 def test_an_end_of_the_pairs_reminders_ends(text: str) -> None:
     """An end of the reminders for the mentoring or the pair still ends it."""
     assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.END
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("I doubt we need to pause.", Outcome.UNCLEAR),
+        ("I'm not sure we need to pause.", Outcome.UNCLEAR),
+        ("I doubt we need to pause, we met on Monday.", Outcome.MEETING),
+        ("If possible we'd like to pause until March.", Outcome.PAUSE),
+    ],
+)
+def test_a_doubted_pause_pauses_nothing(text: str, outcome: Outcome) -> None:
+    """A pause after "I doubt" or "not sure" is no request; a polite "if possible" still is."""
+    assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is outcome
