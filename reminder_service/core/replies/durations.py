@@ -6,7 +6,7 @@
 Monday, 2:30") it is far more often the time they met. Times of day ("a las 15h", "at
 1:15"), dates and durations in plans or questions are not the meeting's length; neither is
 0 or anything over 12 hours, a time ago ("2 hours ago", "vor 2 Stunden") or the length of
-something else ("10 minutes late", "a 2 hour commute").
+something else ("10 minutes late", "a 2 hour commute", "2 hours after her interview").
 """
 
 from __future__ import annotations
@@ -69,12 +69,17 @@ _TIED_AFTER = re.compile(
 _AGO_BEFORE = re.compile(rf"\b(?:vor|il y a|hace)(?: (?:{_APPROXIMATELY}))? $")
 _AGO_AFTER = re.compile(r" (?:or so )?ago\b")
 _SOMETHING_ELSE_AFTER = re.compile(
-    r"[ -]?(?:away|ahead|behind|commute|drive|ride|flight|train|trip|journey"
+    r"'?[ -]?(?:away|ahead|behind|commute|drive|ride|flight|train|trip|journey"
     r"|delay|wait|difference|zu spat|verspatung|fahrt|anfahrt|fahrzeit|entfernt"
     r"|zeitverschiebung|de retard|en retard|d'avance|en avance|de route|de trajet|de train"
     r"|de vol|de decalage|tarde|antes|de retraso|de viaje|de camino|de distancia"
     r"|de diferencia)\b"
 )
+_OFFSET_AFTER = re.compile(
+    r"'?[ -]?(?:after|before|later|earlier|from|nach|vor(?! ort\b)|apres|avant|despues"
+    r"|(?:walk|drive|ride) (?:from|to|away))\b"
+)
+_LASTED_BEFORE = re.compile(rf"\b(?:{_LASTED})(?: (?:{_APPROXIMATELY}))? $")
 _WHEN = rf"on|in|this|last|next|that|morning|afternoon|evening|night|{alternation(lx.WEEKDAYS)}"
 _LATE_OR_EARLY = re.compile(r"[ -]?(?:late|early)\b")
 _WHEN_AFTER = re.compile(rf" (?:{_WHEN})\b")
@@ -371,7 +376,10 @@ def _is_ago(text: str, m: re.Match[str]) -> bool:
 
 
 def _is_of_something_else(head: Head, m: re.Match[str]) -> bool:
-    """Whether a length is about something else: "10 minutes late", "a 2 hour commute".
+    """Whether a length is about something else: "10 minutes late", "a 2 hour commute", or
+    an offset from another event or place ("met 2 hours after her interview", "45 minutes'
+    walk from her office") unless a word saying how long comes before it ("met for an hour
+    after work").
 
     "Late" and "early" before a time, after "met" ("we met for an hour early on Tuesday",
     "late Tuesday evening"), say when the meeting was; elsewhere ("she was 10 minutes late
@@ -382,6 +390,8 @@ def _is_of_something_else(head: Head, m: re.Match[str]) -> bool:
         text, max(0, m.start() - 40), m.start()
     ):
         return True
+    if _OFFSET_AFTER.match(text, end):
+        return _LASTED_BEFORE.search(text, max(0, m.start() - 30), m.start()) is None
     late = _LATE_OR_EARLY.match(text, end)
     if late is None:
         return False

@@ -169,10 +169,12 @@ _LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
 _LATER_INSIDE = whole_words(lx.LATER_TIME)
 _LATER_AFTER = re.compile(rf"(?: (?:{lx.COMMAND_OBJECT})){{0,3}} (?:{lx.LATER_TIME})")
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
+_MENTORING_KEPT = whole_words(lx.MENTORING_KEPT)
 _MET = whole_words(lx.MET)
 _MEETING_WAS = whole_words(lx.MEETING_WAS)
 _TOOK_PLACE_TAIL = re.compile(lx.TOOK_PLACE_TAIL)
 _DOUBTED = whole_words(lx.DOUBTED)
+_DOUBT = whole_words(lx.DOUBT)
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
@@ -332,6 +334,8 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
             said[index] |= _command_signals(signal, clauses[index], before, found)
     for found in _KEEP_GOING.finditer(joined):
         said[clause_at(found.start())].add(Signal.NO_END)
+    if _MENTORING_KEPT.search(joined):
+        _doubt_ends(said)
     for found in _NOT_PAUSE.finditer(joined):
         said[clause_at(found.start())].discard(Signal.PAUSE)
     sentences = _sentence_texts(clauses)
@@ -432,6 +436,15 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
     return {signal}
 
 
+def _doubt_ends(said: list[set[Signal]]) -> None:
+    """Turn the ends a sentence asks for into doubts, as it keeps the mentoring ("stop the
+    emails, but keep our check-ins"): a person asks what is to end."""
+    for signals in said:
+        if signals & ENDS:
+            signals.difference_update(ENDS)
+            signals.add(Signal.DOUBTFUL)
+
+
 def _ends_another(clause: _Clause, before: str, found: re.Match[str]) -> bool:
     """Whether an end is of something else's emails ("end the reminders for the CV
     clinic"): a person answers that, since the mentoring may go on."""
@@ -441,11 +454,15 @@ def _ends_another(clause: _Clause, before: str, found: re.Match[str]) -> bool:
 def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
     """A pause, unless it is negated ("no need to pause"), someone else's or only talked
     about ("we talked about how to take a break from work"), of a topic rather than the
-    mentoring ("pause the job search"), or said to start later ("we'll take a break in
-    January": a person arranges that)."""
+    mentoring ("pause the job search"), doubted ("I doubt we need to pause"), or said to
+    start later ("we'll take a break in January": a person arranges that)."""
     if _PAUSE_NEGATED.search(before):
         return {Signal.NO_PAUSE}
-    if _not_ours(before, found.group()) or _pauses_a_topic(clause, before, found):
+    if (
+        _not_ours(before, found.group())
+        or _pauses_a_topic(clause, before, found)
+        or _DOUBT.search(before)
+    ):
         return set()
     if _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}

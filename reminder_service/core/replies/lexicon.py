@@ -390,10 +390,12 @@ TOOK_PLACE_TAIL: Final = (
 length and way ("on Tuesday, online, 1h"). Anything else ("but I was alone", "with her
 manager", "until the fire alarm") may say it was no meeting of the pair: a person reads it."""
 
-DOUBTED: Final = (
-    r"doubt|doubtful|unsure|not sure|whether|if|unless|hope|hoping|wonder|wondering|try"
-    r"|trying|not think"
-)
+DOUBT: Final = r"doubt|doubtful|unsure|not sure|not think"
+"""Words saying the writer doubts what follows ("I doubt we need to pause"): a pause after
+them is no request. Not "if" or "wonder", which as often ask politely ("I wonder if we could
+pause until March")."""
+
+DOUBTED: Final = rf"{DOUBT}|whether|if|unless|hope|hoping|wonder|wondering|try|trying"
 """Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
 sure the meeting took place", "if we were able to meet"): a person reads it."""
 
@@ -591,10 +593,20 @@ NOT_TOPICS: Final = (
 interview prep sessions", "the work we do together"."""
 
 ENDED_FOR_ANOTHER: Final = (
-    rf" for (?:{_TOPIC_DETERMINER}) (?!(?:[\w']+ ){{0,2}}(?:{NOT_TOPICS}|pair|pairs|us|both)\b)"
+    rf" (?:for|about|regarding|concerning|on) (?:{_TOPIC_DETERMINER})"
+    rf" (?!(?:[\w']+ ){{0,2}}(?:{NOT_TOPICS}|pair|pairs|us|both)\b)"
 )
 """Right after an end: that it is an end of something else's emails ("end the reminders
-for the CV clinic"), not of the mentoring ("for the mentoring", "for the two of us")."""
+for the CV clinic", "stop the emails about the CV workshop"), not of the mentoring ("for the
+mentoring", "about our check-ins", "for the two of us")."""
+
+MENTORING_KEPT: Final = (
+    r"^(?:(?:but|and) )?(?:(?:we|i) (?:want|would like|'d like) to )?(?:not|keep|keeping"
+    r"|continue|continuing)(?: with)? (?:the|our) (?:mentoring|mentorship|check ins|checkins"
+    r"|meetings|sessions|pairing)(?: please)?$"
+)
+"""A whole clause keeping the mentoring beside an end ("..., but keep our check-ins", "...,
+not the mentoring"): the end is of something else, so a person reads it."""
 
 OBJECT_AND: Final = r"and|or|und|oder|et|ou|y|o|as well as|plus"
 """What joins a paused object to the next one it is listed with: "a break from work and

@@ -186,3 +186,23 @@ def test_a_length_right_after_met_beats_others(text: str, minutes: int | None) -
 def test_a_range_of_lengths_within_an_hour_gives_its_first(text: str, minutes: int) -> None:
     """ "1h-1h30" is a range of lengths (its first is taken), "14h-15h30" a span of times."""
     assert duration(Head.of(text)) == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("We met 2 hours after her interview on Monday.", None),
+        ("We met 20 minutes before her exam on Tuesday, quick pep talk.", None),
+        ("We met 45 minutes' walk from her office on Monday.", None),
+        ("Met 2h before the deadline on Monday to review, 45 min.", 45),
+        ("Wir haben uns 2 Stunden nach ihrem Vortrag getroffen.", None),
+        ("On s'est vus une heure avant son examen.", None),
+        ("Nos vimos una hora después de su examen.", None),
+        ("We met for an hour after work on Monday.", 60),
+        ("We met for about 2 hours before her exam.", 120),
+        ("Wir haben uns am Montag 1 Stunde vor Ort getroffen.", 60),
+    ],
+)
+def test_an_offset_from_another_event_is_no_length(text: str, minutes: int | None) -> None:
+    """A length before "after", "before" or "walk from" says when or where, unless after "for"."""
+    assert duration(Head.of(text)) == minutes

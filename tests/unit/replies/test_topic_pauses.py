@@ -212,16 +212,56 @@ def test_a_break_from_a_startup_or_placement_leaves_the_meeting(text: str) -> No
     assert verdict.pause_until is None
 
 
-def test_an_end_of_other_reminders_goes_to_a_person() -> None:
-    """An end of the reminders for something else ("the CV clinic") ends nothing."""
-    text = "Please end the reminders for the CV clinic, we're still meeting."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please end the reminders for the CV clinic, we're still meeting.",
+        "Please stop the emails about the CV workshop, but keep our check-ins.",
+        "We want to end the reminders about the portfolio, not the mentoring.",
+        "Stop sending reminders about the resume review please.",
+        "Please stop the reminders regarding the job fair.",
+    ],
+)
+def test_an_end_of_other_reminders_goes_to_a_person(text: str) -> None:
+    """An end of the reminders for or about something else ("the CV clinic") ends nothing."""
     assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.UNCLEAR
 
 
 @pytest.mark.parametrize(
     "text",
-    ["Please end the reminders for the mentoring.", "Please stop the emails for the two of us."],
+    [
+        "Please stop the emails, but keep our check-ins.",
+        "We want to end the reminders, not the mentoring.",
+        "We'd like to stop the reminders, but continue the mentoring.",
+    ],
+)
+def test_an_end_beside_keeping_the_mentoring_goes_to_a_person(text: str) -> None:
+    """An end in a sentence that keeps the mentoring ("not the mentoring") ends nothing."""
+    assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please end the reminders for the mentoring.",
+        "Please stop the emails for the two of us.",
+        "Please stop the emails about our check-ins.",
+    ],
 )
 def test_an_end_of_the_pairs_reminders_ends(text: str) -> None:
     """An end of the reminders for the mentoring or the pair still ends it."""
     assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.END
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("I doubt we need to pause.", Outcome.UNCLEAR),
+        ("I'm not sure we need to pause.", Outcome.UNCLEAR),
+        ("I doubt we need to pause, we met on Monday.", Outcome.MEETING),
+        ("If possible we'd like to pause until March.", Outcome.PAUSE),
+    ],
+)
+def test_a_doubted_pause_pauses_nothing(text: str, outcome: Outcome) -> None:
+    """A pause after "I doubt" or "not sure" is no request; a polite "if possible" still is."""
+    assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is outcome
