@@ -349,9 +349,9 @@ _NOT_AFTER_MODAL: Final = (
     + "(?<!'ll )(?<!'d )"
 )
 _AFTER_MANAGED: Final = (
-    r"(?= (?:up|on|for|yesterday|today|this|last|earlier|in person|online|briefly"
-    r"|again|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|[.,;:!?)]|$)"
-    r"(?![^.;!?\n]*\bwith\b)"
+    r"(?= (?:up|on|for(?! a (?:moment|minute|second)\b)|yesterday|today|this|last|earlier"
+    r"|in person|online|again|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|[.,;:!?)]|$)(?![^.;!?\n]*\bwith\b)"
 )
 _PAIR_OPENS: Final = (
     r"(?:(?<![\w'] )|(?<=\byes )|(?<=\bso )|(?<=\band )|(?<=\bbut )|(?<=\bfinally )"
@@ -376,8 +376,9 @@ it at the start of a statement ("we finally managed to meet on Monday", "yes, we
 morning", "let's meet up last week of term", "last night's train"). Anything else before the
 subject may say it did not happen ("I wish we'd managed", "had we managed", "we nearly
 managed", "I doubt we managed") or another subject ("nobody managed", "Ada was able to
-meet"), and "with" after it ("we managed to meet up with the recruiter") someone else: then
-it is no report and a person reads the reply. "Saw each other" is no report: as often it was
+meet"), "with" after it ("we managed to meet up with the recruiter") someone else, and
+"briefly" or "for a moment" a greeting in passing: then it is no report and a person reads
+the reply. "Saw each other" is no report: as often it was
 in passing, at a fair, or only to say hello. "Könnten" (could, a suggestion) is folded apart
 from "konnten" (could, past); "could meet" alone may be either, so only "finally could
 meet" counts."""

@@ -42,11 +42,13 @@ MONDAY = date(2026, 11, 23)
         "Ada hat es geschafft, ihren Chef am Montag zu treffen.",
         "On a presque réussi à se voir lundi, mais elle était malade.",
         "We met the deadline on Monday.",
+        "We managed to meet for a moment in the corridor on Monday, not a real session.",
+        "We were able to meet briefly at the fair on Monday, only to say hi.",
     ],
 )
 def test_a_meeting_someone_else_had_or_nearly_had_is_no_meeting(text: str) -> None:
     """A "managed to meet" that was nearly, wished, counterfactual, someone else's or with
-    someone else, and "met" meaning reached a goal, log no meeting."""
+    someone else, or only in passing, and "met" meaning reached a goal, log no meeting."""
     assert verdict_of(text).outcome is not Outcome.MEETING
 
 
