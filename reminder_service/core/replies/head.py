@@ -175,6 +175,8 @@ _MEETING_WAS = whole_words(lx.MEETING_WAS)
 _TOOK_PLACE_TAIL = re.compile(lx.TOOK_PLACE_TAIL)
 _DOUBTED = whole_words(lx.DOUBTED)
 _DOUBT = whole_words(lx.DOUBT)
+_NEARLY = re.compile(rf"\b{lx.NEARLY}")
+_MANAGED_BY_ANYONE = re.compile(lx.MANAGED_BY_ANYONE)
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
@@ -347,14 +349,16 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
             words, found.start() - starts[index], found.end() - starts[index], sentence
         ):
             continue
+        if clauses[index].asks and _MANAGED_BY_ANYONE.fullmatch(found.group()):
+            continue
         before = _words_bearing_on(joined[starts[index] : found.start()])
-        said[index].add(_met_signal(f"{before} {found.group()}"))
+        said[index].add(_met_signal(before, found.group()))
     for found in _MEETING_WAS.finditer(joined):
         index = clause_at(found.start())
         rest = joined[found.end() : starts[index] + len(clauses[index].text)]
         if _nothing_else_said(clauses, index, rest):
             before = " ".join(joined[starts[index] : found.start()].split()[-5:])
-            said[index].add(_met_signal(f"{before} {found.group()}"))
+            said[index].add(_met_signal(before, found.group()))
     for index, clause in enumerate(clauses):
         if clause.asks:
             said[index] &= _kept_when_asked(clause.text)
@@ -578,14 +582,17 @@ def _negated_end(before: str, end: re.Match[str]) -> Signal | None:
     return Signal.DOUBTFUL if _END_NEGATED.search(request) else None
 
 
-def _met_signal(words: str) -> Signal:
+def _met_signal(before: str, phrase: str) -> Signal:
     """What a meeting phrase says with the words just before it: met, not met, or a
-    negation in a language we do not read (UNREAD), or, after a doubt, nothing sure
-    (DOUBTFUL)."""
-    if _DOUBTED.search(words):
+    negation in a language we do not read (UNREAD), or, after a doubt, right after
+    "nearly" or in a "managed to meet" of someone else, nothing sure (DOUBTFUL)."""
+    words = f"{before} {phrase}"
+    if _DOUBTED.search(words) or _NEARLY.search(before):
         return Signal.DOUBTFUL
     if _NEGATION.search(words):
         return Signal.NOT_MET
+    if _MANAGED_BY_ANYONE.fullmatch(phrase):
+        return Signal.DOUBTFUL
     return Signal.UNREAD if _UNREAD_NEGATED_MET.search(words) else Signal.MET
 
 

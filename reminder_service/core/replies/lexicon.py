@@ -349,29 +349,49 @@ _NOT_AFTER_MODAL: Final = (
     + "(?<!'ll )(?<!'d )"
 )
 _AFTER_MANAGED: Final = (
-    r"(?= (?:up|on|for|yesterday|today|this|last|earlier|in person|online|briefly"
-    r"|again|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|[.,;:!?)]|$)"
+    r"(?= (?:up|on|for(?! a (?:moment|minute|second)\b)|yesterday|today|this|last|earlier"
+    r"|in person|online|again|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|[.,;:!?)]|$)(?![^.;!?\n]*\bwith\b)"
+)
+_PAIR_OPENS: Final = (
+    r"(?:(?<![\w'] )|(?<=\byes )|(?<=\bso )|(?<=\band )|(?<=\bbut )|(?<=\bfinally )"
+    r"|(?<=\bdespite that )|(?<=\bdespite all that ))"
 )
 MANAGED_TO_MEET: Final = (
-    r"meeted|did meet|(?:managed|were able|was able) to"
-    rf" (?:finally |eventually )?meet{_AFTER_MANAGED}"
-    r"|(?:finally|eventually) could meet|could (?:finally|eventually) meet"
+    rf"meeted|{_PAIR_OPENS}we (?:(?:never )?did meet"
+    r"|(?:(?:finally|eventually) )?(?:managed|were able) to (?:finally |eventually )?meet"
+    rf"(?: up)?{_AFTER_MANAGED}"
+    r"|(?:finally|eventually) could meet|could (?:finally|eventually) meet)"
     rf"|{_NOT_AFTER_MODAL}meet(?: up)?(?: on)? (?={_PAST_DAY})"
-    r"|geschafft[\n, ]+(?:uns )?(?:\w+ ){0,5}zu (?:treffen|sehen|telefonieren|sprechen)"
-    r"|konnten uns (?:\w+ ){0,5}(?:treffen|sehen)"
-    r"|(?:avons|on a|j'ai) (?:\w+ )?(?:reussi a|pu) (?:nous |se |la |le |l')?(?:voir|rencontrer"
-    r"|retrouver|reunir|parler|appeler)"
+    rf"|{_PAIR_OPENS}wir (?:haben es (?:endlich )?geschafft[\n, ]+uns"
+    r" (?:(?!(?:mit|fast|beinahe)\b)\w+ ){0,5}zu |konnten uns"
+    r" (?:(?!(?:mit|fast|beinahe)\b)\w+ ){0,5})(?:treffen|sehen)"
+    rf"|{_PAIR_OPENS}(?:on a|nous avons) (?:enfin )?(?:reussi a|pu) (?:nous |se )(?:voir"
+    r"|rencontrer|retrouver|reunir|parler|appeler)"
 )
-"""A meeting reported as a past the pair managed ("we managed to meet on Monday", "wir haben
-es geschafft, uns zu treffen", "on a réussi à se voir"), with the verb misspelt ("meeted"),
-emphasised ("we did meet"), or in the present beside a past day ("we meet yesterday"; not
-"we can meet this morning", "let's meet up last week of term", "last night's train").
-"Managed to meet" counts only before a time, a way to meet or a stop, so not with someone
-else as the object ("was able to meet Jo at the fair"); after a doubt ("I doubt we managed
-to meet") it is read as doubtful (`DOUBTED`). "Saw each other" is no report: as often it was
+"""A meeting reported as a past the pair managed, with the pair as the subject right before
+it at the start of a statement ("we finally managed to meet on Monday", "yes, we did meet",
+"wir haben es geschafft, uns zu treffen", "on a réussi à se voir"), with the verb misspelt
+("meeted"), or in the present beside a past day ("we meet yesterday"; not "we can meet this
+morning", "let's meet up last week of term", "last night's train"). Anything else before the
+subject may say it did not happen ("I wish we'd managed", "had we managed", "we nearly
+managed", "I doubt we managed") or another subject ("nobody managed", "Ada was able to
+meet"), "with" after it ("we managed to meet up with the recruiter") someone else, and
+"briefly" or "for a moment" a greeting in passing: then it is no report and a person reads
+the reply. "Saw each other" is no report: as often it was
 in passing, at a fair, or only to say hello. "Könnten" (could, a suggestion) is folded apart
 from "konnten" (could, past); "could meet" alone may be either, so only "finally could
 meet" counts."""
+
+MANAGED_BY_ANYONE: Final = r"(?:managed|were able|was able) to (?:finally |eventually )?meet"
+"""A "managed to meet" without the pair as the subject right before it (`MANAGED_TO_MEET`):
+"I wish we'd managed to meet", "nobody managed to meet", "Ada was able to meet up with the
+recruiter". It reports no meeting: negated it says not met ("we never quite managed to meet
+up"), otherwise a person reads it."""
+
+NEARLY: Final = r"(?:nearly|almost|fast|beinahe|presque|casi)\W*$"
+"""A word right before a meeting phrase saying it almost happened ("we nearly met
+yesterday", "casi nos vimos"): a person reads it."""
 
 MEETING_WAS: Final = r"(?:our|the) (?:meeting|session|call|catch up) took place"
 """A meeting reported with our meeting as the subject ("the meeting took place"), only with
@@ -399,8 +419,15 @@ DOUBTED: Final = rf"{DOUBT}|whether|if|unless|hope|hoping|wonder|wondering|try|t
 """Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
 sure the meeting took place", "if we were able to meet"): a person reads it."""
 
+_MET_A_GOAL: Final = (
+    r" (?:the|our|all|every|her|my|its|their) (?:\w+ )?(?:requirements?|deadlines?|targets?"
+    r"|goals?|expectations?|criteria|standards?|quota|minimum)\b"
+)
+"""What follows "met" when it means reached ("we met the deadline", "met our target"): no
+meeting."""
+
 MET: Final = (
-    rf"{MANAGED_TO_MEET}|(?<!\bon )(?<!\bil )(?<!\belle )met+"
+    rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}|(?<!\bon )(?<!\bil )(?<!\belle )met+(?!{_MET_A_GOAL})"
     r"|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
     r"|(?:had|held|did|have had|'ve had|hatten|hatte)"
     rf" (?!such\b)(?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?|(?:\w+ ){{0,3}})"
@@ -857,8 +884,10 @@ sentence names a call or video (`CALL_OR_VIDEO`)."""
 
 CALL_OR_VIDEO: Final = (
     r"calls?|video|voice|phone|anruf|videocall|telefon\w*|appel|visio|llamada|videollamada"
+    r"|zoom|skype|facetime|webex|google meet"
 )
-"""Words saying talk in a chat app was spoken ("on WhatsApp video", "a 30 min call")."""
+"""Words saying talk in a chat app was spoken ("on WhatsApp video", "a 30 min call", "on
+Slack and then on Zoom")."""
 
 MET_AFTER_BUT: Final = rf"{MET}|did meet|moved it to|moved to"
 """After "we didn't meet, but", words saying the meeting took place after all ("but we did
