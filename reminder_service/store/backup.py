@@ -184,12 +184,12 @@ def _sync_folder(destination: Path) -> None:
     try:
         handle = os.open(destination.parent, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+        raise StoreError(_not_synced(destination, exc.strerror or str(exc))) from exc
     try:
         os.fsync(handle)
     except OSError as exc:
         if exc.errno not in _SYNC_UNSUPPORTED:
-            raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+            raise StoreError(_not_synced(destination, exc.strerror or str(exc))) from exc
     finally:
         os.close(handle)
 
@@ -209,6 +209,14 @@ def _copy(source: sqlite3.Connection, partial: Path, *, destination: Path) -> No
             copy.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.Error as exc:
         raise StoreError(_cannot_write(destination, str(exc))) from exc
+
+
+def _not_synced(destination: Path, reason: str) -> str:
+    return (
+        f"The backup is complete at {destination}, but its folder could not be synced to disk "
+        f"({reason}), so a power cut in the next minutes could still lose it. Check that disk; "
+        "to be sure of a backup, take it again with --overwrite once the disk is fine."
+    )
 
 
 def _cannot_write(destination: Path, reason: str) -> str:

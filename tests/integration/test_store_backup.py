@@ -219,3 +219,16 @@ def test_a_failed_backup_removes_its_partial_file(
     with pytest.raises(StoreError, match=r"Cannot write the backup .*Input/output error"):
         backup_database(db_path, tmp_path / "backup.db", overwrite=False)
     assert not [path for path in tmp_path.iterdir() if ".partial" in path.name]
+
+
+def test_a_folder_that_cannot_be_synced_is_reported_with_the_backup_in_place(
+    running: SqliteStore, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the folder sync fails after the rename, the error says the backup is there but a
+    power cut could still lose it, not that it could not be written."""
+    destination = tmp_path / "backup.db"
+    monkeypatch.setattr(os, "fsync", refuse(errno.EIO))
+    with pytest.raises(StoreError, match=r"backup is complete at .*a power cut") as caught:
+        backup_database(db_path, destination, overwrite=False)
+    assert "Cannot write" not in str(caught.value)
+    assert destination.is_file()
