@@ -8,7 +8,8 @@ their repr and str are masked, so they never reach logs or error messages.
 
 An empty value, from any of the three, counts as not set: compose files and `docker run -e
 NAME=` write one to mean "unset", and taken as given it passed `check` but broke `run` (an
-IMAP folder named '', a login as user '').
+IMAP folder named '', a login as user ''). So does an empty field in a group given whole as
+JSON (`REMINDER_IMAP='{"folder": ""}'`).
 
 Nothing reads settings at import time; `load_settings` is called by the composition root.
 """
@@ -32,6 +33,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -63,10 +65,23 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 """The least severe log level written."""
 
 
-class SmtpSettings(BaseModel):
-    """How to reach the outgoing mail server."""
+class _Group(BaseModel):
+    """A group of settings (`REMINDER_SMTP` and the like), which may also be given whole as
+    JSON."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_fields_count_as_not_set(cls, value: object) -> object:
+        """Drop the fields given as "" in JSON, as `env_ignore_empty` does for variables."""
+        if isinstance(value, dict):
+            return {name: field for name, field in value.items() if field != ""}
+        return value
+
+
+class SmtpSettings(_Group):
+    """How to reach the outgoing mail server."""
 
     host: str = "localhost"
     port: int | None = Field(default=None, ge=1, le=65535)
@@ -84,10 +99,8 @@ class SmtpSettings(BaseModel):
         return self.port if self.port is not None else DEFAULT_PORTS[self.security]
 
 
-class ImapSettings(BaseModel):
+class ImapSettings(_Group):
     """How to read the reply mailbox. Without a host the service only sends."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     host: str | None = None
     port: int | None = Field(default=None, ge=1, le=65535)
@@ -109,10 +122,8 @@ class ImapSettings(BaseModel):
         return 993 if self.security == "tls" else 143
 
 
-class HttpSettings(BaseModel):
+class HttpSettings(_Group):
     """Where the health checks and metrics are served (`/healthz`, `/readyz`, `/metrics`)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)

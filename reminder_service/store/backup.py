@@ -7,7 +7,9 @@ into place once complete, so the destination is never a half-written file; the f
 synced after the rename, so a power cut cannot undo it. A backup killed mid-copy leaves its
 hidden `.DEST.XXXX.partial` file, which holds members' data: the next backup to the same
 destination removes it, unless another backup is still writing it (each holds a lock on
-its file while it writes). The destination
+its file while it writes). Where the file system cannot lock files (some NFS and CIFS
+mounts) the backup goes ahead unlocked and leaves such files alone, as it cannot tell
+whether another backup is writing them. The destination
 may not be the database or a file the service keeps beside it, under any name: replacing one
 of those under a running service would lose or damage its data. It is left in
 rollback-journal mode, one self-contained file; the service turns WAL back on when it
@@ -25,6 +27,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
 
 from reminder_service.errors import StoreError
 from reminder_service.instance_lock import lock_path, resolved_path
@@ -46,14 +49,11 @@ def backup_database(database: Path, destination: Path, *, overwrite: bool) -> in
     """
     _check_not_live(destination, database=database)
     _check_destination(destination, overwrite=overwrite)
-    with closing(_open_source(database)) as source, _partial_file(destination) as partial:
-        _remove_leftovers(destination, keep=partial)
-        try:
-            _copy(source, partial, destination=destination)
-            os.replace(partial, destination)
-        except BaseException:
-            _remove_partial(partial)
-            raise
+    with closing(_open_source(database)) as source, _partial_file(destination) as (partial, locked):
+        if locked:
+            _remove_leftovers(destination, keep=partial)
+        _copy(source, partial, destination=destination)
+        _rename(partial, destination)
     _sync_folder(destination)
     return destination.stat().st_size
 
@@ -120,20 +120,33 @@ def _open_source(database: Path) -> sqlite3.Connection:
 
 
 @contextmanager
-def _partial_file(destination: Path) -> Iterator[Path]:
-    """A new, empty file beside `destination` to write the copy into, locked while in use so
-    that another backup does not take it for a leftover."""
+def _partial_file(destination: Path) -> Iterator[tuple[Path, bool]]:
+    """A new, empty file beside `destination` to write the copy into, and whether it is
+    locked while in use so that another backup does not take it for a leftover. It is
+    removed if the backup fails."""
     try:
         handle, name = tempfile.mkstemp(
             dir=destination.parent, prefix=f".{destination.name}.", suffix=PARTIAL_SUFFIX
         )
     except OSError as exc:
         raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+    partial = Path(name)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield Path(name)
-    finally:
-        os.close(handle)
+        with os.fdopen(handle, "rb") as held:
+            yield partial, _locked(held)
+    except BaseException:
+        _remove_partial(partial)
+        raise
+
+
+def _locked(held: BinaryIO) -> bool:
+    """Lock `held`; False where its file system cannot lock files (some NFS and CIFS mounts),
+    as the lock only keeps other backups from removing it."""
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+    except OSError:
+        return False
+    return True
 
 
 def _remove_leftovers(destination: Path, *, keep: Path) -> None:
@@ -171,14 +184,22 @@ def _sync_folder(destination: Path) -> None:
     try:
         handle = os.open(destination.parent, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+        raise StoreError(_not_synced(destination, exc.strerror or str(exc))) from exc
     try:
         os.fsync(handle)
     except OSError as exc:
         if exc.errno not in _SYNC_UNSUPPORTED:
-            raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+            raise StoreError(_not_synced(destination, exc.strerror or str(exc))) from exc
     finally:
         os.close(handle)
+
+
+def _rename(partial: Path, destination: Path) -> None:
+    """Give the complete copy its name; a refusal is reported like any failed write."""
+    try:
+        os.replace(partial, destination)
+    except OSError as exc:
+        raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
 
 
 def _copy(source: sqlite3.Connection, partial: Path, *, destination: Path) -> None:
@@ -188,6 +209,14 @@ def _copy(source: sqlite3.Connection, partial: Path, *, destination: Path) -> No
             copy.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.Error as exc:
         raise StoreError(_cannot_write(destination, str(exc))) from exc
+
+
+def _not_synced(destination: Path, reason: str) -> str:
+    return (
+        f"The backup is complete at {destination}, but its folder could not be synced to disk "
+        f"({reason}), so a power cut in the next minutes could still lose it. Check that disk; "
+        "to be sure of a backup, take it again with --overwrite once the disk is fine."
+    )
 
 
 def _cannot_write(destination: Path, reason: str) -> str:

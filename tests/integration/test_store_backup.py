@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -183,3 +184,51 @@ def test_the_folder_is_synced_after_the_copy_is_renamed_into_it(
     monkeypatch.setattr(os, "fsync", recording_fsync)
     backup_database(db_path, destination, overwrite=False)
     assert (True, True) in synced
+
+
+def refuse(code: int) -> Callable[..., None]:
+    """A stand-in for a system call that fails with `code`, as it does on some file systems."""
+
+    def refused(*args: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    return refused
+
+
+def test_where_files_cannot_be_locked_the_backup_goes_ahead_and_leaves_other_partials(
+    running: SqliteStore, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a file system that refuses locks (some NFS and CIFS mounts) the backup is written,
+    its own partial file is gone, and another's, which may still be being written, stays."""
+    other = tmp_path / ".backup.db.w0rk.partial"
+    other.write_bytes(b"maybe being written")
+    monkeypatch.setattr(fcntl, "flock", refuse(errno.ENOLCK))
+    destination = tmp_path / "backup.db"
+    backup_database(db_path, destination, overwrite=False)
+    with closing(sqlite3.connect(destination)) as copy:
+        assert copy.execute("SELECT count(*) FROM outbox").fetchone() == (3,)
+    assert [path.name for path in tmp_path.iterdir() if ".partial" in path.name] == [other.name]
+
+
+def test_a_failed_backup_removes_its_partial_file(
+    running: SqliteStore, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup that fails leaves no partial file of its own, even where locks are refused."""
+    monkeypatch.setattr(fcntl, "flock", refuse(errno.ENOLCK))
+    monkeypatch.setattr(os, "replace", refuse(errno.EIO))
+    with pytest.raises(StoreError, match=r"Cannot write the backup .*Input/output error"):
+        backup_database(db_path, tmp_path / "backup.db", overwrite=False)
+    assert not [path for path in tmp_path.iterdir() if ".partial" in path.name]
+
+
+def test_a_folder_that_cannot_be_synced_is_reported_with_the_backup_in_place(
+    running: SqliteStore, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the folder sync fails after the rename, the error says the backup is there but a
+    power cut could still lose it, not that it could not be written."""
+    destination = tmp_path / "backup.db"
+    monkeypatch.setattr(os, "fsync", refuse(errno.EIO))
+    with pytest.raises(StoreError, match=r"backup is complete at .*a power cut") as caught:
+        backup_database(db_path, destination, overwrite=False)
+    assert "Cannot write" not in str(caught.value)
+    assert destination.is_file()

@@ -358,3 +358,39 @@ def test_an_empty_required_value_is_reported_as_not_set(
         "REMINDER_FROM",
         "REMINDER_IMAP__PASSWORD",
     ]
+
+
+EMPTY_FIELDS_IN_GROUPS = {
+    "REMINDER_SMTP": '{"host": "", "username": "", "password": ""}',
+    "REMINDER_IMAP": (
+        '{"host": "imap.northwind.example", "folder": "", "username": "", "password": ""}'
+    ),
+    "REMINDER_HTTP": '{"host": ""}',
+}
+
+
+@pytest.mark.parametrize("where", ["environment", ".env", "secret files"])
+def test_an_empty_field_in_a_group_given_as_json_counts_as_not_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """A "" field in a group given whole as JSON gives its default or its "is not set" line."""
+    env_file = tmp_path / ".env"
+    if where == "environment":
+        for name, text in EMPTY_FIELDS_IN_GROUPS.items():
+            monkeypatch.setenv(name, text)
+    elif where == ".env":
+        env_file.write_text("".join(f"{n}='{t}'\n" for n, t in EMPTY_FIELDS_IN_GROUPS.items()))
+    else:
+        secrets_folder(tmp_path, **EMPTY_FIELDS_IN_GROUPS)
+    settings = load(tmp_path, env_file=env_file)
+    assert (settings.smtp.host, settings.smtp.username, settings.smtp.password) == (
+        "localhost",
+        None,
+        None,
+    )
+    assert settings.http.host == "127.0.0.1"
+    assert settings.replies_reading() == "read from INBOX on imap.northwind.example:993"
+    assert [line.split(" is not set")[0] for line in settings.missing_for_reading()] == [
+        "REMINDER_IMAP__USERNAME",
+        "REMINDER_IMAP__PASSWORD",
+    ]
