@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from reminder_service.compose import Composer, Identity, _Sandbox
@@ -1644,3 +1645,19 @@ def test_every_template_documents_its_variables() -> None:
         source = path.read_text(encoding="utf-8")
         assert source.startswith("{#"), path.name
         assert "Variables" in source.split("#}", 1)[0], path.name
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "{% set l = [0] %}{% for i in range(20) %}{{ l.extend(l | reverse) }}{% endfor %}",
+        "{% set l = [0] * 100000 %}{{ l.append(0) }}",
+        "{% set l = [0] * 100000 %}{{ l.insert(0, 0) }}",
+        "{% set d = dict.fromkeys(range(100000)) %}{{ d.update({-1: 0}) }}",
+    ],
+)
+def test_sandbox_refuses_a_list_or_mapping_grown_past_the_limit(loop: str) -> None:
+    """A list or mapping grown round a loop, by `extend` with what has no length, `append`,
+    `insert` or `update`, is refused once it would hold more than 100,000 items."""
+    with pytest.raises(SecurityError, match="items; a template may make at most 100,000;"):
+        _Sandbox().from_string(loop).render()
