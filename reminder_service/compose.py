@@ -454,8 +454,9 @@ class _Sandbox(SandboxedEnvironment):
     not `'x' * 10**8`, which would make 100 MB of text; and `+`, `extend`, `append`, `insert`
     and `update`, which grow a list or mapping round a loop (in `template_growth`). Widths
     and padding (`%`, `format`, `center`, `ljust`, `indent` ...) are checked likewise, in
-    `template_widths`, and joins, replacements and concatenations (`join`, `replace`,
-    `translate`, `~`, `+`) in `template_joins`.
+    `template_widths`, and joins, replacements, concatenations (`join`, `replace`,
+    `translate`, `~`, `+`) and every filter that makes text of a list it is given in
+    `template_joins`.
     """
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
@@ -467,6 +468,7 @@ class _Sandbox(SandboxedEnvironment):
         self._safe: dict[tuple[type, str], bool] = {}
         self.filters.update(template_widths.CHECKED_FILTERS)
         self.filters.update(template_joins.CHECKED_FILTERS)
+        self.filters = template_joins.checking_filters(self.filters)
         self.finalize = template_joins.checked_shown
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
