@@ -456,7 +456,7 @@ class _Sandbox(SandboxedEnvironment):
     and padding (`%`, `format`, `center`, `ljust`, `indent` ...) are checked likewise, in
     `template_widths`, and joins, replacements, concatenations (`join`, `replace`,
     `translate`, `~`, `+`) and every filter that makes text of a list it is given in
-    `template_joins`.
+    `template_joins`. `lipsum`, which makes pages of filler text, is not offered.
     """
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
@@ -469,6 +469,7 @@ class _Sandbox(SandboxedEnvironment):
         self.filters.update(template_widths.CHECKED_FILTERS)
         self.filters.update(template_joins.CHECKED_FILTERS)
         self.filters = template_joins.checking_filters(self.filters)
+        del self.globals["lipsum"]
         self.finalize = template_joins.checked_shown
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:

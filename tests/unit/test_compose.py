@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from reminder_service.compose import Composer, Identity, _Sandbox
@@ -1701,6 +1701,12 @@ def test_sandbox_refuses_a_list_or_mapping_grown_past_the_limit(loop: str) -> No
     `insert` or `update`, is refused once it would hold more than 100,000 items."""
     with pytest.raises(SecurityError, match="items; a template may make at most 100,000;"):
         _Sandbox().from_string(loop).render()
+
+
+def test_sandbox_offers_no_lipsum() -> None:
+    """`lipsum`, which makes pages of filler text unchecked, is not offered to templates."""
+    with pytest.raises(UndefinedError, match="'lipsum' is undefined"):
+        _Sandbox().from_string("{{ lipsum(1000, min=1000, max=1000) }}").render()
 
 
 def test_sandbox_keeps_modest_lists_through_filters() -> None:
