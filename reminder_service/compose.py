@@ -15,11 +15,10 @@ replies to them are not read. What the templates see is built in `compose_views`
 
 from __future__ import annotations
 
-import math
 import re
 import sys
 import traceback
-from collections.abc import Iterator, Sequence, Sized
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.errors import HeaderParseError
@@ -35,7 +34,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from reminder_service import template_joins, template_widths
+from reminder_service import template_growth, template_joins, template_widths
 from reminder_service.addresses import ascii_address
 from reminder_service.compose_digest import digest_context, digest_samples
 from reminder_service.compose_views import (
@@ -79,11 +78,6 @@ from reminder_service.template_widths import RENDERED_LIMIT, check_printf
 
 KINDS = tuple(kind.value for kind in Kind)
 _LAYOUTS = ("layout.txt.j2", "layout.html.j2", "notice_layout.txt.j2", "notice_layout.html.j2")
-REPEAT_LIMIT = 100_000
-"""The most characters or items a template may make with `*` in one go, like Jinja's own
-limit on `range`: far more than an email needs, far less than would exhaust memory."""
-POWER_LIMIT_DIGITS = 1_000
-"""The most digits a whole number a template makes with `**` may have."""
 
 
 def templates_of(kind: str) -> tuple[str, str, str]:
@@ -457,11 +451,12 @@ class _Sandbox(SandboxedEnvironment):
     former.
 
     It also checks `*` and `**` before working them out: Jinja's sandbox limits `range` but
-    not `'x' * 10**8`, which would make 100 MB of text; and `+` and `extend`, which double a
-    list round a loop. Widths and padding (`%`, `format`,
-    `center`, `ljust`, `indent` ...) are checked likewise, in `template_widths`, and joins,
-    replacements and concatenations (`join`, `replace`, `translate`, `~`, `+`) in
-    `template_joins`.
+    not `'x' * 10**8`, which would make 100 MB of text; and `+`, `extend`, `append`, `insert`
+    and `update`, which grow a list or mapping round a loop (in `template_growth`). Widths
+    and padding (`%`, `format`, `center`, `ljust`, `indent` ...) are checked likewise, in
+    `template_widths`, and joins, replacements, concatenations (`join`, `replace`,
+    `translate`, `~`, `+`) and every filter that makes text of a list it is given in
+    `template_joins`. `lipsum`, which makes pages of filler text, is not offered.
     """
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
@@ -473,6 +468,8 @@ class _Sandbox(SandboxedEnvironment):
         self._safe: dict[tuple[type, str], bool] = {}
         self.filters.update(template_widths.CHECKED_FILTERS)
         self.filters.update(template_joins.CHECKED_FILTERS)
+        self.filters = template_joins.checking_filters(self.filters)
+        del self.globals["lipsum"]
         self.finalize = template_joins.checked_shown
 
     def is_safe_attribute(self, obj: object, attr: str, value: object) -> bool:
@@ -496,75 +493,23 @@ class _Sandbox(SandboxedEnvironment):
         result too large to be an email's."""
         if operator == "+":
             template_joins.check_added(left, right)
-            _check_list_growth(left, right)
+            template_growth.check_list_growth(left, right)
         elif operator == "*":
-            _check_repetition(left, right)
-            _check_repetition(right, left)
-            _check_product(left, right)
+            template_growth.check_repetition(left, right)
+            template_growth.check_repetition(right, left)
+            template_growth.check_product(left, right)
         elif operator == "**":
-            _check_power(left, right)
+            template_growth.check_power(left, right)
         elif isinstance(left, str):
             check_printf(left, right)
         return super().call_binop(context, operator, left, right)
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
-        """`obj(*args, **kwargs)` as the sandbox calls it, refusing a list's `extend` that
-        would make it longer than REPEAT_LIMIT: in a loop, `extend` doubles a list each time."""
-        if args and getattr(obj, "__name__", None) == "extend":
-            _check_list_growth(getattr(obj, "__self__", None), args[0])
+        """`obj(*args, **kwargs)` as the sandbox calls it, refusing a list's `extend`,
+        `append` or `insert`, or a mapping's `update`, that would make it longer than
+        REPEAT_LIMIT: in a loop, `extend` doubles a list each time."""
+        args = template_growth.checked_call_args(obj, args)
         return super().call(context, obj, *args, **kwargs)
-
-
-def _check_list_growth(items: object, more: object) -> None:
-    """SecurityError if adding `more` to the list `items` makes it longer than REPEAT_LIMIT."""
-    if not isinstance(items, list | tuple) or not isinstance(more, Sized):
-        return
-    size = len(items) + len(more)
-    if size > REPEAT_LIMIT:
-        raise SecurityError(
-            f"this would make a list of {size:,} items; a template may make at most"
-            f" {REPEAT_LIMIT:,}; look for a list that is added to itself in a loop"
-        )
-
-
-def _check_product(left: object, right: object) -> None:
-    """SecurityError if `left * right` is a whole number past POWER_LIMIT_DIGITS: squaring a
-    number in a loop makes one of millions of digits in a few rounds."""
-    if not isinstance(left, int) or not isinstance(right, int):
-        return
-    if (left.bit_length() + right.bit_length()) * math.log10(2) > POWER_LIMIT_DIGITS + 1:
-        raise SecurityError(
-            f"this multiplication would make a number of more than {POWER_LIMIT_DIGITS:,}"
-            " digits, more than a template may make with '*'"
-        )
-
-
-def _check_repetition(sequence: object, times: object) -> None:
-    """SecurityError if `sequence * times` repeats text or a list past REPEAT_LIMIT."""
-    if not isinstance(sequence, str | list | tuple) or not isinstance(times, int):
-        return
-    size = len(sequence) * times
-    if size > REPEAT_LIMIT:
-        what = "characters of text" if isinstance(sequence, str) else "list items"
-        raise SecurityError(
-            f"this multiplication would make {size:,} {what}; a template may make at most"
-            f" {REPEAT_LIMIT:,} with '*'"
-        )
-
-
-def _check_power(base: object, exponent: object) -> None:
-    """SecurityError if `base ** exponent` is a whole number past POWER_LIMIT_DIGITS.
-
-    Working such a number out can take hours and gigabytes, so its size is worked out
-    first, from logarithms.
-    """
-    if not isinstance(base, int) or not isinstance(exponent, int) or abs(base) <= 1:
-        return
-    if exponent > POWER_LIMIT_DIGITS / math.log10(abs(base)):
-        raise SecurityError(
-            f"this power would make a number of more than {POWER_LIMIT_DIGITS:,} digits, more"
-            " than a template may make with '**'"
-        )
 
 
 def _compile(environment: SandboxedEnvironment, name: str, templates_dir: Path) -> Template:

@@ -13,13 +13,16 @@ saw it. The sandbox (`compose._Sandbox`) sends each of them through a check here
 A list written out is text made of many too: `[s] * 1000` is a thousand references to one
 text, and `{{ [s] * 1000 }}` (or `string`, `pprint`, `tojson`) writes each out. Its size
 is worked out first too (`text_size`), as the sandbox's `finalize` and in those filters.
-So is `urlize`, which repeats its `target` and `rel` in every link it makes.
+So is `urlize`, which repeats its `target` and `rel` in every link it makes. Every other
+filter that makes text of what it is given (`lower`, `e`, `trim`, `wordcount` ...) checks
+the size of a list or mapping it is given first (`checking_filters`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from functools import update_wrapper
+from itertools import chain
 from types import BuiltinMethodType, MethodType
 from typing import Any
 
@@ -257,3 +260,38 @@ CHECKED_FILTERS: Mapping[str, Callable[..., str]] = {
 }
 """Jinja's filters that join, replace, write a list out or repeat their arguments in links,
 checked before they make their text."""
+
+
+_KEEPS_CONTAINERS = frozenset(
+    {
+        *("join", "pprint", "string", "tojson", "attr", "batch", "count", "d", "default"),
+        *("dictsort", "first", "groupby", "items"),
+        *("last", "length", "list", "map", "max", "min", "random", "reject", "rejectattr"),
+        *("reverse", "select", "selectattr", "slice", "sort", "sum", "unique"),
+    }
+)
+"""Jinja's filters that never make text of a list or mapping they are given (or count its
+text themselves, as `text_size` does): they pick, count or reorder its items."""
+
+
+def checking_filters(filters: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
+    """`filters`, each but those in _KEEPS_CONTAINERS refusing a value or argument whose text
+    would pass the limit before it runs: `l | lower` writes out the whole list `l` first,
+    and `s | replace('x', l)` the list it puts in."""
+    return {
+        name: filter_ if name in _KEEPS_CONTAINERS else _checking(filter_)
+        for name, filter_ in filters.items()
+    }
+
+
+def _checking(filter_: Callable[..., Any]) -> Callable[..., Any]:
+    """`filter_`, checking the text of its value and arguments first; they follow the
+    context, evaluation context or environment that Jinja passes first to some filters."""
+    at = 1 if hasattr(filter_, "jinja_pass_arg") else 0
+
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for value in chain(args[at:], kwargs.values()):
+            checked_shown(value)
+        return filter_(*args, **kwargs)
+
+    return update_wrapper(checked, filter_)

@@ -11,7 +11,7 @@ filters that pad, indent or wrap (replaced by name), and `%` (an intercepted ope
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from functools import update_wrapper
 from itertools import chain
 from string import Formatter
@@ -44,6 +44,7 @@ _SPEC = re.compile(
 _PADDING_METHODS = frozenset({"ljust", "rjust", "center", "zfill"})
 _WRAPPED_METHODS = _PADDING_METHODS | {"expandtabs", "format", "format_map"}
 _METHOD_TYPES = (MethodType, BuiltinMethodType)
+_SHOWN_COLLECTIONS = (Mapping, KeysView, ValuesView, ItemsView, list, tuple, set, frozenset)
 
 
 _WIDTH_HINT = "look for a number typed with extra zeros"
@@ -70,7 +71,7 @@ def text_size(value: object) -> int:
     `repr` writes it, a character other than printable ASCII as up to twelve (`\\U000e0001`,
     or JSON's `\\udb40\\udc01`, for `tojson`); a list met again counts once, so a list of a
     list repeated is counted as fast as it is made. An object other than a text, number,
-    list, mapping or namespace counts as nothing.
+    list, set, mapping, view of a mapping (`d.items()`) or namespace counts as nothing.
     """
     if isinstance(value, str):
         return len(value)
@@ -86,7 +87,7 @@ def _shown_size(value: object, known: dict[int, int]) -> int:
         return value.bit_length() // 3 + 2
     if isinstance(value, Namespace):
         value = value._Namespace__attrs
-    if not isinstance(value, Mapping | list | tuple | set | frozenset):
+    if not isinstance(value, _SHOWN_COLLECTIONS):
         return 32 if isinstance(value, float | complex) else 0
     if id(value) not in known:
         known[id(value)] = 5
@@ -138,6 +139,12 @@ class _WidthCounting(Formatter):
 
     _asked = 0
     _made = 0
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        """The field converted (`!s`, `!r`, `!a`), once the text it makes is within the limit."""
+        if conversion is not None:
+            check_size(self._made + text_size(value), "formatting", hint=_VALUES_HINT)
+        return super().convert_field(value, conversion)
 
     def format_field(self, value: Any, format_spec: str) -> Any:
         """The field formatted, once the widths asked for so far are within the limit."""

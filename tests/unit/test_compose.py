@@ -6,6 +6,7 @@ import functools
 import html as html_text
 import re
 import shutil
+import tracemalloc
 import weakref
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from reminder_service.compose import Composer, Identity, _Sandbox
@@ -1644,3 +1646,77 @@ def test_every_template_documents_its_variables() -> None:
         source = path.read_text(encoding="utf-8")
         assert source.startswith("{#"), path.name
         assert "Variables" in source.split("#}", 1)[0], path.name
+
+
+WIDE_LIST = (
+    "{% set s = 'x' * 100000 %}{% set l = [s] * 101 %}{% set d = {} %}"
+    "{% for i in range(101) %}{% set _ = d.update({i: s}) %}{% endfor %}"
+)
+"""A list and a mapping of 101 texts of 100,000 characters: 10,100,000 written out."""
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "l | lower",
+        "l | e",
+        "l | trim",
+        "l | safe",
+        "l | center(1)",
+        "l | wordcount",
+        "l | replace('a', 'b')",
+        "'a' | replace('a', l)",
+        "'a' | urlize(target=l)",
+        "l | urlize",
+        "d.values() | string",
+        "d.items() ~ ''",
+        "'{0!s}'.format(l)",
+    ],
+)
+def test_sandbox_refuses_a_long_list_made_text_by_a_filter(expression: str) -> None:
+    """A filter, `~` or format conversion that would write out a list or mapping past the size
+    limit is refused before the text is made: far less memory is ever taken than it holds."""
+    template = _Sandbox().from_string(f"{WIDE_LIST}{{{{ ({expression}) | length }}}}")
+    tracemalloc.start()
+    try:
+        with pytest.raises(SecurityError, match="more than the 10,000,000 a template may make"):
+            template.render()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        "{% set l = [0] %}{% for i in range(20) %}{{ l.extend(l | reverse) }}{% endfor %}",
+        "{% set l = [0] * 100000 %}{{ l.append(0) }}",
+        "{% set l = [0] * 100000 %}{{ l.insert(0, 0) }}",
+        "{% set d = dict.fromkeys(range(100000)) %}{{ d.update({-1: 0}) }}",
+    ],
+)
+def test_sandbox_refuses_a_list_or_mapping_grown_past_the_limit(loop: str) -> None:
+    """A list or mapping grown round a loop, by `extend` with what has no length, `append`,
+    `insert` or `update`, is refused once it would hold more than 100,000 items."""
+    with pytest.raises(SecurityError, match="items; a template may make at most 100,000;"):
+        _Sandbox().from_string(loop).render()
+
+
+def test_sandbox_offers_no_lipsum() -> None:
+    """`lipsum`, which makes pages of filler text unchecked, is not offered to templates."""
+    with pytest.raises(UndefinedError, match="'lipsum' is undefined"):
+        _Sandbox().from_string("{{ lipsum(1000, min=1000, max=1000) }}").render()
+
+
+def test_sandbox_keeps_modest_lists_through_filters() -> None:
+    """Lists and mappings of modest size go through filters, conversions and `extend` as
+    Jinja makes them."""
+    source = (
+        "{{ ['A'] | lower }}|{{ {'a': 1}.values() | string }}|{{ ['a b'] | wordcount }}|"
+        "{{ '{0!s}'.format([1]) }}|{{ {'a': 1}.items() ~ '' }}|"
+        "{% set l = [1] %}{{ l.extend([2, 3] | reverse) }}{{ l.append(4) }}{{ l }}"
+    )
+    assert _Sandbox().from_string(source).render() == (
+        "['a']|dict_values([1])|2|[1]|dict_items([('a', 1)])|NoneNone[1, 3, 2, 4]"
+    )
