@@ -59,7 +59,7 @@ _APPROXIMATELY = (
     r"|etwa|ca|circa|ungefahr|fast|knapp|gut|uber|environ|presque|pres de|plus de|a peine"
     r"|unos|unas|casi|como|alrededor de|mas de|apenas"
 )
-_LASTED = r"for|lasted|took|spent|wahrend|dauerte|pendant|dure|durait|durante|duro"
+_LASTED = r"for|lasted|took|spent|fur|wahrend|dauerte|pendant|dure|durait|durante|duro"
 _TIED_AFTER = re.compile(
     r"[ -]?(?:long )?(?:call|meeting|chat|session|talk|coffee|walk|conversation"
     r"|video call|phone call|zoom|catch up|catchup|sync|gesprach|treffen|telefonat|anruf"
@@ -76,7 +76,7 @@ _SOMETHING_ELSE_AFTER = re.compile(
     r"|de diferencia)\b"
 )
 _OFFSET_AFTER = re.compile(
-    r"'?[ -]?(?:after|before|later|earlier|from|nach|vor(?! ort\b)|apres|avant|despues"
+    r"'?[ -]?(?:after|before|later|earlier|nach|vor(?! ort\b)|apres|avant|despues"
     r"|(?:walk|drive|ride) (?:from|to|away))\b"
 )
 _LASTED_BEFORE = re.compile(rf"\b(?:{_LASTED})(?: (?:{_APPROXIMATELY}))? $")

@@ -177,6 +177,7 @@ _DOUBTED = whole_words(lx.DOUBTED)
 _DOUBT = whole_words(lx.DOUBT)
 _NEARLY = re.compile(rf"\b{lx.NEARLY}")
 _MANAGED_BY_ANYONE = re.compile(lx.MANAGED_BY_ANYONE)
+_NO_SUBJECT = re.compile(r"^\W*(?:(?:yes|so|and|but|finally)\b\W*)*$")
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
@@ -585,13 +586,14 @@ def _negated_end(before: str, end: re.Match[str]) -> Signal | None:
 def _met_signal(before: str, phrase: str) -> Signal:
     """What a meeting phrase says with the words just before it: met, not met, or a
     negation in a language we do not read (UNREAD), or, after a doubt, right after
-    "nearly" or in a "managed to meet" of someone else, nothing sure (DOUBTFUL)."""
+    "nearly" or in a "managed to meet" of someone else, nothing sure (DOUBTFUL). A "managed
+    to meet" with no subject before it ("Yes! Managed to meet Monday") is the pair's."""
     words = f"{before} {phrase}"
     if _DOUBTED.search(words) or _NEARLY.search(before):
         return Signal.DOUBTFUL
     if _NEGATION.search(words):
         return Signal.NOT_MET
-    if _MANAGED_BY_ANYONE.fullmatch(phrase):
+    if _MANAGED_BY_ANYONE.fullmatch(phrase) and not _NO_SUBJECT.match(before):
         return Signal.DOUBTFUL
     return Signal.UNREAD if _UNREAD_NEGATED_MET.search(words) else Signal.MET
 

@@ -350,7 +350,8 @@ _NOT_AFTER_MODAL: Final = (
 )
 _AFTER_MANAGED: Final = (
     r"(?= (?:up|on|for(?! a (?:moment|minute|second)\b)|yesterday|today|this|last|earlier"
-    r"|in person|online|again|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|in person|in the end|after all|at last|online|again|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday)\b"
     r"|[.,;:!?)]|$)(?![^.;!?\n]*\bwith\b)"
 )
 _PAIR_OPENS: Final = (
@@ -358,8 +359,8 @@ _PAIR_OPENS: Final = (
     r"|(?<=\bdespite that )|(?<=\bdespite all that ))"
 )
 MANAGED_TO_MEET: Final = (
-    rf"meeted|{_PAIR_OPENS}we (?:(?:never )?did meet"
-    r"|(?:(?:finally|eventually) )?(?:managed|were able) to (?:finally |eventually )?meet"
+    rf"meeted|{_PAIR_OPENS}we (?:(?:(?:never )?did meet"
+    r"|(?:(?:finally|eventually) )?(?:managed|were able) to (?:finally |eventually )?meet)"
     rf"(?: up)?{_AFTER_MANAGED}"
     r"|(?:finally|eventually) could meet|could (?:finally|eventually) meet)"
     rf"|{_NOT_AFTER_MODAL}meet(?: up)?(?: on)? (?={_PAST_DAY})"
@@ -371,6 +372,8 @@ MANAGED_TO_MEET: Final = (
 )
 """A meeting reported as a past the pair managed, with the pair as the subject right before
 it at the start of a statement ("we finally managed to meet on Monday", "yes, we did meet",
+with nothing but a day, a length or "up" after it, so not "we did meet the deadline" or
+"we did meet her manager"),
 "wir haben es geschafft, uns zu treffen", "on a réussi à se voir"), with the verb misspelt
 ("meeted"), or in the present beside a past day ("we meet yesterday"; not "we can meet this
 morning", "let's meet up last week of term", "last night's train"). Anything else before the
@@ -383,11 +386,16 @@ in passing, at a fair, or only to say hello. "Könnten" (could, a suggestion) is
 from "konnten" (could, past); "could meet" alone may be either, so only "finally could
 meet" counts."""
 
-MANAGED_BY_ANYONE: Final = r"(?:managed|were able|was able) to (?:finally |eventually )?meet"
+MANAGED_BY_ANYONE: Final = (
+    r"(?:managed|were able|was able) to (?:finally |eventually )?meet"
+    rf"(?: up)?{_AFTER_MANAGED}"
+)
 """A "managed to meet" without the pair as the subject right before it (`MANAGED_TO_MEET`):
-"I wish we'd managed to meet", "nobody managed to meet", "Ada was able to meet up with the
-recruiter". It reports no meeting: negated it says not met ("we never quite managed to meet
-up"), otherwise a person reads it."""
+"I wish we'd managed to meet", "nobody managed to meet on Monday". It reports no meeting:
+negated it says not met ("we never quite managed to meet up"), otherwise a person reads it;
+with no subject at all ("Yes! Managed to meet Monday, 1h") it is the pair's.
+With an object after it ("Ada was able to meet the recruiter", "Bo managed to meet his
+deadline") it is about something else and says nothing about the pair."""
 
 NEARLY: Final = r"(?:nearly|almost|fast|beinahe|presque|casi)\W*$"
 """A word right before a meeting phrase saying it almost happened ("we nearly met

@@ -201,8 +201,12 @@ def test_a_range_of_lengths_within_an_hour_gives_its_first(text: str, minutes: i
         ("We met for an hour after work on Monday.", 60),
         ("We met for about 2 hours before her exam.", 120),
         ("Wir haben uns am Montag 1 Stunde vor Ort getroffen.", 60),
+        ("Wir haben uns am Montag für eine Stunde nach der Arbeit getroffen.", 60),
+        ("We met Monday: 45 minutes from 5pm.", 45),
+        ("We met Monday, 1 hour from start to finish.", 60),
     ],
 )
 def test_an_offset_from_another_event_is_no_length(text: str, minutes: int | None) -> None:
-    """A length before "after", "before" or "walk from" says when or where, unless after "for"."""
+    """A length before "after", "before" or "walk from" says when or where, unless after "for"
+    (or "für"); a length "from 5pm" is still the meeting's."""
     assert duration(Head.of(text)) == minutes

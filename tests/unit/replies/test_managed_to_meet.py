@@ -44,6 +44,10 @@ MONDAY = date(2026, 11, 23)
         "We met the deadline on Monday.",
         "We managed to meet for a moment in the corridor on Monday, not a real session.",
         "We were able to meet briefly at the fair on Monday, only to say hi.",
+        "We did meet the deadline on Monday.",
+        "We did meet her manager on Monday at the fair.",
+        "We did meet our goals this month.",
+        "Ada managed to meet on Monday.",
     ],
 )
 def test_a_meeting_someone_else_had_or_nearly_had_is_no_meeting(text: str) -> None:
@@ -60,6 +64,8 @@ def test_a_meeting_someone_else_had_or_nearly_had_is_no_meeting(text: str) -> No
         "So we were able to meet up on Monday, 1h.",
         "Wir haben es endlich geschafft, uns am Montag eine Stunde zu treffen.",
         "On a pu se voir lundi pendant une heure.",
+        "Yes! Managed to meet Monday 1h",
+        "We did meet on Monday, 1h.",
     ],
 )
 def test_the_pair_managing_to_meet_is_a_meeting(text: str) -> None:
@@ -92,3 +98,20 @@ def test_a_call_beside_a_goal_or_a_chat_app_is_a_meeting(text: str, minutes: int
     assert verdict.outcome is Outcome.MEETING
     assert verdict.meeting is not None
     assert (verdict.meeting.date, verdict.meeting.duration_minutes) == (MONDAY, minutes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her team managed to meet the client on Monday; we met Tuesday for 1h.",
+        "My manager managed to meet the deadline, so we met on Tuesday for 1h.",
+        "Ada was able to meet the recruiter on Monday. We met Tuesday for 1h.",
+    ],
+)
+def test_someone_else_managing_to_meet_something_leaves_the_pairs_meeting(text: str) -> None:
+    """Another subject's "managed to meet" with an object of its own says nothing about the
+    pair, so the meeting the reply reports is logged."""
+    verdict = verdict_of(text)
+    assert verdict.outcome is Outcome.MEETING
+    assert verdict.meeting is not None
+    assert (verdict.meeting.date, verdict.meeting.duration_minutes) == (date(2026, 11, 24), 60)
