@@ -627,13 +627,22 @@ NOT_TOPICS: Final = (
 "the career mentoring", "the school year check-ins", "our college mentoring scheme", "my
 interview prep sessions", "the work we do together"."""
 
+_DAY_NAMES: Final = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_MONTH_NAMES: Final = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+)
 ENDED_FOR_ANOTHER: Final = (
     rf" (?:for|about|regarding|concerning|on) (?:{_TOPIC_DETERMINER})"
     rf" (?!(?:[\w']+ ){{0,2}}(?:{NOT_TOPICS}|pair|pairs|us|both)\b)"
+    rf"| on (?:weekends|the weekend|(?:{_DAY_NAMES})s)\b"
+    rf"| (?:for|about|regarding|concerning) (?:the|our|this|that|next)"
+    rf" (?:{_DAY_NAMES}|{_MONTH_NAMES}|next|upcoming|last) (?:meeting|session|call)s?\b"
 )
 """Right after an end: that it is an end of something else's emails ("end the reminders
-for the CV clinic", "stop the emails about the CV workshop"), not of the mentoring ("for the
-mentoring", "about our check-ins", "for the two of us")."""
+for the CV clinic", "stop the emails about the CV workshop"), of emails on some days only
+("stop the reminders on Fridays"), or of one meeting's ("stop the reminders about our
+Monday meeting"), not of the mentoring ("for the mentoring", "about our check-ins", "for
+the two of us")."""
 
 MENTORING_KEPT: Final = (
     r"^(?:(?:but|and) )?(?:(?:we|i) (?:want|would like|'d like) to )?(?:not|keep|keeping"

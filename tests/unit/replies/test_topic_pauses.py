@@ -220,10 +220,15 @@ def test_a_break_from_a_startup_or_placement_leaves_the_meeting(text: str) -> No
         "We want to end the reminders about the portfolio, not the mentoring.",
         "Stop sending reminders about the resume review please.",
         "Please stop the reminders regarding the job fair.",
+        "Stop the reminders on Fridays please.",
+        "Please stop sending emails on Mondays.",
+        "End the reminders about the December meeting, it's cancelled.",
+        "Stop the reminders about our Monday meeting, it already happened.",
     ],
 )
 def test_an_end_of_other_reminders_goes_to_a_person(text: str) -> None:
-    """An end of the reminders for or about something else ("the CV clinic") ends nothing."""
+    """An end of the reminders for or about something else ("the CV clinic"), on some days
+    only ("on Fridays") or about one meeting ("our Monday meeting") ends nothing."""
     assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is Outcome.UNCLEAR
 
 
