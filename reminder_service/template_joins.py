@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from functools import update_wrapper
 from itertools import chain
-from types import BuiltinMethodType, MethodType
 from typing import Any
 
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
@@ -40,7 +39,12 @@ from jinja2.nodes import Concat, EvalContext
 from jinja2.utils import pass_eval_context
 from markupsafe import Markup, escape, soft_str
 
-from reminder_service.template_widths import check_size, text_size, wrapped_str_method
+from reminder_service.template_widths import (
+    METHOD_TYPES,
+    check_size,
+    text_size,
+    wrapped_str_method,
+)
 
 _JOIN_HINT = "join fewer or shorter items, or put a shorter text between them"
 _REPLACE_HINT = "replace fewer places, or with a shorter text"
@@ -51,7 +55,6 @@ _LINK_HINT = "give `urlize` a shorter target or rel"
 _LINK_MARKUP = 64
 """The most characters `urlize` adds to a link besides its text, target and rel:
 `<a href="https://" rel=" noopener nofollow" target=""></a>`."""
-_METHOD_TYPES = (MethodType, BuiltinMethodType)
 
 
 def checked_str_method(environment: Environment, value: Any) -> Callable[..., str] | None:
@@ -60,7 +63,7 @@ def checked_str_method(environment: Environment, value: Any) -> Callable[..., st
     Called by the sandbox for every attribute a template reads, so ordinary attributes are
     let through after two quick tests.
     """
-    if isinstance(value, _METHOD_TYPES) and isinstance(value.__self__, str):
+    if isinstance(value, METHOD_TYPES) and isinstance(value.__self__, str):
         check = _STR_METHODS.get(value.__name__)
         if check is not None:
             return update_wrapper(check(value), value)

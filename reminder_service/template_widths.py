@@ -43,7 +43,8 @@ _SPEC = re.compile(
 """Python's format mini-language for text and numbers: `*>10`, `08.3f`, `,.2%`."""
 _PADDING_METHODS = frozenset({"ljust", "rjust", "center", "zfill"})
 _WRAPPED_METHODS = _PADDING_METHODS | {"expandtabs", "format", "format_map"}
-_METHOD_TYPES = (MethodType, BuiltinMethodType)
+METHOD_TYPES = (MethodType, BuiltinMethodType)
+"""What a method of a value read in a template is, bound (`"x".format`)."""
 _SHOWN_COLLECTIONS = (Mapping, KeysView, ValuesView, ItemsView, list, tuple, set, frozenset)
 
 
@@ -172,7 +173,7 @@ def wrapped_str_method(environment: Environment, value: Any) -> Callable[..., st
     Jinja's own `wrap_str_format` makes, and ordinary attributes cost nothing more.
     """
     if (
-        not isinstance(value, _METHOD_TYPES)
+        not isinstance(value, METHOD_TYPES)
         or value.__name__ not in _WRAPPED_METHODS
         or not isinstance(value.__self__, str)
     ):

@@ -129,7 +129,7 @@ def _partial_file(destination: Path) -> Iterator[tuple[Path, bool]]:
             dir=destination.parent, prefix=f".{destination.name}.", suffix=PARTIAL_SUFFIX
         )
     except OSError as exc:
-        raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+        raise StoreError(_cannot_write(destination, _os_reason(exc))) from exc
     partial = Path(name)
     try:
         with os.fdopen(handle, "rb") as held:
@@ -184,12 +184,12 @@ def _sync_folder(destination: Path) -> None:
     try:
         handle = os.open(destination.parent, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise StoreError(_not_synced(destination, exc.strerror or str(exc))) from exc
+        raise StoreError(_not_synced(destination, _os_reason(exc))) from exc
     try:
         os.fsync(handle)
     except OSError as exc:
         if exc.errno not in _SYNC_UNSUPPORTED:
-            raise StoreError(_not_synced(destination, exc.strerror or str(exc))) from exc
+            raise StoreError(_not_synced(destination, _os_reason(exc))) from exc
     finally:
         os.close(handle)
 
@@ -199,7 +199,7 @@ def _rename(partial: Path, destination: Path) -> None:
     try:
         os.replace(partial, destination)
     except OSError as exc:
-        raise StoreError(_cannot_write(destination, exc.strerror or str(exc))) from exc
+        raise StoreError(_cannot_write(destination, _os_reason(exc))) from exc
 
 
 def _copy(source: sqlite3.Connection, partial: Path, *, destination: Path) -> None:
@@ -209,6 +209,11 @@ def _copy(source: sqlite3.Connection, partial: Path, *, destination: Path) -> No
             copy.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.Error as exc:
         raise StoreError(_cannot_write(destination, str(exc))) from exc
+
+
+def _os_reason(exc: OSError) -> str:
+    """The system's words for `exc` ("No space left on device")."""
+    return exc.strerror or str(exc)
 
 
 def _not_synced(destination: Path, reason: str) -> str:

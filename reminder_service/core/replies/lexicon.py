@@ -321,9 +321,11 @@ LENGTH: Final = (
 a quick 30 min chat"): it takes a word of its own, beyond the three words that may stand
 there."""
 
+_DAY_NAMES: Final = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+"""The English weekdays, for the English phrases below that name one."""
 _PAST_DAY: Final = (
     r"(?:yesterday|last night)(?!'s)|last week(?= ?(?:[.,;:!)]|$))"
-    r"|last (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?! of\b)"
+    rf"|last (?:{_DAY_NAMES})(?! of\b)"
 )
 _NOT_AFTER_MODAL: Final = (
     "".join(
@@ -350,14 +352,13 @@ _NOT_AFTER_MODAL: Final = (
 )
 _AFTER_MANAGED: Final = (
     r"(?= (?:up|on|for(?! a (?:moment|minute|second)\b)|yesterday|today|this|last|earlier"
-    r"|in person|in the end|after all|at last|online|again|monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday)\b"
+    rf"|in person|in the end|after all|at last|online|again|{_DAY_NAMES})\b"
     r"|[.,;:!?)]|$)(?![^.;!?\n]*\bwith\b)"
 )
-_PAIR_OPENS: Final = (
-    r"(?:(?<![\w'] )|(?<=\byes )|(?<=\bso )|(?<=\band )|(?<=\bbut )|(?<=\bfinally )"
-    r"|(?<=\bdespite that )|(?<=\bdespite all that ))"
-)
+OPENERS: Final = ("yes", "so", "and", "but", "finally", "despite that", "despite all that")
+"""Words that may open a statement before its subject ("yes, we managed to meet", "so we
+did meet") or stand for one ("Yes! Managed to meet Monday")."""
+_PAIR_OPENS: Final = r"(?:(?<![\w'] )" + "".join(rf"|(?<=\b{opener} )" for opener in OPENERS) + ")"
 MANAGED_TO_MEET: Final = (
     rf"meeted|{_PAIR_OPENS}we (?:(?:(?:never )?did meet"
     r"|(?:(?:finally|eventually) )?(?:managed|were able) to (?:finally |eventually )?meet)"
@@ -627,7 +628,6 @@ NOT_TOPICS: Final = (
 "the career mentoring", "the school year check-ins", "our college mentoring scheme", "my
 interview prep sessions", "the work we do together"."""
 
-_DAY_NAMES: Final = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _MONTH_NAMES: Final = (
     r"january|february|march|april|may|june|july|august|september|october|november|december"
 )
