@@ -10,15 +10,25 @@ traps: unquoted text that YAML reads as true/false, a number or a date.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeAlias
 
 import yaml
 
-__all__ = ["FieldPath", "Findings", "comma_split", "describe", "kind_trap", "read_source"]
+__all__ = [
+    "FieldPath",
+    "Findings",
+    "comma_split",
+    "describe",
+    "kind_trap",
+    "read_quickly",
+    "read_source",
+]
 
 FieldPath: TypeAlias = tuple[str | int, ...]
 
 _NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _IN_BRACES = (
     "close each '{' with '}' on the same line, and put in quotes a value in braces that"
@@ -75,6 +85,111 @@ def read_source(text: str, *, findings: Findings) -> Any:
     except RecursionError:
         findings.add((), _TOO_DEEP)
         raise findings.error() from None
+
+
+def read_quickly(text: str) -> Any:
+    """The plain data of the YAML `text` when it is plainly readable, else None.
+
+    This is what `read_source` would give, built straight from libyaml's stream of events
+    with no node tree and no lines: at 100,000 pairs the tree alone is about a gigabyte.
+    It gives up (None) wherever the careful reader might have something to say: an
+    anchor, alias or tag of any kind, a repeated or unusual key, a value the safe loader
+    cannot build, nesting deeper than a program needs, a tab, a character the parsers
+    judge differently, a syntax error, an empty file, more than one document, or no
+    libyaml at all. The caller then reads the text with `read_source`.
+    """
+    if not yaml.__with_libyaml__ or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None
+    loader = yaml.CSafeLoader(text)
+    try:
+        return _PlainEvents(loader).document()
+    except (yaml.YAMLError, ValueError, _NotPlainError):
+        return None
+    finally:
+        loader.dispose()
+
+
+class _NotPlainError(Exception):
+    """The quick reader met something only the careful reader describes."""
+
+
+_QUICK_DEPTH = 32
+"""Deeper than any program (which needs four or five levels): left to the careful reader,
+which says it is nested too deeply."""
+
+_Construct: TypeAlias = Callable[[yaml.CSafeLoader, yaml.ScalarNode], Any]
+_Resolve: TypeAlias = Callable[[type[yaml.Node], str, tuple[bool, bool]], str]
+
+
+class _PlainEvents:
+    """Builds plain data from a libyaml event stream, as `_Source` builds it from nodes:
+    keys as written, scalars as the safe loader constructs them."""
+
+    def __init__(self, loader: yaml.CSafeLoader) -> None:
+        self._loader = loader
+        self._resolve: _Resolve = loader.resolve
+        self._constructors: Mapping[str | None, _Construct] = loader.yaml_constructors
+
+    def document(self) -> Any:
+        """The one document's data; _NotPlainError for anything but one non-empty document."""
+        self._expect(yaml.StreamStartEvent)
+        self._expect(yaml.DocumentStartEvent)
+        root = self._value(self._take(), depth=0)
+        self._expect(yaml.DocumentEndEvent)
+        self._expect(yaml.StreamEndEvent)
+        if root is None:
+            raise _NotPlainError
+        return root
+
+    def _take(self) -> yaml.Event:
+        event = self._loader.get_event()
+        if event is None:
+            raise _NotPlainError
+        return event
+
+    def _expect(self, kind: type[yaml.Event]) -> None:
+        if not isinstance(self._loader.get_event(), kind):
+            raise _NotPlainError
+
+    def _value(self, event: yaml.Event, *, depth: int) -> Any:
+        if not isinstance(event, yaml.NodeEvent) or event.anchor is not None:
+            raise _NotPlainError
+        if depth >= _QUICK_DEPTH:
+            raise _NotPlainError
+        if isinstance(event, yaml.ScalarEvent):
+            return self._scalar(event)
+        if isinstance(event, yaml.MappingStartEvent) and event.tag is None:
+            return self._mapping(depth)
+        if isinstance(event, yaml.SequenceStartEvent) and event.tag is None:
+            return self._sequence(depth)
+        raise _NotPlainError
+
+    def _mapping(self, depth: int) -> dict[str, Any]:
+        entries: dict[str, Any] = {}
+        while not isinstance(event := self._take(), yaml.MappingEndEvent):
+            if not isinstance(event, yaml.ScalarEvent) or event.anchor or event.tag:
+                raise _NotPlainError
+            if event.value in entries:
+                raise _NotPlainError
+            entries[event.value] = self._value(self._take(), depth=depth + 1)
+        return entries
+
+    def _sequence(self, depth: int) -> list[Any]:
+        items = []
+        while not isinstance(event := self._take(), yaml.SequenceEndEvent):
+            items.append(self._value(event, depth=depth + 1))
+        return items
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Any:
+        if event.tag is not None:
+            raise _NotPlainError
+        tag = self._resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            return event.value
+        construct = self._constructors.get(tag)
+        if construct is None:
+            raise _NotPlainError
+        return construct(self._loader, yaml.ScalarNode(tag, event.value, style=event.style))
 
 
 class _Loader(yaml.SafeLoader):

@@ -1,5 +1,6 @@
-"""Reading a large program fast: libyaml's tree and the shared domain check must give
-exactly what the pure-Python loader and email_validator's whole check give."""
+"""Reading a large program fast: the quick reader, libyaml's tree and the shared domain
+check must give exactly what the careful reader, the pure-Python loader and
+email_validator's whole check give."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminder_service import yaml_source
+from reminder_service import program, yaml_source
 from reminder_service.addresses import checked_address
 from reminder_service.program import ProgramError, parse_program
+from reminder_service.yaml_source import FieldPath, read_quickly, read_source
 
 EXAMPLE = Path(__file__).parents[2] / "config" / "program.yaml"
 needs_libyaml = pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
@@ -74,6 +76,152 @@ def test_libyaml_reads_any_document_as_the_pure_python_loader_does(
 
     if node is not None:
         assert shape(node) == shape(pure_python_tree(text))
+
+
+class Collected:
+    """Findings as the careful reader records them, kept for the test to inspect."""
+
+    def __init__(self) -> None:
+        self.lines: dict[FieldPath, int] = {}
+        self.nodes: dict[FieldPath, yaml.Node] = {}
+        self.unreadable: set[FieldPath] = set()
+        self.problems: list[tuple[FieldPath, str]] = []
+
+    def add(self, path: FieldPath, message: str, *, line: int | None = None) -> None:
+        self.problems.append((path, message))
+
+    def error(self) -> Exception:
+        return ValueError(self.problems)
+
+
+def carefully(text: str) -> object:
+    """The careful reader's data for `text`, or an exception naming its problems."""
+    findings = Collected()
+    try:
+        data = read_source(text, findings=findings)
+    except ValueError as exc:
+        return exc
+    return ValueError(findings.problems) if findings.problems else data
+
+
+def typed(data: object) -> object:
+    """`data` with each value's type beside it: True and 1 are equal, but not the same."""
+    if isinstance(data, dict):
+        return {key: typed(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [typed(item) for item in data]
+    return (type(data), data)
+
+
+@needs_libyaml
+def test_the_example_program_is_read_quickly_into_the_careful_readers_data() -> None:
+    """A valid file is read quickly, into exactly the data the careful reader builds."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+
+    data = read_quickly(text)
+
+    assert data is not None
+    assert typed(data) == typed(carefully(text))
+
+
+@needs_libyaml
+@given(_DOCUMENTS, st.sampled_from([None, False, True]), st.booleans())
+def test_the_quick_reader_reads_any_document_as_the_careful_reader_does(
+    document: object, flow: bool | None, unicode: bool
+) -> None:
+    """Whatever the quick reader reads, the careful reader reads the same and finds no
+    problem in it."""
+    text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=unicode)
+
+    data = read_quickly(text)
+
+    if data is not None:
+        assert typed(data) == typed(carefully(text))
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on: yes\nno: off\n'y': n\n",
+        "a: 1:30\nb: 0x1F\nc: 0o17\nd: .inf\ne: -.NaN\nf: ~\ng: 1_000\nh: 0b101\n",
+        "a: 2024-02-29\nb: 2024-02-29 10:30:00+02:00\nc: '2024-02-29'\nd: 12:30\n",
+        "a: {b: [1, {c: d}], e: null}\nf: []\ng: {}\n",
+        "a: |\n  two\n  lines\nb: >\n  folded\n  text\n",
+        "? a\n: 1\n'': empty key\n",
+        "a: 1\n# only a comment after\n",
+        "--- \na: 1\n...\n",
+        "\ufeffa: b\n",
+    ],
+)
+def test_the_quick_reader_gives_the_careful_readers_data(text: str) -> None:
+    """YAML 1.1's readings of words, numbers and dates, keys as written, block and flow
+    styles: the quick reader reads them all, exactly as the careful reader does."""
+    data = read_quickly(text)
+
+    assert data is not None
+    assert typed(data) == typed(carefully(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("a: &x 1\nb: *x\n", id="alias"),
+        pytest.param("a: &x 1\n", id="anchor"),
+        pytest.param("a: !!str 5\n", id="standard tag"),
+        pytest.param("a: !!python/name:os.system\n", id="python tag"),
+        pytest.param("a: !local x\n", id="local tag"),
+        pytest.param("a: ! x\n", id="non-specific tag"),
+        pytest.param("!!map {a: 1}\n", id="tagged mapping"),
+        pytest.param("a: 1\na: 2\n", id="repeated key"),
+        pytest.param("? [a, b]\n: 1\n", id="list as key"),
+        pytest.param("!!str a: 1\n", id="tagged key"),
+        pytest.param("a: 2024-02-30\n", id="impossible date"),
+        pytest.param("a: <<\n", id="merge key as value"),
+        pytest.param("a: =\n", id="value key as value"),
+        pytest.param("a:\t1\n", id="tab"),
+        pytest.param("a: b\x7f\n", id="a character only libyaml would take"),
+        pytest.param("a: [1\n", id="syntax error"),
+        pytest.param("a: 1\n---\nb: 2\n", id="two documents"),
+        pytest.param("", id="empty"),
+        pytest.param("# only a comment\n", id="only a comment"),
+        pytest.param("~\n", id="null document"),
+        pytest.param("a: " + "[" * 40 + "]" * 40 + "\n", id="deep nesting"),
+    ],
+)
+def test_the_quick_reader_leaves_anything_unusual_to_the_careful_reader(text: str) -> None:
+    """Wherever the careful reader might report a problem, or place one on a line, the
+    quick reader gives up rather than guess."""
+    assert read_quickly(text) is None
+
+
+@needs_libyaml
+def test_a_valid_program_is_read_once_and_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid file never reaches the careful reader; one with a problem does, and the
+    problem is reported on its line."""
+    careful_reads: list[str] = []
+
+    def counted(text: str, *, findings: yaml_source.Findings) -> object:
+        careful_reads.append(text)
+        return read_source(text, findings=findings)
+
+    monkeypatch.setattr(program, "read_source", counted)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    parse_program(text, file="p.yaml")
+    assert careful_reads == []
+
+    broken = text.replace("cadence: monthly", "cadence: fortnightly-ish", 1)
+    with pytest.raises(ProgramError) as info:
+        parse_program(broken, file="p.yaml")
+    assert careful_reads == [broken]
+    (problem,) = info.value.problems
+    assert (
+        problem.line
+        == broken.splitlines().index(
+            next(line for line in broken.splitlines() if "fortnightly-ish" in line)
+        )
+        + 1
+    )
 
 
 def test_nested_aliases_are_refused_at_the_first_one() -> None:
