@@ -1,13 +1,17 @@
 """Reading the program at scale: 1k, 10k and 100k pairs from YAML, checked, into the model.
 
 Every start, every `check` and every reload reads the whole program file. This measures
-`load_program` (parse, every check with its line numbers, the core model) on files shaped
-like `config/program.yaml`: pairs in several time zones and cadences, some with their own
-send time, a few paused or ended, names with accents. The baseline, on the same file in the
-same run, is PyYAML's libyaml loader turning the file into plain Python data with no
-checks at all (`yaml.load(..., Loader=yaml.CSafeLoader)`): the least any YAML reader
-costs. Each measurement runs in a fresh subprocess, so its peak RSS (`ru_maxrss`, minus
-the process's size before reading) is its own; the figures are medians of the rounds.
+`load_program` (parse, every check, the core model) on files shaped like
+`config/program.yaml`: pairs in several time zones and cadences, some with their own send
+time, a few paused or ended, names with accents. A valid file is read once, quickly,
+without lines; the same file with one mistake in its last pair is read quickly and then
+carefully, with every field's line, to report the mistake on its line. The baseline, on
+the same file in the same run, is PyYAML's libyaml loader turning the file into plain
+Python data with no checks at all (`yaml.load(..., Loader=yaml.CSafeLoader)`): the least
+any YAML reader costs. Each measurement runs in a fresh subprocess, so its peak RSS
+(`ru_maxrss`, minus the process's size before reading) is its own; "kept" is the memory
+the process still holds once reading is over and the collector has run (`VmRSS`, minus
+the same), what a daemon keeps after a start or reload. Figures are medians of the rounds.
 
 Run: .venv/bin/python bench/loading.py [--quick] [--rounds N]
 """
@@ -15,6 +19,7 @@ Run: .venv/bin/python bench/loading.py [--quick] [--rounds N]
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import statistics
@@ -34,7 +39,8 @@ FULL_ROUNDS = 3
 QUICK_ROUNDS = 2
 ZONES = ("Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "Asia/Kolkata")
 CADENCES = ("monthly", "every 2 weeks", "quarterly", "every 6 weeks")
-WAYS = ("load_program", "libyaml, no checks")
+WAYS = ("load_program", "one mistake", "libyaml, no checks")
+MISTAKE = "cadence: fortnightly-ish"
 
 
 def program_text(size: int) -> str:
@@ -59,25 +65,49 @@ def program_text(size: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def with_one_mistake(text: str) -> str:
+    """`text` with the last pair's cadence one that no check-in can be planned from."""
+    head, _, last = text.rpartition("    cadence: ")
+    return f"{head}    {MISTAKE}{last[last.index(chr(10)) :]}"
+
+
 def measure_here(way: str, path: Path) -> dict[str, float]:
-    """Run one way on `path` in this process: wall seconds and peak RSS growth in MB."""
+    """Run one way on `path` in this process: wall seconds, peak and kept RSS growth in MB."""
     import yaml  # noqa: PLC0415 - imported before the size is taken, like load_program
 
-    from reminder_service.program import load_program  # noqa: PLC0415
+    from reminder_service.program import ProgramError, load_program  # noqa: PLC0415
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before, size_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resident_kb()
     started = time.perf_counter()
     if way == "load_program":
-        load_program(path)
+        result: object = load_program(path)
+    elif way == "one mistake":
+        try:
+            load_program(path)
+        except ProgramError as exc:
+            result = exc
+        if MISTAKE.split(": ")[1] not in str(result):
+            raise SystemExit(f"the mistake was not reported: {result}")
     else:
-        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        result = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "peak_mb": (peak - before) / 1024}
+    gc.collect()
+    kept = resident_kb() - size_before
+    del result
+    return {"seconds": seconds, "peak_mb": (peak - before) / 1024, "kept_mb": kept / 1024}
+
+
+def resident_kb() -> int:
+    """The process's resident size now, in kB (`VmRSS`)."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
 
 
 def measure(way: str, path: Path) -> dict[str, float]:
     """One way on `path`, in a fresh subprocess."""
+    if way == "one mistake":
+        path = path.with_name(f"mistake-{path.name}")
     command = [sys.executable, __file__, "--child", way, str(path)]
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
         command, cwd=REPO, capture_output=True, text=True, check=True
@@ -92,23 +122,34 @@ def report(size: int, results: dict[str, list[dict[str, float]]]) -> None:
     print(
         "| way                | "
         + " | ".join(f"run {n + 1}" for n in range(len(results[WAYS[0]])))
-        + " | median s | pairs/s | peak MB |"
+        + " | median s | pairs/s | peak MB | kept MB |"
     )
     print(
         "|--------------------|"
         + "|".join("-------" for _ in results[WAYS[0]])
-        + "|----------|---------|---------|"
+        + "|----------|---------|---------|---------|"
     )
     for way in WAYS:
         runs = results[way]
-        seconds = statistics.median(run["seconds"] for run in runs)
-        peak = statistics.median(run["peak_mb"] for run in runs)
+        seconds = median(runs, "seconds")
         cells = " | ".join(f"{run['seconds']:5.2f}" for run in runs)
-        print(f"| {way:<18} | {cells} | {seconds:8.2f} | {size / seconds:7,.0f} | {peak:7.0f} |")
-    ratio = statistics.median(run["seconds"] for run in results[WAYS[0]]) / statistics.median(
-        run["seconds"] for run in results[WAYS[1]]
-    )
-    print(f"\nload_program / libyaml with no checks = {ratio:.2f}x the time")
+        print(
+            f"| {way:<18} | {cells} | {seconds:8.2f} | {size / seconds:7,.0f}"
+            f" | {median(runs, 'peak_mb'):7.0f} | {median(runs, 'kept_mb'):7.0f} |"
+        )
+    valid, mistake, plain = (results[way] for way in WAYS)
+    for name, mine, other, what in (
+        ("load_program / libyaml with no checks", valid, plain, "seconds"),
+        ("load_program / libyaml with no checks", valid, plain, "peak_mb"),
+        ("one mistake / load_program", mistake, valid, "seconds"),
+    ):
+        ratio = median(mine, what) / median(other, what)
+        print(f"{name} = {ratio:.2f}x the {'time' if what == 'seconds' else 'peak memory'}")
+
+
+def median(runs: list[dict[str, float]], figure: str) -> float:
+    """The median of one figure over the runs."""
+    return statistics.median(run[figure] for run in runs)
 
 
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -132,7 +173,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-loading-") as folder:
         for size in sizes:
             path = Path(folder) / f"program-{size}.yaml"
-            path.write_text(program_text(size), encoding="utf-8")
+            text = program_text(size)
+            path.write_text(text, encoding="utf-8")
+            path.with_name(f"mistake-{path.name}").write_text(
+                with_one_mistake(text), encoding="utf-8"
+            )
             results: dict[str, list[dict[str, float]]] = {way: [] for way in WAYS}
             for _ in range(rounds):
                 for way in WAYS:
