@@ -19,6 +19,10 @@ week's, forgotten after the busy tick), which reads every pair's history a chunk
 claim to check is that no single tick, of any kind, takes more than a second at 100,000
 pairs.
 
+Each size's program is written as YAML and read with `load_program` in the measuring
+process, as the daemon reads it, so the peak RSS includes what reading keeps; the build
+checks that the file gives exactly the program the store was built for.
+
 The baseline, measured in the same process, is the pure core alone (`due_checkins` and
 `relationship_emails` over histories already in memory). Each size is built in one
 subprocess and measured in a fresh one, so peak RSS (`ru_maxrss`) is that size's own.
@@ -53,6 +57,7 @@ from reminder_service.core.due import due_checkins
 from reminder_service.core.model import DigestSchedule, Pair, Person, Program, Schedule
 from reminder_service.core.relationship import relationship_emails
 from reminder_service.planner import FULL_PASS_EVERY, PAIRS_PER_TICK, Planner
+from reminder_service.program import load_program, parse_program
 from reminder_service.store import SqliteStore
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -81,6 +86,29 @@ def build_program(size: int) -> Program:
         pairs=tuple(_pair(index) for index in range(size)),
         digest=DigestSchedule(weekday=NOW.weekday(), at=NOW.astimezone(ZONES[0]).time()),
     )
+
+
+def program_yaml(size: int) -> str:
+    """`build_program(size)` as a coordinator would write it."""
+    lines = [
+        "program:",
+        "  name: Bench Mentoring",
+        "  coordinator: {name: Dana Okafor, email: dana@bench.example}",
+        f"  timezone: {ZONES[0].key}",
+        f'  digest: {{day: {NOW:%A}, at: "{NOW.astimezone(ZONES[0]):%H:%M}"}}'.lower(),
+        f'  defaults: {{cadence: {CADENCE.text}, send_at: "{SEND_AT:%H:%M}"}}',
+        "pairs:",
+    ]
+    for index in range(size):
+        pair = _pair(index)
+        lines += [
+            f"  - id: {pair.id}",
+            f"    mentor: {{name: {pair.mentor.name}, email: {pair.mentor.email}}}",
+            f"    mentee: {{name: {pair.mentee.name}, email: {pair.mentee.email},"
+            f" timezone: {pair.timezone.key}}}",
+            f"    started: {pair.started}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def _pair(index: int) -> Pair:
@@ -172,8 +200,13 @@ VALUES (?, ?, ?, ?, ?, 'bench@bench.example', '["a@bench.example"]', ?, 'sent', 
 
 
 def build_store(size: int, path: Path) -> None:
-    """Write the store for `size` pairs, then mark every event email due by NOW as sent."""
+    """Write the store for `size` pairs, then mark every event email due by NOW as sent;
+    write the program's file beside it."""
     program = build_program(size)
+    text = program_yaml(size)
+    if parse_program(text, file="bench") != program:
+        raise SystemExit("the program file does not give the program the store is built for")
+    path.with_suffix(".yaml").write_text(text, encoding="utf-8")
     rows = history_rows(program)
     with SqliteStore.open(path) as store:
         del store
@@ -266,9 +299,11 @@ def catch_up(planner: Planner) -> CatchUp:
 class Result:
     """One size's figures: the start and a full pass after a gap (each until caught up),
     seconds per steady tick and per core pass (medians), the busy tick, the longest single
-    tick of all, and peak RSS."""
+    tick of all, reading the program, and peak RSS."""
 
     size: int
+    read_s: float
+    read_mb: float
     start: CatchUp
     tick_s: float
     full: CatchUp
@@ -353,7 +388,10 @@ def _forget_this_weeks_digest(path: Path) -> None:
 def measure(size: int, path: Path, *, ticks: int) -> Result:
     """The start, `ticks` steady ticks, a full pass, the busy tick, as many core-only
     passes, and peak RSS."""
-    program = build_program(size)
+    started = clock.perf_counter()
+    program = load_program(path.with_suffix(".yaml"))
+    read_s = clock.perf_counter() - started
+    read_mb = _peak_mb()
     composer = Composer(
         BUILT_IN_TEMPLATES,
         identity=Identity(
@@ -375,6 +413,8 @@ def measure(size: int, path: Path, *, ticks: int) -> Result:
     every = [measured.start, *measured.steady, measured.full, measured.busy, measured.digest]
     return Result(
         size=size,
+        read_s=read_s,
+        read_mb=read_mb,
         start=measured.start,
         tick_s=statistics.median(run.total_s for run in measured.steady),
         full=measured.full,
@@ -434,18 +474,20 @@ def table(results: list[Result | int], *, ticks: int) -> Iterator[str]:
     yield (
         "| pairs | tick s | core s | tick/core | start (queued) | full pass "
         "| busy tick s (queued) | digest | longest tick s "
-        "| peak RSS MB: planner before the digest, after it (with core baseline) |"
+        "| peak RSS MB: program read, planner before the digest, after it (with core baseline) "
+        "| program read s |"
     )
-    yield "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    yield "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for r in results:
         if isinstance(r, int):
-            yield f"| {r:,} | timed out after {TIMEOUT_S:.0f} s | | | | | | | | |"
+            yield f"| {r:,} | timed out after {TIMEOUT_S:.0f} s | | | | | | | | | |"
             continue
         yield (
             f"| {r.size:,} | {r.tick_s:.3f} | {r.core_s:.3f} | {r.tick_s / r.core_s:.2f}x | "
             f"{r.start.row()} ({r.start.queued}) | {r.full.row()} "
             f"| {r.busy.total_s:.3f} ({r.busy.queued}) | {r.digest.row()} | {r.longest_s:.3f} "
-            f"| {r.before_digest_mb:.0f}, {r.planner_mb:.0f} ({r.peak_mb:.0f}) |"
+            f"| {r.read_mb:.0f}, {r.before_digest_mb:.0f}, {r.planner_mb:.0f} ({r.peak_mb:.0f}) "
+            f"| {r.read_s:.2f} |"
         )
     measured = [r for r in results if isinstance(r, Result)]
     for small, large in pairwise(measured):

@@ -312,8 +312,16 @@ class _FileEntry(BaseModel):
     pairs: list[Any]
 
 
-_EntryAt = tuple[int, _PairEntry | None]
-"""A pair's place in the file and its entry, or None when the entry itself was refused."""
+@dataclass(frozen=True, slots=True)
+class _Pairing:
+    """What the checks across pairs need of one valid pair entry, kept instead of the
+    entry itself: its place in the file, its id, its people as they compare, and whether
+    it has ended."""
+
+    index: int
+    id: str
+    people: tuple[str, str]
+    ended: bool
 
 
 def known_pairs(history: KnownPairs, *, running: Program | None) -> dict[str, tuple[str, str]]:
@@ -327,7 +335,13 @@ def known_pairs(history: KnownPairs, *, running: Program | None) -> dict[str, tu
 
 
 def _build(data: dict[str, Any], report: _Report, *, known: KnownPairs) -> Program | None:
-    """Validate each section, then resolve defaults and time zones into the core model."""
+    """Validate each section, then resolve defaults and time zones into the core model.
+
+    The pairs are taken one at a time: each pair's plain data is dropped from `data` once
+    it is validated, and its entry once it is in the core model, so that at 100,000 pairs
+    the plain data, the entries and the model are never all held at once (nor left
+    scattered through the memory the process keeps).
+    """
     _validated(_FileEntry, data, path=(), report=report)
     program = None
     if "program" in data:
@@ -335,22 +349,23 @@ def _build(data: dict[str, Any], report: _Report, *, known: KnownPairs) -> Progr
     raw_pairs = data.get("pairs")
     raw_pairs = raw_pairs if isinstance(raw_pairs, list) else []
     _check_unique_ids(raw_pairs, report)
-    entries = [
-        (index, _validated(_PairEntry, raw, path=("pairs", index), report=report))
-        for index, raw in enumerate(raw_pairs)
-    ]
-    for index, entry in entries:
-        if entry is not None:
-            _check_pair(entry, path=("pairs", index), report=report)
-    _check_same_people(entries, report)
-    _check_not_renamed(entries, known=known, report=report)
+    pairings: list[_Pairing] = []
+    pairs: list[Pair] = []
+    for index, raw in enumerate(raw_pairs):
+        raw_pairs[index] = None
+        path: FieldPath = ("pairs", index)
+        entry = _validated(_PairEntry, raw, path=path, report=report)
+        if entry is None:
+            continue
+        _check_pair(entry, path=path, report=report)
+        pairings.append(_pairing(index, entry))
+        pair = None if program is None else _pair(entry, program=program, path=path, report=report)
+        if pair is not None:
+            pairs.append(pair)
+    _check_same_people(pairings, report)
+    _check_not_renamed(pairings, known=known, report=report)
     if program is None:
         return None
-    pairs = [
-        _pair(entry, program=program, path=("pairs", index), report=report)
-        for index, entry in entries
-        if entry is not None
-    ]
     steps = ladder(program.escalation)
     if isinstance(steps, str):
         report.add(("program", "escalation"), steps)
@@ -359,7 +374,7 @@ def _build(data: dict[str, Any], report: _Report, *, known: KnownPairs) -> Progr
         name=program.name,
         coordinator=_person(program.coordinator),
         timezone=program.timezone,
-        pairs=tuple(pair for pair in pairs if pair is not None),
+        pairs=tuple(pairs),
         date_order=program.date_order,
         keep_notes=program.keep_notes,
         follow_up_after=program.follow_up_after,
@@ -484,46 +499,54 @@ def _check_unique_ids(raw_pairs: list[Any], report: _Report) -> None:
             first_seen[pair_id] = path
 
 
-def _check_same_people(entries: list[_EntryAt], report: _Report) -> None:
+def _pairing(index: int, entry: _PairEntry) -> _Pairing:
+    """What the checks across pairs need of the valid entry at `index`."""
+    return _Pairing(
+        index=index,
+        id=entry.id,
+        people=_people(entry.mentor.email, entry.mentee.email),
+        ended=entry.status is Status.ENDED,
+    )
+
+
+def _check_same_people(pairings: list[_Pairing], report: _Report) -> None:
     """Report a pair with the same mentor and mentee as an earlier one, unless either has
     ended: both would get every email, and their history would be split between two ids."""
     first_seen: dict[tuple[str, str], tuple[str, FieldPath]] = {}
-    for index, entry in entries:
-        if entry is None or entry.status is Status.ENDED:
+    for pairing in pairings:
+        if pairing.ended:
             continue
-        path = ("pairs", index, "id")
-        first = first_seen.setdefault(
-            _people(entry.mentor.email, entry.mentee.email), (entry.id, path)
-        )
-        if first[1] != path and first[0] != entry.id:
+        path = ("pairs", pairing.index, "id")
+        first = first_seen.setdefault(pairing.people, (pairing.id, path))
+        if first[1] != path and first[0] != pairing.id:
             report.add(
                 path,
-                f"pair {entry.id!r} has the same mentor and mentee as pair {first[0]!r} "
+                f"pair {pairing.id!r} has the same mentor and mentee as pair {first[0]!r} "
                 f"(line {report.line_of(first[1])}), so both would get every email: keep one "
                 "of them, or set status: ended on the pairing that is over",
             )
 
 
-def _check_not_renamed(entries: list[_EntryAt], *, known: KnownPairs, report: _Report) -> None:
+def _check_not_renamed(pairings: list[_Pairing], *, known: KnownPairs, report: _Report) -> None:
     """Report a new id for the mentor and mentee of a known pair that the file no longer has.
 
     The id links a pair to its emails, replies and meetings: under a new id the pair would be
     sent a fresh check-in at once and its history would be split in two.
     """
-    in_file = {entry.id for _, entry in entries if entry is not None}
+    in_file = {pairing.id for pairing in pairings}
     gone = {
         _people(*people): pair_id for pair_id, people in known.items() if pair_id not in in_file
     }
     if not gone:
         return
-    for index, entry in entries:
-        if entry is None or entry.id in known:
+    for pairing in pairings:
+        if pairing.id in known:
             continue
-        old = gone.get(_people(entry.mentor.email, entry.mentee.email))
+        old = gone.get(pairing.people)
         if old is not None:
             report.add(
-                ("pairs", index, "id"),
-                f"pair {entry.id!r} has the same mentor and mentee as pair {old!r}, which is "
+                ("pairs", pairing.index, "id"),
+                f"pair {pairing.id!r} has the same mentor and mentee as pair {old!r}, which is "
                 "no longer in the file; the id links a pair to its emails, replies and "
                 f"meetings, so keep the id {old!r}. If they are starting a new pairing, keep (or "
                 f"put back) {old!r} with status: ended and add the new pair under its new id",
