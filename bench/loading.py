@@ -9,9 +9,10 @@ carefully, with every field's line, to report the mistake on its line. The basel
 the same file in the same run, is PyYAML's libyaml loader turning the file into plain
 Python data with no checks at all (`yaml.load(..., Loader=yaml.CSafeLoader)`): the least
 any YAML reader costs. Each measurement runs in a fresh subprocess, so its peak RSS
-(`ru_maxrss`, minus the process's size before reading) is its own; "kept" is the memory
-the process still holds once reading is over and the collector has run (`VmRSS`, minus
-the same), what a daemon keeps after a start or reload. Figures are medians of the rounds.
+(`ru_maxrss`, minus the process's resident size `VmRSS` before reading) is its own; "kept"
+is what the process still holds once reading is over and the collector has run (`VmRSS`,
+minus the same), what a daemon keeps after a start or reload. Figures are medians of the
+rounds.
 
 Run: .venv/bin/python bench/loading.py [--quick] [--rounds N]
 """
@@ -77,7 +78,7 @@ def measure_here(way: str, path: Path) -> dict[str, float]:
 
     from reminder_service.program import ProgramError, load_program  # noqa: PLC0415
 
-    before, size_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resident_kb()
+    before = resident_kb()
     started = time.perf_counter()
     if way == "load_program":
         result: object = load_program(path)
@@ -93,7 +94,7 @@ def measure_here(way: str, path: Path) -> dict[str, float]:
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     gc.collect()
-    kept = resident_kb() - size_before
+    kept = resident_kb() - before
     del result
     return {"seconds": seconds, "peak_mb": (peak - before) / 1024, "kept_mb": kept / 1024}
 
