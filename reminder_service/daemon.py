@@ -19,6 +19,7 @@ from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Verdict
 from reminder_service.health import HealthServer
 from reminder_service.intake import Intake
+from reminder_service.long_lived import long_lived_left_alone, settle
 from reminder_service.metrics import Monitor
 from reminder_service.planner import Planner
 from reminder_service.ports import Clock, Mailer
@@ -59,6 +60,7 @@ class Daemon:
         self._clock = clock
         self._planner_interval = planner_interval
         self._replan = asyncio.Event()
+        self._running = False
         self._started = ReloadStatus.loaded_at(clock.now())
         self.served = ServedProgram(lambda: self.program, store=store)
         """What planning and intake see: the program less the pairs erased with forget."""
@@ -105,6 +107,8 @@ class Daemon:
         added = sorted({p.id for p in program.pairs} - {p.id for p in self.program.pairs})
         self.program = program
         self.planner.use(composer)
+        if self._running:
+            settle()
         if added:
             log.info("pairs added to the program: %s", ", ".join(added))
         if removed:
@@ -132,23 +136,35 @@ class Daemon:
         )
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Run until `stop` is set, then finish (or abandon) the send in flight and return."""
+        """Run until `stop` is set, then finish (or abandon) the send in flight and return.
+
+        While it runs, the objects alive at its start or at the last reload (the program,
+        above all) are left out of the cyclic garbage collector's passes (`long_lived`).
+        """
         self.recover()
         try:
-            async with asyncio.TaskGroup() as tasks:
-                tasks.create_task(self._plan_loop(stop), name="planner")
-                tasks.create_task(self.sender.run(stop), name="sender")
-                if self.intake is not None:
-                    tasks.create_task(self.intake.run(stop), name="inbox")
-                if self.reloader is not None:
-                    tasks.create_task(self.reloader.run(stop), name="reloader")
-                if self.health is not None:
-                    tasks.create_task(self.health.serve(stop), name="health")
-                if self.retention is not None:
-                    tasks.create_task(self.retention.run(stop), name="retention")
+            with long_lived_left_alone():
+                self._running = True
+                try:
+                    await self._run_loops(stop)
+                finally:
+                    self._running = False
         finally:
             await self._mailer.close()
         log.info("stopped cleanly")
+
+    async def _run_loops(self, stop: asyncio.Event) -> None:
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(self._plan_loop(stop), name="planner")
+            tasks.create_task(self.sender.run(stop), name="sender")
+            if self.intake is not None:
+                tasks.create_task(self.intake.run(stop), name="inbox")
+            if self.reloader is not None:
+                tasks.create_task(self.reloader.run(stop), name="reloader")
+            if self.health is not None:
+                tasks.create_task(self.health.serve(stop), name="health")
+            if self.retention is not None:
+                tasks.create_task(self.retention.run(stop), name="retention")
 
     def recover(self) -> None:
         """Mark sends interrupted by a previous crash as `unknown` and say so."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import logging
 import sqlite3
@@ -478,6 +479,28 @@ async def test_run_sends_what_is_due_and_stops_on_request(harness: Harness) -> N
     async with running(daemon):
         await harness.server.messages_arrived(2)
     assert harness.states() == [OutboxState.SENT, OutboxState.SENT]
+
+
+async def test_the_running_program_is_left_out_of_garbage_collections(harness: Harness) -> None:
+    """While the daemon runs, its program, and the program of each reload, are left out
+    of the cyclic collector's passes; when it stops, they are given back."""
+    first = program_with("p-one")
+    daemon = harness.daemon(first)
+    async with running(daemon):
+        await harness.server.messages_arrived(1)
+        first_left_out = not tracked(first.pairs)
+        second = program_with("p-one", "p-two")
+        daemon.use(second, composer=harness.composer())
+        second_left_out = not tracked(second.pairs)
+        await harness.server.messages_arrived(2)
+    assert (first_left_out, second_left_out) == (True, True)
+    assert tracked(second.pairs)
+    assert gc.get_freeze_count() == 0
+
+
+def tracked(target: object) -> bool:
+    """Whether the cyclic garbage collector looks at `target` in its passes."""
+    return any(candidate is target for candidate in gc.get_objects())
 
 
 async def test_stop_during_a_stalled_send_abandons_it_as_unknown(
