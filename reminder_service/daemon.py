@@ -61,6 +61,7 @@ class Daemon:
         self._planner_interval = planner_interval
         self._replan = asyncio.Event()
         self._running = False
+        self._settle_due = False
         self._started = ReloadStatus.loaded_at(clock.now())
         self.served = ServedProgram(lambda: self.program, store=store)
         """What planning and intake see: the program less the pairs erased with forget."""
@@ -107,8 +108,7 @@ class Daemon:
         added = sorted({p.id for p in program.pairs} - {p.id for p in self.program.pairs})
         self.program = program
         self.planner.use(composer)
-        if self._running:
-            settle()
+        self._settle_due = self._running
         if added:
             log.info("pairs added to the program: %s", ", ".join(added))
         if removed:
@@ -154,6 +154,7 @@ class Daemon:
         log.info("stopped cleanly")
 
     async def _run_loops(self, stop: asyncio.Event) -> None:
+        """The service's loops, side by side until `stop` is set or one fails."""
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(self._plan_loop(stop), name="planner")
             tasks.create_task(self.sender.run(stop), name="sender")
@@ -179,10 +180,18 @@ class Daemon:
 
     def plan_once(self) -> int:
         """One planning tick (see `Planner.plan_once`): queue what is due and wake the sender;
-        returns how many were queued."""
+        returns how many were queued.
+
+        The first tick after a reload also settles the new program's objects (`long_lived`):
+        only then has the planner let go of the old program, so the collection that settling
+        takes walks one program, not two (0.45 s at 100,000 pairs, not 0.9 s).
+        """
         queued = self.planner.plan_once()
         if queued or self.planner.withdrawn:
             self.sender.wake()
+        if self._settle_due and self._running:
+            self._settle_due = False
+            settle()
         return queued
 
     def respond_to(self, verdict: Verdict) -> None:

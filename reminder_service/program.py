@@ -163,8 +163,9 @@ def parse_program(text: str, *, file: str, known: KnownPairs | None = None) -> P
     """Validate program YAML given as text; `file` names it in problems (for tests and reload)."""
     with _cyclic_gc_paused():
         program = _read_quickly(text, file=file, known=known or {})
-        if program is not None:
-            return program
+    if program is not None:
+        return program
+    with _cyclic_gc_paused():
         return _read_carefully(text, file=file, known=known or {})
 
 

@@ -142,16 +142,19 @@ class _PlainEvents:
         return root
 
     def _take(self) -> yaml.Event:
+        """The next event; there is always one before the stream ends."""
         event = self._loader.get_event()
         if event is None:
             raise _NotPlainError
         return event
 
     def _expect(self, kind: type[yaml.Event]) -> None:
+        """Take the next event, which must be of `kind`."""
         if not isinstance(self._loader.get_event(), kind):
             raise _NotPlainError
 
     def _value(self, event: yaml.Event, *, depth: int) -> Any:
+        """The value that starts with `event`, `depth` levels down."""
         if not isinstance(event, yaml.NodeEvent) or event.anchor is not None:
             raise _NotPlainError
         if depth >= _QUICK_DEPTH:
@@ -165,6 +168,7 @@ class _PlainEvents:
         raise _NotPlainError
 
     def _mapping(self, depth: int) -> dict[str, Any]:
+        """A mapping's entries, keys as written, up to its end."""
         entries: dict[str, Any] = {}
         while not isinstance(event := self._take(), yaml.MappingEndEvent):
             if not isinstance(event, yaml.ScalarEvent) or event.anchor or event.tag:
@@ -175,12 +179,14 @@ class _PlainEvents:
         return entries
 
     def _sequence(self, depth: int) -> list[Any]:
+        """A list's items, up to its end."""
         items = []
         while not isinstance(event := self._take(), yaml.SequenceEndEvent):
             items.append(self._value(event, depth=depth + 1))
         return items
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
+        """A scalar as the safe loader builds it (YAML 1.1: yes is true, 1:30 is 90)."""
         if event.tag is not None:
             raise _NotPlainError
         tag = self._resolve(yaml.ScalarNode, event.value, event.implicit)

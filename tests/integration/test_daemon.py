@@ -482,8 +482,9 @@ async def test_run_sends_what_is_due_and_stops_on_request(harness: Harness) -> N
 
 
 async def test_the_running_program_is_left_out_of_garbage_collections(harness: Harness) -> None:
-    """While the daemon runs, its program, and the program of each reload, are left out
-    of the cyclic collector's passes; when it stops, they are given back."""
+    """While the daemon runs, its program, and from the first planning after a reload the
+    reloaded one, are left out of the cyclic collector's passes; when it stops, they are
+    given back."""
     first = program_with("p-one")
     daemon = harness.daemon(first)
     async with running(daemon):
@@ -491,10 +492,19 @@ async def test_the_running_program_is_left_out_of_garbage_collections(harness: H
         first_left_out = not tracked(first.pairs)
         second = program_with("p-one", "p-two")
         daemon.use(second, composer=harness.composer())
-        second_left_out = not tracked(second.pairs)
         await harness.server.messages_arrived(2)
+        second_left_out = not tracked(second.pairs)
     assert (first_left_out, second_left_out) == (True, True)
     assert tracked(second.pairs)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_daemon_that_is_not_running_leaves_the_collector_alone(harness: Harness) -> None:
+    """Switching programs and planning outside `run` (as commands and tests do) freezes
+    nothing."""
+    daemon = harness.daemon(program_with("p-one"))
+    daemon.use(program_with("p-one", "p-two"), composer=harness.composer())
+    daemon.plan_once()
     assert gc.get_freeze_count() == 0
 
 

@@ -26,6 +26,7 @@ def given_back() -> Iterator[None]:
 
 
 def seen_by_collector(target: object) -> bool:
+    """Whether the cyclic collector looks at `target` in its passes."""
     return any(candidate is target for candidate in gc.get_objects())
 
 

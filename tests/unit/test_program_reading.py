@@ -139,6 +139,25 @@ def test_the_quick_reader_reads_any_document_as_the_careful_reader_does(
         assert typed(data) == typed(carefully(text))
 
 
+class _NoAliases(yaml.SafeDumper):
+    """A dumper that writes a value shared by two fields twice, never as an alias."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+@needs_libyaml
+@given(st.dictionaries(_TEXT, _DOCUMENTS, min_size=1, max_size=4), st.sampled_from([None, False]))
+def test_the_quick_reader_reads_every_plain_document(
+    document: dict[str, object], flow: bool | None
+) -> None:
+    """A mapping of plain data, written in ASCII with no anchors, is always read quickly:
+    the quick reader is not giving up where it need not."""
+    text = yaml.dump(document, Dumper=_NoAliases, default_flow_style=flow)
+
+    assert read_quickly(text) is not None
+
+
 @needs_libyaml
 @pytest.mark.parametrize(
     "text",
