@@ -156,6 +156,7 @@ def load_program(path: Path, *, known: KnownPairs | None = None) -> Program:
         line = raw.count(b"\n", 0, exc.start) + 1
         message = "the file is not UTF-8 text; save it with the UTF-8 encoding"
         raise ProgramError((Problem(file, line, "", message),)) from exc
+    del raw  # the text is all that is needed now: at 100,000 pairs the bytes are 10 MB
     return parse_program(text, file=file, known=known)
 
 
@@ -175,13 +176,32 @@ def _read_quickly(text: str, *, file: str, known: KnownPairs) -> Program | None:
     Almost every read is of a valid file, and lines serve only to place problems. So the
     quick reader reads the plain data alone, a fraction of the memory and half the time
     of a 100,000-pair file, and if it or any check finds the least problem, the careful
-    reader starts over to report every problem on its line.
+    reader starts over to report every problem on its line. Each pair is checked and
+    built as soon as it is read (once the program section is known: pairs written before
+    it wait for it), so the plain data of all the pairs is never held at once.
     """
-    data = read_quickly(text)
+    report = _Report(file)
+    builder, ids = _Builder(report, known=known), _PairIds(report)
+    waiting: list[tuple[int, object]] = []
+
+    def take(index: int, raw: object, above: Mapping[str, Any]) -> None:
+        ids.take(index, raw)
+        if not builder.has_program and "program" in above:
+            builder.take_program(above["program"])
+        if builder.has_program:
+            builder.take_pair(index, raw)
+        else:
+            waiting.append((index, raw))
+
+    data = read_quickly(text, hand_over=("pairs", take))
     if not isinstance(data, dict):
         return None
-    report = _Report(file)
-    program = _build(data, report, known=known)
+    _validated(_FileEntry, data, path=(), report=report)
+    if not builder.has_program and "program" in data:
+        builder.take_program(data["program"])
+    for index, raw in waiting:
+        builder.take_pair(index, raw)
+    program = builder.program()
     return None if report.problems else program
 
 
@@ -338,53 +358,84 @@ def known_pairs(history: KnownPairs, *, running: Program | None) -> dict[str, tu
 def _build(data: dict[str, Any], report: _Report, *, known: KnownPairs) -> Program | None:
     """Validate each section, then resolve defaults and time zones into the core model.
 
-    The pairs are taken one at a time: each pair's plain data is dropped from `data` once
-    it is validated, and its entry once it is in the core model, so that at 100,000 pairs
-    the plain data, the entries and the model are never all held at once (nor left
-    scattered through the memory the process keeps).
+    Each pair's plain data is dropped from `data` once it is taken (see `_Builder`).
     """
     _validated(_FileEntry, data, path=(), report=report)
-    program = None
+    builder = _Builder(report, known=known)
     if "program" in data:
-        program = _validated(_ProgramEntry, data["program"], path=("program",), report=report)
+        builder.take_program(data["program"])
     raw_pairs = data.get("pairs")
     raw_pairs = raw_pairs if isinstance(raw_pairs, list) else []
-    _check_unique_ids(raw_pairs, report)
-    pairings: list[_Pairing] = []
-    pairs: list[Pair] = []
+    ids = _PairIds(report)
+    for index, raw in enumerate(raw_pairs):
+        ids.take(index, raw)
     for index, raw in enumerate(raw_pairs):
         raw_pairs[index] = None
-        path: FieldPath = ("pairs", index)
+        builder.take_pair(index, raw)
+    return builder.program()
+
+
+class _Builder:
+    """Validates a program's sections and turns them into the core model, a pair at a time.
+
+    Each pair's entry is dropped once it is in the core model, and the checks across
+    pairs keep only a small `_Pairing`, so that at 100,000 pairs the plain data, the
+    entries and the model are never all held at once (nor left scattered through the
+    memory the process keeps). The program section must be taken before the pairs that
+    need its defaults; `program()` then checks across pairs and gives the result.
+    """
+
+    def __init__(self, report: _Report, *, known: KnownPairs) -> None:
+        self._report = report
+        self._known = known
+        self.has_program = False
+        self._program: _ProgramEntry | None = None
+        self._pairings: list[_Pairing] = []
+        self._pairs: list[Pair] = []
+
+    def take_program(self, raw: object) -> None:
+        """Validate the program section."""
+        self.has_program = True
+        self._program = _validated(_ProgramEntry, raw, path=("program",), report=self._report)
+
+    def take_pair(self, index: int, raw: object) -> None:
+        """Validate the pair at `index` and, if the program is valid, build its core Pair."""
+        report, path = self._report, ("pairs", index)
         entry = _validated(_PairEntry, raw, path=path, report=report)
         if entry is None:
-            continue
+            return
         _check_pair(entry, path=path, report=report)
-        pairings.append(_pairing(index, entry))
-        pair = None if program is None else _pair(entry, program=program, path=path, report=report)
-        if pair is not None:
-            pairs.append(pair)
-    _check_same_people(pairings, report)
-    _check_not_renamed(pairings, known=known, report=report)
-    if program is None:
-        return None
-    steps = ladder(program.escalation)
-    if isinstance(steps, str):
-        report.add(("program", "escalation"), steps)
-        return None
-    return Program(
-        name=program.name,
-        coordinator=_person(program.coordinator),
-        timezone=program.timezone,
-        pairs=tuple(pairs),
-        date_order=program.date_order,
-        keep_notes=program.keep_notes,
-        follow_up_after=program.follow_up_after,
-        escalation=steps,
-        thank_you_cc_mentee=program.thank_you_cc_mentee,
-        default_meeting_minutes=program.default_meeting_minutes,
-        digest=digest(program.digest),
-        anniversaries=program.anniversaries,
-    )
+        self._pairings.append(_pairing(index, entry))
+        if self._program is not None:
+            pair = _pair(entry, program=self._program, path=path, report=report)
+            if pair is not None:
+                self._pairs.append(pair)
+
+    def program(self) -> Program | None:
+        """The checks across pairs, then the core Program, or None when it cannot be made."""
+        _check_same_people(self._pairings, self._report)
+        _check_not_renamed(self._pairings, known=self._known, report=self._report)
+        program = self._program
+        if program is None:
+            return None
+        steps = ladder(program.escalation)
+        if isinstance(steps, str):
+            self._report.add(("program", "escalation"), steps)
+            return None
+        return Program(
+            name=program.name,
+            coordinator=_person(program.coordinator),
+            timezone=program.timezone,
+            pairs=tuple(self._pairs),
+            date_order=program.date_order,
+            keep_notes=program.keep_notes,
+            follow_up_after=program.follow_up_after,
+            escalation=steps,
+            thank_you_cc_mentee=program.thank_you_cc_mentee,
+            default_meeting_minutes=program.default_meeting_minutes,
+            digest=digest(program.digest),
+            anniversaries=program.anniversaries,
+        )
 
 
 def _validated(model: type[_M], raw: object, *, path: FieldPath, report: _Report) -> _M | None:
@@ -485,19 +536,23 @@ def _without_none(annotation: Any) -> Any:
     return annotation
 
 
-def _check_unique_ids(raw_pairs: list[Any], report: _Report) -> None:
-    """Report each pair id used before, with the line where it was first used."""
-    first_seen: dict[str, FieldPath] = {}
-    for index, raw in enumerate(raw_pairs):
+class _PairIds:
+    """Reports each pair id used before, with the line where it was first used."""
+
+    def __init__(self, report: _Report) -> None:
+        self._report = report
+        self._first_seen: dict[str, int] = {}
+
+    def take(self, index: int, raw: object) -> None:
+        """Note the id of the pair at `index`, reporting it if an earlier pair has it."""
         pair_id = raw.get("id") if isinstance(raw, dict) else None
         if not isinstance(pair_id, str):
-            continue
-        path = ("pairs", index, "id")
-        if pair_id in first_seen:
-            first = report.line_of(first_seen[pair_id])
-            report.add(path, f"duplicate pair id {pair_id!r} (first at line {first})")
-        else:
-            first_seen[pair_id] = path
+            return
+        first_index = self._first_seen.setdefault(pair_id, index)
+        if first_index != index:
+            first = self._report.line_of(("pairs", first_index, "id"))
+            message = f"duplicate pair id {pair_id!r} (first at line {first})"
+            self._report.add(("pairs", index, "id"), message)
 
 
 def _pairing(index: int, entry: _PairEntry) -> _Pairing:

@@ -18,6 +18,7 @@ import yaml
 __all__ = [
     "FieldPath",
     "Findings",
+    "HandOver",
     "comma_split",
     "describe",
     "kind_trap",
@@ -87,7 +88,7 @@ def read_source(text: str, *, findings: Findings) -> Any:
         raise findings.error() from None
 
 
-def read_quickly(text: str) -> Any:
+def read_quickly(text: str, *, hand_over: HandOver | None = None) -> Any:
     """The plain data of the YAML `text` when it is plainly readable, else None.
 
     This is what `read_source` would give, built straight from libyaml's stream of events
@@ -97,12 +98,18 @@ def read_quickly(text: str) -> Any:
     cannot build, nesting deeper than a program needs, a tab, a character the parsers
     judge differently, a syntax error, an empty file, more than one document, or no
     libyaml at all. The caller then reads the text with `read_source`.
+
+    With `hand_over` (a top-level key and a function), the items of the list under that
+    key are handed to the function one at a time as they are read, each with its index
+    and the top-level entries read before the list, and not kept: the list in the data is
+    left empty. A large list is thus never held whole. The function may be called before
+    the reader gives up.
     """
     if not yaml.__with_libyaml__ or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
         return None
     loader = yaml.CSafeLoader(text)
     try:
-        return _PlainEvents(loader).document()
+        return _PlainEvents(loader, hand_over=hand_over).document()
     except (yaml.YAMLError, ValueError, _NotPlainError):
         return None
     finally:
@@ -119,14 +126,18 @@ which says it is nested too deeply."""
 
 _Construct: TypeAlias = Callable[[yaml.CSafeLoader, yaml.ScalarNode], Any]
 _Resolve: TypeAlias = Callable[[type[yaml.Node], str, tuple[bool, bool]], str]
+_Take: TypeAlias = Callable[[int, Any, Mapping[str, Any]], None]
+HandOver: TypeAlias = tuple[str, _Take]
+"""A top-level key, and what takes each item of the list under it (see `read_quickly`)."""
 
 
 class _PlainEvents:
     """Builds plain data from a libyaml event stream, as `_Source` builds it from nodes:
     keys as written, scalars as the safe loader constructs them."""
 
-    def __init__(self, loader: yaml.CSafeLoader) -> None:
+    def __init__(self, loader: yaml.CSafeLoader, *, hand_over: HandOver | None) -> None:
         self._loader = loader
+        self._hand_over = hand_over
         self._resolve: _Resolve = loader.resolve
         self._constructors: Mapping[str | None, _Construct] = loader.yaml_constructors
 
@@ -175,8 +186,30 @@ class _PlainEvents:
                 raise _NotPlainError
             if event.value in entries:
                 raise _NotPlainError
-            entries[event.value] = self._value(self._take(), depth=depth + 1)
+            value = self._take()
+            take = self._taker(event.value, value) if depth == 0 else None
+            if take is not None:
+                entries[event.value] = self._hand_items_over(take, entries, depth=depth + 1)
+            else:
+                entries[event.value] = self._value(value, depth=depth + 1)
         return entries
+
+    def _taker(self, key: str, event: yaml.Event) -> _Take | None:
+        """What takes the items of the top-level `key`'s value, starting with `event`, if
+        that value is the list whose items are handed over."""
+        if self._hand_over is None or key != self._hand_over[0]:
+            return None
+        if not isinstance(event, yaml.SequenceStartEvent) or event.tag or event.anchor:
+            return None
+        return self._hand_over[1]
+
+    def _hand_items_over(self, take: _Take, above: Mapping[str, Any], *, depth: int) -> list[Any]:
+        """Hand each item of the list to `take` as it is read; the empty list that stays."""
+        index = 0
+        while not isinstance(event := self._take(), yaml.SequenceEndEvent):
+            take(index, self._value(event, depth=depth + 1), above)
+            index += 1
+        return []
 
     def _sequence(self, depth: int) -> list[Any]:
         """A list's items, up to its end."""

@@ -215,16 +215,61 @@ def test_the_quick_reader_leaves_anything_unusual_to_the_careful_reader(text: st
 
 
 @needs_libyaml
-def test_a_valid_program_is_read_once_and_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A valid file never reaches the careful reader; one with a problem does, and the
-    problem is reported on its line."""
-    careful_reads: list[str] = []
+@given(_DOCUMENTS, st.sampled_from([None, False, True]))
+def test_the_items_handed_over_are_the_careful_readers_list(
+    items: object, flow: bool | None
+) -> None:
+    """The items of the list handed over come one at a time, in order, each with the
+    entries written before the list, and are exactly the careful reader's list."""
+    document = {"before": 1, "items": items if isinstance(items, list) else [items], "after": 2}
+    text = yaml.safe_dump(document, default_flow_style=flow, sort_keys=False)
+    handed: list[tuple[int, object, list[str]]] = []
+
+    data = read_quickly(
+        text, hand_over=("items", lambda index, item, above: handed.append((index, item, [*above])))
+    )
+
+    if data is not None:
+        careful = carefully(text)
+        assert isinstance(careful, dict)
+        assert typed(data) == typed({**careful, "items": []})
+        assert [index for index, _, _ in handed] == list(range(len(careful["items"])))
+        assert typed([item for _, item, _ in handed]) == typed(careful["items"])
+        assert all(above == ["before"] for _, _, above in handed)
+
+
+@pytest.fixture
+def careful_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the careful reader is given from now on, as the test goes."""
+    texts: list[str] = []
 
     def counted(text: str, *, findings: yaml_source.Findings) -> object:
-        careful_reads.append(text)
+        texts.append(text)
         return read_source(text, findings=findings)
 
     monkeypatch.setattr(program, "read_source", counted)
+    return texts
+
+
+@needs_libyaml
+def test_pairs_written_before_the_program_section_are_read_quickly_too(
+    careful_reads: list[str],
+) -> None:
+    """Pairs that come before the program section wait for its defaults, and give the
+    same program as when they come after it."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    head, _, pairs = text.partition("\npairs:")
+
+    assert parse_program("pairs:" + pairs + head, file="p.yaml") == parse_program(
+        text, file="p.yaml"
+    )
+    assert careful_reads == []
+
+
+@needs_libyaml
+def test_a_valid_program_is_read_once_and_quickly(careful_reads: list[str]) -> None:
+    """A valid file never reaches the careful reader; one with a problem does, and the
+    problem is reported on its line."""
     text = EXAMPLE.read_text(encoding="utf-8")
     parse_program(text, file="p.yaml")
     assert careful_reads == []
