@@ -58,9 +58,22 @@ _WRITE_A_PLACE = (
 
 
 def _text(value: object) -> str:
-    """`value` if it is text; other kinds are described later from the YAML node."""
+    """`value` if it is text; other kinds are described later from the YAML node.
+
+    Text with half of a character, which only an escape such as "\\ud800" in double
+    quotes can write, is refused: no email can carry it, and messages that quote it
+    could not be written either.
+    """
     if not isinstance(value, str):
         raise PydanticCustomError("text_expected", "expected text")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"contains half of a character (an escape such as \\u{ord(value[exc.start]):04x}),"
+                " which no email can carry; write the whole character, or remove it"
+            ) from None
     return value
 
 

@@ -101,9 +101,11 @@ def read_quickly(text: str, *, hand_over: HandOver | None = None) -> Any:
 
     With `hand_over` (a top-level key and a function), the items of the list under that
     key are handed to the function one at a time as they are read, each with its index
-    and the top-level entries read before the list, and not kept: the list in the data is
-    left empty. A large list is thus never held whole. The function may be called before
-    the reader gives up.
+    and the top-level entries read so far (the document's own mapping, which goes on
+    growing after the list), and not kept: the list in the data is left empty. A large
+    list is thus never held whole. The function may be called before the reader gives
+    up. A ValueError from it counts as giving up, as one from the safe loader does; any
+    other error passes on.
     """
     if not yaml.__with_libyaml__ or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
         return None

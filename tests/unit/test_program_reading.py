@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -264,6 +265,52 @@ def test_pairs_written_before_the_program_section_are_read_quickly_too(
         text, file="p.yaml"
     )
     assert careful_reads == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(EXAMPLE.read_text(encoding="utf-8") + "pairs: []\n", id="pairs twice"),
+        pytest.param(EXAMPLE.read_text(encoding="utf-8") + "other: [\n", id="broken after"),
+        pytest.param("pairs: []\n" + EXAMPLE.read_text(encoding="utf-8").partition("\npairs:")[0]),
+    ],
+)
+def test_whatever_the_quick_reader_did_before_giving_up_is_forgotten(text: str) -> None:
+    """Pairs already handed over when the quick reader gives up leave no trace: the
+    outcome is the careful reader's."""
+    assert outcome(lambda: parse_program(text, file="p.yaml")) == outcome(
+        lambda: program._read_carefully(text, file="p.yaml", known={})
+    )
+
+
+def outcome(read: Callable[[], object]) -> object:
+    """What reading gives: the program, or the problems it reports."""
+    try:
+        return read()
+    except ProgramError as exc:
+        return exc.problems
+
+
+@pytest.mark.parametrize(
+    ("written", "escape"),
+    [
+        ("cadence: every 2 weeks", 'cadence: "every 2 weeks\\ud800"'),
+        ("name: Ana Lima,", 'name: "Ana \\ud83d",'),
+    ],
+)
+def test_half_a_character_is_a_problem_on_its_line(written: str, escape: str) -> None:
+    """An escape for half of a character (which no email can carry) is reported on its
+    line, in any text field, rather than breaking the check."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(written, escape, 1)
+
+    with pytest.raises(ProgramError) as info:
+        parse_program(text, file="p.yaml")
+
+    (problem,) = info.value.problems
+    assert "half of a character" in problem.message
+    assert problem.line == 1 + next(
+        number for number, line in enumerate(text.splitlines()) if escape in line
+    )
 
 
 @needs_libyaml
