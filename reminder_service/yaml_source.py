@@ -10,7 +10,7 @@ traps: unquoted text that YAML reads as true/false, a number or a date.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol, TypeAlias
 
 import yaml
@@ -107,7 +107,7 @@ def read_quickly(text: str, *, hand_over: HandOver | None = None) -> Any:
     up. A ValueError from it counts as giving up, as one from the safe loader does; any
     other error passes on.
     """
-    if not yaml.__with_libyaml__ or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
+    if not _libyaml_may_read(text):
         return None
     loader = yaml.CSafeLoader(text)
     try:
@@ -116,6 +116,16 @@ def read_quickly(text: str, *, hand_over: HandOver | None = None) -> Any:
         return None
     finally:
         loader.dispose()
+
+
+def _libyaml_may_read(text: str) -> bool:
+    """Whether libyaml may read `text` for us: it is built, and the text has no tab and no
+    character that libyaml and the pure-Python loader judge differently (see `_compose`)."""
+    return (
+        yaml.__with_libyaml__
+        and "\t" not in text
+        and not yaml.reader.Reader.NON_PRINTABLE.search(text)
+    )
 
 
 class _NotPlainError(Exception):
@@ -163,7 +173,7 @@ class _PlainEvents:
 
     def _expect(self, kind: type[yaml.Event]) -> None:
         """Take the next event, which must be of `kind`."""
-        if not isinstance(self._loader.get_event(), kind):
+        if not isinstance(self._take(), kind):
             raise _NotPlainError
 
     def _value(self, event: yaml.Event, *, depth: int) -> Any:
@@ -207,18 +217,18 @@ class _PlainEvents:
 
     def _hand_items_over(self, take: _Take, above: Mapping[str, Any], *, depth: int) -> list[Any]:
         """Hand each item of the list to `take` as it is read; the empty list that stays."""
-        index = 0
-        while not isinstance(event := self._take(), yaml.SequenceEndEvent):
-            take(index, self._value(event, depth=depth + 1), above)
-            index += 1
+        for index, item in enumerate(self._items(depth)):
+            take(index, item, above)
         return []
 
     def _sequence(self, depth: int) -> list[Any]:
         """A list's items, up to its end."""
-        items = []
+        return list(self._items(depth))
+
+    def _items(self, depth: int) -> Iterator[Any]:
+        """A list's items, one at a time as they are read, up to its end."""
         while not isinstance(event := self._take(), yaml.SequenceEndEvent):
-            items.append(self._value(event, depth=depth + 1))
-        return items
+            yield self._value(event, depth=depth + 1)
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
         """A scalar as the safe loader builds it (YAML 1.1: yes is true, 1:30 is 90)."""
@@ -269,7 +279,7 @@ def _compose(text: str, *, findings: Findings) -> yaml.Node:
 
 def _compose_with_libyaml(text: str) -> yaml.Node | None:
     """The node tree as libyaml composes it, or None when the pure-Python loader must say."""
-    if not yaml.__with_libyaml__ or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
+    if not _libyaml_may_read(text):
         return None
     try:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)
