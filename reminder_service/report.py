@@ -21,7 +21,7 @@ from jinja2 import Environment, StrictUndefined
 
 from reminder_service.core.due import overdue_pairs
 from reminder_service.core.model import MeetingRecord, Pair, PairHistory, Program, Status
-from reminder_service.core.status import effective_pair, is_ended_in_yaml, is_silent
+from reminder_service.core.status import effective_pair, state_in_yaml
 from reminder_service.core.totals import relationship_totals
 from reminder_service.core.wording import date_in_words, short_date_in_words
 
@@ -149,7 +149,7 @@ def _pair_report(
     totals = relationship_totals(
         pair, meetings, today=today, default_minutes=program.default_meeting_minutes
     )
-    state = _state(effective, today)
+    state = state_in_yaml(effective, today)
     return PairReport(
         pair_id=pair.id,
         mentor=pair.mentor.name,
@@ -163,13 +163,6 @@ def _pair_report(
         days_overdue=days_overdue,
         state=state,
     )
-
-
-def _state(effective: Pair, today: date) -> Status:
-    """Where the pair stands on `today`: a pause that has run out counts as active."""
-    if is_ended_in_yaml(effective, today):
-        return Status.ENDED
-    return Status.PAUSED if is_silent(effective, today) else Status.ACTIVE
 
 
 def _status_in_words(pair: Pair, effective: Pair, state: Status) -> str:

@@ -4,12 +4,14 @@ touching the network."""
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reminder_service import bootstrap
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
+from reminder_service.core.due import local_date
 from reminder_service.core.model import Pair, Program, Status
+from reminder_service.core.status import state_in_yaml
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.program import KnownPairs, ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
@@ -35,6 +37,7 @@ def check(_args: argparse.Namespace) -> int:
     except StoreError as exc:
         problems.append(str(exc))
     program: Program | None = None
+    now = datetime.now(UTC)
     try:
         program = load_program(settings.config, known=history)
     except ProgramError as exc:
@@ -44,7 +47,7 @@ def check(_args: argparse.Namespace) -> int:
     if program is not None:
         try:
             renderer = bootstrap.composer(settings, allow_placeholders=True)
-            problems += renderer.problems(program, now=datetime.now(UTC))
+            problems += renderer.problems(program, now=now)
         except ConfigError as exc:
             problems.append(str(exc))
     if problems:
@@ -55,7 +58,7 @@ def check(_args: argparse.Namespace) -> int:
             print(f"Note: {note}")
         return EXIT_PROBLEMS
     assert program is not None
-    print(_summary(program, settings, notes=notes))
+    print(_summary(program, settings, notes=notes, now=now))
     return EXIT_OK
 
 
@@ -103,8 +106,11 @@ def _ca_file_problems(settings: Settings) -> list[str]:
     return problems
 
 
-def _summary(program: Program, settings: Settings, *, notes: list[str]) -> str:
-    by_status = {s: sum(p.status is s for p in program.pairs) for s in Status}
+def _summary(program: Program, settings: Settings, *, notes: list[str], now: datetime) -> str:
+    """The program at a glance, each pair as it stands today in its own time zone."""
+    today = {pair.id: local_date(pair, now) for pair in program.pairs}
+    states = [state_in_yaml(pair, today[pair.id]) for pair in program.pairs]
+    by_status = {s: states.count(s) for s in Status}
     smtp = settings.smtp
     login = f" as {smtp.username}" if smtp.username else ""
     lines = [
@@ -115,7 +121,7 @@ def _summary(program: Program, settings: Settings, *, notes: list[str]) -> str:
         "",
     ]
     width = max((len(p.id) for p in program.pairs), default=0)
-    lines += [f"  {_pair_line(pair, width)}" for pair in program.pairs]
+    lines += [f"  {_pair_line(pair, width, today[pair.id])}" for pair in program.pairs]
     lines += [
         "",
         f"Mail:        {settings.sender} via {smtp.host}:{smtp.effective_port} "
@@ -143,15 +149,28 @@ def _forgery_warning(settings: Settings) -> list[str]:
     ]
 
 
-def _pair_line(pair: Pair, width: int) -> str:
+def _pair_line(pair: Pair, width: int, today: date) -> str:
     schedule = pair.schedule
     when = f"{schedule.cadence.text} at {schedule.send_at:%H:%M} {pair.timezone.key}"
     if schedule.weekdays_only:
         when += ", weekdays"
-    status = pair.status.value
-    if pair.status is Status.PAUSED and pair.paused_until:
-        status += f" until {pair.paused_until:%d %b %Y}"
     return (
         f"{pair.id:<{width}}  {pair.mentor.name} & {pair.mentee.name}; since "
-        f"{pair.started:%d %b %Y}; {when}; {status}"
+        f"{pair.started:%d %b %Y}; {when}; {_status_words(pair, today)}"
     )
+
+
+def _status_words(pair: Pair, today: date) -> str:
+    """ "active", "paused until 15 Jan 2027", "ended on 30 Jun 2026", "active, ends 30 Jun
+    2027", "active (paused until 15 Jan 2026)": the file's dates read against today."""
+    state = state_in_yaml(pair, today)
+    if state is Status.ENDED:
+        return f"ended on {pair.ended_on:%d %b %Y}" if pair.status is not Status.ENDED else "ended"
+    words = state.value
+    if state is Status.PAUSED and pair.paused_until is not None:
+        words += f" until {pair.paused_until:%d %b %Y}"
+    elif pair.status is Status.PAUSED and pair.paused_until is not None:
+        words += f" (paused until {pair.paused_until:%d %b %Y})"
+    if pair.ended_on is not None:
+        words += f", ends {pair.ended_on:%d %b %Y}"
+    return words

@@ -44,6 +44,14 @@ def is_silent(pair: Pair, today: date) -> bool:
     return pair.status is Status.PAUSED and (pair.paused_until is None or today < pair.paused_until)
 
 
+def state_in_yaml(pair: Pair, today: date) -> Status:
+    """Where the pair stands on its local date `today`: ended on and after its `ended_on`,
+    active again once a pause has run out. Given `effective_pair`, it takes replies in too."""
+    if is_ended_in_yaml(pair, today):
+        return Status.ENDED
+    return Status.PAUSED if is_silent(pair, today) else Status.ACTIVE
+
+
 class Hold(Enum):
     """What holds back a pair's mail on a day, most restrictive first (`hold_on`)."""
 

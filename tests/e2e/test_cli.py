@@ -60,6 +60,40 @@ def test_check_prints_a_summary_and_exits_0(
     assert not (deployment / "data").exists()
 
 
+def test_check_reads_the_files_dates_against_today(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pair past its `ended_on` is counted and shown as ended, a pause that has run out
+    as active, and a pause or end still to come with its date, as `report` has them."""
+    pairs = {
+        "long-ended": "ended_on: 2020-06-30",
+        "was-paused": "status: paused, paused_until: 2020-01-15",
+        "still-paused": "status: paused, paused_until: 2098-01-15",
+        "ends-later": "ended_on: 2098-06-30",
+    }
+    program = (
+        PROGRAM.split("pairs:")[0]
+        + "pairs:\n"
+        + "".join(
+            f"  - {{id: {pair_id}, started: 2019-03-01, {fields},\n"
+            f"      mentor: {{name: Mentor {n}, email: mentor{n}@northwind.example}},\n"
+            f"      mentee: {{name: Mentee {n}, email: mentee{n}@northwind.example}}}}\n"
+            for n, (pair_id, fields) in enumerate(pairs.items())
+        )
+    )
+    (deployment / "program.yaml").write_text(program)
+    assert main(["check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "Pairs:       4 (2 active, 1 paused, 1 ended)" in lines
+    status = {line.split()[0]: line.rsplit("; ", 1)[1] for line in lines if "; since " in line}
+    assert status == {
+        "long-ended": "ended on 30 Jun 2020",
+        "was-paused": "active (paused until 15 Jan 2020)",
+        "still-paused": "paused until 15 Jan 2098",
+        "ends-later": "active, ends 30 Jun 2098",
+    }
+
+
 def test_check_warns_when_replies_are_read_without_a_sender_check(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
