@@ -16,7 +16,6 @@ replies to them are not read. What the templates see is built in `compose_views`
 from __future__ import annotations
 
 import re
-import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from reminder_service import template_growth, template_joins, template_widths
 from reminder_service.addresses import ascii_address
+from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
 from reminder_service.compose_digest import digest_context, digest_samples
 from reminder_service.compose_views import (
     COORDINATOR_KINDS,
@@ -118,17 +118,6 @@ class _Undefined(StrictUndefined):
         if self._undefined_hint is None and isinstance(path, str):
             return f"'{path}.{self._undefined_name}' is undefined"
         return super()._undefined_message
-
-
-def _built_in_templates() -> Path:
-    """The project's own templates: the checkout's folder, else the copy a wheel installs."""
-    checkout = Path(__file__).resolve().parents[1] / "templates"
-    installed = Path(sys.prefix) / "share" / "reminder-service" / "templates"
-    return checkout if checkout.is_dir() else installed
-
-
-BUILT_IN_TEMPLATES = _built_in_templates()
-"""The templates shipped with the project, used for any a deployment's folder lacks."""
 
 
 class Composer:
@@ -424,7 +413,10 @@ def _from_field(identity: Identity, sender: Address) -> str:
 def _load_templates(templates_dir: Path, *, fallback: Path | None) -> dict[str, Template]:
     """Every template, from `templates_dir` first and the built-in set for any it lacks."""
     if not templates_dir.is_dir():
-        raise ConfigError(f"{templates_dir}: the templates folder does not exist")
+        raise ConfigError(
+            f"{templates_dir}: the templates folder does not exist; point"
+            " REMINDER_TEMPLATES_DIR at your templates, or leave it unset for the built-in ones"
+        )
     folders = [templates_dir]
     if fallback is not None and fallback.is_dir() and fallback.resolve() != templates_dir.resolve():
         folders.append(fallback)

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
+from reminder_service.compose import Composer, Identity
 from reminder_service.core.model import Pair, Program
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.ports import Clock

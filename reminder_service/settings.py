@@ -43,6 +43,7 @@ from pydantic_settings import (
 )
 
 from reminder_service.addresses import checked_address
+from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
 from reminder_service.errors import ConfigError
 from reminder_service.settings_sources import (
     ENV_PREFIX,
@@ -175,6 +176,13 @@ class _LogFormatSettings(BaseSettings):
         return value.lower() if isinstance(value, str) else value
 
 
+def _default_templates() -> Path:
+    """`templates` when that folder is here, else the built-in templates: a deployment that
+    changes no wording needs no copy of them."""
+    here = Path("templates")
+    return here if here.is_dir() else BUILT_IN_TEMPLATES
+
+
 class Settings(_LogFormatSettings):
     """All deployment settings; the README's settings table lists the same names."""
 
@@ -186,7 +194,7 @@ class Settings(_LogFormatSettings):
         default=None, validation_alias=AliasChoices("REMINDER_FROM", "from", "sender")
     )
     reply_to: str | None = None
-    templates_dir: Path = Path("templates")
+    templates_dir: Path = Field(default_factory=_default_templates)
     smtp: SmtpSettings = SmtpSettings()
     imap: ImapSettings = ImapSettings()
     http: HttpSettings = HttpSettings()

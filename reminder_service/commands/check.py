@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reminder_service import bootstrap
+from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
 from reminder_service.commands.output import EXIT_OK, EXIT_PROBLEMS
 from reminder_service.core.due import local_date
 from reminder_service.core.model import Pair, Program, Status
@@ -130,12 +131,18 @@ def _summary(program: Program, settings: Settings, *, notes: list[str], now: dat
         *_forgery_warning(settings),
         f"Database:    {settings.database}",
         f"Email texts: {settings.email_texts_kept()}",
-        f"Templates:   {settings.templates_dir} (rendered for every pair without problems)",
+        f"Templates:   {_templates_words(settings.templates_dir)}; each renders for every pair",
         *(f"Note:        {note}" for note in notes),
         "",
         "Everything looks right.",
     ]
     return "\n".join(lines)
+
+
+def _templates_words(folder: Path) -> str:
+    if folder.resolve() == BUILT_IN_TEMPLATES.resolve():
+        return f"built in ({folder})"
+    return f"{folder}, and the built-in ones for any missing there"
 
 
 def _forgery_warning(settings: Settings) -> list[str]:

@@ -94,6 +94,22 @@ def test_check_reads_the_files_dates_against_today(
     }
 
 
+def test_check_without_a_templates_folder_uses_the_built_in_ones(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deployment that changes no wording needs no templates folder; a folder named but
+    missing is a problem that says how to fix it."""
+    monkeypatch.delenv("REMINDER_TEMPLATES_DIR")
+    assert main(["check"]) == 0
+    assert "Templates:   built in (" in capsys.readouterr().out
+    monkeypatch.setenv("REMINDER_TEMPLATES_DIR", "wording")
+    assert main(["check"]) == 1
+    assert (
+        "wording: the templates folder does not exist; point REMINDER_TEMPLATES_DIR at your"
+        " templates, or leave it unset for the built-in ones"
+    ) in capsys.readouterr().out
+
+
 def test_check_warns_when_replies_are_read_without_a_sender_check(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -31,7 +31,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
+from reminder_service.compose import Composer, Identity
 from reminder_service.core.digest import planned_digests
 from reminder_service.core.model import Outgoing, Pair, PairHistory, Person, Program, Status
 from reminder_service.errors import ConfigError, StoreError

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
+from reminder_service.compose import Composer, Identity
 from reminder_service.core.model import Pair, Program, Status
 from reminder_service.planner import Planner
 from reminder_service.store import SqliteStore

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 import trustme
 
-from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
+from reminder_service.compose import Composer, Identity
 from reminder_service.core.due import due_checkins
 from reminder_service.errors import (
     ConfigError,

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
 from reminder_service.errors import ConfigError
 from reminder_service.settings import Settings, load_settings, log_format_asked
 from tests.support.process import clear_reminder_env
@@ -31,6 +32,19 @@ def test_defaults_match_the_documented_table(tmp_path: Path) -> None:
     assert settings.smtp.effective_port == 587
     assert settings.smtp.max_per_minute == 60
     assert settings.secret_key is None
+
+
+def test_templates_are_the_built_in_ones_unless_a_folder_is_there_or_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no `templates` folder where the service runs, the built-in templates; a folder
+    there, or one named by REMINDER_TEMPLATES_DIR (even one that is missing), is used."""
+    monkeypatch.chdir(tmp_path)
+    assert load(tmp_path).templates_dir == BUILT_IN_TEMPLATES
+    (tmp_path / "templates").mkdir()
+    assert load(tmp_path).templates_dir == Path("templates")
+    monkeypatch.setenv("REMINDER_TEMPLATES_DIR", "wording")
+    assert load(tmp_path).templates_dir == Path("wording")
 
 
 def test_environment_and_nesting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
