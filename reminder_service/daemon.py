@@ -17,6 +17,7 @@ from datetime import timedelta
 from reminder_service.compose import Composer
 from reminder_service.core.model import Program
 from reminder_service.core.replies.verdict import Verdict
+from reminder_service.core.wording import counted
 from reminder_service.health import HealthServer
 from reminder_service.intake import Intake
 from reminder_service.long_lived import long_lived_left_alone, settle
@@ -208,9 +209,9 @@ class Daemon:
         """Plan every planner interval, or sooner when woken."""
         queued = await self._catch_up(stop)
         log.info(
-            "started: %d pairs in the program, %d emails queued",
-            len(self.program.pairs),
-            queued,
+            "started: %s in the program, %s queued",
+            counted(len(self.program.pairs), "pair"),
+            counted(queued, "email"),
         )
         while not stop.is_set():
             await wait_for_either(stop, self._replan, self._planner_interval)

@@ -30,6 +30,7 @@ from pathlib import Path
 from prometheus_client.exposition import choose_encoder
 
 from reminder_service.errors import ConfigError, StoreError
+from reminder_service.failure_words import system_words
 from reminder_service.metrics import Check, Monitor
 from reminder_service.store.connection import translated
 
@@ -103,7 +104,7 @@ class HealthServer:
         except OSError as exc:
             raise ConfigError(
                 f"Cannot listen on {self._host}:{self._port} for health checks and metrics "
-                f"({exc.strerror or exc}). Set REMINDER_HTTP__HOST and REMINDER_HTTP__PORT "
+                f"({system_words(exc)}). Set REMINDER_HTTP__HOST and REMINDER_HTTP__PORT "
                 "to an address and a free port of this machine."
             ) from exc
         port: int = self._server.sockets[0].getsockname()[1]

@@ -43,6 +43,7 @@ from reminder_service.errors import (
     PermanentMailboxError,
     TransientMailboxError,
 )
+from reminder_service.failure_words import as_sentence
 from reminder_service.imap_config import ImapConfig, Security
 from reminder_service.imap_failures import CONNECTING, refusal, server_address, translate
 from reminder_service.imap_link import Link, until_news
@@ -286,7 +287,7 @@ class ImapMailbox:
             raise refusal(
                 reply,
                 f"The reply mailbox at {server_address(config)} refused the login for "
-                f"{config.username}: {reply.text}. Check REMINDER_IMAP__USERNAME and "
+                f"{config.username}: {as_sentence(reply.text)} Check REMINDER_IMAP__USERNAME and "
                 "REMINDER_IMAP__PASSWORD.",
             )
 
@@ -304,8 +305,8 @@ class ImapMailbox:
             raise refusal(
                 created,
                 f"The reply mailbox at {server_address(self._config)} would not create the folder "
-                f"{folder!r} for handled replies: {created.text}. Create it by hand, or "
-                "check REMINDER_IMAP__PROCESSED_FOLDER.",
+                f"{folder!r} for handled replies: {as_sentence(created.text)} Create it by hand,"
+                " or check REMINDER_IMAP__PROCESSED_FOLDER.",
             )
         await self._reply(link, f"subscribing to {folder}", link.client.subscribe(name))
 
@@ -319,7 +320,7 @@ class ImapMailbox:
             raise refusal(
                 reply,
                 f"The reply mailbox at {server_address(self._config)} would not open the folder "
-                f"{folder!r}: {reply.text}. Check REMINDER_IMAP__FOLDER.",
+                f"{folder!r}: {as_sentence(reply.text)} Check REMINDER_IMAP__FOLDER.",
             )
         uidvalidity = parse_uidvalidity(reply.lines)
         if uidvalidity is None:

@@ -13,6 +13,7 @@ import ssl
 import aioimaplib
 
 from reminder_service.errors import MailboxError, PermanentMailboxError, TransientMailboxError
+from reminder_service.failure_words import as_sentence, system_words
 from reminder_service.imap_config import ImapConfig
 from reminder_service.imap_link import ConnectionLostError
 from reminder_service.imap_responses import Reply
@@ -71,7 +72,7 @@ def translate(exc: Exception, *, what: str, config: ImapConfig) -> MailboxError:
     if isinstance(exc, OSError):
         return TransientMailboxError(
             f"Could not talk to the reply mailbox at {where} while {what}: "
-            f"{exc.strerror or type(exc).__name__}."
+            f"{as_sentence(system_words(exc))}"
         )
     return TransientMailboxError(
         f"The reply mailbox at {where} answered in a way this service could not follow "

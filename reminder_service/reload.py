@@ -37,6 +37,7 @@ from pathlib import Path
 from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
 from reminder_service.compose import Composer, Identity
 from reminder_service.core.model import Pair, Program
+from reminder_service.core.wording import counted
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.ports import Clock
 from reminder_service.program import KnownPairs, ProgramError, known_pairs, load_program
@@ -219,7 +220,9 @@ class Reloader:
         self._apply(program, composer)
         self._program = program
         self.status = ReloadStatus.loaded_at(now)
-        log.info("reloaded %s: %d pairs in the program", self._config, len(program.pairs))
+        log.info(
+            "reloaded %s: %s in the program", self._config, counted(len(program.pairs), "pair")
+        )
 
     def _refuse(self, problems: list[str], *, now: datetime) -> None:
         self.status = ReloadStatus(

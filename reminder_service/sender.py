@@ -48,6 +48,7 @@ from reminder_service.errors import (
     TransientSendError,
     UnknownOutcomeError,
 )
+from reminder_service.failure_words import as_sentence
 from reminder_service.metrics import Monitor
 from reminder_service.ports import Clock, Delivery, Mailer
 from reminder_service.ratelimit import WINDOW, SendRateLimit
@@ -452,8 +453,9 @@ class Sender:
         self._outage = next_outage(self._outage, now=now, jitter=self._rng.random())
         return _Ended(
             Settlement.released(row.id, error),
-            f"the mail server cannot be used, so no email goes out: {error}. The emails wait "
-            f"in the outbox; one will be tried at {self._outage.until:%Y-%m-%d %H:%M} UTC, "
+            "the mail server cannot be used, so no email goes out: "
+            f"{as_sentence(error)} The emails wait in the outbox; one will be tried at "
+            f"{self._outage.until:%Y-%m-%d %H:%M} UTC, "
             "then at growing intervals up to an hour, and all go out once one gets through",
             logging.WARNING,
         )

@@ -35,6 +35,7 @@ from reminder_service.errors import (
     TransientSendError,
     UnknownOutcomeError,
 )
+from reminder_service.failure_words import system_words
 from reminder_service.passwords import Password
 from reminder_service.ports import BeforeData, Delivery
 from reminder_service.tls import server_context
@@ -419,7 +420,7 @@ def _reason(exc: BaseException) -> str:
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, OSError) and seen.strerror:
-            return seen.strerror
+            return system_words(seen)
         seen = seen.__cause__ or seen.__context__
     if isinstance(exc, aiosmtplib.SMTPException):
         return exc.message

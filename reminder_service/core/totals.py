@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from reminder_service.core.model import MeetingRecord, Pair, Totals
-from reminder_service.core.wording import span_in_words
+from reminder_service.core.wording import counted, span_in_words
 
 
 def relationship_totals(
@@ -46,15 +46,10 @@ def time_in_words(minutes: int, *, approximate: bool) -> str:
         raise ValueError(msg)
     about = "about " if approximate else ""
     if minutes < 60:
-        return about + _count(minutes, "minute")
+        return about + counted(minutes, "minute")
     if approximate:
-        return about + _count((minutes + 30) // 60, "hour")
+        return about + counted((minutes + 30) // 60, "hour")
     hours, rest = divmod(minutes, 60)
     if rest == 0:
-        return _count(hours, "hour")
-    return f"{_count(hours, 'hour')} {_count(rest, 'minute')}"
-
-
-def _count(number: int, unit: str) -> str:
-    """'1 hour', '2 hours', '1,200 hours'."""
-    return f"{number:,} {unit}" if number == 1 else f"{number:,} {unit}s"
+        return counted(hours, "hour")
+    return f"{counted(hours, 'hour')} {counted(rest, 'minute')}"

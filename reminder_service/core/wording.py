@@ -43,15 +43,15 @@ def span_in_words(start: date, end: date) -> str:
     if days == 0:
         return "less than a day"
     if days < 7:
-        return _count(days, "day")
+        return counted(days, "day")
     if months < 2 and not (months == 1 and add_months(start, 1) == end):
-        return _count(days // 7, "week")
+        return counted(days // 7, "week")
     if months < 12:
-        return _count(months, "month")
+        return counted(months, "month")
     years, months = divmod(months, 12)
     if months == 0:
-        return _count(years, "year")
-    return f"{_count(years, 'year')} and {_count(months, 'month')}"
+        return counted(years, "year")
+    return f"{counted(years, 'year')} and {counted(months, 'month')}"
 
 
 def date_in_words(day: date) -> str:
@@ -75,8 +75,9 @@ def reply_examples(today: date) -> tuple[str, str, str]:
     )
 
 
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+def counted(number: int, unit: str) -> str:
+    """'1 hour', '2 hours', '1,200 hours'."""
+    return f"{number:,} {unit}" if number == 1 else f"{number:,} {unit}s"
 
 
 def _whole_months(start: date, end: date) -> int:

@@ -323,5 +323,8 @@ def test_a_problem_that_stops_the_running_service_is_one_readable_line(
         with ServiceProcess("run", env=env, cwd=tmp_path) as service:
             assert service.wait(timeout_s=20) == 1
             output = service.output
-    assert f"reminder-service: Cannot listen on 127.0.0.1:{port}" in output
+    assert (
+        f"reminder-service: Cannot listen on 127.0.0.1:{port} for health checks and metrics"
+        " (Address already in use)."
+    ) in output
     assert "Traceback" not in output

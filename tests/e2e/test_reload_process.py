@@ -43,7 +43,7 @@ def test_sighup_reloads_an_edit_and_a_broken_edit_keeps_the_program_running(
     env = environment(tmp_path, smtp_server)
     config = Path(env["REMINDER_CONFIG"])
     with ServiceProcess("run", env=env, cwd=tmp_path) as service:
-        service.wait_for_line("started: 1 pairs in the program")
+        service.wait_for_line("started: 1 pair in the program")
         config.write_text(PROGRAM + SECOND_PAIR)
         service.send_signal(signal.SIGHUP)
         service.wait_for_line("pairs added to the program: carla-dev")

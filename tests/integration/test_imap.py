@@ -567,11 +567,12 @@ async def test_a_missing_folder_is_permanent(
 async def test_nothing_listening_is_transient(
     imap_config: ImapConfig, make_mailbox: MakeMailbox
 ) -> None:
-    """A refused connection is worth retrying later."""
+    """A refused connection is worth retrying later, in the system's words."""
     config = replace(imap_config, port=free_port())
     with pytest.raises(TransientMailboxError, match="Could not talk to") as error:
         await make_mailbox(config).open()
     assert_secret_free(error.value, config.password)
+    assert str(error.value).endswith(": Connection refused.")
 
 
 async def test_a_server_that_never_answers_times_out_as_transient(

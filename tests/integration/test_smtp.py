@@ -356,11 +356,12 @@ async def test_a_failing_before_data_step_sends_no_data_and_leaves_the_mailer_us
 
 
 async def test_nothing_listening_is_transient(closed_port: int, make_mailer: MakeMailer) -> None:
-    """A refused TCP connection is a transient failure."""
+    """A refused TCP connection is a transient failure, in the system's words once."""
     mailer = make_mailer(closed_port)
 
-    with pytest.raises(TransientSendError, match=f"{HOST}:{closed_port}"):
+    with pytest.raises(TransientSendError, match=f"{HOST}:{closed_port}") as error:
         await mailer.send(sender=SENDER, recipients=[MENTOR], message=checkin())
+    assert str(error.value).endswith(f"{HOST}:{closed_port}: Connection refused.")
 
 
 async def test_a_server_that_never_greets_times_out_transiently(make_mailer: MakeMailer) -> None:
