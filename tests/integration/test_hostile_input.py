@@ -290,3 +290,22 @@ async def test_an_unclear_reply_with_an_unusable_message_id_gets_its_question(
     root = "<checkin.ana-ben.northwind-mentoring@northwind.example>"
     assert (sent["In-Reply-To"], sent["References"]) == (root, root)
     Planner(_program, store=store, composer=_composer(), clock=FixedClock()).plan_once()
+
+
+async def test_half_a_character_in_a_reply_is_stored_as_a_replacement_and_the_loop_goes_on(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """UTF-7 can encode half of a character, which SQLite cannot store: in a subject or a
+    body it used to stop the daemon at every start. It is read as U+FFFD and kept for review."""
+    half_body = _plain(b"Hmm +2D0- what?\r\n", content_type=b"text/plain; charset=utf-7")
+    half_subject = _plain(b"Hmm, what?\r\n").replace(
+        b"Subject: Re: Check-in", b"Subject: =?utf-7?Q?+2D0-?="
+    )
+    clean_dovecot.append_many(_ids([half_body, half_subject, ordinary()]))
+
+    verdicts = await _poll(store, imap_config)
+
+    assert [v.outcome for v in verdicts] == [Outcome.UNCLEAR, Outcome.UNCLEAR, Outcome.NOT_MET]
+    body, subject = store.review_queue()
+    assert body.text == "Hmm \ufffd what?"
+    assert subject.subject == "\ufffd"

@@ -81,6 +81,7 @@ _NEWLINES = re.compile(r"\r\n?")
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
 _BASE64_PADDING = re.compile(r"=+")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ADDR_SPEC = re.compile(r"[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+@[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+")
 """An address with no control characters: one could not be printed or logged safely."""
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})", re.I)
@@ -155,8 +156,13 @@ def decode_text(data: bytes, charset: str | None) -> str:
     charset with the unknown characters replaced, since UTF-8 would show the escape
     sequences. Other 7-bit charsets (UTF-7, HZ) are believed only when they decode cleanly:
     plain ASCII labelled UTF-7 ("30+ minutes") is read as ASCII. A declared charset
-    the bytes cannot be in (UTF-16 without a zero byte, punycode) is ignored.
+    the bytes cannot be in (UTF-16 without a zero byte, punycode) is ignored. Half of a
+    character (UTF-7 can encode one) becomes U+FFFD: such text cannot be stored or sent.
     """
+    return _whole_characters(_decoded(data, charset))
+
+
+def _decoded(data: bytes, charset: str | None) -> str:
     codec = _codec_name(charset)
     if codec is not None and not _plausibly(codec, data):
         codec = None
@@ -256,7 +262,12 @@ def _decode_words(value: str) -> str:
         pieces = decode_header(value)
     except Exception:  # junk in, text out
         return value
-    return "".join(_decoded_piece(piece, charset) for piece, charset in pieces)
+    return _whole_characters("".join(_decoded_piece(p, charset) for p, charset in pieces))
+
+
+def _whole_characters(text: str) -> str:
+    """`text` with each lone surrogate, half of a character, replaced by U+FFFD."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def _decoded_piece(piece: bytes | str, charset: str | None) -> str:

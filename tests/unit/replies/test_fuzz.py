@@ -69,7 +69,17 @@ WORDS = (
     "\u202e\u0000\ufeff",
     "会いました",
 )
-CHARSETS = (None, "utf-8", "iso-8859-1", "windows-1252", "x-bogus", "utf-16", "iso-2022-jp", '"')
+CHARSETS = (
+    None,
+    "utf-8",
+    "iso-8859-1",
+    "windows-1252",
+    "x-bogus",
+    "utf-16",
+    "utf-7",
+    "iso-2022-jp",
+    '"',
+)
 SENDERS = (
     "Bo Mentee <bo@example.org>",
     "ADA@EXAMPLE.ORG",
@@ -200,8 +210,9 @@ def _messages(draw: st.DrawFn) -> bytes:
 
 
 def _assert_valid(verdict: Verdict) -> None:
-    """Everything a Verdict promises the shell, checked against the program and sender."""
-    json.dumps(verdict_json(verdict), ensure_ascii=False)
+    """Everything a Verdict promises the shell, checked against the program and sender;
+    its text is whole characters, which SQLite can store and an email can carry."""
+    json.dumps(verdict_json(verdict), ensure_ascii=False).encode()
     assert verdict.pair_id is None or CONTEXT.program.pair(verdict.pair_id) is not None
     if verdict.sender_role is not None:
         assert MEMBERS.get(verdict.sender or "") == verdict.sender_role

@@ -107,8 +107,17 @@ def test_encoded_words_and_a_comma_in_the_display_name() -> None:
         (b"Subject: Re: caf\xe9", "Re: café"),
         (b"Subject: =?bogus-charset?q?caf=E9?=", "café"),
         (b"Subject: =?utf-8?b?!!!?=", ""),
+        (b"Subject: =?utf-7?Q?+2D0-?= ok", "\ufffd ok"),
+        (b"Subject: \\ud83d =?utf-8?q?x?=", "\ufffd x"),
     ],
-    ids=["raw utf-8", "raw latin-1", "unknown charset word", "broken base64 word"],
+    ids=[
+        "raw utf-8",
+        "raw latin-1",
+        "unknown charset word",
+        "broken base64 word",
+        "half a character in utf-7",
+        "an escape for half a character beside a word",
+    ],
 )
 def test_eight_bit_and_broken_headers_decode(header: bytes, expected: str) -> None:
     """Raw 8-bit and malformed encoded-word headers decode without raising."""
@@ -300,6 +309,7 @@ def test_nested_related_html() -> None:
         (b"text/plain; charset=iso-2022-jp", "ｶです".encode("iso2022_jp_ext"), "ｶです"),
         (b"text/plain; charset=iso-2022-jp", b"\x1b$B$O$$-!\x1b(B", "はい\ufffd"),
         (b"text/plain; charset=utf-7", "Caf\u00e9".encode("utf-7"), "Café"),
+        (b"text/plain; charset=utf-7", b"Hmm +2D0- what?", "Hmm \ufffd what?"),
         (b"text/plain; charset=utf-16", b"\xff\xfe\x00", "ÿþ\x00"),
         (b"text/plain; charset=shift_jis", "はい".encode("shift_jis"), "はい"),
     ],
@@ -321,6 +331,7 @@ def test_nested_related_html() -> None:
         "iso-2022-jp with half-width katakana",
         "iso-2022-jp with vendor characters",
         "utf-7",
+        "half a character in utf-7",
         "truncated utf-16",
         "shift_jis",
     ],
