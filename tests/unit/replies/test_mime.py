@@ -400,6 +400,16 @@ def test_body_is_truncated() -> None:
     assert _read(raw, limits=Limits(max_text_chars=10)).body == "x" * 10
 
 
+def test_html_is_read_up_to_max_html_chars() -> None:
+    """Converting hostile markup costs time in proportion to its length, so HTML is cut
+    before it is converted: words beyond the limit are not read."""
+    html = b"<p>Yes, we met.</p>" + b"<br>" * 100 + b"<p>Beyond.</p>"
+    raw = _plain(html, content_type=b"text/html; charset=utf-8")
+    assert _read(raw).body.endswith("Beyond.")
+    limited = _read(raw, limits=Limits(max_html_chars=len("<p>Yes, we met.</p>") + 400))
+    assert limited.body.strip() == "Yes, we met."
+
+
 def test_too_large_is_refused_before_parsing() -> None:
     """A message over max_bytes is too large."""
     assert read_mail(_plain(b"x" * 2000), limits=Limits(max_bytes=1000)) is Reason.TOO_LARGE
