@@ -30,6 +30,7 @@ from reminder_service.core.model import (
     StatusDifference,
     UnknownSend,
 )
+from reminder_service.core.replies.verdict import REASON_WORDS
 from reminder_service.core.wording import date_in_words, short_date_in_words
 
 REVIEW_COMMAND = "reminder-service review"
@@ -84,9 +85,11 @@ class AddressView:
 
 @dataclass(frozen=True, slots=True)
 class UnknownSendView:
-    """An email whose delivery is unknown: whom to check with, and when it was sent."""
+    """An email whose delivery is unknown: what it was ("a check-in"), whom to check with,
+    and when it was sent."""
 
     key: str
+    what: str
     recipients: str
     at: str
     _path: str = "unknown"
@@ -204,7 +207,9 @@ def digest_samples(program: Program, *, now: datetime) -> tuple[dict[str, object
             ),
         ),
         failing_addresses=((address, now),),
-        unknown_sends=(UnknownSend(key=f"checkin:{pair_id}:x", recipients=(address,), at=now),),
+        unknown_sends=(
+            UnknownSend(key=f"checkin:{pair_id}:x", recipients=(address,), at=now, kind="checkin"),
+        ),
         review=(
             ReviewItem(1, "unclear", None, address, pair_id),
             ReviewItem(2, "rejected", "sender_not_in_pair", None, None),
@@ -249,14 +254,15 @@ def _overdue_view(overdue: OverduePair, label: str) -> OverdueView:
 
 def _unknown_view(send: UnknownSend, people: _People, zone: ZoneInfo) -> UnknownSendView:
     recipients = ", ".join(_named(people, address) for address in send.recipients)
-    return UnknownSendView(key=send.key, recipients=recipients, at=_at(send.at, zone))
+    what = answered_words(send.kind) or "an email"
+    return UnknownSendView(key=send.key, what=what, recipients=recipients, at=_at(send.at, zone))
 
 
 def _review_view(item: ReviewItem, label: str) -> ReviewView:
     return ReviewView(
         number=item.inbound_id,
         outcome=item.outcome.replace("_", " "),
-        reason=(item.reason or "").replace("_", " "),
+        reason=REASON_WORDS.get(item.reason or "", (item.reason or "").replace("_", " ")),
         sender=item.sender or "unknown sender",
         pair=label,
     )

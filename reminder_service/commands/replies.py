@@ -23,7 +23,7 @@ from reminder_service.commands.output import (
 )
 from reminder_service.compose_digest import REVIEW_DONE_COMMAND
 from reminder_service.core.replies.understand import understand
-from reminder_service.core.replies.verdict import Reason, verdict_json
+from reminder_service.core.replies.verdict import REASON_WORDS, Reason, verdict_json
 from reminder_service.errors import ConfigError, StoreBusyError, StoreError
 from reminder_service.program import ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
@@ -43,25 +43,18 @@ MEETING_HEADER = ("Date", "Pair", "Duration", "Reported by", "Logged at")
 REVIEW_TEXT_LINES = 6
 UNREAD_REASONS = frozenset({Reason.TOO_LARGE, Reason.TOO_COMPLEX, Reason.UNREADABLE})
 REVIEW_REASONS = {
-    "bad_token": "the reply address was not one of ours (changed or forged)",
-    "expired_token": "the reply address is too old; they may have answered an old check-in",
-    "sender_not_in_pair": "the sender is not the mentor or mentee of that pair",
-    "auth_failed": "our mail server found the sender's address forged (DMARC/SPF/DKIM failed)",
-    "no_reference": "not a reply to any of our emails",
-    "too_large": "the message was too large to read",
-    "too_complex": "the message had too many parts or was nested too deep",
-    "unreadable": "the message could not be read",
-    "no_text": "the reply had no text of its own",
-    "not_understood": (
-        "the reply could not be understood (its sender is asked back only when the email "
+    **REASON_WORDS,
+    Reason.NOT_UNDERSTOOD: (
+        f"{REASON_WORDS[Reason.NOT_UNDERSTOOD]} (its sender is asked back only when the email "
         "they answered asked them something, the reply is under 2 days old and the pair "
         "has not ended)"
     ),
-    "no_meeting_found": (
-        "they said a meeting did not happen, but none of theirs matched (none logged in the "
-        "last 30 days, or the email they answered was about another pair's meeting)"
+    Reason.NO_MEETING_FOUND: (
+        f"{REASON_WORDS[Reason.NO_MEETING_FOUND]} (none logged in the last 30 days, or the "
+        "email they answered was about another pair's meeting)"
     ),
 }
+"""The reasons as `review` gives them, with what decides the two that need explaining."""
 
 
 def explain_reply(args: argparse.Namespace) -> int:

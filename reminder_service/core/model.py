@@ -396,6 +396,7 @@ class UnknownSend:
     key: str
     recipients: tuple[str, ...]
     at: datetime
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,7 +147,7 @@ _SENT_REF = """
 SELECT pair_id, kind, key FROM outbox WHERE message_id = ? COLLATE NOCASE ORDER BY id LIMIT 1
 """
 _UNKNOWN_SENDS = """
-SELECT key, recipients, updated_at FROM outbox
+SELECT key, kind, recipients, updated_at FROM outbox
 WHERE state = 'unknown' AND (:since IS NULL OR updated_at >= :since)
   AND (:until IS NULL OR updated_at < :until)
 ORDER BY updated_at, id
@@ -433,8 +433,10 @@ class OutboxMixin(StoreConnection):
         with translated(self._path):
             rows = self._db.execute(_UNKNOWN_SENDS, period_params(since, until)).fetchall()
         return [
-            UnknownSend(key=key, recipients=tuple(json.loads(recipients)), at=parse_instant(at))
-            for key, recipients, at in rows
+            UnknownSend(
+                key=key, recipients=tuple(json.loads(recipients)), at=parse_instant(at), kind=kind
+            )
+            for key, kind, recipients, at in rows
         ]
 
     def keys_present(self, keys: Iterable[str]) -> set[str]:

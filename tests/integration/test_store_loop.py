@@ -715,8 +715,8 @@ def test_unknown_sends_are_those_whose_delivery_is_unknown(store: SqliteStore) -
     mark_failed(store, row.id, now=T0 + 5 * DAY, error="550")
     assert [s.key for s in store.unknown_sends()] == ["a", "b", "c"]
     assert store.unknown_sends(since=T0 + DAY) == [
-        UnknownSend("b", (MENTOR, MENTEE), T0 + DAY),
-        UnknownSend("c", (MENTOR, MENTEE), T0 + 2 * DAY),
+        UnknownSend("b", (MENTOR, MENTEE), T0 + DAY, kind=Kind.CHECKIN),
+        UnknownSend("c", (MENTOR, MENTEE), T0 + 2 * DAY, kind=Kind.CHECKIN),
     ]
     assert [s.key for s in store.unknown_sends(since=T0, until=T0 + 2 * DAY)] == ["a", "b"]
 

@@ -1404,6 +1404,7 @@ FULL_FACTS = DigestFacts(
             key="checkin:ana-ben:2026-03-04",
             recipients=(MENTOR, "stranger@example.org"),
             at=datetime(2026, 3, 1, 0, 0, tzinfo=UTC),
+            kind="checkin",
         ),
     ),
     review=(
@@ -1480,11 +1481,15 @@ def test_digest_says_who_and_how_long() -> None:
         ) in body
         assert f"{MENTEE} (Ben Okafor, mentee in ana-ben), last failed 2 Mar 2026, 14:05" in body
         assert "will not be sent again" in body
+        assert "1 Mar 2026, 09:00: a check-in, to Ana Silva" in body
+        assert "checkin:ana-ben" not in body
         assert "1 Mar 2026, 09:00" in body
         assert "Replies waiting for you (2 new)" in body
         assert "reminder-service review --done NUMBER" in body
         assert "#12 unclear, from ana-ben-mentor@example.org, pair ana-ben" in body
-        assert "#13 rejected (sender not in pair), from x@example.org" in body
+        assert (
+            "#13 rejected: the sender is not the mentor or mentee of that pair; from x@example.org"
+        ) in body
         assert "config/program.yaml:12: 'fortnightly' is not a cadence" in body
         assert 'the file says "status: active"' in body
     assert f"Ana Silva <{MENTOR}>, stranger@example.org" in text

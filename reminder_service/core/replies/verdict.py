@@ -59,6 +59,27 @@ class Reason(StrEnum):
     NO_MEETING_FOUND = "no_meeting_found"
 
 
+REASON_WORDS: dict[str, str] = {
+    Reason.AUTO_REPLY: "an automatic reply",
+    Reason.BOUNCE: "a delivery failure report",
+    Reason.LOOP: "our own email came back",
+    Reason.BAD_TOKEN: "the reply address was not one of ours (changed or forged)",
+    Reason.EXPIRED_TOKEN: "the reply address is too old; they may have answered an old check-in",
+    Reason.SENDER_NOT_IN_PAIR: "the sender is not the mentor or mentee of that pair",
+    Reason.AUTH_FAILED: (
+        "our mail server found the sender's address forged (DMARC/SPF/DKIM failed)"
+    ),
+    Reason.NO_REFERENCE: "not a reply to any of our emails",
+    Reason.TOO_LARGE: "the message was too large to read",
+    Reason.TOO_COMPLEX: "the message had too many parts or was nested too deep",
+    Reason.UNREADABLE: "the message could not be read",
+    Reason.NO_TEXT: "the reply had no text of its own",
+    Reason.NOT_UNDERSTOOD: "the reply could not be understood",
+    Reason.NO_MEETING_FOUND: "they said a meeting did not happen, but none of theirs matched",
+}
+"""Each reason in words for the coordinator, as the digest and `review` give it."""
+
+
 @dataclass(frozen=True, slots=True)
 class SentRef:
     """What one of our own Message-IDs was: the email we sent to a pair, its kind and key.
