@@ -73,13 +73,15 @@ def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
 
 def print_csv(records: Sequence[Mapping[str, object]], *, fields: Sequence[str]) -> None:
     """The records as CSV with a header, text cells `printable` and defused as `report`
-    defuses them."""
+    defuses them, and yes or no for true or false, as in `report`."""
     writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
     writer.writerows({field: _csv_cell(value) for field, value in r.items()} for r in records)
 
 
 def _csv_cell(value: object) -> object:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return spreadsheet_safe(printable(value)) if isinstance(value, str) else value
 
 

@@ -245,7 +245,7 @@ def test_meetings_as_table_csv_and_json(
     assert main(["meetings", "--format", "csv", "--pair", "grace-sam"]) == 0
     header, row = capsys.readouterr().out.strip().splitlines()
     assert header.startswith("pair,date,date_stated,duration_minutes")
-    assert row.startswith("grace-sam,2026-11-23,True,45")
+    assert row.startswith("grace-sam,2026-11-23,yes,45")
     assert main(["meetings", "--format", "json", "--since", "2026-11-24"]) == 0
     assert json.loads(capsys.readouterr().out) == []
 
