@@ -291,23 +291,28 @@ class Composer:
     ) -> list[str]:
         """Every template failure for each of `pairs` (default: every pair of the program)
         and kind, and for the digest, in words a coordinator can act on."""
-        found: dict[str, None] = {}
+        found: dict[str, dict[str, None]] = {}
         for pair in program.pairs if pairs is None else pairs:
             reply_to = self._reply_to(pair, local_date(now, pair.timezone))
             for kind, context in pair_samples(program, pair, now=now, reply_to=reply_to):
                 self._collect(found, kind, context, for_whom=_for_whom(pair))
         for context in digest_samples(program, now=now):
             self._collect(found, Kind.DIGEST, context, for_whom=_for_whom(None))
-        return list(found)
+        return [_for_all(problem, list(whom)) for problem, whom in found.items()]
 
     def _collect(
-        self, found: dict[str, None], kind: Kind, context: dict[str, object], *, for_whom: str
+        self,
+        found: dict[str, dict[str, None]],
+        kind: Kind,
+        context: dict[str, object],
+        *,
+        for_whom: str,
     ) -> None:
         for name in templates_of(kind):
             try:
                 self._render(name, context, for_whom=for_whom)
-            except ConfigError as exc:
-                found[str(exc)] = None
+            except _RenderError as exc:
+                found.setdefault(exc.problem, {})[exc.for_whom] = None
 
     def _assemble(
         self,
@@ -364,12 +369,12 @@ class Composer:
             rendered = _bounded(template.generate(context))
         except Exception as exc:
             where = _where(exc, default=template.filename or name)
-            raise ConfigError(f"{where}: {_describe(exc)} (rendering {for_whom})") from exc
+            raise _RenderError(f"{where}: {_describe(exc)}", for_whom=for_whom) from exc
         if not name.endswith(".subject.j2"):
             return rendered
         subject = " ".join(rendered.split())
         if not subject:
-            raise ConfigError(f"{template.filename}: the subject is empty (rendering {for_whom})")
+            raise _RenderError(f"{template.filename}: the subject is empty", for_whom=for_whom)
         return subject
 
     def _reply_to(self, pair: Pair, today: date) -> str:
@@ -544,6 +549,23 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, JinjaSyntaxError):
         return exc.message or str(exc)
     return str(exc) or type(exc).__name__
+
+
+class _RenderError(ConfigError):
+    """A template that failed for one pair or the digest: the problem and for whom."""
+
+    def __init__(self, problem: str, *, for_whom: str) -> None:
+        super().__init__(f"{problem} (rendering {for_whom})")
+        self.problem = problem
+        self.for_whom = for_whom
+
+
+def _for_all(problem: str, whom: list[str]) -> str:
+    """One line for a problem however many pairs have it: a mistake in a template is
+    usually the same for every pair."""
+    if len(whom) <= 2:
+        return f"{problem} (rendering {' and '.join(whom)})"
+    return f"{problem} (rendering {whom[0]} and {len(whom) - 1:,} others)"
 
 
 def _for_whom(pair: Pair | None) -> str:
