@@ -176,6 +176,7 @@ _TOOK_PLACE_TAIL = re.compile(lx.TOOK_PLACE_TAIL)
 _DOUBTED = whole_words(lx.DOUBTED)
 _DOUBT = whole_words(lx.DOUBT)
 _NEARLY = re.compile(rf"\b{lx.NEARLY}")
+_SINCE_MET = re.compile(rf"\b(?:{lx.SINCE_MET}) ?$")
 _MANAGED_BY_ANYONE = re.compile(lx.MANAGED_BY_ANYONE)
 _NO_SUBJECT = re.compile(rf"^\W*(?:(?:{'|'.join(lx.OPENERS)})\b\W*)*$")
 _NEGATION = whole_words(lx.NEGATION)
@@ -586,9 +587,12 @@ def _negated_end(before: str, end: re.Match[str]) -> Signal | None:
 def _met_signal(before: str, phrase: str) -> Signal:
     """What a meeting phrase says with the words just before it: met, not met, or a
     negation in a language we do not read (UNREAD), or, after a doubt, right after
-    "nearly" or in a "managed to meet" of someone else, nothing sure (DOUBTFUL). A "managed
+    "nearly" or "since we" (not met if negated: "not since we last met"), or in a "managed
+    to meet" of someone else, nothing sure (DOUBTFUL). A "managed
     to meet" with no subject before it ("Yes! Managed to meet Monday") is the pair's."""
     words = f"{before} {phrase}"
+    if _SINCE_MET.search(before):
+        return Signal.NOT_MET if _NEGATION.search(before) else Signal.DOUBTFUL
     if _DOUBTED.search(words) or _NEARLY.search(before):
         return Signal.DOUBTFUL
     if _NEGATION.search(words):

@@ -424,9 +424,36 @@ DOUBT: Final = r"doubt|doubtful|unsure|not sure|not think"
 them is no request. Not "if" or "wonder", which as often ask politely ("I wonder if we could
 pause until March")."""
 
-DOUBTED: Final = rf"{DOUBT}|whether|if|unless|hope|hoping|wonder|wondering|try|trying"
+DOUBTED: Final = (
+    rf"{DOUBT}|whether|if|unless|hope|hoping|hopefully|wonder|wondering|try|trying|wish|wished"
+    r"|(?:could|should|would|might) have|(?:could|should|would|might)'ve"
+)
 """Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
-sure the meeting took place", "if we were able to meet"): a person reads it."""
+sure the meeting took place", "if we were able to meet", "we should have met on Monday", "I
+wish we had met"): a person reads it."""
+
+SINCE_MET: Final = (
+    r"(?:since|seit|depuis|desde)(?: the (?:last|first) time)? (?:we|you|they|i|wir|que|qu'on"
+    r"|nous|on)(?: \w+)?|ca fait (?:\w+ ){0,4}qu'on"
+)
+"""The words before a meeting phrase that make it the check-in's own words said back ("it's
+been 3 weeks since we met", "not since the last time we met", "seit wir uns getroffen haben",
+"ca fait trois semaines qu'on s'est vus"): no report of a meeting, so a person reads it."""
+
+_PLANNED_FIRST: Final = (
+    r"planned|scheduled|booked|arranged|organi[sz]ed|hoped|wanted|meant|intended|agreed|tried"
+    r"|to"
+)
+"""Words between "had" and a meeting that make it a plan ("we had planned a call")."""
+
+_PLANNED_AFTER: Final = (
+    r"scheduled|planned|booked|arranged|organi[sz]ed|lined up|set up|pencil+ed in"
+    r"|in the (?:diary|calendar)|on the (?:calendar|cards)"
+)
+"""Words after "had a meeting" that make it a plan ("we had a call booked for Monday")."""
+
+_ABOUT_MEETING: Final = r" about (?:\w+ )?(?:meeting|meet|getting together|catching up)"
+"""What follows "talked" or "spoke" when it was about meeting, not a meeting."""
 
 _MET_A_GOAL: Final = (
     r" (?:the|our|all|every|her|my|its|their) (?:\w+ )?(?:requirements?|deadlines?|targets?"
@@ -437,12 +464,14 @@ meeting."""
 
 MET: Final = (
     rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}|(?<!\bon )(?<!\bil )(?<!\belle )met+(?!{_MET_A_GOAL})"
-    r"|met up|caught up|got together|hung out|talked|spoke|chatted|connected"
+    rf"|met up|caught up|got together|hung out|talked(?!{_ABOUT_MEETING})"
+    rf"|spoke(?!{_ABOUT_MEETING})|chatted|connected"
     r"|(?:had|held|did|have had|'ve had|hatten|hatte)"
-    rf" (?!such\b)(?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?|(?:\w+ ){{0,3}})"
+    rf" (?!such\b)(?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?"
+    rf"|(?:(?!(?:{_PLANNED_FIRST})\b)\w+ ){{0,3}})"
     r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"
     r"|video call|zoom|sync|1:1|one on one|walk|meetup|treffen|gesprach|telefonat|kaffee"
-    r"|austausch|termin|videocall|mittagessen)s?"
+    rf"|austausch|termin|videocall|mittagessen)s?(?! (?:\w+ )?(?:{_PLANNED_AFTER})\b)"
     r"|getroffen|trafen|uns (?:\w+ ){0,2}gesehen|gesprochen|telefoniert|unterhalten"
     r"|ausgetauscht|stattgefunden"
     r"|(?:s'est|s'etait|sommes|se sont) (?:\w+ ){0,2}(?:vus?|vues?|rencontres?|rencontrees?"

@@ -1,0 +1,81 @@
+"""Meeting words that report no meeting: a meeting booked and then called off, the check-in's
+"since you last met" said back, what could or should have happened, talk about meeting.
+
+Found by a reviewer as false meetings. Replies go through the real entry point,
+`understand`, as pair ada-bo answering a check-in on Thursday 26 November 2026.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reminder_service.core.replies.verdict import Outcome
+from tests.unit.replies.reply_mail import verdict_of
+
+MONDAY = date(2026, 11, 23)
+TUESDAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We had a meeting scheduled for Monday, but she cancelled it.",
+        "We had a meeting booked for Monday but it got cancelled",
+        "We had a session planned for yesterday but she cancelled",
+        "We had a call scheduled on Tuesday but had to cancel",
+        "We had a meeting in the diary for Monday but it fell through",
+        "Not since we last met",
+    ],
+)
+def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
+    """A meeting that was booked and then called off did not happen."""
+    assert verdict_of(text).outcome is Outcome.NOT_MET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We had a catch up arranged for Tuesday but I got covid",
+        "Had a call lined up for Monday, she didn't show",
+        "We had planned a call on Monday",
+        "It's been 3 weeks since we met",
+        "It's been a while since we met",
+        "Long time since we met",
+        "Still nothing since we last met",
+        "Es ist schon 3 Wochen her, seit wir uns getroffen haben",
+        "Ça fait trois semaines qu'on s'est vus",
+        "We could have met on Monday but didn't",
+        "We should have met on Monday",
+        "We would have met on Monday if not for the strike",
+        "I wish we had met",
+        "Hopefully we'll have met by Friday",
+        "We talked about meeting on Friday",
+        "We've talked about meeting up but haven't managed it",
+    ],
+)
+def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> None:
+    """A plan, the check-in's own words said back, what might have been, or talk about
+    meeting logs nothing: a person reads what it says."""
+    verdict = verdict_of(text)
+    assert verdict.outcome in (Outcome.UNCLEAR, Outcome.NOT_MET)
+    assert verdict.meeting is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "minutes"),
+    [
+        ("We had a meeting on Monday for 45 minutes", MONDAY, 45),
+        ("We had our monthly call on Monday", MONDAY, None),
+        ("We had a 45 minute call on Monday", MONDAY, 45),
+        ("We spoke on Monday for an hour", MONDAY, 60),
+        ("We talked about her CV on Monday for 45 minutes", MONDAY, 45),
+        ("Since your last email we met on Tuesday for an hour", TUESDAY, 60),
+    ],
+)
+def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
+    """The words kept apart above do not stop a plain report."""
+    verdict = verdict_of(text)
+    assert verdict.meeting is not None
+    assert (verdict.meeting.date, verdict.meeting.duration_minutes) == (day, minutes)
