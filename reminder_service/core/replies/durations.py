@@ -86,6 +86,8 @@ _WHEN_AFTER = re.compile(rf" (?:{_WHEN})\b")
 _MET = whole_words(lx.MET)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _ANOTHER_EVENT = whole_words(lx.ANOTHER_EVENT)
+_OTHERS_AND_EVENTS = whole_words(lx.OTHERS_AND_EVENTS)
+_FUTURE = whole_words(lx.FUTURE)
 _GAP_TO_LENGTH = re.compile(r"(?: [\w']+){0,4} ")
 _ALSO = re.compile(r"\b(?:also|auch|aussi|tambien) $")
 _CLAUSE_BREAK = re.compile(rf"[,:;]| - |\b(?:{lx.CONTRAST})\b")
@@ -283,7 +285,9 @@ def duration(head: Head) -> int | None:
     the meeting's.
 
     Lengths that are times of day, dates, in plans, "ago" phrases or about something else
-    ("10 minutes late") are not the meeting's. A lone one left is ("Yes, Monday, 1h"). Of
+    ("10 minutes late") are not the meeting's. A lone one left is ("Yes, Monday, 1h"),
+    unless its sentence neither reports the meeting nor ties the length to it, and names
+    another person or event ("Yes, we met. Her commute is now 30 minutes"). Of
     several, one right after "met" wins ("we waited 15 minutes, then met for an hour"), and
     two different ones there give None ("chatted for 5 min, then met for 1h"); else the
     first in a sentence reporting a meeting wins unless it is someone's own
@@ -295,7 +299,7 @@ def duration(head: Head) -> int | None:
     """
     lengths = _meeting_lengths(head)
     if len({m.span() for m, _ in lengths}) <= 1:
-        return next((minutes for _, minutes in lengths), None)
+        return next((minutes for m, minutes in lengths if _may_be_the_meetings(head, m)), None)
     closest = _right_after_met(head, lengths)
     if closest:
         return closest.pop() if len(closest) == 1 else None
@@ -303,6 +307,38 @@ def duration(head: Head) -> int | None:
     tied = [(m, minutes) for m, minutes in lengths if _is_tied(head, m)]
     own = [f for f in reported if f in tied or not _of_someone_else(head, f[0].start())]
     return next((minutes for _, minutes in own + reported + tied), None)
+
+
+def _may_be_the_meetings(head: Head, m: re.Match[str]) -> bool:
+    """Whether the reply's only length may be the meeting's: in a sentence reporting it,
+    tied to it, or in a clause naming no other person or event ("her commute is 2 hours
+    each way, so we did 30 min online")."""
+    if _in_report(head, m.start()) or _is_tied(head, m):
+        return True
+    return _OTHERS_AND_EVENTS.search(head.text, *_clause_around(head, m)) is None
+
+
+def _in_future_clause(head: Head, m: re.Match[str]) -> bool:
+    """Whether a length follows a word of the future in its clause, with no meeting
+    reported in between ("and will meet again on Friday for 2 hours")."""
+    text, (start, _) = head.text, _clause_around(head, m)
+    future = [f.end() for f in _FUTURE.finditer(text, start, m.start())]
+    return bool(future) and _MET.search(text, future[-1], m.start()) is None
+
+
+def _clause_around(head: Head, m: re.Match[str]) -> tuple[int, int]:
+    """Where the clause holding `m` starts and ends, within its sentence: at a comma, a
+    dash, "but", or "and", "so" or "then" opening a statement of its own."""
+    text = head.text
+    sentence = head.sentence_at(m.start())
+    start, end = (sentence.start, sentence.end) if sentence else (0, len(text))
+    breaks = [
+        *_CLAUSE_BREAK.finditer(text, start, end),
+        *_NEXT_STATEMENT.finditer(text, start, end),
+    ]
+    start = max((b.end() for b in breaks if b.end() <= m.start()), default=start)
+    end = min((b.start() for b in breaks if b.start() >= m.end()), default=end)
+    return start, end
 
 
 def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
@@ -313,7 +349,9 @@ def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
     found = [
         (m, minutes)
         for m, minutes in durations_in(text)
-        if not _is_clock_time(text, m) and not in_plan(head, m.start())
+        if not _is_clock_time(text, m)
+        and not in_plan(head, m.start())
+        and not _in_future_clause(head, m)
     ]
     other = [
         m

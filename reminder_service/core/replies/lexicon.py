@@ -181,13 +181,20 @@ FILLER: Final = (
 """Words that may stand around a bare date and duration ("about an hour, on the 3rd",
 "yesterday evening, an hour or so"). Not "morgen" nor "mañana": they also mean tomorrow."""
 
-ANOTHER_EVENT: Final = (
-    r"i|i'm|i've|my|she|he|her|his|him|they|their|them|ich|mein|meine|meinen|sie|ihr|ihre"
-    r"|ihren|er|sein|seine|seinen|je|j'ai|mon|ma|mes|elle|il|son|sa|ses|yo|mi|mis|ella|su|sus"
+OTHERS_AND_EVENTS: Final = (
+    r"she|he|her|his|him|they|their|them|sie|ihr|ihre|ihren|er|sein|seine|seinen"
+    r"|elle|il|son|sa|ses|ella|su|sus"
     r"|exam|exams|test|birthday|interview|deadline|job|appointment|presentation|holiday"
     r"|holidays|vacation|flight|surgery|doctor|started|start|starts|work|works|prufung"
     r"|klausur|geburtstag|vorstellungsgesprach|urlaub|arbeit|examen|anniversaire|entretien"
-    r"|travail|vacances|cumpleanos|entrevista|trabajo|vacaciones"
+    r"|travail|vacances|cumpleanos|entrevista|trabajo|vacaciones|commute|runs|run|working"
+)
+"""Another person, or an event, that a length beside it may belong to ("her commute is now
+30 minutes", "she runs 5k in 25 minutes"): the reply's only length is then not the
+meeting's unless its sentence reports the meeting."""
+
+ANOTHER_EVENT: Final = (
+    rf"i|i'm|i've|my|ich|mein|meine|meinen|je|j'ai|mon|ma|mes|yo|mi|mis|{OTHERS_AND_EVENTS}"
 )
 """Words that make a date in a clause without "we met" another person's or event's day
 ("she had an exam on Friday", "her birthday was on the 20th", "I work part-time (Tue,
@@ -963,8 +970,11 @@ FUTURE: Final = (
     r"next|will|'ll|going to|gonna|plan|planning|planned|schedule|scheduled|upcoming"
     r"|tomorrow|nachste\w*|kommend\w*|werden|wollen|(?<!heute )(?<!gestern )morgen|geplant"
     r"|prochain\w*|demain|allons|vais|proxim\w*|(?<!esta )manana|vamos a|planeamos|pensamos"
+    r"|we're meeting|we are meeting|meet again|suggested|suggests|aiming|aim to"
 )
-"""Words that put a sentence in the future: its dates are not the meeting's."""
+"""Words that put a sentence in the future: its dates are not the meeting's, nor are the
+lengths after them in their clause ("we met on Monday and will meet again on Friday for 2
+hours")."""
 
 GREETING: Final = (
     r"hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|greetings|hallo|liebe"

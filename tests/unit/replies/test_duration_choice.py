@@ -210,3 +210,30 @@ def test_an_offset_from_another_event_is_no_length(text: str, minutes: int | Non
     """A length before "after", "before" or "walk from" says when or where, unless after "for"
     (or "für"); a length "from 5pm" is still the meeting's."""
     assert duration(Head.of(text)) == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("Yes, we met yesterday. Her commute is now 30 minutes.", None),
+        ("Yes we met. Her presentation is 10 minutes long", None),
+        ("Yes, we met on Monday. She runs 5k in 25 minutes now!", None),
+        ("Yes, we met Monday. I spent 2 hours on her CV afterwards", None),
+        ("Yes, met Monday. She is working 4 hours a day on her portfolio", None),
+        ("We met Monday. We're meeting again on Friday for 2 hours.", None),
+        ("We met on Monday and will meet again on Friday for 2 hours", None),
+        ("We met on Monday. Ada suggested we meet for 45 minutes every two weeks.", None),
+        ("Yes, we met on Monday. We're aiming for 1 hour sessions.", None),
+        ("Yes, we met. About an hour.", 60),
+        ("Yes, we met. I'd say about 45 minutes.", 45),
+        ("We met Monday. It went well, about an hour.", 60),
+        ("We met Tuesday. Her commute is 2 hours each way, so we did 30 min online", 30),
+    ],
+)
+def test_a_lone_length_of_someone_else_or_of_a_plan_is_not_the_meetings(
+    text: str, minutes: int | None
+) -> None:
+    """The reply's only length is not the meeting's when its clause names another person
+    or event and reports no meeting, or follows a word of the future in its clause: found by
+    a reviewer as wrong lengths logged."""
+    assert _meeting(text)["duration_minutes"] == minutes
