@@ -93,6 +93,7 @@ from reminder_service.program_loop import (
     digest,
     ladder,
 )
+from reminder_service.validation_words import number_problem
 from reminder_service.yaml_source import (
     FieldPath,
     comma_split,
@@ -481,6 +482,8 @@ def _message(
         return f"{error['msg']}; found {describe(node)}"
     if kind == "list_type":
         return f"expected a list (one item per '- ' line), found {describe(node)}"
+    if (words := number_problem(error)) is not None:
+        return f"{words}, found {describe(node)}"
     return error["msg"]
 
 

@@ -52,6 +52,7 @@ from reminder_service.settings_sources import (
     misspelt_names,
     setting_entries,
 )
+from reminder_service.validation_words import number_problem
 
 DEFAULT_SECRETS_DIR = Path("/run/secrets")
 DEFAULT_PORTS = {"tls": 465, "starttls": 587, "none": 25}
@@ -400,5 +401,7 @@ def _describe(error: Any) -> str:
     if loc and loc[0] in ("REMINDER_FROM", "from", "sender"):
         loc[0] = "from"
     name = ENV_PREFIX + "__".join(loc).upper()
+    if (words := number_problem(error)) is not None:
+        return f"  {name}: {words}, not {error['input']!r}"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"  {name}: {message}"

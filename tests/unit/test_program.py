@@ -871,6 +871,23 @@ def test_messages_never_show_validation_library_jargon() -> None:
         assert "Input should" not in problem
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1h", "expected a whole number, found '1h'"),
+        ("0", "must be 1 or more, found '0'"),
+        ("1000", "must be 720 or less, found '1000'"),
+    ],
+)
+def test_a_number_out_of_its_range_or_not_a_number_is_said_plainly(
+    value: str, expected: str
+) -> None:
+    """A length that is not a whole number, or is out of range, is worded like every other
+    problem, with what was found."""
+    text = HEAD.replace("  timezone:", f"  default_meeting_minutes: {value}\n  timezone:") + PAIR
+    assert problems(text) == [f"p.yaml:4: program.default_meeting_minutes: {expected}"]
+
+
 def test_example_program_loads_without_problems() -> None:
     """config/program.yaml is valid, with 8-12 pairs, exactly one paused and one ended."""
     program = load_program(EXAMPLE)

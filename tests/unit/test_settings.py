@@ -119,6 +119,20 @@ def test_every_bad_value_is_named_by_its_variable(
     assert "short" not in text.replace("REMINDER_SECRET_KEY", "")
 
 
+def test_a_number_setting_says_what_it_expected_and_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the validation library's words ("Input should be a valid integer")."""
+    monkeypatch.setenv("REMINDER_SMTP__PORT", "smtp")
+    monkeypatch.setenv("REMINDER_SMTP__CONNECTIONS", "0")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    assert str(caught.value).splitlines()[1:] == [
+        "  REMINDER_SMTP__PORT: expected a whole number, not 'smtp'",
+        "  REMINDER_SMTP__CONNECTIONS: must be 1 or more, not '0'",
+    ]
+
+
 def test_from_and_reply_to_with_a_non_ascii_local_part_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
