@@ -20,6 +20,9 @@ from reminder_service.store import SqliteStore
 from reminder_service.store.schema import CURRENT_SCHEMA
 from reminder_service.tls import server_context
 
+PAIRS_SHOWN = 20
+"""How many pairs the summary lists, so that it fits on a screen."""
+
 
 def check(_args: argparse.Namespace) -> int:
     problems: list[str] = []
@@ -121,8 +124,14 @@ def _summary(program: Program, settings: Settings, *, notes: list[str], now: dat
         f"{by_status[Status.PAUSED]} paused, {by_status[Status.ENDED]} ended)",
         "",
     ]
-    width = max((len(p.id) for p in program.pairs), default=0)
-    lines += [f"  {_pair_line(pair, width, today[pair.id])}" for pair in program.pairs]
+    shown = program.pairs[:PAIRS_SHOWN]
+    width = max((len(p.id) for p in shown), default=0)
+    lines += [f"  {_pair_line(pair, width, today[pair.id])}" for pair in shown]
+    if len(program.pairs) > len(shown):
+        lines.append(
+            f"  ... and {len(program.pairs) - len(shown):,} more: `reminder-service report`"
+            " lists every pair"
+        )
     lines += [
         "",
         f"Mail:        {settings.sender} via {smtp.host}:{smtp.effective_port} "

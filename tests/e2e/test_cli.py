@@ -110,6 +110,28 @@ def test_check_without_a_templates_folder_uses_the_built_in_ones(
     ) in capsys.readouterr().out
 
 
+def test_check_lists_the_first_pairs_of_a_large_program_and_says_how_many_more(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary stays on one screen: 20 pairs, then how many more and where to see them."""
+    program = (
+        PROGRAM.split("pairs:")[0]
+        + "pairs:\n"
+        + "".join(
+            f"  - {{id: pair-{n:02}, started: 2024-03-01,\n"
+            f"      mentor: {{name: Mentor {n}, email: mentor{n}@northwind.example}},\n"
+            f"      mentee: {{name: Mentee {n}, email: mentee{n}@northwind.example}}}}\n"
+            for n in range(25)
+        )
+    )
+    (deployment / "program.yaml").write_text(program)
+    assert main(["check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    listed = [line.split()[0] for line in lines if "; since " in line]
+    assert listed == [f"pair-{n:02}" for n in range(20)]
+    assert "  ... and 5 more: `reminder-service report` lists every pair" in lines
+
+
 def test_check_warns_when_replies_are_read_without_a_sender_check(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
