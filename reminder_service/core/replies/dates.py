@@ -108,7 +108,8 @@ _WEEKDAY_WORD = (
 )
 """A weekday's name, or an abbreviation that is also a word after "on", "am", "le" or "el";
 never part of an address, domain or link ("bo@thu.de", "x.fri.de")."""
-_NOT_A_UNIT = rf"(?! ?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
+_NOT_A_UNIT = rf"(?! ?(?:(?:of )?an |d')?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
+"""Not followed by a unit: "3/4 h", "1/2 an hour", "1/4 d'heure" are lengths, not dates."""
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|e|o)"
 _YEAR = r"(?P<y>\d{4}|\d{2})(?!\d)"
 _ISO = re.compile(digits("y", most=4) + r"-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
