@@ -62,12 +62,15 @@ class _Day:
 
 @dataclass(frozen=True, slots=True)
 class Weekday:
-    """A weekday: "last" (a week back when said on that day), "next", or "of last week"."""
+    """A weekday: "last" (a week back when said on that day), "before last" (a week before
+    that), "next", or in a calendar week, which starts on Monday: `week` is 0 for "of this
+    week", -1 for "of last week", None when not said."""
 
     index: int
     before: bool = False
+    before_last: bool = False
     ahead: bool = False
-    previous_week: bool = False
+    week: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,8 @@ _WEEKDAY_WORD = (
 )
 """A weekday's name, or an abbreviation that is also a word after "on", "am", "le" or "el";
 never part of an address, domain or link ("bo@thu.de", "x.fri.de")."""
-_NOT_A_UNIT = rf"(?! ?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
+_NOT_A_UNIT = rf"(?! ?(?:(?:of )?an |d')?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
+"""Not followed by a unit: "3/4 h", "1/2 an hour", "1/4 d'heure" are lengths, not dates."""
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|e|o)"
 _YEAR = r"(?P<y>\d{4}|\d{2})(?!\d)"
 _ISO = re.compile(digits("y", most=4) + r"-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
@@ -168,11 +172,15 @@ _AGO = re.compile(
 )
 WEEKDAY = re.compile(
     rf"\b(?:(?P<prev>{lx.WEEKDAY_PREVIOUS_WEEK}) (?:on |am |el |le )?"
-    rf"|(?P<last>{lx.WEEKDAY_BEFORE}) |(?P<next>{lx.WEEKDAY_NEXT}) "
-    r"|(?:on|this|am|le|el|ce|diesen) )?"
-    rf"(?P<wd>{_WEEKDAY_WORD})\b(?: (?:(?P<prev2>{lx.WEEKDAY_PREVIOUS_WEEK})"
-    rf"|(?P<last2>{lx.WEEKDAY_BEFORE_AFTER})|(?P<next2>{lx.WEEKDAY_NEXT_AFTER}))\b)?"
+    rf"|(?P<this>{lx.WEEKDAY_THIS_WEEK}) (?:on |am |el |le )?"
+    rf"|(?P<last>{lx.WEEKDAY_BEFORE}) |(?P<blast>{lx.WEEKDAY_BEFORE_LAST}) "
+    rf"|(?P<next>{lx.WEEKDAY_NEXT}) |(?:on|this|am|le|el|ce|diesen) )?"
+    rf"(?P<wd>{_WEEKDAY_WORD})\b(?: (?:of |de )?(?:(?P<prev2>{lx.WEEKDAY_PREVIOUS_WEEK})"
+    rf"|(?P<this2>{lx.WEEKDAY_THIS_WEEK})|(?P<next2>{lx.WEEKDAY_NEXT_AFTER}))\b"
+    rf"| (?:(?P<last2>{lx.WEEKDAY_BEFORE_AFTER})|(?P<blast2>{lx.WEEKDAY_BEFORE_LAST_AFTER}))\b)?"
 )
+"""A weekday and what places it: "last Tuesday", "Tuesday before last", "Tuesday of last
+week", "letzte Woche am Dienstag", "mardi prochain"."""
 _RELATIVE = re.compile(rf"\b(?P<rel>{alternation(lx.DAYS_BEFORE)})\b")
 _AGO_HINT = re.compile(r"ago\b|\b(?:vor|il y a|hace) ")
 _WEEKDAY_HINT = re.compile(rf"\b(?:{_WEEKDAY_NAMES}|{alternation(lx.WEEKDAY_SHORT)})\b")
@@ -256,11 +264,13 @@ def weekday_index(word: str) -> int:
 
 
 def _weekday(match: re.Match[str]) -> Weekday:
+    week = -1 if match["prev"] or match["prev2"] else None
     return Weekday(
         weekday_index(match["wd"]),
         before=bool(match["last"] or match["last2"]),
+        before_last=bool(match["blast"] or match["blast2"]),
         ahead=bool(match["next"] or match["next2"]),
-        previous_week=bool(match["prev"] or match["prev2"]),
+        week=0 if match["this"] or match["this2"] else week,
     )
 
 
@@ -566,11 +576,11 @@ def _past(when: When, today: date) -> date | Unusable:
     match when:
         case _DaysBefore(days=days):
             day = shift_days(today, -days)
-        case Weekday(index=index, previous_week=True):
-            day = shift_days(today, -(today.weekday() + 7 - index))
-        case Weekday(index=index, before=before):
-            back = (today.weekday() - index) % 7
-            day = shift_days(today, -(back or (7 if before else 0)))
+        case Weekday(index=index, week=int(week)):
+            day = shift_days(today, 7 * week + index - today.weekday())
+        case Weekday(index=index, before=before, before_last=before_last):
+            back = (today.weekday() - index) % 7 or (7 if before or before_last else 0)
+            day = shift_days(today, -(back + (7 if before_last else 0)))
         case _Day(month=None):
             return _past_day_of_month(when.day, today)
         case _Day(month=int(month), year=None):

@@ -53,7 +53,13 @@ _FRACTIONS = {
     )
     for phrase in row.split("|")
 }
-_SLASH_FRACTIONS = {"1/4": 15, "1/2": 30, "3/4": 45}
+_SLASH_FRACTIONS = {"1/4": 15, "1/2": 30, "3/4": 45, "1/3": 20, "2/3": 40}
+"""Fractions of an hour written with a slash; `head` folds "¾", and 3/4 written with the
+fraction slash U+2044, to "3/4"."""
+_SLASH_FRACTION = alternation(_SLASH_FRACTIONS)
+_OF_AN_HOUR = rf"(?:{_H}|(?:(?:of )?an |d')(?:{_HW}))"
+"""The unit after a fraction: "3/4 h", "1/2 Stunde", "1/2 an hour", "3/4 of an hour",
+"1/4 d'heure"."""
 _APPROXIMATELY = (
     r"about|around|almost|nearly|over|just|only|like|roughly|approximately|a good|a full"
     r"|etwa|ca|circa|ungefahr|fast|knapp|gut|uber|environ|presque|pres de|plus de|a peine"
@@ -240,12 +246,12 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
         _HOURS_HINT,
     ),
     Reader(
-        re.compile(digits("n", not_after=r"\d.,") + rf" (?P<f>[13]/4|1/2) ?(?:{_H})\b"),
+        re.compile(digits("n", not_after=r"\d.,") + rf" (?P<f>{_SLASH_FRACTION}) ?(?:{_H})\b"),
         lambda m: 60 * int(m["n"]) + _SLASH_FRACTIONS[m["f"]],
         DIGIT,
     ),
     Reader(
-        re.compile(r"(?<![\d.,])\b(?P<f>[13]/4)" + rf" ?(?:{_H})\b"),
+        re.compile(rf"(?<![\d.,])\b(?P<f>{_SLASH_FRACTION}) ?{_OF_AN_HOUR}\b"),
         lambda m: _SLASH_FRACTIONS[m["f"]],
         DIGIT,
     ),

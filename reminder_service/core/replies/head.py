@@ -29,6 +29,9 @@ _MAX_INPUT_CHARS = 4_000
 _HEAD_LINES = 8
 _HEAD_CHARS = 1_200
 
+_VULGAR_FRACTIONS = "\u00bc\u00bd\u00be" + "".join(map(chr, range(0x2150, 0x215F)))
+"""The fractions "¼" to "⅞". Each becomes " 1/4" and the like, with a space: NFKD alone
+writes "1¼" as "11" and "4" around the fraction slash U+2044, eleven quarters."""
 _PRE_FOLD = str.maketrans(
     {
         "\u2018": "'",
@@ -39,7 +42,11 @@ _PRE_FOLD = str.maketrans(
         "\u2013": "-",
         "\u2014": "-",
         "\u2212": "-",
-        "\u00bd": " 1/2",
+        "\u2044": "/",
+        **{
+            fraction: " " + unicodedata.normalize("NFKD", fraction).replace("\u2044", "/")
+            for fraction in _VULGAR_FRACTIONS
+        },
     }
 )
 _COMBINING = re.compile("[\u0300-\u036f]")
@@ -62,7 +69,8 @@ _EDGES = re.compile(r"^\W+|\W+$")
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents, plain apostrophes, "n't" as " not", "avant-hier" as
+    """Lower case without accents, plain apostrophes, "n't" as " not", fractions with a
+    plain slash ("1¼", and 1 1/4 with the fraction slash U+2044, as "1 1/4"), "avant-hier" as
     "avant hier", "março" as "marzo", "könnten" as "koennten", "Monday + Wednesday" as
     "monday and wednesday" (two days, not one), and no emphasis or brackets."""
     folded = _MARCH_WITH_CEDILLA.sub("marzo", text.translate(_PRE_FOLD).casefold())

@@ -116,7 +116,6 @@ FIXED_DURATIONS: Final = {
         (15, "quarter of an hour|a quarter hour|viertelstunde|viertel stunde|quart d'heure"),
         (15, "cuarto de hora"),
         (30, "half an hour|half hour|a half hour|halbe stunde|demi heure|media hora"),
-        (30, "1/2 hour|1/2 stunde|1/2 heure|1/2 hora"),
         (45, "three quarters of an hour|dreiviertelstunde|dreiviertel stunde"),
         (45, "drei viertel stunde|trois quarts d'heure|tres cuartos de hora"),
         (90, "anderthalb stunden|eineinhalb stunden|einhalb stunden|hora y media"),
@@ -159,16 +158,22 @@ WEEKDAY_BEFORE: Final = (
     r"last|this past|past|letzten|letzte|letztes|vergangenen|vergangene|el pasado|el ultimo"
 )
 WEEKDAY_BEFORE_AFTER: Final = r"dernier|passe|pasado"
+WEEKDAY_BEFORE_LAST: Final = r"vorletzten|vorletzte|vorletztes|el penultimo"
+WEEKDAY_BEFORE_LAST_AFTER: Final = r"before last|avant dernier|antepasado"
 WEEKDAY_PREVIOUS_WEEK: Final = (
-    r"last week|letzte woche|vergangene woche|la semaine derniere|de la semana pasada"
+    r"last week|letzte woche|letzter woche|vergangene woche|vergangener woche"
+    r"|der letzten woche|der vergangenen woche|la semaine derniere|la semaine passee"
     r"|la semana pasada"
 )
+"""Said before or after a weekday ("last week on Tuesday", "Dienstag letzter Woche"), with
+"of" or "de" before it after one ("Tuesday of last week", "martes de la semana pasada")."""
+WEEKDAY_THIS_WEEK: Final = r"this week|diese woche|dieser woche|cette semaine|esta semana"
 WEEKDAY_NEXT: Final = (
     r"next|this coming|coming|nachsten|nachste|kommenden|el proximo|el siguiente|proximo"
 )
 WEEKDAY_NEXT_AFTER: Final = (
     r"prochain|qui vient|que viene|proximo|next week|nachste woche|la semaine prochaine"
-    r"|de la semana que viene"
+    r"|la semana que viene"
 )
 FILLER: Final = (
     r"on|the|for|about|around|approx|approximately|roughly|ca|circa|etwa|ungefahr|environ"

@@ -122,10 +122,50 @@ def test_duration_chooses_among_lengths(text: str, minutes: int | None) -> None:
     assert duration(Head.of(text)) == minutes
 
 
+@pytest.mark.parametrize(
+    ("vulgar", "slashed", "minutes"),
+    [
+        ("we met for \u00be hour", "we met for 3/4 hour", 45),
+        ("we met for \u00bc hour", "we met for 1/4 hour", 15),
+        ("we met for \u00bd an hour", "we met for 1/2 an hour", 30),
+        ("we met for \u00bdh", "we met for 1/2h", 30),
+        ("we met for \u2153 hour", "we met for 1/3 hour", 20),
+        ("we met for \u2154 h", "we met for 2/3 h", 40),
+        ("we met for 1\u00bc hours", "we met for 1 1/4 hours", 75),
+        ("we met for 1 \u00bc hours", "we met for 1 1/4 hours", 75),
+        ("we met for 1\u2154 hours", "we met for 1 2/3 hours", 100),
+        ("we met for 3\u20444 h", "we met for 3/4 h", 45),
+        ("we met for 1 3\u20444 hours", "we met for 1 3/4 hours", 105),
+        ("we met for \u00be of an hour", "we met for 3/4 of an hour", 45),
+        ("wir haben uns \u00be Stunde getroffen", "wir haben uns 3/4 Stunde getroffen", 45),
+        ("on s'est vus \u00bc d'heure", "on s'est vus 1/4 d'heure", 15),
+    ],
+)
+def test_a_fraction_of_an_hour_is_read_alike_in_any_script(
+    vulgar: str, slashed: str, minutes: int
+) -> None:
+    """ "\u00be", "3\u20444" (fraction slash) and "3/4" give one length, alone or after hours."""
+    assert duration(Head.of(vulgar)) == duration(Head.of(slashed)) == minutes
+
+
+_HOUR_FRACTIONS = {
+    15: ("1/4", "\u00bc"),
+    20: ("1/3", "\u2153"),
+    30: ("1/2", "\u00bd"),
+    40: ("2/3", "\u2154"),
+    45: ("3/4", "\u00be"),
+}
+"""Minutes past the hour that people write as a fraction, typed and as one character."""
+
+
 def _forms(minutes: int) -> list[str]:
     """Ways people write a meeting of `minutes` that the parser reads."""
     hours, rest = divmod(minutes, 60)
     forms = [f"{minutes} min", f"{minutes} minutes"]
+    if rest in _HOUR_FRACTIONS:
+        whole = str(hours) if hours else ""
+        slashed, vulgar = _HOUR_FRACTIONS[rest]
+        forms += [f"{whole} {slashed} hour".lstrip(), f"{whole}{vulgar} hour"]
     if hours and not rest:
         forms += [f"{hours} hours", f"{hours}h"]
     if hours and rest >= 10:

@@ -72,6 +72,10 @@ MEETINGS = [
     ("last Wednesday we met", met(date(2026, 3, 4))),
     ("on Wednesday we met", met(date(2026, 3, 11))),
     ("We met Tuesday last week", met(date(2026, 3, 3))),
+    ("We met Tuesday of last week", met(date(2026, 3, 3))),
+    ("We met on Tuesday of last week", met(date(2026, 3, 3))),
+    ("We met the Tuesday before last", met(date(2026, 3, 3))),
+    ("We met Monday before last, 1h", met(date(2026, 3, 2), 60)),
     ("We met 3 days ago", met(date(2026, 3, 8))),
     ("We met a week ago, 2 hrs", met(date(2026, 3, 4), 120)),
     ("Yes, met for 1:30", met(None, 90)),
@@ -88,6 +92,11 @@ MEETINGS = [
     ("Yes, one and a half hours", met(None, 90)),
     ("Yes we met 1 1/2 hours", met(None, 90)),
     ("Yes we met 1\u00bd hours", met(None, 90)),
+    ("We met on Monday for \u00be hour", met(date(2026, 3, 9), 45)),
+    ("We met on Monday for \u00bc hour", met(date(2026, 3, 9), 15)),
+    ("We met on Monday for 1\u00bc hours", met(date(2026, 3, 9), 75)),
+    ("We met on Monday for \u00bd an hour", met(date(2026, 3, 9), 30)),
+    ("Yes, \u00bd an hour", met(None, 30)),
     ("Yes, forty-five minutes", met(None, 45)),
     ("Yes, we met from 3 to 4pm", met(None, 60)),
     ("We met Tuesday the 3rd, for 45-60 min", met(date(2026, 3, 3), 52)),
@@ -126,6 +135,10 @@ MEETINGS = [
     ("Wir haben uns vorgestern getroffen", met(date(2026, 3, 9))),
     ("Wir haben uns letzten Dienstag getroffen, eine Stunde", met(date(2026, 3, 10), 60)),
     ("Wir haben uns am Dienstag getroffen", met(date(2026, 3, 10))),
+    ("Wir haben uns Montag \u00be Stunde getroffen", met(date(2026, 3, 9), 45)),
+    ("Wir haben uns Dienstag letzter Woche getroffen", met(date(2026, 3, 3))),
+    ("Wir haben uns am Dienstag der vergangenen Woche getroffen", met(date(2026, 3, 3))),
+    ("Wir haben uns vorletzten Dienstag getroffen", met(date(2026, 3, 3))),
     ("ja, anderthalb Stunden", met(None, 90)),
     ("ja, eineinhalb Stunden am Montag", met(date(2026, 3, 9), 90)),
     ("Ja, eine halbe Stunde", met(None, 30)),
@@ -144,6 +157,8 @@ MEETINGS = [
     ("oui, on s'est vus mardi dernier pendant une heure", met(date(2026, 3, 10), 60)),
     ("Oui", met()),
     ("on s'est vus hier", met(date(2026, 3, 10))),
+    ("on s'est vus mardi de la semaine derni\u00e8re", met(date(2026, 3, 3))),
+    ("on s'est vus mardi avant-dernier", met(date(2026, 3, 3))),
     ("on s\u2019est vus avant-hier", met(date(2026, 3, 9))),
     ("oui, une demi-heure", met(None, 30)),
     ("oui, une heure et demie", met(None, 90)),
@@ -158,6 +173,8 @@ MEETINGS = [
     ("S\u00ed", met()),
     ("nos vimos anteayer", met(date(2026, 3, 9))),
     ("nos vimos el martes pasado", met(date(2026, 3, 10))),
+    ("nos vimos el pen\u00faltimo martes", met(date(2026, 3, 3))),
+    ("nos vimos el martes antepasado", met(date(2026, 3, 3))),
     ("s\u00ed, media hora", met(None, 30)),
     ("s\u00ed, una hora", met(None, 60)),
     ("S\u00ed, el 5 de marzo, una hora", met(date(2026, 3, 5), 60)),
@@ -766,6 +783,25 @@ def test_last_weekday_said_on_that_weekday_is_a_week_back() -> None:
     assert read("we met last Wednesday") == met(date(2026, 3, 4))
     assert read("we met on Wednesday") == met(date(2026, 3, 11))
     assert read("nos vimos el mi\u00e9rcoles pasado") == met(date(2026, 3, 4))
+
+
+MONDAY = datetime(2026, 3, 9, 17, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "sent", "meaning"),
+    [
+        ("We met the Tuesday before last", MONDAY, met(date(2026, 2, 24))),
+        ("We met Wednesday before last", SENT, met(date(2026, 2, 25))),
+        ("We met Tuesday of this week", MONDAY, Meaning(Outcome.UNCLEAR)),
+        ("We met Thursday of this week", SENT, Meaning(Outcome.UNCLEAR)),
+        ("We met this week on Thursday", SENT, Meaning(Outcome.UNCLEAR)),
+    ],
+)
+def test_a_weekday_before_last_or_of_this_week(text: str, sent: datetime, meaning: Meaning) -> None:
+    """ "Before last" is a week before "last <weekday>"; "of this week" is in the reply's
+    week, which starts on Monday, so a day still to come in it is unclear."""
+    assert read(text, sent=sent) == meaning
 
 
 def test_next_weekdays_and_plans_are_not_the_meeting_date() -> None:
