@@ -18,6 +18,8 @@ lines, mobile signatures and disclaimers. The rules, applied line by line from t
   line of its own above a signature starts our message pasted without any marker;
 - an attribution ("On ... wrote:", "Am ... schrieb ...:", "Le ... a écrit :", also wrapped
   over up to three lines) is dropped when a quote follows it, and is a boundary otherwise;
+  a wrapped one starts at a line opening like one ("On <date>") or naming an address, so
+  answer lines typed directly above it stay;
   in wordings without a known verb ("Dne ... napsal(a):", "... menulis:") lines ending in a
   colon that name an address, or a date and a time, are dropped when a quote follows them;
 - mobile signatures ("Sent from my iPhone", "Get Outlook for iOS"), external-sender
@@ -332,8 +334,8 @@ def _paragraph_end(lines: Sequence[str], start: int) -> int:
 def _attribution_span(lines: Sequence[str], index: int) -> int:
     """How many lines (1-3) an attribution starting here takes; 0 if there is none.
 
-    A wrapped attribution (more than one line) must also be plausible, so an answer line
-    followed by a short "Dana wrote:" is not swallowed.
+    Lines that only together end in "wrote:" count as one attribution when a mail program
+    wrapped it, not when the sender typed an answer right above it (no blank line between).
     """
     joined = ""
     for span, line in enumerate(lines[index : index + _ATTRIBUTION_LINES], start=1):
@@ -341,9 +343,35 @@ def _attribution_span(lines: Sequence[str], index: int) -> int:
             return 0
         joined = f"{joined} {line.strip()}"
         if _is_attribution(joined):
-            plausible = _plausible_attribution(lines[index : index + span])
-            return span if span == 1 or plausible else 0
+            chunk = lines[index : index + span]
+            return span if span == 1 or _is_wrapped_attribution(chunk) else 0
     return 0
+
+
+def _is_wrapped_attribution(lines: Sequence[str]) -> bool:
+    """Whether `lines` are one attribution wrapped by a mail program, not answers above one.
+
+    Mail programs wrap "On <date>, <name> <address> wrote:" where the line runs out, so its
+    first line opens like an attribution or names (the start of) an address, and no later
+    line opens like one: "Yes, we met on Tuesday" or "Not yet" above "On ... wrote:"
+    is the sender's answer. The whole must also be plausible, so an answer line followed by
+    a short "Dana wrote:" is not swallowed.
+    """
+    first, *rest = lines
+    opens = _opens_attribution(first) or "@" in first or "<" in first
+    return (
+        opens
+        and not any(_opens_attribution(line) for line in rest)
+        and _plausible_attribution(lines)
+    )
+
+
+def _opens_attribution(line: str) -> bool:
+    """Whether `line` starts like an attribution: "On", "Am", "Le"... and a date with its year.
+
+    Mail programs write the year, answers seldom do: "On Monday at 10:00 we met" is not one.
+    """
+    return bool(_ATTRIBUTION_OPENER.match(line) and _DAY.search(line))
 
 
 def _is_attribution(text: str) -> bool:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reminder_service.core.replies.strip import reply_text
+from reminder_service.core.replies.verdict import Outcome
+from tests.unit.replies.reply_mail import met, understood, verdict_of
 
 CHECKIN_QUOTED = """\
 > --- Please reply above this line ---
@@ -359,6 +363,93 @@ LOOKALIKES = [
     _case("", "", "empty"),
     _case(CHECKIN_QUOTED, "", "only a quote"),
 ]
+
+
+ADDRESS = "mentoring@northwind.example"
+ATTRIBUTIONS = {
+    "gmail": f"On Thu, Nov 26, 2026 at 10:00 AM Northwind Engineering Mentoring <{ADDRESS}> wrote:",
+    "gmail german": "Am Do., 26. Nov. 2026 um 10:00 Uhr schrieb Northwind Engineering Mentoring "
+    f"<{ADDRESS}>:",
+    "gmail wrapped": "On Thu, Nov 26, 2026 at 10:00 AM Northwind Engineering Mentoring <\n"
+    f"{ADDRESS}> wrote:",
+    "gmail german wrapped": "Am Do., 26. Nov. 2026 um 10:00 Uhr schrieb Northwind Engineering "
+    f"Mentoring <\n{ADDRESS}>:",
+}
+"""Attributions of our message sent at reply_mail.NOW, on one line or wrapped over two."""
+WRAPPED_ATTRIBUTIONS = {
+    "gmail after the time": "On Thu, Nov 26, 2026 at 10:00\n"
+    f"AM Northwind Engineering Mentoring <{ADDRESS}> wrote:",
+    "gmail french": "Le jeu. 26 nov. 2026 à 10:00, Northwind Engineering Mentoring <\n"
+    f"{ADDRESS}> a\u00a0écrit\u202f:",
+    "gmail spanish": "El jue, 26 nov 2026 a las 10:00, Northwind Engineering Mentoring (<\n"
+    f"{ADDRESS}>) escribió:",
+    "gmail dutch": "Op do 26 nov. 2026 om 10:00 schreef Northwind Engineering Mentoring <\n"
+    f"{ADDRESS}>:",
+    "gmail polish": "czw., 26 lis 2026 o 10:00 Northwind Engineering Mentoring <\n"
+    f"{ADDRESS}> napisał(a):",
+    "gmail chinese": f"Northwind Engineering Mentoring <{ADDRESS}> 于2026年11月26日周四\n"
+    "10:00写道\uff1a",
+    "gmail over three lines": "On Thu, Nov 26, 2026 at 10:00 AM Northwind Engineering\n"
+    f"Mentoring <{ADDRESS}>\nwrote:",
+    "apple mail over three lines": "On 26 Nov 2026, at 10:00, Northwind Engineering\n"
+    f"Mentoring <{ADDRESS}>\nwrote:",
+    "thunderbird german over three lines": "Am 26.11.2026 um 10:00 schrieb Northwind\n"
+    f"Engineering Mentoring\n<{ADDRESS}>:",
+}
+ANSWERS = {
+    "met": "Yes, we met on Tuesday for 45 minutes",
+    "not yet": "Not yet",
+    "german": "Ja, wir haben uns am Dienstag getroffen, 45 Minuten",
+    "two lines": "Yes, we met on Tuesday.\nIt was about 45 minutes.",
+    "three lines": "Yes, we met on Monday for 45 minutes.\n"
+    "Actually, sorry - that was the week before.\nNo meeting this month.",
+    "opening like an attribution": "On Monday at 10:00 we met for an hour",
+}
+"""Answers typed directly above the attribution, with no blank line between."""
+
+
+@pytest.mark.parametrize("answer", ANSWERS.values(), ids=ANSWERS.keys())
+@pytest.mark.parametrize("attribution", ATTRIBUTIONS.values(), ids=ATTRIBUTIONS.keys())
+def test_answer_lines_directly_above_an_attribution_are_kept(answer: str, attribution: str) -> None:
+    """Lines typed right above "On ... wrote:" are the sender's words, not its first lines."""
+    assert reply_text(f"{answer}\n{attribution}\n{CHECKIN_QUOTED}") == answer
+
+
+@pytest.mark.parametrize(
+    "attribution", WRAPPED_ATTRIBUTIONS.values(), ids=WRAPPED_ATTRIBUTIONS.keys()
+)
+@pytest.mark.parametrize("answer", [ANSWERS["met"], ANSWERS["not yet"]], ids=["met", "not yet"])
+def test_a_wrapped_attribution_directly_below_an_answer_is_dropped_whole(
+    answer: str, attribution: str
+) -> None:
+    """An attribution wrapped over two or three lines goes as one, the answer above it stays."""
+    assert reply_text(f"{answer}\n{attribution}\n{CHECKIN_QUOTED}") == answer
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (ANSWERS["met"], met(date(2026, 11, 24), 45)),
+        (ANSWERS["german"], met(date(2026, 11, 24), 45)),
+        (ANSWERS["two lines"], met(date(2026, 11, 24), 45)),
+        ("Not yet", (Outcome.NOT_MET, None)),
+        ("Noch nicht", (Outcome.NOT_MET, None)),
+    ],
+    ids=["met", "german", "two lines", "not yet", "german not yet"],
+)
+@pytest.mark.parametrize("attribution", ATTRIBUTIONS.values(), ids=ATTRIBUTIONS.keys())
+def test_an_answer_directly_above_an_attribution_is_understood(
+    answer: str, expected: object, attribution: str
+) -> None:
+    """The answer is read, instead of the reply being UNCLEAR for having no text."""
+    assert understood(f"{answer}\n{attribution}\n{CHECKIN_QUOTED}") == expected
+
+
+@pytest.mark.parametrize("attribution", ATTRIBUTIONS.values(), ids=ATTRIBUTIONS.keys())
+def test_a_correction_directly_above_an_attribution_reaches_the_verdict(attribution: str) -> None:
+    """A sender taking back the line above it is not cut down to that line."""
+    verdict = verdict_of(f"{ANSWERS['three lines']}\n{attribution}\n{CHECKIN_QUOTED}")
+    assert verdict.text == ANSWERS["three lines"]
 
 
 @pytest.mark.parametrize(("body", "expected"), TOP_POSTED)
