@@ -105,8 +105,14 @@ MONTH_NAMES = "|".join(
 _WEEKDAY_NAMES = alternation(lx.WEEKDAYS)
 _AFTER_ON = r"(?:(?<=\bon )|(?<=\bam )|(?<=\ble )|(?<=\bel ))"
 _NOT_IN_AN_ADDRESS = r"(?<![.@])"
+_NAMES_A_PLACE = (
+    r"(?! (?:street|st|road|rd|avenue|ave|lane|ln|place|pl|square|sq|studios?|ltd|limited|inc"
+    r"|llc|gmbh|club|market|cafe)\b)"
+)
+"""Not followed by a word that makes a weekday part of a name ("12 Friday Street",
+"Saturday Studio Ltd" in a signature)."""
 _WEEKDAY_WORD = (
-    rf"{_NOT_IN_AN_ADDRESS}(?:{_WEEKDAY_NAMES})(?![.@]\w)"
+    rf"{_NOT_IN_AN_ADDRESS}(?:{_WEEKDAY_NAMES})(?![.@]\w){_NAMES_A_PLACE}"
     rf"|{_AFTER_ON}(?:{alternation(lx.WEEKDAY_SHORT)})(?![\w'])"
 )
 """A weekday's name, or an abbreviation that is also a word after "on", "am", "le" or "el";
@@ -117,8 +123,15 @@ _ORDINAL = r"(?:st|nd|rd|th|er|eme|e|o)"
 _YEAR = r"(?P<y>\d{4}|\d{2})(?!\d)"
 _ISO = re.compile(digits("y", most=4) + r"-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 _DASHED = re.compile(digits("a", not_after=r"\d-") + r"-(?P<b>\d{1,2})-(?P<y>\d{4})(?!\d)")
+_NOT_A_ROOM = "".join(
+    rf"(?<!\b{word} )"
+    for word in ("suite", "room", "unit", "flat", "apt", "level", "floor", "office", "no", "box")
+)
+"""Not after a word that makes "2/10" part of an address ("Suite 2/10 George St")."""
 _SLASHED = re.compile(
-    digits("a", not_after=r"\d/.") + rf"/(?P<b>\d{{1,2}})(?:/{_YEAR})?(?![\d/]){_NOT_A_UNIT}"
+    rf"{_NOT_A_ROOM}(?!24/7\b)"
+    + digits("a", not_after=r"\d/.")
+    + rf"/(?P<b>\d{{1,2}})(?:/{_YEAR})?(?![\d/]){_NOT_A_UNIT}"
 )
 _NOT_AT_A_TIME = r"(?<!\bum )(?<!\bat )(?<!\bgegen )(?<!\bvers )(?<!\blas )"
 _MONTH = r"(?P<m>0?[1-9]|1[0-2])"

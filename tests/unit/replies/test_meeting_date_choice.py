@@ -353,3 +353,24 @@ def test_a_bare_day_no_month_has_is_unclear_never_today(today: date, day: int, p
     sent = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
     meaning = meaning_of(phrase.format(day), sent=sent, zone=BERLIN, date_order="DMY")
     assert meaning.outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes we met.\nBo Ong\nSuite 2/10 George St", met(None)),
+        ("Yes\n\nBo Ong\nRoom 3/12, Building B", met(None)),
+        ("Yes we met for an hour\n\nBo Ong\nUnit 4/2, 10 High Street", met(None, 60)),
+        ("Yes.\n\nBo Ong\n12 Friday Street, London", met(None)),
+        ("Yes, we met.\n\nBo Ong\nSaturday Studio Ltd", met(None)),
+        ("Yes we met!\nBo Ong\nDirector of 24/7 Operations", met(None)),
+        ("We met on 2/10", met(date(2026, 10, 2))),
+        ("Yes, on Friday", met(date(2026, 11, 20))),
+    ],
+)
+def test_an_address_or_a_name_in_a_signature_gives_no_date(
+    text: str, expected: tuple[Outcome, object]
+) -> None:
+    """A room number ("Suite 2/10"), "24/7", or a weekday in a street's or a firm's name is
+    not the meeting's date; found by a reviewer as wrong dates logged."""
+    assert understood(text) == expected
