@@ -309,3 +309,17 @@ async def test_half_a_character_in_a_reply_is_stored_as_a_replacement_and_the_lo
     body, subject = store.review_queue()
     assert body.text == "Hmm \ufffd what?"
     assert subject.subject == "\ufffd"
+
+
+async def test_two_replies_with_a_placeholder_message_id_are_both_recorded(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, store: SqliteStore
+) -> None:
+    """ "Message-ID: <>" from a broken mailer names no message: the second reply carrying it
+    is not dropped as a copy of the first."""
+    empty_id = b"Message-ID: <>\r\n"
+    clean_dovecot.append_many([empty_id + ordinary(), empty_id + _plain(MEETING)])
+
+    verdicts = await _poll(store, imap_config)
+
+    assert [v.outcome for v in verdicts] == [Outcome.NOT_MET, Outcome.MEETING]
+    assert [m.met_on for m in store.meetings()] == [date(2026, 11, 24)]

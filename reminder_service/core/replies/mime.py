@@ -305,7 +305,9 @@ def _recipients(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def _message_id(values: tuple[str, ...]) -> str | None:
-    """The Message-ID, `<...>` or bare as written; None if absent.
+    """The Message-ID, `<...>` or bare as written; None if absent or if it names nothing
+    (`<>`, `(none)`, `unknown`): different messages from one broken mailer share such a
+    value, and it would make them one message.
 
     It is kept even when it could not be written back in a header (non-ASCII, far too
     long), because it is what makes two delivered copies of one reply one message; the
@@ -317,7 +319,8 @@ def _message_id(values: tuple[str, ...]) -> str | None:
     found = _MSG_ID.search(value)
     if found:
         return found.group()
-    return value if value and not any(char.isspace() for char in value) else None
+    bare = value and "@" in value and not any(c.isspace() or c in "<>()" for c in value)
+    return value if bare else None
 
 
 def _references(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:

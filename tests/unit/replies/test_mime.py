@@ -176,6 +176,13 @@ def test_message_id_missing_or_bare() -> None:
     assert _read(b"From: a@x.example\r\nMessage-ID:  abc@x \r\n\r\nhi").message_id == "abc@x"
 
 
+@pytest.mark.parametrize("header", [b"<>", b"(none)", b"unknown", b"<  >", b"0"])
+def test_a_message_id_that_names_nothing_is_none(header: bytes) -> None:
+    """A broken mailer's placeholder is no Message-ID: different messages share it, so it
+    would make them one, and all but the first would be dropped as copies."""
+    assert _read(b"From: a@x.example\r\nMessage-ID: " + header + b"\r\n\r\nhi").message_id is None
+
+
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
