@@ -60,6 +60,7 @@ from reminder_service.imap_responses import (
     parse_uidvalidity,
     quoted,
     sequence_set,
+    sizes_of,
 )
 from reminder_service.passwords import Password
 from reminder_service.tls import server_context
@@ -340,12 +341,7 @@ class ImapMailbox:
                 "asking the size of new messages",
                 link.client.uid("fetch", sequence_set(batch), "(UID RFC822.SIZE)"),
             )
-            wanted = set(batch)
-            sizes.update(
-                (item.uid, item.size)
-                for item in parse_fetch_lines(reply.data)
-                if item.uid in wanted
-            )
+            sizes.update(sizes_of(reply.data, set(batch)))
         return sizes
 
     async def _bodies(self, link: Link, sizes: dict[int, int]) -> dict[int, bytes]:

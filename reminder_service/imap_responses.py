@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
@@ -88,6 +88,19 @@ def parse_fetch_lines(lines: Iterable[Line]) -> list[FetchItem]:
         group.append(line)
     items.extend(_fetch_item(group))
     return items
+
+
+def sizes_of(lines: Iterable[Line], wanted: Collection[int]) -> dict[int, int | None]:
+    """The RFC822.SIZE of each wanted UID in a FETCH response; None where none was given.
+
+    A server may add a flag update carrying the same UID (another client marked it read
+    meanwhile): it gives no size, and must not undo the one given.
+    """
+    sizes: dict[int, int | None] = {}
+    for item in parse_fetch_lines(lines):
+        if item.uid in wanted and (item.size is not None or item.uid not in sizes):
+            sizes[item.uid] = item.size
+    return sizes
 
 
 def _fetch_item(group: Sequence[Line]) -> list[FetchItem]:

@@ -38,6 +38,7 @@ from reminder_service.imap import (
     parse_uidvalidity,
     sequence_set,
 )
+from reminder_service.imap_responses import sizes_of
 from tests.support.dovecot import HOST, Dovecot, ImapRelay, config_for
 from tests.support.smtp_server import free_port
 
@@ -118,6 +119,18 @@ def test_parse_fetch_lines_reads_sizes_in_any_item_order() -> None:
     """RFC822.SIZE and UID are found wherever the server puts them."""
     lines = [b"1 FETCH (UID 1 RFC822.SIZE 269)", b"2 FETCH (RFC822.SIZE 272 UID 2)"]
     assert parse_fetch_lines(lines) == [FetchItem(uid=1, size=269), FetchItem(uid=2, size=272)]
+
+
+def test_a_flag_update_does_not_undo_a_size() -> None:
+    """A flag update with the same UID after the size (another client marked the message
+    read meanwhile) leaves the size known, so the message is not taken as unreadable."""
+    lines = [
+        b"1 FETCH (UID 7 RFC822.SIZE 1234)",
+        b"1 FETCH (UID 7 FLAGS (\\Seen))",
+        b"2 FETCH (UID 8 FLAGS (\\Seen))",
+        b"3 FETCH (UID 9 RFC822.SIZE 99)",
+    ]
+    assert sizes_of(lines, {7, 8}) == {7: 1234, 8: None}
 
 
 def test_parse_fetch_lines_skips_what_is_not_a_message_of_ours() -> None:
