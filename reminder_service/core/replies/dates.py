@@ -179,7 +179,8 @@ _LISTED_DAY = re.compile(
 """A day listed before another with its month ("3 and 17 November", "3. und 17. November"),
 or a bare ordinal listed beside another ("the 3rd and 17th", "10th and 24th")."""
 _AGO = re.compile(
-    rf"\b(?:(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<d>{lx.DAYS_UNITS})|{lx.WEEKS_UNITS}) ago"
+    r"\b(?:(?P<fortnight>a|one) fortnight ago"
+    rf"|(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<d>{lx.DAYS_UNITS})|{lx.WEEKS_UNITS}) ago"
     rf"|(?:vor|il y a|hace) (?P<n2>\d{{1,2}}|{COUNTS}) (?:(?P<d2>{lx.DAYS_UNITS})"
     rf"|{lx.WEEKS_UNITS}))\b"
 )
@@ -267,6 +268,8 @@ def _listed_day(match: re.Match[str]) -> _Day:
 
 
 def _ago(match: re.Match[str]) -> _DaysBefore:
+    if match["fortnight"]:
+        return _DaysBefore(14)
     count = count_of(match["n"] or match["n2"])
     return _DaysBefore(count if match["d"] or match["d2"] else 7 * count)
 

@@ -478,7 +478,7 @@ MET: Final = (
     rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}|(?<!\bon )(?<!\bil )(?<!\belle )met+(?!{_MET_A_GOAL})"
     rf"|met up|caught up|got together|hung out|talked(?!{_ABOUT_MEETING})"
     rf"|spoke(?!{_ABOUT_MEETING})|chatted|connected"
-    r"|(?:had|held|did|have had|'ve had|hatten|hatte)"
+    r"|(?:had|held|did|grabbed|have had|'ve had|hatten|hatte)"
     rf" (?!such\b)(?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?"
     rf"|(?:(?!(?:{_PLANNED_FIRST})\b)\w+ ){{0,3}})"
     r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"

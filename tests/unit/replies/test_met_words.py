@@ -37,6 +37,8 @@ WEDNESDAY = date(2026, 11, 25)
         ("Wir konnten uns am Montag eine Stunde treffen", MONDAY, 60),
         ("On a réussi à se voir lundi pendant une heure", MONDAY, 60),
         ("Pudimos vernos el lunes una hora", MONDAY, 60),
+        ("We grabbed coffee yesterday for 30 mins", WEDNESDAY, 30),
+        ("We met a fortnight ago", date(2026, 11, 12), None),
     ],
 )
 def test_managed_and_meeting_was_report_a_meeting(
