@@ -10,6 +10,7 @@ traps: unquoted text that YAML reads as true/false, a number or a date.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol, TypeAlias
 
@@ -43,9 +44,16 @@ _YAML_HINTS = {
         "line up the fields of one group under each other, with the same number of spaces"
         " before each"
     ),
+    "expected <block end>, but found '<block sequence start>'": (
+        "line up the items of one list under each other, each '- ' with the same number of"
+        " spaces before it"
+    ),
     "expected ',' or '}', but got ':'": _IN_BRACES,
     "expected ',' or '}', but got '<scalar>'": _IN_BRACES,
 }
+_NO_SPACE_AFTER_DASH = re.compile(r"\s*-[A-Za-z_]")
+_NO_SPACE_AFTER_COLON = re.compile(r"\s*(?:- )?([A-Za-z_][\w-]*:[^\s:/'\"]\S*)")
+_QUOTED_VALUE = re.compile(r"""\s*(?:- )?(?:[\w-]+: )?(["'])(.*)$""")
 _TOO_DEEP = (
     "lists or groups of fields are nested far too deeply to read; a program needs only a"
     " few levels (program:, pairs:, and the fields of each pair)"
@@ -312,7 +320,12 @@ def _compose_exactly(text: str, *, findings: Findings) -> yaml.Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1
-        findings.add((), _syntax_message(exc), line=line)
+        known = exc.problem in _YAML_HINTS
+        slip = None if line is None else _slip_before(text, line, quotes=not known)
+        if slip is not None:
+            findings.add((), f"this is not valid YAML: {slip[1]}", line=slip[0])
+        else:
+            findings.add((), _syntax_message(exc), line=line)
         raise findings.error() from exc
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
@@ -329,7 +342,38 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
     """PyYAML's description of a syntax error, with a hint for the common ones."""
     problem = exc.problem or exc.context or "unreadable"
     hint = _YAML_HINTS.get(problem)
-    return f"this is not valid YAML: {problem}" + (f" ({hint})" if hint else "")
+    return f"this is not valid YAML: {problem.removeprefix('but ')}" + (
+        f" ({hint})" if hint else ""
+    )
+
+
+def _slip_before(text: str, line: int, *, quotes: bool) -> tuple[int, str] | None:
+    """The line and advice for the typing slip nearest above a syntax error, if there is
+    one: YAML often notices a quote left open, or a colon or dash without its space, only
+    lines later, and then in words that say nothing of the slip. A quote left open is
+    looked for only with `quotes` (an error without advice of its own): a value may span
+    lines in quotes."""
+    lines = text.splitlines()[:line]
+    for number in range(len(lines), 0, -1):
+        written = lines[number - 1]
+        if _NO_SPACE_AFTER_DASH.match(written):
+            return number, "put a space after the '-' that starts a list item"
+        if found := _NO_SPACE_AFTER_COLON.match(written):
+            return number, f"put a space after the colon in {found.group(1).strip()!r}"
+        if quotes and _opens_a_quote(written):
+            return number, "a quote opened on this line is not closed on it"
+    return None
+
+
+def _opens_a_quote(line: str) -> bool:
+    """Whether a value on `line` starts with a quote that the line does not close."""
+    value = _QUOTED_VALUE.match(line)
+    if value is None:
+        return False
+    quote, rest = value.group(1), value.group(2)
+    if quote == '"':
+        return '"' not in rest.replace("\\\\", "").replace('\\"', "")
+    return "'" not in rest.replace("''", "")
 
 
 class _Source:

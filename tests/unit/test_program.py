@@ -159,6 +159,41 @@ def test_common_yaml_mistakes_get_advice(pair: str, expected: str) -> None:
     assert problems(HEAD + pair) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            HEAD.replace('send_at: "09:30"', 'send_at: "09:30')
+            + PAIR
+            + PAIR.replace("ana-ben", "cy-di"),
+            "p.yaml:7: this is not valid YAML: a quote opened on this line is not closed on it",
+            id="quote-left-open",
+        ),
+        pytest.param(
+            HEAD + PAIR.replace("started: ", "started:"),
+            "p.yaml:13: this is not valid YAML: put a space after the colon in"
+            " 'started:2024-03-01'",
+            id="no-space-after-colon",
+        ),
+        pytest.param(
+            HEAD + PAIR.replace("- id:", "-id:"),
+            "p.yaml:10: this is not valid YAML: put a space after the '-' that starts a list item",
+            id="no-space-after-dash",
+        ),
+        pytest.param(
+            HEAD + PAIR + "---\nx: 1\n",
+            "p.yaml:14: this is not valid YAML: found another document (a program file holds one"
+            " document; remove the extra '---')",
+            id="second-document",
+        ),
+    ],
+)
+def test_a_slip_is_reported_on_its_own_line(text: str, expected: str) -> None:
+    """YAML notices a quote left open, or a colon or dash without its space, only further
+    down and in words that do not name it; the problem is the slip, on its line."""
+    assert problems(text) == [expected]
+
+
 def test_tab_indentation_gets_a_hint() -> None:
     """A tab used for indentation is reported with the advice to use spaces."""
     assert problems("program:\n\tname: x\n") == [
