@@ -54,6 +54,8 @@ _COMBINING = re.compile("[\u0300-\u036f]")
 _MARCH_WITH_CEDILLA = re.compile(r"\bmar(?:\u00e7|c\u0327)o\b")
 # Without its umlaut, "könnten" (could: a suggestion) would be "konnten" (could: the past).
 _COULD_WITH_UMLAUT = re.compile(r"\bk(?:\u00f6|o\u0308)nnt")
+# Likewise "hätten" (would have) is not "hatten" (had): "wir hätten uns getroffen" is no meeting.
+_WOULD_HAVE_WITH_UMLAUT = re.compile(r"\bh(?:\u00e4|a\u0308)tt")
 _NOISE = re.compile('[*_"\u201c\u201d\u201e\u00ab\u00bb()\\[\\]{}<>|~#=+]')
 _INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 _PLUS_BETWEEN_WORDS = re.compile(r"(?<=[^\W\d_]) ?\+ ?(?=[^\W\d_])")
@@ -75,6 +77,7 @@ def _fold(text: str) -> str:
     "monday and wednesday" (two days, not one), and no emphasis or brackets."""
     folded = _MARCH_WITH_CEDILLA.sub("marzo", text.translate(_PRE_FOLD).casefold())
     folded = _COULD_WITH_UMLAUT.sub("koennt", folded)
+    folded = _WOULD_HAVE_WITH_UMLAUT.sub("haett", folded)
     folded = unicodedata.normalize("NFKD", folded)
     folded = _PLUS_BETWEEN_WORDS.sub(" and ", _COMBINING.sub("", folded))
     folded = _NOISE.sub(" ", folded).replace("n't", " not")

@@ -438,11 +438,11 @@ pause until March")."""
 
 DOUBTED: Final = (
     rf"{DOUBT}|whether|if|unless|hope|hoping|hopefully|wonder|wondering|try|trying|wish|wished"
-    r"|(?:could|should|would|might) have|(?:could|should|would|might)'ve"
+    r"|(?:could|should|would|might) have|(?:could|should|would|might)'ve|haette|haetten"
 )
 """Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
 sure the meeting took place", "if we were able to meet", "we should have met on Monday", "I
-wish we had met"): a person reads it."""
+wish we had met", "wir hätten uns getroffen"): a person reads it."""
 
 SINCE_MET: Final = (
     r"(?:since|seit|depuis|desde)(?: the (?:last|first) time)? (?:we|you|they|i|wir|que|qu'on"

@@ -50,6 +50,7 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "We should have met on Monday",
         "We would have met on Monday if not for the strike",
         "I wish we had met",
+        "Wir hätten uns am Montag getroffen, aber sie war krank",
         "Hopefully we'll have met by Friday",
         "We talked about meeting on Friday",
         "We've talked about meeting up but haven't managed it",
@@ -67,6 +68,7 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
     ("text", "day", "minutes"),
     [
         ("We had a meeting on Monday for 45 minutes", MONDAY, 45),
+        ("Wir hatten uns am Montag getroffen", MONDAY, None),
         ("We had our monthly call on Monday", MONDAY, None),
         ("We had a 45 minute call on Monday", MONDAY, 45),
         ("We spoke on Monday for an hour", MONDAY, 60),
