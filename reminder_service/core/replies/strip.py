@@ -367,11 +367,11 @@ def _is_wrapped_attribution(lines: Sequence[str]) -> bool:
 
 
 def _opens_attribution(line: str) -> bool:
-    """Whether `line` starts like an attribution: "On", "Am", "Le"... and a date with its year.
-
-    Mail programs write the year, answers seldom do: "On Monday at 10:00 we met" is not one.
-    """
-    return bool(_ATTRIBUTION_OPENER.match(line) and _DAY.search(line))
+    """Whether `line` starts like an attribution: "On", "Am", "Le"... and a date with its
+    year or a time ("On Fri, Nov 20, at 11:00 AM"): kept as an answer, its date would be
+    taken for the meeting's. An answer opening so ("On Monday at 10:00 we met") is kept
+    still when the next line opens like an attribution too."""
+    return bool(_ATTRIBUTION_OPENER.match(line) and (_DAY.search(line) or _TIME.search(line)))
 
 
 def _is_attribution(text: str) -> bool:

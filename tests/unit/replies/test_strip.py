@@ -395,6 +395,8 @@ WRAPPED_ATTRIBUTIONS = {
     f"Mentoring <{ADDRESS}>\nwrote:",
     "thunderbird german over three lines": "Am 26.11.2026 um 10:00 schrieb Northwind\n"
     f"Engineering Mentoring\n<{ADDRESS}>:",
+    "without a year or an address": "On Fri, Nov 20, at 11:00 AM Northwind Mentoring\nwrote:",
+    "german without a year": "Am Freitag, 20. November um 11:00 schrieb Northwind\nKoordination:",
 }
 ANSWERS = {
     "met": "Yes, we met on Tuesday for 45 minutes",
