@@ -105,10 +105,7 @@ MONTH_NAMES = "|".join(
 _WEEKDAY_NAMES = alternation(lx.WEEKDAYS)
 _AFTER_ON = r"(?:(?<=\bon )|(?<=\bam )|(?<=\ble )|(?<=\bel ))"
 _NOT_IN_AN_ADDRESS = r"(?<![.@])"
-_NAMES_A_PLACE = (
-    r"(?! (?:street|st|road|rd|avenue|ave|lane|ln|place|pl|square|sq|studios?|ltd|limited|inc"
-    r"|llc|gmbh|club|market|cafe)\b)"
-)
+_NAMES_A_PLACE = r"(?! (?:street|road|avenue|lane|square|studios?|ltd|limited|llc|gmbh)\b)"
 """Not followed by a word that makes a weekday part of a name ("12 Friday Street",
 "Saturday Studio Ltd" in a signature)."""
 _WEEKDAY_WORD = (
@@ -125,7 +122,7 @@ _ISO = re.compile(digits("y", most=4) + r"-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 _DASHED = re.compile(digits("a", not_after=r"\d-") + r"-(?P<b>\d{1,2})-(?P<y>\d{4})(?!\d)")
 _NOT_A_ROOM = "".join(
     rf"(?<!\b{word} )"
-    for word in ("suite", "room", "unit", "flat", "apt", "level", "floor", "office", "no", "box")
+    for word in ("suite", "room", "unit", "flat", "apt", "level", "floor", "no", "box")
 )
 """Not after a word that makes "2/10" part of an address ("Suite 2/10 George St")."""
 _SLASHED = re.compile(

@@ -92,8 +92,8 @@ _WHEN_AFTER = re.compile(rf" (?:{_WHEN})\b")
 _MET = whole_words(lx.MET)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _ANOTHER_EVENT = whole_words(lx.ANOTHER_EVENT)
-_OTHERS_AND_EVENTS = whole_words(lx.OTHERS_AND_EVENTS)
-_FUTURE = whole_words(lx.FUTURE)
+_SOMEONE_ELSE_FIRST = re.compile(lx.SOMEONE_ELSE_FIRST)
+_PLANNED_LENGTH = whole_words(lx.PLANNED_LENGTH)
 _GAP_TO_LENGTH = re.compile(r"(?: [\w']+){0,4} ")
 _ALSO = re.compile(r"\b(?:also|auch|aussi|tambien) $")
 _CLAUSE_BREAK = re.compile(rf"[,:;]| - |\b(?:{lx.CONTRAST})\b")
@@ -292,8 +292,8 @@ def duration(head: Head) -> int | None:
 
     Lengths that are times of day, dates, in plans, "ago" phrases or about something else
     ("10 minutes late") are not the meeting's. A lone one left is ("Yes, Monday, 1h"),
-    unless its sentence neither reports the meeting nor ties the length to it, and names
-    another person or event ("Yes, we met. Her commute is now 30 minutes"). Of
+    unless its sentence neither reports the meeting nor ties the length to it, and its
+    clause is about another person ("Yes, we met. Her commute is now 30 minutes"). Of
     several, one right after "met" wins ("we waited 15 minutes, then met for an hour"), and
     two different ones there give None ("chatted for 5 min, then met for 1h"); else the
     first in a sentence reporting a meeting wins unless it is someone's own
@@ -317,18 +317,19 @@ def duration(head: Head) -> int | None:
 
 def _may_be_the_meetings(head: Head, m: re.Match[str]) -> bool:
     """Whether the reply's only length may be the meeting's: in a sentence reporting it,
-    tied to it, or in a clause naming no other person or event ("her commute is 2 hours
-    each way, so we did 30 min online")."""
+    tied to it, or in a clause whose subject is not another person or their thing ("her
+    commute is 2 hours each way, so we did 30 min online": 30)."""
     if _in_report(head, m.start()) or _is_tied(head, m):
         return True
-    return _OTHERS_AND_EVENTS.search(head.text, *_clause_around(head, m)) is None
+    start, _ = _clause_around(head, m)
+    return _SOMEONE_ELSE_FIRST.match(head.text[start : m.start()]) is None
 
 
 def _in_future_clause(head: Head, m: re.Match[str]) -> bool:
     """Whether a length follows a word of the future in its clause, with no meeting
     reported in between ("and will meet again on Friday for 2 hours")."""
     text, (start, _) = head.text, _clause_around(head, m)
-    future = [f.end() for f in _FUTURE.finditer(text, start, m.start())]
+    future = [f.end() for f in _PLANNED_LENGTH.finditer(text, start, m.start())]
     return bool(future) and _MET.search(text, future[-1], m.start()) is None
 
 

@@ -365,13 +365,13 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         if clauses[index].asks and _MANAGED_BY_ANYONE.fullmatch(found.group()):
             continue
         before = _words_bearing_on(joined[starts[index] : found.start()])
-        said[index].add(_met_signal(before, found.group()))
+        said[index] |= _as_set(_met_signal(before, found.group()))
     for found in _MEETING_WAS.finditer(joined):
         index = clause_at(found.start())
         rest = joined[found.end() : starts[index] + len(clauses[index].text)]
         if _nothing_else_said(clauses, index, rest):
             before = " ".join(joined[starts[index] : found.start()].split()[-5:])
-            said[index].add(_met_signal(before, found.group()))
+            said[index] |= _as_set(_met_signal(before, found.group()))
     for index, clause in enumerate(clauses):
         if clause.asks:
             said[index] &= _kept_when_asked(clause.text)
@@ -595,15 +595,20 @@ def _negated_end(before: str, end: re.Match[str]) -> Signal | None:
     return Signal.DOUBTFUL if _END_NEGATED.search(request) else None
 
 
-def _met_signal(before: str, phrase: str) -> Signal:
+def _as_set(signal: Signal | None) -> set[Signal]:
+    return set() if signal is None else {signal}
+
+
+def _met_signal(before: str, phrase: str) -> Signal | None:
     """What a meeting phrase says with the words just before it: met, not met, or a
     negation in a language we do not read (UNREAD), or, after a doubt, right after
-    "nearly" or "since we" (not met if negated: "not since we last met"), or in a "managed
-    to meet" of someone else, nothing sure (DOUBTFUL). A "managed
-    to meet" with no subject before it ("Yes! Managed to meet Monday") is the pair's."""
+    "nearly" or in a "managed to meet" of someone else, nothing sure (DOUBTFUL). A "managed
+    to meet" with no subject before it ("Yes! Managed to meet Monday") is the pair's. After
+    "since we" it reports nothing ("it's been 3 weeks since we met", "since we last spoke we
+    met on Monday": only the second is a report), unless negated ("not since we last met")."""
     words = f"{before} {phrase}"
     if _SINCE_MET.search(before):
-        return Signal.NOT_MET if _NEGATION.search(before) else Signal.DOUBTFUL
+        return Signal.NOT_MET if _NEGATION.search(before) else None
     if _DOUBTED.search(words) or _NEARLY.search(before):
         return Signal.DOUBTFUL
     if _NEGATION.search(words):

@@ -159,7 +159,9 @@ WEEKDAY_BEFORE: Final = (
 )
 WEEKDAY_BEFORE_AFTER: Final = r"dernier|passe|pasado"
 WEEKDAY_BEFORE_LAST: Final = r"vorletzten|vorletzte|vorletztes|el penultimo"
-WEEKDAY_BEFORE_LAST_AFTER: Final = r"before last|avant dernier|antepasado"
+WEEKDAY_BEFORE_LAST_AFTER: Final = (
+    r"before last(?! (?:week|month|year)|'s)|avant dernier|antepasado"
+)
 WEEKDAY_PREVIOUS_WEEK: Final = (
     r"last week|letzte woche|letzter woche|vergangene woche|vergangener woche"
     r"|der letzten woche|der vergangenen woche|la semaine derniere|la semaine passee"
@@ -186,24 +188,33 @@ FILLER: Final = (
 """Words that may stand around a bare date and duration ("about an hour, on the 3rd",
 "yesterday evening, an hour or so"). Not "morgen" nor "mañana": they also mean tomorrow."""
 
-OTHERS_AND_EVENTS: Final = (
-    r"she|he|her|his|him|they|their|them|sie|ihr|ihre|ihren|er|sein|seine|seinen"
-    r"|elle|il|son|sa|ses|ella|su|sus"
+ANOTHER_EVENT: Final = (
+    r"i|i'm|i've|my|she|he|her|his|him|they|their|them|ich|mein|meine|meinen|sie|ihr|ihre"
+    r"|ihren|er|sein|seine|seinen|je|j'ai|mon|ma|mes|elle|il|son|sa|ses|yo|mi|mis|ella|su|sus"
     r"|exam|exams|test|birthday|interview|deadline|job|appointment|presentation|holiday"
     r"|holidays|vacation|flight|surgery|doctor|started|start|starts|work|works|prufung"
     r"|klausur|geburtstag|vorstellungsgesprach|urlaub|arbeit|examen|anniversaire|entretien"
-    r"|travail|vacances|cumpleanos|entrevista|trabajo|vacaciones|commute|runs|run|working"
-)
-"""Another person, or an event, that a length beside it may belong to ("her commute is now
-30 minutes", "she runs 5k in 25 minutes"): the reply's only length is then not the
-meeting's unless its sentence reports the meeting."""
-
-ANOTHER_EVENT: Final = (
-    rf"i|i'm|i've|my|ich|mein|meine|meinen|je|j'ai|mon|ma|mes|yo|mi|mis|{OTHERS_AND_EVENTS}"
+    r"|travail|vacances|cumpleanos|entrevista|trabajo|vacaciones"
 )
 """Words that make a date in a clause without "we met" another person's or event's day
 ("she had an exam on Friday", "her birthday was on the 20th", "I work part-time (Tue,
 Wed)"), not the meeting's."""
+SOMEONE_ELSE_FIRST: Final = (
+    r"^\W*(?:she|he|they|sie|er|elle|il|ella"
+    r"|(?:her|his|their|ihre?|seine?|son|sa|ses|su|sus) \w+)\b"
+)
+"""A clause whose subject is another person or their thing ("her commute is now 30
+minutes", "she runs 5k in 25 minutes"): its length is theirs, not the meeting's. Not "went
+through his portfolio for an hour", which is the meeting's."""
+
+PLANNED_LENGTH: Final = (
+    r"will|'ll|going to|gonna|we're meeting|we are meeting|meet again|meeting again"
+    r"|suggested|suggests|aiming|aim to|plan to|planning to|next time|werden|allons|vamos a"
+)
+"""Words after which a length in the same clause is a plan's ("and will meet again on
+Friday for 2 hours", "Ada suggested we meet for 45 minutes"). Not "next" nor "plan" alone
+("we had our next session on Monday for an hour")."""
+
 DAY_AROUND_ANOTHER: Final = (
     r"(?:day|week|morning|evening|night) (?:after|before)(?! (?:yesterday|last))"
     r"|am tag (?:nach|vor)|lendemain|veille|(?:dia|semana) (?:despues|antes)"
@@ -462,10 +473,15 @@ _PLANNED_AFTER: Final = (
     r"scheduled|planned|booked|arranged|organi[sz]ed|lined up|set up|pencil+ed in"
     r"|in the (?:diary|calendar)|on the (?:calendar|cards)"
 )
-"""Words after "had a meeting" that make it a plan ("we had a call booked for Monday")."""
+"""Words right after "had a meeting" that make it a plan ("we had a call booked for
+Monday"); not after another word ("we had a call and set up goals")."""
 
-_ABOUT_MEETING: Final = r" about (?:\w+ )?(?:meeting|meet|getting together|catching up)"
-"""What follows "talked" or "spoke" when it was about meeting, not a meeting."""
+_ABOUT_MEETING: Final = (
+    r" about (?:\w+ )?(?:meeting|meet|getting together|catching up)\b"
+    r"(?! (?:her|his|their|the|our|my|your|its|all|any|some|these|those)\b)"
+)
+"""What follows "talked" or "spoke" when it was about meeting ("talked about meeting on
+Friday"), not a meeting; "talked about meeting her deadlines" is one."""
 
 _MET_A_GOAL: Final = (
     r" (?:the|our|all|every|her|my|its|their) (?:\w+ )?(?:requirements?|deadlines?|targets?"
@@ -483,7 +499,7 @@ MET: Final = (
     rf"|(?:(?!(?:{_PLANNED_FIRST})\b)\w+ ){{0,3}})"
     r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"
     r"|video call|zoom|sync|1:1|one on one|walk|meetup|treffen|gesprach|telefonat|kaffee"
-    rf"|austausch|termin|videocall|mittagessen)s?(?! (?:\w+ )?(?:{_PLANNED_AFTER})\b)"
+    rf"|austausch|termin|videocall|mittagessen)s?(?! (?:{_PLANNED_AFTER})\b)"
     r"|getroffen|trafen|uns (?:\w+ ){0,2}gesehen|gesprochen|telefoniert|unterhalten"
     r"|ausgetauscht|stattgefunden"
     r"|(?:s'est|s'etait|sommes|se sont) (?:\w+ ){0,2}(?:vus?|vues?|rencontres?|rencontrees?"

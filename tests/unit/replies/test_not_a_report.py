@@ -74,6 +74,10 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("We spoke on Monday for an hour", MONDAY, 60),
         ("We talked about her CV on Monday for 45 minutes", MONDAY, 45),
         ("Since your last email we met on Tuesday for an hour", TUESDAY, 60),
+        ("Yes! Since we last spoke we met on Monday, 1h.", MONDAY, 60),
+        ("Sí. Desde que hablamos, nos vimos el lunes, 1 hora.", MONDAY, 60),
+        ("We had a call and set up goals for next quarter. Monday, 1h.", MONDAY, 60),
+        ("We talked about meeting her deadlines on Monday for an hour.", MONDAY, 60),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
