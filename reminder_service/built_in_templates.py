@@ -8,6 +8,7 @@ from pathlib import Path
 
 
 def _built_in_templates() -> Path:
+    """The checkout's templates folder when running from one, else the installed copy."""
     checkout = Path(__file__).resolve().parents[1] / "templates"
     installed = Path(sys.prefix) / "share" / "reminder-service" / "templates"
     return checkout if checkout.is_dir() else installed

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeAlias
 
 import yaml
@@ -52,7 +52,12 @@ _YAML_HINTS = {
     "expected ',' or '}', but got '<scalar>'": _IN_BRACES,
 }
 _NO_SPACE_AFTER_DASH = re.compile(r"\s*-[A-Za-z_]")
-_NO_SPACE_AFTER_COLON = re.compile(r"\s*(?:- )?([A-Za-z_][\w-]*:[^\s:/'\"]\S*)")
+_NO_SPACE_AFTER_COLON = re.compile(
+    r"\s*(?:- )?((?!(?:mailto|https?|tel|urn|ftp):)[A-Za-z_][\w-]*:[^\s:/'\"]\S*)"
+)
+_BLOCK_TEXT_START = re.compile(r"[|>][+-]?\d*\s*(?:#.*)?$")
+_SLIP_REACH = 3
+"""How many lines, the error's and those just above, may hold the colon or dash slip."""
 _QUOTED_VALUE = re.compile(r"""\s*(?:- )?(?:[\w-]+: )?(["'])(.*)$""")
 _TOO_DEEP = (
     "lists or groups of fields are nested far too deeply to read; a program needs only a"
@@ -348,32 +353,58 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
 
 
 def _slip_before(text: str, line: int, *, quotes: bool) -> tuple[int, str] | None:
-    """The line and advice for the typing slip nearest above a syntax error, if there is
-    one: YAML often notices a quote left open, or a colon or dash without its space, only
-    lines later, and then in words that say nothing of the slip. A quote left open is
-    looked for only with `quotes` (an error without advice of its own): a value may span
-    lines in quotes."""
-    lines = text.splitlines()[:line]
-    for number in range(len(lines), 0, -1):
+    """The line and advice for a typing slip that YAML noticed only later, in words that
+    say nothing of it: a colon or dash without its space on the error's line or the two
+    above it, or (with `quotes`: an error without advice of its own) a quote left open
+    further up, whose string YAML ended at the next value's opening quote or ran on to the
+    error. A value spanning lines in quotes ends in a closing quote instead."""
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)), max(0, line - _SLIP_REACH), -1):
         written = lines[number - 1]
+        if _in_block_text(lines, number):
+            continue
         if _NO_SPACE_AFTER_DASH.match(written):
             return number, "put a space after the '-' that starts a list item"
         if found := _NO_SPACE_AFTER_COLON.match(written):
             return number, f"put a space after the colon in {found.group(1).strip()!r}"
-        if quotes and _opens_a_quote(written):
-            return number, "a quote opened on this line is not closed on it"
+    if not quotes:
+        return None
+    for number in range(min(line, len(lines)), 0, -1):
+        quote = _open_quote(lines[number - 1])
+        if quote is not None:
+            closer = next((later for later in lines[number:line] if quote in later), None)
+            opened_again = None if closer is None else _QUOTED_VALUE.match(closer)
+            if closer is None or (opened_again is not None and opened_again.group(1) == quote):
+                return number, "a quote opened on this line is not closed on it"
+            return None
     return None
 
 
-def _opens_a_quote(line: str) -> bool:
-    """Whether a value on `line` starts with a quote that the line does not close."""
+def _in_block_text(lines: Sequence[str], number: int) -> bool:
+    """Whether line `number` is inside text written after `|` or `>`, where a colon or dash
+    is just text."""
+    indent = _indent(lines[number - 1])
+    for above in reversed(lines[: number - 1]):
+        if not above.strip() or _indent(above) >= indent:
+            continue
+        return _BLOCK_TEXT_START.search(above) is not None
+    return False
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _open_quote(line: str) -> str | None:
+    """The quote a value on `line` starts with and the line does not close, if any."""
     value = _QUOTED_VALUE.match(line)
     if value is None:
-        return False
+        return None
     quote, rest = value.group(1), value.group(2)
-    if quote == '"':
-        return '"' not in rest.replace("\\\\", "").replace('\\"', "")
-    return "'" not in rest.replace("''", "")
+    escaped = ("\\\\", '\\"') if quote == '"' else ("''",)
+    for pair in escaped:
+        rest = rest.replace(pair, "")
+    return None if quote in rest else quote
 
 
 class _Source:

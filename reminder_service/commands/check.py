@@ -149,6 +149,7 @@ def _summary(program: Program, settings: Settings, *, notes: list[str], now: dat
 
 
 def _templates_words(folder: Path) -> str:
+    """Where the templates come from, as the summary says it."""
     if folder.resolve() == BUILT_IN_TEMPLATES.resolve():
         return f"built in ({folder})"
     return f"{folder}, and the built-in ones for any missing there"

@@ -194,6 +194,36 @@ def test_a_slip_is_reported_on_its_own_line(text: str, expected: str) -> None:
     assert problems(text) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "program:\n  name: N\n  description: >\n    -Tuesdays preferred\n"
+            "  timezone: Europe/London\n   x: 1\n",
+            "p.yaml:6: this is not valid YAML: mapping values are not allowed here",
+            id="dash-in-block-text",
+        ),
+        pytest.param(
+            "program:\n  name: N\n  links:\n    - mailto:dana@x.example\n"
+            "  timezone: Europe/London\n pairs: []\n",
+            "p.yaml:6: this is not valid YAML: expected <block end>, but found",
+            id="link-in-a-list",
+        ),
+        pytest.param(
+            'program:\n  name: N\n  description: "Dana\'s program,\n    see below"\n'
+            "  timezone: Europe/London\n  x: {a: 1\n",
+            "p.yaml:7: this is not valid YAML: expected ',' or '}', but got '<stream end>'",
+            id="quoted-text-over-two-lines",
+        ),
+    ],
+)
+def test_unusual_but_valid_lines_are_not_taken_for_slips(text: str, expected: str) -> None:
+    """Text after '>' or '|', a link in a list and a quoted value over two lines are
+    valid: the error stays where YAML found it."""
+    [problem] = problems(text)
+    assert problem.startswith(expected)
+
+
 def test_tab_indentation_gets_a_hint() -> None:
     """A tab used for indentation is reported with the advice to use spaces."""
     assert problems("program:\n\tname: x\n") == [

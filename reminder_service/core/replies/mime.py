@@ -84,6 +84,7 @@ _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
 _BASE64_PADDING = re.compile(r"=+")
 _MSG_ID = re.compile(r"<[^<>\s]+>")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_PLACEHOLDER_ID = re.compile(r"[<(]*(?:none|null|nil|unknown|undefined|\W*|0)[>)]*", re.IGNORECASE)
 _ADDR_SPEC = re.compile(r"[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+@[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+")
 """An address with no control characters: one could not be printed or logged safely."""
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})", re.I)
@@ -318,9 +319,10 @@ def _message_id(values: tuple[str, ...]) -> str | None:
     value = values[0].strip()
     found = _MSG_ID.search(value)
     if found:
-        return found.group()
-    bare = value and "@" in value and not any(c.isspace() or c in "<>()" for c in value)
-    return value if bare else None
+        value = found.group()
+    elif not value or any(char.isspace() for char in value):
+        return None
+    return None if _PLACEHOLDER_ID.fullmatch(value) else value
 
 
 def _references(texts: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:

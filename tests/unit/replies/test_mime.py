@@ -174,9 +174,12 @@ def test_message_id_missing_or_bare() -> None:
     """A missing Message-ID is None; one without angle brackets is kept as given."""
     assert _read(b"From: a@x.example\r\n\r\nhi").message_id is None
     assert _read(b"From: a@x.example\r\nMessage-ID:  abc@x \r\n\r\nhi").message_id == "abc@x"
+    assert _read(b"From: a@x.example\r\nMessage-ID: abc123\r\n\r\nhi").message_id == "abc123"
 
 
-@pytest.mark.parametrize("header", [b"<>", b"(none)", b"unknown", b"<  >", b"0"])
+@pytest.mark.parametrize(
+    "header", [b"<>", b"(none)", b"unknown", b"<  >", b"0", b"<none>", b"<UNKNOWN>", b"-"]
+)
 def test_a_message_id_that_names_nothing_is_none(header: bytes) -> None:
     """A broken mailer's placeholder is no Message-ID: different messages share it, so it
     would make them one, and all but the first would be dropped as copies."""
