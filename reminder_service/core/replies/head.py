@@ -188,6 +188,7 @@ _DOUBTED = whole_words(lx.DOUBTED)
 _DOUBT = whole_words(lx.DOUBT)
 _NEARLY = re.compile(rf"\b{lx.NEARLY}")
 _SINCE_MET = re.compile(rf"\b(?:{lx.SINCE_MET}) ?$")
+_DATED_AFTER = re.compile(lx.DATED_AFTER)
 _MANAGED_BY_ANYONE = re.compile(lx.MANAGED_BY_ANYONE)
 _NO_SUBJECT = re.compile(rf"^\W*(?:(?:{'|'.join(lx.OPENERS)})\b\W*)*$")
 _NEGATION = whole_words(lx.NEGATION)
@@ -365,7 +366,8 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         if clauses[index].asks and _MANAGED_BY_ANYONE.fullmatch(found.group()):
             continue
         before = _words_bearing_on(joined[starts[index] : found.start()])
-        said[index] |= _as_set(_met_signal(before, found.group()))
+        dated = _DATED_AFTER.match(joined, found.end()) is not None
+        said[index] |= _as_set(_met_signal(before, found.group(), dated=dated))
     for found in _MEETING_WAS.finditer(joined):
         index = clause_at(found.start())
         rest = joined[found.end() : starts[index] + len(clauses[index].text)]
@@ -599,15 +601,16 @@ def _as_set(signal: Signal | None) -> set[Signal]:
     return set() if signal is None else {signal}
 
 
-def _met_signal(before: str, phrase: str) -> Signal | None:
+def _met_signal(before: str, phrase: str, *, dated: bool = False) -> Signal | None:
     """What a meeting phrase says with the words just before it: met, not met, or a
     negation in a language we do not read (UNREAD), or, after a doubt, right after
     "nearly" or in a "managed to meet" of someone else, nothing sure (DOUBTFUL). A "managed
     to meet" with no subject before it ("Yes! Managed to meet Monday") is the pair's. After
     "since we" it reports nothing ("it's been 3 weeks since we met", "since we last spoke we
-    met on Monday": only the second is a report), unless negated ("not since we last met")."""
+    met on Monday": only the second is a report), unless negated ("not since we last met")
+    or `dated`, a day right after it ("it's been great since we met on Monday")."""
     words = f"{before} {phrase}"
-    if _SINCE_MET.search(before):
+    if _SINCE_MET.search(before) and not dated:
         return Signal.NOT_MET if _NEGATION.search(before) else None
     if _DOUBTED.search(words) or _NEARLY.search(before):
         return Signal.DOUBTFUL

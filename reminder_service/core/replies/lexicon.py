@@ -160,7 +160,8 @@ WEEKDAY_BEFORE: Final = (
 WEEKDAY_BEFORE_AFTER: Final = r"dernier|passe|pasado"
 WEEKDAY_BEFORE_LAST: Final = r"vorletzten|vorletzte|vorletztes|el penultimo"
 WEEKDAY_BEFORE_LAST_AFTER: Final = (
-    r"before last(?! (?:week|month|year)|'s)|avant dernier|antepasado"
+    r"before last(?! (?:week|month|year|call|meeting|session|time|one|exam|class)\b|'s)"
+    r"|avant dernier|antepasado"
 )
 WEEKDAY_PREVIOUS_WEEK: Final = (
     r"last week|letzte woche|letzter woche|vergangene woche|vergangener woche"
@@ -455,6 +456,11 @@ DOUBTED: Final = (
 sure the meeting took place", "if we were able to meet", "we should have met on Monday", "I
 wish we had met", "wir hätten uns getroffen"): a person reads it."""
 
+DATED_AFTER: Final = (
+    r" (?:on|last|this|am|le|el) \w+| (?:yesterday|gestern|hier|ayer)\b| \d{1,2}[./]\d{1,2}"
+)
+"""A day right after a meeting phrase: "since we met on Monday" reports that meeting."""
+
 SINCE_MET: Final = (
     r"(?:since|seit|depuis|desde)(?: the (?:last|first) time)? (?:we|you|they|i|wir|que|qu'on"
     r"|nous|on)(?: \w+)?|ca fait (?:\w+ ){0,4}qu'on"
@@ -477,11 +483,13 @@ _PLANNED_AFTER: Final = (
 Monday"); not after another word ("we had a call and set up goals")."""
 
 _ABOUT_MEETING: Final = (
-    r" about (?:\w+ )?(?:meeting|meet|getting together|catching up)\b"
-    r"(?! (?:her|his|their|the|our|my|your|its|all|any|some|these|those)\b)"
+    r" about (?:\w+ )?(?:meeting|meet|getting together|catching up)"
+    r"(?= (?:up|again|on|in|at|soon|next|this|tomorrow|sometime|more|regularly|online)\b"
+    r"| ?[,.!?]|$)"
 )
 """What follows "talked" or "spoke" when it was about meeting ("talked about meeting on
-Friday"), not a meeting; "talked about meeting her deadlines" is one."""
+Friday", "about meeting up"), not a meeting; "talked about meeting her deadlines" and
+"spoke about meeting expectations" are one."""
 
 _MET_A_GOAL: Final = (
     r" (?:the|our|all|every|her|my|its|their) (?:\w+ )?(?:requirements?|deadlines?|targets?"
@@ -991,7 +999,7 @@ FUTURE: Final = (
     r"next|will|'ll|going to|gonna|plan|planning|planned|schedule|scheduled|upcoming"
     r"|tomorrow|nachste\w*|kommend\w*|werden|wollen|(?<!heute )(?<!gestern )morgen|geplant"
     r"|prochain\w*|demain|allons|vais|proxim\w*|(?<!esta )manana|vamos a|planeamos|pensamos"
-    r"|we're meeting|we are meeting|meet again|suggested|suggests|aiming|aim to"
+    r"|we're meeting|we are meeting|meet again|aiming|aim to"
 )
 """Words that put a sentence in the future: its dates are not the meeting's, nor are the
 lengths after them in their clause ("we met on Monday and will meet again on Friday for 2

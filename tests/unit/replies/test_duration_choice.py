@@ -273,6 +273,7 @@ def test_an_offset_from_another_event_is_no_length(text: str, minutes: int | Non
         ("Oui, lundi. 1h sur son CV.", 60),
         ("Yes we had our next session on Monday for an hour.", 60),
         ("We met on Monday to plan the next steps for 1h.", 60),
+        ("Yes, we met on Monday. Following up on what she suggested, 1 hour on networking.", 60),
     ],
 )
 def test_a_lone_length_of_someone_else_or_of_a_plan_is_not_the_meetings(

@@ -78,6 +78,9 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("Sí. Desde que hablamos, nos vimos el lunes, 1 hora.", MONDAY, 60),
         ("We had a call and set up goals for next quarter. Monday, 1h.", MONDAY, 60),
         ("We talked about meeting her deadlines on Monday for an hour.", MONDAY, 60),
+        ("On Monday we spoke about meeting expectations at work, 1h.", MONDAY, 60),
+        ("It's been great since we met on Monday, 1h.", MONDAY, 60),
+        ("Yes, we met Tuesday before last call with the team, 1h.", TUESDAY, 60),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
