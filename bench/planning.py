@@ -52,7 +52,8 @@ from zoneinfo import ZoneInfo
 
 from runs import reproduce_command
 
-from reminder_service.compose import BUILT_IN_TEMPLATES, Composer, Identity
+from reminder_service.built_in_templates import BUILT_IN_TEMPLATES
+from reminder_service.compose import Composer, Identity
 from reminder_service.core.cadence import local_instant, occurrences_after, parse_cadence
 from reminder_service.core.digest import digest_due
 from reminder_service.core.due import due_checkins
