@@ -208,9 +208,13 @@ SOMEONE_ELSE_FIRST: Final = (
 minutes", "she runs 5k in 25 minutes"): its length is theirs, not the meeting's. Not "went
 through his portfolio for an hour", which is the meeting's."""
 
+MEETING_AHEAD: Final = r"we're meeting|we are meeting|meet again|aiming|aim to"
+"""Words for a meeting still to come that need no future tense ("we're meeting again on
+Friday", "we're aiming for 1 hour sessions")."""
+
 PLANNED_LENGTH: Final = (
-    r"will|'ll|going to|gonna|we're meeting|we are meeting|meet again|meeting again"
-    r"|suggested|suggests|aiming|aim to|plan to|planning to|next time|werden|allons|vamos a"
+    rf"will|'ll|going to|gonna|{MEETING_AHEAD}|meeting again"
+    r"|suggested|suggests|plan to|planning to|next time|werden|allons|vamos a"
 )
 """Words after which a length in the same clause is a plan's ("and will meet again on
 Friday for 2 hours", "Ada suggested we meet for 45 minutes"). Not "next" nor "plan" alone
@@ -999,11 +1003,10 @@ FUTURE: Final = (
     r"next|will|'ll|going to|gonna|plan|planning|planned|schedule|scheduled|upcoming"
     r"|tomorrow|nachste\w*|kommend\w*|werden|wollen|(?<!heute )(?<!gestern )morgen|geplant"
     r"|prochain\w*|demain|allons|vais|proxim\w*|(?<!esta )manana|vamos a|planeamos|pensamos"
-    r"|we're meeting|we are meeting|meet again|aiming|aim to"
+    rf"|{MEETING_AHEAD}"
 )
-"""Words that put a sentence in the future: its dates are not the meeting's, nor are the
-lengths after them in their clause ("we met on Monday and will meet again on Friday for 2
-hours")."""
+"""Words that put a sentence in the future: its dates and lengths are not the meeting's
+(`PLANNED_LENGTH` does the same for a length in a clause after such words)."""
 
 GREETING: Final = (
     r"hi|hello|hey|hiya|dear|good morning|good afternoon|good evening|greetings|hallo|liebe"
