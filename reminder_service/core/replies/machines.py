@@ -106,7 +106,7 @@ def machine_reason(
 
 def returned_originals(mail: ParsedMail) -> tuple[Message, ...]:
     """The headers of our message that a delivery report sends back, when it includes them."""
-    if mail.message.get_content_type() != "multipart/report":
+    if mail.content_type != "multipart/report":
         return ()
     return tuple(_originals(mail.message.iter_parts()))
 
@@ -127,11 +127,8 @@ def _is_loop(
 
 def _bounce_addresses(mail: ParsedMail, *, our_addresses: frozenset[str]) -> tuple[str, ...] | None:
     """The failing addresses if `mail` is a delivery report, else None."""
-    message = mail.message
-    if message.get_content_type() == "multipart/report" and (
-        str(message.get_param("report-type", "")).lower() == "delivery-status"
-    ):
-        return _failed_recipients(message)
+    if mail.content_type == "multipart/report" and mail.report_type == "delivery-status":
+        return _failed_recipients(mail.message)
     if _local_part(mail.from_addr or "") not in _DAEMON_LOCAL_PARTS:
         return None
     subject = _normalized(mail.subject)
@@ -206,7 +203,7 @@ def _text_of(part: Message) -> str:
 def _is_auto_reply(mail: ParsedMail) -> bool:
     """RFC 3834 and common auto-responder signs; other reports (read receipts) count too."""
     return (
-        mail.message.get_content_type() == "multipart/report"
+        mail.content_type == "multipart/report"
         or _has_auto_headers(mail.headers)
         or _is_auto_subject(mail.subject)
     )

@@ -55,9 +55,13 @@ class ParsedMail:
 
     `body` is the first text/plain part that is not an attachment, else the first HTML
     part converted to text with its quoted containers already removed; '' if neither.
+    `content_type` and `report_type` are the whole message's, read once: asking
+    `message` costs a parse of its Content-Type each time.
     """
 
     message: EmailMessage
+    content_type: str
+    report_type: str
     from_addr: str | None
     from_name: str
     message_id: str | None
@@ -88,6 +92,7 @@ _PLACEHOLDER_ID = re.compile(r"[<(]*(?:none|null|nil|unknown|undefined|\W*|0)[>)
 _ADDR_SPEC = re.compile(r"[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+@[^\s@<>()\[\],;:\"\\\x00-\x1f\x7f]+")
 """An address with no control characters: one could not be printed or logged safely."""
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9_.:-]{1,40})", re.I)
+_REPORT = "multipart/report"
 _RECIPIENT_HEADERS = ("to", "cc", "delivered-to", "x-original-to")
 _SINGLE_BYTE_WESTERN = frozenset({"ascii", "iso8859_1", "iso8859_15", "cp1252"})
 _ASCII_TRANSFORMS = frozenset({"punycode", "idna", "unicode_escape", "raw_unicode_escape"})
@@ -220,11 +225,15 @@ def _read(message: Message, *, limits: Limits) -> ParsedMail | Reason:
         name: tuple(_decode_words(value) for value in values) for name, values in texts.items()
     }
     body, was_html = _body([part for part, readable in parts if readable], limits=limits)
+    content_type = _content_type(message)
+    report_type = (_param(message, "report-type") or "") if content_type == _REPORT else ""
     for part, _ in parts:
         part.policy = email.policy.default
     from_name, from_addr = _sender(texts.get("from", ()))
     return ParsedMail(
         message=message,
+        content_type=content_type,
+        report_type=report_type.lower(),
         from_addr=from_addr,
         from_name=from_name,
         message_id=_message_id(texts.get("message-id", ())),

@@ -32,6 +32,8 @@ def _mail(headers: str, body: str = "Yes, we met on Tuesday.\n") -> ParsedMail:
     message_id = message.get("Message-ID")
     return ParsedMail(
         message=message,
+        content_type=message.get_content_type(),
+        report_type=str(message.get_param("report-type", "")).lower(),
         from_addr=from_addr.lower() or None,
         from_name="",
         message_id=str(message_id).strip() if message_id else None,

@@ -63,6 +63,8 @@ def _mail(
     """A ParsedMail as read_mail would give it, with only what matching reads filled in."""
     return ParsedMail(
         message=EmailMessage(),
+        content_type="text/plain",
+        report_type="",
         from_addr=sender,
         from_name="",
         message_id="<reply@example.org>",
@@ -228,7 +230,11 @@ def _report(original_headers: str) -> ParsedMail:
     )
     message = email.message_from_string(raw, policy=default)
     assert isinstance(message, EmailMessage)
-    return replace(_mail(sender="mailer-daemon@mx.example.org"), message=message)
+    return replace(
+        _mail(sender="mailer-daemon@mx.example.org"),
+        message=message,
+        content_type="multipart/report",
+    )
 
 
 def test_bounced_pair_from_the_returned_message_id() -> None:

@@ -563,3 +563,23 @@ def test_a_7_bit_charset_is_believed_only_when_it_decodes_cleanly(
     """Plain ASCII labelled UTF-7 or HZ that the label cannot decode is read as ASCII, not
     mangled; real UTF-7 is still decoded."""
     assert decode_text(data, charset) == expected
+
+
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [
+        (b"text/plain; charset=utf-8", ("text/plain", "")),
+        (b"TEXT/Plain", ("text/plain", "")),
+        (b"garbled", ("text/plain", "")),
+        (
+            b'multipart/report; report-type="Delivery-Status"; boundary=b1',
+            ("multipart/report", "delivery-status"),
+        ),
+        (b"multipart/report; boundary=b1", ("multipart/report", "")),
+        (b"multipart/mixed; report-type=delivery-status; boundary=b1", ("multipart/mixed", "")),
+    ],
+)
+def test_whole_message_type_is_read_once(content_type: bytes, expected: tuple[str, str]) -> None:
+    """The message's own type and report type, lowercased, as the machine checks read them."""
+    mail = _read(_plain(b"--b1\r\n\r\nHello\r\n--b1--\r\n", content_type=content_type))
+    assert (mail.content_type, mail.report_type) == expected
