@@ -12,12 +12,12 @@ pass, as at start or after a reload (here: a tick after a gap of more than
 `FULL_PASS_EVERY`), is timed on its own, and so is the busy tick one planner interval later
 at `BUSY_AT`, when a group of pairs' check-ins fall due together.
 
-A full pass is a backlog planned `PAIRS_PER_TICK` pairs a tick, the ticks following each
-other at once as in the daemon; the start and the full pass are reported as how many ticks
-it took to catch up, their total and the longest of them; so is the weekly digest (this
-week's, forgotten after the busy tick), which reads every pair's history a chunk a tick. The
-claim to check is that no single tick, of any kind, takes more than a second at 100,000
-pairs.
+A full pass is a backlog planned a chunk a tick (as many pairs as fit the planner's time
+budget, `tick_chunks`), the ticks following each other at once as in the daemon; the start
+and the full pass are reported as how many ticks it took to catch up, their total and the
+longest of them; so is the weekly digest (this week's, forgotten after the busy tick), which
+reads every pair's history a chunk a tick. The claim to check is that no single tick, of
+any kind, takes more than a second at 100,000 pairs.
 
 Each size's program is written as YAML and read with `load_program` in the measuring
 process, as the daemon reads it, so the peak RSS includes what reading keeps; the build
@@ -60,9 +60,10 @@ from reminder_service.core.due import due_checkins
 from reminder_service.core.model import DigestSchedule, Pair, Person, Program, Schedule
 from reminder_service.core.relationship import relationship_emails
 from reminder_service.long_lived import settle
-from reminder_service.planner import FULL_PASS_EVERY, PAIRS_PER_TICK, Planner
+from reminder_service.planner import FULL_PASS_EVERY, Planner
 from reminder_service.program import load_program, parse_program
 from reminder_service.store import SqliteStore
+from reminder_service.tick_chunks import TICK_BUDGET_S
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 ZONES = tuple(ZoneInfo(name) for name in ("Europe/London", "America/New_York", "Asia/Tokyo"))
@@ -472,7 +473,7 @@ def table(results: list[Result | int], *, ticks: int) -> Iterator[str]:
         f"steady planning tick (every {PLANNER_INTERVAL.total_seconds():.0f} s, "
         f"{MEETINGS_PER_TICK} new meetings each, and a slice of the pairs so every pair is "
         f"re-planned within {every}), median of {ticks}; start and full pass (after a gap; as "
-        f"on reload): a backlog of every pair, {PAIRS_PER_TICK:,} pairs a tick, as "
+        f"on reload): a backlog of every pair, a chunk a tick ({TICK_BUDGET_S} s budget), as "
         "'ticks: total s, longest s'; baseline: the core alone over every pair (due + "
         "relationship)"
     )

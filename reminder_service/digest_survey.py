@@ -50,14 +50,16 @@ class DigestSurvey:
         """How many pairs are still to read."""
         return len(self.pairs) - self.at
 
-    def read(self, program: Program, store: SqliteStore, *, now: datetime, count: int) -> None:
-        """Read the next `count` pairs' histories and note what they contribute."""
+    def read(self, program: Program, store: SqliteStore, *, now: datetime, count: int) -> int:
+        """Read the next `count` pairs' histories and note what they contribute; returns
+        how many were read (fewer at the end)."""
         part = replace(program, pairs=self.pairs[self.at : self.at + count])
         self.at += len(part.pairs)
         histories = store.pair_histories(only=[pair.id for pair in part.pairs], now=now)
         self.overdue += overdue_pairs(part, histories, now)
         today = now.astimezone(program.timezone).date()
         self.differences += status_differences(part, histories, today=today)
+        return len(part.pairs)
 
     def facts(self, store: SqliteStore, *, reload_errors: Sequence[str]) -> DigestFacts:
         """The digest's facts, once every pair was read: the pairs' in the core's order. The

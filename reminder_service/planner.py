@@ -3,15 +3,16 @@
 The planner reads the store, asks the pure core what is due, renders only what is not queued
 yet, and enqueues it under its idempotency key. It never sends; the daemon's sender does.
 
-It plans incrementally, and no tick takes more than `PAIRS_PER_TICK` pairs from its
-backlog. Planning a pair always starts from scratch (its whole history); what varies is
-which pairs a tick plans:
+It plans incrementally, and a tick takes from its backlog only as many pairs as fit its
+time budget (`tick_chunks`: at most 10,000). Planning a pair always starts from scratch
+(its whole history); what varies is which pairs a tick plans:
 
 - the pairs the store says changed since the last read (the change numbers that schema 5's
   triggers keep, whichever process wrote), the pairs whose next decision instant has come
   (`core.relationship.next_decision_at`) and the pairs whose email failed to render last
   time: known to need it, so every tick plans them, backlog or not;
-- then the first `PAIRS_PER_TICK` pairs of the backlog: the pairs still to plan from scratch.
+- then the first pairs of the backlog, a chunk sized by `tick_chunks.Chunks`: the pairs still
+  to plan from scratch.
 
 A full pass puts every pair of the program in the backlog; it starts on the first tick,
 after a reload that changed a program-wide setting, after the clock went back, after a tick
@@ -42,6 +43,7 @@ activity of its own pairs only, which bounds both its time and its memory.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -76,6 +78,7 @@ from reminder_service.ports import Clock
 from reminder_service.render_failures import RenderFailures
 from reminder_service.store import SqliteStore, UnclearReply
 from reminder_service.store.connection import STAMPED_AHEAD
+from reminder_service.tick_chunks import Chunks
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +88,6 @@ bound on any staleness."""
 QUESTIONS_WITHIN = timedelta(days=2)
 """An unclear reply is asked about while it is this recent: a restart after a crash between
 recording it and asking still asks, but a reply from long ago never is."""
-PAIRS_PER_TICK = 10_000
-"""How many pairs of the backlog one tick plans: about 0.4 s on a small machine with 100,000
-pairs (20,000 took 0.85-1.1 s there), so sending, replies and health checks are never held
-up for long, and a full pass over 100,000 pairs takes ten ticks."""
 PAIRS_PER_CHUNK = 10_000
 """How many pairs' event emails are worked out at once (it bounds a tick's memory)."""
 
@@ -130,9 +129,10 @@ class Planner:
     """Queues the emails the program's state calls for; each call is safe to repeat.
 
     `full_pass_every` bounds the time between passes over every pair (tests lengthen it to
-    check the incremental ticks alone); `pairs_per_tick` how many pairs of the backlog a
-    tick plans (tests shorten it to split small programs' full passes); `taken` the outbox
-    rows the sender has started on, which a tick never withdraws.
+    check the incremental ticks alone); `chunks` how many pairs of the backlog a tick plans
+    (learned from `timer`, a monotonic clock in seconds, unless fixed: tests fix it to split
+    small programs' full passes); `taken` the outbox rows the sender has started on, which a
+    tick never withdraws.
     """
 
     def __init__(
@@ -144,12 +144,14 @@ class Planner:
         clock: Clock,
         reload_errors: Callable[[], Sequence[str]] = tuple,
         full_pass_every: timedelta = FULL_PASS_EVERY,
-        pairs_per_tick: int = PAIRS_PER_TICK,
+        chunks: Chunks | None = None,
+        timer: Callable[[], float] = time.perf_counter,
         taken: Callable[[], Collection[int]] = frozenset,
     ) -> None:
         self._program = program
         self._full_pass_every = full_pass_every
-        self._pairs_per_tick = pairs_per_tick
+        self._chunks = chunks or Chunks()
+        self._timer = timer
         self._store = store
         self._composer = composer
         self._clock = clock
@@ -176,6 +178,7 @@ class Planner:
     def plan_once(self) -> int:
         """One tick: queue what is due for the pairs known to need planning and for the next
         chunk of the backlog; returns how many were newly queued."""
+        started = self._timer()
         now = self._clock.now()
         program = self._program()
         previous = self._memory.program
@@ -197,13 +200,14 @@ class Planner:
         batch: list[tuple[Outgoing, str]] = []
         self._plan_periods(planned, read.histories, now, batch=batch)
         self._plan_relationship(planned, read.histories, read.activity, now, batch=batch)
-        self._plan_digest(program, now, batch=batch)
+        digest_read = self._plan_digest(program, now, batch=batch)
         self._plan_questions(program, now, batch=batch)
         queued = self._enqueue(batch)
         self._withdraw(planned, read.histories, now, queued=queued, everywhere=full)
         self._note_silences(planned, read.histories, now)
         self._remember(program, planned, read, now=now)
         self._failures.finish(program, planned=read.only)
+        self._chunks.measured(pairs=len(read.only) + digest_read, seconds=self._timer() - started)
         return len(queued)
 
     def catch_up(self) -> int:
@@ -265,7 +269,7 @@ class Planner:
         wanted = {
             pair_id for pair_id in changed | due | memory.retry if program.pair(pair_id) is not None
         }
-        wanted.update(islice(memory.backlog, self._pairs_per_tick))
+        wanted.update(islice(memory.backlog, self._chunks.size))
         return _Read(
             only=frozenset(wanted),
             seq=seq,
@@ -471,28 +475,29 @@ class Planner:
         now: datetime,
         *,
         batch: list[tuple[Outgoing, str]],
-    ) -> None:
-        """The coordinator's digest on its day, when there is something to say.
+    ) -> int:
+        """The coordinator's digest on its day, when there is something to say; returns
+        how many pairs' histories it read.
 
         The decision is made once, at the first planning after its moment that has read
-        every pair's history: the digest reads them itself, `pairs_per_tick` at a tick,
-        starting over when the program changes or a tick fails. A digest with nothing to
-        say is recorded as skipped (news later that week waits for the next one, which
-        covers everything since the last digest sent).
+        every pair's history: the digest reads them itself, a chunk at a tick (the size of
+        the backlog's), starting over when the program changes or a tick fails. A digest
+        with nothing to say is recorded as skipped (news later that week waits for the next
+        one, which covers everything since the last digest sent).
         """
         survey = self._memory.digest or new_survey(program, self._store, now=now)
         if survey is None:
-            return
-        survey.read(program, self._store, now=now, count=self._pairs_per_tick)
+            return 0
+        read = survey.read(program, self._store, now=now, count=self._chunks.size)
         self._memory.digest = survey if survey.unread else None
         if survey.unread:
-            return
+            return read
         planned = survey.planned
         facts = survey.facts(self._store, reload_errors=self._reload_errors())
         if not has_news(facts):
             self._store.skip(planned.key, now=now, why="nothing to report")
             log.info("%s: nothing to report this week, so no digest", planned.key)
-            return
+            return read
         self._render(
             batch,
             partial(self._composer.digest, program, facts, now=planned.due_at),
@@ -500,6 +505,7 @@ class Planner:
             why=planned.reason,
             pair_id=None,
         )
+        return read
 
     def respond_to(self, verdict: Verdict) -> int:
         """Queue the short question back to someone whose reply, just recorded, could not be

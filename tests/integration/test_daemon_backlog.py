@@ -8,6 +8,7 @@ from reminder_service.daemon import PLANNER_INTERVAL
 from reminder_service.planner import Planner
 from reminder_service.program import parse_program
 from reminder_service.store import OutboxState
+from reminder_service.tick_chunks import Chunks
 from tests.support.loop import Harness, program_text
 
 ARRIVAL_TIMEOUT_S = 5.0
@@ -26,7 +27,7 @@ async def test_a_full_pass_split_into_ticks_is_sent_without_waiting_for_the_inte
         store=harness.store,
         composer=harness.composer(),
         clock=harness.clock,
-        pairs_per_tick=1,
+        chunks=Chunks.fixed(1),
     )
     stop = asyncio.Event()
     running = asyncio.create_task(daemon.run(stop))

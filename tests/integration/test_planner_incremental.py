@@ -36,8 +36,9 @@ from reminder_service.compose import Composer, Identity
 from reminder_service.core.digest import planned_digests
 from reminder_service.core.model import Outgoing, Pair, PairHistory, Person, Program, Status
 from reminder_service.errors import ConfigError, StoreError
-from reminder_service.planner import FULL_PASS_EVERY, PAIRS_PER_TICK, Planner
+from reminder_service.planner import FULL_PASS_EVERY, Planner
 from reminder_service.store import SqliteStore
+from reminder_service.tick_chunks import Chunks
 from tests.support.loop import FakeClock
 from tests.support.outbox_steps import claim_next, mark_sent
 from tests.unit.strategies import make_pair, make_program
@@ -173,7 +174,7 @@ class IncrementalMatchesFull(RuleBasedStateMachine):
         store: SqliteStore,
         *,
         full_pass_every: timedelta,
-        pairs_per_tick: int = PAIRS_PER_TICK,
+        chunks: Chunks | None = None,
     ) -> Planner:
         return Planner(
             lambda: self.program,
@@ -181,7 +182,7 @@ class IncrementalMatchesFull(RuleBasedStateMachine):
             composer=self.composer,
             clock=self.clock,
             full_pass_every=full_pass_every,
-            pairs_per_tick=pairs_per_tick,
+            chunks=chunks,
         )
 
     def open_a(self, path: Path) -> Twin:
@@ -323,7 +324,7 @@ class ChunkedMatchesFull(IncrementalMatchesFull):
     def planner_a(self) -> Planner:
         """A's planner: full passes as in the daemon, split into tiny chunks."""
         return self._planner(
-            self.a.store, full_pass_every=FULL_PASS_EVERY, pairs_per_tick=TINY_CHUNK
+            self.a.store, full_pass_every=FULL_PASS_EVERY, chunks=Chunks.fixed(TINY_CHUNK)
         )
 
     def tick_and_compare(self) -> None:
@@ -621,7 +622,7 @@ def test_the_first_tick_plans_one_chunk_and_reports_the_backlog(
 ) -> None:
     """With two pairs a tick, the first tick reads and queues for the first two pairs only
     and reports the other three as its backlog."""
-    planner = planner_on(recording, FakeClock(T0), make_program(*POOL), pairs_per_tick=2)
+    planner = planner_on(recording, FakeClock(T0), make_program(*POOL), chunks=Chunks.fixed(2))
     queued = planner.plan_once()
     assert recording.reads == [frozenset({"p0", "p1"})]
     assert planner.backlog == 3
@@ -638,7 +639,7 @@ def test_ticks_until_caught_up_plan_every_pair_once_in_program_order(
     planner_on(recording, clock, make_program(*POOL)).catch_up()
     recording.reads = []
     clock.advance(timedelta(minutes=1))
-    planner = planner_on(recording, clock, make_program(*POOL), pairs_per_tick=2)
+    planner = planner_on(recording, clock, make_program(*POOL), chunks=Chunks.fixed(2))
     backlogs = []
     for _ in range(4):
         planner.plan_once()
@@ -652,13 +653,38 @@ def test_ticks_until_caught_up_plan_every_pair_once_in_program_order(
     ]
 
 
+def test_the_chunk_follows_what_ticks_take(recording: RecordingStore) -> None:
+    """Each tick's chunk of the backlog is what the ticks before it show fits the budget:
+    a quick tick of one pair earns two, a slow one of two drops back to one."""
+    clock = FakeClock(T0)
+    planner_on(recording, clock, make_program(*POOL)).catch_up()
+    recording.reads = []
+    clock.advance(timedelta(minutes=1))
+    readings = iter([0.0, 0.25, 1.0, 3.0, 5.0, 5.1, 6.0, 6.1])
+    chunks = Chunks(most=4, first=1, fewest=1, sample=1, budget_s=1.0)
+    planner = planner_on(
+        recording, clock, make_program(*POOL), chunks=chunks, timer=lambda: next(readings)
+    )
+    sizes = []
+    for _ in range(4):
+        planner.plan_once()
+        sizes.append(chunks.size)
+    assert recording.reads == [
+        frozenset({"p0"}),
+        frozenset({"p1", "p2"}),
+        frozenset({"p3"}),
+        frozenset({"p4"}),
+    ]
+    assert sizes == [2, 1, 2, 2]
+
+
 def test_a_pair_with_news_is_planned_at_once_not_when_its_chunk_comes(
     recording: RecordingStore,
 ) -> None:
     """A meeting reported during a full pass is thanked for at the next tick, next to the
     pair queued for at the first and the backlog's next pair, though its pair is last."""
     clock = FakeClock(T0)
-    planner = planner_on(recording, clock, make_program(*POOL), pairs_per_tick=1)
+    planner = planner_on(recording, clock, make_program(*POOL), chunks=Chunks.fixed(1))
     planner.plan_once()
     recording.add_meeting(
         pair_id="p4",
@@ -678,7 +704,7 @@ def test_a_tick_that_failed_starts_the_backlog_again(recording: RecordingStore) 
     """When queueing fails halfway through a full pass, the next tick starts a new one from
     the first pair, and catching up then queues for every pair."""
     clock = FakeClock(T0)
-    planner = planner_on(recording, clock, make_program(*POOL), pairs_per_tick=2)
+    planner = planner_on(recording, clock, make_program(*POOL), chunks=Chunks.fixed(2))
     planner.plan_once()
     recording.full_disk = True
     with pytest.raises(StoreError):
@@ -706,7 +732,7 @@ def test_a_reload_during_a_backlog_keeps_it_and_adds_the_redefined_pairs(
         store=recording,
         composer=FlakyComposer(set()),
         clock=clock,
-        pairs_per_tick=2,
+        chunks=Chunks.fixed(2),
     )
     planner.plan_once()
     renamed = replace(POOL[1], mentor=replace(POOL[1].mentor, name="Mentor Renamed"))
@@ -743,7 +769,7 @@ def test_a_digest_read_two_pairs_a_tick_says_what_one_read_says(tmp_path: Path) 
         SqliteStore.open(tmp_path / "chunked.db") as chunked,
         SqliteStore.open(tmp_path / "whole.db") as whole,
     ):
-        planner = planner_on(chunked, clock, program, pairs_per_tick=2)
+        planner = planner_on(chunked, clock, program, chunks=Chunks.fixed(2))
         decided_at: list[bool] = []
         while not decided_at or planner.backlog:
             planner.plan_once()
