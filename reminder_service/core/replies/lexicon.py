@@ -188,6 +188,13 @@ FILLER: Final = (
 )
 """Words that may stand around a bare date and duration ("about an hour, on the 3rd",
 "yesterday evening, an hour or so"). Not "morgen" nor "mañana": they also mean tomorrow."""
+KIND_OF_MEETING: Final = (
+    r"(?:zoom |video |phone |teams )?call|zoom|meeting|session|chat|catch up|coffee"
+    r"|telefonat|anruf|gesprach|appel|visio|llamada|reunion"
+)
+"""What a meeting was, said beside a bare date and duration ("Zoom call Monday 45 min",
+"Coffee yesterday, 1h"): it names the meeting they date. Not "treffen", also the present
+"we meet" of a plan."""
 
 ANOTHER_EVENT: Final = (
     r"i|i'm|i've|my|she|he|her|his|him|they|their|them|ich|mein|meine|meinen|sie|ihr|ihre"

@@ -46,7 +46,7 @@ from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.readers import whole_words
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
-_FILLER = re.compile(rf"\b(?:{lx.FILLER})\b|[\W\d_]")
+_FILLER = re.compile(rf"\b(?:{lx.FILLER}|{lx.KIND_OF_MEETING})\b|[\W\d_]")
 _MET_AFTER_BUT = whole_words(lx.MET_AFTER_BUT)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _NOT_YET = whole_words(lx.NOT_YET)
@@ -386,8 +386,8 @@ def _report(head: Head) -> Outcome | None:
 
 def _only_when(head: Head) -> bool:
     """Whether the first line is nothing but a date and a duration ("yesterday, 45 min",
-    "Last Thurs, an hour or so"), which answers "have you met?" with yes, or, looking ahead
-    ("next Thurs, an hour"), plans the next meeting."""
+    "Last Thurs, an hour or so", "Zoom call Monday 45 min"), which answers "have you met?"
+    with yes, or, looking ahead ("next Thurs, an hour"), plans the next meeting."""
     return _only_date_and_length(head.text.partition("\n")[0], filler=_FILLER)
 
 

@@ -111,6 +111,7 @@ MEETINGS = [
     ("yes 0 min", met()),
     ("an hour and a half, yesterday", met(date(2026, 3, 10), 90)),
     ("Tuesday, 45 min", met(date(2026, 3, 10), 45)),
+    ("Zoom call Monday 45 min", met(date(2026, 3, 9), 45)),
     ("Date: 2026-03-04\nDuration: 45 min\nTopics: her promotion case", met(date(2026, 3, 4), 45)),
     ("No worries, we met yesterday", met(date(2026, 3, 10))),
     ("We didn't meet last week, but we met yesterday", met(date(2026, 3, 10))),
