@@ -70,7 +70,8 @@ def test_a_later_clause_after_a_comma_is_not_a_second_meeting() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("met mon 45m", met(None, 45)),
+        ("met mon 45m", met(date(2026, 11, 23), 45)),
+        ("Met wed, 1h", met(date(2026, 11, 25), 60)),
         ("Met Fri 30min", met(date(2026, 11, 20), 30)),
         ("Ja, am Di 1h", met(date(2026, 11, 24), 60)),
         ("Ja, Mo. 1 Std.", met(None, 60)),
@@ -84,7 +85,8 @@ def test_a_later_clause_after_a_comma_is_not_a_second_meeting() -> None:
 )
 def test_weekday_abbreviations_and_misspellings(text: str, expected: object) -> None:
     """Abbreviated or misspelt weekdays date the meeting; an abbreviation that is also a
-    word ("mon", "Mo", "lun", "so") does so only after "on", "am", "le" or "el"."""
+    word ("mon", "Mo", "lun", "so") does so only after "on", "am", "le" or "el", or, for
+    English "mon", "wed", "sat" and "sun", right after "met" with no word after it."""
     assert understood(text) == expected
 
 
@@ -105,6 +107,8 @@ def test_weekday_abbreviations_and_misspellings(text: str, expected: object) -> 
         ("On a parlé de son projet de jeu, 1h", met(None, 60)),
         ("On s'est vus au bord de la mer, 2h", met(None, 120)),
         ("Met in Fr, 1h", met(None, 60)),
+        ("Met Sun Li for 45 min", met(None, 45)),
+        ("Met Sat Nam, 1h", met(None, 60)),
     ],
 )
 def test_names_words_and_addresses_are_no_weekdays(text: str, expected: object) -> None:
