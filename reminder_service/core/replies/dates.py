@@ -128,15 +128,17 @@ _NOT_A_ROOM = "".join(
     for word in ("suite", "room", "unit", "flat", "apt", "level", "floor", "no", "box")
 )
 """Not after a word that makes "2/10" part of an address ("Suite 2/10 George St")."""
+_NOT_A_MARK = "".join(rf"(?<!\b{word} )" for word in lx.NUMBER_AFTER.split("|"))
+"""Not after a word that makes a number a mark or a version ("Scored 2.3.", "Note 2/3")."""
 _SLASHED = re.compile(
-    rf"{_NOT_A_ROOM}(?!24/7\b)"
+    rf"{_NOT_A_ROOM}{_NOT_A_MARK}(?!24/7\b)"
     + digits("a", not_after=r"\d/.")
     + rf"/(?P<b>\d{{1,2}})(?:/{_YEAR})?(?![\d/]){_NOT_A_UNIT}"
 )
 _NOT_AT_A_TIME = r"(?<!\bum )(?<!\bat )(?<!\bgegen )(?<!\bvers )(?<!\blas )"
 _MONTH = r"(?P<m>0?[1-9]|1[0-2])"
 _DOTTED = re.compile(
-    _NOT_AT_A_TIME + digits("d", not_after=r"\d.:") + rf"\. ?{_MONTH}\.(?: ?{_YEAR})?"
+    _NOT_AT_A_TIME + _NOT_A_MARK + digits("d", not_after=r"\d.:") + rf"\. ?{_MONTH}\.(?: ?{_YEAR})?"
 )
 _BEFORE_A_SHORT_DATE = ("on", "am", "den", "vom", "le", "el", "met", "meet")
 _AFTER_A_DATE_WORD = "|".join(

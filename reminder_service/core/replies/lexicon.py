@@ -238,6 +238,13 @@ DAY_AROUND_ANOTHER: Final = (
 """A meeting dated from another event ("we met the day after her exam on the 20th"): the
 date there is the event's."""
 
+NUMBER_AFTER: Final = (
+    r"score|scored|scores|rated|rating|grade|graded|grades|version|release|note|noten"
+    r"|bewertung|punkte"
+)
+"""Words after which a number is a mark or a version ("Scored 2.3.", "Note 2.3.", "version
+2/3"), never a day and month, even with a last dot or a slash."""
+
 DAYS_UNITS: Final = r"days?|tagen?|jours?|dias?"
 WEEKS_UNITS: Final = r"weeks?|wochen?|semaines?|semanas?"
 MONTHS_UNITS: Final = r"months?|monate?n?|mois|mes|meses"

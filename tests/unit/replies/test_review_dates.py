@@ -25,6 +25,9 @@ from tests.unit.replies.reply_mail import TODAY, UNCLEAR, met, understood
         ("Yes, we met for 45 min and reviewed version 2.1 of her CV", met(None, 45)),
         ("Yes we met for an hour. Rated it 4.5 out of 5", met(None, 60)),
         ("Yes, 1h. She scored 2.3 in the exam", met(None, 60)),
+        ("Yes, 1h. Scored 2.3.", met(None, 60)),
+        ("Ja, 1 Std. Note 2.3.", met(None, 60)),
+        ("Yes, 1h. Scored 2/3", met(None, 60)),
         ("Yes, 45 min, went through chapters 2.3 and 2.4", met(None, 45)),
         ("Ja, Montag 9.10 bis 10.10", met(date(2026, 11, 23))),
         ("Ja, gestern, sie hat eine 1.3 geschrieben", met(date(2026, 11, 25))),
@@ -32,7 +35,8 @@ from tests.unit.replies.reply_mail import TODAY, UNCLEAR, met, understood
 )
 def test_a_decimal_is_no_date(text: str, expected: object) -> None:
     """A decimal or a time without "on", "am" or "met" before it ("Python 3.11", "scored
-    2.3", "Montag 9.10") is not read as a day and month."""
+    2.3", "Montag 9.10"), or a number after a word like "scored" or "grade", even with a
+    last dot ("Scored 2.3.") or a slash ("Scored 2/3"), is not read as a day and month."""
     assert understood(text) == expected
 
 
