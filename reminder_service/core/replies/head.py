@@ -184,6 +184,7 @@ _MENTORING_KEPT = whole_words(lx.MENTORING_KEPT)
 _MET = whole_words(lx.MET)
 _MEETING_WAS = whole_words(lx.MEETING_WAS)
 _TOOK_PLACE_TAIL = re.compile(lx.TOOK_PLACE_TAIL)
+_HELD_AS_PLANNED = whole_words(lx.HELD_AS_PLANNED)
 _DOUBTED = whole_words(lx.DOUBTED)
 _DOUBT = whole_words(lx.DOUBT)
 _NEARLY = re.compile(rf"\b{lx.NEARLY}")
@@ -374,6 +375,9 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         if _nothing_else_said(clauses, index, rest):
             before = " ".join(joined[starts[index] : found.start()].split()[-5:])
             said[index] |= _as_set(_met_signal(before, found.group()))
+    for found in _HELD_AS_PLANNED.finditer(joined):
+        before = _last_words(joined[starts[clause_at(found.start())] : found.start()])
+        said[clause_at(found.start())] |= _as_set(_met_signal(before, found.group()))
     for index, clause in enumerate(clauses):
         if clause.asks:
             said[index] &= _kept_when_asked(clause.text)

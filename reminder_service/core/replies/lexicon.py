@@ -504,6 +504,17 @@ _PLANNED_AFTER: Final = (
 """Words right after "had a meeting" that make it a plan ("we had a call booked for
 Monday"); not after another word ("we had a call and set up goals")."""
 
+HELD_AS_PLANNED: Final = (
+    rf"(?:meeting|call|chat|catch up|session|coffee) (?:was |were )?(?:{_PLANNED_AFTER})"
+    r" (?:[\w']+ ){0,4}?(?:and|so) (?:it|that|the (?:meeting|call|chat|session))"
+    r" (?:went|was) (?:really |very |so |super )?(?:well|great|good|fine)\b(?! (?:to|that)\b)"
+)
+"""A meeting booked that then went well ("we had our call scheduled for Monday and it went
+well"): the booking happened, so it reports the meeting. Only with "and" or "so" and the
+meeting as the subject of "went well" in the same clause: after "but" ("but she cancelled
+it") or a comma ("cancelled, her interview went well") it says nothing of the meeting, nor
+does "it was good to hear from her"."""
+
 _ABOUT_MEETING: Final = (
     r" about (?:\w+ )?(?:meeting|meet|getting together|catching up)"
     r"(?= (?:up|again|on|in|at|soon|next|this|tomorrow|sometime|more|regularly|online)\b"

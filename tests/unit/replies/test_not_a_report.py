@@ -26,6 +26,7 @@ TUESDAY = date(2026, 11, 24)
         "We had a session planned for yesterday but she cancelled",
         "We had a call scheduled on Tuesday but had to cancel",
         "We had a meeting in the diary for Monday but it fell through",
+        "We had a call scheduled for Monday but it was cancelled, her interview went well",
         "Not since we last met",
     ],
 )
@@ -40,6 +41,7 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "We had a catch up arranged for Tuesday but I got covid",
         "Had a call lined up for Monday, she didn't show",
         "We had planned a call on Monday",
+        "We have a call scheduled for Monday and it was good to hear from Bo",
         "It's been 3 weeks since we met",
         "It's been a while since we met",
         "Long time since we met",
@@ -81,10 +83,13 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("On Monday we spoke about meeting expectations at work, 1h.", MONDAY, 60),
         ("It's been great since we met on Monday, 1h.", MONDAY, 60),
         ("Yes, we met Tuesday before last call with the team, 1h.", TUESDAY, 60),
+        ("We had our call scheduled for Monday and it went well, 1h", MONDAY, 60),
+        ("We had a meeting booked for Monday and it was great", MONDAY, None),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
-    """The words kept apart above do not stop a plain report."""
+    """The words kept apart above do not stop a plain report, nor a meeting booked that
+    then went well."""
     verdict = verdict_of(text)
     assert verdict.meeting is not None
     assert (verdict.meeting.date, verdict.meeting.duration_minutes) == (day, minutes)
