@@ -186,6 +186,7 @@ _MEETING_WAS = whole_words(lx.MEETING_WAS)
 _TOOK_PLACE_TAIL = re.compile(lx.TOOK_PLACE_TAIL)
 _HELD_AS_PLANNED = whole_words(lx.HELD_AS_PLANNED)
 _DOUBTED = whole_words(lx.DOUBTED)
+_WOULD_HAVE = whole_words(lx.WOULD_HAVE)
 _DOUBT = whole_words(lx.DOUBT)
 _NEARLY = re.compile(rf"\b{lx.NEARLY}")
 _SINCE_MET = re.compile(rf"\b(?:{lx.SINCE_MET}) ?$")
@@ -365,6 +366,9 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         ):
             continue
         if clauses[index].asks and _MANAGED_BY_ANYONE.fullmatch(found.group()):
+            continue
+        if _WOULD_HAVE.search(sentence):
+            said[index].add(Signal.DOUBTFUL)
             continue
         before = _words_bearing_on(joined[starts[index] : found.start()])
         dated = _DATED_AFTER.match(joined, found.end()) is not None

@@ -472,11 +472,17 @@ pause until March")."""
 
 DOUBTED: Final = (
     rf"{DOUBT}|whether|if|unless|hope|hoping|hopefully|wonder|wondering|try|trying|wish|wished"
-    r"|(?:could|should|would|might) have|(?:could|should|would|might)'ve|haette|haetten"
+    r"|(?:could|should|would|might) have|(?:could|should|would|might)'ve"
 )
 """Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
 sure the meeting took place", "if we were able to meet", "we should have met on Monday", "I
-wish we had met", "wir hätten uns getroffen"): a person reads it."""
+wish we had met"): a person reads it."""
+
+WOULD_HAVE: Final = r"haett\w*"
+"""German "hätte", "hätten" (would have), which `head` folds apart from "hatte" (had):
+anywhere in the sentence of a meeting phrase, before or after it, they tell what would have
+been ("wir hätten uns getroffen", "Hätten wir uns doch am Montag getroffen", "Wenn wir uns
+nur getroffen hätten"): a person reads it."""
 
 DATED_AFTER: Final = (
     r" (?:on|last|this|am|le|el) \w+| (?:yesterday|gestern|hier|ayer)\b| \d{1,2}[./]\d{1,2}"
