@@ -108,15 +108,18 @@ _NOT_IN_AN_ADDRESS = r"(?<![.@])"
 _NAMES_A_PLACE = r"(?! (?:street|road|avenue|lane|square|studios?|ltd|limited|llc|gmbh)\b)"
 """Not followed by a word that makes a weekday part of a name ("12 Friday Street",
 "Saturday Studio Ltd" in a signature)."""
+_NOT_A_SURNAME = "".join(rf"(?<!\b{re.escape(title)} )" for title in lx.TITLES)
+"""Not right after a title, which makes a weekday a surname ("Mr Friday", "Frau Freitag")."""
 _WEEKDAY_WORD = (
-    rf"{_NOT_IN_AN_ADDRESS}(?:{_WEEKDAY_NAMES})(?![.@]\w){_NAMES_A_PLACE}"
+    rf"{_NOT_IN_AN_ADDRESS}{_NOT_A_SURNAME}(?:{_WEEKDAY_NAMES})(?![.@]\w){_NAMES_A_PLACE}"
     rf"|{_AFTER_ON}(?:{alternation(lx.WEEKDAY_SHORT)})(?![\w'])"
     rf"|(?<=\bmet )(?<!\bon met )(?<!\bil met )(?<!\belle met )"
     rf"(?:{lx.WEEKDAY_SHORT_AFTER_MET})(?= ?\d|[,.;:!)\n]|$)"
 )
 """A weekday's name, or an abbreviation that is also a word after "on", "am", "le" or "el"
 (or right after English "met", before a number or the clause's end: "met mon 45m", not
-French "on met mon 2e CV"); never part of an address, domain or link ("bo@thu.de")."""
+French "on met mon 2e CV"); never part of an address, domain or link ("bo@thu.de"), nor a
+surname after a title ("Mr Friday")."""
 _NOT_A_UNIT = rf"(?! ?(?:(?:of )?an |d')?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
 """Not followed by a unit: "3/4 h", "1/2 an hour", "1/4 d'heure" are lengths, not dates."""
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|e|o)"

@@ -71,6 +71,9 @@ WEEKDAY_SHORT: Final = _numbered(
 "sat", "Mo", "de jeu", "la mer", "example.fr"): read only after "on", "am", "le" or "el"
 ("am Di", "el mié"). Spanish and French "mar" (the sea, March) and German "So" (so) are
 never read as days."""
+TITLES: Final = ("mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "herr", "frau", "mme", "m.")
+"""Titles before a surname: a weekday right after one is a name ("Mr Friday", "Frau
+Freitag"), not a day."""
 WEEKDAY_SHORT_AFTER_MET: Final = r"mon|wed|sat|sun"
 """English abbreviations of `WEEKDAY_SHORT` also read right after "met" when nothing but a
 number or the clause's end follows ("met mon 45m", "met wed, 1h"): there they cannot be the

@@ -109,11 +109,15 @@ def test_weekday_abbreviations_and_misspellings(text: str, expected: object) -> 
         ("Met in Fr, 1h", met(None, 60)),
         ("Met Sun Li for 45 min", met(None, 45)),
         ("Met Sat Nam, 1h", met(None, 60)),
+        ("Met with Mr Friday on Monday", met(date(2026, 11, 23))),
+        ("Met with Dr. Sunday on Monday, 1h", met(date(2026, 11, 23), 60)),
+        ("Wir haben uns am Montag mit Frau Freitag getroffen", met(date(2026, 11, 23))),
     ],
 )
 def test_names_words_and_addresses_are_no_weekdays(text: str, expected: object) -> None:
-    """Names ("Mo", "Di"), words ("de jeu", "la mer", "Fr") and addresses ("example.fr",
-    "x.fri.de") are not read as weekdays, so they date no meeting."""
+    """Names ("Mo", "Di", a surname after a title: "Mr Friday"), words ("de jeu", "la mer",
+    "Fr") and addresses ("example.fr", "x.fri.de") are not read as weekdays, so they date no
+    meeting."""
     assert understood(text) == expected
 
 
