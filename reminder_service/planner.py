@@ -14,6 +14,9 @@ time budget (`tick_chunks`: at most 10,000). Planning a pair always starts from 
 - then the first pairs of the backlog, a chunk sized by `tick_chunks.Chunks`: the pairs still
   to plan from scratch.
 
+A tick past its time budget writes no more check-ins (once it has written a few): the pairs
+still due go to the front of the backlog, unplanned, and the next tick takes them first.
+
 A full pass puts every pair of the program in the backlog; it starts on the first tick,
 after a reload that changed a program-wide setting, after the clock went back, after a tick
 that failed, and after a pause between ticks of `FULL_PASS_EVERY` or more. A reload that
@@ -198,15 +201,19 @@ class Planner:
         self._failures.start()
         planned = _only(program, read.only)
         batch: list[tuple[Outgoing, str]] = []
-        self._plan_periods(planned, read.histories, now, batch=batch)
+        deferred = self._plan_periods(
+            planned, read.histories, now, batch=batch, until=started + self._chunks.budget_s
+        )
+        if deferred:
+            planned = _only(program, read.only.difference(deferred))
         self._plan_relationship(planned, read.histories, read.activity, now, batch=batch)
         digest_read = self._plan_digest(program, now, batch=batch)
         self._plan_questions(program, now, batch=batch)
         queued = self._enqueue(batch)
         self._withdraw(planned, read.histories, now, queued=queued, everywhere=full)
         self._note_silences(planned, read.histories, now)
-        self._remember(program, planned, read, now=now)
-        self._failures.finish(program, planned=read.only)
+        self._remember(program, planned, read, now=now, deferred=deferred)
+        self._failures.finish(program, planned=read.only.difference(deferred))
         self._chunks.measured(pairs=len(read.only) + digest_read, seconds=self._timer() - started)
         return len(queued)
 
@@ -306,10 +313,14 @@ class Planner:
             or now - last_now >= self._full_pass_every
         )
 
-    def _remember(self, program: Program, planned: Program, read: _Read, *, now: datetime) -> None:
+    def _remember(
+        self, program: Program, planned: Program, read: _Read, *, now: datetime, deferred: list[str]
+    ) -> None:
         """After a tick that queued everything: the planned pairs leave the backlog, and
-        when to look at each of them again."""
+        when to look at each of them again; the `deferred` pairs go to its front, in order."""
         memory = self._memory
+        if deferred:
+            memory.backlog = {**dict.fromkeys(deferred), **memory.backlog}
         look_again = memory.look_again
         for pair in planned.pairs:
             memory.backlog.pop(pair.id, None)
@@ -385,11 +396,23 @@ class Planner:
         now: datetime,
         *,
         batch: list[tuple[Outgoing, str]],
-    ) -> None:
-        """Each pair's email for its current cadence period: a check-in or a ladder step."""
+        until: float,
+    ) -> list[str]:
+        """Each pair's email for its current cadence period: a check-in or a ladder step.
+
+        Rendering is most of a busy tick's time (a cohort that started on one day falls due
+        together, every month): once the timer has passed `until`, and at least
+        `Chunks.renders` emails were written (failures do not count, or pairs whose email
+        fails at every tick could take every tick's share), the pairs still due are returned
+        instead, in order, for the next tick, which follows at once.
+        """
+        deferred: list[str] = []
         for checkin in due_checkins(program, histories, now):
             pair = program.pair(checkin.pair_id)
             if pair is None:
+                continue
+            if deferred or (len(batch) >= self._chunks.renders and self._timer() > until):
+                deferred.append(pair.id)
                 continue
             previous = self._store.last_period_message_id(pair.id)
             self._render(
@@ -406,6 +429,7 @@ class Planner:
                 why=checkin.reason,
                 pair_id=pair.id,
             )
+        return deferred
 
     def _plan_relationship(
         self,

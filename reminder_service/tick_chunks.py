@@ -4,7 +4,9 @@ A tick's time grows with the pairs it plans (about 80 microseconds a pair at 100
 on a slow 2-core machine, half that on a faster one), and while it runs nothing else does:
 not sending, not replies, not health checks. A fixed chunk that keeps ticks well under a
 second on one machine takes over a second on another, so the planner measures what its
-ticks cost a pair and sizes the next chunk to fit `TICK_BUDGET_S`. The first chunk is small,
+ticks cost a pair and sizes the next chunk to fit `TICK_BUDGET_S`; and since writing the
+emails of pairs that fall due together costs far more a pair than the rest, a tick past its
+budget leaves the check-ins it has not written yet to the next tick. The first chunk is small,
 since nothing has been measured yet; only ticks that planned at least `sample` pairs are
 measured, since a tick's fixed costs would make a small one look dear per pair.
 """
@@ -33,6 +35,9 @@ class Chunks:
     sample: int = 1_000
     budget_s: float = TICK_BUDGET_S
     growth: float = 2.0
+    renders: int = 100
+    """The fewest check-ins a tick writes before it leaves the rest to the next tick once
+    past its budget: a tick whose reading alone took the budget still gets on."""
     size: int = field(init=False)
 
     def __post_init__(self) -> None:

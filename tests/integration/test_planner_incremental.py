@@ -10,6 +10,7 @@ tick, with meetings and replies arriving between those ticks.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sqlite3
 import tempfile
@@ -321,6 +322,8 @@ class ChunkedMatchesFull(IncrementalMatchesFull):
         twin.store.reads = []
         return twin
 
+    max_ticks = len(POOL)
+
     def planner_a(self) -> Planner:
         """A's planner: full passes as in the daemon, split into tiny chunks."""
         return self._planner(
@@ -341,7 +344,7 @@ class ChunkedMatchesFull(IncrementalMatchesFull):
         assert isinstance(self.a.store, RecordingStore)
         reads = self.a.store.reads
         planned: set[str] = set()
-        for _ in range(len(POOL)):
+        for _ in range(self.max_ticks):
             start = len(reads)
             self.queued += self.planner.plan_once()
             self._planner(self.b.store, full_pass_every=FULL_PASS_EVERY).plan_once()
@@ -350,7 +353,7 @@ class ChunkedMatchesFull(IncrementalMatchesFull):
                 break
             if arrivals is not None:
                 self.arrive(arrivals, planned)
-        assert not self.planner.backlog, "a backlog of five pairs took more than five ticks"
+        assert not self.planner.backlog, f"a backlog took more than {self.max_ticks} ticks"
         assert self.a.decided() == self.b.decided()
         assert self.queued == len(self.a.store.outbox())
 
@@ -365,6 +368,39 @@ class ChunkedMatchesFull(IncrementalMatchesFull):
         else:
             kind = data.draw(st.sampled_from(["not_met", "skip", "pause", "end"]))
             self.reply(pair, kind=kind, until_days=data.draw(st.none() | st.integers(1, 40)))
+
+
+class DeferringMatchesFull(ChunkedMatchesFull):
+    """As above, with every tick of A past its budget: it writes one check-in and leaves the
+    others due to the ticks after it, which take them first."""
+
+    max_ticks = 4 * len(POOL)
+
+    def planner_a(self) -> Planner:
+        readings = itertools.count(step=10.0)
+        return Planner(
+            lambda: self.program,
+            store=self.a.store,
+            composer=self.composer,
+            clock=self.clock,
+            chunks=replace(Chunks.fixed(TINY_CHUNK), renders=1),
+            timer=lambda: next(readings),
+        )
+
+    def arrive(self, data: st.DataObject, planned: set[str]) -> None:
+        """As above, but only for pairs A has written for: one it left to the next tick is
+        decided there, with what arrived meanwhile, as a full pass then would decide it."""
+        written = planned.difference(self.planner._memory.backlog)
+        if written:
+            super().arrive(data, written)
+
+
+def test_ticks_past_their_budget_queue_exactly_what_full_passes_queue() -> None:
+    """However many check-ins ticks leave to the next, once the backlog is worked off the
+    store holds what one full pass at each tick decides, each email once."""
+    run_state_machine_as_test(
+        DeferringMatchesFull, settings=settings(max_examples=30, stateful_step_count=40)
+    )
 
 
 def test_chunked_backlogs_queue_exactly_what_full_passes_queue() -> None:
@@ -676,6 +712,49 @@ def test_the_chunk_follows_what_ticks_take(recording: RecordingStore) -> None:
         frozenset({"p4"}),
     ]
     assert sizes == [2, 1, 2, 2]
+
+
+def test_a_tick_past_its_budget_leaves_the_check_ins_it_has_not_written_to_the_next(
+    recording: RecordingStore,
+) -> None:
+    """Past its budget (1 s here, the timer moving 2 s at each reading) and once it has
+    written its fewest (2), a tick leaves the pairs still due to the next, each once."""
+    readings = itertools.count(step=2.0)
+    chunks = replace(Chunks.fixed(5), budget_s=1.0, renders=2)
+    planner = planner_on(
+        recording, FakeClock(T0), make_program(*POOL), chunks=chunks, timer=lambda: next(readings)
+    )
+    queued = [planner.plan_once()]
+    first = {row.pair_id for row in recording.outbox() if row.kind == "checkin"}
+    while planner.backlog:
+        queued.append(planner.plan_once())
+    assert queued == [2, 2, 1]
+    assert EVERY_PAIR - first <= (recording.reads[1] or EVERY_PAIR)
+    checkins = [row.pair_id for row in recording.outbox() if row.kind == "checkin"]
+    assert sorted(checkins) == sorted(EVERY_PAIR)
+
+
+def test_check_ins_left_to_the_next_tick_wait_in_the_backlog(recording: RecordingStore) -> None:
+    """Pairs planned for another reason than the backlog (here: their emails failed, then
+    the templates were mended) that a tick leaves to the next go into the backlog, so the
+    daemon ticks again at once instead of at its next interval."""
+    readings = itertools.count(step=2.0)
+    composer = FlakyComposer(set(EVERY_PAIR))
+    chunks = replace(Chunks.fixed(5), budget_s=1.0, renders=2)
+    planner = planner_on(
+        recording,
+        FakeClock(T0),
+        make_program(*POOL),
+        composer=composer,
+        chunks=chunks,
+        timer=lambda: next(readings),
+    )
+    planner.plan_once()
+    assert (planner.backlog, recording.outbox()) == (0, [])
+    composer.broken.clear()
+    planner.plan_once()
+    assert len([row for row in recording.outbox() if row.kind == "checkin"]) == 2
+    assert planner.backlog == 3
 
 
 def test_a_pair_with_news_is_planned_at_once_not_when_its_chunk_comes(
