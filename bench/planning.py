@@ -473,13 +473,14 @@ def table(results: list[Result | int], *, ticks: int) -> Iterator[str]:
         f"steady planning tick (every {PLANNER_INTERVAL.total_seconds():.0f} s, "
         f"{MEETINGS_PER_TICK} new meetings each, and a slice of the pairs so every pair is "
         f"re-planned within {every}), median of {ticks}; start and full pass (after a gap; as "
-        f"on reload): a backlog of every pair, a chunk a tick ({TICK_BUDGET_S} s budget), as "
-        "'ticks: total s, longest s'; baseline: the core alone over every pair (due + "
-        "relationship)"
+        f"on reload): a backlog of every pair, a chunk a tick ({TICK_BUDGET_S} s budget); "
+        "these, the busy tick and the digest as 'ticks: total s, longest s' (a tick past its "
+        "budget leaves the check-ins it has not written to the next); baseline: the core "
+        "alone over every pair (due + relationship)"
     )
     yield (
         "| pairs | tick s | core s | tick/core | start (queued) | full pass "
-        "| busy tick s (queued) | digest | longest tick s "
+        "| busy tick (queued) | digest | longest tick s "
         "| peak RSS MB: program read, planner before the digest, after it (with core baseline) "
         "| program read s |"
     )
@@ -491,7 +492,7 @@ def table(results: list[Result | int], *, ticks: int) -> Iterator[str]:
         yield (
             f"| {r.size:,} | {r.tick_s:.3f} | {r.core_s:.3f} | {r.tick_s / r.core_s:.2f}x | "
             f"{r.start.row()} ({r.start.queued}) | {r.full.row()} "
-            f"| {r.busy.total_s:.3f} ({r.busy.queued}) | {r.digest.row()} | {r.longest_s:.3f} "
+            f"| {r.busy.row()} ({r.busy.queued}) | {r.digest.row()} | {r.longest_s:.3f} "
             f"| {r.read_mb:.0f}, {r.before_digest_mb:.0f}, {r.planner_mb:.0f} ({r.peak_mb:.0f}) "
             f"| {r.read_s:.2f} |"
         )
