@@ -14,8 +14,9 @@ time budget (`tick_chunks`: at most 10,000). Planning a pair always starts from 
 - then the first pairs of the backlog, a chunk sized by `tick_chunks.Chunks`: the pairs still
   to plan from scratch.
 
-A tick past its time budget writes no more check-ins (once it has written a few): the pairs
-still due go to the front of the backlog, unplanned, and the next tick takes them first.
+A tick past half its time budget writes no more emails (once it has written a few): the
+pairs it has not written for go to the front of the backlog and the next tick, which follows
+at once, plans them again first (`_past`).
 
 A full pass puts every pair of the program in the backlog; it starts on the first tick,
 after a reload that changed a program-wide setting, after the clock went back, after a tick
@@ -174,9 +175,10 @@ class Planner:
     @property
     def backlog(self) -> int:
         """How many pairs are still to plan from scratch (of a full pass, a reload or a
-        slice) or to read for the digest; while not 0, the next tick is due at once."""
+        slice) or to read for the digest (at least 1 while the digest is still to decide);
+        while not 0, the next tick is due at once."""
         digest = self._memory.digest
-        return len(self._memory.backlog) + (digest.unread if digest else 0)
+        return len(self._memory.backlog) + (max(digest.unread, 1) if digest else 0)
 
     def plan_once(self) -> int:
         """One tick: queue what is due for the pairs known to need planning and for the next
@@ -201,13 +203,17 @@ class Planner:
         self._failures.start()
         planned = _only(program, read.only)
         batch: list[tuple[Outgoing, str]] = []
-        deferred = self._plan_periods(
-            planned, read.histories, now, batch=batch, until=started + self._chunks.budget_s
-        )
+        until = started + self._chunks.budget_s / 2
+        deferred = self._plan_periods(planned, read.histories, now, batch=batch, until=until)
         if deferred:
             planned = _only(program, read.only.difference(deferred))
-        self._plan_relationship(planned, read.histories, read.activity, now, batch=batch)
-        digest_read = self._plan_digest(program, now, batch=batch)
+        later = self._plan_relationship(
+            planned, read.histories, read.activity, now, batch=batch, until=until
+        )
+        if later:
+            deferred += later
+            planned = _only(program, read.only.difference(deferred))
+        digest_read = self._plan_digest(program, now, batch=batch, until=until)
         self._plan_questions(program, now, batch=batch)
         queued = self._enqueue(batch)
         self._withdraw(planned, read.histories, now, queued=queued, everywhere=full)
@@ -398,20 +404,14 @@ class Planner:
         batch: list[tuple[Outgoing, str]],
         until: float,
     ) -> list[str]:
-        """Each pair's email for its current cadence period: a check-in or a ladder step.
-
-        Rendering is most of a busy tick's time (a cohort that started on one day falls due
-        together, every month): once the timer has passed `until`, and at least
-        `Chunks.renders` emails were written (failures do not count, or pairs whose email
-        fails at every tick could take every tick's share), the pairs still due are returned
-        instead, in order, for the next tick, which follows at once.
-        """
+        """Each pair's email for its current cadence period: a check-in or a ladder step;
+        returns the pairs left to the next tick (`_past`), in order."""
         deferred: list[str] = []
         for checkin in due_checkins(program, histories, now):
             pair = program.pair(checkin.pair_id)
             if pair is None:
                 continue
-            if deferred or (len(batch) >= self._chunks.renders and self._timer() > until):
+            if deferred or self._past(until, batch=batch):
                 deferred.append(pair.id)
                 continue
             previous = self._store.last_period_message_id(pair.id)
@@ -439,11 +439,17 @@ class Planner:
         now: datetime,
         *,
         batch: list[tuple[Outgoing, str]],
-    ) -> None:
-        """Thank-yous, confirmations, follow-ups and the other emails that answer events."""
+        until: float,
+    ) -> list[str]:
+        """Thank-yous, confirmations, follow-ups and the other emails that answer events;
+        returns the pairs left to the next tick (`_past`), in order."""
+        deferred: dict[str, None] = {}
         for item in self._unqueued_relationship_emails(program, histories, activity, now):
             pair = program.pair(item.pair_id) if item.pair_id else None
             if pair is None:
+                continue
+            if deferred or self._past(until, batch=batch):
+                deferred[pair.id] = None
                 continue
             meeting = self._store.meeting_record(item.meeting_id) if item.meeting_id else None
             totals = self._totals(program, pair, now) if item.kind in TOTALS_KINDS else None
@@ -463,6 +469,20 @@ class Planner:
                 why=item.reason,
                 pair_id=pair.id,
             )
+        return list(deferred)
+
+    def _past(self, until: float, *, batch: Sequence[tuple[Outgoing, str]]) -> bool:
+        """Whether this tick should leave the emails it has not written yet to the next.
+
+        Writing emails is most of a busy tick's time (a cohort that started on one day falls
+        due together, every month), and queueing what was written takes about as long
+        again; so once the timer has passed `until`, half the tick's budget, and at least
+        `Chunks.renders` emails were written (failures do not count, or pairs whose email
+        fails at every tick could take every tick's share), the pairs still to write for
+        are planned again at the next tick, which follows at once. What was queued stays
+        queued: their keys are decided.
+        """
+        return len(batch) >= self._chunks.renders and self._timer() > until
 
     def _unqueued_relationship_emails(
         self,
@@ -499,23 +519,31 @@ class Planner:
         now: datetime,
         *,
         batch: list[tuple[Outgoing, str]],
+        until: float,
     ) -> int:
         """The coordinator's digest on its day, when there is something to say; returns
         how many pairs' histories it read.
 
         The decision is made once, at the first planning after its moment that has read
         every pair's history: the digest reads them itself, a chunk at a tick (the size of
-        the backlog's), starting over when the program changes or a tick fails. A digest
-        with nothing to say is recorded as skipped (news later that week waits for the next
-        one, which covers everything since the last digest sent).
+        the backlog's), starting over when the program changes or a tick fails. Deciding
+        reads the week's news and writes the email, as long as reading a chunk at 100,000
+        pairs: a tick already past `until` leaves it to the next, which follows at once. A
+        digest with nothing to say is recorded as skipped (news later that week waits for
+        the next one, which covers everything since the last digest sent).
         """
         survey = self._memory.digest or new_survey(program, self._store, now=now)
         if survey is None:
             return 0
-        read = survey.read(program, self._store, now=now, count=self._chunks.size)
-        self._memory.digest = survey if survey.unread else None
-        if survey.unread:
+        read = (
+            survey.read(program, self._store, now=now, count=self._chunks.size)
+            if survey.unread
+            else 0
+        )
+        self._memory.digest = survey
+        if survey.unread or (read and self._timer() > until):
             return read
+        self._memory.digest = None
         planned = survey.planned
         facts = survey.facts(self._store, reload_errors=self._reload_errors())
         if not has_news(facts):

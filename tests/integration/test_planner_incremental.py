@@ -828,6 +828,29 @@ def test_a_reload_during_a_backlog_keeps_it_and_adds_the_redefined_pairs(
     assert backlogs == [1, 0]
 
 
+def test_a_tick_past_its_budget_leaves_deciding_the_digest_to_the_next(tmp_path: Path) -> None:
+    """A tick that read the digest's last pairs past half its budget decides it at the next
+    tick (the backlog says 1 meanwhile), with the same words as a digest decided at once."""
+    program = make_program(*POOL)
+    [digest] = planned_digests(program, now=T0, until=T0 + timedelta(days=7))
+    clock = FakeClock(digest.due_at)
+    readings = itertools.count(step=2.0)
+    chunks = replace(Chunks.fixed(5), budget_s=1.0)
+    with (
+        SqliteStore.open(tmp_path / "late.db") as late,
+        SqliteStore.open(tmp_path / "whole.db") as whole,
+    ):
+        planner = planner_on(late, clock, program, chunks=chunks, timer=lambda: next(readings))
+        decided_at: list[tuple[bool, int]] = []
+        while not decided_at or planner.backlog:
+            planner.plan_once()
+            decided = any(row.kind == "digest" for row in late.outbox())
+            decided_at.append((decided, planner.backlog))
+        planner_on(whole, clock, program).plan_once()
+        assert decided_at == [(False, 1), (True, 0)]
+        assert digest_text(late) == digest_text(whole)
+
+
 def digest_text(store: SqliteStore) -> str:
     """The plain text of the one digest in `store`'s outbox."""
     [row] = [row for row in store.outbox() if row.kind == "digest"]
