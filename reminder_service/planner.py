@@ -528,7 +528,8 @@ class Planner:
         every pair's history: the digest reads them itself, a chunk at a tick (the size of
         the backlog's), starting over when the program changes or a tick fails. Deciding
         reads the week's news and writes the email, as long as reading a chunk at 100,000
-        pairs: a tick already past `until` leaves it to the next, which follows at once. A
+        pairs: a tick that read many pairs (`Chunks.sample`) or is already past `until`
+        leaves it to the next, which follows at once. A
         digest with nothing to say is recorded as skipped (news later that week waits for
         the next one, which covers everything since the last digest sent).
         """
@@ -541,7 +542,7 @@ class Planner:
             else 0
         )
         self._memory.digest = survey
-        if survey.unread or (read and self._timer() > until):
+        if survey.unread or (read and (read >= self._chunks.sample or self._timer() > until)):
             return read
         self._memory.digest = None
         planned = survey.planned

@@ -828,14 +828,24 @@ def test_a_reload_during_a_backlog_keeps_it_and_adds_the_redefined_pairs(
     assert backlogs == [1, 0]
 
 
-def test_a_tick_past_its_budget_leaves_deciding_the_digest_to_the_next(tmp_path: Path) -> None:
-    """A tick that read the digest's last pairs past half its budget decides it at the next
-    tick (the backlog says 1 meanwhile), with the same words as a digest decided at once."""
+@pytest.mark.parametrize(
+    ("chunks", "step_s"),
+    [
+        (replace(Chunks.fixed(5), budget_s=1.0, sample=6), 2.0),
+        (replace(Chunks.fixed(5), budget_s=1.0), 0.0),
+    ],
+    ids=["past half its budget", "read as many pairs as a measured tick"],
+)
+def test_a_tick_that_read_much_leaves_deciding_the_digest_to_the_next(
+    tmp_path: Path, chunks: Chunks, step_s: float
+) -> None:
+    """A tick that read the digest's last pairs past half its budget, or read `sample`
+    pairs for it, decides it at the next tick (the backlog says 1 meanwhile), with the same
+    words as a digest decided at once."""
     program = make_program(*POOL)
     [digest] = planned_digests(program, now=T0, until=T0 + timedelta(days=7))
     clock = FakeClock(digest.due_at)
-    readings = itertools.count(step=2.0)
-    chunks = replace(Chunks.fixed(5), budget_s=1.0)
+    readings = itertools.count(step=step_s)
     with (
         SqliteStore.open(tmp_path / "late.db") as late,
         SqliteStore.open(tmp_path / "whole.db") as whole,
