@@ -206,13 +206,13 @@ class Planner:
         until = started + self._chunks.budget_s / 2
         deferred = self._plan_periods(planned, read.histories, now, batch=batch, until=until)
         if deferred:
-            planned = _only(program, read.only.difference(deferred))
+            planned = _only(planned, read.only.difference(deferred))
         later = self._plan_relationship(
             planned, read.histories, read.activity, now, batch=batch, until=until
         )
         if later:
             deferred += later
-            planned = _only(program, read.only.difference(deferred))
+            planned = _only(planned, read.only.difference(deferred))
         digest_read = self._plan_digest(program, now, batch=batch, until=until)
         self._plan_questions(program, now, batch=batch)
         queued = self._enqueue(batch)

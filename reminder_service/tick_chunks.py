@@ -5,10 +5,11 @@ on a slow 2-core machine, half that on a faster one), and while it runs nothing 
 not sending, not replies, not health checks. A fixed chunk that keeps ticks well under a
 second on one machine takes over a second on another, so the planner measures what its
 ticks cost a pair and sizes the next chunk to fit `TICK_BUDGET_S`; and since writing the
-emails of pairs that fall due together costs far more a pair than the rest, a tick past its
-budget leaves the check-ins it has not written yet to the next tick. The first chunk is small,
-since nothing has been measured yet; only ticks that planned at least `sample` pairs are
-measured, since a tick's fixed costs would make a small one look dear per pair.
+emails of pairs that fall due together costs far more a pair than the rest, a tick past half
+its budget leaves the emails it has not written yet to the next tick (`Planner._past`).
+The first chunk is small, since nothing has been measured yet; only ticks that planned at
+least `sample` pairs are measured, since a tick's fixed costs would make a small one look
+dear per pair.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ class Chunks:
     budget_s: float = TICK_BUDGET_S
     growth: float = 2.0
     renders: int = 100
-    """The fewest check-ins a tick writes before it leaves the rest to the next tick once
-    past its budget: a tick whose reading alone took the budget still gets on."""
+    """The fewest emails a tick writes before it leaves the rest to the next tick once
+    past half its budget: a tick whose reading alone took that long still gets on."""
     size: int = field(init=False)
 
     def __post_init__(self) -> None:

@@ -380,8 +380,9 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
             before = " ".join(joined[starts[index] : found.start()].split()[-5:])
             said[index] |= _as_set(_met_signal(before, found.group()))
     for found in _HELD_AS_PLANNED.finditer(joined):
-        before = _last_words(joined[starts[clause_at(found.start())] : found.start()])
-        said[clause_at(found.start())] |= _as_set(_met_signal(before, found.group()))
+        index = clause_at(found.start())
+        before = _last_words(joined[starts[index] : found.start()])
+        said[index] |= _as_set(_met_signal(before, found.group()))
     for index, clause in enumerate(clauses):
         if clause.asks:
             said[index] &= _kept_when_asked(clause.text)
