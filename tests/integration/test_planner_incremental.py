@@ -374,7 +374,8 @@ class DeferringMatchesFull(ChunkedMatchesFull):
     """As above, with every tick of A past its budget: it writes one check-in and leaves the
     others due to the ticks after it, which take them first."""
 
-    max_ticks = 4 * len(POOL)
+    max_ticks = 10 * len(POOL)
+    arrivals_left = 0
 
     def planner_a(self) -> Planner:
         readings = itertools.count(step=10.0)
@@ -387,11 +388,18 @@ class DeferringMatchesFull(ChunkedMatchesFull):
             timer=lambda: next(readings),
         )
 
+    def catch_up(self, *, arrivals: st.DataObject | None) -> None:
+        self.arrivals_left = len(POOL)
+        super().catch_up(arrivals=arrivals)
+
     def arrive(self, data: st.DataObject, planned: set[str]) -> None:
-        """As above, but only for pairs A has written for: one it left to the next tick is
-        decided there, with what arrived meanwhile, as a full pass then would decide it."""
+        """As above, but only for pairs A has written for (one it left to the next tick is
+        decided there, with what arrived meanwhile, as a full pass then would decide it),
+        and at most one per pair of the pool a catch-up: at one email a tick, news at every
+        tick would come faster than A writes."""
         written = planned.difference(self.planner._memory.backlog)
-        if written:
+        if written and self.arrivals_left:
+            self.arrivals_left -= 1
             super().arrive(data, written)
 
 

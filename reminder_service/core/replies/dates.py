@@ -131,10 +131,12 @@ _NOT_A_ROOM = "".join(
     for word in ("suite", "room", "unit", "flat", "apt", "level", "floor", "no", "box")
 )
 """Not after a word that makes "2/10" part of an address ("Suite 2/10 George St")."""
+_AFTER_ON_WORD = r"(?<=\bon )|(?<=\bam )|(?<=\ble )|(?<=\bel )"
+"""Right after a word that dates what follows: "met on 24/7" is 24 July, not "all hours"."""
 _NOT_A_MARK = "".join(rf"(?<!\b{word} )" for word in lx.NUMBER_AFTER.split("|"))
 """Not after a word that makes a number a mark or a version ("Scored 2.3.", "Note 2/3")."""
 _SLASHED = re.compile(
-    rf"{_NOT_A_ROOM}{_NOT_A_MARK}(?!24/7\b)"
+    rf"{_NOT_A_ROOM}{_NOT_A_MARK}(?:{_AFTER_ON_WORD}|(?!24/7\b))"
     + digits("a", not_after=r"\d/.")
     + rf"/(?P<b>\d{{1,2}})(?:/{_YEAR})?(?![\d/]){_NOT_A_UNIT}"
 )

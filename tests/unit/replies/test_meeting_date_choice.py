@@ -365,6 +365,7 @@ def test_a_bare_day_no_month_has_is_unclear_never_today(today: date, day: int, p
         ("Yes, we met.\n\nBo Ong\nSaturday Studio Ltd", met(None)),
         ("Yes we met!\nBo Ong\nDirector of 24/7 Operations", met(None)),
         ("We met on 2/10", met(date(2026, 10, 2))),
+        ("Yes, we met on 24/7, 45 min", met(date(2026, 7, 24), 45)),
         ("Yes, on Friday", met(date(2026, 11, 20))),
         ("Yes, met in the office 24/11 for an hour.", met(date(2026, 11, 24), 60)),
         ("Yes, we met Monday before last week's exam, 1h.", met(date(2026, 11, 23), 60)),
