@@ -24,7 +24,9 @@ lead-in (from its start to its first send: the planning and rendering nothing ov
 its rate from then on, and how many commits the daemon and the durable baseline made. On a
 machine where the sink and this process share two cores, the CPU figures say which side
 bounds each way. The clock the daemon sees is fixed, so every run plans the same emails.
-`--profile` adds a cProfile of one daemon run.
+`--profile` adds a cProfile of one daemon run. `--pin` gives the sink and this process a CPU
+each (Linux), so neither waits for the other's core: what bounds the daemon then is its own
+CPU per message.
 
 Run from the repository root: `.venv/bin/python bench/send_pipeline.py [--quick]`.
 """
@@ -572,6 +574,17 @@ def print_table(results: Results, *, count: int) -> None:
     )
 
 
+def pin(sink: Sink) -> str:
+    """Run the sink on the first CPU this process may use and this process on the second;
+    say which. SystemExit on a machine with fewer than two."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise SystemExit("--pin needs two CPUs; this process may use one")
+    os.sched_setaffinity(sink.pid, {cpus[0]})
+    os.sched_setaffinity(0, {cpus[1]})
+    return f"The sink runs on CPU {cpus[0]} alone, this process on CPU {cpus[1]} alone."
+
+
 async def profile_daemon(count: int, *, connections: int, sink: Sink, workdir: Path) -> None:
     """Print where one daemon run spends its time (cumulative, then own time)."""
     program = program_of(count)
@@ -584,7 +597,8 @@ async def profile_daemon(count: int, *, connections: int, sink: Sink, workdir: P
 
 
 def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command line: --quick, --count, --rounds, --connections, --reply-delay-ms, --profile."""
+    """The command line: --quick, --count, --rounds, --connections, --reply-delay-ms, --profile,
+    --pin."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small smoke run")
     parser.add_argument("--count", type=int, help=f"check-ins per run (default {FULL_COUNT})")
@@ -603,11 +617,14 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="the sink takes this long over each MAIL, RCPT and DATA reply (default 0)",
     )
     parser.add_argument("--profile", action="store_true", help="also profile one daemon run")
+    parser.add_argument(
+        "--pin", action="store_true", help="give the sink and this process a CPU each (Linux)"
+    )
     return parser.parse_args(argv)
 
 
 async def main_async(options: argparse.Namespace, *, workdir: Path) -> None:
-    """Start the sink, measure, print; profile when asked."""
+    """Start the sink, pin it when asked, measure, print; profile when asked."""
     count = options.count or (QUICK_COUNT if options.quick else FULL_COUNT)
     rounds = options.rounds or (QUICK_ROUNDS if options.quick else FULL_ROUNDS)
     if options.reply_delay_ms:
@@ -615,6 +632,8 @@ async def main_async(options: argparse.Namespace, *, workdir: Path) -> None:
             f"\nThe sink takes {options.reply_delay_ms:g} ms over each MAIL, RCPT and DATA reply."
         )
     with tls_sink(workdir, reply_delay_ms=options.reply_delay_ms) as sink:
+        if options.pin:
+            print(f"\n{pin(sink)}")
         for connections in options.connections:
             results = await measure(
                 count, rounds, connections=connections, sink=sink, workdir=workdir
