@@ -177,46 +177,69 @@ def _read_quickly(text: str, *, file: str, known: KnownPairs) -> Program | None:
     Almost every read is of a valid file, and lines serve only to place problems. So the
     quick reader reads the plain data alone, a fraction of the memory and half the time
     of a 100,000-pair file, and if it or any check finds the least problem, the careful
-    reader starts over to report every problem on its line. Each pair is checked and
-    built as soon as it is read (once the program section is known: pairs written before
-    it wait for it), so the plain data of all the pairs is never held at once.
+    reader starts over to report every problem on its line.
     """
     report = _Report(file)
-    builder, ids = _Builder(report, known=known), _PairIds(report)
-    waiting: list[tuple[int, object]] = []
-
-    def take(index: int, raw: object, above: Mapping[str, Any]) -> None:
-        ids.take(index, raw)
-        if not builder.has_program and "program" in above:
-            builder.take_program(above["program"])
-        if builder.has_program:
-            builder.take_pair(index, raw)
-        else:
-            waiting.append((index, raw))
-
-    data = read_quickly(text, hand_over=("pairs", take))
+    taking = _Taking(report, known=known)
+    data = read_quickly(text, hand_over=("pairs", taking.take))
     if not isinstance(data, dict):
         return None
-    _validated(_FileEntry, data, path=(), report=report)
-    if not builder.has_program and "program" in data:
-        builder.take_program(data["program"])
-    for index, raw in waiting:
-        builder.take_pair(index, raw)
-    program = builder.program()
+    program = taking.program(data)
     return None if report.problems else program
 
 
 def _read_carefully(text: str, *, file: str, known: KnownPairs) -> Program:
-    """The program, or ProgramError listing every problem on its line."""
+    """The program, or ProgramError listing every problem on its line.
+
+    Each pair's lines and nodes are dropped once it is checked (`_Report.forget_pair`),
+    so a file with a mistake is read in about the memory of a valid one: holding every
+    node of a 100,000-pair file took 1.2 GB.
+    """
     report = _Report(file)
-    data = read_source(text, findings=report)
+    taking = _Taking(report, known=known)
+    data = read_source(text, findings=report, hand_over=("pairs", taking.take))
     if not isinstance(data, dict):
         report.add((), "the file must start with a 'program:' section and a 'pairs:' list")
         raise report.error()
-    program = _build(data, report, known=known)
+    program = taking.program(data)
     if program is None or report.problems:
         raise report.error()
     return program
+
+
+class _Taking:
+    """Takes each pair as reading hands it over: each is checked and built at once (once
+    the program section is known: pairs written before it wait for it), so the plain data
+    of all the pairs is never held at once."""
+
+    def __init__(self, report: _Report, *, known: KnownPairs) -> None:
+        self._report = report
+        self._builder = _Builder(report, known=known)
+        self._ids = _PairIds(report)
+        self._waiting: list[tuple[int, object]] = []
+
+    def take(self, index: int, raw: object, above: Mapping[str, Any]) -> None:
+        """Check and build the pair at `index`, or keep it until the program section."""
+        builder = self._builder
+        self._ids.take(index, raw)
+        if not builder.has_program and "program" in above:
+            builder.take_program(above["program"])
+        if builder.has_program:
+            builder.take_pair(index, raw)
+            self._report.forget_pair(index)
+        else:
+            self._waiting.append((index, raw))
+
+    def program(self, data: dict[str, Any]) -> Program | None:
+        """Check the file's top level and the pairs that waited; the program, or None when
+        it cannot be made."""
+        builder = self._builder
+        _validated(_FileEntry, data, path=(), report=self._report)
+        if not builder.has_program and "program" in data:
+            builder.take_program(data["program"])
+        for index, raw in self._waiting:
+            builder.take_pair(index, raw)
+        return builder.program()
 
 
 @contextmanager
@@ -252,23 +275,60 @@ class _Report:
         self.nodes: dict[FieldPath, yaml.Node] = {}
         self.unreadable: set[FieldPath] = set()
         self.problems: list[Problem] = []
+        self._forgotten: dict[int, tuple[int, int | None]] = {}
+        """Pairs dropped by `forget_pair`: index -> the lines of the pair and of its id."""
 
     def add(self, path: FieldPath, message: str, *, line: int | None = None) -> None:
         """Record a problem for `path`, on `line` or else the line where `path` is written."""
         where = self.line_of(path) if line is None else line
         self.problems.append(Problem(self.file, where, _field_name(path), message))
 
+    def fatal(self, message: str, *, line: int | None = None) -> ProgramError:
+        """The problem that stops reading, alone (see `yaml_source.Findings.fatal`)."""
+        self.problems = [Problem(self.file, line, "", message)]
+        return self.error()
+
     def line_of(self, path: FieldPath) -> int | None:
         """The line of `path`, or of its nearest ancestor that appears in the file."""
         for end in range(len(path), -1, -1):
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
+            if end == 2 and path[0] == "pairs" and path[1] in self._forgotten:
+                pair, pair_id = self._forgotten[path[1]]
+                return pair_id if path[2:3] == ("id",) and pair_id is not None else pair
         return None
+
+    def forget_pair(self, index: int) -> None:
+        """Drop the lines and nodes of the pair at `index` and its fields, once it has been
+        checked, keeping only the lines of the pair and of its id for the checks across
+        pairs.
+
+        Reading records a pair's fields right after the pair itself, so they are the last
+        entries of `lines` and `nodes` when it is taken.
+        """
+        prefix: FieldPath = ("pairs", index)
+        pair = self.lines.get(prefix)
+        if pair is None:
+            return
+        self._forgotten[index] = (pair, self.lines.get((*prefix, "id")))
+        _drop_last(self.lines, prefix)
+        _drop_last(self.nodes, prefix)
+        if self.unreadable:
+            self.unreadable = {path for path in self.unreadable if path[:2] != prefix}
 
     def error(self) -> ProgramError:
         """All problems as one error, in file order."""
         ordered = sorted(self.problems, key=lambda problem: problem.line or 0)
         return ProgramError(tuple(ordered))
+
+
+def _drop_last(table: dict[FieldPath, _T], prefix: FieldPath) -> None:
+    """Remove the last entries of `table`, as long as their paths start with `prefix`."""
+    while table:
+        path, value = table.popitem()
+        if path[: len(prefix)] != prefix:
+            table[path] = value
+            return
 
 
 def _field_name(path: FieldPath) -> str:
@@ -355,26 +415,6 @@ def known_pairs(history: KnownPairs, *, running: Program | None) -> dict[str, tu
         if pair.id in known:
             known[pair.id] = (pair.mentor.email, pair.mentee.email)
     return known
-
-
-def _build(data: dict[str, Any], report: _Report, *, known: KnownPairs) -> Program | None:
-    """Validate each section, then resolve defaults and time zones into the core model.
-
-    Each pair's plain data is dropped from `data` once it is taken (see `_Builder`).
-    """
-    _validated(_FileEntry, data, path=(), report=report)
-    builder = _Builder(report, known=known)
-    if "program" in data:
-        builder.take_program(data["program"])
-    raw_pairs = data.get("pairs")
-    raw_pairs = raw_pairs if isinstance(raw_pairs, list) else []
-    ids = _PairIds(report)
-    for index, raw in enumerate(raw_pairs):
-        ids.take(index, raw)
-    for index, raw in enumerate(raw_pairs):
-        raw_pairs[index] = None
-        builder.take_pair(index, raw)
-    return builder.program()
 
 
 class _Builder:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, TypeAlias
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 __all__ = [
     "FieldPath",
@@ -31,7 +33,9 @@ FieldPath: TypeAlias = tuple[str | int, ...]
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = "tag:yaml.org,2002:str"
-_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_COLLECTION_TAGS = frozenset({_MAP_TAG, _SEQ_TAG})
 _IN_BRACES = (
     "close each '{' with '}' on the same line, and put in quotes a value in braces that"
     " contains ': ' or ' #', such as {name: \"Ben Ong: Jr\"}"
@@ -86,19 +90,55 @@ class Findings(Protocol):
         """All problems recorded so far, as the error to raise."""
         ...
 
+    def fatal(self, message: str, *, line: int | None = None) -> Exception:
+        """The problem that stops reading (the YAML itself is broken), alone, as the error
+        to raise: the problems in the fields read before it are reported once the YAML
+        is mended, with those after it."""
+        ...
 
-def read_source(text: str, *, findings: Findings) -> Any:
+
+def read_source(text: str, *, findings: Findings, hand_over: HandOver | None = None) -> Any:
     """The plain data of the YAML `text`, with each field's line and node in `findings`.
 
     A syntax error, an empty file or one nested too deeply to read is fatal: it raises
-    `findings.error()`. Other problems are recorded and reading goes on, so that
+    `findings.fatal(...)`. Other problems are recorded and reading goes on, so that
     everything wrong is reported at once.
+
+    The text is composed a node at a time, never as one tree: at 100,000 pairs the tree
+    alone is about a gigabyte. With `hand_over`, as with `read_quickly`, each item of the
+    list under that top-level key is handed over as soon as it is read, the lines and
+    nodes of its fields already in `findings` (the taker may drop them once done with the
+    item), and the list in the data is left empty.
+
+    libyaml (PyYAML's C parser) parses a large file about four times faster. It is used
+    when a first pass over its events finds the text plain (see `_libyaml_reads_plainly`);
+    otherwise the pure-Python loader reads the text, so that every problem is reported in
+    its words and on its line. Tabs go to the pure-Python loader because libyaml lets them
+    separate values where it does not, and a tab is the commonest mistake in a hand-edited
+    file. libyaml is still a little more lenient (a `?` in a value inside braces), and
+    reads such text as written.
     """
+    loader: _Composing | None = None
     try:
-        return _Source(findings).read(_compose(text, findings=findings))
+        loader = _LibyamlLoader(text) if _libyaml_reads_plainly(text) else _ExactLoader(text)
+        return _Streamed(loader, findings=findings, hand_over=hand_over).document()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = None if mark is None else mark.line + 1
+        known = exc.problem in _YAML_HINTS
+        slip = None if line is None else _slip_before(text, line, quotes=not known)
+        if slip is not None:
+            raise findings.fatal(f"this is not valid YAML: {slip[1]}", line=slip[0]) from exc
+        raise findings.fatal(_syntax_message(exc), line=line) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        message = f"the file contains a character that is not allowed: U+{exc.character:04X}"
+        raise findings.fatal(message, line=line) from exc
     except RecursionError:
-        findings.add((), _TOO_DEEP)
-        raise findings.error() from None
+        raise findings.fatal(_TOO_DEEP) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 def read_quickly(text: str, *, hand_over: HandOver | None = None) -> Any:
@@ -133,7 +173,7 @@ def read_quickly(text: str, *, hand_over: HandOver | None = None) -> Any:
 
 def _libyaml_may_read(text: str) -> bool:
     """Whether libyaml may read `text` for us: it is built, and the text has no tab and no
-    character that libyaml and the pure-Python loader judge differently (see `_compose`)."""
+    character that libyaml and the pure-Python loader judge differently (see `read_source`)."""
     return (
         yaml.__with_libyaml__
         and "\t" not in text
@@ -256,12 +296,40 @@ class _PlainEvents:
         return construct(self._loader, yaml.ScalarNode(tag, event.value, style=event.style))
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing aliases.
+def _libyaml_reads_plainly(text: str) -> bool:
+    """Whether libyaml may compose `text` for the careful reader: `_libyaml_may_read`, and
+    it parses without an error and holds no anchor or alias. Anything else is read by the
+    pure-Python loader, which says what is wrong in its own words. (An empty file or one of
+    several documents is the composer's to report, in the same words either way.)"""
+    if not _libyaml_may_read(text):
+        return False
+    loader = yaml.CSafeLoader(text)
+    try:
+        if "&" not in text and "*" not in text:
+            # No anchor or alias is written without one of them, so libyaml's own parse,
+            # which makes no Python objects, says all: 0.35 s for 100,000 pairs, not 2.5.
+            loader.raw_parse()
+            return True
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                return False
+    except yaml.YAMLError:
+        return False
+    finally:
+        loader.dispose()
+    return True
+
+
+class _NoAliases(yaml.composer.Composer):
+    """PyYAML's composer, refusing aliases.
 
     An alias makes one node appear under several fields, so a problem could not be placed
     on one line, and nested aliases can expand a small file into an enormous document.
     """
+
+    check_event: Callable[..., bool]
+    peek_event: Callable[[], Any]
+    get_event: Callable[[], Any]
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         """Compose as usual, except that an alias is a syntax error."""
@@ -271,75 +339,120 @@ class _Loader(yaml.SafeLoader):
                 None,
                 "anchors and aliases ('&name', '*name') are not supported;"
                 " use program.defaults for settings that pairs share",
-                self.current_event.start_mark,
+                self.peek_event().start_mark,
             )
         return super().compose_node(parent, index)
 
 
-def _compose(text: str, *, findings: Findings) -> yaml.Node:
-    """Parse the YAML text into a node tree; syntax errors and an empty file are fatal.
-
-    libyaml (PyYAML's C parser) reads a large file about four times faster. Whenever it
-    cannot give the tree plainly (an error, an alias, an empty file, a character the two
-    parsers judge differently, a tab, or no libyaml at all), the pure-Python loader reads
-    the text again, so every problem is reported in its words and on its line. Tabs go to
-    the pure-Python loader because libyaml lets them separate values where it does not,
-    and a tab is the commonest mistake in a hand-edited file. libyaml is still a little
-    more lenient (a `?` in a value inside braces), and reads such text as written.
-    """
-    return _compose_with_libyaml(text) or _compose_exactly(text, findings=findings)
+class _ExactLoader(_NoAliases, yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader, refusing aliases."""
 
 
-def _compose_with_libyaml(text: str) -> yaml.Node | None:
-    """The node tree as libyaml composes it, or None when the pure-Python loader must say."""
-    if not _libyaml_may_read(text):
-        return None
-    try:
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError:
-        return None
-    return None if node is None or ("*" in text and _has_alias(node)) else node
+class _LibyamlLoader(_NoAliases, SafeConstructor, Resolver):
+    """libyaml's events under PyYAML's own composer, refusing aliases: libyaml's composer
+    makes only whole documents, this one a node at a time."""
+
+    def __init__(self, text: str) -> None:
+        _NoAliases.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        events = yaml.CSafeLoader(text)
+        self.check_event = events.check_event
+        self.peek_event = events.peek_event
+        self.get_event = events.get_event
+        self.dispose = events.dispose
 
 
-def _has_alias(root: yaml.Node) -> bool:
-    """Whether some node appears twice in the tree: libyaml composes an alias as the very
-    node its anchor names (so this walk stays linear even for a file of nested aliases)."""
-    seen: set[int] = set()
-    waiting = [root]
-    while waiting:
-        node = waiting.pop()
-        if id(node) in seen:
-            return True
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            waiting.extend(part for entry in node.value for part in entry)
-        elif isinstance(node, yaml.SequenceNode):
-            waiting.extend(node.value)
-    return False
+_Composing: TypeAlias = _ExactLoader | _LibyamlLoader
 
 
-def _compose_exactly(text: str, *, findings: Findings) -> yaml.Node:
-    """The node tree as the pure-Python loader composes it, refusing aliases."""
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = None if mark is None else mark.line + 1
-        known = exc.problem in _YAML_HINTS
-        slip = None if line is None else _slip_before(text, line, quotes=not known)
-        if slip is not None:
-            findings.add((), f"this is not valid YAML: {slip[1]}", line=slip[0])
-        else:
-            findings.add((), _syntax_message(exc), line=line)
-        raise findings.error() from exc
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        message = f"the file contains a character that is not allowed: U+{exc.character:04X}"
-        findings.add((), message, line=line)
-        raise findings.error() from exc
-    if node is None:
-        findings.add((), "the file is empty; it needs a 'program:' section and a 'pairs:' list")
-        raise findings.error()
+class _Streamed:
+    """Reads a document a node at a time, handing over the items of one top-level list as
+    they are read (see `read_source`)."""
+
+    def __init__(
+        self, loader: _Composing, *, findings: Findings, hand_over: HandOver | None
+    ) -> None:
+        self._loader = loader
+        self._findings = findings
+        self._source = _Source(findings)
+        self._hand_over = hand_over
+
+    def document(self) -> Any:
+        """The one document's data; the file is empty or has more than one: fatal."""
+        loader = self._loader
+        loader.get_event()
+        if loader.check_event(yaml.StreamEndEvent):
+            empty = "the file is empty; it needs a 'program:' section and a 'pairs:' list"
+            raise self._findings.fatal(empty)
+        start = loader.get_event()
+        data = self._root()
+        loader.get_event()
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                start.start_mark,
+                "but found another document",
+                loader.get_event().start_mark,
+            )
+        return data
+
+    def _root(self) -> Any:
+        """The root's data: its entries one at a time when it is a mapping and there is a
+        list to hand over, else composed whole."""
+        loader, hand_over = self._loader, self._hand_over
+        event = loader.peek_event()
+        if hand_over is None or not _plain_start(event, yaml.MappingStartEvent):
+            return self._source.read(_composed(loader, None, None))
+        loader.get_event()
+        root = yaml.MappingNode(_MAP_TAG, [], event.start_mark, None, event.flow_style)
+        self._source.note(root, ())
+        entries: dict[str, Any] = {}
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = _composed(loader, root, None)
+            value: yaml.Node
+            if (
+                isinstance(key, yaml.ScalarNode)
+                and key.value == hand_over[0]
+                and key.value not in entries
+                and _plain_start(loader.peek_event(), yaml.SequenceStartEvent)
+            ):
+                value = self._hand_items_over(key, entries, take=hand_over[1])
+            else:
+                value = _composed(loader, root, key)
+                self._source.entry(entries, key, value, path=())
+            root.value.append((key, value))
+        root.end_mark = loader.get_event().end_mark
+        return entries
+
+    def _hand_items_over(
+        self, key: yaml.ScalarNode, entries: dict[str, Any], *, take: _Take
+    ) -> yaml.SequenceNode:
+        """Hand each item of the list under `key` to `take` as it is read; the list's node,
+        without its items."""
+        loader = self._loader
+        start = loader.get_event()
+        items = yaml.SequenceNode(_SEQ_TAG, [], start.start_mark, None, start.flow_style)
+        path: FieldPath = (key.value,)
+        self._source.note(items, path, line=key.start_mark.line + 1)
+        index = 0
+        while not loader.check_event(yaml.SequenceEndEvent):
+            take(index, self._source.read(_composed(loader, items, index), (*path, index)), entries)
+            index += 1
+        items.end_mark = loader.get_event().end_mark
+        entries[key.value] = []
+        return items
+
+
+def _plain_start(event: yaml.Event, kind: type[yaml.CollectionStartEvent]) -> bool:
+    """Whether `event` starts a collection of `kind` with neither tag nor anchor."""
+    return isinstance(event, kind) and event.tag is None and event.anchor is None
+
+
+def _composed(loader: _Composing, parent: yaml.Node | None, index: object) -> yaml.Node:
+    """The next node, composed whole (inside a document there always is one)."""
+    node = loader.compose_node(parent, index)  # type: ignore[arg-type]
+    assert node is not None
     return node
 
 
@@ -416,12 +529,11 @@ class _Source:
 
     def __init__(self, findings: Findings) -> None:
         self._findings = findings
-        self._loader = _Loader("")
+        self._loader = _ExactLoader("")
 
     def read(self, node: yaml.Node, path: FieldPath = (), line: int | None = None) -> Any:
         """The plain value of `node`, found at `path` (on `line`, if not the node's own)."""
-        self._findings.lines[path] = node.start_mark.line + 1 if line is None else line
-        self._findings.nodes[path] = node
+        self.note(node, path, line)
         if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
             self._unsupported(node, path)
         if isinstance(node, yaml.MappingNode):
@@ -430,19 +542,31 @@ class _Source:
             return [self.read(item, (*path, index)) for index, item in enumerate(node.value)]
         return self._scalar(node, path)
 
+    def note(self, node: yaml.Node, path: FieldPath, line: int | None = None) -> None:
+        """Record that `node` is found at `path` (on `line`, if not the node's own)."""
+        self._findings.lines[path] = node.start_mark.line + 1 if line is None else line
+        self._findings.nodes[path] = node
+
+    def entry(
+        self, entries: dict[str, Any], key: yaml.Node, value: yaml.Node, *, path: FieldPath
+    ) -> None:
+        """Add one entry of the mapping at `path` to `entries`, reporting a repeated or
+        unusable key (a repeated key's first value is kept)."""
+        line = key.start_mark.line + 1
+        if not isinstance(key, yaml.ScalarNode):
+            self._findings.add(path, "a field name must be a single word", line=line)
+        elif key.value in entries:
+            first = self._findings.lines[(*path, key.value)]
+            message = f"duplicate key {key.value!r} (first at line {first})"
+            self._findings.add((*path, key.value), message, line=line)
+        else:
+            entries[key.value] = self.read(value, (*path, key.value), line)
+
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         """A mapping's entries, reporting repeated and unusable keys."""
         entries: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._findings.add(path, "a field name must be a single word", line=line)
-            elif key_node.value in entries:
-                first = self._findings.lines[(*path, key_node.value)]
-                message = f"duplicate key {key_node.value!r} (first at line {first})"
-                self._findings.add((*path, key_node.value), message, line=line)
-            else:
-                entries[key_node.value] = self.read(value_node, (*path, key_node.value), line)
+        for key, value in node.value:
+            self.entry(entries, key, value, path=path)
         return entries
 
     def _scalar(self, node: yaml.Node, path: FieldPath) -> Any:
@@ -453,6 +577,10 @@ class _Source:
             self._unsupported(node, path)
         except ValueError:
             pass  # e.g. an unquoted 2024-02-30: the field's own check describes it
+        finally:
+            # The constructor remembers each node it built, which would keep every node
+            # of the file alive after its pair was checked.
+            self._loader.constructed_objects.pop(node, None)
         return node.value
 
     def _unsupported(self, node: yaml.Node, path: FieldPath) -> None:
