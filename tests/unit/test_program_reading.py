@@ -591,3 +591,22 @@ def test_a_syntax_error_is_reported_alone_after_pairs_with_problems() -> None:
     (problem,) = info.value.problems
     assert problem.message.startswith("this is not valid YAML")
     assert problem.line == len(text.splitlines()) + 1
+
+
+def test_the_quick_reader_stops_at_the_first_pair_with_a_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A mistake in the first of 50 pairs sends the file to the careful reader at once:
+    the quick reader does not check the 49 others, which the careful reader reads again."""
+    taken: list[int] = []
+    take_pair = program._Builder.take_pair
+
+    def counted(self: program._Builder, index: int, raw: object) -> None:
+        taken.append(index)
+        take_pair(self, index, raw)
+
+    monkeypatch.setattr(program._Builder, "take_pair", counted)
+    with pytest.raises(ProgramError):
+        parse_program(_program_with_pairs(50, broken=0), file="p.yaml")
+
+    assert taken == [0, *range(50)]
