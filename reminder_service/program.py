@@ -712,9 +712,9 @@ def _pair(
         own = entry.cadence is not None
         line = None if own else report.line_of(("program", "defaults", "cadence"))
         report.add((*path, "cadence"), _no_checkin(cadence, entry, own=own), line=line)
-    schedule = Schedule(
-        cadence=cadence,
-        send_at=_first_set(entry.send_at, defaults.send_at, default=DEFAULT_SEND_AT),
+    schedule = _schedule(
+        cadence,
+        _first_set(entry.send_at, defaults.send_at, default=DEFAULT_SEND_AT),
         weekdays_only=_first_set(entry.weekdays_only, defaults.weekdays_only, default=False),
     )
     return Pair(
@@ -729,6 +729,14 @@ def _pair(
         ended_on=entry.ended_on,
         date_order=entry.date_order,
     )
+
+
+@lru_cache(maxsize=4096)
+def _schedule(cadence: Cadence, send_at: time, *, weekdays_only: bool) -> Schedule:
+    """The Schedule of these settings, one object for all the pairs that share them (most
+    pairs do): a schedule and cadence of its own took each pair about 290 bytes, three
+    tenths of the program's objects."""
+    return Schedule(cadence=cadence, send_at=send_at, weekdays_only=weekdays_only)
 
 
 @lru_cache(maxsize=4096)

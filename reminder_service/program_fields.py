@@ -175,7 +175,14 @@ def _zone_hint(name: str) -> str:
 
 def _to_cadence(value: object) -> Cadence:
     """A cadence expression; parse_cadence's own message explains what is wrong."""
-    return parse_cadence(_text(value))
+    return _parsed_cadence(_text(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_cadence(text: str) -> Cadence:
+    """`parse_cadence`, once for each text: most pairs share a few cadences, and parsing
+    each pair's again took about a twentieth of reading a large program."""
+    return parse_cadence(text)
 
 
 def _to_clock(value: object) -> time:
