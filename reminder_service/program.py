@@ -242,14 +242,20 @@ class _Taking:
             self._waiting.append((index, raw))
 
     def program(self, data: dict[str, Any]) -> Program | None:
-        """Check the file's top level and the pairs that waited; the program, or None when
-        it cannot be made."""
+        """Check the file's top level, the pairs that waited and any left in `data` (a list
+        written with an anchor or a tag is read whole, not handed over); the program, or
+        None when it cannot be made."""
         builder = self._builder
         _validated(_FileEntry, data, path=(), report=self._report)
         if not builder.has_program and "program" in data:
             builder.take_program(data["program"])
         for index, raw in self._waiting:
             builder.take_pair(index, raw)
+        left = data.get("pairs")
+        left = left if isinstance(left, list) else []
+        for index, raw in enumerate(left):
+            left[index] = None
+            self.take(index, raw, data)
         return builder.program()
 
 

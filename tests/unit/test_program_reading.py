@@ -620,3 +620,27 @@ def test_pairs_with_the_same_settings_share_one_schedule() -> None:
     first, second, third = (pair.schedule for pair in program_read.pairs)
     assert first is second
     assert second is third
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param("\nprogram:\n", "\n&root\nprogram:\n", id="anchor on the whole file"),
+        pytest.param("\npairs:", "\npairs: &list", id="anchor on the list"),
+        pytest.param("\npairs:", "\npairs: !!seq", id="tag on the list"),
+    ],
+)
+def test_pairs_read_whole_are_checked_too(before: str, after: str) -> None:
+    """A list of pairs the careful reader cannot hand over a pair at a time (its file or
+    the list itself carries an anchor or a tag) is read whole, and every pair is still
+    checked."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace(before, after, 1)
+    started = next(line for line in text.splitlines() if line.strip().startswith("started:"))
+    text = text.replace(started + "\n", "", 1)
+
+    with pytest.raises(ProgramError) as info:
+        parse_program(text, file="p.yaml")
+
+    assert "required field 'started' is missing" in [
+        problem.message for problem in info.value.problems
+    ]
