@@ -5,7 +5,8 @@ Every start, every `check` and every reload reads the whole program file. This m
 `config/program.yaml`: pairs in several time zones and cadences, some with their own send
 time, a few paused or ended, names with accents. A valid file is read once, quickly,
 without lines; the same file with one mistake in its last pair is read quickly and then
-carefully, with every field's line, to report the mistake on its line. The baseline, on
+carefully, with every field's line, to report the mistake on its line; with the mistake in
+its first pair instead, the quick reader stops there. The baseline, on
 the same file in the same run, is PyYAML's libyaml loader turning the file into plain
 Python data with no checks at all (`yaml.load(..., Loader=yaml.CSafeLoader)`): the least
 any YAML reader costs. Each measurement runs in a fresh subprocess, so its peak RSS
@@ -40,7 +41,9 @@ FULL_ROUNDS = 3
 QUICK_ROUNDS = 2
 ZONES = ("Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "Asia/Kolkata")
 CADENCES = ("monthly", "every 2 weeks", "quarterly", "every 6 weeks")
-WAYS = ("load_program", "one mistake", "libyaml, no checks")
+WAYS = ("load_program", "one mistake", "mistake at the top", "libyaml, no checks")
+MISTAKEN = {"one mistake": "mistake-", "mistake at the top": "first-mistake-"}
+"""The ways that read a file with a mistake, and the prefix of its file's name."""
 MISTAKE = "cadence: fortnightly-ish"
 
 
@@ -72,6 +75,13 @@ def with_one_mistake(text: str) -> str:
     return f"{head}    {MISTAKE}{last[last.index(chr(10)) :]}"
 
 
+def with_first_mistake(text: str) -> str:
+    """`text` with the first pair's cadence one that no check-in can be planned from."""
+    head, _, rest = text.partition("\npairs:")
+    first, _, after = rest.partition("    cadence: ")
+    return f"{head}\npairs:{first}    {MISTAKE}{after[after.index(chr(10)) :]}"
+
+
 def measure_here(way: str, path: Path) -> dict[str, float]:
     """Run one way on `path` in this process: wall seconds, peak and kept RSS growth in MB."""
     import yaml  # noqa: PLC0415 - imported before the size is taken, like load_program
@@ -82,7 +92,7 @@ def measure_here(way: str, path: Path) -> dict[str, float]:
     started = time.perf_counter()
     if way == "load_program":
         result: object = load_program(path)
-    elif way == "one mistake":
+    elif way in MISTAKEN:
         try:
             load_program(path)
         except ProgramError as exc:
@@ -107,8 +117,8 @@ def resident_kb() -> int:
 
 def measure(way: str, path: Path) -> dict[str, float]:
     """One way on `path`, in a fresh subprocess."""
-    if way == "one mistake":
-        path = path.with_name(f"mistake-{path.name}")
+    if way in MISTAKEN:
+        path = path.with_name(f"{MISTAKEN[way]}{path.name}")
     command = [sys.executable, __file__, "--child", way, str(path)]
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
         command, cwd=REPO, capture_output=True, text=True, check=True
@@ -138,11 +148,12 @@ def report(size: int, results: dict[str, list[dict[str, float]]]) -> None:
             f"| {way:<18} | {cells} | {seconds:8.2f} | {size / seconds:7,.0f}"
             f" | {median(runs, 'peak_mb'):7.0f} | {median(runs, 'kept_mb'):7.0f} |"
         )
-    valid, mistake, plain = (results[way] for way in WAYS)
+    valid, mistake, first, plain = (results[way] for way in WAYS)
     for name, mine, other, what in (
         ("load_program / libyaml with no checks", valid, plain, "seconds"),
         ("load_program / libyaml with no checks", valid, plain, "peak_mb"),
         ("one mistake / load_program", mistake, valid, "seconds"),
+        ("mistake at the top / load_program", first, valid, "seconds"),
     ):
         ratio = median(mine, what) / median(other, what)
         print(f"{name} = {ratio:.2f}x the {'time' if what == 'seconds' else 'peak memory'}")
@@ -176,9 +187,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             path = Path(folder) / f"program-{size}.yaml"
             text = program_text(size)
             path.write_text(text, encoding="utf-8")
-            path.with_name(f"mistake-{path.name}").write_text(
-                with_one_mistake(text), encoding="utf-8"
-            )
+            for way, mistaken in (
+                ("one mistake", with_one_mistake),
+                ("mistake at the top", with_first_mistake),
+            ):
+                path.with_name(f"{MISTAKEN[way]}{path.name}").write_text(
+                    mistaken(text), encoding="utf-8"
+                )
             results: dict[str, list[dict[str, float]]] = {way: [] for way in WAYS}
             for _ in range(rounds):
                 for way in WAYS:
