@@ -104,14 +104,15 @@ def read_source(text: str, *, findings: Findings, hand_over: HandOver | None = N
     `findings.fatal(...)`. Other problems are recorded and reading goes on, so that
     everything wrong is reported at once.
 
-    The text is composed a node at a time, never as one tree: at 100,000 pairs the tree
-    alone is about a gigabyte. With `hand_over`, as with `read_quickly`, each item of the
+    With `hand_over`, the text is composed a node at a time, not as one tree (at 100,000
+    pairs the tree alone is about a gigabyte): as with `read_quickly`, each item of the
     list under that top-level key is handed over as soon as it is read, the lines and
     nodes of its fields already in `findings` (the taker may drop them once done with the
-    item), and the list in the data is left empty.
+    item), and the list in the data is left empty. A list, or a whole file, that carries
+    an anchor or a tag is composed whole and stays in the data.
 
     libyaml (PyYAML's C parser) parses a large file about four times faster. It is used
-    when a first pass over its events finds the text plain (see `_libyaml_reads_plainly`);
+    when a first, cheap pass finds the text plain (see `_libyaml_reads_plainly`);
     otherwise the pure-Python loader reads the text, so that every problem is reported in
     its words and on its line. Tabs go to the pure-Python loader because libyaml lets them
     separate values where it does not, and a tab is the commonest mistake in a hand-edited
