@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import base64
+import email.utils
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminder_service.core.replies.mime import Limits, ParsedMail, decode_text, read_mail
+from reminder_service.core.replies.mime import (
+    Limits,
+    ParsedMail,
+    _plain_addresses,
+    _too_complex_to_parse,
+    decode_text,
+    header_of,
+    read_mail,
+)
 from reminder_service.core.replies.verdict import Reason
 
 HEADERS = (
@@ -583,3 +592,91 @@ def test_whole_message_type_is_read_once(content_type: bytes, expected: tuple[st
     """The message's own type and report type, lowercased, as the machine checks read them."""
     mail = _read(_plain(b"--b1\r\n\r\nHello\r\n--b1--\r\n", content_type=content_type))
     assert (mail.content_type, mail.report_type) == expected
+
+
+_ATOM_CHARS = "abcXYZ019!#$%&'*+/=?^_`{|}~-"
+_atoms = st.text(alphabet=_ATOM_CHARS, min_size=1, max_size=6)
+_dot_atoms = st.lists(_atoms, min_size=1, max_size=3).map(".".join)
+_plain_addr = st.builds(lambda local, domain: f"{local}@{domain}", _dot_atoms, _dot_atoms)
+_blank = st.text(alphabet=" \t", max_size=2)
+_names = st.one_of(
+    st.just(""),
+    st.lists(st.tuples(_atoms, st.text(alphabet=" \t", min_size=1, max_size=2)), max_size=3).map(
+        lambda words: "".join(word + gap for word, gap in words).rstrip(" \t")
+    ),
+    st.text(alphabet=st.characters(blacklist_characters='"\\\r\n'), max_size=8).map(
+        lambda inner: f'"{inner}"'
+    ),
+)
+_plain_values = st.one_of(
+    st.builds(lambda a, b, addr: f"{a}{addr}{b}", _blank, _blank, _plain_addr),
+    st.builds(
+        lambda a, name, gap, addr, b: f"{a}{name}{gap}<{addr}>{b}",
+        _blank,
+        _names,
+        _blank,
+        _plain_addr,
+        _blank,
+    ),
+)
+
+
+@given(st.lists(_plain_values, min_size=1, max_size=3))
+def test_plain_addresses_are_read_as_the_library_reads_them(values: list[str]) -> None:
+    """The quick reading of plain address forms takes every one of them, and gives what
+    `email.utils.getaddresses` gives."""
+    plain = _plain_addresses(tuple(values))
+    assert plain is not None
+    assert plain == email.utils.getaddresses(values)
+
+
+@given(st.lists(st.text(max_size=30), max_size=2))
+def test_any_header_text_is_read_as_the_library_reads_it(values: list[str]) -> None:
+    """Whatever the text, the quick reading gives the library's answer or leaves it to the
+    library."""
+    plain = _plain_addresses(tuple(values))
+    assert plain is None or plain == email.utils.getaddresses(values)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "a@x.example, b@x.example",
+        "Ann <>",
+        "Ann (work) <a@x.example>",
+        "a@x.example (Ann)",
+        "<@route.example:a@x.example>",
+        "Jörg <j@x.example>",
+        "Dr. Ann <a@x.example>",
+        '"Ann \\"the\\" Lima" <a@x.example>',
+        "a@[192.0.2.1]",
+    ],
+)
+def test_other_address_forms_are_left_to_the_library(value: str) -> None:
+    """Lists, comments, routes, non-ASCII, dotted names, escapes and address literals."""
+    assert _plain_addresses((value,)) is None
+
+
+@pytest.mark.parametrize(
+    "newlines",
+    [(b"\r\n", b"\r\n"), (b"\n", b"\n"), (b"\r", b"\r"), (b"\r\n", b"\n"), (b"\n", b"\r\n")],
+    ids=["CRLF", "LF", "CR", "CRLF then LF", "LF then CRLF"],
+)
+def test_the_header_ends_at_the_first_blank_line_whatever_the_line_ends(
+    newlines: tuple[bytes, bytes],
+) -> None:
+    """The header is found with CRLF, LF or bare CR line ends, and with a mix of them."""
+    first, second = newlines
+    header = b"From: a@x.example" + first + b"Subject: s" + first + second
+    assert header_of(header + b"body" + first + first + b"more") == header
+
+
+def test_content_type_lines_count_toward_the_limit_in_any_case() -> None:
+    """A message with more Content-Type lines than parts allowed is refused before it is
+    parsed, however the lines are capitalised."""
+    lines = b"".join(
+        b"%s: text/plain\r\n" % name
+        for name in (b"CONTENT-TYPE", b"Content-type", b"content-TYPE") * 34
+    )
+    assert _too_complex_to_parse(lines + b"\r\nhi", limits=Limits(max_parts=101))
+    assert not _too_complex_to_parse(lines + b"\r\nhi", limits=Limits(max_parts=102))
