@@ -49,6 +49,7 @@ from reminder_service.imap_failures import CONNECTING, refusal, server_address, 
 from reminder_service.imap_link import Link, until_news
 from reminder_service.imap_responses import (
     BATCH_UIDS,
+    LITERAL_BATCH_UIDS,
     FetchItem,
     Reply,
     body_batches,
@@ -362,7 +363,7 @@ class ImapMailbox:
         those messages without a header rather than failing the whole fetch.
         """
         heads: dict[int, bytes] = {}
-        for batch in chunks(sorted(uids), BATCH_UIDS):
+        for batch in chunks(sorted(uids), LITERAL_BATCH_UIDS):
             reply = await self._reply(
                 link,
                 "sending the header of messages too large to read",

@@ -19,6 +19,12 @@ Line = bytes | bytearray
 PushKind = Literal["news", "keepalive", "goodbye"]
 
 BATCH_UIDS = 100
+LITERAL_BATCH_UIDS = 25
+"""UIDs per FETCH that returns each message's bytes. For every line of a FETCH response,
+aioimaplib 2.0.3 scans all the response's lines so far (`FetchCommand.wait_data`) and
+copies the rest of the data it holds, so the cost of one response grows with the square
+of its messages. Fetching 2,000 replies, bodies 25 at a time took 0.45x the CPU of 100 at
+a time (10 and 50 were slower: more round trips, longer scans)."""
 BATCH_BYTES = 16 * 1024 * 1024
 
 _FETCH_START = re.compile(rb"\d+ FETCH \(")
@@ -182,11 +188,12 @@ def chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 
 
 def body_batches(sizes: dict[int, int]) -> Iterator[list[int]]:
-    """UIDs in order, at most BATCH_UIDS and (past the first) BATCH_BYTES per batch."""
+    """UIDs in order, at most LITERAL_BATCH_UIDS and (past the first) BATCH_BYTES per
+    batch."""
     batch: list[int] = []
     total = 0
     for uid in sorted(sizes):
-        if batch and (len(batch) == BATCH_UIDS or total + sizes[uid] > BATCH_BYTES):
+        if batch and (len(batch) == LITERAL_BATCH_UIDS or total + sizes[uid] > BATCH_BYTES):
             yield batch
             batch, total = [], 0
         batch.append(uid)

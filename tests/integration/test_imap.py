@@ -38,7 +38,7 @@ from reminder_service.imap import (
     parse_uidvalidity,
     sequence_set,
 )
-from reminder_service.imap_responses import sizes_of
+from reminder_service.imap_responses import BATCH_BYTES, body_batches, sizes_of
 from tests.support.dovecot import HOST, Dovecot, ImapRelay, config_for
 from tests.support.smtp_server import free_port
 
@@ -169,6 +169,15 @@ def test_sequence_set_names_exactly_the_uids(uids: set[int]) -> None:
         first, _, last = part.partition(":")
         named.update(range(int(first), int(last or first) + 1))
     assert named == uids
+
+
+def test_message_bytes_are_fetched_25_at_a_time_within_the_byte_budget() -> None:
+    """Each FETCH of message bytes names at most 25 UIDs, in UID order (aioimaplib's cost
+    per response grows with the square of its messages), and ends before BATCH_BYTES."""
+    batches = list(body_batches(dict.fromkeys(range(101, 0, -1), 1000)))
+    assert [len(batch) for batch in batches] == [25, 25, 25, 25, 1]
+    assert [uid for batch in batches for uid in batch] == list(range(1, 102))
+    assert list(body_batches({1: BATCH_BYTES - 10, 2: 20, 3: 5})) == [[1], [2, 3]]
 
 
 @pytest.mark.parametrize(
