@@ -224,6 +224,45 @@ def test_the_quick_reader_leaves_anything_unusual_to_the_careful_reader(text: st
 
 
 @needs_libyaml
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(EXAMPLE.read_text(encoding="utf-8"), id="example"),
+        pytest.param("a: Núñez Øster 東京 😀\n", id="beyond ASCII"),
+        pytest.param("\ufeffa: b\n", id="byte order mark"),
+        pytest.param("a: b\r\nc: d\r\n", id="CRLF"),
+        pytest.param("a: b\x85c\u2028d\n", id="unusual line ends"),
+        pytest.param("a: b\ufeffc\ufffd\n", id="last characters allowed"),
+        pytest.param("a:\t1\n", id="tab"),
+        pytest.param("a: b\x7f\n", id="control"),
+        pytest.param("a: b\x9f\n", id="C1 control"),
+        pytest.param("a: b\ufffe\n", id="noncharacter"),
+        pytest.param("a: &x 1\nb: *x\n", id="alias"),
+        pytest.param("a: [1\n", id="syntax error"),
+    ],
+)
+def test_the_quick_reader_reads_utf8_bytes_as_their_text(text: str) -> None:
+    """Given the UTF-8 bytes of a text, which libyaml reads without a copy, the quick
+    reader gives what it gives for the text, or gives up just the same."""
+    assert typed(read_quickly(text.encode())) == typed(read_quickly(text))
+
+
+def test_the_quick_reader_refuses_the_same_characters_in_utf8_bytes_as_in_text() -> None:
+    """Every character that makes the quick reader give up on a text makes it give up on
+    the text's UTF-8 bytes, and no other."""
+    characters = (chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+
+    differing = [
+        character
+        for character in characters
+        if yaml_source._libyaml_may_read(character)
+        != yaml_source._libyaml_may_read(character.encode())
+    ]
+
+    assert differing == []
+
+
+@needs_libyaml
 @given(_DOCUMENTS, st.sampled_from([None, False, True]))
 def test_the_items_handed_over_are_the_careful_readers_list(
     items: object, flow: bool | None
