@@ -152,33 +152,57 @@ def load_program(path: Path, *, known: KnownPairs | None = None) -> Program:
         reason = exc.strerror or "unreadable"
         raise ProgramError((Problem(file, None, "", f"cannot read the file: {reason}"),)) from exc
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")  # only checked: the quick reader reads the bytes themselves
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         message = "the file is not UTF-8 text; save it with the UTF-8 encoding"
         raise ProgramError((Problem(file, line, "", message),)) from exc
-    del raw  # the text is all that is needed now: at 100,000 pairs the bytes are 10 MB
-    return parse_program(text, file=file, known=known)
+    program = _read_quickly(raw, file=file, known=known or {})
+    if program is not None:
+        return program
+    text = raw.decode("utf-8")
+    del raw  # the careful reader needs only the text: at 100,000 pairs the bytes are 20 MB
+    return _read_carefully(text, file=file, known=known or {})
 
 
 def parse_program(text: str, *, file: str, known: KnownPairs | None = None) -> Program:
     """Validate program YAML given as text; `file` names it in problems (for tests and reload)."""
-    with _cyclic_gc_paused():
-        program = _read_quickly(text, file=file, known=known or {})
+    program = _read_quickly(text, file=file, known=known or {})
     if program is not None:
         return program
-    with _cyclic_gc_paused():
-        return _read_carefully(text, file=file, known=known or {})
+    return _read_carefully(text, file=file, known=known or {})
 
 
-def _read_quickly(text: str, *, file: str, known: KnownPairs) -> Program | None:
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a program is read.
+
+    The careful reader allocates several objects per YAML node, all kept until the end,
+    and the collector would scan them again and again: it took two thirds of the time of
+    reading a 10,000-pair file. The quick reader keeps far fewer, yet the collector still
+    added a fifth to its time at 100,000 pairs. The pause is process-wide (a reload reads
+    in a worker thread), so it lasts only as long as reading; the collector then runs
+    again, if it was running, and frees whatever cyclic garbage reading left.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_cyclic_gc_paused()
+def _read_quickly(source: str | bytes, *, file: str, known: KnownPairs) -> Program | None:
     """The program, when it is plainly valid and read without lines; else None.
 
     Almost every read is of a valid file, and lines serve only to place problems. So the
     quick reader reads the plain data alone, a fraction of the memory and half the time
     of a 100,000-pair file, and if it or any check finds the least problem, the careful
     reader starts over to report every problem on its line. It stops at the first pair
-    with a problem: the rest would be read again anyway.
+    with a problem: the rest would be read again anyway. `source` is the text or, from a
+    file, its UTF-8 bytes, which libyaml reads without a copy (see `read_quickly`).
     """
     report = _Report(file)
     taking = _Taking(report, known=known)
@@ -188,13 +212,14 @@ def _read_quickly(text: str, *, file: str, known: KnownPairs) -> Program | None:
         if report.problems:
             raise _ProblemFoundError
 
-    data = read_quickly(text, hand_over=("pairs", take))
+    data = read_quickly(source, hand_over=("pairs", take))
     if not isinstance(data, dict):
         return None
     program = taking.program(data)
     return None if report.problems else program
 
 
+@_cyclic_gc_paused()
 def _read_carefully(text: str, *, file: str, known: KnownPairs) -> Program:
     """The program, or ProgramError listing every problem on its line.
 
@@ -257,26 +282,6 @@ class _Taking:
             left[index] = None
             self.take(index, raw, data)
         return builder.program()
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a program is read.
-
-    The careful reader allocates several objects per YAML node, all kept until the end,
-    and the collector would scan them again and again: it took two thirds of the time of
-    reading a 10,000-pair file. The quick reader keeps far fewer, yet the collector still
-    added a fifth to its time at 100,000 pairs. The pause is process-wide (a reload reads
-    in a worker thread), so it lasts only as long as reading; the collector then runs
-    again, if it was running, and frees whatever cyclic garbage reading left.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Report:
