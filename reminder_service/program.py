@@ -166,7 +166,7 @@ def load_program(path: Path, *, known: KnownPairs | None = None) -> Program:
 
 
 def parse_program(text: str, *, file: str, known: KnownPairs | None = None) -> Program:
-    """Validate program YAML given as text; `file` names it in problems (for tests and reload)."""
+    """Validate program YAML given as text; `file` names it in problems (for tests and benches)."""
     program = _read_quickly(text, file=file, known=known or {})
     if program is not None:
         return program
