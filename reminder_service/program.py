@@ -634,18 +634,17 @@ def _pairing(index: int, entry: _PairEntry) -> _Pairing:
 def _check_same_people(pairings: list[_Pairing], report: _Report) -> None:
     """Report a pair with the same mentor and mentee as an earlier one, unless either has
     ended: both would get every email, and their history would be split between two ids."""
-    first_seen: dict[tuple[str, str], tuple[str, FieldPath]] = {}
+    first_seen: dict[tuple[str, str], _Pairing] = {}
     for pairing in pairings:
         if pairing.ended:
             continue
-        path = ("pairs", pairing.index, "id")
-        first = first_seen.setdefault(pairing.people, (pairing.id, path))
-        if first[1] != path and first[0] != pairing.id:
+        first = first_seen.setdefault(pairing.people, pairing)
+        if first is not pairing and first.id != pairing.id:
             report.add(
-                path,
-                f"pair {pairing.id!r} has the same mentor and mentee as pair {first[0]!r} "
-                f"(line {report.line_of(first[1])}), so both would get every email: keep one "
-                "of them, or set status: ended on the pairing that is over",
+                ("pairs", pairing.index, "id"),
+                f"pair {pairing.id!r} has the same mentor and mentee as pair {first.id!r} "
+                f"(line {report.line_of(('pairs', first.index, 'id'))}), so both would get "
+                "every email: keep one of them, or set status: ended on the pairing that is over",
             )
 
 
