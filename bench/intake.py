@@ -11,7 +11,8 @@ Dovecot in its own processes, two ways:
   BODY.PEEK[] in batches of 100 (the baseline the benchmark's issue names);
 * adapter: `ImapMailbox` alone (our adapter without understanding or recording): open,
   search, then `fetch` 100 UIDs at a time, which asks their sizes and fetches their bytes
-  25 at a time (aioimaplib's cost per response grows with the square of its messages).
+  25 at a time from a server this near (aioimaplib's cost per response grows with the
+  square of its messages; over a slower link it fetches 100 at a time).
 
 It prints replies per second for every round, the medians and the ratios of intake to
 each (target: intake >= 1,000 replies/s). `--profile` adds a cProfile of one intake run.

@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import logging
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -49,12 +50,12 @@ from reminder_service.imap_failures import CONNECTING, refusal, server_address, 
 from reminder_service.imap_link import Link, until_news
 from reminder_service.imap_responses import (
     BATCH_UIDS,
-    LITERAL_BATCH_UIDS,
     FetchItem,
     Reply,
     body_batches,
     chunks,
     classify_push,
+    literal_batch_uids,
     mailbox_name,
     parse_fetch_lines,
     parse_search_lines,
@@ -146,11 +147,19 @@ class ImapMailbox:
         self._password = password or _password(config)
         self._tls_context = tls or _tls_context(config)
         self._link: Link | None = None
+        self._round_trip_s: float | None = None
+
+    @property
+    def round_trip_s(self) -> float | None:
+        """How far the server is: the quickest NOOP of `new_uids` on this connection, in
+        seconds (None before the first); `fetch` sizes its batches to it."""
+        return self._round_trip_s
 
     async def open(self) -> MailboxState:
         """Connect, log in, make sure the processed folder exists, and select the folder."""
         self._drop()
         link = self._link = Link(self._config, self._tls_context)
+        self._round_trip_s = None
         await self._call(link, CONNECTING, link.client.wait_hello_from_server())
         await self._log_in(link)
         await self._call(link, "asking what the server supports", link.protocol.capability())
@@ -171,7 +180,11 @@ class ImapMailbox:
         if after < 0:
             raise ValueError("the watermark `after` is a UID, 0 before the first message")
         link = self._require()
+        started = time.perf_counter()
         await self._ok(link, "checking for new mail", link.client.noop())
+        round_trip_s = time.perf_counter() - started
+        if self._round_trip_s is None or round_trip_s < self._round_trip_s:
+            self._round_trip_s = round_trip_s
         reply = await self._ok(
             link,
             "searching for new mail",
@@ -189,7 +202,8 @@ class ImapMailbox:
         bytes did not come back in a form this reads (or that was expunged between the two)
         is logged and returned as unreadable, so the caller records it for review. Pass a
         modest number of UIDs (the intake loop passes 100): every fetched message is held
-        in memory.
+        in memory. The bytes come in batches sized to how far the server is, as the
+        quickest `new_uids` on this connection measured it (`literal_batch_uids`).
         """
         link = self._require()
         sizes = await self._sizes(link, sorted(set(uids)))
@@ -347,7 +361,7 @@ class ImapMailbox:
 
     async def _bodies(self, link: Link, sizes: dict[int, int]) -> dict[int, bytes]:
         bodies: dict[int, bytes] = {}
-        for batch in body_batches(sizes):
+        for batch in body_batches(sizes, per_batch=literal_batch_uids(self.round_trip_s)):
             reply = await self._ok(
                 link,
                 "downloading new messages",
@@ -363,7 +377,7 @@ class ImapMailbox:
         those messages without a header rather than failing the whole fetch.
         """
         heads: dict[int, bytes] = {}
-        for batch in chunks(sorted(uids), LITERAL_BATCH_UIDS):
+        for batch in chunks(sorted(uids), literal_batch_uids(self.round_trip_s)):
             reply = await self._reply(
                 link,
                 "sending the header of messages too large to read",

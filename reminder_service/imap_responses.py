@@ -19,12 +19,8 @@ Line = bytes | bytearray
 PushKind = Literal["news", "keepalive", "goodbye"]
 
 BATCH_UIDS = 100
-LITERAL_BATCH_UIDS = 25
-"""UIDs per FETCH that returns each message's bytes. For every line of a FETCH response,
-aioimaplib 2.0.3 scans all the response's lines so far (`FetchCommand.wait_data`) and
-copies the rest of the data it holds, so the cost of one response grows with the square
-of its messages. Fetching 2,000 replies, bodies 25 at a time took 0.45x to 0.48x the CPU
-of 100 at a time (10 and 50 were slower: more round trips, longer scans)."""
+NEAR_BATCH_UIDS = 25
+NEAR_ROUND_TRIP_S = 0.002
 BATCH_BYTES = 16 * 1024 * 1024
 
 _FETCH_START = re.compile(rb"\d+ FETCH \(")
@@ -187,13 +183,29 @@ def chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield items[start : start + size]
 
 
-def body_batches(sizes: dict[int, int]) -> Iterator[list[int]]:
-    """UIDs in order, at most LITERAL_BATCH_UIDS and (past the first) BATCH_BYTES per
-    batch."""
+def literal_batch_uids(round_trip_s: float | None) -> int:
+    """How many UIDs one FETCH of message bytes names, given the server's round trip.
+
+    For every line of a FETCH response, aioimaplib 2.0.3 scans all the response's lines so
+    far (`FetchCommand.wait_data`) and copies the rest of the data it holds, so one
+    response costs the square of its messages: fetching 2,000 replies from a server on the
+    same machine, 25 at a time took 0.45x to 0.48x the CPU of 100 at a time (10 and 50
+    were slower). But each FETCH waits for a round trip, and over a slower link three
+    more round trips per 100 messages cost more than that CPU. So NEAR_BATCH_UIDS when the
+    server answers within NEAR_ROUND_TRIP_S (the same machine or network), else
+    BATCH_UIDS, also when the round trip is not known yet.
+    """
+    if round_trip_s is not None and round_trip_s <= NEAR_ROUND_TRIP_S:
+        return NEAR_BATCH_UIDS
+    return BATCH_UIDS
+
+
+def body_batches(sizes: dict[int, int], *, per_batch: int) -> Iterator[list[int]]:
+    """UIDs in order, at most `per_batch` and (past the first) BATCH_BYTES per batch."""
     batch: list[int] = []
     total = 0
     for uid in sorted(sizes):
-        if batch and (len(batch) == LITERAL_BATCH_UIDS or total + sizes[uid] > BATCH_BYTES):
+        if batch and (len(batch) == per_batch or total + sizes[uid] > BATCH_BYTES):
             yield batch
             batch, total = [], 0
         batch.append(uid)

@@ -38,7 +38,12 @@ from reminder_service.imap import (
     parse_uidvalidity,
     sequence_set,
 )
-from reminder_service.imap_responses import BATCH_BYTES, body_batches, sizes_of
+from reminder_service.imap_responses import (
+    BATCH_BYTES,
+    body_batches,
+    literal_batch_uids,
+    sizes_of,
+)
 from tests.support.dovecot import HOST, Dovecot, ImapRelay, config_for
 from tests.support.smtp_server import free_port
 
@@ -171,13 +176,26 @@ def test_sequence_set_names_exactly_the_uids(uids: set[int]) -> None:
     assert named == uids
 
 
-def test_message_bytes_are_fetched_25_at_a_time_within_the_byte_budget() -> None:
-    """Each FETCH of message bytes names at most 25 UIDs, in UID order (aioimaplib's cost
-    per response grows with the square of its messages), and ends before BATCH_BYTES."""
-    batches = list(body_batches(dict.fromkeys(range(101, 0, -1), 1000)))
+def test_message_bytes_are_fetched_in_batches_in_uid_order_within_the_byte_budget() -> None:
+    """Each FETCH of message bytes names at most the batch's UIDs, in UID order, and ends
+    before BATCH_BYTES."""
+    batches = list(body_batches(dict.fromkeys(range(101, 0, -1), 1000), per_batch=25))
     assert [len(batch) for batch in batches] == [25, 25, 25, 25, 1]
     assert [uid for batch in batches for uid in batch] == list(range(1, 102))
-    assert list(body_batches({1: BATCH_BYTES - 10, 2: 20, 3: 5})) == [[1], [2, 3]]
+    assert list(body_batches({1: BATCH_BYTES - 10, 2: 20, 3: 5}, per_batch=25)) == [[1], [2, 3]]
+
+
+@pytest.mark.parametrize(
+    ("round_trip_s", "expected"),
+    [(0.0003, 25), (0.002, 25), (0.0021, 100), (0.040, 100), (None, 100)],
+    ids=["same machine", "2 ms", "just over 2 ms", "over the internet", "not measured yet"],
+)
+def test_a_near_server_gets_short_fetches_a_far_one_fewer_round_trips(
+    round_trip_s: float | None, expected: int
+) -> None:
+    """aioimaplib's cost per response grows with the square of its messages, while each
+    FETCH costs a round trip: 25 UIDs a FETCH within 2 ms, else 100."""
+    assert literal_batch_uids(round_trip_s) == expected
 
 
 @pytest.mark.parametrize(
@@ -291,6 +309,25 @@ async def test_a_refused_header_fetch_leaves_an_oversized_message_without_a_head
     [fetched] = await asyncio.wait_for(fetching, timeout=10)
     assert (fetched.raw, fetched.head) == (None, None)
     assert await mailbox.new_uids(after=0) == uids
+
+
+async def test_new_uids_measures_how_far_the_server_is_until_the_next_open(
+    clean_dovecot: Dovecot, imap_config: ImapConfig, make_mailbox: MakeMailbox
+) -> None:
+    """The round trip that sizes fetches is the quickest NOOP since the connection opened."""
+    mailbox = make_mailbox(imap_config)
+    await mailbox.open()
+    assert mailbox.round_trip_s is None
+    await mailbox.new_uids(after=0)
+    first = mailbox.round_trip_s
+    assert first is not None
+    assert 0 < first < imap_config.command_timeout_s
+    await mailbox.new_uids(after=0)
+    second = mailbox.round_trip_s
+    assert second is not None
+    assert second <= first
+    await mailbox.open()
+    assert mailbox.round_trip_s is None
 
 
 async def test_fetch_reads_two_thousand_messages_in_batches(
