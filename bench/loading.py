@@ -94,11 +94,11 @@ def measure_here(way: str, path: Path) -> dict[str, float]:
         result: object = load_program(path)
     elif way in MISTAKEN:
         try:
-            load_program(path)
+            result = load_program(path)
         except ProgramError as exc:
             result = exc
-        if MISTAKE.split(": ")[1] not in str(result):
-            raise SystemExit(f"the mistake was not reported: {result}")
+        if not isinstance(result, ProgramError) or MISTAKE.split(": ")[1] not in str(result):
+            raise SystemExit(f"the mistake was not reported: {str(result)[:200]}")
     else:
         result = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     seconds = time.perf_counter() - started
