@@ -15,7 +15,6 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import timedelta
 from typing import Protocol
 
@@ -208,12 +207,8 @@ class Intake:
 
     def _context(self, *, without: frozenset[str]) -> ReplyContext:
         """What understanding needs, with the program less the pairs in `without`."""
-        program = self._program()
-        if without:
-            pairs = tuple(pair for pair in program.pairs if pair.id not in without)
-            program = replace(program, pairs=pairs)
         return ReplyContext(
-            program=program,
+            program=self._program().without(without),
             key=self._key,
             mailbox=self._mailbox_address,
             our_addresses=self._our_addresses,

@@ -205,11 +205,11 @@ class Planner:
         batch: list[tuple[Outgoing, str]] = []
         until = started + self._chunks.budget_s / 2
         deferred = self._plan_periods(planned, read.histories, now, batch=batch, until=until)
-        planned = _without(planned, deferred)
+        planned = planned.without(deferred)
         later = self._plan_relationship(
             planned, read.histories, read.activity, now, batch=batch, until=until
         )
-        planned = _without(planned, later)
+        planned = planned.without(later)
         deferred += later
         digest_read = self._plan_digest(program, now, batch=batch, until=until)
         self._plan_questions(program, now, batch=batch)
@@ -663,11 +663,3 @@ def _redefined(old: Program, new: Program) -> list[str]:
 def _only(program: Program, pair_ids: Collection[str]) -> Program:
     """The program with only the pairs in `pair_ids`, in the program's order."""
     return replace(program, pairs=tuple(pair for pair in program.pairs if pair.id in pair_ids))
-
-
-def _without(program: Program, pair_ids: Collection[str]) -> Program:
-    """The program less the pairs in `pair_ids`; the program itself when there are none."""
-    if not pair_ids:
-        return program
-    left_out = set(pair_ids)
-    return replace(program, pairs=tuple(pair for pair in program.pairs if pair.id not in left_out))

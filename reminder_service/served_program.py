@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 
 from reminder_service.core.model import Program
 from reminder_service.store import SqliteStore
@@ -43,8 +42,7 @@ class ServedProgram:
             return program
         served = self._served
         if served is None or served[0] is not program or served[1] != held:
-            pairs = tuple(pair for pair in program.pairs if pair.id not in held)
-            served = self._served = (program, held, replace(program, pairs=pairs))
+            served = self._served = (program, held, program.without(held))
         return served[2]
 
     def _warn(self, held: frozenset[str]) -> None:

@@ -7,7 +7,8 @@ Dates are calendar dates in the pair's own time zone; instants are aware datetim
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -167,6 +168,14 @@ class Program:
     def date_order_of(self, pair: Pair) -> DateOrder:
         """How this pair writes numeric dates."""
         return pair.date_order or self.date_order
+
+    def without(self, pair_ids: Collection[str]) -> Program:
+        """The program less the pairs in `pair_ids`; this program itself when none is left
+        out."""
+        if not pair_ids:
+            return self
+        left_out = set(pair_ids)
+        return replace(self, pairs=tuple(pair for pair in self.pairs if pair.id not in left_out))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1265,3 +1265,20 @@ def test_known_pairs_are_those_with_history_as_the_running_program_addresses_the
         "ana-ben": ("ana@northwind.example", "ben@northwind.example"),
         "ed-flo": ("e@x.example", "f@x.example"),
     }
+
+
+def test_a_program_without_some_pairs_keeps_the_rest_in_order() -> None:
+    """`without` leaves out the pairs named, keeps the others in file order with the
+    program's settings, and is the program itself when it leaves out none."""
+    program = load_program(EXAMPLE)
+    ids = [pair.id for pair in program.pairs]
+    less = program.without({ids[0], "no-such-pair"})
+    assert [pair.id for pair in less.pairs] == ids[1:]
+    assert less.pair(ids[0]) is None
+    assert less.pair(ids[1]) is program.pair(ids[1])
+    assert (less.name, less.coordinator, less.digest) == (
+        program.name,
+        program.coordinator,
+        program.digest,
+    )
+    assert program.without(()) is program
