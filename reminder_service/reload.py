@@ -247,7 +247,9 @@ class Reloader:
         composer: Composer | ConfigError
         try:
             history = self._history() if self._history is not None else {}
-            program = load_program(self._config, known=known_pairs(history, running=before))
+            known = known_pairs(history, running=before)
+            del history  # what `known` does not share with the running program
+            program = load_program(self._config, known=known, running=before)
         except (ConfigError, StoreError) as exc:
             program = exc
         try:

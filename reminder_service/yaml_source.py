@@ -97,8 +97,14 @@ class Findings(Protocol):
         ...
 
 
-def read_source(text: str, *, findings: Findings, hand_over: HandOver | None = None) -> Any:
-    """The plain data of the YAML `text`, with each field's line and node in `findings`.
+def read_source(
+    source: str | bytes, *, findings: Findings, hand_over: HandOver | None = None
+) -> Any:
+    """The plain data of the YAML `source`, with each field's line and node in `findings`.
+
+    `source` is the text, or its bytes, which must be UTF-8: libyaml reads bytes where
+    they are, as in `read_quickly`, and the text is decoded only for the pure-Python
+    loader or to describe a syntax error.
 
     A syntax error, an empty file or one nested too deeply to read is fatal: it raises
     `findings.fatal(...)`. Other problems are recorded and reading goes on, so that
@@ -121,18 +127,21 @@ def read_source(text: str, *, findings: Findings, hand_over: HandOver | None = N
     """
     loader: _Composing | None = None
     try:
-        loader = _LibyamlLoader(text) if _libyaml_reads_plainly(text) else _ExactLoader(text)
+        if _libyaml_reads_plainly(source):
+            loader = _LibyamlLoader(source)
+        else:
+            loader = _ExactLoader(_text_of(source))
         return _Streamed(loader, findings=findings, hand_over=hand_over).document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = None if mark is None else mark.line + 1
         known = exc.problem in _YAML_HINTS
-        slip = None if line is None else _slip_before(text, line, quotes=not known)
+        slip = None if line is None else _slip_before(_text_of(source), line, quotes=not known)
         if slip is not None:
             raise findings.fatal(f"this is not valid YAML: {slip[1]}", line=slip[0]) from exc
         raise findings.fatal(_syntax_message(exc), line=line) from exc
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
+        line = _text_of(source).count("\n", 0, exc.position) + 1
         message = f"the file contains a character that is not allowed: U+{exc.character:04X}"
         raise findings.fatal(message, line=line) from exc
     except RecursionError:
@@ -311,16 +320,21 @@ class _PlainEvents:
         return construct(self._loader, yaml.ScalarNode(tag, event.value, style=event.style))
 
 
-def _libyaml_reads_plainly(text: str) -> bool:
-    """Whether libyaml may compose `text` for the careful reader: `_libyaml_may_read`, and
+def _text_of(source: str | bytes) -> str:
+    """`source` as text (bytes are UTF-8, checked by whoever read the file)."""
+    return source if isinstance(source, str) else source.decode("utf-8")
+
+
+def _libyaml_reads_plainly(source: str | bytes) -> bool:
+    """Whether libyaml may compose `source` for the careful reader: `_libyaml_may_read`, and
     it parses without an error and holds no anchor or alias. Anything else is read by the
     pure-Python loader, which says what is wrong in its own words. (An empty file or one of
     several documents is the composer's to report, in the same words either way.)"""
-    if not _libyaml_may_read(text):
+    if not _libyaml_may_read(source):
         return False
-    loader = yaml.CSafeLoader(text)
+    loader = yaml.CSafeLoader(source)
     try:
-        if "&" not in text and "*" not in text:
+        if not _may_hold_anchors(source):
             # No anchor or alias is written without one of them, so libyaml's own parse,
             # which makes no Python objects, says all: 0.35 s for 100,000 pairs, not 2.5.
             loader.raw_parse()
@@ -333,6 +347,13 @@ def _libyaml_reads_plainly(text: str) -> bool:
     finally:
         loader.dispose()
     return True
+
+
+def _may_hold_anchors(source: str | bytes) -> bool:
+    """Whether `source` has an `&` or `*`, without which no anchor or alias is written."""
+    if isinstance(source, str):
+        return "&" in source or "*" in source
+    return b"&" in source or b"*" in source
 
 
 class _NoAliases(yaml.composer.Composer):
@@ -367,11 +388,11 @@ class _LibyamlLoader(_NoAliases, SafeConstructor, Resolver):
     """libyaml's events under PyYAML's own composer, refusing aliases: libyaml's composer
     makes only whole documents, this one a node at a time."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, source: str | bytes) -> None:
         _NoAliases.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
-        events = yaml.CSafeLoader(text)
+        events = yaml.CSafeLoader(source)
         self.check_event = events.check_event
         self.peek_event = events.peek_event
         self.get_event = events.get_event

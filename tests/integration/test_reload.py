@@ -110,6 +110,21 @@ def test_a_file_replaced_by_an_editor_is_reloaded_once_settled(setup: Setup) -> 
     assert setup.reloader.check_once() is Check.UNCHANGED
 
 
+def test_a_reload_keeps_the_running_objects_of_the_pairs_it_leaves_as_they_were(
+    setup: Setup,
+) -> None:
+    """An edit that adds a pair keeps the running pair's own object (a program of 100,000
+    pairs would otherwise be held twice while the edit is read)."""
+    (running,) = setup.daemon.program.pairs
+    replace_file(setup.config, program_text("ana-ben", "carla-dev"))
+
+    assert setup.settled_check() is Check.RELOADED
+
+    kept, added = setup.daemon.program.pairs
+    assert kept is running
+    assert added.id == "carla-dev"
+
+
 def test_a_file_still_being_written_waits_until_it_settles(setup: Setup) -> None:
     """Each new change restarts the wait, so a file written in steps is read once, complete."""
     replace_file(setup.config, program_text("ana-ben", "carla-dev"))

@@ -1267,6 +1267,20 @@ def test_known_pairs_are_those_with_history_as_the_running_program_addresses_the
     }
 
 
+def test_known_running_pairs_are_held_by_the_running_programs_own_strings() -> None:
+    """A known running pair's id and addresses are the running program's strings, not the
+    history's copies, so a reload of a large program holds them once."""
+    running = parse_program(HEAD + PAIR, file="p.yaml")
+    history = {"".join(["ana-", "ben"]): ("ana@old.example", "ben@old.example")}
+
+    ((pair_id, people),) = known_pairs(history, running=running).items()
+
+    (pair,) = running.pairs
+    assert pair_id is pair.id
+    assert people[0] is pair.mentor.email
+    assert people[1] is pair.mentee.email
+
+
 def test_a_program_without_some_pairs_keeps_the_rest_in_order() -> None:
     """`without` leaves out the pairs named, keeps the others in file order with the
     program's settings, and is the program itself when it leaves out none."""

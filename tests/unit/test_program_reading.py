@@ -266,6 +266,15 @@ def test_the_quick_reader_refuses_the_same_characters_in_utf8_bytes_as_in_text()
 def test_libyaml_is_handed_a_files_bytes_not_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
     """A valid file is read from its bytes, which libyaml reads where they are: handed
     text, it would hold a UTF-8 copy of it for the whole read (20 MB at 100,000 pairs)."""
+    handed = handed_to_libyaml(monkeypatch)
+
+    program.load_program(EXAMPLE)
+
+    assert handed == [bytes]
+
+
+def handed_to_libyaml(monkeypatch: pytest.MonkeyPatch) -> list[type[str | bytes]]:
+    """The type of each stream libyaml is handed from now on, filled in as it is."""
     handed: list[type[str | bytes]] = []
 
     class Recording(yaml.CSafeLoader):
@@ -274,10 +283,7 @@ def test_libyaml_is_handed_a_files_bytes_not_its_text(monkeypatch: pytest.Monkey
             super().__init__(stream)
 
     monkeypatch.setattr(yaml, "CSafeLoader", Recording)
-
-    program.load_program(EXAMPLE)
-
-    assert handed == [bytes]
+    return handed
 
 
 @needs_libyaml
@@ -346,7 +352,7 @@ def test_whatever_the_quick_reader_did_before_giving_up_is_forgotten(text: str) 
     """Pairs already handed over when the quick reader gives up leave no trace: the
     outcome is the careful reader's."""
     assert outcome(lambda: parse_program(text, file="p.yaml")) == outcome(
-        lambda: program._read_carefully(text, file="p.yaml", known={})
+        lambda: program._read_carefully(text, file="p.yaml", known={}, running=None)
     )
 
 
@@ -587,7 +593,9 @@ def _nodes_alive_at_last_pair(monkeypatch: pytest.MonkeyPatch, count: int) -> in
 
     monkeypatch.setattr(program._Taking, "take", counting)
     with pytest.raises(ProgramError):
-        program._read_carefully(_program_with_pairs(count, broken=0), file="p.yaml", known={})
+        program._read_carefully(
+            _program_with_pairs(count, broken=0), file="p.yaml", known={}, running=None
+        )
     (number,) = alive
     return number
 
@@ -701,3 +709,111 @@ def test_pairs_read_whole_are_checked_too(before: str, after: str) -> None:
     assert "required field 'started' is missing" in [
         problem.message for problem in info.value.problems
     ]
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [pytest.param("", id="quick reader"), pytest.param("&ana ", id="careful reader")],
+)
+def test_a_program_read_again_keeps_the_running_programs_equal_pairs(marker: str) -> None:
+    """Reading a program again, as a reload does, gives each pair the file leaves as it was
+    as the running program's own object, whichever reader reads it; an edited pair is the
+    edit. (An anchor, harmless in itself, sends the file to the careful reader.)"""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    running = parse_program(text, file="p.yaml")
+    edited = text.replace("    cadence: quarterly\n", "    cadence: monthly\n").replace(
+        "mentor: {name: Ana Lima", f"mentor: {marker}{{name: Ana Lima"
+    )
+
+    again = parse_program(edited, file="p.yaml", running=running)
+
+    assert again == parse_program(edited, file="p.yaml")
+    kept = [pair.id for pair, old in zip(again.pairs, running.pairs, strict=True) if pair is old]
+    assert kept == [pair.id for pair in running.pairs if pair.id != "grace-hamid"]
+    assert again.pair("grace-hamid") != running.pair("grace-hamid")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            EXAMPLE.read_text(encoding="utf-8").replace(
+                "started: 2024-03-01", "started: 2024-13-01"
+            ),
+            id="a field's mistake",
+        ),
+        pytest.param(
+            "# Núñez Øster 東京 😀\n"
+            + EXAMPLE.read_text(encoding="utf-8").replace("Ben Ong", "Bén Öng, 東京")
+            + "  - id: extra\n    mentor: {name: Zoë, email: not-an-address}\n",
+            id="mistakes after text beyond ASCII",
+        ),
+        pytest.param(
+            "\ufeff"
+            + EXAMPLE.read_text(encoding="utf-8")
+            .replace("\n", "\r\n")
+            .replace("cadence: quarterly", "cadence: fortnightly-ish"),
+            id="byte order mark and CRLF",
+        ),
+        pytest.param(
+            EXAMPLE.read_text(encoding="utf-8").replace("    started: 2022", "    started 2022"),
+            id="a missing colon",
+        ),
+        pytest.param(
+            EXAMPLE.read_text(encoding="utf-8").replace(
+                "ben.ong@northwind.example}", "ben.ong@northwind.example"
+            ),
+            id="an unclosed brace",
+        ),
+        pytest.param(
+            EXAMPLE.read_text(encoding="utf-8").replace("    cadence: quarterly", "\tcadence: x"),
+            id="a tab",
+        ),
+        pytest.param(
+            EXAMPLE.read_text(encoding="utf-8").replace("Ben Ong", "Ben\x7fOng"),
+            id="a control character",
+        ),
+        pytest.param(
+            EXAMPLE.read_text(encoding="utf-8").replace("{name: Ana Lima", "&a {name: Ana Lima")
+            + "  - id: again\n    mentor: *a\n",
+            id="an alias",
+        ),
+        pytest.param(
+            EXAMPLE.read_text(encoding="utf-8")
+            .replace("{name: Ana Lima", "&a {name: Ana Lima")
+            .replace("Ben Ong", "Bén Öng, 東京"),
+            id="an anchor, for the pure-Python reader, and a mistake beyond ASCII",
+        ),
+        pytest.param(
+            "# Zoë\n" + EXAMPLE.read_text(encoding="utf-8") + "---\nother: document\n",
+            id="two documents",
+        ),
+    ],
+)
+def test_the_careful_reader_reads_utf8_bytes_as_their_text(text: str) -> None:
+    """Given the UTF-8 bytes of a file with mistakes, which libyaml reads without a copy,
+    the careful reader reports the problems, on the lines, it reports for the text."""
+    from_text = outcome(lambda: parse_program(text, file="p.yaml"))
+
+    assert outcome(lambda: parse_program(text.encode(), file="p.yaml")) == from_text
+    assert isinstance(from_text, tuple)
+    assert from_text
+
+
+@needs_libyaml
+def test_libyaml_is_handed_the_bytes_of_a_file_with_a_mistake(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A file with a mistake is read carefully from its bytes too: handed text, libyaml
+    would hold a UTF-8 copy of it, and the text itself is twice the file's size or more
+    when a name is written beyond ASCII."""
+    handed = handed_to_libyaml(monkeypatch)
+    path = tmp_path / "program.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    path.write_text(text.replace("cadence: quarterly", "cadence: fortnightly-ish"))
+
+    with pytest.raises(ProgramError, match="fortnightly-ish"):
+        program.load_program(path)
+
+    assert len(handed) >= 2
+    assert set(handed) == {bytes}
