@@ -20,9 +20,11 @@ _LABEL_LIMIT = 63
 
 
 def comparable_address(address: str) -> str:
-    """`address` trimmed and lowercased, with its domain in Unicode form."""
+    """`address` trimmed and lowercased, with its domain in Unicode form; `address` itself
+    when it is already so (most are), which a caller keeping many of them can share."""
     local, at, domain = address.strip().rpartition("@")
-    return f"{local.lower()}{at}{comparable_domain(domain)}"
+    comparable = f"{local.lower()}{at}{comparable_domain(domain)}"
+    return address if comparable == address else comparable
 
 
 def same_address(first: str, second: str) -> bool:

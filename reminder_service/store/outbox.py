@@ -411,13 +411,17 @@ class OutboxMixin(StoreConnection):
         return None if found is None else str(found[0])
 
     def checkin_members(self) -> dict[str, tuple[str, str]]:
-        """Each pair's (mentor, mentee) addresses, as its latest check-in was addressed."""
+        """Each pair's (mentor, mentee) addresses, as its latest check-in was addressed.
+
+        The rows are taken one at a time, not fetched first: at 100,000 pairs the list of
+        rows would hold about 20 MB more while the result is built.
+        """
         with translated(self._path):
-            rows = self._db.execute(_LATEST_CHECKIN_RECIPIENTS).fetchall()
-        addressed = ((pair_id, json.loads(recipients)) for pair_id, recipients in rows)
-        return {
-            pair_id: (people[0], people[1]) for pair_id, people in addressed if len(people) == 2
-        }
+            rows = self._db.execute(_LATEST_CHECKIN_RECIPIENTS)
+            addressed = ((pair_id, json.loads(recipients)) for pair_id, recipients in rows)
+            return {
+                pair_id: (people[0], people[1]) for pair_id, people in addressed if len(people) == 2
+            }
 
     def sent_ref(self, message_id: str) -> SentRef | None:
         """Which pair, kind and key of email one of our Message-IDs was; None if not ours."""

@@ -31,3 +31,15 @@ def test_same_address_is_one_mailbox_in_either_spelling() -> None:
     """Two spellings of one mailbox are the same address; another local part is not."""
     assert same_address("bo@xn--bcher-kva.example", "Bo@bücher.example")
     assert not same_address("bo@bücher.example", "ana@bücher.example")
+
+
+def test_an_address_already_in_comparable_form_is_given_back_itself() -> None:
+    """An address already trimmed, lowercased and in Unicode form comes back as the same
+    object, so that a program's checks can hold it without a copy; any other comes back
+    as a new, comparable string."""
+    plain = "".join(["ana@", "bücher.example"])
+    spelled = "Ana@XN--BCHER-KVA.example"
+
+    assert comparable_address(plain) is plain
+    assert comparable_address(spelled) == plain
+    assert comparable_address(spelled) is not spelled

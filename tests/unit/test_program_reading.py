@@ -817,3 +817,29 @@ def test_libyaml_is_handed_the_bytes_of_a_file_with_a_mistake(
 
     assert len(handed) >= 2
     assert set(handed) == {bytes}
+
+
+def test_the_checks_across_pairs_share_the_programs_strings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the checks across pairs keep of each pair, its id and addresses, is the
+    program's own strings (on a reload, the running program's), not copies held beside
+    them while the file is read."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    running = parse_program(text, file="p.yaml")
+    kept: list[program._Pairing] = []
+    check = program._check_same_people
+
+    def keeping(pairings: list[program._Pairing], report: program._Report) -> None:
+        kept.extend(pairings)
+        check(pairings, report)
+
+    monkeypatch.setattr(program, "_check_same_people", keeping)
+
+    parse_program(text, file="p.yaml", running=running)
+
+    assert len(kept) == len(running.pairs)
+    for pairing, pair in zip(kept, running.pairs, strict=True):
+        assert pairing.id is pair.id
+        assert pairing.people[0] is pair.mentor.email
+        assert pairing.people[1] is pair.mentee.email
