@@ -19,8 +19,14 @@ longest of them; so is the weekly digest (this week's, forgotten after the busy 
 reads every pair's history a chunk a tick. The claim to check is that no single tick, of
 any kind, takes more than a second at 100,000 pairs.
 
+With the planner still holding what it remembers, the file is then read again as a reload
+reads it (`load_program` with the pairs with history and the running program), once with
+one pair edited and once with a mistake in its last pair: the process's peak after each is
+what a coordinator's edit, or a broken one, costs a running daemon on top of planning.
+
 Each size's program is written as YAML and read with `load_program` in the measuring
-process, as the daemon reads it, so the peak RSS includes what reading keeps; the build
+process, as the daemon reads it (with the pairs the store has sent check-ins to, which a
+rename is checked against), so the peak RSS includes what reading keeps; the build
 checks that the file gives exactly the program the store was built for. As in the daemon,
 the objects alive once the program is read are then left out of the cyclic garbage
 collector's passes (`long_lived.settle`).
@@ -61,8 +67,8 @@ from reminder_service.core.model import DigestSchedule, Pair, Person, Program, S
 from reminder_service.core.relationship import relationship_emails
 from reminder_service.long_lived import settle
 from reminder_service.planner import FULL_PASS_EVERY, Planner
-from reminder_service.program import load_program, parse_program
-from reminder_service.store import SqliteStore
+from reminder_service.program import ProgramError, known_pairs, load_program, parse_program
+from reminder_service.store import SqliteStore, pairs_with_history
 from reminder_service.tick_chunks import TICK_BUDGET_S
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -79,6 +85,10 @@ BUSY_AT = datetime(2026, 11, 25, 14, 0, 30, tzinfo=UTC)
 PLANNER_INTERVAL = timedelta(seconds=30)
 """The daemon's planner interval (not imported: the daemon's imports would add to peak RSS)."""
 TIMEOUT_S = 900.0
+EDITED = NOW.date() - timedelta(days=400)
+"""The last pair's start date in the edited file: an edit a reload takes in."""
+MISTAKE = "2025-02-30"
+"""The last pair's start date in the broken file: not a date, so a reload refuses it."""
 
 
 def build_program(size: int) -> Program:
@@ -191,16 +201,20 @@ def _after(period: date, pair: Pair) -> str:
 
 
 def _sent_row(key: str, pair_id: str, kind: str, period: date) -> tuple[object, ...]:
-    """An outbox row for an email sent at NOW, with a stand-in message."""
+    """An outbox row for an email sent at NOW to the pair's mentor and mentee (as the
+    daemon addresses a check-in: a reload checks renames against them), with a stand-in
+    message."""
     at = NOW.isoformat()
     message_id = f"<{key}@bench.example>"
-    return (key, pair_id, kind, period.isoformat(), message_id, MESSAGE, at, at, at, at)
+    index = int(pair_id.removeprefix("p")) if pair_id else 0
+    recipients = json.dumps([f"mentor{index}@bench.example", f"mentee{index}@bench.example"])
+    return (key, pair_id, kind, period.isoformat(), message_id, recipients, MESSAGE, at, at, at, at)
 
 
 _INSERT_OUTBOX = """
 INSERT INTO outbox (key, pair_id, kind, period, message_id, sender, recipients, message, state,
                     attempts, next_attempt_at, created_at, updated_at, sent_at)
-VALUES (?, ?, ?, ?, ?, 'bench@bench.example', '["a@bench.example"]', ?, 'sent', 1, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, 'bench@bench.example', ?, ?, 'sent', 1, ?, ?, ?, ?)
 """
 
 
@@ -212,6 +226,14 @@ def build_store(size: int, path: Path) -> None:
     if parse_program(text, file="bench") != program:
         raise SystemExit("the program file does not give the program the store is built for")
     path.with_suffix(".yaml").write_text(text, encoding="utf-8")
+    head, _, last = text.rpartition("    started: ")
+    rest = last[last.index("\n") :]
+    path.with_suffix(".edited.yaml").write_text(
+        f"{head}    started: {EDITED}{rest}", encoding="utf-8"
+    )
+    path.with_suffix(".broken.yaml").write_text(
+        f"{head}    started: {MISTAKE}{rest}", encoding="utf-8"
+    )
     rows = history_rows(program)
     with SqliteStore.open(path) as store:
         del store
@@ -318,6 +340,8 @@ class Result:
     core_s: float
     before_digest_mb: float
     planner_mb: float
+    edit_mb: float
+    broken_mb: float
     peak_mb: float
 
     @classmethod
@@ -356,6 +380,12 @@ class Ticks:
     digest: CatchUp
     before_digest_mb: float
     """Peak RSS before the digest: rendering one that lists every overdue pair is large."""
+    after_digest_mb: float
+    """Peak RSS once the digest's ticks are done."""
+    edit_mb: float
+    """Peak RSS once the file with one pair edited has been read as a reload reads it."""
+    broken_mb: float
+    """Peak RSS once the file with a mistake has been read, and refused, as well."""
 
 
 def _planner_ticks(
@@ -380,7 +410,29 @@ def _planner_ticks(
     _forget_this_weeks_digest(path)
     bench_clock.current = BUSY_AT + PLANNER_INTERVAL
     digest = catch_up(planner)
-    return Ticks(start, steady, full, busy, digest, before_digest_mb)
+    after_digest_mb = _peak_mb()
+    edit_mb, broken_mb = _reloads(program, path)
+    return Ticks(
+        start, steady, full, busy, digest, before_digest_mb, after_digest_mb, edit_mb, broken_mb
+    )
+
+
+def _reloads(program: Program, path: Path) -> tuple[float, float]:
+    """Peak RSS after reading the edited file as a reload does, and after the broken one."""
+    known = known_pairs(pairs_with_history(path), running=program)
+    edited = load_program(path.with_suffix(".edited.yaml"), known=known, running=program)
+    if len(edited.pairs) != len(program.pairs) or edited.pairs[-1].started != EDITED:
+        raise SystemExit("the edited program file did not give the edited program")
+    del edited
+    edit_mb = _peak_mb()
+    try:
+        load_program(path.with_suffix(".broken.yaml"), known=known, running=program)
+    except ProgramError as exc:
+        if MISTAKE not in str(exc):
+            raise SystemExit(f"the mistake was not reported: {str(exc)[:200]}") from exc
+    else:
+        raise SystemExit("the broken program file was taken in")
+    return edit_mb, _peak_mb()
 
 
 def _forget_this_weeks_digest(path: Path) -> None:
@@ -394,7 +446,7 @@ def measure(size: int, path: Path, *, ticks: int) -> Result:
     """The start, `ticks` steady ticks, a full pass, the busy tick, as many core-only
     passes, and peak RSS."""
     started = clock.perf_counter()
-    program = load_program(path.with_suffix(".yaml"))
+    program = load_program(path.with_suffix(".yaml"), known=pairs_with_history(path))
     read_s = clock.perf_counter() - started
     settle()  # as the daemon does when it starts
     read_mb = _peak_mb()
@@ -408,7 +460,6 @@ def measure(size: int, path: Path, *, ticks: int) -> Result:
     )
     with SqliteStore.open(path) as store:
         measured = _planner_ticks(program, store, composer, ticks=ticks, path=path)
-        planner_mb = _peak_mb()
         histories = store.pair_histories()
         activity = store.activity(now=NOW)
 
@@ -429,7 +480,9 @@ def measure(size: int, path: Path, *, ticks: int) -> Result:
         longest_s=max(run.longest_s for run in every),
         core_s=statistics.median(_timed(core_pass) for _ in range(ticks)),
         before_digest_mb=measured.before_digest_mb,
-        planner_mb=planner_mb,
+        planner_mb=measured.after_digest_mb,
+        edit_mb=measured.edit_mb,
+        broken_mb=measured.broken_mb,
         peak_mb=_peak_mb(),
     )
 
@@ -481,8 +534,8 @@ def table(results: list[Result | int], *, ticks: int) -> Iterator[str]:
     yield (
         "| pairs | tick s | core s | tick/core | start (queued) | full pass "
         "| busy tick (queued) | digest | longest tick s "
-        "| peak RSS MB: program read, planner before the digest, after it (with core baseline) "
-        "| program read s |"
+        "| peak RSS MB: program read, planner before the digest, after it, after reloading an "
+        "edit and a broken edit (with core baseline) | program read s |"
     )
     yield "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for r in results:
@@ -493,7 +546,8 @@ def table(results: list[Result | int], *, ticks: int) -> Iterator[str]:
             f"| {r.size:,} | {r.tick_s:.3f} | {r.core_s:.3f} | {r.tick_s / r.core_s:.2f}x | "
             f"{r.start.row()} ({r.start.queued}) | {r.full.row()} "
             f"| {r.busy.row()} ({r.busy.queued}) | {r.digest.row()} | {r.longest_s:.3f} "
-            f"| {r.read_mb:.0f}, {r.before_digest_mb:.0f}, {r.planner_mb:.0f} ({r.peak_mb:.0f}) "
+            f"| {r.read_mb:.0f}, {r.before_digest_mb:.0f}, {r.planner_mb:.0f}, {r.edit_mb:.0f}, "
+            f"{r.broken_mb:.0f} ({r.peak_mb:.0f}) "
             f"| {r.read_s:.2f} |"
         )
     measured = [r for r in results if isinstance(r, Result)]
