@@ -805,8 +805,8 @@ def test_libyaml_is_handed_the_bytes_of_a_file_with_a_mistake(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """A file with a mistake is read carefully from its bytes too: handed text, libyaml
-    would hold a UTF-8 copy of it, and the text itself is twice the file's size or more
-    when a name is written beyond ASCII."""
+    would hold a UTF-8 copy of it, beside the text itself (twice the file's size or more
+    once a name goes beyond Latin-1)."""
     handed = handed_to_libyaml(monkeypatch)
     path = tmp_path / "program.yaml"
     text = EXAMPLE.read_text(encoding="utf-8")
