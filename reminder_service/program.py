@@ -688,18 +688,12 @@ def _pairing(index: int, entry: _PairEntry, pair: Pair | None) -> _Pairing:
     anyway: at 100,000 pairs copies of its id and addresses would hold about 20 MB more
     while the file is read.
     """
-    if pair is None:
-        return _Pairing(
-            index=index,
-            id=entry.id,
-            people=_people(entry.mentor.email, entry.mentee.email),
-            ended=entry.status is Status.ENDED,
-        )
+    source = entry if pair is None else pair
     return _Pairing(
         index=index,
-        id=pair.id,
-        people=_people(pair.mentor.email, pair.mentee.email),
-        ended=pair.status is Status.ENDED,
+        id=source.id,
+        people=_people(source.mentor.email, source.mentee.email),
+        ended=source.status is Status.ENDED,
     )
 
 
