@@ -76,6 +76,7 @@ from reminder_service.core.addresses import comparable_address, same_address
 from reminder_service.core.cadence import add_months, first_checkin_by
 from reminder_service.core.model import Cadence, DateOrder, Pair, Person, Program, Schedule, Status
 from reminder_service.errors import ConfigError
+from reminder_service.file_snapshot import NotUtf8Error, Snapshot
 from reminder_service.program_fields import (
     CadenceField,
     ClockField,
@@ -97,6 +98,7 @@ from reminder_service.program_loop import (
 from reminder_service.validation_words import number_problem
 from reminder_service.yaml_source import (
     FieldPath,
+    Source,
     comma_split,
     describe,
     kind_trap,
@@ -151,27 +153,25 @@ def load_program(
     """
     file = str(path)
     try:
-        raw = path.read_bytes()
+        snapshot = Snapshot.read(path)
     except OSError as exc:
         reason = exc.strerror or "unreadable"
         raise ProgramError((Problem(file, None, "", f"cannot read the file: {reason}"),)) from exc
-    try:
-        raw.decode("utf-8")  # only checked: both readers hand libyaml the bytes themselves
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+    except NotUtf8Error as exc:
         message = "the file is not UTF-8 text; save it with the UTF-8 encoding"
-        raise ProgramError((Problem(file, line, "", message),)) from exc
-    return parse_program(raw, file=file, known=known, running=running)
+        raise ProgramError((Problem(file, exc.line, "", message),)) from exc
+    return parse_program(snapshot, file=file, known=known, running=running)
 
 
 def parse_program(
-    source: str | bytes,
+    source: Source,
     *,
     file: str,
     known: KnownPairs | None = None,
     running: Program | None = None,
 ) -> Program:
-    """Validate program YAML given as text or UTF-8 bytes; `file` names it in problems.
+    """Validate program YAML given as text, UTF-8 bytes or a file's snapshot; `file`
+    names it in problems.
 
     The quick reader first, then, if it finds the least problem, the careful one.
     """
@@ -203,7 +203,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 @_cyclic_gc_paused()
 def _read_quickly(
-    source: str | bytes, *, file: str, known: KnownPairs, running: Program | None
+    source: Source, *, file: str, known: KnownPairs, running: Program | None
 ) -> Program | None:
     """The program, when it is plainly valid and read without lines; else None.
 
@@ -212,7 +212,7 @@ def _read_quickly(
     of a 100,000-pair file, and if it or any check finds the least problem, the careful
     reader starts over to report every problem on its line. It stops at the first pair
     with a problem: the rest would be read again anyway. `source` is the text or, from a
-    file, its UTF-8 bytes, which libyaml reads without a copy (see `read_quickly`).
+    file, its snapshot, which libyaml reads a chunk at a time (see `read_quickly`).
     """
     report = _Report(file)
     taking = _Taking(report, known=known, running=running)
@@ -231,7 +231,7 @@ def _read_quickly(
 
 @_cyclic_gc_paused()
 def _read_carefully(
-    source: str | bytes, *, file: str, known: KnownPairs, running: Program | None
+    source: Source, *, file: str, known: KnownPairs, running: Program | None
 ) -> Program:
     """The program, or ProgramError listing every problem on its line.
 

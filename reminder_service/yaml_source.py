@@ -18,10 +18,13 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from reminder_service.file_snapshot import NON_PRINTABLE_UTF8, Snapshot, SnapshotStream
+
 __all__ = [
     "FieldPath",
     "Findings",
     "HandOver",
+    "Source",
     "comma_split",
     "describe",
     "kind_trap",
@@ -30,6 +33,9 @@ __all__ = [
 ]
 
 FieldPath: TypeAlias = tuple[str | int, ...]
+Source: TypeAlias = str | bytes | Snapshot
+"""YAML to read: text, UTF-8 bytes, or a file's snapshot (`file_snapshot`), which libyaml
+reads a chunk at a time; bytes and snapshots are read without a copy of the text."""
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -97,14 +103,12 @@ class Findings(Protocol):
         ...
 
 
-def read_source(
-    source: str | bytes, *, findings: Findings, hand_over: HandOver | None = None
-) -> Any:
+def read_source(source: Source, *, findings: Findings, hand_over: HandOver | None = None) -> Any:
     """The plain data of the YAML `source`, with each field's line and node in `findings`.
 
-    `source` is the text, or its bytes, which must be UTF-8: libyaml reads bytes where
-    they are, as in `read_quickly`, and the text is decoded only for the pure-Python
-    loader or to describe a syntax error.
+    `source` is the text, its UTF-8 bytes, or a file's snapshot (see `Source`); the text
+    is decoded from bytes or a snapshot only for the pure-Python loader or to describe a
+    syntax error.
 
     A syntax error, an empty file or one nested too deeply to read is fatal: it raises
     `findings.fatal(...)`. Other problems are recorded and reading goes on, so that
@@ -151,12 +155,13 @@ def read_source(
             loader.dispose()
 
 
-def read_quickly(source: str | bytes, *, hand_over: HandOver | None = None) -> Any:
+def read_quickly(source: Source, *, hand_over: HandOver | None = None) -> Any:
     """The plain data of the YAML `source` when it is plainly readable, else None.
 
-    `source` is the text, or better its bytes, which must be UTF-8: libyaml reads bytes
-    where they are, but copies text to UTF-8 and holds the copy for the whole read (20 MB
-    at 100,000 pairs, on top of the text itself).
+    `source` is the text, or better its UTF-8 bytes or a file's snapshot (see `Source`):
+    libyaml reads bytes where they are, and a snapshot a chunk at a time, but copies text
+    to UTF-8 and holds the copy for the whole read (20 MB at 100,000 pairs, on top of the
+    text itself).
 
     This is what `read_source` would give, built straight from libyaml's stream of events
     with no node tree and no lines: at 100,000 pairs the tree alone is about a gigabyte.
@@ -176,7 +181,7 @@ def read_quickly(source: str | bytes, *, hand_over: HandOver | None = None) -> A
     """
     if not _libyaml_may_read(source):
         return None
-    loader = yaml.CSafeLoader(source)
+    loader = yaml.CSafeLoader(_for_libyaml(source))
     try:
         return _PlainEvents(loader, hand_over=hand_over).document()
     except (yaml.YAMLError, ValueError, _NotPlainError):
@@ -185,24 +190,17 @@ def read_quickly(source: str | bytes, *, hand_over: HandOver | None = None) -> A
         loader.dispose()
 
 
-def _libyaml_may_read(source: str | bytes) -> bool:
-    """Whether libyaml may read `source` (text or UTF-8 bytes) for us: it is built, and the
+def _libyaml_may_read(source: Source) -> bool:
+    """Whether libyaml may read `source` (see `Source`) for us: it is built, and the
     source has no tab and no character that libyaml and the pure-Python loader judge
     differently (see `read_source`)."""
     if not yaml.__with_libyaml__:
         return False
+    if isinstance(source, Snapshot):
+        return not source.tabs and not source.non_printable
     if isinstance(source, bytes):
-        return b"\t" not in source and not _NON_PRINTABLE_UTF8.search(source)
+        return b"\t" not in source and not NON_PRINTABLE_UTF8.search(source)
     return "\t" not in source and not yaml.reader.Reader.NON_PRINTABLE.search(source)
-
-
-_NON_PRINTABLE_UTF8 = re.compile(
-    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]"
-)
-"""PyYAML's `Reader.NON_PRINTABLE` for UTF-8 bytes: the encodings of the characters it
-matches, the controls but tab, line ends and U+0085, and U+FFFE and U+FFFF (surrogates
-have none). Each starts with a byte that only ever starts a character, so in UTF-8 a
-match is always one whole character."""
 
 
 class _NotPlainError(Exception):
@@ -320,19 +318,27 @@ class _PlainEvents:
         return construct(self._loader, yaml.ScalarNode(tag, event.value, style=event.style))
 
 
-def _text_of(source: str | bytes) -> str:
-    """`source` as text (bytes are UTF-8, checked by whoever read the file)."""
+def _text_of(source: Source) -> str:
+    """`source` as text (bytes are UTF-8, checked by whoever read the file or took its
+    snapshot)."""
+    if isinstance(source, Snapshot):
+        source = source.data()
     return source if isinstance(source, str) else source.decode("utf-8")
 
 
-def _libyaml_reads_plainly(source: str | bytes) -> bool:
+def _for_libyaml(source: Source) -> str | bytes | SnapshotStream:
+    """What libyaml reads `source` from: the text or bytes, or a snapshot's stream."""
+    return source.stream() if isinstance(source, Snapshot) else source
+
+
+def _libyaml_reads_plainly(source: Source) -> bool:
     """Whether libyaml may compose `source` for the careful reader: `_libyaml_may_read`, and
     it parses without an error and holds no anchor or alias. Anything else is read by the
     pure-Python loader, which says what is wrong in its own words. (An empty file or one of
     several documents is the composer's to report, in the same words either way.)"""
     if not _libyaml_may_read(source):
         return False
-    loader = yaml.CSafeLoader(source)
+    loader = yaml.CSafeLoader(_for_libyaml(source))
     try:
         if not _may_hold_anchors(source):
             # No anchor or alias is written without one of them, so libyaml's own parse,
@@ -349,8 +355,10 @@ def _libyaml_reads_plainly(source: str | bytes) -> bool:
     return True
 
 
-def _may_hold_anchors(source: str | bytes) -> bool:
+def _may_hold_anchors(source: Source) -> bool:
     """Whether `source` has an `&` or `*`, without which no anchor or alias is written."""
+    if isinstance(source, Snapshot):
+        return source.anchor_marks
     if isinstance(source, str):
         return "&" in source or "*" in source
     return b"&" in source or b"*" in source
@@ -388,11 +396,11 @@ class _LibyamlLoader(_NoAliases, SafeConstructor, Resolver):
     """libyaml's events under PyYAML's own composer, refusing aliases: libyaml's composer
     makes only whole documents, this one a node at a time."""
 
-    def __init__(self, source: str | bytes) -> None:
+    def __init__(self, source: Source) -> None:
         _NoAliases.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
-        events = yaml.CSafeLoader(source)
+        events = yaml.CSafeLoader(_for_libyaml(source))
         self.check_event = events.check_event
         self.peek_event = events.peek_event
         self.get_event = events.get_event

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from reminder_service import program, yaml_source
 from reminder_service.addresses import checked_address
+from reminder_service.file_snapshot import SnapshotStream
 from reminder_service.program import ProgramError, parse_program
 from reminder_service.yaml_source import FieldPath, read_quickly, read_source
 
@@ -263,22 +264,25 @@ def test_the_quick_reader_refuses_the_same_characters_in_utf8_bytes_as_in_text()
 
 
 @needs_libyaml
-def test_libyaml_is_handed_a_files_bytes_not_its_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A valid file is read from its bytes, which libyaml reads where they are: handed
-    text, it would hold a UTF-8 copy of it for the whole read (20 MB at 100,000 pairs)."""
+def test_libyaml_reads_a_file_from_its_snapshot_not_its_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A valid file is read from its compressed snapshot, a chunk at a time: handed text,
+    libyaml would hold a UTF-8 copy of it for the whole read (20 MB at 100,000 pairs), and
+    the bytes themselves would be held whole."""
     handed = handed_to_libyaml(monkeypatch)
 
     program.load_program(EXAMPLE)
 
-    assert handed == [bytes]
+    assert handed == [SnapshotStream]
 
 
-def handed_to_libyaml(monkeypatch: pytest.MonkeyPatch) -> list[type[str | bytes]]:
+def handed_to_libyaml(monkeypatch: pytest.MonkeyPatch) -> list[type[object]]:
     """The type of each stream libyaml is handed from now on, filled in as it is."""
-    handed: list[type[str | bytes]] = []
+    handed: list[type[object]] = []
 
     class Recording(yaml.CSafeLoader):
-        def __init__(self, stream: str | bytes) -> None:
+        def __init__(self, stream: str | bytes | SnapshotStream) -> None:
             handed.append(type(stream))
             super().__init__(stream)
 
@@ -801,10 +805,10 @@ def test_the_careful_reader_reads_utf8_bytes_as_their_text(text: str) -> None:
 
 
 @needs_libyaml
-def test_libyaml_is_handed_the_bytes_of_a_file_with_a_mistake(
+def test_libyaml_reads_a_file_with_a_mistake_from_its_snapshot_too(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A file with a mistake is read carefully from its bytes too: handed text, libyaml
+    """A file with a mistake is read carefully from its snapshot too: handed text, libyaml
     would hold a UTF-8 copy of it, beside the text itself (twice the file's size or more
     once a name goes beyond Latin-1)."""
     handed = handed_to_libyaml(monkeypatch)
@@ -816,7 +820,7 @@ def test_libyaml_is_handed_the_bytes_of_a_file_with_a_mistake(
         program.load_program(path)
 
     assert len(handed) >= 2
-    assert set(handed) == {bytes}
+    assert set(handed) == {SnapshotStream}
 
 
 def test_the_checks_across_pairs_share_the_programs_strings(
