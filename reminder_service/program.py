@@ -170,8 +170,8 @@ def parse_program(
     known: KnownPairs | None = None,
     running: Program | None = None,
 ) -> Program:
-    """Validate program YAML given as text, UTF-8 bytes or a file's snapshot; `file`
-    names it in problems.
+    """Validate program YAML given as text or a file's snapshot; `file` names it in
+    problems.
 
     The quick reader first, then, if it finds the least problem, the careful one.
     """

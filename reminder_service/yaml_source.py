@@ -18,7 +18,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from reminder_service.file_snapshot import NON_PRINTABLE_UTF8, Snapshot, SnapshotStream
+from reminder_service.file_snapshot import Snapshot, SnapshotStream
 
 __all__ = [
     "FieldPath",
@@ -33,9 +33,9 @@ __all__ = [
 ]
 
 FieldPath: TypeAlias = tuple[str | int, ...]
-Source: TypeAlias = str | bytes | Snapshot
-"""YAML to read: text, UTF-8 bytes, or a file's snapshot (`file_snapshot`), which libyaml
-reads a chunk at a time; bytes and snapshots are read without a copy of the text."""
+Source: TypeAlias = str | Snapshot
+"""YAML to read: text, or a file's snapshot (`file_snapshot`), which libyaml reads a chunk
+at a time without a copy of the text."""
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -106,9 +106,8 @@ class Findings(Protocol):
 def read_source(source: Source, *, findings: Findings, hand_over: HandOver | None = None) -> Any:
     """The plain data of the YAML `source`, with each field's line and node in `findings`.
 
-    `source` is the text, its UTF-8 bytes, or a file's snapshot (see `Source`); the text
-    is decoded from bytes or a snapshot only for the pure-Python loader or to describe a
-    syntax error.
+    `source` is the text or a file's snapshot (see `Source`); a snapshot's text is decoded
+    only for the pure-Python loader or to describe a syntax error.
 
     A syntax error, an empty file or one nested too deeply to read is fatal: it raises
     `findings.fatal(...)`. Other problems are recorded and reading goes on, so that
@@ -158,10 +157,9 @@ def read_source(source: Source, *, findings: Findings, hand_over: HandOver | Non
 def read_quickly(source: Source, *, hand_over: HandOver | None = None) -> Any:
     """The plain data of the YAML `source` when it is plainly readable, else None.
 
-    `source` is the text, or better its UTF-8 bytes or a file's snapshot (see `Source`):
-    libyaml reads bytes where they are, and a snapshot a chunk at a time, but copies text
-    to UTF-8 and holds the copy for the whole read (20 MB at 100,000 pairs, on top of the
-    text itself).
+    `source` is the text, or better a file's snapshot (see `Source`): libyaml reads a
+    snapshot a chunk at a time, but copies text to UTF-8 and holds the copy for the whole
+    read (20 MB at 100,000 pairs, on top of the text itself).
 
     This is what `read_source` would give, built straight from libyaml's stream of events
     with no node tree and no lines: at 100,000 pairs the tree alone is about a gigabyte.
@@ -198,8 +196,6 @@ def _libyaml_may_read(source: Source) -> bool:
         return False
     if isinstance(source, Snapshot):
         return not source.tabs and not source.non_printable
-    if isinstance(source, bytes):
-        return b"\t" not in source and not NON_PRINTABLE_UTF8.search(source)
     return "\t" not in source and not yaml.reader.Reader.NON_PRINTABLE.search(source)
 
 
@@ -319,15 +315,12 @@ class _PlainEvents:
 
 
 def _text_of(source: Source) -> str:
-    """`source` as text (bytes are UTF-8, checked by whoever read the file or took its
-    snapshot)."""
-    if isinstance(source, Snapshot):
-        source = source.data()
-    return source if isinstance(source, str) else source.decode("utf-8")
+    """`source` as text (a snapshot's bytes were checked to be UTF-8 when it was taken)."""
+    return source if isinstance(source, str) else source.data().decode("utf-8")
 
 
-def _for_libyaml(source: Source) -> str | bytes | SnapshotStream:
-    """What libyaml reads `source` from: the text or bytes, or a snapshot's stream."""
+def _for_libyaml(source: Source) -> str | SnapshotStream:
+    """What libyaml reads `source` from: the text, or a snapshot's stream."""
     return source.stream() if isinstance(source, Snapshot) else source
 
 
@@ -359,9 +352,7 @@ def _may_hold_anchors(source: Source) -> bool:
     """Whether `source` has an `&` or `*`, without which no anchor or alias is written."""
     if isinstance(source, Snapshot):
         return source.anchor_marks
-    if isinstance(source, str):
-        return "&" in source or "*" in source
-    return b"&" in source or b"*" in source
+    return "&" in source or "*" in source
 
 
 class _NoAliases(yaml.composer.Composer):

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from reminder_service import program, yaml_source
 from reminder_service.addresses import checked_address
-from reminder_service.file_snapshot import SnapshotStream
+from reminder_service.file_snapshot import NON_PRINTABLE_UTF8, Snapshot, SnapshotStream
 from reminder_service.program import ProgramError, parse_program
 from reminder_service.yaml_source import FieldPath, read_quickly, read_source
 
@@ -242,22 +242,23 @@ def test_the_quick_reader_leaves_anything_unusual_to_the_careful_reader(text: st
         pytest.param("a: [1\n", id="syntax error"),
     ],
 )
-def test_the_quick_reader_reads_utf8_bytes_as_their_text(text: str) -> None:
-    """Given the UTF-8 bytes of a text, which libyaml reads without a copy, the quick
-    reader gives what it gives for the text, or gives up just the same."""
-    assert typed(read_quickly(text.encode())) == typed(read_quickly(text))
+def test_the_quick_reader_reads_a_snapshot_as_its_text(text: str) -> None:
+    """Given a snapshot of a text's UTF-8 bytes, which libyaml reads a chunk at a time,
+    the quick reader gives what it gives for the text, or gives up just the same."""
+    assert typed(read_quickly(Snapshot.of(text.encode()))) == typed(read_quickly(text))
 
 
-def test_the_quick_reader_refuses_the_same_characters_in_utf8_bytes_as_in_text() -> None:
-    """Every character that makes the quick reader give up on a text makes it give up on
-    the text's UTF-8 bytes, and no other."""
+def test_the_quick_reader_refuses_the_same_characters_in_a_snapshot_as_in_text() -> None:
+    """Every character that makes the quick reader give up on a text is one a snapshot
+    finds in the text's UTF-8 bytes (a tab, or a match of `NON_PRINTABLE_UTF8`: what
+    `Snapshot` checks each chunk for), and no other."""
     characters = (chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
 
     differing = [
         character
         for character in characters
         if yaml_source._libyaml_may_read(character)
-        != yaml_source._libyaml_may_read(character.encode())
+        != (b"\t" not in character.encode() and not NON_PRINTABLE_UTF8.search(character.encode()))
     ]
 
     assert differing == []
@@ -794,12 +795,12 @@ def test_a_program_read_again_keeps_the_running_programs_equal_pairs(marker: str
         ),
     ],
 )
-def test_the_careful_reader_reads_utf8_bytes_as_their_text(text: str) -> None:
-    """Given the UTF-8 bytes of a file with mistakes, which libyaml reads without a copy,
-    the careful reader reports the problems, on the lines, it reports for the text."""
+def test_the_careful_reader_reads_a_snapshot_as_its_text(text: str) -> None:
+    """Given a snapshot of a file with mistakes, which libyaml reads a chunk at a time, the
+    careful reader reports the problems, on the lines, it reports for the text."""
     from_text = outcome(lambda: parse_program(text, file="p.yaml"))
 
-    assert outcome(lambda: parse_program(text.encode(), file="p.yaml")) == from_text
+    assert outcome(lambda: parse_program(Snapshot.of(text.encode()), file="p.yaml")) == from_text
     assert isinstance(from_text, tuple)
     assert from_text
 
