@@ -120,6 +120,11 @@ class _Undefined(StrictUndefined):
         return super()._undefined_message
 
 
+Found = dict[str, dict[str, None]]
+"""Template problems, each with for whom it failed (`for pair ID`, `the digest`), in the
+order they were met: the dictionaries keep the order and drop repeats."""
+
+
 class Composer:
     """Renders every kind of email from a templates folder into messages for the outbox."""
 
@@ -291,18 +296,30 @@ class Composer:
     ) -> list[str]:
         """Every template failure for each of `pairs` (default: every pair of the program)
         and kind, and for the digest, in words a coordinator can act on."""
-        found: dict[str, dict[str, None]] = {}
-        for pair in program.pairs if pairs is None else pairs:
+        chosen = program.pairs if pairs is None else pairs
+        return problem_lines(
+            self.pair_problems(program, chosen, now=now), self.digest_problems(program, now=now)
+        )
+
+    def pair_problems(self, program: Program, pairs: Sequence[Pair], *, now: datetime) -> Found:
+        """Every template failure for each of `pairs` and each kind of email they get."""
+        found: Found = {}
+        for pair in pairs:
             reply_to = self._reply_to(pair, local_date(now, pair.timezone))
             for kind, context in pair_samples(program, pair, now=now, reply_to=reply_to):
                 self._collect(found, kind, context, for_whom=_for_whom(pair))
+        return found
+
+    def digest_problems(self, program: Program, *, now: datetime) -> Found:
+        """Every template failure of the coordinator's digest."""
+        found: Found = {}
         for context in digest_samples(program, now=now):
             self._collect(found, Kind.DIGEST, context, for_whom=_for_whom(None))
-        return [_for_all(problem, list(whom)) for problem, whom in found.items()]
+        return found
 
     def _collect(
         self,
-        found: dict[str, dict[str, None]],
+        found: Found,
         kind: Kind,
         context: dict[str, object],
         *,
@@ -560,9 +577,18 @@ class _RenderError(ConfigError):
         self.for_whom = for_whom
 
 
+def problem_lines(*parts: Found) -> list[str]:
+    """One line for each problem of `parts`, taken in order (a problem found for pairs in
+    several parts is one line, naming the first of them): a mistake in a template is usually
+    the same for every pair."""
+    merged: dict[str, list[str]] = {}
+    for found in parts:
+        for problem, whom in found.items():
+            merged.setdefault(problem, []).extend(whom)
+    return [_for_all(problem, whom) for problem, whom in merged.items()]
+
+
 def _for_all(problem: str, whom: list[str]) -> str:
-    """One line for a problem however many pairs have it: a mistake in a template is
-    usually the same for every pair."""
     if len(whom) <= 2:
         return f"{problem} (rendering {' and '.join(whom)})"
     return f"{problem} (rendering {whom[0]} and {len(whom) - 1:,} others)"
