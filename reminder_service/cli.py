@@ -115,6 +115,11 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check", help="check the settings, the program file and the templates (no network)"
     )
+    check.add_argument(
+        "--jobs",
+        type=_jobs,
+        help="how many processes render the templates (default: one per processor)",
+    )
     check.set_defaults(command=checking.check)
 
     plan = sub.add_parser("plan", help="list the emails due in the next days; changes nothing")
@@ -228,6 +233,12 @@ def _days_ahead(text: str) -> int:
             f"{text!r} is not a number of days from 1 to {PLAN_DAYS_AT_MOST}, such as 7 or 30"
         )
     return days
+
+
+def _jobs(text: str) -> int:
+    if not (text.isdecimal() and int(text) >= 1):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes, such as 1 or 4")
+    return int(text)
 
 
 def _message_number(text: str) -> int:

@@ -20,7 +20,7 @@ __all__ = ["long_lived_left_alone", "settle"]
 @contextmanager
 def long_lived_left_alone() -> Iterator[None]:
     """`settle` now; when the block ends, give every object back to the collector (all
-    of them: nothing else in the service freezes objects)."""
+    of them: nothing else in the running service freezes objects)."""
     settle()
     try:
         yield

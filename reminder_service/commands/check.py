@@ -4,6 +4,7 @@ touching the network."""
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,13 +19,17 @@ from reminder_service.program import KnownPairs, ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
 from reminder_service.store import SqliteStore
 from reminder_service.store.schema import CURRENT_SCHEMA
+from reminder_service.template_check import processes_for, processors, template_problems
 from reminder_service.tls import server_context
 
 PAIRS_SHOWN = 20
 """How many pairs the summary lists, so that it fits on a screen."""
+SAY_RENDERING_FROM = 10_000
+"""From how many pairs `check` first says it is rendering: about half a minute's work for
+one processor, long enough to look stuck."""
 
 
-def check(_args: argparse.Namespace) -> int:
+def check(args: argparse.Namespace) -> int:
     problems: list[str] = []
     try:
         settings = load_settings()
@@ -51,7 +56,11 @@ def check(_args: argparse.Namespace) -> int:
     if program is not None:
         try:
             renderer = bootstrap.composer(settings, allow_placeholders=True)
-            problems += renderer.problems(program, now=now)
+            jobs = args.jobs or processors()
+            if len(program.pairs) >= SAY_RENDERING_FROM:
+                processes = processes_for(len(program.pairs), jobs)
+                print(_rendering_words(len(program.pairs), processes), file=sys.stderr, flush=True)
+            problems += template_problems(renderer, program, now=now, jobs=jobs)
         except ConfigError as exc:
             problems.append(str(exc))
     if problems:
@@ -64,6 +73,11 @@ def check(_args: argparse.Namespace) -> int:
     assert program is not None
     print(_summary(program, settings, notes=notes, now=now))
     return EXIT_OK
+
+
+def _rendering_words(pairs: int, processes: int) -> str:
+    where = "in one process" if processes == 1 else f"in {processes} processes"
+    return f"Rendering every email of {pairs:,} pairs {where}: this takes a while."
 
 
 def _history(database: Path) -> tuple[KnownPairs, list[str]]:

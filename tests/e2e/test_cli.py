@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from reminder_service import template_check
 from reminder_service.cli import main
+from reminder_service.commands import check as checking
 from reminder_service.core.model import Kind
 from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.tokens import check_token, token_in_address
@@ -41,6 +43,33 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, value in service_env(tmp_path, secret_key=KEY).items():
         monkeypatch.setenv(name, value)
     return tmp_path
+
+
+def _program_with_mentors(names: list[str]) -> str:
+    """The test program with a pair per mentor's name instead of its own: `pair-00` ..."""
+    return (
+        PROGRAM.split("pairs:")[0]
+        + "pairs:\n"
+        + "".join(
+            f"  - {{id: pair-{n:02}, started: 2024-03-01,\n"
+            f"      mentor: {{name: {name}, email: mentor{n}@northwind.example}},\n"
+            f"      mentee: {{name: Mentee {n}, email: mentee{n}@northwind.example}}}}\n"
+            for n, name in enumerate(names)
+        )
+    )
+
+
+def _edit_checkin_text(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str
+) -> None:
+    """Use a copy of the default templates whose `checkin.txt.j2` has `old` made `new`."""
+    templates = deployment / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    body = templates / "checkin.txt.j2"
+    source = body.read_text()
+    assert old in source
+    body.write_text(source.replace(old, new))
+    monkeypatch.setenv("REMINDER_TEMPLATES_DIR", str(templates))
 
 
 def test_check_prints_a_summary_and_exits_0(
@@ -114,16 +143,7 @@ def test_check_lists_the_first_pairs_of_a_large_program_and_says_how_many_more(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The summary stays on one screen: 20 pairs, then how many more and where to see them."""
-    program = (
-        PROGRAM.split("pairs:")[0]
-        + "pairs:\n"
-        + "".join(
-            f"  - {{id: pair-{n:02}, started: 2024-03-01,\n"
-            f"      mentor: {{name: Mentor {n}, email: mentor{n}@northwind.example}},\n"
-            f"      mentee: {{name: Mentee {n}, email: mentee{n}@northwind.example}}}}\n"
-            for n in range(25)
-        )
-    )
+    program = _program_with_mentors([f"Mentor {n}" for n in range(25)])
     (deployment / "program.yaml").write_text(program)
     assert main(["check"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -168,11 +188,7 @@ def test_check_reports_a_template_that_does_not_render(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A coordinator's template mistake is named with its file, line and the pair."""
-    templates = deployment / "templates"
-    shutil.copytree(REPO / "templates", templates)
-    body = templates / "checkin.txt.j2"
-    body.write_text(body.read_text().replace("pair.mentee.first_name", "pair.mentee.nickname"))
-    monkeypatch.setenv("REMINDER_TEMPLATES_DIR", str(templates))
+    _edit_checkin_text(deployment, monkeypatch, "pair.mentee.first_name", "pair.mentee.nickname")
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "checkin.txt.j2" in out
@@ -184,19 +200,68 @@ def test_check_reports_a_width_typed_with_extra_zeros(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A width far past what an email can hold is reported with its file, without making it."""
-    templates = deployment / "templates"
-    shutil.copytree(REPO / "templates", templates)
-    body = templates / "checkin.txt.j2"
-    body.write_text(
-        body.read_text().replace(
-            "pair.mentee.first_name }}", "pair.mentee.first_name | center(50000000) }}"
-        )
+    _edit_checkin_text(
+        deployment,
+        monkeypatch,
+        "pair.mentee.first_name }}",
+        "pair.mentee.first_name | center(50000000) }}",
     )
-    monkeypatch.setenv("REMINDER_TEMPLATES_DIR", str(templates))
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "checkin.txt.j2:" in out
     assert "this width asks for 50,000,000 characters of text" in out
+
+
+def test_check_with_several_jobs_reports_what_one_job_reports(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rendering spread over worker processes names the same first pair and count: here
+    every pair whose mentor has a one-word name, from the fourth pair on."""
+    monkeypatch.setattr(template_check, "PAIRS_PER_RUN", 2)
+    mentors = ["Ana Silva", "Bo Lund", "Cy Park", "Dee", "Eli Roth", "Fay", "Gus"]
+    (deployment / "program.yaml").write_text(_program_with_mentors(mentors))
+    _edit_checkin_text(
+        deployment,
+        monkeypatch,
+        "{{ pair.mentor.first_name }}",
+        "{{ pair.mentor.name.split()[1] }}",
+    )
+    outputs = []
+    for jobs in ("1", "3"):
+        assert main(["check", "--jobs", jobs]) == 1
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    assert "(rendering for pair pair-03 and 2 others)" in outputs[0]
+
+
+def test_check_of_a_large_program_says_it_is_rendering(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A program large enough to keep `check` busy for a while gets a line saying so first,
+    on standard error; a small one does not."""
+    assert main(["check", "--jobs", "2"]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(checking, "SAY_RENDERING_FROM", 2)
+    assert main(["check", "--jobs", "2"]) == 0
+    assert capsys.readouterr().err == (
+        "Rendering every email of 2 pairs in one process: this takes a while.\n"
+    )
+    monkeypatch.setattr(template_check, "PAIRS_PER_RUN", 1)
+    assert main(["check", "--jobs", "3"]) == 0
+    assert capsys.readouterr().err == (
+        "Rendering every email of 2 pairs in 2 processes: this takes a while.\n"
+    )
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_check_refuses_a_number_of_jobs_it_cannot_use(
+    deployment: Path, jobs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Zero, negative or non-numeric --jobs is refused with a clear message."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--jobs", jobs])
+    assert exit_info.value.code == 2
+    assert f"{jobs!r} is not a number of processes, such as 1 or 4" in capsys.readouterr().err
 
 
 def test_check_reports_bad_settings_by_name(
