@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TypeVar
@@ -40,6 +42,8 @@ def printable(text: str) -> str:
     Every command prints text that came in a reply (senders, subjects, Message-IDs, the
     reply itself) through here, so a hostile message cannot drive the coordinator's terminal.
     """
+    if text.isascii() and text.isprintable():
+        return text
     return "".join(_shown(ch) for ch in text)
 
 
@@ -53,6 +57,8 @@ def json_text(value: object) -> str:
     """`value` as indented JSON, non-ASCII text readable, and each character `printable`
     would replace written as a `\\u` escape: the terminal shows it, the data stays exact."""
     text = json.dumps(value, indent=2, ensure_ascii=False)
+    if text.isascii() and text.replace("\n", "").isprintable():
+        return text
     shown = printable(text)
     return "".join(
         ch if ch in (kept, "\n") else json.dumps(ch)[1:-1]
@@ -60,18 +66,49 @@ def json_text(value: object) -> str:
     )
 
 
+def print_json_list(items: Iterable[object]) -> None:
+    """The items as `json_text` prints a list of them, printed one at a time as they come,
+    so that a long list is never held whole."""
+    sys.stdout.write("[")
+    before = "\n"
+    for item in items:
+        sys.stdout.write(before + textwrap.indent(json_text(item), "  "))
+        before = ",\n"
+    sys.stdout.write("]\n" if before == "\n" else "\n]\n")
+
+
 def table(rows: Sequence[tuple[str, ...]], header: tuple[str, ...]) -> str:
     """Rows as left-aligned columns two spaces apart, under a header; cells `printable`."""
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(
+    return "\n".join(_table_lines(rows, header, _widths(rows, header)))
+
+
+def print_table(
+    rows: Iterable[tuple[str, ...]], header: tuple[str, ...], *, again: Iterable[tuple[str, ...]]
+) -> None:
+    """`table` of `rows`, printed a row at a time so that a long table is never held whole:
+    `rows` gives the columns' widths, then `again`, the same rows read a second time, the
+    lines."""
+    for line in _table_lines(again, header, _widths(rows, header)):
+        print(line)
+
+
+def _widths(rows: Iterable[tuple[str, ...]], header: tuple[str, ...]) -> list[int]:
+    widths = [len(cell) for cell in header]
+    for row in rows:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
+    return widths
+
+
+def _table_lines(
+    rows: Iterable[tuple[str, ...]], header: tuple[str, ...], widths: Sequence[int]
+) -> Iterator[str]:
+    for row in itertools.chain([header], rows):
+        yield "  ".join(
             printable(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
         ).rstrip()
-        for row in (header, *rows)
-    )
 
 
-def print_csv(records: Sequence[Mapping[str, object]], *, fields: Sequence[str]) -> None:
+def print_csv(records: Iterable[Mapping[str, object]], *, fields: Sequence[str]) -> None:
     """The records as CSV with a header, text cells `printable` and defused as `report`
     defuses them, and yes or no for true or false, as in `report`."""
     writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")

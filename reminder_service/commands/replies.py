@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import itertools
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,10 +17,11 @@ from reminder_service.commands.output import (
     EXIT_PROBLEMS,
     json_text,
     print_csv,
+    print_json_list,
+    print_table,
     printable,
     size_text,
     stored,
-    table,
 )
 from reminder_service.compose_digest import REVIEW_DONE_COMMAND
 from reminder_service.core.replies.understand import understand
@@ -27,7 +29,7 @@ from reminder_service.core.replies.verdict import REASON_WORDS, Reason, verdict_
 from reminder_service.errors import ConfigError, StoreBusyError, StoreError
 from reminder_service.program import ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
-from reminder_service.store import InboundRow, SqliteStore
+from reminder_service.store import InboundRow, MeetingRow, SqliteStore, read_only_if_present
 
 MEETING_FIELDS = (
     "pair",
@@ -79,38 +81,69 @@ def _read_message(path: Path) -> bytes:
 
 
 def meetings(args: argparse.Namespace) -> int:
+    """The meeting log, as a table, JSON or CSV, printed as it is read from the database."""
     settings = load_settings()
-    rows = stored(settings.database, lambda s: s.meetings(pair_id=args.pair, since=args.since))
-    if not rows and args.pair and args.pair not in (known := _known_pairs(settings)):
-        print(f"reminder-service: {_no_such_pair(args.pair, known, settings)}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    records = [
-        {
-            "pair": row.pair_id,
-            "date": row.met_on.isoformat(),
-            "date_stated": row.date_stated,
-            "duration_minutes": row.duration_minutes,
-            "reported_by": row.reported_by,
-            "message_id": row.source_message_id,
-            "logged_at": row.created_at.isoformat(timespec="seconds"),
-        }
-        for row in rows
-    ]
-    if args.format == "json":
-        print(json_text(records))
-    elif args.format == "csv":
-        print_csv(records, fields=MEETING_FIELDS)
-    elif not records:
-        print(_nothing_logged(settings.database, pair_id=args.pair, since=args.since))
-    else:
-        print(table([_meeting_row(r) for r in records], MEETING_HEADER))
+    with read_only_if_present(settings.database) as store:
+        if store is None:
+            return _no_meetings(args, settings, None)
+        with store.one_view():
+
+            def records() -> Iterator[dict[str, object]]:
+                assert store is not None
+                for row in store.each_meeting(pair_id=args.pair, since=args.since):
+                    yield _meeting_record(row)
+
+            rows = records()
+            first = next(rows, None)
+            if first is None:
+                return _no_meetings(args, settings, store)
+            read = itertools.chain([first], rows)
+            if args.format == "json":
+                print_json_list(read)
+            elif args.format == "csv":
+                print_csv(read, fields=MEETING_FIELDS)
+            else:
+                again = map(_meeting_row, records())
+                print_table(map(_meeting_row, read), MEETING_HEADER, again=again)
     return EXIT_OK
 
 
-def _known_pairs(settings: Settings) -> set[str]:
+def _meeting_record(row: MeetingRow) -> dict[str, object]:
+    return {
+        "pair": row.pair_id,
+        "date": row.met_on.isoformat(),
+        "date_stated": row.date_stated,
+        "duration_minutes": row.duration_minutes,
+        "reported_by": row.reported_by,
+        "message_id": row.source_message_id,
+        "logged_at": row.created_at.isoformat(timespec="seconds"),
+    }
+
+
+def _no_meetings(args: argparse.Namespace, settings: Settings, store: SqliteStore | None) -> int:
+    """What `meetings` says when it lists nothing: that the pair asked for is unknown (exit
+    1), or that nothing was logged (for it, or since the date asked for)."""
+    logged = store.meeting_pair_ids() if store else set()
+    if (
+        args.pair
+        and args.pair not in logged
+        and args.pair not in (known := _known(logged, settings))
+    ):
+        print(f"reminder-service: {_no_such_pair(args.pair, known, settings)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.format == "json":
+        print_json_list([])
+    elif args.format == "csv":
+        print_csv([], fields=MEETING_FIELDS)
+    else:
+        before = store.meeting_count(pair_id=args.pair) if store and args.since else 0
+        print(_nothing_logged(pair_id=args.pair, since=args.since, before=before))
+    return EXIT_OK
+
+
+def _known(logged: set[str], settings: Settings) -> set[str]:
     """The pair ids of the meeting log and of the program (the log alone when the program
     file has problems: the log can be read without it)."""
-    logged = {row.pair_id for row in stored(settings.database, lambda s: s.meetings())}
     try:
         program = load_program(settings.config)
     except ProgramError:
@@ -124,10 +157,9 @@ def _no_such_pair(pair_id: str, known: set[str], settings: Settings) -> str:
     return f"There is no pair {pair_id!r} in the meeting log or in {settings.config}; {hint}"
 
 
-def _nothing_logged(database: Path, *, pair_id: str | None, since: date | None) -> str:
-    """Why the list is empty: nothing logged yet, or only before `since` (and how many)."""
+def _nothing_logged(*, pair_id: str | None, since: date | None, before: int) -> str:
+    """Why the list is empty: nothing logged yet, or only before `since` (`before` of them)."""
     of_pair = f" for {pair_id}" if pair_id else ""
-    before = len(stored(database, lambda s: s.meetings(pair_id=pair_id))) if since else 0
     if before:
         return f"No meetings logged{of_pair} since {since}; {before} before that date."
     return f"No meetings logged{of_pair} yet."

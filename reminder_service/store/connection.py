@@ -62,6 +62,18 @@ class StoreConnection:
                     self._db.execute("ROLLBACK")
                 raise
 
+    @contextmanager
+    def one_view(self) -> Iterator[None]:
+        """Several reads that see the database as it was at the first of them, whatever the
+        service commits meanwhile: a read transaction (`BEGIN`), ended when the block ends."""
+        with translated(self._path):
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with translated(self._path):
+                self._db.execute("COMMIT")
+
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """The existing database at `path`, opened for reading only (commands that change

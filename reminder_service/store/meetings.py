@@ -9,7 +9,7 @@ coordinator's notice about it can still name it.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -58,6 +58,11 @@ FROM meetings
 WHERE removed_at IS NULL AND (:pair_id IS NULL OR pair_id = :pair_id)
   AND (:since IS NULL OR met_on >= :since)
 ORDER BY met_on, id
+"""
+_MEETING_PAIRS = "SELECT DISTINCT pair_id FROM meetings WHERE removed_at IS NULL"
+_MEETING_COUNT = """
+SELECT COUNT(*) FROM meetings
+WHERE removed_at IS NULL AND (:pair_id IS NULL OR pair_id = :pair_id)
 """
 _RECORD_COLUMNS = """
 SELECT id, pair_id, met_on, duration_minutes, reported_by, created_at, removed_at FROM meetings
@@ -145,10 +150,29 @@ class MeetingsMixin(StoreConnection):
         self, *, pair_id: str | None = None, since: date | None = None
     ) -> list[MeetingRow]:
         """Logged meetings that were not removed, by date met; optionally one pair's, or later."""
+        return list(self.each_meeting(pair_id=pair_id, since=since))
+
+    def each_meeting(
+        self, *, pair_id: str | None = None, since: date | None = None
+    ) -> Iterator[MeetingRow]:
+        """`meetings`, one at a time as they are read: a log of a million meetings (100,000
+        pairs for a year) would take about a gigabyte held whole."""
         params = {"pair_id": pair_id, "since": None if since is None else since.isoformat()}
         with translated(self._path):
-            rows = self._db.execute(_MEETINGS, params).fetchall()
-        return [_meeting_row(row) for row in rows]
+            for row in self._db.execute(_MEETINGS, params):
+                yield _meeting_row(row)
+
+    def meeting_pair_ids(self) -> set[str]:
+        """The pairs with a meeting logged that was not removed."""
+        with translated(self._path):
+            return {row[0] for row in self._db.execute(_MEETING_PAIRS)}
+
+    def meeting_count(self, *, pair_id: str | None = None) -> int:
+        """How many meetings were logged and not removed; only one pair's when given."""
+        with translated(self._path):
+            row = self._db.execute(_MEETING_COUNT, {"pair_id": pair_id}).fetchone()
+        count: int = row[0]
+        return count
 
     def meeting_records(self, *, pair_id: str | None = None) -> list[MeetingRecord]:
         """Meetings that count (not removed), by date met; only one pair's when given."""

@@ -250,6 +250,23 @@ def test_meetings_as_table_csv_and_json(
     assert json.loads(capsys.readouterr().out) == []
 
 
+def test_meetings_table_aligns_its_columns_over_every_row(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table, printed as the log is read, is as wide as its widest cell in each column."""
+    undated = ReportedMeeting(date=date(2026, 11, 20), date_stated=False, duration_minutes=None)
+    later = replace(MET, pair_id="ana-ben", meeting=undated, message_id="<undated@x.example>")
+    _record(deployment / "reminders.sqlite3", MET, later)
+    assert main(["meetings"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Date                            Pair       Duration  Reported by              Logged at",
+        "2026-11-20 (date of the reply)  ana-ben    -         grace@northwind.example  "
+        + NOW.isoformat(timespec="seconds"),
+        "2026-11-23                      grace-sam  45 min    grace@northwind.example  "
+        + NOW.isoformat(timespec="seconds"),
+    ]
+
+
 def test_meetings_as_csv_never_hand_a_spreadsheet_a_formula(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

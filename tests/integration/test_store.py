@@ -849,3 +849,47 @@ def test_enqueue_many_queues_a_batch_in_one_go_and_keeps_every_key_unique(
     )
     assert new == [False, True, False]
     assert sorted(row.key for row in store.outbox()) == ["checkin:a:1", "checkin:b:1"]
+
+
+def _meet(store: SqliteStore, pair_id: str, day: int) -> int:
+    return store.add_meeting(
+        pair_id=pair_id,
+        met_on=date(2026, 3, day),
+        duration_minutes=30,
+        reported_by="ana@example.org",
+        source_message_id=None,
+        now=T0,
+    )
+
+
+def test_the_meeting_log_read_one_at_a_time_counted_and_its_pairs(
+    store: SqliteStore, db_path: Path
+) -> None:
+    """`each_meeting` gives what `meetings` gives; the pairs and the counts leave out a
+    removed (disputed) meeting, as the log does."""
+    for pair_id, day in (("ana-ben", 9), ("cy-dee", 2), ("ana-ben", 4), ("eve-fay", 5)):
+        removed = _meet(store, pair_id, day)
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE meetings SET removed_at = ? WHERE id = ?", (T0.isoformat(), removed))
+    since = date(2026, 3, 3)
+    assert list(store.each_meeting()) == store.meetings()
+    assert [row.met_on.day for row in store.each_meeting()] == [2, 4, 9]
+    assert list(store.each_meeting(pair_id="ana-ben", since=since)) == store.meetings(
+        pair_id="ana-ben", since=since
+    )
+    assert store.meeting_pair_ids() == {"ana-ben", "cy-dee"}
+    assert (store.meeting_count(), store.meeting_count(pair_id="ana-ben")) == (3, 2)
+    assert store.meeting_count(pair_id="eve-fay") == 0
+
+
+def test_one_view_reads_the_database_as_it_was_at_its_first_read(
+    store: SqliteStore, db_path: Path
+) -> None:
+    """Within `one_view`, a meeting the service commits meanwhile is not seen; after it, it is."""
+    _meet(store, "ana-ben", 2)
+    with SqliteStore.open_read_only(db_path) as reader:
+        with reader.one_view():
+            assert reader.meeting_count() == 1
+            _meet(store, "ana-ben", 9)
+            assert reader.meeting_count() == 1
+        assert reader.meeting_count() == 2
