@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from reminder_service.commands.output import EXIT_OK
 from reminder_service.core.model import MeetingRecord
 from reminder_service.errors import ConfigError
 from reminder_service.program import load_program
-from reminder_service.report import pair_reports, report_csv, report_html
+from reminder_service.report import pair_reports, report_csv, report_html_parts
 from reminder_service.settings import load_settings
 from reminder_service.store import read_only_if_present
 
@@ -28,14 +28,15 @@ def report(args: argparse.Namespace) -> int:
         meetings = _by_pair(store.meeting_records()) if store else {}
     rows = pair_reports(program, histories, meetings, now=now)
     if args.format == "html":
-        text = report_html(program, rows, meetings, now=now)
+        parts: Iterable[str] = report_html_parts(program, rows, meetings, now=now)
     else:
-        text = report_csv(rows)
+        parts = [report_csv(rows)]
     if args.out is None:
-        sys.stdout.write(text)
+        sys.stdout.writelines(parts)
         return EXIT_OK
     try:
-        Path(args.out).write_text(text, encoding="utf-8")
+        with Path(args.out).open("w", encoding="utf-8") as out:
+            out.writelines(parts)
     except OSError as exc:
         raise ConfigError(f"cannot write the report to {args.out}: {exc.strerror}") from exc
     print(f"Report on {len(rows)} pairs written to {args.out}.")

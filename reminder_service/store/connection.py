@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -149,6 +149,27 @@ def period_params(since: datetime | None, until: datetime | None) -> dict[str, s
         "since": None if since is None else instant_text(since),
         "until": None if until is None else instant_text(until),
     }
+
+
+class Shared:
+    """Values that many rows repeat, kept once: each distinct text (a pair's id, a sender's
+    address) and each distinct ISO date, parsed once. A year of a large program's log
+    repeats 100,000 ids, their addresses and a few hundred dates across a million rows."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._dates: dict[str, date] = {}
+
+    def text(self, value: str) -> str:
+        """`value`, or the equal text seen first."""
+        return self._texts.setdefault(value, value)
+
+    def day(self, text: str) -> date:
+        """The `date` of ISO `text`, the same object for the same text."""
+        found = self._dates.get(text)
+        if found is None:
+            found = self._dates[text] = date.fromisoformat(text)
+        return found
 
 
 def parse_instant(text: str) -> datetime:

@@ -26,6 +26,7 @@ from reminder_service.core.model import (
     Status,
 )
 from reminder_service.store.connection import (
+    Shared,
     StoreConnection,
     instant_text,
     parse_instant,
@@ -246,7 +247,7 @@ class HistoriesMixin(StoreConnection):
         """
         if only is not None and not only:
             return {}
-        day = _Dates()
+        day = Shared().day
         params = {**_only_params(only), **stamp_limits(now)}
         with translated(self._path):
             meetings = {
@@ -372,22 +373,6 @@ class HistoriesMixin(StoreConnection):
         cursor = self._db.cursor()
         cursor.row_factory = None
         return cursor.execute(query, params)
-
-
-class _Dates:
-    """ISO date text to `date`, each distinct text parsed once and its `date` shared.
-
-    A program's histories repeat the same few hundred dates across 100,000 pairs.
-    """
-
-    def __init__(self) -> None:
-        self._seen: dict[str, date] = {}
-
-    def __call__(self, text: str) -> date:
-        found = self._seen.get(text)
-        if found is None:
-            found = self._seen[text] = date.fromisoformat(text)
-        return found
 
 
 def _periods(joined: str, day: Callable[[str], date]) -> tuple[date, ...]:

@@ -17,6 +17,7 @@ from reminder_service.core.addresses import same_address
 from reminder_service.core.model import MeetingRecord
 from reminder_service.core.replies.verdict import ReportedMeeting, Verdict
 from reminder_service.store.connection import (
+    Shared,
     StoreConnection,
     instant_text,
     parse_instant,
@@ -175,13 +176,19 @@ class MeetingsMixin(StoreConnection):
         return count
 
     def meeting_records(self, *, pair_id: str | None = None) -> list[MeetingRecord]:
-        """Meetings that count (not removed), by date met; only one pair's when given."""
+        """Meetings that count (not removed), by date met; only one pair's when given.
+
+        Every meeting of the log may be read (`report`: a million at 100,000 pairs for a
+        year), so rows are taken one at a time, and the meetings share their pair's id, the
+        reporter's address and the date met with the others that have the same.
+        """
+        shared = Shared()
         with translated(self._path):
             if pair_id is None:
-                rows = self._db.execute(_KEPT_RECORDS).fetchall()
+                rows = self._db.execute(_KEPT_RECORDS)
             else:
-                rows = self._db.execute(_KEPT_RECORDS_OF_PAIR, (pair_id,)).fetchall()
-        return [meeting_record_from(row) for row in rows]
+                rows = self._db.execute(_KEPT_RECORDS_OF_PAIR, (pair_id,))
+            return [meeting_record_from(row, shared) for row in rows]
 
     def meeting_record(self, meeting_id: int) -> MeetingRecord | None:
         """One meeting by id, removed or not (then with who disputed it, and answering what);
@@ -298,15 +305,17 @@ def _merged(logged: _Nearby, reported: ReportedMeeting) -> dict[str, object]:
     }
 
 
-def meeting_record_from(row: sqlite3.Row) -> MeetingRecord:
-    """A meeting as the core sees it, from a row of `id, pair_id, met_on, ... removed_at`."""
+def meeting_record_from(row: sqlite3.Row, shared: Shared | None = None) -> MeetingRecord:
+    """A meeting as the core sees it, from a row of `id, pair_id, met_on, ... removed_at`;
+    with `shared`, its texts and date are those of the rows read before that have them."""
     removed_at = row["removed_at"]
+    pair_id, met_on, reported_by = row["pair_id"], row["met_on"], row["reported_by"]
     return MeetingRecord(
         id=row["id"],
-        pair_id=row["pair_id"],
-        met_on=date.fromisoformat(row["met_on"]),
+        pair_id=pair_id if shared is None else shared.text(pair_id),
+        met_on=date.fromisoformat(met_on) if shared is None else shared.day(met_on),
         duration_minutes=row["duration_minutes"],
-        reported_by=row["reported_by"],
+        reported_by=reported_by if shared is None else shared.text(reported_by),
         logged_at=parse_instant(row["created_at"]),
         removed_at=None if removed_at is None else parse_instant(removed_at),
     )

@@ -21,6 +21,8 @@ from reminder_service.commands import check as checking
 from reminder_service.core.model import Kind
 from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.tokens import check_token, token_in_address
+from reminder_service.program import load_program
+from reminder_service.report import pair_reports, report_html
 from reminder_service.store import SqliteStore
 from tests.support.process import (
     PROGRAM,
@@ -699,6 +701,38 @@ def test_report_as_csv_and_as_an_html_file(
     assert html.startswith("<!DOCTYPE html>")
     assert "Northwind Mentoring" in html
     assert not (deployment / "data").exists()
+
+
+def test_report_as_html_is_the_same_page_on_standard_output_and_in_a_file(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The page is written as the template makes it, to standard output or to --out, and is
+    the one page `report_html` makes, whole, from the same program and meetings."""
+    database = deployment / "data" / "reminders.sqlite3"
+    with SqliteStore.open(database) as store:
+        for day in (3, 17):
+            store.add_meeting(
+                pair_id="ana-ben",
+                met_on=datetime(2026, 11, day, tzinfo=UTC).date(),
+                duration_minutes=45,
+                reported_by="ana@northwind.example",
+                source_message_id=None,
+                now=datetime(2026, 11, day, 12, tzinfo=UTC),
+            )
+    now = "2026-11-25T12:00:00+00:00"
+    assert main(["report", "--format", "html", "--now", now]) == 0
+    printed = capsys.readouterr().out
+    page = deployment / "report.html"
+    assert main(["report", "--format", "html", "--now", now, "--out", str(page)]) == 0
+    instant = datetime.fromisoformat(now)
+    with SqliteStore.open_read_only(database) as store:
+        histories = store.pair_histories(now=instant)
+        meetings = {"ana-ben": store.meeting_records(pair_id="ana-ben")}
+    program = load_program(deployment / "program.yaml")
+    rows = pair_reports(program, histories, meetings, now=instant)
+    whole = report_html(program, rows, meetings, now=instant)
+    assert printed == page.read_text() == whole
+    assert "<title>ana-ben: Ana" in whole
 
 
 def ended_by_a_reply_while_the_clock_ran_ahead(database: Path) -> None:

@@ -893,3 +893,15 @@ def test_one_view_reads_the_database_as_it_was_at_its_first_read(
             _meet(store, "ana-ben", 9)
             assert reader.meeting_count() == 1
         assert reader.meeting_count() == 2
+
+
+def test_meeting_records_share_their_pairs_id_reporter_and_date(store: SqliteStore) -> None:
+    """Read back, meetings with the same pair, reporter or date hold one object for it, so a
+    log of a million meetings does not hold a million copies of each."""
+    for pair_id in ("ana-ben", "ana-ben", "cy-dee"):
+        _meet(store, pair_id, 4)
+    first, second, third = store.meeting_records()
+    assert first.pair_id is second.pair_id
+    assert first.reported_by is second.reported_by is third.reported_by
+    assert first.met_on is second.met_on is third.met_on
+    assert [record.pair_id for record in (first, second, third)] == ["ana-ben", "ana-ben", "cy-dee"]
