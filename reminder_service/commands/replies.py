@@ -87,13 +87,7 @@ def meetings(args: argparse.Namespace) -> int:
         if store is None:
             return _no_meetings(args, settings, None)
         with store.one_view():
-
-            def records() -> Iterator[dict[str, object]]:
-                assert store is not None
-                for row in store.each_meeting(pair_id=args.pair, since=args.since):
-                    yield _meeting_record(row)
-
-            rows = records()
+            rows = _records(store, args)
             first = next(rows, None)
             if first is None:
                 return _no_meetings(args, settings, store)
@@ -103,9 +97,14 @@ def meetings(args: argparse.Namespace) -> int:
             elif args.format == "csv":
                 print_csv(read, fields=MEETING_FIELDS)
             else:
-                again = map(_meeting_row, records())
+                again = map(_meeting_row, _records(store, args))
                 print_table(map(_meeting_row, read), MEETING_HEADER, again=again)
     return EXIT_OK
+
+
+def _records(store: SqliteStore, args: argparse.Namespace) -> Iterator[dict[str, object]]:
+    """The meetings `args` asks for, as the formats print them, read as they are needed."""
+    return map(_meeting_record, store.each_meeting(pair_id=args.pair, since=args.since))
 
 
 def _meeting_record(row: MeetingRow) -> dict[str, object]:
