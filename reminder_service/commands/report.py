@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from reminder_service.errors import ConfigError
 from reminder_service.program import load_program
 from reminder_service.report import pair_reports, report_csv, report_html_parts
 from reminder_service.settings import load_settings
-from reminder_service.store import read_only_if_present
+from reminder_service.store import SqliteStore, read_only_if_present
 
 
 def report(args: argparse.Namespace) -> int:
@@ -23,10 +24,17 @@ def report(args: argparse.Namespace) -> int:
     settings = load_settings()
     program = load_program(settings.config)
     now = args.now or datetime.now(UTC)
-    with read_only_if_present(settings.database) as store:
+    meetings: Mapping[str, Sequence[MeetingRecord]] = {}
+    with (
+        read_only_if_present(settings.database) as store,
+        store.one_view() if store else nullcontext(),
+    ):
         histories = store.pair_histories(now=now) if store else {}
-        meetings = _by_pair(store.meeting_records()) if store else {}
-    rows = pair_reports(program, histories, meetings, now=now)
+        if store and args.format == "html":
+            meetings = _by_pair(store.meeting_records())
+        elif store:
+            meetings = _MeetingsByPair(store)
+        rows = pair_reports(program, histories, meetings, now=now)
     if args.format == "html":
         parts: Iterable[str] = report_html_parts(program, rows, meetings, now=now)
     else:
@@ -48,3 +56,24 @@ def _by_pair(meetings: Sequence[MeetingRecord]) -> dict[str, list[MeetingRecord]
     for meeting in meetings:
         grouped[meeting.pair_id].append(meeting)
     return dict(grouped)
+
+
+class _MeetingsByPair(Mapping[str, Sequence[MeetingRecord]]):
+    """Each pair's meetings, read from the store when asked for: the CSV report needs one
+    pair's at a time, so the log is never held whole (a million meetings at 100,000 pairs
+    for a year)."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+
+    def __getitem__(self, pair_id: str) -> Sequence[MeetingRecord]:
+        records = self._store.meeting_records(pair_id=pair_id)
+        if not records:
+            raise KeyError(pair_id)
+        return records
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store.meeting_pair_ids())
+
+    def __len__(self) -> int:
+        return len(self._store.meeting_pair_ids())

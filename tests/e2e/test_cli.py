@@ -18,11 +18,11 @@ import pytest
 from reminder_service import template_check
 from reminder_service.cli import main
 from reminder_service.commands import check as checking
-from reminder_service.core.model import Kind
+from reminder_service.core.model import Kind, MeetingRecord
 from reminder_service.core.replies.verdict import Outcome, Verdict
 from reminder_service.core.tokens import check_token, token_in_address
 from reminder_service.program import load_program
-from reminder_service.report import pair_reports, report_html
+from reminder_service.report import pair_reports, report_csv, report_html
 from reminder_service.store import SqliteStore
 from tests.support.process import (
     PROGRAM,
@@ -733,6 +733,36 @@ def test_report_as_html_is_the_same_page_on_standard_output_and_in_a_file(
     whole = report_html(program, rows, meetings, now=instant)
     assert printed == page.read_text() == whole
     assert "<title>ana-ben: Ana" in whole
+
+
+def test_report_as_csv_reads_each_pairs_meetings_and_gives_what_the_whole_log_gives(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CSV report, which reads a pair's meetings when it reaches the pair, has the rows
+    `report_csv` makes from the whole log read at once."""
+    database = deployment / "data" / "reminders.sqlite3"
+    with SqliteStore.open(database) as store:
+        for pair_id, day in (("carla-dev", 2), ("ana-ben", 3), ("ana-ben", 17)):
+            store.add_meeting(
+                pair_id=pair_id,
+                met_on=datetime(2026, 11, day, tzinfo=UTC).date(),
+                duration_minutes=30 * day,
+                reported_by="ana@northwind.example",
+                source_message_id=None,
+                now=datetime(2026, 11, day, 12, tzinfo=UTC),
+            )
+    now = "2026-11-25T12:00:00+00:00"
+    assert main(["report", "--now", now]) == 0
+    printed = capsys.readouterr().out
+    instant = datetime.fromisoformat(now)
+    with SqliteStore.open_read_only(database) as store:
+        histories = store.pair_histories(now=instant)
+        meetings: dict[str, list[MeetingRecord]] = {}
+        for record in store.meeting_records():
+            meetings.setdefault(record.pair_id, []).append(record)
+    program = load_program(deployment / "program.yaml")
+    assert printed == report_csv(pair_reports(program, histories, meetings, now=instant))
+    assert [line.split(",")[4] for line in printed.splitlines()[1:]] == ["2", "1"]
 
 
 def ended_by_a_reply_while_the_clock_ran_ahead(database: Path) -> None:
