@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 
 from reminder_service import bootstrap
 from reminder_service.commands.output import (
@@ -43,6 +45,8 @@ from reminder_service.store import SqliteStore, read_only_if_present
 PLAN_HEADER = ("When (UTC)", "Local time", "Kind", "Pair", "Why")
 PREVIEW_DAYS = 400
 CHECKIN_KINDS = frozenset({Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END})
+PAIRS_LISTED = 20
+"""Up to how many pairs' ids `preview` lists when it is given an id it does not know."""
 """The kinds a pair's schedule sends, so none while it is paused or ended."""
 NOTHING_TO_REPORT = (
     "There is nothing to report yet, so this digest would not be sent: it goes out only "
@@ -143,13 +147,16 @@ def preview(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     pair = program.pair(args.pair_id) if args.pair_id else None
     if pair is None and kind is not Kind.DIGEST:
-        known = ", ".join(p.id for p in program.pairs)
-        print(f"There is no pair {args.pair_id!r} in {settings.config}. Pairs: {known}")
+        print(
+            f"reminder-service: {_no_such_pair(args.pair_id, program, settings.config)}",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
     now = args.now or datetime.now(UTC)
     renderer = bootstrap.composer(settings, allow_placeholders=True)
+    only = None if pair is None else {pair.id}
     with read_only_if_present(settings.database) as store:
-        histories = store.pair_histories(now=now) if store else {}
+        histories = store.pair_histories(only=only, now=now) if store else {}
         if pair is None:
             facts = _preview_facts(store, program, histories, now=now)
             item = renderer.digest(program, facts, now=now)
@@ -166,6 +173,20 @@ def preview(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(readable(message_from_bytes(item.message, policy=policy.default)))
     return EXIT_OK
+
+
+def _no_such_pair(pair_id: str, program: Program, config: Path) -> str:
+    """The error for a pair id the program does not have: the nearest id, or the ids when
+    they fit on a screen (a program may have 100,000)."""
+    ids = [pair.id for pair in program.pairs]
+    near = difflib.get_close_matches(pair_id, ids, n=1)
+    if near:
+        hint = f"did you mean {near[0]!r}?"
+    elif len(ids) <= PAIRS_LISTED:
+        hint = f"its pairs are {', '.join(ids)}."
+    else:
+        hint = '"reminder-service check" lists the pairs.'
+    return f"There is no pair {pair_id!r} in {config}; {hint}"
 
 
 def _name_a_pair(program: Program) -> str:

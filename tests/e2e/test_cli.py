@@ -603,12 +603,41 @@ def test_preview_shows_the_readable_text(
     assert "Hi Ana and Ben," in out
 
 
-def test_preview_of_an_unknown_pair_lists_the_known_ones(
+@pytest.mark.parametrize(
+    ("pair_id", "pairs", "hint"),
+    [
+        ("ana-bne", 2, "did you mean 'ana-ben'?"),
+        ("zed", 2, "its pairs are ana-ben, carla-dev."),
+        ("zed", 20, "its pairs are pair-00, pair-01, "),
+        ("zed", 21, '"reminder-service check" lists the pairs.'),
+    ],
+)
+def test_preview_of_an_unknown_pair_names_the_nearest_or_the_pairs(
+    deployment: Path, pair_id: str, pairs: int, hint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An id the program does not have is an error (exit 1) naming the nearest id; with no
+    near one, the ids when they fit on a screen, else where to find them."""
+    if pairs != 2:
+        mentors = [f"Mentor {n}" for n in range(pairs)]
+        (deployment / "program.yaml").write_text(_program_with_mentors(mentors))
+    assert main(["preview", pair_id]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"reminder-service: There is no pair {pair_id!r} in ")
+    assert hint in err
+
+
+def test_preview_of_a_pair_ended_by_reply_says_it_will_not_go_out(
     deployment: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A mistyped pair id gets the list of ids and exit status 1."""
-    assert main(["preview", "ana-bne"]) == 1
-    assert "ana-ben, carla-dev" in capsys.readouterr().out
+    """Preview reads the pair's own history (and only its): an end asked for by reply makes
+    the check-in one that will not be sent."""
+    ended_by_a_reply(
+        deployment / "data" / "reminders.sqlite3",
+        received=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+    )
+    assert main(["preview", "ana-ben", "--now", "2026-11-25T12:00:00+00:00"]) == 0
+    assert capsys.readouterr().err == "ana-ben has ended, so this email will not be sent.\n"
 
 
 def test_preview_without_a_pair_is_a_usage_error_naming_one(
@@ -767,6 +796,11 @@ def test_report_as_csv_reads_each_pairs_meetings_and_gives_what_the_whole_log_gi
 
 def ended_by_a_reply_while_the_clock_ran_ahead(database: Path) -> None:
     """Record in `database` Ben's reply ending ana-ben, received while the clock showed 2031."""
+    ended_by_a_reply(database, received=datetime(2031, 11, 25, 9, 30, tzinfo=UTC))
+
+
+def ended_by_a_reply(database: Path, *, received: datetime) -> None:
+    """Record in `database` Ben's reply ending ana-ben, received at `received`."""
     verdict = Verdict(
         outcome=Outcome.END,
         pair_id="ana-ben",
@@ -781,7 +815,7 @@ def ended_by_a_reply_while_the_clock_ran_ahead(database: Path) -> None:
             uid=1,
             raw=b"Message-ID: <end-2031@northwind.example>\r\n\r\nWe are done.\r\n",
             verdict=verdict,
-            now=datetime(2031, 11, 25, 9, 30, tzinfo=UTC),
+            now=received,
             keep_text=False,
         )
 
