@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from jinja2 import Environment, StrictUndefined
 
@@ -125,9 +126,10 @@ def report_html_parts(
 ) -> Iterator[str]:
     """`report_html`, in the parts the template makes, to be written as they come: at
     100,000 pairs the page is about 390 MB, made of millions of parts, which joined held
-    about 3 GB."""
+    about 3 GB. `meetings` is read before this returns (the totals and the chart), one
+    pair's at a time."""
     today = now.astimezone(program.timezone).date()
-    kept = {pair_id: _kept(records) for pair_id, records in meetings.items()}
+    kept = _Kept(meetings)
     return _TEMPLATE.generate(
         program=program.name,
         as_of=date_in_words(today),
@@ -142,6 +144,23 @@ def hours_text(minutes: int, *, places: int) -> str:
     """Minutes as hours with `places` decimals, rounding halves up: 45, 1 -> "0.8"."""
     exact = Decimal(minutes) / Decimal(60)
     return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+class _Kept(Mapping[str, Sequence[MeetingRecord]]):
+    """Each pair's meetings that count, worked out when asked for: `meetings` may read them
+    from the store a pair at a time, and the page asks for one pair's at a time."""
+
+    def __init__(self, meetings: Mapping[str, Sequence[MeetingRecord]]) -> None:
+        self._meetings = meetings
+
+    def __getitem__(self, pair_id: str) -> Sequence[MeetingRecord]:
+        return _kept(self._meetings[pair_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._meetings)
+
+    def __len__(self) -> int:
+        return len(self._meetings)
 
 
 def _kept(records: Sequence[MeetingRecord]) -> list[MeetingRecord]:
@@ -429,16 +448,22 @@ def _shortened(text: str) -> str:
 def _cell(title: str, month: date, *, count: int, x: int) -> _Cell:
     fill, ink = _SHADES[min(count, len(_SHADES)) - 1] if count else ("#eef1f5", "#0f172a")
     meetings = "1 meeting" if count == 1 else f"{count} meetings"
-    month_words = _month_in_words(month)
+    month_key, month_words = _month_texts(month)
     return _Cell(
         x=x,
-        month=f"{month:%Y-%m}",
+        month=month_key,
         month_words=month_words,
         count=count,
         label=f"{title}, {month_words}: {meetings}",
         fill=fill,
         ink=ink,
     )
+
+
+@lru_cache(maxsize=CHART_MONTHS)
+def _month_texts(month: date) -> tuple[str, str]:
+    """ "2026-03" and "March 2026": made once for a month, not once per pair's cell."""
+    return f"{month:%Y-%m}", _month_in_words(month)
 
 
 def _row_description(row: _ChartRow) -> str:

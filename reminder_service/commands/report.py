@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
@@ -24,21 +23,17 @@ def report(args: argparse.Namespace) -> int:
     settings = load_settings()
     program = load_program(settings.config)
     now = args.now or datetime.now(UTC)
-    meetings: Mapping[str, Sequence[MeetingRecord]] = {}
     with (
         read_only_if_present(settings.database) as store,
         store.one_view() if store else nullcontext(),
     ):
         histories = store.pair_histories(now=now) if store else {}
-        if store and args.format == "html":
-            meetings = _by_pair(store.meeting_records())
-        elif store:
-            meetings = _MeetingsByPair(store)
+        meetings: Mapping[str, Sequence[MeetingRecord]] = _MeetingsByPair(store) if store else {}
         rows = pair_reports(program, histories, meetings, now=now)
-    if args.format == "html":
-        parts: Iterable[str] = report_html_parts(program, rows, meetings, now=now)
-    else:
-        parts = [report_csv(rows)]
+        if args.format == "html":
+            parts: Iterable[str] = report_html_parts(program, rows, meetings, now=now)
+        else:
+            parts = [report_csv(rows)]
     if args.out is None:
         sys.stdout.writelines(parts)
         return EXIT_OK
@@ -51,15 +46,8 @@ def report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _by_pair(meetings: Sequence[MeetingRecord]) -> dict[str, list[MeetingRecord]]:
-    grouped: dict[str, list[MeetingRecord]] = defaultdict(list)
-    for meeting in meetings:
-        grouped[meeting.pair_id].append(meeting)
-    return dict(grouped)
-
-
 class _MeetingsByPair(Mapping[str, Sequence[MeetingRecord]]):
-    """Each pair's meetings, read from the store when asked for: the CSV report needs one
+    """Each pair's meetings, read from the store when asked for: the report needs one
     pair's at a time, so the log is never held whole (a million meetings at 100,000 pairs
     for a year)."""
 
