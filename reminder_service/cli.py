@@ -53,6 +53,9 @@ def _command(argv: Sequence[str] | None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         return _reader_gone()
+    except KeyboardInterrupt:
+        print("reminder-service: stopped (Ctrl-C).", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except ReminderError as exc:
         return _stopped_by([exc], as_json=as_json)
     except ExceptionGroup as group:
@@ -70,6 +73,8 @@ def _command(argv: Sequence[str] | None) -> int:
 
 EXIT_READER_GONE = 128 + signal.SIGPIPE
 """As a shell reports a command ended by SIGPIPE, such as `cat` piped into `head`."""
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+"""As a shell reports a command stopped with Ctrl-C (`run` and `demo` stop cleanly instead)."""
 
 
 def _reader_gone() -> int:

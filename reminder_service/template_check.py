@@ -14,8 +14,10 @@ import gc
 import multiprocessing
 import os
 import signal
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from datetime import datetime
 
 from reminder_service.compose import Composer, Found, problem_lines
@@ -70,7 +72,9 @@ def template_problems(
             initargs=(composer, program, now),
         ) as workers:
             try:
-                found = list(workers.map(_render, runs))
+                with _ctrl_c_held():
+                    rendered = workers.map(_render, runs)
+                found = list(rendered)
             except BrokenProcessPool as exc:
                 raise ConfigError(
                     "A process rendering the templates stopped before it finished (killed, or"
@@ -83,6 +87,18 @@ def template_problems(
     finally:
         gc.unfreeze()
     return problem_lines(*found, composer.digest_problems(program, now=now))
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold back Ctrl-C (SIGINT) while the workers start and the runs are handed out, and
+    deliver it after: stopped halfway, the pool could not tell the workers it had started
+    to stop, and they would wait for work for ever."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _start_worker(composer: Composer, program: Program, now: datetime) -> None:

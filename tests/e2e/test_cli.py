@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from reminder_service.store import SqliteStore
 from tests.support.process import (
     PROGRAM,
     REPO,
+    ServiceProcess,
     as_previous_schema,
     clear_reminder_env,
     schema_of,
@@ -253,6 +255,22 @@ def test_check_of_a_large_program_says_it_is_rendering(
     assert capsys.readouterr().err == (
         "Rendering every email of 2 pairs in 2 processes: this takes a while.\n"
     )
+
+
+def test_check_stopped_with_ctrl_c_while_rendering_says_so_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C while the workers render ends `check` with status 130 and one line, as a
+    shell reports a command stopped so; the workers leave the stopping to it."""
+    env = service_env(tmp_path, secret_key=KEY)
+    mentors = [f"Mentor {n}" for n in range(checking.SAY_RENDERING_FROM)]
+    Path(env["REMINDER_CONFIG"]).write_text(_program_with_mentors(mentors))
+    with ServiceProcess("check", "--jobs", "2", env=env, cwd=tmp_path) as checking_now:
+        checking_now.wait_for_line("Rendering every email of 10,000 pairs in 2 processes")
+        checking_now.send_signal(signal.SIGINT)
+        assert checking_now.wait(timeout_s=30) == 130
+    assert checking_now.lines[-1] == "reminder-service: stopped (Ctrl-C)."
+    assert "Traceback" not in checking_now.output
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "two"])
