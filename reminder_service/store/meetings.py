@@ -178,9 +178,10 @@ class MeetingsMixin(StoreConnection):
     def meeting_records(self, *, pair_id: str | None = None) -> list[MeetingRecord]:
         """Meetings that count (not removed), by date met; only one pair's when given.
 
-        Every meeting of the log may be read (`report`: a million at 100,000 pairs for a
-        year), so rows are taken one at a time, and the meetings share their pair's id, the
-        reporter's address and the date met with the others that have the same.
+        Rows are taken one at a time, and the meetings read together share their pair's
+        id, the reporter's address and the date met with the others that have the same:
+        a caller reading the whole log (a million meetings at 100,000 pairs for a year)
+        holds one copy of each. `report` reads a pair's at a time instead.
         """
         shared = Shared()
         with translated(self._path):

@@ -273,17 +273,6 @@ def test_check_stopped_with_ctrl_c_while_rendering_says_so_without_a_traceback(
     assert "Traceback" not in checking_now.output
 
 
-@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
-def test_check_refuses_a_number_of_jobs_it_cannot_use(
-    deployment: Path, jobs: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Zero, negative or non-numeric --jobs is refused with a clear message."""
-    with pytest.raises(SystemExit) as exit_info:
-        main(["check", "--jobs", jobs])
-    assert exit_info.value.code == 2
-    assert f"{jobs!r} is not a number of processes, such as 1 or 4" in capsys.readouterr().err
-
-
 def test_check_reports_bad_settings_by_name(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -555,15 +544,32 @@ def test_output_to_a_reader_that_stopped_ends_quietly(tmp_path: Path, command: l
         assert (process.wait(), errors) == (141, "")
 
 
-@pytest.mark.parametrize("days", ["-5", "0", "seven", "100000"])
-def test_plan_refuses_a_number_of_days_it_cannot_use(
-    deployment: Path, days: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("option", "value", "complaint"),
+    [
+        *(
+            (["plan", "--days"], days, "is not a number of days from 1 to 3660")
+            for days in ("-5", "0", "seven", "100000")
+        ),
+        *(
+            (["check", "--jobs"], jobs, "is not a number of processes, such as 1 or 4")
+            for jobs in ("0", "-1", "two")
+        ),
+    ],
+)
+def test_a_number_a_command_cannot_use_is_refused(
+    deployment: Path,
+    option: list[str],
+    value: str,
+    complaint: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A negative, zero, non-numeric or huge --days is refused with a clear message."""
+    """A negative, zero, non-numeric or huge `plan --days`, and a zero, negative or
+    non-numeric `check --jobs`, is refused with a clear message."""
     with pytest.raises(SystemExit) as exit_info:
-        main(["plan", "--days", days])
+        main([*option, value])
     assert exit_info.value.code == 2
-    assert f"{days!r} is not a number of days from 1 to 3660" in capsys.readouterr().err
+    assert f"{value!r} {complaint}" in capsys.readouterr().err
 
 
 def test_plan_with_nothing_due_says_so(
