@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         jobs, file = options.child
         print(json.dumps(measure_here(Path(file), int(jobs))))
         return
-    from reminder_service.template_check import processors  # noqa: PLC0415
+    from reminder_service.processor_count import processors  # noqa: PLC0415
 
     jobs = options.jobs or processors()
     if jobs < 2:

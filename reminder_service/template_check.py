@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -30,14 +29,6 @@ processors finish together, and few enough runs that handing them out costs noth
 
 _work: tuple[Composer, Program, datetime] | None = None
 """What a worker renders from: set once in each worker as it starts, inherited by fork."""
-
-
-def processors() -> int:
-    """How many processors this process may run on: the default for `check --jobs`."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def processes_for(pairs: int, jobs: int) -> int:

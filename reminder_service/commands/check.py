@@ -15,11 +15,12 @@ from reminder_service.core.due import local_date
 from reminder_service.core.model import Pair, Program, Status
 from reminder_service.core.status import state_in_yaml
 from reminder_service.errors import ConfigError, StoreError
+from reminder_service.processor_count import processors
 from reminder_service.program import KnownPairs, ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
 from reminder_service.store import SqliteStore
 from reminder_service.store.schema import CURRENT_SCHEMA
-from reminder_service.template_check import processes_for, processors, template_problems
+from reminder_service.template_check import processes_for, template_problems
 from reminder_service.tls import server_context
 
 PAIRS_SHOWN = 20
