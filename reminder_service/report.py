@@ -21,7 +21,7 @@ from functools import lru_cache
 from jinja2 import Environment, StrictUndefined
 
 from reminder_service.core.due import overdue_pairs
-from reminder_service.core.model import MeetingRecord, Pair, PairHistory, Program, Status
+from reminder_service.core.model import MeetingRecord, Pair, PairHistory, Program, Status, Totals
 from reminder_service.core.status import effective_pair, state_in_yaml
 from reminder_service.core.totals import relationship_totals
 from reminder_service.core.wording import date_in_words, short_date_in_words
@@ -76,18 +76,7 @@ def pair_reports(
     `meetings` may include disputed (removed) meetings; they do not count. A pair missing
     from `history` or `meetings` has none. Raises ValueError when `now` is naive.
     """
-    overdue = {item.pair_id: item.days for item in overdue_pairs(program, history, now)}
-    return [
-        _pair_report(
-            pair,
-            program=program,
-            history=history.get(pair.id, PairHistory()),
-            meetings=_kept(meetings.get(pair.id, ())),
-            days_overdue=overdue.get(pair.id, 0),
-            today=now.astimezone(pair.timezone).date(),
-        )
-        for pair in program.pairs
-    ]
+    return [row for _, row, _ in _pairs_with_rows(program, history, meetings, now=now)]
 
 
 def report_csv(rows: Sequence[PairReport]) -> str:
@@ -105,36 +94,53 @@ def report_csv(rows: Sequence[PairReport]) -> str:
 
 def report_html(
     program: Program,
-    rows: Sequence[PairReport],
+    history: Mapping[str, PairHistory],
     meetings: Mapping[str, Sequence[MeetingRecord]],
     *,
     now: datetime,
 ) -> str:
     """The report as one self-contained HTML page: totals, a chart of the last 12 months, table.
 
-    Dates ("as of", "this year", the chart's months) are the program's local ones.
+    Its rows are `pair_reports`'. Dates ("as of", "this year", the chart's months) are the
+    program's local ones.
     """
-    return "".join(report_html_parts(program, rows, meetings, now=now))
+    return "".join(report_html_parts(program, history, meetings, now=now))
 
 
 def report_html_parts(
     program: Program,
-    rows: Sequence[PairReport],
+    history: Mapping[str, PairHistory],
     meetings: Mapping[str, Sequence[MeetingRecord]],
     *,
     now: datetime,
 ) -> Iterator[str]:
-    """`report_html`, in the parts the template makes, to be written as they come: at
-    100,000 pairs the page is about 390 MB, made of millions of parts, which joined held
-    about 3 GB. `meetings` is read before this returns (the totals and the chart), one
-    pair's at a time."""
+    """`report_html`, in the parts the template makes, to be written as they come.
+
+    At 100,000 pairs the page is about 390 MB, in millions of parts. `meetings` is read
+    before this returns, each pair's once; what the page keeps of them is their count in
+    each of the chart's months, and the chart's rows are made as they are written.
+    """
     today = now.astimezone(program.timezone).date()
-    kept = _Kept(meetings)
+    months = _last_months(today)
+    rows: list[PairReport] = []
+    monthly: list[tuple[int, ...]] = []
+    this_year: list[Totals] = []
+    for pair, row, kept in _pairs_with_rows(program, history, meetings, now=now):
+        rows.append(row)
+        monthly.append(_month_counts(kept, months))
+        this_year.append(
+            relationship_totals(
+                pair,
+                [record for record in kept if record.met_on.year == today.year],
+                today=today,
+                default_minutes=program.default_meeting_minutes,
+            )
+        )
     return _TEMPLATE.generate(
         program=program.name,
         as_of=date_in_words(today),
-        totals=_program_totals(program, rows, kept, today=today),
-        chart=_chart(rows, kept, today=today),
+        totals=_program_totals(rows, this_year, year=today.year),
+        chart=_chart(rows, monthly, months=months),
         rows=(_table_row(row) for row in rows),
         default_minutes=program.default_meeting_minutes,
     )
@@ -146,21 +152,26 @@ def hours_text(minutes: int, *, places: int) -> str:
     return str(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-class _Kept(Mapping[str, Sequence[MeetingRecord]]):
-    """Each pair's meetings that count, worked out when asked for: `meetings` may read them
-    from the store a pair at a time, and the page asks for one pair's at a time."""
-
-    def __init__(self, meetings: Mapping[str, Sequence[MeetingRecord]]) -> None:
-        self._meetings = meetings
-
-    def __getitem__(self, pair_id: str) -> Sequence[MeetingRecord]:
-        return _kept(self._meetings[pair_id])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._meetings)
-
-    def __len__(self) -> int:
-        return len(self._meetings)
+def _pairs_with_rows(
+    program: Program,
+    history: Mapping[str, PairHistory],
+    meetings: Mapping[str, Sequence[MeetingRecord]],
+    *,
+    now: datetime,
+) -> Iterator[tuple[Pair, PairReport, list[MeetingRecord]]]:
+    """Each pair, its row and its meetings that count, read from `meetings` once."""
+    overdue = {item.pair_id: item.days for item in overdue_pairs(program, history, now)}
+    for pair in program.pairs:
+        kept = _kept(meetings.get(pair.id, ()))
+        row = _pair_report(
+            pair,
+            program=program,
+            history=history.get(pair.id, PairHistory()),
+            meetings=kept,
+            days_overdue=overdue.get(pair.id, 0),
+            today=now.astimezone(pair.timezone).date(),
+        )
+        yield pair, row, kept
 
 
 def _kept(records: Sequence[MeetingRecord]) -> list[MeetingRecord]:
@@ -263,24 +274,9 @@ class _TableRow:
 
 
 def _program_totals(
-    program: Program,
-    rows: Sequence[PairReport],
-    meetings: Mapping[str, Sequence[MeetingRecord]],
-    *,
-    today: date,
+    rows: Sequence[PairReport], this_year: Sequence[Totals], *, year: int
 ) -> _ProgramTotals:
     states = Counter(row.state for row in rows)
-    reported = (program.pair(row.pair_id) for row in rows)
-    this_year = [
-        relationship_totals(
-            pair,
-            [record for record in meetings.get(pair.id, ()) if record.met_on.year == today.year],
-            today=today,
-            default_minutes=program.default_meeting_minutes,
-        )
-        for pair in reported
-        if pair is not None
-    ]
     return _ProgramTotals(
         pairs=len(rows),
         by_status=", ".join(f"{states[state]} {state.value}" for state in Status),
@@ -288,7 +284,7 @@ def _program_totals(
         hours=_hours_in_words(
             sum(row.minutes for row in rows), approximate=any(row.approximate for row in rows)
         ),
-        year=today.year,
+        year=year,
         year_meetings=sum(totals.meetings for totals in this_year),
         year_hours=_hours_in_words(
             sum(totals.minutes for totals in this_year),
@@ -365,7 +361,9 @@ class _ChartRow:
 
 @dataclass(frozen=True, slots=True)
 class _Chart:
-    """The heat-map grid: a row per pair, a column per month, the count in each marked cell."""
+    """The heat-map grid: a row per pair, a column per month, the count in each marked cell.
+
+    `rows` are made as the page is written: at 100,000 pairs they are 1.2 million cells."""
 
     width: int
     height: int
@@ -373,17 +371,13 @@ class _Chart:
     title: str
     description: str
     months: tuple[_MonthHead, ...]
-    rows: tuple[_ChartRow, ...]
+    rows: Iterator[_ChartRow]
 
 
 def _chart(
-    rows: Sequence[PairReport], meetings: Mapping[str, Sequence[MeetingRecord]], *, today: date
+    rows: Sequence[PairReport], monthly: Sequence[tuple[int, ...]], *, months: Sequence[date]
 ) -> _Chart:
-    months = _last_months(today)
-    chart_rows = tuple(
-        _chart_row(row, meetings.get(row.pair_id, ()), months=months, y=_HEAD + index * _STEP)
-        for index, row in enumerate(rows)
-    )
+    """The chart of `rows`, whose meetings in each of `months` are `monthly`'s counts."""
     return _Chart(
         width=_LABEL_WIDTH + len(months) * _STEP,
         height=_HEAD + len(rows) * _STEP,
@@ -392,7 +386,10 @@ def _chart(
             f"Meetings per month and pair, {_month_in_words(months[0])} "
             f"to {_month_in_words(months[-1])}"
         ),
-        description=" ".join(_row_description(row) for row in chart_rows),
+        description=" ".join(
+            _row_description(row, counts, months=months)
+            for row, counts in zip(rows, monthly, strict=True)
+        ),
         months=tuple(
             _MonthHead(
                 x=_column_x(index) + _CELL // 2,
@@ -401,8 +398,17 @@ def _chart(
             )
             for index, month in enumerate(months)
         ),
-        rows=chart_rows,
+        rows=(
+            _chart_row(row, counts, months=months, y=_HEAD + index * _STEP)
+            for index, (row, counts) in enumerate(zip(rows, monthly, strict=True))
+        ),
     )
+
+
+def _month_counts(meetings: Sequence[MeetingRecord], months: Sequence[date]) -> tuple[int, ...]:
+    """How many of `meetings` fell in each of `months` (given by their first days)."""
+    counts = Counter(record.met_on.replace(day=1) for record in meetings)
+    return tuple(counts[month] for month in months)
 
 
 def _last_months(today: date) -> tuple[date, ...]:
@@ -424,20 +430,23 @@ def _column_x(index: int) -> int:
 
 
 def _chart_row(
-    row: PairReport, meetings: Sequence[MeetingRecord], *, months: Sequence[date], y: int
+    row: PairReport, counts: Sequence[int], *, months: Sequence[date], y: int
 ) -> _ChartRow:
-    counts = Counter(record.met_on.replace(day=1) for record in meetings)
-    title = f"{row.pair_id}: {row.mentor} & {row.mentee}"
+    title = _row_title(row)
     return _ChartRow(
         pair_id=row.pair_id,
         y=y,
         label=_shortened(row.pair_id),
         title=title,
         cells=tuple(
-            _cell(title, month, count=counts[month], x=_column_x(index))
-            for index, month in enumerate(months)
+            _cell(title, month, count=count, x=_column_x(index))
+            for index, (month, count) in enumerate(zip(months, counts, strict=True))
         ),
     )
+
+
+def _row_title(row: PairReport) -> str:
+    return f"{row.pair_id}: {row.mentor} & {row.mentee}"
 
 
 def _shortened(text: str) -> str:
@@ -466,12 +475,16 @@ def _month_texts(month: date) -> tuple[str, str]:
     return f"{month:%Y-%m}", _month_in_words(month)
 
 
-def _row_description(row: _ChartRow) -> str:
-    marked = [cell for cell in reversed(row.cells) if cell.count]
+def _row_description(row: PairReport, counts: Sequence[int], *, months: Sequence[date]) -> str:
+    """The row in words, latest month first: "p1: Ana & Ben: 2 in March 2026."."""
+    marked = [
+        f"{count} in {_month_texts(month)[1]}"
+        for month, count in zip(reversed(months), reversed(counts), strict=True)
+        if count
+    ]
     if not marked:
-        return f"{row.title}: no meetings."
-    counts = ", ".join(f"{cell.count} in {cell.month_words}" for cell in marked)
-    return f"{row.title}: {counts}."
+        return f"{_row_title(row)}: no meetings."
+    return f"{_row_title(row)}: {', '.join(marked)}."
 
 
 _PAGE = """\

@@ -29,11 +29,10 @@ def report(args: argparse.Namespace) -> int:
     ):
         histories = store.pair_histories(now=now) if store else {}
         meetings: Mapping[str, Sequence[MeetingRecord]] = _MeetingsByPair(store) if store else {}
-        rows = pair_reports(program, histories, meetings, now=now)
         if args.format == "html":
-            parts: Iterable[str] = report_html_parts(program, rows, meetings, now=now)
+            parts: Iterable[str] = report_html_parts(program, histories, meetings, now=now)
         else:
-            parts = [report_csv(rows)]
+            parts = [report_csv(pair_reports(program, histories, meetings, now=now))]
     if args.out is None:
         sys.stdout.writelines(parts)
         return EXIT_OK
@@ -42,7 +41,7 @@ def report(args: argparse.Namespace) -> int:
             out.writelines(parts)
     except OSError as exc:
         raise ConfigError(f"cannot write the report to {args.out}: {exc.strerror}") from exc
-    print(f"Report on {len(rows)} pairs written to {args.out}.")
+    print(f"Report on {len(program.pairs)} pairs written to {args.out}.")
     return EXIT_OK
 
 

@@ -782,8 +782,7 @@ def test_report_as_html_is_the_same_page_on_standard_output_and_in_a_file(
         histories = store.pair_histories(now=instant)
         meetings = {"ana-ben": store.meeting_records(pair_id="ana-ben")}
     program = load_program(deployment / "program.yaml")
-    rows = pair_reports(program, histories, meetings, now=instant)
-    whole = report_html(program, rows, meetings, now=instant)
+    whole = report_html(program, histories, meetings, now=instant)
     assert printed == page.read_text() == whole
     assert "<title>ana-ben: Ana" in whole
 

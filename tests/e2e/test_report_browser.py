@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reminder_service.core.model import MeetingRecord, PairHistory, Person, Program, Status
-from reminder_service.report import pair_reports, report_html
+from reminder_service.report import report_html
 from tests.support.browser import Element, Rendered, chromium_or_skip, parse_html, render
 from tests.unit.strategies import make_pair, make_program
 
@@ -72,9 +72,8 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report written to disk, as `report --format html --out FILE` leaves it."""
-    rows = pair_reports(PROGRAM, HISTORY, MEETINGS, now=NOW)
     path = tmp_path_factory.mktemp("report") / "report.html"
-    path.write_text(report_html(PROGRAM, rows, MEETINGS, now=NOW), encoding="utf-8")
+    path.write_text(report_html(PROGRAM, HISTORY, MEETINGS, now=NOW), encoding="utf-8")
     return path
 
 

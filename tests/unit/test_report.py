@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -100,8 +100,7 @@ def _rows() -> list[PairReport]:
 
 def _page(program: Program | None = None, *, now: datetime = NOW) -> Element:
     program = program or _program()
-    rows = pair_reports(program, HISTORY, MEETINGS, now=now)
-    return parse_html(report_html(program, rows, MEETINGS, now=now))
+    return parse_html(report_html(program, HISTORY, MEETINGS, now=now))
 
 
 def test_rows_count_meetings_hours_and_overdue_days() -> None:
@@ -298,7 +297,7 @@ def test_csv_of_no_pairs_is_the_header() -> None:
 
 def test_html_escapes_names() -> None:
     """A name with markup is printed as text, never as a tag."""
-    html = report_html(_program(), _rows(), MEETINGS, now=NOW)
+    html = report_html(_program(), HISTORY, MEETINGS, now=NOW)
     assert "<script" not in html
     assert "Ben &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Bridges &amp; Ladders" in html
@@ -308,7 +307,7 @@ def test_html_escapes_names() -> None:
 
 def test_html_loads_nothing() -> None:
     """The page names no web address and its security policy forbids loading anything."""
-    html = report_html(_program(), _rows(), MEETINGS, now=NOW)
+    html = report_html(_program(), HISTORY, MEETINGS, now=NOW)
     assert "http://" not in html
     assert "https://" not in html
     policy = parse_html(html).find("meta", http_equiv="Content-Security-Policy")
@@ -452,8 +451,7 @@ def test_chart_adds_up_to_the_meetings_of_the_window(
             for index, (met_on, minutes, removed) in enumerate(drawn)
         ]
     }
-    rows = pair_reports(program, {}, meetings, now=NOW)
-    page = parse_html(report_html(program, rows, meetings, now=NOW))
+    page = parse_html(report_html(program, {}, meetings, now=NOW))
     expected = Counter(
         f"{met_on:%Y-%m}"
         for met_on, _, removed in drawn
@@ -462,10 +460,40 @@ def test_chart_adds_up_to_the_meetings_of_the_window(
     assert _chart_counts(page) == {"ada-bo": dict(expected)}
 
 
+class _CountedReads(Mapping[str, Sequence[MeetingRecord]]):
+    """Meetings that count how often each pair's are asked for, as the store would be read."""
+
+    def __init__(self, meetings: Mapping[str, Sequence[MeetingRecord]]) -> None:
+        self._meetings = meetings
+        self.reads: Counter[str] = Counter()
+
+    def __getitem__(self, pair_id: str) -> Sequence[MeetingRecord]:
+        self.reads[pair_id] += 1
+        return self._meetings[pair_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._meetings)
+
+    def __len__(self) -> int:
+        return len(self._meetings)
+
+
+def test_html_reads_each_pairs_meetings_once() -> None:
+    """The page's rows, totals and chart come from one read of each pair's meetings (the
+    store's, at 100,000 pairs), and the page is the one the meetings held whole give."""
+    program = _program()
+    counted = _CountedReads(MEETINGS)
+
+    page = report_html(program, HISTORY, counted, now=NOW)
+
+    assert counted.reads == Counter(pair.id for pair in program.pairs)
+    assert page == report_html(program, HISTORY, dict(MEETINGS), now=NOW)
+
+
 def test_html_of_a_program_without_pairs() -> None:
     """A program with no pairs yet still gets a page, with zeros and an empty chart."""
     program = replace(_program(), pairs=())
-    page = parse_html(report_html(program, [], {}, now=NOW))
+    page = parse_html(report_html(program, {}, {}, now=NOW))
     assert page.find("div", id="total-pairs").text() == "Pairs 0 0 active, 0 paused, 0 ended"
     assert page.find("svg").find_all("g", class_="pair-row") == []
     assert page.find("tbody").find_all("tr") == []
