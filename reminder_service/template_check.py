@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -40,14 +40,22 @@ def processes_for(pairs: int, jobs: int) -> int:
 
 
 def template_problems(
-    composer: Composer, program: Program, *, now: datetime, jobs: int
+    composer: Composer,
+    program: Program,
+    *,
+    now: datetime,
+    jobs: int,
+    started: Callable[[int], object] | None = None,
 ) -> list[str]:
     """Every template problem for every pair and the digest, as `Composer.problems` gives
     them, rendered by as many processes as `processes_for` gives: this one alone, or
-    workers. ConfigError if a worker is killed."""
+    workers. `started` is called with that number once they are at work (`check` says so).
+    ConfigError if a worker is killed."""
     pairs = len(program.pairs)
     processes = processes_for(pairs, jobs)
     if processes == 1:
+        if started is not None:
+            started(1)
         return composer.problems(program, now=now)
     runs = [
         range(start, min(start + PAIRS_PER_RUN, pairs)) for start in range(0, pairs, PAIRS_PER_RUN)
@@ -65,6 +73,8 @@ def template_problems(
             try:
                 with _ctrl_c_held():
                     rendered = workers.map(_render, runs)
+                    if started is not None:
+                        started(processes)
                 found = list(rendered)
             except BrokenProcessPool as exc:
                 raise ConfigError(

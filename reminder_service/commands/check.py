@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 from reminder_service import bootstrap
@@ -20,7 +21,7 @@ from reminder_service.program import KnownPairs, ProgramError, load_program
 from reminder_service.settings import Settings, load_settings
 from reminder_service.store import SqliteStore
 from reminder_service.store.schema import CURRENT_SCHEMA
-from reminder_service.template_check import processes_for, template_problems
+from reminder_service.template_check import template_problems
 from reminder_service.tls import server_context
 
 PAIRS_SHOWN = 20
@@ -57,11 +58,13 @@ def check(args: argparse.Namespace) -> int:
     if program is not None:
         try:
             renderer = bootstrap.composer(settings, allow_placeholders=True)
-            jobs = args.jobs or processors()
-            if len(program.pairs) >= SAY_RENDERING_FROM:
-                processes = processes_for(len(program.pairs), jobs)
-                print(_rendering_words(len(program.pairs), processes), file=sys.stderr, flush=True)
-            problems += template_problems(renderer, program, now=now, jobs=jobs)
+            problems += template_problems(
+                renderer,
+                program,
+                now=now,
+                jobs=args.jobs or processors(),
+                started=partial(_say_rendering, len(program.pairs)),
+            )
         except ConfigError as exc:
             problems.append(str(exc))
     if problems:
@@ -76,9 +79,17 @@ def check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _rendering_words(pairs: int, processes: int) -> str:
+def _say_rendering(pairs: int, processes: int) -> None:
+    """Say on standard error that a large program's check has started rendering, so that
+    it does not look stuck."""
+    if pairs < SAY_RENDERING_FROM:
+        return
     where = "in one process" if processes == 1 else f"in {processes} processes"
-    return f"Rendering every email of {pairs:,} pairs {where}: this takes a while."
+    print(
+        f"Rendering every email of {pairs:,} pairs {where}: this takes a while.",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _history(database: Path) -> tuple[KnownPairs, list[str]]:

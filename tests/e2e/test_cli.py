@@ -257,18 +257,25 @@ def test_check_of_a_large_program_says_it_is_rendering(
     )
 
 
+@pytest.mark.parametrize("to_group", [False, True], ids=["kill -INT", "a terminal's Ctrl-C"])
 def test_check_stopped_with_ctrl_c_while_rendering_says_so_without_a_traceback(
-    tmp_path: Path,
+    tmp_path: Path, to_group: bool
 ) -> None:
-    """Ctrl-C while the workers render ends `check` with status 130 and one line, as a
-    shell reports a command stopped so; the workers leave the stopping to it."""
+    """SIGINT while the workers render ends `check` with status 130 and one line, as a
+    shell reports a command stopped so, and leaves no worker behind: sent to `check`
+    alone (`kill -INT`), or to it and its workers (a terminal's Ctrl-C), which leave the
+    stopping to it."""
     env = service_env(tmp_path, secret_key=KEY)
     mentors = [f"Mentor {n}" for n in range(checking.SAY_RENDERING_FROM)]
     Path(env["REMINDER_CONFIG"]).write_text(_program_with_mentors(mentors))
     with ServiceProcess("check", "--jobs", "2", env=env, cwd=tmp_path) as checking_now:
         checking_now.wait_for_line("Rendering every email of 10,000 pairs in 2 processes")
-        checking_now.send_signal(signal.SIGINT)
+        if to_group:
+            checking_now.send_signal_to_group(signal.SIGINT)
+        else:
+            checking_now.send_signal(signal.SIGINT)
         assert checking_now.wait(timeout_s=30) == 130
+        assert checking_now.group_is_gone()
     assert checking_now.lines[-1] == "reminder-service: stopped (Ctrl-C)."
     assert "Traceback" not in checking_now.output
 

@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from contextlib import closing
+from contextlib import closing, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -134,6 +134,8 @@ class ServiceProcess:
     """`python -m reminder_service ARGS` with its output lines readable as they come.
 
     Each process gets its own free port for /healthz and friends unless `env` names one.
+    It leads a process group of its own, as a command started from a shell does, so a
+    signal can reach it and every process it starts, as a terminal's Ctrl-C does.
     """
 
     def __init__(self, *args: str, env: dict[str, str], cwd: Path = REPO) -> None:
@@ -144,6 +146,7 @@ class ServiceProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            process_group=0,
         )
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -172,6 +175,19 @@ class ServiceProcess:
         """Send `signum`, as `kill` or `docker kill --signal` would."""
         self._proc.send_signal(signum)
 
+    def send_signal_to_group(self, signum: int) -> None:
+        """Send `signum` to the process and every process it started, as a terminal's
+        Ctrl-C does."""
+        os.killpg(self._proc.pid, signum)
+
+    def group_is_gone(self) -> bool:
+        """True when no process of its group is left, the process itself reaped."""
+        try:
+            os.killpg(self._proc.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
     def stop(self, signum: int = signal.SIGTERM, *, timeout_s: float = 10.0) -> int:
         """Send `signum` and wait for the exit status."""
         self.send_signal(signum)
@@ -180,8 +196,13 @@ class ServiceProcess:
     def wait(self, *, timeout_s: float = 10.0) -> int:
         """Wait for the process to exit, collect the rest of its output, return the status."""
         status = self._proc.wait(timeout=timeout_s)
-        while (line := self._queue.get(timeout=timeout_s)) is not None:
-            self.lines.append(line)
+        try:
+            while (line := self._queue.get(timeout=timeout_s)) is not None:
+                self.lines.append(line)
+        except queue.Empty:
+            raise AssertionError(
+                self._report(f"exited {status}, but a process it started keeps its output open")
+            ) from None
         return status
 
     @property
@@ -201,9 +222,9 @@ class ServiceProcess:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
+        with suppress(ProcessLookupError):
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        self._proc.wait()
         if self._proc.stdout is not None:
             self._proc.stdout.close()
 
