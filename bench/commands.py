@@ -1,14 +1,16 @@
-"""The coordinator's commands at scale: `meetings` and `report` over a year of a large program.
+"""The coordinator's commands at scale: `meetings`, `report`, `plan` and `preview` over a year
+of a large program.
 
 `meetings` lists the whole meeting log and `report` reads all of it, so both grow with the
-log: a year of a 100,000-pair program is about a million meetings. Each size gets the store
-`planning.py` builds (a year of monthly check-ins and the meetings that answered them) and
-its program file. Each command runs as a coordinator runs it, `python -m reminder_service
-...` in a process of its own, its output to a file; the figures are its wall time and its
-peak resident size (`ru_maxrss`, from `wait4`). The baseline, in the same run, is the least
-any reader of the log costs: a Python process reading every meeting row with `sqlite3` in
-the order `meetings` lists them, keeping none. Figures are medians of the rounds, the
-commands taking turns.
+log: a year of a 100,000-pair program is about a million meetings. `plan` reads every pair's
+history to list the week's emails; `preview` reads the program and one pair's history.
+Each size gets the store `planning.py` builds (a year of monthly check-ins and the meetings
+that answered them) and its program file. Each command runs as a coordinator runs it,
+`python -m reminder_service ...` in a process of its own, its output to a file; the figures
+are its wall time and its peak resident size (`ru_maxrss`, from `wait4`). The baseline, in
+the same run, is the least any reader of the log costs: a Python process reading every
+meeting row with `sqlite3` in the order `meetings` lists them, keeping none. Figures are
+medians of the rounds, the commands taking turns.
 
 Run: .venv/bin/python bench/commands.py [--quick] [--rounds N] [--sizes N ...]
 """
@@ -41,6 +43,8 @@ COMMANDS = {
     "meetings --pair (a mistyped id)": ("meetings", "--pair", "pair-no-such"),
     "report (CSV)": ("report", "--now", "2026-11-27T12:00:00+00:00"),
     "report --format html --out": ("report", "--format", "html", "--out", "OUT"),
+    "plan (the next 7 days)": ("plan", "--now", "2026-11-27T12:00:00+00:00"),
+    "preview of one pair's check-in": ("preview", "p000000", "--now", "2026-11-27T12:00:00+00:00"),
 }
 _RAW_READ = (
     "import sqlite3, sys\n"
