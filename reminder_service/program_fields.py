@@ -84,13 +84,24 @@ def _to_name(value: object) -> str:
         raise ValueError("must not be empty")
     if len(name) > NAME_LIMIT:
         raise ValueError(f"is {len(name)} characters long; the limit is {NAME_LIMIT}")
-    unsafe = next((c for c in name if _unsafe_in_name(c)), None)
+    unsafe = _first_unsafe(name)
     if unsafe is not None:
         raise ValueError(
             f"must be one line of plain text; it contains a line break or another"
             f" control character (U+{ord(unsafe):04X})"
         )
     return name
+
+
+def _first_unsafe(name: str) -> str | None:
+    """The first character of `name` that may not appear in a name in email headers, if any.
+
+    Every unsafe character is one `isprintable` refuses (it refuses a few safe ones too), so
+    a printable name, as most are, is not read a character at a time (2.4 million
+    characters at 100,000 pairs)."""
+    if name.isprintable():
+        return None
+    return next((c for c in name if _unsafe_in_name(c)), None)
 
 
 def _unsafe_in_name(character: str) -> bool:

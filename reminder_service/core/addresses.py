@@ -22,9 +22,23 @@ _LABEL_LIMIT = 63
 def comparable_address(address: str) -> str:
     """`address` trimmed and lowercased, with its domain in Unicode form; `address` itself
     when it is already so (most are), which a caller keeping many of them can share."""
+    if _plainly_comparable(address):
+        return address
     local, at, domain = address.strip().rpartition("@")
     comparable = f"{local.lower()}{at}{comparable_domain(domain)}"
     return address if comparable == address else comparable
+
+
+def _plainly_comparable(address: str) -> bool:
+    """Whether `address` is already comparable at a glance, as most are: ASCII, in lower
+    case, without spaces around it or an `xn--` label to decode. Checked as a whole, it
+    saves splitting and rebuilding the address (400,000 times in reading 100,000 pairs)."""
+    return (
+        address.isascii()
+        and _ACE_PREFIX not in address
+        and address == address.lower()
+        and address == address.strip()
+    )
 
 
 def same_address(first: str, second: str) -> bool:

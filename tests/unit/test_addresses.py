@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from reminder_service.core.addresses import comparable_address, same_address
 
@@ -43,3 +45,14 @@ def test_an_address_already_in_comparable_form_is_given_back_itself() -> None:
     assert comparable_address(plain) is plain
     assert comparable_address(spelled) == plain
     assert comparable_address(spelled) is not spelled
+
+
+@given(st.emails() | st.text(max_size=40))
+@example("ana@xn--bcher-kva.example")
+@example("ana@bu\u0308cher.example")
+@example("Ana@northwind.example")
+@example("ana@northwind.example\t")
+def test_an_address_taken_as_it_is_is_the_comparable_form(address: str) -> None:
+    """Most addresses are taken as they are, at a glance; one with a space in front never
+    is, and both ways give the same comparable form."""
+    assert comparable_address(address) == comparable_address(f" {address}")

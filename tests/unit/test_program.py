@@ -435,6 +435,7 @@ def test_email_address_is_normalized() -> None:
         ("\\n", "000A"),
         ("\\t", "0009"),
         ("\\x07", "0007"),
+        ("\\x7F", "007F"),
         ("\\u200B", "200B"),
         ("\\u2028", "2028"),
         ("\\u2029", "2029"),
@@ -1031,6 +1032,17 @@ def test_printable_names_round_trip(name: str) -> None:
     program = parse_program(_dumped(name), file="p.yaml")
 
     assert program.pairs[0].mentor.name == name
+
+
+@given(st.text(st.characters(max_codepoint=127), min_size=1, max_size=40).filter(str.strip))
+def test_an_ascii_name_is_refused_exactly_when_it_has_a_control_character(name: str) -> None:
+    """In ASCII, the characters a header cannot take are the control characters (0 to 31
+    and 127): a name is refused exactly when it has one, and otherwise kept as written."""
+    if any(ord(character) < 32 or ord(character) == 127 for character in name):
+        with pytest.raises(ProgramError, match="another control character"):
+            parse_program(_dumped(name), file="p.yaml")
+    else:
+        assert parse_program(_dumped(name), file="p.yaml").pairs[0].mentor.name == name
 
 
 @given(
