@@ -447,6 +447,11 @@ with no subject at all ("Yes! Managed to meet Monday, 1h") it is the pair's.
 With an object after it ("Ada was able to meet the recruiter", "Bo managed to meet his
 deadline") it is about something else and says nothing about the pair."""
 
+CONDITION_OPENED: Final = r"had (?:we|you|they|i|she|he)(?: \w+)?\W*$"
+"""A meeting phrase right after "had" and its subject, which open a condition ("Had we met,
+it would have helped", "had we only had a call in October"): what would have been, so a
+person reads it. Not "we had a call", where "had" is the phrase's own verb."""
+
 NEARLY: Final = r"(?:nearly|almost|fast|beinahe|presque|casi)\W*$"
 """A word right before a meeting phrase saying it almost happened ("we nearly met
 yesterday", "casi nos vimos"): a person reads it."""

@@ -52,6 +52,8 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "We should have met on Monday",
         "We would have met on Monday if not for the strike",
         "I wish we had met",
+        "Had we met on Monday, it would have helped.",
+        "Had we only had a call in October, she would have got the job.",
         "Wir hätten uns am Montag getroffen, aber sie war krank",
         "Hätten wir uns doch getroffen",
         "Hätten wir uns doch am Montag getroffen!",
@@ -89,6 +91,8 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("Yes, we met Tuesday before last call with the team, 1h.", TUESDAY, 60),
         ("We had our call scheduled for Monday and it went well, 1h", MONDAY, 60),
         ("We had a meeting booked for Monday and it was great", MONDAY, None),
+        ("We had met on Monday for an hour", MONDAY, 60),
+        ("Had we? Yes, we met on Monday, 1h.", MONDAY, 60),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
