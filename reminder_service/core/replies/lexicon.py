@@ -480,11 +480,14 @@ pause until March")."""
 
 DOUBTED: Final = (
     rf"{DOUBT}|whether|if|unless|hope|hoping|hopefully|wonder|wondering|try|trying|wish|wished"
-    r"|(?:could|should|would|might) have|(?:could|should|would|might)'ve"
+    r"|maybe|perhaps|possibly"
+    r"|(?:could|should|would|might|will|shall) have|(?:could|should|would|might)'ve|'d have"
+    r"|'ll have"
 )
 """Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
-sure the meeting took place", "if we were able to meet", "we should have met on Monday", "I
-wish we had met"): a person reads it."""
+sure the meeting took place", "if we were able to meet", "maybe we met last week", "we
+should have met on Monday", "we'd have met but for the strike", "we'll have met by Friday",
+"I wish we had met"): a person reads it."""
 
 WOULD_HAVE: Final = r"haett\w*"
 """German "hätte", "hätten" (would have), which `head` folds apart from "hatte" (had):

@@ -53,6 +53,10 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "We would have met on Monday if not for the strike",
         "I wish we had met",
         "Had we met on Monday, it would have helped.",
+        "We'd have met on Monday but for the strike.",
+        "We'll have met by Friday.",
+        "Maybe we met last week, not sure.",
+        "Perhaps we met on Monday?",
         "Had we only had a call in October, she would have got the job.",
         "Wir hätten uns am Montag getroffen, aber sie war krank",
         "Hätten wir uns doch getroffen",
@@ -93,6 +97,8 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("We had a meeting booked for Monday and it was great", MONDAY, None),
         ("We had met on Monday for an hour", MONDAY, 60),
         ("Had we? Yes, we met on Monday, 1h.", MONDAY, 60),
+        ("Yes, we met on Monday, maybe 45 minutes.", MONDAY, 45),
+        ("I'd have said no, but we met on Monday, 1h.", MONDAY, 60),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
