@@ -480,12 +480,13 @@ pause until March")."""
 
 DOUBTED: Final = (
     rf"{DOUBT}|whether|if|unless|hope|hoping|hopefully|wonder|wondering|try|trying|wish|wished"
-    r"|maybe|perhaps|possibly"
+    r"|maybe|perhaps|possibly|vielleicht|eventuell|moglicherweise|peut etre|quizas?|tal vez"
     r"|(?:could|should|would|might|will|shall) have|(?:could|should|would|might)'ve|'d have"
     r"|'ll have"
 )
 """Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
-sure the meeting took place", "if we were able to meet", "maybe we met last week", "we
+sure the meeting took place", "if we were able to meet", "maybe we met last week",
+"vielleicht haben wir uns getroffen", "peut-être qu'on s'est vus", "quizás nos vimos", "we
 should have met on Monday", "we'd have met but for the strike", "we'll have met by Friday",
 "I wish we had met"): a person reads it."""
 

@@ -57,6 +57,9 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "We'll have met by Friday.",
         "Maybe we met last week, not sure.",
         "Perhaps we met on Monday?",
+        "Vielleicht haben wir uns getroffen.",
+        "Peut-être qu'on s'est vus lundi.",
+        "Quizás nos vimos el lunes.",
         "Had we only had a call in October, she would have got the job.",
         "Wir hätten uns am Montag getroffen, aber sie war krank",
         "Hätten wir uns doch getroffen",
@@ -99,6 +102,8 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("Had we? Yes, we met on Monday, 1h.", MONDAY, 60),
         ("Yes, we met on Monday, maybe 45 minutes.", MONDAY, 45),
         ("I'd have said no, but we met on Monday, 1h.", MONDAY, 60),
+        ("Ja, wir haben uns am Montag getroffen, vielleicht 45 Minuten.", MONDAY, 45),
+        ("Oui, on s'est vus lundi, peut-être une heure.", MONDAY, 60),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
