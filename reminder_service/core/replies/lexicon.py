@@ -549,8 +549,18 @@ _MET_A_GOAL: Final = (
 """What follows "met" when it means reached ("we met the deadline", "met our target"): no
 meeting."""
 
+_MET_SOMEONE_ELSE: Final = (
+    r" (?:with )?(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other) (?:\w+ )?"
+    r"(?:ceo|cto|cfo|vp|manager|boss|director|head|lead|supervisor|recruiters?|hr|team"
+    r"|colleagues?|coworkers?|clients?|customers?|investors?|founders?|professor|teacher"
+    r"|panel|committee|board|parents?|family|friends?)\b"
+)
+"""What follows "met" when someone else was met ("Ada met the CEO", "I met her manager", "we
+met with the recruiter"): it says nothing of the pair meeting, so a person reads it."""
+
 MET: Final = (
-    rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}|(?<!\bon )(?<!\bil )(?<!\belle )met+(?!{_MET_A_GOAL})"
+    rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}"
+    rf"|(?<!\bon )(?<!\bil )(?<!\belle )met+(?!{_MET_A_GOAL}|{_MET_SOMEONE_ELSE})"
     rf"|met up|caught up|got together|hung out|talked(?!{_ABOUT_MEETING})"
     rf"|spoke(?!{_ABOUT_MEETING})|chatted|connected"
     r"|(?:had|held|did|grabbed|have had|'ve had|hatten|hatte)"

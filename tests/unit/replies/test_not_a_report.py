@@ -60,6 +60,9 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "Vielleicht haben wir uns getroffen.",
         "Peut-être qu'on s'est vus lundi.",
         "Quizás nos vimos el lunes.",
+        "Ada met the CEO on Monday.",
+        "I met her manager on Monday.",
+        "We met with the recruiter on Monday.",
         "Had we only had a call in October, she would have got the job.",
         "Wir hätten uns am Montag getroffen, aber sie war krank",
         "Hätten wir uns doch getroffen",
@@ -104,6 +107,9 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("I'd have said no, but we met on Monday, 1h.", MONDAY, 60),
         ("Ja, wir haben uns am Montag getroffen, vielleicht 45 Minuten.", MONDAY, 45),
         ("Oui, on s'est vus lundi, peut-être une heure.", MONDAY, 60),
+        ("We met on Monday, and Ada met the CEO too.", MONDAY, None),
+        ("I met my mentee on Monday for an hour.", MONDAY, 60),
+        ("I met her on Monday for an hour.", MONDAY, 60),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
