@@ -190,6 +190,7 @@ _WOULD_HAVE = whole_words(lx.WOULD_HAVE)
 _DOUBT = whole_words(lx.DOUBT)
 _NEARLY = re.compile(rf"\b{lx.NEARLY}")
 _CONDITION_OPENED = re.compile(rf"\b{lx.CONDITION_OPENED}")
+_OTHERS_AS_SUBJECT = re.compile(rf"\b{lx.OTHERS_AS_SUBJECT}")
 _SINCE_MET = re.compile(rf"\b(?:{lx.SINCE_MET}) ?$")
 _DATED_AFTER = re.compile(lx.DATED_AFTER)
 _MANAGED_BY_ANYONE = re.compile(lx.MANAGED_BY_ANYONE)
@@ -614,8 +615,8 @@ def _as_set(signal: Signal | None) -> set[Signal]:
 def _met_signal(before: str, phrase: str, *, dated: bool = False) -> Signal | None:
     """What a meeting phrase says with the words just before it: met, not met, or a
     negation in a language we do not read (UNREAD), or, after a doubt, right after
-    "nearly" or "had we" opening a condition, or in a "managed to meet" of someone else,
-    nothing sure (DOUBTFUL). A "managed
+    "nearly" or "had we" opening a condition, after someone else as its subject ("her team
+    had a meeting"), or in a "managed to meet" of someone else, nothing sure (DOUBTFUL). A "managed
     to meet" with no subject before it ("Yes! Managed to meet Monday") is the pair's. After
     "since we" it reports nothing ("it's been 3 weeks since we met", "since we last spoke we
     met on Monday": only the second is a report), unless negated ("not since we last met")
@@ -623,7 +624,12 @@ def _met_signal(before: str, phrase: str, *, dated: bool = False) -> Signal | No
     words = f"{before} {phrase}"
     if _SINCE_MET.search(before) and not dated:
         return Signal.NOT_MET if _NEGATION.search(before) else None
-    if _DOUBTED.search(words) or _NEARLY.search(before) or _CONDITION_OPENED.search(before):
+    if (
+        _DOUBTED.search(words)
+        or _NEARLY.search(before)
+        or _CONDITION_OPENED.search(before)
+        or _OTHERS_AS_SUBJECT.search(before)
+    ):
         return Signal.DOUBTFUL
     if _NEGATION.search(words):
         return Signal.NOT_MET

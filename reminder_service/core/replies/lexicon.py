@@ -549,14 +549,22 @@ _MET_A_GOAL: Final = (
 """What follows "met" when it means reached ("we met the deadline", "met our target"): no
 meeting."""
 
-_MET_SOMEONE_ELSE: Final = (
-    r" (?:with )?(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other) (?:\w+ )?"
+_OTHERS: Final = (
     r"(?:ceo|cto|cfo|vp|manager|boss|director|head|lead|supervisor|recruiters?|hr|team"
     r"|colleagues?|coworkers?|clients?|customers?|investors?|founders?|professor|teacher"
-    r"|panel|committee|board|parents?|family|friends?)\b"
+    r"|panel|committee|board|parents?|family|friends?)"
+)
+"""People other than the pair, named by their role: a mentor or mentee is never one."""
+_MET_SOMEONE_ELSE: Final = (
+    r" (?:with )?(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other) (?:\w+ )?"
+    rf"{_OTHERS}\b"
 )
 """What follows "met" when someone else was met ("Ada met the CEO", "I met her manager", "we
 met with the recruiter"): it says nothing of the pair meeting, so a person reads it."""
+OTHERS_AS_SUBJECT: Final = rf"(?:the|our|her|his|their|my|your) (?:\w+ )?{_OTHERS}\W*$"
+"""Someone else as the subject right before a meeting phrase ("her team had a meeting on
+Monday", "our manager met on Monday"): no report of the pair's meeting, so a person reads
+it."""
 
 MET: Final = (
     rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}"

@@ -63,6 +63,8 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "Ada met the CEO on Monday.",
         "I met her manager on Monday.",
         "We met with the recruiter on Monday.",
+        "Her team had a meeting on Monday.",
+        "Our manager met on Monday.",
         "Had we only had a call in October, she would have got the job.",
         "Wir hätten uns am Montag getroffen, aber sie war krank",
         "Hätten wir uns doch getroffen",
@@ -110,6 +112,8 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("We met on Monday, and Ada met the CEO too.", MONDAY, None),
         ("I met my mentee on Monday for an hour.", MONDAY, 60),
         ("I met her on Monday for an hour.", MONDAY, 60),
+        ("My mentor and I had a call on Monday, 1h.", MONDAY, 60),
+        ("We had a call with the team on Monday, 1h.", MONDAY, 60),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
