@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import itertools
 import json
 import sys
@@ -21,6 +22,8 @@ _T = TypeVar("_T")
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+PAIRS_LISTED = 20
+"""The most pair ids an error about an unknown id lists: a program may have 100,000."""
 """As argparse exits for a command line it cannot accept."""
 
 
@@ -32,6 +35,18 @@ def busy_database(database: Path, *, unchanged: str) -> str:
         f"The database {database} was busy, most likely with the running service (while it "
         f"starts up or plans emails). {unchanged} Try again in a moment."
     )
+
+
+def unknown_pair_hint(pair_id: str, ids: Sequence[str], *, listed_up_to: int = 0) -> str:
+    """What to try instead of a pair id that is not one of `ids`: the nearest of them, else
+    the ids themselves when there are at most `listed_up_to`, else `check`, which lists
+    them."""
+    near = difflib.get_close_matches(pair_id, ids, n=1)
+    if near:
+        return f"did you mean {near[0]!r}?"
+    if ids and len(ids) <= listed_up_to:
+        return f"its pairs are {', '.join(ids)}."
+    return '"reminder-service check" lists the pairs.'
 
 
 def printable(text: str) -> str:

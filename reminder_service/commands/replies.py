@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import itertools
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,6 +21,7 @@ from reminder_service.commands.output import (
     printable,
     size_text,
     stored,
+    unknown_pair_hint,
 )
 from reminder_service.compose_digest import REVIEW_DONE_COMMAND
 from reminder_service.core.replies.understand import understand
@@ -151,8 +151,7 @@ def _known(logged: set[str], settings: Settings) -> set[str]:
 
 
 def _no_such_pair(pair_id: str, known: set[str], settings: Settings) -> str:
-    near = difflib.get_close_matches(pair_id, sorted(known), n=1)
-    hint = f"did you mean {near[0]!r}?" if near else '"reminder-service check" lists the pairs.'
+    hint = unknown_pair_hint(pair_id, sorted(known))
     return f"There is no pair {pair_id!r} in the meeting log or in {settings.config}; {hint}"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -16,8 +15,10 @@ from reminder_service.commands.output import (
     EXIT_OK,
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    PAIRS_LISTED,
     readable,
     table,
+    unknown_pair_hint,
 )
 from reminder_service.compose import Composer
 from reminder_service.compose_views import MEETING_KINDS, TOTALS_KINDS, sample_meeting
@@ -45,8 +46,6 @@ from reminder_service.store import SqliteStore, read_only_if_present
 PLAN_HEADER = ("When (UTC)", "Local time", "Kind", "Pair", "Why")
 PREVIEW_DAYS = 400
 CHECKIN_KINDS = frozenset({Kind.CHECKIN, Kind.REMINDER, Kind.PAUSE_OR_END})
-PAIRS_LISTED = 20
-"""Up to how many pairs' ids `preview` lists when it is given an id it does not know."""
 """The kinds a pair's schedule sends, so none while it is paused or ended."""
 NOTHING_TO_REPORT = (
     "There is nothing to report yet, so this digest would not be sent: it goes out only "
@@ -179,13 +178,7 @@ def _no_such_pair(pair_id: str, program: Program, config: Path) -> str:
     """The error for a pair id the program does not have: the nearest id, or the ids when
     they fit on a screen (a program may have 100,000)."""
     ids = [pair.id for pair in program.pairs]
-    near = difflib.get_close_matches(pair_id, ids, n=1)
-    if near:
-        hint = f"did you mean {near[0]!r}?"
-    elif len(ids) <= PAIRS_LISTED:
-        hint = f"its pairs are {', '.join(ids)}."
-    else:
-        hint = '"reminder-service check" lists the pairs.'
+    hint = unknown_pair_hint(pair_id, ids, listed_up_to=PAIRS_LISTED)
     return f"There is no pair {pair_id!r} in {config}; {hint}"
 
 

@@ -641,16 +641,18 @@ def test_preview_shows_the_readable_text(
         ("zed", 2, "its pairs are ana-ben, carla-dev."),
         ("zed", 20, "its pairs are pair-00, pair-01, "),
         ("zed", 21, '"reminder-service check" lists the pairs.'),
+        ("zed", 0, '"reminder-service check" lists the pairs.'),
     ],
 )
 def test_preview_of_an_unknown_pair_names_the_nearest_or_the_pairs(
     deployment: Path, pair_id: str, pairs: int, hint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An id the program does not have is an error (exit 1) naming the nearest id; with no
-    near one, the ids when they fit on a screen, else where to find them."""
+    near one, the ids when they fit on a screen, else (or with none) where to find them."""
     if pairs != 2:
         mentors = [f"Mentor {n}" for n in range(pairs)]
-        (deployment / "program.yaml").write_text(_program_with_mentors(mentors))
+        text = _program_with_mentors(mentors)
+        (deployment / "program.yaml").write_text(text if mentors else f"{text.rstrip()} []\n")
     assert main(["preview", pair_id]) == 1
     out, err = capsys.readouterr()
     assert out == ""
