@@ -131,6 +131,9 @@ class Signal(Enum):
     NO_PAUSE = auto()
     """A pause refused ("we don't want to pause"): it pauses nothing, and a "no" beside it
     answers the pause, not "have you met?"."""
+    OTHERS = auto()
+    """A meeting of someone else ("I had a call with her manager", "her team had a meeting"):
+    no report of the pair's, so beside nothing but a "yes" a person reads it."""
     DOUBTFUL = auto()
     """A command only a person can act on: an end asked about ("can we end the
     mentoring?") or a pause said to start later ("we'll take a break in January")."""
@@ -191,6 +194,11 @@ _DOUBT = whole_words(lx.DOUBT)
 _NEARLY = re.compile(rf"\b{lx.NEARLY}")
 _CONDITION_OPENED = re.compile(rf"\b{lx.CONDITION_OPENED}")
 _OTHERS_AS_SUBJECT = re.compile(rf"\b{lx.OTHERS_AS_SUBJECT}")
+_MET_SOMEONE_ELSE = whole_words(lx.MET_SOMEONE_ELSE)
+_WITH_OTHERS = re.compile(lx.WITH_OTHERS)
+_PAIR_AS_SUBJECT = whole_words(lx.PAIR_AS_SUBJECT)
+_WITHOUT_US = re.compile(lx.WITHOUT_US)
+_DOUBTED_BEFORE = whole_words(lx.DOUBTED_BEFORE)
 _SINCE_MET = re.compile(rf"\b(?:{lx.SINCE_MET}) ?$")
 _DATED_AFTER = re.compile(lx.DATED_AFTER)
 _MANAGED_BY_ANYONE = re.compile(lx.MANAGED_BY_ANYONE)
@@ -369,12 +377,18 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
             continue
         if clauses[index].asks and _MANAGED_BY_ANYONE.fullmatch(found.group()):
             continue
-        if _WOULD_HAVE.search(sentence):
+        opening = joined[starts[index] : found.start()]
+        if _WOULD_HAVE.search(sentence) or _DOUBTED_BEFORE.search(_statement(opening)):
             said[index].add(Signal.DOUBTFUL)
             continue
-        before = _words_bearing_on(joined[starts[index] : found.start()])
+        if _someone_elses(opening, words[found.end() - starts[index] :]):
+            said[index].add(Signal.OTHERS)
+            continue
+        before = _words_bearing_on(opening)
         dated = _DATED_AFTER.match(joined, found.end()) is not None
         said[index] |= _as_set(_met_signal(before, found.group(), dated=dated))
+    for found in _MET_SOMEONE_ELSE.finditer(joined):
+        said[clause_at(found.start())].add(Signal.OTHERS)
     for found in _MEETING_WAS.finditer(joined):
         index = clause_at(found.start())
         rest = joined[found.end() : starts[index] + len(clauses[index].text)]
@@ -561,6 +575,40 @@ def _sentence_texts(clauses: list[_Clause]) -> dict[int, str]:
     return {number: " ".join(texts) for number, texts in parts.items()}
 
 
+_CLAUSE_EDGE = re.compile(r"[.,;:!?\n]")
+_CLAUSE_REACH = 80
+"""How far, in characters, `someone_elses_meeting` looks on each side of a phrase."""
+
+
+def someone_elses_meeting(text: str, phrase: re.Match[str]) -> bool:
+    """Whether the meeting phrase `phrase`, found in `text`, tells of someone else's
+    meeting (`_someone_elses`), judged on the words of its clause up to a punctuation mark
+    or a line's end: its date and length are not the pair's meeting's."""
+    start, end = phrase.span()
+    before = _CLAUSE_EDGE.split(text[max(0, start - _CLAUSE_REACH) : start])[-1]
+    after = _CLAUSE_EDGE.split(text[end : end + _CLAUSE_REACH])[0]
+    return _someone_elses(before, after)
+
+
+def _someone_elses(before: str, after: str) -> bool:
+    """Whether a meeting phrase, with the words of its clause `before` and `after` it, tells
+    of someone else's meeting: someone else as its subject ("her team had a meeting", "her
+    manager and I met"), someone else right after it ("I had a call with her manager", but
+    not "we had a call with the team", the pair's with the team beside them), or "without
+    me" after it ("they had a call on Monday without me")."""
+    last = _last_words(before)
+    return bool(
+        _OTHERS_AS_SUBJECT.search(last)
+        or (_WITH_OTHERS.match(after) and not _PAIR_AS_SUBJECT.search(last))
+        or _WITHOUT_US.match(after)
+    )
+
+
+def _statement(before: str) -> str:
+    """The words of the statement before a meeting phrase: back to "and", "so" or "then"."""
+    return _NEXT_STATEMENT.split(before)[-1]
+
+
 def _words_bearing_on(before: str) -> str:
     """The last words before a meeting phrase that bear on it: back to "and", "so" or "then"
     when that opens a statement of its own ("we did not meet on Tuesday and met on
@@ -615,8 +663,8 @@ def _as_set(signal: Signal | None) -> set[Signal]:
 def _met_signal(before: str, phrase: str, *, dated: bool = False) -> Signal | None:
     """What a meeting phrase says with the words just before it: met, not met, or a
     negation in a language we do not read (UNREAD), or, after a doubt, right after
-    "nearly" or "had we" opening a condition, after someone else as its subject ("her team
-    had a meeting"), or in a "managed to meet" of someone else, nothing sure (DOUBTFUL). A
+    "nearly" or "had we" opening a condition, or in a "managed to meet" of someone else,
+    nothing sure (DOUBTFUL). A
     "managed to meet" with no subject before it ("Yes! Managed to meet Monday") is the
     pair's. After "since we" it reports nothing ("it's been 3 weeks since we met", "since
     we last spoke we met on Monday": only the second is a report), unless negated ("not
@@ -625,12 +673,7 @@ def _met_signal(before: str, phrase: str, *, dated: bool = False) -> Signal | No
     words = f"{before} {phrase}"
     if _SINCE_MET.search(before) and not dated:
         return Signal.NOT_MET if _NEGATION.search(before) else None
-    if (
-        _DOUBTED.search(words)
-        or _NEARLY.search(before)
-        or _CONDITION_OPENED.search(before)
-        or _OTHERS_AS_SUBJECT.search(before)
-    ):
+    if _DOUBTED.search(words) or _NEARLY.search(before) or _CONDITION_OPENED.search(before):
         return Signal.DOUBTFUL
     if _NEGATION.search(words):
         return Signal.NOT_MET

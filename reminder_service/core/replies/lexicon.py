@@ -555,20 +555,42 @@ _OTHERS: Final = (
     r"|panel|committee|board|parents?|family|friends?)"
 )
 """People other than the pair, named by their role: a mentor or mentee is never one."""
-_MET_SOMEONE_ELSE: Final = (
+_SOMEONE_ELSE_AFTER_MET: Final = (
     r" (?:with )?(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other) (?:\w+ )?"
     rf"{_OTHERS}\b"
 )
 """What follows "met" when someone else was met ("Ada met the CEO", "I met her manager", "we
-met with the recruiter"): it says nothing of the pair meeting, so a person reads it."""
-OTHERS_AS_SUBJECT: Final = rf"(?:the|our|her|his|their|my|your) (?:\w+ )?{_OTHERS}\W*$"
-"""Someone else as the subject right before a meeting phrase ("her team had a meeting on
-Monday", "our manager met on Monday"): no report of the pair's meeting, so a person reads
-it."""
+met with the recruiter"): it says nothing of the pair meeting."""
+MET_SOMEONE_ELSE: Final = rf"(?<!\bon )(?<!\bil )(?<!\belle )met{_SOMEONE_ELSE_AFTER_MET}"
+"""Someone else met (`_SOMEONE_ELSE_AFTER_MET`), which `MET` does not take for a meeting."""
+OTHERS_AS_SUBJECT: Final = (
+    rf"(?:the|our|her|his|their|my|your) (?:\w+ )?{_OTHERS}(?: and (?:i|me))?\W*$"
+)
+"""Someone else as the subject right before a meeting phrase, alone or beside the writer
+("her team had a meeting on Monday", "our manager met on Monday", "her manager and I met on
+Monday"): no report of the pair's meeting."""
+WITH_OTHERS: Final = (
+    r" (?:with|to) (?:(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other)"
+    rf" (?:\w+ )?)?{_OTHERS}\b"
+)
+"""Someone else right after a meeting phrase ("I had a call with her manager", "Bo spoke to
+HR"): someone else's meeting, unless the pair is its subject (`PAIR_AS_SUBJECT`)."""
+PAIR_AS_SUBJECT: Final = r"we|we've|we'd|us|both|and i|me and|wir|nous|on"
+"""Words among the last before a meeting phrase that make the pair its subject: "we had a
+call with the team" was the pair's meeting, with the team beside them."""
+WITHOUT_US: Final = (
+    r"(?: [\w']+){0,5} (?:without|ohne|sans|sin) (?:me|us|mich|uns|moi|nous|mi|nosotros)\b"
+)
+"""A meeting phrase followed, in its clause, by "without me" ("they had a call on Monday
+without me"): someone else's meeting."""
+DOUBTED_BEFORE: Final = r"vielleicht|eventuell|moglicherweise"
+"""German words of doubt, which open their clause and leave the participle at its end
+("Vielleicht haben wir uns letzte Woche getroffen"): anywhere before a meeting phrase in its
+statement, they put it in doubt."""
 
 MET: Final = (
     rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}"
-    rf"|(?<!\bon )(?<!\bil )(?<!\belle )met+(?!{_MET_A_GOAL}|{_MET_SOMEONE_ELSE})"
+    rf"|(?<!\bon )(?<!\bil )(?<!\belle )met+(?!{_MET_A_GOAL}|{_SOMEONE_ELSE_AFTER_MET})"
     rf"|met up|caught up|got together|hung out|talked(?!{_ABOUT_MEETING})"
     rf"|spoke(?!{_ABOUT_MEETING})|chatted|connected"
     r"|(?:had|held|did|grabbed|have had|'ve had|hatten|hatte)"

@@ -322,7 +322,7 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
         return Outcome.END
     said = _said(head)
     report = _report(head) or (_plan(replying_to) if Signal.PLANNED in said else None)
-    if Signal.UNREAD in said:
+    if Signal.UNREAD in said or _only_others_met(said, report):
         report = Outcome.UNCLEAR
     if Signal.DISPUTE in said or (replying_to == Kind.CONFIRMATION and said & NEGATIVE):
         return Outcome.UNCLEAR if said & ENDS else Outcome.DISPUTE
@@ -341,6 +341,14 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
     if report is None and not said and _only_when(head):
         return _plan(replying_to) if in_plan(head, 0) else Outcome.MEETING
     return report or Outcome.UNCLEAR
+
+
+def _only_others_met(said: frozenset[Signal], report: Outcome | None) -> bool:
+    """Whether the only meeting the reply tells of is someone else's, beside at most a
+    "yes" ("Yes, Ada met the CEO on Monday"): the yes may answer anything, and the day and
+    length are the other meeting's. Beside the pair's own ("We met on Monday, 1h. Her team
+    had a meeting on Tuesday") it changes nothing."""
+    return report is Outcome.MEETING and Signal.OTHERS in said and Signal.MET not in said
 
 
 def _takes_the_end_offered(head: Head) -> bool:

@@ -65,6 +65,16 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "We met with the recruiter on Monday.",
         "Her team had a meeting on Monday.",
         "Our manager met on Monday.",
+        "Her manager and I met on Monday.",
+        "Bo had a call with HR on Monday.",
+        "I had a call with her manager on Monday.",
+        "She spoke to the recruiter on Monday for an hour.",
+        "They had a call on Monday without me.",
+        "Yes, Ada met the CEO on Monday.",
+        "Yes! I met her manager on Monday, 1h.",
+        "Yes, her team had a meeting on Monday.",
+        "Vielleicht haben wir uns letzte Woche getroffen.",
+        "Vielleicht trafen wir uns am Montag.",
         "Had we only had a call in October, she would have got the job.",
         "Wir hätten uns am Montag getroffen, aber sie war krank",
         "Hätten wir uns doch getroffen",
@@ -114,6 +124,13 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("I met her on Monday for an hour.", MONDAY, 60),
         ("My mentor and I had a call on Monday, 1h.", MONDAY, 60),
         ("We had a call with the team on Monday, 1h.", MONDAY, 60),
+        ("We both had a call with her manager on Monday, 1h.", MONDAY, 60),
+        ("Ada and I met on Monday for an hour.", MONDAY, 60),
+        ("I had a call with Ada on Monday, 1h.", MONDAY, 60),
+        ("We met without her manager on Monday, 1h.", MONDAY, 60),
+        ("We met on Monday, 1h. Ada met the CEO on Tuesday.", MONDAY, 60),
+        ("Yes, we met on Monday for an hour and I also spoke to her manager.", MONDAY, 60),
+        ("Eventuell nächste Woche wieder. Wir haben uns am Montag getroffen, 1h.", MONDAY, 60),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
@@ -122,3 +139,9 @@ def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: in
     verdict = verdict_of(text)
     assert verdict.meeting is not None
     assert (verdict.meeting.date, verdict.meeting.duration_minutes) == (day, minutes)
+
+
+def test_someone_elses_meeting_beside_not_yet_is_still_not_met() -> None:
+    """Someone else's meeting takes nothing from the pair's own "not yet"."""
+    verdict = verdict_of("Not yet. I had a call with her manager though.")
+    assert verdict.outcome is Outcome.NOT_MET
