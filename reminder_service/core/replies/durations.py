@@ -15,7 +15,13 @@ import re
 from bisect import bisect_left
 
 from reminder_service.core.replies import lexicon as lx
-from reminder_service.core.replies.head import POSITIVE, Head, in_plan, said_in_writing
+from reminder_service.core.replies.head import (
+    POSITIVE,
+    Head,
+    in_plan,
+    said_in_writing,
+    someone_elses_meeting,
+)
 from reminder_service.core.replies.readers import (
     COUNTS,
     DIGIT,
@@ -318,11 +324,21 @@ def duration(head: Head) -> int | None:
 def _may_be_the_meetings(head: Head, m: re.Match[str]) -> bool:
     """Whether the reply's only length may be the meeting's: in a sentence reporting it,
     tied to it, or in a clause whose subject is not another person or their thing ("her
-    commute is 2 hours each way, so we did 30 min online": 30)."""
+    commute is 2 hours each way, so we did 30 min online": 30) and that tells of no one
+    else's meeting ("I spoke with her manager for 30 minutes")."""
     if _in_report(head, m.start()) or _is_tied(head, m):
         return True
     start, _ = _clause_around(head, m)
-    return _SOMEONE_ELSE_FIRST.match(head.text[start : m.start()]) is None
+    return _SOMEONE_ELSE_FIRST.match(head.text[start : m.start()]) is None and not (
+        _in_someone_elses_clause(head, m)
+    )
+
+
+def _in_someone_elses_clause(head: Head, m: re.Match[str]) -> bool:
+    """Whether the clause of a length tells of someone else's meeting ("she had a 30-minute
+    call with the recruiter")."""
+    text, (start, end) = head.text, _clause_around(head, m)
+    return any(someone_elses_meeting(text, met) for met in _MET.finditer(text, start, end))
 
 
 def _in_future_clause(head: Head, m: re.Match[str]) -> bool:
@@ -445,9 +461,11 @@ def _is_of_something_else(head: Head, m: re.Match[str]) -> bool:
 
 def _is_tied(head: Head, m: re.Match[str]) -> bool:
     """Whether a length is tied to the meeting: "a 30-minute call", or after "met" in the
-    same clause ("we met 45 minutes"). "For" alone ties it to nothing: "stuck in traffic for
-    20 minutes"."""
-    return _TIED_AFTER.match(head.text, m.end()) is not None or _after_met(head, m.start())
+    same clause ("we met 45 minutes"), the pair's, not someone else's ("she had a 30-minute
+    call with the recruiter"). "For" alone ties it to nothing: "stuck in traffic for 20
+    minutes"."""
+    tied_after = _TIED_AFTER.match(head.text, m.end()) is not None
+    return (tied_after and not _in_someone_elses_clause(head, m)) or _after_met(head, m.start())
 
 
 def _right_after_met(head: Head, lengths: list[tuple[re.Match[str], int]]) -> set[int]:
@@ -468,6 +486,7 @@ def _right_after_met(head: Head, lengths: list[tuple[re.Match[str], int]]) -> se
             and _NEXT_STATEMENT.search(text, met.end(), start) is None
             and _ALSO.search(text, max(0, met.start() - 8), met.start()) is None
             and not said_in_writing(text, *met.span())
+            and not someone_elses_meeting(text, met)
         ):
             found.add(lengths[index][1])
     return found
@@ -491,7 +510,7 @@ def _after_met(head: Head, start: int) -> bool:
     met = [
         found.end()
         for found in _MET.finditer(text, sentence.start if sentence else 0, start)
-        if not said_in_writing(text, *found.span())
+        if not said_in_writing(text, *found.span()) and not someone_elses_meeting(text, found)
     ]
     return bool(met) and _CLAUSE_BREAK.search(text, met[-1], start) is None
 

@@ -131,11 +131,19 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("We met on Monday, 1h. Ada met the CEO on Tuesday.", MONDAY, 60),
         ("Yes, we met on Monday for an hour and I also spoke to her manager.", MONDAY, 60),
         ("Eventuell nächste Woche wieder. Wir haben uns am Montag getroffen, 1h.", MONDAY, 60),
+        ("We both had a 30 minute call with her manager on Monday.", MONDAY, 30),
+        ("We met on Monday. I had a call with HR on Tuesday.", MONDAY, None),
+        ("We met on Monday, 1h. Her team had a meeting on Tuesday.", MONDAY, 60),
+        ("We met on Monday. I spoke with her manager for 30 minutes.", MONDAY, None),
+        ("We met on Monday. She had a 30 minute call with the recruiter.", MONDAY, None),
+        ("Met Monday. Her manager and I met on Tuesday for 20 min.", MONDAY, None),
+        ("Met Monday, 45 min. I spoke with her manager for 30 minutes.", MONDAY, 45),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
     """The words kept apart above do not stop a plain report, nor a meeting booked that
-    then went well."""
+    then went well; someone else's meeting beside the pair's gives it neither its day nor
+    its length."""
     verdict = verdict_of(text)
     assert verdict.meeting is not None
     assert (verdict.meeting.date, verdict.meeting.duration_minutes) == (day, minutes)
