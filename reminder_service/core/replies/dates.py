@@ -53,11 +53,14 @@ class Unusable(Enum):
 
 @dataclass(frozen=True, slots=True)
 class _Day:
-    """A calendar day as written; the year, or the year and month, may be left out."""
+    """A calendar day as written; the year, or the year and month, may be left out.
+    `weekday` (Monday 0) is the weekday named with a bare day ("Monday 16th", "lundi
+    16"), which must agree with it."""
 
     day: int
     month: int | None = None
     year: int | None = None
+    weekday: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +176,18 @@ _DAY_ONLY = re.compile(
     rf"|\ble (?P<fr>\d{{1,2}})(?:er|e|eme)?\b(?! ?(?:fois|ans|personnes|%|[:/,.]\d)){_NOT_A_UNIT}"
     rf"|\bel (?:dia )?(?P<es>\d{{1,2}})\b(?! ?(?:veces|anos|personas|%|[:/,.]\d)){_NOT_A_UNIT}"
 )
+_WEEKDAY_DAY = re.compile(
+    rf"{_NOT_IN_AN_ADDRESS}{_NOT_A_SURNAME}\b(?:(?P<wd>{_WEEKDAY_NAMES})\.?,?"
+    r" (?:the |den |le |el )?(?P<d>\d{1,2})(?:st|nd|rd|th|er)\b"
+    r"|(?P<ws>mon|wed|sat|sun)\.?,? (?:the )?(?P<ds>\d{1,2})(?:st|nd|rd|th)\b"
+    rf"|(?P<wd2>{_WEEKDAY_NAMES}),? (?:den |le |el )?(?P<d2>\d{{1,2}})"
+    r"(?:\.(?! ?\d)|(?=[,;!?)\n]|$| (?:and|und|et|y|for|fur|pour|pendant|durante|at|um|a|vers)\b)))"
+)
+"""A weekday and a bare day ("Monday 16th", "Mon 16th", "Friday the 13th", "lundi 16", "el
+lunes 16", "Montag, 16."): the day, which the weekday must agree with. An abbreviation that
+is also a word takes only an English ordinal ("Mon 16th", not "mon 1er"). A number with no
+ordinal counts only after a weekday's name and before the clause's end or a word that goes
+on with it, not before a unit or a time ("Monday 10-11", "Monday 5pm")."""
 _LISTED_DAY = re.compile(
     r"(?<![\d.,:/])(?P<d>\d{1,2})(?:st|nd|rd|th|\.)?"
     r"(?= ?(?:,|&|\+|and|und|et|y) (?:the |le |el |am |den )?\d{1,2}(?:st|nd|rd|th|er|\.)?"
@@ -268,6 +283,11 @@ def _day_only(match: re.Match[str]) -> _Day:
     return _Day(int(match["d"] or match["de"] or match["fr"] or match["es"]))
 
 
+def _weekday_day(match: re.Match[str]) -> _Day:
+    day = match["d"] or match["ds"] or match["d2"]
+    return _Day(int(day), weekday=weekday_index(match["wd"] or match["ws"] or match["wd2"]))
+
+
 def _listed_day(match: re.Match[str]) -> _Day:
     if match["mon"] is not None:
         return _Day(int(match["d"]), lx.MONTHS[match["mon"]])
@@ -312,6 +332,7 @@ def _date_readers(order: DateOrder) -> tuple[Reader[When], ...]:
         Reader(_DAY_MONTH, _named_day, DIGIT, 4),
         Reader(_MONTH_DAY, _named_day, DIGIT, 4),
         Reader(_LISTED_DAY, _listed_day, DIGIT, 4),
+        Reader(_WEEKDAY_DAY, _weekday_day, DIGIT, 3),
         Reader(_DAY_ONLY, _day_only, DIGIT, 3),
         Reader(_RELATIVE, lambda m: _DaysBefore(lx.DAYS_BEFORE[m["rel"]]), None, 2),
         Reader(_AGO, _ago, _AGO_HINT, 2),
@@ -609,6 +630,8 @@ def _past(when: When, today: date) -> date | Unusable:
         case Weekday(index=index, before=before, before_last=before_last):
             back = (today.weekday() - index) % 7 or (7 if before or before_last else 0)
             day = shift_days(today, -(back + (7 if before_last else 0)))
+        case _Day(month=None, weekday=int(weekday)):
+            return _past_weekday_day(when.day, weekday, today)
         case _Day(month=None):
             return _past_day_of_month(when.day, today)
         case _Day(month=int(month), year=None):
@@ -628,6 +651,21 @@ def _past_day_of_month(day: int, today: date) -> date | Unusable:
     return next((d for d in candidates if d is not None and d <= today), Unusable.INVALID)
 
 
+def _past_weekday_day(day: int, weekday: int, today: date) -> date | Unusable:
+    """The day a bare day and its weekday name ("Friday 13th"): the last such day up to
+    `today` (`_past_day_of_month`) if it falls on `weekday`; AHEAD if the next one does (a
+    plan, "Monday 30th" said on Friday 27 November); INVALID if neither does, because the
+    weekday or the day is a slip, or the number was a time after all ("met Monday 5"): a
+    person reads it rather than a meeting being logged on a guess."""
+    past = _past_day_of_month(day, today)
+    if isinstance(past, date) and past.weekday() == weekday:
+        return past
+    upcoming = future(_Day(day), today)
+    if upcoming is not None and upcoming.weekday() == weekday:
+        return Unusable.AHEAD
+    return Unusable.INVALID
+
+
 def _past_day_and_month(day: int, month: int, today: date) -> date | Unusable:
     """That day this year if it has come, else last year's if it lies within `_READ_BACK`
     (or, when this year has no such day, 29 February, within `_MAX_AGE`); AHEAD if it is
@@ -645,7 +683,8 @@ def _past_day_and_month(day: int, month: int, today: date) -> date | Unusable:
 
 def future(when: When, today: date) -> date | None:
     """The first such date after `today`: "the 31st" in the next month that has one, "29
-    February" this year or next; None for days counted back."""
+    February" this year or next, "Monday 4th" the first 4th on a Monday within three
+    months (None if there is none); None for days counted back."""
     match when:
         case Weekday(index=index):
             return shift_days(today, (index - today.weekday()) % 7 or 7)
@@ -653,6 +692,8 @@ def future(when: When, today: date) -> date | None:
             # Every day from the 1st to the 31st comes round within three months.
             firsts = (add_months(today, ahead, day_of_month=1) for ahead in range(3))
             candidates = [safe_date(m.year, m.month, when.day) for m in firsts if m]
+            if when.weekday is not None:
+                candidates = [d for d in candidates if d and d.weekday() == when.weekday]
         case _Day(month=int(month), year=None):
             candidates = [safe_date(y, month, when.day) for y in (today.year, today.year + 1)]
         case _Day(month=int(month), year=int(year)):
