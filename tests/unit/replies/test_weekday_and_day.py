@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminder_service.core.replies.meaning import meaning_of
+from reminder_service.core.replies.meaning import Meaning, meaning_of
 from reminder_service.core.replies.verdict import Outcome
 from tests.unit.replies.reply_mail import UNCLEAR, met, understood
 
@@ -97,15 +97,20 @@ def _ordinal(day: int) -> str:
 _TODAY = st.dates(min_value=date(2000, 3, 1), max_value=date(2099, 12, 31))
 
 
+def _read_on(today: date, zone: str, text: str) -> Meaning:
+    """What `text` means, sent at noon on `today` by someone living in `zone`."""
+    local = ZoneInfo(zone)
+    sent = datetime.combine(today, time(12), tzinfo=local).astimezone(UTC)
+    return meaning_of(text, sent=sent, zone=local, date_order="DMY")
+
+
 @given(today=_TODAY, back=st.integers(0, 27), zone=st.sampled_from(ZONES))
 def test_a_past_day_with_its_own_weekday_is_that_day(today: date, back: int, zone: str) -> None:
     """Any of the last four weeks' days, named with its own weekday, over month ends, leap
     days and years, is that day, wherever the writer lives."""
-    local = ZoneInfo(zone)
-    sent = datetime.combine(today, time(12), tzinfo=local).astimezone(UTC)
     day = today - timedelta(days=back)
     text = f"We met on {WEEKDAYS[day.weekday()]} {_ordinal(day.day)}"
-    meaning = meaning_of(text, sent=sent, zone=local, date_order="DMY")
+    meaning = _read_on(today, zone, text)
     assert meaning.outcome is Outcome.MEETING
     assert meaning.meeting is not None
     assert meaning.meeting.date == day
@@ -116,11 +121,9 @@ def test_a_past_day_with_another_weekday_is_never_logged(
     today: date, back: int, wrong: int, zone: str
 ) -> None:
     """The same day named with any other weekday logs no meeting: one of the two is a slip."""
-    local = ZoneInfo(zone)
-    sent = datetime.combine(today, time(12), tzinfo=local).astimezone(UTC)
     day = today - timedelta(days=back)
     text = f"We met on {WEEKDAYS[(day.weekday() + wrong) % 7]} {_ordinal(day.day)}"
-    meaning = meaning_of(text, sent=sent, zone=local, date_order="DMY")
+    meaning = _read_on(today, zone, text)
     assert meaning.meeting is None
 
 
@@ -129,9 +132,7 @@ def test_a_pause_until_a_coming_day_with_its_own_weekday_ends_on_it(
     today: date, ahead: int, zone: str
 ) -> None:
     """A pause until any of the next four weeks' days, named with its weekday, ends on it."""
-    local = ZoneInfo(zone)
-    sent = datetime.combine(today, time(12), tzinfo=local).astimezone(UTC)
     day = today + timedelta(days=ahead)
     text = f"Please pause until {WEEKDAYS[day.weekday()]} {_ordinal(day.day)}"
-    meaning = meaning_of(text, sent=sent, zone=local, date_order="DMY")
+    meaning = _read_on(today, zone, text)
     assert (meaning.outcome, meaning.pause_until) == (Outcome.PAUSE, day)
