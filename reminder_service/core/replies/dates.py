@@ -116,13 +116,15 @@ _NOT_A_SURNAME = "".join(rf"(?<!\b{re.escape(title)} )" for title in lx.TITLES)
 _WEEKDAY_WORD = (
     rf"{_NOT_IN_AN_ADDRESS}{_NOT_A_SURNAME}(?:{_WEEKDAY_NAMES})(?![.@]\w){_NAMES_A_PLACE}"
     rf"|{_AFTER_ON}(?:{alternation(lx.WEEKDAY_SHORT)})(?![\w'])"
+    r"|(?<=\blast )(?:mon|wed|sun)(?![\w'])"
     rf"|(?<=\bmet )(?<!\bon met )(?<!\bil met )(?<!\belle met )"
     rf"(?:{lx.WEEKDAY_SHORT_AFTER_MET})(?= ?\d|[,.;:!)\n]|$)"
 )
 """A weekday's name, or an abbreviation that is also a word after "on", "am", "le" or "el"
-(or right after English "met", before a number or the clause's end: "met mon 45m", not
-French "on met mon 2e CV"); never part of an address, domain or link ("bo@thu.de"), nor a
-surname after a title ("Mr Friday")."""
+(or English "last": "last Wed", not "we last sat down"; or right after English "met",
+before a number or the clause's end: "met mon 45m", not French "on met mon 2e CV"); never
+part of an address, domain or link ("bo@thu.de"), nor a surname after a title ("Mr
+Friday")."""
 _NOT_A_UNIT = rf"(?! ?(?:(?:of )?an |d')?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
 """Not followed by a unit: "3/4 h", "1/2 an hour", "1/4 d'heure" are lengths, not dates."""
 _ORDINAL = r"(?:st|nd|rd|th|er|eme|e|o)"
@@ -266,6 +268,14 @@ s'est pas vus", "did not manage to meet"."""
 _MOVED_TO = re.compile(r"\b(?:to|auf|nach|zum|au|al|a|for)(?: (?:the|den|dem|le|el))?$")
 """Words right before the day a meeting was moved to ("moved it to", "auf den")."""
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
+_AGAIN_BEFORE = re.compile(
+    r"\b(?:and|und|et|y|then|dann|puis|luego)(?: then| dann)?"
+    r" (?:again|nochmal|noch einmal|wieder|erneut|encore|de nouveau|otra vez|de nuevo)"
+    r"(?: (?:on|am|le|el|the))? ?$"
+)
+"""Right before a date, words joining it to the meeting as another ("and again on
+Wednesday", "und nochmal am Mittwoch"): a second meeting. Not "we'll meet again on
+Friday" nor "see you again on the 10th", plans."""
 _ANOTHER_EVENT = whole_words(lx.ANOTHER_EVENT)
 _SENTENCE_BREAK = re.compile(r"\n|[.!?](?!\d)")
 _DAY_AROUND_ANOTHER = whole_words(lx.DAY_AROUND_ANOTHER)
@@ -379,12 +389,13 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
     Of the rest, the dates in the clause that says "we met" win: the one nearest after
     each met word with any listed beside it ("on the 10th and the 17th");
     a later date in that clause about something else ("and she texted me on Tuesday")
-    does not count. With no date there, only one said alone counts ("Yes, on Monday", "It
-    was Monday", "Monday, 1h"), never another event's ("she had an exam on Friday").
-    Among the dates that
-    count, a day still to come (a day and month later in the year than the reply, unless
-    last year's lies within `_READ_BACK`) gives way to any other; alone it is Unusable, and
-    so is any date with no such day, or two different days.
+    does not count, but one after "and again" is another meeting's ("we met Tuesday for 45
+    minutes, and again on Wednesday"). With no date there, only one said alone counts
+    ("Yes, on Monday", "It was Monday", "Monday, 1h"), never another event's ("she had an
+    exam on Friday"). Among the dates that count, a day still to come (a day and month
+    later in the year than the reply, unless last year's lies within `_READ_BACK`) gives
+    way to any other; alone it is Unusable, and so is any date with no such day, or two
+    different days.
     """
     found = [
         f
@@ -393,6 +404,8 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
     ]
     tied = [f for f in found if _in_met_clause(head, f)]
     met = _met_dates(head.text, tied, found) if tied else _said_alone(head.text, found)
+    if met:
+        met += [f for f in found if _AGAIN_BEFORE.search(head.text, 0, f.start)]
     days = {_past(f.when, today) for f in met}
     if len(days) > 1:
         days.discard(Unusable.AHEAD)

@@ -381,3 +381,45 @@ def test_an_address_or_a_name_in_a_signature_gives_no_date(
     """A room number ("Suite 2/10"), "24/7", or a weekday in a street's or a firm's name is
     not the meeting's date; found by a reviewer as wrong dates logged."""
     assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We met last Wed for an hour", date(2026, 11, 25)),
+        ("We had our catch-up over lunch last Wed", date(2026, 11, 25)),
+        ("We met last Mon, 1h", date(2026, 11, 23)),
+        ("We last sat down together on Monday", date(2026, 11, 23)),
+    ],
+)
+def test_an_abbreviated_weekday_after_last_is_that_weekday(text: str, expected: date) -> None:
+    """ "last Wed" is last Wednesday; "sat" after "last" stays a verb."""
+    assert head_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met Tuesday for 45 minutes, and again on Wednesday",
+        "We met Tuesday for 45 minutes and again Wednesday for 30",
+        "We met Monday, 1h, and then again Wednesday",
+        "Wir haben uns am Dienstag 1h getroffen und nochmal am Mittwoch",
+    ],
+)
+def test_a_second_meeting_joined_with_and_again_is_for_a_person(text: str) -> None:
+    """Two meetings in one reply, the second's day after "and again", are not logged as
+    one: a person logs both."""
+    assert understood(text) == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met on Tuesday, 1h. See you again on the 10th",
+        "We met on Tuesday, 1h. Looking forward to meeting again on Friday",
+        "We met on Tuesday, 1h, and will meet again on Friday",
+    ],
+)
+def test_a_plan_to_meet_again_leaves_the_meeting_its_day(text: str) -> None:
+    """ "Again" in a plan names no second meeting."""
+    assert understood(text) == met(date(2026, 11, 24), 60)
