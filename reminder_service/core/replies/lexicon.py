@@ -593,7 +593,8 @@ MET: Final = (
     rf"|(?<!\bon )(?<!\bil )(?<!\belle )met+(?!{_MET_A_GOAL}|{_SOMEONE_ELSE_AFTER_MET})"
     rf"|met up|caught up|got together|hung out|talked(?!{_ABOUT_MEETING})"
     rf"|spoke(?!{_ABOUT_MEETING})|chatted|connected"
-    r"|(?:had|held|did|grabbed|have had|'ve had|hatten|hatte)"
+    r"|(?:had|held|did|grabbed|have had|'ve had|hatten|hatte|managed(?= an? )|squeezed in"
+    r"|fitted in)"
     rf" (?!such\b)(?:(?:\w+ ){{0,2}}(?:{LENGTH}) (?:\w+ )?"
     rf"|(?:(?!(?:{_PLANNED_FIRST})\b)\w+ ){{0,3}})"
     r"(?:meeting|call|chat|catch up|session|coffee|lunch|breakfast|dinner|talk|conversation"
@@ -609,7 +610,8 @@ MET: Final = (
     rf"|{MET_SPANISH}"
 )
 """A meeting reported in the past tense; a negation before it turns it into "not met". Not
-French "on met le CV en pause" ("we put")."""
+French "on met le CV en pause" ("we put"). "Managed a call" only with "a" or "an" ("I
+managed the team meeting" is work); not "fit in a call", as often a plan."""
 
 NEGATION: Final = (
     r"not|never|no|nicht|nie|kein|keine|keinen|pas|jamais|ne|nunca|jamas|sin|ohne|without"

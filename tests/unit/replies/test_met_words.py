@@ -39,13 +39,16 @@ WEDNESDAY = date(2026, 11, 25)
         ("Pudimos vernos el lunes una hora", MONDAY, 60),
         ("We grabbed coffee yesterday for 30 mins", WEDNESDAY, 30),
         ("We met a fortnight ago", date(2026, 11, 12), None),
+        ("We managed a quick 15 minute call yesterday", WEDNESDAY, 15),
+        ("We squeezed in a coffee on Tuesday, 30 min", TUESDAY, 30),
+        ("We fitted in a call on Monday", MONDAY, None),
     ],
 )
 def test_managed_and_meeting_was_report_a_meeting(
     text: str, day: date, minutes: int | None
 ) -> None:
-    """Managing to meet, or "the meeting took place" with only its day and length after it,
-    logs the meeting."""
+    """Managing to meet (or managing or squeezing in a call), or "the meeting took place"
+    with only its day and length after it, logs the meeting."""
     verdict = verdict_of(text)
     assert verdict.outcome is Outcome.MEETING
     assert verdict.meeting is not None
@@ -72,6 +75,9 @@ def test_managed_and_meeting_was_report_a_meeting(
         "No pudimos vernos",
         "On n'a pas réussi à se voir",
         "Wir haben es nicht geschafft, uns zu treffen",
+        "We couldn't fit in a call this month",
+        "We'll fit in a call next week",
+        "I managed the team meeting on Monday",
     ],
 )
 def test_suggestions_plans_and_negations_log_no_meeting(text: str) -> None:
