@@ -606,12 +606,14 @@ MET: Final = (
     r"|parles?|retrouves?|retrouvees?|reunis?|appeles?|croises?)"
     r"|(?:avons|avions|on a|j'ai) (?:eu|fait) (?:\w+ ){0,2}(?:reunion|rencontre|seance|session"
     r"|appel|rendez vous|rdv|cafe|dejeuner|echange|point|visio|entretien|discussion)"
-    r"|(?:avons|on a) (?:\w+ )?(?:discute|parle|echange)"
+    r"|(?:avons|on a) (?:\w+ )?(?:discute|parle|echange|dejeune|dine|pris un cafe)"
+    r"|wir (?:waren|gingen) (?:\w+ ){0,3}(?:mittagessen|essen|kaffee trinken|spazieren)"
     rf"|{MET_SPANISH}"
 )
 """A meeting reported in the past tense; a negation before it turns it into "not met". Not
 French "on met le CV en pause" ("we put"). "Managed a call" only with "a" or "an" ("I
-managed the team meeting" is work); not "fit in a call", as often a plan."""
+managed the team meeting" is work); not "fit in a call", as often a plan. German "waren
+essen" only with "wir" ("Sie waren essen" is theirs, or a formal "you")."""
 
 NEGATION: Final = (
     r"not|never|no|nicht|nie|kein|keine|keinen|pas|jamais|ne|nunca|jamas|sin|ohne|without"

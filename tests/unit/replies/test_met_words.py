@@ -42,13 +42,17 @@ WEDNESDAY = date(2026, 11, 25)
         ("We managed a quick 15 minute call yesterday", WEDNESDAY, 15),
         ("We squeezed in a coffee on Tuesday, 30 min", TUESDAY, 30),
         ("We fitted in a call on Monday", MONDAY, None),
+        ("Nous avons déjeuné ensemble mardi", TUESDAY, None),
+        ("On a pris un café lundi, 45 min", MONDAY, 45),
+        ("Wir waren am Montag zusammen Mittagessen, 1h", MONDAY, 60),
+        ("Wir gingen am Dienstag spazieren, eine Stunde", TUESDAY, 60),
     ],
 )
 def test_managed_and_meeting_was_report_a_meeting(
     text: str, day: date, minutes: int | None
 ) -> None:
-    """Managing to meet (or managing or squeezing in a call), or "the meeting took place"
-    with only its day and length after it, logs the meeting."""
+    """Managing to meet (or managing or squeezing in a call), lunch or a walk together, or
+    "the meeting took place" with only its day and length after it, logs the meeting."""
     verdict = verdict_of(text)
     assert verdict.outcome is Outcome.MEETING
     assert verdict.meeting is not None
@@ -78,6 +82,9 @@ def test_managed_and_meeting_was_report_a_meeting(
         "We couldn't fit in a call this month",
         "We'll fit in a call next week",
         "I managed the team meeting on Monday",
+        "Nous n'avons pas encore déjeuné ensemble",
+        "Wir waren noch nicht essen",
+        "Sie waren am Montag essen",
     ],
 )
 def test_suggestions_plans_and_negations_log_no_meeting(text: str) -> None:
