@@ -182,14 +182,16 @@ _WEEKDAY_DAY = re.compile(
     rf"{_NOT_IN_AN_ADDRESS}{_NOT_A_SURNAME}\b(?:(?P<wd>{_WEEKDAY_NAMES})\.?,?"
     r" (?:the |den |le |el )?(?P<d>\d{1,2})(?:st|nd|rd|th|er)\b"
     r"|(?P<ws>mon|wed|sat|sun)\.?,? (?:the )?(?P<ds>\d{1,2})(?:st|nd|rd|th)\b"
-    rf"|(?P<wd2>{_WEEKDAY_NAMES}),? (?:den |le |el )?(?P<d2>\d{{1,2}})"
-    r"(?:\.(?! ?\d)|(?=[,;!?)\n]|$| (?:and|und|et|y|for|fur|pour|pendant|durante|at|um|a|vers)\b)))"
+    rf"|(?P<wd2>{lx.WEEKDAYS_BEFORE_A_BARE_DAY}),? (?:den |le |el )?(?P<d2>\d{{1,2}})"
+    r"(?:\.(?! ?\d)|(?=[;!?)\n]|,(?!\d)|$| (?:and|und|et|y|for|fur|pour|pendant|durante|at|um"
+    r"|vers)\b)))"
 )
 """A weekday and a bare day ("Monday 16th", "Mon 16th", "Friday the 13th", "lundi 16", "el
 lunes 16", "Montag, 16."): the day, which the weekday must agree with. An abbreviation that
 is also a word takes only an English ordinal ("Mon 16th", not "mon 1er"). A number with no
-ordinal counts only after a weekday's name and before the clause's end or a word that goes
-on with it, not before a unit or a time ("Monday 10-11", "Monday 5pm")."""
+ordinal counts only after a German, French or Spanish weekday (`WEEKDAYS_BEFORE_A_BARE_DAY`)
+and before the clause's end or a word that goes on with it, not before a unit, a decimal
+or a time ("Montag 1,5 Stunden", "lundi 14 à 15h", "lunes 10-11")."""
 _LISTED_DAY = re.compile(
     r"(?<![\d.,:/])(?P<d>\d{1,2})(?:st|nd|rd|th|\.)?"
     r"(?= ?(?:,|&|\+|and|und|et|y) (?:the |le |el |am |den )?\d{1,2}(?:st|nd|rd|th|er|\.)?"
@@ -668,8 +670,8 @@ def _past_weekday_day(day: int, weekday: int, today: date) -> date | Unusable:
     """The day a bare day and its weekday name ("Friday 13th"): the last such day up to
     `today` (`_past_day_of_month`) if it falls on `weekday`; AHEAD if the next one does (a
     plan, "Monday 30th" said on Friday 27 November); INVALID if neither does, because the
-    weekday or the day is a slip, or the number was a time after all ("met Monday 5"): a
-    person reads it rather than a meeting being logged on a guess."""
+    weekday or the day is a slip: a person reads it rather than a meeting being logged on a
+    guess."""
     past = _past_day_of_month(day, today)
     if isinstance(past, date) and past.weekday() == weekday:
         return past

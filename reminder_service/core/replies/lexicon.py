@@ -55,6 +55,14 @@ WEEKDAYS: Final = _numbered(
     ),
     start=0,
 )
+WEEKDAYS_BEFORE_A_BARE_DAY: Final = (
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|lundi|mardi"
+    r"|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|jueves|viernes|sabado"
+    r"|domingo"
+)
+"""The weekdays of the languages that write a date as a weekday and a bare number ("lundi
+16", "el lunes 16", "Montag, 16."); in English "Monday 2" is as often two o'clock, so an
+English weekday takes only an ordinal ("Monday 2nd")."""
 WEEKDAY_SHORT: Final = _numbered(
     (
         "mon|mo|lun",

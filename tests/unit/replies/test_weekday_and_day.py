@@ -37,8 +37,8 @@ ZONES = ("Pacific/Auckland", "Asia/Kolkata", "UTC", "Europe/Berlin", "America/Lo
         ("We met on Friday 13th", met(FRIDAY_13)),
         ("We met on Friday the 13th", met(FRIDAY_13)),
         ("Yes, Friday 20th, 45 min", met(FRIDAY_20, 45)),
-        ("We met Monday 16 for an hour", met(MONDAY_16, 60)),
-        ("We met Monday 16 at 6pm", met(MONDAY_16)),
+        ("We met Monday 16 for an hour", met(MONDAY_23, 60)),
+        ("We met Monday 16 at 6pm", met(MONDAY_23)),
         ("On s'est vus lundi 16, une heure", met(MONDAY_16, 60)),
         ("On s'est vus le lundi 16", met(MONDAY_16)),
         ("Nos vimos el lunes 16, una hora", met(MONDAY_16, 60)),
@@ -49,17 +49,21 @@ ZONES = ("Pacific/Auckland", "Asia/Kolkata", "UTC", "Europe/Berlin", "America/Lo
         ("On a eu mon 1er rendez-vous lundi, une heure", met(MONDAY_23, 60)),
         ("We met on Monday 5pm", met(MONDAY_23)),
         ("We met Monday 10-11", met(MONDAY_23)),
+        ("Wir haben uns am Montag 1,5 Stunden getroffen", met(MONDAY_23, 90)),
+        ("Nos vimos el lunes 1,5 horas", met(MONDAY_23, 90)),
+        ("On s'est vus lundi 14 à 15h", met(MONDAY_23)),
         ("We met on Thursday 13th", UNCLEAR),
-        ("We met on Monday 5", UNCLEAR),
+        ("We met on Monday 2", met(MONDAY_23)),
+        ("Nos vimos el lunes 5, una hora", UNCLEAR),
     ],
 )
 def test_a_weekday_with_a_day_is_that_day_when_they_agree(
     text: str, expected: tuple[Outcome, object]
 ) -> None:
     """The day the weekday and the number name together; a time after a weekday ("5pm",
-    "10-11") leaves the weekday, and French "mon 1er" (my first) is no Monday; a weekday
-    that disagrees with the day ("Thursday 13th", or "Monday 5" meaning five o'clock) is
-    for a person."""
+    "10-11"), an English weekday's bare number ("Monday 2", as often two o'clock) and French
+    "mon 1er" (my first) leave the weekday; a weekday that disagrees with the day
+    ("Thursday 13th", "lunes 5") is for a person."""
     assert understood(text) == expected
 
 
