@@ -407,7 +407,7 @@ def meeting_date(head: Head, *, today: date, date_order: DateOrder) -> date | Un
     tied = [f for f in found if _in_met_clause(head, f)]
     met = _met_dates(head.text, tied, found) if tied else _said_alone(head.text, found)
     if met:
-        met += [f for f in found if _AGAIN_BEFORE.search(head.text, 0, f.start)]
+        met += [f for f in found if _AGAIN_BEFORE.search(head.text, max(0, f.start - 30), f.start)]
     days = {_past(f.when, today) for f in met}
     if len(days) > 1:
         days.discard(Unusable.AHEAD)
