@@ -671,8 +671,10 @@ statement, not across "and" or "so" ("Tuesday didn't work out so we met Wednesda
 
 PLANNED: Final = (
     r"(?:we're|we are|we will|we'll|we plan to|we're planning to|we are planning to|going to"
-    r"|scheduled to|planning to) (?:\w+ ){0,2}(?:meet|meeting|catch up)"
-    r"|meeting (?:is )?(?:scheduled|planned|booked)"
+    r"|scheduled to|planning to) (?:(?:\w+ ){0,2}(?:meet|meeting|catch up)"
+    r"|(?:\w+ )?(?:have|having|hold|holding|grab|grabbing|do|doing) (?:\w+ ){0,2}"
+    r"(?:call|chat|coffee|session|lunch|catch up|meeting|zoom))"
+    r"|(?:meeting|call|session|chat) (?:is )?(?:scheduled|planned|booked)"
     r"|(?:treffen|sehen) uns|werden uns (?:\w+ ){0,3}treffen|treffen ist (?:\w+ )?geplant"
     r"|(?:allons|va|vont) nous (?:voir|rencontrer|reunir)|on va se (?:voir|parler|rencontrer)"
     r"|nous nous verrons|on se verra|rendez vous (?:est )?prevu"
@@ -681,7 +683,8 @@ PLANNED: Final = (
     r"|abgesagt|verschoben|annule|annulee|reporte|reportee|cancelad[oa]|cancelamos"
     r"|pospuest[oa]|aplazad[oa]|reprogramad[oa]"
 )
-"""A meeting still to come, or called off: "not met yet" when nothing else is reported."""
+"""A meeting still to come ("we'll meet", "we'll have a call next week", "we have a call
+scheduled"), or called off: "not met yet" when nothing else is reported."""
 
 SKIP: Final = (
     r"skip|skipping|pass on (?:this|the) (?:one|round|time|month|check in)|sit this one out"

@@ -152,6 +152,7 @@ def test_a_plain_meeting_report_is_still_a_meeting() -> None:
         ("Danke! Wir sehen uns am Montag wieder", Kind.THANKS),
         ("Danke! Wir sehen uns am Montag wieder", Kind.CONFIRMATION),
         ("Thanks, we're meeting again next week", Kind.WELCOME_BACK),
+        ("Thanks! We'll have a call next week", Kind.THANKS),
     ],
 )
 def test_a_plan_answering_an_email_that_asked_nothing_acknowledges_it(
@@ -162,9 +163,33 @@ def test_a_plan_answering_an_email_that_asked_nothing_acknowledges_it(
     assert _outcome(text, kind) is Outcome.ACKNOWLEDGED
 
 
-def test_a_plan_answering_a_check_in_is_not_met() -> None:
-    """The same plan in answer to "have you met?" still says not met yet."""
-    assert _outcome("We'll meet again on the 3rd", Kind.CHECKIN) is Outcome.NOT_MET
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll meet again on the 3rd",
+        "We will have a call next week",
+        "We're having a call on Monday",
+        "We are going to have coffee next week",
+        "We'll grab a coffee next Tuesday",
+        "We'll have a quick call soon",
+        "We have a call scheduled for next week",
+    ],
+)
+def test_a_plan_answering_a_check_in_is_not_met(text: str) -> None:
+    """A plan, to meet or to have a call, in answer to "have you met?" says not met yet."""
+    assert _outcome(text, Kind.CHECKIN) is Outcome.NOT_MET
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met on Monday, 1h, and we'll have a call next week",
+        "We're glad we had a call on Monday, 1h",
+    ],
+)
+def test_a_meeting_beside_a_planned_call_is_still_a_meeting(text: str) -> None:
+    """A call still to come beside one that happened leaves the meeting logged."""
+    assert _outcome(text, Kind.CHECKIN) is Outcome.MEETING
 
 
 @pytest.mark.parametrize(
