@@ -184,11 +184,20 @@ def _default_templates() -> Path:
     return here if here.is_dir() else BUILT_IN_TEMPLATES
 
 
-class Settings(_LogFormatSettings):
-    """All deployment settings; the README's settings table lists the same names."""
+class _ProgramPlaces(_LogFormatSettings):
+    """Where the program file and the database are.
+
+    Read on their own when the other settings do not load, so that `check` still checks
+    the program file and the coordinator sees every problem in one run.
+    """
 
     config: Path = Path("config/program.yaml")
     database: Path = Path("data/reminders.sqlite3")
+
+
+class Settings(_ProgramPlaces):
+    """All deployment settings; the README's settings table lists the same names."""
+
     keep_emails_days: int | None = 90
     secret_key: SecretStr | None = None
     sender: str | None = Field(
@@ -355,6 +364,19 @@ def log_format_asked(
     except (ValidationError, SettingsError, ConfigError, ValueError, OSError):
         return "text"
     return settings.log_format
+
+
+def program_places(
+    *, env_file: Path | None = Path(".env"), secrets_dir: Path = DEFAULT_SECRETS_DIR
+) -> tuple[Path, Path] | None:
+    """REMINDER_CONFIG and REMINDER_DATABASE read on their own, for when the other settings
+    do not load: the program file and the database; None when they cannot be read either
+    (a .env that is not UTF-8, one of them with a bad value)."""
+    try:
+        places = _ProgramPlaces(_env_file=env_file, _secrets_dir=secrets_dir)  # type: ignore[call-arg]
+    except (ValidationError, SettingsError, ConfigError, ValueError, OSError):
+        return None
+    return places.config, places.database
 
 
 def load_settings(

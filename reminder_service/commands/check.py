@@ -18,7 +18,7 @@ from reminder_service.core.status import state_in_yaml
 from reminder_service.errors import ConfigError, StoreError
 from reminder_service.processor_count import processors
 from reminder_service.program import KnownPairs, ProgramError, load_program
-from reminder_service.settings import Settings, load_settings
+from reminder_service.settings import Settings, load_settings, program_places
 from reminder_service.store import SqliteStore
 from reminder_service.store.schema import CURRENT_SCHEMA
 from reminder_service.template_check import template_problems
@@ -37,24 +37,13 @@ def check(args: argparse.Namespace) -> int:
         settings = load_settings()
     except ConfigError as exc:
         print(exc)
-        return EXIT_PROBLEMS
+        return _program_alone()
     problems += settings.missing_for_sending()
     problems += settings.missing_for_reading()
     problems += _ca_file_problems(settings)
-    history: KnownPairs = {}
-    notes: list[str] = []
-    try:
-        history, notes = _history(settings.database)
-    except StoreError as exc:
-        problems.append(str(exc))
-    program: Program | None = None
     now = datetime.now(UTC)
-    try:
-        program = load_program(settings.config, known=history)
-    except ProgramError as exc:
-        problems += [str(p) for p in exc.problems]
-    except ConfigError as exc:
-        problems.append(str(exc))
+    program, found, notes = _program_checked(settings.config, settings.database)
+    problems += found
     if program is not None:
         try:
             renderer = bootstrap.composer(settings, allow_placeholders=True)
@@ -90,6 +79,45 @@ def _say_rendering(pairs: int, processes: int) -> None:
         file=sys.stderr,
         flush=True,
     )
+
+
+def _program_checked(config: Path, database: Path) -> tuple[Program | None, list[str], list[str]]:
+    """The program file read against the database's history: the program (None if it has
+    problems), its problems and the database's notes."""
+    problems: list[str] = []
+    history: KnownPairs = {}
+    notes: list[str] = []
+    try:
+        history, notes = _history(database)
+    except StoreError as exc:
+        problems.append(str(exc))
+    try:
+        return load_program(config, known=history), problems, notes
+    except ProgramError as exc:
+        problems += [str(p) for p in exc.problems]
+    except ConfigError as exc:
+        problems.append(str(exc))
+    return None, problems, notes
+
+
+def _program_alone() -> int:
+    """After settings that do not load, the program file checked all the same, so that one
+    run shows every problem; the templates wait for the settings, which they need."""
+    places = program_places()
+    if places is None:
+        return EXIT_PROBLEMS
+    config, database = places
+    program, problems, notes = _program_checked(config, database)
+    if problems:
+        print(f"The program file, checked all the same: {len(problems)} problem(s) found:")
+        for problem in problems:
+            print(f"  {problem}")
+    elif program is not None:
+        print(f"The program file, checked all the same: {config} has no problems.")
+    for note in notes:
+        print(f"Note: {note}")
+    print("The templates are checked once the settings are valid.")
+    return EXIT_PROBLEMS
 
 
 def _history(database: Path) -> tuple[KnownPairs, list[str]]:

@@ -289,6 +289,33 @@ def test_check_reports_bad_settings_by_name(
     assert "REMINDER_SMTP__SECURITY" in capsys.readouterr().out
 
 
+def test_check_with_bad_settings_still_checks_the_program_file(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A setting that does not load does not hide the program file's problems: one run
+    shows both, and says the templates wait for the settings."""
+    monkeypatch.setenv("REMINDER_SMTP__SECURITY", "sometimes")
+    (deployment / "program.yaml").write_text(PROGRAM.replace("Asia/Tokyo", "Asia/Tokio"))
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "REMINDER_SMTP__SECURITY" in out
+    assert "The program file, checked all the same: 1 problem(s) found:" in out
+    assert "'Asia/Tokio' is not a time zone; did you mean 'Asia/Tokyo'?" in out
+    assert out.rstrip().endswith("The templates are checked once the settings are valid.")
+
+
+def test_check_with_a_misspelt_setting_says_the_program_file_has_no_problems(
+    deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the settings refused, a sound program file is said to be sound, at the path
+    REMINDER_CONFIG gives, and the exit status still says there is a problem."""
+    monkeypatch.setenv("REMINDER_IMAP_HOST", "imap.northwind.example")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "the right name is REMINDER_IMAP__HOST" in out
+    assert f"checked all the same: {deployment / 'program.yaml'} has no problems." in out
+
+
 def test_check_names_a_near_miss_of_a_setting(
     deployment: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
