@@ -228,6 +228,8 @@ _MET = whole_words(lx.MET)
 _CLAUSE_BREAK = re.compile(rf"\n|(?<!\d)[.!?;,:]|[.!?;,:](?!\d)| - |\b(?:{lx.CONTRAST})\b")
 _RANGE_DASH = re.compile(r" ?- ?")
 _LISTED = re.compile(
+    r"(?: (?:morning|afternoon|evening|night|lunchtime|morgen|vormittag|nachmittag|abend"
+    r"|matin|apres midi|soir|manana|tarde|noche))?"
     r" ?(?:[,/&+] ?(?:(?:and|und|et|y) )?|(?:and|und|et|y|or|oder|ou|o|as well as) )"
     r"(?:(?:then|again|also|too|auch|wieder|dann|nochmal|noch einmal|erneut|puis|aussi"
     r"|encore|ensuite|luego|despues|tambien|de nuevo|otra vez) )*"
@@ -235,7 +237,7 @@ _LISTED = re.compile(
 )
 """What stands between dates listed together: "on the 10th and on the 17th", "lundi et
 mardi", "Monday, and then again on Thursday", "am Montag und dann nochmal am Mittwoch",
-"Monday/Wednesday"."""
+"Monday/Wednesday", "Monday evening and Tuesday morning"."""
 _LISTED_ON = re.compile(r"\b(?:and|und|et|y|then|dann|puis|luego|again|nochmal|wieder)\b")
 _CALLED_OFF_WORDS = 3
 _NEGATIONS = r"not|never|nicht|nie|kein\w*|pas|nunca"

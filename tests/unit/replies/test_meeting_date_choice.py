@@ -127,6 +127,9 @@ def test_a_negation_or_from_that_is_not_about_the_date_leaves_it_standing(
         ),
         ("We met on the 10th and on the 17th", UNCLEAR),
         ("We met on Monday and Tuesday", UNCLEAR),
+        ("We met on Monday evening and Tuesday morning", UNCLEAR),
+        ("On s'est vus lundi soir et mardi matin", UNCLEAR),
+        ("We met on Monday evening and it was great", met(date(2026, 11, 23))),
     ],
 )
 def test_the_met_clause_date_is_the_one_nearest_met(text: str, expected: object) -> None:
