@@ -1123,6 +1123,23 @@ CLOSING: Final = (
     r"|merci beaucoup|cordialement|bien a vous|bonne journee|a bientot|amities|bises|gracias"
     r"|muchas gracias|saludos|un saludo|un abrazo|abrazos|atentamente"
 )
+GRATITUDE: Final = (
+    r"thanks?|thank you|thank u|thx|ty|tysm|many thanks|thanks a lot|much appreciated"
+    r"|appreciated|cheers|great|perfect|lovely|wonderful|awesome|brilliant|fantastic"
+    r"|excellent|nice|cool|super|ok|okay|noted|got it|looks good|sounds good|all good|will do"
+    r"|so much|very much|a lot|again|both|all|everyone|you|and|und|et|y|danke|danke schon"
+    r"|vielen dank|prima|toll|perfekt|merci|merci beaucoup|parfait|genial|gracias"
+    r"|muchas gracias|perfecto|estupendo|vale"
+)
+"""The words of a reply that only thanks or approves ("Thanks!", "Perfect, thank you so
+much", "Danke!", "Merci beaucoup"), with whom it thanks: to an email that asked nothing it
+acknowledges it."""
+NOT_A_NAME: Final = (
+    r"stop|stopp|pause|end|ende|skip|later|unsubscribe|cancel|remove|quit|done|finished"
+    r"|over|enough|schluss|fin|arret|basta|baja|alto|yes|no|not|nope|ja|nein|oui|non|si"
+)
+"""Capitalised words after thanks that are no one's name ("Thanks!\nStop"): a request or an
+answer, which a person reads."""
 COURTESY: Final = (
     r"(?:(?:no|nein|non|nee),? )?(?:no (?:problem|problems|prob|worries|worry|doubt|question)"
     r"|kein problem|keine sorge|keine frage|kein zweifel|ohne zweifel|pas de (?:probleme"

@@ -44,6 +44,7 @@ from reminder_service.core.replies.head import (
 )
 from reminder_service.core.replies.pause_end import NoEnd, pause_until
 from reminder_service.core.replies.readers import whole_words
+from reminder_service.core.replies.thanks import only_thanks
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
 _FILLER = re.compile(rf"\b(?:{lx.FILLER}|{lx.KIND_OF_MEETING})\b|[\W\d_]")
@@ -93,13 +94,16 @@ def meaning_of(
     states what did happen is a correction instead (`_dispute`). A reply to an
     email that asked nothing (`ASKS_NOTHING`: a confirmation, a thank-you) reports a new
     meeting only when it dates it ("yes, and we met again yesterday"); an undated "yes" or
-    "that's right" only ACKNOWLEDGED it. Never raises.
+    "that's right", or nothing but thanks ("Thanks!", `only_thanks`), only ACKNOWLEDGED
+    it. Never raises.
     """
     today = _local_date(sent, zone)
     head = _met_after_but(Head.of(text))
     outcome = _outcome(head, replying_to=replying_to)
     if outcome is Outcome.NOT_MET and _plan_beside_a_meeting(head, today, date_order):
         outcome = Outcome.UNCLEAR
+    if outcome is Outcome.UNCLEAR and replying_to in ASKS_NOTHING and only_thanks(text):
+        outcome = Outcome.ACKNOWLEDGED
     if outcome is Outcome.DISPUTE:
         return _dispute(head, today=today, date_order=date_order, replying_to=replying_to)
     if outcome is Outcome.MEETING:

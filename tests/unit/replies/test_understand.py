@@ -164,11 +164,20 @@ def test_yes_to_a_confirmation_acknowledges_it() -> None:
     assert (verdict.answers_key, verdict.answers_kind) == ("confirmation:42", "confirmation")
 
 
-@pytest.mark.parametrize("text", ["Thanks!", "Looks good", "\n"])
+@pytest.mark.parametrize("text", ["Thanks! Bo was late though", "We'll see", "\n"])
 def test_an_unclear_reply_to_a_confirmation_asks_nothing_back(text: str) -> None:
     """An unclear reply to a confirmation stays for review but wants no question back."""
     verdict = _verdict(_reply(text, in_reply_to=CONFIRMATION_ID))
     assert verdict.outcome is Outcome.UNCLEAR
+    assert not verdict.wants_question
+
+
+@pytest.mark.parametrize("text", ["Thanks!", "Looks good", "Perfect, thank you!\n\nBest,\nBo"])
+def test_thanks_alone_to_a_confirmation_acknowledges_it(text: str) -> None:
+    """Nothing but thanks to a confirmation acknowledges it: nothing for the coordinator to
+    review, no question back."""
+    verdict = _verdict(_reply(text, in_reply_to=CONFIRMATION_ID))
+    assert (verdict.outcome, verdict.meeting) == (Outcome.ACKNOWLEDGED, None)
     assert not verdict.wants_question
 
 
