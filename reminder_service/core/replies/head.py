@@ -196,6 +196,7 @@ _CONDITION_OPENED = re.compile(rf"\b{lx.CONDITION_OPENED}")
 _OTHERS_AS_SUBJECT = re.compile(rf"\b{lx.OTHERS_AS_SUBJECT}")
 _MET_SOMEONE_ELSE = whole_words(lx.MET_SOMEONE_ELSE)
 _WITH_OTHERS = re.compile(lx.WITH_OTHERS)
+_WITH_OTHERS_BEFORE = whole_words(lx.WITH_OTHERS_BEFORE)
 _PAIR_AS_SUBJECT = whole_words(lx.PAIR_AS_SUBJECT)
 _WITHOUT_US = re.compile(lx.WITHOUT_US)
 _DOUBTED_BEFORE = whole_words(lx.DOUBTED_BEFORE)
@@ -594,12 +595,14 @@ def _someone_elses(before: str, after: str) -> bool:
     """Whether a meeting phrase, with the words of its clause `before` and `after` it, tells
     of someone else's meeting: someone else as its subject ("her team had a meeting", "her
     manager and I met"), someone else right after it ("I had a call with her manager", but
-    not "we had a call with the team", the pair's with the team beside them), or "without
-    me" after it ("they had a call on Monday without me")."""
-    last = _last_words(before)
+    not "we had a call with the team", the pair's with the team beside them) or, in German,
+    before it ("ich habe mit ihrem Chef telefoniert"), or "without me" after it ("they had a
+    call on Monday without me")."""
+    last, statement = _last_words(before), _statement(before)
     return bool(
         _OTHERS_AS_SUBJECT.search(last)
         or (_WITH_OTHERS.match(after) and not _PAIR_AS_SUBJECT.search(last))
+        or (_WITH_OTHERS_BEFORE.search(statement) and not _PAIR_AS_SUBJECT.search(statement))
         or _WITHOUT_US.match(after)
     )
 

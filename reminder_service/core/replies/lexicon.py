@@ -583,6 +583,16 @@ WITH_OTHERS: Final = (
 )
 """Someone else right after a meeting phrase ("I had a call with her manager", "Bo spoke to
 HR"): someone else's meeting, unless the pair is its subject (`PAIR_AS_SUBJECT`)."""
+WITH_OTHERS_BEFORE: Final = (
+    r"mit (?:(?:der|dem|den|die|das|ihrem|ihrer|ihren|seinem|seiner|seinen|meinem|meiner"
+    r"|meinen|unserem|unserer|unseren|einem|einer|zwei|drei) )?(?:\w+ )?"
+    r"(?:chef|chefin|vorgesetzten|vorgesetzter|vorgesetzte|personalabteilung|personaler"
+    r"|personalerin|kollegen|kollegin|kolleginnen|kollege|team|recruiter|recruiterin"
+    r"|manager|managerin|teamleiter|teamleiterin|abteilungsleiter|abteilungsleiterin"
+    r"|professor|professorin|lehrer|lehrerin|eltern|familie|freunden|freundin|freund)"
+)
+"""Someone else before a German meeting phrase, whose participle comes last ("ich habe am
+Montag mit ihrem Chef telefoniert"): someone else's meeting, unless "wir" is its subject."""
 PAIR_AS_SUBJECT: Final = r"we|we've|we'd|us|both|and i|me and|wir|nous|on"
 """Words among the last before a meeting phrase that make the pair its subject: "we had a
 call with the team" was the pair's meeting, with the team beside them."""

@@ -74,6 +74,9 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "Yes! I met her manager on Monday, 1h.",
         "Yes, her team had a meeting on Monday.",
         "Vielleicht haben wir uns letzte Woche getroffen.",
+        "Ich habe am Montag mit ihrem Chef telefoniert.",
+        "Sie hat am Montag mit der Personalabteilung gesprochen.",
+        "Ja, ich habe mit ihrer Chefin gesprochen.",
         "Vielleicht trafen wir uns am Montag.",
         "Had we only had a call in October, she would have got the job.",
         "Wir hätten uns am Montag getroffen, aber sie war krank",
@@ -138,6 +141,13 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("We met on Monday. She had a 30 minute call with the recruiter.", MONDAY, None),
         ("Met Monday. Her manager and I met on Tuesday for 20 min.", MONDAY, None),
         ("Met Monday, 45 min. I spoke with her manager for 30 minutes.", MONDAY, 45),
+        ("Wir haben am Montag mit dem Team telefoniert, 1h.", MONDAY, 60),
+        ("Ich habe am Montag mit Bo telefoniert, 1h.", MONDAY, 60),
+        (
+            "Wir haben uns am Montag getroffen. Ich habe am Dienstag mit ihrem Chef gesprochen.",
+            MONDAY,
+            None,
+        ),
     ],
 )
 def test_the_same_words_still_report_a_meeting(text: str, day: date, minutes: int | None) -> None:
