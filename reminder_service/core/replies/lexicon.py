@@ -560,9 +560,11 @@ meeting."""
 _OTHERS: Final = (
     r"(?:ceo|cto|cfo|vp|manager|boss|director|head|lead|supervisor|recruiters?|hr|team"
     r"|colleagues?|coworkers?|clients?|customers?|investors?|founders?|professor|teacher"
-    r"|panel|committee|board|parents?|family|friends?)"
+    r"|panel|committee|board|parents?|family|friends?|mum|mom|mother|dad|father|sisters?"
+    r"|brothers?|husband|wife)"
 )
-"""People other than the pair, named by their role: a mentor or mentee is never one."""
+"""People other than the pair, named by their role: a mentor or mentee is never one (nor is
+a "partner", as often a mentoring partner)."""
 _SOMEONE_ELSE_AFTER_MET: Final = (
     r" (?:with )?(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other) (?:\w+ )?"
     rf"{_OTHERS}\b"
@@ -626,6 +628,7 @@ MET: Final = (
     r"|appel|rendez vous|rdv|cafe|dejeuner|echange|point|visio|entretien|discussion)"
     r"|(?:avons|on a) (?:\w+ )?(?:discute|parle|echange|dejeune|dine|pris un cafe)"
     r"|wir (?:waren|gingen) (?:\w+ ){0,3}(?:mittagessen|essen|kaffee trinken|spazieren)"
+    r"|(?:zusammen|gemeinsam) (?:\w+ ){0,2}(?:gegessen|kaffee getrunken)"
     rf"|{MET_SPANISH}"
 )
 """A meeting reported in the past tense; a negation before it turns it into "not met". Not

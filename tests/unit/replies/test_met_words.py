@@ -46,6 +46,7 @@ WEDNESDAY = date(2026, 11, 25)
         ("On a pris un café lundi, 45 min", MONDAY, 45),
         ("Wir waren am Montag zusammen Mittagessen, 1h", MONDAY, 60),
         ("Wir gingen am Dienstag spazieren, eine Stunde", TUESDAY, 60),
+        ("Wir haben am Montag zusammen gegessen, eine Stunde", MONDAY, 60),
     ],
 )
 def test_managed_and_meeting_was_report_a_meeting(
@@ -85,6 +86,7 @@ def test_managed_and_meeting_was_report_a_meeting(
         "Nous n'avons pas encore déjeuné ensemble",
         "Wir waren noch nicht essen",
         "Sie waren am Montag essen",
+        "Sie hat am Montag gegessen",
     ],
 )
 def test_suggestions_plans_and_negations_log_no_meeting(text: str) -> None:

@@ -77,6 +77,7 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "Ich habe am Montag mit ihrem Chef telefoniert.",
         "Sie hat am Montag mit der Personalabteilung gesprochen.",
         "Ja, ich habe mit ihrer Chefin gesprochen.",
+        "I spoke to her mum on Monday.",
         "Vielleicht trafen wir uns am Montag.",
         "Had we only had a call in October, she would have got the job.",
         "Wir hätten uns am Montag getroffen, aber sie war krank",
@@ -143,6 +144,7 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("Met Monday, 45 min. I spoke with her manager for 30 minutes.", MONDAY, 45),
         ("Wir haben am Montag mit dem Team telefoniert, 1h.", MONDAY, 60),
         ("Ich habe am Montag mit Bo telefoniert, 1h.", MONDAY, 60),
+        ("I met my mentoring partner on Monday, 1h.", MONDAY, 60),
         (
             "Wir haben uns am Montag getroffen. Ich habe am Dienstag mit ihrem Chef gesprochen.",
             MONDAY,
