@@ -669,11 +669,11 @@ def _past_day_of_month(day: int, today: date) -> date | Unusable:
 
 
 def _past_weekday_day(day: int, weekday: int, today: date) -> date | Unusable:
-    """The day a bare day and its weekday name ("Friday 13th"): the last such day up to
-    `today` (`_past_day_of_month`) if it falls on `weekday`; AHEAD if the next one does (a
-    plan, "Monday 30th" said on Friday 27 November); INVALID if neither does, because the
-    weekday or the day is a slip: a person reads it rather than a meeting being logged on a
-    guess."""
+    """The day that a bare day and its weekday name give ("Friday 13th"): the last such
+    day up to `today` (`_past_day_of_month`) if it falls on `weekday`; AHEAD if the next
+    one does (a plan, "Monday 30th" said on Friday 27 November); INVALID if neither does,
+    because the weekday or the day is a slip: a person reads it rather than a meeting being
+    logged on a guess."""
     past = _past_day_of_month(day, today)
     if isinstance(past, date) and past.weekday() == weekday:
         return past

@@ -667,12 +667,11 @@ def _met_signal(before: str, phrase: str, *, dated: bool = False) -> Signal | No
     """What a meeting phrase says with the words just before it: met, not met, or a
     negation in a language we do not read (UNREAD), or, after a doubt, right after
     "nearly" or "had we" opening a condition, or in a "managed to meet" of someone else,
-    nothing sure (DOUBTFUL). A
-    "managed to meet" with no subject before it ("Yes! Managed to meet Monday") is the
-    pair's. After "since we" it reports nothing ("it's been 3 weeks since we met", "since
-    we last spoke we met on Monday": only the second is a report), unless negated ("not
-    since we last met") or `dated`, a day right after it ("it's been great since we met on
-    Monday")."""
+    nothing sure (DOUBTFUL). A "managed to meet" with no subject before it ("Yes! Managed
+    to meet Monday") is the pair's. After "since we" it reports nothing ("it's been 3 weeks
+    since we met", "since we last spoke we met on Monday": only the second is a report),
+    unless negated ("not since we last met") or `dated`, a day right after it ("it's been
+    great since we met on Monday")."""
     words = f"{before} {phrase}"
     if _SINCE_MET.search(before) and not dated:
         return Signal.NOT_MET if _NEGATION.search(before) else None

@@ -580,11 +580,13 @@ OTHERS_AS_SUBJECT: Final = (
 ("her team had a meeting on Monday", "our manager met on Monday", "her manager and I met on
 Monday"): no report of the pair's meeting."""
 WITH_OTHERS: Final = (
-    r" (?:with|to) (?:(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other)"
+    r"(?: (?!with\b|to\b)[\w']+){0,3} (?:with|to)"
+    r" (?:(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other)"
     rf" (?:\w+ )?)?{_OTHERS}\b"
 )
-"""Someone else right after a meeting phrase ("I had a call with her manager", "Bo spoke to
-HR"): someone else's meeting, unless the pair is its subject (`PAIR_AS_SUBJECT`)."""
+"""Someone else after a meeting phrase, a few words at most after it ("I had a call with her
+manager", "I had a call on Monday with her manager", "Bo spoke to HR"): someone else's
+meeting, unless the pair is its subject (`PAIR_AS_SUBJECT`)."""
 WITH_OTHERS_BEFORE: Final = (
     r"mit (?:(?:der|dem|den|die|das|ihrem|ihrer|ihren|seinem|seiner|seinen|meinem|meiner"
     r"|meinen|unserem|unserer|unseren|einem|einer|zwei|drei) )?(?:\w+ )?"
@@ -595,7 +597,7 @@ WITH_OTHERS_BEFORE: Final = (
 )
 """Someone else before a German meeting phrase, whose participle comes last ("ich habe am
 Montag mit ihrem Chef telefoniert"): someone else's meeting, unless "wir" is its subject."""
-PAIR_AS_SUBJECT: Final = r"we|we've|we'd|us|both|and i|me and|wir|nous|on"
+PAIR_AS_SUBJECT: Final = r"we|we've|we'd|us|both|and i|me and|wir"
 """Words among the last before a meeting phrase that make the pair its subject: "we had a
 call with the team" was the pair's meeting, with the team beside them."""
 WITHOUT_US: Final = (
