@@ -200,6 +200,9 @@ _WITH_OTHERS_BEFORE = whole_words(lx.WITH_OTHERS_BEFORE)
 _PAIR_AS_SUBJECT = whole_words(lx.PAIR_AS_SUBJECT)
 _WITHOUT_US = re.compile(lx.WITHOUT_US)
 _DOUBTED_BEFORE = whole_words(lx.DOUBTED_BEFORE)
+_CLAUSE_EDGE = re.compile(r"[.,;:!?\n]")
+_CLAUSE_REACH = 80
+"""How far, in characters, `someone_elses_meeting` looks on each side of a phrase."""
 _SINCE_MET = re.compile(rf"\b(?:{lx.SINCE_MET}) ?$")
 _DATED_AFTER = re.compile(lx.DATED_AFTER)
 _MANAGED_BY_ANYONE = re.compile(lx.MANAGED_BY_ANYONE)
@@ -576,11 +579,6 @@ def _sentence_texts(clauses: list[_Clause]) -> dict[int, str]:
     return {number: " ".join(texts) for number, texts in parts.items()}
 
 
-_CLAUSE_EDGE = re.compile(r"[.,;:!?\n]")
-_CLAUSE_REACH = 80
-"""How far, in characters, `someone_elses_meeting` looks on each side of a phrase."""
-
-
 def someone_elses_meeting(text: str, phrase: re.Match[str]) -> bool:
     """Whether the meeting phrase `phrase`, found in `text`, tells of someone else's
     meeting (`_someone_elses`), judged on the words of its clause up to a punctuation mark
@@ -594,8 +592,9 @@ def someone_elses_meeting(text: str, phrase: re.Match[str]) -> bool:
 def _someone_elses(before: str, after: str) -> bool:
     """Whether a meeting phrase, with the words of its clause `before` and `after` it, tells
     of someone else's meeting: someone else as its subject ("her team had a meeting", "her
-    manager and I met"), someone else right after it ("I had a call with her manager", but
-    not "we had a call with the team", the pair's with the team beside them) or, in German,
+    manager and I met"), someone else a few words after it ("I had a call on Monday with
+    her manager", but not "we had a call with the team", the pair's with the team beside
+    them) or, in German,
     before it ("ich habe mit ihrem Chef telefoniert"), or "without me" after it ("they had a
     call on Monday without me")."""
     last, statement = _last_words(before), _statement(before)
