@@ -99,6 +99,7 @@ _MET = whole_words(lx.MET)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _ANOTHER_EVENT = whole_words(lx.ANOTHER_EVENT)
 _SOMEONE_ELSE_FIRST = re.compile(lx.SOMEONE_ELSE_FIRST)
+_OTHERS_FIRST = re.compile(lx.OTHERS_FIRST)
 _PLANNED_LENGTH = whole_words(lx.PLANNED_LENGTH)
 _GAP_TO_LENGTH = re.compile(r"(?: [\w']+){0,4} ")
 _ALSO = re.compile(r"\b(?:also|auch|aussi|tambien) $")
@@ -366,8 +367,9 @@ def _clause_around(head: Head, m: re.Match[str]) -> tuple[int, int]:
 
 def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
     """The lengths that may be the meeting's, in order, without those inside a longer one
-    ("una hora" in "una hora y cuarto") or overlapping one that is not a length of the
-    meeting ("an hour" in "an hour and a half ago")."""
+    ("una hora" in "una hora y cuarto"), overlapping one that is not a length of the
+    meeting ("an hour" in "an hour and a half ago"), or in a clause whose subject is
+    someone else ("her manager joined for 10 minutes")."""
     text = head.text
     found = [
         (m, minutes)
@@ -381,6 +383,7 @@ def _meeting_lengths(head: Head) -> list[tuple[re.Match[str], int]]:
         for m, minutes in found
         if _is_ago(text, m)
         or _is_of_something_else(head, m)
+        or _OTHERS_FIRST.match(text[_clause_around(head, m)[0] : m.start()]) is not None
         or _is_hours_of_work(head, m, minutes)
         or said_in_writing(text, *m.span())
     ]

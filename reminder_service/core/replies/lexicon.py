@@ -579,6 +579,9 @@ OTHERS_AS_SUBJECT: Final = (
 """Someone else as the subject right before a meeting phrase, alone or beside the writer
 ("her team had a meeting on Monday", "our manager met on Monday", "her manager and I met on
 Monday"): no report of the pair's meeting."""
+OTHERS_FIRST: Final = rf"^\W*(?:the|our|her|his|their|my|your) (?:\w+ )?{_OTHERS}\b"
+"""A clause opening with someone else as its subject ("her manager joined for 10 minutes"):
+a length in it is theirs, even in a sentence reporting the pair's meeting."""
 WITH_OTHERS: Final = (
     r"(?: (?!with\b|to\b)[\w']+){0,3} (?:with|to)"
     r" (?:(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other)"

@@ -151,6 +151,10 @@ def test_meeting_words_that_report_no_meeting_are_never_a_meeting(text: str) -> 
         ("We had a call on Monday with the team, 1h.", MONDAY, 60),
         ("I had a call on Monday with Bo, 1h.", MONDAY, 60),
         ("I was on leave, then had a call with Bo on Monday, 1h.", MONDAY, 60),
+        ("We met on Monday, her manager joined for 10 minutes.", MONDAY, None),
+        ("Met Monday, her manager popped in for 10 min.", MONDAY, None),
+        ("We met on Monday, the team lead joined us, 1h.", MONDAY, 60),
+        ("We met on Monday, she led the session for an hour.", MONDAY, 60),
         (
             "Wir haben uns am Montag getroffen. Ich habe am Dienstag mit ihrem Chef gesprochen.",
             MONDAY,
