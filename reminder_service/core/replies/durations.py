@@ -531,8 +531,12 @@ def durations_in(text: str) -> list[tuple[re.Match[str], int]]:
 
 
 def _is_clock_time(text: str, m: re.Match[str]) -> bool:
-    """Whether a match is a time of day: "a las 15h", "vers 9h30", "at 1:15", "10h pm"."""
+    """Whether a match is a time of day: "a las 15h", "vers 9h30", "at 1:15", "10h pm".
+    Not after the English article and before a meeting ("a 1h call"), which "à 1h" folds
+    to as well."""
     if _CLOCK_LIKE.fullmatch(m.group()) is None:
         return False
     before = _CLOCK_BEFORE.search(text, max(0, m.start() - 12), m.start())
+    if before is not None and before.group().strip() == "a" and _TIED_AFTER.match(text, m.end()):
+        return False
     return before is not None or _CLOCK_AFTER.match(text, m.end()) is not None

@@ -109,6 +109,9 @@ def test_suggestions_plans_and_negations_log_no_meeting(text: str) -> None:
         ("yes, 45 mintues on tuesday", 45),
         ("we did! thursday last week, hour and half", 90),
         ("We met Tuesday. Her commute is 2 hours each way, so we did 30 min online", 30),
+        ("We had a 1h call on Monday", 60),
+        ("Did a 1h30 call Monday", 90),
+        ("On s'est vus lundi à 14h, une heure", 60),
     ],
 )
 def test_lengths_in_more_shapes(text: str, minutes: int) -> None:
