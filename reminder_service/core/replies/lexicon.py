@@ -617,6 +617,7 @@ MET: Final = (
     rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}"
     rf"|(?<!\bon )(?<!\bil )(?<!\belle )met+(?!{_MET_A_GOAL}|{_SOMEONE_ELSE_AFTER_MET})"
     rf"|met up|caught up|got together|hung out|talked(?!{_ABOUT_MEETING})"
+    r"|(?:we've|we have) (?:\w+ )?been meeting"
     rf"|spoke(?!{_ABOUT_MEETING})|chatted|connected"
     r"|(?:had|held|did|grabbed|have had|'ve had|hatten|hatte|managed(?= an? )|squeezed in"
     r"|fitted in)"

@@ -47,13 +47,16 @@ WEDNESDAY = date(2026, 11, 25)
         ("Wir waren am Montag zusammen Mittagessen, 1h", MONDAY, 60),
         ("Wir gingen am Dienstag spazieren, eine Stunde", TUESDAY, 60),
         ("Wir haben am Montag zusammen gegessen, eine Stunde", MONDAY, 60),
+        ("We've been meeting weekly, most recently on Monday for 1h", MONDAY, 60),
+        ("We've mostly been meeting online, last on Tuesday, 45 min", TUESDAY, 45),
     ],
 )
 def test_managed_and_meeting_was_report_a_meeting(
     text: str, day: date, minutes: int | None
 ) -> None:
-    """Managing to meet (or managing or squeezing in a call), lunch or a walk together, or
-    "the meeting took place" with only its day and length after it, logs the meeting."""
+    """Managing to meet (or managing or squeezing in a call), lunch or a walk together,
+    having been meeting, or "the meeting took place" with only its day and length after
+    it, logs the meeting."""
     verdict = verdict_of(text)
     assert verdict.outcome is Outcome.MEETING
     assert verdict.meeting is not None
@@ -87,6 +90,7 @@ def test_managed_and_meeting_was_report_a_meeting(
         "Wir waren noch nicht essen",
         "Sie waren am Montag essen",
         "Sie hat am Montag gegessen",
+        "We haven't been meeting lately",
     ],
 )
 def test_suggestions_plans_and_negations_log_no_meeting(text: str) -> None:
