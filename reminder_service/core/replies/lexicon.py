@@ -733,15 +733,18 @@ FOR_A_WHILE: Final = (
 PAUSE: Final = (
     r"pause|pausing|on hold|hold off|suspend"
     r"|stop (?:\w+ ){0,2}(?:check ins|checkins|reminders|emails|e mails|mails)"
-    rf"(?= (?:{FOR_A_WHILE}))|no {NO_MORE}(?= (?:{FOR_A_WHILE})\b)"
-    rf"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten) mehr(?= (?:{FOR_A_WHILE})\b)"
+    rf"(?= (?:{FOR_A_WHILE}))|no (?:(?:more|further|mas) )?(?:{OUR_EMAILS})(?= (?:{FOR_A_WHILE})\b)"
+    rf"|hold (?:the |our |all )?(?:{OUR_EMAILS})(?= (?:{FOR_A_WHILE})\b)"
+    r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten)(?: mehr)?"
+    rf"(?= (?:{FOR_A_WHILE})\b)"
     r"|(?:take|taking|have|need|make) (?:a |some )?(?:short |little |small )?break"
     r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
     r"|pausa|pausar|en pausa|suspender"
 )
-"""Pause the check-ins, perhaps until a date; "stop the emails for now", "no más correos
-hasta marzo" and "keine Mails mehr bis März" pause them too ("hasta luego", "bis bald" are
-goodbyes, not until)."""
+"""Pause the check-ins, perhaps until a date; "stop the emails for now", "no emails till
+February", "hold the reminders for a month", "no más correos hasta marzo" and "keine
+Erinnerungen bis Januar" pause them too ("hasta luego", "bis bald" are goodbyes, not
+until)."""
 
 NOT_PAUSE: Final = (
     r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para )?(?:el )?(?:cafe|comer|almorzar)"

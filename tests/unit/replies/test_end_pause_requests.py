@@ -155,6 +155,10 @@ def test_requests_to_end_or_pause_still_take_effect(
         ("Please stop the emails for now", None),
         ("Please stop the check-ins until March", date(2027, 3, 1)),
         ("Stop the reminders for two months please", date(2027, 1, 26)),
+        ("No emails till Feb please", date(2027, 2, 1)),
+        ("No, and no emails till Feb please", date(2027, 2, 1)),
+        ("Hold the reminders for a month please", date(2026, 12, 26)),
+        ("Bitte keine Erinnerungen bis Januar", date(2027, 1, 1)),
     ],
 )
 def test_stopping_the_emails_for_a_while_pauses(text: str, until: date | None) -> None:
