@@ -354,10 +354,11 @@ NO: Final = (
     r"|^(?:no+|nope|nah|nay|nein|nee|noe|non|nop|negative|negativ)"
     r"(?! (?:problem|problems|prob|issues?|worries|worry|need|doubt|matter|idea|clue|rush"
     r"|hay problema"
-    rf"|pasa nada|te preocupes|se|sorgen|stress|souci|soucis|probleme|t'inquiete|idee|{NO_MORE}))"
+    rf"|pasa nada|te preocupes|se|sorgen|stress|souci|soucis|probleme|t'inquiete|idee|{NO_MORE}"
+    rf"|{OUR_EMAILS}))"
 )
-"""An answer that starts with no (but not "no problem", nor "no more emails", an end);
-"yes and no" says both."""
+"""An answer that starts with no (but not "no problem", nor "no more emails", an end, nor
+"no emails please", which a person reads); "yes and no" says both."""
 
 MET_SPANISH: Final = (
     r"nos (?:\w+ )?(?:reunimos|vimos|juntamos|encontramos|conectamos|hablamos|llamamos)"

@@ -665,3 +665,10 @@ def test_the_head_reads_a_sign_off_as_a_short_end_unless_beside_a_goodbye(
     ends = {Signal.END, Signal.END_WEAK, Signal.END_ASKED, Signal.END_SO}
     said = set().union(*(s.signals for s in Head.of(text).sentences))
     assert said & ends == signals
+
+
+@pytest.mark.parametrize("text", ["No emails please", "No reminders please"])
+def test_no_emails_without_more_or_a_while_is_for_a_person(text: str) -> None:
+    """ "No emails please" is no "not met" (which would earn a follow-up email) nor, without
+    "more", a sure end: a person reads it."""
+    assert _verdict(text).outcome is Outcome.UNCLEAR
