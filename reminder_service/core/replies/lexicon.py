@@ -733,7 +733,8 @@ FOR_A_WHILE: Final = (
 
 PAUSE: Final = (
     r"pause|pausing|on hold|hold off|suspend"
-    r"|stop (?:\w+ ){0,2}(?:check ins|checkins|reminders|emails|e mails|mails)"
+    r"|stop (?:(?:\w+ ){0,2}(?:check ins|checkins|reminders|emails|e mails|mails)"
+    r"|(?:emailing|e mailing) (?:us|me))"
     rf"(?= (?:{FOR_A_WHILE}))|no (?:(?:more|further|mas) )?(?:{OUR_EMAILS})(?= (?:{FOR_A_WHILE})\b)"
     rf"|hold (?:the |our |all )?(?:{OUR_EMAILS})(?= (?:{FOR_A_WHILE})\b)"
     r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten)(?: mehr)?"
@@ -858,6 +859,8 @@ END: Final = (
     rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
     rf"|no {NO_MORE}(?! (?:{FOR_A_WHILE}|{NOT_ALL_EMAILS})\b)"
+    r"|stop (?:(?:emailing|e mailing) (?:us|me)|sending (?:us |me )?(?:emails|e mails|reminders))"
+    rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|unsubscribe(?! (?:my |our |this |that |the )?(?:old|other|previous|former|work|second)\b)"
     r"(?![^\n]*@[^\n]*(?:\n[^\n]*)?\b(?:use|instead)\b)|opt out"
     r"|no longer (?:participat\w*|in the program|part of)"

@@ -123,6 +123,10 @@ def test_a_refused_later_or_questioned_command_is_unclear(text: str) -> None:
         ("Let's stop the check-ins", Outcome.END, None),
         ("Wir m\u00f6chten das Mentoring beenden", Outcome.END, None),
         ("Please unsubscribe us", Outcome.END, None),
+        ("Please stop emailing us", Outcome.END, None),
+        ("Stop sending us reminders please", Outcome.END, None),
+        ("Please stop emailing us until March", Outcome.PAUSE, date(2027, 3, 1)),
+        ("Stop emailing me for now", Outcome.PAUSE, None),
         ("We met yesterday for an hour, but we'd like to end the mentoring", Outcome.END, None),
         ("Pause until March", Outcome.PAUSE, date(2027, 3, 1)),
         ("Can we pause until March?", Outcome.PAUSE, date(2027, 3, 1)),
@@ -672,3 +676,8 @@ def test_no_emails_without_more_or_a_while_is_for_a_person(text: str) -> None:
     """ "No emails please" is no "not met" (which would earn a follow-up email) nor, without
     "more", a sure end: a person reads it."""
     assert _verdict(text).outcome is Outcome.UNCLEAR
+
+
+def test_stopping_emails_to_someone_else_ends_nothing() -> None:
+    """Only emails to the pair: "stop emailing her manager" asks nothing of us."""
+    assert _verdict("Please stop emailing her manager").outcome is not Outcome.END
