@@ -57,11 +57,7 @@ def check(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             problems.append(str(exc))
     if problems:
-        print(f"{len(problems)} problem(s) found:")
-        for problem in problems:
-            print(f"  {problem}")
-        for note in notes:
-            print(f"Note: {note}")
+        _print_problems(problems, notes, found=f"{len(problems)} problem(s) found:")
         return EXIT_PROBLEMS
     assert program is not None
     print(_summary(program, settings, notes=notes, now=now))
@@ -107,17 +103,20 @@ def _program_alone() -> int:
     if places is None:
         return EXIT_PROBLEMS
     config, database = places
-    program, problems, notes = _program_checked(config, database)
-    if problems:
-        print(f"The program file, checked all the same: {len(problems)} problem(s) found:")
-        for problem in problems:
-            print(f"  {problem}")
-    elif program is not None:
-        print(f"The program file, checked all the same: {config} has no problems.")
-    for note in notes:
-        print(f"Note: {note}")
+    _, problems, notes = _program_checked(config, database)
+    found = f"{len(problems)} problem(s) found:" if problems else f"{config} has no problems."
+    _print_problems(problems, notes, found=f"The program file, checked all the same: {found}")
     print("The templates are checked once the settings are valid.")
     return EXIT_PROBLEMS
+
+
+def _print_problems(problems: list[str], notes: list[str], *, found: str) -> None:
+    """`found`, then each problem indented under it, then the database's notes."""
+    print(found)
+    for problem in problems:
+        print(f"  {problem}")
+    for note in notes:
+        print(f"Note: {note}")
 
 
 def _history(database: Path) -> tuple[KnownPairs, list[str]]:

@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from reminder_service.core.model import DateOrder
 from reminder_service.core.replies import lexicon as lx
-from reminder_service.core.replies.head import Head, in_plan, someone_elses_meeting
+from reminder_service.core.replies.head import Head, in_plan, pair_meeting_phrases
 from reminder_service.core.replies.readers import (
     COUNTS,
     DIGIT,
@@ -430,7 +430,9 @@ def _met_dates(text: str, tied: list[Found], found: list[Found]) -> list[Found]:
     Tuesday") is none of them."""
     nearest: dict[int, tuple[int, int]] = {}  # met word's start: (gap, date's start)
     for f in tied:
-        gap, met = min((_gap(m, f), m.start()) for m in _pair_met(text, *_clause(text, f)))
+        gap, met = min(
+            (_gap(m, f), m.start()) for m in pair_meeting_phrases(text, *_clause(text, f))
+        )
         nearest[met] = min(nearest.get(met, (gap, f.start)), (gap, f.start))
     anchors = {start for _, start in nearest.values()}
     return [
@@ -561,13 +563,7 @@ def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _in_met_clause(head: Head, found: Found) -> bool:
     """Whether the date is in the clause that says the pair met."""
-    return bool(_pair_met(head.text, *_clause(head.text, found)))
-
-
-def _pair_met(text: str, start: int, end: int) -> list[re.Match[str]]:
-    """The meeting phrases in `text[start:end]` that may be the pair's: not someone else's
-    ("I had a call with HR on Tuesday")."""
-    return [m for m in _MET.finditer(text, start, end) if not someone_elses_meeting(text, m)]
+    return bool(pair_meeting_phrases(head.text, *_clause(head.text, found)))
 
 
 _SEASONS = (

@@ -19,6 +19,7 @@ from reminder_service.core.replies.head import (
     POSITIVE,
     Head,
     in_plan,
+    pair_meeting_phrases,
     said_in_writing,
     someone_elses_meeting,
 )
@@ -479,7 +480,7 @@ def _right_after_met(head: Head, lengths: list[tuple[re.Match[str], int]]) -> se
     text = head.text
     starts = [m.start() for m, _ in lengths]
     found: set[int] = set()
-    for met in _MET.finditer(text):
+    for met in pair_meeting_phrases(text):
         index = bisect_left(starts, met.end())
         if index == len(starts):
             break
@@ -489,7 +490,6 @@ def _right_after_met(head: Head, lengths: list[tuple[re.Match[str], int]]) -> se
             and _NEXT_STATEMENT.search(text, met.end(), start) is None
             and _ALSO.search(text, max(0, met.start() - 8), met.start()) is None
             and not said_in_writing(text, *met.span())
-            and not someone_elses_meeting(text, met)
         ):
             found.add(lengths[index][1])
     return found
@@ -512,8 +512,8 @@ def _after_met(head: Head, start: int) -> bool:
     sentence = head.sentence_at(start)
     met = [
         found.end()
-        for found in _MET.finditer(text, sentence.start if sentence else 0, start)
-        if not said_in_writing(text, *found.span()) and not someone_elses_meeting(text, found)
+        for found in pair_meeting_phrases(text, sentence.start if sentence else 0, start)
+        if not said_in_writing(text, *found.span())
     ]
     return bool(met) and _CLAUSE_BREAK.search(text, met[-1], start) is None
 

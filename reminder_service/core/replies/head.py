@@ -579,6 +579,13 @@ def _sentence_texts(clauses: list[_Clause]) -> dict[int, str]:
     return {number: " ".join(texts) for number, texts in parts.items()}
 
 
+def pair_meeting_phrases(text: str, start: int = 0, end: int | None = None) -> list[re.Match[str]]:
+    """The meeting phrases in `text[start:end]` that may be the pair's: not someone else's
+    ("I had a call with HR on Tuesday"), whose day and length are not the meeting's."""
+    stop = len(text) if end is None else end
+    return [m for m in _MET.finditer(text, start, stop) if not someone_elses_meeting(text, m)]
+
+
 def someone_elses_meeting(text: str, phrase: re.Match[str]) -> bool:
     """Whether the meeting phrase `phrase`, found in `text`, tells of someone else's
     meeting (`_someone_elses`), judged on the words of its clause up to a punctuation mark

@@ -566,27 +566,25 @@ _OTHERS: Final = (
 )
 """People other than the pair, named by their role: a mentor or mentee is never one (nor is
 a "partner", as often a mentoring partner)."""
-_SOMEONE_ELSE_AFTER_MET: Final = (
-    r" (?:with )?(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other) (?:\w+ )?"
-    rf"{_OTHERS}\b"
-)
+_WHOSE: Final = r"the|our|her|his|their|my|your"
+_WHICH: Final = rf"{_WHOSE}|a|an|some|two|three|several|other"
+"""The words before a role that make it someone's ("her manager"), or any ("a recruiter")."""
+_SOMEONE_BY_ROLE: Final = rf"(?:{_WHOSE}) (?:\w+ )?{_OTHERS}"
+"""Someone else named by whose role it is: "her manager", "the team lead", "our CEO"."""
+_SOMEONE_ELSE_AFTER_MET: Final = rf" (?:with )?(?:{_WHICH}) (?:\w+ )?{_OTHERS}\b"
 """What follows "met" when someone else was met ("Ada met the CEO", "I met her manager", "we
 met with the recruiter"): it says nothing of the pair meeting."""
 MET_SOMEONE_ELSE: Final = rf"(?<!\bon )(?<!\bil )(?<!\belle )met{_SOMEONE_ELSE_AFTER_MET}"
 """Someone else met (`_SOMEONE_ELSE_AFTER_MET`), which `MET` does not take for a meeting."""
-OTHERS_AS_SUBJECT: Final = (
-    rf"(?:the|our|her|his|their|my|your) (?:\w+ )?{_OTHERS}(?: and (?:i|me))?\W*$"
-)
+OTHERS_AS_SUBJECT: Final = rf"{_SOMEONE_BY_ROLE}(?: and (?:i|me))?\W*$"
 """Someone else as the subject right before a meeting phrase, alone or beside the writer
 ("her team had a meeting on Monday", "our manager met on Monday", "her manager and I met on
 Monday"): no report of the pair's meeting."""
-OTHERS_FIRST: Final = rf"^\W*(?:the|our|her|his|their|my|your) (?:\w+ )?{_OTHERS}\b"
+OTHERS_FIRST: Final = rf"^\W*{_SOMEONE_BY_ROLE}\b"
 """A clause opening with someone else as its subject ("her manager joined for 10 minutes"):
 a length in it is theirs, even in a sentence reporting the pair's meeting."""
 WITH_OTHERS: Final = (
-    r"(?: (?!with\b|to\b)[\w']+){0,3} (?:with|to)"
-    r" (?:(?:the|our|her|his|their|my|your|a|an|some|two|three|several|other)"
-    rf" (?:\w+ )?)?{_OTHERS}\b"
+    rf"(?: (?!with\b|to\b)[\w']+){{0,3}} (?:with|to) (?:(?:{_WHICH}) (?:\w+ )?)?{_OTHERS}\b"
 )
 """Someone else after a meeting phrase, a few words at most after it ("I had a call with her
 manager", "I had a call on Monday with her manager", "Bo spoke to HR"): someone else's
