@@ -10,7 +10,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from contextlib import closing, suppress
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -130,6 +131,25 @@ def clear_reminder_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+@contextmanager
+def _ctrl_c_not_ignored() -> Iterator[None]:
+    """Let a process started meanwhile receive Ctrl-C (SIGINT) as one started from a terminal.
+
+    A test run started in the background by a script (`bash .ci/run &`) ignores SIGINT,
+    and a started process inherits that, so `check` would go on rendering through the
+    Ctrl-C a test sends it; a handler, unlike "ignore", is not inherited.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class ServiceProcess:
     """`python -m reminder_service ARGS` with its output lines readable as they come.
 
@@ -139,15 +159,16 @@ class ServiceProcess:
     """
 
     def __init__(self, *args: str, env: dict[str, str], cwd: Path = REPO) -> None:
-        self._proc = subprocess.Popen(
-            [sys.executable, "-m", "reminder_service", *args],
-            cwd=cwd,
-            env={**_base_environment(), "REMINDER_HTTP__PORT": str(free_port()), **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            process_group=0,
-        )
+        with _ctrl_c_not_ignored():
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "reminder_service", *args],
+                cwd=cwd,
+                env={**_base_environment(), "REMINDER_HTTP__PORT": str(free_port()), **env},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                process_group=0,
+            )
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
         assert self._proc.stdout is not None
