@@ -663,6 +663,27 @@ SO_ADVERB: Final = r"far|long|much|many|often|little|few|soon"
 """Words after which "so" is an adverb ("not so far", "so long"), not "therefore": it opens
 no new statement, so a negation before it still reaches the "met" after it."""
 
+_MEETINGS: Final = (
+    r"meetings|calls|sessions|chats|catch ups|coffees|conversations|video calls|zoom calls"
+    r"|lunches|treffen|gesprache|telefonate|termine|rencontres|reunions|appels|seances"
+    r"|reuniones|llamadas|sesiones|charlas"
+)
+MORE_THAN_ONCE: Final = (
+    r"(?:twice|(?:two|three|four|five|several|a few|a couple of|multiple|many|2|3|4|5) times"
+    r"|(?:two|three|four|five|several|a few|a couple of|multiple|2|3|4|5|zwei|drei|vier"
+    r"|mehrere|ein paar|deux|trois|quatre|plusieurs|quelques|dos|tres|cuatro|varias|varios"
+    rf"|unas cuantas) (?:(?!more|mehr|autres|mas)\w+ )?(?:{_MEETINGS})"
+    r"|zweimal|dreimal|viermal|mehrmals|mehrfach|ein paar mal|(?:deux|trois|quatre|plusieurs"
+    r"|quelques) fois|(?:dos|tres|cuatro|varias) veces|un par de veces)"
+    r"(?! (?:a|per|each|every|pro|im|in der|par|au|al|a la|por) (?:week|month|year|woche"
+    r"|monat|semaine|mois|semana|mes))"
+    r"(?! (?:planned|scheduled|booked|left|to go|coming up|geplant|prevus|prevues|planeadas"
+    r"|programadas))"
+)
+"""More than one meeting, counted ("we met twice", "we had two calls", "zweimal", "deux
+fois", "dos veces"): one logged meeting would undercount them, so a person logs each. Not a
+habit ("twice a month") nor meetings to come ("two more sessions", "two calls planned")."""
+
 NOT_MET: Final = (
     r"^(?:\w+ ){0,2}not (?:yet|this time|this round|this month|this week|so far|really)"
     r"|not yet$|nope|nah"

@@ -51,6 +51,7 @@ _FILLER = re.compile(rf"\b(?:{lx.FILLER}|{lx.KIND_OF_MEETING})\b|[\W\d_]")
 _MET_AFTER_BUT = whole_words(lx.MET_AFTER_BUT)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _NOT_YET = whole_words(lx.NOT_YET)
+_MORE_THAN_ONCE = whole_words(lx.MORE_THAN_ONCE)
 _FILLER_AFTER_BUT = re.compile(rf"\b(?:{lx.FILLER}|{lx.AFFIRMED})\b|[\W\d_]")
 _ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER})
 """The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes.
@@ -120,8 +121,11 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     pair met (a follow-up, pause-or-end): both are UNCLEAR, and so is one stating a date
     that cannot be the meeting's ("31.11.") or dating it only by an earlier month ("we
     last met in October": `dated_by_month_only`). So is a reply that goes on to correct the
-    meeting a confirmation or a thank-you names (`_amends`)."""
+    meeting a confirmation or a thank-you names (`_amends`), and one that counts more than
+    one meeting ("we met twice", "we had two calls"), which a person logs one by one."""
     if replying_to in _NAMES_A_MEETING and _amends(head, date_order):
+        return Meaning(Outcome.UNCLEAR)
+    if _MORE_THAN_ONCE.search(head.text):
         return Meaning(Outcome.UNCLEAR)
     day = meeting_date(head, today=today, date_order=date_order)
     if isinstance(day, Unusable):
