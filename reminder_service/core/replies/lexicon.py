@@ -684,8 +684,25 @@ MORE_THAN_ONCE: Final = (
 fois", "dos veces"): one logged meeting would undercount them, so a person logs each. Not a
 habit ("twice a month") nor meetings to come ("two more sessions", "two calls planned")."""
 
+SINCE_LAST: Final = (
+    r"since (?:the |our |your |my )?last (?:time|(?:\w+ )?(?:check in|checkin|email|e mail|mail"
+    r"|message|meeting|call|chat|session|one|reminder))|since we last (?:\w+ )?"
+    r"(?:spoke|talked|met|wrote|chatted|emailed|heard)"
+    r"|seit (?:dem|unserem|ihrer|deiner|der|unserer) letzten (?:mal|treffen|mail|e mail"
+    r"|nachricht|gesprach|erinnerung)"
+    r"|depuis (?:la|notre|votre|ta) derniere (?:fois|rencontre|seance|reunion)"
+    r"|depuis (?:le|notre|votre|ton) dernier (?:mail|message|rendez vous|echange|point)"
+    r"|desde (?:la|nuestra|tu|su) ultima (?:vez|reunion|sesion|llamada)"
+    r"|desde (?:el|nuestro|tu|su) ultimo (?:correo|mensaje|encuentro)"
+)
+"""Since the last check-in, as a pair names it ("since last time", "since your last email",
+"seit dem letzten Mal", "depuis la dernière fois"): after "not" an answer to the check-in's
+question. Not "since Tuesday": "not since Tuesday" says they met on Tuesday."""
+_NONE: Final = r"not|nothing(?: new)?|nicht|nichts|pas|rien|nada|no"
+
 NOT_MET: Final = (
     r"^(?:\w+ ){0,2}not (?:yet|this time|this round|this month|this week|so far|really)"
+    rf"|^(?:\w+ ){{0,2}}(?:{_NONE}) (?:{SINCE_LAST})|^(?:{SINCE_LAST}) (?:{_NONE})(?: |$)"
     r"|not yet$|nope|nah"
     r"|^(?:sadly|unfortunately|alas|sorry|leider|malheureusement|lamentablemente"
     r"|desafortunadamente) (?:no|nope|nein|non)$"
