@@ -731,7 +731,9 @@ PLANNED: Final = (
     r"|(?:\w+ )?(?:have|having|hold|holding|grab|grabbing|do|doing) (?:\w+ ){0,2}"
     r"(?:call|chat|coffee|session|lunch|catch up|meeting|zoom))"
     r"|(?:meeting|call|session|chat) (?:is )?(?:scheduled|planned|booked)"
-    r"|(?:treffen|sehen) uns|werden uns (?:\w+ ){0,3}treffen|treffen ist (?:\w+ )?geplant"
+    r"|(?:treffen|sehen) uns(?! (?:\w+ )?(?:regelmassig|alle|jede|jeden|wochentlich"
+    r"|monatlich|zweimal|einmal|immer|meistens|oft))"
+    r"|werden uns (?:\w+ ){0,3}treffen|treffen ist (?:\w+ )?geplant"
     r"|(?:allons|va|vont) nous (?:voir|rencontrer|reunir)|on va se (?:voir|parler|rencontrer)"
     r"|nous nous verrons|on se verra|rendez vous (?:est )?prevu"
     r"|vamos a (?:reunirnos|vernos|juntarnos)|nos (?:reuniremos|veremos|juntaremos)"
@@ -740,7 +742,8 @@ PLANNED: Final = (
     r"|pospuest[oa]|aplazad[oa]|reprogramad[oa]"
 )
 """A meeting still to come ("we'll meet", "we'll have a call next week", "we have a call
-scheduled"), or called off: "not met yet" when nothing else is reported."""
+scheduled"), or called off: "not met yet" when nothing else is reported. German "wir treffen
+uns" is as often a habit ("regelmäßig", "alle zwei Wochen"), which is no plan."""
 
 SKIP: Final = (
     r"skip|skipping|pass on (?:this|the) (?:one|round|time|month|check in)|sit this one out"

@@ -193,6 +193,22 @@ def test_a_meeting_beside_a_planned_call_is_still_a_meeting(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wir treffen uns alle zwei Wochen, zuletzt am Montag", Outcome.UNCLEAR),
+        ("Wir treffen uns regelmäßig, das letzte Mal am Montag", Outcome.UNCLEAR),
+        ("Wir sehen uns jede Woche", Outcome.UNCLEAR),
+        ("Wir treffen uns am Montag", Outcome.NOT_MET),
+        ("Noch nicht, wir treffen uns nächste Woche", Outcome.NOT_MET),
+    ],
+)
+def test_german_we_meet_as_a_habit_is_no_plan(text: str, expected: Outcome) -> None:
+    """ "Wir treffen uns" says a plan ("am Montag") or a habit ("alle zwei Wochen"); a habit
+    beside the last time they met was read as "not met yet" and earned a follow-up."""
+    assert _outcome(text, Kind.CHECKIN) is expected
+
+
+@pytest.mark.parametrize(
     ("text", "turned", "plan"),
     [
         ("Yes, but it was 30 minutes", "it was 30 minutes", False),
