@@ -227,9 +227,16 @@ _WEEKDAY_HINT = re.compile(rf"\b(?:{_WEEKDAY_NAMES}|{alternation(lx.WEEKDAY_SHOR
 _MET = whole_words(lx.MET)
 _CLAUSE_BREAK = re.compile(rf"\n|(?<!\d)[.!?;,:]|[.!?;,:](?!\d)| - |\b(?:{lx.CONTRAST})\b")
 _RANGE_DASH = re.compile(r" ?- ?")
+_LENGTH_BETWEEN = (
+    r"(?: (?:for|fur|pendant|durante))?(?: (?:about|around|roughly|ca|etwa|environ|unos))?"
+    rf" (?:an?|one|eine|une|una|half an|\d+(?:[.,]\d+)?) ?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})"
+    rf"(?: {lx.AND_A_HALF})?"
+)
+"""A meeting's length between listed days ("on Monday for an hour and on Wednesday")."""
 _LISTED = re.compile(
     r"(?: (?:morning|afternoon|evening|night|lunchtime|morgen|vormittag|nachmittag|abend"
     r"|matin|apres midi|soir|manana|tarde|noche))?"
+    rf"(?:{_LENGTH_BETWEEN})?"
     r" ?(?:[,/&+] ?(?:(?:and|und|et|y) )?|(?:and|und|et|y|or|oder|ou|o|as well as) )"
     r"(?:(?:then|again|also|too|auch|wieder|dann|nochmal|noch einmal|erneut|puis|aussi"
     r"|encore|ensuite|luego|despues|tambien|de nuevo|otra vez) )*"
@@ -237,7 +244,8 @@ _LISTED = re.compile(
 )
 """What stands between dates listed together: "on the 10th and on the 17th", "lundi et
 mardi", "Monday, and then again on Thursday", "am Montag und dann nochmal am Mittwoch",
-"Monday/Wednesday", "Monday evening and Tuesday morning"."""
+"Monday/Wednesday", "Monday evening and Tuesday morning", "on Monday for an hour and on
+Wednesday"."""
 _LISTED_ON = re.compile(r"\b(?:and|und|et|y|then|dann|puis|luego|again|nochmal|wieder)\b")
 _CALLED_OFF_WORDS = 3
 _NEGATIONS = r"not|never|nicht|nie|kein\w*|pas|nunca"
@@ -458,10 +466,11 @@ def _sentence_to_clause(text: str, found: Found) -> tuple[int, int]:
 
 
 def _listed_runs(text: str, dates: list[Found]) -> list[list[Found]]:
-    """The dates in order, in runs of dates listed together ("on Monday and Tuesday")."""
+    """The dates in order, in runs of dates listed together ("on Monday and Tuesday"); two
+    readings of the same words ("Monday the 9th" and "the 9th") stand in the same run."""
     runs: list[list[Found]] = []
     for f in dates:
-        if runs and _listed_with(text, runs[-1][-1], f):
+        if runs and (f.start < runs[-1][-1].end or _listed_with(text, runs[-1][-1], f)):
             runs[-1].append(f)
         else:
             runs.append([f])

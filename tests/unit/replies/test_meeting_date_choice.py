@@ -418,6 +418,39 @@ def test_a_second_meeting_joined_with_and_again_is_for_a_person(text: str) -> No
 @pytest.mark.parametrize(
     "text",
     [
+        "We met on Monday for an hour and on Wednesday for 45 minutes.",
+        "We met on the 9th for an hour and on the 23rd for 45 minutes.",
+        "Yes, we met on Monday the 9th for an hour and on Monday the 23rd for 45 minutes.",
+        "we met on Monday the 9th and on Monday the 23rd",
+        "We met on Monday for an hour and a half and on Wednesday",
+        "We met Monday 1h and Wednesday 30 min",
+        "Wir haben uns am Montag eine Stunde und am Mittwoch 45 Minuten getroffen",
+        "On s'est vus lundi pendant une heure et mercredi pendant 30 minutes",
+    ],
+)
+def test_two_days_listed_with_a_length_between_are_for_a_person(text: str) -> None:
+    """A length after the first day ("on Monday for an hour and on Wednesday") still lists
+    the second, and so does a weekday with its day ("Monday the 9th"), read twice: before,
+    the second meeting was dropped and the first logged alone."""
+    assert understood(text) == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We met on Monday for an hour and she had her exam on Wednesday", date(2026, 11, 23)),
+        ("We met on Monday for an hour and will meet again on Wednesday", date(2026, 11, 23)),
+        ("We met on Monday the 23rd for an hour", date(2026, 11, 23)),
+    ],
+)
+def test_a_length_after_the_day_lists_no_other_event(text: str, expected: date) -> None:
+    """Another event's day or a plan after the length is not listed with the meeting's."""
+    assert understood(text) == met(expected, 60)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "We met on Tuesday, 1h. See you again on the 10th",
         "We met on Tuesday, 1h. Looking forward to meeting again on Friday",
         "We met on Tuesday, 1h, and will meet again on Friday",
