@@ -222,6 +222,7 @@ _LISTED_WITH_NOT_TOPIC = re.compile(
 _REQUEST = whole_words(lx.REQUEST)
 _ASKS_US = whole_words(lx.ASKS_US)
 _FUTURE = whole_words(lx.FUTURE)
+_JOINED = re.compile(rf"[,:;]| - |\b(?:and|und|et|y|{lx.CONTRAST})\b")
 _PROMISE = whole_words(lx.PROMISE)
 _GOING_ON = whole_words(lx.GOING_ON)
 _TRYING = whole_words(lx.TRYING)
@@ -769,6 +770,21 @@ def only_accepts(head: Head) -> bool:
 
 def in_plan(head: Head, position: int) -> bool:
     """Whether `position` lies in a question or a plan (a sentence about the future that
-    reports no meeting): dates and durations there are not the meeting's."""
+    reports no meeting, from `_plan_start`): dates and durations there are not the
+    meeting's."""
     sentence = head.sentence_at(position)
-    return sentence is not None and (sentence.question or _is_plan(sentence))
+    if sentence is None:
+        return False
+    return sentence.question or (_is_plan(sentence) and position >= _plan_start(head, sentence))
+
+
+def _plan_start(head: Head, sentence: Sentence) -> int:
+    """Where the plan in a plan sentence begins: at its start, but in a sentence that says
+    yes, at the clause that speaks of the future, since what comes before answers the
+    check-in ("Yes, Monday for 45 minutes and we'll meet again next Monday"); "Yes, on
+    Monday we will meet again" is a plan from "on Monday"."""
+    future = _FUTURE.search(head.text, sentence.start, sentence.end)
+    if Signal.YES not in sentence.signals or future is None:
+        return sentence.start
+    joins = [m.end() for m in _JOINED.finditer(head.text, sentence.start, future.start())]
+    return joins[-1] if joins else sentence.start
