@@ -42,3 +42,22 @@ def test_a_day_before_a_plan_answering_a_thank_you_is_the_same_meeting() -> None
     assert understood("Yes, Monday and we'll meet again next Monday", Kind.THANKS) == met(
         date(2026, 11, 23)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes - Mon 23/11, 1hr. Discussed CV + LinkedIn. Next: 7/12.", date(2026, 11, 23)),
+        ("Ja, Mi 25.11., 1 Std.", date(2026, 11, 25)),
+        ("Ja, Sa 21.11. eine Stunde", date(2026, 11, 21)),
+    ],
+)
+def test_a_short_weekday_before_a_date_names_no_one(text: str, expected: date) -> None:
+    """ "Mon", "Mi" and "Sa" before a date are weekdays, not French "mon", Spanish "mi" or
+    French "sa" (someone's), which made the date another event's: logged undated before."""
+    assert understood(text) == met(expected, 60)
+
+
+def test_a_possessive_before_a_date_is_still_someone_elses() -> None:
+    """ "mon stage commence le 3/12" is the internship's day, not the meeting's."""
+    assert understood("Oui, mon stage commence le 3/12") == met(None)
