@@ -42,7 +42,10 @@ _HW = lx.HOURS_WORDS
 _M = lx.MINUTES_UNITS
 _NUM = r"\d{1,3}(?:[.,]\d{1,2})?"
 _MINUTE_WORDS = alternation(lx.MINUTES_IN_WORDS)
-_HOURS_HINT = re.compile(r"hour|stund|heure|hora")
+_HOURS_HINT = re.compile(r"hour|stund|heure|hora|hr")
+_WHOLE = r"good|solid|full|whole|gute|volle|ganze|knappe|bonne|petite"
+"""Between a count and its hours, and saying nothing of how many: "a good hour", "eine
+gute Stunde", "une bonne heure"."""
 _MINUTES_HINT = re.compile(r"min")
 _CLOCK_BEFORE = re.compile(
     r"\b(?:at|um|a las|a la|a|vers|gegen|ab|des|desde|from|von|de|bis|until|till|hasta"
@@ -123,6 +126,9 @@ def _hours_and_minutes(match: re.Match[str]) -> float:
 
 _SPAN_END = rf"\b(?! ?(?:{_HW}|{_M}|times|mal|fois|veces)\b)"
 """After a span of clock times: not a unit ("between 1 and 2 hours", "3-4 times")."""
+_NOT_A_MONTHS_DAY = "".join(rf"(?<!\b{month} \d)" for month in lx.MONTHS)
+"""After a range's first digit: it is not a day after its month ("Nov 12 - 45 minutes" is
+a date and a length, not 12 to 45 minutes)."""
 _CLOCK = r"(?:[01]?\d|2[0-3])"
 _MINUTES = r"[0-5]\d"
 _HALVES = r"(?:00|15|30|45)"
@@ -204,7 +210,7 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
     ),
     Reader(
         re.compile(
-            digits("a", most=3, not_after=r"\d.,", decimals=True)
+            rf"(?P<a>\d(?<![\d.,]\d){_NOT_A_MONTHS_DAY}\d{{0,2}}(?:[.,]\d{{1,2}})?)"
             + rf" ?(?:-|to|or|bis|oder|a|ou|o) ?(?P<b>{_NUM}) ?"
             + rf"(?:(?P<h>{_H})|{_M})\b"
         ),
@@ -247,8 +253,8 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
     ),
     Reader(
         re.compile(
-            rf"\b(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<f>{alternation(_FRACTIONS)}) (?:{_HW})"
-            rf"|(?:{_HW}) (?P<g>{alternation(_FRACTIONS)}))\b"
+            rf"\b(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<f>{alternation(_FRACTIONS)}) (?:{_HW}|hrs?)"
+            rf"|(?:{_HW}|hrs?) (?P<g>{alternation(_FRACTIONS)}))\b"
         ),
         lambda m: 60 * count_of(m["n"]) + _FRACTIONS[m["f"] or m["g"]],
         _HOURS_HINT,
@@ -274,7 +280,12 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
         DIGIT,
     ),
     Reader(
-        re.compile(rf"\b(?P<n>{COUNTS}) (?:{_HW})\b"), lambda m: 60 * count_of(m["n"]), _HOURS_HINT
+        re.compile(
+            rf"\b(?P<n>{COUNTS}) (?:(?:{_WHOLE}) )?(?:{_HW}|hrs?)\b"
+            rf"(?! (?:{alternation(_FRACTIONS)})\b)"
+        ),
+        lambda m: 60 * count_of(m["n"]),
+        _HOURS_HINT,
     ),
     Reader(
         re.compile(digits("n", most=3, not_after=r"\d.,:/") + rf"[ -]?(?:{_M})\b"),

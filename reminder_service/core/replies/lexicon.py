@@ -131,6 +131,7 @@ FIXED_DURATIONS: Final = {
         (15, "quarter of an hour|a quarter hour|viertelstunde|viertel stunde|quart d'heure"),
         (15, "cuarto de hora"),
         (30, "half an hour|half hour|a half hour|halbe stunde|demi heure|media hora"),
+        (30, "half an hr|half hr|a half hr"),
         (45, "three quarters of an hour|dreiviertelstunde|dreiviertel stunde"),
         (45, "drei viertel stunde|trois quarts d'heure|tres cuartos de hora"),
         (90, "anderthalb stunden|eineinhalb stunden|einhalb stunden|hora y media"),
