@@ -113,16 +113,21 @@ _NAMES_A_PLACE = r"(?! (?:street|road|avenue|lane|square|studios?|ltd|limited|ll
 "Saturday Studio Ltd" in a signature)."""
 _NOT_A_SURNAME = "".join(rf"(?<!\b{re.escape(title)} )" for title in lx.TITLES)
 """Not right after a title, which makes a weekday a surname ("Mr Friday", "Frau Freitag")."""
+_AFTER_YES = "".join(
+    rf"|(?<=\b{word}{gap})" for word in ("yes", "yep", "yeah", "yup") for gap in (" ", ", ", " - ")
+)
+"""Right after a yes: "yep wed 45mins", "Yes, Mon, 1h"."""
 _WEEKDAY_WORD = (
     rf"{_NOT_IN_AN_ADDRESS}{_NOT_A_SURNAME}(?:{_WEEKDAY_NAMES})(?![.@]\w){_NAMES_A_PLACE}"
     rf"|{_AFTER_ON}(?:{alternation(lx.WEEKDAY_SHORT)})(?![\w'])"
     r"|(?<=\blast )(?:mon|wed|sun)(?![\w'])"
-    rf"|(?<=\bmet )(?<!\bon met )(?<!\bil met )(?<!\belle met )"
+    rf"|(?:(?<=\bmet )(?<!\bon met )(?<!\bil met )(?<!\belle met ){_AFTER_YES})"
     rf"(?:{lx.WEEKDAY_SHORT_AFTER_MET})(?= ?\d|[,.;:!)\n]|$)"
 )
 """A weekday's name, or an abbreviation that is also a word after "on", "am", "le" or "el"
-(or English "last": "last Wed", not "we last sat down"; or right after English "met",
-before a number or the clause's end: "met mon 45m", not French "on met mon 2e CV"); never
+(or English "last": "last Wed", not "we last sat down"; or right after English "met" or a
+yes, before a number or the clause's end: "met mon 45m", "yep wed 45mins", not French "on
+met mon 2e CV"); never
 part of an address, domain or link ("bo@thu.de"), nor a surname after a title ("Mr
 Friday")."""
 _NOT_A_UNIT = rf"(?! ?(?:(?:of )?an |d')?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})\b)"
@@ -174,6 +179,7 @@ _MONTH_DAY = re.compile(
 _DAY_ONLY = re.compile(
     r"\b(?:on (?:the )?|the )(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?! (?:time|meeting|session|call"
     r"|one|week|month|year|day|attempt|try|of (?:the|this|my|our|us|them|it))\b)"
+    r"|(?<![\w'.,:/-])(?<![\w'] )(?P<o>\d{1,2})(?:st|nd|rd|th)\b(?= ?(?:[,.;:!)\n]|$))"
     r"|\b(?:am|den|vom) (?P<de>\d{1,2})\.(?! ?\d)"
     rf"|\ble (?P<fr>\d{{1,2}})(?:er|e|eme)?\b(?! ?(?:fois|ans|personnes|%|[:/,.]\d)){_NOT_A_UNIT}"
     rf"|\bel (?:dia )?(?P<es>\d{{1,2}})\b(?! ?(?:veces|anos|personas|%|[:/,.]\d)){_NOT_A_UNIT}"
@@ -302,7 +308,7 @@ def _numeric(match: re.Match[str], order: DateOrder) -> _Day:
 
 
 def _day_only(match: re.Match[str]) -> _Day:
-    return _Day(int(match["d"] or match["de"] or match["fr"] or match["es"]))
+    return _Day(int(match["d"] or match["o"] or match["de"] or match["fr"] or match["es"]))
 
 
 def _weekday_day(match: re.Match[str]) -> _Day:

@@ -214,8 +214,8 @@ KIND_OF_MEETING: Final = (
 
 ANOTHER_EVENT: Final = (
     r"i|i'm|i've|my|she|he|her|his|him|they|their|them|ich|mein|meine|meinen|sie|ihr|ihre"
-    r"|ihren|er|sein|seine|seinen|je|j'ai|mon(?! \d)|ma|mes|elle|il|son|sa(?! \d)|ses|yo"
-    r"|mi(?! \d)|mis|ella|su|sus"
+    r"|ihren|er|sein|seine|seinen|je|j'ai|mon(?! ?[\d,.;:!)]|$)|ma|mes|elle|il|son"
+    r"|sa(?! ?[\d,.;:!)]|$)|ses|yo|mi(?! ?[\d,.;:!)]|$)|mis|ella|su|sus"
     r"|exam|exams|test|birthday|interview|deadline|job|appointment|presentation|holiday"
     r"|holidays|vacation|flight|surgery|doctor|started|start|starts|work|works|prufung"
     r"|klausur|geburtstag|vorstellungsgesprach|urlaub|arbeit|examen|anniversaire|entretien"
@@ -223,8 +223,8 @@ ANOTHER_EVENT: Final = (
 )
 """Words that make a date in a clause without "we met" another person's or event's day
 ("she had an exam on Friday", "her birthday was on the 20th", "I work part-time (Tue,
-Wed)"), not the meeting's. Not "mon", "sa" or "mi" before a number: "Mon 23/11", "Sa
-21.11.", "Mi 25.11." are weekdays."""
+Wed)"), not the meeting's. Not "mon", "sa" or "mi" before a number or a stop: "Mon 23/11",
+"Yes, Mon, 1h", "Sa 21.11.", "Mi 25.11." are weekdays."""
 SOMEONE_ELSE_FIRST: Final = (
     r"^\W*(?:she|he|they|sie|er|elle|il|ella"
     r"|(?:her|his|their|ihre?|seine?|son|sa|ses|su|sus) \w+)\b"
