@@ -120,8 +120,9 @@ class Signal(Enum):
     END_WEAK = auto()
     END_ASKED = auto()
     END_SO = auto()
-    """A sign-off after "so" ("she found a job, so we'll end it here"): an end, but beside a
-    meeting's report it may only close the letter, so a person looks."""
+    """A sign-off after "so" ("she found a job, so we'll end it here") or the mentoring said to
+    be over ("our mentoring ended"): an end, but beside a meeting's report it may only close
+    the letter, or contradict it, so a person looks."""
     DISPUTE = auto()
     UNREAD = auto()
     NO_END = auto()
@@ -156,6 +157,7 @@ _SIGNALS = (
     (Signal.SKIP, whole_words(lx.SKIP)),
     (Signal.PAUSE, whole_words(lx.PAUSE)),
     (Signal.END, whole_words(lx.END)),
+    (Signal.END_SO, whole_words(lx.ENDED)),
     (Signal.END_WEAK, whole_words(lx.END_WEAK)),
     (Signal.END_ASKED, whole_words(lx.END_ASKED)),
     (Signal.DISPUTE, whole_words(lx.DISPUTE)),

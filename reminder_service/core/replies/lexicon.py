@@ -610,10 +610,11 @@ WITHOUT_US: Final = (
 )
 """A meeting phrase followed, in its clause, by "without me" ("they had a call on Monday
 without me"): someone else's meeting."""
-DOUBTED_BEFORE: Final = r"vielleicht|eventuell|moglicherweise"
-"""German words of doubt, which open their clause and leave the participle at its end
-("Vielleicht haben wir uns letzte Woche getroffen"): anywhere before a meeting phrase in its
-statement, they put it in doubt."""
+DOUBTED_BEFORE: Final = r"vielleicht|eventuell|moglicherweise|(?:not|cannot) (?:remember|recall)"
+"""Words of doubt that may stand well before the meeting phrase they doubt: German ones,
+which open their clause and leave the participle at its end ("Vielleicht haben wir uns
+letzte Woche getroffen"), and not remembering ("I can't remember the last time we met"):
+anywhere before a meeting phrase in its statement, they put it in doubt."""
 
 MET: Final = (
     rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}"
@@ -741,6 +742,11 @@ PLANNED: Final = (
     r"|nous nous verrons|on se verra|rendez vous (?:est )?prevu"
     r"|vamos a (?:reunirnos|vernos|juntarnos)|nos (?:reuniremos|veremos|juntaremos)"
     r"|cancel(?:l?ed)?|postponed|rescheduled|pushed back|fell through"
+    r"|(?:we've|we have) arranged (?:to (?:meet|catch up|have)|an? (?:\w+ )?(?:call|meeting"
+    r"|session|chat|coffee|catch up))"
+    r"|(?:mussten|musste|muss|mussen) (?:\w+ ){0,3}(?:absagen|verschieben|ausfallen lassen)"
+    r"|(?:du|dus) (?:\w+ )?(?:annuler|reporter|decaler)"
+    r"|(?:tuvimos|tuve|hemos tenido) que (?:\w+ )?(?:cancelar|posponer|aplazar|reprogramar)\w*"
     r"|abgesagt|verschoben|annule|annulee|reporte|reportee|cancelad[oa]|cancelamos"
     r"|pospuest[oa]|aplazad[oa]|reprogramad[oa]"
 )
@@ -893,6 +899,13 @@ OBJECT_AND: Final = r"and|or|und|oder|et|ou|y|o|as well as|plus"
 """What joins a paused object to the next one it is listed with: "a break from work and
 mentoring", "from uni and the programme"."""
 
+_OUR_PROGRAM: Final = (
+    r"mentorship|mentoring|pairing|partnership|(?:(?<!\w )|(?<=\bthe )|(?<=\bour )"
+    r"|(?<=\bthis )|(?<=\bmy )|(?<=\bmentoring )|(?<=\bmentorship ))(?:program|programme)"
+)
+"""The mentoring as ended ("our program is over", "the mentoring ended"): a program named
+for something else ("the coding program", "her internship program") is another one."""
+
 END: Final = (
     r"(?:end|stop|finish|close|conclude|terminate|wrap up|cancel|discontinue|quit) (?:\w+ ){0,2}"
     r"(?:mentorship|mentoring|pairing|program|programme|partnership|relationship|check ins"
@@ -906,20 +919,16 @@ END: Final = (
     r"|unsubscribe(?! (?:my |our |this |that |the )?(?:old|other|previous|former|work|second)\b)"
     r"(?![^\n]*@[^\n]*(?:\n[^\n]*)?\b(?:use|instead)\b)|opt out"
     r"|no longer (?:participat\w*|in the program|part of)"
-    r"|(?:mentorship|mentoring|program|programme|pairing|partnership) (?:is|has|will be|has been)"
-    r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
     r"|remove (?:us|me) from|we(?:'re| are) (?:all )?(?:done|finished)$"
     r"|(?:mentoring|programm|tandem|partnerschaft|zusammenarbeit|e mails|mails|erinnerungen)"
     r" (?:\w+ ){0,2}(?:beenden|einstellen|abbestellen)"
     r"|(?:beenden|einstellen) (?:\w+ ){0,2}(?:mentoring|programm|tandem|partnerschaft)"
     r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten) mehr"
     rf"(?! (?:{FOR_A_WHILE}|{NOT_ALL_EMAILS})\b)|abmelden"
-    r"|(?:mentoring|programm|tandem) ist (?:\w+ )?(?:beendet|vorbei|zu ende|abgeschlossen)"
     r"|(?:terminer|arreter|finir|cloturer|on arrete|arretons|terminons) (?:\w+ ){0,2}"
     r"(?:mentorat|parrainage|programme"
     r"|binome|accompagnement|relation|echanges|emails|e mails|mails|messages|rappels)"
     r"|mettre (?:fin|un terme)|ne plus recevoir|desinscri\w*|desabonn\w*"
-    r"|mentorat est (?:\w+ )?(?:termine|fini|acheve)"
     r"|(?:terminar|finalizar|acabar|cerrar|concluir) (?:\w+ ){0,2}(?:mentoria|programa|relacion"
     r"|acompanamiento|correos|emails|mensajes|recordatorios)"
     r"|dar por (?:terminad|finalizad|concluid)\w*|poner fin|dejar de recibir"
@@ -956,6 +965,19 @@ END_OFFERED: Final = (
 )
 """The whole reply, in answer to the pause-or-end email: "End" as that email suggests it,
 alone or with "please" or "thanks". To any other email "End" alone is unclear."""
+
+ENDED: Final = (
+    rf"(?:{_OUR_PROGRAM}) (?:is|has|will be|has been)"
+    r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
+    rf"|(?:{_OUR_PROGRAM}) (?:officially |formally )?(?:ended|finished|concluded)"
+    r"|(?:agreed|decided|want|like|going|time) to wrap (?:things |it |this )?up(?: here| now)?$"
+    r"|(?:mentoring|programm|tandem)(?: (?:beziehung|partnerschaft|programm))? ist (?:\w+ )?"
+    r"(?:beendet|vorbei|zu ende|abgeschlossen)"
+    r"|mentorat est (?:\w+ )?(?:termine|fini|acheve)"
+)
+"""The mentoring said to be over ("our mentoring ended last month", "the program is over",
+"we've agreed to wrap up", "die Mentoring-Beziehung ist beendet"): an end, but beside a
+meeting's report ("the program ended. We met on Monday") a person reads both."""
 
 END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""

@@ -1,0 +1,98 @@
+"""The mentoring said to be over, a meeting called off in German, French or Spanish, and a
+meeting the writer cannot remember."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reminder_service.core.replies.verdict import Outcome
+from tests.unit.replies.reply_mail import UNCLEAR, met, understood
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our mentoring ended last month.",
+        "The programme finished for us in October, please stop sending these.",
+        "My mentee has graduated and we've agreed to wrap up. Thank you!",
+        "Die Mentoring-Beziehung ist beendet, vielen Dank für alles!",
+        "Our mentorship has ended",
+        "Le mentorat est terminé",
+    ],
+)
+def test_the_mentoring_said_to_be_over_ends_it(text: str) -> None:
+    """Before, the first four went to a person."""
+    assert understood(text) == (Outcome.END, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our mentoring ended last month, we met on Monday for 1h.",
+        "Our mentorship has ended. We met on Monday.",
+        "The program is over but we met on Wednesday",
+    ],
+)
+def test_the_mentoring_said_to_be_over_beside_a_meeting_is_for_a_person(text: str) -> None:
+    """Neither is lost: before, the end won and the meeting went unlogged (or, for a past
+    tense, the meeting won and the end was missed)."""
+    assert understood(text) == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The coding program is over. We met on Monday.", met(MONDAY)),
+        ("The coding program is over", UNCLEAR),
+        ("Her internship program is over", UNCLEAR),
+    ],
+)
+def test_a_program_named_for_something_else_ends_nothing(
+    text: str, expected: tuple[object, object]
+) -> None:
+    """ "The coding program is over" ended the mentoring and dropped the meeting beside it."""
+    assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir mussten unser Treffen leider absagen.",
+        "Wir mussten das Treffen verschieben",
+        "Nous avons dû annuler notre rendez-vous.",
+        "On a dû reporter à lundi",
+        "Tuvimos que cancelar la reunión.",
+        "Tuvimos que posponerla",
+        "we've arranged to meet next week",
+        "We have arranged a call for Monday",
+    ],
+)
+def test_a_meeting_called_off_or_arranged_is_not_met_yet(text: str) -> None:
+    """As "we had to cancel" already was; before, a person read these."""
+    assert understood(text) == (Outcome.NOT_MET, None)
+
+
+def test_a_meeting_arranged_in_the_past_may_have_happened() -> None:
+    """ "We arranged to meet" may go on to say they did."""
+    assert understood("We arranged to meet on Monday and did, for an hour") == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sorry, I can't remember when we last met.", UNCLEAR),
+        ("I cannot remember the last time we met", UNCLEAR),
+        ("I can't recall when we last met, maybe October?", UNCLEAR),
+        ("I don't remember exactly, but we met on Monday for an hour", met(MONDAY, 60)),
+    ],
+)
+def test_a_meeting_not_remembered_is_for_a_person(
+    text: str, expected: tuple[object, object]
+) -> None:
+    """ "I can't remember when we last met" read as "not met" (a follow-up would have
+    nudged them), and "the last time we met" as a meeting today."""
+    assert understood(text) == expected
