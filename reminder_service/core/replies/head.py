@@ -224,6 +224,7 @@ _LISTED_WITH_NOT_TOPIC = re.compile(
 _REQUEST = whole_words(lx.REQUEST)
 _ASKS_US = whole_words(lx.ASKS_US)
 _FUTURE = whole_words(lx.FUTURE)
+_OFFERS_ANOTHER = re.compile(r"(?:or|oder|ou|o)\b")
 _JOINED = re.compile(rf"[,:;]| - |\b(?:and|und|et|y|{lx.CONTRAST})\b")
 _PROMISE = whole_words(lx.PROMISE)
 _GOING_ON = whole_words(lx.GOING_ON)
@@ -771,13 +772,25 @@ def only_accepts(head: Head) -> bool:
 
 
 def in_plan(head: Head, position: int) -> bool:
-    """Whether `position` lies in a question or a plan (a sentence about the future that
-    reports no meeting, from `_plan_start`): dates and durations there are not the
-    meeting's."""
+    """Whether `position` lies in a question (from `_asking_start`) or a plan (a sentence
+    about the future that reports no meeting, from `_plan_start`): dates and durations there
+    are not the meeting's."""
     sentence = head.sentence_at(position)
     if sentence is None:
         return False
-    return sentence.question or (_is_plan(sentence) and position >= _plan_start(head, sentence))
+    if sentence.question:
+        return Signal.MET not in sentence.signals or position >= _asking_start(head, sentence)
+    return _is_plan(sentence) and position >= _plan_start(head, sentence)
+
+
+def _asking_start(head: Head, sentence: Sentence) -> int:
+    """Where the clause that asks begins in a question that reports a meeting: a report
+    before it keeps its day and length ("We met on Monday for an hour, is that enough?"),
+    unless the question offers another ("..., or was it Tuesday?"), which doubts it all."""
+    clauses = _clauses(head.text, sentence, 0)
+    if not clauses or _OFFERS_ANOTHER.match(clauses[-1].text):
+        return sentence.start
+    return clauses[-1].start
 
 
 def _plan_start(head: Head, sentence: Sentence) -> int:
