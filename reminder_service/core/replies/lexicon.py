@@ -45,13 +45,14 @@ its cedilla as Spanish "marzo", which is always a month."""
 
 WEEKDAYS: Final = _numbered(
     (
-        "monday|montag|lundi|lunes",
-        "tuesday|tues|tue|tusday|teusday|tuseday|dienstag|mardi|martes",
-        "wednesday|weds|wensday|wendsday|wednsday|wedensday|mittwoch|mercredi|miercoles",
-        "thursday|thurs|thur|thu|thrusday|thursady|thurday|donnerstag|jeudi|jueves",
-        "friday|fri|freitag|vendredi|viernes",
-        "saturday|samstag|sonnabend|samedi|sabado",
-        "sunday|sonntag|dimanche|domingo",
+        "monday|monady|mondy|montag|lundi|lunes",
+        "tuesday|tues|tue|tusday|teusday|tuseday|tuesdy|tueday|dienstag|mardi|martes",
+        "wednesday|weds|wensday|wendsday|wednsday|wedensday|wendesday|wednesdy|wedsday|mittwoch"
+        "|mercredi|miercoles",
+        "thursday|thurs|thur|thu|thrusday|thursady|thurday|thursdy|donnerstag|jeudi|jueves",
+        "friday|fri|firday|fridy|freitag|vendredi|viernes",
+        "saturday|saterday|saturdy|samstag|sonnabend|samedi|sabado",
+        "sunday|sundy|sonntag|dimanche|domingo",
     ),
     start=0,
 )
