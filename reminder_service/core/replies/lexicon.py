@@ -668,6 +668,13 @@ SO_ADVERB: Final = r"far|long|much|many|often|little|few|soon"
 """Words after which "so" is an adverb ("not so far", "so long"), not "therefore": it opens
 no new statement, so a negation before it still reaches the "met" after it."""
 
+IT_WAS: Final = (
+    r"(?:it was|it's|that was|es war|das war|c'etait|ce fut|fue|era)(?: actually| eigentlich"
+    r"| en fait| en realidad)?(?: on| am| le| el)?"
+)
+"""Words opening what did happen, after a "not met": "it was Wednesday", "es war Mittwoch",
+"c'était mercredi", "fue el miércoles"."""
+
 _MEETINGS: Final = (
     r"meetings|calls|sessions|chats|catch ups|coffees|conversations|video calls|zoom calls"
     r"|lunches|treffen|gesprache|telefonate|termine|rencontres|reunions|appels|seances"

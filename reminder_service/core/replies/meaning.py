@@ -52,6 +52,8 @@ _MET_AFTER_BUT = whole_words(lx.MET_AFTER_BUT)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _NOT_YET = whole_words(lx.NOT_YET)
 _MORE_THAN_ONCE = whole_words(lx.MORE_THAN_ONCE)
+_IT_WAS = whole_words(lx.IT_WAS)
+_CLAUSE_END = re.compile(r"[,;:.!?\n]| - ")
 _FILLER_AFTER_BUT = re.compile(rf"\b(?:{lx.FILLER}|{lx.AFFIRMED})\b|[\W\d_]")
 _ASKS_WHETHER_MET = frozenset({Kind.CHECKIN, Kind.REMINDER})
 """The kinds that ask "have you met?", to which "yes please" or "oui merci" still says yes.
@@ -101,7 +103,9 @@ def meaning_of(
     today = _local_date(sent, zone)
     head = _met_after_but(Head.of(text))
     outcome = _outcome(head, replying_to=replying_to)
-    if outcome is Outcome.NOT_MET and _plan_beside_a_meeting(head, today, date_order):
+    if outcome is Outcome.NOT_MET and (
+        _plan_beside_a_meeting(head, today, date_order) or _says_when_instead(head)
+    ):
         outcome = Outcome.UNCLEAR
     if outcome is Outcome.UNCLEAR and replying_to in ASKS_NOTHING and only_thanks(text):
         outcome = Outcome.ACKNOWLEDGED
@@ -258,15 +262,18 @@ def _dispute(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     has them it corrects one, and a correction must never cost a meeting: "that's wrong, we
     met on Friday" reports that meeting and removes nothing. A correction that only amends
     ("it was 90 minutes", "it was Wednesday"), one answering a confirmation or a thank-you
-    (which name a logged meeting it would replace), or one that says both met and not met is
-    UNCLEAR, so a person looks.
+    (which name a logged meeting it would replace), one that says both met and not met, or a
+    denial that says what happened instead ("we didn't meet on the 12th, it was the 13th":
+    `_says_when_instead`) is UNCLEAR, so a person looks.
     """
     said = _said(head)
     if Signal.MET in said and Signal.NOT_MET not in said and replying_to not in _NAMES_A_MEETING:
         meaning = _meeting(head, today=today, date_order=date_order, replying_to=replying_to)
         return meaning if meaning.outcome is Outcome.MEETING else Meaning(Outcome.UNCLEAR)
     if Signal.MET in said or (
-        Signal.NOT_MET not in said and _states_when_or_how_long(head, today, date_order)
+        _says_when_instead(head)
+        if Signal.NOT_MET in said
+        else _states_when_or_how_long(head, today, date_order)
     ):
         return Meaning(Outcome.UNCLEAR)
     return Meaning(Outcome.DISPUTE)
@@ -293,6 +300,16 @@ def _plan_beside_a_meeting(head: Head, today: date, date_order: DateOrder) -> bo
     return (
         isinstance(meeting_date(rest, today=today, date_order=date_order), date)
         and duration(rest) is not None
+    )
+
+
+def _says_when_instead(head: Head) -> bool:
+    """Whether a "not met" goes on to say when or how long it was instead, in a clause of
+    nothing else ("We didn't meet on Tuesday, it was Wednesday", "es war Mittwoch"): they
+    did meet, so a person reads it. Not "it was her exam on Monday"."""
+    return any(
+        _only_date_and_length(_CLAUSE_END.split(head.text[found.end() :], 1)[0], filler=_FILLER)
+        for found in _IT_WAS.finditer(head.text)
     )
 
 

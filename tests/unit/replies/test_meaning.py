@@ -903,6 +903,30 @@ def test_a_correction_that_only_amends_is_unclear(kind: str, text: str) -> None:
     assert read(text, replying_to=kind).outcome is Outcome.UNCLEAR
 
 
+@pytest.mark.parametrize("kind", ["checkin", "confirmation"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We didn't meet on the 12th as your records say - it was the 13th.",
+        "No, we didn't meet on Tuesday, it was Wednesday",
+        "That's wrong, we didn't meet - it was only 30 minutes",
+        "Wir haben uns nicht am Dienstag getroffen, es war Mittwoch",
+    ],
+)
+def test_a_denial_that_states_what_happened_is_a_correction(kind: str, text: str) -> None:
+    """ "We didn't meet on the 12th, it was the 13th" says they met: before, a dispute of
+    the logged meeting, or "not met yet" to a check-in. A person looks."""
+    assert read(text, replying_to=kind).outcome is Outcome.UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text", ["Not yet, it was her exam on Monday", "No - it was 30 minutes late and we gave up"]
+)
+def test_it_was_about_something_else_leaves_not_met(text: str) -> None:
+    """Only "it was" with nothing but a day or a length after it tells of the meeting."""
+    assert read(text).outcome is Outcome.NOT_MET
+
+
 @pytest.mark.parametrize("kind", ["checkin", "reminder", "thanks", "confirmation"])
 @pytest.mark.parametrize(
     "text",
