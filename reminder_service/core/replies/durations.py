@@ -210,7 +210,7 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
     ),
     Reader(
         re.compile(
-            rf"(?P<a>\d(?<![\d.,]\d){_NOT_A_MONTHS_DAY}\d{{0,2}}(?:[.,]\d{{1,2}})?)"
+            rf"(?P<a>\d(?<![\d.,/-]\d){_NOT_A_MONTHS_DAY}\d{{0,2}}(?:[.,]\d{{1,2}})?)"
             + rf" ?(?:-|to|or|bis|oder|a|ou|o) ?(?P<b>{_NUM}) ?"
             + rf"(?:(?P<h>{_H})|{_M})\b"
         ),
