@@ -63,6 +63,11 @@ _NAMES_A_MEETING = frozenset({Kind.CONFIRMATION, Kind.THANKS})
 """The kinds that name a logged meeting ("your meeting with Ben on Tuesday"): a correction
 answering them would replace that meeting, not add one."""
 _END_OFFERED = re.compile(lx.END_OFFERED)
+_FIRST_STATEMENT = re.compile(r"[.!;\n]| - ")
+_AGAINST_THE_END = frozenset(
+    {Signal.MET, Signal.PAUSE, Signal.SKIP, Signal.NO_END, Signal.DOUBTFUL, Signal.DISPUTE}
+)
+"""What, after an opening "End", says the pair wants something else, or wants it asked."""
 _PUNCTUATION = re.compile(r"[\W_]+")
 _NOT_MET_OR_PLANNED = frozenset({Signal.NOT_MET, Signal.PLANNED})
 """What a sentence says before a "but" that a meeting's length after it outweighs."""
@@ -377,12 +382,15 @@ def _only_others_met(said: frozenset[Signal], report: Outcome | None) -> bool:
 
 
 def _takes_the_end_offered(head: Head) -> bool:
-    """Whether the reply is nothing but the word the pause-or-end email suggests for an end
-    ("End", "End, thanks"): to that email it says which of its two offers the pair takes.
-    "End?" asks instead."""
+    """Whether the reply opens with nothing but the word the pause-or-end email suggests
+    for an end ("End", "End, thanks", "End please. We haven't met in months"): to that email
+    it says which of its two offers the pair takes, unless the rest says otherwise (a
+    meeting, a pause, a skip, a wish to go on, a doubt). "End?" asks instead."""
+    first = _FIRST_STATEMENT.split(head.text, maxsplit=1)[0]
     return (
-        "?" not in head.text
-        and _END_OFFERED.fullmatch(_PUNCTUATION.sub(" ", head.text).strip()) is not None
+        "?" not in first
+        and _END_OFFERED.fullmatch(_PUNCTUATION.sub(" ", first).strip()) is not None
+        and not _said(head) & _AGAINST_THE_END
     )
 
 

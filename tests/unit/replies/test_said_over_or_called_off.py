@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from reminder_service.core.model import Kind
 from reminder_service.core.replies.verdict import Outcome
 from tests.unit.replies.reply_mail import UNCLEAR, met, understood
 
@@ -96,3 +97,61 @@ def test_a_meeting_not_remembered_is_for_a_person(
     """ "I can't remember when we last met" read as "not met" (a follow-up would have
     nudged them), and "the last time we met" as a meeting today."""
     assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "End please. It wasn't working out, no hard feelings.",
+        "End please. We haven't met in months.",
+        "End. We never met.",
+        "End - we haven't met since summer anyway",
+    ],
+)
+def test_end_opening_a_reply_to_the_pause_or_end_email_ends(text: str) -> None:
+    """The word the email suggests, then a reason: before, the reason ("we haven't met")
+    won, the pair was read as "not met yet" and nudged again."""
+    assert understood(text, Kind.PAUSE_OR_END) == (Outcome.END, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("End? We never met", Outcome.NOT_MET),
+        ("End. Actually, pause until March", Outcome.PAUSE),
+        ("End, but we met on Monday for an hour", Outcome.MEETING),
+        ("End. We'd like to keep going though", Outcome.UNCLEAR),
+    ],
+)
+def test_end_opening_a_reply_yields_to_what_follows(text: str, outcome: Outcome) -> None:
+    """A question, a pause, a meeting or a wish to go on after it is not the end offered."""
+    assert understood(text, Kind.PAUSE_OR_END)[0] is outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We haven't met and won't - we're ending the mentoring. Thanks!",
+        "No, we're done with mentoring actually, she got the job",
+        "No - please take us off the list, it's not working.",
+        "Please take us off the list.",
+        "We're stopping the mentoring",
+        "Let's end it, we didn't really click.",
+    ],
+)
+def test_more_ways_of_asking_to_end(text: str) -> None:
+    """Before, these were "not met yet" or went to a person."""
+    assert understood(text) == (Outcome.END, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We want to close the program's first module",
+        "Please take me off the CV clinic list",
+        "We're done with the mentoring session, it went well",
+    ],
+)
+def test_ends_of_something_else_end_nothing(text: str) -> None:
+    """A part of a program, another list, or a session."""
+    assert understood(text)[0] is not Outcome.END
