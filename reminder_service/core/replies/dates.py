@@ -179,7 +179,8 @@ _MONTH_DAY = re.compile(
 _DAY_ONLY = re.compile(
     r"\b(?:on (?:the )?|the )(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?! (?:time|meeting|session|call"
     r"|one|week|month|year|day|attempt|try|of (?:the|this|my|our|us|them|it))\b)"
-    r"|(?<![\w'.,:/-])(?<![\w'] )(?P<o>\d{1,2})(?:st|nd|rd|th)\b(?= ?(?:[,.;:!)\n]|$))"
+    rf"|(?:(?<![\w'.,:/-])(?<![\w'] ){_AFTER_YES})"
+    r"(?P<o>\d{1,2})(?:st|nd|rd|th)\b(?= ?(?:[,.;:!)\n-]|\d|$))"
     r"|\b(?:am|den|vom) (?P<de>\d{1,2})\.(?! ?\d)"
     rf"|\ble (?P<fr>\d{{1,2}})(?:er|e|eme)?\b(?! ?(?:fois|ans|personnes|%|[:/,.]\d)){_NOT_A_UNIT}"
     rf"|\bel (?:dia )?(?P<es>\d{{1,2}})\b(?! ?(?:veces|anos|personas|%|[:/,.]\d)){_NOT_A_UNIT}"

@@ -668,6 +668,13 @@ SO_ADVERB: Final = r"far|long|much|many|often|little|few|soon"
 """Words after which "so" is an adverb ("not so far", "so long"), not "therefore": it opens
 no new statement, so a negation before it still reaches the "met" after it."""
 
+CORRECTING: Final = (
+    r"only|just|actually|not|nur|eigentlich|bloss|seulement|juste|en fait|solo|solamente"
+    r"|en realidad"
+)
+"""Words that give a length as a correction ("we only met for 15 minutes", "30 minutes,
+not 45", "nur 20 Minuten")."""
+
 IT_WAS: Final = (
     r"(?:it was|it's|that was|es war|das war|c'etait|ce fut|fue|era)(?: actually| eigentlich"
     r"| en fait| en realidad)?(?: on| am| le| el)?"
@@ -1232,10 +1239,14 @@ GRATITUDE: Final = (
     r"|excellent|nice|cool|super|ok|okay|noted|got it|looks good|sounds good|all good|will do"
     r"|so much|very much|a lot|again|both|all|everyone|you|and|und|et|y|danke|danke schon"
     r"|vielen dank|prima|toll|perfekt|merci|merci beaucoup|parfait|genial|gracias"
-    r"|muchas gracias|perfecto|estupendo|vale"
+    r"|muchas gracias|perfecto|estupendo|vale|correct|that's correct|that is correct"
+    r"|that's right|that is right|spot on|received|amazing|great stuff|passt|stimmt|c'est bon"
+    r"|bien recu|recibido|see you|see you soon|see you next time|see you next month|bis bald"
+    r"|bis zum nachsten mal|a bientot|hasta pronto"
 )
 """The words of a reply that only thanks or approves ("Thanks!", "Perfect, thank you so
-much", "Danke!", "Merci beaucoup"), with whom it thanks: to an email that asked nothing it
+much", "That's correct, thanks", "Danke!", "Passt, danke", "Merci beaucoup"), with whom it
+thanks and a goodbye ("See you next month"): to an email that asked nothing it
 acknowledges it."""
 NOT_A_NAME: Final = (
     r"stop|stopp|pause|end|ende|skip|later|unsubscribe|cancel|remove|quit|done|finished"

@@ -43,15 +43,20 @@ from reminder_service.core.replies.head import (
     said_in_writing,
 )
 from reminder_service.core.replies.pause_end import NoEnd, pause_until
-from reminder_service.core.replies.readers import whole_words
+from reminder_service.core.replies.readers import alternation, whole_words
 from reminder_service.core.replies.thanks import only_thanks
 from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
 
-_FILLER = re.compile(rf"\b(?:{lx.FILLER}|{lx.KIND_OF_MEETING})\b|[\W\d_]")
+_FILLER = re.compile(
+    rf"\b(?:{lx.FILLER}|{lx.KIND_OF_MEETING}|{alternation(lx.WEEKDAYS)})\b|[\W\d_]"
+)
+"""Words that may stand beside a date and a length in a reply of nothing else: a weekday
+beside its date ("Tuesday 24/11, 1 hour") is part of it."""
 _MET_AFTER_BUT = whole_words(lx.MET_AFTER_BUT)
 _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _NOT_YET = whole_words(lx.NOT_YET)
 _MORE_THAN_ONCE = whole_words(lx.MORE_THAN_ONCE)
+_CORRECTING = whole_words(lx.CORRECTING)
 _IT_WAS = whole_words(lx.IT_WAS)
 _CLAUSE_END = re.compile(r"[,;:.!?\n]| - ")
 _FILLER_AFTER_BUT = re.compile(rf"\b(?:{lx.FILLER}|{lx.AFFIRMED})\b|[\W\d_]")
@@ -130,14 +135,18 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     pair met (a follow-up, pause-or-end): both are UNCLEAR, and so is one stating a date
     that cannot be the meeting's ("31.11.") or dating it only by an earlier month ("we
     last met in October": `dated_by_month_only`). So is a reply that goes on to correct the
-    meeting a confirmation or a thank-you names (`_amends`), and one that counts more than
-    one meeting ("we met twice", "we had two calls"), which a person logs one by one."""
+    meeting a confirmation or a thank-you names (`_amends`), or gives it a length with no
+    day as a correction ("We only met for 15 minutes", "30 minutes, not 45":
+    `_corrects_the_length`), and one that counts more than one meeting ("we met twice",
+    "we had two calls"), which a person logs one by one."""
     if replying_to in _NAMES_A_MEETING and _amends(head, date_order):
         return Meaning(Outcome.UNCLEAR)
     if _MORE_THAN_ONCE.search(head.text):
         return Meaning(Outcome.UNCLEAR)
     day = meeting_date(head, today=today, date_order=date_order)
     if isinstance(day, Unusable):
+        return Meaning(Outcome.UNCLEAR)
+    if day is None and replying_to in _NAMES_A_MEETING and _corrects_the_length(head):
         return Meaning(Outcome.UNCLEAR)
     if day is None and replying_to in ASKS_NOTHING:
         return Meaning(Outcome.ACKNOWLEDGED)
@@ -149,6 +158,13 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
         date=day or today, date_stated=day is not None, duration_minutes=duration(head)
     )
     return Meaning(Outcome.MEETING, meeting=meeting)
+
+
+def _corrects_the_length(head: Head) -> bool:
+    """Whether the reply gives a meeting's length with a word that corrects ("only",
+    "actually", "not", "nur", "seulement", "solo"): to an email naming the meeting and its
+    length, it may be the right one. "Yes, 45 minutes" confirms."""
+    return duration(head) is not None and _CORRECTING.search(head.text) is not None
 
 
 def _amends(head: Head, date_order: DateOrder) -> bool:

@@ -17,9 +17,13 @@ _THANKS = re.compile(rf"(?:{lx.GRATITUDE}|{lx.CLOSING})")
 _NOT_A_NAME = re.compile(lx.NOT_A_NAME)
 _SMILEY = re.compile(r"[:;]-?[)(DPp]")
 _SENTENCE_END = re.compile(r"[.!;:]+")
-_SEPARATORS = re.compile(r"[\s,()~-]+")
-_LONGEST_PHRASE = 3
-"""Words in the longest phrase of thanks ("thank you so", "mit freundlichen grussen")."""
+_SEPARATORS = re.compile(r"[\s,()~¡¿-]+")
+_LONGEST_PHRASE = 4
+"""Words in the longest phrase of thanks ("see you next month", "mit freundlichen grussen")."""
+_APPROVING_EMOJI = re.compile(
+    r"(?:[\U0001F44D\U0001F44C\U0001F64F\u2705\u2764\U0001F642\U0001F60A]\ufe0f?\s*)+"
+)
+"""A reply of nothing but thumbs up, OK hand, folded hands, a check mark, a heart or a smile."""
 _MOST_LINES = 4
 _MOST_WORDS = 16
 """More lines and words than thanks, a sign-off and a name ever take."""
@@ -28,7 +32,9 @@ _MOST_WORDS = 16
 def only_thanks(text: str) -> bool:
     """Whether `text` holds nothing but sentences of thanks or approval (each perhaps
     naming whom it thanks: "Thanks Ada and Bo!") and lines with only a name on them, with
-    some thanks and no question."""
+    some thanks and no question; or nothing but approving emoji ("👍")."""
+    if _APPROVING_EMOJI.fullmatch(text.strip()):
+        return True
     if "?" in text or len(text.split()) > _MOST_WORDS:
         return False
     lines = [line for line in (_plain(raw).strip() for raw in text.splitlines()) if line]

@@ -21,6 +21,9 @@ from tests.unit.replies.reply_mail import UNCLEAR, met, understood
         ("Yes - Mon, 1h", met(date(2026, 11, 23), 60)),
         ("yes, Mon. 1h", met(date(2026, 11, 23), 60)),
         ("yes sat 45mins", met(date(2026, 11, 21), 45)),
+        ("Yes - 24th - 90 minutes", met(date(2026, 11, 24), 90)),
+        ("yes 23rd 1 hour", met(date(2026, 11, 23), 60)),
+        ("Tuesday 24/11, 1 hour", met(date(2026, 11, 24), 60)),
     ],
 )
 def test_a_bare_ordinal_or_a_short_weekday_after_yes_dates_the_meeting(

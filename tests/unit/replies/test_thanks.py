@@ -28,6 +28,16 @@ THANKS_ONLY = [
     "Merci beaucoup !",
     "Muchas gracias, saludos\nBo",
     "Thanks!\nBo Chen",
+    "That's correct, thanks!",
+    "Spot on, cheers",
+    "Received, thanks.",
+    "Amazing, thank you!!",
+    "Thank you! See you next month.",
+    "Passt, danke.",
+    "C'est bon, merci.",
+    "¡Gracias!",
+    "👍",
+    "👍🙏",
 ]
 
 MORE_THAN_THANKS = [
@@ -35,6 +45,9 @@ MORE_THAN_THANKS = [
     "Thanks so much, that's lovely",
     "Thanks!\nEnd?",
     "Thanks?",
+    "¿Gracias?",
+    "👍 Stop",
+    "Thanks! Really enjoying it.",
     "Thanks. Stop",
     "Thanks!\nStop",
     "Thanks! Pause",
