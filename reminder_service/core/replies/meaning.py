@@ -57,6 +57,10 @@ _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _NOT_YET = whole_words(lx.NOT_YET)
 _MORE_THAN_ONCE = whole_words(lx.MORE_THAN_ONCE)
 _CORRECTING = whole_words(lx.CORRECTING)
+_REQUESTS = ENDS | {Signal.PAUSE, Signal.SKIP}
+_AFTER_THE_MEETING = re.compile(
+    rf"\b(?:{lx.AFTER_THE_MEETING})\b|\bsince(?= *(?:[,.;:!?\n]|$|but\b))"
+)
 _IT_WAS = whole_words(lx.IT_WAS)
 _CLAUSE_END = re.compile(r"[,;:.!?\n]| - ")
 _FILLER_AFTER_BUT = re.compile(rf"\b(?:{lx.FILLER}|{lx.AFFIRMED})\b|[\W\d_]")
@@ -370,7 +374,7 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
     report = _report(head) or (_plan(replying_to) if Signal.PLANNED in said else None)
     if Signal.UNREAD in said or _only_others_met(said, report):
         report = Outcome.UNCLEAR
-    if Signal.DISPUTE in said or (replying_to == Kind.CONFIRMATION and said & NEGATIVE):
+    if Signal.DISPUTE in said or _denies_the_meeting_named(head, said, replying_to):
         return Outcome.UNCLEAR if said & ENDS else Outcome.DISPUTE
     if Signal.END in said or (Signal.END_WEAK in said and report is not Outcome.MEETING):
         return Outcome.END
@@ -387,6 +391,18 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
     if report is None and not said and _only_when(head):
         return _plan(replying_to) if in_plan(head, 0) else Outcome.MEETING
     return report or Outcome.UNCLEAR
+
+
+def _denies_the_meeting_named(head: Head, said: frozenset[Signal], replying_to: str) -> bool:
+    """Whether a reply to an email naming a logged meeting says it did not happen: "No" or
+    "we didn't meet" to a confirmation, "we didn't meet on Tuesday" to a thank-you (where,
+    beside a request, "we haven't met in months, so we'd like to end it" is that request). Not
+    "we haven't met again since" or "not met again", which speak of the time after it."""
+    if replying_to not in _NAMES_A_MEETING or _AFTER_THE_MEETING.search(head.text):
+        return False
+    if replying_to == Kind.CONFIRMATION:
+        return bool(said & NEGATIVE)
+    return Signal.NOT_MET in said and not said & _REQUESTS
 
 
 def _only_others_met(said: frozenset[Signal], report: Outcome | None) -> bool:

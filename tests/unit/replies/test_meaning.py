@@ -923,6 +923,27 @@ def test_a_denial_that_states_what_happened_is_a_correction(kind: str, text: str
 
 
 @pytest.mark.parametrize(
+    ("kind", "text", "outcome"),
+    [
+        ("thanks", "Hm, we didn't meet on Tuesday though.", Outcome.DISPUTE),
+        ("thanks", "Danke, aber wir haben uns am Dienstag gar nicht getroffen.", Outcome.DISPUTE),
+        ("thanks", "That wasn't us, we didn't meet", Outcome.DISPUTE),
+        ("thanks", "Thanks, but we haven't met since October.", Outcome.DISPUTE),
+        ("thanks", "Thanks - we haven't met again yet", Outcome.NOT_MET),
+        ("thanks", "We haven't met, please pause until June", Outcome.PAUSE),
+        ("confirmation", "We haven't met again since", Outcome.NOT_MET),
+        ("confirmation", "Wir haben uns seitdem nicht getroffen", Outcome.NOT_MET),
+        ("confirmation", "No, we haven't met since October", Outcome.DISPUTE),
+    ],
+)
+def test_a_denial_of_the_meeting_named_disputes_it(kind: str, text: str, outcome: Outcome) -> None:
+    """ "We didn't meet on Tuesday" to a thank-you for Tuesday's meeting disputes it (before,
+    "not met yet", which left it logged); "we haven't met again since" to either email
+    speaks of the time after it (before, a dispute). Beside a request, the request counts."""
+    assert read(text, replying_to=kind).outcome is outcome
+
+
+@pytest.mark.parametrize(
     "text", ["Not yet, it was her exam on Monday", "No - it was 30 minutes late and we gave up"]
 )
 def test_it_was_about_something_else_leaves_not_met(text: str) -> None:
