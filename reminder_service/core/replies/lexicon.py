@@ -337,7 +337,8 @@ YES: Final = (
 
 YES_ALONE: Final = (
     r"^(?:si|sure|done|correct|correcto|exact|exactement|exacto|genau|richtig|indeed"
-    r"|absolutely|definitely|affirmative|erledigt|fait|hecho|of course|bien sur"
+    r"|absolutely|definitely|affirmative|erledigt|fait|hecho|of course|bien sur|we did manage"
+    r"|we managed|we managed it|we did manage it|managed it"
     r"|por supuesto|naturlich|klar|we did|we have|we did indeed|we have indeed|yes we did"
     r"|yes we have|did so|sure did|wir haben|c'est fait|ya lo hicimos|that's right"
     r"|that is right|right|stimmt|das stimmt|c'est ca|c'est exact|c'est juste|es correcto"
@@ -936,7 +937,8 @@ END: Final = (
     rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
     rf"|no {NO_MORE}(?! (?:{FOR_A_WHILE}|{NOT_ALL_EMAILS})\b)"
-    r"|stop (?:(?:emailing|e mailing) (?:us|me)|sending (?:us |me )?(?:emails|e mails|reminders))"
+    r"|stop (?:(?:emailing|e mailing) (?:us|me)|sending (?:us |me )?(?:emails|e mails|reminders"
+    r"|(?:these|them)(?= please|$)))"
     rf"(?! (?:{FOR_A_WHILE})\b)"
     r"|unsubscribe(?! (?:my |our |this |that |the )?(?:old|other|previous|former|work|second)\b)"
     r"(?![^\n]*@[^\n]*(?:\n[^\n]*)?\b(?:use|instead)\b)|opt out"
@@ -996,6 +998,8 @@ ENDED: Final = (
     rf"(?:{_OUR_PROGRAM}) (?:is|has|will be|has been)"
     r" (?:\w+ )?(?:over|ended|finished|complete|completed|concluded|done)"
     rf"|(?:{_OUR_PROGRAM}) (?:officially |formally )?(?:ended|finished|concluded)"
+    r"|(?:we|we've|we have) (?:already |now )?(?:finished|ended|completed|concluded) (?:the |our "
+    r"|this )?(?:mentoring|mentorship|program|programme)(?! (?:session|meeting|call)s?\b)"
     r"|(?:agreed|decided|want|like|going|time) to wrap (?:things |it |this )?up(?: here| now)?$"
     r"|(?:mentoring|programm|tandem)(?: (?:beziehung|partnerschaft|programm))? ist (?:\w+ )?"
     r"(?:beendet|vorbei|zu ende|abgeschlossen)"

@@ -155,3 +155,36 @@ def test_more_ways_of_asking_to_end(text: str) -> None:
 def test_ends_of_something_else_end_nothing(text: str) -> None:
     """A part of a program, another list, or a session."""
     assert understood(text)[0] is not Outcome.END
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please stop sending these, we finished the mentoring last month.",
+        "We've already finished the programme, so you can close it.",
+        "Stop sending them please",
+    ],
+)
+def test_we_finished_the_mentoring_or_stop_sending_these_ends(text: str) -> None:
+    """Before, a person read these."""
+    assert understood(text) == (Outcome.END, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please stop sending them to my old address",
+        "We finished the mentoring session early, we met on Monday for 30 min",
+    ],
+)
+def test_stopping_emails_to_an_address_or_finishing_a_session_ends_nothing(text: str) -> None:
+    """Another address, or a session that ended early."""
+    assert understood(text)[0] is not Outcome.END
+
+
+@pytest.mark.parametrize(
+    "text", ["We did manage, on the 25th. About 40 minutes.", "Yes we managed it, 25th, 40 min"]
+)
+def test_we_did_manage_answers_the_follow_up(text: str) -> None:
+    """ "Did you manage to meet?" answered "we did manage" reports the meeting."""
+    assert understood(text, Kind.FOLLOW_UP) == met(date(2026, 11, 25), 40)
