@@ -397,12 +397,14 @@ def _denies_the_meeting_named(head: Head, said: frozenset[Signal], replying_to: 
     """Whether a reply to an email naming a logged meeting says it did not happen: "No" or
     "we didn't meet" to a confirmation, "we didn't meet on Tuesday" to a thank-you (where,
     beside a request, "we haven't met in months, so we'd like to end it" is that request). Not
-    "we haven't met again since" or "not met again", which speak of the time after it."""
+    "we haven't met again since" or "not met again", which speak of the time after it, nor
+    "we won't meet in December", the future."""
     if replying_to not in _NAMES_A_MEETING or _AFTER_THE_MEETING.search(head.text):
         return False
     if replying_to == Kind.CONFIRMATION:
         return bool(said & NEGATIVE)
-    return Signal.NOT_MET in said and not said & _REQUESTS
+    denied = any(Signal.NOT_MET in s.signals and not s.future for s in head.sentences)
+    return denied and not said & _REQUESTS
 
 
 def _only_others_met(said: frozenset[Signal], report: Outcome | None) -> bool:

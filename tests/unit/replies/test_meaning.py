@@ -930,6 +930,7 @@ def test_a_denial_that_states_what_happened_is_a_correction(kind: str, text: str
         ("thanks", "That wasn't us, we didn't meet", Outcome.DISPUTE),
         ("thanks", "Thanks, but we haven't met since October.", Outcome.DISPUTE),
         ("thanks", "Thanks - we haven't met again yet", Outcome.NOT_MET),
+        ("thanks", "Thanks. We won't meet in December, we'll resume in January.", Outcome.NOT_MET),
         ("thanks", "We haven't met, please pause until June", Outcome.PAUSE),
         ("confirmation", "We haven't met again since", Outcome.NOT_MET),
         ("confirmation", "Wir haben uns seitdem nicht getroffen", Outcome.NOT_MET),
