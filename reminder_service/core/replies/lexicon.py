@@ -669,9 +669,7 @@ SO_ADVERB: Final = r"far|long|much|many|often|little|few|soon"
 """Words after which "so" is an adverb ("not so far", "so long"), not "therefore": it opens
 no new statement, so a negation before it still reaches the "met" after it."""
 
-AFTER_THE_MEETING: Final = (
-    r"again|wieder|seitdem|encore|depuis|de nuevo|otra vez|desde entonces"
-)
+AFTER_THE_MEETING: Final = r"again|wieder|seitdem|encore|depuis|de nuevo|otra vez|desde entonces"
 """Words saying a "not met" is about the time after the meeting our email named ("we
 haven't met again", "not yet", "seitdem nicht"): no denial of that meeting."""
 
@@ -1252,7 +1250,8 @@ GRATITUDE: Final = (
     r"|muchas gracias|perfecto|estupendo|vale|correct|that's correct|that is correct"
     r"|that's right|that is right|spot on|received|amazing|great stuff|passt|stimmt|c'est bon"
     r"|bien recu|recibido|see you|see you soon|see you next time|see you next month|bis bald"
-    r"|bis zum nachsten mal|a bientot|hasta pronto"
+    r"|bis zum nachsten mal|a bientot|hasta pronto|team|looking forward|to the next one"
+    r"|freut mich|que bien"
 )
 """The words of a reply that only thanks or approves ("Thanks!", "Perfect, thank you so
 much", "That's correct, thanks", "Danke!", "Passt, danke", "Merci beaucoup"), with whom it

@@ -38,6 +38,10 @@ THANKS_ONLY = [
     "¡Gracias!",
     "👍",
     "👍🙏",
+    "Brilliant, thanks team",
+    "Thanks. Looking forward to the next one!",
+    "Vielen Dank, freut mich!",
+    "Muchas gracias, ¡qué bien!",
 ]
 
 MORE_THAN_THANKS = [
@@ -48,6 +52,7 @@ MORE_THAN_THANKS = [
     "¿Gracias?",
     "👍 Stop",
     "Thanks! Really enjoying it.",
+    "Thanks. Looking forward to ending it",
     "Thanks. Stop",
     "Thanks!\nStop",
     "Thanks! Pause",
