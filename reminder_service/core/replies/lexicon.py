@@ -669,9 +669,11 @@ SO_ADVERB: Final = r"far|long|much|many|often|little|few|soon"
 """Words after which "so" is an adverb ("not so far", "so long"), not "therefore": it opens
 no new statement, so a negation before it still reaches the "met" after it."""
 
-AFTER_THE_MEETING: Final = r"again|wieder|seitdem|encore|depuis|de nuevo|otra vez|desde entonces"
+AFTER_THE_MEETING: Final = r"again|wieder|seitdem|de nuevo|otra vez|desde entonces"
 """Words saying a "not met" is about the time after the meeting our email named ("we
-haven't met again", "not yet", "seitdem nicht"): no denial of that meeting."""
+haven't met again", "seitdem nicht", "desde entonces no"; `meaning` adds "since" and
+"depuis" ending their clause): no denial of that meeting. Not "yet": "not yet" to a
+confirmation denies it."""
 
 CORRECTING: Final = (
     r"only|just|actually|not|nur|eigentlich|bloss|seulement|juste|en fait|solo|solamente"

@@ -59,7 +59,7 @@ _MORE_THAN_ONCE = whole_words(lx.MORE_THAN_ONCE)
 _CORRECTING = whole_words(lx.CORRECTING)
 _REQUESTS = ENDS | {Signal.PAUSE, Signal.SKIP}
 _AFTER_THE_MEETING = re.compile(
-    rf"\b(?:{lx.AFTER_THE_MEETING})\b|\bsince(?= *(?:[,.;:!?\n]|$|but\b))"
+    rf"\b(?:{lx.AFTER_THE_MEETING})\b|\b(?:since|depuis)(?= *(?:[,.;:!?\n]|$|but\b|mais\b))"
 )
 _IT_WAS = whole_words(lx.IT_WAS)
 _CLAUSE_END = re.compile(r"[,;:.!?\n]| - ")

@@ -935,6 +935,8 @@ def test_a_denial_that_states_what_happened_is_a_correction(kind: str, text: str
         ("confirmation", "We haven't met again since", Outcome.NOT_MET),
         ("confirmation", "Wir haben uns seitdem nicht getroffen", Outcome.NOT_MET),
         ("confirmation", "No, we haven't met since October", Outcome.DISPUTE),
+        ("confirmation", "Pas encore", Outcome.DISPUTE),
+        ("confirmation", "On ne s'est pas vus depuis octobre", Outcome.DISPUTE),
     ],
 )
 def test_a_denial_of_the_meeting_named_disputes_it(kind: str, text: str, outcome: Outcome) -> None:
