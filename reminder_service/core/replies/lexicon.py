@@ -731,7 +731,7 @@ NOT_MET: Final = (
     rf"|^(?:\w+ ){{0,2}}(?:{_NONE}) (?:{SINCE_LAST})|^(?:{SINCE_LAST}) (?:{_NONE})(?: |$)"
     r"|not yet$|nope|nah"
     r"|^(?:sadly|unfortunately|alas|sorry|leider|malheureusement|lamentablemente"
-    r"|desafortunadamente) (?:no|nope|nein|non)$"
+    r"|desafortunadamente) (?:no|nope|nein|non|not)$"
     rf"|(?:not|unable|failed|yet) (?:(?!(?:and|und|et|y)\b|so\b(?! (?:{SO_ADVERB})\b))\w+ ){{0,4}}"
     r"(?:meet|met"
     r"|catch up|get together|find (?:a |the |any )?time)"

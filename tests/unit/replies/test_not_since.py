@@ -1,4 +1,4 @@
-"""Replies of "not since last time": the check-in's question answered no, in four languages."""
+"""Replies of "not since last time" or "sadly not": the check-in's question answered no."""
 
 from __future__ import annotations
 
@@ -41,3 +41,18 @@ def test_not_since_a_day_may_tell_of_a_meeting(text: str) -> None:
     """ "Not since Tuesday" says they met on Tuesday, which may be after the last check-in:
     a person reads it."""
     assert understood(text) == UNCLEAR
+
+
+@pytest.mark.parametrize(
+    "text", ["Unfortunately not", "Sadly not, she was ill", "Unfortunately not. We'll try again."]
+)
+def test_sadly_not_is_not_met(text: str) -> None:
+    """As "leider nicht" and "sadly no" were; before, a person read these."""
+    assert understood(text) == (Outcome.NOT_MET, None)
+
+
+def test_sadly_not_before_more_words_leaves_the_meeting() -> None:
+    """ "Unfortunately not the whole hour, we met for 40 minutes" reports the meeting."""
+    assert understood("Unfortunately not the whole hour, we met on Monday for 40 min")[0] is (
+        Outcome.MEETING
+    )
