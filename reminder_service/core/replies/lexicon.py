@@ -197,7 +197,8 @@ WEEKDAY_NEXT_AFTER: Final = (
 )
 FILLER: Final = (
     r"on|the|for|about|around|approx|approximately|roughly|ca|circa|etwa|ungefahr|environ"
-    r"|unos|unas|aprox|am|le|el|la|and|und|et|y|at|um|a|de|of|met|only|just|nur|seulement"
+    r"|unos|unas|aprox|am|le|el|la|and|und|et|y|at|um|a|an|ein|eine|une|un|una|de|of|met|only"
+    r"|just|nur|seulement"
     r"|date|datum|fecha|when|wann|quand|cuando|duration|dauer|duree|duracion|length|time"
     r"|or so|or thereabouts|give or take|more or less|oder so|plus ou moins|mas o menos"
     r"|in the|morning|afternoon|evening|night|lunchtime|abend|nachmittag|vormittag|mittag"
@@ -810,6 +811,7 @@ PAUSE: Final = (
     r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten)(?: mehr)?"
     rf"(?= (?:{FOR_A_WHILE})\b)"
     r"|(?:take|taking|have|need|make) (?:a |some )?(?:short |little |small )?break"
+    r"|(?:we're|we are) (?:on (?:a )?break|taking time off)"
     r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
     r"|pausa|pausar|en pausa|suspender"
 )

@@ -9,7 +9,7 @@ import pytest
 
 from reminder_service.core.model import Kind
 from reminder_service.core.replies.verdict import Outcome
-from tests.unit.replies.reply_mail import UNCLEAR, met, understood
+from tests.unit.replies.reply_mail import UNCLEAR, met, understood, verdict_of
 
 MONDAY = date(2026, 11, 23)
 
@@ -188,3 +188,17 @@ def test_stopping_emails_to_an_address_or_finishing_a_session_ends_nothing(text:
 def test_we_did_manage_answers_the_follow_up(text: str) -> None:
     """ "Did you manage to meet?" answered "we did manage" reports the meeting."""
     assert understood(text, Kind.FOLLOW_UP) == met(date(2026, 11, 25), 40)
+
+
+@pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("We're on a break until the 10th of January.", date(2027, 1, 10)),
+        ("We're on a break", None),
+        ("We're taking time off until March", date(2027, 3, 1)),
+    ],
+)
+def test_on_a_break_pauses(text: str, until: date | None) -> None:
+    """As "we're taking a break" did; before, a person read these."""
+    verdict = verdict_of(text)
+    assert (verdict.outcome, verdict.pause_until) == (Outcome.PAUSE, until)

@@ -50,3 +50,20 @@ def test_ordinals_and_short_words_that_date_nothing(
     """An ordinal after a word ("her 2nd") counts something; "mon ami", "sat down" are
     words."""
     assert understood(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vorgestern, eine halbe Stunde", met(date(2026, 11, 24), 30)),
+        ("Gestern, eine Stunde", met(date(2026, 11, 25), 60)),
+        ("Hier, une heure", met(date(2026, 11, 25), 60)),
+        ("Ayer, una hora", met(date(2026, 11, 25), 60)),
+    ],
+)
+def test_a_day_and_a_length_with_an_article_in_other_languages(
+    text: str, expected: tuple[object, object]
+) -> None:
+    """As "Yesterday, an hour" was; before, "Vorgestern, eine halbe Stunde" went to a person
+    ("eine" before "halbe Stunde" was a word of something else)."""
+    assert understood(text) == expected
