@@ -210,7 +210,13 @@ _DURATION_READERS: tuple[Reader[float], ...] = (
     ),
     Reader(
         re.compile(
-            rf"(?P<a>\d(?<![\d.,/-]\d){_NOT_A_MONTHS_DAY}\d{{0,2}}(?:[.,]\d{{1,2}})?)"
+            digits(
+                "a",
+                most=3,
+                not_after=r"\d.,/-",
+                decimals=True,
+                first_digit_checks=_NOT_A_MONTHS_DAY,
+            )
             + rf" ?(?:-|to|or|bis|oder|a|ou|o) ?(?P<b>{_NUM}) ?"
             + rf"(?:(?P<h>{_H})|{_M})\b"
         ),

@@ -168,7 +168,7 @@ def _corrects_the_length(head: Head) -> bool:
     """Whether the reply gives a meeting's length with a word that corrects ("only",
     "actually", "not", "nur", "seulement", "solo"): to an email naming the meeting and its
     length, it may be the right one. "Yes, 45 minutes" confirms."""
-    return duration(head) is not None and _CORRECTING.search(head.text) is not None
+    return _CORRECTING.search(head.text) is not None and duration(head) is not None
 
 
 def _amends(head: Head, date_order: DateOrder) -> bool:

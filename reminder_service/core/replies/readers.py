@@ -52,11 +52,20 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def digits(name: str, *, most: int = 2, not_after: str = r"\d", decimals: bool = False) -> str:
+def digits(
+    name: str,
+    *,
+    most: int = 2,
+    not_after: str = r"\d",
+    decimals: bool = False,
+    first_digit_checks: str = "",
+) -> str:
     """A group of 1..`most` digits (and perhaps decimals) not preceded by `not_after`; it
-    starts with the digit so that the regex engine can skip ahead to digits."""
+    starts with the digit so that the regex engine can skip ahead to digits.
+    `first_digit_checks`, lookbehinds ending in that first digit, say what else may not
+    come before it (`durations`: not a month's name)."""
     fraction = r"(?:[.,]\d{1,2})?" if decimals else ""
-    return rf"(?P<{name}>\d(?<![{not_after}]\d)\d{{0,{most - 1}}}{fraction})"
+    return rf"(?P<{name}>\d(?<![{not_after}]\d){first_digit_checks}\d{{0,{most - 1}}}{fraction})"
 
 
 def count_of(word: str) -> int:
