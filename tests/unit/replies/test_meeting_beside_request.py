@@ -1,0 +1,152 @@
+"""A pause or an end asked for beside a meeting's report: the request is taken and the
+meeting is logged too, so the pair's totals keep it.
+
+Before, "We met on Monday for an hour and agreed to pause until January" paused the pair
+and the meeting was lost.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reminder_service.core.model import Kind
+from reminder_service.core.replies.verdict import Outcome, ReportedMeeting
+from tests.unit.replies.reply_mail import met, verdict_of
+
+MONDAY = date(2026, 11, 23)
+"""The Monday before the replies' Thursday, 26 November 2026."""
+
+
+def logged(day: date | None, minutes: int | None = None) -> ReportedMeeting:
+    """The meeting on `day` (None: undated, so on the reply's date) lasting `minutes`."""
+    return met(day, minutes)[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "until", "meeting"),
+    [
+        (
+            "We met on Monday for an hour and agreed to pause until January.",
+            date(2027, 1, 1),
+            logged(MONDAY, 60),
+        ),
+        ("Pause until January please. We met Monday, 1h", date(2027, 1, 1), logged(MONDAY, 60)),
+        (
+            "We met on Monday (1h), and then we'll take a break until February.",
+            date(2027, 2, 1),
+            logged(MONDAY, 60),
+        ),
+        ("Until 3 March we'd like to pause; we met Monday", date(2027, 3, 3), logged(MONDAY)),
+        (
+            "We met on Monday for an hour, can we pause until March?",
+            date(2027, 3, 1),
+            logged(MONDAY, 60),
+        ),
+        (
+            "Can we pause until March? We met on Monday for an hour.",
+            date(2027, 3, 1),
+            logged(MONDAY, 60),
+        ),
+        ("Yes we met. We'd like to pause until January though.", date(2027, 1, 1), logged(None)),
+        ("Please pause, until 3 March. We met on Monday.", date(2027, 3, 3), logged(MONDAY)),
+        (
+            "We did not meet on Tuesday and met on Wednesday for 45 min. Please pause until March.",
+            date(2027, 3, 1),
+            logged(date(2026, 11, 25), 45),
+        ),
+        (
+            "We were going to meet Monday but moved it to Wednesday, 1h. Pause until March.",
+            date(2027, 3, 1),
+            logged(date(2026, 11, 25), 60),
+        ),
+        (
+            "We met and ate lunch on Monday (1h). Please pause until March.",
+            date(2027, 3, 1),
+            logged(MONDAY, 60),
+        ),
+        ("Yes, we met on the 20th. Pause, please.", None, logged(date(2026, 11, 20))),
+        (
+            "Wir haben uns am Montag eine Stunde getroffen und möchten bis März pausieren.",
+            date(2027, 3, 1),
+            logged(MONDAY, 60),
+        ),
+        (
+            "On s'est vus lundi pendant une heure. Nous voulons mettre en pause jusqu'en mars.",
+            date(2027, 3, 1),
+            logged(MONDAY, 60),
+        ),
+    ],
+)
+def test_a_pause_beside_a_meeting_logs_both(
+    text: str, until: date | None, meeting: ReportedMeeting
+) -> None:
+    """The until-date is the pause's, never the meeting's ("until 3 March" is no meeting on
+    3 March of this year)."""
+    verdict = verdict_of(text)
+    assert (verdict.outcome, verdict.pause_until, verdict.meeting) == (
+        Outcome.PAUSE,
+        until,
+        meeting,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("Please end the mentoring. We met on Monday for 45 minutes.", logged(MONDAY, 45)),
+        ("We met yesterday and we'd like to end the mentorship now", logged(date(2026, 11, 25))),
+        (
+            "We had a call yesterday (45 min) and decided to end the mentoring",
+            logged(date(2026, 11, 25), 45),
+        ),
+        ("Please take us off the list, we met on Monday for 1h", logged(MONDAY, 60)),
+        ("we met on Monday so please stop the emails.", logged(MONDAY)),
+    ],
+)
+def test_an_end_beside_a_meeting_logs_both(text: str, meeting: ReportedMeeting) -> None:
+    """The pair's last meeting counts in the totals of its farewell."""
+    verdict = verdict_of(text)
+    assert (verdict.outcome, verdict.meeting) == (Outcome.END, meeting)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Yes, please pause until March", Outcome.PAUSE),
+        ("Yes. Please end the mentoring.", Outcome.END),
+        ("We haven't met, please pause until January", Outcome.PAUSE),
+        ("We didn't meet. Please end the mentoring.", Outcome.END),
+        ("We met twice, pause until March please", Outcome.PAUSE),
+        ("We met in October. Pause until March please.", Outcome.PAUSE),
+        ("We met every two weeks until the summer. Please pause.", Outcome.PAUSE),
+        ("We'll meet on Monday, then pause until March.", Outcome.PAUSE),
+        ("Her manager and I met on Monday. Please pause until January.", Outcome.PAUSE),
+        ("We talked by email on Monday. Please end the mentoring.", Outcome.END),
+        ("Did we meet on Monday? Please pause until March.", Outcome.PAUSE),
+        ("We ate lunch on Monday. Please pause.", Outcome.PAUSE),
+        ("Yes. We met through the summer. Please pause.", Outcome.PAUSE),
+        ("Yes we met on Monday. No we didn't. Please pause until March.", Outcome.PAUSE),
+        ("We met on Monday. Not yet. Please end the mentoring.", Outcome.END),
+    ],
+)
+def test_a_request_alone_logs_no_meeting(text: str, outcome: Outcome) -> None:
+    """A bare "yes" may answer the request; no meeting is stated, or none a meeting report
+    alone would log (counted, by month only, a habit, a plan, someone else's, by email,
+    asked, contradicted)."""
+    verdict = verdict_of(text)
+    assert (verdict.outcome, verdict.meeting) == (outcome, None)
+
+
+def test_a_meeting_beside_a_pause_answering_a_thank_you_needs_its_day() -> None:
+    """To an email that asked nothing, an undated meeting is the one it names, as alone."""
+    verdict = verdict_of("We met again. Please pause until January.", kind=Kind.THANKS)
+    assert (verdict.outcome, verdict.meeting) == (Outcome.PAUSE, None)
+    dated = verdict_of("We met again on Monday. Please pause until January.", kind=Kind.THANKS)
+    assert (dated.outcome, dated.meeting) == (Outcome.PAUSE, logged(MONDAY))
+
+
+def test_an_undated_meeting_beside_a_pause_is_on_the_replys_date() -> None:
+    """As "Yes we met" alone is."""
+    assert verdict_of("Yes we met. Pause please.").meeting == logged(None)
