@@ -265,16 +265,18 @@ def _log_verdict(item: InboundItem, *, duplicate: bool) -> None:
 
 
 def describe(verdict: Verdict) -> str:
-    """One line for people: what the reply meant, for which pair."""
+    """One line for people: what the reply meant, for which pair; a pause or an end that
+    also tells of a meeting names both."""
     meeting = verdict.meeting
-    if meeting is not None:
-        what = f"meeting on {meeting.date.isoformat()}"
-        what += "" if meeting.date_stated else " (the reply's date)"
-        what += f", {meeting.duration_minutes} min" if meeting.duration_minutes else ""
-    elif verdict.outcome is Outcome.PAUSE and verdict.pause_until:
+    if verdict.outcome is Outcome.PAUSE and verdict.pause_until:
         what = f"pause until {verdict.pause_until.isoformat()}"
     else:
         what = verdict.outcome.value.replace("_", " ")
+    if meeting is not None:
+        met = f"meeting on {meeting.date.isoformat()}"
+        met += "" if meeting.date_stated else " (the reply's date)"
+        met += f", {meeting.duration_minutes} min" if meeting.duration_minutes else ""
+        what = met if verdict.outcome is Outcome.MEETING else f"{what}, and a {met}"
     if verdict.reason is not None:
         what += f" ({verdict.reason.value.replace('_', ' ')})"
     return what + (f", pair {verdict.pair_id}" if verdict.pair_id else "")

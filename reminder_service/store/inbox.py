@@ -229,7 +229,8 @@ class InboxMixin(EventsMixin):
         A message already recorded (by Message-ID, else by a hash of its bytes) only
         advances the watermark. A new one is logged with its verdict; a meeting report joins
         the pair's meeting it describes or logs a new one; a member's "not yet", skip, pause,
-        end or dispute becomes a reply event (a dispute also removes its meeting). The
+        end or dispute becomes a reply event (a dispute also removes its meeting; a pause or
+        an end that also tells of a meeting logs that meeting too). The
         watermark of each item's (folder, uidvalidity) rises to its UID. Any error rolls back
         the whole batch.
 
@@ -357,6 +358,7 @@ class InboxMixin(EventsMixin):
         assert inbound_id is not None
         if item.verdict.outcome is not Outcome.MEETING:
             self._record_event(item.verdict, inbound_id=inbound_id, now=now)
+        if item.verdict.meeting is None:
             return Recorded(
                 inbound_id=inbound_id, duplicate=False, meeting_id=None, meeting_is_new=False
             )

@@ -255,6 +255,43 @@ async def test_a_pause_by_reply_is_quiet_until_its_date_then_welcomes_them_back(
     assert kinds(resumed) == ["checkin", "reminder"]
 
 
+async def test_a_pause_beside_a_meeting_thanks_for_the_meeting_then_is_quiet(
+    harness: Harness,
+) -> None:
+    """ "We met yesterday for an hour and would like to pause until 1 May": the meeting is
+    logged and thanked for, and the pause holds until its date."""
+    daemon, checkin = await first_checkin(harness, program())
+    harness.clock.current = at("2026-03-12", "10:00")
+    verdict = harness.answer(
+        daemon,
+        checkin,
+        "We met yesterday for an hour and would like to pause until 1 May.",
+        sender=BEN,
+    )
+    assert (verdict.outcome, verdict.pause_until) == (Outcome.PAUSE, date(2026, 5, 1))
+    [meeting] = harness.store.meeting_records()
+    assert (meeting.met_on, meeting.duration_minutes) == (date(2026, 3, 11), 60)
+    assert sorted(kinds(await harness.tick(daemon))) == ["confirmation", "thanks"]
+    assert await harness.run(daemon, daily("2026-03-13", "2026-04-30", "10:00")) == []
+    [welcome] = await harness.run(daemon, [at("2026-05-01")])
+    assert welcome.kind == "welcome_back"
+
+
+async def test_an_end_beside_a_meeting_counts_it_in_the_farewell(harness: Harness) -> None:
+    """ "We met yesterday for an hour. Please end the mentoring.": the farewell's totals hold
+    that last meeting."""
+    daemon, checkin = await first_checkin(harness, program(settings="digest: off"))
+    harness.clock.current = at("2026-03-12", "10:00")
+    verdict = harness.answer(
+        daemon, checkin, "We met yesterday for an hour. Please end the mentoring.", sender=BEN
+    )
+    assert verdict.outcome is Outcome.END
+    notice, farewell = sorted(await harness.tick(daemon), key=lambda mail: mail.kind)
+    assert (notice.kind, farewell.kind) == ("ended_notice", "farewell")
+    assert "you had 1 meeting, 1 hour in all." in words(farewell.text)
+    assert await harness.run(daemon, daily("2026-03-13", "2026-06-30")) == []
+
+
 async def test_an_ended_status_in_the_yaml_wins_over_a_pause_by_reply(harness: Harness) -> None:
     """When the YAML ends a pair that paused by reply, nothing is sent, not even a welcome-back."""
     daemon, checkin = await first_checkin(harness, program())

@@ -231,6 +231,42 @@ def test_a_pause_date_on_another_outcome_is_not_kept(inbox: Inbox, db_path: Path
 
 
 @pytest.mark.parametrize(
+    ("outcome", "pause_until"), [(Outcome.PAUSE, date(2026, 5, 1)), (Outcome.END, None)]
+)
+def test_a_pause_or_end_beside_a_meeting_records_both_once(
+    inbox: Inbox, db_path: Path, outcome: Outcome, pause_until: date | None
+) -> None:
+    """ "We met on Tuesday for an hour; please pause until May": the event and the meeting,
+    linked to the reply, in one transaction; fetched again, neither twice."""
+    verdict = Verdict(
+        outcome=outcome,
+        pair_id=PAIR,
+        sender_role="mentee",
+        meeting=ReportedMeeting(date=date(2026, 3, 10), date_stated=True, duration_minutes=60),
+        pause_until=pause_until,
+        sender=MENTEE,
+        message_id="<both@mail.example.org>",
+    )
+    first = inbox.record(verdict)
+    again = inbox.record(verdict)
+    assert (first.meeting_is_new, again.duplicate, again.meeting_id) == (
+        True,
+        True,
+        first.meeting_id,
+    )
+    (meeting,) = inbox.store.meeting_records()
+    assert (meeting.id, meeting.met_on, meeting.duration_minutes, meeting.reported_by) == (
+        first.meeting_id,
+        date(2026, 3, 10),
+        60,
+        MENTEE,
+    )
+    until = None if pause_until is None else pause_until.isoformat()
+    assert events(db_path) == [(PAIR, outcome.value, T0.isoformat(), until, first.inbound_id, None)]
+    assert inbox.store.pair_histories()[PAIR].last_meeting == date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
     "verdict",
     [
         Verdict(Outcome.REJECTED, pair_id=PAIR, reason=Reason.SENDER_NOT_IN_PAIR, sender="x@y"),
