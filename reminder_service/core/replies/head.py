@@ -202,6 +202,7 @@ _WITH_OTHERS_BEFORE = whole_words(lx.WITH_OTHERS_BEFORE)
 _PAIR_AS_SUBJECT = whole_words(lx.PAIR_AS_SUBJECT)
 _WITHOUT_US = re.compile(lx.WITHOUT_US)
 _DOUBTED_BEFORE = whole_words(lx.DOUBTED_BEFORE)
+_ASKED_WHICH = re.compile(rf" *(?:{lx.ASKED_WHICH})\b")
 _CLAUSE_EDGE = re.compile(r"[.,;:!?\n]")
 _CLAUSE_REACH = 80
 """How far, in characters, `someone_elses_meeting` looks on each side of a phrase."""
@@ -388,7 +389,11 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         if clauses[index].asks and _MANAGED_BY_ANYONE.fullmatch(found.group()):
             continue
         opening = joined[starts[index] : found.start()]
-        if _WOULD_HAVE.search(sentence) or _DOUBTED_BEFORE.search(_statement(opening)):
+        if (
+            _WOULD_HAVE.search(sentence)
+            or _DOUBTED_BEFORE.search(_statement(opening))
+            or _not_remembered_before(clauses, index, opening)
+        ):
             said[index].add(Signal.DOUBTFUL)
             continue
         if _someone_elses(opening, words[found.end() - starts[index] :]):
@@ -617,6 +622,16 @@ def _someone_elses(before: str, after: str) -> bool:
         or (_WITH_OTHERS_BEFORE.search(statement) and not _PAIR_AS_SUBJECT.search(statement))
         or _WITHOUT_US.match(after)
     )
+
+
+def _not_remembered_before(clauses: list[_Clause], index: int, opening: str) -> bool:
+    """Whether a question word opens the clause of a meeting phrase, and the clause before
+    it, in the same sentence, says the writer does not remember: "Ich weiß nicht mehr, wann
+    wir uns getroffen haben" (German sets such a clause off with a comma)."""
+    if index == 0 or not _ASKED_WHICH.match(opening):
+        return False
+    before = clauses[index - 1]
+    return before.sentence == clauses[index].sentence and bool(_DOUBTED_BEFORE.search(before.text))
 
 
 def _statement(before: str) -> str:

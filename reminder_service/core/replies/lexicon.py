@@ -496,8 +496,8 @@ pause until March")."""
 DOUBTED: Final = (
     rf"{DOUBT}|whether|if|unless|hope|hoping|hopefully|wonder|wondering|try|trying|wish|wished"
     r"|maybe|perhaps|possibly|vielleicht|eventuell|moglicherweise|peut etre|quizas?|tal vez"
-    r"|(?:could|should|would|might|will|shall) have|(?:could|should|would|might)'ve|'d have"
-    r"|'ll have"
+    r"|(?:could|should|would|might|will|shall|may) have|(?:could|should|would|might|may)'ve"
+    r"|'d have|'ll have"
 )
 """Words that put a meeting phrase after them in doubt ("I doubt we managed to meet", "not
 sure the meeting took place", "if we were able to meet", "maybe we met last week",
@@ -613,11 +613,24 @@ WITHOUT_US: Final = (
 )
 """A meeting phrase followed, in its clause, by "without me" ("they had a call on Monday
 without me"): someone else's meeting."""
-DOUBTED_BEFORE: Final = r"vielleicht|eventuell|moglicherweise|(?:not|cannot) (?:remember|recall)"
+DOUBTED_BEFORE: Final = (
+    r"vielleicht|eventuell|moglicherweise|(?:not|cannot) (?:remember|recall)"
+    r"|(?:weiss|wissen) (?:es )?nicht mehr|erinnere mich nicht|nicht (?:mehr )?erinnern"
+    r"|ne (?:sai\w*|sav\w*) plus|(?:me|m'en|nous|nous en) souvien\w* (?:pas|plus)"
+    r"|no (?:me |nos )?(?:acuerdo|acordamos|recuerdo|recordamos)"
+)
 """Words of doubt that may stand well before the meeting phrase they doubt: German ones,
 which open their clause and leave the participle at its end ("Vielleicht haben wir uns
-letzte Woche getroffen"), and not remembering ("I can't remember the last time we met"):
-anywhere before a meeting phrase in its statement, they put it in doubt."""
+letzte Woche getroffen"), and not remembering ("I can't remember the last time we met",
+"ich weiß nicht mehr, wann wir uns getroffen haben", "je ne sais plus quand on s'est vus",
+"no recuerdo cuándo nos reunimos"): anywhere before a meeting phrase in its statement, or
+in the clause before one that a question word opens, they put it in doubt."""
+ASKED_WHICH: Final = (
+    r"when|wann|quand|cuando|how long|wie lange|combien de temps|cuanto tiempo|where|wo|donde"
+    r"|how often|wie oft|which day|an welchem tag|quel jour|que dia"
+)
+"""Question words that open a clause asking what a clause before it does not remember
+("Ich weiß nicht mehr, wann wir uns getroffen haben")."""
 
 MET: Final = (
     rf"{MANAGED_TO_MEET}|{MANAGED_BY_ANYONE}"

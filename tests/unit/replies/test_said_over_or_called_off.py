@@ -89,13 +89,37 @@ def test_a_meeting_arranged_in_the_past_may_have_happened() -> None:
         ("I cannot remember the last time we met", UNCLEAR),
         ("I can't recall when we last met, maybe October?", UNCLEAR),
         ("I don't remember exactly, but we met on Monday for an hour", met(MONDAY, 60)),
+        ("Ich weiß nicht mehr, wann wir uns getroffen haben", UNCLEAR),
+        ("Ich weiß nicht mehr wann wir uns zuletzt getroffen haben", UNCLEAR),
+        ("Ich kann mich nicht mehr erinnern, wann wir uns getroffen haben", UNCLEAR),
+        ("Je ne sais plus quand on s'est vus", UNCLEAR),
+        ("Je ne me souviens plus quand on s'est vus", UNCLEAR),
+        ("No recuerdo cuándo nos reunimos", UNCLEAR),
+        ("No me acuerdo de cuándo nos vimos", UNCLEAR),
+        ("I'm not sure, we may have met on Monday", UNCLEAR),
+        (
+            "Ich weiß nicht mehr, was wir besprochen haben, aber wir haben uns am Montag getroffen",
+            met(MONDAY),
+        ),
+        ("No recuerdo el tema, pero nos reunimos el lunes", met(MONDAY)),
+        ("Je ne sais plus quoi dire, on s'est vus lundi", met(MONDAY)),
+        ("Ja, am Montag. Wann wir uns wieder treffen, weiß ich nicht mehr.", met(MONDAY)),
+        ("We met on Monday. I may have another call with her next week.", met(MONDAY)),
+        (
+            "Sorry, I don't remember the details. When we met on Monday we talked for an hour.",
+            met(MONDAY, 60),
+        ),
     ],
 )
 def test_a_meeting_not_remembered_is_for_a_person(
     text: str, expected: tuple[object, object]
 ) -> None:
     """ "I can't remember when we last met" read as "not met" (a follow-up would have
-    nudged them), and "the last time we met" as a meeting today."""
+    nudged them), and "the last time we met" as a meeting today; so did "Ich weiß nicht
+    mehr wann wir uns getroffen haben", "je ne sais plus quand on s'est vus" and "no
+    recuerdo cuándo nos reunimos" (the negation made them "not met"), while "Ich weiß
+    nicht mehr, wann ..." and "we may have met on Monday" logged a meeting. Not
+    remembering something else leaves the meeting."""
     assert understood(text) == expected
 
 
