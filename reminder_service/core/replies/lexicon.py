@@ -266,6 +266,9 @@ WEEKS_UNITS: Final = r"weeks?|wochen?|semaines?|semanas?"
 MONTHS_UNITS: Final = r"months?|monate?n?|mois|mes|meses"
 
 UNTIL: Final = r"until|till|til|untill|through|thru|bis|jusqu'au|jusqu'a|jusqu'en|jusque|hasta|ate"
+UNTIL_AFTER: Final = r"after|nach|apres|despues"
+"""After "until", a word that makes the day named later in the clause only a bound ("until
+after her exams on 15 Feb"), not the pause's last day."""
 UNTIL_ORDINARY: Final = r"through|thru"
 """Until-words that are ordinary words too ("going through a busy time"): they bound a pause
 only right after it ("pause through May", "hold off our check ins through the summer")."""

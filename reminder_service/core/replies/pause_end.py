@@ -72,6 +72,8 @@ _UNTIL_PERIOD = re.compile(
     r"\b(?!\d)"
 )
 _UNTIL_NEXT_WEEK = re.compile(_ARTICLE + rf"(?:{lx.NEXT_WEEK})\b")
+_UNTIL_CLAUSE_END = re.compile(rf"[,.;:!?\n]| - |\b(?:{lx.AND}|{lx.CONTRAST})\b")
+_UNTIL_AFTER = whole_words(lx.UNTIL_AFTER)
 _PAUSE_FOR = re.compile(
     rf"\b(?:{lx.PAUSE_FOR}) (?:the next |die nachsten |les prochains |los proximos |another )?"
     rf"(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<d>{lx.DAYS_UNITS})|(?P<w>{lx.WEEKS_UNITS})"
@@ -88,6 +90,8 @@ def pause_until(head: Head, *, today: date, order: DateOrder) -> date | NoEnd:
         if _NO_END.match(head.text, until.end()) or _not_after_pause(head, until):
             continue
         day = _until(head.text, until.end(), today=today, order=order)
+        if day is None and _bounds_the_pause(head, until):
+            day = _dated_later(head.text, until.end(), today=today, order=order)
         if day is not None and day > today:
             return day
         bounded = bounded or _bounds_the_pause(head, until)
@@ -147,6 +151,18 @@ def _until(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
     weekday = WEEKDAY.match(text, at)
     if weekday is not None:
         return future(Weekday(weekday_index(weekday["wd"])), today)
+    return None
+
+
+def _dated_later(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
+    """The day a pause until an event names later in its clause, with its day and month:
+    "until my exams are over on 15 Feb", "until she is back from leave on 3 March". None
+    after "after" ("until after her exams on 15 Feb" may mean any day after it)."""
+    stop = _UNTIL_CLAUSE_END.search(text, at)
+    clause = text[at : len(text) if stop is None else stop.start()]
+    for found in dates_in(clause, order):
+        if found.rank >= 3 and not _UNTIL_AFTER.search(clause, 0, found.start):
+            return future(found.when, today)
     return None
 
 

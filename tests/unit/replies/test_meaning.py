@@ -461,7 +461,30 @@ PAUSES_WITH_AN_END_WE_CANNOT_READ = [
     "Pausa hasta la pr\u00f3xima primavera",
     "Pause till then, thanks",
     "Please pause through the summer",
+    "pause until after her exams on 15 March",
+    "pause until her exams are over, probably around 15 March",
+    "Pause until I'm back on Monday",
 ]
+
+
+PAUSES_UNTIL_AN_EVENT_ON_A_DAY = [
+    ("Pause until my exams are over on 15 March", date(2026, 3, 15)),
+    ("Please pause until she is back from leave on 3 April", date(2026, 4, 3)),
+    ("Pause until I'm back on the 10th of January", date(2027, 1, 10)),
+    ("Bitte pausieren, bis ich am 3. April zur\u00fcck bin", date(2026, 4, 3)),
+    ("Pause jusqu'\u00e0 mon retour le 3 avril", date(2026, 4, 3)),
+    ("pausa hasta que vuelva el 3 de abril", date(2026, 4, 3)),
+    ("Please pause. We worked through her CV on 20/2", None),
+]
+
+
+@pytest.mark.parametrize(("text", "until"), PAUSES_UNTIL_AN_EVENT_ON_A_DAY)
+def test_a_pause_until_an_event_ends_on_the_day_its_clause_names(
+    text: str, until: date | None
+) -> None:
+    """Before, a person had to read these: the day came too far after "until". An
+    until-word that does not bound the pause ("we worked through her CV") names no end."""
+    assert read(text) == paused(until)
 
 
 @pytest.mark.parametrize("text", PAUSES_WITH_AN_END_WE_CANNOT_READ)
