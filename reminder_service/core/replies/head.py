@@ -119,6 +119,12 @@ class Signal(Enum):
     END = auto()
     END_WEAK = auto()
     END_ASKED = auto()
+    """A short sign-off ("we'll stop here", "wir hören hier auf"): an end on its own, but
+    beside a meeting's report it only closes the letter."""
+    END_SHORT = auto()
+    """A short request to end, the whole clause ("please end it", "stop please"): an end on
+    its own, but beside a bare "yes" it is not clear what the "yes" answers, and beside a
+    meeting's report whether it ends the mentoring or only the emails, so a person looks."""
     END_SO = auto()
     """A sign-off after "so" ("she found a job, so we'll end it here") or the mentoring said to
     be over ("our mentoring ended"): an end, but beside a meeting's report it may only close
@@ -159,7 +165,7 @@ _SIGNALS = (
     (Signal.END, whole_words(lx.END)),
     (Signal.END_SO, whole_words(lx.ENDED)),
     (Signal.END_WEAK, whole_words(lx.END_WEAK)),
-    (Signal.END_ASKED, whole_words(lx.END_ASKED)),
+    (Signal.END_SHORT, whole_words(lx.END_ASKED)),
     (Signal.DISPUTE, whole_words(lx.DISPUTE)),
 )
 _AFTER_A_REASON = "|".join(rf"(?<=\b{word} )" for word in lx.THEREFORE.split("|"))
@@ -168,7 +174,7 @@ _SIGN_OFFS = (
     (Signal.END_SO, re.compile(rf"(?:{_AFTER_A_REASON})(?:{lx.SIGN_OFF})\b", re.MULTILINE)),
 )
 _GOODBYE = whole_words(lx.GOODBYE)
-ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED, Signal.END_SO})
+ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED, Signal.END_SHORT, Signal.END_SO})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
 _NOT_OURS_REPORTED = whole_words(lx.NOT_OURS_REPORTED)

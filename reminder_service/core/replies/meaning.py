@@ -75,9 +75,10 @@ answering them would replace that meeting, not add one."""
 _END_OFFERED = re.compile(lx.END_OFFERED)
 _FIRST_STATEMENT = re.compile(r"[.!;\n]| - ")
 _AGAINST_THE_END = frozenset(
-    {Signal.MET, Signal.PAUSE, Signal.SKIP, Signal.NO_END, Signal.DOUBTFUL, Signal.DISPUTE}
+    {Signal.PAUSE, Signal.SKIP, Signal.NO_END, Signal.DOUBTFUL, Signal.DISPUTE}
 )
-"""What, after an opening "End", says the pair wants something else, or wants it asked."""
+"""What, after an opening "End", says the pair wants something else, or wants it asked; a
+meeting's report beside it is logged too ("End please. We met on Monday for 1h")."""
 _PUNCTUATION = re.compile(r"[\W_]+")
 _NOT_MET_OR_PLANNED = frozenset({Signal.NOT_MET, Signal.PLANNED})
 """What a sentence says before a "but" that a meeting's length after it outweighs."""
@@ -371,11 +372,16 @@ def _met_besides(
     "we had a call"; a bare "yes" may answer the request), so it is logged and counted in
     the pair's totals: "We met on Monday for an hour and agreed to pause until January",
     "Please end the mentoring. Our last call was on the 20th". The rest of the reply, once
-    the statements asking to stop or naming an "until" are taken out, must read as a
-    meeting on its own would; otherwise None, and the request alone is taken, as before."""
+    the statements asking to stop or naming an "until" are taken out (and the opening
+    "End" that takes the pause-or-end email's offer), must read as a meeting on its own
+    would; otherwise None, and the request alone is taken, as before."""
     if Signal.MET not in _said(head):
         return None
-    rest = _met_after_but(Head.of(_without_requests(head.text)))
+    text = head.text
+    if replying_to == Kind.PAUSE_OR_END and _takes_the_end_offered(head):
+        opening = _FIRST_STATEMENT.search(text)
+        text = "" if opening is None else text[opening.end() :]
+    rest = _met_after_but(Head.of(_without_requests(text)))
     if Signal.MET not in _said(rest) or _outcome(rest, replying_to=replying_to) is not (
         Outcome.MEETING
     ):
@@ -428,6 +434,8 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
         return Outcome.END
     if Signal.END_SO in said:
         return Outcome.END if report is not Outcome.MEETING else Outcome.UNCLEAR
+    if Signal.END_SHORT in said:
+        return Outcome.END if report is None else Outcome.UNCLEAR
     if Signal.END_ASKED in said and Signal.MET not in said:
         return Outcome.END if report is None else Outcome.UNCLEAR
     if Signal.DOUBTFUL in said:
@@ -467,7 +475,7 @@ def _takes_the_end_offered(head: Head) -> bool:
     """Whether the reply opens with nothing but the word the pause-or-end email suggests
     for an end ("End", "End, thanks", "End please. We haven't met in months"): to that email
     it says which of its two offers the pair takes, unless the rest says otherwise (a
-    meeting, a pause, a skip, a wish to go on, a doubt). "End?" asks instead."""
+    pause, a skip, a wish to go on, a doubt). "End?" asks instead."""
     first = _FIRST_STATEMENT.split(head.text, maxsplit=1)[0]
     return (
         "?" not in first

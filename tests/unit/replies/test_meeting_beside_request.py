@@ -150,3 +150,40 @@ def test_a_meeting_beside_a_pause_answering_a_thank_you_needs_its_day() -> None:
 def test_an_undated_meeting_beside_a_pause_is_on_the_replys_date() -> None:
     """As "Yes we met" alone is."""
     assert verdict_of("Yes we met. Pause please.").meeting == logged(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "meeting"),
+    [
+        ("End please. We met on Monday for 1h.", logged(MONDAY, 60)),
+        ("End - we met on Monday, 1h", logged(MONDAY, 60)),
+        ("End. We met twice.", None),
+    ],
+)
+def test_the_end_offered_beside_a_meeting_logs_both(
+    text: str, meeting: ReportedMeeting | None
+) -> None:
+    """To the pause-or-end email, an opening "End" takes its offer, and the meeting the rest
+    reports is logged too; before, the meeting made it a plain meeting report and the end
+    was lost."""
+    verdict = verdict_of(text, kind=Kind.PAUSE_OR_END)
+    assert (verdict.outcome, verdict.meeting) == (Outcome.END, meeting)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("We met on Monday. Please end it.", Outcome.UNCLEAR),
+        ("Please end it, we met on Monday for 1h", Outcome.UNCLEAR),
+        ("We met on Monday, 1h. Stop please.", Outcome.UNCLEAR),
+        ("Please end it.", Outcome.END),
+        ("We met on Monday, we'll stop here", Outcome.MEETING),
+    ],
+)
+def test_a_short_request_to_end_beside_a_meeting_is_for_a_person(
+    text: str, outcome: Outcome
+) -> None:
+    """ "Please end it" or "stop please" beside a meeting's report may end the mentoring or
+    only the emails; before, the meeting was logged and the request lost. A short sign-off
+    ("we'll stop here") still only closes the letter."""
+    assert verdict_of(text).outcome is outcome
