@@ -32,7 +32,7 @@ from reminder_service.core.replies.dates import (
     weekday_index,
 )
 from reminder_service.core.replies.head import Head
-from reminder_service.core.replies.readers import COUNTS, count_of, whole_words
+from reminder_service.core.replies.readers import COUNTS, alternation, count_of, whole_words
 
 
 class NoEnd(Enum):
@@ -74,6 +74,11 @@ _UNTIL_PERIOD = re.compile(
 _UNTIL_NEXT_WEEK = re.compile(_ARTICLE + rf"(?:{lx.NEXT_WEEK})\b")
 _UNTIL_CLAUSE_END = re.compile(rf"[,.;:!?\n]| - |\b(?:{lx.AND}|{lx.CONTRAST})\b")
 _UNTIL_AFTER = whole_words(lx.UNTIL_AFTER)
+_WEEKDAY_FIRST = re.compile(
+    rf"(?:the |el |le |am |on )?(?:{alternation(lx.WEEKDAYS)})\b,? (?:the |den |le |el )?"
+)
+"""A weekday before the date it names ("Monday the 14th of December", "Montag, den 14.
+Dezember", "el lunes 14 de diciembre"): the date, not the weekday, ends the pause."""
 _PAUSE_FOR = re.compile(
     rf"\b(?:{lx.PAUSE_FOR}) (?:the next |die nachsten |les prochains |los proximos |another )?"
     rf"(?P<n>\d{{1,2}}|{COUNTS}) (?:(?P<d>{lx.DAYS_UNITS})|(?P<w>{lx.WEEKS_UNITS})"
@@ -137,8 +142,11 @@ def _for(span: re.Match[str], today: date) -> date | None:
 
 def _until(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
     """The date written at `at`, just after "until", looking forward from `today`."""
-    for found in dates_in(text[at : at + 40], order):
-        if found.start <= 8 and found.rank >= 3:
+    window = text[at : at + 40]
+    for found in dates_in(window, order):
+        if found.rank >= 3 and (
+            found.start <= 8 or _WEEKDAY_FIRST.fullmatch(window, 0, found.start)
+        ):
             return future(found.when, today)
     month = _UNTIL_MONTH.match(text, at)
     if month is not None:

@@ -475,6 +475,10 @@ PAUSES_UNTIL_AN_EVENT_ON_A_DAY = [
     ("Pause jusqu'\u00e0 mon retour le 3 avril", date(2026, 4, 3)),
     ("pausa hasta que vuelva el 3 de abril", date(2026, 4, 3)),
     ("Please pause. We worked through her CV on 20/2", None),
+    ("Please pause until Monday the 23rd of March.", date(2026, 3, 23)),
+    ("Pause bis Montag, den 23. M\u00e4rz", date(2026, 3, 23)),
+    ("pausa hasta el lunes 23 de marzo", date(2026, 3, 23)),
+    ("pause until Monday, then we meet on 23 March", date(2026, 3, 16)),
 ]
 
 
@@ -482,8 +486,9 @@ PAUSES_UNTIL_AN_EVENT_ON_A_DAY = [
 def test_a_pause_until_an_event_ends_on_the_day_its_clause_names(
     text: str, until: date | None
 ) -> None:
-    """Before, a person had to read these: the day came too far after "until". An
-    until-word that does not bound the pause ("we worked through her CV") names no end."""
+    """Before, a person had to read these: the day came too far after "until"; and a
+    weekday before the day ("Monday the 23rd of March") ended the pause on the next Monday.
+    An until-word that does not bound the pause ("we worked through her CV") names no end."""
     assert read(text) == paused(until)
 
 
