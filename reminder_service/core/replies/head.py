@@ -209,6 +209,7 @@ _PAIR_AS_SUBJECT = whole_words(lx.PAIR_AS_SUBJECT)
 _WITHOUT_US = re.compile(lx.WITHOUT_US)
 _DOUBTED_BEFORE = whole_words(lx.DOUBTED_BEFORE)
 _ASKED_WHICH = re.compile(rf" *(?:{lx.ASKED_WHICH})\b")
+_TAKEN_BACK = whole_words(lx.TAKEN_BACK)
 _CLAUSE_EDGE = re.compile(r"[.,;:!?\n]")
 _CLAUSE_REACH = 80
 """How far, in characters, `someone_elses_meeting` looks on each side of a phrase."""
@@ -420,6 +421,10 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         index = clause_at(found.start())
         before = _last_words(joined[starts[index] : found.start()])
         said[index] |= _as_set(_met_signal(before, found.group()))
+    for found in _TAKEN_BACK.finditer(joined):
+        index = clause_at(found.start())
+        if any(Signal.MET in earlier for earlier in said[: index + 1]):
+            said[index].add(Signal.DOUBTFUL)
     for index, clause in enumerate(clauses):
         if clause.asks:
             said[index] &= _kept_when_asked(clause.text)

@@ -498,7 +498,8 @@ pause until March")."""
 
 DOUBTED: Final = (
     rf"{DOUBT}|whether|if|unless|hope|hoping|hopefully|wonder|wondering|try|trying|wish|wished"
-    r"|maybe|perhaps|possibly|vielleicht|eventuell|moglicherweise|peut etre|quizas?|tal vez"
+    r"|maybe|perhaps|possibly|supposedly|vielleicht|eventuell|moglicherweise|angeblich"
+    r"|peut etre|quizas?|tal vez|supuestamente"
     r"|(?:could|should|would|might|will|shall|may) have|(?:could|should|would|might|may)'ve"
     r"|'d have|'ll have"
 )
@@ -617,7 +618,7 @@ WITHOUT_US: Final = (
 """A meeting phrase followed, in its clause, by "without me" ("they had a call on Monday
 without me"): someone else's meeting."""
 DOUBTED_BEFORE: Final = (
-    r"vielleicht|eventuell|moglicherweise|(?:not|cannot) (?:remember|recall)"
+    r"vielleicht|eventuell|moglicherweise|angeblich|(?:not|cannot) (?:remember|recall)"
     r"|(?:weiss|wissen) (?:es )?nicht mehr|erinnere mich nicht|nicht (?:mehr )?erinnern"
     r"|ne (?:sai\w*|sav\w*) plus|(?:me|m'en|nous|nous en) souvien\w* (?:pas|plus)"
     r"|no (?:me |nos )?(?:acuerdo|acordamos|recuerdo|recordamos)"
@@ -628,6 +629,15 @@ letzte Woche getroffen"), and not remembering ("I can't remember the last time w
 "ich weiß nicht mehr, wann wir uns getroffen haben", "je ne sais plus quand on s'est vus",
 "no recuerdo cuándo nos reunimos"): anywhere before a meeting phrase in its statement, or
 in the clause before one that a question word opens, they put it in doubt."""
+TAKEN_BACK: Final = (
+    r"actually,? no(?:t|pe)?|or rather|(?:or )?at least (?:we )?tried(?: to)?(?= *(?:[.,;!?\n]|$))"
+    r"|well,? no|no,? wait"
+    r"|eigentlich (?:doch )?nicht|en fait,? non|bueno,? no|mejor dicho"
+)
+"""Words after a meeting's report that take it back ("We met on Monday. Actually no, it was
+cancelled", "We met on Monday - or rather, we were supposed to", "or at least we tried
+to"): a person reads it. Before any report ("Actually no, we haven't met") they only say
+no."""
 ASKED_WHICH: Final = (
     r"when|wann|quand|cuando|how long|wie lange|combien de temps|cuanto tiempo|where|wo|donde"
     r"|how often|wie oft|which day|an welchem tag|quel jour|que dia"

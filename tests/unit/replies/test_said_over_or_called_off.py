@@ -226,3 +226,24 @@ def test_on_a_break_pauses(text: str, until: date | None) -> None:
     """As "we're taking a break" did; before, a person read these."""
     verdict = verdict_of(text)
     assert (verdict.outcome, verdict.pause_until) == (Outcome.PAUSE, until)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We met on Monday. Actually no, it was cancelled.", UNCLEAR),
+        ("We met on Monday - or rather, we were supposed to.", UNCLEAR),
+        ("We met on Monday, or at least we tried to.", UNCLEAR),
+        ("Wir haben uns am Montag getroffen, eigentlich nicht, es wurde abgesagt", UNCLEAR),
+        ("Supposedly we met Monday.", UNCLEAR),
+        ("Angeblich haben wir uns am Montag getroffen", UNCLEAR),
+        ("Actually no, we haven't met", (Outcome.NOT_MET, None)),
+        ("We met Monday, at least we tried to talk about her CV", met(MONDAY)),
+        ("We met on Monday and at least tried to set goals", met(MONDAY)),
+    ],
+)
+def test_a_meeting_taken_back_is_for_a_person(text: str, expected: tuple[object, object]) -> None:
+    """Each of these logged the meeting it takes back (or doubts). Before any report,
+    "actually no" only says no; "at least we tried to talk about her CV" tells of the
+    meeting."""
+    assert understood(text) == expected
