@@ -572,10 +572,10 @@ _OTHERS: Final = (
     r"(?:ceo|cto|cfo|vp|manager|boss|director|head|lead|supervisor|recruiters?|hr|team"
     r"|colleagues?|coworkers?|clients?|customers?|investors?|founders?|professor|teacher"
     r"|panel|committee|board|parents?|family|friends?|mum|mom|mother|dad|father|sisters?"
-    r"|brothers?|husband|wife)"
+    r"|brothers?|husband|wife|coordinators?|organi[sz]ers?)"
 )
 """People other than the pair, named by their role: a mentor or mentee is never one (nor is
-a "partner", as often a mentoring partner)."""
+a "partner", as often a mentoring partner); the program's coordinator is one."""
 _WHOSE: Final = r"the|our|her|his|their|my|your"
 _WHICH: Final = rf"{_WHOSE}|a|an|some|two|three|several|other"
 """The words before a role that make it someone's ("her manager"), or any ("a recruiter")."""
