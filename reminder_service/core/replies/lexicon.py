@@ -836,7 +836,7 @@ PAUSE: Final = (
     rf"|hold (?:the |our |all )?(?:{OUR_EMAILS})(?= (?:{FOR_A_WHILE})\b)"
     r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten)(?: mehr)?"
     rf"(?= (?:{FOR_A_WHILE})\b)"
-    r"|(?:take|taking|have|need|make) (?:a |some )?(?:short |little |small )?break"
+    r"|(?:take|taking|have|need|make|like|want) (?:a |some )?(?:short |little |small )?break"
     r"|(?:we're|we are) (?:on (?:a )?break|taking time off)"
     r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
     r"|pausa|pausar|en pausa|suspender"
@@ -963,7 +963,8 @@ END: Final = (
     r"|checkins|reminders|emails|e mails|mails|participation)"
     r"(?! (?:session|meeting|call|chat|conversation|catch up|hour|event)s?\b)(?!'s\b)"
     rf"(?! (?:{FOR_A_WHILE})\b)"
-    r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things|here|now))?$"
+    r"|(?<!had )to (?:end|stop|quit|withdraw|conclude|opt out)(?: (?:it|this|things))?"
+    r"(?: (?:here|now))?$"
     rf"|no {NO_MORE}(?! (?:{FOR_A_WHILE}|{NOT_ALL_EMAILS})\b)"
     r"|stop (?:(?:emailing|e mailing) (?:us|me)|sending (?:us |me )?(?:emails|e mails|reminders"
     r"|(?:these|them)(?= please|$)))"
@@ -1029,6 +1030,7 @@ ENDED: Final = (
     r"|(?:we|we've|we have) (?:already |now )?(?:finished|ended|completed|concluded) (?:the |our "
     r"|this )?(?:mentoring|mentorship|program|programme)(?! (?:session|meeting|call)s?\b)"
     r"|(?:agreed|decided|want|like|going|time) to wrap (?:things |it |this )?up(?: here| now)?$"
+    rf"|(?:{_OUR_PROGRAM}) (?:has|have) (?:\w+ )?run (?:its|their) course"
     r"|(?:mentoring|programm|tandem)(?: (?:beziehung|partnerschaft|programm))? ist (?:\w+ )?"
     r"(?:beendet|vorbei|zu ende|abgeschlossen)"
     r"|mentorat est (?:\w+ )?(?:termine|fini|acheve)"
@@ -1138,7 +1140,7 @@ wollen weitermachen", "queremos seguir"): the opposite of an end. Not "continue 
 meeting", which is about a meeting."""
 
 END_ASKED: Final = (
-    r"^(?:(?:yes|ok|okay) )?(?:please )?(?:end|stop) (?:it|this)(?: (?:now|here|please))?$"
+    r"^(?:(?:yes|ok|okay) )?(?:please )?(?:end|stop|close) (?:it|this)(?: (?:now|here|please))?$"
     r"|^(?:(?:yes|ok|okay) )?(?:please )?stop(?: please)?$"
 )
 """A short request to end, the whole clause ("please end it", "stop please"): an end on its
@@ -1235,12 +1237,14 @@ AFFIRMED: Final = r"yes|we did|did|ja|schon|oui|si"
 length, it says no more than they do."""
 
 REQUEST: Final = (
-    r"^(?:please |bitte |svp |por favor )?(?:can|could|may|might|would|shall|is it ok"
+    rf"(?:^|\b(?:{THEREFORE}) )(?:please |bitte |svp |por favor )?(?:can|could|may|might|would"
+    r"|shall|is it ok"
     r"|is it okay|would it be ok|konnen|konnten|koennten|durfen|wurde|pouvons|pourrions|pourrait"
     r"|pouvez|pourriez|peut on|est ce qu'on peut|est ce que vous pouvez|podemos|podriamos"
     r"|puede|pueden|podria|podrian|se puede|seria posible)"
 )
-"""Questions that are requests ("Can we pause until March?"): their commands still count."""
+"""Questions that are requests ("Can we pause until March?", "we're busy, so could you pause
+us until March?"): their commands still count."""
 
 ASKS_US: Final = (
     r"^(?:(?:why|when|how) )?(?:did|have|had|are|were|will) you|^(?:haben|hatten) sie"

@@ -187,3 +187,43 @@ def test_a_short_request_to_end_beside_a_meeting_is_for_a_person(
     only the emails; before, the meeting was logged and the request lost. A short sign-off
     ("we'll stop here") still only closes the letter."""
     assert verdict_of(text).outcome is outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "meeting", "until"),
+    [
+        (
+            "yes, we met on Monday (about 1h). We both have a lot going on at the moment so "
+            "could you pause us until the 3rd of March?",
+            Outcome.PAUSE,
+            logged(MONDAY, 60),
+            date(2027, 3, 3),
+        ),
+        (
+            "We met this week on Tuesday, 1h, and would like a break until 10 January.",
+            Outcome.PAUSE,
+            logged(date(2026, 11, 24), 60),
+            date(2027, 1, 10),
+        ),
+        (
+            "We spoke on Monday and agreed to end things here",
+            Outcome.END,
+            logged(MONDAY),
+            None,
+        ),
+        ("The mentoring has run its course. Please close it.", Outcome.END, None, None),
+        ("Please close it.", Outcome.END, None, None),
+        ("We met on Monday. The mentoring has run its course.", Outcome.UNCLEAR, None, None),
+        ("She is sick, so can we pause until March?", Outcome.PAUSE, None, date(2027, 3, 1)),
+        ("We met, so did you stop the reminders?", Outcome.UNCLEAR, None, None),
+    ],
+)
+def test_requests_in_other_words_are_not_lost_beside_a_meeting(
+    text: str, outcome: Outcome, meeting: ReportedMeeting | None, until: date | None
+) -> None:
+    """Each of these requests went unread, so beside a meeting the reply was a plain
+    meeting report and the request was lost: a request asked after a reason ("..., so could
+    you pause us"), "would like a break", "agreed to end things here", "the mentoring has
+    run its course", "please close it". A question about what we did is still no request."""
+    verdict = verdict_of(text)
+    assert (verdict.outcome, verdict.meeting, verdict.pause_until) == (outcome, meeting, until)
