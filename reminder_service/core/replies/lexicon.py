@@ -638,6 +638,17 @@ TAKEN_BACK: Final = (
 cancelled", "We met on Monday - or rather, we were supposed to", "or at least we tried
 to"): a person reads it. Before any report ("Actually no, we haven't met") they only say
 no."""
+SUMS_UP: Final = (
+    r"weekly|monthly|every|each|most|regularly|on and off|usually|often|sometimes|months?"
+    r"|weeks|summer|winter|spring|autumn|term|semester|year|sort of|kind of"
+    r"|jede[nmrs]?|regelmassig|oft|manchmal|monate?n?|sommer|winter|fruhling|herbst|jahr"
+    r"|chaque|tous|toutes|souvent|parfois|mois|ete|hiver|printemps|automne|annee"
+    r"|cada|todos|todas|a menudo|a veces|mes(?:es)?|verano|invierno|primavera|otono|ano"
+)
+"""Words that, beside a "we met" with no day in a reply asking to pause or end, sum up the
+mentoring ("we met in November", "we've been meeting weekly", "we met before the summer",
+"nos reunimos cada semana") rather than answer the check-in ("We met, and we'd like to
+pause until January"): that meeting is not logged."""
 ASKED_WHICH: Final = (
     r"when|wann|quand|cuando|how long|wie lange|combien de temps|cuanto tiempo|where|wo|donde"
     r"|how often|wie oft|which day|an welchem tag|quel jour|que dia"

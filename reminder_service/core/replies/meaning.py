@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from reminder_service.core.model import ASKS_NOTHING, DateOrder, Kind
 from reminder_service.core.replies import lexicon as lx
 from reminder_service.core.replies.dates import (
+    MONTH_NAMES,
     Unusable,
     dated_by_month_only,
     dates_in,
@@ -83,6 +84,8 @@ _PUNCTUATION = re.compile(r"[\W_]+")
 _NOT_MET_OR_PLANNED = frozenset({Signal.NOT_MET, Signal.PLANNED})
 """What a sentence says before a "but" that a meeting's length after it outweighs."""
 _ASKS_TO_STOP = ENDS | {Signal.PAUSE}
+_SUMS_UP = whole_words(lx.SUMS_UP)
+_A_MONTH = re.compile(rf"\b(?:{MONTH_NAMES})\b")
 _UNTIL_WORD = re.compile(rf"\b(?:{lx.UNTIL})\b(?<!\bate)")
 """An until-word, which may date a pause ("until 3 March"), never a meeting; not Portuguese
 "até", which is English "ate" ("we ate lunch on Monday")."""
@@ -371,7 +374,10 @@ def _met_besides(
     """The meeting a reply asking for a pause or an end also tells of, in words ("we met",
     "we had a call"; a bare "yes" may answer the request), so it is logged and counted in
     the pair's totals: "We met on Monday for an hour and agreed to pause until January",
-    "Please end the mentoring. Our last call was on the 20th". The rest of the reply, once
+    "Please end the mentoring. Our last call was on the 20th". An undated one must answer
+    the check-in ("We met, and we'd like to pause"), not sum up the mentoring ("we met in
+    November", "we've been meeting weekly", "we met before the summer"): on the reply's date
+    that could count a meeting logged long before a second time. The rest of the reply, once
     the statements asking to stop or naming an "until" are taken out (and the opening
     "End" that takes the pause-or-end email's offer), must read as a meeting on its own
     would; otherwise None, and the request alone is taken, as before."""
@@ -386,7 +392,16 @@ def _met_besides(
         Outcome.MEETING
     ):
         return None
-    return _meeting(rest, today=today, date_order=date_order, replying_to=replying_to).meeting
+    met = _meeting(rest, today=today, date_order=date_order, replying_to=replying_to).meeting
+    if met is None or not (met.date_stated or _answers_the_checkin(rest.text)):
+        return None
+    return met
+
+
+def _answers_the_checkin(text: str) -> bool:
+    """Whether an undated meeting beside a request answers the check-in ("Yes, we met",
+    "we met last week"), and does not sum up the mentoring (`lx.SUMS_UP`, or a month)."""
+    return not _SUMS_UP.search(text) and not _A_MONTH.search(text)
 
 
 def _without_requests(text: str) -> str:

@@ -127,6 +127,12 @@ def test_an_end_beside_a_meeting_logs_both(text: str, meeting: ReportedMeeting) 
         ("Did we meet on Monday? Please pause until March.", Outcome.PAUSE),
         ("We ate lunch on Monday. Please pause.", Outcome.PAUSE),
         ("Yes. We met through the summer. Please pause.", Outcome.PAUSE),
+        ("We met in November. Pause until January.", Outcome.PAUSE),
+        ("We met mid-November for an hour; please pause until March.", Outcome.PAUSE),
+        ("We've been meeting weekly, but let's pause until March.", Outcome.PAUSE),
+        ("We met before the summer. Pause until January.", Outcome.PAUSE),
+        ("Nos reunimos cada semana pero queremos pausar hasta marzo.", Outcome.PAUSE),
+        ("We had calls every week in November. Please end the mentoring.", Outcome.END),
         ("Yes we met on Monday. No we didn't. Please pause until March.", Outcome.PAUSE),
         ("We met on Monday. Not yet. Please end the mentoring.", Outcome.END),
     ],
@@ -147,9 +153,19 @@ def test_a_meeting_beside_a_pause_answering_a_thank_you_needs_its_day() -> None:
     assert (dated.outcome, dated.meeting) == (Outcome.PAUSE, logged(MONDAY))
 
 
-def test_an_undated_meeting_beside_a_pause_is_on_the_replys_date() -> None:
-    """As "Yes we met" alone is."""
-    assert verdict_of("Yes we met. Pause please.").meeting == logged(None)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes we met. Pause please.",
+        "We met, and we'd like to pause until January.",
+        "Wir haben uns getroffen und möchten bis Januar pausieren.",
+        "We met last week and would like to pause until January.",
+    ],
+)
+def test_an_undated_meeting_beside_a_pause_is_on_the_replys_date(text: str) -> None:
+    """As "Yes we met" alone is: it answers the check-in. One that sums up the mentoring
+    ("we met in November", "we've been meeting weekly") is not logged (above)."""
+    assert verdict_of(text).meeting == logged(None)
 
 
 @pytest.mark.parametrize(
