@@ -156,7 +156,7 @@ DAYS_BEFORE: Final = {
         (0, "today|earlier today|this morning|this afternoon|this evening|tonight|heute"),
         (0, "aujourd'hui|ce matin|cet apres midi|ce soir|hoy|esta manana|esta tarde"),
         (0, "esta noche"),
-        (1, "yesterday|yesterdy|yesteday|yday|last night|gestern|ayer|anoche"),
+        (1, "yesterday|yesterdy|yesteday|yday|yest|last night|gestern|ayer|anoche"),
         (1, "hier"),
         (2, "the day before yesterday|day before yesterday|vorgestern|avant hier"),
         (2, "anteayer|antes de ayer|antier"),
@@ -638,17 +638,22 @@ TAKEN_BACK: Final = (
 cancelled", "We met on Monday - or rather, we were supposed to", "or at least we tried
 to"): a person reads it. Before any report ("Actually no, we haven't met") they only say
 no."""
+HABIT: Final = (
+    r"weekly|monthly|every|each|regularly|on and off|usually|jede[nmrs]?|regelmassig"
+    r"|chaque|tous|toutes|cada|todos|todas"
+)
+"""Words that make meetings a habit ("we met every Monday", "we've been meeting weekly",
+"nos reunimos todos los lunes"): beside a reply asking to pause or end they sum up the
+mentoring, and the day they name is no one meeting's."""
 SUMS_UP: Final = (
-    r"weekly|monthly|every|each|most|regularly|on and off|usually|often|sometimes|months?"
-    r"|weeks|summer|winter|spring|autumn|term|semester|year|sort of|kind of"
-    r"|jede[nmrs]?|regelmassig|oft|manchmal|monate?n?|sommer|winter|fruhling|herbst|jahr"
-    r"|chaque|tous|toutes|souvent|parfois|mois|ete|hiver|printemps|automne|annee"
-    r"|cada|todos|todas|a menudo|a veces|mes(?:es)?|verano|invierno|primavera|otono|ano"
+    rf"{HABIT}|most|often|sometimes|months?|weeks|summer|winter|spring|autumn|term|semester"
+    r"|year|sort of|kind of|oft|manchmal|monate?n?|sommer|fruhling|herbst|jahr|souvent"
+    r"|parfois|mois|ete|hiver|printemps|automne|annee|a menudo|a veces|mes(?:es)?|verano"
+    r"|invierno|primavera|otono|ano"
 )
 """Words that, beside a "we met" with no day in a reply asking to pause or end, sum up the
-mentoring ("we met in November", "we've been meeting weekly", "we met before the summer",
-"nos reunimos cada semana") rather than answer the check-in ("We met, and we'd like to
-pause until January"): that meeting is not logged."""
+mentoring ("we met in November", "we met before the summer") rather than answer the
+check-in ("We met, and we'd like to pause until January"): that meeting is not logged."""
 ASKED_WHICH: Final = (
     r"when|wann|quand|cuando|how long|wie lange|combien de temps|cuanto tiempo|where|wo|donde"
     r"|how often|wie oft|which day|an welchem tag|quel jour|que dia"

@@ -85,6 +85,7 @@ _NOT_MET_OR_PLANNED = frozenset({Signal.NOT_MET, Signal.PLANNED})
 """What a sentence says before a "but" that a meeting's length after it outweighs."""
 _ASKS_TO_STOP = ENDS | {Signal.PAUSE}
 _SUMS_UP = whole_words(lx.SUMS_UP)
+_HABIT = whole_words(lx.HABIT)
 _A_MONTH = re.compile(rf"\b(?:{MONTH_NAMES})\b")
 _UNTIL_WORD = re.compile(rf"\b(?:{lx.UNTIL})\b(?<!\bate)")
 """An until-word, which may date a pause ("until 3 March"), never a meeting; not Portuguese
@@ -374,10 +375,11 @@ def _met_besides(
     """The meeting a reply asking for a pause or an end also tells of, in words ("we met",
     "we had a call"; a bare "yes" may answer the request), so it is logged and counted in
     the pair's totals: "We met on Monday for an hour and agreed to pause until January",
-    "Please end the mentoring. Our last call was on the 20th". An undated one must answer
-    the check-in ("We met, and we'd like to pause"), not sum up the mentoring ("we met in
-    November", "we've been meeting weekly", "we met before the summer"): on the reply's date
-    that could count a meeting logged long before a second time. The rest of the reply, once
+    "Please end the mentoring. Our last call was on the 20th". Not a habit ("we met every
+    Monday", "nos reunimos todos los lunes"): its day is no one meeting's. An undated one
+    must answer the check-in ("We met, and we'd like to pause"), not sum up the mentoring
+    ("we met in November", "we met before the summer"): on the reply's date that could
+    count a meeting logged long before a second time. The rest of the reply, once
     the statements asking to stop or naming an "until" are taken out (and the opening
     "End" that takes the pause-or-end email's offer), must read as a meeting on its own
     would; otherwise None, and the request alone is taken, as before."""
@@ -393,9 +395,14 @@ def _met_besides(
     ):
         return None
     met = _meeting(rest, today=today, date_order=date_order, replying_to=replying_to).meeting
-    if met is None or not (met.date_stated or _answers_the_checkin(rest.text)):
+    if met is None or any(_HABIT.search(rest.text, s.start, s.end) for s in _reports(rest)):
         return None
-    return met
+    return met if met.date_stated or _answers_the_checkin(rest.text) else None
+
+
+def _reports(head: Head) -> list[Sentence]:
+    """The sentences that report a meeting."""
+    return [sentence for sentence in head.sentences if Signal.MET in sentence.signals]
 
 
 def _answers_the_checkin(text: str) -> bool:

@@ -52,6 +52,12 @@ def logged(day: date | None, minutes: int | None = None) -> ReportedMeeting:
         ("Yes we met. We'd like to pause until January though.", date(2027, 1, 1), logged(None)),
         ("Please pause, until 3 March. We met on Monday.", date(2027, 3, 3), logged(MONDAY)),
         (
+            "We met on Monday for an hour; we'll pause until January, then meet every two weeks.",
+            date(2027, 1, 1),
+            logged(MONDAY, 60),
+        ),
+        ("Met yest. 1hr. Pause till Jan pls", date(2027, 1, 1), logged(date(2026, 11, 25), 60)),
+        (
             "We did not meet on Tuesday and met on Wednesday for 45 min. Please pause until March.",
             date(2027, 3, 1),
             logged(date(2026, 11, 25), 45),
@@ -128,6 +134,8 @@ def test_an_end_beside_a_meeting_logs_both(text: str, meeting: ReportedMeeting) 
         ("We ate lunch on Monday. Please pause.", Outcome.PAUSE),
         ("Yes. We met through the summer. Please pause.", Outcome.PAUSE),
         ("We met in November. Pause until January.", Outcome.PAUSE),
+        ("We met each Monday in November. Pause until January.", Outcome.PAUSE),
+        ("Nos reunimos todos los lunes, pero queremos pausar hasta marzo.", Outcome.PAUSE),
         ("We met mid-November for an hour; please pause until March.", Outcome.PAUSE),
         ("We've been meeting weekly, but let's pause until March.", Outcome.PAUSE),
         ("We met before the summer. Pause until January.", Outcome.PAUSE),
