@@ -98,10 +98,11 @@ def met(
     role: Role = "mentor",
     message_id: str | None = "<r1@mail.example.org>",
     pair_id: str = PAIR,
+    outcome: Outcome = Outcome.MEETING,
 ) -> Verdict:
-    """A verdict saying the pair met."""
+    """A verdict saying the pair met (with a pause or an end asked for, by `outcome`)."""
     return Verdict(
-        outcome=Outcome.MEETING,
+        outcome=outcome,
         pair_id=pair_id,
         sender_role=role,
         meeting=ReportedMeeting(date=on, date_stated=stated, duration_minutes=minutes),
@@ -760,6 +761,7 @@ meeting_verdicts = st.builds(
     sender=st.sampled_from([MENTOR, MENTEE]),
     message_id=st.sampled_from(MESSAGE_IDS),
     pair_id=st.sampled_from([PAIR, "cy-dee"]),
+    outcome=st.sampled_from([Outcome.MEETING, Outcome.PAUSE, Outcome.END]),
 )
 other_verdicts = st.builds(
     other,

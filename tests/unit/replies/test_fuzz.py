@@ -221,12 +221,12 @@ def _assert_valid(verdict: Verdict) -> None:
         assert verdict.meeting is None
     if verdict.outcome is Outcome.MEETING:
         assert verdict.meeting is not None
+    if verdict.meeting is not None:
+        assert verdict.outcome in {Outcome.MEETING, Outcome.PAUSE, Outcome.END}
         assert verdict.sender_role is not None
         assert verdict.meeting.date <= (NOW + timedelta(days=1)).date()
         minutes = verdict.meeting.duration_minutes
         assert minutes is None or 0 < minutes <= MAX_MINUTES
-    else:
-        assert verdict.meeting is None
     assert verdict.pause_until is None or verdict.outcome is Outcome.PAUSE
 
 
