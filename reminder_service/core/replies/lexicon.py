@@ -629,14 +629,16 @@ letzte Woche getroffen"), and not remembering ("I can't remember the last time w
 "ich weiß nicht mehr, wann wir uns getroffen haben", "je ne sais plus quand on s'est vus",
 "no recuerdo cuándo nos reunimos"): anywhere before a meeting phrase in its statement, or
 in the clause before one that a question word opens, they put it in doubt."""
+_SAID_ALONE: Final = r"(?= *(?:[.,;:!?\n]|$))"
 TAKEN_BACK: Final = (
-    r"actually,? no(?:t|pe)?|or rather|(?:or )?at least (?:we )?tried(?: to)?(?= *(?:[.,;!?\n]|$))"
-    r"|well,? no|no,? wait"
-    r"|eigentlich (?:doch )?nicht|en fait,? non|bueno,? no|mejor dicho"
+    rf"(?:actually|well|eigentlich|en fait|bueno|en realidad),? (?:no|nope|nicht|non){_SAID_ALONE}"
+    rf"|(?:or )?at least (?:we )?tried(?: to)?{_SAID_ALONE}|no,? wait"
+    r"|or rather[,\n]? ?(?:we|she|he|i) (?:were|was) (?:supposed|meant|going) to"
 )
 """Words after a meeting's report that take it back ("We met on Monday. Actually no, it was
 cancelled", "We met on Monday - or rather, we were supposed to", "or at least we tried
-to"): a person reads it. Before any report ("Actually no, we haven't met") they only say
+to"): a person reads it. Only said alone: "actually no big news", "or rather we had a video
+call" tell of the meeting. Before any report ("Actually no, we haven't met") they only say
 no."""
 HABIT: Final = (
     r"weekly|monthly|every|each|regularly|on and off|usually|jede[nmrs]?|regelmassig"
@@ -647,12 +649,14 @@ HABIT: Final = (
 mentoring, and the day they name is no one meeting's."""
 SUMS_UP: Final = (
     rf"{HABIT}|most|often|sometimes|months?|weeks|summer|winter|spring|autumn|term|semester"
+    r"|before|once|never|ever|start|beginning|kick ?off|at first"
     r"|year|sort of|kind of|oft|manchmal|monate?n?|sommer|fruhling|herbst|jahr|souvent"
     r"|parfois|mois|ete|hiver|printemps|automne|annee|a menudo|a veces|mes(?:es)?|verano"
     r"|invierno|primavera|otono|ano"
 )
 """Words that, beside a "we met" with no day in a reply asking to pause or end, sum up the
-mentoring ("we met in November", "we met before the summer") rather than answer the
+mentoring ("we met in November", "we met before the summer", "we've met before", "we only
+met once, at the start") rather than answer the
 check-in ("We met, and we'd like to pause until January"): that meeting is not logged."""
 ASKED_WHICH: Final = (
     r"when|wann|quand|cuando|how long|wie lange|combien de temps|cuanto tiempo|where|wo|donde"
@@ -852,7 +856,9 @@ PAUSE: Final = (
     rf"|hold (?:the |our |all )?(?:{OUR_EMAILS})(?= (?:{FOR_A_WHILE})\b)"
     r"|keine (?:weiteren )?(?:e mails|mails|erinnerungen|nachrichten)(?: mehr)?"
     rf"(?= (?:{FOR_A_WHILE})\b)"
-    r"|(?:take|taking|have|need|make|like|want) (?:a |some )?(?:short |little |small )?break"
+    r"|(?:take|taking|have|need|make) (?:a |some )?(?:short |little |small )?break"
+    r"|(?:like|want) (?:a |some )?(?:short |little |small )?break"
+    r"(?= (?:until|till|til|for|over|bis|jusqu'\w*|hasta)\b| *(?:[.,;!?\n]|$))"
     r"|(?:we're|we are) (?:on (?:a )?break|taking time off)"
     r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
     r"|pausa|pausar|en pausa|suspender"

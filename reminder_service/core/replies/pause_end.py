@@ -73,6 +73,10 @@ _UNTIL_PERIOD = re.compile(
 )
 _UNTIL_NEXT_WEEK = re.compile(_ARTICLE + rf"(?:{lx.NEXT_WEEK})\b")
 _UNTIL_CLAUSE_END = re.compile(rf"[,.;:!?\n]| - |\b(?:{lx.AND}|{lx.CONTRAST})\b")
+_DATES_A_THING = whole_words(r"is|are|was|were|ist|sind|war|est|sont|es|son|fue")
+_SUBJECT = whole_words(r"i|we|she|he|they|ich|wir|sie|er|je|nous|elle|il|ils|elles|yo|ella")
+"""A second subject before the day starts another statement, whose day it is ("until she is
+back from her trip (she leaves on 2 December)", its brackets folded away)."""
 _UNTIL_AFTER = whole_words(lx.UNTIL_AFTER)
 _WEEKDAY_FIRST = re.compile(
     rf"(?:the |el |le |am |on )?(?:{alternation(lx.WEEKDAYS)})\b,? (?:the |den |le |el )?"
@@ -91,15 +95,21 @@ def pause_until(head: Head, *, today: date, order: DateOrder) -> date | NoEnd:
     end is asked for ("pause", "until further notice"); UNREADABLE if the pause is asked
     for "until" something that is not a date after the reply's."""
     bounded = False
-    for until in _UNTIL.finditer(head.text):
-        if _NO_END.match(head.text, until.end()) or _not_after_pause(head, until):
-            continue
+    untils = [
+        until
+        for until in _UNTIL.finditer(head.text)
+        if not _NO_END.match(head.text, until.end()) and not _not_after_pause(head, until)
+    ]
+    for until in untils:
         day = _until(head.text, until.end(), today=today, order=order)
-        if day is None and _bounds_the_pause(head, until):
-            day = _dated_later(head.text, until.end(), today=today, order=order)
         if day is not None and day > today:
             return day
         bounded = bounded or _bounds_the_pause(head, until)
+    for until in untils:
+        if _bounds_the_pause(head, until):
+            day = _dated_later(head.text, until.end(), today=today, order=order)
+            if day is not None and day > today:
+                return day
     span = _PAUSE_FOR.search(head.text)
     if span is not None:
         return _for(span, today) or NoEnd.UNREADABLE
@@ -164,12 +174,20 @@ def _until(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
 
 def _dated_later(text: str, at: int, *, today: date, order: DateOrder) -> date | None:
     """The day a pause until an event names later in its clause, with its day and month:
-    "until my exams are over on 15 Feb", "until she is back from leave on 3 March". None
-    after "after" ("until after her exams on 15 Feb" may mean any day after it)."""
+    "until my exams are over on 15 Feb", "until she is back from leave on 3 March", "bis
+    ich am 3. März zurück bin". None after "after" ("until after her exams on 15 Feb" may
+    mean any day after it), and for a day that dates something in the clause ("until her
+    surgery on 8 December is over") or another statement in it (`_SUBJECT`). Read only when
+    no until-word names a day itself ("..., or until the end of April")."""
     stop = _UNTIL_CLAUSE_END.search(text, at)
     clause = text[at : len(text) if stop is None else stop.start()]
     for found in dates_in(clause, order):
-        if found.rank >= 3 and not _UNTIL_AFTER.search(clause, 0, found.start):
+        if (
+            found.rank >= 3
+            and not _UNTIL_AFTER.search(clause, 0, found.start)
+            and not _DATES_A_THING.search(clause, found.end)
+            and len(_SUBJECT.findall(clause, 0, found.start)) <= 1
+        ):
             return future(found.when, today)
     return None
 

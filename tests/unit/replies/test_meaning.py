@@ -464,6 +464,8 @@ PAUSES_WITH_AN_END_WE_CANNOT_READ = [
     "pause until after her exams on 15 March",
     "pause until her exams are over, probably around 15 March",
     "Pause until I'm back on Monday",
+    "Please pause until her surgery on 8 April is over and she has recovered.",
+    "Please pause until she is back from her trip (she leaves on 2 April).",
 ]
 
 
@@ -479,6 +481,11 @@ PAUSES_UNTIL_AN_EVENT_ON_A_DAY = [
     ("Pause bis Montag, den 23. M\u00e4rz", date(2026, 3, 23)),
     ("pausa hasta el lunes 23 de marzo", date(2026, 3, 23)),
     ("pause until Monday, then we meet on 23 March", date(2026, 3, 16)),
+    ("Pause until her operation on 8 April is behind her, maybe until mid-May.", date(2026, 5, 15)),
+    (
+        "Please pause until she is back from leave on 3 April, or until the end of April.",
+        date(2026, 4, 30),
+    ),
 ]
 
 

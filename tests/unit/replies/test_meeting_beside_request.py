@@ -134,6 +134,9 @@ def test_an_end_beside_a_meeting_logs_both(text: str, meeting: ReportedMeeting) 
         ("We ate lunch on Monday. Please pause.", Outcome.PAUSE),
         ("Yes. We met through the summer. Please pause.", Outcome.PAUSE),
         ("We met in November. Pause until January.", Outcome.PAUSE),
+        ("We've met before, but now we'd like to end the mentoring.", Outcome.END),
+        ("We met at the kick-off event and never again; please end the mentoring.", Outcome.END),
+        ("We've only met once, at the start; please end the mentoring.", Outcome.END),
         ("We met each Monday in November. Pause until January.", Outcome.PAUSE),
         ("Nos reunimos todos los lunes, pero queremos pausar hasta marzo.", Outcome.PAUSE),
         ("We met mid-November for an hour; please pause until March.", Outcome.PAUSE),
@@ -239,6 +242,13 @@ def test_a_short_request_to_end_beside_a_meeting_is_for_a_person(
         ("Please close it.", Outcome.END, None, None),
         ("We met on Monday. The mentoring has run its course.", Outcome.UNCLEAR, None, None),
         ("She is sick, so can we pause until March?", Outcome.PAUSE, None, date(2027, 3, 1)),
+        (
+            "We met on Monday. I'd like a break from these emails though, they're a bit frequent.",
+            Outcome.MEETING,
+            logged(MONDAY),
+            None,
+        ),
+        ("We'd like a break.", Outcome.PAUSE, None, None),
         ("We met, so did you stop the reminders?", Outcome.UNCLEAR, None, None),
     ],
 )

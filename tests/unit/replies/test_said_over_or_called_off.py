@@ -240,10 +240,17 @@ def test_on_a_break_pauses(text: str, until: date | None) -> None:
         ("Actually no, we haven't met", (Outcome.NOT_MET, None)),
         ("We met Monday, at least we tried to talk about her CV", met(MONDAY)),
         ("We met on Monday and at least tried to set goals", met(MONDAY)),
+        ("We met on Monday. Actually no big news, she's doing well.", met(MONDAY)),
+        ("We met on Monday; she actually no longer wants to switch careers.", met(MONDAY)),
+        ("We met on Monday, or rather we had a video call for 40 minutes.", met(MONDAY, 40)),
+        (
+            "Nos reunimos el lunes, o mejor dicho, hicimos una videollamada de una hora.",
+            met(MONDAY, 60),
+        ),
     ],
 )
 def test_a_meeting_taken_back_is_for_a_person(text: str, expected: tuple[object, object]) -> None:
     """Each of these logged the meeting it takes back (or doubts). Before any report,
-    "actually no" only says no; "at least we tried to talk about her CV" tells of the
-    meeting."""
+    "actually no" only says no; "at least we tried to talk about her CV", "actually no big
+    news" and "or rather we had a video call" tell of the meeting."""
     assert understood(text) == expected
