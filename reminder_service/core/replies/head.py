@@ -118,7 +118,7 @@ class Signal(Enum):
     PAUSE = auto()
     END = auto()
     END_WEAK = auto()
-    END_ASKED = auto()
+    SIGN_OFF = auto()
     """A short sign-off ("we'll stop here", "wir hören hier auf"): an end on its own, but
     beside a meeting's report it only closes the letter."""
     END_SHORT = auto()
@@ -165,16 +165,16 @@ _SIGNALS = (
     (Signal.END, whole_words(lx.END)),
     (Signal.END_SO, whole_words(lx.ENDED)),
     (Signal.END_WEAK, whole_words(lx.END_WEAK)),
-    (Signal.END_SHORT, whole_words(lx.END_ASKED)),
+    (Signal.END_SHORT, whole_words(lx.END_SHORT)),
     (Signal.DISPUTE, whole_words(lx.DISPUTE)),
 )
 _AFTER_A_REASON = "|".join(rf"(?<=\b{word} )" for word in lx.THEREFORE.split("|"))
 _SIGN_OFFS = (
-    (Signal.END_ASKED, whole_words(lx.SIGN_OFF)),
+    (Signal.SIGN_OFF, whole_words(lx.SIGN_OFF)),
     (Signal.END_SO, re.compile(rf"(?:{_AFTER_A_REASON})(?:{lx.SIGN_OFF})\b", re.MULTILINE)),
 )
 _GOODBYE = whole_words(lx.GOODBYE)
-ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.END_ASKED, Signal.END_SHORT, Signal.END_SO})
+ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.SIGN_OFF, Signal.END_SHORT, Signal.END_SO})
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
 _NOT_OURS_REPORTED = whole_words(lx.NOT_OURS_REPORTED)

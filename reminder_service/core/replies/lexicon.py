@@ -269,6 +269,11 @@ UNTIL: Final = r"until|till|til|untill|through|thru|bis|jusqu'au|jusqu'a|jusqu'e
 UNTIL_AFTER: Final = r"after|nach|apres|despues"
 """After "until", a word that makes the day named later in the clause only a bound ("until
 after her exams on 15 Feb"), not the pause's last day."""
+COPULA: Final = r"is|are|was|were|ist|sind|war|est|sont|es|son|fue"
+"""Forms of "to be" ("ist", "est", "es"), which after a day make it a thing's ("her surgery
+on 8 December is over")."""
+SUBJECT_PRONOUNS: Final = r"i|we|she|he|they|ich|wir|sie|er|je|nous|elle|il|ils|elles|yo|ella"
+"""Pronouns that open a statement; not Spanish "él", which folds to the article "el"."""
 UNTIL_ORDINARY: Final = r"through|thru"
 """Until-words that are ordinary words too ("going through a busy time"): they bound a pause
 only right after it ("pause through May", "hold off our check ins through the summer")."""
@@ -1161,14 +1166,15 @@ KEEP_GOING: Final = (
 wollen weitermachen", "queremos seguir"): the opposite of an end. Not "continue our
 meeting", which is about a meeting."""
 
-END_ASKED: Final = (
+END_SHORT: Final = (
     r"^(?:(?:yes|ok|okay) )?(?:please )?(?:end|stop|close) (?:it|this)(?: (?:now|here|please))?$"
     r"|^(?:(?:yes|ok|okay) )?(?:please )?stop(?: please)?$"
 )
-"""A short request to end, the whole clause ("please end it", "stop please"): an end on its
-own, but beside a bare "yes" it is not clear what the "yes" answers, and beside a meeting's
-report it only closes the letter. Only the whole clause: "can we end it?", "maybe we should
-end it" and "I had to end it" are not."""
+"""A short request to end, the whole clause ("please end it", "stop please", "close it"): an
+end on its own, but beside a bare "yes" it is not clear what the "yes" answers, and beside a
+meeting's report whether it ends the mentoring or only the emails, so a person reads it.
+Only the whole clause: "can we end it?", "maybe we should end it" and "I had to end it" are
+not."""
 
 DISPUTE: Final = (
     r"(?:that|this|it)(?:'s| is| was) (?:all |completely |totally |actually |simply |just )?"

@@ -458,7 +458,7 @@ def _outcome(head: Head, *, replying_to: str) -> Outcome:
         return Outcome.END if report is not Outcome.MEETING else Outcome.UNCLEAR
     if Signal.END_SHORT in said:
         return Outcome.END if report is None else Outcome.UNCLEAR
-    if Signal.END_ASKED in said and Signal.MET not in said:
+    if Signal.SIGN_OFF in said and Signal.MET not in said:
         return Outcome.END if report is None else Outcome.UNCLEAR
     if Signal.DOUBTFUL in said:
         return Outcome.UNCLEAR

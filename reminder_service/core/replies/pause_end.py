@@ -73,8 +73,10 @@ _UNTIL_PERIOD = re.compile(
 )
 _UNTIL_NEXT_WEEK = re.compile(_ARTICLE + rf"(?:{lx.NEXT_WEEK})\b")
 _UNTIL_CLAUSE_END = re.compile(rf"[,.;:!?\n]| - |\b(?:{lx.AND}|{lx.CONTRAST})\b")
-_DATES_A_THING = whole_words(r"is|are|was|were|ist|sind|war|est|sont|es|son|fue")
-_SUBJECT = whole_words(r"i|we|she|he|they|ich|wir|sie|er|je|nous|elle|il|ils|elles|yo|ella")
+_DATES_A_THING = whole_words(lx.COPULA)
+"""After the day: the day dates a thing the clause names ("until her surgery on 8 December
+is over"), not the pause's end."""
+_SUBJECT = whole_words(lx.SUBJECT_PRONOUNS)
 """A second subject before the day starts another statement, whose day it is ("until she is
 back from her trip (she leaves on 2 December)", its brackets folded away)."""
 _UNTIL_AFTER = whole_words(lx.UNTIL_AFTER)

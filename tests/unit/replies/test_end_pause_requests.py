@@ -652,8 +652,8 @@ def test_an_end_after_so_beside_a_meeting_is_left_for_a_person(text: str) -> Non
 @pytest.mark.parametrize(
     ("text", "signals"),
     [
-        ("We'll stop here", {Signal.END_ASKED}),
-        ("We didn't meet, so we'll stop here", {Signal.END_ASKED, Signal.END_SO}),
+        ("We'll stop here", {Signal.SIGN_OFF}),
+        ("We didn't meet, so we'll stop here", {Signal.SIGN_OFF, Signal.END_SO}),
         ("We'll stop here, see you soon", set()),
         ("Wir h\u00f6ren hier auf, bis bald", set()),
         ("Wir h\u00f6ren immer um sechs auf", set()),
@@ -663,10 +663,10 @@ def test_an_end_after_so_beside_a_meeting_is_left_for_a_person(text: str) -> Non
 def test_the_head_reads_a_sign_off_as_a_short_end_unless_beside_a_goodbye(
     text: str, signals: set[Signal]
 ) -> None:
-    """The head reads a sign-off as a short request to end, after a reason ("so") also as
+    """The head reads a sign-off as a short end, after a reason ("so") also as
     an end that a meeting beside it makes doubtful, and neither a sign-off beside a
     goodbye, a habit nor a participle as any end."""
-    ends = {Signal.END, Signal.END_WEAK, Signal.END_ASKED, Signal.END_SO}
+    ends = {Signal.END, Signal.END_WEAK, Signal.SIGN_OFF, Signal.END_SHORT, Signal.END_SO}
     said = set().union(*(s.signals for s in Head.of(text).sentences))
     assert said & ends == signals
 
