@@ -735,7 +735,7 @@ CORRECTING: Final = (
 not 45", "nur 20 Minuten")."""
 
 IT_WAS: Final = (
-    r"(?:it was|it's|that was|es war|das war|c'etait|ce fut|fue|era)(?: actually| eigentlich"
+    r"(?:it was|it's|that was|es war|war es|das war|c'etait|ce fut|fue|era)(?: actually| eigentlich"
     r"| en fait| en realidad)?(?: on| am| le| el)?"
 )
 """Words opening what did happen, after a "not met": "it was Wednesday", "es war Mittwoch",

@@ -163,7 +163,7 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
     if _MORE_THAN_ONCE.search(head.text):
         return Meaning(Outcome.UNCLEAR)
     day = meeting_date(head, today=today, date_order=date_order)
-    if isinstance(day, Unusable):
+    if isinstance(day, Unusable) or _said_to_be_another_day(head, day, today, date_order):
         return Meaning(Outcome.UNCLEAR)
     if day is None and replying_to in _NAMES_A_MEETING and _corrects_the_length(head):
         return Meaning(Outcome.UNCLEAR)
@@ -177,6 +177,23 @@ def _meeting(head: Head, *, today: date, date_order: DateOrder, replying_to: str
         date=day or today, date_stated=day is not None, duration_minutes=duration(head)
     )
     return Meaning(Outcome.MEETING, meeting=meeting)
+
+
+def _said_to_be_another_day(
+    head: Head, day: date | None, today: date, date_order: DateOrder
+) -> bool:
+    """Whether a reply dating its meeting goes on to say "it was" another day, as a meeting's
+    ("We met on Monday. Actually, it was Tuesday", "en fait c'était mardi"): which day is
+    the meeting's, a person decides. "Monday - it was the 23rd" agrees, and "it was her
+    birthday on Wednesday" dates no meeting."""
+    if day is None:
+        return False
+    for found in _IT_WAS.finditer(head.text):
+        clause = _CLAUSE_END.split(head.text[found.end() :], 1)[0]
+        stated = meeting_date(Head.of(clause), today=today, date_order=date_order)
+        if isinstance(stated, date) and stated != day:
+            return True
+    return False
 
 
 def _corrects_the_length(head: Head) -> bool:

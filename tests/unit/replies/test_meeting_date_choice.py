@@ -459,3 +459,28 @@ def test_a_length_after_the_day_lists_no_other_event(text: str, expected: date) 
 def test_a_plan_to_meet_again_leaves_the_meeting_its_day(text: str) -> None:
     """ "Again" in a plan names no second meeting."""
     assert understood(text) == met(date(2026, 11, 24), 60)
+
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We met on Monday. Actually, it was Tuesday.", UNCLEAR),
+        ("We met on Monday, sorry, it was Tuesday", UNCLEAR),
+        ("Wir haben uns am Montag getroffen. Eigentlich war es Dienstag.", UNCLEAR),
+        ("On s'est vus lundi, en fait c'était mardi.", UNCLEAR),
+        ("Yes on Monday - it was the 23rd", met(MONDAY)),
+        ("We met on Monday for an hour, it was great", met(MONDAY, 60)),
+        ("We met on Monday, it was 45 minutes", met(MONDAY, 45)),
+        ("We met yesterday, it was Wednesday", met(date(2026, 11, 25))),
+        ("We met on Monday, it was her birthday on Wednesday", met(MONDAY)),
+    ],
+)
+def test_a_meeting_said_to_be_on_another_day_is_for_a_person(
+    text: str, expected: tuple[object, object]
+) -> None:
+    """Each of the first four logged Monday, the day the writer goes on to correct; a day
+    said again ("it was the 23rd"), or a length, agrees."""
+    assert understood(text) == expected
