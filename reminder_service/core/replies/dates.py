@@ -234,11 +234,14 @@ _WEEKDAY_HINT = re.compile(rf"\b(?:{_WEEKDAY_NAMES}|{alternation(lx.WEEKDAY_SHOR
 _MET = whole_words(lx.MET)
 _CLAUSE_BREAK = re.compile(rf"\n|(?<!\d)[.!?;,:]|[.!?;,:](?!\d)| - |\b(?:{lx.CONTRAST})\b")
 _RANGE_DASH = re.compile(r" ?- ?")
-_LENGTH_BETWEEN = (
-    r"(?: (?:for|fur|pendant|durante))?(?: (?:about|around|roughly|ca|etwa|environ|unos))?"
-    rf" (?:an?|one|eine|une|una|half an|\d+(?:[.,]\d+)?) ?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})"
+_LENGTH_FIRST = (
+    r"(?:(?:for|fur|pendant|durante) )?(?:(?:about|around|roughly|ca|etwa|environ|unos) )?"
+    rf"(?:an?|one|eine|une|una|half an|\d+(?:[.,]\d+)?) ?(?:{lx.HOURS_UNITS}|{lx.MINUTES_UNITS})"
     rf"(?: {lx.AND_A_HALF})?"
 )
+"""A meeting's length opening an item of a list of days ("for an hour on Monday and 30 mins
+on Wednesday")."""
+_LENGTH_BETWEEN = f" {_LENGTH_FIRST}"
 """A meeting's length between listed days ("on Monday for an hour and on Wednesday")."""
 _LISTED = re.compile(
     r"(?: (?:morning|afternoon|evening|night|lunchtime|morgen|vormittag|nachmittag|abend"
@@ -247,12 +250,13 @@ _LISTED = re.compile(
     r" ?(?:[,/&+] ?(?:(?:and|und|et|y) )?|(?:and|und|et|y|or|oder|ou|o|as well as) )"
     r"(?:(?:then|again|also|too|auch|wieder|dann|nochmal|noch einmal|erneut|puis|aussi"
     r"|encore|ensuite|luego|despues|tambien|de nuevo|otra vez) )*"
+    rf"(?:{_LENGTH_FIRST} )?"
     r"(?:on |am |le |el |the )?"
 )
 """What stands between dates listed together: "on the 10th and on the 17th", "lundi et
 mardi", "Monday, and then again on Thursday", "am Montag und dann nochmal am Mittwoch",
 "Monday/Wednesday", "Monday evening and Tuesday morning", "on Monday for an hour and on
-Wednesday"."""
+Wednesday", "for an hour on Monday and 30 mins on Wednesday"."""
 _LISTED_ON = re.compile(r"\b(?:and|und|et|y|then|dann|puis|luego|again|nochmal|wieder)\b")
 _CALLED_OFF_WORDS = 3
 _NEGATIONS = r"not|never|nicht|nie|kein\w*|pas|nunca"

@@ -426,12 +426,15 @@ def test_a_second_meeting_joined_with_and_again_is_for_a_person(text: str) -> No
         "We met Monday 1h and Wednesday 30 min",
         "Wir haben uns am Montag eine Stunde und am Mittwoch 45 Minuten getroffen",
         "On s'est vus lundi pendant une heure et mercredi pendant 30 minutes",
+        "We met for an hour on Monday and 30 mins on Wednesday.",
+        "Yes, Monday, 1h and 30 min on Wednesday",
     ],
 )
 def test_two_days_listed_with_a_length_between_are_for_a_person(text: str) -> None:
-    """A length after the first day ("on Monday for an hour and on Wednesday") still lists
-    the second, and so does a weekday with its day ("Monday the 9th"), read twice: before,
-    the second meeting was dropped and the first logged alone."""
+    """A length after the first day ("on Monday for an hour and on Wednesday"), or before the
+    second ("and 30 mins on Wednesday"), still lists the second, and so does a weekday with
+    its day ("Monday the 9th"), read twice: before, the second meeting was dropped and the
+    first logged alone."""
     assert understood(text) == UNCLEAR
 
 
