@@ -610,7 +610,8 @@ WITH_OTHERS_BEFORE: Final = (
     r"(?:chef|chefin|vorgesetzten|vorgesetzter|vorgesetzte|personalabteilung|personaler"
     r"|personalerin|kollegen|kollegin|kolleginnen|kollege|team|recruiter|recruiterin"
     r"|manager|managerin|teamleiter|teamleiterin|abteilungsleiter|abteilungsleiterin"
-    r"|professor|professorin|lehrer|lehrerin|eltern|familie|freunden|freundin|freund)"
+    r"|professor|professorin|lehrer|lehrerin|eltern|familie|freunden|freundin|freund"
+    r"|koordinator|koordinatorin|organisator|organisatorin)"
 )
 """Someone else before a German meeting phrase, whose participle comes last ("ich habe am
 Montag mit ihrem Chef telefoniert"): someone else's meeting, unless "wir" is its subject."""

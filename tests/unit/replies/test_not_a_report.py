@@ -80,6 +80,7 @@ def test_a_meeting_called_off_or_none_since_is_not_met(text: str) -> None:
         "I spoke to her mum on Monday.",
         "I met with the programme coordinator yesterday.",
         "Our coordinator and I met on Monday.",
+        "Ich habe mich am Montag mit der Koordinatorin getroffen.",
         "I had a call on Monday with her manager.",
         "I spoke yesterday to HR.",
         "Back on Monday I had a call with HR.",
