@@ -397,15 +397,15 @@ def _met_besides(
     must answer the check-in ("We met, and we'd like to pause"), not sum up the mentoring
     ("we met in November", "we met before the summer"): on the reply's date that could
     count a meeting logged long before a second time. The rest of the reply, once
-    the statements asking to stop or naming an "until" are taken out (and the opening
-    "End" that takes the pause-or-end email's offer), must read as a meeting on its own
+    the statements asking to stop or naming an "until" are taken out (and the "End" that
+    takes the pause-or-end email's offer), must read as a meeting on its own
     would; otherwise None, and the request alone is taken, as before."""
     if Signal.MET not in _said(head):
         return None
     text = head.text
-    if replying_to == Kind.PAUSE_OR_END and _takes_the_end_offered(head):
-        opening = _FIRST_STATEMENT.search(text)
-        text = "" if opening is None else text[opening.end() :]
+    taken = _end_taken(text) if replying_to == Kind.PAUSE_OR_END else None
+    if taken is not None and _takes_the_end_offered(head):
+        text = f"{text[: taken[0]]} {text[taken[1] :]}"
     rest = _met_after_but(Head.of(_without_requests(text)))
     if Signal.MET not in _said(rest) or _outcome(rest, replying_to=replying_to) is not (
         Outcome.MEETING
@@ -511,16 +511,27 @@ def _only_others_met(said: frozenset[Signal], report: Outcome | None) -> bool:
 
 
 def _takes_the_end_offered(head: Head) -> bool:
-    """Whether the reply opens with nothing but the word the pause-or-end email suggests
-    for an end ("End", "End, thanks", "End please. We haven't met in months"): to that email
-    it says which of its two offers the pair takes, unless the rest says otherwise (a
-    pause, a skip, a wish to go on, a doubt). "End?" asks instead."""
-    first = _FIRST_STATEMENT.split(head.text, maxsplit=1)[0]
-    return (
-        "?" not in first
-        and _END_OFFERED.fullmatch(_PUNCTUATION.sub(" ", first).strip()) is not None
-        and not _said(head) & _AGAINST_THE_END
-    )
+    """Whether the reply says, as a statement of its own, nothing but the word the
+    pause-or-end email suggests for an end ("End", "End, thanks", "End please. We haven't
+    met in months", "We haven't met. End."): to that email it says which of its two offers
+    the pair takes, unless the rest says otherwise (a pause, a skip, a wish to go on, a
+    doubt). "End?" asks instead."""
+    return _end_taken(head.text) is not None and not _said(head) & _AGAINST_THE_END
+
+
+def _end_taken(text: str) -> tuple[int, int] | None:
+    """Where, in folded `text`, a statement of its own is nothing but "End" (`lx.END_OFFERED`)."""
+    start = 0
+    for stop in [*_FIRST_STATEMENT.finditer(text), None]:
+        end = len(text) if stop is None else stop.start()
+        statement = text[start:end]
+        if "?" not in statement and _END_OFFERED.fullmatch(
+            _PUNCTUATION.sub(" ", statement).strip()
+        ):
+            return start, end
+        if stop is not None:
+            start = stop.end()
+    return None
 
 
 def _plan(replying_to: str) -> Outcome:

@@ -184,15 +184,19 @@ def test_an_undated_meeting_beside_a_pause_is_on_the_replys_date(text: str) -> N
     [
         ("End please. We met on Monday for 1h.", logged(MONDAY, 60)),
         ("End - we met on Monday, 1h", logged(MONDAY, 60)),
+        ("We met on Monday, 1h. End.", logged(MONDAY, 60)),
+        ("We haven't met. End.", None),
+        ("Not yet. End please", None),
         ("End. We met twice.", None),
     ],
 )
 def test_the_end_offered_beside_a_meeting_logs_both(
     text: str, meeting: ReportedMeeting | None
 ) -> None:
-    """To the pause-or-end email, an opening "End" takes its offer, and the meeting the rest
-    reports is logged too; before, the meeting made it a plain meeting report and the end
-    was lost."""
+    """To the pause-or-end email, "End" as a statement of its own takes its offer, and the
+    meeting the rest reports is logged too; before, the meeting made it a plain meeting
+    report and the end was lost, and an "End" after "We haven't met" was "not met", which
+    nudged the pair again."""
     verdict = verdict_of(text, kind=Kind.PAUSE_OR_END)
     assert (verdict.outcome, verdict.meeting) == (Outcome.END, meeting)
 
@@ -261,3 +265,15 @@ def test_requests_in_other_words_are_not_lost_beside_a_meeting(
     run its course", "please close it". A question about what we did is still no request."""
     verdict = verdict_of(text)
     assert (verdict.outcome, verdict.meeting, verdict.pause_until) == (outcome, meeting, until)
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("End? We met on Monday", Outcome.MEETING),
+        ("We met on Monday. End of story.", Outcome.MEETING),
+    ],
+)
+def test_an_end_asked_or_in_other_words_takes_no_offer(text: str, outcome: Outcome) -> None:
+    """ "End?" asks, and "End of story" is no answer to the pause-or-end email."""
+    assert verdict_of(text, kind=Kind.PAUSE_OR_END).outcome is outcome
