@@ -640,12 +640,14 @@ TAKEN_BACK: Final = (
     rf"(?:actually|well|eigentlich|en fait|bueno|en realidad),? (?:no|nope|nicht|non){_SAID_ALONE}"
     rf"|(?:or )?at least (?:we )?tried(?: to)?{_SAID_ALONE}|no,? wait"
     r"|or rather[,\n]? ?(?:we|she|he|i) (?:were|was) (?:supposed|meant|going) to"
+    r"|at least (?:that's|that is|it was) what we (?:had )?(?:planned|agreed|arranged)"
+    r"|(?:she|he|they|my mentee|my mentor) (?:didn't|did not|never) (?:show|turn) up"
 )
 """Words after a meeting's report that take it back ("We met on Monday. Actually no, it was
 cancelled", "We met on Monday - or rather, we were supposed to", "or at least we tried
-to"): a person reads it. Only said alone: "actually no big news", "or rather we had a video
-call" tell of the meeting. Before any report ("Actually no, we haven't met") they only say
-no."""
+to", "at least that's what we had planned, but she didn't show up"): a person reads it.
+Only said alone: "actually no big news", "or rather we had a video call" tell of the
+meeting. Before any report ("Actually no, we haven't met") they only say no."""
 HABIT: Final = (
     r"weekly|monthly|every|each|regularly|on and off|usually|jede[nmrs]?|regelmassig"
     r"|chaque|tous|toutes|cada|todos|todas"
