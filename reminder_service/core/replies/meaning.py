@@ -16,6 +16,7 @@ the meeting lasted comes from `durations`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -188,12 +189,17 @@ def _said_to_be_another_day(
     birthday on Wednesday" dates no meeting."""
     if day is None:
         return False
-    for found in _IT_WAS.finditer(head.text):
-        clause = _CLAUSE_END.split(head.text[found.end() :], 1)[0]
+    for clause in _after_it_was(head.text):
         stated = meeting_date(Head.of(clause), today=today, date_order=date_order)
         if isinstance(stated, date) and stated != day:
             return True
     return False
+
+
+def _after_it_was(text: str) -> Iterator[str]:
+    """The rest of the clause after each "it was" ("es war", "c'était"): what did happen."""
+    for found in _IT_WAS.finditer(text):
+        yield _CLAUSE_END.split(text[found.end() :], 1)[0]
 
 
 def _corrects_the_length(head: Head) -> bool:
@@ -364,10 +370,7 @@ def _says_when_instead(head: Head) -> bool:
     """Whether a "not met" goes on to say when or how long it was instead, in a clause of
     nothing else ("We didn't meet on Tuesday, it was Wednesday", "es war Mittwoch"): they
     did meet, so a person reads it. Not "it was her exam on Monday"."""
-    return any(
-        _only_date_and_length(_CLAUSE_END.split(head.text[found.end() :], 1)[0], filler=_FILLER)
-        for found in _IT_WAS.finditer(head.text)
-    )
+    return any(_only_date_and_length(clause, filler=_FILLER) for clause in _after_it_was(head.text))
 
 
 def _said(head: Head) -> frozenset[Signal]:
