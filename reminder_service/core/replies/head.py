@@ -50,6 +50,13 @@ _PRE_FOLD = str.maketrans(
     }
 )
 _COMBINING = re.compile("[\u0300-\u036f]")
+# "havent", "didnt", "cant": the apostrophe left out of a negation, often in quick replies.
+# French "dont" (of which) is kept before the words that follow it in French.
+_NO_APOSTROPHE = re.compile(
+    r"\b(have|has|had|did|does|is|are|was|were|could|would|should|must|need|ca|wo|ai)nt\b"
+    r"|\b(do)nt\b(?! (?:nous|je|j|on|il|ils|elle|elles|vous|tu|le|la|les|l|un|une|des|du"
+    r"|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|ce|cet|cette|ces)\b)"
+)
 # Without its cedilla, Portuguese "março" would be "marco", a first name.
 _MARCH_WITH_CEDILLA = re.compile(r"\bmar(?:\u00e7|c\u0327)o\b")
 # Without its umlaut, "könnten" (could: a suggestion) would be "konnten" (could: the past).
@@ -71,7 +78,8 @@ _EDGES = re.compile(r"^\W+|\W+$")
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents, plain apostrophes, "n't" as " not", fractions with a
+    """Lower case without accents, plain apostrophes, "n't" (and "nt" after "have", "did",
+    "ca" and the like: "havent") as " not", fractions with a
     plain slash ("1¼", and 1 1/4 with the fraction slash U+2044, as "1 1/4"), "avant-hier" as
     "avant hier", "março" as "marzo", "könnten" as "koennten", "Monday + Wednesday" as
     "monday and wednesday" (two days, not one), and no emphasis or brackets."""
@@ -80,7 +88,7 @@ def _fold(text: str) -> str:
     folded = _WOULD_HAVE_WITH_UMLAUT.sub("haett", folded)
     folded = unicodedata.normalize("NFKD", folded)
     folded = _PLUS_BETWEEN_WORDS.sub(" and ", _COMBINING.sub("", folded))
-    folded = _NOISE.sub(" ", folded).replace("n't", " not")
+    folded = _NO_APOSTROPHE.sub(r"\1\2n't", _NOISE.sub(" ", folded)).replace("n't", " not")
     return _INNER_HYPHEN.sub(" ", folded)
 
 
