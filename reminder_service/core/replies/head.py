@@ -183,6 +183,7 @@ _SIGN_OFFS = (
 )
 _GOODBYE = whole_words(lx.GOODBYE)
 ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.SIGN_OFF, Signal.END_SHORT, Signal.END_SO})
+_REQUESTED = ENDS | {Signal.PAUSE, Signal.SKIP}
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
 _NOT_OURS_REPORTED = whole_words(lx.NOT_OURS_REPORTED)
@@ -195,7 +196,6 @@ _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _ENDS_IN_MET = re.compile(rf"\b(?:{lx.MET}) *$")
 _NOT_MET = whole_words(lx.NOT_MET)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
-_LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
 _LATER_INSIDE = whole_words(lx.LATER_TIME)
 _LATER_AFTER = re.compile(rf"(?: (?:{lx.COMMAND_OBJECT})){{0,3}} (?:{lx.LATER_TIME})")
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
@@ -228,6 +228,14 @@ _NO_SUBJECT = re.compile(rf"^\W*(?:(?:{'|'.join(lx.OPENERS)})\b\W*)*$")
 _NEGATION = whole_words(lx.NEGATION)
 _UNREAD_NEGATED_MET = re.compile(rf"\b(?:{lx.UNREAD_NEGATED_MET})$")
 _NOT_PAUSE = whole_words(lx.NOT_PAUSE)
+_PAUSE_PAST_BEFORE = re.compile(rf"\b(?:{lx.PAUSE_PAST_BEFORE})")
+_PAUSE_OVER = re.compile(lx.PAUSE_OVER)
+_SKIP_NEGATED = re.compile(rf"\b(?:{lx.SKIP_NEGATED})")
+_HEDGED = whole_words(lx.HEDGED)
+_CONDITION = whole_words(lx.CONDITION)
+_POLITE_CONDITION = whole_words(lx.POLITE_CONDITION)
+_WISHED_BEFORE = whole_words(lx.WISHED_BEFORE)
+_WITHDRAWN = whole_words(lx.WITHDRAWN)
 _PAUSED_OBJECT = re.compile(lx.PAUSED_OBJECT)
 _PAUSED_TOPIC_AFTER = re.compile(lx.PAUSED_TOPIC_AFTER)
 _PAUSED_TOPIC_BEFORE = re.compile(lx.PAUSED_TOPIC_BEFORE)
@@ -392,6 +400,9 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         _doubt_ends(said)
     for found in _NOT_PAUSE.finditer(joined):
         said[clause_at(found.start())].discard(Signal.PAUSE)
+    _doubt_tentative_requests(clauses, said)
+    for found in _WITHDRAWN.finditer(joined):
+        _take_back_requests(clauses, said, clause_at(found.start()))
     sentences = _sentence_texts(clauses)
     for found in _MET.finditer(joined):
         index = clause_at(found.start())
@@ -494,7 +505,19 @@ def _command_signals(
         return _end_signals(signal, clause, before, found)
     if signal is Signal.PAUSE:
         return _pause_signals(clause, before, found)
+    if signal is Signal.SKIP:
+        if _SKIP_NEGATED.search(before):
+            return set()
+        return set() if _wished(before) else {signal}
     return {signal}
+
+
+def _wished(before: str) -> bool:
+    """Whether the words before a command make it a wish had or reported, not a request made
+    now (`lx.WISHED_BEFORE`: "I was going to ask you to pause us", "she asked if we could
+    pause"); a request in a statement of its own ("she suggested it, so please pause us",
+    "we've met twice since the last email and would like to pause") is made now."""
+    return _WISHED_BEFORE.search(_statement(before)) is not None
 
 
 def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
@@ -509,9 +532,51 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
         return {negated}
     if _not_ours(before, found.group()):
         return {Signal.DOUBTFUL} if clause.in_question else set()
+    if _wished(before):
+        return set() if signal is Signal.END_WEAK else {Signal.DOUBTFUL}
     if clause.asks or _starts_later(clause, before, found) or _ends_another(clause, before, found):
         return {Signal.DOUBTFUL}
     return {signal}
+
+
+def _doubt_tentative_requests(clauses: list[_Clause], said: list[set[Signal]]) -> None:
+    """Turn an end, a pause or a skip into a doubt when its clause is tentative ("we might
+    end the mentoring soon", "we'll probably skip December"; a question's "maybe" is only
+    polite: "could we maybe pause until March?") or its sentence makes it hang on something
+    ("If we don't hear from her by Christmas, please end the mentoring"; not "if possible"):
+    a person asks what the pair wants, and when."""
+    for index, clause in enumerate(clauses):
+        if not said[index] & _REQUESTED:
+            continue
+        hedged = not clause.asks and _HEDGED.search(clause.text) is not None
+        if hedged or any(
+            _CONDITION.search(_POLITE_CONDITION.sub(" ", other.text))
+            for other in clauses
+            if other.sentence == clause.sentence
+        ):
+            _doubt(said[index])
+
+
+def _take_back_requests(clauses: list[_Clause], said: list[set[Signal]], at: int) -> None:
+    """Take back the ends, pauses and skips asked for up to clause `at`, which withdraws them
+    (`lx.WITHDRAWN`): after "but" in the same sentence ("I did want to cancel the mentoring,
+    but not any more") they are gone, and so is the doubt of a wish had ("I was going to ask
+    you to pause us, but never mind"); otherwise ("Please pause us. Never mind, we met
+    yesterday") a person reads them."""
+    for index in range(at + 1):
+        if not said[index] & (_REQUESTED | {Signal.DOUBTFUL}):
+            continue
+        same = clauses[index].sentence == clauses[at].sentence
+        if same and any(clauses[later].contrast for later in range(index + 1, at + 1)):
+            said[index].difference_update(_REQUESTED | {Signal.DOUBTFUL})
+        elif said[index] & _REQUESTED:
+            _doubt(said[index])
+
+
+def _doubt(signals: set[Signal]) -> None:
+    """Put a doubt in place of the requests among `signals`."""
+    signals.difference_update(_REQUESTED)
+    signals.add(Signal.DOUBTFUL)
 
 
 def _doubt_ends(said: list[set[Signal]]) -> None:
@@ -532,8 +597,11 @@ def _ends_another(clause: _Clause, before: str, found: re.Match[str]) -> bool:
 def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
     """A pause, unless it is negated ("no need to pause"), someone else's or only talked
     about ("we talked about how to take a break from work"), of a topic rather than the
-    mentoring ("pause the job search"), doubted ("I doubt we need to pause"), or said to
-    start later ("we'll take a break in January": a person arranges that)."""
+    mentoring ("pause the job search"), doubted ("I doubt we need to pause"), one that was
+    ("after our pause", "the pause is over": news that the pair is back; "we'll meet again
+    after the pause" hints at one, so a person reads it), a wish had or reported ("she asked
+    if we could pause"), or said to start later ("we'll take a break in January": a person
+    arranges that)."""
     if _PAUSE_NEGATED.search(before):
         return {Signal.NO_PAUSE}
     if (
@@ -542,7 +610,12 @@ def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Si
         or _DOUBT.search(before)
     ):
         return set()
-    if _starts_later(clause, before, found):
+    after = clause.text[len(before) + len(found.group()) :]
+    if _PAUSE_OVER.match(after):
+        return set()
+    if _PAUSE_PAST_BEFORE.search(before):
+        return {Signal.DOUBTFUL} if _FUTURE.search(clause.text) else set()
+    if _wished(before) or _starts_later(clause, before, found):
         return {Signal.DOUBTFUL}
     return {Signal.PAUSE}
 
@@ -577,11 +650,12 @@ def _names_a_topic(match: re.Match[str]) -> bool:
 
 
 def _starts_later(clause: _Clause, before: str, found: re.Match[str]) -> bool:
-    """Whether a command is said to start later: a time right before it, inside it ("das
-    Mentoring im Juni beenden") or right after it ("pause from March")."""
+    """Whether a command is said to start later: a time before it in its statement ("from
+    next year on we'd like to stop"), inside it ("das Mentoring im Juni beenden") or right
+    after it ("pause from March", "end the mentoring at the end of January")."""
     after = clause.text[len(before) + len(found.group()) :]
     return bool(
-        _LATER_BEFORE.search(before)
+        _LATER_INSIDE.search(_statement(before))
         or _LATER_INSIDE.search(found.group())
         or _LATER_AFTER.match(after)
     )

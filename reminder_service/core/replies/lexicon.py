@@ -876,8 +876,35 @@ February", "hold the reminders for a month", "no más correos hasta marzo" and "
 Erinnerungen bis Januar" pause them too ("hasta luego", "bis bald" are goodbyes, not
 until)."""
 
+PAUSE_PAST_BEFORE: Final = (
+    r"(?:after|since|during|back from|nach|seit|wahrend|zuruck aus|apres|depuis|pendant"
+    r"|de retour de|despues de|desde|durante|de vuelta de)"
+    r"(?: (?:the|our|a|her|my|der|die|dem|unserer|unsere|la|notre|cette|nuestra|esta|el))?"
+    r"(?: \w+)? ?$"
+    r"|(?:hatten|hatte|machten|a fait|avons fait|avait fait|hicimos|tuvimos)(?: \w+){0,3} ?$"
+)
+"""Words right before a pause that make it one that was ("after our pause", "during the
+break", "back from our pause", "nach unserer Pause", "wir hatten im Sommer eine Pause", "on a
+fait une pause", "después de la pausa"): no request."""
+
+PAUSE_OVER: Final = (
+    r"(?: [\w']+){0,3}? (?:is|was|has been|has|ist|war|hat|est|etait|a ete|a|ha|ha sido|fue)"
+    r" (?:now |already |finally |officially |schon |jetzt |deja |ya )?(?:over|ended|finished"
+    r"|done|behind us|vorbei|beendet|zu ende|gut getan|gutgetan|terminee?|finie?|terminad[oa]"
+    r"|acabad[oa]|useful|helpful|good|great|utile|util)\b"
+    r"| (?:ended|finished|over(?= *$))"
+)
+"""Right after a pause, words saying it is over or was good ("the pause is over", "the
+pause you set up has ended", "our pause ended on 1 November", "Pause over", "die Pause hat
+gutgetan", "la pause est terminée"): no request, but news that the pair is back."""
+
+SKIP_NEGATED: Final = r"(?:not|never|no|nicht|kein\w*|pas|ne|nunca|jamais)(?: [\w']+){0,2} ?$"
+"""A negation at most two words before a skip ("we didn't skip our session", "no skipping
+this month"): no skip."""
+
 NOT_PAUSE: Final = (
-    r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para )?(?:el )?(?:cafe|comer|almorzar)"
+    r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para |del )?(?:el )?(?:cafe|comer|almorzar)"
+    r"|pause in the middle|(?:short|brief|quick) pause in between|kaffeepause|mittagspause"
 )
 """Breaks that are part of a meeting, not of the mentoring."""
 
@@ -1073,7 +1100,8 @@ END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est f
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
 
 END_NEGATED: Final = (
-    r"not|never|no|nobody|refuse\w*|nicht|nie|kein\w*|pas|ne|nunca|jamais|jamas|nadie|nao"
+    r"not|never|no|nobody|refuse\w*|nicht|nie|kein\w*|weder|pas|ne|ni|nunca|jamais|jamas"
+    r"|nadie|nao"
 )
 """Words that, earlier in the same clause, turn an end into its opposite ("we do not want to
 end it", "let's not stop")."""
@@ -1123,7 +1151,8 @@ the meeting's after them ("we cancelled Tuesday and met on Wednesday", "on a ann
 on s'est vus mercredi")."""
 
 PAUSE_NEGATED: Final = (
-    r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|pas(?! encore)|ne"
+    r"\b(?:not(?! yet)|never|no(?! todavia)|(?<!noch )nicht|kein\w*|nie|weder|pas(?! encore)"
+    r"|ne|ni"
     r"|nunca|jamais|jamas)"
     r"(?: (?!(?:met|meet|getroffen|please|bitte|svp|yet|encore|and|und|et|y|so|donc|also"
     r"|alors|asi)\b)[\w']+){0,3} ?$"
@@ -1137,13 +1166,80 @@ _LENGTH: Final = (
     r"days?|weeks?|months?|tagen?|wochen|monaten?|jours?|semaines?|mois|dias?|semanas?|meses"
 )
 
+HEDGED: Final = (
+    r"might|maybe|perhaps|probably|possibly|likely|at some point|sooner or later"
+    r"|(?:we|i|she|he|they|it) may(?! \d)"
+    r"|vielleicht|eventuell|moglicherweise|wahrscheinlich|irgendwann"
+    r"|peut etre|probablement|eventuellement|un jour"
+    r"|quizas?|tal vez|a lo mejor|probablemente|posiblemente|puede que|algun dia"
+)
+"""Words that make an end, a pause or a skip in their clause tentative ("we might end the
+mentoring soon", "we'll probably skip December", "perhaps a pause until March would make
+sense", "eventuell machen wir ab Januar eine Pause"): a person asks what the pair wants.
+Not "I'll have to end the mentoring", a decision."""
+
+CONDITION: Final = (
+    r"if|unless|in case|falls|wenn|sofern|au cas ou|a moins que|en caso de|a menos que"
+    r"|si(?= (?!(?:por favor|gracias|claro|senor)\b)[^\W\d_])"
+)
+"""Words that make an end, a pause or a skip in their sentence hang on something ("If we
+don't hear from her by Christmas, please end the mentoring", "falls sie die Stelle bekommt,
+beenden wir es"): a person decides when it applies. A "si" that answers yes ("Sí, por
+favor") is none; nor are `POLITE_CONDITION`s."""
+
+POLITE_CONDITION: Final = (
+    r"if (?:at all )?possible|if (?:you|we) (?:can|could|may|would|do not mind|don't mind)"
+    r"|if (?:that|it|this)(?:'s| is| would be)? (?:ok|okay|alright|all right|fine|possible"
+    r"|works|easier)|if that works|if you (?:please|like|prefer)|if not too late"
+    r"|wenn (?:es )?(?:moglich|geht)|falls moglich|wenn das (?:geht|moglich ist|ok ist)"
+    r"|si (?:c'est |cest )?possible|si vous (?:pouvez|le voulez)|si es posible|si se puede"
+    r"|si (?:puede|pueden|podeis|pudieras|pudierais)"
+)
+"""Conditions said only out of politeness ("please pause us until March if possible",
+"I wonder if we could pause"): the request stands."""
+
+WISHED_BEFORE: Final = (
+    r"(?:wanted|was going|were going|was tempted|were tempted|was about|had wanted|did want)"
+    r" to(?! (?:ask|check|see|let|say|tell|request|inform|confirm)\b)"
+    r"|asked (?:if|whether|me|us|to)|suggested|mentioned|proposed|wrote that|said that"
+    r"|(?:last|previous|earlier) (?:email|message|mail|reply)|ignore|disregard"
+    r"|wollte|wollten|wolltest|vorgeschlagen|schlug (?:\w+ )?vor|gefragt|fragte"
+    r"|voulait|voulais|voulions|allais|allait|allions|demande si|demandait si|propose"
+    r"|iba a|ibamos a|queria|queriamos|pregunto si|me pregunto|propuso|sugirio"
+)
+"""Words before an end, a pause or a skip that make it a wish had or reported, not a
+request made now ("I was going to ask you to pause us", "she asked if we could pause",
+"my mentee suggested ending", "ignore my last email asking to end it", "Mein Mentee wollte
+das Mentoring beenden", "J'allais vous demander une pause", "Iba a pediros una pausa"). Not
+"I wanted to ask if we could pause", a request."""
+
+WITHDRAWN: Final = (
+    r"never ?mind|changed (?:our|my|her|his) minds?|decided (?:not to|against it)"
+    r"|(?:i|we|she|he) (?:said no|declined|refused)|talked (?:him|her|them|me) out of it"
+    r"|we(?:'re| are) (?:fine|ok|okay|good)(?! (?:with|to)\b)|we(?:'ll| will) manage"
+    r"|not any ?more$|not anymore$|no longer(?: necessary| needed)$"
+    r"|(?:hat sich )?erledigt|(?:machen|mache) (?:\w+ )?weiter|nein gesagt|abgelehnt"
+    r"|on continue|finalement non|(?:j'ai|on a|nous avons) dit non|(?:ai|a|avons) refuse"
+    r"|ya no hace falta|(?:le |les )?dije que no|seguimos|continuamos"
+)
+"""Words that take back an end, a pause or a skip asked for before them ("..., but never
+mind", "We've changed our minds!", "she asked if we could pause - I said no", "I did want to
+cancel the mentoring, but not any more", "aber wir machen weiter", "mais on continue").
+After "but" in the same sentence the request is gone; anywhere else a person reads it."""
+
 LATER_TIME: Final = (
     r"(?<!')(?:(?:in|from|over|starting(?: in| from)?|beginning(?: in)?|after|ab|im|von|nach"
     r"|a partir de|des|apres|desde|en|despues de) (?:the |dem |den |le |l'|el |la )?"
     r"(?:then|dann|new year|summer|spring|autumn|fall|winter|sommer|fruhling|fruhjahr|herbst"
     r"|ete|printemps|automne|hiver|verano|primavera|otono|invierno|christmas|holidays|easter"
     r"|weihnachten|ostern|noel|navidad|next|nachste\w*|prochain\w*|proxim\w*"
-    rf"|\d+(?! (?:{_LENGTH})\b)|" + "|".join(MONTHS) + rf")|in \d+ (?:{_LENGTH}))\b"
+    rf"|\d+(?! (?:{_LENGTH})\b)|" + "|".join(MONTHS) + rf")|in \d+ (?:{_LENGTH})"
+    r"|(?:next|this coming) (?:year|month|spring|summer|autumn|fall|winter|term|semester)"
+    r"|nachste\w* (?:jahr|monat)|(?:l'annee|le mois) prochaine?|el (?:ano|mes) que viene"
+    r"|(?:at|by) the end of|(?<!\bbis )(?<!\bzum )(?:ende|anfang) (?:des )?(?:jahres|monats|"
+    + "|".join(MONTHS)
+    + r")|(?<!jusqu')a la fin (?:de|du)|a (?:finales|principios) de"
+    r"|after (?:our|the) (?:final|last|next) (?:session|meeting|call))\b"
 )
 """A later time a pause or an end is said to start at, right before, inside or right after
 it ("we'll take a break in January", "could we pause from then until September", "ab März
