@@ -72,7 +72,13 @@ _NAME = r"(?!(?:yes|yep|yeah|no|not|nope|ja|nein|oui|non|si|we|wir|on|nos)\b)[^\
 _CLOSING_LINE = re.compile(rf"(?:{lx.CLOSING})(?:[ ,!.:-]+{_NAME}){{0,2}}[ ,!.:-]*")
 _GREETING = re.compile(rf"(?:{lx.GREETING})\b(?: {_NAME}){{0,3}}(?: ?[,!.:;-]+ ?|$)")
 _COURTESY = re.compile(rf"\b(?:{lx.COURTESY})\b")
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?;]+|[.!?;]+(?!\d)")
+_SENTENCE_END = re.compile(
+    r"(?<!\d)[.!?;]+|[.!?;]+(?!\d)(?!(?<=\d\.) (?:"
+    + "|".join(sorted(lx.MONTHS, key=len, reverse=True))
+    + r")\b)"
+)
+"""Where a sentence ends; not inside a number ("1.5 hours"), nor at the dot of a German
+ordinal day before its month ("bis zum 15. Januar pausieren")."""
 _CLAUSE_BREAK = re.compile(rf"(?<!\d)[,:]|[,:](?!\d)| - |\b({lx.CONTRAST})\b")
 _EDGES = re.compile(r"^\W+|\W+$")
 
@@ -175,6 +181,7 @@ _SIGNALS = (
     (Signal.END_WEAK, whole_words(lx.END_WEAK)),
     (Signal.END_SHORT, whole_words(lx.END_SHORT)),
     (Signal.DISPUTE, whole_words(lx.DISPUTE)),
+    (Signal.DOUBTFUL, whole_words(lx.SHOULD_END)),
 )
 _AFTER_A_REASON = "|".join(rf"(?<=\b{word} )" for word in lx.THEREFORE.split("|"))
 _SIGN_OFFS = (
@@ -186,6 +193,7 @@ ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.SIGN_OFF, Signal.END_SHORT
 _REQUESTED = ENDS | {Signal.PAUSE, Signal.SKIP}
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
+_ENDED_BEFORE = re.compile(rf"\b(?:{lx.ENDED_BEFORE})")
 _NOT_OURS_REPORTED = whole_words(lx.NOT_OURS_REPORTED)
 _NOT_OURS_SUBJECT = whole_words(lx.NOT_OURS_SUBJECT)
 _OURS = whole_words(lx.OURS)
@@ -523,15 +531,18 @@ def _wished(before: str) -> bool:
 def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
     """An end, unless it is refused ("we don't want to end it"), not the pair's own request
     ("Bo says she'll finish the program", "her internship program is over"), or asked about
-    ("can we end the mentoring?", "if we end it, will Bo get a certificate?"), said to
-    start later ("in June") or of something else's emails ("the reminders for the CV
-    clinic"): a person answers those, so they are DOUBTFUL, never dropped.
-    "We'll end it now" is a request made now."""
+    ("can we end the mentoring?", "if we end it, will Bo get a certificate?"), only wished
+    or reported ("I was going to ask you to end it"), said to start later ("in June") or of
+    something else's emails ("the reminders for the CV clinic"): a person answers those, so
+    they are DOUBTFUL, never dropped. One that was ("after ending our first mentoring
+    cycle") asks nothing. "We'll end it now" is a request made now."""
     negated = _negated_end(before, found)
     if negated is not None:
         return {negated}
     if _not_ours(before, found.group()):
         return {Signal.DOUBTFUL} if clause.in_question else set()
+    if _ENDED_BEFORE.search(before):
+        return set()
     if _wished(before):
         return set() if signal is Signal.END_WEAK else {Signal.DOUBTFUL}
     if clause.asks or _starts_later(clause, before, found) or _ends_another(clause, before, found):

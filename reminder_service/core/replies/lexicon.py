@@ -869,7 +869,7 @@ PAUSE: Final = (
     r"(?= (?:until|till|til|for|over|bis|jusqu'\w*|hasta)\b| *(?:[.,;!?\n]|$))"
     r"|(?:we're|we are) (?:on (?:a )?break|taking time off)"
     r"|pausieren|unterbrechen|ruhen lassen|pauser|mettre en pause|suspendre"
-    r"|pausa|pausar|en pausa|suspender"
+    r"|pausa|pausar|pausad|pausen|pausarnos|pausadnos|pausenos|en pausa|suspender"
 )
 """Pause the check-ins, perhaps until a date; "stop the emails for now", "no emails till
 February", "hold the reminders for a month", "no más correos hasta marzo" and "keine
@@ -943,8 +943,9 @@ with `PAUSE_TOPICS`. A reason is no object: "pause with exams coming up", "on ac
 exams"."""
 
 PAUSED_TOPIC_BEFORE: Final = (
-    r"\b(?:put|putting|puts|place|placing|mettre|mettons|mettez|mets|met|poner|ponemos"
-    rf"|pongamos|pon|ponga) (?:{_TOPIC_DETERMINER}) {_TOPIC} (?:en )?$"
+    r"\b(?:put|putting|puts|place|placing|mettre|mettons|mettez|mets|met|mis|mise|mises|poner"
+    r"|ponemos|pongamos|pon|ponga|puesto|puse|pusimos)"
+    rf" (?:{_TOPIC_DETERMINER}) {_TOPIC} (?:en )?$"
     rf"|^(?:{_TOPIC_DETERMINER}) {_TOPIC} (?:is|are|est|ist|esta|estan) (?:en )?$"
     rf"|\b(?:mit|bei|beim|vom|von) (?:(?:{_TOPIC_DETERMINER}) )?{_TOPIC} $"
     rf"|(?<!wegen )(?<!aufgrund )\b(?:den|dem|der|die|das) {_TOPIC} $"
@@ -961,6 +962,8 @@ PAUSE_TOPICS: Final = (
     r"|candidatures?|memoire|lettre de motivation|busqueda de empleo|empleo|curriculum"
     r"|candidaturas?|tesis|estudios|carta de presentacion|work|visas?|school"
     r"|uni|university|college|placements?|startups?|start ups?|side projects?"
+    r"|phd|doctorate|doctorat|doctorado|doktorarbeit|promotion|etudes|degree|masters?"
+    r"|ausbildung|formation|formacion"
 )
 """Topics a pair works on and the member's own affairs ("the CV", "the job search",
 "interview prep", "den Lebenslauf", "la recherche d'emploi", "work", "her visa"): a pause
@@ -1043,7 +1046,8 @@ END: Final = (
     r"(?:mentorat|parrainage|programme"
     r"|binome|accompagnement|relation|echanges|emails|e mails|mails|messages|rappels)"
     r"|mettre (?:fin|un terme)|ne plus recevoir|desinscri\w*|desabonn\w*"
-    r"|(?:terminar|finalizar|acabar|cerrar|concluir) (?:\w+ ){0,2}(?:mentoria|programa|relacion"
+    r"|(?:terminar|finalizar|acabar|cerrar|concluir|terminad|terminen|finalizad|finalicen"
+    r"|cerrad|cierren|dejar) (?:\w+ ){0,2}(?:mentoria|programa|relacion"
     r"|acompanamiento|correos|emails|mensajes|recordatorios)"
     r"|dar por (?:terminad|finalizad|concluid)\w*|poner fin|dejar de recibir"
     r"|dar(?:nos|me) de baja|ya no (?:queremos|necesitamos|quiero|participaremos)"
@@ -1095,6 +1099,10 @@ ENDED: Final = (
 """The mentoring said to be over ("our mentoring ended last month", "the program is over",
 "we've agreed to wrap up", "die Mentoring-Beziehung ist beendet"): an end, but beside a
 meeting's report ("the program ended. We met on Monday") a person reads both."""
+
+ENDED_BEFORE: Final = r"(?:after|since|apres avoir|despues de|tras) ?$"
+"""Words right before an end that make it one that was ("after ending our first mentoring
+cycle, we started a new one"): no request."""
 
 END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est fini|se acabo"
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
@@ -1229,7 +1237,7 @@ After "but" in the same sentence the request is gone; anywhere else a person rea
 
 LATER_TIME: Final = (
     r"(?<!')(?:(?:in|from|over|starting(?: in| from)?|beginning(?: in)?|after|ab|im|von|nach"
-    r"|a partir de|des|apres|desde|en|despues de) (?:the |dem |den |le |l'|el |la )?"
+    r"|a partir de|des|apres|desde|en|au|aux|despues de) (?:the |dem |den |le |l'|el |la )?"
     r"(?:then|dann|new year|summer|spring|autumn|fall|winter|sommer|fruhling|fruhjahr|herbst"
     r"|ete|printemps|automne|hiver|verano|primavera|otono|invierno|christmas|holidays|easter"
     r"|weihnachten|ostern|noel|navidad|next|nachste\w*|prochain\w*|proxim\w*"
@@ -1274,6 +1282,14 @@ end on its own, but beside a bare "yes" it is not clear what the "yes" answers, 
 meeting's report whether it ends the mentoring or only the emails, so a person reads it.
 Only the whole clause: "can we end it?", "maybe we should end it" and "I had to end it" are
 not."""
+
+SHOULD_END: Final = (
+    r"(?:should|ought to) (?:just |probably |maybe |really )?(?:end|stop|finish|quit|wrap up)"
+    r" (?:it|this|things)(?: (?:here|now|then))?$"
+)
+"""A wish to end in the pair's words, the whole rest of the clause ("I think we should just
+end it"): no request to act on, but beside "we haven't met" it must not be lost, so a
+person reads it."""
 
 DISPUTE: Final = (
     r"(?:that|this|it)(?:'s| is| was) (?:all |completely |totally |actually |simply |just )?"
@@ -1368,7 +1384,7 @@ REQUEST: Final = (
     r"|shall|is it ok"
     r"|is it okay|would it be ok|konnen|konnten|koennten|durfen|wurde|pouvons|pourrions|pourrait"
     r"|pouvez|pourriez|peut on|est ce qu'on peut|est ce que vous pouvez|podemos|podriamos"
-    r"|puede|pueden|podria|podrian|se puede|seria posible)"
+    r"|puede|pueden|puedes|podeis|podria|podrian|podrias|podriais|se puede|seria posible)"
 )
 """Questions that are requests ("Can we pause until March?", "we're busy, so could you pause
 us until March?"): their commands still count."""

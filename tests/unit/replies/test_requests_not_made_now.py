@@ -93,6 +93,8 @@ def test_a_request_taken_back_or_only_wished_is_not_taken(
         "Im Frühjahr brauchen wir eventuell eine Pause.",
         "¿Sería posible pausar el año que viene?",
         "We met Monday and will meet again in March after the pause.",
+        "On s'est vus lundi. On pense faire une pause au printemps.",
+        "We haven't met and honestly I think we should just end it.",
     ],
 )
 def test_a_tentative_conditional_or_later_request_goes_to_a_person(text: str) -> None:
@@ -122,6 +124,10 @@ def test_a_tentative_conditional_or_later_request_goes_to_a_person(text: str) ->
         ("We met Monday, short pause in the middle, 2 hours in total.", met(MONDAY, 120)),
         ("We met Monday. After a short pause she said she wants to apply.", met(MONDAY)),
         ("Nos vimos en la pausa del café el lunes, media hora.", met(MONDAY, 30)),
+        (
+            "After ending our first mentoring cycle, we started a new one and met on Monday.",
+            met(MONDAY),
+        ),
     ],
 )
 def test_a_pause_that_was_is_no_request(text: str, reading: tuple[Outcome, object]) -> None:

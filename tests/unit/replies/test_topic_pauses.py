@@ -37,6 +37,8 @@ MARCH = date(2027, 3, 1)
         "Met Monday 1h. Wir machen mit dem Lebenslauf Pause bis Januar",
         "Met Monday 1h. On fait une pause sur le CV jusqu'en janvier",
         "Met Monday 1h. Vamos a poner el CV en pausa hasta enero",
+        "I had to pause my own PhD for health reasons. We met on Monday for 1h though",
+        "J'ai mis mes études en pause, mais on s'est vus lundi pendant 1h",
     ],
 )
 def test_a_topic_paused_beside_a_meeting_leaves_the_meeting(text: str) -> None:
