@@ -882,10 +882,14 @@ PAUSE_PAST_BEFORE: Final = (
     r"(?: (?:the|our|a|her|my|der|die|dem|unserer|unsere|la|notre|cette|nuestra|esta|el))?"
     r"(?: \w+)? ?$"
     r"|(?:hatten|hatte|machten|a fait|avons fait|avait fait|hicimos|tuvimos)(?: \w+){0,3} ?$"
+    r"|(?:had|took) (?:a|an|our|the)(?: \w+)? ?$"
+    r"|(?:we|it|mentoring|mentorship|programme|program|pairing) (?:were|was) ?$"
 )
 """Words right before a pause that make it one that was ("after our pause", "during the
 break", "back from our pause", "nach unserer Pause", "wir hatten im Sommer eine Pause", "on a
-fait une pause", "después de la pausa"): no request."""
+fait une pause", "después de la pausa", "we had a pause in the summer", "we were on hold
+until mid-November"; not "were on a break until March", "we're" typed without its
+apostrophe): no request."""
 
 PAUSE_OVER: Final = (
     r"(?: [\w']+){0,3}? (?:is|was|has been|has|ist|war|hat|est|etait|a ete|a|ha|ha sido|fue)"

@@ -124,6 +124,9 @@ def test_a_tentative_conditional_or_later_request_goes_to_a_person(text: str) ->
         ("We met Monday, short pause in the middle, 2 hours in total.", met(MONDAY, 120)),
         ("We met Monday. After a short pause she said she wants to apply.", met(MONDAY)),
         ("Nos vimos en la pausa del café el lunes, media hora.", met(MONDAY, 30)),
+        ("We had a pause in the summer. We met on Monday.", met(MONDAY)),
+        ("We were on hold until mid-November; since then we've met once, on Monday.", met(MONDAY)),
+        ("Our mentoring was on hold until November; we met again on Monday.", met(MONDAY)),
         (
             "After ending our first mentoring cycle, we started a new one and met on Monday.",
             met(MONDAY),
@@ -166,6 +169,7 @@ def test_neither_nor_and_a_skip_denied_ask_nothing(text: str, outcome: Outcome) 
         ),
         ("Sí, por favor, pausa hasta marzo.", date(2027, 3, 1)),
         ("Wenn möglich bitte bis März pausieren.", date(2027, 3, 1)),
+        ("Hi, were on hold until March please", date(2027, 3, 1)),
     ],
 )
 def test_a_request_made_now_still_pauses(text: str, until: date) -> None:
