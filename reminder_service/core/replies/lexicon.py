@@ -577,12 +577,16 @@ _OTHERS: Final = (
     r"(?:ceo|cto|cfo|vp|manager|boss|director|head|lead|supervisor|recruiters?|hr|team"
     r"|colleagues?|coworkers?|clients?|customers?|investors?|founders?|professor|teacher"
     r"|panel|committee|board|parents?|family|friends?|mum|mom|mother|dad|father|sisters?"
-    r"|brothers?|husband|wife|coordinators?|organi[sz]ers?)"
+    r"|brothers?|husband|wife|coordinators?|organi[sz]ers?"
+    r"|(?:(?<=\bown )|(?<=\bother )|(?<=\banother )|(?<=\bformer )|(?<=\bprevious ))"
+    r"(?:mentors?|mentees?))"
 )
 """People other than the pair, named by their role: a mentor or mentee is never one (nor is
-a "partner", as often a mentoring partner); the program's coordinator is one."""
+a "partner", as often a mentoring partner), unless the writer's own, another or a former
+one ("I met my own mentor yesterday", "a call with my other mentee"); the program's
+coordinator is one."""
 _WHOSE: Final = r"the|our|her|his|their|my|your"
-_WHICH: Final = rf"{_WHOSE}|a|an|some|two|three|several|other"
+_WHICH: Final = rf"{_WHOSE}|a|an|some|two|three|several|other|another"
 """The words before a role that make it someone's ("her manager"), or any ("a recruiter")."""
 _SOMEONE_BY_ROLE: Final = rf"(?:{_WHOSE}) (?:\w+ )?{_OTHERS}"
 """Someone else named by whose role it is: "her manager", "the team lead", "our CEO"."""
