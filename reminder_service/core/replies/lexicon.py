@@ -646,10 +646,15 @@ TAKEN_BACK: Final = (
     r"|or rather[,\n]? ?(?:we|she|he|i) (?:were|was) (?:supposed|meant|going) to"
     r"|at least (?:that's|that is|it was) what we (?:had )?(?:planned|agreed|arranged)"
     r"|(?:she|he|they|my mentee|my mentor) (?:didn't|did not|never) (?:show|turn) up"
+    r"|(?:actually|well|eigentlich|en fait|bueno|en realidad)[,\n]? ?(?:she|he|they|we|it|i"
+    r"|sie|er|wir|elle|il|on|nous|ella|el)"
+    r" (?:\w+ )?(?:cancell?ed|called (?:it )?off|postponed|rescheduled|fell through"
+    r"|did not happen|had to cancel|abgesagt|annule|cancelo|cancelamos)"
 )
 """Words after a meeting's report that take it back ("We met on Monday. Actually no, it was
 cancelled", "We met on Monday - or rather, we were supposed to", "or at least we tried
-to", "at least that's what we had planned, but she didn't show up"): a person reads it.
+to", "at least that's what we had planned, but she didn't show up", "well, she cancelled
+last minute"): a person reads it.
 Only said alone: "actually no big news", "or rather we had a video call" tell of the
 meeting. Before any report ("Actually no, we haven't met") they only say no."""
 HABIT: Final = (
@@ -1284,8 +1289,11 @@ meeting", which is about a meeting."""
 END_SHORT: Final = (
     r"^(?:(?:yes|ok|okay) )?(?:please )?(?:end|stop|close) (?:it|this)(?: (?:now|here|please))?$"
     r"|^(?:(?:yes|ok|okay) )?(?:please )?stop(?: please)?$"
+    r"|^(?:(?:ja|oui|ok|okay) )?(?:bitte |svp |por favor )?(?:beenden|aufhoren|stoppen|arreter"
+    r"|terminer|terminar|terminad|parar|parad)(?: (?:bitte|svp|por favor))?$"
 )
-"""A short request to end, the whole clause ("please end it", "stop please", "close it"): an
+"""A short request to end, the whole clause ("please end it", "stop please", "close it",
+"Bitte beenden", "arrêter svp", "terminar por favor"): an
 end on its own, but beside a bare "yes" it is not clear what the "yes" answers, and beside a
 meeting's report whether it ends the mentoring or only the emails, so a person reads it.
 Only the whole clause: "can we end it?", "maybe we should end it" and "I had to end it" are

@@ -209,6 +209,10 @@ def test_the_end_offered_beside_a_meeting_logs_both(
         ("We met on Monday, 1h. Stop please.", Outcome.UNCLEAR),
         ("Please end it.", Outcome.END),
         ("We met on Monday, we'll stop here", Outcome.MEETING),
+        ("Wir haben uns am Montag getroffen. Bitte beenden.", Outcome.UNCLEAR),
+        ("Nos vimos el lunes. Terminar, por favor.", Outcome.UNCLEAR),
+        ("Bitte beenden.", Outcome.END),
+        ("Arrêter svp.", Outcome.END),
     ],
 )
 def test_a_short_request_to_end_beside_a_meeting_is_for_a_person(
