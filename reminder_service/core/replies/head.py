@@ -55,7 +55,8 @@ _COMBINING = re.compile("[\u0300-\u036f]")
 _NO_APOSTROPHE = re.compile(
     r"\b(have|has|had|did|does|is|are|was|were|could|would|should|must|need|ca|wo|ai)nt\b"
     r"|\b(do)nt\b(?! (?:nous|je|j|on|il|ils|elle|elles|vous|tu|le|la|les|l|un|une|des|du"
-    r"|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|ce|cet|cette|ces)\b)"
+    r"|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|nos|votre|vos|leur|leurs|ce|cet|cette|ces|\d+"
+    r"|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|plusieurs|certains|certaines)\b)"
 )
 # Without its cedilla, Portuguese "março" would be "marco", a first name.
 _MARCH_WITH_CEDILLA = re.compile(r"\bmar(?:\u00e7|c\u0327)o\b")
@@ -191,6 +192,8 @@ _SIGN_OFFS = (
 _GOODBYE = whole_words(lx.GOODBYE)
 ENDS = frozenset({Signal.END, Signal.END_WEAK, Signal.SIGN_OFF, Signal.END_SHORT, Signal.END_SO})
 _REQUESTED = ENDS | {Signal.PAUSE, Signal.SKIP}
+_YES_SI = re.compile(r"^\W*si\b")
+"""A "sí" opening a statement answers yes more often than it sets a condition."""
 _END_NEGATED = whole_words(lx.END_NEGATED)
 _END_NEGATED_INSIDE = whole_words(lx.END_NEGATED_INSIDE)
 _ENDED_BEFORE = re.compile(rf"\b(?:{lx.ENDED_BEFORE})")
@@ -204,6 +207,7 @@ _NEXT_STATEMENT = whole_words(lx.NEXT_STATEMENT)
 _ENDS_IN_MET = re.compile(rf"\b(?:{lx.MET}) *$")
 _NOT_MET = whole_words(lx.NOT_MET)
 _PAUSE_NEGATED = re.compile(lx.PAUSE_NEGATED)
+_LATER_BEFORE = re.compile(rf"\b(?:{lx.LATER_TIME}) ?$")
 _LATER_INSIDE = whole_words(lx.LATER_TIME)
 _LATER_AFTER = re.compile(rf"(?: (?:{lx.COMMAND_OBJECT})){{0,3}} (?:{lx.LATER_TIME})")
 _KEEP_GOING = whole_words(lx.KEEP_GOING)
@@ -240,10 +244,16 @@ _PAUSE_PAST_BEFORE = re.compile(rf"\b(?:{lx.PAUSE_PAST_BEFORE})")
 _PAUSE_OVER = re.compile(lx.PAUSE_OVER)
 _SKIP_NEGATED = re.compile(rf"\b(?:{lx.SKIP_NEGATED})")
 _HEDGED = whole_words(lx.HEDGED)
+_POLITE_HEDGE = whole_words(lx.POLITE_HEDGE)
+_HEDGED_AFTER = re.compile(lx.HEDGED_AFTER)
 _CONDITION = whole_words(lx.CONDITION)
 _POLITE_CONDITION = whole_words(lx.POLITE_CONDITION)
 _WISHED_BEFORE = whole_words(lx.WISHED_BEFORE)
-_WITHDRAWN = whole_words(lx.WITHDRAWN)
+_POLITE_REFERENCE = whole_words(lx.POLITE_REFERENCE)
+_WITHDRAWN = re.compile(lx.WITHDRAWN)
+_WITHDRAWN_AFTER_BUT = re.compile(lx.WITHDRAWN_AFTER_BUT)
+_LATER_OPENS = re.compile(lx.LATER_OPENS)
+_NEITHER_NOR = re.compile(rf"\b(?:{lx.NEITHER_NOR})")
 _PAUSED_OBJECT = re.compile(lx.PAUSED_OBJECT)
 _PAUSED_TOPIC_AFTER = re.compile(lx.PAUSED_TOPIC_AFTER)
 _PAUSED_TOPIC_BEFORE = re.compile(lx.PAUSED_TOPIC_BEFORE)
@@ -408,9 +418,10 @@ def _signals(clauses: list[_Clause]) -> list[set[Signal]]:
         _doubt_ends(said)
     for found in _NOT_PAUSE.finditer(joined):
         said[clause_at(found.start())].discard(Signal.PAUSE)
-    _doubt_tentative_requests(clauses, said)
-    for found in _WITHDRAWN.finditer(joined):
-        _take_back_requests(clauses, said, clause_at(found.start()))
+    _doubt_conditional_requests(clauses, said)
+    for index, clause in enumerate(clauses):
+        if _withdraws(clause):
+            _take_back_requests(clauses, said, index)
     sentences = _sentence_texts(clauses)
     for found in _MET.finditer(joined):
         index = clause_at(found.start())
@@ -514,9 +525,9 @@ def _command_signals(
     if signal is Signal.PAUSE:
         return _pause_signals(clause, before, found)
     if signal is Signal.SKIP:
-        if _SKIP_NEGATED.search(before):
+        if _SKIP_NEGATED.search(before) or _wished(before):
             return set()
-        return set() if _wished(before) else {signal}
+        return {Signal.DOUBTFUL} if _not_now(clause, before, found) else {signal}
     return {signal}
 
 
@@ -525,7 +536,25 @@ def _wished(before: str) -> bool:
     now (`lx.WISHED_BEFORE`: "I was going to ask you to pause us", "she asked if we could
     pause"); a request in a statement of its own ("she suggested it, so please pause us",
     "we've met twice since the last email and would like to pause") is made now."""
-    return _WISHED_BEFORE.search(_statement(before)) is not None
+    return _WISHED_BEFORE.search(_POLITE_REFERENCE.sub(" ", _statement(before))) is not None
+
+
+def _not_now(clause: _Clause, before: str, found: re.Match[str]) -> bool:
+    """Whether a command is not asked for now: tentative (`lx.HEDGED` before it in its
+    statement, outside a question, where "maybe" is only polite: "could we maybe pause
+    until March?"; "at some point" after it), hanging on a condition in its statement
+    ("we'll end it if she gets the job"; not "if possible", "let us know if you need
+    anything"), or said to start later (`_starts_later`)."""
+    statement = _statement(before)
+    after = clause.text[len(before) + len(found.group()) :]
+    said_after = _NEXT_STATEMENT.split(after)[0]
+    tentative = _HEDGED_AFTER.match(said_after) or (
+        not clause.asks and _HEDGED.search(_POLITE_HEDGE.sub(" ", statement))
+    )
+    conditional = _CONDITION.search(
+        _POLITE_CONDITION.sub(" ", f"{_YES_SI.sub('', statement)} {said_after}")
+    )
+    return bool(tentative or conditional or _starts_later(clause, before, found))
 
 
 def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[str]) -> set[Signal]:
@@ -545,36 +574,40 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
         return set()
     if _wished(before):
         return set() if signal is Signal.END_WEAK else {Signal.DOUBTFUL}
-    if clause.asks or _starts_later(clause, before, found) or _ends_another(clause, before, found):
+    if clause.asks or _not_now(clause, before, found) or _ends_another(clause, before, found):
         return {Signal.DOUBTFUL}
     return {signal}
 
 
-def _doubt_tentative_requests(clauses: list[_Clause], said: list[set[Signal]]) -> None:
-    """Turn an end, a pause or a skip into a doubt when its clause is tentative ("we might
-    end the mentoring soon", "we'll probably skip December"; a question's "maybe" is only
-    polite: "could we maybe pause until March?") or its sentence makes it hang on something
-    ("If we don't hear from her by Christmas, please end the mentoring"; not "if possible"):
-    a person asks what the pair wants, and when."""
+def _doubt_conditional_requests(clauses: list[_Clause], said: list[set[Signal]]) -> None:
+    """Turn an end, a pause or a skip into a doubt when a clause before it in its sentence
+    opens with a condition ("If we don't hear from her by Christmas, please end the
+    mentoring"; not "If possible, ..." nor "If I'm honest, ..."): a person decides when it
+    applies. A condition in the request's own statement is `_conditional`'s."""
     for index, clause in enumerate(clauses):
-        if not said[index] & _REQUESTED:
-            continue
-        hedged = not clause.asks and _HEDGED.search(clause.text) is not None
-        if hedged or any(
-            _CONDITION.search(_POLITE_CONDITION.sub(" ", other.text))
-            for other in clauses
-            if other.sentence == clause.sentence
+        if said[index] & _REQUESTED and any(
+            _CONDITION.match(_POLITE_CONDITION.sub(" ", earlier.text).lstrip())
+            for earlier in clauses[:index]
+            if earlier.sentence == clause.sentence
         ):
             _doubt(said[index])
 
 
+def _withdraws(clause: _Clause) -> bool:
+    """Whether a clause, whole, takes back a request before it: `lx.WITHDRAWN` anywhere,
+    `lx.WITHDRAWN_AFTER_BUT` only right after "but"."""
+    if _WITHDRAWN.fullmatch(clause.text):
+        return True
+    return clause.contrast and _WITHDRAWN_AFTER_BUT.fullmatch(clause.text) is not None
+
+
 def _take_back_requests(clauses: list[_Clause], said: list[set[Signal]], at: int) -> None:
-    """Take back the ends, pauses and skips asked for up to clause `at`, which withdraws them
-    (`lx.WITHDRAWN`): after "but" in the same sentence ("I did want to cancel the mentoring,
-    but not any more") they are gone, and so is the doubt of a wish had ("I was going to ask
-    you to pause us, but never mind"); otherwise ("Please pause us. Never mind, we met
-    yesterday") a person reads them."""
-    for index in range(at + 1):
+    """Take back the ends, pauses and skips asked for before clause `at`, which withdraws
+    them: after "but" in the same sentence ("I did want to cancel the mentoring, but not any
+    more") they are gone, and so is the doubt of a wish had ("Mein Mentee wollte das
+    Mentoring beenden, aber wir machen weiter"); otherwise ("Please pause us. Never mind, we
+    met yesterday") a person reads them."""
+    for index in range(at):
         if not said[index] & (_REQUESTED | {Signal.DOUBTFUL}):
             continue
         same = clauses[index].sentence == clauses[at].sentence
@@ -626,7 +659,7 @@ def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Si
         return set()
     if _PAUSE_PAST_BEFORE.search(before):
         return {Signal.DOUBTFUL} if _FUTURE.search(clause.text) else set()
-    if _wished(before) or _starts_later(clause, before, found):
+    if _wished(before) or _not_now(clause, before, found):
         return {Signal.DOUBTFUL}
     return {Signal.PAUSE}
 
@@ -661,12 +694,14 @@ def _names_a_topic(match: re.Match[str]) -> bool:
 
 
 def _starts_later(clause: _Clause, before: str, found: re.Match[str]) -> bool:
-    """Whether a command is said to start later: a time before it in its statement ("from
-    next year on we'd like to stop"), inside it ("das Mentoring im Juni beenden") or right
-    after it ("pause from March", "end the mentoring at the end of January")."""
+    """Whether a command is said to start later: a time right before it, opening its
+    statement ("from next year on we'd like to stop", "next month we'll need to pause"),
+    inside it ("das Mentoring im Juni beenden") or right after it ("pause from March", "end
+    the mentoring at the end of January")."""
     after = clause.text[len(before) + len(found.group()) :]
     return bool(
-        _LATER_INSIDE.search(_statement(before))
+        _LATER_BEFORE.search(before)
+        or _LATER_OPENS.search(_statement(before))
         or _LATER_INSIDE.search(found.group())
         or _LATER_AFTER.match(after)
     )
@@ -784,6 +819,8 @@ def _negated_end(before: str, end: re.Match[str]) -> Signal | None:
     would like to end it"), and only the request after a reason counts ("we haven't managed
     to meet in months so we'd like to end it"). Any other negation before an "and" may be
     either's ("we don't want to pause and end it"): a person reads that (DOUBTFUL)."""
+    if _NEITHER_NOR.search(before):
+        return Signal.NO_END
     request = _REQUEST_AFTER_REASON.split(_NOT_MET.sub(" ", before))[-1]
     if _END_NEGATED_INSIDE.search(end.group()) or _END_NEGATED.search(_AND.split(request)[-1]):
         return Signal.NO_END

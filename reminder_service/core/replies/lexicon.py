@@ -844,7 +844,7 @@ SKIP: Final = (
     r"skip|skipping|pass on (?:this|the) (?:one|round|time|month|check in)|sit this one out"
     r"|aussetzen|setzen (?:\w+ ){0,3}aus|uberspringen|auslassen|lassen (?:\w+ ){0,3}aus"
     r"|saute|sauter|sautons|sautez|pass(?:er|ons|e) (?:\w+ ){0,2}tour"
-    r"|saltar|saltamos|saltemos|saltarnos|saltemonos|omitir|omitimos"
+    r"|saltar|saltamos|saltemos|saltarnos|saltemonos|saltad|salten|saltadnos|omitir|omitimos"
     r"|pas(?:ar|amos|emos) (?:\w+ ){0,2}(?:vez|ronda|turno)"
 )
 """Skip this round."""
@@ -888,32 +888,46 @@ until)."""
 PAUSE_PAST_BEFORE: Final = (
     r"(?:after|since|during|back from|nach|seit|wahrend|zuruck aus|apres|depuis|pendant"
     r"|de retour de|despues de|desde|durante|de vuelta de)"
-    r"(?: (?:the|our|a|her|my|der|die|dem|unserer|unsere|la|notre|cette|nuestra|esta|el))?"
+    r" (?:the|our|a|her|my|der|die|dem|unserer|unsere|la|notre|cette|nuestra|esta|el)"
     r"(?: \w+)? ?$"
-    r"|(?:hatten|hatte|machten|a fait|avons fait|avait fait|hicimos|tuvimos)(?: \w+){0,3} ?$"
+    r"|(?:hatten|hatte|machten|a fait|avons fait|avait fait|hicimos|tuvimos)"
+    r"(?: (?!(?:ausgemacht|vereinbart|abgesprochen|besprochen|geplant|prevu|convenu|acordado"
+    r"|planeado)\b)\w+){0,2} (?:eine|une|una)(?: \w+)? ?$"
     r"|(?:had|took) (?:a|an|our|the)(?: \w+)? ?$"
     r"|(?:we|it|mentoring|mentorship|programme|program|pairing) (?:were|was) ?$"
 )
 """Words right before a pause that make it one that was ("after our pause", "during the
 break", "back from our pause", "nach unserer Pause", "wir hatten im Sommer eine Pause", "on a
 fait une pause", "después de la pausa", "we had a pause in the summer", "we were on hold
-until mid-November"; not "were on a break until March", "we're" typed without its
-apostrophe): no request."""
+until mid-November"): no request. Not "nach Rücksprache Pause bis März", "desde hoy en
+pausa", "wir hatten ausgemacht, eine Pause einzulegen", nor "were on hold until March",
+"we're" typed without its apostrophe."""
 
 PAUSE_OVER: Final = (
-    r"(?: [\w']+){0,3}? (?:is|was|has been|has|ist|war|hat|est|etait|a ete|a|ha|ha sido|fue)"
+    r"(?: (?!(?:until|till|til|bis|jusqu\w*|hasta|for|from|ab|des|desde|is|ist|est|es)\b)"
+    r"[\w']+){0,3}?"
+    r" (?:(?:is|was|has been|has|ist|war|est|etait|a ete|ha|ha sido|fue)"
     r" (?:now |already |finally |officially |schon |jetzt |deja |ya )?(?:over|ended|finished"
-    r"|done|behind us|vorbei|beendet|zu ende|gut getan|gutgetan|terminee?|finie?|terminad[oa]"
-    r"|acabad[oa]|useful|helpful|good|great|utile|util)\b"
+    r"|done|behind us|vorbei|beendet|zu ende|terminee?|finie?|terminad[oa]|acabad[oa])"
+    r"|(?:was|has been|war|etait|a ete|fue|ha sido) (?:really |very |so |sehr |tres |muy )?"
+    r"(?:useful|helpful|good|great|hilfreich|gut|utile|util|buena)"
+    r"|helped|went well|did us good|hat (?:uns )?gut ?getan|nous a fait du bien"
+    r"|nos (?:vino|ha venido) (?:muy )?bien)\b"
     r"| (?:ended|finished|over(?= *$))"
 )
 """Right after a pause, words saying it is over or was good ("the pause is over", "the
-pause you set up has ended", "our pause ended on 1 November", "Pause over", "die Pause hat
-gutgetan", "la pause est terminée"): no request, but news that the pair is back."""
+pause you set up has ended", "our pause ended on 1 November", "Pause over", "the pause was
+useful", "the pause helped", "die Pause hat gutgetan", "la pause est terminée"): no
+request, but news that the pair is back. Not a pause said to be good now ("a pause until
+March is good for us", "Pause is good - until March, please"): that takes the offer."""
 
-SKIP_NEGATED: Final = r"(?:not|never|no|nicht|kein\w*|pas|ne|nunca|jamais)(?: [\w']+){0,2} ?$"
-"""A negation at most two words before a skip ("we didn't skip our session", "no skipping
-this month"): no skip."""
+SKIP_NEGATED: Final = (
+    r"(?:did not|do not|does not|never|not|no|nicht|pas|nunca|jamais)"
+    r"(?: (?:really|actually|even|ever|wirklich|vraiment))? ?$"
+)
+"""A negation right before a skip ("we didn't skip our session", "no skipping this month",
+"nicht aussetzen"): no skip. Not "No please skip this round", "not yet, just skip this
+month", "No time so skip please": those answer "have you met?" and then ask to skip."""
 
 NOT_PAUSE: Final = (
     r"pause (?:cafe|dejeuner|midi|de midi)|pausa (?:para |del )?(?:el )?(?:cafe|comer|almorzar)"
@@ -1121,8 +1135,7 @@ END_WEAK: Final = r"beenden|aufhoren|terminer|arreter|terminar|finalizar|c'est f
 """A bare verb for ending; it also describes meetings ("tuvimos que terminar temprano")."""
 
 END_NEGATED: Final = (
-    r"not|never|no|nobody|refuse\w*|nicht|nie|kein\w*|weder|pas|ne|ni|nunca|jamais|jamas"
-    r"|nadie|nao"
+    r"not|never|no|nobody|refuse\w*|nicht|nie|kein\w*|pas|ne|nunca|jamais|jamas|nadie|nao"
 )
 """Words that, earlier in the same clause, turn an end into its opposite ("we do not want to
 end it", "let's not stop")."""
@@ -1187,66 +1200,143 @@ _LENGTH: Final = (
     r"days?|weeks?|months?|tagen?|wochen|monaten?|jours?|semaines?|mois|dias?|semanas?|meses"
 )
 
+LATER_OPENS: Final = (
+    r"^\W*(?:(?:from|starting|beginning|ab|a partir de|des) (?:the |dem |den |le |l'|el |la )?)?"
+    r"(?:next|this coming|nachste\w*|prochain\w*|proxim\w*) \w+"
+    r"|^\W*(?:from|starting|beginning|ab|a partir de|des) (?:the |dem |den |le |l'|el |la )?"
+    r"(?:new year|" + "|".join(MONTHS) + r")\b"
+)
+"""A later time opening the statement of an end, a pause or a skip ("Next month we'll need
+to pause", "From next year on we'd like to stop the mentoring", "Ab Januar möchten wir
+pausieren"): said for later. Other times there tell why ("She moves to Canada next month,
+please end it", "After 12 sessions we'd like to end the mentoring")."""
+
+NEITHER_NOR: Final = r"(?:weder|noch|ni)(?: [\w']+){0,2} ?$"
+""""Neither ... nor" right before an end ("wir wollen weder pausieren noch beenden", "ni
+arrêter ni faire de pause"): a refusal. Not "Sie hat weder Zeit noch Energie und möchte das
+Mentoring beenden"."""
+
 HEDGED: Final = (
     r"might|maybe|perhaps|probably|possibly|likely|at some point|sooner or later"
     r"|(?:we|i|she|he|they|it) may(?! \d)"
     r"|vielleicht|eventuell|moglicherweise|wahrscheinlich|irgendwann"
-    r"|peut etre|probablement|eventuellement|un jour"
-    r"|quizas?|tal vez|a lo mejor|probablemente|posiblemente|puede que|algun dia"
+    r"|peut etre|probablement|eventuellement"
+    r"|quizas?|tal vez|a lo mejor|probablemente|posiblemente|puede que"
 )
-"""Words that make an end, a pause or a skip in their clause tentative ("we might end the
-mentoring soon", "we'll probably skip December", "perhaps a pause until March would make
-sense", "eventuell machen wir ab Januar eine Pause"): a person asks what the pair wants.
-Not "I'll have to end the mentoring", a decision."""
+
+HEDGED_AFTER: Final = (
+    r"^(?: [\w']+){0,2}? (?:at some point|some ?time|sooner or later|irgendwann|a un moment"
+    r"|en algun momento)\b"
+)
+"""Words within a few after a pause or an end that leave its time open ("we'd like to
+pause at some point in January"): a person arranges it. Further on they tell of something
+else ("beenden, weil wir uns irgendwann nichts mehr zu sagen hatten")."""
+"""Words before an end, a pause or a skip in its statement that make it tentative ("we
+might end the mentoring soon", "we'll probably skip December", "perhaps a pause until March
+would make sense", "eventuell machen wir ab Januar eine Pause"): a person asks what the pair
+wants. After the request they qualify something else ("please skip this round as she's
+probably travelling"), and `POLITE_HEDGE`s are only polite. Not "I'll have to end the
+mentoring", a decision."""
+
+POLITE_HEDGE: Final = (
+    r"(?:perhaps|maybe|possibly) (?:you|we) (?:could|can|might)"
+    r"|(?:could|can|would|might) (?:you|we) (?:perhaps|maybe|possibly)"
+    r"|(?:koennten|konnten|konnen|wurden) (?:sie|wir)(?: \w+)? (?:eventuell|vielleicht)"
+    r"|pourriez vous peut etre|(?:podrian|podriais|podria) (?:quizas|tal vez)"
+)
+"""A hedge that only softens a request ("Perhaps you could pause us until February",
+"Could you possibly end the mentoring", "Könnten Sie uns eventuell bis März pausieren")."""
 
 CONDITION: Final = (
     r"if|unless|in case|falls|wenn|sofern|au cas ou|a moins que|en caso de|a menos que"
     r"|si(?= (?!(?:por favor|gracias|claro|senor)\b)[^\W\d_])"
 )
-"""Words that make an end, a pause or a skip in their sentence hang on something ("If we
-don't hear from her by Christmas, please end the mentoring", "falls sie die Stelle bekommt,
-beenden wir es"): a person decides when it applies. A "si" that answers yes ("Sí, por
+"""Words that make an end, a pause or a skip hang on something: opening a clause before it
+in its sentence ("If we don't hear from her by Christmas, please end the mentoring",
+"falls sie die Stelle bekommt, beenden wir es") or in its own statement ("we'll end it if
+she gets the job"): a person decides when it applies. A "si" that answers yes ("Sí, por
 favor") is none; nor are `POLITE_CONDITION`s."""
 
 POLITE_CONDITION: Final = (
     r"if (?:at all )?possible|if (?:you|we) (?:can|could|may|would|do not mind|don't mind)"
     r"|if (?:that|it|this)(?:'s| is| would be)? (?:ok|okay|alright|all right|fine|possible"
-    r"|works|easier)|if that works|if you (?:please|like|prefer)|if not too late"
+    r"|works|easier|not too (?:late|much))|if that works|if you (?:please|like|prefer)"
+    r"|if not too late|if needed|if necessary|if (?:i'm|i am) honest|even if|as if|if only"
+    r"|(?:let|tell) (?:me|us|you) know if|not sure (?:if|whether)|wonder\w* if"
+    r"|in case you (?:were |are )?wonder\w*"
     r"|wenn (?:es )?(?:moglich|geht)|falls moglich|wenn das (?:geht|moglich ist|ok ist)"
-    r"|si (?:c'est |cest )?possible|si vous (?:pouvez|le voulez)|si es posible|si se puede"
-    r"|si (?:puede|pueden|podeis|pudieras|pudierais)"
+    r"|wenn (?:ich|wir) ehrlich (?:bin|sind)|wenn (?:es|das) (?:ihnen|dir|euch) recht ist"
+    r"|si (?:c'est |cest )?possible|si vous (?:pouvez|le voulez)|si cela vous convient"
+    r"|si es posible|si se puede|si (?:puede|pueden|podeis|pudieras|pudierais)"
+    r"|si (?:os|le|les|te) parece bien|no se si|je ne sais pas si|(?:me|nous) demand\w* si"
 )
-"""Conditions said only out of politeness ("please pause us until March if possible",
-"I wonder if we could pause"): the request stands."""
+"""Conditions said only out of politeness or about something else ("please pause us until
+March if possible", "I wonder if we could pause", "let us know if you need anything", "if
+I'm honest", "even if it's early", "not sure if she told you"): the request stands."""
 
 WISHED_BEFORE: Final = (
-    r"(?:wanted|was going|were going|was tempted|were tempted|was about|had wanted|did want)"
-    r" to(?! (?:ask|check|see|let|say|tell|request|inform|confirm)\b)"
-    r"|asked (?:if|whether|me|us|to)|suggested|mentioned|proposed|wrote that|said that"
-    r"|(?:last|previous|earlier) (?:email|message|mail|reply)|ignore|disregard"
-    r"|wollte|wollten|wolltest|vorgeschlagen|schlug (?:\w+ )?vor|gefragt|fragte"
-    r"|voulait|voulais|voulions|allais|allait|allions|demande si|demandait si|propose"
-    r"|iba a|ibamos a|queria|queriamos|pregunto si|me pregunto|propuso|sugirio"
+    r"(?:was|were) tempted to"
+    r"|(?:wanted|was going|were going|was about|had wanted|did want)"
+    r" to(?! (?:just |quickly |briefly )?(?:ask|check|see|let|say|tell|request|inform|confirm"
+    r"|write|give|update|mention|share|reach|follow|drop|send|know)\b)"
+    r"|asked (?:if|whether)|suggested|mentioned|proposed|wrote that|said that"
+    r"|(?:ignore|disregard) (?:my|our|the) (?:last|previous|earlier) (?:email|message|mail|reply)"
+    r"|(?:the |your )?(?:offer|suggestion|idea) (?:to|of)"
+    r"|(?:wollte|wollten|wolltest)(?! (?:\w+ ){0,2}(?:fragen|sagen|bescheid|mitteilen|schreiben"
+    r"|informieren|melden|bitten)\b)"
+    r"|vorgeschlagen|schlug (?:\w+ )?vor|gefragt|fragte"
+    r"|(?:voulait|voulais|voulions|allais|allait|allions)"
+    r"(?! (?:vous |te |lui )?(?:demander|dire|informer|ecrire|prevenir|signaler)\b)"
+    r"|(?:m'a|a|avait) demande si|demandait si|(?:m'a|a|avait) propose"
+    r"|(?:iba a|ibamos a|queria|queriamos)"
+    r"(?! (?:pediros|pedirles|pedirle|preguntaros|preguntarles|avisaros|avisarles|deciros"
+    r"|decirles|informaros|informarles)\b)"
+    r"|pregunto si|me pregunto|propuso|sugirio"
 )
-"""Words before an end, a pause or a skip that make it a wish had or reported, not a
-request made now ("I was going to ask you to pause us", "she asked if we could pause",
-"my mentee suggested ending", "ignore my last email asking to end it", "Mein Mentee wollte
-das Mentoring beenden", "J'allais vous demander une pause", "Iba a pediros una pausa"). Not
-"I wanted to ask if we could pause", a request."""
+"""Words before an end, a pause or a skip in its statement that make it a wish had or
+reported, not a request made now ("I was going to pause us", "she asked if we could
+pause", "my mentee suggested ending", "ignore my last email asking to end it", "Mein Mentee
+wollte das Mentoring beenden", "Mon mentoré voulait arrêter"). Not a request introduced
+("I just wanted to let you know we'd like to end the mentoring", "I was going to ask you
+to pause us", "Je voulais vous demander une pause", "Quería pediros una pausa"), nor one
+that refers back (`POLITE_REFERENCE`)."""
+
+POLITE_REFERENCE: Final = (
+    r"as (?:(?:you|i|we|she|he|they|the coordinator) )?(?:had )?(?:suggested|mentioned"
+    r"|proposed|discussed|said)(?: (?:to you|on the phone|before|earlier|last time))?"
+    r"|as per (?:my|our) (?:\w+ )?(?:email|message|mail)"
+    r"|wie (?:von ihnen |besprochen |erwahnt )?(?:vorgeschlagen|besprochen|erwahnt)"
+    r"|comme (?:vous l'avez |convenu |indique )?(?:propose|convenu|indique|dit)"
+    r"|como (?:sugirio|propuso|dijo|comentamos|hablamos)"
+)
+"""A request that refers back ("As you suggested, we'd like to pause until March", "As I
+mentioned on the phone", "Wie von Ihnen vorgeschlagen", "Comme vous l'avez proposé", "Como
+sugirió la coordinadora"): made now."""
 
 WITHDRAWN: Final = (
-    r"never ?mind|changed (?:our|my|her|his) minds?|decided (?:not to|against it)"
-    r"|(?:i|we|she|he) (?:said no|declined|refused)|talked (?:him|her|them|me) out of it"
-    r"|we(?:'re| are) (?:fine|ok|okay|good)(?! (?:with|to)\b)|we(?:'ll| will) manage"
-    r"|not any ?more$|not anymore$|no longer(?: necessary| needed)$"
-    r"|(?:hat sich )?erledigt|(?:machen|mache) (?:\w+ )?weiter|nein gesagt|abgelehnt"
-    r"|on continue|finalement non|(?:j'ai|on a|nous avons) dit non|(?:ai|a|avons) refuse"
-    r"|ya no hace falta|(?:le |les )?dije que no|seguimos|continuamos"
+    r"(?:(?:oh|ok|okay|well|actually|so|but) )?never ?mind"
+    r"|(?:we(?:'ve| have)?|i(?:'ve| have)?) (?:changed (?:our|my) minds?|decided (?:not to|against"
+    r" it))(?: (?:after all|now))?"
+    r"|(?:i|we) (?:said no|declined|refused)|(?:i|we) talked (?:him|her|them|me) out of it"
+    r"|(?:j'ai|on a|nous avons) dit non|(?:le|les) dije que no|ich habe nein gesagt"
 )
-"""Words that take back an end, a pause or a skip asked for before them ("..., but never
-mind", "We've changed our minds!", "she asked if we could pause - I said no", "I did want to
-cancel the mentoring, but not any more", "aber wir machen weiter", "mais on continue").
-After "but" in the same sentence the request is gone; anywhere else a person reads it."""
+"""A whole clause that takes back an end, a pause or a skip asked for before it ("...,
+but never mind", "We've changed our minds!", "she asked if we could pause - I said no"):
+after "but" in the same sentence the request is gone; anywhere else after it a person
+reads the request. Only the whole clause: "never mind the survey", "she changed her mind
+about a career in law" and "I said no to the extra shifts" take nothing back."""
+
+WITHDRAWN_AFTER_BUT: Final = (
+    r"not any ?more|not anymore|(?:das )?hat sich erledigt"
+    r"|(?:(?:wir )?(?:\w+ ){0,4}(?:und|and) )?(?:wir )?machen (?:doch )?weiter"
+    r"|(?:(?:\w+ ){0,5}et )?on continue|finalement non|ya no hace falta"
+    r"|(?:(?:\w+ ){0,5}y )?(?:seguimos|continuamos)(?: adelante)?"
+)
+"""A whole clause after "but" that takes back a request before it in its sentence ("I did
+want to cancel the mentoring at one point, but not any more", "aber hat sich erledigt",
+"aber wir haben gesprochen und machen weiter", "mais on en a parlé et on continue", "pero
+ya no hace falta"). Not "aber danach machen wir weiter" (after the pause), "mais on continue
+à échanger sur LinkedIn", nor "Seguimos sin vernos" (we still haven't met)."""
 
 LATER_TIME: Final = (
     r"(?<!')(?:(?:in|from|over|starting(?: in| from)?|beginning(?: in)?|after|ab|im|von|nach"
