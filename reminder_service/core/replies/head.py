@@ -158,7 +158,8 @@ class Signal(Enum):
     no report of the pair's, so beside nothing but a "yes" a person reads it."""
     DOUBTFUL = auto()
     """A command only a person can act on: an end asked about ("can we end the
-    mentoring?") or a pause said to start later ("we'll take a break in January")."""
+    mentoring?"), a pause said to start later ("we'll take a break in January"), or a
+    request taken back, only wished, tentative or hanging on a condition."""
 
 
 POSITIVE = frozenset({Signal.YES, Signal.MET})
@@ -583,7 +584,7 @@ def _doubt_conditional_requests(clauses: list[_Clause], said: list[set[Signal]])
     """Turn an end, a pause or a skip into a doubt when a clause before it in its sentence
     opens with a condition ("If we don't hear from her by Christmas, please end the
     mentoring"; not "If possible, ..." nor "If I'm honest, ..."): a person decides when it
-    applies. A condition in the request's own statement is `_conditional`'s."""
+    applies. A condition in the request's own statement is `_not_now`'s."""
     for index, clause in enumerate(clauses):
         if said[index] & _REQUESTED and any(
             _CONDITION.match(_POLITE_CONDITION.sub(" ", earlier.text).lstrip())
