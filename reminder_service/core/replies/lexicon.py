@@ -890,7 +890,9 @@ PAUSE_PAST_BEFORE: Final = (
     r"|de retour de|despues de|desde|durante|de vuelta de)"
     r" (?:the|our|a|her|my|der|die|dem|unserer|unsere|la|notre|cette|nuestra|esta|el)"
     r"(?: \w+)? ?$"
-    r"|(?:hatten|hatte|machten|a fait|avons fait|avait fait|hicimos|tuvimos)"
+    r"|(?:thanks|thank you|danke|merci|gracias) for (?:the|our)(?: \w+)? ?$"
+    r"|(?:hatten|hatte|machten|a fait|avons fait|avait fait|avions fait|ont fait|avaient fait"
+    r"|hicimos|tuvimos)"
     r"(?: (?!(?:ausgemacht|vereinbart|abgesprochen|besprochen|geplant|prevu|convenu|acordado"
     r"|planeado)\b)\w+){0,2} (?:eine|une|una)(?: \w+)? ?$"
     r"|(?:had|took) (?:a|an|our|the)(?: \w+)? ?$"
@@ -899,9 +901,9 @@ PAUSE_PAST_BEFORE: Final = (
 """Words right before a pause that make it one that was ("after our pause", "during the
 break", "back from our pause", "nach unserer Pause", "wir hatten im Sommer eine Pause", "on a
 fait une pause", "después de la pausa", "we had a pause in the summer", "we were on hold
-until mid-November"): no request. Not "nach Rücksprache Pause bis März", "desde hoy en
-pausa", "wir hatten ausgemacht, eine Pause einzulegen", nor "were on hold until March",
-"we're" typed without its apostrophe."""
+until mid-November", "thanks for the pause last month"): no request. Not "nach
+Rücksprache Pause bis März", "desde hoy en pausa", "wir hatten ausgemacht, eine Pause
+einzulegen", nor "were on hold until March", "we're" typed without its apostrophe."""
 
 PAUSE_OVER: Final = (
     r"(?: (?!(?:until|till|til|bis|jusqu\w*|hasta|for|from|ab|des|desde|is|ist|est|es)\b)"
@@ -1276,9 +1278,10 @@ I'm honest", "even if it's early", "not sure if she told you"): the request stan
 
 WISHED_BEFORE: Final = (
     r"(?:was|were) tempted to"
-    r"|(?:wanted|was going|were going|was about|had wanted|did want)"
-    r" to(?! (?:just |quickly |briefly )?(?:ask|check|see|let|say|tell|request|inform|confirm"
-    r"|write|give|update|mention|share|reach|follow|drop|send|know)\b)"
+    r"|(?:wanted|had wanted|did want) to(?! (?:just |quickly |briefly )?(?:ask|check|see|let|say"
+    r"|tell|request|inform|confirm|write|give|update|mention|share|reach|follow|drop|send"
+    r"|know)\b)"
+    r"|(?:was|were) (?:going|about) to(?! (?:write|reply|answer|say|tell|let|get back)\b)"
     r"|asked (?:if|whether)|suggested|mentioned|proposed|wrote that|said that"
     r"|(?:ignore|disregard) (?:my|our|the) (?:last|previous|earlier) (?:email|message|mail|reply)"
     r"|(?:the |your )?(?:offer|suggestion|idea) (?:to|of)"
@@ -1296,10 +1299,10 @@ WISHED_BEFORE: Final = (
 """Words before an end, a pause or a skip in its statement that make it a wish had or
 reported, not a request made now ("I was going to pause us", "she asked if we could
 pause", "my mentee suggested ending", "ignore my last email asking to end it", "Mein Mentee
-wollte das Mentoring beenden", "Mon mentoré voulait arrêter"). Not a request introduced
-("I just wanted to let you know we'd like to end the mentoring", "I was going to ask you
-to pause us", "Je voulais vous demander une pause", "Quería pediros una pausa"), nor one
-that refers back (`POLITE_REFERENCE`)."""
+wollte das Mentoring beenden", "Mon mentoré voulait arrêter", "I was going to ask for a
+pause"). Not a request introduced ("I just wanted to let you know we'd like to end the
+mentoring", "I was going to write sooner: please pause us", "Je voulais vous demander une
+pause", "Quería pediros una pausa"), nor one that refers back (`POLITE_REFERENCE`)."""
 
 POLITE_REFERENCE: Final = (
     r"as (?:(?:you|i|we|she|he|they|the coordinator) )?(?:had )?(?:suggested|mentioned"
@@ -1328,12 +1331,14 @@ about a career in law" and "I said no to the extra shifts" take nothing back."""
 
 WITHDRAWN_AFTER_BUT: Final = (
     r"not any ?more|not anymore|(?:das )?hat sich erledigt"
+    r"|(?:that|it)(?:'s| is) no longer (?:needed|necessary)"
     r"|(?:(?:wir )?(?:\w+ ){0,4}(?:und|and) )?(?:wir )?machen (?:doch )?weiter"
     r"|(?:(?:\w+ ){0,5}et )?on continue|finalement non|ya no hace falta"
     r"|(?:(?:\w+ ){0,5}y )?(?:seguimos|continuamos)(?: adelante)?"
 )
 """A whole clause after "but" that takes back a request before it in its sentence ("I did
-want to cancel the mentoring at one point, but not any more", "aber hat sich erledigt",
+want to cancel the mentoring at one point, but not any more", "but that's no longer
+needed", "aber hat sich erledigt",
 "aber wir haben gesprochen und machen weiter", "mais on en a parlé et on continue", "pero
 ya no hace falta"). Not "aber danach machen wir weiter" (after the pause), "mais on continue
 à échanger sur LinkedIn", nor "Seguimos sin vernos" (we still haven't met)."""

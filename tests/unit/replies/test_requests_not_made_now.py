@@ -50,6 +50,11 @@ NOT_MET = (Outcome.NOT_MET, None)
         ),
         ("Iba a pediros una pausa, pero ya no hace falta. Aún no nos hemos visto.", NOT_MET),
         (
+            "We met on Monday. Last time I asked you to pause us but that's no longer needed.",
+            met(MONDAY),
+        ),
+        ("Not yet. I was going to ask for a pause, but we've sorted out our schedules.", UNCLEAR),
+        (
             "She wanted to skip this month but I convinced her to meet - we met on Monday.",
             met(MONDAY),
         ),
@@ -125,6 +130,14 @@ def test_a_tentative_conditional_or_later_request_goes_to_a_person(text: str) ->
         ("We met Monday. After a short pause she said she wants to apply.", met(MONDAY)),
         ("Nos vimos en la pausa del café el lunes, media hora.", met(MONDAY, 30)),
         ("We had a pause in the summer. We met on Monday.", met(MONDAY)),
+        (
+            "We met on Monday. Thanks for the pause last month, it really helped us reset.",
+            met(MONDAY),
+        ),
+        (
+            "Oui, lundi. Nous avions fait une pause cet été mais tout va bien maintenant.",
+            met(MONDAY),
+        ),
         ("We were on hold until mid-November; since then we've met once, on Monday.", met(MONDAY)),
         ("Our mentoring was on hold until November; we met again on Monday.", met(MONDAY)),
         (
@@ -247,6 +260,7 @@ def test_a_request_beside_these_words_is_still_made_now(text: str, outcome: Outc
         ("Perhaps you could pause us until February.", date(2027, 2, 1)),
         ("Bitte bis Januar pausieren, wir machen weiter, sobald sie zurück ist.", date(2027, 1, 1)),
         ("Könnten Sie uns eventuell bis März pausieren.", date(2027, 3, 1)),
+        ("I was going to write sooner please pause us until March", date(2027, 3, 1)),
         ("Please pause us until March - we'll let you know if anything changes.", date(2027, 3, 1)),
         ("Because of her move next month please pause us until March.", date(2027, 3, 1)),
         ("Je me demande si on pourrait faire une pause jusqu'en janvier.", date(2027, 1, 1)),
