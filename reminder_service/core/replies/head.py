@@ -255,6 +255,7 @@ _WITHDRAWN = re.compile(lx.WITHDRAWN)
 _WITHDRAWN_AFTER_BUT = re.compile(lx.WITHDRAWN_AFTER_BUT)
 _LATER_OPENS = re.compile(lx.LATER_OPENS)
 _NEITHER_NOR = re.compile(rf"\b(?:{lx.NEITHER_NOR})")
+_WONDER_REQUEST = re.compile(rf"\b(?:{lx.WONDER_REQUEST})")
 _PAUSED_OBJECT = re.compile(lx.PAUSED_OBJECT)
 _PAUSED_TOPIC_AFTER = re.compile(lx.PAUSED_TOPIC_AFTER)
 _PAUSED_TOPIC_BEFORE = re.compile(lx.PAUSED_TOPIC_BEFORE)
@@ -565,7 +566,8 @@ def _end_signals(signal: Signal, clause: _Clause, before: str, found: re.Match[s
     or reported ("I was going to ask you to end it"), said to start later ("in June") or of
     something else's emails ("the reminders for the CV clinic"): a person answers those, so
     they are DOUBTFUL, never dropped. One that was ("after ending our first mentoring
-    cycle") asks nothing. "We'll end it now" is a request made now."""
+    cycle") asks nothing. "We'll end it now" is a request made now; "I was wondering if we
+    could end it", someone else's wonder to `_not_ours`, goes to a person too."""
     negated = _negated_end(before, found)
     if negated is not None:
         return {negated}
@@ -650,7 +652,7 @@ def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Si
     if _PAUSE_NEGATED.search(before):
         return {Signal.NO_PAUSE}
     if (
-        _not_ours(before, found.group())
+        (_not_ours(before, found.group()) and not _WONDER_REQUEST.search(before))
         or _pauses_a_topic(clause, before, found)
         or _DOUBT.search(before)
     ):

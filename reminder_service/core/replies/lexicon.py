@@ -1164,6 +1164,15 @@ NOT_OURS_SUBJECT: Final = (
 """A third person as the subject (or owner) of an end or a pause ("she wants to end", "her
 internship program is over"): someone else's, unless the pair speaks after it."""
 
+WONDER_REQUEST: Final = (
+    r"(?:i|we)(?:'m| am| was| were| are)? wonder\w* (?:if|whether) (?:we|you)"
+    r" (?:could|can|might|may)(?: \w+)? ?$"
+)
+"""A polite request as a wonder, right before its command ("I was wondering if we could
+pause until March", "I wonder if you could pause us"): a pause is taken, as after "could we";
+an end stays a wonder (`NOT_OURS_REPORTED`), for a person. Not "I wonder whether she should
+quit the program"."""
+
 OURS: Final = (
     r"please|we|i|us|you|let's|lets|wir|ich|uns|bitte|nous|on|je|vous|svp|por favor"
     r"|nosotros|yo|queremos|quiero|necesitamos|podemos"
@@ -1243,6 +1252,7 @@ mentoring", a decision."""
 POLITE_HEDGE: Final = (
     r"(?:perhaps|maybe|possibly) (?:you|we) (?:could|can|might)"
     r"|(?:could|can|would|might) (?:you|we) (?:perhaps|maybe|possibly)"
+    r"|(?:could|can) (?:perhaps|maybe|possibly)"
     r"|(?:koennten|konnten|konnen|wurden) (?:sie|wir)(?: \w+)? (?:eventuell|vielleicht)"
     r"|pourriez vous peut etre|(?:podrian|podriais|podria) (?:quizas|tal vez)"
 )
@@ -1495,7 +1505,8 @@ REQUEST: Final = (
     r"|shall|is it ok"
     r"|is it okay|would it be ok|konnen|konnten|koennten|durfen|wurde|pouvons|pourrions|pourrait"
     r"|pouvez|pourriez|peut on|est ce qu'on peut|est ce que vous pouvez|podemos|podriamos"
-    r"|puede|pueden|puedes|podeis|podria|podrian|podrias|podriais|se puede|seria posible)"
+    r"|puede|pueden|puedes|podeis|podria|podrian|podrias|podriais|se puede|seria posible"
+    r"|(?:i|we)(?:'m| am| was| were| are)? wonder\w* (?:if|whether))"
 )
 """Questions that are requests ("Can we pause until March?", "we're busy, so could you pause
 us until March?"): their commands still count."""
