@@ -548,7 +548,7 @@ def _not_now(clause: _Clause, before: str, found: re.Match[str]) -> bool:
     ("we'll end it if she gets the job"; not "if possible", "let us know if you need
     anything"), or said to start later (`_starts_later`)."""
     statement = _statement(before)
-    after = clause.text[len(before) + len(found.group()) :]
+    after = _after(clause, before, found)
     said_after = _NEXT_STATEMENT.split(after)[0]
     tentative = _HEDGED_AFTER.match(said_after) or (
         not clause.asks and _HEDGED.search(_POLITE_HEDGE.sub(" ", statement))
@@ -620,9 +620,9 @@ def _take_back_requests(clauses: list[_Clause], said: list[set[Signal]], at: int
             _doubt(said[index])
 
 
-def _doubt(signals: set[Signal]) -> None:
-    """Put a doubt in place of the requests among `signals`."""
-    signals.difference_update(_REQUESTED)
+def _doubt(signals: set[Signal], *, of: frozenset[Signal] = _REQUESTED) -> None:
+    """Put a doubt in place of the requests (or the signals `of`) among `signals`."""
+    signals.difference_update(of)
     signals.add(Signal.DOUBTFUL)
 
 
@@ -631,8 +631,7 @@ def _doubt_ends(said: list[set[Signal]]) -> None:
     emails, but keep our check-ins"): a person asks what is to end."""
     for signals in said:
         if signals & ENDS:
-            signals.difference_update(ENDS)
-            signals.add(Signal.DOUBTFUL)
+            _doubt(signals, of=ENDS)
 
 
 def _ends_another(clause: _Clause, before: str, found: re.Match[str]) -> bool:
@@ -657,7 +656,7 @@ def _pause_signals(clause: _Clause, before: str, found: re.Match[str]) -> set[Si
         or _DOUBT.search(before)
     ):
         return set()
-    after = clause.text[len(before) + len(found.group()) :]
+    after = _after(clause, before, found)
     if _PAUSE_OVER.match(after):
         return set()
     if _PAUSE_PAST_BEFORE.search(before):
@@ -696,12 +695,17 @@ def _names_a_topic(match: re.Match[str]) -> bool:
     )
 
 
+def _after(clause: _Clause, before: str, found: re.Match[str]) -> str:
+    """The words of `clause` after the command `found`, which `before` precedes."""
+    return clause.text[len(before) + len(found.group()) :]
+
+
 def _starts_later(clause: _Clause, before: str, found: re.Match[str]) -> bool:
     """Whether a command is said to start later: a time right before it, opening its
     statement ("from next year on we'd like to stop", "next month we'll need to pause"),
     inside it ("das Mentoring im Juni beenden") or right after it ("pause from March", "end
     the mentoring at the end of January")."""
-    after = clause.text[len(before) + len(found.group()) :]
+    after = _after(clause, before, found)
     return bool(
         _LATER_BEFORE.search(before)
         or _LATER_OPENS.search(_statement(before))

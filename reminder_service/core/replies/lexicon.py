@@ -501,10 +501,15 @@ DOUBT: Final = r"doubt|doubtful|unsure|not sure|not think"
 them is no request. Not "if" or "wonder", which as often ask politely ("I wonder if we could
 pause until March")."""
 
+MAYBE: Final = (
+    r"maybe|perhaps|possibly|vielleicht|eventuell|moglicherweise|peut etre|quizas?|tal vez"
+)
+""""Maybe" in four languages: a doubt on a meeting (`DOUBTED`), a hedge on a request
+(`HEDGED`)."""
+
 DOUBTED: Final = (
     rf"{DOUBT}|whether|if|unless|hope|hoping|hopefully|wonder|wondering|try|trying|wish|wished"
-    r"|maybe|perhaps|possibly|supposedly|vielleicht|eventuell|moglicherweise|angeblich"
-    r"|peut etre|quizas?|tal vez|supuestamente"
+    rf"|{MAYBE}|supposedly|angeblich|supuestamente"
     r"|(?:could|should|would|might|will|shall|may) have|(?:could|should|would|might|may)'ve"
     r"|'d have|'ll have"
 )
@@ -1228,11 +1233,10 @@ arrêter ni faire de pause"): a refusal. Not "Sie hat weder Zeit noch Energie un
 Mentoring beenden"."""
 
 HEDGED: Final = (
-    r"might|maybe|perhaps|probably|possibly|likely|at some point|sooner or later"
+    rf"{MAYBE}|might|probably|likely|at some point|sooner or later"
     r"|(?:we|i|she|he|they|it) may(?! \d)"
-    r"|vielleicht|eventuell|moglicherweise|wahrscheinlich|irgendwann"
-    r"|peut etre|probablement|eventuellement"
-    r"|quizas?|tal vez|a lo mejor|probablemente|posiblemente|puede que"
+    r"|wahrscheinlich|irgendwann|probablement|eventuellement"
+    r"|a lo mejor|probablemente|posiblemente|puede que"
 )
 
 HEDGED_AFTER: Final = (
