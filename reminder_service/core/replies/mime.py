@@ -104,6 +104,11 @@ _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9_.
 _REPORT = "multipart/report"
 _RECIPIENT_HEADERS = ("to", "cc", "delivered-to", "x-original-to")
 _SINGLE_BYTE_WESTERN = frozenset({"ascii", "iso8859_1", "iso8859_15", "cp1252"})
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
+"""Bytes that are control characters in ISO-8859-1 and -15, never written in text, but
+Windows-1252's curly quotes and dashes: Outlook on Windows labels such text ISO-8859-1
+(web browsers read that label as Windows-1252 for the same reason), and "haven't" with
+its apostrophe read as a control character no longer says no."""
 _ASCII_TRANSFORMS = frozenset({"punycode", "idna", "unicode_escape", "raw_unicode_escape"})
 """Python codecs that read ASCII as something else: never a mail body's real charset."""
 _WIDE_UNITS = {
@@ -173,6 +178,7 @@ def decode_text(data: bytes, charset: str | None) -> str:
 
     A declared single-byte Western charset loses to UTF-8 when the bytes are valid UTF-8
     with non-ASCII in them: real Latin-1 text almost never is, mislabelled UTF-8 always.
+    ISO-8859-1 or -15 with bytes 0x80-0x9F in it is Windows-1252 (see `_C1_BYTES`).
     7-bit text that an ISO-2022 charset rejects has vendor extensions; it is decoded in that
     charset with the unknown characters replaced, since UTF-8 would show the escape
     sequences. Other 7-bit charsets (UTF-7, HZ) are believed only when they decode cleanly:
@@ -203,6 +209,8 @@ def _declared_candidates(codec: str | None, data: bytes) -> list[str]:
     if codec is None:
         return []
     if codec in _SINGLE_BYTE_WESTERN and not data.isascii():
+        if codec != "cp1252" and _C1_BYTES.search(data):
+            return ["utf-8", "cp1252", codec]
         return ["utf-8", codec, *_SUPERSETS.get(codec, ())]
     return [codec, *_SUPERSETS.get(codec, ())]
 

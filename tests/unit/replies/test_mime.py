@@ -680,3 +680,29 @@ def test_content_type_lines_count_toward_the_limit_in_any_case() -> None:
     )
     assert _too_complex_to_parse(lines + b"\r\nhi", limits=Limits(max_parts=101))
     assert not _too_complex_to_parse(lines + b"\r\nhi", limits=Limits(max_parts=102))
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "latin1", "ISO_8859-1", "iso-8859-15"])
+def test_latin1_labelled_text_with_windows_quotes_is_windows_1252(charset: str) -> None:
+    """Outlook on Windows labels text ISO-8859-1 that holds Windows-1252's curly quotes and
+    dashes (bytes that are control characters in ISO-8859-1): they read as what was typed."""
+    data = b"We haven\x92t met yet \x96 sorry. \x93Caf\xe9\x94\n"
+
+    assert decode_text(data, charset) == "We haven\u2019t met yet \u2013 sorry. \u201cCafé\u201d\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "expected"),
+    [
+        (b"Caf\xe9 \xa4\n", "iso-8859-15", "Café €\n"),
+        (b"Caf\xe9 \xa4\n", "iso-8859-1", "Café ¤\n"),
+        (b"\x81 Caf\xe9\n", "iso-8859-1", "\x81 Café\n"),
+    ],
+    ids=["latin-9 without control bytes", "latin-1 without control bytes", "not windows-1252"],
+)
+def test_latin_text_without_windows_quotes_keeps_its_label(
+    data: bytes, charset: str, expected: str
+) -> None:
+    """Without those bytes the label is believed; a byte Windows-1252 does not have either
+    (0x81) leaves the text in its label's charset."""
+    assert decode_text(data, charset) == expected
