@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import re
 from array import array
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -401,6 +402,10 @@ def _field_name(path: FieldPath) -> str:
 
 
 _SECTION = ConfigDict(extra="forbid", frozen=True)
+_GLUED_VALUE = re.compile(r"(?P<field>[a-z_]+):(?P<value>\S.*)")
+"""A field and its value without the space after the colon, which YAML reads as one name
+in braces ("{email:ana@example.org}")."""
+_ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u3000"
 
 
 class _PersonEntry(BaseModel):
@@ -563,15 +568,30 @@ class _Builder:
 
 
 def _validated(model: type[_M], raw: object, *, path: FieldPath, report: _Report) -> _M | None:
-    """`raw` validated as `model`, or None after reporting every error in it."""
+    """`raw` validated as `model`, or None after reporting every error in it; a required
+    field is not reported missing beside the unknown field that names it ("timezon", or
+    "email:ana@example.org" in braces): that is one slip."""
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        meant = {
+            (*error["loc"][:-1], field)
+            for error in errors
+            if error["type"] == "extra_forbidden"
+            and (field := _field_meant(str(error["loc"][-1]), _fields_at(model, error["loc"][:-1])))
+        }
+        for error in errors:
+            if error["type"] == "missing" and error["loc"] in meant:
+                continue
             where = (*path, *error["loc"])
             if where not in report.unreadable:
                 node, parent = report.nodes.get(where), report.nodes.get(where[:-1])
-                report.add(where, _message(error, model=model, node=node, parent=parent))
+                message = _message(error, model=model, node=node, parent=parent)
+                glued = _GLUED_VALUE.fullmatch(str(where[-1]))
+                glued_at = (*error["loc"][:-1], glued["field"]) if glued else None
+                named = (*path, *glued_at) if glued_at in meant else where
+                report.add(named, message, line=report.line_of(where))
         return None
 
 
@@ -610,19 +630,39 @@ def _message(
 
 
 def _unknown_field(name: str, *, allowed: list[str], quoted: str | None) -> str:
-    """Name the field that was probably meant (a near spelling or a shortening of it), else
-    the `quoted` entry it was probably cut from at a comma, else list the allowed ones."""
-    near = difflib.get_close_matches(name, allowed, n=1) or [
-        field for field in allowed if field.startswith(name)
-    ]
-    if near:
-        return f"unknown field {name!r}: did you mean {near[0]!r}?"
+    """Name the field that was probably meant (a near spelling or a shortening of it, or the
+    field with its value against its colon), else the `quoted` entry it was probably cut
+    from at a comma, else list the allowed ones. A name after no-break spaces is a line
+    indented with them, which YAML does not take for indentation."""
+    if name[:1] in _ODD_SPACES:
+        return (
+            "this line is indented with no-break spaces, as word processors type them: indent"
+            " it with ordinary spaces"
+        )
+    if (glued := _GLUED_VALUE.fullmatch(name)) and glued["field"] in allowed:
+        return (
+            f"{name!r} is a field and its value: put a space after the colon, as in"
+            f" '{glued['field']}: {glued['value']}'"
+        )
+    if near := _field_meant(name, allowed):
+        return f"unknown field {name!r}: did you mean {near!r}?"
     if quoted is not None:
         return (
             f"unknown field {name!r}: in braces a comma ends a value; if {name!r} belongs to"
             f" the value before it, put that value in quotes: {quoted}"
         )
     return f"unknown field {name!r}; the fields allowed here are: {', '.join(allowed)}"
+
+
+def _field_meant(name: str, allowed: list[str]) -> str | None:
+    """The allowed field that `name` was probably meant to be: a near spelling, a
+    shortening, or the field with its value written against its colon."""
+    if (glued := _GLUED_VALUE.fullmatch(name)) and glued["field"] in allowed:
+        return glued["field"]
+    near = difflib.get_close_matches(name, allowed, n=1) or [
+        field for field in allowed if field.startswith(name)
+    ]
+    return near[0] if near else None
 
 
 def _not_a_choice(node: yaml.Node | None, *, choices: tuple[str, ...]) -> str:

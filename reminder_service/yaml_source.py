@@ -10,8 +10,7 @@ traps: unquoted text that YAML reads as true/false, a number or a date.
 from __future__ import annotations
 
 import itertools
-import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol, TypeAlias
 
 import yaml
@@ -19,6 +18,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from reminder_service.file_snapshot import Snapshot, SnapshotStream
+from reminder_service.yaml_slips import syntax_problem
 
 __all__ = [
     "FieldPath",
@@ -42,33 +42,6 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _COLLECTION_TAGS = frozenset({_MAP_TAG, _SEQ_TAG})
-_IN_BRACES = (
-    "close each '{' with '}' on the same line, and put in quotes a value in braces that"
-    " contains ': ' or ' #', such as {name: \"Ben Ong: Jr\"}"
-)
-_YAML_HINTS = {
-    "found character '\\t' that cannot start any token": "use spaces, not tabs, to indent",
-    "mapping values are not allowed here": "if a value contains ': ', put it in quotes",
-    "but found another document": "a program file holds one document; remove the extra '---'",
-    "expected <block end>, but found '<block mapping start>'": (
-        "line up the fields of one group under each other, with the same number of spaces"
-        " before each"
-    ),
-    "expected <block end>, but found '<block sequence start>'": (
-        "line up the items of one list under each other, each '- ' with the same number of"
-        " spaces before it"
-    ),
-    "expected ',' or '}', but got ':'": _IN_BRACES,
-    "expected ',' or '}', but got '<scalar>'": _IN_BRACES,
-}
-_NO_SPACE_AFTER_DASH = re.compile(r"\s*-[A-Za-z_]")
-_NO_SPACE_AFTER_COLON = re.compile(
-    r"\s*(?:- )?((?!(?:mailto|https?|tel|urn|ftp):)[A-Za-z_][\w-]*:[^\s:/'\"]\S*)"
-)
-_BLOCK_TEXT_START = re.compile(r"[|>][+-]?\d*\s*(?:#.*)?$")
-_SLIP_REACH = 3
-"""How many lines, the error's and those just above, may hold the colon or dash slip."""
-_QUOTED_VALUE = re.compile(r"""\s*(?:- )?(?:[\w-]+: )?(["'])(.*)$""")
 _TOO_DEEP = (
     "lists or groups of fields are nested far too deeply to read; a program needs only a"
     " few levels (program:, pairs:, and the fields of each pair)"
@@ -136,13 +109,8 @@ def read_source(source: Source, *, findings: Findings, hand_over: HandOver | Non
             loader = _ExactLoader(_text_of(source))
         return _Streamed(loader, findings=findings, hand_over=hand_over).document()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = None if mark is None else mark.line + 1
-        known = exc.problem in _YAML_HINTS
-        slip = None if line is None else _slip_before(_text_of(source), line, quotes=not known)
-        if slip is not None:
-            raise findings.fatal(f"this is not valid YAML: {slip[1]}", line=slip[0]) from exc
-        raise findings.fatal(_syntax_message(exc), line=line) from exc
+        line, message = syntax_problem(_text_of(source), exc)
+        raise findings.fatal(message, line=line) from exc
     except yaml.reader.ReaderError as exc:
         line = _text_of(source).count("\n", 0, exc.position) + 1
         message = f"the file contains a character that is not allowed: U+{exc.character:04X}"
@@ -489,70 +457,6 @@ def _composed(loader: _Composing, parent: yaml.Node | None, index: object) -> ya
     node = loader.compose_node(parent, index)  # type: ignore[arg-type]
     assert node is not None
     return node
-
-
-def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
-    """PyYAML's description of a syntax error, with a hint for the common ones."""
-    problem = exc.problem or exc.context or "unreadable"
-    hint = _YAML_HINTS.get(problem)
-    return f"this is not valid YAML: {problem.removeprefix('but ')}" + (
-        f" ({hint})" if hint else ""
-    )
-
-
-def _slip_before(text: str, line: int, *, quotes: bool) -> tuple[int, str] | None:
-    """The line and advice for a typing slip that YAML noticed only later, in words that
-    say nothing of it: a colon or dash without its space on the error's line or the two
-    above it, or (with `quotes`: an error without advice of its own) a quote left open
-    further up, whose string YAML ended at the next value's opening quote or ran on to the
-    error. A value spanning lines in quotes ends in a closing quote instead."""
-    lines = text.splitlines()
-    for number in range(min(line, len(lines)), max(0, line - _SLIP_REACH), -1):
-        written = lines[number - 1]
-        if _in_block_text(lines, number):
-            continue
-        if _NO_SPACE_AFTER_DASH.match(written):
-            return number, "put a space after the '-' that starts a list item"
-        if found := _NO_SPACE_AFTER_COLON.match(written):
-            return number, f"put a space after the colon in {found.group(1).strip()!r}"
-    if not quotes:
-        return None
-    for number in range(min(line, len(lines)), 0, -1):
-        quote = _open_quote(lines[number - 1])
-        if quote is not None:
-            closer = next((later for later in lines[number:line] if quote in later), None)
-            opened_again = None if closer is None else _QUOTED_VALUE.match(closer)
-            if closer is None or (opened_again is not None and opened_again.group(1) == quote):
-                return number, "a quote opened on this line is not closed on it"
-            return None
-    return None
-
-
-def _in_block_text(lines: Sequence[str], number: int) -> bool:
-    """Whether line `number` is inside text written after `|` or `>`, where a colon or dash
-    is just text."""
-    indent = _indent(lines[number - 1])
-    for above in reversed(lines[: number - 1]):
-        if not above.strip() or _indent(above) >= indent:
-            continue
-        return _BLOCK_TEXT_START.search(above) is not None
-    return False
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _open_quote(line: str) -> str | None:
-    """The quote a value on `line` starts with and the line does not close, if any."""
-    value = _QUOTED_VALUE.match(line)
-    if value is None:
-        return None
-    quote, rest = value.group(1), value.group(2)
-    escaped = ("\\\\", '\\"') if quote == '"' else ("''",)
-    for pair in escaped:
-        rest = rest.replace(pair, "")
-    return None if quote in rest else quote
 
 
 class _Source:
