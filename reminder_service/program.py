@@ -87,6 +87,7 @@ from reminder_service.program_fields import (
     NameField,
     StatusField,
     ZoneField,
+    clock_meant,
 )
 from reminder_service.program_loop import (
     DigestEntry,
@@ -402,6 +403,7 @@ def _field_name(path: FieldPath) -> str:
 
 
 _SECTION = ConfigDict(extra="forbid", frozen=True)
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 _GLUED_VALUE = re.compile(r"(?P<field>[a-z_]+):(?P<value>\S.*)")
 """A field and its value without the space after the colon, which YAML reads as one name
 in braces ("{email:ana@example.org}")."""
@@ -615,7 +617,12 @@ def _message(
     if kind == "literal_error":
         return _not_a_choice(node, choices=get_args(_without_none(_annotation_at(model, loc))))
     if kind == "text_expected":
-        return kind_trap(node) or f"expected text, found {describe(node)}"
+        wanted = error.get("ctx", {}).get("wanted")
+        return (
+            _number_for_words(node, wanted=wanted)
+            or kind_trap(node)
+            or f"expected text, found {describe(node)}"
+        )
     if kind == "bool_type":
         return f"expected true or false, found {describe(node)}"
     if kind in {"model_type", "dict_type"}:
@@ -625,8 +632,33 @@ def _message(
     if kind == "list_type":
         return f"expected a list (one item per '- ' line), found {describe(node)}"
     if (words := number_problem(error)) is not None:
+        if isinstance(node, yaml.ScalarNode) and node.style and node.value.strip().isdigit():
+            return (
+                f"{words}, found {node.value!r} in quotes, which makes it text; write it"
+                f" without the quotes: {node.value.strip()}"
+            )
         return f"{words}, found {describe(node)}"
     return error["msg"]
+
+
+def _number_for_words(node: yaml.Node | None, *, wanted: str | None) -> str | None:
+    """For a time of day or a cadence that YAML read as a number, the way to write it:
+    putting "9" in quotes would only be refused next as no time of day."""
+    if not isinstance(node, yaml.ScalarNode) or node.style or node.tag not in _NUMBER_TAGS:
+        return None
+    if wanted == "clock" and ":" not in node.value:
+        example = clock_meant(node.value) or "09:30"
+        return (
+            f"{node.value} was read as a number; write the time of day in quotes as HH:MM"
+            f' (24-hour), such as "{example}"'
+        )
+    if wanted == "cadence":
+        every = f"every {node.value} days" if node.value.isdigit() else "every 10 days"
+        return (
+            f"{node.value} was read as a number; write the cadence in words, such as"
+            f" 'weekly', 'monthly' or '{every}'"
+        )
+    return None
 
 
 def _unknown_field(name: str, *, allowed: list[str], quoted: str | None) -> str:

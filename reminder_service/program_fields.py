@@ -33,6 +33,7 @@ __all__ = [
     "NameField",
     "StatusField",
     "ZoneField",
+    "clock_meant",
 ]
 
 NAME_LIMIT = 200
@@ -47,25 +48,40 @@ Every other format character stays refused, above all the bidi overrides and iso
 can make a header read differently from what it holds."""
 _FIXED_OFFSET = re.compile(r"(?i)(?:etc/)?(?:utc|gmt|ut)?\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?")
 """A zone written as an offset from UTC: `UTC+2`, `GMT-5`, `+02:00`, a misspelt `Etc/GMT+15`."""
-_FIXED_ABBREVIATIONS = {"EST": None, "MST": None, "HST": "Pacific/Honolulu"}
-"""IANA names that are fixed offsets but read like a region's zone, with the one place each
-can only mean: `EST` and `MST` are kept by places with summer time (New York, Denver) and
-without (Panama, Phoenix), so no place is guessed for them; `HST` is Hawaii's alone."""
 _WRITE_A_PLACE = (
     "write the place whose clock the pair keeps, such as 'Europe/Berlin', 'America/Phoenix',"
     " 'Pacific/Honolulu' or 'Asia/Kolkata', so the time follows that place's own rules"
 )
+_LONDON_IN_WINTER = (
+    "it never changes for summer time, so it is London's clock only in winter; write the"
+    " place whose clock the pair keeps, such as 'Europe/London' or 'Africa/Accra', or 'UTC'"
+    " for a clock that never changes"
+)
+_FIXED_ABBREVIATIONS = {
+    "EST": _WRITE_A_PLACE,
+    "MST": _WRITE_A_PLACE,
+    "HST": "write 'Pacific/Honolulu' so the time follows that place's own rules",
+    **dict.fromkeys(
+        ["GMT", "GMT0", "GMT+0", "GMT-0", "Greenwich", "Etc/Greenwich"], _LONDON_IN_WINTER
+    ),
+}
+"""IANA names that are fixed offsets but read like a region's zone, with what to write
+instead: `EST` and `MST` are kept by places with summer time (New York, Denver) and without
+(Panama, Phoenix), so no place is guessed for them; `HST` is Hawaii's alone; `GMT` is most
+often written for the UK's clock, which keeps summer time. `UTC` and `Etc/GMT` say plainly
+that the clock never changes, and are kept."""
 
 
-def _text(value: object) -> str:
-    """`value` if it is text; other kinds are described later from the YAML node.
+def _text(value: object, *, wanted: str = "text") -> str:
+    """`value` if it is text; other kinds are described later from the YAML node, with
+    what is `wanted` ("clock" or "cadence" for a number written where those belong).
 
     Text with half of a character, which only an escape such as "\\ud800" in double
     quotes can write, is refused: no email can carry it, and messages that quote it
     could not be written either.
     """
     if not isinstance(value, str):
-        raise PydanticCustomError("text_expected", "expected text")
+        raise PydanticCustomError("text_expected", "expected text", {"wanted": wanted})
     if not value.isascii():
         try:
             value.encode("utf-8")
@@ -163,12 +179,7 @@ def _to_zone(value: object) -> ZoneInfo:
     if name in _zone_names() and name not in _FIXED_ABBREVIATIONS:
         return ZoneInfo(name)
     if name in _FIXED_ABBREVIATIONS or _FIXED_OFFSET.fullmatch(name.strip()):
-        place = _FIXED_ABBREVIATIONS.get(name)
-        advice = (
-            f"write {place!r} so the time follows that place's own rules"
-            if place
-            else _WRITE_A_PLACE
-        )
+        advice = _FIXED_ABBREVIATIONS.get(name, _WRITE_A_PLACE)
         raise ValueError(f"{name!r} is a fixed offset from UTC, not a place; {advice}")
     raise ValueError(f"{name!r} is not a time zone{_zone_hint(name)}")
 
@@ -186,7 +197,7 @@ def _zone_hint(name: str) -> str:
 
 def _to_cadence(value: object) -> Cadence:
     """A cadence expression; parse_cadence's own message explains what is wrong."""
-    return _parsed_cadence(_text(value))
+    return _parsed_cadence(_text(value, wanted="cadence"))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -198,11 +209,24 @@ def _parsed_cadence(text: str) -> Cadence:
 
 def _to_clock(value: object) -> time:
     """A local time of day written HH:MM (24h)."""
-    text = _text(value)
+    text = _text(value, wanted="clock")
     match = _CLOCK.fullmatch(text)
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         raise ValueError(f"{text!r} is not a time of day; write HH:MM from 00:00 to 23:59")
     return time(int(match[1]), int(match[2]))
+
+
+def clock_meant(number: str) -> str | None:
+    """The time of day HH:MM that a number written for one most likely means ("9" or
+    "9.30" or "930"), or None when it could mean several ("9.5") or none ("25")."""
+    hours, dot, minutes = number.partition(".")
+    if not dot and len(number) in (3, 4):
+        hours, minutes = number[:-2], number[-2:]
+    if not hours.isdigit() or (minutes and (not minutes.isdigit() or len(minutes) != 2)):
+        return None
+    if int(hours) > 23 or int(minutes or 0) > 59:
+        return None
+    return f"{int(hours):02d}:{minutes or '00'}"
 
 
 def _to_date(value: object) -> date:

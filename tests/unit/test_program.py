@@ -588,7 +588,21 @@ def test_a_misspelt_zone_is_never_offered_a_zone_with_another_offset(
     assert problems(text) == [f"p.yaml:4: program.timezone: {zone!r} is not a time zone; {hint}"]
 
 
-@pytest.mark.parametrize("zone", ["Etc/GMT-3", "UTC", "America/Phoenix", "EST5EDT"])
+@pytest.mark.parametrize("zone", ["GMT", "GMT0", "Greenwich"])
+def test_gmt_is_refused_as_londons_clock_in_winter_only(zone: str) -> None:
+    """GMT, mostly written for the UK's clock, never changes for summer time: the loader
+    says so and names the places, and UTC for a clock that never changes."""
+    text = HEAD.replace("Europe/London", zone) + PAIR
+
+    assert problems(text) == [
+        f"p.yaml:4: program.timezone: {zone!r} is a fixed offset from UTC, not a place; it never"
+        " changes for summer time, so it is London's clock only in winter; write the place"
+        " whose clock the pair keeps, such as 'Europe/London' or 'Africa/Accra', or 'UTC' for a"
+        " clock that never changes"
+    ]
+
+
+@pytest.mark.parametrize("zone", ["Etc/GMT-3", "UTC", "Etc/GMT", "America/Phoenix", "EST5EDT"])
 def test_chosen_fixed_zones_and_utc_are_accepted(zone: str) -> None:
     """An IANA fixed zone such as Etc/GMT-3, and UTC, are accepted as written."""
     program = parse_program(HEAD.replace("Europe/London", zone) + PAIR, file="p.yaml")
@@ -621,6 +635,48 @@ def test_unquoted_send_at_read_as_a_number_says_to_quote() -> None:
     """`send_at: 10:30` is the number 630 to YAML 1.1, so the loader asks for quotes."""
     assert problems(with_pair("send_at: 10:30")) == [
         'p.yaml:14: pairs[0].send_at: 10:30 must be written in quotes: "10:30"'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "send_at: 9",
+            "9 was read as a number; write the time of day in quotes as HH:MM (24-hour), such as"
+            ' "09:00"',
+        ),
+        ("send_at: 930", 'such as "09:30"'),
+        ("send_at: 1830", 'such as "18:30"'),
+        ("send_at: 9.30", 'such as "09:30"'),
+        ("send_at: 9.5", 'such as "09:30"'),
+        ("send_at: 25", 'such as "09:30"'),
+        (
+            "cadence: 7",
+            "7 was read as a number; write the cadence in words, such as 'weekly', 'monthly' or"
+            " 'every 7 days'",
+        ),
+        ("cadence: 1.5", "'every 10 days'"),
+    ],
+)
+def test_a_number_for_a_time_or_a_cadence_gets_the_form_to_write(
+    written: str, message: str
+) -> None:
+    """Quotes alone would not make 9 a time of day: the advice shows the form to write,
+    the time the number most likely means where there is one."""
+    [problem] = problems(with_pair(written))
+
+    assert problem.startswith(f"p.yaml:14: pairs[0].{written.split(':', maxsplit=1)[0]}: ")
+    assert message in problem
+
+
+def test_a_number_in_quotes_where_a_number_belongs_says_to_remove_them() -> None:
+    """'45' in quotes is text to YAML: the loader says to write it without them."""
+    text = HEAD.replace("  defaults:", '  default_meeting_minutes: "45"\n  defaults:') + PAIR
+
+    assert problems(text) == [
+        "p.yaml:5: program.default_meeting_minutes: expected a whole number, found '45' in"
+        " quotes, which makes it text; write it without the quotes: 45"
     ]
 
 
