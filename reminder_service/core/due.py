@@ -191,7 +191,8 @@ def next_checkin_at(pair: Pair, history: PairHistory, now: datetime) -> datetime
         if upcoming is not None:
             candidates.append(upcoming.due_at)
         if latest is not None and not _already_asked(history, latest):
-            candidates.append(_sendable_at(effective, history, latest))
+            sendable = _sendable_at(effective, history, latest)
+            candidates.append(max(sendable, _weekday_from(effective, now)))
     return min((at for at in candidates if at > now), default=None)
 
 
@@ -262,7 +263,7 @@ def _due_for_pair(
     if latest is None or _already_asked(history, latest):
         return None
     due_at = _sendable_at(pair, history, latest)
-    if due_at > now:
+    if due_at > now or _weekday_from(pair, now) > now:
         return None
     latest = _unanswered(history, anchor.day, latest)
     since, since_meeting = _counted_from(pair, history)
@@ -292,6 +293,16 @@ def _sendable_at(pair: Pair, history: PairHistory, period: _Period) -> datetime:
     if earliest <= period.due_at:
         return period.due_at
     return _sending_time_from(pair, earliest)
+
+
+def _weekday_from(pair: Pair, now: datetime) -> datetime:
+    """The first instant from `now` at which the pair may get a check-in: `now`, unless it
+    asks for weekdays only and it is Saturday or Sunday on its clocks, when Monday's
+    sending time. A check-in held back to the weekend (the service was down, or only just
+    deployed) waits for Monday like one that falls due on a Saturday."""
+    if not pair.schedule.weekdays_only or local_date(pair, now).weekday() < 5:
+        return now
+    return sending_instant_on(pair, local_date(pair, now))
 
 
 def _sending_time_from(pair: Pair, earliest: datetime) -> datetime:

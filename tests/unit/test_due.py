@@ -15,6 +15,7 @@ from reminder_service.core.cadence import local_instant, next_weekday, occurrenc
 from reminder_service.core.due import (
     due_checkins,
     local_date,
+    next_checkin_at,
     overdue_pairs,
     period_kind,
     planned_checkins,
@@ -148,6 +149,33 @@ def test_weekend_dates_share_one_monday_period() -> None:
     history = PairHistory(last_checkin=date(2026, 1, 5))
     assert _due_periods(pair, history, "2026-01-05T12:00") == []
     assert _due_periods(pair, history, "2026-01-06T12:00") == [date(2026, 1, 6)]
+
+
+@pytest.mark.parametrize(
+    ("weekdays_only", "now", "due"),
+    [
+        (True, "2026-11-28T12:00", False),
+        (True, "2026-11-29T22:59", False),
+        (True, "2026-11-30T08:00", True),
+        (False, "2026-11-28T12:00", True),
+        (True, "2026-11-27T22:59", True),
+    ],
+    ids=["saturday", "sunday-night", "monday", "any-day", "friday-night"],
+)
+def test_a_late_checkin_waits_for_a_weekday_when_the_pair_asks_for_weekdays(
+    weekdays_only: bool, now: str, due: bool
+) -> None:
+    """A check-in due on Tuesday, still unsent at the weekend (the service was down, or
+    only just deployed), goes out on the Monday at the pair's time, like one due on a
+    Saturday; without weekdays only it goes out at once. (09:00 in Berlin is 08:00 UTC.)"""
+    pair = make_pair(cadence="monthly", started=date(2026, 10, 24), weekdays_only=weekdays_only)
+    program = make_program(pair)
+
+    due_now = due_checkins(program, NO_HISTORY, _utc(now))
+    planned = planned_checkins(program, NO_HISTORY, now=_utc(now), until=_utc("2026-12-01T00:00"))
+
+    assert bool(due_now) is due
+    assert _periods(due_now if due else planned) == [date(2026, 11, 24)]
 
 
 @pytest.mark.parametrize(
@@ -658,6 +686,31 @@ def test_never_due_before_first_step(pair: Pair, minutes: int, meeting: int | No
     for checkin in due_checkins(make_program(pair), history, now):
         assert checkin.due_at >= _first_due_at(pair)
         assert checkin.period > pair.started
+
+
+@given(
+    pair=active_pairs(),
+    minutes=minutes_around_start,
+    last_checkin=st.none() | st.integers(0, 400),
+)
+def test_a_weekdays_only_pair_is_never_due_on_its_weekend(
+    pair: Pair, minutes: int, last_checkin: int | None
+) -> None:
+    """Whatever is late, a weekdays-only pair gets nothing on its own Saturday or Sunday,
+    and the planner is woken by Monday's sending time if a check-in is due then."""
+    pair = replace(pair, schedule=replace(pair.schedule, weekdays_only=True))
+    now = _instant(pair.started, minutes)
+    assume(local_date(pair, now).weekday() >= 5)
+    asked = None if last_checkin is None else pair.started + timedelta(last_checkin)
+    history = PairHistory(last_checkin=asked, asked=(asked,) if asked else ())
+    program = make_program(pair)
+    monday = sending_instant_on(pair, local_date(pair, now))
+
+    assert due_checkins(program, {pair.id: history}, now) == []
+    if due_checkins(program, {pair.id: history}, monday):
+        wake = next_checkin_at(pair, history, now)
+        assert wake is not None
+        assert wake <= monday
 
 
 @given(
