@@ -33,7 +33,7 @@ separator needs its words, a signature needs its exact form.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from reminder_service.core.wording import REPLY_MARKER
@@ -170,6 +170,32 @@ def reply_text(body: str) -> str:
     """The sender's own words in `body`: '' if there are none. Never raises."""
     lines = [line.rstrip() for line in body.splitlines()]
     return _normalized(_without_notices(_own_lines(lines)))
+
+
+def before_signed_name(text: str, names: Iterable[str]) -> str:
+    """`text` above the first line, after some words, that is only the sender's own name
+    (their full or first name, from the program or their From header, with a dash or
+    punctuation around it): where a signature starts that no "-- " marks.
+
+    What follows a name there is a job title, a phone number, "I usually reply within 2
+    hours" or "On leave until 4 January", which would otherwise be read as the reply's
+    length or the end of its pause.
+    """
+    signed = {_signature_form(name) for name in names} - {""}
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if _signature_form(line) in signed and any(part.strip() for part in lines[:index]):
+            return "\n".join(lines[:index]).rstrip()
+    return text
+
+
+def _signature_form(line: str) -> str:
+    """`line` as a name is compared: without dashes, punctuation and spaces around it,
+    spaces inside made single, in any letter case."""
+    return " ".join(line.strip(_AROUND_A_NAME).split()).casefold()
+
+
+_AROUND_A_NAME = " \t-\u2013\u2014~_*.,!"
 
 
 def _own_lines(lines: Sequence[str]) -> list[str]:

@@ -28,7 +28,7 @@ from reminder_service.core.replies.matching import (
 )
 from reminder_service.core.replies.meaning import Meaning, meaning_of
 from reminder_service.core.replies.mime import Limits, ParsedMail, header_of, read_mail
-from reminder_service.core.replies.strip import reply_text
+from reminder_service.core.replies.strip import before_signed_name, reply_text
 from reminder_service.core.replies.verdict import Outcome, Reason, Role, SentRef, Verdict
 
 _FUTURE_SLACK = timedelta(days=1)
@@ -150,6 +150,7 @@ def _member_verdict(heard: _Heard, *, matched: Match, context: ReplyContext) -> 
     pair, role = member
     if auth_failed(heard.mail, authserv_id=context.trusted_authserv_id):
         return heard.verdict(Outcome.REJECTED, reason=Reason.AUTH_FAILED, pair_id=pair_id)
+    heard = replace(heard, text=before_signed_name(heard.text, _names(pair, role, heard.mail)))
     if not heard.text:
         return heard.verdict(Outcome.UNCLEAR, reason=Reason.NO_TEXT, pair_id=pair_id, answers=ref)
     meaning = meaning_of(
@@ -238,6 +239,14 @@ def _reply_time(date: datetime | None, *, now: datetime) -> datetime:
     if date is None or date > now + _FUTURE_SLACK:
         return now
     return date
+
+
+def _names(pair: Pair, role: Role, mail: ParsedMail) -> list[str]:
+    """The names the sender may sign with: their full and first name in the program and
+    in their From header."""
+    person = pair.mentor if role == "mentor" else pair.mentee
+    full = [person.name, mail.from_name]
+    return [*full, *(name.split()[0] for name in full if name.split())]
 
 
 def _sender_zone(pair: Pair, role: Role) -> ZoneInfo:
