@@ -463,12 +463,14 @@ class _Source:
     """Turns the node tree into plain data, recording each field's line and node on the way.
 
     Keys are taken as written (an unquoted `on:` is the key 'on', not true); a repeated key
-    is a problem, and the first value is kept.
+    is a problem, and the first value is kept. A pair's second `id` is a new pair whose
+    '- ' was forgotten: that is the one problem named, not each field it repeats.
     """
 
     def __init__(self, findings: Findings) -> None:
         self._findings = findings
         self._loader = _ExactLoader("")
+        self._dash_forgotten: set[FieldPath] = set()
 
     def read(self, node: yaml.Node, path: FieldPath = (), line: int | None = None) -> Any:
         """The plain value of `node`, found at `path` (on `line`, if not the node's own)."""
@@ -495,8 +497,16 @@ class _Source:
         if not isinstance(key, yaml.ScalarNode):
             self._findings.add(path, "a field name must be a single word", line=line)
         elif key.value in entries:
+            if path in self._dash_forgotten:
+                return
             first = self._findings.lines[(*path, key.value)]
             message = f"duplicate key {key.value!r} (first at line {first})"
+            if key.value == "id" and len(path) == 2 and path[0] == "pairs":
+                self._dash_forgotten.add(path)
+                message = (
+                    f"a second 'id' in one pair (the first at line {first}): if a new pair"
+                    f" starts here, begin its line with '- ', as line {first} does"
+                )
             self._findings.add((*path, key.value), message, line=line)
         else:
             entries[key.value] = self.read(value, (*path, key.value), line)

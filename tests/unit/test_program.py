@@ -272,6 +272,23 @@ def test_duplicate_key_names_both_lines() -> None:
     ]
 
 
+@pytest.mark.parametrize("pairs_after", [0, 3000])
+def test_a_pair_without_its_dash_is_one_problem_naming_the_dash(pairs_after: int) -> None:
+    """A second pair written without its '- ' repeats every field of the pair above: one
+    problem, on its id, says to start the new pair with '- ' (in a small file and in one
+    read a pair at a time)."""
+    second = PAIR.replace("ana-ben", "cy-di").replace("  - id:", "    id:")
+    later = "".join(
+        PAIR.replace("ana-ben", f"p{number}").replace("ana@", f"ana{number}@")
+        for number in range(pairs_after)
+    )
+
+    assert problems(HEAD + PAIR + second + later) == [
+        "p.yaml:14: pairs[0].id: a second 'id' in one pair (the first at line 10): if a new"
+        " pair starts here, begin its line with '- ', as line 10 does"
+    ]
+
+
 def test_duplicate_top_level_key_is_reported() -> None:
     """Repeating a whole section is a duplicate key too, not a silent replacement."""
     text = HEAD + PAIR + "pairs: []\n"
