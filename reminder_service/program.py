@@ -403,6 +403,8 @@ def _field_name(path: FieldPath) -> str:
 
 
 _SECTION = ConfigDict(extra="forbid", frozen=True)
+_OPENING_QUOTES = "\u201c\u2018\u201e\u00ab"
+_CLOSING_QUOTES = "\u201d\u2019\u201c\u00bb"
 _NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 _GLUED_VALUE = re.compile(r"(?P<field>[a-z_]+):(?P<value>\S.*)")
 """A field and its value without the space after the colon, which YAML reads as one name
@@ -606,7 +608,7 @@ def _message(
     """
     kind, loc = error["type"], error["loc"]
     if kind == "value_error":
-        return str(error["ctx"]["error"])
+        return str(error["ctx"]["error"]) + _curly_quotes(node)
     if kind == "missing":
         return f"required field {loc[-1]!r} is missing"
     if kind == "extra_forbidden":
@@ -639,6 +641,17 @@ def _message(
             )
         return f"{words}, found {describe(node)}"
     return error["msg"]
+
+
+def _curly_quotes(node: yaml.Node | None) -> str:
+    """Advice for a refused value wrapped in the curly quotes word processors type, which
+    YAML keeps as part of the text: the value in straight quotes."""
+    if not isinstance(node, yaml.ScalarNode) or node.style or len(node.value) < 2:
+        return ""
+    if node.value[0] not in _OPENING_QUOTES or node.value[-1] not in _CLOSING_QUOTES:
+        return ""
+    straight = node.value[1:-1]
+    return f'; it is in curly quotes, which YAML keeps as text: use straight ones, "{straight}"'
 
 
 def _number_for_words(node: yaml.Node | None, *, wanted: str | None) -> str | None:

@@ -1550,3 +1550,26 @@ def test_a_field_slip_yaml_reads_is_one_problem_saying_what_to_change(
     assert expected in problems(HEAD + pair)
     if "\u00a0" not in pair:
         assert problems(HEAD + pair) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("written", "straight"),
+    [("send_at: \u201c09:30\u201d", "09:30"), ("cadence: \u201emonthly\u201c", "monthly")],
+)
+def test_a_value_refused_in_curly_quotes_is_told_to_use_straight_ones(
+    written: str, straight: str
+) -> None:
+    """Quotes a word processor curled are text to YAML, part of the value: the problem
+    says so and shows the value in straight quotes."""
+    [problem] = problems(with_pair(written))
+
+    assert problem.endswith(
+        f'; it is in curly quotes, which YAML keeps as text: use straight ones, "{straight}"'
+    )
+
+
+def test_a_name_in_curly_quotes_is_kept_as_written() -> None:
+    """A value the checks accept keeps its curly quotes: they may be meant."""
+    pair = PAIR.replace("Ana Lima", "\u201cAna\u201d Lima")
+
+    assert parse_program(HEAD + pair, file="p.yaml").pairs[0].mentor.name == "\u201cAna\u201d Lima"
