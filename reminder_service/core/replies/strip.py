@@ -179,13 +179,19 @@ def before_signed_name(text: str, names: Iterable[str]) -> str:
 
     What follows a name there is a job title, a phone number, "I usually reply within 2
     hours" or "On leave until 4 January", which would otherwise be read as the reply's
-    length or the end of its pause.
+    length or the end of its pause. A postscript below the signature ("P.S. We met again
+    on Friday") is the sender's own words again, and kept.
     """
     signed = {_signature_form(name) for name in names} - {""}
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if _signature_form(line) in signed and any(part.strip() for part in lines[:index]):
-            return "\n".join(lines[:index]).rstrip()
+            above = "\n".join(lines[:index]).rstrip()
+            later = (n for n in range(index + 1, len(lines)) if _POSTSCRIPT.match(lines[n]))
+            postscript = next(later, None)
+            if postscript is None:
+                return above
+            return above + "\n\n" + "\n".join(lines[postscript:]).rstrip()
     return text
 
 
@@ -195,6 +201,7 @@ def _signature_form(line: str) -> str:
     return " ".join(line.strip(_AROUND_A_NAME).split()).casefold()
 
 
+_POSTSCRIPT = re.compile(r"\s*p\.?\s?s\b[.:]?", re.IGNORECASE)
 _AROUND_A_NAME = " \t-\u2013\u2014~_*.,!"
 
 

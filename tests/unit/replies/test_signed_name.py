@@ -87,3 +87,27 @@ def test_the_name_in_the_from_header_signs_too() -> None:
     verdict = understand(raw, context=context())
 
     assert (verdict.outcome, verdict.meeting) == met(date(2026, 11, 24))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Thanks!\n\nBo\nTeam lead\n\nP.S. We met again on Friday for an hour.",
+            "Thanks!\n\nP.S. We met again on Friday for an hour.",
+        ),
+        ("Thanks!\nBo\nPS: we met Friday", "Thanks!\n\nPS: we met Friday"),
+        ("Thanks!\nBo\nPsychologist, Team lead", "Thanks!"),
+    ],
+    ids=["p.s.", "ps-colon", "not-a-postscript"],
+)
+def test_a_postscript_below_the_signature_is_kept(text: str, expected: str) -> None:
+    """A postscript is the sender's words again, so it is read; a title is not one."""
+    assert before_signed_name(text, ["Bo Mentee", "Bo"]) == expected
+
+
+def test_a_meeting_told_in_a_postscript_is_logged() -> None:
+    """ "Thanks!" over a signature and a postscript with a meeting reports that meeting."""
+    text = "Thanks!\n\nBo Mentee\nTeam lead\n\nP.S. We met again on Monday for an hour."
+
+    assert understood(text, Kind.THANKS) == met(date(2026, 11, 23), 60)
