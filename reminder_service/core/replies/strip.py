@@ -33,9 +33,11 @@ separator needs its words, a signature needs its exact form.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Final
 
+from reminder_service.core.replies.lexicon import CLOSING
 from reminder_service.core.wording import REPLY_MARKER
 
 _QUOTED = re.compile(r"\s*>")
@@ -173,19 +175,18 @@ def reply_text(body: str) -> str:
 
 
 def before_signed_name(text: str, names: Iterable[str]) -> str:
-    """`text` above the first line, after some words, that is only the sender's own name
-    (their full or first name, from the program or their From header, with a dash or
-    punctuation around it): where a signature starts that no "-- " marks.
+    """`text` above the line where a signature starts that no "-- " marks: the sender's
+    own name alone on a line (see `_signs_at`).
 
     What follows a name there is a job title, a phone number, "I usually reply within 2
     hours" or "On leave until 4 January", which would otherwise be read as the reply's
     length or the end of its pause. A postscript below the signature ("P.S. We met again
-    on Friday") is the sender's own words again, and kept.
+    on Friday", "Nachtrag:", "P.D.") is the sender's own words again, and kept.
     """
     signed = {_signature_form(name) for name in names} - {""}
     lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if _signature_form(line) in signed and any(part.strip() for part in lines[:index]):
+    for index in range(1, len(lines)):
+        if _signs_at(lines, index, signed):
             above = "\n".join(lines[:index]).rstrip()
             later = (n for n in range(index + 1, len(lines)) if _POSTSCRIPT.match(lines[n]))
             postscript = next(later, None)
@@ -195,13 +196,46 @@ def before_signed_name(text: str, names: Iterable[str]) -> str:
     return text
 
 
+def _signs_at(lines: Sequence[str], index: int, signed: set[str]) -> bool:
+    """Whether line `index` is the sender's signed name: one of `signed` alone on its line,
+    below some words, after a blank line, a finished sentence, a comma ("Saludos
+    cordiales,") or a sign-off ("Viele Grüße"), and not going on as a sentence on the next
+    line ("and Ana spent an hour on my CV"). A name under a line ending in ':' or under
+    another name is one of a list ("Present:", "Ana", "Ben"), not a signature."""
+    if _signature_form(lines[index]) not in signed:
+        return False
+    if not any(line.strip() for line in lines[:index]):
+        return False
+    above = lines[index - 1].strip()
+    if (
+        above
+        and not above.endswith((".", "!", "?", ","))
+        and not _SIGN_OFF.fullmatch(_folded(above))
+    ):
+        return False
+    after = next((line.strip() for line in lines[index + 1 :] if line.strip()), "")
+    return not after[:1].islower()
+
+
+def _folded(line: str) -> str:
+    """`line` lowercased without accents, as the sign-off words are written."""
+    decomposed = unicodedata.normalize("NFKD", line.casefold())
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
+
+
 def _signature_form(line: str) -> str:
     """`line` as a name is compared: without dashes, punctuation and spaces around it,
     spaces inside made single, in any letter case."""
     return " ".join(line.strip(_AROUND_A_NAME).split()).casefold()
 
 
-_POSTSCRIPT = re.compile(r"\s*p\.?\s?s\b[.:]?", re.IGNORECASE)
+_POSTSCRIPT = re.compile(
+    r"\s*(?:p\.?[\s-]?p?\.?[\s-]?[sd]\b|post-?scriptum\b|nachtrag\b|n\.?\s?b\b)",
+    re.IGNORECASE,
+)
+"""A postscript's opening: P.S., PS, PPS, P.-S. (French), P.D. (Spanish), Post-scriptum,
+Nachtrag, N.B."""
+_SIGN_OFF = re.compile(rf"(?:{CLOSING})(?:\s+(?:again|to you|both|all))?[\s,!.:-]*")
 _AROUND_A_NAME = " \t-\u2013\u2014~_*.,!"
 
 

@@ -242,11 +242,13 @@ def _reply_time(date: datetime | None, *, now: datetime) -> datetime:
 
 
 def _names(pair: Pair, role: Role, mail: ParsedMail) -> list[str]:
-    """The names the sender may sign with: their full and first name in the program and
-    in their From header."""
+    """The names the sender may sign with: their full name, first name, and first name
+    with the initial of the last ("Ben O."), in the program and in their From header."""
     person = pair.mentor if role == "mentor" else pair.mentee
     full = [person.name, mail.from_name]
-    return [*full, *(name.split()[0] for name in full if name.split())]
+    words = [name.split() for name in full if name.split()]
+    initialled = [f"{parts[0]} {parts[-1][0]}" for parts in words if len(parts) > 1]
+    return [*full, *(parts[0] for parts in words), *initialled]
 
 
 def _sender_zone(pair: Pair, role: Role) -> ZoneInfo:

@@ -111,3 +111,61 @@ def test_a_meeting_told_in_a_postscript_is_logged() -> None:
     text = "Thanks!\n\nBo Mentee\nTeam lead\n\nP.S. We met again on Monday for an hour."
 
     assert understood(text, Kind.THANKS) == met(date(2026, 11, 23), 60)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quick update from both of us:\nAda Mentor\nBo Mentee\nWe met on Tuesday for 45 minutes.",
+        "Yes we met on Tuesday.\nPresent:\nAda\nBo\nDuration: 45 minutes",
+        "We met on Tuesday for 45 minutes. Attendees:\nBo\nAda\nPriya (guest)",
+        "Yes we met on Tuesday.\nBo Mentee\nand Ada spent 45 minutes on my CV.",
+    ],
+    ids=["list-of-names", "present", "attendees", "sentence-goes-on"],
+)
+def test_a_name_in_a_list_or_a_sentence_is_no_signature(text: str) -> None:
+    """The sender's name under another name, under a line ending in ':', or going on as a
+    sentence on the next line is part of the reply."""
+    assert before_signed_name(text, ["Bo Mentee", "Bo"]) == text
+
+
+@pytest.mark.parametrize(
+    "postscript",
+    [
+        "Nachtrag: wir haben uns gestern 45 Minuten getroffen.",
+        "P.D. Nos reunimos ayer durante 45 minutos.",
+        "P.-S. : on s'est vus hier pendant 45 minutes.",
+        "PPS: we met yesterday for 45 minutes.",
+        "N.B. We met yesterday for 45 minutes.",
+    ],
+)
+def test_a_postscript_in_any_of_our_languages_is_read(postscript: str) -> None:
+    """A postscript under the signature, however it is headed, is the sender's words."""
+    text = f"Hallo,\n\nViele Grüße\nBo\nTeam lead\n\n{postscript}"
+
+    assert understood(text) == met(date(2026, 11, 25), 45)
+
+
+def test_a_first_name_with_an_initial_signs_too() -> None:
+    """ "Bo M." is the sender's name as people sign it: the reply time under it is no length."""
+    assert understood("Yes, we met on Tuesday.\n\nBo M.\nTypical reply time: 2 hours") == met(
+        date(2026, 11, 24)
+    )
+
+
+@pytest.mark.parametrize(
+    "sign_off", ["Viele Grüße", "Best regards", "Cordialement", "Thanks again"]
+)
+def test_a_name_under_a_sign_off_signs(sign_off: str) -> None:
+    """A sign-off without punctuation, in any of our languages, puts the name under it: the
+    signature is not kept as the reply's words."""
+    text = f"Yes we met on Tuesday\n{sign_off}\nBo\nI usually reply within 2 hours"
+
+    assert before_signed_name(text, ["Bo"]) == f"Yes we met on Tuesday\n{sign_off}"
+
+
+def test_a_name_under_any_sign_off_ending_in_a_comma_signs() -> None:
+    """A sign-off we have no word for still ends in a comma."""
+    text = "Todavía no.\n\nSaludos cordiales desde Madrid,\nBo\nFuera de la oficina hasta marzo"
+
+    assert before_signed_name(text, ["Bo"]) == "Todavía no.\n\nSaludos cordiales desde Madrid,"
