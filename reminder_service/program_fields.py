@@ -40,6 +40,7 @@ NAME_LIMIT = 200
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LONG_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 _HEADER_UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _NAME_FORMAT_CHARACTERS = frozenset({"\u00ad", "\u200c", "\u200d"})
 """Invisible format characters that real names contain and that disguise nothing: the soft
@@ -234,6 +235,11 @@ def _to_date(value: object) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     text = value if isinstance(value, str) else ""
+    plain = text.translate(_LONG_DASHES)
+    if plain != text and _ISO_DATE.fullmatch(plain):
+        raise ValueError(
+            f"{text!r} has long dashes, as word processors type them; write it with '-': {plain}"
+        )
     if not _ISO_DATE.fullmatch(text):
         raise ValueError("expected a date written year-month-day, like 2024-03-01")
     try:

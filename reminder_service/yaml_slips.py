@@ -76,8 +76,12 @@ _ODD_SPACE_AFTER_COLON = re.compile(
 )
 _COLON_WITHOUT_SPACE = re.compile(_KEY_AT_START + r":(?P<after>\S.*)$")
 _COLON_MISSING = re.compile(
-    _KEY_AT_START + r"""[ ]+(?P<after>"[^"]*"|'[^']*'|[^\s#:"'][^:#]*?)\s*(?:#.*)?$"""
+    _KEY_AT_START + r"""[ ]+(?P<after>"[^"]*"|'[^']*'|[^\s#:="'][^:#]*?)\s*(?:#.*)?$"""
 )
+_EQUALS_FOR_COLON = re.compile(_KEY_AT_START + r"\s*=\s*(?P<after>.*)$")
+_BARE_NAME = re.compile(_KEY_AT_START + r"(?P<after>[ \t]*(?:#.*)?)$")
+_WORD_PROCESSOR_DASH = re.compile(r"^(?P<lead>[ ]*)[\u2013\u2014\u2212](?P<after>\s.*)$")
+_ITEM = re.compile(r"^(?P<lead>[ ]*)-[ ]+(?P<after>\S.*)$")
 _DASH_WITHOUT_SPACE = re.compile(r"^(?P<lead>[ ]*)-(?P<after>[^\s-].*)$")
 _ODD_INDENT = re.compile(r"^(?P<lead>[ \u00a0\u2000-\u200b\u202f\u3000]*)(?P<rest>\S.*)$")
 _COMMENT = re.compile(r"\s+#")
@@ -94,8 +98,23 @@ def syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> tuple[int | None, st
     if line is not None and (slip := _slip(text.splitlines(keepends=True), line)) is not None:
         return slip
     problem = exc.problem or exc.context or "unreadable"
-    advice = _ADVICE.get(problem)
+    advice = _ADVICE.get(problem) or _advice_by_kind(problem)
     return line, f"this is not valid YAML: {advice or problem.removeprefix('but ')}"
+
+
+def _advice_by_kind(problem: str) -> str | None:
+    """Advice for a PyYAML problem of a kind whose words vary with the character found."""
+    if found := _CANNOT_START.fullmatch(problem):
+        return f"a value cannot start with {found[1]}: delete it, or put the whole value in quotes"
+    if problem.startswith("expected <block end>, but found"):
+        return (
+            "this line does not fit where it stands: check its spaces before it against the"
+            " lines above it, and any '- ', '{' or '}' on it"
+        )
+    return None
+
+
+_CANNOT_START = re.compile(r"found character (.+) that cannot start any token")
 
 
 def _line_separator(text: str) -> tuple[int, str] | None:
@@ -133,7 +152,7 @@ def _slip(lines: Sequence[str], line: int) -> tuple[int, str] | None:
     ] + [
         (number, mend)
         for number in range(last, max(start, last - 1) - 1, -1)
-        for mend in _indent_mends(lines, number, start)
+        for mend in (*_item_mends(lines, number), *_indent_mends(lines, number, start))
     ]
     for number, (mended, advice) in mends:
         error = _error_line(lines, start, end, mend=(number, mended))
@@ -191,6 +210,11 @@ def _mends(lines: Sequence[str], number: int) -> Iterator[tuple[str, str]]:
             f"{found['lead']}- {found['after']}",
             "put a space after the '-' that starts a list item",
         )
+    if found := _WORD_PROCESSOR_DASH.match(written):
+        yield (
+            f"{found['lead']}-{found['after']}",
+            "the dash that starts this list item is a word processor's long dash: type '-'",
+        )
     yield from _bracket_mends(written)
     found = _ODD_INDENT.match(written)
     if found is not None and found["lead"].strip(" "):
@@ -218,9 +242,16 @@ def _colon_mend(written: str) -> tuple[str, str] | None:
     elif found := _COLON_WITHOUT_SPACE.match(written):
         token = f"{found['key']}:{found['after']}".split()[0]
         advice = f"put a space after the colon in {token!r}"
+    elif found := _EQUALS_FOR_COLON.match(written):
+        advice = f"write ':' after '{found['key']}', not '='"
     elif found := _COLON_MISSING.match(written):
         example = f"{found['key']}: {found['after']}"
         advice = f"put a colon and a space after '{found['key']}', as in {_shortened(example)!r}"
+    elif found := _BARE_NAME.match(written):
+        return (
+            f"{found['lead']}{found['key']}:{found['after']}",
+            f"put a colon after '{found['key']}'",
+        )
     else:
         return None
     return f"{found['lead']}{found['key']}: {found['after']}", advice
@@ -265,6 +296,12 @@ def _bracket_mends(written: str) -> Iterator[tuple[str, str]]:
     body, tail = written[:cut], written[cut:]
     for opening, closing in (("{", "}"), ("[", "]")):
         unclosed = body.count(opening) - body.count(closing)
+        if unclosed < 0:
+            extra = body.rindex(closing)
+            yield (
+                body[:extra] + body[extra + 1 :] + tail,
+                f"this line has a '{closing}' too many: remove it",
+            )
         if unclosed <= 0:
             continue
         advice = f"close the '{opening}' on this line with '{closing}' on the same line"
@@ -274,6 +311,34 @@ def _bracket_mends(written: str) -> Iterator[tuple[str, str]]:
                 ' there: put that value in quotes, such as {name: "Ben Ong #2"}'
             )
         yield body.rstrip() + closing * unclosed + tail, advice
+
+
+def _item_mends(lines: Sequence[str], number: int) -> Iterator[tuple[str, str]]:
+    """The line without the '- ' that makes it a list item, in its place or lined up;
+    none when other items of its group have one too (it is then one of a list)."""
+    found = _ITEM.match(lines[number - 1].rstrip("\r\n"))
+    if found is None or _other_items(lines, number):
+        return
+    advice = "remove the '- ' before this line: it starts a list item where none belongs"
+    yield found["lead"] + "  " + found["after"], advice
+    yield found["lead"] + found["after"], advice
+
+
+def _other_items(lines: Sequence[str], number: int) -> bool:
+    """Whether another line of the group around line `number` (the lines next to it that
+    are indented as far or further) starts a list item at the same place."""
+    lead = _indent(lines[number - 1])
+    for direction in (-1, 1):
+        other = number + direction
+        while 1 <= other <= len(lines):
+            written = lines[other - 1]
+            if _content(written):
+                if _indent(written) < lead:
+                    break
+                if _indent(written) == lead and _ITEM.match(written):
+                    return True
+            other += direction
+    return False
 
 
 def _indent_mends(lines: Sequence[str], number: int, start: int) -> Iterator[tuple[str, str]]:

@@ -1485,6 +1485,56 @@ def test_a_program_without_some_pairs_keeps_the_rest_in_order() -> None:
             " line",
             id="below-a-quoted-value-over-many-lines",
         ),
+        pytest.param(
+            EXAMPLE.read_text(encoding="utf-8").replace(
+                "    - {after: 2, send: reminder,", "      {after: 2, send: reminder,"
+            ),
+            "p.yaml:20: this is not valid YAML: this line does not fit where it stands: check its"
+            " spaces before it against the lines above it, and any '- ', '{' or '}' on it",
+            id="list-item-without-its-dash",
+        ),
+        pytest.param(
+            HEAD.replace("  defaults:", "  defaults   # for every pair"),
+            "p.yaml:5: this is not valid YAML: put a colon after 'defaults'",
+            id="colon-missing-after-a-group-name",
+        ),
+        pytest.param(
+            HEAD + PAIR.replace("started: ", "started = "),
+            "p.yaml:13: this is not valid YAML: write ':' after 'started', not '='",
+            id="equals-for-colon",
+        ),
+        pytest.param(
+            HEAD + PAIR.replace("  - id:", "  \u2013 id:"),
+            "p.yaml:10: this is not valid YAML: the dash that starts this list item is a word"
+            " processor's long dash: type '-'",
+            id="long-dash-for-an-item",
+        ),
+        pytest.param(
+            HEAD + PAIR.replace("ben@northwind.example}", "ben@northwind.example}}") + PAIR,
+            "p.yaml:12: this is not valid YAML: this line has a '}' too many: remove it",
+            id="brace-too-many",
+        ),
+        pytest.param(
+            HEAD.replace("    send_at:", "    - send_at:") + PAIR,
+            "p.yaml:7: this is not valid YAML: remove the '- ' before this line: it starts a"
+            " list item where none belongs",
+            id="dash-too-many",
+        ),
+        pytest.param(
+            HEAD + PAIR.replace("started: 2024-03-01", "started: `2024-03-01`"),
+            "p.yaml:13: this is not valid YAML: a value cannot start with '`': delete it, or"
+            " put the whole value in quotes",
+            id="backtick",
+        ),
+        pytest.param(
+            HEAD
+            + PAIR.replace("  - id:", "    id:")
+            + PAIR.replace("ana-ben", "cy-di")
+            + PAIR.replace("ana-ben", "ed-fe"),
+            "p.yaml:14: this is not valid YAML: this list item is not lined up with the items of"
+            " its list: give each '- ' of one list the same number of spaces before it",
+            id="first-pair-without-its-dash-is-not-told-to-drop-the-next-ones",
+        ),
     ],
 )
 def test_a_slip_yaml_notices_later_is_named_on_its_line(text: str, expected: str) -> None:
@@ -1573,3 +1623,12 @@ def test_a_name_in_curly_quotes_is_kept_as_written() -> None:
     pair = PAIR.replace("Ana Lima", "\u201cAna\u201d Lima")
 
     assert parse_program(HEAD + pair, file="p.yaml").pairs[0].mentor.name == "\u201cAna\u201d Lima"
+
+
+def test_a_date_with_long_dashes_says_so() -> None:
+    """A date typed in a word processor, its dashes made long, looks right to the eye: the
+    problem names the dashes and shows the date to write."""
+    assert problems(HEAD + PAIR.replace("2024-03-01", "2024\u201303\u201301")) == [
+        "p.yaml:13: pairs[0].started: '2024\u201303\u201301' has long dashes, as word"
+        " processors type them; write it with '-': 2024-03-01"
+    ]
