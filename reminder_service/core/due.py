@@ -38,6 +38,9 @@ from reminder_service.core.status import as_noted, effective_pair, is_silent, re
 from reminder_service.core.wording import short_date_in_words, span_in_words
 
 CALENDAR_CACHE_SIZE = 16_384
+_HELD_WEEKDAYS = frozenset({0, 5, 6})
+"""Monday, Saturday, Sunday: the days a late check-in of a weekdays-only pair may be held to
+Monday's sending time (`late_checkin_from`)."""
 """How many (schedule, start, zone, anchor) calendar answers are remembered across pairs."""
 
 
@@ -192,7 +195,7 @@ def next_checkin_at(pair: Pair, history: PairHistory, now: datetime) -> datetime
             candidates.append(upcoming.due_at)
         if latest is not None and not _already_asked(history, latest):
             sendable = _sendable_at(effective, history, latest)
-            candidates.append(max(sendable, _weekday_from(effective, now)))
+            candidates.append(max(sendable, late_checkin_from(effective, now)))
     return min((at for at in candidates if at > now), default=None)
 
 
@@ -263,7 +266,7 @@ def _due_for_pair(
     if latest is None or _already_asked(history, latest):
         return None
     due_at = _sendable_at(pair, history, latest)
-    if due_at > now or _weekday_from(pair, now) > now:
+    if due_at > now or late_checkin_from(pair, now) > now:
         return None
     latest = _unanswered(history, anchor.day, latest)
     since, since_meeting = _counted_from(pair, history)
@@ -295,14 +298,17 @@ def _sendable_at(pair: Pair, history: PairHistory, period: _Period) -> datetime:
     return _sending_time_from(pair, earliest)
 
 
-def _weekday_from(pair: Pair, now: datetime) -> datetime:
-    """The first instant from `now` at which the pair may get a check-in: `now`, unless it
-    asks for weekdays only and it is Saturday or Sunday on its clocks, when Monday's
-    sending time. A check-in held back to the weekend (the service was down, or only just
-    deployed) waits for Monday like one that falls due on a Saturday."""
-    if not pair.schedule.weekdays_only or local_date(pair, now).weekday() < 5:
+def late_checkin_from(pair: Pair, now: datetime) -> datetime:
+    """The first instant from `now` at which the pair may get a late check-in: `now`, unless
+    it asks for weekdays only and it is Saturday, Sunday or Monday before the sending time
+    on its clocks, when Monday's sending time. A check-in held back to the weekend (the
+    service was down, or only just deployed) waits for Monday like one that falls due on a
+    Saturday; one still unsent early on Monday was late over the weekend, so it waits too."""
+    if not pair.schedule.weekdays_only:
         return now
-    return sending_instant_on(pair, local_date(pair, now))
+    day = local_date(pair, now)
+    monday = sending_instant_on(pair, day) if day.weekday() in _HELD_WEEKDAYS else now
+    return max(monday, now)
 
 
 def _sending_time_from(pair: Pair, earliest: datetime) -> datetime:

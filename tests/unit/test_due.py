@@ -157,10 +157,20 @@ def test_weekend_dates_share_one_monday_period() -> None:
         (True, "2026-11-28T12:00", False),
         (True, "2026-11-29T22:59", False),
         (True, "2026-11-30T08:00", True),
+        (True, "2026-11-30T07:59", False),
         (False, "2026-11-28T12:00", True),
         (True, "2026-11-27T22:59", True),
+        (True, "2026-11-25T03:00", True),
     ],
-    ids=["saturday", "sunday-night", "monday", "any-day", "friday-night"],
+    ids=[
+        "saturday",
+        "sunday-night",
+        "monday",
+        "monday-early",
+        "any-day",
+        "friday-night",
+        "wednesday-early",
+    ],
 )
 def test_a_late_checkin_waits_for_a_weekday_when_the_pair_asks_for_weekdays(
     weekdays_only: bool, now: str, due: bool
@@ -697,14 +707,16 @@ def test_a_weekdays_only_pair_is_never_due_on_its_weekend(
     pair: Pair, minutes: int, last_checkin: int | None
 ) -> None:
     """Whatever is late, a weekdays-only pair gets nothing on its own Saturday or Sunday,
-    and the planner is woken by Monday's sending time if a check-in is due then."""
+    nor on Monday before its sending time, and the planner is woken by Monday's sending
+    time if a check-in is due then."""
     pair = replace(pair, schedule=replace(pair.schedule, weekdays_only=True))
     now = _instant(pair.started, minutes)
-    assume(local_date(pair, now).weekday() >= 5)
+    monday = sending_instant_on(pair, local_date(pair, now))
+    assume(local_date(pair, now).weekday() >= 5 or local_date(pair, now).weekday() == 0)
+    assume(now < monday)
     asked = None if last_checkin is None else pair.started + timedelta(last_checkin)
     history = PairHistory(last_checkin=asked, asked=(asked,) if asked else ())
     program = make_program(pair)
-    monday = sending_instant_on(pair, local_date(pair, now))
 
     assert due_checkins(program, {pair.id: history}, now) == []
     if due_checkins(program, {pair.id: history}, monday):
