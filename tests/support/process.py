@@ -137,10 +137,12 @@ def _ctrl_c_not_ignored() -> Iterator[None]:
 
     A test run started in the background by a script (`bash .ci/run &`) ignores SIGINT,
     and a started process inherits that, so `check` would go on rendering through the
-    Ctrl-C a test sends it; a handler, unlike "ignore", is not inherited.
+    Ctrl-C a test sends it; a handler, unlike "ignore", is not inherited. Only the main
+    thread may set a handler: a process a test starts from another thread (one it sends no
+    Ctrl-C, such as a listing read with `asyncio.to_thread`) is started as things are.
     """
     previous = signal.getsignal(signal.SIGINT)
-    if previous is not signal.SIG_IGN:
+    if previous is not signal.SIG_IGN or threading.current_thread() is not threading.main_thread():
         yield
         return
     signal.signal(signal.SIGINT, signal.default_int_handler)
