@@ -35,6 +35,9 @@ from pydantic import SecretStr
 
 from reminder_service import bootstrap
 from reminder_service.cli import serve_until_signalled
+from reminder_service.core.due import late_checkin_from, local_date
+from reminder_service.core.model import Program
+from reminder_service.core.status import is_silent
 from reminder_service.core.wording import REPLY_MARKER
 from reminder_service.demo_replies import SCRIPT, Reply
 from reminder_service.errors import ConfigError
@@ -154,23 +157,25 @@ class DemoInbox:
             key = self._maildir.add(raw)
             self.received += 1
             self._say(_describe(message, number=self.received, where=key))
-            answer = self._script.pop(0) if self._script and _is_checkin(message) else None
-        if answer is not None and self._replies is not None:
-            task = asyncio.get_running_loop().create_task(self._answer(answer, message))
+            answers = self._script.pop(0) if self._script and _is_checkin(message) else ()
+        if answers and self._replies is not None:
+            task = asyncio.get_running_loop().create_task(self._answer(answers, message))
             self._answering.add(task)
             task.add_done_callback(self._answering.discard)
         return "250 Message accepted for delivery"
 
-    async def _answer(self, answer: Reply, checkin: EmailMessage) -> None:
+    async def _answer(self, answers: tuple[Reply, ...], checkin: EmailMessage) -> None:
+        """Put the replies into the mailbox one after the other, as people take a moment;
+        each is shown before it goes in, so the log's reading of it always comes after."""
         assert self._replies is not None
         await asyncio.sleep(REPLY_DELAY_S)
-        raw = answer(checkin, datetime.now(UTC))
-        reply = message_from_bytes(raw, policy=policy.default)
-        await self._replies.append(raw)
-        with self._lock:
-            self._say(
-                f"<-- reply from {reply['From']}: {reply['Subject']}\n    {_first_line(reply)}"
-            )
+        for answer in answers:
+            raw = answer(checkin, datetime.now(UTC))
+            reply = message_from_bytes(raw, policy=policy.default)
+            subject = " ".join(str(reply["Subject"]).split())
+            with self._lock:
+                self._say(f"<-- reply from {reply['From']}: {subject}\n    {_first_line(reply)}")
+            await self._replies.append(raw)
 
     def _say(self, text: str) -> None:
         self._out.write(text + "\n")
@@ -288,6 +293,10 @@ def _serve_demo(data_dir: Path, *, replies: ReplyMailbox | None, out: TextIO) ->
         out.write(_banner(settings, port=port, replies=replies))
         out.flush()
         service = bootstrap.build_service(settings)
+        waiting = waiting_for_monday(service.program, datetime.now(UTC))
+        if waiting:
+            out.write(waiting + "\n\n")
+            out.flush()
         try:
             asyncio.run(serve_until_signalled(service.daemon.run))
         finally:
@@ -295,6 +304,27 @@ def _serve_demo(data_dir: Path, *, replies: ReplyMailbox | None, out: TextIO) ->
     finally:
         controller.stop()
     return inbox
+
+
+def waiting_for_monday(program: Program, now: datetime) -> str:
+    """A line saying why some pairs get no check-in yet: they ask for weekdays only, and it
+    is the weekend where they are (or Monday before their sending time); empty if none."""
+    held = [
+        pair
+        for pair in program.pairs
+        if not is_silent(pair, local_date(pair, now)) and late_checkin_from(pair, now) > now
+    ]
+    if not held:
+        return ""
+    if len(held) == 1:
+        return (
+            f"Pair {held[0].id} asks for check-ins on weekdays only and it is the weekend "
+            "where they are: its check-in waits for Monday at its send_at time."
+        )
+    return (
+        f"{len(held)} pairs ask for check-ins on weekdays only and it is the weekend where "
+        "they are: their check-ins wait for Monday, each at its send_at time."
+    )
 
 
 def _banner(settings: Settings, *, port: int, replies: ReplyMailbox | None) -> str:

@@ -3,6 +3,10 @@
 Each function takes the check-in as it arrived and returns the raw bytes of an answer: a
 top-posted Gmail reply with a meeting, an Outlook reply saying "not yet", and an
 out-of-office robot. They go into the demo's IMAP mailbox like any reply would.
+
+The first check-in gets both the meeting and the robot's answer, so the demo shows both on
+any day: at the weekend, pairs that ask for weekdays only get no check-in until Monday,
+and the first check-in may be the only one.
 """
 
 from __future__ import annotations
@@ -74,8 +78,8 @@ def outlook_not_yet(checkin: EmailMessage, now: datetime) -> bytes:
 
 
 def out_of_office(checkin: EmailMessage, now: datetime) -> bytes:
-    """An out-of-office robot: never a meeting, never answered."""
-    sender = _member(checkin, 0)
+    """The mentee's out-of-office robot: never a meeting, never answered."""
+    sender = _member(checkin, 1)
     reply = _answer(checkin, sender=sender, now=now)
     reply.replace_header("Subject", f"Automatic reply: {checkin['Subject']}")
     reply["Auto-Submitted"] = "auto-replied"
@@ -86,5 +90,6 @@ def out_of_office(checkin: EmailMessage, now: datetime) -> bytes:
     return reply.as_bytes()
 
 
-SCRIPT: tuple[Reply, ...] = (gmail_meeting, outlook_not_yet, out_of_office)
-"""How the first check-ins of the demo are answered, in order; later ones stay unanswered."""
+SCRIPT: tuple[tuple[Reply, ...], ...] = ((gmail_meeting, out_of_office), (outlook_not_yet,))
+"""How the first check-ins of the demo are answered, in order, each by the replies in its
+entry (in that order); later check-ins stay unanswered."""
