@@ -184,7 +184,7 @@ def test_check_lists_every_problem_and_exits_1(
     out = capsys.readouterr().out
     assert "3 problem(s) found:" in out
     assert "REMINDER_SECRET_KEY is not set" in out
-    assert "program.yaml:9: pairs[0].mentee.email: 'ben@' is not an email address" in out
+    assert "program.yaml:11: pairs[0].mentee.email: 'ben@' is not an email address" in out
     assert "'Asia/Tokio' is not a time zone; did you mean 'Asia/Tokyo'?" in out
 
 
@@ -418,7 +418,7 @@ def test_check_reports_a_pair_renamed_after_it_got_email(
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     assert "1 problem(s) found:" in out
-    assert "program.yaml:7: pairs[0].id: pair 'ana-benjamin' has the same mentor" in out
+    assert "program.yaml:9: pairs[0].id: pair 'ana-benjamin' has the same mentor" in out
     assert "keep the id 'ana-ben'" in out
 
 

@@ -65,7 +65,7 @@ def test_run_with_a_broken_program_lists_the_problems_and_exits_1(tmp_path: Path
     with ServiceProcess("run", env=service_env(tmp_path, config=broken), cwd=tmp_path) as service:
         assert service.wait() == 1
     assert "program.yaml:5: program.defaults.cadnce: unknown field 'cadnce'" in service.output
-    assert "program.yaml:9: pairs[0].mentee.email: 'ben@' is not an email address" in (
+    assert "program.yaml:11: pairs[0].mentee.email: 'ben@' is not an email address" in (
         service.output
     )
 

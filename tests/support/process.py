@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from datetime import UTC, date, datetime
@@ -32,6 +33,8 @@ program:
   coordinator: {name: Dana Okafor, email: dana@northwind.example}
   timezone: Europe/London
   defaults: {cadence: monthly, send_at: "09:30"}
+  digest: off
+  anniversaries: false
 pairs:
   - id: ana-ben
     mentor: {name: Ana Lima, email: ana@northwind.example}
@@ -42,7 +45,10 @@ pairs:
     mentee: {name: Dev Patel, email: dev@northwind.example}
     started: 2099-01-01
 """
-"""One pair with a check-in due long ago, one starting in 2099."""
+"""One pair with a check-in due long ago, one starting in 2099. No digest and no anniversary:
+one would go out beside the check-in from Monday 08:00 to Wednesday 08:00 each week, the
+other in the first week of each March, and the tests that count the emails sent would pass
+or fail by the day they ran on."""
 
 
 def service_env(
@@ -182,10 +188,15 @@ class ServiceProcess:
         self._queue.put(None)
 
     def wait_for_line(self, fragment: str, *, timeout_s: float = 10.0) -> str:
-        """Block until a line containing `fragment` is printed; fail with what was printed."""
+        """Block until a line containing `fragment` is printed; fail with what was printed.
+
+        `timeout_s` bounds the whole wait, not each line: a process that keeps printing
+        other lines (retrying, say) fails the test instead of holding it forever.
+        """
+        deadline = time.monotonic() + timeout_s
         while True:
             try:
-                line = self._queue.get(timeout=timeout_s)
+                line = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 raise AssertionError(self._report(f"no line with {fragment!r}")) from None
             if line is None:
