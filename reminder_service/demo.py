@@ -55,6 +55,7 @@ DEMO_USER = "mentoring@demo.example"
 PROCESSED_FOLDER = "Processed"
 PREVIEW_LINES = 4
 REPLY_DELAY_S = 1.5
+SATURDAY = 5
 PYMAP_START_S = 15.0
 PYMAP_ATTEMPTS = 3
 PYMAP = "import sys; from pymap.main import main; sys.exit(main())"
@@ -316,14 +317,16 @@ def waiting_for_monday(program: Program, now: datetime) -> str:
     ]
     if not held:
         return ""
+    weekend = all(local_date(pair, now).weekday() >= SATURDAY for pair in held)
+    when = "it is the weekend" if weekend else "it is the weekend or early on Monday"
     if len(held) == 1:
         return (
-            f"Pair {held[0].id} asks for check-ins on weekdays only and it is the weekend "
-            "where they are: its check-in waits for Monday at its send_at time."
+            f"Pair {held[0].id} asks for check-ins on weekdays only and {when} where they "
+            "are: its check-in waits for Monday at its send_at time."
         )
     return (
-        f"{len(held)} pairs ask for check-ins on weekdays only and it is the weekend where "
-        "they are: their check-ins wait for Monday, each at its send_at time."
+        f"{len(held)} pairs ask for check-ins on weekdays only and {when} where they are: "
+        "their check-ins wait for Monday, each at its send_at time."
     )
 
 

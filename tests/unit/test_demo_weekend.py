@@ -35,8 +35,8 @@ MONDAY_EARLY = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
         (
             [make_pair("a-b", weekdays_only=True, send_at=time(9, 30))],
             MONDAY_EARLY,
-            "Pair a-b asks for check-ins on weekdays only and it is the weekend where they "
-            "are: its check-in waits for Monday at its send_at time.",
+            "Pair a-b asks for check-ins on weekdays only and it is the weekend or early on "
+            "Monday where they are: its check-in waits for Monday at its send_at time.",
         ),
         ([make_pair("a-b", weekdays_only=True, send_at=time(7, 30))], MONDAY_EARLY, ""),
         (
