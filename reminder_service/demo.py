@@ -35,6 +35,7 @@ from pydantic import SecretStr
 
 from reminder_service import bootstrap
 from reminder_service.cli import serve_until_signalled
+from reminder_service.core.cadence import next_weekday
 from reminder_service.core.due import late_checkin_from, local_date
 from reminder_service.core.model import Program
 from reminder_service.core.status import is_silent
@@ -55,7 +56,6 @@ DEMO_USER = "mentoring@demo.example"
 PROCESSED_FOLDER = "Processed"
 PREVIEW_LINES = 4
 REPLY_DELAY_S = 1.5
-SATURDAY = 5
 PYMAP_START_S = 15.0
 PYMAP_ATTEMPTS = 3
 PYMAP = "import sys; from pymap.main import main; sys.exit(main())"
@@ -310,14 +310,15 @@ def _serve_demo(data_dir: Path, *, replies: ReplyMailbox | None, out: TextIO) ->
 def waiting_for_monday(program: Program, now: datetime) -> str:
     """A line saying why some pairs get no check-in yet: they ask for weekdays only, and it
     is the weekend where they are (or Monday before their sending time); empty if none."""
+    today = {pair.id: local_date(pair, now) for pair in program.pairs}
     held = [
         pair
         for pair in program.pairs
-        if not is_silent(pair, local_date(pair, now)) and late_checkin_from(pair, now) > now
+        if not is_silent(pair, today[pair.id]) and late_checkin_from(pair, now) > now
     ]
     if not held:
         return ""
-    weekend = all(local_date(pair, now).weekday() >= SATURDAY for pair in held)
+    weekend = all(next_weekday(today[pair.id]) != today[pair.id] for pair in held)
     when = "it is the weekend" if weekend else "it is the weekend or early on Monday"
     if len(held) == 1:
         return (

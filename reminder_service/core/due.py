@@ -38,10 +38,10 @@ from reminder_service.core.status import as_noted, effective_pair, is_silent, re
 from reminder_service.core.wording import short_date_in_words, span_in_words
 
 CALENDAR_CACHE_SIZE = 16_384
+"""How many (schedule, start, zone, anchor) calendar answers are remembered across pairs."""
 _HELD_WEEKDAYS = frozenset({0, 5, 6})
 """Monday, Saturday, Sunday: the days a late check-in of a weekdays-only pair may be held to
 Monday's sending time (`late_checkin_from`)."""
-"""How many (schedule, start, zone, anchor) calendar answers are remembered across pairs."""
 
 
 class _Since(IntEnum):
@@ -307,8 +307,7 @@ def late_checkin_from(pair: Pair, now: datetime) -> datetime:
     if not pair.schedule.weekdays_only:
         return now
     day = local_date(pair, now)
-    monday = sending_instant_on(pair, day) if day.weekday() in _HELD_WEEKDAYS else now
-    return max(monday, now)
+    return max(sending_instant_on(pair, day), now) if day.weekday() in _HELD_WEEKDAYS else now
 
 
 def _sending_time_from(pair: Pair, earliest: datetime) -> datetime:
